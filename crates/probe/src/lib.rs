@@ -1,0 +1,56 @@
+//! What the OS says about this process's memory: resident size, peak, the effective
+//! limit and where it comes from, memory pressure, and exact heap bytes.
+//!
+//! ```no_run
+//! use synth_probe::{LimitDiscovery, RssReader};
+//! let rss = RssReader::new()?;
+//! println!("rss = {} bytes", rss.rss_bytes()?);
+//! let limit = LimitDiscovery::system().discover()?;
+//! println!("limit = {} bytes from {}", limit.bytes, limit.source);
+//! # Ok::<(), synth_probe::ProbeError>(())
+//! ```
+//!
+//! Methods: Linux re-reads `/proc/self/statm` (kept open) with `pread`; macOS calls
+//! `task_info(MACH_TASK_BASIC_INFO)`; Windows calls `GetProcessMemoryInfo`. Any other
+//! platform gets [`ProbeError::Unsupported`], never a silent 0.
+//!
+//! This crate never decides anything: it reports. Policy lives in `synth-guard`. It is
+//! the only crate of the workspace with `unsafe` code (FFI and the allocator), each
+//! block justified by a `// SAFETY:` comment.
+#![allow(unsafe_code)]
+
+mod alloc;
+mod error;
+mod limit;
+mod pressure;
+mod rss;
+mod sys;
+
+pub use alloc::{CountingAllocator, heap_bytes};
+pub use error::ProbeError;
+pub use limit::{CgroupInfo, CgroupVersion, EffectiveLimit, LimitDiscovery, LimitSource, V1_UNLIMITED};
+pub use pressure::{Pressure, SYSTEM_PRESSURE, read_pressure};
+pub use rss::{ProcessMemory, RssReader, peak_rss_bytes};
+#[cfg(unix)]
+pub use rss::page_size;
+
+/// System-wide memory pressure (`/proc/pressure/memory`), `Ok(None)` where absent.
+pub fn system_pressure() -> Result<Option<Pressure>, ProbeError> {
+    read_pressure(std::path::Path::new(SYSTEM_PRESSURE))
+}
+
+/// Gives freed heap memory back to the OS where the allocator allows it.
+///
+/// glibc: `malloc_trim(0)`, returns `true` if memory was released. Elsewhere a no-op
+/// returning `false`.
+pub fn trim_allocator() -> bool {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: malloc_trim only walks glibc's own heap; 0 keeps no padding.
+        unsafe { libc::malloc_trim(0) != 0 }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        false
+    }
+}

@@ -1,0 +1,165 @@
+//! Resident memory of this process, as the OS accounts it.
+
+use crate::ProbeError;
+
+/// One reading of this process's memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcessMemory {
+    /// Resident set size in bytes: the pages of this process that are in RAM.
+    pub rss_bytes: u64,
+    /// What the OS charges this process beyond RSS where it says so: macOS
+    /// `phys_footprint`, Windows private bytes. `None` on Linux.
+    pub footprint_bytes: Option<u64>,
+}
+
+/// Reads this process's resident memory cheaply and repeatedly.
+///
+/// On Linux it keeps `/proc/self/statm` open and re-reads it with `pread`, so a
+/// reading is one system call and a short parse (well under a microsecond).
+#[derive(Debug)]
+pub struct RssReader {
+    #[cfg(target_os = "linux")]
+    statm: std::fs::File,
+    #[cfg(target_os = "linux")]
+    page_size: u64,
+}
+
+#[cfg(target_os = "linux")]
+const STATM: &str = "/proc/self/statm";
+
+impl RssReader {
+    /// Opens whatever the platform needs for repeated readings.
+    pub fn new() -> Result<Self, ProbeError> {
+        #[cfg(target_os = "linux")]
+        {
+            let statm = std::fs::File::open(STATM).map_err(|e| ProbeError::io(STATM, e))?;
+            Ok(Self { statm, page_size: page_size()? })
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            // Fail now, not at the first reading, where the platform has no method.
+            let reader = Self {};
+            reader.read()?;
+            Ok(reader)
+        }
+    }
+
+    /// The resident set size in bytes.
+    pub fn rss_bytes(&self) -> Result<u64, ProbeError> {
+        #[cfg(target_os = "linux")]
+        {
+            self.read_statm()
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            self.read().map(|m| m.rss_bytes)
+        }
+    }
+
+    /// The resident set size and, where the platform has it, the footprint.
+    pub fn read(&self) -> Result<ProcessMemory, ProbeError> {
+        #[cfg(target_os = "linux")]
+        {
+            Ok(ProcessMemory { rss_bytes: self.read_statm()?, footprint_bytes: None })
+        }
+        #[cfg(target_os = "macos")]
+        {
+            crate::sys::macos::process_memory()
+        }
+        #[cfg(windows)]
+        {
+            crate::sys::windows::process_memory()
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+        {
+            Err(ProbeError::Unsupported { what: "resident memory (RSS)" })
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    fn read_statm(&self) -> Result<u64, ProbeError> {
+        use std::os::unix::fs::FileExt;
+        let mut buf = [0u8; 256];
+        let n = self.statm.read_at(&mut buf, 0).map_err(|e| ProbeError::io(STATM, e))?;
+        let pages = parse_statm_resident(&buf[..n])
+            .ok_or_else(|| ProbeError::parse(STATM, "expected at least two page counts"))?;
+        Ok(pages * self.page_size)
+    }
+}
+
+/// The second field of `/proc/self/statm` (resident pages), parsed without allocating.
+#[cfg(any(target_os = "linux", test))]
+fn parse_statm_resident(buf: &[u8]) -> Option<u64> {
+    let mut fields = buf.split(|b| *b == b' ');
+    fields.next()?;
+    let resident = fields.next()?;
+    if resident.is_empty() {
+        return None;
+    }
+    let mut value: u64 = 0;
+    for &b in resident {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(value)
+}
+
+/// The page size of this machine, from `sysconf`, never assumed.
+#[cfg(unix)]
+pub fn page_size() -> Result<u64, ProbeError> {
+    // SAFETY: sysconf has no preconditions; it only reads a system constant.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    u64::try_from(size).ok().filter(|s| *s > 0).ok_or_else(|| ProbeError::last_os("sysconf(_SC_PAGESIZE)"))
+}
+
+/// The highest resident set size this process has reached, in bytes.
+///
+/// Unix: `getrusage(RUSAGE_SELF)` (`ru_maxrss` is KiB on Linux, bytes on macOS).
+/// Windows: `PeakWorkingSetSize`.
+pub fn peak_rss_bytes() -> Result<u64, ProbeError> {
+    #[cfg(unix)]
+    {
+        // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `usage` is a valid, writable rusage for the call to fill.
+        let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+        if rc != 0 {
+            return Err(ProbeError::last_os("getrusage"));
+        }
+        let max = u64::try_from(usage.ru_maxrss).unwrap_or(0);
+        if cfg!(target_os = "macos") { Ok(max) } else { Ok(max * 1024) }
+    }
+    #[cfg(windows)]
+    {
+        crate::sys::windows::peak_working_set()
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        Err(ProbeError::Unsupported { what: "peak resident memory" })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statm_parse() {
+        assert_eq!(parse_statm_resident(b"1000 250 30 4 0 90 0\n"), Some(250));
+        assert_eq!(parse_statm_resident(b"1000"), None);
+        assert_eq!(parse_statm_resident(b"1000 x2 3"), None);
+        assert_eq!(parse_statm_resident(b""), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn reads_nonzero_rss() {
+        let reader = RssReader::new().expect("statm opens");
+        let rss = reader.rss_bytes().expect("statm reads");
+        assert!(rss > 0);
+        assert_eq!(rss % page_size().expect("page size"), 0);
+        assert!(peak_rss_bytes().expect("getrusage") >= rss / 2);
+    }
+}
