@@ -29,6 +29,9 @@ fn main() -> Result<(), synth_probe::ProbeError> {
         })).collect::<Vec<_>>(),
         "pressure": pressure.map(|p| json!({"some_avg10": p.some_avg10, "full_avg10": p.full_avg10})),
     });
-    println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    );
     Ok(())
 }

@@ -42,14 +42,23 @@ pub enum ProbeError {
 
 impl ProbeError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
-        Self::Io { path: path.into(), source }
+        Self::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     pub(crate) fn parse(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
-        Self::Parse { path: path.into(), reason: reason.into() }
+        Self::Parse {
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn last_os(call: &'static str) -> Self {
-        Self::Os { call, source: io::Error::last_os_error() }
+        Self::Os {
+            call,
+            source: io::Error::last_os_error(),
+        }
     }
 }

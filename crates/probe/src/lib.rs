@@ -20,6 +20,7 @@
 #![allow(unsafe_code)]
 
 mod alloc;
+mod clock;
 mod error;
 mod limit;
 mod pressure;
@@ -27,12 +28,15 @@ mod rss;
 mod sys;
 
 pub use alloc::{CountingAllocator, heap_bytes};
+pub use clock::monotonic_coarse;
 pub use error::ProbeError;
-pub use limit::{CgroupInfo, CgroupVersion, EffectiveLimit, LimitDiscovery, LimitSource, V1_UNLIMITED};
+pub use limit::{
+    CgroupInfo, CgroupVersion, EffectiveLimit, LimitDiscovery, LimitSource, V1_UNLIMITED,
+};
 pub use pressure::{Pressure, SYSTEM_PRESSURE, read_pressure};
-pub use rss::{ProcessMemory, RssReader, peak_rss_bytes};
 #[cfg(unix)]
 pub use rss::page_size;
+pub use rss::{ProcessMemory, RssReader, peak_rss_bytes};
 
 /// System-wide memory pressure (`/proc/pressure/memory`), `Ok(None)` where absent.
 pub fn system_pressure() -> Result<Option<Pressure>, ProbeError> {

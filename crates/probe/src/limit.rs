@@ -122,13 +122,19 @@ impl Default for LimitDiscovery {
 impl LimitDiscovery {
     /// Discovery on the real system.
     pub fn system() -> Self {
-        Self { root: PathBuf::from("/"), rlimits: true }
+        Self {
+            root: PathBuf::from("/"),
+            rlimits: true,
+        }
     }
 
     /// Discovery on a tree laid out like `/` (with `proc/self/cgroup`,
     /// `proc/self/mountinfo`, `proc/meminfo` and the cgroup mounts below it).
     pub fn with_root(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into(), rlimits: true }
+        Self {
+            root: root.into(),
+            rlimits: true,
+        }
     }
 
     /// Leaves this process's rlimits out (fixture tests want the tree alone).
@@ -169,7 +175,13 @@ impl LimitDiscovery {
                 consider(bytes, LimitSource::RlimitData);
             }
         }
-        Ok(EffectiveLimit { bytes: best.0, source: best.1, soft_ceiling, total_ram, available_ram })
+        Ok(EffectiveLimit {
+            bytes: best.0,
+            source: best.1,
+            soft_ceiling,
+            total_ram,
+            available_ram,
+        })
     }
 
     /// Physical RAM and what is available now.
@@ -190,28 +202,41 @@ impl LimitDiscovery {
         }
         #[cfg(windows)]
         {
-            Ok((crate::sys::windows::total_ram()?, crate::sys::windows::available_ram()))
+            Ok((
+                crate::sys::windows::total_ram()?,
+                crate::sys::windows::available_ram(),
+            ))
         }
         #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
         {
-            Err(ProbeError::Unsupported { what: "physical RAM" })
+            Err(ProbeError::Unsupported {
+                what: "physical RAM",
+            })
         }
     }
 
     /// The memory cgroups of this process: a v2 one, a v1 one, both (hybrid), or none.
     pub fn cgroups(&self) -> Result<Vec<CgroupInfo>, ProbeError> {
         let cgroup_file = self.path("/proc/self/cgroup");
-        let Some(cgroup_text) = read_file(&cgroup_file)? else { return Ok(Vec::new()) };
+        let Some(cgroup_text) = read_file(&cgroup_file)? else {
+            return Ok(Vec::new());
+        };
         let mountinfo_file = self.path("/proc/self/mountinfo");
-        let Some(mountinfo) = read_file(&mountinfo_file)? else { return Ok(Vec::new()) };
+        let Some(mountinfo) = read_file(&mountinfo_file)? else {
+            return Ok(Vec::new());
+        };
         let mounts = parse_mountinfo(&mountinfo, &mountinfo_file)?;
 
         let mut found = Vec::new();
         for line in cgroup_text.lines().filter(|l| !l.trim().is_empty()) {
             let mut parts = line.splitn(3, ':');
-            let (Some(_id), Some(controllers), Some(cg_path)) = (parts.next(), parts.next(), parts.next())
+            let (Some(_id), Some(controllers), Some(cg_path)) =
+                (parts.next(), parts.next(), parts.next())
             else {
-                return Err(ProbeError::parse(&cgroup_file, format!("expected `id:controllers:path`, got {line:?}")));
+                return Err(ProbeError::parse(
+                    &cgroup_file,
+                    format!("expected `id:controllers:path`, got {line:?}"),
+                ));
             };
             let version = if controllers.is_empty() {
                 CgroupVersion::V2
@@ -222,14 +247,20 @@ impl LimitDiscovery {
             };
             let Some(mount) = mounts.iter().find(|m| match version {
                 CgroupVersion::V2 => m.fstype == "cgroup2",
-                CgroupVersion::V1 => m.fstype == "cgroup" && m.super_opts.split(',').any(|o| o == "memory"),
+                CgroupVersion::V1 => {
+                    m.fstype == "cgroup" && m.super_opts.split(',').any(|o| o == "memory")
+                }
             }) else {
                 continue;
             };
             let mount_dir = self.path(&mount.mount_point);
             let rel = cg_path.strip_prefix(mount.root.as_str()).unwrap_or(cg_path);
             let rel = rel.trim_start_matches('/');
-            let mut dir = if rel.is_empty() { mount_dir.clone() } else { mount_dir.join(rel) };
+            let mut dir = if rel.is_empty() {
+                mount_dir.clone()
+            } else {
+                mount_dir.join(rel)
+            };
             if !dir.is_dir() {
                 // A cgroup namespace can hide the path: the mount root is then ours.
                 dir = mount_dir.clone();
@@ -253,13 +284,16 @@ struct Mount {
 fn parse_mountinfo(text: &str, path: &Path) -> Result<Vec<Mount>, ProbeError> {
     let mut mounts = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let (pre, post) = line
-            .split_once(" - ")
-            .ok_or_else(|| ProbeError::parse(path, format!("expected ` - ` separator in {line:?}")))?;
+        let (pre, post) = line.split_once(" - ").ok_or_else(|| {
+            ProbeError::parse(path, format!("expected ` - ` separator in {line:?}"))
+        })?;
         let pre: Vec<&str> = pre.split(' ').collect();
         let post: Vec<&str> = post.split(' ').collect();
         if pre.len() < 5 || post.len() < 3 {
-            return Err(ProbeError::parse(path, format!("too few fields in {line:?}")));
+            return Err(ProbeError::parse(
+                path,
+                format!("too few fields in {line:?}"),
+            ));
         }
         mounts.push(Mount {
             root: unescape_mount(pre[3]),
@@ -277,7 +311,10 @@ fn unescape_mount(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
+        if b[i] == b'\\'
+            && i + 3 < b.len()
+            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
+        {
             out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
             i += 4;
         } else {
@@ -305,19 +342,30 @@ fn read_v2(dir: &Path, mount_dir: &Path) -> Result<CgroupInfo, ProbeError> {
         level = d.parent().filter(|p| p.starts_with(mount_dir));
     }
     let pressure = read_pressure(&dir.join("memory.pressure"))?;
-    Ok(CgroupInfo { version: CgroupVersion::V2, dir: dir.to_path_buf(), limit, high, pressure })
+    Ok(CgroupInfo {
+        version: CgroupVersion::V2,
+        dir: dir.to_path_buf(),
+        limit,
+        high,
+        pressure,
+    })
 }
 
 /// A v2 limit file: a number of bytes, or `max` for none; `Ok(None)` if absent.
 fn read_v2_value(path: &Path) -> Result<Option<u64>, ProbeError> {
-    let Some(text) = read_file(path)? else { return Ok(None) };
+    let Some(text) = read_file(path)? else {
+        return Ok(None);
+    };
     let v = text.trim();
     if v == "max" {
         return Ok(None);
     }
-    v.parse::<u64>()
-        .map(Some)
-        .map_err(|_| ProbeError::parse(path, format!("expected a number of bytes or `max`, got {v:?}")))
+    v.parse::<u64>().map(Some).map_err(|_| {
+        ProbeError::parse(
+            path,
+            format!("expected a number of bytes or `max`, got {v:?}"),
+        )
+    })
 }
 
 fn read_v1(dir: &Path) -> Result<CgroupInfo, ProbeError> {
@@ -325,26 +373,38 @@ fn read_v1(dir: &Path) -> Result<CgroupInfo, ProbeError> {
     let file = dir.join("memory.limit_in_bytes");
     if let Some(text) = read_file(&file)? {
         let v = text.trim();
-        let bytes = v
-            .parse::<u64>()
-            .map_err(|_| ProbeError::parse(&file, format!("expected a number of bytes, got {v:?}")))?;
+        let bytes = v.parse::<u64>().map_err(|_| {
+            ProbeError::parse(&file, format!("expected a number of bytes, got {v:?}"))
+        })?;
         if bytes < V1_UNLIMITED {
             limit = Some((bytes, dir.to_path_buf()));
         }
     }
     let stat = dir.join("memory.stat");
     if let Some(text) = read_file(&stat)? {
-        if let Some(line) = text.lines().find(|l| l.starts_with("hierarchical_memory_limit ")) {
+        if let Some(line) = text
+            .lines()
+            .find(|l| l.starts_with("hierarchical_memory_limit "))
+        {
             let v = line["hierarchical_memory_limit ".len()..].trim();
             let bytes = v.parse::<u64>().map_err(|_| {
-                ProbeError::parse(&stat, format!("expected hierarchical_memory_limit to be a number, got {v:?}"))
+                ProbeError::parse(
+                    &stat,
+                    format!("expected hierarchical_memory_limit to be a number, got {v:?}"),
+                )
             })?;
             if bytes < V1_UNLIMITED && limit.as_ref().is_none_or(|(b, _)| bytes < *b) {
                 limit = Some((bytes, dir.to_path_buf()));
             }
         }
     }
-    Ok(CgroupInfo { version: CgroupVersion::V1, dir: dir.to_path_buf(), limit, high: None, pressure: None })
+    Ok(CgroupInfo {
+        version: CgroupVersion::V1,
+        dir: dir.to_path_buf(),
+        limit,
+        high: None,
+        pressure: None,
+    })
 }
 
 /// The file's text, `Ok(None)` if it does not exist, an error naming it otherwise.
@@ -359,7 +419,12 @@ fn read_file(path: &Path) -> Result<Option<String>, ProbeError> {
 #[cfg(any(target_os = "linux", test))]
 fn meminfo_field(text: &str, key: &str) -> Option<u64> {
     let line = text.lines().find(|l| l.starts_with(key))?;
-    let kb: u64 = line[key.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+    let kb: u64 = line[key.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
     Some(kb * 1024)
 }
 
@@ -385,7 +450,10 @@ fn rlimit(which: Rlimit) -> Result<Option<u64>, ProbeError> {
             Rlimit::As => (libc::RLIMIT_AS, "getrlimit(RLIMIT_AS)"),
             Rlimit::Data => (libc::RLIMIT_DATA, "getrlimit(RLIMIT_DATA)"),
         };
-        let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
         // SAFETY: `lim` is a valid, writable rlimit for the call to fill.
         let rc = unsafe { libc::getrlimit(resource, &mut lim) };
         if rc != 0 {

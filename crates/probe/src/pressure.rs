@@ -27,7 +27,9 @@ pub fn read_pressure(path: &Path) -> Result<Option<Pressure>, ProbeError> {
         Err(e) if e.raw_os_error() == Some(95) => return Ok(None),
         Err(e) => return Err(ProbeError::io(path, e)),
     };
-    parse_pressure(&text).map(Some).map_err(|reason| ProbeError::parse(path, reason))
+    parse_pressure(&text)
+        .map(Some)
+        .map_err(|reason| ProbeError::parse(path, reason))
 }
 
 fn parse_pressure(text: &str) -> Result<Pressure, String> {
@@ -38,7 +40,10 @@ fn parse_pressure(text: &str) -> Result<Pressure, String> {
         let kind = words.next();
         let avg10 = words
             .find_map(|w| w.strip_prefix("avg10="))
-            .map(|v| v.parse::<f64>().map_err(|_| format!("avg10 is not a number: {v:?}")))
+            .map(|v| {
+                v.parse::<f64>()
+                    .map_err(|_| format!("avg10 is not a number: {v:?}"))
+            })
             .transpose()?;
         match kind {
             Some("some") => some = avg10,
@@ -47,7 +52,10 @@ fn parse_pressure(text: &str) -> Result<Pressure, String> {
         }
     }
     let some_avg10 = some.ok_or_else(|| "expected a line `some avg10=...`".to_string())?;
-    Ok(Pressure { some_avg10, full_avg10: full })
+    Ok(Pressure {
+        some_avg10,
+        full_avg10: full,
+    })
 }
 
 #[cfg(test)]
@@ -60,13 +68,22 @@ mod tests {
             "some avg10=1.50 avg60=0.00 avg300=0.00 total=12\nfull avg10=0.25 avg60=0.00 avg300=0.00 total=3\n",
         )
         .expect("valid PSI");
-        assert_eq!(p, Pressure { some_avg10: 1.5, full_avg10: Some(0.25) });
+        assert_eq!(
+            p,
+            Pressure {
+                some_avg10: 1.5,
+                full_avg10: Some(0.25)
+            }
+        );
         assert!(parse_pressure("garbage").is_err());
         assert!(parse_pressure("some avg10=abc").is_err());
     }
 
     #[test]
     fn missing_file_is_none() {
-        assert_eq!(read_pressure(Path::new("/nonexistent/pressure")).expect("absent is fine"), None);
+        assert_eq!(
+            read_pressure(Path::new("/nonexistent/pressure")).expect("absent is fine"),
+            None
+        );
     }
 }

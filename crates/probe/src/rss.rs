@@ -33,7 +33,10 @@ impl RssReader {
         #[cfg(target_os = "linux")]
         {
             let statm = std::fs::File::open(STATM).map_err(|e| ProbeError::io(STATM, e))?;
-            Ok(Self { statm, page_size: page_size()? })
+            Ok(Self {
+                statm,
+                page_size: page_size()?,
+            })
         }
         #[cfg(not(target_os = "linux"))]
         {
@@ -60,7 +63,10 @@ impl RssReader {
     pub fn read(&self) -> Result<ProcessMemory, ProbeError> {
         #[cfg(target_os = "linux")]
         {
-            Ok(ProcessMemory { rss_bytes: self.read_statm()?, footprint_bytes: None })
+            Ok(ProcessMemory {
+                rss_bytes: self.read_statm()?,
+                footprint_bytes: None,
+            })
         }
         #[cfg(target_os = "macos")]
         {
@@ -72,7 +78,9 @@ impl RssReader {
         }
         #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
         {
-            Err(ProbeError::Unsupported { what: "resident memory (RSS)" })
+            Err(ProbeError::Unsupported {
+                what: "resident memory (RSS)",
+            })
         }
     }
 
@@ -80,7 +88,10 @@ impl RssReader {
     fn read_statm(&self) -> Result<u64, ProbeError> {
         use std::os::unix::fs::FileExt;
         let mut buf = [0u8; 256];
-        let n = self.statm.read_at(&mut buf, 0).map_err(|e| ProbeError::io(STATM, e))?;
+        let n = self
+            .statm
+            .read_at(&mut buf, 0)
+            .map_err(|e| ProbeError::io(STATM, e))?;
         let pages = parse_statm_resident(&buf[..n])
             .ok_or_else(|| ProbeError::parse(STATM, "expected at least two page counts"))?;
         Ok(pages * self.page_size)
@@ -111,7 +122,10 @@ fn parse_statm_resident(buf: &[u8]) -> Option<u64> {
 pub fn page_size() -> Result<u64, ProbeError> {
     // SAFETY: sysconf has no preconditions; it only reads a system constant.
     let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    u64::try_from(size).ok().filter(|s| *s > 0).ok_or_else(|| ProbeError::last_os("sysconf(_SC_PAGESIZE)"))
+    u64::try_from(size)
+        .ok()
+        .filter(|s| *s > 0)
+        .ok_or_else(|| ProbeError::last_os("sysconf(_SC_PAGESIZE)"))
 }
 
 /// The highest resident set size this process has reached, in bytes.
@@ -129,7 +143,11 @@ pub fn peak_rss_bytes() -> Result<u64, ProbeError> {
             return Err(ProbeError::last_os("getrusage"));
         }
         let max = u64::try_from(usage.ru_maxrss).unwrap_or(0);
-        if cfg!(target_os = "macos") { Ok(max) } else { Ok(max * 1024) }
+        if cfg!(target_os = "macos") {
+            Ok(max)
+        } else {
+            Ok(max * 1024)
+        }
     }
     #[cfg(windows)]
     {
@@ -137,7 +155,9 @@ pub fn peak_rss_bytes() -> Result<u64, ProbeError> {
     }
     #[cfg(not(any(unix, windows)))]
     {
-        Err(ProbeError::Unsupported { what: "peak resident memory" })
+        Err(ProbeError::Unsupported {
+            what: "peak resident memory",
+        })
     }
 }
 

@@ -13,10 +13,16 @@ fn tracks_a_100_mib_vec_within_one_percent() {
     let during = synth_probe::heap_bytes().expect("installed");
     let grown = during as f64 - before as f64;
     let want = (100 << 20) as f64;
-    assert!((grown - want).abs() <= want * 0.01, "grew by {grown}, want {want}");
+    assert!(
+        (grown - want).abs() <= want * 0.01,
+        "grew by {grown}, want {want}"
+    );
     let mut v = v;
     v.truncate(10);
     v.shrink_to_fit();
     let after = synth_probe::heap_bytes().expect("installed");
-    assert!(after < before + (1 << 20), "before {before}, after shrink {after}");
+    assert!(
+        after < before + (1 << 20),
+        "before {before}, after shrink {after}"
+    );
 }

@@ -4,11 +4,15 @@ use std::path::PathBuf;
 use synth_probe::{LimitDiscovery, LimitSource, ProbeError};
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn discover(name: &str) -> Result<synth_probe::EffectiveLimit, ProbeError> {
-    LimitDiscovery::with_root(fixture(name)).ignore_rlimits().discover()
+    LimitDiscovery::with_root(fixture(name))
+        .ignore_rlimits()
+        .discover()
 }
 
 const RAM: u64 = 16 << 30;
@@ -19,12 +23,20 @@ fn v2_parent_tighter_than_child_wins() {
     assert_eq!(limit.bytes, 512 << 20);
     assert_eq!(
         limit.source,
-        LimitSource::CgroupV2 { path: fixture("v2_nested").join("sys/fs/cgroup/user.slice") }
+        LimitSource::CgroupV2 {
+            path: fixture("v2_nested").join("sys/fs/cgroup/user.slice")
+        }
     );
-    assert_eq!(limit.soft_ceiling, Some(768 << 20), "memory.high of the child, parent is max");
+    assert_eq!(
+        limit.soft_ceiling,
+        Some(768 << 20),
+        "memory.high of the child, parent is max"
+    );
     assert_eq!(limit.total_ram, RAM);
     assert_eq!(limit.available_ram, Some(12 << 30));
-    let cgroups = LimitDiscovery::with_root(fixture("v2_nested")).cgroups().expect("reads");
+    let cgroups = LimitDiscovery::with_root(fixture("v2_nested"))
+        .cgroups()
+        .expect("reads");
     let pressure = cgroups[0].pressure.expect("memory.pressure present");
     assert_eq!(pressure.some_avg10, 2.5);
     assert_eq!(pressure.full_avg10, Some(0.5));
@@ -49,7 +61,9 @@ fn v1_hierarchical_limit_applies() {
     assert_eq!(limit.bytes, 256 << 20);
     assert_eq!(
         limit.source,
-        LimitSource::CgroupV1 { path: fixture("v1_hierarchical").join("sys/fs/cgroup/memory/docker/abc") }
+        LimitSource::CgroupV1 {
+            path: fixture("v1_hierarchical").join("sys/fs/cgroup/memory/docker/abc")
+        }
     );
 }
 
@@ -78,20 +92,27 @@ fn garbage_names_the_file() {
     let err = discover("garbage").expect_err("garbage is an error");
     let msg = err.to_string();
     assert!(matches!(err, ProbeError::Parse { .. }), "{msg}");
-    assert!(msg.contains("garbage/sys/fs/cgroup/app/memory.max"), "{msg}");
+    assert!(
+        msg.contains("garbage/sys/fs/cgroup/app/memory.max"),
+        "{msg}"
+    );
     assert!(msg.contains("\"lots\""), "{msg}");
 }
 
 #[test]
 fn missing_meminfo_is_an_error_naming_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let err = LimitDiscovery::with_root(dir.path()).discover().expect_err("no meminfo");
+    let err = LimitDiscovery::with_root(dir.path())
+        .discover()
+        .expect_err("no meminfo");
     assert!(err.to_string().contains("proc/meminfo"), "{err}");
 }
 
 #[cfg(target_os = "linux")]
 #[test]
 fn the_real_system_has_a_limit() {
-    let limit = LimitDiscovery::system().discover().expect("discovers on this machine");
+    let limit = LimitDiscovery::system()
+        .discover()
+        .expect("discovers on this machine");
     assert!(limit.bytes > 0 && limit.bytes <= limit.total_ram);
 }

@@ -12,7 +12,10 @@ fn touching_256_mib_raises_rss_by_at_least_240_mib() {
     }
     std::hint::black_box(&block);
     let after = reader.rss_bytes().expect("reads");
-    assert!(after >= before + (240 << 20), "rss before {before}, after {after}");
+    assert!(
+        after >= before + (240 << 20),
+        "rss before {before}, after {after}"
+    );
     assert!(synth_probe::peak_rss_bytes().expect("peak") >= after - (1 << 20));
     drop(block);
 }

@@ -25,7 +25,10 @@ pub(crate) fn process_memory() -> Result<ProcessMemory, ProbeError> {
         });
     }
     let rss_bytes = info.resident_size;
-    Ok(ProcessMemory { rss_bytes, footprint_bytes: phys_footprint() })
+    Ok(ProcessMemory {
+        rss_bytes,
+        footprint_bytes: phys_footprint(),
+    })
 }
 
 fn phys_footprint() -> Option<u64> {

@@ -1,0 +1,315 @@
+//! The guard: reads the probe at most once per interval, tracks growth, decides.
+
+use crate::config::MemoryGuardConfig;
+use crate::size::format_bytes;
+use std::time::Duration;
+use synth_probe::{LimitSource, ProbeError, RssReader};
+
+/// Where the guard gets its readings; a trait so tests can script them.
+pub trait MemoryProbe: Send {
+    /// Resident set size of the process in bytes.
+    fn rss_bytes(&mut self) -> Result<u64, ProbeError>;
+    /// Live heap bytes from a counting allocator, if one is installed.
+    fn heap_bytes(&mut self) -> Option<u64>;
+}
+
+/// A monotonic clock; a trait so tests can script time.
+pub trait Clock: Send {
+    /// Time since an arbitrary fixed start.
+    fn now(&self) -> Duration;
+}
+
+/// The real probe: `synth_probe::RssReader` and the counting allocator's figure.
+#[derive(Debug)]
+pub struct SystemProbe {
+    reader: RssReader,
+}
+
+impl SystemProbe {
+    /// Opens the platform's RSS source.
+    pub fn new() -> Result<Self, ProbeError> {
+        Ok(Self {
+            reader: RssReader::new()?,
+        })
+    }
+}
+
+impl MemoryProbe for SystemProbe {
+    fn rss_bytes(&mut self) -> Result<u64, ProbeError> {
+        self.reader.rss_bytes()
+    }
+
+    fn heap_bytes(&mut self) -> Option<u64> {
+        synth_probe::heap_bytes()
+    }
+}
+
+/// The real clock: `synth_probe::monotonic_coarse` (a few ns per read).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Duration {
+        synth_probe::monotonic_coarse()
+    }
+}
+
+/// What the guard knows about memory at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MemoryStatus {
+    /// `max(rss, heap)`: the figure every limit is compared with.
+    pub current_usage: u64,
+    /// Resident set size from the probe.
+    pub rss: u64,
+    /// Live heap bytes, when a counting allocator is installed.
+    pub heap: Option<u64>,
+    /// The soft limit in force.
+    pub soft_limit: u64,
+    /// The hard limit in force.
+    pub hard_limit: u64,
+    /// `current_usage >= soft_limit`.
+    pub exceeds_soft_limit: bool,
+    /// `current_usage >= hard_limit`, or the projection reaches it.
+    pub exceeds_hard_limit: bool,
+    /// EWMA of d(usage)/dt in bytes per second (negative when shrinking).
+    pub growth_rate: f64,
+    /// Usage expected at the next reading: `usage + max(rate, 0) × interval`.
+    pub projected: u64,
+    /// How many times the probe has been read so far.
+    pub reads: u64,
+}
+
+impl MemoryStatus {
+    /// Usage as a percentage of the hard limit.
+    pub fn percent_of_hard(&self) -> f64 {
+        if self.hard_limit == 0 {
+            0.0
+        } else {
+            self.current_usage as f64 * 100.0 / self.hard_limit as f64
+        }
+    }
+}
+
+/// The run must stop: memory reached (or would reach) the hard limit.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "memory limit reached: using {} of a {} hard limit (from {limit_source}); \
+     raise global.memory_limit (or --memory-limit), lower output.batch_size, \
+     or run in an environment with more memory",
+    format_bytes(*used),
+    format_bytes(*limit)
+)]
+pub struct MemoryExceeded {
+    /// Usage when the guard stopped.
+    pub used: u64,
+    /// The hard limit.
+    pub limit: u64,
+    /// Where the hard limit comes from.
+    pub limit_source: LimitSource,
+}
+
+/// What the caller should do now.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Go on.
+    Proceed,
+    /// Memory is growing fast: back off this long, then go on.
+    Throttle(Duration),
+    /// Above the soft limit: flush, clear caches, trim, then go on.
+    Relieve,
+    /// At the hard limit: stop producing and finish cleanly.
+    Stop(MemoryExceeded),
+}
+
+/// What `trim()` knows of its effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrimOutcome {
+    /// Whether the allocator can give memory back at all (glibc: yes).
+    pub supported: bool,
+    /// Whether the allocator says it gave memory back.
+    pub released: bool,
+    /// RSS before the trim.
+    pub rss_before: u64,
+    /// RSS after the trim.
+    pub rss_after: u64,
+}
+
+/// EWMA weight of the newest rate sample.
+const RATE_ALPHA: f64 = 0.5;
+/// Relief re-arms once usage falls below this share of the soft limit.
+const REARM_FRACTION: f64 = 0.90;
+/// Without re-arming, a new relief needs this many check intervals since the last.
+const RELIEF_SPACING_INTERVALS: u32 = 20;
+
+/// Watches memory against soft and hard limits and says what to do.
+///
+/// ```no_run
+/// use synth_guard::{Action, MemoryGuard, MemoryGuardConfig};
+/// let mut guard = MemoryGuard::new(MemoryGuardConfig::with_hard_limit(512 << 20))?;
+/// loop {
+///     let status = guard.check()?;
+///     match guard.decide(&status) {
+///         Action::Proceed => { /* produce a batch */ break }
+///         Action::Throttle(pause) => std::thread::sleep(pause),
+///         Action::Relieve => { /* flush, clear caches */ guard.trim()?; }
+///         Action::Stop(exceeded) => return Err(exceeded.into()),
+///     }
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct MemoryGuard {
+    config: MemoryGuardConfig,
+    interval: Duration,
+    probe: Box<dyn MemoryProbe>,
+    clock: Box<dyn Clock>,
+    status: MemoryStatus,
+    last_read: Option<Duration>,
+    relief_armed: bool,
+    last_relief: Option<Duration>,
+}
+
+impl std::fmt::Debug for MemoryGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryGuard")
+            .field("config", &self.config)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+impl MemoryGuard {
+    /// A guard on the real probe and clock.
+    pub fn new(config: MemoryGuardConfig) -> Result<Self, ProbeError> {
+        Ok(Self::with_probe(
+            config,
+            Box::new(SystemProbe::new()?),
+            Box::new(SystemClock),
+        ))
+    }
+
+    /// A guard on any probe and clock (tests script both).
+    pub fn with_probe(
+        config: MemoryGuardConfig,
+        probe: Box<dyn MemoryProbe>,
+        clock: Box<dyn Clock>,
+    ) -> Self {
+        let status = MemoryStatus {
+            soft_limit: config.soft_limit.0,
+            hard_limit: config.hard_limit.0,
+            ..MemoryStatus::default()
+        };
+        Self {
+            interval: Duration::from_millis(config.check_interval_ms.max(1)),
+            config,
+            probe,
+            clock,
+            status,
+            last_read: None,
+            relief_armed: true,
+            last_relief: None,
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &MemoryGuardConfig {
+        &self.config
+    }
+
+    /// The status as of the last reading, without reading.
+    pub fn last_status(&self) -> MemoryStatus {
+        self.status
+    }
+
+    /// The current status: reads the probe if a check interval has passed since the
+    /// last reading, else returns the cached status (a clock read and a compare).
+    #[inline]
+    pub fn check(&mut self) -> Result<MemoryStatus, ProbeError> {
+        let now = self.clock.now();
+        match self.last_read {
+            Some(t) if now.saturating_sub(t) < self.interval => Ok(self.status),
+            _ => self.read_at(now),
+        }
+    }
+
+    /// Reads the probe now, whatever the interval (after a relief, say).
+    pub fn refresh(&mut self) -> Result<MemoryStatus, ProbeError> {
+        let now = self.clock.now();
+        self.read_at(now)
+    }
+
+    fn read_at(&mut self, now: Duration) -> Result<MemoryStatus, ProbeError> {
+        let rss = self.probe.rss_bytes()?;
+        let heap = self.probe.heap_bytes();
+        let used = rss.max(heap.unwrap_or(0));
+        let mut rate = self.status.growth_rate;
+        if let Some(t) = self.last_read {
+            let dt = now.saturating_sub(t).as_secs_f64();
+            if dt > 0.0 {
+                let sample = (used as f64 - self.status.current_usage as f64) / dt;
+                rate = RATE_ALPHA * sample + (1.0 - RATE_ALPHA) * rate;
+            }
+        }
+        let projected = used.saturating_add((rate.max(0.0) * self.interval.as_secs_f64()) as u64);
+        let hard = self.config.hard_limit.0;
+        self.status = MemoryStatus {
+            current_usage: used,
+            rss,
+            heap,
+            soft_limit: self.config.soft_limit.0,
+            hard_limit: hard,
+            exceeds_soft_limit: used >= self.config.soft_limit.0,
+            exceeds_hard_limit: used >= hard || projected >= hard,
+            growth_rate: rate,
+            projected,
+            reads: self.status.reads + 1,
+        };
+        self.last_read = Some(now);
+        if (used as f64) < self.config.soft_limit.0 as f64 * REARM_FRACTION {
+            self.relief_armed = true;
+        }
+        Ok(self.status)
+    }
+
+    /// The policy: stop at the hard limit (or when the next reading would pass it),
+    /// relieve at the soft limit with hysteresis, throttle on fast growth, else proceed.
+    pub fn decide(&mut self, status: &MemoryStatus) -> Action {
+        if status.exceeds_hard_limit {
+            return Action::Stop(MemoryExceeded {
+                used: status
+                    .current_usage
+                    .max(status.projected.min(status.hard_limit)),
+                limit: status.hard_limit,
+                limit_source: self.config.limit_source.clone(),
+            });
+        }
+        if status.exceeds_soft_limit {
+            let now = self.clock.now();
+            let spaced = self
+                .last_relief
+                .is_none_or(|t| now.saturating_sub(t) >= self.interval * RELIEF_SPACING_INTERVALS);
+            if self.relief_armed || spaced {
+                self.relief_armed = false;
+                self.last_relief = Some(now);
+                return Action::Relieve;
+            }
+        }
+        if status.growth_rate > self.config.growth_rate_threshold.0 as f64 {
+            return Action::Throttle(Duration::from_millis(self.config.throttle_step_ms));
+        }
+        Action::Proceed
+    }
+
+    /// Gives freed memory back to the OS where the allocator allows (glibc
+    /// `malloc_trim`), then re-reads the probe.
+    pub fn trim(&mut self) -> Result<TrimOutcome, ProbeError> {
+        let rss_before = self.probe.rss_bytes()?;
+        let released = synth_probe::trim_allocator();
+        let status = self.refresh()?;
+        Ok(TrimOutcome {
+            supported: cfg!(all(target_os = "linux", target_env = "gnu")),
+            released,
+            rss_before,
+            rss_after: status.rss,
+        })
+    }
+}

@@ -1,0 +1,192 @@
+//! The policy as a state machine, on a scripted probe and a fake clock.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use synth_guard::{
+    Action, ByteRate, Clock, MemoryGuard, MemoryGuardConfig, MemoryProbe, MemoryStatus,
+};
+use synth_probe::{LimitSource, ProbeError};
+
+#[derive(Clone, Default)]
+struct Script {
+    rss: Arc<AtomicU64>,
+    reads: Arc<AtomicU64>,
+    now_ms: Arc<AtomicU64>,
+}
+
+struct ScriptedProbe(Script);
+impl MemoryProbe for ScriptedProbe {
+    fn rss_bytes(&mut self) -> Result<u64, ProbeError> {
+        self.0.reads.fetch_add(1, Ordering::SeqCst);
+        Ok(self.0.rss.load(Ordering::SeqCst))
+    }
+    fn heap_bytes(&mut self) -> Option<u64> {
+        None
+    }
+}
+
+struct FakeClock(Script);
+impl Clock for FakeClock {
+    fn now(&self) -> Duration {
+        Duration::from_millis(self.0.now_ms.load(Ordering::SeqCst))
+    }
+}
+
+const MIB: u64 = 1 << 20;
+
+fn guard(script: &Script) -> MemoryGuard {
+    let mut config = MemoryGuardConfig::with_hard_limit(1000 * MIB);
+    config.soft_limit = synth_guard::ByteSize(800 * MIB);
+    config.check_interval_ms = 100;
+    config.growth_rate_threshold = ByteRate(100 * MIB);
+    MemoryGuard::with_probe(
+        config,
+        Box::new(ScriptedProbe(script.clone())),
+        Box::new(FakeClock(script.clone())),
+    )
+}
+
+impl Script {
+    fn set(&self, rss_mib: u64) {
+        self.rss.store(rss_mib * MIB, Ordering::SeqCst);
+    }
+    fn advance(&self, ms: u64) {
+        self.now_ms.fetch_add(ms, Ordering::SeqCst);
+    }
+    fn reads(&self) -> u64 {
+        self.reads.load(Ordering::SeqCst)
+    }
+}
+
+fn step(g: &mut MemoryGuard) -> (MemoryStatus, Action) {
+    let s = g.check().expect("scripted probe never fails");
+    let a = g.decide(&s);
+    (s, a)
+}
+
+#[test]
+fn exactly_one_probe_read_per_interval() {
+    let script = Script::default();
+    script.set(100);
+    let mut g = guard(&script);
+    for _ in 0..1000 {
+        step(&mut g);
+    }
+    assert_eq!(script.reads(), 1, "cached between reads");
+    script.advance(99);
+    step(&mut g);
+    assert_eq!(script.reads(), 1);
+    script.advance(1);
+    step(&mut g);
+    assert_eq!(script.reads(), 2);
+    for _ in 0..10 {
+        script.advance(100);
+        step(&mut g);
+        step(&mut g);
+    }
+    assert_eq!(script.reads(), 12);
+}
+
+#[test]
+fn soft_limit_relieves_once_with_hysteresis() {
+    let script = Script::default();
+    script.set(500);
+    let mut g = guard(&script);
+    assert_eq!(step(&mut g).1, Action::Proceed);
+    // Above soft (800): one relief, then none while it stays up (no flapping).
+    script.advance(1000);
+    script.set(850);
+    assert_eq!(step(&mut g).1, Action::Relieve);
+    for _ in 0..5 {
+        script.advance(100);
+        // Flat usage: no growth, so no throttle either.
+        assert_eq!(step(&mut g).1, Action::Proceed);
+    }
+    // Falls to 780: below soft but above soft - 10% (720): not re-armed yet.
+    script.advance(100);
+    script.set(780);
+    assert_eq!(step(&mut g).1, Action::Proceed);
+    script.advance(100);
+    script.set(810);
+    assert_eq!(step(&mut g).1, Action::Proceed, "hysteresis: not re-armed");
+    // Falls below 720: re-armed; the next crossing relieves again.
+    script.advance(100);
+    script.set(700);
+    step(&mut g);
+    script.advance(1000);
+    script.set(820);
+    let (s, a) = step(&mut g);
+    assert!(s.exceeds_soft_limit && !s.exceeds_hard_limit);
+    assert_eq!(a, Action::Relieve);
+}
+
+#[test]
+fn relief_repeats_after_minimum_spacing_if_usage_stays_high() {
+    let script = Script::default();
+    script.set(850);
+    let mut g = guard(&script);
+    assert_eq!(step(&mut g).1, Action::Relieve);
+    script.advance(1000);
+    assert_eq!(step(&mut g).1, Action::Proceed);
+    script.advance(1000); // 20 intervals of 100 ms since the last relief
+    assert_eq!(step(&mut g).1, Action::Relieve);
+}
+
+#[test]
+fn fast_growth_throttles() {
+    let script = Script::default();
+    script.set(100);
+    let mut g = guard(&script);
+    step(&mut g);
+    // +50 MiB in 100 ms = 500 MiB/s; EWMA(0.5) = 250 MiB/s > 100 MiB/s.
+    script.advance(100);
+    script.set(150);
+    let (s, a) = step(&mut g);
+    assert!(s.growth_rate > 200.0 * MIB as f64, "rate {}", s.growth_rate);
+    assert_eq!(a, Action::Throttle(Duration::from_millis(100)));
+    // Flat again: the EWMA decays below the threshold.
+    for _ in 0..3 {
+        script.advance(100);
+        step(&mut g);
+    }
+    assert_eq!(step(&mut g).1, Action::Proceed);
+}
+
+#[test]
+fn hard_limit_stops_and_names_the_source() {
+    let script = Script::default();
+    script.set(900);
+    let mut g = guard(&script);
+    step(&mut g);
+    script.advance(100);
+    script.set(1001);
+    let (s, a) = step(&mut g);
+    assert!(s.exceeds_hard_limit);
+    let Action::Stop(e) = a else {
+        panic!("expected Stop, got {a:?}")
+    };
+    assert_eq!(
+        (e.used, e.limit, e.limit_source.clone()),
+        (1001 * MIB, 1000 * MIB, LimitSource::Configured)
+    );
+    let msg = e.to_string();
+    assert!(
+        msg.contains("1001.0 MiB of a 1000.0 MiB hard limit (from configured limit)"),
+        "{msg}"
+    );
+    assert!(msg.contains("memory_limit"), "says what to change: {msg}");
+}
+
+#[test]
+fn projection_stops_before_the_limit_is_crossed() {
+    let script = Script::default();
+    script.set(700);
+    let mut g = guard(&script);
+    step(&mut g);
+    script.advance(100);
+    script.set(900); // +200 MiB per interval: the next reading would be past 1000
+    let (s, a) = step(&mut g);
+    assert!(s.projected >= 1000 * MIB && s.current_usage < 1000 * MIB);
+    assert!(matches!(a, Action::Stop(_)), "{a:?}");
+}
