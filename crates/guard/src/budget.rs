@@ -197,7 +197,7 @@ mod tests {
                         x ^= x << 13;
                         x ^= x >> 7;
                         x ^= x << 17;
-                        if x % 3 == 0 && !held.is_empty() {
+                        if x.is_multiple_of(3) && !held.is_empty() {
                             held.swap_remove((x as usize / 3) % held.len());
                         } else if let Ok(r) = budget.try_reserve("walker", 1 + x % 1500) {
                             held.push(r);

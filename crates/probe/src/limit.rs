@@ -330,10 +330,10 @@ fn read_v2(dir: &Path, mount_dir: &Path) -> Result<CgroupInfo, ProbeError> {
     let mut high = None;
     let mut level = Some(dir);
     while let Some(d) = level {
-        if let Some(max) = read_v2_value(&d.join("memory.max"))? {
-            if limit.as_ref().is_none_or(|(b, _)| max < *b) {
-                limit = Some((max, d.to_path_buf()));
-            }
+        if let Some(max) = read_v2_value(&d.join("memory.max"))?
+            && limit.as_ref().is_none_or(|(b, _)| max < *b)
+        {
+            limit = Some((max, d.to_path_buf()));
         }
         high = min_opt(high, read_v2_value(&d.join("memory.high"))?);
         if d == mount_dir {
@@ -381,21 +381,20 @@ fn read_v1(dir: &Path) -> Result<CgroupInfo, ProbeError> {
         }
     }
     let stat = dir.join("memory.stat");
-    if let Some(text) = read_file(&stat)? {
-        if let Some(line) = text
+    if let Some(text) = read_file(&stat)?
+        && let Some(line) = text
             .lines()
             .find(|l| l.starts_with("hierarchical_memory_limit "))
-        {
-            let v = line["hierarchical_memory_limit ".len()..].trim();
-            let bytes = v.parse::<u64>().map_err(|_| {
-                ProbeError::parse(
-                    &stat,
-                    format!("expected hierarchical_memory_limit to be a number, got {v:?}"),
-                )
-            })?;
-            if bytes < V1_UNLIMITED && limit.as_ref().is_none_or(|(b, _)| bytes < *b) {
-                limit = Some((bytes, dir.to_path_buf()));
-            }
+    {
+        let v = line["hierarchical_memory_limit ".len()..].trim();
+        let bytes = v.parse::<u64>().map_err(|_| {
+            ProbeError::parse(
+                &stat,
+                format!("expected hierarchical_memory_limit to be a number, got {v:?}"),
+            )
+        })?;
+        if bytes < V1_UNLIMITED && limit.as_ref().is_none_or(|(b, _)| bytes < *b) {
+            limit = Some((bytes, dir.to_path_buf()));
         }
     }
     Ok(CgroupInfo {
@@ -462,7 +461,7 @@ fn rlimit(which: Rlimit) -> Result<Option<u64>, ProbeError> {
         if lim.rlim_cur == libc::RLIM_INFINITY {
             Ok(None)
         } else {
-            Ok(Some(lim.rlim_cur as u64))
+            Ok(Some(lim.rlim_cur))
         }
     }
     #[cfg(not(unix))]
