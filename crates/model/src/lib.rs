@@ -1,1 +1,122 @@
-//! TODO
+//! Plain record types for synthetic accounting data, and the [`Record`] trait that
+//! lets one encoder write every table without per-type code.
+//!
+//! ```
+//! use synth_model::{JournalLine, Record, Value};
+//! let line = JournalLine { entry_id: 7, line_number: 1, account: 400000, debit: 0,
+//!     credit: 12_345, cost_center: "CC100", partner_id: None, line_text: "Revenue" };
+//! let mut names = Vec::new();
+//! line.visit(&mut |v: Value<'_>| names.push(format!("{v:?}")));
+//! assert_eq!(JournalLine::TABLE, "journal_lines");
+//! assert_eq!(names.len(), JournalLine::SCHEMA.len());
+//! ```
+//!
+//! Deliberately absent: I/O, randomness and per-record heap allocation. Text comes from
+//! `&'static str` pools or small inline buffers ([`InlineText`]), ids are 128-bit values
+//! (printed as UUID text by the sinks), money is `i64` minor units.
+
+mod date;
+mod records;
+mod text;
+
+pub use date::{Date, days_in_month};
+pub use records::*;
+pub use text::InlineText;
+
+/// The type of a column, which decides how each format encodes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// A 128-bit identifier, written as UUID text.
+    Id,
+    /// A signed integer.
+    Int,
+    /// Money in minor units (cents), written with two decimals.
+    Money,
+    /// A calendar date, written `YYYY-MM-DD`.
+    Date,
+    /// UTF-8 text.
+    Text,
+}
+
+/// One column of a table's schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// Column name, as written in headers and field names.
+    pub name: &'static str,
+    /// The column's type.
+    pub ty: ColumnType,
+    /// Whether the column may hold [`Value::Null`].
+    pub nullable: bool,
+}
+
+impl Column {
+    /// A column that always has a value.
+    pub const fn new(name: &'static str, ty: ColumnType) -> Self {
+        Self {
+            name,
+            ty,
+            nullable: false,
+        }
+    }
+
+    /// A column that may be null.
+    pub const fn nullable(name: &'static str, ty: ColumnType) -> Self {
+        Self {
+            name,
+            ty,
+            nullable: true,
+        }
+    }
+}
+
+/// One field value, borrowed from a record while it is visited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// A 128-bit identifier.
+    Id(u128),
+    /// An integer.
+    Int(i64),
+    /// Money in minor units.
+    Money(i64),
+    /// A date.
+    Date(Date),
+    /// Text.
+    Text(&'a str),
+    /// No value (nullable columns only).
+    Null,
+}
+
+/// Receives a record's fields in schema order.
+pub trait FieldVisitor {
+    /// Called once per column, in the order of the schema.
+    fn field(&mut self, value: Value<'_>);
+}
+
+impl<F: FnMut(Value<'_>)> FieldVisitor for F {
+    fn field(&mut self, value: Value<'_>) {
+        self(value)
+    }
+}
+
+/// A row of one table: its name, its schema, and its fields in schema order.
+pub trait Record {
+    /// The table this record belongs to (file name stem).
+    const TABLE: &'static str;
+    /// The columns, in order.
+    const SCHEMA: &'static [Column];
+    /// Calls `visitor.field` once per column, in schema order.
+    fn visit<V: FieldVisitor>(&self, visitor: &mut V);
+}
+
+/// Every table the generators produce, in the order they are written.
+pub const TABLES: [&str; 9] = [
+    Account::TABLE,
+    Vendor::TABLE,
+    Customer::TABLE,
+    GraphNode::TABLE,
+    JournalEntry::TABLE,
+    JournalLine::TABLE,
+    Document::TABLE,
+    DocumentItem::TABLE,
+    GraphEdge::TABLE,
+];

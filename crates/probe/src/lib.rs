@@ -27,7 +27,7 @@ mod pressure;
 mod rss;
 mod sys;
 
-pub use alloc::{CountingAllocator, heap_bytes};
+pub use alloc::{CountingAllocator, allocation_count, heap_bytes};
 pub use clock::monotonic_coarse;
 pub use error::ProbeError;
 pub use limit::{

@@ -1,0 +1,262 @@
+//! The generators' configuration sections (`transactions`, `master_data`, `documents`,
+//! `graph`) and the period and companies they need from `global`.
+
+use serde::{Deserialize, Serialize};
+
+/// A company that posts entries, and its currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyConfig {
+    /// Company code, at most 8 characters (e.g. `"1000"`).
+    pub code: String,
+    /// ISO 4217 currency code, 3 letters (e.g. `"USD"`).
+    pub currency: String,
+}
+
+/// The `transactions` section: how many entries and what they look like.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TransactionsConfig {
+    /// Number of journal entries to generate.
+    pub target_count: u64,
+    /// Share of entries with exactly two lines.
+    pub two_line_share: f64,
+    /// Pareto exponent of the line-count tail (entries with 3+ lines); larger = thinner tail.
+    pub line_tail_exponent: f64,
+    /// Most lines one entry may have (2..=256).
+    pub max_lines: u32,
+    /// Median entry amount in major units (e.g. dollars).
+    pub amount_median: f64,
+    /// Spread of the lognormal amount (sigma of ln amount).
+    pub amount_sigma: f64,
+}
+
+impl Default for TransactionsConfig {
+    fn default() -> Self {
+        Self {
+            target_count: 1_000_000,
+            two_line_share: 0.60,
+            line_tail_exponent: 2.0,
+            max_lines: 100,
+            amount_median: 1_200.0,
+            amount_sigma: 1.8,
+        }
+    }
+}
+
+/// The `master_data` section: how many partners.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MasterDataConfig {
+    /// Number of vendors (at least 1).
+    pub vendors: u32,
+    /// Number of customers (at least 1).
+    pub customers: u32,
+}
+
+impl Default for MasterDataConfig {
+    fn default() -> Self {
+        Self {
+            vendors: 500,
+            customers: 2_000,
+        }
+    }
+}
+
+/// The `documents` section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DocumentsConfig {
+    /// Generate procure-to-pay and order-to-cash documents and their items.
+    pub enabled: bool,
+}
+
+impl Default for DocumentsConfig {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
+}
+
+/// The `graph` section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GraphConfig {
+    /// Generate graph nodes and money-flow edges.
+    pub enabled: bool,
+}
+
+impl Default for GraphConfig {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
+}
+
+/// Everything a generator needs, composed by the runtime from the config file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GeneratorConfig {
+    /// The seed: output depends on it and the config only.
+    pub seed: u64,
+    /// First year of the posting period.
+    pub start_year: i32,
+    /// First month (1–12) of the posting period.
+    pub start_month: u32,
+    /// Length of the posting period in months (1–1200).
+    pub months: u32,
+    /// The companies that post.
+    pub companies: Vec<CompanyConfig>,
+    /// The `transactions` section.
+    pub transactions: TransactionsConfig,
+    /// The `master_data` section.
+    pub master_data: MasterDataConfig,
+    /// The `documents` section.
+    pub documents: DocumentsConfig,
+    /// The `graph` section.
+    pub graph: GraphConfig,
+}
+
+impl Default for GeneratorConfig {
+    fn default() -> Self {
+        Self {
+            seed: 42,
+            start_year: 2024,
+            start_month: 1,
+            months: 12,
+            companies: vec![
+                CompanyConfig {
+                    code: "1000".into(),
+                    currency: "USD".into(),
+                },
+                CompanyConfig {
+                    code: "2000".into(),
+                    currency: "EUR".into(),
+                },
+            ],
+            transactions: TransactionsConfig::default(),
+            master_data: MasterDataConfig::default(),
+            documents: DocumentsConfig::default(),
+            graph: GraphConfig::default(),
+        }
+    }
+}
+
+/// A value the generators cannot work with; names the field and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: expected {expected}, got {got}")]
+pub struct InvalidGeneratorConfig {
+    /// The field path, e.g. `transactions.max_lines`.
+    pub field: String,
+    /// What would be accepted.
+    pub expected: String,
+    /// What was given.
+    pub got: String,
+}
+
+fn invalid(field: impl Into<String>, expected: &str, got: impl ToString) -> InvalidGeneratorConfig {
+    InvalidGeneratorConfig {
+        field: field.into(),
+        expected: expected.into(),
+        got: got.to_string(),
+    }
+}
+
+/// The most lines an entry may have (the split buffer lives on the stack).
+pub const MAX_LINES_LIMIT: u32 = 256;
+
+impl GeneratorConfig {
+    /// Checks every field the generators use; the first problem is returned.
+    pub fn validate(&self) -> Result<(), InvalidGeneratorConfig> {
+        self.problems().into_iter().next().map_or(Ok(()), Err)
+    }
+
+    /// Every problem, in field order (for `synthdata validate`).
+    pub fn problems(&self) -> Vec<InvalidGeneratorConfig> {
+        let mut p = Vec::new();
+        let t = &self.transactions;
+        if !(1..=12).contains(&self.start_month) {
+            p.push(invalid(
+                "global.start_month",
+                "a month from 1 to 12",
+                self.start_month,
+            ));
+        }
+        if !(1900..=9000).contains(&self.start_year) {
+            p.push(invalid(
+                "global.start_year",
+                "a year from 1900 to 9000",
+                self.start_year,
+            ));
+        }
+        if !(1..=1200).contains(&self.months) {
+            p.push(invalid(
+                "global.months",
+                "from 1 to 1200 months",
+                self.months,
+            ));
+        }
+        if self.companies.is_empty() {
+            p.push(invalid(
+                "global.companies",
+                "at least one company",
+                "an empty list",
+            ));
+        }
+        for (i, c) in self.companies.iter().enumerate() {
+            if c.code.is_empty() || c.code.len() > 8 {
+                p.push(invalid(
+                    format!("global.companies[{i}].code"),
+                    "1 to 8 characters",
+                    format!("{:?}", c.code),
+                ));
+            }
+            if c.currency.len() != 3 || !c.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+                p.push(invalid(
+                    format!("global.companies[{i}].currency"),
+                    "a 3-letter ISO 4217 code like \"USD\"",
+                    format!("{:?}", c.currency),
+                ));
+            }
+        }
+        if !(0.0..=1.0).contains(&t.two_line_share) {
+            p.push(invalid(
+                "transactions.two_line_share",
+                "a share from 0.0 to 1.0",
+                t.two_line_share,
+            ));
+        }
+        if !(t.line_tail_exponent > 0.1 && t.line_tail_exponent <= 10.0) {
+            p.push(invalid(
+                "transactions.line_tail_exponent",
+                "a number above 0.1 and at most 10",
+                t.line_tail_exponent,
+            ));
+        }
+        if !(2..=MAX_LINES_LIMIT).contains(&t.max_lines) {
+            p.push(invalid(
+                "transactions.max_lines",
+                "from 2 to 256",
+                t.max_lines,
+            ));
+        }
+        if !(t.amount_median >= 0.01 && t.amount_median <= 1e9) {
+            p.push(invalid(
+                "transactions.amount_median",
+                "an amount from 0.01 to 1e9",
+                t.amount_median,
+            ));
+        }
+        if !(0.0..=4.0).contains(&t.amount_sigma) {
+            p.push(invalid(
+                "transactions.amount_sigma",
+                "a number from 0.0 to 4.0",
+                t.amount_sigma,
+            ));
+        }
+        if self.master_data.vendors == 0 {
+            p.push(invalid("master_data.vendors", "at least 1", 0));
+        }
+        if self.master_data.customers == 0 {
+            p.push(invalid("master_data.customers", "at least 1", 0));
+        }
+        p
+    }
+}

@@ -1,0 +1,336 @@
+//! The generators' contract: determinism by index, balanced entries, realistic
+//! distributions, and links that resolve.
+
+use std::collections::{HashMap, HashSet};
+use synth_generators::{Batch, GeneratorConfig, JournalGenerator, MasterData};
+use synth_model::Date;
+
+fn generator() -> JournalGenerator {
+    JournalGenerator::new(GeneratorConfig::default()).expect("default config is valid")
+}
+
+#[test]
+fn a_range_equals_the_same_slice_of_a_full_run_whatever_the_batch_size() {
+    let g = generator();
+    let full = g.generate_range(0..3000);
+    for batch_size in [1u64, 7, 100, 999, 3000] {
+        let mut joined = Batch::default();
+        for b in g.generate_stream(0..3000, batch_size) {
+            joined.entries.extend(b.entries);
+            joined.lines.extend(b.lines);
+            joined.documents.extend(b.documents);
+            joined.items.extend(b.items);
+            joined.edges.extend(b.edges);
+        }
+        joined.range = 0..3000;
+        assert!(joined == full, "batch size {batch_size} differs");
+    }
+    let mid = g.generate_range(1234..1300);
+    assert_eq!(mid.entries[..], full.entries[1234..1300]);
+    // A different seed gives different data.
+    let other = JournalGenerator::new(GeneratorConfig {
+        seed: 7,
+        ..GeneratorConfig::default()
+    })
+    .expect("valid");
+    assert_ne!(other.generate_range(0..10).entries, full.entries[..10]);
+}
+
+#[test]
+fn every_entry_balances_over_one_million_entries() {
+    let g = generator();
+    let mut batch = Batch::with_capacity(50_000);
+    let mut lines_total = 0usize;
+    for start in (0..1_000_000u64).step_by(50_000) {
+        g.generate_batch(&mut batch, start..start + 50_000);
+        let mut k = 0;
+        for e in &batch.entries {
+            let lines = &batch.lines[k..k + e.line_count as usize];
+            k += lines.len();
+            let (mut debit, mut credit) = (0i64, 0i64);
+            for (n, l) in lines.iter().enumerate() {
+                assert_eq!(l.entry_id, e.entry_id);
+                assert_eq!(l.line_number as usize, n + 1);
+                assert!(
+                    (l.debit == 0) != (l.credit == 0),
+                    "exactly one side non-zero: {l:?}"
+                );
+                assert!(l.debit >= 0 && l.credit >= 0);
+                debit += l.debit;
+                credit += l.credit;
+            }
+            assert_eq!(debit, credit, "entry {:x} does not balance", e.entry_id);
+        }
+        assert_eq!(k, batch.lines.len());
+        lines_total += k;
+    }
+    assert!(lines_total > 3_000_000);
+}
+
+#[test]
+fn line_counts_are_heavy_tailed() {
+    let b = generator().generate_range(0..200_000);
+    let counts: Vec<u32> = b.entries.iter().map(|e| e.line_count).collect();
+    let two = counts.iter().filter(|c| **c == 2).count() as f64 / counts.len() as f64;
+    let mean = counts.iter().map(|c| f64::from(*c)).sum::<f64>() / counts.len() as f64;
+    let max = counts.iter().copied().max().unwrap_or(0);
+    assert!((0.55..0.65).contains(&two), "share of 2-line entries {two}");
+    assert!((3.0..=6.0).contains(&mean), "mean lines {mean}");
+    assert!((60..=100).contains(&max), "longest entry {max}");
+}
+
+#[test]
+fn amounts_follow_benford() {
+    // Payments and receipts repeat the amount of the invoice they settle, so they are
+    // left out: the test needs 100 k independent amounts.
+    let b = generator().generate_range(0..140_000);
+    let mut observed = [0f64; 9];
+    let mut k = 0;
+    for e in &b.entries {
+        let lines = &b.lines[k..k + e.line_count as usize];
+        k += lines.len();
+        if matches!(e.document_type, "KZ" | "DZ") || observed.iter().sum::<f64>() >= 100_000.0 {
+            continue;
+        }
+        let total: i64 = lines.iter().map(|l| l.debit).sum();
+        observed[(total.to_string().as_bytes()[0] - b'1') as usize] += 1.0;
+    }
+    let n: f64 = observed.iter().sum();
+    assert_eq!(n, 100_000.0);
+    let chi2: f64 = (1..=9)
+        .map(|d| {
+            let expected = n * (1.0 + 1.0 / d as f64).log10();
+            (observed[d - 1] - expected).powi(2) / expected
+        })
+        .sum();
+    // Critical value of chi-square with 8 degrees of freedom at the 1% level.
+    assert!(chi2 < 20.09, "chi2 = {chi2}, observed {observed:?}");
+}
+
+#[test]
+fn posting_dates_have_period_end_spikes_and_quiet_weekends() {
+    let g = generator();
+    let b = g.generate_range(0..300_000);
+    let (first, last) = (
+        Date::from_ymd(2024, 1, 1).expect("valid"),
+        Date::from_ymd(2024, 12, 31).expect("valid"),
+    );
+    let mut per_day: HashMap<Date, f64> = HashMap::new();
+    for e in &b.entries {
+        assert!(e.posting_date >= first && e.posting_date <= last);
+        assert!(e.document_date <= e.posting_date);
+        let (y, m, _) = e.posting_date.ymd();
+        assert_eq!(
+            (i32::from(e.fiscal_year), u32::from(e.fiscal_period)),
+            (y, m)
+        );
+        *per_day.entry(e.posting_date).or_default() += 1.0;
+    }
+    let avg = |f: &dyn Fn(Date) -> bool| {
+        let days: Vec<f64> = (first.0..=last.0)
+            .map(Date)
+            .filter(|d| f(*d))
+            .map(|d| per_day.get(&d).copied().unwrap_or(0.0))
+            .collect();
+        days.iter().sum::<f64>() / days.len() as f64
+    };
+    let is_month_end = |d: Date| {
+        let (y, m, day) = d.ymd();
+        day + 2 >= synth_model::days_in_month(y, m)
+    };
+    let mid_weekday = avg(&|d| !d.is_weekend() && (10..=20).contains(&d.ymd().2));
+    let weekend = avg(&|d| d.is_weekend() && !is_month_end(d));
+    let month_end_weekday = avg(&|d| !d.is_weekend() && is_month_end(d) && d.ymd().1 % 3 != 0);
+    let year_end_weekday = avg(&|d| !d.is_weekend() && d.ymd().1 == 12 && d.ymd().2 >= 29);
+    assert!(
+        month_end_weekday > 2.0 * mid_weekday,
+        "month end {month_end_weekday} vs mid {mid_weekday}"
+    );
+    assert!(
+        year_end_weekday > 1.5 * month_end_weekday,
+        "year end {year_end_weekday} vs month end {month_end_weekday}"
+    );
+    assert!(
+        weekend < 0.3 * mid_weekday,
+        "weekend {weekend} vs weekday {mid_weekday}"
+    );
+}
+
+#[test]
+fn accounts_pair_sensibly_and_partners_exist() {
+    let g = generator();
+    let md: &MasterData = g.master_data();
+    let vendors: HashSet<u128> = md.vendors.iter().map(|v| v.vendor_id).collect();
+    let customers: HashSet<u128> = md.customers.iter().map(|c| c.customer_id).collect();
+    let accounts: HashSet<u32> = md.accounts.iter().map(|a| a.account).collect();
+    let b = g.generate_range(0..50_000);
+    let mut k = 0;
+    let mut sources = HashSet::new();
+    let mut users = HashSet::new();
+    let mut companies = HashSet::new();
+    for e in &b.entries {
+        let lines = &b.lines[k..k + e.line_count as usize];
+        k += lines.len();
+        sources.insert(e.source);
+        users.insert(e.user_id);
+        companies.insert((
+            e.company_code.as_str().to_string(),
+            e.currency.as_str().to_string(),
+        ));
+        for l in lines {
+            assert!(
+                accounts.contains(&l.account),
+                "unknown account {}",
+                l.account
+            );
+            match l.account {
+                200000 => assert!(vendors.contains(&l.partner_id.expect("AP line has a vendor"))),
+                120000 => {
+                    assert!(customers.contains(&l.partner_id.expect("AR line has a customer")))
+                }
+                _ => assert_eq!(l.partner_id, None),
+            }
+        }
+        let debits: HashSet<u32> = lines
+            .iter()
+            .filter(|l| l.debit > 0)
+            .map(|l| l.account)
+            .collect();
+        let credits: HashSet<u32> = lines
+            .iter()
+            .filter(|l| l.credit > 0)
+            .map(|l| l.account)
+            .collect();
+        match e.document_type {
+            "KR" => {
+                assert!(credits == HashSet::from([200000]) && debits.iter().all(|a| *a >= 130000))
+            }
+            "KZ" => {
+                assert!(debits == HashSet::from([200000]) && credits.iter().all(|a| *a < 120000))
+            }
+            "DR" => assert!(
+                debits == HashSet::from([120000])
+                    && credits.iter().all(|a| *a >= 400000 || *a == 220000)
+            ),
+            "DZ" => {
+                assert!(credits == HashSet::from([120000]) && debits.iter().all(|a| *a < 120000))
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(sources, HashSet::from(["manual", "automated"]));
+    assert!(users.len() >= 10, "users {users:?}");
+    assert_eq!(companies.len(), 2);
+}
+
+#[test]
+fn documents_and_graph_links_resolve() {
+    let g = generator();
+    let b = g.generate_range(0..20_000);
+    let entries: HashSet<u128> = b.entries.iter().map(|e| e.entry_id).collect();
+    let docs: HashMap<u128, &synth_model::Document> =
+        b.documents.iter().map(|d| (d.document_id, d)).collect();
+    assert_eq!(docs.len(), b.documents.len(), "document ids are unique");
+    let mut payments_with_invoice = 0;
+    for d in &b.documents {
+        if let Some(r) = d.reference_document_id {
+            let referenced = docs
+                .get(&r)
+                .unwrap_or_else(|| panic!("{} references a missing document", d.document_type));
+            assert_eq!(referenced.partner_id, d.partner_id);
+            if d.document_type == "payment" {
+                assert_eq!(referenced.document_type, "vendor_invoice");
+                assert_eq!(
+                    referenced.amount, d.amount,
+                    "a payment pays its invoice in full"
+                );
+                payments_with_invoice += 1;
+            }
+        }
+        if let Some(e) = d.entry_id {
+            assert!(entries.contains(&e));
+        }
+        let items: i64 = b
+            .items
+            .iter()
+            .filter(|i| i.document_id == d.document_id)
+            .map(|i| i.amount)
+            .sum();
+        if d.item_count > 0 {
+            assert_eq!(items, d.amount, "items add up to the document");
+        }
+        if d.document_id == b.documents[500].document_id {
+            break;
+        }
+    }
+    assert!(payments_with_invoice > 0);
+    for e in &b.entries {
+        if let Some(d) = e.document_id {
+            assert_eq!(docs.get(&d).and_then(|d| d.entry_id), Some(e.entry_id));
+        }
+    }
+    let nodes: HashSet<u128> = g.master_data().nodes.iter().map(|n| n.node_id).collect();
+    for edge in &b.edges {
+        assert!(
+            nodes.contains(&edge.source_node_id) && nodes.contains(&edge.target_node_id),
+            "{edge:?}"
+        );
+        assert!(entries.contains(&edge.entry_id));
+        assert!(edge.amount > 0);
+    }
+}
+
+#[test]
+fn cleared_registry_rebuilds_identically() {
+    let mut g = generator();
+    let before = MasterData::build(42, &Default::default());
+    assert_eq!(**g.master_data(), before);
+    assert!(g.clear_caches() > 0);
+    assert_eq!(**g.master_data(), before);
+}
+
+#[test]
+fn invalid_config_names_the_field() {
+    let mut c = GeneratorConfig::default();
+    c.transactions.max_lines = 1;
+    let e = JournalGenerator::new(c).expect_err("max_lines 1 is invalid");
+    assert_eq!(
+        e.to_string(),
+        "transactions.max_lines: expected from 2 to 256, got 1"
+    );
+}
+
+#[test]
+fn measured_record_sizes() {
+    use synth_generators::sizes::*;
+    // Records own no heap: their size is their memory. Printed for the docs.
+    println!(
+        "entry {JOURNAL_ENTRY} line {JOURNAL_LINE} document {DOCUMENT} item {DOCUMENT_ITEM} node {GRAPH_NODE} edge {GRAPH_EDGE} vendor {VENDOR} customer {CUSTOMER}"
+    );
+    assert!(JOURNAL_LINE <= 128 && JOURNAL_ENTRY <= 160);
+    // Expected records per entry, used to size batches.
+    let b = generator().generate_range(0..100_000);
+    let per = |n: usize| n as f64 / 100_000.0;
+    println!(
+        "per entry: lines {:.2} documents {:.2} items {:.2} edges {:.2}",
+        per(b.lines.len()),
+        per(b.documents.len()),
+        per(b.items.len()),
+        per(b.edges.len())
+    );
+    let expected = synth_generators::EXPECTED_PER_ENTRY;
+    for (measured, expected) in [
+        per(b.lines.len()),
+        per(b.documents.len()),
+        per(b.items.len()),
+        per(b.edges.len()),
+    ]
+    .into_iter()
+    .zip(expected)
+    {
+        assert!(
+            (measured - expected).abs() / expected < 0.15,
+            "measured {measured}, constant {expected}"
+        );
+    }
+}
