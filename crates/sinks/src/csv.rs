@@ -1,0 +1,88 @@
+//! RFC 4180 CSV: a header row, `,` separators, `\n` line ends, fields quoted only when
+//! they hold a comma, a quote or a line break (quotes doubled inside).
+
+use crate::RowEncoder;
+use crate::text::{push_date, push_int, push_money, push_uuid};
+use synth_model::{Column, FieldVisitor, Record, Value};
+
+/// Encodes records as CSV rows.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CsvEncoder;
+
+struct Row<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
+}
+
+impl FieldVisitor for Row<'_> {
+    #[inline]
+    fn field(&mut self, value: Value<'_>) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        match value {
+            Value::Id(id) => push_uuid(self.out, id),
+            Value::Int(v) => push_int(self.out, v),
+            Value::Money(v) => push_money(self.out, v),
+            Value::Date(d) => push_date(self.out, d),
+            Value::Text(t) => push_text(self.out, t),
+            Value::Null => {}
+        }
+    }
+}
+
+/// Appends a CSV field, quoted only when it must be.
+#[inline]
+pub fn push_text(out: &mut Vec<u8>, t: &str) {
+    if !t.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.extend_from_slice(t.as_bytes());
+        return;
+    }
+    out.push(b'"');
+    for b in t.bytes() {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
+impl RowEncoder for CsvEncoder {
+    const EXTENSION: &'static str = "csv";
+
+    fn header(&mut self, schema: &[Column], out: &mut Vec<u8>) {
+        for (i, c) in schema.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_text(out, c.name);
+        }
+        out.push(b'\n');
+    }
+
+    #[inline]
+    fn row<R: Record>(&mut self, record: &R, out: &mut Vec<u8>) {
+        record.visit(&mut Row { out, first: true });
+        out.push(b'\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        let mut v = Vec::new();
+        for t in ["plain", "a,b", "say \"hi\"", "two\nlines", "cr\r", ""] {
+            push_text(&mut v, t);
+            v.push(b'|');
+        }
+        assert_eq!(
+            String::from_utf8(v).expect("utf8"),
+            "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|\"cr\r\"||"
+        );
+    }
+}

@@ -1,0 +1,62 @@
+//! The one error type of the sinks: every variant names the path and the operation.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Why a sink could not write or finish.
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// The disk (or quota) is full.
+    #[error("disk full while writing {path}")]
+    DiskFull {
+        /// The file being written.
+        path: PathBuf,
+    },
+    /// Any other I/O failure.
+    #[error("cannot {op} {path}: {source}")]
+    Io {
+        /// What was being done: `create`, `write`, `rename`, ...
+        op: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// What the OS said.
+        #[source]
+        source: io::Error,
+    },
+    /// The output directory holds files and `overwrite` is off.
+    #[error(
+        "output directory {path} is not empty; choose an empty directory or set output.overwrite (--overwrite)"
+    )]
+    NotEmpty {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// The Parquet writer failed.
+    #[error("cannot write Parquet file {path}: {message}")]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// What the writer said.
+        message: String,
+    },
+    /// A format was asked for that this build does not include.
+    #[error("format {format} is not available in this build (enable the `{format}` cargo feature)")]
+    FormatUnavailable {
+        /// The format.
+        format: &'static str,
+    },
+}
+
+impl SinkError {
+    /// Wraps an I/O error, recognising a full disk.
+    pub fn io(op: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        let path = path.into();
+        if source.kind() == io::ErrorKind::StorageFull
+            || source.kind() == io::ErrorKind::QuotaExceeded
+        {
+            Self::DiskFull { path }
+        } else {
+            Self::Io { op, path, source }
+        }
+    }
+}

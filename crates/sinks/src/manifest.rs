@@ -1,0 +1,69 @@
+//! `manifest.json`: what a run wrote, whether it is complete, and how to check it.
+
+use crate::{FileReport, SinkError};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Name of the manifest file in the output directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// What was written for one table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableReport {
+    /// Table name (file stem).
+    pub table: String,
+    /// Data rows written.
+    pub rows: u64,
+    /// Bytes written over all files of the table.
+    pub bytes: u64,
+    /// The files, in order.
+    pub files: Vec<FileReport>,
+}
+
+/// The manifest of one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Always `synthdata`.
+    pub tool: String,
+    /// Version of the tool that wrote the files.
+    pub version: String,
+    /// `csv`, `jsonl`, `parquet` or `null`.
+    pub format: String,
+    /// The seed the data was generated from.
+    pub seed: u64,
+    /// `true` only if every requested entry was written and every file finished.
+    pub complete: bool,
+    /// Why the run ended early (`memory_limit`, `interrupted`, `error`), if it did.
+    pub stop_reason: Option<String>,
+    /// A human-readable account of the stop, if any.
+    pub stop_message: Option<String>,
+    /// Journal entries asked for.
+    pub entries_requested: u64,
+    /// Journal entries written.
+    pub entries_written: u64,
+    /// Per table: rows, bytes, files and checksums.
+    pub tables: Vec<TableReport>,
+    /// The configuration as used (after command-line overrides).
+    pub config: serde_json::Value,
+}
+
+impl Manifest {
+    /// Writes the manifest atomically (`manifest.json.partial`, then renamed).
+    pub fn write(&self, dir: &Path) -> Result<PathBuf, SinkError> {
+        let path = dir.join(MANIFEST_FILE);
+        let partial = dir.join(format!("{MANIFEST_FILE}.partial"));
+        let mut text = serde_json::to_vec_pretty(self)
+            .map_err(|e| SinkError::io("encode", &path, e.into()))?;
+        text.push(b'\n');
+        std::fs::write(&partial, &text).map_err(|e| SinkError::io("write", &partial, e))?;
+        std::fs::rename(&partial, &path).map_err(|e| SinkError::io("rename", &partial, e))?;
+        Ok(path)
+    }
+
+    /// Reads a manifest back.
+    pub fn read(dir: &Path) -> Result<Self, SinkError> {
+        let path = dir.join(MANIFEST_FILE);
+        let text = std::fs::read(&path).map_err(|e| SinkError::io("read", &path, e))?;
+        serde_json::from_slice(&text).map_err(|e| SinkError::io("parse", &path, e.into()))
+    }
+}

@@ -1,0 +1,353 @@
+//! Every table in every format, written to real files and read back with independent
+//! readers (`csv`, `serde_json`, the Parquet reader), compared value by value.
+
+use std::path::Path;
+use synth_generators::{GeneratorConfig, JournalGenerator};
+use synth_model::{ColumnType, Record, Value};
+use synth_sinks::{Format, Manifest, SinkError, SinkOptions, open_sink, uuid_string};
+
+/// The expected text of each field: UUIDs, `1234.56`, `YYYY-MM-DD`, empty for null.
+fn expected_row<R: Record>(r: &R) -> Vec<String> {
+    let mut row = Vec::new();
+    r.visit(&mut |v: Value<'_>| {
+        row.push(match v {
+            Value::Id(id) => uuid_string(id),
+            Value::Int(i) => i.to_string(),
+            Value::Money(m) => format!(
+                "{}{}.{:02}",
+                if m < 0 { "-" } else { "" },
+                m.unsigned_abs() / 100,
+                m.unsigned_abs() % 100
+            ),
+            Value::Date(d) => {
+                let (y, m, day) = d.ymd();
+                format!("{y:04}-{m:02}-{day:02}")
+            }
+            Value::Text(t) => t.to_string(),
+            Value::Null => String::new(),
+        })
+    });
+    row
+}
+
+fn write<R: Record + Send + 'static>(
+    dir: &Path,
+    format: Format,
+    records: &[R],
+    options: &SinkOptions,
+) {
+    let mut sink = open_sink::<R>(dir, format, options).expect("sink opens");
+    for chunk in records.chunks(777) {
+        sink.write_batch(chunk).expect("writes");
+    }
+    let report = sink.finish().expect("finishes");
+    assert_eq!(report.rows, records.len() as u64);
+    for f in &report.files {
+        assert!(dir.join(&f.path).is_file(), "{} exists", f.path);
+        assert_eq!(
+            std::fs::metadata(dir.join(&f.path)).expect("stat").len(),
+            f.bytes
+        );
+    }
+}
+
+fn check_csv<R: Record>(dir: &Path, records: &[R]) {
+    let mut reader = csv::Reader::from_path(dir.join(format!("{}.csv", R::TABLE))).expect("opens");
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(header, R::SCHEMA.iter().map(|c| c.name).collect::<Vec<_>>());
+    let mut n = 0;
+    for (row, r) in reader.records().zip(records) {
+        let row: Vec<String> = row.expect("valid CSV").iter().map(str::to_string).collect();
+        assert_eq!(row, expected_row(r));
+        n += 1;
+    }
+    assert_eq!(n, records.len());
+}
+
+fn check_jsonl<R: Record>(dir: &Path, records: &[R]) {
+    let text = std::fs::read_to_string(dir.join(format!("{}.jsonl", R::TABLE))).expect("reads");
+    let mut n = 0;
+    for (line, r) in text.lines().zip(records) {
+        let obj: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(line).expect("valid JSON");
+        assert_eq!(obj.len(), R::SCHEMA.len());
+        for (col, want) in R::SCHEMA.iter().zip(expected_row(r)) {
+            let got = &obj[col.name];
+            match (col.ty, got) {
+                (_, serde_json::Value::Null) => assert!(want.is_empty() && col.nullable),
+                (ColumnType::Money, serde_json::Value::Number(x)) => {
+                    let cents = (x.as_f64().expect("number") * 100.0).round() as i64;
+                    assert_eq!(
+                        cents,
+                        want.replace('.', "")
+                            .parse::<i64>()
+                            .expect("expected money")
+                    );
+                }
+                (ColumnType::Int, serde_json::Value::Number(x)) => assert_eq!(x.to_string(), want),
+                (_, serde_json::Value::String(s)) => assert_eq!(s, &want),
+                other => panic!("unexpected {other:?} for {}", col.name),
+            }
+        }
+        n += 1;
+    }
+    assert_eq!(n, records.len());
+}
+
+fn check_parquet<R: Record>(dir: &Path, records: &[R]) {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let file = std::fs::File::open(dir.join(format!("{}.parquet", R::TABLE))).expect("opens");
+    let reader = SerializedFileReader::new(file).expect("valid Parquet");
+    assert_eq!(
+        reader.metadata().file_metadata().num_rows() as usize,
+        records.len()
+    );
+    let mut n = 0;
+    for (row, r) in reader.get_row_iter(None).expect("rows").zip(records) {
+        let row = row.expect("row reads");
+        let got: Vec<String> = row
+            .get_column_iter()
+            .map(|(_, f)| match f {
+                Field::Null => String::new(),
+                Field::Long(v) => v.to_string(),
+                Field::Str(s) => s.clone(),
+                Field::Date(d) => {
+                    let (y, m, day) = synth_model::Date(*d).ymd();
+                    format!("{y:04}-{m:02}-{day:02}")
+                }
+                Field::Decimal(d) => {
+                    let v = i64::from_be_bytes(d.data().try_into().expect("8 bytes"));
+                    format!(
+                        "{}{}.{:02}",
+                        if v < 0 { "-" } else { "" },
+                        v.unsigned_abs() / 100,
+                        v.unsigned_abs() % 100
+                    )
+                }
+                Field::Bytes(b) => {
+                    uuid_string(u128::from_be_bytes(b.data().try_into().expect("16 bytes")))
+                }
+                other => panic!("unexpected field {other:?}"),
+            })
+            .collect();
+        assert_eq!(got, expected_row(r));
+        n += 1;
+    }
+    assert_eq!(n, records.len());
+}
+
+fn roundtrip_all(format: Format) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
+    let b = g.generate_range(0..3_000);
+    let md = g.master_data();
+    let opts = SinkOptions::default();
+    macro_rules! each_table {
+        ($check:ident) => {{
+            write(dir.path(), format, &b.entries, &opts);
+            $check(dir.path(), &b.entries);
+            write(dir.path(), format, &b.lines, &opts);
+            $check(dir.path(), &b.lines);
+            write(dir.path(), format, &b.documents, &opts);
+            $check(dir.path(), &b.documents);
+            write(dir.path(), format, &b.items, &opts);
+            $check(dir.path(), &b.items);
+            write(dir.path(), format, &b.edges, &opts);
+            $check(dir.path(), &b.edges);
+            write(dir.path(), format, md.accounts, &opts);
+            $check(dir.path(), md.accounts);
+            write(dir.path(), format, &md.vendors, &opts);
+            $check(dir.path(), &md.vendors);
+            write(dir.path(), format, &md.customers, &opts);
+            $check(dir.path(), &md.customers);
+            write(dir.path(), format, &md.nodes, &opts);
+            $check(dir.path(), &md.nodes);
+        }};
+    }
+    match format {
+        Format::Csv => each_table!(check_csv),
+        Format::Jsonl => each_table!(check_jsonl),
+        Format::Parquet => each_table!(check_parquet),
+        Format::Null => {}
+    }
+    // Nothing half-written is left behind.
+    for entry in std::fs::read_dir(dir.path()).expect("lists") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        assert!(!name.ends_with(".partial"), "{name}");
+    }
+}
+
+#[test]
+fn csv_roundtrip_every_table() {
+    roundtrip_all(Format::Csv);
+}
+
+#[test]
+fn jsonl_roundtrip_every_table() {
+    roundtrip_all(Format::Jsonl);
+}
+
+#[test]
+fn parquet_roundtrip_every_table() {
+    roundtrip_all(Format::Parquet);
+}
+
+/// A record with awkward text, to test quoting and escaping in every format.
+struct Awkward(&'static str);
+impl Record for Awkward {
+    const TABLE: &'static str = "journal_entries";
+    const SCHEMA: &'static [synth_model::Column] = &[
+        synth_model::Column::new("text", ColumnType::Text),
+        synth_model::Column::nullable("maybe", ColumnType::Id),
+    ];
+    fn visit<V: synth_model::FieldVisitor>(&self, v: &mut V) {
+        v.field(Value::Text(self.0));
+        v.field(Value::Null);
+    }
+}
+
+#[test]
+fn quoting_and_escaping_edge_cases() {
+    let nasty = [
+        Awkward("plain"),
+        Awkward("comma, inside"),
+        Awkward("quote \" inside"),
+        Awkward("\"starts and ends\""),
+        Awkward("new\nline"),
+        Awkward("carriage\r\nreturn"),
+        Awkward("tab\tand \u{1} control"),
+        Awkward("back\\slash"),
+        Awkward("ünïcödé ✓"),
+        Awkward(""),
+    ];
+    for format in [Format::Csv, Format::Jsonl, Format::Parquet] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), format, &nasty, &SinkOptions::default());
+        match format {
+            Format::Csv => check_csv(dir.path(), &nasty),
+            Format::Jsonl => check_jsonl(dir.path(), &nasty),
+            _ => check_parquet(dir.path(), &nasty),
+        }
+    }
+}
+
+#[test]
+fn rotation_splits_files_with_a_header_each() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
+    let b = g.generate_range(0..20_000);
+    let opts = SinkOptions {
+        rotate_bytes: Some(1 << 20),
+        buffer_bytes: 256 << 10,
+        ..SinkOptions::default()
+    };
+    let mut sink =
+        open_sink::<synth_model::JournalLine>(dir.path(), Format::Csv, &opts).expect("opens");
+    sink.write_batch(&b.lines).expect("writes");
+    let report = sink.finish().expect("finishes");
+    assert!(report.files.len() > 2, "{report:?}");
+    let mut rows = 0;
+    for (k, f) in report.files.iter().enumerate() {
+        assert_eq!(f.path, format!("journal_lines.part-{:05}.csv", k + 1));
+        let mut r = csv::Reader::from_path(dir.path().join(&f.path)).expect("opens");
+        assert_eq!(r.headers().expect("header").get(0), Some("entry_id"));
+        let n = r.records().count() as u64;
+        assert_eq!(n, f.rows);
+        rows += n;
+    }
+    assert_eq!(rows, b.lines.len() as u64);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn writing_to_dev_full_is_disk_full_naming_the_path() {
+    // /dev/full fails every write with ENOSPC.
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("open /dev/full");
+    let mut target =
+        synth_sinks::AtomicFile::with_file(file, "/dev/full".into(), "/dev/full".into());
+    let err = target.write_buf(&[b'x'; 300 << 10]).expect_err("ENOSPC");
+    assert!(
+        matches!(&err, SinkError::DiskFull { path } if path == Path::new("/dev/full")),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "disk full while writing /dev/full");
+}
+
+#[test]
+fn a_sink_dropped_without_finish_leaves_only_partial_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
+    let b = g.generate_range(0..5_000);
+    for format in [Format::Csv, Format::Jsonl, Format::Parquet] {
+        let mut sink =
+            open_sink::<synth_model::JournalLine>(dir.path(), format, &SinkOptions::default())
+                .expect("opens");
+        sink.write_batch(&b.lines).expect("writes");
+        sink.flush().expect("flushes");
+        drop(sink);
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("lists")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "journal_lines.csv.partial",
+            "journal_lines.jsonl.partial",
+            "journal_lines.parquet.partial"
+        ]
+    );
+}
+
+#[test]
+fn output_dir_refuses_non_empty_unless_overwrite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("journal_lines.csv"), "old").expect("writes");
+    std::fs::write(dir.path().join("notes.txt"), "mine").expect("writes");
+    let err = synth_sinks::prepare_output_dir(dir.path(), false).expect_err("refuses");
+    assert!(matches!(err, SinkError::NotEmpty { .. }), "{err}");
+    synth_sinks::prepare_output_dir(dir.path(), true).expect("overwrite");
+    assert!(
+        !dir.path().join("journal_lines.csv").exists(),
+        "old output removed"
+    );
+    assert!(
+        dir.path().join("notes.txt").exists(),
+        "other files untouched"
+    );
+}
+
+#[test]
+fn manifest_round_trips() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let m = Manifest {
+        tool: "synthdata".into(),
+        version: "0.1.0".into(),
+        format: "csv".into(),
+        seed: 42,
+        complete: false,
+        stop_reason: Some("memory_limit".into()),
+        stop_message: None,
+        entries_requested: 10,
+        entries_written: 5,
+        tables: vec![],
+        config: serde_json::json!({"a": 1}),
+    };
+    m.write(dir.path()).expect("writes");
+    assert_eq!(Manifest::read(dir.path()).expect("reads"), m);
+}
