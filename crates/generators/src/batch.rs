@@ -26,17 +26,28 @@ pub struct Batch {
 
 /// Expected records per entry with the default line distribution, used to size new
 /// batches so that most never grow: lines, documents, items, edges.
-pub const EXPECTED_PER_ENTRY: [f64; 4] = [3.4, 1.7, 3.4, 2.7];
+pub const EXPECTED_PER_ENTRY: PerEntry = [3.4, 1.7, 3.4, 2.7];
 
-/// Initial capacities for `entries` entries: entries, lines, documents, items, edges.
-fn capacities(entries: usize) -> [usize; 5] {
+/// Records per entry: lines, documents, items, edges.
+pub type PerEntry = [f64; 4];
+
+/// Initial capacities for `entries` entries (entries, lines, documents, items, edges),
+/// with 25% headroom over the expected counts so that most batches never grow.
+fn capacities(entries: usize, per_entry: PerEntry) -> [usize; 5] {
     let n = entries as f64 * 1.25;
+    let cap = |ratio: f64| {
+        if ratio > 0.0 {
+            (n * ratio) as usize + 256
+        } else {
+            0
+        }
+    };
     [
         entries,
-        (n * EXPECTED_PER_ENTRY[0]) as usize + 256,
-        (n * EXPECTED_PER_ENTRY[1]) as usize + 16,
-        (n * EXPECTED_PER_ENTRY[2]) as usize + 256,
-        (n * EXPECTED_PER_ENTRY[3]) as usize + 256,
+        cap(per_entry[0]),
+        cap(per_entry[1]),
+        cap(per_entry[2]),
+        cap(per_entry[3]),
     ]
 }
 
@@ -50,9 +61,16 @@ const RECORD_BYTES: [usize; 5] = [
 ];
 
 impl Batch {
-    /// An empty batch with room for about `entries` entries and what they cause.
+    /// An empty batch with room for about `entries` entries and what they cause
+    /// (default distribution, documents and graph on).
     pub fn with_capacity(entries: usize) -> Self {
-        let [e, l, d, i, g] = capacities(entries);
+        Self::with_ratios(entries, EXPECTED_PER_ENTRY)
+    }
+
+    /// An empty batch sized for `entries` entries with `per_entry` records of each kind
+    /// (see [`crate::JournalGenerator::records_per_entry`]).
+    pub fn with_ratios(entries: usize, per_entry: PerEntry) -> Self {
+        let [e, l, d, i, g] = capacities(entries, per_entry);
         Self {
             range: 0..0,
             entries: Vec::with_capacity(e),
@@ -94,9 +112,9 @@ impl Batch {
         caps.iter().zip(RECORD_BYTES).map(|(c, b)| c * b).sum()
     }
 
-    /// Bytes a new batch of `entries` entries holds (for estimates and budgets).
-    pub fn expected_bytes(entries: usize) -> usize {
-        capacities(entries)
+    /// Bytes a batch made by [`Batch::with_ratios`] holds (for estimates and budgets).
+    pub fn expected_bytes(entries: usize, per_entry: PerEntry) -> usize {
+        capacities(entries, per_entry)
             .iter()
             .zip(RECORD_BYTES)
             .map(|(c, b)| c * b)

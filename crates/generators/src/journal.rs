@@ -254,6 +254,19 @@ impl JournalGenerator {
         self.registry.clear()
     }
 
+    /// Records per entry of this config (lines, documents, items, edges), measured on
+    /// the first `sample` entries.
+    pub fn records_per_entry(&self, sample: u64) -> crate::batch::PerEntry {
+        let b = self.generate_range(0..sample.max(1));
+        let n = b.entries.len().max(1) as f64;
+        [
+            b.lines.len() as f64 / n,
+            b.documents.len() as f64 / n,
+            b.items.len() as f64 / n,
+            b.edges.len() as f64 / n,
+        ]
+    }
+
     /// Records for the entries `range`, in a new batch.
     pub fn generate_range(&self, range: Range<u64>) -> Batch {
         let mut batch = Batch::with_capacity((range.end - range.start) as usize);

@@ -29,7 +29,7 @@ mod master;
 mod pools;
 mod rng;
 
-pub use batch::{Batch, EXPECTED_PER_ENTRY};
+pub use batch::{Batch, EXPECTED_PER_ENTRY, PerEntry};
 pub use calendar::PostingCalendar;
 pub use config::{
     CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,

@@ -1,1 +1,38 @@
-//! TODO
+//! The orchestrator of a synthetic data run: configuration, a generator thread and a
+//! writer thread joined by a bounded channel, the memory guard between batches,
+//! progress, estimates, and a health snapshot for the server.
+//!
+//! ```no_run
+//! use synth_runtime::{Config, GenerationOrchestrator};
+//! let mut config = Config::default();
+//! config.transactions.target_count = 100_000;
+//! let run = GenerationOrchestrator::new(config)?;
+//! let stop = run.cancel_handle(); // e.g. from a Ctrl-C handler
+//! let report = run.run_with_progress(|p| eprintln!("{:.1}% {:.0} entries/s", p.percent, p.rate))?;
+//! println!("{} entries, peak RSS {} bytes", report.entries_written, report.peak_rss);
+//! # drop(stop);
+//! # Ok::<(), synth_runtime::Error>(())
+//! ```
+//!
+//! This is the only crate of the workspace that spawns threads. It never formats
+//! records (that is `synth-sinks`) nor decides memory policy (that is `synth-guard`).
+
+mod config;
+mod error;
+mod estimate;
+mod health;
+mod orchestrator;
+
+pub use config::{
+    Config, ConfigError, ConfigErrors, DEFAULT_CONFIG_YAML, GlobalConfig, OutputConfig, Overrides,
+    ServerConfig, locate,
+};
+pub use error::Error;
+pub use estimate::{
+    BASELINE_BYTES, MemoryEstimate, RATIO_SAMPLE, TableEstimate, estimate_memory, estimate_with,
+};
+pub use health::{HealthReading, HealthSnapshot, HealthStatus, Phase};
+pub use orchestrator::{
+    AUTO_DROP_PAGE_CACHE_EVERY, BatchObserver, CancelHandle, GenerationOrchestrator,
+    PROGRESS_INTERVAL, Progress, RunReport, guard_config,
+};

@@ -258,7 +258,9 @@ impl<R: Record> Sink<R> for ParquetSink<R> {
                 i: 0,
             });
             self.rows_in_group += 1;
-            if self.rows_in_group.is_multiple_of(1024) && self.buffered_bytes() >= self.row_group_bytes {
+            if self.rows_in_group.is_multiple_of(1024)
+                && self.buffered_bytes() >= self.row_group_bytes
+            {
                 self.write_row_group()?;
             }
         }

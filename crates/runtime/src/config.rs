@@ -1,0 +1,544 @@
+//! The configuration file: YAML, unknown keys rejected, every error with its field path,
+//! line and column. Each crate owns its section's types; this module composes them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use synth_generators::{
+    CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, MasterDataConfig,
+    TransactionsConfig,
+};
+use synth_guard::{ByteRate, ByteSize};
+use synth_sinks::{Compression, Format, MIN_BUFFER_BYTES};
+
+/// The default configuration, with a comment on every key (`synthdata init` writes it).
+pub const DEFAULT_CONFIG_YAML: &str = include_str!("default.yaml");
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Seed, memory limits, period and companies.
+    pub global: GlobalConfig,
+    /// How many entries and what they look like.
+    pub transactions: TransactionsConfig,
+    /// How many vendors and customers.
+    pub master_data: MasterDataConfig,
+    /// Business documents on or off.
+    pub documents: DocumentsConfig,
+    /// Graph tables on or off.
+    pub graph: GraphConfig,
+    /// Where and how files are written.
+    pub output: OutputConfig,
+    /// The health server.
+    pub server: ServerConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let g = GeneratorConfig::default();
+        Self {
+            global: GlobalConfig::default(),
+            transactions: g.transactions,
+            master_data: g.master_data,
+            documents: g.documents,
+            graph: g.graph,
+            output: OutputConfig::default(),
+            server: ServerConfig::default(),
+        }
+    }
+}
+
+/// The `global` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GlobalConfig {
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// Hard memory limit; `None` = 90% of the effective limit.
+    pub memory_limit: Option<ByteSize>,
+    /// Soft memory limit; `None` = 80% of the hard limit.
+    pub soft_limit: Option<ByteSize>,
+    /// Milliseconds between two memory readings.
+    pub check_interval_ms: u64,
+    /// Growth rate above which generation backs off.
+    pub growth_rate_threshold: ByteRate,
+    /// Length of one back-off in milliseconds.
+    pub throttle_ms: u64,
+    /// First year of the posting period.
+    pub start_year: i32,
+    /// First month of the posting period.
+    pub start_month: u32,
+    /// Length of the posting period in months.
+    pub months: u32,
+    /// The companies that post.
+    pub companies: Vec<CompanyConfig>,
+}
+
+impl Default for GlobalConfig {
+    fn default() -> Self {
+        let g = GeneratorConfig::default();
+        Self {
+            seed: g.seed,
+            memory_limit: None,
+            soft_limit: None,
+            check_interval_ms: synth_guard::DEFAULT_CHECK_INTERVAL_MS,
+            growth_rate_threshold: ByteRate(synth_guard::DEFAULT_GROWTH_RATE_THRESHOLD),
+            throttle_ms: synth_guard::DEFAULT_THROTTLE_STEP_MS,
+            start_year: g.start_year,
+            start_month: g.start_month,
+            months: g.months,
+            companies: g.companies,
+        }
+    }
+}
+
+/// The `output` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutputConfig {
+    /// Output directory.
+    pub directory: PathBuf,
+    /// File format.
+    pub format: Format,
+    /// Journal entries per batch.
+    pub batch_size: u64,
+    /// Batches in flight between generator and writer.
+    pub channel_capacity: usize,
+    /// Parquet compression.
+    pub compression: Compression,
+    /// Rotate CSV/JSONL files at this size.
+    pub rotate_bytes: Option<ByteSize>,
+    /// Allow a non-empty output directory.
+    pub overwrite: bool,
+    /// Encode buffer per table.
+    pub buffer_bytes: ByteSize,
+    /// Parquet row group size per table.
+    pub row_group_bytes: ByteSize,
+    /// Page-cache dropping interval; `None` = automatic, 0 = off.
+    pub drop_page_cache_every: Option<ByteSize>,
+}
+
+impl Default for OutputConfig {
+    fn default() -> Self {
+        Self {
+            directory: PathBuf::from("output"),
+            format: Format::Csv,
+            batch_size: 4096,
+            channel_capacity: 2,
+            compression: Compression::Zstd,
+            rotate_bytes: None,
+            overwrite: false,
+            buffer_bytes: ByteSize(1 << 20),
+            row_group_bytes: ByteSize(8 << 20),
+            drop_page_cache_every: None,
+        }
+    }
+}
+
+/// The `server` section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address for `/health` and `/metrics`, e.g. `127.0.0.1:9090`; `None` = off.
+    pub health_addr: Option<String>,
+}
+
+/// One problem in a configuration: where it is and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The file, if the config came from one.
+    pub file: Option<PathBuf>,
+    /// Field path, e.g. `global.memory_limit`.
+    pub path: String,
+    /// What was expected and what was found.
+    pub message: String,
+    /// 1-based line and column in the file, when known.
+    pub location: Option<(usize, usize)>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{}: ", file.display())?;
+        }
+        write!(f, "{}: {}", self.path, self.message)?;
+        if let Some((line, column)) = self.location {
+            write!(f, " (line {line}, column {column})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in a configuration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Command-line values that replace config values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--entries`
+    pub entries: Option<u64>,
+    /// `--format`
+    pub format: Option<Format>,
+    /// `--out`
+    pub out: Option<PathBuf>,
+    /// `--memory-limit`
+    pub memory_limit: Option<ByteSize>,
+    /// `--seed`
+    pub seed: Option<u64>,
+    /// `--health-addr`
+    pub health_addr: Option<String>,
+    /// `--overwrite`
+    pub overwrite: bool,
+}
+
+impl Config {
+    /// Parses YAML; `file` only names the source in errors.
+    pub fn from_yaml(text: &str, file: Option<&Path>) -> Result<Self, ConfigErrors> {
+        let de = serde_yaml::Deserializer::from_str(text);
+        let config: Config = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let mut message = inner.to_string();
+            // serde_yaml adds its own path prefix and location suffix; ours are better.
+            if let Some(i) = message.rfind(" at line ") {
+                message.truncate(i);
+            }
+            if let Some(rest) = message
+                .split_once(": ")
+                .map(|(p, r)| (p.to_string(), r.to_string()))
+                && !rest.0.contains(' ')
+            {
+                message = rest.1;
+            }
+            let location =
+                locate(text, &path).or_else(|| inner.location().map(|l| (l.line(), l.column())));
+            ConfigErrors(vec![ConfigError {
+                file: file.map(Path::to_path_buf),
+                path,
+                message,
+                location,
+            }])
+        })?;
+        let problems = config.problems();
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigErrors(
+                problems
+                    .into_iter()
+                    .map(|(path, message)| ConfigError {
+                        file: file.map(Path::to_path_buf),
+                        location: locate(text, &path),
+                        path,
+                        message,
+                    })
+                    .collect(),
+            ))
+        }
+    }
+
+    /// Reads and parses a YAML file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigErrors> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigErrors(vec![ConfigError {
+                file: Some(path.to_path_buf()),
+                path: "(file)".into(),
+                message: format!("cannot read the config file: {e}"),
+                location: None,
+            }])
+        })?;
+        Self::from_yaml(&text, Some(path))
+    }
+
+    /// Every range problem, as (field path, message), in field order.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut p: Vec<(String, String)> = self
+            .generator_config()
+            .problems()
+            .into_iter()
+            .map(|e| (e.field, format!("expected {}, got {}", e.expected, e.got)))
+            .collect();
+        let g = &self.global;
+        if g.memory_limit == Some(ByteSize(0)) {
+            p.push((
+                "global.memory_limit".into(),
+                "expected a size above zero, got 0".into(),
+            ));
+        }
+        if let (Some(soft), Some(hard)) = (g.soft_limit, g.memory_limit)
+            && soft > hard
+        {
+            p.push((
+                "global.soft_limit".into(),
+                format!("expected at most global.memory_limit ({hard}), got {soft}"),
+            ));
+        }
+        if g.check_interval_ms == 0 {
+            p.push((
+                "global.check_interval_ms".into(),
+                "expected a whole number of milliseconds above zero, got 0".into(),
+            ));
+        }
+        let o = &self.output;
+        if o.batch_size == 0 || o.batch_size > 10_000_000 {
+            p.push((
+                "output.batch_size".into(),
+                format!("expected from 1 to 10000000 entries, got {}", o.batch_size),
+            ));
+        }
+        if o.channel_capacity == 0 || o.channel_capacity > 64 {
+            p.push((
+                "output.channel_capacity".into(),
+                format!("expected from 1 to 64 batches, got {}", o.channel_capacity),
+            ));
+        }
+        if (o.buffer_bytes.0 as usize) < MIN_BUFFER_BYTES {
+            p.push((
+                "output.buffer_bytes".into(),
+                format!("expected at least 256KiB, got {}", o.buffer_bytes),
+            ));
+        }
+        if o.rotate_bytes.is_some_and(|r| r.0 < 1 << 20) {
+            p.push((
+                "output.rotate_bytes".into(),
+                "expected at least 1MiB, or null".into(),
+            ));
+        }
+        if o.directory.as_os_str().is_empty() {
+            p.push((
+                "output.directory".into(),
+                "expected a directory path, got an empty string".into(),
+            ));
+        }
+        if let Some(addr) = &self.server.health_addr
+            && addr.parse::<std::net::SocketAddr>().is_err()
+        {
+            p.push((
+                "server.health_addr".into(),
+                format!("expected an address like \"127.0.0.1:9090\", got {addr:?}"),
+            ));
+        }
+        p
+    }
+
+    /// Applies command-line overrides; returns one line per changed value, to log.
+    pub fn apply(&mut self, o: &Overrides) -> Vec<String> {
+        let mut log = Vec::new();
+        let mut note = |path: &str, flag: &str, old: String, new: String| {
+            if old != new {
+                log.push(format!("{path}: {old} -> {new} (from {flag})"));
+            }
+        };
+        if let Some(n) = o.entries {
+            note(
+                "transactions.target_count",
+                "--entries",
+                self.transactions.target_count.to_string(),
+                n.to_string(),
+            );
+            self.transactions.target_count = n;
+        }
+        if let Some(f) = o.format {
+            note(
+                "output.format",
+                "--format",
+                self.output.format.name().into(),
+                f.name().into(),
+            );
+            self.output.format = f;
+        }
+        if let Some(d) = &o.out {
+            note(
+                "output.directory",
+                "--out",
+                self.output.directory.display().to_string(),
+                d.display().to_string(),
+            );
+            self.output.directory = d.clone();
+        }
+        if let Some(m) = o.memory_limit {
+            let old = self
+                .global
+                .memory_limit
+                .map_or("auto".into(), |m| m.to_string());
+            note("global.memory_limit", "--memory-limit", old, m.to_string());
+            self.global.memory_limit = Some(m);
+        }
+        if let Some(s) = o.seed {
+            note(
+                "global.seed",
+                "--seed",
+                self.global.seed.to_string(),
+                s.to_string(),
+            );
+            self.global.seed = s;
+        }
+        if let Some(a) = &o.health_addr {
+            let old = self
+                .server
+                .health_addr
+                .clone()
+                .unwrap_or_else(|| "off".into());
+            note("server.health_addr", "--health-addr", old, a.clone());
+            self.server.health_addr = Some(a.clone());
+        }
+        if o.overwrite {
+            note(
+                "output.overwrite",
+                "--overwrite",
+                self.output.overwrite.to_string(),
+                "true".into(),
+            );
+            self.output.overwrite = true;
+        }
+        log
+    }
+
+    /// What the generators need.
+    pub fn generator_config(&self) -> GeneratorConfig {
+        GeneratorConfig {
+            seed: self.global.seed,
+            start_year: self.global.start_year,
+            start_month: self.global.start_month,
+            months: self.global.months,
+            companies: self.global.companies.clone(),
+            transactions: self.transactions.clone(),
+            master_data: self.master_data.clone(),
+            documents: self.documents.clone(),
+            graph: self.graph.clone(),
+        }
+    }
+}
+
+/// Finds the line and column of the value at `path` (e.g. `global.memory_limit`) in
+/// block-style YAML, for error messages. `None` when it cannot tell.
+pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
+    let segments: Vec<&str> = path
+        .split('.')
+        .map(|s| s.split('[').next().unwrap_or(s))
+        .collect();
+    let mut parent_indent: isize = -1;
+    let mut found = None;
+    let mut start = 0;
+    let lines: Vec<&str> = text.lines().collect();
+    for seg in segments {
+        found = None;
+        for (i, line) in lines.iter().enumerate().skip(start) {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let indent = (line.len() - trimmed.len()) as isize;
+            if indent <= parent_indent {
+                break;
+            }
+            if let Some(rest) = trimmed.strip_prefix(seg)
+                && rest.trim_start().starts_with(':')
+            {
+                let after = rest.trim_start()[1..].trim_start();
+                let column = if after.is_empty() || after.starts_with('#') {
+                    indent as usize + 1
+                } else {
+                    line.len() - after.len() + 1
+                };
+                found = Some((i + 1, column));
+                parent_indent = indent;
+                start = i + 1;
+                break;
+            }
+        }
+        found?;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_equals_default() {
+        assert_eq!(
+            Config::from_yaml(DEFAULT_CONFIG_YAML, None).expect("default parses"),
+            Config::default()
+        );
+    }
+
+    #[test]
+    fn bad_size_names_field_line_and_column() {
+        let e = Config::from_yaml("global:\n  seed: 1\n  memory_limit: lots\n", None)
+            .expect_err("bad size");
+        assert_eq!(
+            e.to_string(),
+            "global.memory_limit: expected a size like \"2GiB\", \"1.5 GB\", \"512MiB\" or a whole number of bytes, got \"lots\" (line 3, column 17)"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let e = Config::from_yaml("output:\n  fromat: csv\n", None).expect_err("typo");
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("output.fromat: unknown field `fromat`"),
+            "{msg}"
+        );
+        assert!(
+            msg.ends_with("(line 2, column 3)") || msg.contains("line 2"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn range_problems_are_all_reported_with_locations() {
+        let yaml = "global:\n  memory_limit: 1GiB\n  soft_limit: 2GiB\n  months: 0\noutput:\n  batch_size: 0\n";
+        let e = Config::from_yaml(yaml, Some(Path::new("c.yaml"))).expect_err("invalid");
+        let text = e.to_string();
+        assert_eq!(e.0.len(), 3, "{text}");
+        assert!(
+            text.contains(
+                "c.yaml: global.months: expected from 1 to 1200 months, got 0 (line 4, column 11)"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("global.soft_limit: expected at most global.memory_limit (1.0 GiB), got 2.0 GiB (line 3, column 15)"), "{text}");
+        assert!(
+            text.contains(
+                "output.batch_size: expected from 1 to 10000000 entries, got 0 (line 6, column 15)"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn integer_memory_limit_and_overrides() {
+        let mut c =
+            Config::from_yaml("global:\n  memory_limit: 2147483648\n", None).expect("valid");
+        assert_eq!(c.global.memory_limit, Some(ByteSize(2 << 30)));
+        let log = c.apply(&Overrides {
+            entries: Some(10),
+            format: Some(Format::Parquet),
+            ..Overrides::default()
+        });
+        assert_eq!(
+            log,
+            [
+                "transactions.target_count: 1000000 -> 10 (from --entries)",
+                "output.format: csv -> parquet (from --format)"
+            ]
+        );
+    }
+}

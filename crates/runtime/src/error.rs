@@ -1,0 +1,95 @@
+//! The runtime's error type: each variant maps to one exit code of `synthdata`.
+
+use crate::config::ConfigErrors;
+use synth_guard::{LimitSource, format_bytes};
+
+/// Why a run did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The configuration is invalid (exit 2).
+    #[error("{0}")]
+    Config(#[from] ConfigErrors),
+    /// The memory limit was reached, or the run was refused up front (exit 3).
+    #[error("{}", memory_message(.used, .limit, .limit_source, .records_written, .refused_up_front, .hint))]
+    MemoryExceeded {
+        /// Usage when stopped, or the estimated peak when refused.
+        used: u64,
+        /// The hard limit.
+        limit: u64,
+        /// Where the hard limit comes from.
+        limit_source: LimitSource,
+        /// Journal entries written before the stop (0 when refused).
+        records_written: u64,
+        /// Refused before anything was written.
+        refused_up_front: bool,
+        /// What to change.
+        hint: String,
+    },
+    /// Cancelled (Ctrl-C or a cancel handle) (exit 130).
+    #[error(
+        "interrupted after {records_written} journal entries; the files written so far are valid and the manifest says complete: false"
+    )]
+    Interrupted {
+        /// Journal entries written before the stop.
+        records_written: u64,
+    },
+    /// Writing failed (exit 1).
+    #[error("{0}")]
+    Sink(#[from] synth_sinks::SinkError),
+    /// Reading memory failed (exit 1).
+    #[error("memory probe: {0}")]
+    Probe(#[from] synth_probe::ProbeError),
+    /// A thread panicked (exit 1).
+    #[error("the {thread} thread panicked: {message}")]
+    ThreadPanicked {
+        /// `generator` or `writer`.
+        thread: &'static str,
+        /// The panic message.
+        message: String,
+    },
+    /// A thread could not be started (exit 1).
+    #[error("cannot start the {thread} thread: {source}")]
+    Spawn {
+        /// Which thread.
+        thread: &'static str,
+        /// What the OS said.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn memory_message(
+    used: &u64,
+    limit: &u64,
+    source: &LimitSource,
+    written: &u64,
+    refused: &bool,
+    hint: &str,
+) -> String {
+    if *refused {
+        format!(
+            "refused before writing anything: the estimated peak of {} exceeds the {} hard limit (from {source}); {hint}",
+            format_bytes(*used),
+            format_bytes(*limit)
+        )
+    } else {
+        format!(
+            "memory limit reached after {written} journal entries: using {} of a {} hard limit (from {source}); \
+             the files written so far are valid and the manifest says complete: false; {hint}",
+            format_bytes(*used),
+            format_bytes(*limit)
+        )
+    }
+}
+
+impl Error {
+    /// The exit code of `synthdata` for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::Config(_) => 2,
+            Self::MemoryExceeded { .. } => 3,
+            Self::Interrupted { .. } => 130,
+            _ => 1,
+        }
+    }
+}

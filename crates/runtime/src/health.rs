@@ -1,0 +1,236 @@
+//! A live view of a run for the health server: atomics updated at every guard reading,
+//! read without locks and without probing.
+
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use synth_guard::MemoryStatus;
+
+/// What a run is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Phase {
+    /// Not started.
+    Starting = 0,
+    /// Writing master data.
+    MasterData = 1,
+    /// Generating journal entries.
+    Generating = 2,
+    /// Finishing files and the manifest.
+    Finishing = 3,
+    /// Done (complete or stopped).
+    Done = 4,
+}
+
+impl Phase {
+    /// Lowercase name, as served by `/health`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Starting => "starting",
+            Self::MasterData => "master_data",
+            Self::Generating => "generating",
+            Self::Finishing => "finishing",
+            Self::Done => "done",
+        }
+    }
+
+    fn from_u8(v: u8) -> Self {
+        match v {
+            1 => Self::MasterData,
+            2 => Self::Generating,
+            3 => Self::Finishing,
+            4 => Self::Done,
+            _ => Self::Starting,
+        }
+    }
+}
+
+/// `healthy` below the soft limit, `degraded` between soft and hard, `critical` at hard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthStatus {
+    /// Below the soft limit.
+    Healthy,
+    /// Between the soft and the hard limit.
+    Degraded,
+    /// At or above the hard limit.
+    Critical,
+}
+
+impl HealthStatus {
+    /// Lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Healthy => "healthy",
+            Self::Degraded => "degraded",
+            Self::Critical => "critical",
+        }
+    }
+}
+
+/// The run's health, shared by reference (`Arc`) with the server.
+#[derive(Debug)]
+pub struct HealthSnapshot {
+    used: AtomicU64,
+    rss: AtomicU64,
+    heap: AtomicU64,
+    soft: AtomicU64,
+    hard: AtomicU64,
+    growth_rate_bits: AtomicU64,
+    records_written: AtomicU64,
+    lines_written: AtomicU64,
+    total_entries: AtomicU64,
+    reliefs: AtomicU64,
+    throttles: AtomicU64,
+    reads: AtomicU64,
+    phase: AtomicU8,
+    limit_source: String,
+}
+
+/// A consistent-enough copy of the snapshot's values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthReading {
+    /// `max(rss, heap)`.
+    pub used: u64,
+    /// Resident set size.
+    pub rss: u64,
+    /// Heap bytes from the counting allocator (0 when not installed).
+    pub heap: u64,
+    /// Soft limit.
+    pub soft_limit: u64,
+    /// Hard limit.
+    pub hard_limit: u64,
+    /// EWMA growth rate, bytes per second.
+    pub growth_rate: f64,
+    /// Journal entries written.
+    pub records_written: u64,
+    /// Journal lines written.
+    pub lines_written: u64,
+    /// Journal entries asked for.
+    pub total_entries: u64,
+    /// Reliefs so far.
+    pub reliefs: u64,
+    /// Throttles so far.
+    pub throttles: u64,
+    /// Memory readings so far.
+    pub reads: u64,
+    /// What the run is doing.
+    pub phase: Phase,
+    /// Where the hard limit comes from.
+    pub limit_source: String,
+}
+
+impl HealthReading {
+    /// Health from usage against the limits.
+    pub fn status(&self) -> HealthStatus {
+        if self.hard_limit > 0 && self.used >= self.hard_limit {
+            HealthStatus::Critical
+        } else if self.soft_limit > 0 && self.used >= self.soft_limit {
+            HealthStatus::Degraded
+        } else {
+            HealthStatus::Healthy
+        }
+    }
+
+    /// Usage as a percentage of the hard limit.
+    pub fn percent(&self) -> f64 {
+        if self.hard_limit == 0 {
+            0.0
+        } else {
+            self.used as f64 * 100.0 / self.hard_limit as f64
+        }
+    }
+}
+
+impl HealthSnapshot {
+    /// A snapshot for a run with these limits.
+    pub fn new(soft: u64, hard: u64, total_entries: u64, limit_source: String) -> Self {
+        Self {
+            used: AtomicU64::new(0),
+            rss: AtomicU64::new(0),
+            heap: AtomicU64::new(0),
+            soft: AtomicU64::new(soft),
+            hard: AtomicU64::new(hard),
+            growth_rate_bits: AtomicU64::new(0f64.to_bits()),
+            records_written: AtomicU64::new(0),
+            lines_written: AtomicU64::new(0),
+            total_entries: AtomicU64::new(total_entries),
+            reliefs: AtomicU64::new(0),
+            throttles: AtomicU64::new(0),
+            reads: AtomicU64::new(0),
+            phase: AtomicU8::new(Phase::Starting as u8),
+            limit_source,
+        }
+    }
+
+    /// Records a guard reading.
+    pub fn update_memory(&self, s: &MemoryStatus) {
+        self.used.store(s.current_usage, Ordering::Relaxed);
+        self.rss.store(s.rss, Ordering::Relaxed);
+        self.heap.store(s.heap.unwrap_or(0), Ordering::Relaxed);
+        self.growth_rate_bits
+            .store(s.growth_rate.to_bits(), Ordering::Relaxed);
+        self.reads.store(s.reads, Ordering::Relaxed);
+    }
+
+    /// Adds written entries and lines.
+    pub fn add_written(&self, entries: u64, lines: u64) {
+        self.records_written.fetch_add(entries, Ordering::Relaxed);
+        self.lines_written.fetch_add(lines, Ordering::Relaxed);
+    }
+
+    /// Counts a relief.
+    pub fn add_relief(&self) {
+        self.reliefs.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a throttle.
+    pub fn add_throttle(&self) {
+        self.throttles.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Sets the phase.
+    pub fn set_phase(&self, phase: Phase) {
+        self.phase.store(phase as u8, Ordering::Relaxed);
+    }
+
+    /// Reads every value.
+    pub fn read(&self) -> HealthReading {
+        HealthReading {
+            used: self.used.load(Ordering::Relaxed),
+            rss: self.rss.load(Ordering::Relaxed),
+            heap: self.heap.load(Ordering::Relaxed),
+            soft_limit: self.soft.load(Ordering::Relaxed),
+            hard_limit: self.hard.load(Ordering::Relaxed),
+            growth_rate: f64::from_bits(self.growth_rate_bits.load(Ordering::Relaxed)),
+            records_written: self.records_written.load(Ordering::Relaxed),
+            lines_written: self.lines_written.load(Ordering::Relaxed),
+            total_entries: self.total_entries.load(Ordering::Relaxed),
+            reliefs: self.reliefs.load(Ordering::Relaxed),
+            throttles: self.throttles.load(Ordering::Relaxed),
+            reads: self.reads.load(Ordering::Relaxed),
+            phase: Phase::from_u8(self.phase.load(Ordering::Relaxed)),
+            limit_source: self.limit_source.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_follows_the_limits() {
+        let h = HealthSnapshot::new(80, 100, 10, "configured limit".into());
+        let mut s = MemoryStatus {
+            current_usage: 50,
+            ..MemoryStatus::default()
+        };
+        h.update_memory(&s);
+        assert_eq!(h.read().status(), HealthStatus::Healthy);
+        s.current_usage = 80;
+        h.update_memory(&s);
+        assert_eq!(h.read().status(), HealthStatus::Degraded);
+        s.current_usage = 100;
+        h.update_memory(&s);
+        assert_eq!(h.read().status(), HealthStatus::Critical);
+        assert_eq!(h.read().percent(), 100.0);
+    }
+}

@@ -1,0 +1,855 @@
+//! The orchestrator: a generator thread and a writer thread joined by a bounded channel,
+//! the guard between batches, progress on the calling thread, and a manifest at the end.
+//!
+//! ```text
+//!  generator thread                      writer thread
+//!  ───────────────                       ─────────────
+//!  guard.check → decide                  master data tables (written, closed)
+//!  take a batch from the pool ◄───────── return emptied batches (pool channel)
+//!  generate_batch(a..b)
+//!  send Msg::Batch ─────── bounded(k) ──► encode + write_all per table
+//!  (Relieve) send Msg::Flush ───────────► flush every sink
+//!  send Msg::End, drop sender ──────────► finish files (rename .partial), report
+//! ```
+//! A writer error drops the receiver, so the generator's next send fails and it stops.
+//! A channel that disconnects without `Msg::End` (a panic) leaves `.partial` files.
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::estimate::{MemoryEstimate, estimate_memory};
+use crate::health::{HealthSnapshot, Phase};
+use crossbeam_channel::{Receiver, Sender, bounded};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+use synth_generators::{Batch, JournalGenerator, MasterData, PerEntry};
+use synth_guard::{
+    Action, ByteSize, EffectiveLimit, LimitSource, MemoryBudget, MemoryExceeded, MemoryGuard,
+    MemoryGuardConfig, MemoryStatus, format_bytes,
+};
+use synth_model::{
+    Account, Customer, Document, DocumentItem, GraphEdge, GraphNode, JournalEntry, JournalLine,
+    Record, Vendor,
+};
+use synth_sinks::{
+    Format, Manifest, Sink, SinkError, SinkOptions, TableReport, open_sink, prepare_output_dir,
+};
+use tracing::{debug, info, warn};
+
+/// Page-cache dropping interval used when a cgroup limit was found.
+pub const AUTO_DROP_PAGE_CACHE_EVERY: u64 = 64 << 20;
+/// How often progress is reported.
+pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Stops a run from another thread (Ctrl-C): like a hard limit, but `Interrupted`.
+#[derive(Debug, Clone, Default)]
+pub struct CancelHandle(Arc<AtomicBool>);
+
+impl CancelHandle {
+    /// Asks the run to stop after the current batch.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether a stop was asked for.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Where a run is, delivered about 10 times a second.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    /// What the run is doing.
+    pub phase: Phase,
+    /// Journal entries written.
+    pub current: u64,
+    /// Journal entries asked for.
+    pub total: u64,
+    /// `current / total` in percent.
+    pub percent: f64,
+    /// Entries per second so far.
+    pub rate: f64,
+    /// Journal lines per second so far.
+    pub lines_rate: f64,
+    /// Memory as of the last guard reading.
+    pub memory: MemoryStatus,
+    /// Time since the start.
+    pub elapsed: Duration,
+    /// Expected time to the end, once a rate is known.
+    pub eta: Option<Duration>,
+    /// Reliefs so far.
+    pub reliefs: u64,
+    /// Throttles so far.
+    pub throttles: u64,
+}
+
+/// What a finished run did.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// Journal entries written.
+    pub entries_written: u64,
+    /// Journal lines written.
+    pub lines_written: u64,
+    /// Per table: rows, bytes, files.
+    pub tables: Vec<TableReport>,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Reliefs (soft limit).
+    pub reliefs: u64,
+    /// Throttles (fast growth).
+    pub throttles: u64,
+    /// Peak RSS of the process (getrusage).
+    pub peak_rss: u64,
+    /// Output directory.
+    pub output_dir: PathBuf,
+    /// The manifest file.
+    pub manifest: PathBuf,
+    /// The hard limit in force.
+    pub hard_limit: u64,
+    /// The soft limit in force.
+    pub soft_limit: u64,
+    /// Where the hard limit comes from.
+    pub limit_source: LimitSource,
+    /// The estimate made before the run.
+    pub estimate: MemoryEstimate,
+}
+
+/// Called on the writer thread with every batch after it was written.
+pub type BatchObserver = Box<dyn FnMut(&Batch) + Send>;
+
+enum Msg {
+    Batch(Batch),
+    Flush,
+    End,
+}
+
+enum StopReason {
+    MemoryLimit(MemoryExceeded),
+    Interrupted,
+}
+
+struct GeneratorOutcome {
+    stop: Option<StopReason>,
+    probe_error: Option<synth_probe::ProbeError>,
+    reliefs: u64,
+    throttles: u64,
+}
+
+struct WriterOutcome {
+    tables: Vec<TableReport>,
+    error: Option<SinkError>,
+}
+
+/// Runs a generation: see the module docs.
+pub struct GenerationOrchestrator {
+    config: Config,
+    limit: EffectiveLimit,
+    guard_config: MemoryGuardConfig,
+    estimate: MemoryEstimate,
+    health: Arc<HealthSnapshot>,
+    cancel: CancelHandle,
+    observer: Option<BatchObserver>,
+}
+
+impl std::fmt::Debug for GenerationOrchestrator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GenerationOrchestrator")
+            .field("guard_config", &self.guard_config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GenerationOrchestrator {
+    /// Validates the config, discovers the effective limit and estimates the run.
+    pub fn new(config: Config) -> Result<Self, Error> {
+        let limit = synth_probe::LimitDiscovery::system().discover()?;
+        Self::with_limit(config, limit)
+    }
+
+    /// As [`GenerationOrchestrator::new`], with a given effective limit (tests, `estimate`).
+    pub fn with_limit(config: Config, limit: EffectiveLimit) -> Result<Self, Error> {
+        let problems = config.problems();
+        if !problems.is_empty() {
+            return Err(Error::Config(crate::config::ConfigErrors(
+                problems
+                    .into_iter()
+                    .map(|(path, message)| crate::config::ConfigError {
+                        file: None,
+                        path,
+                        message,
+                        location: None,
+                    })
+                    .collect(),
+            )));
+        }
+        let guard_config = guard_config(&config, &limit);
+        let estimate = estimate_memory(&config)?;
+        let health = Arc::new(HealthSnapshot::new(
+            guard_config.soft_limit.0,
+            guard_config.hard_limit.0,
+            config.transactions.target_count,
+            guard_config.limit_source.to_string(),
+        ));
+        Ok(Self {
+            config,
+            limit,
+            guard_config,
+            estimate,
+            health,
+            cancel: CancelHandle::default(),
+            observer: None,
+        })
+    }
+
+    /// The configuration of this run.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The guard's configuration (limits and their source).
+    pub fn guard_config(&self) -> &MemoryGuardConfig {
+        &self.guard_config
+    }
+
+    /// The effective limit found on this machine.
+    pub fn effective_limit(&self) -> &EffectiveLimit {
+        &self.limit
+    }
+
+    /// The estimate of this run.
+    pub fn estimate(&self) -> &MemoryEstimate {
+        &self.estimate
+    }
+
+    /// The live health of this run, for the server.
+    pub fn health(&self) -> Arc<HealthSnapshot> {
+        Arc::clone(&self.health)
+    }
+
+    /// A handle that stops the run.
+    pub fn cancel_handle(&self) -> CancelHandle {
+        self.cancel.clone()
+    }
+
+    /// Calls `observer` on the writer thread with every written batch.
+    pub fn observe_batches(&mut self, observer: BatchObserver) {
+        self.observer = Some(observer);
+    }
+
+    /// Runs to the end, without progress reports.
+    pub fn run(self) -> Result<RunReport, Error> {
+        self.run_with_progress(|_| {})
+    }
+
+    /// Runs to the end, calling `on_progress` about 10 times a second on this thread.
+    pub fn run_with_progress(
+        mut self,
+        mut on_progress: impl FnMut(&Progress),
+    ) -> Result<RunReport, Error> {
+        let started = Instant::now();
+        let hard = self.guard_config.hard_limit.0;
+        let source = self.guard_config.limit_source.clone();
+        let total = self.config.transactions.target_count;
+        let o = self.config.output.clone();
+
+        // Refuse up front, before anything is on disk.
+        let rss_now = synth_probe::RssReader::new()?.rss_bytes()?;
+        let refuse = |used: u64, hint: String| Error::MemoryExceeded {
+            used,
+            limit: hard,
+            limit_source: source.clone(),
+            records_written: 0,
+            refused_up_front: true,
+            hint,
+        };
+        if rss_now >= hard {
+            return Err(refuse(
+                rss_now,
+                format!(
+                    "the process already uses {}; raise global.memory_limit",
+                    format_bytes(rss_now)
+                ),
+            ));
+        }
+        let e = &self.estimate;
+        if e.streaming_peak > hard {
+            return Err(refuse(
+                e.streaming_peak,
+                format!(
+                    "raise global.memory_limit (--memory-limit) to at least {}, or lower output.batch_size ({}), \
+                     output.channel_capacity ({}) or output.buffer_bytes",
+                    format_bytes(e.recommended_limit),
+                    o.batch_size,
+                    o.channel_capacity
+                ),
+            ));
+        }
+        // Reserve what streaming holds, so in-flight memory is bounded by construction.
+        let budget = MemoryBudget::new(hard.saturating_sub(rss_now));
+        let reserve = |consumer, bytes| {
+            budget
+                .try_reserve(consumer, bytes)
+                .map_err(|b| refuse(e.streaming_peak, format!("{b}; raise global.memory_limit")))
+        };
+        let _batches = reserve("batches in flight", e.batches_in_flight * e.batch_peak)?;
+        let _buffers = reserve("writer buffers", e.writer_buffers)?;
+        let _master = reserve("master data", e.master_data)?;
+
+        let generator = JournalGenerator::new(self.config.generator_config()).map_err(|e| {
+            Error::Config(crate::config::ConfigErrors(vec![
+                crate::config::ConfigError {
+                    file: None,
+                    path: e.field.clone(),
+                    message: format!("expected {}, got {}", e.expected, e.got),
+                    location: None,
+                },
+            ]))
+        })?;
+        prepare_output_dir(&o.directory, o.overwrite)?;
+        info!(
+            "generating {total} journal entries into {} as {}; hard limit {} (from {source}), soft limit {}, estimated peak {}",
+            o.directory.display(),
+            o.format.name(),
+            format_bytes(hard),
+            format_bytes(self.guard_config.soft_limit.0),
+            format_bytes(e.streaming_peak)
+        );
+
+        let drop_every = match o.drop_page_cache_every {
+            Some(ByteSize(0)) => None,
+            Some(ByteSize(n)) => Some(n),
+            None => matches!(
+                self.limit.source,
+                LimitSource::CgroupV1 { .. } | LimitSource::CgroupV2 { .. }
+            )
+            .then_some(AUTO_DROP_PAGE_CACHE_EVERY),
+        };
+        let sink_options = SinkOptions {
+            buffer_bytes: o.buffer_bytes.0 as usize,
+            rotate_bytes: o.rotate_bytes.map(|r| r.0),
+            drop_page_cache_every: drop_every,
+            compression: o.compression,
+            row_group_bytes: o.row_group_bytes.0 as usize,
+        };
+        let guard = MemoryGuard::new(self.guard_config.clone())?;
+        let k = o.channel_capacity;
+        let (tx, rx) = bounded::<Msg>(k);
+        let (pool_tx, pool_rx) = bounded::<Batch>(k + 2);
+        let master = Arc::clone(generator.master_data());
+        let writer_job = WriterJob {
+            dir: o.directory.clone(),
+            format: o.format,
+            options: sink_options,
+            documents: self.config.documents.enabled,
+            graph: self.config.graph.enabled,
+            health: Arc::clone(&self.health),
+            observer: self.observer.take(),
+        };
+        let writer = thread::Builder::new()
+            .name("synth-writer".into())
+            .spawn(move || writer_job.run(rx, pool_tx, master))
+            .map_err(|source| Error::Spawn {
+                thread: "writer",
+                source,
+            })?;
+        let generator_job = GeneratorJob {
+            generator,
+            guard,
+            cancel: self.cancel.clone(),
+            health: Arc::clone(&self.health),
+            total,
+            batch_size: o.batch_size,
+            pool_size: k + 2,
+            per_entry: e.per_entry,
+        };
+        let generator_thread = thread::Builder::new()
+            .name("synth-generator".into())
+            .spawn(move || generator_job.run(tx, pool_rx));
+        let generator_thread = match generator_thread {
+            Ok(t) => t,
+            Err(source) => {
+                // The writer sees its channel disconnect and leaves .partial files.
+                let _ = writer.join();
+                return Err(Error::Spawn {
+                    thread: "generator",
+                    source,
+                });
+            }
+        };
+
+        while !(generator_thread.is_finished() && writer.is_finished()) {
+            thread::sleep(PROGRESS_INTERVAL);
+            on_progress(&self.progress(started, total));
+        }
+        let gen_result = generator_thread.join();
+        let writer_result = writer.join();
+        self.health.set_phase(Phase::Finishing);
+
+        let gen_outcome = gen_result.map_err(|p| Error::ThreadPanicked {
+            thread: "generator",
+            message: panic_text(&p),
+        });
+        let writer_outcome = writer_result.map_err(|p| Error::ThreadPanicked {
+            thread: "writer",
+            message: panic_text(&p),
+        });
+        let tables = writer_outcome
+            .as_ref()
+            .map(|w| w.tables.clone())
+            .unwrap_or_default();
+        let entries_written = tables
+            .iter()
+            .find(|t| t.table == JournalEntry::TABLE)
+            .map_or(0, |t| t.rows);
+        let lines_written = tables
+            .iter()
+            .find(|t| t.table == JournalLine::TABLE)
+            .map_or(0, |t| t.rows);
+
+        // Decide how the run ended: the first failure wins, then a stop, then success.
+        let mut error: Option<Error> = None;
+        let mut reliefs = 0;
+        let mut throttles = 0;
+        match (gen_outcome, writer_outcome) {
+            (Err(e), _) | (_, Err(e)) => error = Some(e),
+            (Ok(g), Ok(w)) => {
+                reliefs = g.reliefs;
+                throttles = g.throttles;
+                if let Some(e) = w.error {
+                    error = Some(Error::Sink(e));
+                } else if let Some(e) = g.probe_error {
+                    error = Some(Error::Probe(e));
+                } else {
+                    match g.stop {
+                        Some(StopReason::MemoryLimit(m)) => {
+                            error = Some(Error::MemoryExceeded {
+                                used: m.used,
+                                limit: m.limit,
+                                limit_source: m.limit_source,
+                                records_written: entries_written,
+                                refused_up_front: false,
+                                hint: format!(
+                                    "raise global.memory_limit (--memory-limit), lower output.batch_size, \
+                                     or run with more memory (estimated need {})",
+                                    format_bytes(self.estimate.recommended_limit)
+                                ),
+                            })
+                        }
+                        Some(StopReason::Interrupted) => {
+                            error = Some(Error::Interrupted {
+                                records_written: entries_written,
+                            })
+                        }
+                        None => {}
+                    }
+                }
+            }
+        }
+        let (stop_reason, stop_message) = match &error {
+            None => (None, None),
+            Some(e @ Error::MemoryExceeded { .. }) => (Some("memory_limit"), Some(e.to_string())),
+            Some(e @ Error::Interrupted { .. }) => (Some("interrupted"), Some(e.to_string())),
+            Some(e) => (Some("error"), Some(e.to_string())),
+        };
+        let manifest = Manifest {
+            tool: "synthdata".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            format: o.format.name().into(),
+            seed: self.config.global.seed,
+            complete: error.is_none() && entries_written == total,
+            stop_reason: stop_reason.map(str::to_string),
+            stop_message,
+            entries_requested: total,
+            entries_written,
+            tables: tables.clone(),
+            config: serde_json::to_value(&self.config).unwrap_or(serde_json::Value::Null),
+        };
+        let manifest_path = manifest.write(&o.directory);
+        self.health.set_phase(Phase::Done);
+        on_progress(&self.progress(started, total));
+        if let Some(e) = error {
+            if let Err(m) = manifest_path {
+                warn!("could not write the manifest: {m}");
+            }
+            return Err(e);
+        }
+        let manifest_path = manifest_path?;
+        let report = RunReport {
+            entries_written,
+            lines_written,
+            tables,
+            elapsed: started.elapsed(),
+            reliefs,
+            throttles,
+            peak_rss: synth_probe::peak_rss_bytes().unwrap_or(0),
+            output_dir: o.directory.clone(),
+            manifest: manifest_path,
+            hard_limit: hard,
+            soft_limit: self.guard_config.soft_limit.0,
+            limit_source: source,
+            estimate: self.estimate.clone(),
+        };
+        info!(
+            "wrote {entries_written} entries ({lines_written} lines) in {:.2} s; peak RSS {}",
+            report.elapsed.as_secs_f64(),
+            format_bytes(report.peak_rss)
+        );
+        Ok(report)
+    }
+
+    fn progress(&self, started: Instant, total: u64) -> Progress {
+        let h = self.health.read();
+        let elapsed = started.elapsed();
+        let secs = elapsed.as_secs_f64().max(1e-9);
+        let rate = h.records_written as f64 / secs;
+        let eta = (rate > 0.0 && h.records_written > 0).then(|| {
+            Duration::from_secs_f64(total.saturating_sub(h.records_written) as f64 / rate)
+        });
+        Progress {
+            phase: h.phase,
+            current: h.records_written,
+            total,
+            percent: if total == 0 {
+                100.0
+            } else {
+                h.records_written as f64 * 100.0 / total as f64
+            },
+            rate,
+            lines_rate: h.lines_written as f64 / secs,
+            memory: MemoryStatus {
+                current_usage: h.used,
+                rss: h.rss,
+                heap: (h.heap > 0).then_some(h.heap),
+                soft_limit: h.soft_limit,
+                hard_limit: h.hard_limit,
+                exceeds_soft_limit: h.used >= h.soft_limit,
+                exceeds_hard_limit: h.used >= h.hard_limit,
+                growth_rate: h.growth_rate,
+                projected: h.used,
+                reads: h.reads,
+            },
+            elapsed,
+            eta,
+            reliefs: h.reliefs,
+            throttles: h.throttles,
+        }
+    }
+}
+
+/// The guard configuration for a config on a machine with this effective limit.
+pub fn guard_config(config: &Config, limit: &EffectiveLimit) -> MemoryGuardConfig {
+    let g = &config.global;
+    let mut c = MemoryGuardConfig::from_limit(
+        limit,
+        g.memory_limit.map(|m| m.0),
+        g.soft_limit.map(|s| s.0),
+    );
+    if c.soft_limit.0 > c.hard_limit.0 {
+        // A configured soft limit above a tighter discovered hard limit: keep the default share.
+        c.soft_limit =
+            ByteSize((c.hard_limit.0 as f64 * synth_guard::DEFAULT_SOFT_FRACTION) as u64);
+    }
+    c.check_interval_ms = g.check_interval_ms;
+    c.growth_rate_threshold = g.growth_rate_threshold;
+    c.throttle_step_ms = g.throttle_ms;
+    c
+}
+
+fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+struct GeneratorJob {
+    generator: JournalGenerator,
+    guard: MemoryGuard,
+    cancel: CancelHandle,
+    health: Arc<HealthSnapshot>,
+    total: u64,
+    batch_size: u64,
+    pool_size: usize,
+    per_entry: PerEntry,
+}
+
+impl GeneratorJob {
+    fn run(mut self, tx: Sender<Msg>, pool: Receiver<Batch>) -> GeneratorOutcome {
+        let mut out = GeneratorOutcome {
+            stop: None,
+            probe_error: None,
+            reliefs: 0,
+            throttles: 0,
+        };
+        let mut created = 0;
+        let mut next = 0;
+        // Normal end, a stop or a probe failure send End; a vanished writer does not.
+        let mut writer_gone = false;
+        while next < self.total {
+            if self.cancel.is_cancelled() {
+                info!("interrupted after {next} entries generated; finishing files");
+                out.stop = Some(StopReason::Interrupted);
+                break;
+            }
+            let status = match self.guard.check() {
+                Ok(s) => s,
+                Err(e) => {
+                    out.probe_error = Some(e);
+                    break;
+                }
+            };
+            self.health.update_memory(&status);
+            match self.guard.decide(&status) {
+                Action::Proceed => {}
+                Action::Stop(e) => {
+                    warn!("{e}; finishing the files written so far");
+                    out.stop = Some(StopReason::MemoryLimit(e));
+                    break;
+                }
+                Action::Relieve => {
+                    out.reliefs += 1;
+                    self.health.add_relief();
+                    if tx.send(Msg::Flush).is_err() {
+                        writer_gone = true;
+                        break;
+                    }
+                    let cleared = self.generator.clear_caches();
+                    let trim = self.guard.trim();
+                    let after = trim.as_ref().map_or(0, |t| t.rss_after);
+                    info!(
+                        "soft limit {} reached at {}: flushed writers, cleared {} of caches, trimmed the allocator (RSS now {})",
+                        format_bytes(status.soft_limit),
+                        format_bytes(status.current_usage),
+                        format_bytes(cleared as u64),
+                        format_bytes(after)
+                    );
+                }
+                Action::Throttle(pause) => {
+                    out.throttles += 1;
+                    self.health.add_throttle();
+                    debug!(
+                        "memory growing at {}/s: backing off {} ms",
+                        format_bytes(status.growth_rate.max(0.0) as u64),
+                        pause.as_millis()
+                    );
+                    thread::sleep(pause);
+                }
+            }
+            let mut batch = match pool.try_recv() {
+                Ok(b) => b,
+                Err(_) if created < self.pool_size => {
+                    created += 1;
+                    Batch::with_ratios(self.batch_size as usize, self.per_entry)
+                }
+                Err(_) => match pool.recv() {
+                    Ok(b) => b,
+                    Err(_) => {
+                        writer_gone = true;
+                        break;
+                    }
+                },
+            };
+            let end = (next + self.batch_size).min(self.total);
+            self.generator.generate_batch(&mut batch, next..end);
+            if tx.send(Msg::Batch(batch)).is_err() {
+                writer_gone = true;
+                break;
+            }
+            next = end;
+        }
+        if !writer_gone && out.probe_error.is_none() {
+            let _ = tx.send(Msg::End);
+        }
+        out
+    }
+}
+
+struct WriterJob {
+    dir: PathBuf,
+    format: Format,
+    options: SinkOptions,
+    documents: bool,
+    graph: bool,
+    health: Arc<HealthSnapshot>,
+    observer: Option<BatchObserver>,
+}
+
+/// One open sink per streaming table.
+struct StreamSinks {
+    entries: Box<dyn Sink<JournalEntry>>,
+    lines: Box<dyn Sink<JournalLine>>,
+    documents: Option<Box<dyn Sink<Document>>>,
+    items: Option<Box<dyn Sink<DocumentItem>>>,
+    edges: Option<Box<dyn Sink<GraphEdge>>>,
+}
+
+impl StreamSinks {
+    fn write(&mut self, b: &Batch) -> Result<(), SinkError> {
+        self.entries.write_batch(&b.entries)?;
+        self.lines.write_batch(&b.lines)?;
+        if let Some(s) = &mut self.documents {
+            s.write_batch(&b.documents)?;
+        }
+        if let Some(s) = &mut self.items {
+            s.write_batch(&b.items)?;
+        }
+        if let Some(s) = &mut self.edges {
+            s.write_batch(&b.edges)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), SinkError> {
+        self.entries.flush()?;
+        self.lines.flush()?;
+        for s in [
+            self.documents.as_mut().map(|s| s.flush()),
+            self.items.as_mut().map(|s| s.flush()),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            s?;
+        }
+        if let Some(s) = &mut self.edges {
+            s.flush()?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> (Vec<TableReport>, Option<SinkError>) {
+        let mut reports = Vec::new();
+        let mut error = None;
+        let mut take = |r: Result<TableReport, SinkError>| match r {
+            Ok(t) => reports.push(t),
+            Err(e) => {
+                error.get_or_insert(e);
+            }
+        };
+        take(self.entries.finish());
+        take(self.lines.finish());
+        if let Some(s) = self.documents {
+            take(s.finish());
+        }
+        if let Some(s) = self.items {
+            take(s.finish());
+        }
+        if let Some(s) = self.edges {
+            take(s.finish());
+        }
+        (reports, error)
+    }
+
+    fn abandon(self) -> Vec<TableReport> {
+        let mut reports = vec![self.entries.abandon(), self.lines.abandon()];
+        reports.extend(self.documents.map(|s| s.abandon()));
+        reports.extend(self.items.map(|s| s.abandon()));
+        reports.extend(self.edges.map(|s| s.abandon()));
+        reports
+    }
+}
+
+impl WriterJob {
+    fn write_whole<R: Record + Send + 'static>(
+        &self,
+        records: &[R],
+    ) -> Result<TableReport, SinkError> {
+        let mut sink = open_sink::<R>(&self.dir, self.format, &self.options)?;
+        sink.write_batch(records)?;
+        sink.finish()
+    }
+
+    fn open<R: Record + Send + 'static>(
+        &self,
+        on: bool,
+    ) -> Result<Option<Box<dyn Sink<R>>>, SinkError> {
+        on.then(|| open_sink::<R>(&self.dir, self.format, &self.options))
+            .transpose()
+    }
+
+    fn master(
+        &self,
+        md: &MasterData,
+        out: &mut Vec<TableReport>,
+    ) -> Result<StreamSinks, SinkError> {
+        out.push(self.write_whole::<Account>(md.accounts)?);
+        out.push(self.write_whole::<Vendor>(&md.vendors)?);
+        out.push(self.write_whole::<Customer>(&md.customers)?);
+        if self.graph {
+            out.push(self.write_whole::<GraphNode>(&md.nodes)?);
+        }
+        Ok(StreamSinks {
+            entries: open_sink(&self.dir, self.format, &self.options)?,
+            lines: open_sink(&self.dir, self.format, &self.options)?,
+            documents: self.open(self.documents)?,
+            items: self.open(self.documents)?,
+            edges: self.open(self.graph)?,
+        })
+    }
+
+    fn run(
+        mut self,
+        rx: Receiver<Msg>,
+        pool: Sender<Batch>,
+        master: Arc<MasterData>,
+    ) -> WriterOutcome {
+        let mut tables = Vec::new();
+        self.health.set_phase(Phase::MasterData);
+        let sinks = self.master(&master, &mut tables);
+        drop(master);
+        let mut sinks = match sinks {
+            Ok(s) => s,
+            Err(e) => {
+                return WriterOutcome {
+                    tables,
+                    error: Some(e),
+                };
+            }
+        };
+        self.health.set_phase(Phase::Generating);
+        let mut ended = false;
+        let mut error = None;
+        for msg in rx.iter() {
+            match msg {
+                Msg::Batch(b) => {
+                    if let Err(e) = sinks.write(&b) {
+                        error = Some(e);
+                        break;
+                    }
+                    self.health
+                        .add_written(b.entries.len() as u64, b.lines.len() as u64);
+                    if let Some(observe) = &mut self.observer {
+                        observe(&b);
+                    }
+                    // The generator may be gone already; the batch is then simply dropped.
+                    let _ = pool.send(b);
+                }
+                Msg::Flush => {
+                    if let Err(e) = sinks.flush() {
+                        error = Some(e);
+                        break;
+                    }
+                }
+                Msg::End => {
+                    ended = true;
+                    break;
+                }
+            }
+        }
+        // Stop the generator at once on an error: its next send fails.
+        drop(rx);
+        if error.is_some() || !ended {
+            if error.is_none() {
+                warn!("the generator ended without finishing; leaving .partial files");
+            }
+            tables.extend(sinks.abandon());
+            return WriterOutcome { tables, error };
+        }
+        let (reports, error) = sinks.finish();
+        tables.extend(reports);
+        WriterOutcome { tables, error }
+    }
+}
