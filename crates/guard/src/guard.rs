@@ -271,7 +271,8 @@ impl MemoryGuard {
     }
 
     /// The policy: stop at the hard limit (or when the next reading would pass it),
-    /// relieve at the soft limit with hysteresis, throttle on fast growth, else proceed.
+    /// relieve at the soft limit with hysteresis, throttle on fast growth once usage is
+    /// past half the soft limit, else proceed.
     pub fn decide(&mut self, status: &MemoryStatus) -> Action {
         if status.exceeds_hard_limit {
             return Action::Stop(MemoryExceeded {
@@ -293,7 +294,10 @@ impl MemoryGuard {
                 return Action::Relieve;
             }
         }
-        if status.growth_rate > self.config.growth_rate_threshold.0 as f64 {
+        // Fast growth far below the limits (start-up, say) needs no back-off.
+        if status.growth_rate > self.config.growth_rate_threshold.0 as f64
+            && status.current_usage >= status.soft_limit / 2
+        {
             return Action::Throttle(Duration::from_millis(self.config.throttle_step_ms));
         }
         Action::Proceed

@@ -20,7 +20,7 @@
 //! |---|---|
 //! | usage (or its projection) ≥ hard | `Stop(MemoryExceeded)` |
 //! | usage ≥ soft | `Relieve` once; again only after usage fell below soft − 10% or 20 intervals passed |
-//! | growth rate > threshold | `Throttle(step)` |
+//! | growth rate > threshold and usage ≥ soft / 2 | `Throttle(step)` |
 //! | otherwise | `Proceed` |
 //!
 //! The guard decides; it never touches files, threads of others, or records. Its probe

@@ -139,14 +139,21 @@ fn fast_growth_throttles() {
     script.set(100);
     let mut g = guard(&script);
     step(&mut g);
-    // +50 MiB in 100 ms = 500 MiB/s; EWMA(0.5) = 250 MiB/s > 100 MiB/s.
+    // Far below the limits, fast growth is left alone.
     script.advance(100);
     script.set(150);
+    assert_eq!(step(&mut g).1, Action::Proceed);
+    script.advance(100);
+    script.set(400);
+    step(&mut g);
+    // +50 MiB in 100 ms = 500 MiB/s past half the soft limit (400 MiB): back off.
+    script.advance(100);
+    script.set(450);
     let (s, a) = step(&mut g);
     assert!(s.growth_rate > 200.0 * MIB as f64, "rate {}", s.growth_rate);
     assert_eq!(a, Action::Throttle(Duration::from_millis(100)));
     // Flat again: the EWMA decays below the threshold.
-    for _ in 0..3 {
+    for _ in 0..5 {
         script.advance(100);
         step(&mut g);
     }

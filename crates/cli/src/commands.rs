@@ -1,0 +1,337 @@
+//! The subcommands. Each returns the process exit code.
+
+use crate::logging::BAR;
+use crate::summary::{clock, estimate_table, human, json, mb, short, thousands};
+use crate::{EstimateArgs, GenerateArgs};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use synth_guard::format_bytes;
+use synth_runtime::{Config, ConfigErrors, Error, GenerationOrchestrator, Overrides, Phase, Progress};
+use tracing::info;
+
+/// Exit code of bad usage or config.
+const USAGE: u8 = 2;
+
+/// Environment variable that makes `generate` keep every batch in memory: fault
+/// injection for testing the memory guard end to end. Never set it otherwise.
+pub const FAULT_RETAIN_BATCHES: &str = "SYNTHDATA_FAULT_RETAIN_BATCHES";
+
+fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Config, ConfigErrors> {
+    let mut config = match path {
+        Some(p) => Config::from_file(p)?,
+        None => Config::default(),
+    };
+    for line in config.apply(overrides) {
+        info!("override {line}");
+    }
+    let problems = config.problems();
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(ConfigErrors(
+            problems
+                .into_iter()
+                .map(|(path, message)| synth_runtime::ConfigError { file: None, path, message, location: None })
+                .collect(),
+        ))
+    }
+}
+
+fn print_config_errors(e: &ConfigErrors) {
+    for err in &e.0 {
+        eprintln!("error: {err}");
+    }
+}
+
+fn fail(e: &Error, json_out: bool) -> u8 {
+    let code = e.exit_code();
+    match e {
+        Error::Config(errors) => print_config_errors(errors),
+        _ => eprintln!("error: {e}"),
+    }
+    if json_out {
+        let status = match e {
+            Error::MemoryExceeded { .. } => "memory_limit",
+            Error::Interrupted { .. } => "interrupted",
+            Error::Config(_) => "config_error",
+            _ => "error",
+        };
+        let v = serde_json::json!({ "status": status, "exit_code": code, "message": e.to_string() });
+        println!("{v}");
+    }
+    code as u8
+}
+
+pub fn generate(args: GenerateArgs) -> u8 {
+    let overrides = Overrides {
+        entries: args.common.entries,
+        format: args.common.format,
+        out: args.out.clone(),
+        memory_limit: args.common.memory_limit,
+        seed: args.seed,
+        health_addr: args.health_addr.clone(),
+        overwrite: args.overwrite,
+    };
+    let config = match load(args.common.config.as_deref(), &overrides) {
+        Ok(c) => c,
+        Err(e) => return fail(&Error::Config(e), args.json),
+    };
+    let format = config.output.format.name();
+    let total = config.transactions.target_count;
+    let mut run = match GenerationOrchestrator::new(config) {
+        Ok(r) => r,
+        Err(e) => return fail(&e, args.json),
+    };
+    if std::env::var_os(FAULT_RETAIN_BATCHES).is_some() {
+        tracing::warn!("{FAULT_RETAIN_BATCHES} is set: every batch is kept in memory (fault injection)");
+        let mut kept = Vec::new();
+        run.observe_batches(Box::new(move |b| kept.push(b.clone())));
+    }
+    let server = match run.config().server.health_addr.clone() {
+        Some(addr) => match synth_server::HealthServer::start(&addr, run.health()) {
+            Ok(s) => {
+                info!("serving http://{}/health and /metrics", s.local_addr());
+                Some(s)
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        },
+        None => None,
+    };
+    let cancel = run.cancel_handle();
+    let pressed = Arc::new(AtomicBool::new(false));
+    let handler = ctrlc::set_handler(move || {
+        if pressed.swap(true, Ordering::SeqCst) {
+            eprintln!("\nsecond interrupt: aborting now (files stay .partial)");
+            std::process::exit(130);
+        }
+        eprintln!("\ninterrupted: finishing the files written so far (Ctrl-C again to abort)");
+        cancel.cancel();
+    });
+    if let Err(e) = handler {
+        tracing::warn!("cannot handle Ctrl-C gracefully: {e}");
+    }
+
+    let tty = std::io::stderr().is_terminal();
+    let bar = (!args.quiet && tty).then(|| {
+        let bar = ProgressBar::new(total.max(1));
+        bar.set_style(
+            ProgressStyle::with_template("{bar:24.cyan/blue} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        let _ = BAR.set(bar.clone());
+        bar
+    });
+    let mut last_line = Instant::now();
+    let limit = run.guard_config().hard_limit.0;
+    let result = run.run_with_progress(|p: &Progress| {
+        let line = progress_line(p, limit);
+        if let Some(bar) = &bar {
+            bar.set_position(p.current);
+            bar.set_message(line);
+        } else if !args.quiet && (last_line.elapsed() >= Duration::from_secs(5) || p.phase == Phase::Done) {
+            last_line = Instant::now();
+            eprintln!("{line}");
+        }
+    });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    drop(server);
+    match result {
+        Ok(report) => {
+            if args.json {
+                println!("{}", json(&report, format));
+            } else if !args.quiet {
+                println!("{}", human(&report, format));
+            }
+            0
+        }
+        Err(e) => fail(&e, args.json),
+    }
+}
+
+fn progress_line(p: &Progress, limit: u64) -> String {
+    let eta = p.eta.map_or("-".to_string(), |d| clock(d.as_secs()));
+    format!(
+        "[{:.1}%] {} entries | {} of {} | {} lines/s | ETA {}",
+        p.percent,
+        thousands(p.current),
+        mb(p.memory.current_usage),
+        mb(limit),
+        short(p.lines_rate),
+        eta
+    )
+}
+
+pub fn estimate(args: EstimateArgs) -> u8 {
+    let overrides = Overrides {
+        entries: args.common.entries,
+        format: args.common.format,
+        memory_limit: args.common.memory_limit,
+        ..Overrides::default()
+    };
+    let config = match load(args.common.config.as_deref(), &overrides) {
+        Ok(c) => c,
+        Err(e) => return fail(&Error::Config(e), args.json),
+    };
+    let run = match GenerationOrchestrator::new(config) {
+        Ok(r) => r,
+        Err(e) => return fail(&e, args.json),
+    };
+    let e = run.estimate();
+    let g = run.guard_config();
+    let limit = run.effective_limit();
+    let fits = e.streaming_peak <= g.hard_limit.0;
+    let verdict = if !fits {
+        format!(
+            "does not fit: the peak of {} exceeds the {} hard limit; raise global.memory_limit to at least {} or lower output.batch_size",
+            format_bytes(e.streaming_peak),
+            format_bytes(g.hard_limit.0),
+            format_bytes(e.recommended_limit)
+        )
+    } else if e.streaming_peak > g.soft_limit.0 {
+        format!("fits, but above the {} soft limit: expect reliefs", format_bytes(g.soft_limit.0))
+    } else {
+        format!("fits, with {} to spare below the soft limit", format_bytes(g.soft_limit.0 - e.streaming_peak))
+    };
+    let c = run.config();
+    if args.json {
+        let v = serde_json::json!({
+            "entries": c.transactions.target_count,
+            "format": c.output.format.name(),
+            "estimate": e,
+            "effective_limit_bytes": limit.bytes,
+            "effective_limit_source": limit.source.kind(),
+            "hard_limit_bytes": g.hard_limit.0,
+            "soft_limit_bytes": g.soft_limit.0,
+            "limit_source": g.limit_source.to_string(),
+            "fits": fits,
+            "verdict": verdict,
+        });
+        println!("{v}");
+    } else {
+        println!(
+            "Estimate for {} journal entries ({}, batch size {}, {} batches in flight):",
+            thousands(c.transactions.target_count),
+            c.output.format.name(),
+            c.output.batch_size,
+            e.batches_in_flight
+        );
+        println!("{}", estimate_table(e));
+        println!(
+            "Effective limit {} ({}); hard limit {} ({}), soft limit {}",
+            format_bytes(limit.bytes),
+            limit.source,
+            format_bytes(g.hard_limit.0),
+            g.limit_source,
+            format_bytes(g.soft_limit.0)
+        );
+        println!("Verdict: {verdict}");
+    }
+    if fits { 0 } else { 3 }
+}
+
+pub fn validate(path: &Path) -> u8 {
+    match Config::from_file(path) {
+        Ok(_) => {
+            println!("{}: valid", path.display());
+            0
+        }
+        Err(e) => {
+            print_config_errors(&e);
+            USAGE
+        }
+    }
+}
+
+pub fn init(path: &PathBuf, force: bool) -> u8 {
+    if path.exists() && !force {
+        eprintln!("error: {} exists; use --force to replace it", path.display());
+        return USAGE;
+    }
+    match std::fs::write(path, synth_runtime::DEFAULT_CONFIG_YAML) {
+        Ok(()) => {
+            println!("wrote {} (the default config, every key commented)", path.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            1
+        }
+    }
+}
+
+pub fn probe(json_out: bool) -> u8 {
+    let read = || -> Result<serde_json::Value, synth_probe::ProbeError> {
+        let mem = synth_probe::RssReader::new()?.read()?;
+        let discovery = synth_probe::LimitDiscovery::system();
+        let limit = discovery.discover()?;
+        let cgroups = discovery.cgroups()?;
+        let psi = synth_probe::system_pressure()?;
+        Ok(serde_json::json!({
+            "rss_bytes": mem.rss_bytes,
+            "footprint_bytes": mem.footprint_bytes,
+            "heap_bytes": synth_probe::heap_bytes(),
+            "peak_rss_bytes": synth_probe::peak_rss_bytes()?,
+            "effective_limit": {
+                "bytes": limit.bytes,
+                "source": limit.source.kind(),
+                "detail": limit.source.to_string(),
+                "soft_ceiling_bytes": limit.soft_ceiling,
+                "total_ram_bytes": limit.total_ram,
+                "available_ram_bytes": limit.available_ram,
+            },
+            "cgroups": cgroups.iter().map(|c| serde_json::json!({
+                "version": match c.version { synth_probe::CgroupVersion::V1 => "v1", synth_probe::CgroupVersion::V2 => "v2" },
+                "dir": c.dir,
+                "limit_bytes": c.limit.as_ref().map(|l| l.0),
+                "limit_dir": c.limit.as_ref().map(|l| &l.1),
+                "high_bytes": c.high,
+                "pressure_some_avg10": c.pressure.map(|p| p.some_avg10),
+            })).collect::<Vec<_>>(),
+            "pressure": psi.map(|p| serde_json::json!({"some_avg10": p.some_avg10, "full_avg10": p.full_avg10})),
+        }))
+    };
+    let v = match read() {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    if json_out {
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return 0;
+    }
+    let bytes = |k: &serde_json::Value| k.as_u64().map_or("-".to_string(), format_bytes);
+    let l = &v["effective_limit"];
+    println!("rss            {}", bytes(&v["rss_bytes"]));
+    println!("heap           {}", bytes(&v["heap_bytes"]));
+    println!("peak rss       {}", bytes(&v["peak_rss_bytes"]));
+    println!("limit          {} ({})", bytes(&l["bytes"]), l["detail"].as_str().unwrap_or(""));
+    println!("memory.high    {}", bytes(&l["soft_ceiling_bytes"]));
+    println!("ram            {} total, {} available", bytes(&l["total_ram_bytes"]), bytes(&l["available_ram_bytes"]));
+    for c in v["cgroups"].as_array().into_iter().flatten() {
+        println!(
+            "cgroup {}      {} limit {}",
+            c["version"].as_str().unwrap_or("?"),
+            c["dir"].as_str().unwrap_or("?"),
+            bytes(&c["limit_bytes"])
+        );
+    }
+    match v["pressure"].as_object() {
+        Some(p) => println!(
+            "pressure       some {:.2}% full {:.2}% (avg10)",
+            p["some_avg10"].as_f64().unwrap_or(0.0),
+            p["full_avg10"].as_f64().unwrap_or(0.0)
+        ),
+        None => println!("pressure       not available (no PSI)"),
+    }
+    0
+}

@@ -1,0 +1,148 @@
+//! What `synthdata` prints: numbers for people, tables, and JSON for scripts.
+
+use synth_guard::format_bytes;
+use synth_runtime::{MemoryEstimate, RunReport};
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1234567.0` → `1.2 M`.
+pub fn short(x: f64) -> String {
+    if x >= 1e9 {
+        format!("{:.1} G", x / 1e9)
+    } else if x >= 1e6 {
+        format!("{:.1} M", x / 1e6)
+    } else if x >= 1e3 {
+        format!("{:.1} k", x / 1e3)
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+/// Whole megabytes with thousands separators: `2,048 MB`.
+pub fn mb(bytes: u64) -> String {
+    format!("{} MB", thousands(bytes >> 20))
+}
+
+/// `m:ss` or `h:mm:ss`.
+pub fn clock(secs: u64) -> String {
+    if secs >= 3600 {
+        format!("{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    } else {
+        format!("{}:{:02}", secs / 60, secs % 60)
+    }
+}
+
+/// The summary of a finished run, for people.
+pub fn human(r: &RunReport, format: &str) -> String {
+    let secs = r.elapsed.as_secs_f64().max(1e-9);
+    let bytes: u64 = r.tables.iter().map(|t| t.bytes).sum();
+    let mut s = format!(
+        "Done: {} journal entries ({} lines) in {:.2} s: {} entries/s, {} lines/s, {}/s\n",
+        thousands(r.entries_written),
+        thousands(r.lines_written),
+        secs,
+        short(r.entries_written as f64 / secs),
+        short(r.lines_written as f64 / secs),
+        format_bytes((bytes as f64 / secs) as u64),
+    );
+    s += &format!(
+        "Peak memory {} (estimated {}) of a {} hard limit ({}); {} reliefs, {} throttles\n",
+        format_bytes(r.peak_rss),
+        format_bytes(r.estimate.streaming_peak),
+        format_bytes(r.hard_limit),
+        r.limit_source,
+        r.reliefs,
+        r.throttles
+    );
+    s += &format!("{} files in {} ({}):\n", format.to_uppercase(), r.output_dir.display(), format_bytes(bytes));
+    s += &format!("  {:<18} {:>14} {:>12}  {}\n", "table", "rows", "bytes", "files");
+    for t in &r.tables {
+        let files = t.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>().join(", ");
+        s += &format!("  {:<18} {:>14} {:>12}  {}\n", t.table, thousands(t.rows), format_bytes(t.bytes), files);
+    }
+    s += &format!("Manifest: {}", r.manifest.display());
+    s
+}
+
+/// The summary of a finished run, for scripts.
+pub fn json(r: &RunReport, format: &str) -> serde_json::Value {
+    serde_json::json!({
+        "status": "complete",
+        "exit_code": 0,
+        "entries_written": r.entries_written,
+        "lines_written": r.lines_written,
+        "elapsed_seconds": r.elapsed.as_secs_f64(),
+        "entries_per_second": r.entries_written as f64 / r.elapsed.as_secs_f64().max(1e-9),
+        "lines_per_second": r.lines_written as f64 / r.elapsed.as_secs_f64().max(1e-9),
+        "peak_rss_bytes": r.peak_rss,
+        "estimated_peak_bytes": r.estimate.streaming_peak,
+        "hard_limit_bytes": r.hard_limit,
+        "soft_limit_bytes": r.soft_limit,
+        "limit_source": r.limit_source.kind(),
+        "reliefs": r.reliefs,
+        "throttles": r.throttles,
+        "format": format,
+        "output_dir": r.output_dir,
+        "manifest": r.manifest,
+        "tables": r.tables.iter().map(|t| serde_json::json!({
+            "table": t.table, "rows": t.rows, "bytes": t.bytes,
+            "files": t.files.iter().map(|f| &f.path).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The estimate table, for people.
+pub fn estimate_table(e: &MemoryEstimate) -> String {
+    let mut s = format!("  {:<18} {:>16} {:>8} {:>12} {:>12}\n", "table", "rows", "record", "per batch", "buffer");
+    for t in &e.per_table {
+        s += &format!(
+            "  {:<18} {:>16} {:>8} {:>12} {:>12}\n",
+            t.table,
+            thousands(t.rows),
+            format!("{} B", t.record_bytes),
+            format_bytes(t.batch_bytes),
+            format_bytes(t.buffer_bytes)
+        );
+    }
+    s += &format!(
+        "  baseline {}, master data {}, batch peak {} x {} in flight, writer buffers {}\n",
+        format_bytes(e.baseline),
+        format_bytes(e.master_data),
+        format_bytes(e.batch_peak),
+        e.batches_in_flight,
+        format_bytes(e.writer_buffers)
+    );
+    s += &format!(
+        "  streaming peak {}   recommended limit {}",
+        format_bytes(e.streaming_peak),
+        format_bytes(e.recommended_limit)
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_formats() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(123), "123");
+        assert_eq!(short(1_234_567.0), "1.2 M");
+        assert_eq!(mb(2048 << 20), "2,048 MB");
+        assert_eq!(clock(7), "0:07");
+        assert_eq!(clock(3725), "1:02:05");
+    }
+}
