@@ -10,7 +10,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use synth_guard::format_bytes;
-use synth_runtime::{Config, ConfigErrors, Error, GenerationOrchestrator, Overrides, Phase, Progress};
+use synth_runtime::{
+    Config, ConfigErrors, Error, GenerationOrchestrator, Overrides, Phase, Progress,
+};
 use tracing::info;
 
 /// Exit code of bad usage or config.
@@ -35,7 +37,12 @@ fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Config, ConfigErro
         Err(ConfigErrors(
             problems
                 .into_iter()
-                .map(|(path, message)| synth_runtime::ConfigError { file: None, path, message, location: None })
+                .map(|(path, message)| synth_runtime::ConfigError {
+                    file: None,
+                    path,
+                    message,
+                    location: None,
+                })
                 .collect(),
         ))
     }
@@ -60,7 +67,8 @@ fn fail(e: &Error, json_out: bool) -> u8 {
             Error::Config(_) => "config_error",
             _ => "error",
         };
-        let v = serde_json::json!({ "status": status, "exit_code": code, "message": e.to_string() });
+        let v =
+            serde_json::json!({ "status": status, "exit_code": code, "message": e.to_string() });
         println!("{v}");
     }
     code as u8
@@ -87,7 +95,9 @@ pub fn generate(args: GenerateArgs) -> u8 {
         Err(e) => return fail(&e, args.json),
     };
     if std::env::var_os(FAULT_RETAIN_BATCHES).is_some() {
-        tracing::warn!("{FAULT_RETAIN_BATCHES} is set: every batch is kept in memory (fault injection)");
+        tracing::warn!(
+            "{FAULT_RETAIN_BATCHES} is set: every batch is kept in memory (fault injection)"
+        );
         let mut kept = Vec::new();
         run.observe_batches(Box::new(move |b| kept.push(b.clone())));
     }
@@ -122,7 +132,8 @@ pub fn generate(args: GenerateArgs) -> u8 {
     let bar = (!args.quiet && tty).then(|| {
         let bar = ProgressBar::new(total.max(1));
         bar.set_style(
-            ProgressStyle::with_template("{bar:24.cyan/blue} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template("{bar:24.cyan/blue} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         let _ = BAR.set(bar.clone());
         bar
@@ -134,7 +145,9 @@ pub fn generate(args: GenerateArgs) -> u8 {
         if let Some(bar) = &bar {
             bar.set_position(p.current);
             bar.set_message(line);
-        } else if !args.quiet && (last_line.elapsed() >= Duration::from_secs(5) || p.phase == Phase::Done) {
+        } else if !args.quiet
+            && (last_line.elapsed() >= Duration::from_secs(5) || p.phase == Phase::Done)
+        {
             last_line = Instant::now();
             eprintln!("{line}");
         }
@@ -196,9 +209,15 @@ pub fn estimate(args: EstimateArgs) -> u8 {
             format_bytes(e.recommended_limit)
         )
     } else if e.streaming_peak > g.soft_limit.0 {
-        format!("fits, but above the {} soft limit: expect reliefs", format_bytes(g.soft_limit.0))
+        format!(
+            "fits, but above the {} soft limit: expect reliefs",
+            format_bytes(g.soft_limit.0)
+        )
     } else {
-        format!("fits, with {} to spare below the soft limit", format_bytes(g.soft_limit.0 - e.streaming_peak))
+        format!(
+            "fits, with {} to spare below the soft limit",
+            format_bytes(g.soft_limit.0 - e.streaming_peak)
+        )
     };
     let c = run.config();
     if args.json {
@@ -252,12 +271,18 @@ pub fn validate(path: &Path) -> u8 {
 
 pub fn init(path: &PathBuf, force: bool) -> u8 {
     if path.exists() && !force {
-        eprintln!("error: {} exists; use --force to replace it", path.display());
+        eprintln!(
+            "error: {} exists; use --force to replace it",
+            path.display()
+        );
         return USAGE;
     }
     match std::fs::write(path, synth_runtime::DEFAULT_CONFIG_YAML) {
         Ok(()) => {
-            println!("wrote {} (the default config, every key commented)", path.display());
+            println!(
+                "wrote {} (the default config, every key commented)",
+                path.display()
+            );
             0
         }
         Err(e) => {
@@ -314,9 +339,17 @@ pub fn probe(json_out: bool) -> u8 {
     println!("rss            {}", bytes(&v["rss_bytes"]));
     println!("heap           {}", bytes(&v["heap_bytes"]));
     println!("peak rss       {}", bytes(&v["peak_rss_bytes"]));
-    println!("limit          {} ({})", bytes(&l["bytes"]), l["detail"].as_str().unwrap_or(""));
+    println!(
+        "limit          {} ({})",
+        bytes(&l["bytes"]),
+        l["detail"].as_str().unwrap_or("")
+    );
     println!("memory.high    {}", bytes(&l["soft_ceiling_bytes"]));
-    println!("ram            {} total, {} available", bytes(&l["total_ram_bytes"]), bytes(&l["available_ram_bytes"]));
+    println!(
+        "ram            {} total, {} available",
+        bytes(&l["total_ram_bytes"]),
+        bytes(&l["available_ram_bytes"])
+    );
     for c in v["cgroups"].as_array().into_iter().flatten() {
         println!(
             "cgroup {}      {} limit {}",

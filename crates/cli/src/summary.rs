@@ -8,7 +8,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -65,11 +65,30 @@ pub fn human(r: &RunReport, format: &str) -> String {
         r.reliefs,
         r.throttles
     );
-    s += &format!("{} files in {} ({}):\n", format.to_uppercase(), r.output_dir.display(), format_bytes(bytes));
-    s += &format!("  {:<18} {:>14} {:>12}  {}\n", "table", "rows", "bytes", "files");
+    s += &format!(
+        "{} files in {} ({}):\n",
+        format.to_uppercase(),
+        r.output_dir.display(),
+        format_bytes(bytes)
+    );
+    s += &format!(
+        "  {:<18} {:>14} {:>12}  {}\n",
+        "table", "rows", "bytes", "files"
+    );
     for t in &r.tables {
-        let files = t.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>().join(", ");
-        s += &format!("  {:<18} {:>14} {:>12}  {}\n", t.table, thousands(t.rows), format_bytes(t.bytes), files);
+        let files = t
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        s += &format!(
+            "  {:<18} {:>14} {:>12}  {}\n",
+            t.table,
+            thousands(t.rows),
+            format_bytes(t.bytes),
+            files
+        );
     }
     s += &format!("Manifest: {}", r.manifest.display());
     s
@@ -104,7 +123,10 @@ pub fn json(r: &RunReport, format: &str) -> serde_json::Value {
 
 /// The estimate table, for people.
 pub fn estimate_table(e: &MemoryEstimate) -> String {
-    let mut s = format!("  {:<18} {:>16} {:>8} {:>12} {:>12}\n", "table", "rows", "record", "per batch", "buffer");
+    let mut s = format!(
+        "  {:<18} {:>16} {:>8} {:>12} {:>12}\n",
+        "table", "rows", "record", "per batch", "buffer"
+    );
     for t in &e.per_table {
         s += &format!(
             "  {:<18} {:>16} {:>8} {:>12} {:>12}\n",

@@ -112,7 +112,25 @@ impl Batch {
         caps.iter().zip(RECORD_BYTES).map(|(c, b)| c * b).sum()
     }
 
-    /// Bytes a batch made by [`Batch::with_ratios`] holds (for estimates and budgets).
+    /// Bytes a full batch of `entries` entries actually touches: its expected records,
+    /// without the headroom of its capacity (what RSS sees).
+    pub fn touched_bytes(entries: usize, per_entry: PerEntry) -> usize {
+        let n = entries as f64;
+        let counts = [
+            n,
+            n * per_entry[0],
+            n * per_entry[1],
+            n * per_entry[2],
+            n * per_entry[3],
+        ];
+        counts
+            .iter()
+            .zip(RECORD_BYTES)
+            .map(|(c, b)| (*c * b as f64) as usize)
+            .sum()
+    }
+
+    /// Bytes a batch made by [`Batch::with_ratios`] reserves (its capacity).
     pub fn expected_bytes(entries: usize, per_entry: PerEntry) -> usize {
         capacities(entries, per_entry)
             .iter()

@@ -307,7 +307,7 @@ fn measured_record_sizes() {
     println!(
         "entry {JOURNAL_ENTRY} line {JOURNAL_LINE} document {DOCUMENT} item {DOCUMENT_ITEM} node {GRAPH_NODE} edge {GRAPH_EDGE} vendor {VENDOR} customer {CUSTOMER}"
     );
-    assert!(JOURNAL_LINE <= 128 && JOURNAL_ENTRY <= 160);
+    const { assert!(JOURNAL_LINE <= 128 && JOURNAL_ENTRY <= 160) };
     // Expected records per entry, used to size batches.
     let b = generator().generate_range(0..100_000);
     let per = |n: usize| n as f64 / 100_000.0;

@@ -6,6 +6,10 @@
 //!                + (channel_capacity + 2) × batch batches in flight and in the pool
 //!                + writer buffers                 one encode buffer (or row group) per table
 //! ```
+//! The peak is what RSS will show: a batch counts the records it holds, not the 25%
+//! headroom of its vectors' capacity (untouched pages are not resident). The byte
+//! budget, which must hold by construction, reserves the capacity instead.
+//! Calibrated against measured runs: see `docs/src/architecture/memory-management.md`.
 
 use crate::config::Config;
 use crate::error::Error;
@@ -14,8 +18,12 @@ use synth_model::Record;
 use synth_sinks::Format;
 
 /// What the process uses before generating: binary, allocator arenas, thread stacks
-/// (measured: `synthdata generate --entries 1 --format null`).
-pub const BASELINE_BYTES: u64 = 8 << 20;
+/// (measured: `synthdata generate --entries 1 --format null` peaks at 5.2 MiB).
+pub const BASELINE_BYTES: u64 = 5 << 20;
+
+/// Parquet holds a row group's column values and its encoded pages: about 1.5 times
+/// `row_group_bytes` per open table (measured).
+pub const PARQUET_BUFFER_FACTOR: f64 = 1.5;
 
 /// Entries generated to measure a config's records per entry.
 pub const RATIO_SAMPLE: u64 = 2_000;
@@ -42,8 +50,10 @@ pub struct MemoryEstimate {
     pub baseline: u64,
     /// Master data in memory.
     pub master_data: u64,
-    /// One batch.
+    /// One batch: the bytes its records occupy.
     pub batch_peak: u64,
+    /// One batch's reserved capacity (what the byte budget holds for it).
+    pub batch_capacity: u64,
     /// Batches alive at once (channel capacity + one at the generator + one at the writer).
     pub batches_in_flight: u64,
     /// Writer buffers of all tables.
@@ -85,7 +95,7 @@ pub fn estimate_with(config: &Config, per_entry: PerEntry) -> MemoryEstimate {
     let per_buffer = match o.format {
         Format::Csv | Format::Jsonl => o.buffer_bytes.0.max(synth_sinks::MIN_BUFFER_BYTES as u64),
         // Column values plus encoded pages of the open row group.
-        Format::Parquet => o.row_group_bytes.0 * 2,
+        Format::Parquet => (o.row_group_bytes.0 as f64 * PARQUET_BUFFER_FACTOR) as u64,
         Format::Null => 0,
     };
     let mut per_table = Vec::new();
@@ -95,7 +105,7 @@ pub fn estimate_with(config: &Config, per_entry: PerEntry) -> MemoryEstimate {
                 table,
                 rows,
                 record_bytes: record_bytes as u64,
-                batch_bytes: (per_batch * 1.25 * batch_entries as f64) as u64 * record_bytes as u64,
+                batch_bytes: (per_batch * batch_entries as f64) as u64 * record_bytes as u64,
                 // Master tables are written and closed before streaming starts.
                 buffer_bytes: if streaming { per_buffer } else { 0 },
             });
@@ -171,7 +181,8 @@ pub fn estimate_with(config: &Config, per_entry: PerEntry) -> MemoryEstimate {
             true,
         );
     }
-    let batch_peak = Batch::expected_bytes(batch_entries, per_entry) as u64;
+    let batch_peak = Batch::touched_bytes(batch_entries, per_entry) as u64;
+    let batch_capacity = Batch::expected_bytes(batch_entries, per_entry) as u64;
     let batches_in_flight = o.channel_capacity as u64 + 2;
     let writer_buffers: u64 = per_table.iter().map(|t| t.buffer_bytes).sum();
     let master_data = MasterData::estimated_bytes(md) as u64;
@@ -182,6 +193,7 @@ pub fn estimate_with(config: &Config, per_entry: PerEntry) -> MemoryEstimate {
         baseline: BASELINE_BYTES,
         master_data,
         batch_peak,
+        batch_capacity,
         batches_in_flight,
         writer_buffers,
         streaming_peak,

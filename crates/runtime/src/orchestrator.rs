@@ -294,7 +294,7 @@ impl GenerationOrchestrator {
                 .try_reserve(consumer, bytes)
                 .map_err(|b| refuse(e.streaming_peak, format!("{b}; raise global.memory_limit")))
         };
-        let _batches = reserve("batches in flight", e.batches_in_flight * e.batch_peak)?;
+        let _batches = reserve("batches in flight", e.batches_in_flight * e.batch_capacity)?;
         let _buffers = reserve("writer buffers", e.writer_buffers)?;
         let _master = reserve("master data", e.master_data)?;
 

@@ -1,0 +1,121 @@
+//! Every way a run can end early ends promptly, with the right error and files that
+//! are either whole or clearly `.partial`: a full disk, a cancel, a panicking thread.
+
+mod common;
+
+use std::process::Command;
+use synth_runtime::{Error, GenerationOrchestrator};
+use synth_sinks::Manifest;
+
+/// A tmpfs of `size` mounted on a fresh directory, unmounted on drop. Needs root (CI
+/// runs as root); `None` elsewhere.
+struct SmallDisk(tempfile::TempDir);
+
+impl SmallDisk {
+    fn mount(size: &str) -> Option<Self> {
+        let dir = tempfile::tempdir().ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(Self(dir))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).status();
+    }
+}
+
+#[test]
+fn a_full_disk_ends_the_run_with_disk_full_and_readable_rows() {
+    let Some(disk) = SmallDisk::mount("8m") else {
+        // Mounting needs root; CI has it. Say so rather than pass silently.
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root)");
+        return;
+    };
+    let dir = disk.0.path().join("out");
+    let c = common::config(&dir, 1_000_000);
+    let run = GenerationOrchestrator::new(c).expect("valid");
+    let err = common::with_watchdog(60, move || run.run()).expect_err("disk fills up");
+    let Error::Sink(synth_sinks::SinkError::DiskFull { path }) = &err else {
+        panic!("expected DiskFull, got {err}")
+    };
+    assert!(path.starts_with(&dir), "{path:?}");
+    assert_eq!(err.exit_code(), 1);
+    assert!(
+        err.to_string().starts_with("disk full while writing "),
+        "{err}"
+    );
+    // The streaming files stay .partial; none looks complete.
+    let names = common::files(&dir);
+    for streaming in ["journal_entries.csv", "journal_lines.csv"] {
+        assert!(!names.contains(&streaming.to_string()), "{names:?}");
+        assert!(names.contains(&format!("{streaming}.partial")), "{names:?}");
+    }
+    // Rows that reached the file parse (the last one may be cut by the full disk).
+    let text = std::fs::read_to_string(dir.join("journal_entries.csv.partial")).expect("readable");
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let whole = reader
+        .records()
+        .filter_map(Result::ok)
+        .filter(|r| r.len() == 13)
+        .count();
+    assert!(whole > 0, "some rows were written before the disk filled");
+}
+
+#[test]
+fn cancel_stops_promptly_with_valid_partial_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = common::config(dir.path(), 50_000_000);
+    let mut run = GenerationOrchestrator::new(c).expect("valid");
+    let cancel = run.cancel_handle();
+    let mut batches = 0;
+    run.observe_batches(Box::new(move |_| {
+        batches += 1;
+        if batches == 5 {
+            cancel.cancel();
+        }
+    }));
+    let err = common::with_watchdog(60, move || run.run()).expect_err("cancelled");
+    let Error::Interrupted { records_written } = err else {
+        panic!("expected Interrupted, got {err}")
+    };
+    assert!((5 * 4096..50_000_000).contains(&records_written));
+    assert_eq!(Error::Interrupted { records_written }.exit_code(), 130);
+    let m = common::check_csv_against_manifest(dir.path());
+    assert!(!m.complete);
+    assert_eq!(m.stop_reason.as_deref(), Some("interrupted"));
+    assert_eq!(m.entries_written, records_written);
+}
+
+#[test]
+fn a_panic_in_the_writer_thread_is_an_error_not_a_hang() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let c = common::config(dir.path(), 10_000_000);
+    let mut run = GenerationOrchestrator::new(c).expect("valid");
+    let mut batches = 0;
+    run.observe_batches(Box::new(move |_| {
+        batches += 1;
+        assert!(batches < 3, "injected writer failure");
+    }));
+    let err = common::with_watchdog(60, move || run.run()).expect_err("panics");
+    let Error::ThreadPanicked { thread, message } = &err else {
+        panic!("expected ThreadPanicked, got {err}")
+    };
+    assert_eq!(*thread, "writer");
+    assert!(message.contains("injected writer failure"), "{message}");
+    // Nothing was finished: the streaming files are .partial and the manifest says so.
+    let names = common::files(dir.path());
+    assert!(
+        names.contains(&"journal_lines.csv.partial".to_string()),
+        "{names:?}"
+    );
+    let m = Manifest::read(dir.path()).expect("manifest");
+    assert!(!m.complete);
+    assert_eq!(m.stop_reason.as_deref(), Some("error"));
+}

@@ -1,0 +1,78 @@
+//! Memory stays flat: a child process generating 10 M journal entries to CSV peaks
+//! at most at 64 MiB of RSS (from its own `getrusage`), and the 1 M run peaks within
+//! 10% of it.
+
+mod common;
+
+use std::process::Command;
+use synth_runtime::GenerationOrchestrator;
+
+const ROLE: &str = "SYNTH_RUNTIME_CHILD_ENTRIES";
+
+fn child_peak(entries: u64) -> u64 {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exe = std::env::current_exe().expect("test binary");
+    let out = Command::new(exe)
+        .args(["child", "--exact", "--nocapture", "--test-threads=1"])
+        .env(ROLE, entries.to_string())
+        .env("SYNTH_RUNTIME_CHILD_DIR", dir.path())
+        .output()
+        .expect("child runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "child failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .find_map(|l| {
+            l.find("PEAK=").map(|i| {
+                l[i + 5..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no PEAK in {stdout}"))
+}
+
+/// Runs in the child only: generates and prints its peak RSS.
+#[test]
+fn child() {
+    let Ok(entries) = std::env::var(ROLE) else {
+        return;
+    };
+    let dir = std::env::var("SYNTH_RUNTIME_CHILD_DIR").expect("dir");
+    let mut c = common::config(std::path::Path::new(&dir), entries.parse().expect("count"));
+    // Entries and lines only, to keep the disk use of 10 M entries near 4.5 GB.
+    c.documents.enabled = false;
+    c.graph.enabled = false;
+    let report = GenerationOrchestrator::new(c)
+        .expect("valid")
+        .run()
+        .expect("completes");
+    assert_eq!(
+        report.entries_written,
+        entries.parse::<u64>().expect("count")
+    );
+    println!("PEAK={}", synth_probe::peak_rss_bytes().expect("getrusage"));
+}
+
+#[test]
+fn ten_million_entries_to_csv_peak_under_64_mib() {
+    let small = child_peak(1_000_000);
+    let big = child_peak(10_000_000);
+    eprintln!(
+        "peak RSS: 1 M entries {} KiB, 10 M entries {} KiB",
+        small >> 10,
+        big >> 10
+    );
+    assert!(big <= 64 << 20, "10 M entries peaked at {} MiB", big >> 20);
+    assert!(
+        (big as f64) <= small as f64 * 1.10,
+        "not flat: {small} at 1 M, {big} at 10 M"
+    );
+}
