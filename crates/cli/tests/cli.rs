@@ -1,0 +1,473 @@
+//! End to end through the built `synthdata` binary: real processes, real files, a real
+//! HTTP client against the real server, real signals.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn synthdata(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_synthdata"))
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_LOG", "info")
+        .output()
+        .expect("synthdata runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn manifest(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).expect("manifest"))
+        .expect("JSON")
+}
+
+/// Every file the manifest lists parses as CSV and holds the rows it says.
+fn check_csv(dir: &Path) {
+    let m = manifest(dir);
+    for t in m["tables"].as_array().expect("tables") {
+        for f in t["files"].as_array().expect("files") {
+            let path = dir.join(f["path"].as_str().expect("path"));
+            let rows = csv::Reader::from_path(&path)
+                .expect("opens")
+                .records()
+                .map(|r| r.expect("parses"))
+                .count();
+            assert_eq!(
+                rows as u64,
+                f["rows"].as_u64().expect("rows"),
+                "{}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_default_run_writes_a_complete_dataset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = synthdata(dir.path(), &["generate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("Done: 1,000,000 journal entries"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Manifest: output/manifest.json"),
+        "{stdout}"
+    );
+    let m = manifest(&dir.path().join("output"));
+    assert_eq!(m["complete"], true);
+    assert_eq!(m["entries_written"], 1_000_000);
+    assert_eq!(m["format"], "csv");
+    assert_eq!(m["tables"].as_array().map(Vec::len), Some(9));
+    let mut r = csv::Reader::from_path(dir.path().join("output/journal_lines.csv")).expect("opens");
+    let header: Vec<String> = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "entry_id",
+            "line_number",
+            "account",
+            "debit",
+            "credit",
+            "cost_center",
+            "partner_id",
+            "line_text"
+        ]
+    );
+    // A second run into the same directory is refused without --overwrite (exit 1).
+    let again = synthdata(dir.path(), &["generate", "--entries", "10"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        text(&again.stderr).contains("is not empty"),
+        "{}",
+        text(&again.stderr)
+    );
+}
+
+#[test]
+fn flags_override_the_config_and_say_so_and_json_summarizes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("c.yaml"),
+        "transactions:\n  target_count: 5\noutput:\n  format: jsonl\n",
+    )
+    .expect("write");
+    let out = synthdata(
+        dir.path(),
+        &[
+            "generate",
+            "--config",
+            "c.yaml",
+            "--entries",
+            "2000",
+            "--out",
+            "d",
+            "--format",
+            "parquet",
+            "--seed",
+            "7",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let log = text(&out.stderr);
+    assert!(
+        log.contains("transactions.target_count: 5 -> 2000 (from --entries)"),
+        "{log}"
+    );
+    assert!(
+        log.contains("output.format: jsonl -> parquet (from --format)"),
+        "{log}"
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON summary");
+    assert_eq!(summary["status"], "complete");
+    assert_eq!(summary["entries_written"], 2000);
+    assert_eq!(summary["format"], "parquet");
+    assert!(summary["peak_rss_bytes"].as_u64().unwrap_or(0) > 0);
+    assert!(dir.path().join("d/journal_entries.parquet").is_file());
+    assert_eq!(manifest(&dir.path().join("d"))["seed"], 7);
+}
+
+#[test]
+fn a_bad_config_exits_2_naming_the_field_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "global:\n  seed: 1\n  memory_limit: lots\n",
+    )
+    .expect("write");
+    let out = synthdata(
+        dir.path(),
+        &["generate", "--config", "bad.yaml", "--out", "o"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("bad.yaml: global.memory_limit: expected a size like \"2GiB\""),
+        "{err}"
+    );
+    assert!(err.contains("got \"lots\" (line 3, column 17)"), "{err}");
+    assert!(!dir.path().join("o").exists(), "no output directory");
+    // validate reports every range problem with its place.
+    std::fs::write(
+        dir.path().join("bad2.yaml"),
+        "global:\n  months: 0\noutput:\n  batch_size: 0\n",
+    )
+    .expect("write");
+    let out = synthdata(dir.path(), &["validate", "--config", "bad2.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("global.months: expected from 1 to 1200 months, got 0 (line 2, column 11)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "output.batch_size: expected from 1 to 10000000 entries, got 0 (line 4, column 15)"
+        ),
+        "{err}"
+    );
+    // Bad usage is exit 2 too.
+    assert_eq!(
+        synthdata(dir.path(), &["generate", "--format", "xml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        synthdata(dir.path(), &["generate", "--memory-limit", "lots"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_limit_too_small_to_start_is_refused_with_exit_3_and_nothing_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = synthdata(
+        dir.path(),
+        &["generate", "--memory-limit", "8MiB", "--out", "o"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("refused before writing anything"), "{err}");
+    assert!(
+        err.contains("8.0 MiB hard limit (from configured limit)"),
+        "{err}"
+    );
+    assert!(!dir.path().join("o").exists());
+}
+
+#[test]
+fn a_limit_reached_mid_run_exits_3_with_valid_partial_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_synthdata"))
+        .args([
+            "generate",
+            "--entries",
+            "5000000",
+            "--memory-limit",
+            "96MiB",
+            "--out",
+            "o",
+            "--json",
+        ])
+        .current_dir(dir.path())
+        .env("SYNTHDATA_FAULT_RETAIN_BATCHES", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("memory limit reached after"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["status"], "memory_limit");
+    assert_eq!(v["exit_code"], 3);
+    let o = dir.path().join("o");
+    let m = manifest(&o);
+    assert_eq!(m["complete"], false);
+    assert_eq!(m["stop_reason"], "memory_limit");
+    assert!(m["entries_written"].as_u64().unwrap_or(0) > 0);
+    check_csv(&o);
+}
+
+#[test]
+fn estimate_validate_init_and_probe() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = synthdata(dir.path(), &["estimate", "--entries", "10000000"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("Estimate for 10,000,000 journal entries (csv"),
+        "{s}"
+    );
+    assert!(
+        s.contains("journal_lines") && s.contains("streaming peak") && s.contains("Verdict: fits"),
+        "{s}"
+    );
+    let out = synthdata(
+        dir.path(),
+        &[
+            "estimate",
+            "--json",
+            "--format",
+            "parquet",
+            "--memory-limit",
+            "16MiB",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "does not fit in 16 MiB");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["fits"], false);
+    assert_eq!(v["format"], "parquet");
+    assert!(v["estimate"]["streaming_peak"].as_u64().unwrap_or(0) > 16 << 20);
+
+    let out = synthdata(dir.path(), &["init", "my.yaml"]);
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("my.yaml")).expect("written");
+    assert!(written.contains("# Hard memory limit") && written.contains("memory_limit: null"));
+    assert_eq!(
+        synthdata(dir.path(), &["init", "my.yaml"]).status.code(),
+        Some(2),
+        "no silent overwrite"
+    );
+    assert_eq!(
+        synthdata(dir.path(), &["init", "my.yaml", "--force"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = synthdata(dir.path(), &["validate", "--config", "my.yaml"]);
+    assert_eq!(
+        (out.status.code(), text(&out.stdout)),
+        (Some(0), "my.yaml: valid\n".to_string())
+    );
+
+    let out = synthdata(dir.path(), &["probe", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(v["rss_bytes"].as_u64().unwrap_or(0) > 0);
+    assert!(
+        v["heap_bytes"].as_u64().unwrap_or(0) > 0,
+        "the binary installs the counting allocator"
+    );
+    assert!(v["effective_limit"]["bytes"].as_u64().unwrap_or(0) > 0);
+    assert!(v["effective_limit"]["source"].is_string());
+    let out = synthdata(dir.path(), &["probe"]);
+    assert!(
+        text(&out.stdout).contains("limit "),
+        "{}",
+        text(&out.stdout)
+    );
+
+    for sub in ["generate", "estimate", "validate", "init", "probe"] {
+        let out = synthdata(dir.path(), &[sub, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(
+            text(&out.stdout).contains("Examples:"),
+            "{sub} --help has examples"
+        );
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+fn wait_exit(child: &mut Child, secs: u64) -> Option<i32> {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(secs) {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("synthdata did not exit within {secs} s");
+}
+
+#[test]
+fn health_and_metrics_during_a_run_then_sigint_stops_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synthdata"))
+        .args([
+            "generate",
+            "--entries",
+            "500000000",
+            "--out",
+            "o",
+            "--health-addr",
+            &addr,
+            "--memory-limit",
+            "1GiB",
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let url = format!("http://{addr}/health");
+    let start = Instant::now();
+    let health = loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no healthy /health within 30 s"
+        );
+        if let Ok(mut resp) = agent.get(&url).call() {
+            let v: serde_json::Value =
+                serde_json::from_str(&resp.body_mut().read_to_string().expect("body"))
+                    .expect("JSON");
+            if v["phase"] == "generating" && v["records_written"].as_u64().unwrap_or(0) > 0 {
+                assert_eq!(resp.status().as_u16(), 200);
+                break v;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let keys: Vec<&str> = health
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for k in [
+        "status",
+        "memory_usage_mb",
+        "memory_limit_mb",
+        "memory_percent",
+        "soft_limit_mb",
+        "rss_bytes",
+        "heap_bytes",
+        "growth_rate_bytes_per_sec",
+        "limit_source",
+        "records_written",
+        "phase",
+    ] {
+        assert!(keys.contains(&k), "missing {k} in {health}");
+    }
+    assert_eq!(health["status"], "healthy");
+    assert_eq!(health["memory_limit_mb"], 1024);
+    assert_eq!(health["limit_source"], "configured limit");
+    let used = health["memory_usage_mb"].as_u64().expect("number");
+    assert!((1..200).contains(&used), "plausible usage: {used} MB");
+    assert!(health["heap_bytes"].as_u64().unwrap_or(0) > 0);
+    let mut resp = agent
+        .get(&format!("http://{addr}/metrics"))
+        .call()
+        .expect("metrics");
+    let metrics = resp.body_mut().read_to_string().expect("body");
+    assert!(
+        metrics.contains("# TYPE synthdata_records_written_total counter"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("synthdata_memory_hard_limit_bytes 1073741824\n"),
+        "{metrics}"
+    );
+
+    // SIGINT: a graceful stop with valid partial output and exit 130.
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    assert_eq!(wait_exit(&mut child, 60), Some(130));
+    let o = dir.path().join("o");
+    let m = manifest(&o);
+    assert_eq!(m["complete"], false);
+    assert_eq!(m["stop_reason"], "interrupted");
+    check_csv(&o);
+}
+
+#[test]
+fn sigterm_also_stops_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synthdata"))
+        .args([
+            "generate",
+            "--entries",
+            "500000000",
+            "--out",
+            "o",
+            "--quiet",
+        ])
+        .current_dir(dir.path())
+        .spawn()
+        .expect("starts");
+    let start = Instant::now();
+    while !dir.path().join("o/journal_entries.csv.partial").exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "never started writing"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert_eq!(wait_exit(&mut child, 60), Some(130));
+    check_csv(&dir.path().join("o"));
+    assert_eq!(
+        manifest(&dir.path().join("o"))["stop_reason"],
+        "interrupted"
+    );
+}
