@@ -32,7 +32,7 @@ fn check_csv(dir: &Path) {
             let rows = csv::Reader::from_path(&path)
                 .expect("opens")
                 .records()
-                .map(|r| r.expect("parses"))
+                .inspect(|r| assert!(r.is_ok(), "{} does not parse", path.display()))
                 .count();
             assert_eq!(
                 rows as u64,

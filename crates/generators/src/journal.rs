@@ -382,12 +382,14 @@ impl JournalGenerator {
         // Lines: the single side carries the total; the other side splits it.
         let multi = n - 1;
         let total = head.amount.max(100 * multi as i64);
-        let mut weights = [0f64; MAX_LINES_LIMIT as usize];
-        let mut sum = 0.0;
-        for w in &mut weights[..multi] {
-            *w = 0.2 + d.unit();
-            sum += *w;
-        }
+        // Split weights come from a sub-stream read twice (sum, then parts), so no
+        // buffer is needed for them.
+        let weights = Draws::from_key(d.bits());
+        let sum: f64 = {
+            let mut replay = weights.clone();
+            (0..multi).map(|_| 0.2 + replay.unit()).sum()
+        };
+        let mut weights = weights;
         let first_line = batch.lines.len();
         let (multi_side, multi_pool, single_pool) = match spec.single {
             Side::Credit => (Side::Debit, spec.debit, spec.credit),
@@ -418,7 +420,8 @@ impl JournalGenerator {
                     line_text: d.pick(spec.lines),
                 });
             };
-        for (k, weight) in weights[..multi].iter().enumerate() {
+        for k in 0..multi {
+            let weight = 0.2 + weights.unit();
             let part = (total as f64 * weight / sum) as i64;
             let part = if k == multi - 1 {
                 total - assigned

@@ -45,15 +45,20 @@ pub fn record_id(seed: u64, table: u64, index: u64) -> u128 {
 }
 
 /// The RNG of record `index` of stream `table`.
+#[derive(Clone)]
 pub struct Draws(Xoshiro256PlusPlus);
 
 impl Draws {
     /// The RNG for one record.
     #[inline]
     pub fn new(seed: u64, table: u64, index: u64) -> Self {
-        Self(Xoshiro256PlusPlus::seed_from_u64(record_key(
-            seed, table, index,
-        )))
+        Self::from_key(record_key(seed, table, index))
+    }
+
+    /// An RNG from a 64-bit key (e.g. a draw of another RNG, for a sub-stream).
+    #[inline]
+    pub fn from_key(key: u64) -> Self {
+        Self(Xoshiro256PlusPlus::seed_from_u64(key))
     }
 
     /// 64 random bits.

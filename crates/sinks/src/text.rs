@@ -61,18 +61,17 @@ pub fn push_date(out: &mut Vec<u8>, d: Date) {
 /// Appends a 128-bit id as UUID text: `8-4-4-4-12` lowercase hex.
 #[inline]
 pub fn push_uuid(out: &mut Vec<u8>, id: u128) {
-    let bytes = id.to_be_bytes();
-    let mut text = [0u8; 36];
-    let mut pos = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            text[pos] = b'-';
-            pos += 1;
-        }
-        text[pos..pos + 2].copy_from_slice(&HEX2[*b as usize]);
-        pos += 2;
+    let b = id.to_be_bytes();
+    let h = |i: usize| HEX2[b[i] as usize];
+    let mut t = [b'-'; 36];
+    // Byte i of the id lands at these text positions (dashes stay at 8, 13, 18, 23).
+    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+    for (i, at) in AT.iter().enumerate() {
+        let [hi, lo] = h(i);
+        t[*at] = hi;
+        t[*at + 1] = lo;
     }
-    out.extend_from_slice(&text);
+    out.extend_from_slice(&t);
 }
 
 /// The UUID text of an id, for tests and messages.

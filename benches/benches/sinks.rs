@@ -1,0 +1,71 @@
+//! Encoders: rows per second and bytes per second into memory (the formatting limit)
+//! and into a file, for CSV, JSON Lines and Parquet.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use synth_generators::{GeneratorConfig, JournalGenerator};
+use synth_model::JournalLine;
+use synth_sinks::{CsvEncoder, Format, JsonlEncoder, RowEncoder, SinkOptions, open_sink};
+
+fn encode_into_memory<E: RowEncoder>(mut enc: E, lines: &[JournalLine], buf: &mut Vec<u8>) {
+    buf.clear();
+    enc.header(<JournalLine as synth_model::Record>::SCHEMA, buf);
+    for l in lines {
+        enc.row(l, buf);
+    }
+    black_box(&buf);
+}
+
+fn sinks(c: &mut Criterion) {
+    let generator = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
+    let lines = generator.generate_range(0..30_000).lines;
+    let mut buf = Vec::with_capacity(64 << 20);
+    encode_into_memory(CsvEncoder, &lines, &mut buf);
+    let csv_bytes = buf.len() as u64;
+    encode_into_memory(JsonlEncoder::default(), &lines, &mut buf);
+    let jsonl_bytes = buf.len() as u64;
+
+    let mut g = c.benchmark_group("encode_memory");
+    g.throughput(Throughput::Elements(lines.len() as u64));
+    g.bench_function("csv/lines", |b| {
+        b.iter(|| encode_into_memory(CsvEncoder, &lines, &mut buf))
+    });
+    g.bench_function("jsonl/lines", |b| {
+        b.iter(|| encode_into_memory(JsonlEncoder::default(), &lines, &mut buf))
+    });
+    g.throughput(Throughput::Bytes(csv_bytes));
+    g.bench_function("csv/bytes", |b| {
+        b.iter(|| encode_into_memory(CsvEncoder, &lines, &mut buf))
+    });
+    g.throughput(Throughput::Bytes(jsonl_bytes));
+    g.bench_function("jsonl/bytes", |b| {
+        b.iter(|| encode_into_memory(JsonlEncoder::default(), &lines, &mut buf))
+    });
+    g.finish();
+
+    // Into files: tmpfs where there is one, so the disk's speed does not hide the encoder's.
+    let base = if std::path::Path::new("/dev/shm").is_dir() {
+        "/dev/shm"
+    } else {
+        "."
+    };
+    let mut g = c.benchmark_group("encode_file");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(lines.len() as u64));
+    for format in [Format::Csv, Format::Jsonl, Format::Parquet] {
+        g.bench_function(format!("{}/lines", format.name()), |b| {
+            b.iter(|| {
+                let dir = tempfile::tempdir_in(base).expect("tempdir");
+                let mut sink =
+                    open_sink::<JournalLine>(dir.path(), format, &SinkOptions::default())
+                        .expect("opens");
+                sink.write_batch(&lines).expect("writes");
+                black_box(sink.finish().expect("finishes"));
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, sinks);
+criterion_main!(benches);
