@@ -242,7 +242,7 @@ fn bench(quick: bool) -> Result<()> {
     // 2: the limits: the disk, and the CSV encoder alone (criterion).
     let disk_mb_s = disk_speed(&work, if quick { 256 << 20 } else { 2 << 30 })?;
     let encoder =
-        criterion_result("encode_memory/csv/lines").and_then(|(ns, el)| el.map(|e| e / ns * 1e9));
+        criterion_result("encode_memory/csv_lines").and_then(|(ns, el)| el.map(|e| e / ns * 1e9));
     let big = *sizes.last().unwrap_or(&0);
     let csv_big = generations
         .iter()
@@ -300,17 +300,17 @@ fn bench(quick: bool) -> Result<()> {
     // 6: probe cost, from criterion.
     let ns = |id: &str| criterion_result(id).map(|r| r.0);
     let probe = json!({
-        "synth_probe_rss_ns": ns("probe/rss/synth_probe"),
-        "sysinfo_process_refresh_ns": ns("probe/rss/sysinfo_process_refresh"),
-        "memory_stats_ns": ns("probe/rss/memory_stats"),
+        "synth_probe_rss_ns": ns("probe/rss_synth_probe"),
+        "sysinfo_process_refresh_ns": ns("probe/rss_sysinfo_process_refresh"),
+        "memory_stats_ns": ns("probe/rss_memory_stats"),
         "guard_check_fast_path_ns": ns("guard/check_fast_path"),
         "heap_bytes_ns": ns("probe/heap_bytes"),
-        "counting_alloc_ns": ns("alloc/counting_64B"),
-        "system_alloc_ns": ns("alloc/system_64B"),
-        "generate_lines_per_second": criterion_result("generate/entries_lines_only/lines").and_then(|(ns, el)| el.map(|e| e / ns * 1e9)),
+        "counting_alloc_ns": ns("alloc_counting_64B"),
+        "system_alloc_ns": ns("alloc_system_64B"),
+        "generate_lines_per_second": criterion_result("generate/entries_lines_only_lines").and_then(|(ns, el)| el.map(|e| e / ns * 1e9)),
         "encode_csv_lines_per_second": encoder,
-        "encode_jsonl_lines_per_second": criterion_result("encode_memory/jsonl/lines").and_then(|(ns, el)| el.map(|e| e / ns * 1e9)),
-        "encode_parquet_file_lines_per_second": criterion_result("encode_file/parquet/lines").and_then(|(ns, el)| el.map(|e| e / ns * 1e9)),
+        "encode_jsonl_lines_per_second": criterion_result("encode_memory/jsonl_lines").and_then(|(ns, el)| el.map(|e| e / ns * 1e9)),
+        "encode_parquet_file_lines_per_second": criterion_result("encode_file/parquet_lines").and_then(|(ns, el)| el.map(|e| e / ns * 1e9)),
     });
 
     let report = json!({
@@ -375,8 +375,8 @@ fn bench(quick: bool) -> Result<()> {
         sizes[0]
     );
     if let (Some(ours), Some(sysinfo)) = (
-        ns("probe/rss/synth_probe"),
-        ns("probe/rss/sysinfo_process_refresh"),
+        ns("probe/rss_synth_probe"),
+        ns("probe/rss_sysinfo_process_refresh"),
     ) {
         println!(
             "probe              {ours:.0} ns per RSS reading, sysinfo {sysinfo:.0} ns ({:.0}x)",

@@ -30,22 +30,8 @@ fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Config, ConfigErro
     for line in config.apply(overrides) {
         info!("override {line}");
     }
-    let problems = config.problems();
-    if problems.is_empty() {
-        Ok(config)
-    } else {
-        Err(ConfigErrors(
-            problems
-                .into_iter()
-                .map(|(path, message)| synth_runtime::ConfigError {
-                    file: None,
-                    path,
-                    message,
-                    location: None,
-                })
-                .collect(),
-        ))
-    }
+    config.check()?;
+    Ok(config)
 }
 
 fn print_config_errors(e: &ConfigErrors) {

@@ -83,9 +83,9 @@ fn the_default_run_writes_a_complete_dataset() {
             "line_text"
         ]
     );
-    // A second run into the same directory is refused without --overwrite (exit 1).
+    // A second run into the same directory is refused without --overwrite (exit 2).
     let again = synthdata(dir.path(), &["generate", "--entries", "10"]);
-    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(again.status.code(), Some(2));
     assert!(
         text(&again.stderr).contains("is not empty"),
         "{}",

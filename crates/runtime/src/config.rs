@@ -186,6 +186,17 @@ impl fmt::Display for ConfigErrors {
     }
 }
 
+impl From<synth_generators::InvalidGeneratorConfig> for ConfigErrors {
+    fn from(e: synth_generators::InvalidGeneratorConfig) -> Self {
+        ConfigErrors(vec![ConfigError {
+            file: None,
+            message: format!("expected {}, got {}", e.expected, e.got),
+            path: e.field,
+            location: None,
+        }])
+    }
+}
+
 /// Command-line values that replace config values.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Overrides {
@@ -233,22 +244,32 @@ impl Config {
                 location,
             }])
         })?;
-        let problems = config.problems();
+        config.check_with(file, Some(text))?;
+        Ok(config)
+    }
+
+    /// Checks every range; all problems at once, with field paths.
+    pub fn check(&self) -> Result<(), ConfigErrors> {
+        self.check_with(None, None)
+    }
+
+    /// As [`Config::check`], naming `file` and locating each problem in `text`.
+    fn check_with(&self, file: Option<&Path>, text: Option<&str>) -> Result<(), ConfigErrors> {
+        let problems = self.problems();
         if problems.is_empty() {
-            Ok(config)
-        } else {
-            Err(ConfigErrors(
-                problems
-                    .into_iter()
-                    .map(|(path, message)| ConfigError {
-                        file: file.map(Path::to_path_buf),
-                        location: locate(text, &path),
-                        path,
-                        message,
-                    })
-                    .collect(),
-            ))
+            return Ok(());
         }
+        Err(ConfigErrors(
+            problems
+                .into_iter()
+                .map(|(path, message)| ConfigError {
+                    file: file.map(Path::to_path_buf),
+                    location: text.and_then(|t| locate(t, &path)),
+                    path,
+                    message,
+                })
+                .collect(),
+        ))
     }
 
     /// Reads and parses a YAML file.

@@ -86,7 +86,8 @@ impl Error {
     /// The exit code of `synthdata` for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Self::Config(_) => 2,
+            // Pointing at a directory that holds other files is a usage error.
+            Self::Config(_) | Self::Sink(synth_sinks::SinkError::NotEmpty { .. }) => 2,
             Self::MemoryExceeded { .. } => 3,
             Self::Interrupted { .. } => 130,
             _ => 1,

@@ -14,7 +14,7 @@
 //! A writer error drops the receiver, so the generator's next send fails and it stops.
 //! A channel that disconnects without `Msg::End` (a panic) leaves `.partial` files.
 
-use crate::config::Config;
+use crate::config::{Config, ConfigErrors};
 use crate::error::Error;
 use crate::estimate::{MemoryEstimate, estimate_memory};
 use crate::health::{HealthSnapshot, Phase};
@@ -171,20 +171,7 @@ impl GenerationOrchestrator {
 
     /// As [`GenerationOrchestrator::new`], with a given effective limit (tests, `estimate`).
     pub fn with_limit(config: Config, limit: EffectiveLimit) -> Result<Self, Error> {
-        let problems = config.problems();
-        if !problems.is_empty() {
-            return Err(Error::Config(crate::config::ConfigErrors(
-                problems
-                    .into_iter()
-                    .map(|(path, message)| crate::config::ConfigError {
-                        file: None,
-                        path,
-                        message,
-                        location: None,
-                    })
-                    .collect(),
-            )));
-        }
+        config.check()?;
         let guard_config = guard_config(&config, &limit);
         let estimate = estimate_memory(&config)?;
         let health = Arc::new(HealthSnapshot::new(
@@ -298,16 +285,8 @@ impl GenerationOrchestrator {
         let _buffers = reserve("writer buffers", e.writer_buffers)?;
         let _master = reserve("master data", e.master_data)?;
 
-        let generator = JournalGenerator::new(self.config.generator_config()).map_err(|e| {
-            Error::Config(crate::config::ConfigErrors(vec![
-                crate::config::ConfigError {
-                    file: None,
-                    path: e.field.clone(),
-                    message: format!("expected {}, got {}", e.expected, e.got),
-                    location: None,
-                },
-            ]))
-        })?;
+        let generator =
+            JournalGenerator::new(self.config.generator_config()).map_err(ConfigErrors::from)?;
         prepare_output_dir(&o.directory, o.overwrite)?;
         info!(
             "generating {total} journal entries into {} as {}; hard limit {} (from {source}), soft limit {}, estimated peak {}",
@@ -705,14 +684,11 @@ impl StreamSinks {
     fn flush(&mut self) -> Result<(), SinkError> {
         self.entries.flush()?;
         self.lines.flush()?;
-        for s in [
-            self.documents.as_mut().map(|s| s.flush()),
-            self.items.as_mut().map(|s| s.flush()),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            s?;
+        if let Some(s) = &mut self.documents {
+            s.flush()?;
+        }
+        if let Some(s) = &mut self.items {
+            s.flush()?;
         }
         if let Some(s) = &mut self.edges {
             s.flush()?;

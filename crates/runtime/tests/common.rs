@@ -55,3 +55,36 @@ pub fn files(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Re-runs this test binary's test `test` alone in a child process with `env` set, and
+/// returns the number the child printed as `KEY=value`.
+pub fn child_number(test: &str, env: &[(&str, &std::ffi::OsStr)], key: &str) -> u64 {
+    let exe = std::env::current_exe().expect("test binary");
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"]);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("child runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "child failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // libtest prints `test name ... ` on the same line before the child's output.
+    let prefix = format!("{key}=");
+    stdout
+        .lines()
+        .find_map(|l| {
+            l.find(&prefix).map(|i| {
+                l[i + prefix.len()..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {key} in {stdout}"))
+}

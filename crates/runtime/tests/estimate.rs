@@ -1,7 +1,8 @@
 //! The estimate predicts the measured peak RSS within ±25%, for three configs, each
 //! run in a child process of its own.
 
-use std::process::Command;
+mod common;
+
 use synth_runtime::{Config, GenerationOrchestrator, estimate_memory};
 use synth_sinks::Format;
 
@@ -45,18 +46,8 @@ fn estimates_are_within_25_percent_of_measured_peaks() {
     let dir = tempfile::tempdir().expect("tempdir");
     for (i, c) in configs(dir.path()).iter().enumerate() {
         let estimate = estimate_memory(c).expect("estimate").streaming_peak as f64;
-        let out = Command::new(std::env::current_exe().expect("test binary"))
-            .args(["child", "--exact", "--nocapture", "--test-threads=1"])
-            .env(ROLE, i.to_string())
-            .output()
-            .expect("child runs");
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(out.status.success(), "child failed: {stdout}");
-        let peak: f64 = stdout
-            .lines()
-            .find_map(|l| l.find("PEAK=").map(|i| l[i + 5..].trim().to_string()))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("no PEAK in {stdout}"));
+        let which = i.to_string();
+        let peak = common::child_number("child", &[(ROLE, which.as_ref())], "PEAK") as f64;
         let error = (estimate - peak) / peak;
         eprintln!(
             "config {i} ({}): estimate {:.1} MiB, peak {:.1} MiB, {:+.1}%",

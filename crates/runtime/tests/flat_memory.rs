@@ -4,39 +4,18 @@
 
 mod common;
 
-use std::process::Command;
 use synth_runtime::GenerationOrchestrator;
 
 const ROLE: &str = "SYNTH_RUNTIME_CHILD_ENTRIES";
 
 fn child_peak(entries: u64) -> u64 {
     let dir = tempfile::tempdir().expect("tempdir");
-    let exe = std::env::current_exe().expect("test binary");
-    let out = Command::new(exe)
-        .args(["child", "--exact", "--nocapture", "--test-threads=1"])
-        .env(ROLE, entries.to_string())
-        .env("SYNTH_RUNTIME_CHILD_DIR", dir.path())
-        .output()
-        .expect("child runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "child failed: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-        .lines()
-        .find_map(|l| {
-            l.find("PEAK=").map(|i| {
-                l[i + 5..]
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("")
-                    .to_string()
-            })
-        })
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no PEAK in {stdout}"))
+    let n = entries.to_string();
+    let env = [
+        (ROLE, n.as_ref()),
+        ("SYNTH_RUNTIME_CHILD_DIR", dir.path().as_os_str()),
+    ];
+    common::child_number("child", &env, "PEAK")
 }
 
 /// Runs in the child only: generates and prints its peak RSS.

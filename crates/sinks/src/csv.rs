@@ -32,10 +32,21 @@ impl FieldVisitor for Row<'_> {
     }
 }
 
+/// The bytes that force a field to be quoted: `,`, `"`, LF, CR.
+static NEEDS_QUOTES: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t
+};
+
 /// Appends a CSV field, quoted only when it must be.
 #[inline]
 pub fn push_text(out: &mut Vec<u8>, t: &str) {
-    if !t.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+    // A branch-free scan: fields are short and almost never need quotes.
+    if !t.bytes().fold(false, |q, b| q | NEEDS_QUOTES[b as usize]) {
         out.extend_from_slice(t.as_bytes());
         return;
     }

@@ -148,8 +148,13 @@ impl<R: Record> ParquetSink<R> {
             Compression::Snappy => Codec::SNAPPY,
             Compression::None => Codec::UNCOMPRESSED,
         };
+        // Statistics per column chunk and no offset index: per-page indexes would be
+        // kept in memory for every row group until the footer, so memory would grow
+        // with the file.
         let props = WriterProperties::builder()
             .set_compression(codec)
+            .set_statistics_enabled(parquet::file::properties::EnabledStatistics::Chunk)
+            .set_offset_index_disabled(true)
             .set_created_by(format!("synthdata {}", env!("CARGO_PKG_VERSION")))
             .build();
         let file = AtomicFile::create(path.clone(), options.drop_page_cache_every)?;

@@ -1,0 +1,62 @@
+"""Loads a synthdata dataset in every format with pandas, Polars and DuckDB, as the
+snippets in docs/src/output/formats.md do, and checks what the readers see.
+
+Usage: python3 check_readers.py DIR   (DIR holds csv/, jsonl/ and parquet/ runs of one config)
+"""
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+
+base = Path(sys.argv[1])
+manifests = {f: json.loads((base / f / "manifest.json").read_text()) for f in ("csv", "jsonl", "parquet")}
+rows = {t["table"]: t["rows"] for t in manifests["csv"]["tables"]}
+for fmt, m in manifests.items():
+    assert m["complete"], fmt
+    assert {t["table"]: t["rows"] for t in m["tables"]} == rows, fmt
+
+out = base / "csv"
+# pandas (the snippet)
+lines = pd.read_csv(out / "journal_lines.csv", dtype={"partner_id": "string"})
+entries = pd.read_json(base / "jsonl" / "journal_entries.jsonl", lines=True)
+docs = pd.read_parquet(base / "parquet" / "documents.parquet")
+assert len(lines) == rows["journal_lines"] and len(entries) == rows["journal_entries"] and len(docs) == rows["documents"]
+sums = lines.groupby("entry_id")[["debit", "credit"]].sum()
+assert ((sums["debit"] - sums["credit"]).abs() < 1e-6).all(), "every entry balances"
+assert list(lines.columns) == ["entry_id", "line_number", "account", "debit", "credit", "cost_center", "partner_id", "line_text"]
+assert lines["debit"].dtype == "float64" and entries["fiscal_year"].dtype == "int64"
+assert isinstance(docs["amount"].iloc[0], Decimal), type(docs["amount"].iloc[0])
+assert docs["document_date"].iloc[0].__class__.__name__ in ("date", "Timestamp"), type(docs["document_date"].iloc[0])
+pq_lines = pd.read_parquet(base / "parquet" / "journal_lines.parquet")
+assert (pq_lines["debit"].apply(lambda d: int(d * 100)) == (lines["debit"] * 100).round().astype("int64")).all()
+
+# Polars (the snippet)
+pl_lines = pl.read_csv(out / "journal_lines.csv")
+pl_entries = pl.read_ndjson(base / "jsonl" / "journal_entries.jsonl")
+pl_docs = pl.read_parquet(base / "parquet" / "documents.parquet")
+assert pl_lines.height == rows["journal_lines"] and pl_entries.height == rows["journal_entries"]
+assert pl_docs.height == rows["documents"]
+assert pl_docs.schema["amount"] == pl.Decimal(18, 2), pl_docs.schema["amount"]
+assert pl_docs.schema["document_date"] == pl.Date, pl_docs.schema["document_date"]
+
+# DuckDB (the snippets)
+con = duckdb.connect()
+by_type = con.sql(f"""
+    SELECT e.document_type, count(*) AS entries, sum(l.debit) AS debit
+    FROM '{out}/journal_entries.csv' e JOIN '{out}/journal_lines.csv' l USING (entry_id)
+    GROUP BY 1 ORDER BY 2 DESC""").fetchall()
+assert {r[0] for r in by_type} >= {"KR", "KZ", "DR", "DZ"}, by_type
+types = {r[0]: r[1] for r in con.sql(f"DESCRIBE SELECT * FROM read_parquet('{base}/parquet/journal_lines.parquet')").fetchall()}
+assert types["entry_id"] == "UUID" and types["debit"] == "DECIMAL(18,2)", types
+assert con.sql(f"SELECT count(*) FROM read_json_auto('{base}/jsonl/journal_entries.jsonl')").fetchone()[0] == rows["journal_entries"]
+jtypes = {r[0]: r[1] for r in con.sql(f"DESCRIBE SELECT * FROM read_json_auto('{base}/jsonl/journal_lines.jsonl')").fetchall()}
+assert jtypes["debit"] == "DOUBLE" and jtypes["entry_id"] == "UUID", jtypes
+csv_total = con.sql(f"SELECT sum(debit) FROM '{out}/journal_lines.csv'").fetchone()[0]
+pq_total = con.sql(f"SELECT sum(debit) FROM read_parquet('{base}/parquet/journal_lines.parquet')").fetchone()[0]
+assert abs(float(csv_total) - float(pq_total)) < 0.005, (csv_total, pq_total)
+print(f"readers OK: pandas {pd.__version__}, polars {pl.__version__}, duckdb {duckdb.__version__}; "
+      f"{rows['journal_entries']} entries, {rows['journal_lines']} lines in each format")
