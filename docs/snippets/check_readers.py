@@ -52,11 +52,11 @@ by_type = con.sql(f"""
 assert {r[0] for r in by_type} >= {"KR", "KZ", "DR", "DZ"}, by_type
 types = {r[0]: r[1] for r in con.sql(f"DESCRIBE SELECT * FROM read_parquet('{base}/parquet/journal_lines.parquet')").fetchall()}
 assert types["entry_id"] == "UUID" and types["debit"] == "DECIMAL(18,2)", types
-assert con.sql(f"SELECT count(*) FROM read_json_auto('{base}/jsonl/journal_entries.jsonl')").fetchone()[0] == rows["journal_entries"]
+assert con.execute(f"SELECT count(*) FROM read_json_auto('{base}/jsonl/journal_entries.jsonl')").fetchall()[0][0] == rows["journal_entries"]
 jtypes = {r[0]: r[1] for r in con.sql(f"DESCRIBE SELECT * FROM read_json_auto('{base}/jsonl/journal_lines.jsonl')").fetchall()}
 assert jtypes["debit"] == "DOUBLE" and jtypes["entry_id"] == "UUID", jtypes
-csv_total = con.sql(f"SELECT sum(debit) FROM '{out}/journal_lines.csv'").fetchone()[0]
-pq_total = con.sql(f"SELECT sum(debit) FROM read_parquet('{base}/parquet/journal_lines.parquet')").fetchone()[0]
+csv_total = con.execute(f"SELECT sum(debit) FROM '{out}/journal_lines.csv'").fetchall()[0][0]
+pq_total = con.execute(f"SELECT sum(debit) FROM read_parquet('{base}/parquet/journal_lines.parquet')").fetchall()[0][0]
 assert abs(float(csv_total) - float(pq_total)) < 0.005, (csv_total, pq_total)
 print(f"readers OK: pandas {pd.__version__}, polars {pl.__version__}, duckdb {duckdb.__version__}; "
       f"{rows['journal_entries']} entries, {rows['journal_lines']} lines in each format")
