@@ -5,7 +5,7 @@ use crate::calendar::PostingCalendar;
 use crate::config::{GeneratorConfig, InvalidGeneratorConfig, MAX_LINES_LIMIT};
 use crate::master::{LazyRegistry, MasterData, account_node_id};
 use crate::pools::{self, accounts as acc, texts};
-use crate::rng::{Draws, record_id, stream};
+use crate::rng::{Draws, record_id, record_key, splitmix64, stream};
 use std::ops::Range;
 use std::sync::Arc;
 use synth_model::{
@@ -297,11 +297,20 @@ impl JournalGenerator {
         }
     }
 
+    /// The scenario of entry `i`, from its key alone (two hashes, no RNG): cheap
+    /// enough for payments to scan back for the invoice they settle.
+    #[inline]
+    fn scenario_of(&self, key: u64) -> usize {
+        let total = u64::from(*self.scenario_cdf.last().unwrap_or(&1));
+        let r = ((u128::from(splitmix64(key)) * u128::from(total)) >> 64) as u32;
+        self.scenario_cdf.iter().position(|c| r < *c).unwrap_or(0)
+    }
+
     #[inline]
     fn head(&self, i: u64) -> (Draws, Head) {
-        let mut d = Draws::new(self.config.seed, stream::ENTRY, i);
-        let r = d.below(*self.scenario_cdf.last().unwrap_or(&1) as usize) as u32;
-        let spec = self.scenario_cdf.iter().position(|c| r < *c).unwrap_or(0);
+        let key = record_key(self.config.seed, stream::ENTRY, i);
+        let spec = self.scenario_of(key);
+        let mut d = Draws::from_key(key);
         let u = d.unit();
         let n_partners = match SPECS[spec].partner {
             Partner::Vendor => self.config.master_data.vendors as usize,
@@ -329,12 +338,13 @@ impl JournalGenerator {
 
     /// The invoice an entry at `i` of scenario `pays` settles: its index and head.
     fn settled_invoice(&self, i: u64, pays: Scenario) -> Option<(u64, Head)> {
-        (1..=PAYMENT_LOOKBACK.min(i))
+        let seed = self.config.seed;
+        let j = (1..=PAYMENT_LOOKBACK.min(i))
             .map(|back| i - back)
-            .find_map(|j| {
-                let (_, h) = self.head(j);
-                (SPECS[h.spec].scenario == pays).then_some((j, h))
-            })
+            .find(|j| {
+                SPECS[self.scenario_of(record_key(seed, stream::ENTRY, *j))].scenario == pays
+            })?;
+        Some((j, self.head(j).1))
     }
 
     fn line_count(&self, d: &mut Draws) -> usize {
