@@ -228,7 +228,14 @@ fn a_limit_reached_mid_run_exits_3_with_valid_partial_output() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
     let err = text(&out.stderr);
-    assert!(err.contains("memory limit reached after"), "{err}");
+    assert!(
+        err.contains("the memory limit after") || err.contains("memory limit reached after"),
+        "{err}"
+    );
+    assert!(
+        err.contains("96.0 MiB hard limit (from configured limit)"),
+        "{err}"
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["status"], "memory_limit");
     assert_eq!(v["exit_code"], 3);

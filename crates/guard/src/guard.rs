@@ -90,22 +90,46 @@ impl MemoryStatus {
     }
 }
 
-/// The run must stop: memory reached (or would reach) the hard limit.
+/// The run must stop: memory reached the hard limit, or is growing fast enough to
+/// pass it before the next reading.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error(
-    "memory limit reached: using {} of a {} hard limit (from {limit_source}); \
-     raise global.memory_limit (or --memory-limit), lower output.batch_size, \
+    "{}; raise global.memory_limit (or --memory-limit), lower output.batch_size, \
      or run in an environment with more memory",
-    format_bytes(*used),
-    format_bytes(*limit)
+    self.describe()
 )]
 pub struct MemoryExceeded {
     /// Usage when the guard stopped.
     pub used: u64,
+    /// Usage expected at the next reading (at least `used`).
+    pub projected: u64,
     /// The hard limit.
     pub limit: u64,
     /// Where the hard limit comes from.
     pub limit_source: LimitSource,
+}
+
+impl MemoryExceeded {
+    /// What happened, with the numbers: reached, or about to be passed.
+    pub fn describe(&self) -> String {
+        if self.used >= self.limit {
+            format!(
+                "memory limit reached: using {} of a {} hard limit (from {})",
+                format_bytes(self.used),
+                format_bytes(self.limit),
+                self.limit_source
+            )
+        } else {
+            format!(
+                "memory limit about to be passed: using {} and growing to {} by the next check, \
+                 against a {} hard limit (from {})",
+                format_bytes(self.used),
+                format_bytes(self.projected),
+                format_bytes(self.limit),
+                self.limit_source
+            )
+        }
+    }
 }
 
 /// What the caller should do now.
@@ -276,9 +300,8 @@ impl MemoryGuard {
     pub fn decide(&mut self, status: &MemoryStatus) -> Action {
         if status.exceeds_hard_limit {
             return Action::Stop(MemoryExceeded {
-                used: status
-                    .current_usage
-                    .max(status.projected.min(status.hard_limit)),
+                used: status.current_usage,
+                projected: status.projected.max(status.current_usage),
                 limit: status.hard_limit,
                 limit_source: self.config.limit_source.clone(),
             });

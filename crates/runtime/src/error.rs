@@ -10,10 +10,12 @@ pub enum Error {
     #[error("{0}")]
     Config(#[from] ConfigErrors),
     /// The memory limit was reached, or the run was refused up front (exit 3).
-    #[error("{}", memory_message(.used, .limit, .limit_source, .records_written, .refused_up_front, .hint))]
+    #[error("{}", memory_message(.used, .projected, .limit, .limit_source, .records_written, .refused_up_front, .hint))]
     MemoryExceeded {
         /// Usage when stopped, or the estimated peak when refused.
         used: u64,
+        /// Usage expected at the next reading when the guard stopped (at least `used`).
+        projected: u64,
         /// The hard limit.
         limit: u64,
         /// Where the hard limit comes from.
@@ -60,6 +62,7 @@ pub enum Error {
 
 fn memory_message(
     used: &u64,
+    projected: &u64,
     limit: &u64,
     source: &LimitSource,
     written: &u64,
@@ -72,11 +75,20 @@ fn memory_message(
             format_bytes(*used),
             format_bytes(*limit)
         )
-    } else {
+    } else if used >= limit {
         format!(
             "memory limit reached after {written} journal entries: using {} of a {} hard limit (from {source}); \
              the files written so far are valid and the manifest says complete: false; {hint}",
             format_bytes(*used),
+            format_bytes(*limit)
+        )
+    } else {
+        format!(
+            "stopped at the memory limit after {written} journal entries: using {} and growing to {} by the next \
+             check, against a {} hard limit (from {source}); the files written so far are valid and the manifest \
+             says complete: false; {hint}",
+            format_bytes(*used),
+            format_bytes(*projected),
             format_bytes(*limit)
         )
     }

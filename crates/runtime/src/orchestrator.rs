@@ -246,6 +246,7 @@ impl GenerationOrchestrator {
         let rss_now = synth_probe::RssReader::new()?.rss_bytes()?;
         let refuse = |used: u64, hint: String| Error::MemoryExceeded {
             used,
+            projected: used,
             limit: hard,
             limit_source: source.clone(),
             records_written: 0,
@@ -406,6 +407,7 @@ impl GenerationOrchestrator {
                         Some(StopReason::MemoryLimit(m)) => {
                             error = Some(Error::MemoryExceeded {
                                 used: m.used,
+                                projected: m.projected,
                                 limit: m.limit,
                                 limit_source: m.limit_source,
                                 records_written: entries_written,
