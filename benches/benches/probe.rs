@@ -35,7 +35,7 @@ fn probe(c: &mut Criterion) {
         })
     });
     g.bench_function("peak_rss", |b| {
-        b.iter(|| black_box(synth_probe::peak_rss_bytes().expect("getrusage")))
+        b.iter(|| black_box(synth_probe::peak_rss_bytes().expect("peak RSS")))
     });
     g.bench_function("heap_bytes", |b| {
         b.iter(|| black_box(synth_probe::heap_bytes()))

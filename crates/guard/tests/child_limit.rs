@@ -2,7 +2,7 @@
 //!
 //! The test binary re-runs itself with `SYNTH_GUARD_CHILD` set; the child allocates and
 //! touches 1 MiB chunks, checks the guard (or the budget) after each, and prints what
-//! it saw. The parent asserts on the child's own `getrusage` peak.
+//! it saw. The parent asserts on the child's own peak RSS (`VmHWM`).
 
 use std::process::Command;
 use synth_guard::{Action, MemoryBudget, MemoryGuard, MemoryGuardConfig};
@@ -67,7 +67,7 @@ fn guard_stops_a_fast_allocator_near_the_hard_limit() {
             }
             assert!(held.len() < 4096, "never stopped");
         };
-        let peak = synth_probe::peak_rss_bytes().expect("getrusage");
+        let peak = synth_probe::peak_rss_bytes().expect("peak RSS");
         println!(
             "RESULT peak={peak} stopped_at={stopped_at} chunks={}",
             held.len()

@@ -130,10 +130,23 @@ pub fn page_size() -> Result<u64, ProbeError> {
 
 /// The highest resident set size this process has reached, in bytes.
 ///
-/// Unix: `getrusage(RUSAGE_SELF)` (`ru_maxrss` is KiB on Linux, bytes on macOS).
+/// Linux: `VmHWM` from `/proc/self/status`. Not `getrusage`: Linux carries `ru_maxrss`
+/// across `execve`, so a process started by a large parent (`cargo run`, a test
+/// harness) would report the parent's peak at fork time as its own.
+/// Other Unix: `getrusage(RUSAGE_SELF)` (`ru_maxrss` is bytes on macOS).
 /// Windows: `PeakWorkingSetSize`.
 pub fn peak_rss_bytes() -> Result<u64, ProbeError> {
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
+    {
+        const STATUS: &str = "/proc/self/status";
+        let text = std::fs::read_to_string(STATUS).map_err(|e| ProbeError::io(STATUS, e))?;
+        text.lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map(|kib| kib * 1024)
+            .ok_or_else(|| ProbeError::parse(STATUS, "expected a line `VmHWM: N kB`"))
+    }
+    #[cfg(all(unix, not(target_os = "linux")))]
     {
         // SAFETY: an all-zero rusage is a valid value of this plain C struct.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -180,6 +193,6 @@ mod tests {
         let rss = reader.rss_bytes().expect("statm reads");
         assert!(rss > 0);
         assert_eq!(rss % page_size().expect("page size"), 0);
-        assert!(peak_rss_bytes().expect("getrusage") >= rss / 2);
+        assert!(peak_rss_bytes().expect("peak RSS") >= rss / 2);
     }
 }

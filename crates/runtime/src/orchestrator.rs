@@ -101,7 +101,7 @@ pub struct RunReport {
     pub reliefs: u64,
     /// Throttles (fast growth).
     pub throttles: u64,
-    /// Peak RSS of the process (getrusage).
+    /// Peak RSS of the process (`VmHWM` on Linux).
     pub peak_rss: u64,
     /// Output directory.
     pub output_dir: PathBuf,

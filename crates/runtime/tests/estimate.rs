@@ -38,7 +38,7 @@ fn child() {
         .expect("valid")
         .run()
         .expect("completes");
-    println!("PEAK={}", synth_probe::peak_rss_bytes().expect("getrusage"));
+    println!("PEAK={}", synth_probe::peak_rss_bytes().expect("peak RSS"));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Memory stays flat: a child process generating 10 M journal entries to CSV peaks
-//! at most at 64 MiB of RSS (from its own `getrusage`), and the 1 M run peaks within
+//! at most at 64 MiB of RSS (its own `VmHWM`), and the 1 M run peaks within
 //! 10% of it.
 
 mod common;
@@ -37,7 +37,7 @@ fn child() {
         report.entries_written,
         entries.parse::<u64>().expect("count")
     );
-    println!("PEAK={}", synth_probe::peak_rss_bytes().expect("getrusage"));
+    println!("PEAK={}", synth_probe::peak_rss_bytes().expect("peak RSS"));
 }
 
 #[test]
