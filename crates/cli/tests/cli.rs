@@ -176,6 +176,22 @@ fn a_bad_config_exits_2_naming_the_field_and_writes_nothing() {
         ),
         "{err}"
     );
+    // An output path that is a file is a usage error, and the file is left alone.
+    std::fs::write(dir.path().join("afile"), "mine").expect("write");
+    let out = synthdata(
+        dir.path(),
+        &["generate", "--entries", "10", "--out", "afile"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("afile is a file"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("afile")).expect("read"),
+        "mine"
+    );
     // Bad usage is exit 2 too.
     assert_eq!(
         synthdata(dir.path(), &["generate", "--format", "xml"])

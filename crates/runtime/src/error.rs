@@ -99,7 +99,11 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             // Pointing at a directory that holds other files is a usage error.
-            Self::Config(_) | Self::Sink(synth_sinks::SinkError::NotEmpty { .. }) => 2,
+            Self::Config(_)
+            | Self::Sink(
+                synth_sinks::SinkError::NotEmpty { .. }
+                | synth_sinks::SinkError::NotADirectory { .. },
+            ) => 2,
             Self::MemoryExceeded { .. } => 3,
             Self::Interrupted { .. } => 130,
             _ => 1,

@@ -31,6 +31,12 @@ pub enum SinkError {
         /// The directory.
         path: PathBuf,
     },
+    /// The output path exists and is not a directory.
+    #[error("output directory {path} is a file; choose a directory (output.directory, --out)")]
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
     /// The Parquet writer failed.
     #[error("cannot write Parquet file {path}: {message}")]
     Parquet {
