@@ -262,14 +262,9 @@ impl FileSet {
 /// and nothing else is touched.
 pub fn prepare_output_dir(dir: &Path, overwrite: bool) -> Result<(), SinkError> {
     if dir.exists() && !dir.is_dir() {
-        return Err(SinkError::io(
-            "use as output directory",
-            dir,
-            std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "a file with that name exists",
-            ),
-        ));
+        return Err(SinkError::NotADirectory {
+            path: dir.to_path_buf(),
+        });
     }
     std::fs::create_dir_all(dir).map_err(|e| SinkError::io("create directory", dir, e))?;
     let entries: Vec<_> = std::fs::read_dir(dir)

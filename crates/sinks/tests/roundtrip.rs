@@ -330,6 +330,9 @@ fn output_dir_refuses_non_empty_unless_overwrite() {
         dir.path().join("notes.txt").exists(),
         "other files untouched"
     );
+    let err =
+        synth_sinks::prepare_output_dir(&dir.path().join("notes.txt"), true).expect_err("a file");
+    assert!(matches!(err, SinkError::NotADirectory { .. }), "{err}");
 }
 
 #[test]
