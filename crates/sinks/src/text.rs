@@ -30,12 +30,31 @@ static HEX2: [[u8; 2]; 256] = {
 /// Appends an integer.
 #[inline]
 pub fn push_int(out: &mut Vec<u8>, v: i64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    // Small counts (line and item numbers, periods) are most integers: no itoa for them.
+    if (0..10).contains(&v) {
+        out.push(b'0' + v as u8);
+    } else if (10..100).contains(&v) {
+        out.extend_from_slice(&DIGITS2[v as usize]);
+    } else if (100_000..1_000_000).contains(&v) {
+        // Six digits (account numbers): one fixed-size copy.
+        let v = v as usize;
+        let [a, b] = DIGITS2[v / 10_000];
+        let [c, d] = DIGITS2[v / 100 % 100];
+        let [e, f] = DIGITS2[v % 100];
+        out.extend_from_slice(&[a, b, c, d, e, f]);
+    } else {
+        out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    }
 }
 
 /// Appends minor units as a decimal with two places: `-1234.56`, `0.05`.
 #[inline]
 pub fn push_money(out: &mut Vec<u8>, minor: i64) {
+    // Every journal line has one zero side.
+    if minor == 0 {
+        out.extend_from_slice(b"0.00");
+        return;
+    }
     if minor < 0 {
         out.push(b'-');
     }
@@ -96,7 +115,34 @@ mod tests {
         assert_eq!(s(|v| push_money(v, 123_456)), "1234.56");
         assert_eq!(s(|v| push_money(v, -5)), "-0.05");
         assert_eq!(s(|v| push_money(v, 0)), "0.00");
+        assert_eq!(s(|v| push_money(v, 7)), "0.07");
+        assert_eq!(s(|v| push_money(v, 100)), "1.00");
         assert_eq!(s(|v| push_money(v, i64::MIN)), "-92233720368547758.08");
+    }
+
+    #[test]
+    fn integers() {
+        for v in [
+            0i64,
+            7,
+            9,
+            10,
+            42,
+            99,
+            100,
+            101,
+            99_999,
+            100_000,
+            123_456,
+            999_999,
+            1_000_000,
+            -1,
+            -42,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            assert_eq!(s(|o| push_int(o, v)), v.to_string());
+        }
     }
 
     #[test]
