@@ -18,7 +18,7 @@ use crate::config::{Config, ConfigErrors};
 use crate::error::Error;
 use crate::estimate::{MemoryEstimate, estimate_memory};
 use crate::health::{HealthSnapshot, Phase};
-use crossbeam_channel::{Receiver, Sender, bounded};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -328,9 +328,15 @@ impl GenerationOrchestrator {
             health: Arc::clone(&self.health),
             observer: self.observer.take(),
         };
+        let (generator_done, done) = bounded::<()>(0);
+        let writer_done = generator_done.clone();
         let writer = thread::Builder::new()
             .name("synth-writer".into())
-            .spawn(move || writer_job.run(rx, pool_tx, master))
+            .spawn(move || {
+                // Dropped when the thread ends, even by a panic: that wakes the waiting loop.
+                let _done = writer_done;
+                writer_job.run(rx, pool_tx, master)
+            })
             .map_err(|source| Error::Spawn {
                 thread: "writer",
                 source,
@@ -345,9 +351,13 @@ impl GenerationOrchestrator {
             pool_size: k + 2,
             per_entry: e.per_entry,
         };
-        let generator_thread = thread::Builder::new()
-            .name("synth-generator".into())
-            .spawn(move || generator_job.run(tx, pool_rx));
+        let generator_thread =
+            thread::Builder::new()
+                .name("synth-generator".into())
+                .spawn(move || {
+                    let _done = generator_done;
+                    generator_job.run(tx, pool_rx)
+                });
         let generator_thread = match generator_thread {
             Ok(t) => t,
             Err(source) => {
@@ -360,8 +370,9 @@ impl GenerationOrchestrator {
             }
         };
 
-        while !(generator_thread.is_finished() && writer.is_finished()) {
-            thread::sleep(PROGRESS_INTERVAL);
+        // Progress every interval; the loop ends as soon as both threads have ended
+        // (their `done` senders are dropped), not at the next tick.
+        while let Err(RecvTimeoutError::Timeout) = done.recv_timeout(PROGRESS_INTERVAL) {
             on_progress(&self.progress(started, total));
         }
         let gen_result = generator_thread.join();
