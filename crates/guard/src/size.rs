@@ -104,29 +104,29 @@ enum NumberOrText {
     Text(String),
 }
 
+/// A whole number as is, or text through `parse`; `expected` names the form in errors.
+fn number_or_parsed<'de, D: Deserializer<'de>>(
+    d: D,
+    expected: &str,
+    parse: fn(&str) -> Result<u64, String>,
+) -> Result<u64, D::Error> {
+    match NumberOrText::deserialize(d)
+        .map_err(|_| serde::de::Error::custom(format!("expected {expected}")))?
+    {
+        NumberOrText::Number(n) => Ok(n),
+        NumberOrText::Text(t) => parse(&t).map_err(serde::de::Error::custom),
+    }
+}
+
 impl<'de> Deserialize<'de> for ByteSize {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match NumberOrText::deserialize(d)
-            .map_err(|_| serde::de::Error::custom(format!("expected {SIZE_EXPECTED}")))?
-        {
-            NumberOrText::Number(n) => Ok(ByteSize(n)),
-            NumberOrText::Text(t) => parse_size(&t)
-                .map(ByteSize)
-                .map_err(serde::de::Error::custom),
-        }
+        number_or_parsed(d, SIZE_EXPECTED, parse_size).map(ByteSize)
     }
 }
 
 impl<'de> Deserialize<'de> for ByteRate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match NumberOrText::deserialize(d)
-            .map_err(|_| serde::de::Error::custom(format!("expected {RATE_EXPECTED}")))?
-        {
-            NumberOrText::Number(n) => Ok(ByteRate(n)),
-            NumberOrText::Text(t) => parse_rate(&t)
-                .map(ByteRate)
-                .map_err(serde::de::Error::custom),
-        }
+        number_or_parsed(d, RATE_EXPECTED, parse_rate).map(ByteRate)
     }
 }
 
