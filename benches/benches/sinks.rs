@@ -3,8 +3,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use synth_generators::{GeneratorConfig, JournalGenerator};
-use synth_model::JournalLine;
+use synth_generators::{Batch, GeneratorConfig, JournalGenerator};
+use synth_model::{JournalLine, Record};
 use synth_sinks::{CsvEncoder, Format, JsonlEncoder, RowEncoder, SinkOptions, open_sink};
 
 fn encode_into_memory<E: RowEncoder>(mut enc: E, lines: &[JournalLine], buf: &mut Vec<u8>) {
@@ -16,9 +16,30 @@ fn encode_into_memory<E: RowEncoder>(mut enc: E, lines: &[JournalLine], buf: &mu
     black_box(&buf);
 }
 
+/// Encodes every streaming table of a batch, as a run's writer does (without the files).
+fn encode_batch<E: RowEncoder + Clone>(enc: &E, b: &Batch, full: bool, buf: &mut Vec<u8>) {
+    fn table<E: RowEncoder + Clone, R: Record>(enc: &E, rows: &[R], buf: &mut Vec<u8>) {
+        let mut enc = enc.clone();
+        enc.header(R::SCHEMA, buf);
+        for r in rows {
+            enc.row(r, buf);
+        }
+    }
+    buf.clear();
+    table(enc, &b.entries, buf);
+    table(enc, &b.lines, buf);
+    if full {
+        table(enc, &b.documents, buf);
+        table(enc, &b.items, buf);
+        table(enc, &b.edges, buf);
+    }
+    black_box(&buf);
+}
+
 fn sinks(c: &mut Criterion) {
     let generator = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
-    let lines = generator.generate_range(0..30_000).lines;
+    let batch = generator.generate_range(0..30_000);
+    let lines = batch.lines.clone();
     let mut buf = Vec::with_capacity(64 << 20);
     encode_into_memory(CsvEncoder, &lines, &mut buf);
     let csv_bytes = buf.len() as u64;
@@ -33,6 +54,15 @@ fn sinks(c: &mut Criterion) {
     g.bench_function("jsonl/lines", |b| {
         b.iter(|| encode_into_memory(JsonlEncoder::default(), &lines, &mut buf))
     });
+    // The rows a run writes, counted in journal lines: the encoder's limit for a whole run.
+    for (name, full) in [("entries_lines", false), ("all_tables", true)] {
+        g.bench_function(format!("csv/{name}"), |b| {
+            b.iter(|| encode_batch(&CsvEncoder, &batch, full, &mut buf))
+        });
+        g.bench_function(format!("jsonl/{name}"), |b| {
+            b.iter(|| encode_batch(&JsonlEncoder::default(), &batch, full, &mut buf))
+        });
+    }
     g.throughput(Throughput::Bytes(csv_bytes));
     g.bench_function("csv/bytes", |b| {
         b.iter(|| encode_into_memory(CsvEncoder, &lines, &mut buf))

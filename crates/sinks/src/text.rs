@@ -15,18 +15,6 @@ static DIGITS2: [[u8; 2]; 100] = {
     t
 };
 
-/// Two lowercase hex digits for each byte.
-static HEX2: [[u8; 2]; 256] = {
-    const H: &[u8; 16] = b"0123456789abcdef";
-    let mut t = [[0u8; 2]; 256];
-    let mut i = 0;
-    while i < 256 {
-        t[i] = [H[i >> 4], H[i & 15]];
-        i += 1;
-    }
-    t
-};
-
 /// Appends an integer.
 #[inline]
 pub fn push_int(out: &mut Vec<u8>, v: i64) {
@@ -64,9 +52,92 @@ pub fn push_money(out: &mut Vec<u8>, minor: i64) {
     out.extend_from_slice(&DIGITS2[(abs % 100) as usize]);
 }
 
-/// Appends `YYYY-MM-DD` (years 0..=9999).
+/// First year of the date table (dates outside it take the arithmetic path).
+const YEAR0: i32 = 1900;
+/// Years in the date table: 1900 to 2199.
+const YEARS: usize = 300;
+
+/// One year of the date table: its first day (days since 1970), text and leap flag.
+#[derive(Clone, Copy)]
+struct Year {
+    start: i32,
+    text: [u8; 4],
+    leap: bool,
+}
+
+static YEAR_TABLE: [Year; YEARS] = {
+    let mut t = [Year {
+        start: 0,
+        text: [0; 4],
+        leap: false,
+    }; YEARS];
+    let mut i = 0;
+    while i < YEARS {
+        let y = YEAR0 + i as i32;
+        let start = match Date::from_ymd(y, 1, 1) {
+            Some(d) => d.0,
+            None => panic!("January 1 exists"),
+        };
+        let y = y as usize;
+        t[i] = Year {
+            start,
+            text: [
+                b'0' + (y / 1000) as u8,
+                b'0' + (y / 100 % 10) as u8,
+                b'0' + (y / 10 % 10) as u8,
+                b'0' + (y % 10) as u8,
+            ],
+            leap: y % 4 == 0 && (y % 100 != 0 || y % 400 == 0),
+        };
+        i += 1;
+    }
+    t
+};
+
+/// `-MM-DD` for each day of the year: `[leap][day_of_year]`.
+static MONTH_DAY: [[[u8; 6]; 366]; 2] = {
+    const LENGTHS: [usize; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let mut t = [[[0u8; 6]; 366]; 2];
+    let mut leap = 0;
+    while leap < 2 {
+        let mut doy = 0;
+        let mut m = 0;
+        while m < 12 {
+            let len = LENGTHS[m] + if m == 1 { leap } else { 0 };
+            let mut d = 1;
+            while d <= len {
+                let [m1, m2] = DIGITS2[m + 1];
+                let [d1, d2] = DIGITS2[d];
+                t[leap][doy] = [b'-', m1, m2, b'-', d1, d2];
+                doy += 1;
+                d += 1;
+            }
+            m += 1;
+        }
+        leap += 1;
+    }
+    t
+};
+
+/// Appends `YYYY-MM-DD` (years 0..=9999): from tables for 1900–2199.
 #[inline]
 pub fn push_date(out: &mut Vec<u8>, d: Date) {
+    let first = YEAR_TABLE[0].start;
+    let offset = d.0.wrapping_sub(first);
+    if offset >= 0 && d.0 < YEAR_TABLE[YEARS - 1].start {
+        // 1461 days per 4 years: off by at most one year either way, corrected below.
+        let mut i = (offset as usize * 4 / 1461).min(YEARS - 2);
+        if d.0 < YEAR_TABLE[i].start {
+            i -= 1;
+        } else if d.0 >= YEAR_TABLE[i + 1].start {
+            i += 1;
+        }
+        let y = &YEAR_TABLE[i];
+        let [a, b, c, e] = y.text;
+        let [f, g, h, j, k, l] = MONTH_DAY[usize::from(y.leap)][(d.0 - y.start) as usize];
+        out.extend_from_slice(&[a, b, c, e, f, g, h, j, k, l]);
+        return;
+    }
     let (y, m, day) = d.ymd();
     let y = y.clamp(0, 9999) as usize;
     out.extend_from_slice(&DIGITS2[y / 100]);
@@ -77,19 +148,32 @@ pub fn push_date(out: &mut Vec<u8>, d: Date) {
     out.extend_from_slice(&DIGITS2[day as usize]);
 }
 
+/// Sixteen lowercase hex digits of a `u64`, most significant first (SWAR, no table).
+#[inline]
+fn hex16(v: u64) -> [u8; 16] {
+    // Spread the 16 nibbles into the 16 bytes of a u128, in order.
+    let mut w = u128::from(v);
+    w = ((w << 32) | w) & 0x0000_0000_FFFF_FFFF_0000_0000_FFFF_FFFF;
+    w = ((w << 16) | w) & 0x0000_FFFF_0000_FFFF_0000_FFFF_0000_FFFF;
+    w = ((w << 8) | w) & 0x00FF_00FF_00FF_00FF_00FF_00FF_00FF_00FF;
+    w = ((w << 4) | w) & 0x0F0F_0F0F_0F0F_0F0F_0F0F_0F0F_0F0F_0F0F;
+    const ONES: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
+    // 1 in each byte whose nibble is 10..=15; those move up from '0'+n to 'a'+n-10.
+    let letters = ((w + 6 * ONES) >> 4) & ONES;
+    (w + 0x30 * ONES + letters * 39).to_be_bytes()
+}
+
 /// Appends a 128-bit id as UUID text: `8-4-4-4-12` lowercase hex.
 #[inline]
 pub fn push_uuid(out: &mut Vec<u8>, id: u128) {
-    let b = id.to_be_bytes();
-    let h = |i: usize| HEX2[b[i] as usize];
+    let hi = hex16((id >> 64) as u64);
+    let lo = hex16(id as u64);
     let mut t = [b'-'; 36];
-    // Byte i of the id lands at these text positions (dashes stay at 8, 13, 18, 23).
-    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
-    for (i, at) in AT.iter().enumerate() {
-        let [hi, lo] = h(i);
-        t[*at] = hi;
-        t[*at + 1] = lo;
-    }
+    t[0..8].copy_from_slice(&hi[0..8]);
+    t[9..13].copy_from_slice(&hi[8..12]);
+    t[14..18].copy_from_slice(&hi[12..16]);
+    t[19..23].copy_from_slice(&lo[0..4]);
+    t[24..36].copy_from_slice(&lo[4..16]);
     out.extend_from_slice(&t);
 }
 
@@ -143,6 +227,47 @@ mod tests {
         ] {
             assert_eq!(s(|o| push_int(o, v)), v.to_string());
         }
+    }
+
+    #[test]
+    fn date_table_matches_arithmetic() {
+        // Every day from 1800 to 2300: across both table ends and the fallback path.
+        let from = Date::from_ymd(1800, 1, 1).expect("valid").0;
+        let to = Date::from_ymd(2300, 12, 31).expect("valid").0;
+        for d in from..=to {
+            let (y, m, day) = Date(d).ymd();
+            assert_eq!(
+                s(|v| push_date(v, Date(d))),
+                format!("{y:04}-{m:02}-{day:02}")
+            );
+        }
+        // Before year 0 the year is clamped (the generators never go there).
+        assert!(s(|v| push_date(v, Date(i32::MIN))).starts_with("0000-"));
+    }
+
+    #[test]
+    fn uuids_match_the_formatter() {
+        let mut x = 0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c834_u128;
+        for _ in 0..10_000 {
+            x = x
+                .wrapping_mul(0x2360_ed05_1fc6_5da4_4385_df64_9fcc_f645)
+                .wrapping_add(1);
+            let h = format!("{x:032x}");
+            let want = format!(
+                "{}-{}-{}-{}-{}",
+                &h[0..8],
+                &h[8..12],
+                &h[12..16],
+                &h[16..20],
+                &h[20..32]
+            );
+            assert_eq!(uuid_string(x), want);
+        }
+        assert_eq!(uuid_string(0), "00000000-0000-0000-0000-000000000000");
+        assert_eq!(
+            uuid_string(u128::MAX),
+            "ffffffff-ffff-ffff-ffff-ffffffffffff"
+        );
     }
 
     #[test]
