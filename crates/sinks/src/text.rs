@@ -87,7 +87,7 @@ static YEAR_TABLE: [Year; YEARS] = {
                 b'0' + (y / 10 % 10) as u8,
                 b'0' + (y % 10) as u8,
             ],
-            leap: y % 4 == 0 && (y % 100 != 0 || y % 400 == 0),
+            leap: Date::from_ymd(y as i32, 2, 29).is_some(),
         };
         i += 1;
     }
