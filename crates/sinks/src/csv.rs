@@ -46,7 +46,8 @@ static NEEDS_QUOTES: [bool; 256] = {
 /// Appends a CSV field, quoted only when it must be.
 #[inline]
 pub fn push_text(out: &mut Vec<u8>, t: &str) {
-    // A branch-free scan: fields are short and almost never need quotes.
+    // A branch-free scan: fields are short and almost never need quotes (a table lookup
+    // per byte measured faster here than an 8-bytes-at-a-time check for four needles).
     if !t.bytes().fold(false, |q, b| q | NEEDS_QUOTES[b as usize]) {
         out.extend_from_slice(t.as_bytes());
         return;

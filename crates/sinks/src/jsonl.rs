@@ -8,7 +8,7 @@
 //! that need exact decimals can read the column as text: the digits are exact.
 
 use crate::RowEncoder;
-use crate::text::{push_date, push_int, push_money, push_uuid};
+use crate::text::{json_needs_escapes, push_date, push_int, push_money, push_uuid};
 use synth_model::{Column, FieldVisitor, Record, Value};
 
 /// Encodes records as JSON objects, one per line.
@@ -54,8 +54,14 @@ impl FieldVisitor for Row<'_> {
 /// Appends a JSON string literal, escaping quotes, backslashes and control characters.
 #[inline]
 pub fn push_json_string(out: &mut Vec<u8>, t: &str) {
-    out.push(b'"');
     let bytes = t.as_bytes();
+    if !json_needs_escapes(bytes) {
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
+    out.push(b'"');
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let escape: &[u8] = match b {

@@ -15,6 +15,43 @@ static DIGITS2: [[u8; 2]; 100] = {
     t
 };
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Non-zero when some byte of `v` is below `n` (`n` ≤ 128; exact as a yes/no).
+#[inline(always)]
+const fn any_below(v: u64, n: u8) -> u64 {
+    v.wrapping_sub(ONES * n as u64) & !v & HIGHS
+}
+
+/// Non-zero when some byte of `v` equals `b` (exact as a yes/no).
+#[inline(always)]
+const fn any_equal(v: u64, b: u8) -> u64 {
+    any_below(v ^ (ONES * b as u64), 1)
+}
+
+/// Whether `test` holds for any 8-byte word of `t` (the tail padded with `pad`).
+#[inline(always)]
+pub(crate) fn any_word(t: &[u8], pad: u8, test: impl Fn(u64) -> u64) -> bool {
+    let (words, tail) = t.as_chunks::<8>();
+    let mut hit = 0;
+    for w in words {
+        hit |= test(u64::from_le_bytes(*w));
+    }
+    let mut last = [pad; 8];
+    last[..tail.len()].copy_from_slice(tail);
+    hit |= test(u64::from_le_bytes(last));
+    hit != 0
+}
+
+/// Whether a JSON string needs escapes: it holds `"`, `\\` or a control character.
+#[inline]
+pub(crate) fn json_needs_escapes(t: &[u8]) -> bool {
+    any_word(t, b'a', |v| {
+        any_equal(v, b'"') | any_equal(v, b'\\') | any_below(v, 0x20)
+    })
+}
+
 /// Appends an integer.
 #[inline]
 pub fn push_int(out: &mut Vec<u8>, v: i64) {
@@ -268,6 +305,22 @@ mod tests {
             uuid_string(u128::MAX),
             "ffffffff-ffff-ffff-ffff-ffffffffffff"
         );
+    }
+
+    #[test]
+    fn json_escape_check_matches_a_byte_scan() {
+        // Every byte value at every position of strings up to 20 bytes long.
+        for len in 1..=20 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut t = vec![b'x'; len];
+                    t[at] = b;
+                    let json = b == b'"' || b == b'\\' || b < 0x20;
+                    assert_eq!(json_needs_escapes(&t), json, "{t:?}");
+                }
+            }
+        }
+        assert!(!json_needs_escapes(b""));
     }
 
     #[test]
