@@ -4,7 +4,8 @@
 //! streaming peak = baseline                       process, allocator, thread stacks
 //!                + master data                    vendors, customers, nodes
 //!                + (channel_capacity + 2) × batch batches in flight and in the pool
-//!                + writer buffers                 one encode buffer (or row group) per table
+//!                + writer buffers                 CSV/JSONL: two per table (encoding, writing);
+//!                                                 Parquet: the open row group per table
 //!                + Parquet: 12 KiB per row group written (metadata kept for the footer)
 //! ```
 //! The peak is what RSS will show: a batch counts the records it holds, not the 25%
@@ -91,7 +92,10 @@ pub fn estimate_with(config: &Config, per_entry: PerEntry) -> MemoryEstimate {
     let md = &config.master_data;
     let accounts = synth_generators::CHART_OF_ACCOUNTS.len() as u64;
     let per_buffer = match o.format {
-        Format::Csv | Format::Jsonl => o.buffer_bytes.0.max(synth_sinks::MIN_BUFFER_BYTES as u64),
+        // Two buffers per table: one being encoded, one with the I/O thread.
+        Format::Csv | Format::Jsonl => {
+            2 * o.buffer_bytes.0.max(synth_sinks::MIN_BUFFER_BYTES as u64)
+        }
         // Column values plus encoded pages of the open row group.
         Format::Parquet => (o.row_group_bytes.0 as f64 * PARQUET_BUFFER_FACTOR) as u64,
         Format::Null => 0,

@@ -34,7 +34,8 @@ use synth_model::{
     Record, Vendor,
 };
 use synth_sinks::{
-    Format, Manifest, Sink, SinkError, SinkOptions, TableReport, open_sink, prepare_output_dir,
+    Format, Manifest, Sink, SinkError, SinkOptions, TableReport, WriteBehind, open_sink_with,
+    prepare_output_dir, write_behind,
 };
 use tracing::{debug, info, warn};
 
@@ -319,10 +320,27 @@ impl GenerationOrchestrator {
         let (tx, rx) = bounded::<Msg>(k);
         let (pool_tx, pool_rx) = bounded::<Batch>(k + 2);
         let master = Arc::clone(generator.master_data());
+        // CSV and JSON Lines: an I/O thread writes each full buffer while the writer
+        // encodes the next. It ends when the writer drops its sinks.
+        let (behind, io_thread) = match o.format {
+            Format::Csv | Format::Jsonl => {
+                let (behind, worker) = write_behind();
+                let io = thread::Builder::new()
+                    .name("synth-io".into())
+                    .spawn(move || worker.run())
+                    .map_err(|source| Error::Spawn {
+                        thread: "io",
+                        source,
+                    })?;
+                (Some(behind), Some(io))
+            }
+            Format::Parquet | Format::Null => (None, None),
+        };
         let writer_job = WriterJob {
             dir: o.directory.clone(),
             format: o.format,
             options: sink_options,
+            behind,
             documents: self.config.documents.enabled,
             graph: self.config.graph.enabled,
             health: Arc::clone(&self.health),
@@ -377,16 +395,25 @@ impl GenerationOrchestrator {
         }
         let gen_result = generator_thread.join();
         let writer_result = writer.join();
+        // The writer has dropped its sinks, so the I/O thread has nothing left to do.
+        let io_result = io_thread.map(|t| t.join());
         self.health.set_phase(Phase::Finishing);
 
         let gen_outcome = gen_result.map_err(|p| Error::ThreadPanicked {
             thread: "generator",
             message: panic_text(&p),
         });
-        let writer_outcome = writer_result.map_err(|p| Error::ThreadPanicked {
-            thread: "writer",
-            message: panic_text(&p),
-        });
+        let writer_outcome = match (writer_result, io_result) {
+            (Err(p), _) => Err(Error::ThreadPanicked {
+                thread: "writer",
+                message: panic_text(&p),
+            }),
+            (Ok(_), Some(Err(p))) => Err(Error::ThreadPanicked {
+                thread: "io",
+                message: panic_text(&p),
+            }),
+            (Ok(w), _) => Ok(w),
+        };
         let tables = writer_outcome
             .as_ref()
             .map(|w| w.tables.clone())
@@ -663,6 +690,8 @@ struct WriterJob {
     dir: PathBuf,
     format: Format,
     options: SinkOptions,
+    /// The I/O thread's queue (CSV and JSON Lines).
+    behind: Option<WriteBehind>,
     documents: bool,
     graph: bool,
     health: Arc<HealthSnapshot>,
@@ -746,7 +775,7 @@ impl WriterJob {
         &self,
         records: &[R],
     ) -> Result<TableReport, SinkError> {
-        let mut sink = open_sink::<R>(&self.dir, self.format, &self.options)?;
+        let mut sink = self.sink::<R>()?;
         sink.write_batch(records)?;
         sink.finish()
     }
@@ -755,8 +784,11 @@ impl WriterJob {
         &self,
         on: bool,
     ) -> Result<Option<Box<dyn Sink<R>>>, SinkError> {
-        on.then(|| open_sink::<R>(&self.dir, self.format, &self.options))
-            .transpose()
+        on.then(|| self.sink::<R>()).transpose()
+    }
+
+    fn sink<R: Record + Send + 'static>(&self) -> Result<Box<dyn Sink<R>>, SinkError> {
+        open_sink_with::<R>(&self.dir, self.format, &self.options, self.behind.as_ref())
     }
 
     fn master(
@@ -771,8 +803,8 @@ impl WriterJob {
             out.push(self.write_whole::<GraphNode>(&md.nodes)?);
         }
         Ok(StreamSinks {
-            entries: open_sink(&self.dir, self.format, &self.options)?,
-            lines: open_sink(&self.dir, self.format, &self.options)?,
+            entries: self.sink()?,
+            lines: self.sink()?,
             documents: self.open(self.documents)?,
             items: self.open(self.documents)?,
             edges: self.open(self.graph)?,

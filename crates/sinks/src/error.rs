@@ -45,6 +45,13 @@ pub enum SinkError {
         /// What the writer said.
         message: String,
     },
+    /// The I/O thread that writes buffers behind the encoder ended (it panicked); the
+    /// table's files stay `.partial`.
+    #[error("the I/O thread writing {table} ended unexpectedly; its files stay .partial")]
+    IoThreadGone {
+        /// The table whose files it held.
+        table: &'static str,
+    },
     /// A format was asked for that this build does not include.
     #[error("format {format} is not available in this build (enable the `{format}` cargo feature)")]
     FormatUnavailable {

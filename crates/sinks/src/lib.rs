@@ -18,6 +18,7 @@
 //! `NAME.partial` until it is finished; a sink dropped without `finish` leaves only
 //! `.partial` files. Sinks never generate data and know nothing about memory limits.
 
+mod behind;
 mod csv;
 mod error;
 mod file;
@@ -28,15 +29,18 @@ mod parquet;
 mod text;
 
 pub use crate::csv::{CsvEncoder, push_text as push_csv_text};
+pub use behind::{IoWorker, WriteBehind, write_behind};
 pub use error::SinkError;
 pub use file::{AtomicFile, FileReport, FileSet, PARTIAL_SUFFIX, prepare_output_dir};
 pub use jsonl::{JsonlEncoder, push_json_string};
 pub use manifest::{MANIFEST_FILE, Manifest, TableReport};
 pub use text::{push_date, push_int, push_money, push_uuid, uuid_string};
 
+use behind::SinkQueue;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 use std::path::Path;
+use std::sync::Arc;
 use synth_model::{Column, Record};
 
 /// Output format.
@@ -150,49 +154,118 @@ pub trait RowEncoder: Send + 'static {
     fn row<R: Record>(&mut self, record: &R, out: &mut Vec<u8>);
 }
 
-/// A CSV or JSON Lines sink: rows encoded into a reused buffer, written whole.
+/// A CSV or JSON Lines sink: rows encoded into a reused buffer, written whole, either
+/// on the calling thread or, with [`TextSink::with_write_behind`], by an I/O thread while
+/// the next buffer is encoded.
 pub struct TextSink<R, E> {
     encoder: E,
-    header: Vec<u8>,
+    header: Arc<[u8]>,
     buf: Vec<u8>,
     limit: usize,
     rows_in_buf: u64,
     rows: u64,
-    files: FileSet,
+    /// The table's files; `None` while a buffer is with the I/O thread (or if it died).
+    files: Option<Box<FileSet>>,
+    /// Write-behind: the queue, the second buffer when it is back, and whether one is out.
+    behind: Option<SinkQueue>,
+    spare: Option<Vec<u8>>,
+    in_flight: bool,
+    /// A write failed: nothing more is written (a retry could repeat half a buffer).
+    failed: bool,
     _record: PhantomData<fn(&R)>,
 }
 
 impl<R: Record, E: RowEncoder> TextSink<R, E> {
-    /// A sink writing `R::TABLE` into `dir`.
-    pub fn new(mut encoder: E, dir: &Path, options: &SinkOptions) -> Self {
+    /// A sink writing `R::TABLE` into `dir` on the calling thread.
+    pub fn new(encoder: E, dir: &Path, options: &SinkOptions) -> Self {
+        Self::build(encoder, dir, options, None)
+    }
+
+    /// A sink whose full buffers are written by the I/O thread behind `queue`; it holds
+    /// two buffers (one being encoded, one being written).
+    pub fn with_write_behind(
+        encoder: E,
+        dir: &Path,
+        options: &SinkOptions,
+        queue: &WriteBehind,
+    ) -> Self {
+        Self::build(encoder, dir, options, Some(SinkQueue::new(queue)))
+    }
+
+    fn build(mut encoder: E, dir: &Path, options: &SinkOptions, behind: Option<SinkQueue>) -> Self {
         let mut header = Vec::new();
         encoder.header(R::SCHEMA, &mut header);
         let limit = options.buffer_bytes.max(MIN_BUFFER_BYTES);
         Self {
             encoder,
-            header,
-            // Room for one more row past the limit, so the buffer never reallocates.
-            buf: Vec::with_capacity(limit + (64 << 10)),
+            header: header.into(),
+            buf: Vec::with_capacity(Self::capacity(limit)),
             limit,
             rows_in_buf: 0,
             rows: 0,
-            files: FileSet::new(
+            files: Some(Box::new(FileSet::new(
                 dir,
                 R::TABLE,
                 E::EXTENSION,
                 options.rotate_bytes,
                 options.drop_page_cache_every,
-            ),
+            ))),
+            behind,
+            spare: None,
+            in_flight: false,
+            failed: false,
             _record: PhantomData,
         }
     }
 
+    /// Room for one more row past the limit, so a buffer never reallocates.
+    fn capacity(limit: usize) -> usize {
+        limit + (64 << 10)
+    }
+
+    /// Gets the files (and the spare buffer) back from the I/O thread, if they are out.
+    fn wait(&mut self) -> Result<(), SinkError> {
+        if let (true, Some(q)) = (self.in_flight, &self.behind) {
+            self.in_flight = false;
+            let done = q.wait(R::TABLE)?;
+            self.files = Some(done.files);
+            self.spare = Some(done.buf);
+            self.failed |= done.result.is_err();
+            done.result?;
+        }
+        Ok(())
+    }
+
     fn write_buffer(&mut self) -> Result<(), SinkError> {
-        if self.rows_in_buf > 0 {
-            self.files
-                .write(&self.buf, self.rows_in_buf, &self.header)?;
-            self.buf.clear();
-            self.rows_in_buf = 0;
+        if self.rows_in_buf == 0 || self.failed {
+            return Ok(());
+        }
+        self.wait()?;
+        let rows = std::mem::take(&mut self.rows_in_buf);
+        match (&self.behind, self.files.take()) {
+            (_, None) => return Err(SinkError::IoThreadGone { table: R::TABLE }),
+            (None, Some(mut files)) => {
+                let result = files.write(&self.buf, rows, &self.header);
+                self.files = Some(files);
+                self.buf.clear();
+                self.failed |= result.is_err();
+                result?;
+            }
+            (Some(q), Some(files)) => {
+                let limit = self.limit;
+                let next = self
+                    .spare
+                    .take()
+                    .unwrap_or_else(|| Vec::with_capacity(Self::capacity(limit)));
+                let full = std::mem::replace(&mut self.buf, next);
+                match q.send(files, full, rows, &self.header) {
+                    Ok(()) => self.in_flight = true,
+                    Err(files) => {
+                        self.files = Some(files);
+                        return Err(SinkError::IoThreadGone { table: R::TABLE });
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -222,8 +295,10 @@ impl<R: Record, E: RowEncoder> Sink<R> for TextSink<R, E> {
         Ok(())
     }
 
+    /// Writes what is buffered and, with write-behind, waits until it is in the file.
     fn flush(&mut self) -> Result<(), SinkError> {
-        self.write_buffer()
+        self.write_buffer()?;
+        self.wait()
     }
 
     fn rows(&self) -> u64 {
@@ -231,12 +306,18 @@ impl<R: Record, E: RowEncoder> Sink<R> for TextSink<R, E> {
     }
 
     fn buffered_bytes(&self) -> usize {
-        self.buf.capacity()
+        let out = if self.in_flight { self.limit } else { 0 };
+        self.buf.capacity() + self.spare.as_ref().map_or(0, Vec::capacity) + out
     }
 
     fn finish(mut self: Box<Self>) -> Result<TableReport, SinkError> {
         self.write_buffer()?;
-        let TextSink { files, header, .. } = *self;
+        self.wait()?;
+        let header = Arc::clone(&self.header);
+        let files = self
+            .files
+            .take()
+            .ok_or(SinkError::IoThreadGone { table: R::TABLE })?;
         Ok(table_report(R::TABLE, files.finish(&header)?))
     }
 
@@ -244,8 +325,9 @@ impl<R: Record, E: RowEncoder> Sink<R> for TextSink<R, E> {
         // Best effort: rows that reach the file stay readable; an error here (a full
         // disk, say) just means fewer rows, which the report counts.
         let _ = self.write_buffer();
-        let TextSink { files, .. } = *self;
-        table_report(R::TABLE, files.abandon())
+        let _ = self.wait();
+        let files = self.files.take().map(|f| f.abandon()).unwrap_or_default();
+        table_report(R::TABLE, files)
     }
 }
 
@@ -292,15 +374,39 @@ impl<R: Record> Sink<R> for NullSink<R> {
     }
 }
 
-/// Opens the sink of table `R::TABLE` in `dir` for `format`.
+/// Opens the sink of table `R::TABLE` in `dir` for `format`, writing on the calling thread.
 pub fn open_sink<R: Record + Send + 'static>(
     dir: &Path,
     format: Format,
     options: &SinkOptions,
 ) -> Result<Box<dyn Sink<R>>, SinkError> {
+    open_sink_with(dir, format, options, None)
+}
+
+/// Opens the sink of table `R::TABLE`; CSV and JSON Lines hand their full buffers to the
+/// I/O thread behind `behind` when one is given (Parquet and null write as before).
+pub fn open_sink_with<R: Record + Send + 'static>(
+    dir: &Path,
+    format: Format,
+    options: &SinkOptions,
+    behind: Option<&WriteBehind>,
+) -> Result<Box<dyn Sink<R>>, SinkError> {
+    fn text<R: Record + Send + 'static, E: RowEncoder>(
+        encoder: E,
+        dir: &Path,
+        options: &SinkOptions,
+        behind: Option<&WriteBehind>,
+    ) -> Box<dyn Sink<R>> {
+        match behind {
+            Some(q) => Box::new(TextSink::<R, E>::with_write_behind(
+                encoder, dir, options, q,
+            )),
+            None => Box::new(TextSink::<R, E>::new(encoder, dir, options)),
+        }
+    }
     Ok(match format {
-        Format::Csv => Box::new(TextSink::<R, _>::new(CsvEncoder, dir, options)),
-        Format::Jsonl => Box::new(TextSink::<R, _>::new(JsonlEncoder::default(), dir, options)),
+        Format::Csv => text::<R, _>(CsvEncoder, dir, options, behind),
+        Format::Jsonl => text::<R, _>(JsonlEncoder::default(), dir, options, behind),
         Format::Null => Box::new(NullSink::<R>::default()),
         #[cfg(feature = "parquet")]
         Format::Parquet => Box::new(parquet::ParquetSink::<R>::new(dir, options)?),
