@@ -170,6 +170,13 @@ fn criterion_result(id: &str) -> Option<(f64, Option<f64>)> {
     Some((ns, bench["throughput"]["Elements"].as_f64()))
 }
 
+/// Flushes dirty pages (`sync`) and pauses a second, so earlier disk runs' write-back is
+/// over before a CPU-bound measurement starts. Best effort: without `sync`, just pauses.
+fn settle() {
+    let _ = Command::new("sync").status();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+}
+
 fn machine() -> Value {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
@@ -268,6 +275,9 @@ fn bench(quick: bool) -> Result<()> {
         out.clone()
     };
     let tmpfs_n = if quick { 200_000 } else { 2_000_000 };
+    // CPU-bound runs: let the kernel finish writing back the disk runs' pages first, so
+    // its flusher threads do not share the two cores with the run being measured.
+    settle();
     let tmpfs: Vec<Sample> = (0..runs)
         .map(|_| generate(&bin, &tmpfs_out, tmpfs_n, "csv", Some(&lines_only)))
         .collect::<Result<_>>()?;
@@ -291,6 +301,7 @@ fn bench(quick: bool) -> Result<()> {
     let guard_n = if quick { 200_000 } else { 10_000_000 };
     let mut on = Vec::new();
     let mut offs = Vec::new();
+    settle();
     for _ in 0..guard_runs {
         // Interleaved, so drift on a noisy machine hits both alike.
         on.push(generate(&bin, &out, guard_n, "null", None)?.wall);
