@@ -41,7 +41,7 @@ fn sinks(c: &mut Criterion) {
     let batch = generator.generate_range(0..30_000);
     let lines = batch.lines.clone();
     let mut buf = Vec::with_capacity(64 << 20);
-    encode_into_memory(CsvEncoder, &lines, &mut buf);
+    encode_into_memory(CsvEncoder::default(), &lines, &mut buf);
     let csv_bytes = buf.len() as u64;
     encode_into_memory(JsonlEncoder::default(), &lines, &mut buf);
     let jsonl_bytes = buf.len() as u64;
@@ -49,7 +49,7 @@ fn sinks(c: &mut Criterion) {
     let mut g = c.benchmark_group("encode_memory");
     g.throughput(Throughput::Elements(lines.len() as u64));
     g.bench_function("csv/lines", |b| {
-        b.iter(|| encode_into_memory(CsvEncoder, &lines, &mut buf))
+        b.iter(|| encode_into_memory(CsvEncoder::default(), &lines, &mut buf))
     });
     g.bench_function("jsonl/lines", |b| {
         b.iter(|| encode_into_memory(JsonlEncoder::default(), &lines, &mut buf))
@@ -57,7 +57,7 @@ fn sinks(c: &mut Criterion) {
     // The rows a run writes, counted in journal lines: the encoder's limit for a whole run.
     for (name, full) in [("entries_lines", false), ("all_tables", true)] {
         g.bench_function(format!("csv/{name}"), |b| {
-            b.iter(|| encode_batch(&CsvEncoder, &batch, full, &mut buf))
+            b.iter(|| encode_batch(&CsvEncoder::default(), &batch, full, &mut buf))
         });
         g.bench_function(format!("jsonl/{name}"), |b| {
             b.iter(|| encode_batch(&JsonlEncoder::default(), &batch, full, &mut buf))
@@ -65,7 +65,7 @@ fn sinks(c: &mut Criterion) {
     }
     g.throughput(Throughput::Bytes(csv_bytes));
     g.bench_function("csv/bytes", |b| {
-        b.iter(|| encode_into_memory(CsvEncoder, &lines, &mut buf))
+        b.iter(|| encode_into_memory(CsvEncoder::default(), &lines, &mut buf))
     });
     g.throughput(Throughput::Bytes(jsonl_bytes));
     g.bench_function("jsonl/bytes", |b| {

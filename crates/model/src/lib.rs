@@ -82,6 +82,9 @@ pub enum Value<'a> {
     Date(Date),
     /// Text.
     Text(&'a str),
+    /// Text that lives as long as the program (pools, literals). It can never change, so
+    /// encoders may remember what they checked about it (quoting, escaping) by address.
+    Static(&'static str),
     /// No value (nullable columns only).
     Null,
 }

@@ -69,11 +69,11 @@ impl Record for JournalEntry {
         v.field(Value::Int(i64::from(self.fiscal_period)));
         v.field(Value::Date(self.posting_date));
         v.field(Value::Date(self.document_date));
-        v.field(Value::Text(self.document_type));
-        v.field(Value::Text(self.source));
-        v.field(Value::Text(self.user_id));
+        v.field(Value::Static(self.document_type));
+        v.field(Value::Static(self.source));
+        v.field(Value::Static(self.user_id));
         v.field(Value::Text(self.currency.as_str()));
-        v.field(Value::Text(self.header_text));
+        v.field(Value::Static(self.header_text));
         v.field(Value::Int(i64::from(self.line_count)));
         v.field(opt_id(self.document_id));
     }
@@ -119,9 +119,9 @@ impl Record for JournalLine {
         v.field(Value::Int(i64::from(self.account)));
         v.field(Value::Money(self.debit));
         v.field(Value::Money(self.credit));
-        v.field(Value::Text(self.cost_center));
+        v.field(Value::Static(self.cost_center));
         v.field(opt_id(self.partner_id));
-        v.field(Value::Text(self.line_text));
+        v.field(Value::Static(self.line_text));
     }
 }
 
@@ -148,9 +148,9 @@ impl Record for Account {
     ];
     fn visit<V: FieldVisitor>(&self, v: &mut V) {
         v.field(Value::Int(i64::from(self.account)));
-        v.field(Value::Text(self.name));
-        v.field(Value::Text(self.account_type));
-        v.field(Value::Text(self.normal_balance));
+        v.field(Value::Static(self.name));
+        v.field(Value::Static(self.account_type));
+        v.field(Value::Static(self.normal_balance));
     }
 }
 
@@ -181,8 +181,8 @@ impl Record for Vendor {
     fn visit<V: FieldVisitor>(&self, v: &mut V) {
         v.field(Value::Id(self.vendor_id));
         v.field(Value::Text(self.name.as_str()));
-        v.field(Value::Text(self.country));
-        v.field(Value::Text(self.city));
+        v.field(Value::Static(self.country));
+        v.field(Value::Static(self.city));
         v.field(Value::Int(i64::from(self.payment_terms_days)));
     }
 }
@@ -217,8 +217,8 @@ impl Record for Customer {
     fn visit<V: FieldVisitor>(&self, v: &mut V) {
         v.field(Value::Id(self.customer_id));
         v.field(Value::Text(self.name.as_str()));
-        v.field(Value::Text(self.country));
-        v.field(Value::Text(self.city));
+        v.field(Value::Static(self.country));
+        v.field(Value::Static(self.city));
         v.field(Value::Money(self.credit_limit));
         v.field(Value::Int(i64::from(self.payment_terms_days)));
     }
@@ -267,7 +267,7 @@ impl Record for Document {
     #[inline]
     fn visit<V: FieldVisitor>(&self, v: &mut V) {
         v.field(Value::Id(self.document_id));
-        v.field(Value::Text(self.document_type));
+        v.field(Value::Static(self.document_type));
         v.field(Value::Text(self.company_code.as_str()));
         v.field(Value::Id(self.partner_id));
         v.field(Value::Date(self.document_date));
@@ -310,7 +310,7 @@ impl Record for DocumentItem {
     fn visit<V: FieldVisitor>(&self, v: &mut V) {
         v.field(Value::Id(self.document_id));
         v.field(Value::Int(i64::from(self.item_number)));
-        v.field(Value::Text(self.description));
+        v.field(Value::Static(self.description));
         v.field(Value::Int(self.quantity));
         v.field(Value::Money(self.unit_price));
         v.field(Value::Money(self.amount));
@@ -337,7 +337,7 @@ impl Record for GraphNode {
     ];
     fn visit<V: FieldVisitor>(&self, v: &mut V) {
         v.field(Value::Id(self.node_id));
-        v.field(Value::Text(self.node_type));
+        v.field(Value::Static(self.node_type));
         v.field(Value::Text(self.label.as_str()));
     }
 }
@@ -376,7 +376,7 @@ impl Record for GraphEdge {
         v.field(Value::Id(self.entry_id));
         v.field(Value::Money(self.amount));
         v.field(Value::Date(self.posting_date));
-        v.field(Value::Text(self.edge_type));
+        v.field(Value::Static(self.edge_type));
     }
 }
 

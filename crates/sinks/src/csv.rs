@@ -2,16 +2,20 @@
 //! they hold a comma, a quote or a line break (quotes doubled inside).
 
 use crate::RowEncoder;
-use crate::text::{push_date, push_int, push_money, push_uuid};
+use crate::text::{CleanCache, push_date, push_int, push_money, push_uuid};
 use synth_model::{Column, FieldVisitor, Record, Value};
 
 /// Encodes records as CSV rows.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct CsvEncoder;
+#[derive(Debug, Default, Clone)]
+pub struct CsvEncoder {
+    /// `'static` texts known to need no quotes.
+    clean: CleanCache,
+}
 
 struct Row<'a> {
     out: &'a mut Vec<u8>,
     first: bool,
+    clean: &'a mut CleanCache,
 }
 
 impl FieldVisitor for Row<'_> {
@@ -28,6 +32,13 @@ impl FieldVisitor for Row<'_> {
             Value::Money(v) => push_money(self.out, v),
             Value::Date(d) => push_date(self.out, d),
             Value::Text(t) => push_text(self.out, t),
+            Value::Static(t) => {
+                if self.clean.needs(t, needs_quotes) {
+                    push_text(self.out, t);
+                } else {
+                    self.out.extend_from_slice(t.as_bytes());
+                }
+            }
             Value::Null => {}
         }
     }
@@ -43,12 +54,18 @@ static NEEDS_QUOTES: [bool; 256] = {
     t
 };
 
+/// Whether a field holds `,`, `"`, LF or CR.
+#[inline]
+fn needs_quotes(t: &[u8]) -> bool {
+    // A branch-free scan: fields are short and almost never need quotes (a table lookup
+    // per byte measured faster here than an 8-bytes-at-a-time check for four needles).
+    t.iter().fold(false, |q, &b| q | NEEDS_QUOTES[b as usize])
+}
+
 /// Appends a CSV field, quoted only when it must be.
 #[inline]
 pub fn push_text(out: &mut Vec<u8>, t: &str) {
-    // A branch-free scan: fields are short and almost never need quotes (a table lookup
-    // per byte measured faster here than an 8-bytes-at-a-time check for four needles).
-    if !t.bytes().fold(false, |q, b| q | NEEDS_QUOTES[b as usize]) {
+    if !needs_quotes(t.as_bytes()) {
         out.extend_from_slice(t.as_bytes());
         return;
     }
@@ -77,7 +94,11 @@ impl RowEncoder for CsvEncoder {
 
     #[inline]
     fn row<R: Record>(&mut self, record: &R, out: &mut Vec<u8>) {
-        record.visit(&mut Row { out, first: true });
+        record.visit(&mut Row {
+            out,
+            first: true,
+            clean: &mut self.clean,
+        });
         out.push(b'\n');
     }
 }

@@ -8,7 +8,7 @@
 //! that need exact decimals can read the column as text: the digits are exact.
 
 use crate::RowEncoder;
-use crate::text::{json_needs_escapes, push_date, push_int, push_money, push_uuid};
+use crate::text::{CleanCache, json_needs_escapes, push_date, push_int, push_money, push_uuid};
 use synth_model::{Column, FieldVisitor, Record, Value};
 
 /// Encodes records as JSON objects, one per line.
@@ -16,12 +16,15 @@ use synth_model::{Column, FieldVisitor, Record, Value};
 pub struct JsonlEncoder {
     /// `{"name":` for the first field, `,"name":` for the others.
     keys: Vec<Vec<u8>>,
+    /// `'static` texts known to need no escapes.
+    clean: CleanCache,
 }
 
 struct Row<'a> {
     out: &'a mut Vec<u8>,
     keys: &'a [Vec<u8>],
     i: usize,
+    clean: &'a mut CleanCache,
 }
 
 impl FieldVisitor for Row<'_> {
@@ -46,6 +49,15 @@ impl FieldVisitor for Row<'_> {
                 self.out.push(b'"');
             }
             Value::Text(t) => push_json_string(self.out, t),
+            Value::Static(t) => {
+                if self.clean.needs(t, json_needs_escapes) {
+                    push_json_string(self.out, t);
+                } else {
+                    self.out.push(b'"');
+                    self.out.extend_from_slice(t.as_bytes());
+                    self.out.push(b'"');
+                }
+            }
             Value::Null => self.out.extend_from_slice(b"null"),
         }
     }
@@ -116,6 +128,7 @@ impl RowEncoder for JsonlEncoder {
             out,
             keys: &self.keys,
             i: 0,
+            clean: &mut self.clean,
         });
         out.extend_from_slice(b"}\n");
     }

@@ -405,7 +405,7 @@ pub fn open_sink_with<R: Record + Send + 'static>(
         }
     }
     Ok(match format {
-        Format::Csv => text::<R, _>(CsvEncoder, dir, options, behind),
+        Format::Csv => text::<R, _>(CsvEncoder::default(), dir, options, behind),
         Format::Jsonl => text::<R, _>(JsonlEncoder::default(), dir, options, behind),
         Format::Null => Box::new(NullSink::<R>::default()),
         #[cfg(feature = "parquet")]

@@ -80,7 +80,7 @@ impl FieldVisitor for Columns<'_> {
             (Values::I64(v), Value::Int(x) | Value::Money(x)) => v.push(x),
             (Values::I32(v), Value::Date(d)) => v.push(d.0),
             (Values::Id(v), Value::Id(id)) => v.extend_from_slice(&id.to_be_bytes()),
-            (Values::Text(v, ends), Value::Text(t)) => {
+            (Values::Text(v, ends), Value::Text(t) | Value::Static(t)) => {
                 v.extend_from_slice(t.as_bytes());
                 ends.push(v.len());
             }

@@ -15,6 +15,49 @@ static DIGITS2: [[u8; 2]; 100] = {
     t
 };
 
+/// Remembers `'static` strings that passed a check (no quoting or no escaping needed), by
+/// address and length. Sound because a `&'static str` can never change or be freed; a
+/// miss (or a collision) only means checking again. 256 slots, 4 KiB: the pools of the
+/// generators fit.
+#[derive(Clone)]
+pub(crate) struct CleanCache {
+    slots: Box<[(usize, usize); 256]>,
+}
+
+impl Default for CleanCache {
+    fn default() -> Self {
+        Self {
+            slots: Box::new([(0, 0); 256]),
+        }
+    }
+}
+
+impl std::fmt::Debug for CleanCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let used = self.slots.iter().filter(|s| s.0 != 0).count();
+        f.debug_struct("CleanCache")
+            .field("remembered", &used)
+            .finish()
+    }
+}
+
+impl CleanCache {
+    /// Whether `t` fails `needs` (needs quoting, escaping), remembering it when it passes.
+    #[inline]
+    pub(crate) fn needs(&mut self, t: &'static str, needs: impl Fn(&[u8]) -> bool) -> bool {
+        let key = (t.as_ptr() as usize, t.len());
+        let slot = &mut self.slots[(key.0 ^ (key.0 >> 8) ^ key.1) & 255];
+        if *slot == key {
+            return false;
+        }
+        let n = needs(t.as_bytes());
+        if !n {
+            *slot = key;
+        }
+        n
+    }
+}
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 

@@ -23,7 +23,7 @@ fn expected_row<R: Record>(r: &R) -> Vec<String> {
                 let (y, m, day) = d.ymd();
                 format!("{y:04}-{m:02}-{day:02}")
             }
-            Value::Text(t) => t.to_string(),
+            Value::Text(t) | Value::Static(t) => t.to_string(),
             Value::Null => String::new(),
         })
     });
@@ -209,16 +209,26 @@ impl Record for Awkward {
     const SCHEMA: &'static [synth_model::Column] = &[
         synth_model::Column::new("text", ColumnType::Text),
         synth_model::Column::nullable("maybe", ColumnType::Id),
+        synth_model::Column::new("static_text", ColumnType::Text),
     ];
     fn visit<V: synth_model::FieldVisitor>(&self, v: &mut V) {
         v.field(Value::Text(self.0));
         v.field(Value::Null);
+        // The same text as `'static`: the encoders remember clean ones by address.
+        v.field(Value::Static(self.0));
     }
 }
 
 #[test]
 fn quoting_and_escaping_edge_cases() {
-    let nasty = [
+    // A clean prefix at the same address as a text that needs quoting, and the reverse.
+    const COMMA: &str = "comma, inside";
+    const QUOTED: &str = "\"quoted\" at the end";
+    let once = [
+        Awkward(&COMMA[..5]),
+        Awkward(COMMA),
+        Awkward(&QUOTED[1..7]),
+        Awkward(QUOTED),
         Awkward("plain"),
         Awkward("comma, inside"),
         Awkward("quote \" inside"),
@@ -230,6 +240,8 @@ fn quoting_and_escaping_edge_cases() {
         Awkward("ünïcödé ✓"),
         Awkward(""),
     ];
+    // Twice over, so every text is seen again after it was (or was not) remembered.
+    let nasty: Vec<Awkward> = once.iter().chain(&once).map(|a| Awkward(a.0)).collect();
     for format in [Format::Csv, Format::Jsonl, Format::Parquet] {
         let dir = tempfile::tempdir().expect("tempdir");
         write(dir.path(), format, &nasty, &SinkOptions::default());
