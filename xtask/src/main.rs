@@ -310,14 +310,17 @@ fn bench(quick: bool) -> Result<()> {
     let (on_s, off_s) = (stats(on), stats(offs));
     let overhead = (median(&on_s) / median(&off_s) - 1.0) * 100.0;
 
-    // 4: flatness, CSV, smallest vs largest size.
-    let peak = |n: u64| {
+    // 4: flatness, smallest vs largest size, per format.
+    let peak = |n: u64, format: &str| {
         generations
             .iter()
-            .find(|g| g["entries"] == n && g["format"] == "csv")
+            .find(|g| g["entries"] == n && g["format"] == format)
             .map_or(0.0, |g| median(&g["results"]["peak_rss_mib"]))
     };
-    let (small_peak, big_peak) = (peak(sizes[0]), peak(big));
+    let flatness: Vec<(&str, f64, f64)> = formats
+        .iter()
+        .map(|&f| (f, peak(sizes[0], f), peak(big, f)))
+        .collect();
 
     // 6: probe cost, from criterion.
     let ns = |id: &str| criterion_result(id).map(|r| r.0);
@@ -360,7 +363,11 @@ fn bench(quick: bool) -> Result<()> {
             "over_encoder_same_tables": encoder.map(|e| tmpfs_all_lines / e),
         },
         "guard_overhead": { "on_seconds": on_s, "off_seconds": off_s, "overhead_percent": overhead, "entries": guard_n, "format": "null" },
-        "memory_flatness": { "small_entries": sizes[0], "small_peak_mib": small_peak, "large_entries": big, "large_peak_mib": big_peak, "growth_percent": (big_peak / small_peak - 1.0) * 100.0 },
+        "memory_flatness": flatness.iter().map(|(f, small, large)| json!({
+            "format": f, "small_entries": sizes[0], "small_peak_mib": small,
+            "large_entries": big, "large_peak_mib": large,
+            "growth_percent": (large / small - 1.0) * 100.0,
+        })).collect::<Vec<_>>(),
         "micro": probe,
     });
     let path = work.join("report.json");
@@ -411,10 +418,13 @@ fn bench(quick: bool) -> Result<()> {
         "guard overhead     {overhead:+.2}% ({} entries, format null, median of {guard_runs})",
         guard_n
     );
-    println!(
-        "memory flatness    {small_peak:.1} MiB at {} entries, {big_peak:.1} MiB at {big}",
-        sizes[0]
-    );
+    for (f, small, large) in &flatness {
+        println!(
+            "memory flatness    {f:<8} {small:.1} MiB at {} entries, {large:.1} MiB at {big} ({:+.1}%)",
+            sizes[0],
+            (large / small - 1.0) * 100.0
+        );
+    }
     if let (Some(ours), Some(sysinfo)) = (
         ns("probe/rss_synth_probe"),
         ns("probe/rss_sysinfo_process_refresh"),
