@@ -1,6 +1,7 @@
 //! The orchestrator of a synthetic data run: configuration, a generator thread and a
-//! writer thread joined by a bounded channel, the memory guard between batches,
-//! progress, estimates, and a health snapshot for the server.
+//! writer thread joined by a bounded channel (plus an I/O thread that writes CSV and JSON
+//! Lines buffers behind the writer), the memory guard between batches, progress,
+//! estimates, and a health snapshot for the server.
 //!
 //! ```no_run
 //! use synth_runtime::{Config, GenerationOrchestrator};

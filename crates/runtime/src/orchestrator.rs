@@ -1,5 +1,7 @@
 //! The orchestrator: a generator thread and a writer thread joined by a bounded channel,
 //! the guard between batches, progress on the calling thread, and a manifest at the end.
+//! For CSV and JSON Lines a third thread (`synth-io`, see `synth_sinks::write_behind`)
+//! writes each full buffer while the writer encodes the next.
 //!
 //! ```text
 //!  generator thread                      writer thread
