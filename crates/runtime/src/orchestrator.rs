@@ -9,7 +9,7 @@
 //!  guard.check → decide                  master data tables (written, closed)
 //!  take a batch from the pool ◄───────── return emptied batches (pool channel)
 //!  generate_batch(a..b)
-//!  send Msg::Batch ─────── bounded(k) ──► encode + write_all per table
+//!  send Msg::Batch ─────── bounded(k) ──► encode per table (full buffers → I/O thread)
 //!  (Relieve) send Msg::Flush ───────────► flush every sink
 //!  send Msg::End, drop sender ──────────► finish files (rename .partial), report
 //! ```
