@@ -13,8 +13,9 @@ use parquet::basic::{Compression as Codec, LogicalType, Repetition, Type as Phys
 use parquet::data_type::{
     ByteArray, ByteArrayType, FixedLenByteArray, FixedLenByteArrayType, Int32Type, Int64Type,
 };
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::ColumnPath;
 use parquet::schema::types::Type;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -150,13 +151,19 @@ impl<R: Record> ParquetSink<R> {
         };
         // Statistics per column chunk and no offset index: per-page indexes would be
         // kept in memory for every row group until the footer, so memory would grow
-        // with the file.
-        let props = WriterProperties::builder()
+        // with the file. Id columns get no statistics: random UUIDs span the whole range
+        // in every row group, so their min/max prune nothing, yet they cost time and
+        // footer memory.
+        let mut props = WriterProperties::builder()
             .set_compression(codec)
-            .set_statistics_enabled(parquet::file::properties::EnabledStatistics::Chunk)
+            .set_statistics_enabled(EnabledStatistics::Chunk)
             .set_offset_index_disabled(true)
-            .set_created_by(format!("synthdata {}", env!("CARGO_PKG_VERSION")))
-            .build();
+            .set_created_by(format!("synthdata {}", env!("CARGO_PKG_VERSION")));
+        for c in R::SCHEMA.iter().filter(|c| c.ty == ColumnType::Id) {
+            props = props
+                .set_column_statistics_enabled(ColumnPath::from(c.name), EnabledStatistics::None);
+        }
+        let props = props.build();
         let file = AtomicFile::create(path.clone(), options.drop_page_cache_every)?;
         let writer = SerializedFileWriter::new(
             file,
