@@ -161,7 +161,8 @@ impl<R: Record> ParquetSink<R> {
             .set_created_by(format!("synthdata {}", env!("CARGO_PKG_VERSION")));
         for c in R::SCHEMA.iter().filter(|c| c.ty == ColumnType::Id) {
             props = props
-                .set_column_statistics_enabled(ColumnPath::from(c.name), EnabledStatistics::None);
+                .set_column_statistics_enabled(ColumnPath::from(c.name), EnabledStatistics::None)
+                .set_column_dictionary_enabled(ColumnPath::from(c.name), false);
         }
         let props = props.build();
         let file = AtomicFile::create(path.clone(), options.drop_page_cache_every)?;
