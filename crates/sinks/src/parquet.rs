@@ -151,9 +151,9 @@ impl<R: Record> ParquetSink<R> {
         };
         // Statistics per column chunk and no offset index: per-page indexes would be
         // kept in memory for every row group until the footer, so memory would grow
-        // with the file. Id columns get no statistics: random UUIDs span the whole range
-        // in every row group, so their min/max prune nothing, yet they cost time and
-        // footer memory.
+        // with the file. Id columns get no statistics and no dictionary: random UUIDs span
+        // the whole range in every row group, so their min/max prune nothing yet cost time
+        // and footer memory, and their dictionary only grows until it is abandoned.
         let mut props = WriterProperties::builder()
             .set_compression(codec)
             .set_statistics_enabled(EnabledStatistics::Chunk)
