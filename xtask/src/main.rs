@@ -332,12 +332,12 @@ fn bench(quick: bool) -> Result<()> {
         "heap_bytes_ns": ns("probe/heap_bytes"),
         "counting_alloc_ns": ns("alloc_counting_64B"),
         "system_alloc_ns": ns("alloc_system_64B"),
-        "generate_lines_per_second": criterion_result("generate/entries_lines_only_lines").and_then(|(ns, el)| el.map(|e| e / ns * 1e9)),
+        "generate_lines_per_second": per_second("generate/entries_lines_only_lines"),
         "encode_csv_lines_per_second": encoder_lines,
         "encode_csv_entries_lines_per_second": encoder_entries_lines,
         "encode_csv_all_tables_per_second": encoder,
-        "encode_jsonl_lines_per_second": criterion_result("encode_memory/jsonl_lines").and_then(|(ns, el)| el.map(|e| e / ns * 1e9)),
-        "encode_parquet_file_lines_per_second": criterion_result("encode_file/parquet_lines").and_then(|(ns, el)| el.map(|e| e / ns * 1e9)),
+        "encode_jsonl_lines_per_second": per_second("encode_memory/jsonl_lines"),
+        "encode_parquet_file_lines_per_second": per_second("encode_file/parquet_lines"),
     });
 
     let report = json!({

@@ -166,10 +166,9 @@ pub struct TextSink<R, E> {
     rows: u64,
     /// The table's files; `None` while a buffer is with the I/O thread (or if it died).
     files: Option<Box<FileSet>>,
-    /// Write-behind: the queue, the second buffer when it is back, and whether one is out.
+    /// Write-behind: the queue, and the second buffer when it is back.
     behind: Option<SinkQueue>,
     spare: Option<Vec<u8>>,
-    in_flight: bool,
     /// A write failed: nothing more is written (a retry could repeat half a buffer).
     failed: bool,
     _record: PhantomData<fn(&R)>,
@@ -212,7 +211,6 @@ impl<R: Record, E: RowEncoder> TextSink<R, E> {
             ))),
             behind,
             spare: None,
-            in_flight: false,
             failed: false,
             _record: PhantomData,
         }
@@ -225,8 +223,8 @@ impl<R: Record, E: RowEncoder> TextSink<R, E> {
 
     /// Gets the files (and the spare buffer) back from the I/O thread, if they are out.
     fn wait(&mut self) -> Result<(), SinkError> {
-        if let (true, Some(q)) = (self.in_flight, &self.behind) {
-            self.in_flight = false;
+        // Files away means a buffer is out; if the I/O thread died, every wait says so.
+        if let (None, Some(q)) = (&self.files, &self.behind) {
             let done = q.wait(R::TABLE)?;
             self.files = Some(done.files);
             self.spare = Some(done.buf);
@@ -258,12 +256,9 @@ impl<R: Record, E: RowEncoder> TextSink<R, E> {
                     .take()
                     .unwrap_or_else(|| Vec::with_capacity(Self::capacity(limit)));
                 let full = std::mem::replace(&mut self.buf, next);
-                match q.send(files, full, rows, &self.header) {
-                    Ok(()) => self.in_flight = true,
-                    Err(files) => {
-                        self.files = Some(files);
-                        return Err(SinkError::IoThreadGone { table: R::TABLE });
-                    }
+                if let Err(files) = q.send(files, full, rows, &self.header) {
+                    self.files = Some(files);
+                    return Err(SinkError::IoThreadGone { table: R::TABLE });
                 }
             }
         }
@@ -306,7 +301,7 @@ impl<R: Record, E: RowEncoder> Sink<R> for TextSink<R, E> {
     }
 
     fn buffered_bytes(&self) -> usize {
-        let out = if self.in_flight { self.limit } else { 0 };
+        let out = if self.files.is_none() { self.limit } else { 0 };
         self.buf.capacity() + self.spare.as_ref().map_or(0, Vec::capacity) + out
     }
 

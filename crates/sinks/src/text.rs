@@ -75,7 +75,7 @@ const fn any_equal(v: u64, b: u8) -> u64 {
 
 /// Whether `test` holds for any 8-byte word of `t` (the tail padded with `pad`).
 #[inline(always)]
-pub(crate) fn any_word(t: &[u8], pad: u8, test: impl Fn(u64) -> u64) -> bool {
+fn any_word(t: &[u8], pad: u8, test: impl Fn(u64) -> u64) -> bool {
     let (words, tail) = t.as_chunks::<8>();
     let mut hit = 0;
     for w in words {
