@@ -130,7 +130,7 @@ impl Default for OutputConfig {
             rotate_bytes: None,
             overwrite: false,
             buffer_bytes: ByteSize(1 << 20),
-            row_group_bytes: ByteSize(8 << 20),
+            row_group_bytes: ByteSize(16 << 20),
             drop_page_cache_every: None,
         }
     }

@@ -23,14 +23,19 @@ use synth_sinks::Format;
 /// (measured: `synthdata generate --entries 1 --format null` peaks at 5.2 MiB).
 pub const BASELINE_BYTES: u64 = 5 << 20;
 
-/// Parquet holds a row group's column values and its encoded pages: about 1.5 times
-/// `row_group_bytes` per open table (measured).
-pub const PARQUET_BUFFER_FACTOR: f64 = 1.5;
+/// Parquet holds its open row group as compressed pages: per streaming table about a
+/// quarter of `row_group_bytes` (measured: 1 M entries peak 48.8 MiB at 8 MiB row
+/// groups, 57.8 MiB at 16 MiB, five streaming tables)...
+pub const PARQUET_BUFFER_FACTOR: f64 = 0.25;
+
+/// ...plus what each open table's column writers, page buffers and their dictionaries
+/// hold whatever the group size (the same measurements, and 44.6 MiB at 4 MiB groups).
+pub const PARQUET_TABLE_BYTES: u64 = 3 << 20;
 
 /// What a Parquet writer keeps per written row group until the footer (metadata,
-/// chunk statistics) and what allocator fragmentation adds with it: measured 10 M
-/// entries peak 16 MiB above 1 M entries over about 1400 row groups.
-pub const PARQUET_ROW_GROUP_BYTES: u64 = 12 << 10;
+/// chunk statistics): measured 10 M entries peak 5.0 MiB above 1 M entries over about
+/// 610 more row groups.
+pub const PARQUET_ROW_GROUP_BYTES: u64 = 8 << 10;
 
 /// Entries generated to measure a config's records per entry.
 pub const RATIO_SAMPLE: u64 = 2_000;
@@ -96,8 +101,10 @@ pub fn estimate_with(config: &Config, per_entry: PerEntry) -> MemoryEstimate {
         Format::Csv | Format::Jsonl => {
             2 * o.buffer_bytes.0.max(synth_sinks::MIN_BUFFER_BYTES as u64)
         }
-        // Column values plus encoded pages of the open row group.
-        Format::Parquet => (o.row_group_bytes.0 as f64 * PARQUET_BUFFER_FACTOR) as u64,
+        // Compressed pages of the open row group, and the column writers.
+        Format::Parquet => {
+            (o.row_group_bytes.0 as f64 * PARQUET_BUFFER_FACTOR) as u64 + PARQUET_TABLE_BYTES
+        }
         Format::Null => 0,
     };
     let mut per_table = Vec::new();

@@ -69,6 +69,28 @@ fn a_full_disk_ends_the_run_with_disk_full_and_readable_rows() {
 }
 
 #[test]
+fn a_full_disk_under_parquet_is_disk_full_and_finishes_no_streaming_file() {
+    let Some(disk) = SmallDisk::mount("8m") else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root)");
+        return;
+    };
+    let dir = disk.0.path().join("out");
+    let mut c = common::config(&dir, 1_000_000);
+    c.output.format = synth_sinks::Format::Parquet;
+    let run = GenerationOrchestrator::new(c).expect("valid");
+    let err = common::with_watchdog(60, move || run.run()).expect_err("disk fills up");
+    let Error::Sink(synth_sinks::SinkError::DiskFull { path }) = &err else {
+        panic!("expected DiskFull, got {err}")
+    };
+    assert!(path.starts_with(&dir), "{path:?}");
+    assert_eq!(err.exit_code(), 1);
+    let names = common::files(&dir);
+    for streaming in ["journal_entries.parquet", "journal_lines.parquet"] {
+        assert!(!names.contains(&streaming.to_string()), "{names:?}");
+    }
+}
+
+#[test]
 fn cancel_stops_promptly_with_valid_partial_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let c = common::config(dir.path(), 50_000_000);

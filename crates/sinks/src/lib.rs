@@ -112,7 +112,8 @@ pub struct SinkOptions {
     pub drop_page_cache_every: Option<u64>,
     /// Parquet compression.
     pub compression: Compression,
-    /// Parquet: close a row group once its buffered values reach this many bytes.
+    /// Parquet: close a row group once this many bytes of values (counted before
+    /// encoding) went into it.
     pub row_group_bytes: usize,
 }
 
@@ -123,7 +124,7 @@ impl Default for SinkOptions {
             rotate_bytes: None,
             drop_page_cache_every: None,
             compression: Compression::Zstd,
-            row_group_bytes: 8 << 20,
+            row_group_bytes: 16 << 20,
         }
     }
 }

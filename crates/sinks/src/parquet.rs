@@ -3,34 +3,72 @@
 //! Types: ids are `FIXED_LEN_BYTE_ARRAY(16)` annotated `UUID`; money is `INT64`
 //! annotated `DECIMAL(18, 2)` (exact minor units); dates are `INT32` annotated `DATE`
 //! (Date32); integers `INT64`; text `BYTE_ARRAY` annotated `STRING`. Nullable columns
-//! are `OPTIONAL`, the rest `REQUIRED`. Values are buffered per column and a row group
-//! is written once the buffers reach `row_group_bytes`, so a file never buffers more.
+//! are `OPTIONAL`, the rest `REQUIRED`.
+//!
+//! Values are encoded as they arrive: every [`CHUNK_ROWS`] rows, each column's values go
+//! to that column's writer, which compresses a page every [`DATA_PAGE_BYTES`] into a
+//! buffer of its own. So a row group in progress is held as compressed pages, not as
+//! values. It closes once `row_group_bytes` of values (as counted before encoding) have
+//! gone in; then each column's pages are appended to the file, one column after the
+//! other, as Parquet lays them out. What a table holds is therefore at most the
+//! compressed row group plus one open page and one dictionary per column.
 
 use crate::file::AtomicFile;
 use crate::{Compression, FileReport, Sink, SinkError, SinkOptions, TableReport, table_report};
 use bytes::Bytes;
 use parquet::basic::{Compression as Codec, LogicalType, Repetition, Type as Physical, ZstdLevel};
-use parquet::data_type::{
-    ByteArray, ByteArrayType, FixedLenByteArray, FixedLenByteArrayType, Int32Type, Int64Type,
-};
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
-use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::ColumnPath;
-use parquet::schema::types::Type;
+use parquet::column::page::{CompressedPage, Page, PageWriteSpec, PageWriter};
+use parquet::column::writer::{ColumnWriter, get_column_writer};
+use parquet::data_type::{ByteArray, FixedLenByteArray};
+use parquet::errors::ParquetError;
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesPtr};
+use parquet::file::statistics::{Statistics, ValueStatistics};
+use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
+use parquet::schema::types::{ColumnDescPtr, ColumnPath, Type};
+use std::io::{BufWriter, Write};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use synth_model::{Column, ColumnType, FieldVisitor, Record, Value};
+
+/// Rows whose values are handed to the column writers at once.
+pub const CHUNK_ROWS: usize = 1024;
+/// Encoded bytes after which a column writer compresses its page and hands it on.
+pub const DATA_PAGE_BYTES: usize = 64 << 10;
+/// Rows after which a page closes whatever its size. A dictionary-encoded column keeps
+/// its page's indices as 8-byte integers until the page closes, and its size limit counts
+/// them bit-packed, so without this bound one such page could hold megabytes.
+pub const DATA_PAGE_ROWS: usize = 8192;
+/// zstd level: 3, zstd's own default (a better ratio than parquet-rs's default of 1).
+const ZSTD_LEVEL: i32 = 3;
+/// Write buffer in front of the file: appended column chunks arrive in 8 KiB pieces.
+const FILE_BUFFER_BYTES: usize = 256 << 10;
 
 enum Values {
     I64(Vec<i64>),
     I32(Vec<i32>),
-    /// 16 bytes per value.
-    Id(Vec<u8>),
-    /// All text bytes, and where each value ends.
-    Text(Vec<u8>, Vec<usize>),
+    /// 16 bytes per value, and the values as the writer takes them (reused).
+    Id(Vec<u8>, Vec<FixedLenByteArray>),
+    /// Text values; `owned` holds the bytes of those that are not `'static`.
+    Text {
+        owned: Vec<u8>,
+        items: Vec<TextRef>,
+        /// Bytes of all values (for the row-group size).
+        len: usize,
+        /// The values as the writer takes them (reused).
+        scratch: Vec<ByteArray>,
+    },
 }
 
+/// One text value of the current chunk.
+enum TextRef {
+    /// Pool text: handed to the writer as it is, without a copy.
+    Static(&'static str),
+    /// A range of the chunk's `owned` bytes.
+    Owned(usize, usize),
+}
+
+/// One column's values of the current chunk of rows (reused from chunk to chunk).
 struct ColumnBuffer {
     values: Values,
     /// Definition levels (1 = value, 0 = null) for nullable columns.
@@ -40,10 +78,15 @@ struct ColumnBuffer {
 impl ColumnBuffer {
     fn new(c: &Column) -> Self {
         let values = match c.ty {
-            ColumnType::Id => Values::Id(Vec::new()),
+            ColumnType::Id => Values::Id(Vec::new(), Vec::new()),
             ColumnType::Int | ColumnType::Money => Values::I64(Vec::new()),
             ColumnType::Date => Values::I32(Vec::new()),
-            ColumnType::Text => Values::Text(Vec::new(), Vec::new()),
+            ColumnType::Text => Values::Text {
+                owned: Vec::new(),
+                items: Vec::new(),
+                len: 0,
+                scratch: Vec::new(),
+            },
         };
         Self {
             values,
@@ -56,10 +99,229 @@ impl ColumnBuffer {
         defs + match &self.values {
             Values::I64(v) => v.len() * 8,
             Values::I32(v) => v.len() * 4,
-            Values::Id(v) => v.len(),
-            Values::Text(v, ends) => v.len() + ends.len() * 8,
+            Values::Id(v, _) => v.len(),
+            Values::Text { items, len, .. } => len + items.len() * 8,
         }
     }
+
+    /// Hands the buffered values to `writer` and empties the buffer (keeping its memory).
+    fn write_to(&mut self, writer: &mut ColumnWriter<'static>) -> Result<(), ParquetError> {
+        let defs = self.defs.as_deref();
+        match (&mut self.values, writer) {
+            (Values::I64(v), ColumnWriter::Int64ColumnWriter(w)) => {
+                w.write_batch(v, defs, None)?;
+                v.clear();
+            }
+            (Values::I32(v), ColumnWriter::Int32ColumnWriter(w)) => {
+                w.write_batch(v, defs, None)?;
+                v.clear();
+            }
+            (Values::Id(v, ids), ColumnWriter::FixedLenByteArrayColumnWriter(w)) => {
+                // One allocation per chunk: the values are slices of one copy.
+                let all = Bytes::copy_from_slice(v);
+                ids.extend((0..all.len() / 16).map(|k| {
+                    FixedLenByteArray::from(ByteArray::from(all.slice(k * 16..k * 16 + 16)))
+                }));
+                w.write_batch(ids, defs, None)?;
+                ids.clear();
+                v.clear();
+            }
+            (
+                Values::Text {
+                    owned,
+                    items,
+                    len,
+                    scratch,
+                },
+                ColumnWriter::ByteArrayColumnWriter(w),
+            ) => {
+                let all = Bytes::copy_from_slice(owned);
+                scratch.extend(items.iter().map(|t| match *t {
+                    TextRef::Static(s) => ByteArray::from(Bytes::from_static(s.as_bytes())),
+                    TextRef::Owned(start, end) => ByteArray::from(all.slice(start..end)),
+                }));
+                w.write_batch(scratch, defs, None)?;
+                scratch.clear();
+                items.clear();
+                owned.clear();
+                *len = 0;
+            }
+            _ => {
+                return Err(ParquetError::General(
+                    "column writer does not match the column's type".into(),
+                ));
+            }
+        }
+        if let Some(d) = &mut self.defs {
+            d.clear();
+        }
+        Ok(())
+    }
+}
+
+/// How a table's pages are compressed, by its page buffers rather than its column writers.
+///
+/// parquet-rs gives every column writer a codec of its own, and a zstd context holds
+/// about a megabyte (outside the Rust heap); with every column of every table open at
+/// once that was tens of megabytes. So the column writers are told to write
+/// uncompressed pages, [`PageBuffer`] compresses each page before storing it (zstd
+/// through one context for the process), and [`ParquetSink::close_group`] records the
+/// real codec in the chunk's metadata.
+#[derive(Clone, Copy)]
+enum PageCodec {
+    /// Through [`ZSTD`].
+    Zstd,
+    Snappy,
+    None,
+}
+
+/// The zstd context of every Parquet sink in the process: they all compress on the
+/// writer thread, one page at a time, so one context serves them all.
+static ZSTD: Mutex<Option<zstd::bulk::Compressor<'static>>> = Mutex::new(None);
+
+impl PageCodec {
+    fn new(compression: Compression) -> Self {
+        match compression {
+            Compression::Zstd => Self::Zstd,
+            Compression::Snappy => Self::Snappy,
+            Compression::None => Self::None,
+        }
+    }
+
+    /// The codec as Parquet's metadata names it.
+    fn parquet(&self) -> Result<Codec, ParquetError> {
+        Ok(match self {
+            Self::Zstd => Codec::ZSTD(ZstdLevel::try_new(ZSTD_LEVEL)?),
+            Self::Snappy => Codec::SNAPPY,
+            Self::None => Codec::UNCOMPRESSED,
+        })
+    }
+
+    /// `page` (written uncompressed by its column writer) with its buffer compressed.
+    fn compress(self, page: CompressedPage) -> Result<CompressedPage, ParquetError> {
+        let input = page.data();
+        let buf = match self {
+            Self::None => return Ok(page),
+            Self::Zstd => {
+                let mut out = Vec::with_capacity(zstd::zstd_safe::compress_bound(input.len()));
+                let mut shared = lock(&ZSTD)?;
+                let c = match &mut *shared {
+                    Some(c) => c,
+                    None => shared.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL)?),
+                };
+                c.compress_to_buffer(input, &mut out)?;
+                out
+            }
+            Self::Snappy => {
+                let mut out = vec![0; snap::raw::max_compress_len(input.len())];
+                // The encoder's table lives on the stack: nothing to keep between pages.
+                let n = snap::raw::Encoder::new()
+                    .compress(input, &mut out)
+                    .map_err(|e| ParquetError::External(Box::new(e)))?;
+                out.truncate(n);
+                out
+            }
+        };
+        let buf = Bytes::from(buf);
+        let compressed = match page.compressed_page() {
+            Page::DataPage {
+                num_values,
+                encoding,
+                def_level_encoding,
+                rep_level_encoding,
+                statistics,
+                ..
+            } => Page::DataPage {
+                buf,
+                num_values: *num_values,
+                encoding: *encoding,
+                def_level_encoding: *def_level_encoding,
+                rep_level_encoding: *rep_level_encoding,
+                statistics: statistics.clone(),
+            },
+            Page::DictionaryPage {
+                num_values,
+                encoding,
+                is_sorted,
+                ..
+            } => Page::DictionaryPage {
+                buf,
+                num_values: *num_values,
+                encoding: *encoding,
+                is_sorted: *is_sorted,
+            },
+            // The writer is set to format 1.0, which writes no v2 pages.
+            Page::DataPageV2 { .. } => {
+                return Err(ParquetError::General(
+                    "data page v2 is not written by this sink".into(),
+                ));
+            }
+        };
+        Ok(CompressedPage::new(compressed, page.uncompressed_size()))
+    }
+}
+
+/// Where one column's compressed pages wait until its row group is appended to the file.
+/// Shared with that column's writer, which owns a clone as its [`PageWriter`].
+#[derive(Clone)]
+struct PageBuffer {
+    pages: Arc<Mutex<TrackedWrite<Vec<u8>>>>,
+    codec: PageCodec,
+}
+
+/// A lock, or an error if a panic poisoned it.
+fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, ParquetError> {
+    m.lock()
+        .map_err(|_| ParquetError::General("a page buffer was poisoned by a panic".into()))
+}
+
+impl PageBuffer {
+    fn new(codec: PageCodec) -> Self {
+        Self {
+            pages: Arc::new(Mutex::new(TrackedWrite::new(Vec::new()))),
+            codec,
+        }
+    }
+
+    /// The pages written so far, leaving the buffer empty.
+    fn take(&self) -> Result<Bytes, ParquetError> {
+        let mut sink = lock(&self.pages)?;
+        let full = std::mem::replace(&mut *sink, TrackedWrite::new(Vec::new()));
+        Ok(Bytes::from(full.into_inner()?))
+    }
+
+    /// Gives back what [`Self::take`] returned, once appended, so that the next row
+    /// group's pages go into the same memory instead of growing a new buffer.
+    fn recycle(&self, pages: Bytes) -> Result<(), ParquetError> {
+        let mut memory = Vec::from(pages);
+        memory.clear();
+        *lock(&self.pages)? = TrackedWrite::new(memory);
+        Ok(())
+    }
+
+    /// Compressed bytes held.
+    fn len(&self) -> usize {
+        lock(&self.pages).map_or(0, |s| s.bytes_written())
+    }
+}
+
+impl PageWriter for PageBuffer {
+    fn write_page(&mut self, page: CompressedPage) -> Result<PageWriteSpec, ParquetError> {
+        let page = self.codec.compress(page)?;
+        SerializedPageWriter::new(&mut *lock(&self.pages)?).write_page(page)
+    }
+
+    fn close(&mut self) -> Result<(), ParquetError> {
+        lock(&self.pages)?.flush()?;
+        Ok(())
+    }
+}
+
+/// The column writers of the row group in progress.
+struct OpenGroup {
+    writers: Vec<ColumnWriter<'static>>,
+    /// Values (as counted before encoding) written into this group.
+    value_bytes: usize,
 }
 
 struct Columns<'a> {
@@ -80,10 +342,21 @@ impl FieldVisitor for Columns<'_> {
         match (&mut col.values, value) {
             (Values::I64(v), Value::Int(x) | Value::Money(x)) => v.push(x),
             (Values::I32(v), Value::Date(d)) => v.push(d.0),
-            (Values::Id(v), Value::Id(id)) => v.extend_from_slice(&id.to_be_bytes()),
-            (Values::Text(v, ends), Value::Text(t) | Value::Static(t)) => {
-                v.extend_from_slice(t.as_bytes());
-                ends.push(v.len());
+            (Values::Id(v, _), Value::Id(id)) => v.extend_from_slice(&id.to_be_bytes()),
+            (Values::Text { items, len, .. }, Value::Static(t)) => {
+                *len += t.len();
+                items.push(TextRef::Static(t));
+            }
+            (
+                Values::Text {
+                    owned, items, len, ..
+                },
+                Value::Text(t),
+            ) => {
+                *len += t.len();
+                let start = owned.len();
+                owned.extend_from_slice(t.as_bytes());
+                items.push(TextRef::Owned(start, owned.len()));
             }
             // Null: only the definition level is recorded.
             _ => {}
@@ -93,10 +366,18 @@ impl FieldVisitor for Columns<'_> {
 
 /// Writes one table to `TABLE.parquet`.
 pub struct ParquetSink<R> {
-    writer: Option<SerializedFileWriter<AtomicFile>>,
+    writer: Option<SerializedFileWriter<BufWriter<AtomicFile>>>,
     path: PathBuf,
+    /// Column-writer properties: uncompressed pages, as [`PageCodec`] compresses them.
+    props: WriterPropertiesPtr,
+    codec: PageCodec,
+    descriptors: Vec<ColumnDescPtr>,
+    /// Each column's pages of the open row group (kept from group to group).
+    pages: Vec<PageBuffer>,
+    /// Values of the rows not yet handed to the column writers.
     columns: Vec<ColumnBuffer>,
-    rows_in_group: u64,
+    rows_in_chunk: usize,
+    group: Option<OpenGroup>,
     rows: u64,
     row_group_bytes: usize,
     _record: PhantomData<fn(&R)>,
@@ -144,53 +425,66 @@ impl<R: Record> ParquetSink<R> {
             path: path.clone(),
             message: e.to_string(),
         };
-        let codec = match options.compression {
-            Compression::Zstd => Codec::ZSTD(ZstdLevel::try_new(3).map_err(err)?),
-            Compression::Snappy => Codec::SNAPPY,
-            Compression::None => Codec::UNCOMPRESSED,
-        };
+        let codec = PageCodec::new(options.compression);
         // Statistics per column chunk and no offset index: per-page indexes would be
         // kept in memory for every row group until the footer, so memory would grow
         // with the file. Id columns get no statistics and no dictionary: random UUIDs span
         // the whole range in every row group, so their min/max prune nothing yet cost time
         // and footer memory, and their dictionary only grows until it is abandoned.
         let mut props = WriterProperties::builder()
-            .set_compression(codec)
+            .set_compression(Codec::UNCOMPRESSED)
             .set_statistics_enabled(EnabledStatistics::Chunk)
             .set_offset_index_disabled(true)
+            .set_data_page_size_limit(DATA_PAGE_BYTES)
+            .set_data_page_row_count_limit(DATA_PAGE_ROWS)
             .set_created_by(format!("synthdata {}", env!("CARGO_PKG_VERSION")));
-        for c in R::SCHEMA.iter().filter(|c| c.ty == ColumnType::Id) {
-            props = props
-                .set_column_statistics_enabled(ColumnPath::from(c.name), EnabledStatistics::None)
-                .set_column_dictionary_enabled(ColumnPath::from(c.name), false);
+        for c in R::SCHEMA {
+            match c.ty {
+                ColumnType::Id => {
+                    props = props
+                        .set_column_statistics_enabled(
+                            ColumnPath::from(c.name),
+                            EnabledStatistics::None,
+                        )
+                        .set_column_dictionary_enabled(ColumnPath::from(c.name), false);
+                }
+                ColumnType::Money => {
+                    props = props.set_column_dictionary_enabled(ColumnPath::from(c.name), false);
+                }
+                _ => {}
+            }
         }
-        let props = props.build();
+        let props = Arc::new(props.build());
         let file = AtomicFile::create(path.clone(), options.drop_page_cache_every)?;
         let writer = SerializedFileWriter::new(
-            file,
+            BufWriter::with_capacity(FILE_BUFFER_BYTES, file),
             Arc::new(schema(R::TABLE, R::SCHEMA).map_err(err)?),
-            Arc::new(props),
+            Arc::clone(&props),
         )
         .map_err(err)?;
         Ok(Self {
+            descriptors: writer.schema_descr().columns().to_vec(),
             writer: Some(writer),
+            props,
+            pages: R::SCHEMA.iter().map(|_| PageBuffer::new(codec)).collect(),
+            codec,
             columns: R::SCHEMA.iter().map(ColumnBuffer::new).collect(),
             path,
-            rows_in_group: 0,
+            rows_in_chunk: 0,
+            group: None,
             rows: 0,
             row_group_bytes: options.row_group_bytes.max(64 << 10),
             _record: PhantomData,
         })
     }
 
-    fn err(&self, e: parquet::errors::ParquetError) -> SinkError {
+    fn err(&self, e: ParquetError) -> SinkError {
         // An I/O error from the file underneath keeps its meaning (a full disk, say).
-        if let parquet::errors::ParquetError::External(inner) = &e
+        if let ParquetError::External(inner) = &e
             && let Some(io) = inner.downcast_ref::<std::io::Error>()
-            && let Some(sink) = io.get_ref().and_then(|e| e.downcast_ref::<SinkError>())
-            && let SinkError::DiskFull { path } = sink
+            && let Some(full) = disk_full(io)
         {
-            return SinkError::DiskFull { path: path.clone() };
+            return full;
         }
         SinkError::Parquet {
             path: self.path.clone(),
@@ -198,68 +492,85 @@ impl<R: Record> ParquetSink<R> {
         }
     }
 
-    fn write_row_group(&mut self) -> Result<(), SinkError> {
-        if self.rows_in_group == 0 {
+    fn io_err(&self, e: &std::io::Error) -> SinkError {
+        disk_full(e).unwrap_or_else(|| SinkError::Parquet {
+            path: self.path.clone(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Hands the buffered chunk of rows to the column writers (opening a row group if
+    /// none is open), and closes the group once it holds `row_group_bytes` of values.
+    fn write_chunk(&mut self) -> Result<(), SinkError> {
+        if self.rows_in_chunk == 0 {
             return Ok(());
         }
-        let Some(writer) = self.writer.as_mut() else {
+        let result = (|| -> Result<usize, ParquetError> {
+            let group = match &mut self.group {
+                Some(g) => g,
+                None => {
+                    let writers = self
+                        .descriptors
+                        .iter()
+                        .zip(&self.pages)
+                        .map(|(d, p)| {
+                            get_column_writer(
+                                Arc::clone(d),
+                                Arc::clone(&self.props),
+                                Box::new(p.clone()),
+                            )
+                        })
+                        .collect();
+                    self.group.insert(OpenGroup {
+                        writers,
+                        value_bytes: 0,
+                    })
+                }
+            };
+            for (col, w) in self.columns.iter_mut().zip(&mut group.writers) {
+                group.value_bytes += col.bytes();
+                col.write_to(w)?;
+            }
+            Ok(group.value_bytes)
+        })();
+        self.rows_in_chunk = 0;
+        let value_bytes = result.map_err(|e| self.err(e))?;
+        if value_bytes >= self.row_group_bytes {
+            self.close_group()?;
+        }
+        Ok(())
+    }
+
+    /// Closes every column of the open row group and appends its pages to the file.
+    fn close_group(&mut self) -> Result<(), SinkError> {
+        let (Some(group), Some(writer)) = (self.group.take(), self.writer.as_mut()) else {
             return Ok(());
         };
-        let result = (|| -> Result<(), parquet::errors::ParquetError> {
-            let mut group = writer.next_row_group()?;
-            for col in &mut self.columns {
-                let Some(mut cw) = group.next_column()? else {
-                    break;
-                };
-                let defs = col.defs.as_deref();
-                match &mut col.values {
-                    Values::I64(v) => {
-                        cw.typed::<Int64Type>().write_batch(v, defs, None)?;
-                        v.clear();
-                    }
-                    Values::I32(v) => {
-                        cw.typed::<Int32Type>().write_batch(v, defs, None)?;
-                        v.clear();
-                    }
-                    Values::Id(v) => {
-                        let all = Bytes::from(std::mem::take(v));
-                        let ids: Vec<FixedLenByteArray> = (0..all.len() / 16)
-                            .map(|k| {
-                                FixedLenByteArray::from(ByteArray::from(
-                                    all.slice(k * 16..k * 16 + 16),
-                                ))
-                            })
-                            .collect();
-                        cw.typed::<FixedLenByteArrayType>()
-                            .write_batch(&ids, defs, None)?;
-                    }
-                    Values::Text(v, ends) => {
-                        let all = Bytes::from(std::mem::take(v));
-                        let mut start = 0;
-                        let texts: Vec<ByteArray> = ends
-                            .iter()
-                            .map(|&end| {
-                                let t = ByteArray::from(all.slice(start..end));
-                                start = end;
-                                t
-                            })
-                            .collect();
-                        cw.typed::<ByteArrayType>()
-                            .write_batch(&texts, defs, None)?;
-                        ends.clear();
-                    }
+        let result = (|| -> Result<(), ParquetError> {
+            let codec = self.codec.parquet()?;
+            let mut out = writer.next_row_group()?;
+            for (w, pages) in group.writers.into_iter().zip(&self.pages) {
+                let mut closed = w.close()?;
+                let stats = closed.metadata.statistics().map(owned_statistics);
+                let mut meta = closed.metadata.into_builder().set_compression(codec);
+                if let Some(stats) = stats {
+                    meta = meta.set_statistics(stats);
                 }
-                if let Some(d) = &mut col.defs {
-                    d.clear();
-                }
-                cw.close()?;
+                closed.metadata = meta.build()?;
+                let bytes = pages.take()?;
+                out.append_column(&bytes, closed)?;
+                pages.recycle(bytes)?;
             }
-            group.close()?;
+            out.close()?;
             Ok(())
         })();
-        result.map_err(|e| self.err(e))?;
-        self.rows_in_group = 0;
-        Ok(())
+        result.map_err(|e| self.err(e))
+    }
+
+    /// Writes the rows not yet written as a row group of their own.
+    fn write_row_group(&mut self) -> Result<(), SinkError> {
+        self.write_chunk()?;
+        self.close_group()
     }
 }
 
@@ -270,11 +581,9 @@ impl<R: Record> Sink<R> for ParquetSink<R> {
                 cols: &mut self.columns,
                 i: 0,
             });
-            self.rows_in_group += 1;
-            if self.rows_in_group.is_multiple_of(1024)
-                && self.buffered_bytes() >= self.row_group_bytes
-            {
-                self.write_row_group()?;
+            self.rows_in_chunk += 1;
+            if self.rows_in_chunk == CHUNK_ROWS {
+                self.write_chunk()?;
             }
         }
         self.rows += records.len() as u64;
@@ -290,7 +599,8 @@ impl<R: Record> Sink<R> for ParquetSink<R> {
     }
 
     fn buffered_bytes(&self) -> usize {
-        self.columns.iter().map(ColumnBuffer::bytes).sum()
+        let pending: usize = self.columns.iter().map(ColumnBuffer::bytes).sum();
+        pending + self.pages.iter().map(PageBuffer::len).sum::<usize>()
     }
 
     fn finish(mut self: Box<Self>) -> Result<TableReport, SinkError> {
@@ -298,7 +608,8 @@ impl<R: Record> Sink<R> for ParquetSink<R> {
         let Some(writer) = self.writer.take() else {
             return Ok(table_report(R::TABLE, Vec::new()));
         };
-        let file = writer.into_inner().map_err(|e| self.err(e))?;
+        let buffered = writer.into_inner().map_err(|e| self.err(e))?;
+        let file = buffered.into_inner().map_err(|e| self.io_err(e.error()))?;
         Ok(table_report(R::TABLE, vec![file.finish(self.rows)?]))
     }
 
@@ -322,4 +633,34 @@ impl<R: Record> Sink<R> for ParquetSink<R> {
             }],
         )
     }
+}
+
+/// A full disk under the Parquet writer, as the file reported it.
+fn disk_full(io: &std::io::Error) -> Option<SinkError> {
+    match io.get_ref().and_then(|e| e.downcast_ref::<SinkError>()) {
+        Some(SinkError::DiskFull { path }) => Some(SinkError::DiskFull { path: path.clone() }),
+        _ => None,
+    }
+}
+
+/// `stats` with text min/max copied out: the writer's copies are slices of the chunk
+/// they came from, which would otherwise stay in memory until the file is finished.
+fn owned_statistics(stats: &Statistics) -> Statistics {
+    let Statistics::ByteArray(v) = stats else {
+        return stats.clone();
+    };
+    let own = |b: Option<&[u8]>| b.map(|b| ByteArray::from(b.to_vec()));
+    Statistics::ByteArray(
+        ValueStatistics::new(
+            own(v.min_bytes_opt()),
+            own(v.max_bytes_opt()),
+            v.distinct_count(),
+            v.null_count_opt(),
+            stats.is_min_max_deprecated(),
+        )
+        .with_min_is_exact(v.min_is_exact())
+        .with_max_is_exact(v.max_is_exact())
+        .with_backwards_compatible_min_max(v.is_min_max_backwards_compatible())
+        .with_nan_count(v.nan_count_opt()),
+    )
 }

@@ -401,3 +401,64 @@ fn parquet_id_columns_have_no_statistics_and_no_dictionary() {
         }
     }
 }
+
+#[test]
+fn parquet_many_row_groups_with_every_codec() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::file::statistics::Statistics;
+    let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
+    let b = g.generate_range(0..6_000);
+    for (compression, codec) in [
+        (synth_sinks::Compression::Zstd, "ZSTD"),
+        (synth_sinks::Compression::Snappy, "SNAPPY"),
+        (synth_sinks::Compression::None, "UNCOMPRESSED"),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // The smallest row groups: the lines make several groups of several pages.
+        let opts = SinkOptions {
+            compression,
+            row_group_bytes: 64 << 10,
+            ..SinkOptions::default()
+        };
+        write(dir.path(), Format::Parquet, &b.entries, &opts);
+        check_parquet(dir.path(), &b.entries);
+        write(dir.path(), Format::Parquet, &b.lines, &opts);
+        check_parquet(dir.path(), &b.lines);
+
+        let file = std::fs::File::open(dir.path().join("journal_entries.parquet")).expect("opens");
+        let meta = SerializedFileReader::new(file)
+            .expect("valid Parquet")
+            .metadata()
+            .clone();
+        assert!(
+            meta.num_row_groups() > 3,
+            "{} groups",
+            meta.num_row_groups()
+        );
+        let mut rows = 0;
+        for group in meta.row_groups() {
+            let first = rows;
+            rows += group.num_rows() as usize;
+            let entries = &b.entries[first..rows];
+            for (i, col) in synth_model::JournalEntry::SCHEMA.iter().enumerate() {
+                let chunk = group.column(i);
+                assert!(
+                    chunk.compression().to_string().starts_with(codec),
+                    "{}: {} in a {codec} file",
+                    col.name,
+                    chunk.compression()
+                );
+                // Text statistics are this group's own min and max.
+                if let Some(Statistics::ByteArray(s)) = chunk.statistics() {
+                    let texts: Vec<String> =
+                        entries.iter().map(|e| expected_row(e)[i].clone()).collect();
+                    let min = texts.iter().min().expect("rows");
+                    let max = texts.iter().max().expect("rows");
+                    assert_eq!(s.min_bytes_opt(), Some(min.as_bytes()), "{}", col.name);
+                    assert_eq!(s.max_bytes_opt(), Some(max.as_bytes()), "{}", col.name);
+                }
+            }
+        }
+        assert_eq!(rows, b.entries.len());
+    }
+}
