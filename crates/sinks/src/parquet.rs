@@ -6,12 +6,13 @@
 //! are `OPTIONAL`, the rest `REQUIRED`.
 //!
 //! Values are encoded as they arrive: every [`CHUNK_ROWS`] rows, each column's values go
-//! to that column's writer, which compresses a page every [`DATA_PAGE_BYTES`] into a
-//! buffer of its own. So a row group in progress is held as compressed pages, not as
-//! values. It closes once `row_group_bytes` of values (as counted before encoding) have
-//! gone in; then each column's pages are appended to the file, one column after the
-//! other, as Parquet lays them out. What a table holds is therefore at most the
-//! compressed row group plus one open page and one dictionary per column.
+//! to that column's writer, which closes a page every [`DATA_PAGE_BYTES`] or
+//! [`DATA_PAGE_ROWS`] and hands it to a buffer of its own, where it is compressed. So a
+//! row group in progress is held as compressed pages, not as values. It closes once
+//! `row_group_bytes` of values (as counted before encoding) have gone in; then each
+//! column's pages are appended to the file, one column after the other, as Parquet lays
+//! them out. What a table holds is therefore the compressed row group plus one open page
+//! and one dictionary per column; the process holds one zstd context.
 
 use crate::file::AtomicFile;
 use crate::{Compression, FileReport, Sink, SinkError, SinkOptions, TableReport, table_report};
