@@ -205,7 +205,11 @@ impl PageCodec {
             Self::None => return Ok(page),
             Self::Zstd => {
                 let mut out = Vec::with_capacity(zstd::zstd_safe::compress_bound(input.len()));
-                let mut shared = lock(&ZSTD)?;
+                // A panic elsewhere cannot leave the context half-used: every call
+                // compresses one whole frame.
+                let mut shared = ZSTD
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 let c = match &mut *shared {
                     Some(c) => c,
                     None => shared.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL)?),
