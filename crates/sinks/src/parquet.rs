@@ -54,8 +54,6 @@ enum Values {
     Text {
         owned: Vec<u8>,
         items: Vec<TextRef>,
-        /// Bytes of all values (for the row-group size).
-        len: usize,
         /// The values as the writer takes them (reused).
         scratch: Vec<ByteArray>,
     },
@@ -67,6 +65,16 @@ enum TextRef {
     Static(&'static str),
     /// A range of the chunk's `owned` bytes.
     Owned(usize, usize),
+}
+
+impl TextRef {
+    /// Bytes of the value.
+    fn len(&self) -> usize {
+        match *self {
+            Self::Static(t) => t.len(),
+            Self::Owned(start, end) => end - start,
+        }
+    }
 }
 
 /// One column's values of the current chunk of rows (reused from chunk to chunk).
@@ -85,7 +93,6 @@ impl ColumnBuffer {
             ColumnType::Text => Values::Text {
                 owned: Vec::new(),
                 items: Vec::new(),
-                len: 0,
                 scratch: Vec::new(),
             },
         };
@@ -101,7 +108,7 @@ impl ColumnBuffer {
             Values::I64(v) => v.len() * 8,
             Values::I32(v) => v.len() * 4,
             Values::Id(v, _) => v.len(),
-            Values::Text { items, len, .. } => len + items.len() * 8,
+            Values::Text { items, .. } => items.iter().map(|t| t.len() + 8).sum(),
         }
     }
 
@@ -131,7 +138,6 @@ impl ColumnBuffer {
                 Values::Text {
                     owned,
                     items,
-                    len,
                     scratch,
                 },
                 ColumnWriter::ByteArrayColumnWriter(w),
@@ -145,7 +151,6 @@ impl ColumnBuffer {
                 scratch.clear();
                 items.clear();
                 owned.clear();
-                *len = 0;
             }
             _ => {
                 return Err(ParquetError::General(
@@ -348,17 +353,10 @@ impl FieldVisitor for Columns<'_> {
             (Values::I64(v), Value::Int(x) | Value::Money(x)) => v.push(x),
             (Values::I32(v), Value::Date(d)) => v.push(d.0),
             (Values::Id(v, _), Value::Id(id)) => v.extend_from_slice(&id.to_be_bytes()),
-            (Values::Text { items, len, .. }, Value::Static(t)) => {
-                *len += t.len();
+            (Values::Text { items, .. }, Value::Static(t)) => {
                 items.push(TextRef::Static(t));
             }
-            (
-                Values::Text {
-                    owned, items, len, ..
-                },
-                Value::Text(t),
-            ) => {
-                *len += t.len();
+            (Values::Text { owned, items, .. }, Value::Text(t)) => {
                 let start = owned.len();
                 owned.extend_from_slice(t.as_bytes());
                 items.push(TextRef::Owned(start, owned.len()));
