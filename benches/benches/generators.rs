@@ -12,7 +12,9 @@ fn generators(c: &mut Criterion) {
         config.graph.enabled = docs_graph;
         let generator = JournalGenerator::new(config).expect("valid");
         let mut batch = Batch::with_capacity(N as usize);
-        generator.generate_batch(&mut batch, 0..N);
+        generator
+            .generate_batch(&mut batch, 0..N)
+            .expect("valid range");
         let lines = batch.lines.len() as u64;
         let mut start = 0;
         g.throughput(Throughput::Elements(lines));
@@ -20,7 +22,9 @@ fn generators(c: &mut Criterion) {
             b.iter(|| {
                 // A different range each time, as in a run (same line count on average).
                 start = (start + N) % (N * 100);
-                generator.generate_batch(&mut batch, start..start + N);
+                generator
+                    .generate_batch(&mut batch, start..start + N)
+                    .expect("valid range");
             })
         });
     }

@@ -10,7 +10,7 @@ fn guard(c: &mut Criterion) {
     let mut config = MemoryGuardConfig::with_hard_limit(1 << 40);
     config.check_interval_ms = 3_600_000;
     let mut guard = MemoryGuard::new(config).expect("guard");
-    guard.check().expect("first read");
+    let _ = guard.check().expect("first read");
     g.bench_function("check_fast_path", |b| {
         b.iter(|| black_box(guard.check().expect("cached")))
     });

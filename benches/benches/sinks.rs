@@ -38,7 +38,7 @@ fn encode_batch<E: RowEncoder + Clone>(enc: &E, b: &Batch, full: bool, buf: &mut
 
 fn sinks(c: &mut Criterion) {
     let generator = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
-    let batch = generator.generate_range(0..30_000);
+    let batch = generator.generate_range(0..30_000).expect("valid range");
     let lines = batch.lines.clone();
     let mut buf = Vec::with_capacity(64 << 20);
     encode_into_memory(CsvEncoder::default(), &lines, &mut buf);

@@ -163,6 +163,15 @@ fn invalid(field: impl Into<String>, expected: &str, got: impl ToString) -> Inva
 pub const MAX_LINES_LIMIT: u32 = 256;
 
 impl GeneratorConfig {
+    /// Whether this config writes `table` (documents and graph can be switched off).
+    pub fn writes(&self, table: synth_model::Table) -> bool {
+        match table.group() {
+            synth_model::TableGroup::Documents => self.documents.enabled,
+            synth_model::TableGroup::Graph => self.graph.enabled,
+            _ => true,
+        }
+    }
+
     /// Checks every field the generators use; the first problem is returned.
     pub fn validate(&self) -> Result<(), InvalidGeneratorConfig> {
         self.problems().into_iter().next().map_or(Ok(()), Err)
@@ -174,28 +183,24 @@ impl GeneratorConfig {
         let t = &self.transactions;
         if !(1..=12).contains(&self.start_month) {
             p.push(invalid(
-                "global.start_month",
+                "start_month",
                 "a month from 1 to 12",
                 self.start_month,
             ));
         }
         if !(1900..=9000).contains(&self.start_year) {
             p.push(invalid(
-                "global.start_year",
+                "start_year",
                 "a year from 1900 to 9000",
                 self.start_year,
             ));
         }
         if !(1..=1200).contains(&self.months) {
-            p.push(invalid(
-                "global.months",
-                "from 1 to 1200 months",
-                self.months,
-            ));
+            p.push(invalid("months", "from 1 to 1200 months", self.months));
         }
         if self.companies.is_empty() {
             p.push(invalid(
-                "global.companies",
+                "companies",
                 "at least one company",
                 "an empty list",
             ));
@@ -203,14 +208,14 @@ impl GeneratorConfig {
         for (i, c) in self.companies.iter().enumerate() {
             if c.code.is_empty() || c.code.len() > 8 {
                 p.push(invalid(
-                    format!("global.companies[{i}].code"),
+                    format!("companies[{i}].code"),
                     "1 to 8 characters",
                     format!("{:?}", c.code),
                 ));
             }
             if c.currency.len() != 3 || !c.currency.bytes().all(|b| b.is_ascii_uppercase()) {
                 p.push(invalid(
-                    format!("global.companies[{i}].currency"),
+                    format!("companies[{i}].currency"),
                     "a 3-letter ISO 4217 code like \"USD\"",
                     format!("{:?}", c.currency),
                 ));

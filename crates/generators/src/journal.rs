@@ -1,6 +1,5 @@
 //! The journal generator: entry *i* and everything it causes, from `(seed, i)` alone.
 
-use crate::batch::Batch;
 use crate::calendar::PostingCalendar;
 use crate::config::{GeneratorConfig, InvalidGeneratorConfig, MAX_LINES_LIMIT};
 use crate::master::{LazyRegistry, MasterData, account_node_id};
@@ -8,6 +7,7 @@ use crate::pools::{self, accounts as acc, texts};
 use crate::rng::{Draws, record_id, record_key, splitmix64, stream};
 use std::ops::Range;
 use std::sync::Arc;
+use synth_model::{Batch, PerTable};
 use synth_model::{
     CompanyCode, Currency, Date, Document, DocumentItem, GraphEdge, JournalEntry, JournalLine,
 };
@@ -197,11 +197,11 @@ struct Head {
 /// use synth_generators::{Batch, GeneratorConfig, JournalGenerator};
 /// let generator = JournalGenerator::new(GeneratorConfig::default())?;
 /// let mut batch = Batch::with_capacity(1000);
-/// generator.generate_batch(&mut batch, 0..1000);
+/// generator.generate_batch(&mut batch, 0..1000)?;
 /// assert_eq!(batch.entries.len(), 1000);
 /// // Any range alone gives the same records as the same slice of a bigger run.
-/// assert_eq!(generator.generate_range(500..501).entries[0], batch.entries[500]);
-/// # Ok::<(), synth_generators::InvalidGeneratorConfig>(())
+/// assert_eq!(generator.generate_range(500..501)?.entries[0], batch.entries[500]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
 pub struct JournalGenerator {
@@ -211,6 +211,27 @@ pub struct JournalGenerator {
     registry: LazyRegistry,
     scenario_cdf: [u32; 8],
     ln_median_cents: f64,
+}
+
+/// A range of entry indices that ends before it starts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid range of entries {start}..{end}: the end is before the start")]
+pub struct InvalidRange {
+    /// First index asked for.
+    pub start: u64,
+    /// One past the last index asked for.
+    pub end: u64,
+}
+
+/// The number of cases in `range`, or why it is not a range.
+fn check_range(range: &Range<u64>) -> Result<usize, InvalidRange> {
+    if range.end < range.start {
+        return Err(InvalidRange {
+            start: range.start,
+            end: range.end,
+        });
+    }
+    Ok((range.end - range.start) as usize)
 }
 
 impl JournalGenerator {
@@ -254,24 +275,21 @@ impl JournalGenerator {
         self.registry.clear()
     }
 
-    /// Records per entry of this config (lines, documents, items, edges), measured on
-    /// the first `sample` entries.
-    pub fn records_per_entry(&self, sample: u64) -> crate::batch::PerEntry {
-        let b = self.generate_range(0..sample.max(1));
+    /// Rows of each table per entry of this config, measured on the first `sample`
+    /// entries (1 for journal entries, 0 for master tables).
+    pub fn records_per_entry(&self, sample: u64) -> PerTable<f64> {
+        let mut b = Batch::with_capacity(sample.max(1) as usize);
+        self.fill(&mut b, 0..sample.max(1));
         let n = b.entries.len().max(1) as f64;
-        [
-            b.lines.len() as f64 / n,
-            b.documents.len() as f64 / n,
-            b.items.len() as f64 / n,
-            b.edges.len() as f64 / n,
-        ]
+        PerTable::from_fn(|t| b.rows(t) as f64 / n)
     }
 
     /// Records for the entries `range`, in a new batch.
-    pub fn generate_range(&self, range: Range<u64>) -> Batch {
-        let mut batch = Batch::with_capacity((range.end - range.start) as usize);
-        self.generate_batch(&mut batch, range);
-        batch
+    pub fn generate_range(&self, range: Range<u64>) -> Result<Batch, InvalidRange> {
+        let cases = check_range(&range)?;
+        let mut batch = Batch::with_capacity(cases);
+        self.fill(&mut batch, range);
+        Ok(batch)
     }
 
     /// Iterates over `range` in batches of `batch_size` entries (each batch new).
@@ -279,16 +297,27 @@ impl JournalGenerator {
         &self,
         range: Range<u64>,
         batch_size: u64,
-    ) -> impl Iterator<Item = Batch> + '_ {
+    ) -> Result<impl Iterator<Item = Batch> + '_, InvalidRange> {
+        check_range(&range)?;
         let step = batch_size.max(1);
-        (range.start..range.end)
+        Ok((range.start..range.end)
             .step_by(step as usize)
-            .map(move |a| self.generate_range(a..(a + step).min(range.end)))
+            .map(move |a| {
+                let mut batch = Batch::with_capacity(step as usize);
+                self.fill(&mut batch, a..(a + step).min(range.end));
+                batch
+            }))
     }
 
     /// Refills `batch` with the records of entries `range` (no allocation once the
     /// batch's vectors have grown to the run's needs).
-    pub fn generate_batch(&self, batch: &mut Batch, range: Range<u64>) {
+    pub fn generate_batch(&self, batch: &mut Batch, range: Range<u64>) -> Result<(), InvalidRange> {
+        check_range(&range)?;
+        self.fill(batch, range);
+        Ok(())
+    }
+
+    fn fill(&self, batch: &mut Batch, range: Range<u64>) {
         batch.clear();
         batch.range = range.clone();
         let md = Arc::clone(self.registry.get());

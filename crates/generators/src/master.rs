@@ -5,20 +5,10 @@ use crate::config::MasterDataConfig;
 use crate::pools::{self, CHART_OF_ACCOUNTS};
 use crate::rng::{Draws, record_id, stream};
 use std::sync::{Arc, OnceLock};
-use synth_model::{Account, Customer, GraphNode, PartnerName, Vendor};
+use synth_model::{Customer, GraphNode, MasterTables, PartnerName, PerTable, Table, Vendor};
 
-/// All master data of a run.
-#[derive(Debug, PartialEq)]
-pub struct MasterData {
-    /// The chart of accounts.
-    pub accounts: &'static [Account],
-    /// Vendors, in index order.
-    pub vendors: Vec<Vendor>,
-    /// Customers, in index order.
-    pub customers: Vec<Customer>,
-    /// Graph nodes: every account, vendor and customer.
-    pub nodes: Vec<GraphNode>,
-}
+/// All master data of a run: every master table, whole.
+pub type MasterData = MasterTables;
 
 /// The graph node id of an account.
 pub fn account_node_id(seed: u64, account: u32) -> u128 {
@@ -36,9 +26,30 @@ fn partner_name(d: &mut Draws) -> PartnerName {
     )
 }
 
-impl MasterData {
-    /// Builds every master record from the seed.
-    pub fn build(seed: u64, config: &MasterDataConfig) -> Self {
+/// Rows of each master table for a config (0 for streaming tables), without building.
+pub fn row_counts(config: &MasterDataConfig) -> PerTable<u64> {
+    let accounts = CHART_OF_ACCOUNTS.len() as u64;
+    let (v, c) = (u64::from(config.vendors), u64::from(config.customers));
+    PerTable::from_fn(|t| match t {
+        Table::Accounts => accounts,
+        Table::Vendors => v,
+        Table::Customers => c,
+        Table::GraphNodes => accounts + v + c,
+        _ => 0,
+    })
+}
+
+/// Bytes the master data of a config holds once built, without building it.
+pub fn estimated_bytes(config: &MasterDataConfig) -> u64 {
+    row_counts(config)
+        .iter()
+        .map(|(t, rows)| rows * t.record_bytes() as u64)
+        .sum()
+}
+
+/// Builds every master record from the seed.
+pub fn build(seed: u64, config: &MasterDataConfig) -> MasterData {
+    {
         let vendors: Vec<Vendor> = (0..u64::from(config.vendors))
             .map(|i| {
                 let mut d = Draws::new(seed, stream::VENDOR, i);
@@ -83,28 +94,12 @@ impl MasterData {
             node_type: "customer",
             label: c.name,
         }));
-        Self {
-            accounts: CHART_OF_ACCOUNTS,
+        MasterData {
+            accounts: CHART_OF_ACCOUNTS.to_vec(),
             vendors,
             customers,
             nodes,
         }
-    }
-
-    /// Bytes held by this master data (structs and vectors).
-    pub fn heap_bytes(&self) -> usize {
-        self.vendors.capacity() * size_of::<Vendor>()
-            + self.customers.capacity() * size_of::<Customer>()
-            + self.nodes.capacity() * size_of::<GraphNode>()
-    }
-
-    /// Estimated bytes for a config, without building it.
-    pub fn estimated_bytes(config: &MasterDataConfig) -> usize {
-        let v = config.vendors as usize;
-        let c = config.customers as usize;
-        v * size_of::<Vendor>()
-            + c * size_of::<Customer>()
-            + (v + c + CHART_OF_ACCOUNTS.len()) * size_of::<GraphNode>()
     }
 }
 
@@ -129,7 +124,7 @@ impl LazyRegistry {
     /// The master data, built now if it was not yet.
     pub fn get(&self) -> &Arc<MasterData> {
         self.cell
-            .get_or_init(|| Arc::new(MasterData::build(self.seed, &self.config)))
+            .get_or_init(|| Arc::new(build(self.seed, &self.config)))
     }
 
     /// Whether the master data is built.

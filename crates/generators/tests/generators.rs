@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use synth_generators::{Batch, GeneratorConfig, JournalGenerator, MasterData};
-use synth_model::Date;
+use synth_model::{Date, Record, Table, Value};
 
 fn generator() -> JournalGenerator {
     JournalGenerator::new(GeneratorConfig::default()).expect("default config is valid")
@@ -12,10 +12,10 @@ fn generator() -> JournalGenerator {
 #[test]
 fn a_range_equals_the_same_slice_of_a_full_run_whatever_the_batch_size() {
     let g = generator();
-    let full = g.generate_range(0..3000);
+    let full = g.generate_range(0..3000).expect("valid range");
     for batch_size in [1u64, 7, 100, 999, 3000] {
         let mut joined = Batch::default();
-        for b in g.generate_stream(0..3000, batch_size) {
+        for b in g.generate_stream(0..3000, batch_size).expect("valid range") {
             joined.entries.extend(b.entries);
             joined.lines.extend(b.lines);
             joined.documents.extend(b.documents);
@@ -25,7 +25,7 @@ fn a_range_equals_the_same_slice_of_a_full_run_whatever_the_batch_size() {
         joined.range = 0..3000;
         assert!(joined == full, "batch size {batch_size} differs");
     }
-    let mid = g.generate_range(1234..1300);
+    let mid = g.generate_range(1234..1300).expect("valid range");
     assert_eq!(mid.entries[..], full.entries[1234..1300]);
     // A different seed gives different data.
     let other = JournalGenerator::new(GeneratorConfig {
@@ -33,7 +33,10 @@ fn a_range_equals_the_same_slice_of_a_full_run_whatever_the_batch_size() {
         ..GeneratorConfig::default()
     })
     .expect("valid");
-    assert_ne!(other.generate_range(0..10).entries, full.entries[..10]);
+    assert_ne!(
+        other.generate_range(0..10).expect("valid range").entries,
+        full.entries[..10]
+    );
 }
 
 #[test]
@@ -42,7 +45,8 @@ fn every_entry_balances_over_one_million_entries() {
     let mut batch = Batch::with_capacity(50_000);
     let mut lines_total = 0usize;
     for start in (0..1_000_000u64).step_by(50_000) {
-        g.generate_batch(&mut batch, start..start + 50_000);
+        g.generate_batch(&mut batch, start..start + 50_000)
+            .expect("valid range");
         let mut k = 0;
         for e in &batch.entries {
             let lines = &batch.lines[k..k + e.line_count as usize];
@@ -69,7 +73,7 @@ fn every_entry_balances_over_one_million_entries() {
 
 #[test]
 fn line_counts_are_heavy_tailed() {
-    let b = generator().generate_range(0..200_000);
+    let b = generator().generate_range(0..200_000).expect("valid range");
     let counts: Vec<u32> = b.entries.iter().map(|e| e.line_count).collect();
     let two = counts.iter().filter(|c| **c == 2).count() as f64 / counts.len() as f64;
     let mean = counts.iter().map(|c| f64::from(*c)).sum::<f64>() / counts.len() as f64;
@@ -83,7 +87,7 @@ fn line_counts_are_heavy_tailed() {
 fn amounts_follow_benford() {
     // Payments and receipts repeat the amount of the invoice they settle, so they are
     // left out: the test needs 100 k independent amounts.
-    let b = generator().generate_range(0..140_000);
+    let b = generator().generate_range(0..140_000).expect("valid range");
     let mut observed = [0f64; 9];
     let mut k = 0;
     for e in &b.entries {
@@ -110,7 +114,7 @@ fn amounts_follow_benford() {
 #[test]
 fn posting_dates_have_period_end_spikes_and_quiet_weekends() {
     let g = generator();
-    let b = g.generate_range(0..300_000);
+    let b = g.generate_range(0..300_000).expect("valid range");
     let (first, last) = (
         Date::from_ymd(2024, 1, 1).expect("valid"),
         Date::from_ymd(2024, 12, 31).expect("valid"),
@@ -163,7 +167,7 @@ fn accounts_pair_sensibly_and_partners_exist() {
     let vendors: HashSet<u128> = md.vendors.iter().map(|v| v.vendor_id).collect();
     let customers: HashSet<u128> = md.customers.iter().map(|c| c.customer_id).collect();
     let accounts: HashSet<u32> = md.accounts.iter().map(|a| a.account).collect();
-    let b = g.generate_range(0..50_000);
+    let b = g.generate_range(0..50_000).expect("valid range");
     let mut k = 0;
     let mut sources = HashSet::new();
     let mut users = HashSet::new();
@@ -226,7 +230,7 @@ fn accounts_pair_sensibly_and_partners_exist() {
 #[test]
 fn documents_and_graph_links_resolve() {
     let g = generator();
-    let b = g.generate_range(0..20_000);
+    let b = g.generate_range(0..20_000).expect("valid range");
     let entries: HashSet<u128> = b.entries.iter().map(|e| e.entry_id).collect();
     let docs: HashMap<u128, &synth_model::Document> =
         b.documents.iter().map(|d| (d.document_id, d)).collect();
@@ -283,7 +287,7 @@ fn documents_and_graph_links_resolve() {
 #[test]
 fn cleared_registry_rebuilds_identically() {
     let mut g = generator();
-    let before = MasterData::build(42, &Default::default());
+    let before = synth_generators::master::build(42, &Default::default());
     assert_eq!(**g.master_data(), before);
     assert!(g.clear_caches() > 0);
     assert_eq!(**g.master_data(), before);
@@ -300,37 +304,78 @@ fn invalid_config_names_the_field() {
     );
 }
 
-#[test]
-fn measured_record_sizes() {
-    use synth_generators::sizes::*;
-    // Records own no heap: their size is their memory. Printed for the docs.
-    println!(
-        "entry {JOURNAL_ENTRY} line {JOURNAL_LINE} document {DOCUMENT} item {DOCUMENT_ITEM} node {GRAPH_NODE} edge {GRAPH_EDGE} vendor {VENDOR} customer {CUSTOMER}"
-    );
-    const { assert!(JOURNAL_LINE <= 128 && JOURNAL_ENTRY <= 160) };
-    // Expected records per entry, used to size batches.
-    let b = generator().generate_range(0..100_000);
-    let per = |n: usize| n as f64 / 100_000.0;
-    println!(
-        "per entry: lines {:.2} documents {:.2} items {:.2} edges {:.2}",
-        per(b.lines.len()),
-        per(b.documents.len()),
-        per(b.items.len()),
-        per(b.edges.len())
-    );
-    let expected = synth_generators::EXPECTED_PER_ENTRY;
-    for (measured, expected) in [
-        per(b.lines.len()),
-        per(b.documents.len()),
-        per(b.items.len()),
-        per(b.edges.len()),
-    ]
-    .into_iter()
-    .zip(expected)
-    {
-        assert!(
-            (measured - expected).abs() / expected < 0.15,
-            "measured {measured}, constant {expected}"
-        );
+/// Checks every value of every row against its column: type and nullability.
+struct SchemaCheck {
+    rows: usize,
+}
+
+impl synth_model::TableVisitor for SchemaCheck {
+    type Error = String;
+    fn rows<R: Record + Send + Sync + 'static>(
+        &mut self,
+        table: Table,
+        rows: &[R],
+    ) -> Result<(), String> {
+        assert_eq!(R::TABLE, table.name());
+        for r in rows {
+            let mut k = 0;
+            let mut bad = None;
+            r.visit(&mut |v: Value<'_>| {
+                let c = R::SCHEMA[k];
+                if !v.fits(c.ty) || (v == Value::Null && !c.nullable) {
+                    bad.get_or_insert(format!(
+                        "{}.{}: {v:?} in a {:?} column",
+                        table, c.name, c.ty
+                    ));
+                }
+                k += 1;
+            });
+            assert_eq!(k, R::SCHEMA.len(), "{table}: one value per column");
+            if let Some(b) = bad {
+                return Err(b);
+            }
+        }
+        self.rows += rows.len();
+        Ok(())
     }
+}
+
+#[test]
+fn every_value_of_every_table_fits_its_column() {
+    let g = generator();
+    let mut check = SchemaCheck { rows: 0 };
+    g.master_data().visit(&mut check).expect("master data fits");
+    g.generate_range(0..20_000)
+        .expect("range")
+        .visit(&mut check)
+        .expect("batch fits");
+    assert!(check.rows > 60_000, "{} rows checked", check.rows);
+    // Records own no heap: their size is their memory. Printed for the docs.
+    for t in Table::ALL {
+        println!("{t}: {} bytes", t.record_bytes());
+    }
+    assert!(Table::JournalLines.record_bytes() <= 128);
+    assert!(Table::JournalEntries.record_bytes() <= 160);
+}
+
+#[test]
+fn an_inverted_range_is_an_error() {
+    let g = generator();
+    #[allow(clippy::reversed_empty_ranges)]
+    let e = g.generate_range(10..5).expect_err("10..5 is no range");
+    assert_eq!(
+        e.to_string(),
+        "invalid range of entries 10..5: the end is before the start"
+    );
+    let mut b = Batch::default();
+    #[allow(clippy::reversed_empty_ranges)]
+    let r = g.generate_batch(&mut b, 10..5);
+    assert!(r.is_err());
+    #[allow(clippy::reversed_empty_ranges)]
+    let s = g.generate_stream(10..5, 3);
+    assert!(s.is_err());
+    assert_eq!(
+        g.generate_range(5..5).expect("empty is fine").entries.len(),
+        0
+    );
 }

@@ -13,12 +13,14 @@ fn refilling_a_warm_batch_allocates_nothing() {
     let mut batch = Batch::with_capacity(10_000);
     // Warm-up: master data is built and the vectors reach the run's needs.
     for k in 0..20u64 {
-        g.generate_batch(&mut batch, k * 10_000..(k + 1) * 10_000);
+        g.generate_batch(&mut batch, k * 10_000..(k + 1) * 10_000)
+            .expect("valid range");
     }
     let heap = synth_probe::heap_bytes().expect("installed");
     let allocations = synth_probe::allocation_count().expect("installed");
     for k in 20..120u64 {
-        g.generate_batch(&mut batch, k * 10_000..(k + 1) * 10_000);
+        g.generate_batch(&mut batch, k * 10_000..(k + 1) * 10_000)
+            .expect("valid range");
     }
     assert_eq!(
         synth_probe::allocation_count(),

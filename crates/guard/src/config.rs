@@ -56,6 +56,14 @@ pub struct InvalidConfig {
     pub got: String,
 }
 
+/// The defaults for this machine (see [`MemoryGuardConfig::from_limit`]): so a caller can
+/// write `MemoryGuardConfig { hard_limit, ..Default::default() }`.
+impl Default for MemoryGuardConfig {
+    fn default() -> Self {
+        Self::discovered()
+    }
+}
+
 impl MemoryGuardConfig {
     /// Defaults derived from the effective limit and what the user configured.
     ///
@@ -79,6 +87,16 @@ impl MemoryGuardConfig {
             growth_rate_threshold: ByteRate(DEFAULT_GROWTH_RATE_THRESHOLD),
             throttle_step_ms: DEFAULT_THROTTLE_STEP_MS,
             limit_source: source,
+        }
+    }
+
+    /// The defaults for this machine: hard = 90% of the effective limit that
+    /// `synth_probe` discovers (cgroup, rlimit or RAM), soft = 80% of hard; if nothing
+    /// can be discovered, a 1 GiB hard limit.
+    fn discovered() -> Self {
+        match synth_probe::LimitDiscovery::system().discover() {
+            Ok(limit) => Self::from_limit(&limit, None, None),
+            Err(_) => Self::with_hard_limit(1 << 30),
         }
     }
 

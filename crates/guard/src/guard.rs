@@ -1,6 +1,7 @@
 //! The guard: reads the probe at most once per interval, tracks growth, decides.
 
-use crate::config::MemoryGuardConfig;
+use crate::config::{InvalidConfig, MemoryGuardConfig};
+use crate::policy::{DefaultPolicy, MemoryPolicy};
 use crate::size::format_bytes;
 use std::time::Duration;
 use synth_probe::{LimitSource, ProbeError, RssReader};
@@ -55,6 +56,7 @@ impl Clock for SystemClock {
 }
 
 /// What the guard knows about memory at one moment.
+#[must_use]
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct MemoryStatus {
     /// `max(rss, heap)`: the figure every limit is compared with.
@@ -93,11 +95,7 @@ impl MemoryStatus {
 /// The run must stop: memory reached the hard limit, or is growing fast enough to
 /// pass it before the next reading.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error(
-    "{}; raise global.memory_limit (or --memory-limit), lower output.batch_size, \
-     or run in an environment with more memory",
-    self.describe()
-)]
+#[error("{}", self.describe())]
 pub struct MemoryExceeded {
     /// Usage when the guard stopped.
     pub used: u64,
@@ -132,7 +130,9 @@ impl MemoryExceeded {
     }
 }
 
-/// What the caller should do now.
+/// What the caller should do now. Deliberately exhaustive: a caller must handle every
+/// action, so a new one is a compile error rather than an ignored `_`.
+#[must_use]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Go on.
@@ -160,12 +160,21 @@ pub struct TrimOutcome {
 
 /// EWMA weight of the newest rate sample.
 const RATE_ALPHA: f64 = 0.5;
-/// Relief re-arms once usage falls below this share of the soft limit.
-const REARM_FRACTION: f64 = 0.90;
-/// Without re-arming, a new relief needs this many check intervals since the last.
-const RELIEF_SPACING_INTERVALS: u32 = 20;
 
-/// Watches memory against soft and hard limits and says what to do.
+/// Why a guard could not be made.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum GuardError {
+    /// The configuration is out of range (a soft limit above the hard limit, say).
+    #[error("invalid memory guard configuration: {0}")]
+    Config(#[from] InvalidConfig),
+    /// The platform's memory figures cannot be read.
+    #[error(transparent)]
+    Probe(#[from] ProbeError),
+}
+
+/// Watches memory against soft and hard limits and says what to do: it reads the probe,
+/// and its [`MemoryPolicy`] ([`DefaultPolicy`] unless the caller chose another) decides.
 ///
 /// ```no_run
 /// use synth_guard::{Action, MemoryGuard, MemoryGuardConfig};
@@ -186,10 +195,9 @@ pub struct MemoryGuard {
     interval: Duration,
     probe: Box<dyn MemoryProbe>,
     clock: Box<dyn Clock>,
+    policy: Box<dyn MemoryPolicy>,
     status: MemoryStatus,
     last_read: Option<Duration>,
-    relief_armed: bool,
-    last_relief: Option<Duration>,
 }
 
 impl std::fmt::Debug for MemoryGuard {
@@ -202,36 +210,44 @@ impl std::fmt::Debug for MemoryGuard {
 }
 
 impl MemoryGuard {
-    /// A guard on the real probe and clock.
-    pub fn new(config: MemoryGuardConfig) -> Result<Self, ProbeError> {
+    /// A guard on the real probe and clock, with the default policy; refuses a config
+    /// that [`MemoryGuardConfig::validate`] refuses.
+    pub fn new(config: MemoryGuardConfig) -> Result<Self, GuardError> {
+        let probe = SystemProbe::new()?;
         Ok(Self::with_probe(
             config,
-            Box::new(SystemProbe::new()?),
+            Box::new(probe),
             Box::new(SystemClock),
-        ))
+        )?)
     }
 
-    /// A guard on any probe and clock (tests script both).
+    /// A guard on any probe and clock (tests script both), with the default policy.
     pub fn with_probe(
         config: MemoryGuardConfig,
         probe: Box<dyn MemoryProbe>,
         clock: Box<dyn Clock>,
-    ) -> Self {
+    ) -> Result<Self, InvalidConfig> {
+        config.validate()?;
         let status = MemoryStatus {
             soft_limit: config.soft_limit.0,
             hard_limit: config.hard_limit.0,
             ..MemoryStatus::default()
         };
-        Self {
+        Ok(Self {
             interval: Duration::from_millis(config.check_interval_ms.max(1)),
             config,
             probe,
             clock,
+            policy: Box::new(DefaultPolicy::default()),
             status,
             last_read: None,
-            relief_armed: true,
-            last_relief: None,
-        }
+        })
+    }
+
+    /// This guard, deciding with `policy` instead of the default.
+    pub fn with_policy(mut self, policy: impl MemoryPolicy + 'static) -> Self {
+        self.policy = Box::new(policy);
+        self
     }
 
     /// The configuration in force.
@@ -288,42 +304,13 @@ impl MemoryGuard {
             reads: self.status.reads + 1,
         };
         self.last_read = Some(now);
-        if (used as f64) < self.config.soft_limit.0 as f64 * REARM_FRACTION {
-            self.relief_armed = true;
-        }
         Ok(self.status)
     }
 
-    /// The policy: stop at the hard limit (or when the next reading would pass it),
-    /// relieve at the soft limit with hysteresis, throttle on fast growth once usage is
-    /// past half the soft limit, else proceed.
+    /// What to do now, as the guard's policy decides for `status`.
     pub fn decide(&mut self, status: &MemoryStatus) -> Action {
-        if status.exceeds_hard_limit {
-            return Action::Stop(MemoryExceeded {
-                used: status.current_usage,
-                projected: status.projected.max(status.current_usage),
-                limit: status.hard_limit,
-                limit_source: self.config.limit_source.clone(),
-            });
-        }
-        if status.exceeds_soft_limit {
-            let now = self.clock.now();
-            let spaced = self
-                .last_relief
-                .is_none_or(|t| now.saturating_sub(t) >= self.interval * RELIEF_SPACING_INTERVALS);
-            if self.relief_armed || spaced {
-                self.relief_armed = false;
-                self.last_relief = Some(now);
-                return Action::Relieve;
-            }
-        }
-        // Fast growth far below the limits (start-up, say) needs no back-off.
-        if status.growth_rate > self.config.growth_rate_threshold.0 as f64
-            && status.current_usage >= status.soft_limit / 2
-        {
-            return Action::Throttle(Duration::from_millis(self.config.throttle_step_ms));
-        }
-        Action::Proceed
+        let now = self.clock.now();
+        self.policy.decide(status, now, &self.config)
     }
 
     /// Gives freed memory back to the OS where the allocator allows (glibc

@@ -23,12 +23,16 @@
 //! | growth rate > threshold and usage ≥ soft / 2 | `Throttle(step)` |
 //! | otherwise | `Proceed` |
 //!
-//! The guard decides; it never touches files, threads of others, or records. Its probe
+//! That table is [`DefaultPolicy`]; a caller may pass its own [`MemoryPolicy`] to
+//! [`MemoryGuard::with_policy`]. The guard decides; it never touches files, threads of
+//! others, or records. Its probe
 //! and clock are traits ([`MemoryProbe`], [`Clock`]) so tests script readings and time.
 
 mod budget;
 mod config;
 mod guard;
+mod health;
+mod policy;
 mod size;
 
 pub use budget::{BudgetExceeded, MemoryBudget, Reservation};
@@ -37,9 +41,11 @@ pub use config::{
     DEFAULT_SOFT_FRACTION, DEFAULT_THROTTLE_STEP_MS, InvalidConfig, MemoryGuardConfig,
 };
 pub use guard::{
-    Action, Clock, MemoryExceeded, MemoryGuard, MemoryProbe, MemoryStatus, SystemClock,
+    Action, Clock, GuardError, MemoryExceeded, MemoryGuard, MemoryProbe, MemoryStatus, SystemClock,
     SystemProbe, TrimOutcome,
 };
+pub use health::{HealthReading, HealthSnapshot, HealthStatus, Phase};
+pub use policy::{DefaultPolicy, MemoryPolicy, REARM_FRACTION, RELIEF_SPACING_INTERVALS};
 pub use size::{
     ByteRate, ByteSize, RATE_EXPECTED, SIZE_EXPECTED, format_bytes, parse_rate, parse_size,
 };

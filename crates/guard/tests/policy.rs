@@ -45,6 +45,7 @@ fn guard(script: &Script) -> MemoryGuard {
         Box::new(ScriptedProbe(script.clone())),
         Box::new(FakeClock(script.clone())),
     )
+    .expect("valid config")
 }
 
 impl Script {
@@ -71,19 +72,19 @@ fn exactly_one_probe_read_per_interval() {
     script.set(100);
     let mut g = guard(&script);
     for _ in 0..1000 {
-        step(&mut g);
+        let _ = step(&mut g);
     }
     assert_eq!(script.reads(), 1, "cached between reads");
     script.advance(99);
-    step(&mut g);
+    let _ = step(&mut g);
     assert_eq!(script.reads(), 1);
     script.advance(1);
-    step(&mut g);
+    let _ = step(&mut g);
     assert_eq!(script.reads(), 2);
     for _ in 0..10 {
         script.advance(100);
-        step(&mut g);
-        step(&mut g);
+        let _ = step(&mut g);
+        let _ = step(&mut g);
     }
     assert_eq!(script.reads(), 12);
 }
@@ -113,7 +114,7 @@ fn soft_limit_relieves_once_with_hysteresis() {
     // Falls below 720: re-armed; the next crossing relieves again.
     script.advance(100);
     script.set(700);
-    step(&mut g);
+    let _ = step(&mut g);
     script.advance(1000);
     script.set(820);
     let (s, a) = step(&mut g);
@@ -138,14 +139,14 @@ fn fast_growth_throttles() {
     let script = Script::default();
     script.set(100);
     let mut g = guard(&script);
-    step(&mut g);
+    let _ = step(&mut g);
     // Far below the limits, fast growth is left alone.
     script.advance(100);
     script.set(150);
     assert_eq!(step(&mut g).1, Action::Proceed);
     script.advance(100);
     script.set(400);
-    step(&mut g);
+    let _ = step(&mut g);
     // +50 MiB in 100 ms = 500 MiB/s past half the soft limit (400 MiB): back off.
     script.advance(100);
     script.set(450);
@@ -155,7 +156,7 @@ fn fast_growth_throttles() {
     // Flat again: the EWMA decays below the threshold.
     for _ in 0..5 {
         script.advance(100);
-        step(&mut g);
+        let _ = step(&mut g);
     }
     assert_eq!(step(&mut g).1, Action::Proceed);
 }
@@ -165,7 +166,7 @@ fn hard_limit_stops_and_names_the_source() {
     let script = Script::default();
     script.set(900);
     let mut g = guard(&script);
-    step(&mut g);
+    let _ = step(&mut g);
     script.advance(100);
     script.set(1001);
     let (s, a) = step(&mut g);
@@ -182,7 +183,11 @@ fn hard_limit_stops_and_names_the_source() {
         msg.contains("1001.0 MiB of a 1000.0 MiB hard limit (from configured limit)"),
         "{msg}"
     );
-    assert!(msg.contains("memory_limit"), "says what to change: {msg}");
+    // The library speaks its own language: what to change is the caller's hint.
+    assert!(
+        !msg.contains("--") && !msg.contains("global."),
+        "no CLI flags or YAML keys: {msg}"
+    );
 }
 
 #[test]
@@ -190,10 +195,70 @@ fn projection_stops_before_the_limit_is_crossed() {
     let script = Script::default();
     script.set(700);
     let mut g = guard(&script);
-    step(&mut g);
+    let _ = step(&mut g);
     script.advance(100);
     script.set(900); // +200 MiB per interval: the next reading would be past 1000
     let (s, a) = step(&mut g);
     assert!(s.projected >= 1000 * MIB && s.current_usage < 1000 * MIB);
     assert!(matches!(a, Action::Stop(_)), "{a:?}");
+}
+
+/// A policy of the caller's own: stop at the soft limit, never relieve or throttle.
+struct StopAtSoft;
+
+impl synth_guard::MemoryPolicy for StopAtSoft {
+    fn decide(
+        &mut self,
+        status: &synth_guard::MemoryStatus,
+        _now: std::time::Duration,
+        config: &MemoryGuardConfig,
+    ) -> Action {
+        if status.exceeds_soft_limit {
+            Action::Stop(synth_guard::MemoryExceeded {
+                used: status.current_usage,
+                projected: status.projected,
+                limit: status.soft_limit,
+                limit_source: config.limit_source.clone(),
+            })
+        } else {
+            Action::Proceed
+        }
+    }
+}
+
+#[test]
+fn a_caller_chooses_the_policy() {
+    let script = Script::default();
+    let mut g = guard(&script).with_policy(StopAtSoft);
+    script.set(850);
+    let s = g.check().expect("reads");
+    // The default would relieve here; this policy stops.
+    assert!(matches!(g.decide(&s), Action::Stop(e) if e.limit == 800 * MIB));
+    script.set(100);
+    script.advance(200);
+    let s = g.check().expect("reads");
+    assert_eq!(g.decide(&s), Action::Proceed);
+}
+
+#[test]
+fn a_soft_limit_above_the_hard_limit_is_refused_up_front() {
+    let script = Script::default();
+    let config = MemoryGuardConfig {
+        soft_limit: synth_guard::ByteSize(2000 * MIB),
+        hard_limit: synth_guard::ByteSize(1000 * MIB),
+        ..MemoryGuardConfig::default()
+    };
+    let e = MemoryGuard::with_probe(
+        config.clone(),
+        Box::new(ScriptedProbe(script.clone())),
+        Box::new(FakeClock(script.clone())),
+    )
+    .expect_err("soft above hard");
+    assert_eq!(e.field, "soft_limit");
+    let e = MemoryGuard::new(config).expect_err("the real guard refuses it too");
+    assert!(
+        e.to_string()
+            .contains("soft_limit: expected at most the hard limit"),
+        "{e}"
+    );
 }

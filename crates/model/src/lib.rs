@@ -1,5 +1,6 @@
-//! Plain record types for synthetic accounting data, and the [`Record`] trait that
-//! lets one encoder write every table without per-type code.
+//! Plain record types for synthetic accounting data, the [`Record`] trait that lets one
+//! encoder write every table without per-type code, and the one list of tables
+//! ([`Table`], with the [`Batch`] and [`MasterTables`] that hold their rows).
 //!
 //! ```
 //! use synth_model::{JournalLine, Record, Value};
@@ -16,11 +17,15 @@
 //! (printed as UUID text by the sinks), money is `i64` minor units.
 
 mod date;
+mod field;
 mod records;
+mod tables;
 mod text;
 
 pub use date::{Date, days_in_month};
+pub use field::Field;
 pub use records::*;
+pub use tables::{Batch, MasterTables, PerTable, Table, TableGroup, TablePhase, TableVisitor};
 pub use text::InlineText;
 
 /// The type of a column, which decides how each format encodes it.
@@ -110,16 +115,3 @@ pub trait Record {
     /// Calls `visitor.field` once per column, in schema order.
     fn visit<V: FieldVisitor>(&self, visitor: &mut V);
 }
-
-/// Every table the generators produce, in the order they are written.
-pub const TABLES: [&str; 9] = [
-    Account::TABLE,
-    Vendor::TABLE,
-    Customer::TABLE,
-    GraphNode::TABLE,
-    JournalEntry::TABLE,
-    JournalLine::TABLE,
-    Document::TABLE,
-    DocumentItem::TABLE,
-    GraphEdge::TABLE,
-];

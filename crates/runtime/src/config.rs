@@ -191,9 +191,21 @@ impl From<synth_generators::InvalidGeneratorConfig> for ConfigErrors {
         ConfigErrors(vec![ConfigError {
             file: None,
             message: format!("expected {}, got {}", e.expected, e.got),
-            path: e.field,
+            path: yaml_path(e.field),
             location: None,
         }])
+    }
+}
+
+/// The YAML path of a generator config field: the period, the seed and the companies
+/// live in the `global` section, the rest in sections of the same name.
+fn yaml_path(field: String) -> String {
+    const GLOBAL: [&str; 5] = ["seed", "start_year", "start_month", "months", "companies"];
+    let root = field.split(['.', '[']).next().unwrap_or_default();
+    if GLOBAL.contains(&root) {
+        format!("global.{field}")
+    } else {
+        field
     }
 }
 
@@ -291,7 +303,10 @@ impl Config {
             .generator_config()
             .problems()
             .into_iter()
-            .map(|e| (e.field, format!("expected {}, got {}", e.expected, e.got)))
+            .map(|e| {
+                let message = format!("expected {}, got {}", e.expected, e.got);
+                (yaml_path(e.field), message)
+            })
             .collect();
         let g = &self.global;
         if g.memory_limit == Some(ByteSize(0)) {

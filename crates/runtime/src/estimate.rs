@@ -15,38 +15,31 @@
 
 use crate::config::Config;
 use crate::error::Error;
-use synth_generators::{Batch, JournalGenerator, MasterData, PerEntry, sizes};
-use synth_model::Record;
-use synth_sinks::Format;
+use synth_generators::{Batch, JournalGenerator, PerTable, Table, master};
+use synth_model::TablePhase;
+use synth_sinks::{Format, PARQUET_ROW_GROUP_BYTES};
 
 /// What the process uses before generating: binary, allocator arenas, thread stacks
 /// (measured: `synthdata generate --entries 1 --format null` peaks at 5.2 MiB).
 pub const BASELINE_BYTES: u64 = 5 << 20;
 
-/// Parquet holds its open row group as compressed pages: per streaming table about a
-/// quarter of `row_group_bytes` (measured: 1 M entries peak 48.8 MiB at 8 MiB row
-/// groups, 57.8 MiB at 16 MiB, five streaming tables)...
-pub const PARQUET_BUFFER_FACTOR: f64 = 0.25;
-
-/// ...plus what each open table's column writers, page buffers and their dictionaries
-/// hold whatever the group size (the same measurements, and 44.6 MiB at 4 MiB groups).
-pub const PARQUET_TABLE_BYTES: u64 = 3 << 20;
-
-/// What a Parquet writer keeps per written row group until the footer (metadata,
-/// chunk statistics): measured 10 M entries peak 5.0 MiB above 1 M entries over about
-/// 610 more row groups.
-pub const PARQUET_ROW_GROUP_BYTES: u64 = 8 << 10;
-
 /// Entries generated to measure a config's records per entry.
 pub const RATIO_SAMPLE: u64 = 2_000;
 
+/// Partners of each kind in the sample's master data: rows per entry do not depend on
+/// how many partners there are, and a sample must not build a huge master table.
+const SAMPLE_PARTNERS: u32 = 1_000;
+
 /// One table's share.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct TableEstimate {
     /// Table name.
     pub table: &'static str,
     /// Rows expected.
     pub rows: u64,
+    /// Rows per journal entry (streaming tables; 0 for master tables).
+    pub rows_per_entry: f64,
     /// Bytes of one record in memory.
     pub record_bytes: u64,
     /// Bytes this table takes in one batch.
@@ -56,6 +49,7 @@ pub struct TableEstimate {
 }
 
 /// The memory a run is expected to need.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MemoryEstimate {
     /// The process before generation.
@@ -76,125 +70,66 @@ pub struct MemoryEstimate {
     pub recommended_limit: u64,
     /// Per table.
     pub per_table: Vec<TableEstimate>,
-    /// Measured records per entry (lines, documents, items, edges).
-    pub per_entry: PerEntry,
+    /// Measured rows per entry of each table.
+    #[serde(skip)]
+    pub per_entry: PerTable<f64>,
 }
 
 /// Estimates the memory of a run of `config` (generates a small sample to measure it).
 pub fn estimate_memory(config: &Config) -> Result<MemoryEstimate, Error> {
-    let generator = JournalGenerator::new(config.generator_config())
-        .map_err(crate::config::ConfigErrors::from)?;
+    let mut sample = config.generator_config();
+    let md = &mut sample.master_data;
+    md.vendors = md.vendors.min(SAMPLE_PARTNERS);
+    md.customers = md.customers.min(SAMPLE_PARTNERS);
+    let generator = JournalGenerator::new(sample).map_err(crate::config::ConfigErrors::from)?;
     let per_entry =
         generator.records_per_entry(RATIO_SAMPLE.min(config.transactions.target_count.max(1)));
     Ok(estimate_with(config, per_entry))
 }
 
-/// Estimates from known records-per-entry ratios.
-pub fn estimate_with(config: &Config, per_entry: PerEntry) -> MemoryEstimate {
+/// Estimates from known rows per entry of each table.
+pub fn estimate_with(config: &Config, per_entry: PerTable<f64>) -> MemoryEstimate {
     let o = &config.output;
     let n = config.transactions.target_count;
     let batch_entries = o.batch_size.min(n.max(1)) as usize;
-    let md = &config.master_data;
-    let accounts = synth_generators::CHART_OF_ACCOUNTS.len() as u64;
-    let per_buffer = match o.format {
-        // Two buffers per table: one being encoded, one with the I/O thread.
-        Format::Csv | Format::Jsonl => {
-            2 * o.buffer_bytes.0.max(synth_sinks::MIN_BUFFER_BYTES as u64)
-        }
-        // Compressed pages of the open row group, and the column writers.
-        Format::Parquet => {
-            (o.row_group_bytes.0 as f64 * PARQUET_BUFFER_FACTOR) as u64 + PARQUET_TABLE_BYTES
-        }
-        Format::Null => 0,
-    };
-    let mut per_table = Vec::new();
-    let mut add =
-        |table: &'static str, rows: u64, record_bytes: usize, per_batch: f64, streaming: bool| {
-            per_table.push(TableEstimate {
-                table,
-                rows,
-                record_bytes: record_bytes as u64,
-                batch_bytes: (per_batch * batch_entries as f64) as u64 * record_bytes as u64,
+    let generator = config.generator_config();
+    // Two buffers per text table (one being encoded, one with the I/O thread); Parquet
+    // its compressed open row group and column writers.
+    let write_behind = matches!(o.format, Format::Csv | Format::Jsonl);
+    let per_buffer =
+        crate::orchestrator::sink_options(o, None).memory_bytes(o.format, write_behind);
+    let master_rows = master::row_counts(&config.master_data);
+    let per_table: Vec<TableEstimate> = Table::ALL
+        .iter()
+        .filter(|&&t| generator.writes(t))
+        .map(|&t| {
+            let record_bytes = t.record_bytes() as u64;
+            match t.phase() {
+                TablePhase::Stream => TableEstimate {
+                    table: t.name(),
+                    rows: (n as f64 * per_entry[t]).round() as u64,
+                    rows_per_entry: per_entry[t],
+                    record_bytes,
+                    batch_bytes: (per_entry[t] * batch_entries as f64) as u64 * record_bytes,
+                    buffer_bytes: per_buffer,
+                },
                 // Master tables are written and closed before streaming starts.
-                buffer_bytes: if streaming { per_buffer } else { 0 },
-            });
-        };
-    let ratio = |k: usize| (n as f64 * per_entry[k]).round() as u64;
-    add(
-        synth_model::Account::TABLE,
-        accounts,
-        size_of::<synth_model::Account>(),
-        0.0,
-        false,
-    );
-    add(
-        synth_model::Vendor::TABLE,
-        u64::from(md.vendors),
-        sizes::VENDOR,
-        0.0,
-        false,
-    );
-    add(
-        synth_model::Customer::TABLE,
-        u64::from(md.customers),
-        sizes::CUSTOMER,
-        0.0,
-        false,
-    );
-    if config.graph.enabled {
-        let nodes = accounts + u64::from(md.vendors) + u64::from(md.customers);
-        add(
-            synth_model::GraphNode::TABLE,
-            nodes,
-            sizes::GRAPH_NODE,
-            0.0,
-            false,
-        );
-    }
-    add(
-        synth_model::JournalEntry::TABLE,
-        n,
-        sizes::JOURNAL_ENTRY,
-        1.0 / 1.25,
-        true,
-    );
-    add(
-        synth_model::JournalLine::TABLE,
-        ratio(0),
-        sizes::JOURNAL_LINE,
-        per_entry[0],
-        true,
-    );
-    if config.documents.enabled {
-        add(
-            synth_model::Document::TABLE,
-            ratio(1),
-            sizes::DOCUMENT,
-            per_entry[1],
-            true,
-        );
-        add(
-            synth_model::DocumentItem::TABLE,
-            ratio(2),
-            sizes::DOCUMENT_ITEM,
-            per_entry[2],
-            true,
-        );
-    }
-    if config.graph.enabled {
-        add(
-            synth_model::GraphEdge::TABLE,
-            ratio(3),
-            sizes::GRAPH_EDGE,
-            per_entry[3],
-            true,
-        );
-    }
-    let batch_peak = Batch::touched_bytes(batch_entries, per_entry) as u64;
-    let batch_capacity = Batch::expected_bytes(batch_entries, per_entry) as u64;
+                _ => TableEstimate {
+                    table: t.name(),
+                    rows: master_rows[t],
+                    rows_per_entry: 0.0,
+                    record_bytes,
+                    batch_bytes: 0,
+                    buffer_bytes: 0,
+                },
+            }
+        })
+        .collect();
+    let batch_peak = Batch::touched_bytes(batch_entries, &per_entry) as u64;
+    let batch_capacity = Batch::capacity_bytes(batch_entries, &per_entry) as u64;
     let batches_in_flight = o.channel_capacity as u64 + 2;
     let writer_buffers: u64 = per_table.iter().map(|t| t.buffer_bytes).sum();
-    let master_data = MasterData::estimated_bytes(md) as u64;
+    let master_data = master::estimated_bytes(&config.master_data);
     // Parquet keeps metadata for every row group it wrote until it writes the footer.
     let footer = if o.format == Format::Parquet {
         let values: u64 = per_table.iter().map(|t| t.rows * t.record_bytes).sum();

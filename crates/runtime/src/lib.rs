@@ -21,7 +21,6 @@
 mod config;
 mod error;
 mod estimate;
-mod health;
 mod orchestrator;
 
 pub use config::{
@@ -32,8 +31,8 @@ pub use error::Error;
 pub use estimate::{
     BASELINE_BYTES, MemoryEstimate, RATIO_SAMPLE, TableEstimate, estimate_memory, estimate_with,
 };
-pub use health::{HealthReading, HealthSnapshot, HealthStatus, Phase};
 pub use orchestrator::{
     AUTO_DROP_PAGE_CACHE_EVERY, BatchObserver, CancelHandle, GenerationOrchestrator,
     PROGRESS_INTERVAL, Progress, RunReport, guard_config,
 };
+pub use synth_guard::{HealthReading, HealthSnapshot, HealthStatus, Phase};

@@ -16,25 +16,23 @@
 //! A writer error drops the receiver, so the generator's next send fails and it stops.
 //! A channel that disconnects without `Msg::End` (a panic) leaves `.partial` files.
 
+use crate::config::OutputConfig;
 use crate::config::{Config, ConfigErrors};
 use crate::error::Error;
 use crate::estimate::{MemoryEstimate, estimate_memory};
-use crate::health::{HealthSnapshot, Phase};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
+use std::any::Any;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
-use synth_generators::{Batch, JournalGenerator, MasterData, PerEntry};
+use synth_generators::{Batch, JournalGenerator, MasterData, PerTable, Table};
 use synth_guard::{
-    Action, ByteSize, EffectiveLimit, LimitSource, MemoryBudget, MemoryExceeded, MemoryGuard,
-    MemoryGuardConfig, MemoryStatus, format_bytes,
+    Action, BudgetExceeded, ByteSize, EffectiveLimit, HealthSnapshot, LimitSource, MemoryBudget,
+    MemoryExceeded, MemoryGuard, MemoryGuardConfig, MemoryStatus, Phase, Reservation, format_bytes,
 };
-use synth_model::{
-    Account, Customer, Document, DocumentItem, GraphEdge, GraphNode, JournalEntry, JournalLine,
-    Record, Vendor,
-};
+use synth_model::{Record, TablePhase, TableVisitor};
 use synth_sinks::{
     Format, Manifest, Sink, SinkError, SinkOptions, TableReport, WriteBehind, open_sink_with,
     prepare_output_dir, write_behind,
@@ -131,6 +129,8 @@ enum Msg {
 
 enum StopReason {
     MemoryLimit(MemoryExceeded),
+    /// A batch's reservation did not fit the byte budget.
+    Budget(BudgetExceeded),
     Interrupted,
 }
 
@@ -278,19 +278,41 @@ impl GenerationOrchestrator {
                 ),
             ));
         }
-        // Reserve what streaming holds, so in-flight memory is bounded by construction.
+        // The byte budget: every large allocation of the run holds a reservation in it,
+        // taken before it allocates. Master data and the sinks reserve here, so a run
+        // that cannot hold them is refused before anything is written; batches reserve
+        // as the generator creates them, and a batch that does not fit stops the run.
         let budget = MemoryBudget::new(hard.saturating_sub(rss_now));
         let reserve = |consumer, bytes| {
             budget
                 .try_reserve(consumer, bytes)
                 .map_err(|b| refuse(e.streaming_peak, format!("{b}; raise global.memory_limit")))
         };
-        let _batches = reserve("batches in flight", e.batches_in_flight * e.batch_capacity)?;
-        let _buffers = reserve("writer buffers", e.writer_buffers)?;
-        let _master = reserve("master data", e.master_data)?;
+        let behind_io = matches!(o.format, Format::Csv | Format::Jsonl);
+        let drop_every = match o.drop_page_cache_every {
+            Some(ByteSize(0)) => None,
+            Some(ByteSize(n)) => Some(n),
+            None => matches!(
+                self.limit.source,
+                LimitSource::CgroupV1 { .. } | LimitSource::CgroupV2 { .. }
+            )
+            .then_some(AUTO_DROP_PAGE_CACHE_EVERY),
+        };
+        let sink_options = sink_options(&o, drop_every);
+        let sink_bytes = sink_options.memory_bytes(o.format, behind_io);
+        let gen_config = self.config.generator_config();
+        let writes = PerTable::from_fn(|t| gen_config.writes(t));
+        let master_reservation = reserve("master data", e.master_data)?;
+        // Master tables are written one at a time through one sink's buffers.
+        let master_sink = reserve("master table sink", sink_bytes)?;
+        let mut sink_reservations = PerTable::from_fn(|_| None);
+        for &t in Table::ALL {
+            if writes[t] && t.phase() == TablePhase::Stream {
+                sink_reservations[t] = Some(reserve("table sink", sink_bytes)?);
+            }
+        }
 
-        let generator =
-            JournalGenerator::new(self.config.generator_config()).map_err(ConfigErrors::from)?;
+        let generator = JournalGenerator::new(gen_config).map_err(ConfigErrors::from)?;
         prepare_output_dir(&o.directory, o.overwrite)?;
         info!(
             "generating {total} journal entries into {} as {}; hard limit {} (from {source}), soft limit {}, estimated peak {}",
@@ -301,26 +323,19 @@ impl GenerationOrchestrator {
             format_bytes(e.streaming_peak)
         );
 
-        let drop_every = match o.drop_page_cache_every {
-            Some(ByteSize(0)) => None,
-            Some(ByteSize(n)) => Some(n),
-            None => matches!(
-                self.limit.source,
-                LimitSource::CgroupV1 { .. } | LimitSource::CgroupV2 { .. }
-            )
-            .then_some(AUTO_DROP_PAGE_CACHE_EVERY),
-        };
-        let sink_options = SinkOptions {
-            buffer_bytes: o.buffer_bytes.0 as usize,
-            rotate_bytes: o.rotate_bytes.map(|r| r.0),
-            drop_page_cache_every: drop_every,
-            compression: o.compression,
-            row_group_bytes: o.row_group_bytes.0 as usize,
-        };
-        let guard = MemoryGuard::new(self.guard_config.clone())?;
+        let guard = MemoryGuard::new(self.guard_config.clone()).map_err(|e| match e {
+            synth_guard::GuardError::Probe(p) => Error::Probe(p),
+            other => Error::Config(ConfigErrors(vec![crate::config::ConfigError {
+                file: None,
+                path: "global".into(),
+                message: other.to_string(),
+                location: None,
+            }])),
+        })?;
         let k = o.channel_capacity;
         let (tx, rx) = bounded::<Msg>(k);
         let (pool_tx, pool_rx) = bounded::<Batch>(k + 2);
+        // Built here, inside its reservation (held until the run ends).
         let master = Arc::clone(generator.master_data());
         // CSV and JSON Lines: an I/O thread writes each full buffer while the writer
         // encodes the next. It ends when the writer drops its sinks.
@@ -343,8 +358,9 @@ impl GenerationOrchestrator {
             format: o.format,
             options: sink_options,
             behind,
-            documents: self.config.documents.enabled,
-            graph: self.config.graph.enabled,
+            writes,
+            master_sink: Some(master_sink),
+            sink_reservations,
             health: Arc::clone(&self.health),
             observer: self.observer.take(),
         };
@@ -370,6 +386,7 @@ impl GenerationOrchestrator {
             batch_size: o.batch_size,
             pool_size: k + 2,
             per_entry: e.per_entry,
+            batches: reserve("batches", 0)?,
         };
         let generator_thread =
             thread::Builder::new()
@@ -420,14 +437,14 @@ impl GenerationOrchestrator {
             .as_ref()
             .map(|w| w.tables.clone())
             .unwrap_or_default();
-        let entries_written = tables
-            .iter()
-            .find(|t| t.table == JournalEntry::TABLE)
-            .map_or(0, |t| t.rows);
-        let lines_written = tables
-            .iter()
-            .find(|t| t.table == JournalLine::TABLE)
-            .map_or(0, |t| t.rows);
+        let rows_of = |table: Table| {
+            tables
+                .iter()
+                .find(|t| t.table == table.name())
+                .map_or(0, |t| t.rows)
+        };
+        let entries_written = rows_of(Table::JournalEntries);
+        let lines_written = rows_of(Table::JournalLines);
 
         // Decide how the run ended: the first failure wins, then a stop, then success.
         let mut error: Option<Error> = None;
@@ -456,6 +473,21 @@ impl GenerationOrchestrator {
                                     "raise global.memory_limit (--memory-limit), lower output.batch_size, \
                                      or run with more memory (estimated need {})",
                                     format_bytes(self.estimate.recommended_limit)
+                                ),
+                            })
+                        }
+                        Some(StopReason::Budget(b)) => {
+                            error = Some(Error::MemoryExceeded {
+                                used: budget.limit().saturating_sub(b.available) + rss_now,
+                                projected: budget.limit().saturating_sub(b.available)
+                                    + b.requested
+                                    + rss_now,
+                                limit: hard,
+                                limit_source: source.clone(),
+                                records_written: entries_written,
+                                refused_up_front: false,
+                                hint: format!(
+                                    "{b}; raise global.memory_limit (--memory-limit) or lower output.batch_size"
                                 ),
                             })
                         }
@@ -489,6 +521,7 @@ impl GenerationOrchestrator {
             config: serde_json::to_value(&self.config).unwrap_or(serde_json::Value::Null),
         };
         let manifest_path = manifest.write(&o.directory);
+        drop(master_reservation);
         self.health.set_phase(Phase::Done);
         on_progress(&self.progress(started, total));
         if let Some(e) = error {
@@ -594,7 +627,9 @@ struct GeneratorJob {
     total: u64,
     batch_size: u64,
     pool_size: usize,
-    per_entry: PerEntry,
+    per_entry: PerTable<f64>,
+    /// Every batch's capacity, reserved before it is allocated and grown with it.
+    batches: Reservation,
 }
 
 impl GeneratorJob {
@@ -662,8 +697,18 @@ impl GeneratorJob {
             let mut batch = match pool.try_recv() {
                 Ok(b) => b,
                 Err(_) if created < self.pool_size => {
+                    let cases = self.batch_size as usize;
+                    let bytes = Batch::capacity_bytes(cases, &self.per_entry) as u64;
+                    match self.batches.grow(bytes) {
+                        Ok(()) => {}
+                        Err(b) => {
+                            warn!("{b}; finishing the files written so far");
+                            out.stop = Some(StopReason::Budget(b));
+                            break;
+                        }
+                    }
                     created += 1;
-                    Batch::with_ratios(self.batch_size as usize, self.per_entry)
+                    Batch::with_rows_per_case(cases, &self.per_entry)
                 }
                 Err(_) => match pool.recv() {
                     Ok(b) => b,
@@ -674,7 +719,17 @@ impl GeneratorJob {
                 },
             };
             let end = (next + self.batch_size).min(self.total);
-            self.generator.generate_batch(&mut batch, next..end);
+            let before = batch.heap_bytes();
+            let generated = self.generator.generate_batch(&mut batch, next..end);
+            debug_assert!(generated.is_ok(), "next < end by construction");
+            // A batch whose vectors grew past their capacity reserves the difference
+            // (after the fact: a vector grows inside the generator).
+            let grown = batch.heap_bytes().saturating_sub(before) as u64;
+            if let Err(b) = self.batches.grow(grown) {
+                warn!("{b}; finishing the files written so far");
+                out.stop = Some(StopReason::Budget(b));
+                break;
+            }
             if tx.send(Msg::Batch(batch)).is_err() {
                 writer_gone = true;
                 break;
@@ -694,123 +749,179 @@ struct WriterJob {
     options: SinkOptions,
     /// The I/O thread's queue (CSV and JSON Lines).
     behind: Option<WriteBehind>,
-    documents: bool,
-    graph: bool,
+    /// The tables this run writes.
+    writes: PerTable<bool>,
+    /// The budget of the one sink that writes master tables, one after the other.
+    master_sink: Option<Reservation>,
+    /// Each streaming table's sink budget; its sink is opened with it.
+    sink_reservations: PerTable<Option<Reservation>>,
     health: Arc<HealthSnapshot>,
     observer: Option<BatchObserver>,
 }
 
-/// One open sink per streaming table.
+/// A table's open sink with its type erased, so that the sinks of every table sit in
+/// one list.
+trait TableSink: Send {
+    fn as_any(&mut self) -> &mut dyn Any;
+    fn flush(&mut self) -> Result<(), SinkError>;
+    fn finish(self: Box<Self>) -> Result<TableReport, SinkError>;
+    fn abandon(self: Box<Self>) -> TableReport;
+}
+
+struct Typed<R>(Box<dyn Sink<R>>);
+
+impl<R: Record + 'static> TableSink for Typed<R> {
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
+    }
+    fn flush(&mut self) -> Result<(), SinkError> {
+        self.0.flush()
+    }
+    fn finish(self: Box<Self>) -> Result<TableReport, SinkError> {
+        self.0.finish()
+    }
+    fn abandon(self: Box<Self>) -> TableReport {
+        self.0.abandon()
+    }
+}
+
+/// An open sink and the budget it holds (released when the sink is finished).
+struct OpenSink {
+    sink: Box<dyn TableSink>,
+    _budget: Reservation,
+}
+
+/// One open sink per streaming table this run writes; a batch visits it.
 struct StreamSinks {
-    entries: Box<dyn Sink<JournalEntry>>,
-    lines: Box<dyn Sink<JournalLine>>,
-    documents: Option<Box<dyn Sink<Document>>>,
-    items: Option<Box<dyn Sink<DocumentItem>>>,
-    edges: Option<Box<dyn Sink<GraphEdge>>>,
+    open: PerTable<Option<OpenSink>>,
+}
+
+impl TableVisitor for StreamSinks {
+    type Error = SinkError;
+    fn rows<R: Record + Send + Sync + 'static>(
+        &mut self,
+        table: Table,
+        rows: &[R],
+    ) -> Result<(), SinkError> {
+        let sink = self.open[table].as_mut().map(|s| s.sink.as_any());
+        match sink.and_then(|s| s.downcast_mut::<Typed<R>>()) {
+            Some(Typed(sink)) => sink.write_batch(rows),
+            // The generator fills only the tables the run writes.
+            None => {
+                debug_assert!(rows.is_empty(), "rows for {table}, which has no sink");
+                Ok(())
+            }
+        }
+    }
 }
 
 impl StreamSinks {
-    fn write(&mut self, b: &Batch) -> Result<(), SinkError> {
-        self.entries.write_batch(&b.entries)?;
-        self.lines.write_batch(&b.lines)?;
-        if let Some(s) = &mut self.documents {
-            s.write_batch(&b.documents)?;
-        }
-        if let Some(s) = &mut self.items {
-            s.write_batch(&b.items)?;
-        }
-        if let Some(s) = &mut self.edges {
-            s.write_batch(&b.edges)?;
+    fn flush(&mut self) -> Result<(), SinkError> {
+        for &t in Table::ALL {
+            if let Some(s) = &mut self.open[t] {
+                s.sink.flush()?;
+            }
         }
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<(), SinkError> {
-        self.entries.flush()?;
-        self.lines.flush()?;
-        if let Some(s) = &mut self.documents {
-            s.flush()?;
-        }
-        if let Some(s) = &mut self.items {
-            s.flush()?;
-        }
-        if let Some(s) = &mut self.edges {
-            s.flush()?;
-        }
-        Ok(())
+    /// The open sinks, in table order, leaving none behind.
+    fn take(mut self) -> impl Iterator<Item = Box<dyn TableSink>> {
+        Table::ALL
+            .iter()
+            .filter_map(move |&t| self.open[t].take())
+            .map(|s| s.sink)
     }
 
     fn finish(self) -> (Vec<TableReport>, Option<SinkError>) {
         let mut reports = Vec::new();
         let mut error = None;
-        let mut take = |r: Result<TableReport, SinkError>| match r {
-            Ok(t) => reports.push(t),
-            Err(e) => {
-                error.get_or_insert(e);
+        for sink in self.take() {
+            match sink.finish() {
+                Ok(t) => reports.push(t),
+                Err(e) => {
+                    error.get_or_insert(e);
+                }
             }
-        };
-        take(self.entries.finish());
-        take(self.lines.finish());
-        if let Some(s) = self.documents {
-            take(s.finish());
-        }
-        if let Some(s) = self.items {
-            take(s.finish());
-        }
-        if let Some(s) = self.edges {
-            take(s.finish());
         }
         (reports, error)
     }
 
     fn abandon(self) -> Vec<TableReport> {
-        let mut reports = vec![self.entries.abandon(), self.lines.abandon()];
-        reports.extend(self.documents.map(|s| s.abandon()));
-        reports.extend(self.items.map(|s| s.abandon()));
-        reports.extend(self.edges.map(|s| s.abandon()));
-        reports
+        self.take().map(|s| s.abandon()).collect()
+    }
+}
+
+/// Opens the sink of every streaming table that has a budget (those the run writes).
+struct Opener<'a> {
+    job: &'a mut WriterJob,
+    sinks: StreamSinks,
+}
+
+impl TableVisitor for Opener<'_> {
+    type Error = SinkError;
+    fn rows<R: Record + Send + Sync + 'static>(
+        &mut self,
+        table: Table,
+        _rows: &[R],
+    ) -> Result<(), SinkError> {
+        if let Some(budget) = self.job.sink_reservations[table].take() {
+            let sink = Box::new(Typed(self.job.sink::<R>()?));
+            self.sinks.open[table] = Some(OpenSink {
+                sink,
+                _budget: budget,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Writes each master table whole, one after the other.
+struct MasterWriter<'a> {
+    job: &'a WriterJob,
+    reports: &'a mut Vec<TableReport>,
+}
+
+impl TableVisitor for MasterWriter<'_> {
+    type Error = SinkError;
+    fn rows<R: Record + Send + Sync + 'static>(
+        &mut self,
+        table: Table,
+        rows: &[R],
+    ) -> Result<(), SinkError> {
+        if self.job.writes[table] {
+            let mut sink = self.job.sink::<R>()?;
+            sink.write_batch(rows)?;
+            self.reports.push(sink.finish()?);
+        }
+        Ok(())
     }
 }
 
 impl WriterJob {
-    fn write_whole<R: Record + Send + 'static>(
-        &self,
-        records: &[R],
-    ) -> Result<TableReport, SinkError> {
-        let mut sink = self.sink::<R>()?;
-        sink.write_batch(records)?;
-        sink.finish()
-    }
-
-    fn open<R: Record + Send + 'static>(
-        &self,
-        on: bool,
-    ) -> Result<Option<Box<dyn Sink<R>>>, SinkError> {
-        on.then(|| self.sink::<R>()).transpose()
-    }
-
     fn sink<R: Record + Send + 'static>(&self) -> Result<Box<dyn Sink<R>>, SinkError> {
         open_sink_with::<R>(&self.dir, self.format, &self.options, self.behind.as_ref())
     }
 
+    /// Writes the master tables, then opens the streaming tables' sinks.
     fn master(
-        &self,
+        &mut self,
         md: &MasterData,
         out: &mut Vec<TableReport>,
     ) -> Result<StreamSinks, SinkError> {
-        out.push(self.write_whole::<Account>(md.accounts)?);
-        out.push(self.write_whole::<Vendor>(&md.vendors)?);
-        out.push(self.write_whole::<Customer>(&md.customers)?);
-        if self.graph {
-            out.push(self.write_whole::<GraphNode>(&md.nodes)?);
-        }
-        Ok(StreamSinks {
-            entries: self.sink()?,
-            lines: self.sink()?,
-            documents: self.open(self.documents)?,
-            items: self.open(self.documents)?,
-            edges: self.open(self.graph)?,
-        })
+        md.visit(&mut MasterWriter {
+            job: self,
+            reports: out,
+        })?;
+        self.master_sink = None;
+        let mut opener = Opener {
+            job: self,
+            sinks: StreamSinks {
+                open: PerTable::from_fn(|_| None),
+            },
+        };
+        Batch::default().visit(&mut opener)?;
+        Ok(opener.sinks)
     }
 
     fn run(
@@ -838,7 +949,7 @@ impl WriterJob {
         for msg in rx.iter() {
             match msg {
                 Msg::Batch(b) => {
-                    if let Err(e) = sinks.write(&b) {
+                    if let Err(e) = b.visit(&mut sinks) {
                         error = Some(e);
                         break;
                     }
@@ -874,5 +985,16 @@ impl WriterJob {
         let (reports, error) = sinks.finish();
         tables.extend(reports);
         WriterOutcome { tables, error }
+    }
+}
+
+/// How the sinks of a run write, from its output config.
+pub(crate) fn sink_options(o: &OutputConfig, drop_page_cache_every: Option<u64>) -> SinkOptions {
+    SinkOptions {
+        buffer_bytes: o.buffer_bytes.0 as usize,
+        rotate_bytes: o.rotate_bytes.map(|r| r.0),
+        drop_page_cache_every,
+        compression: o.compression,
+        row_group_bytes: o.row_group_bytes.0 as usize,
     }
 }

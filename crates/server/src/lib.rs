@@ -2,7 +2,7 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use synth_runtime::HealthSnapshot;
+//! use synth_guard::HealthSnapshot;
 //! let health = Arc::new(HealthSnapshot::new(800 << 20, 1 << 30, 1_000_000, "configured limit".into()));
 //! let server = synth_server::HealthServer::start("127.0.0.1:0", health)?;
 //! println!("serving on http://{}/health", server.local_addr());
@@ -25,7 +25,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
-use synth_runtime::{HealthReading, HealthSnapshot, HealthStatus};
+use synth_guard::{HealthReading, HealthSnapshot, HealthStatus};
 use tokio::sync::oneshot;
 
 /// Time a client has to send its request headers.

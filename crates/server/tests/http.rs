@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 use synth_guard::MemoryStatus;
-use synth_runtime::{HealthSnapshot, Phase};
+use synth_guard::{HealthSnapshot, Phase};
 use synth_server::HealthServer;
 
 const MIB: u64 = 1 << 20;

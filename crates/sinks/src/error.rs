@@ -24,15 +24,13 @@ pub enum SinkError {
         source: io::Error,
     },
     /// The output directory holds files and `overwrite` is off.
-    #[error(
-        "output directory {path} is not empty; choose an empty directory or set output.overwrite (--overwrite)"
-    )]
+    #[error("output directory {path} is not empty; choose an empty directory or allow overwriting")]
     NotEmpty {
         /// The directory.
         path: PathBuf,
     },
     /// The output path exists and is not a directory.
-    #[error("output directory {path} is a file; choose a directory (output.directory, --out)")]
+    #[error("output directory {path} is a file, not a directory")]
     NotADirectory {
         /// The path.
         path: PathBuf,
@@ -52,8 +50,19 @@ pub enum SinkError {
         /// The table whose files it held.
         table: &'static str,
     },
+    /// A record gave a value that does not fit its column (wrong type, a null in a
+    /// required column, or too many or too few values): a bug in its visitor.
+    #[error("table {table}: a record's value does not fit column {column} of the schema")]
+    ValueMismatch {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: &'static str,
+    },
     /// A format was asked for that this build does not include.
-    #[error("format {format} is not available in this build (enable the `{format}` cargo feature)")]
+    #[error(
+        "format {format} is not available in this build of synth-sinks (its `{format}` feature is off)"
+    )]
     FormatUnavailable {
         /// The format.
         format: &'static str,

@@ -282,8 +282,8 @@ pub fn prepare_output_dir(dir: &Path, overwrite: bool) -> Result<(), SinkError> 
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
         let ours = name.starts_with("manifest.json")
-            || synth_model::TABLES.iter().any(|t| {
-                name.strip_prefix(t)
+            || synth_model::Table::ALL.iter().any(|t| {
+                name.strip_prefix(t.name())
                     .is_some_and(|rest| rest.starts_with('.'))
             });
         if ours && entry.path().is_file() {

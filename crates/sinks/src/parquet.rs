@@ -337,17 +337,25 @@ struct OpenGroup {
 struct Columns<'a> {
     cols: &'a mut [ColumnBuffer],
     i: usize,
+    /// The first column whose value did not fit it (a bug in a record's visitor).
+    bad: Option<usize>,
 }
 
 impl FieldVisitor for Columns<'_> {
     #[inline]
     fn field(&mut self, value: Value<'_>) {
-        let Some(col) = self.cols.get_mut(self.i) else {
+        let i = self.i;
+        self.i += 1;
+        let Some(col) = self.cols.get_mut(i) else {
+            self.bad.get_or_insert(i);
             return;
         };
-        self.i += 1;
-        if let Some(defs) = &mut col.defs {
-            defs.push(i16::from(value != Value::Null));
+        match &mut col.defs {
+            Some(defs) => defs.push(i16::from(value != Value::Null)),
+            None if value == Value::Null => {
+                self.bad.get_or_insert(i);
+            }
+            None => {}
         }
         match (&mut col.values, value) {
             (Values::I64(v), Value::Int(x) | Value::Money(x)) => v.push(x),
@@ -362,7 +370,11 @@ impl FieldVisitor for Columns<'_> {
                 items.push(TextRef::Owned(start, owned.len()));
             }
             // Null: only the definition level is recorded.
-            _ => {}
+            (_, Value::Null) => {}
+            // Anything else would shift the column against its definition levels.
+            _ => {
+                self.bad.get_or_insert(i);
+            }
         }
     }
 }
@@ -580,10 +592,23 @@ impl<R: Record> ParquetSink<R> {
 impl<R: Record> Sink<R> for ParquetSink<R> {
     fn write_batch(&mut self, records: &[R]) -> Result<(), SinkError> {
         for r in records {
-            r.visit(&mut Columns {
+            let mut columns = Columns {
                 cols: &mut self.columns,
                 i: 0,
-            });
+                bad: None,
+            };
+            r.visit(&mut columns);
+            let bad = columns
+                .bad
+                .or((columns.i != R::SCHEMA.len()).then_some(columns.i));
+            if let Some(column) = bad {
+                return Err(SinkError::ValueMismatch {
+                    table: R::TABLE,
+                    column: R::SCHEMA
+                        .get(column)
+                        .map_or("(past the last column)", |c| c.name),
+                });
+            }
             self.rows_in_chunk += 1;
             if self.rows_in_chunk == CHUNK_ROWS {
                 self.write_chunk()?;

@@ -13,7 +13,7 @@ static ALLOC: CountingAllocator = CountingAllocator::system();
 fn an_open_row_group_is_held_compressed_and_written_groups_leave_little_behind() {
     let dir = tempfile::tempdir().expect("tempdir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
-    let b = g.generate_range(0..20_000);
+    let b = g.generate_range(0..20_000).expect("valid range");
     let row_group_bytes = 16 << 20;
     let opts = SinkOptions {
         row_group_bytes,

@@ -145,7 +145,7 @@ fn check_parquet<R: Record>(dir: &Path, records: &[R]) {
 fn roundtrip_all(format: Format) {
     let dir = tempfile::tempdir().expect("tempdir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
-    let b = g.generate_range(0..3_000);
+    let b = g.generate_range(0..3_000).expect("valid range");
     let md = g.master_data();
     let opts = SinkOptions::default();
     macro_rules! each_table {
@@ -160,8 +160,8 @@ fn roundtrip_all(format: Format) {
             $check(dir.path(), &b.items);
             write(dir.path(), format, &b.edges, &opts);
             $check(dir.path(), &b.edges);
-            write(dir.path(), format, md.accounts, &opts);
-            $check(dir.path(), md.accounts);
+            write(dir.path(), format, &md.accounts, &opts);
+            $check(dir.path(), &md.accounts);
             write(dir.path(), format, &md.vendors, &opts);
             $check(dir.path(), &md.vendors);
             write(dir.path(), format, &md.customers, &opts);
@@ -257,7 +257,7 @@ fn quoting_and_escaping_edge_cases() {
 fn rotation_splits_files_with_a_header_each() {
     let dir = tempfile::tempdir().expect("tempdir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
-    let b = g.generate_range(0..20_000);
+    let b = g.generate_range(0..20_000).expect("valid range");
     let opts = SinkOptions {
         rotate_bytes: Some(1 << 20),
         buffer_bytes: 256 << 10,
@@ -302,7 +302,7 @@ fn writing_to_dev_full_is_disk_full_naming_the_path() {
 fn a_sink_dropped_without_finish_leaves_only_partial_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
-    let b = g.generate_range(0..5_000);
+    let b = g.generate_range(0..5_000).expect("valid range");
     for format in [Format::Csv, Format::Jsonl, Format::Parquet] {
         let mut sink =
             open_sink::<synth_model::JournalLine>(dir.path(), format, &SinkOptions::default())
@@ -372,7 +372,7 @@ fn parquet_id_columns_have_no_statistics_and_no_dictionary() {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     let dir = tempfile::tempdir().expect("tempdir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
-    let b = g.generate_range(0..2_000);
+    let b = g.generate_range(0..2_000).expect("valid range");
     write(
         dir.path(),
         Format::Parquet,
@@ -407,7 +407,7 @@ fn parquet_many_row_groups_with_every_codec() {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     use parquet::file::statistics::Statistics;
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
-    let b = g.generate_range(0..6_000);
+    let b = g.generate_range(0..6_000).expect("valid range");
     for (compression, codec) in [
         (synth_sinks::Compression::Zstd, "ZSTD"),
         (synth_sinks::Compression::Snappy, "SNAPPY"),

@@ -30,7 +30,7 @@ fn write_all<R: Record>(mut sink: Box<dyn Sink<R>>, rows: &[R]) -> TableReport {
 #[test]
 fn files_match_direct_writes_byte_for_byte() {
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
-    let b = g.generate_range(0..30_000);
+    let b = g.generate_range(0..30_000).expect("valid range");
     // Small buffers and rotation: many buffers go through the queue, across file parts.
     for rotate in [None, Some(2 << 20)] {
         for format in [Format::Csv, Format::Jsonl] {
@@ -79,7 +79,7 @@ fn files_match_direct_writes_byte_for_byte() {
 fn a_dead_io_thread_is_an_error_and_finishes_no_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
-    let b = g.generate_range(0..20_000);
+    let b = g.generate_range(0..20_000).expect("valid range");
     let (queue, worker) = write_behind();
     let opts = SinkOptions {
         buffer_bytes: 256 << 10,
@@ -131,7 +131,7 @@ fn write_errors_come_back_from_the_io_thread() {
         open_sink_with(&gone, Format::Csv, &SinkOptions::default(), Some(&queue)).expect("opens");
     std::fs::remove_dir(&gone).expect("rmdir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
-    let b = g.generate_range(0..1_000);
+    let b = g.generate_range(0..1_000).expect("valid range");
     sink.write_batch(&b.lines).expect("only encodes");
     let err = sink.flush().expect_err("the file cannot be created");
     assert!(

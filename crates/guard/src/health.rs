@@ -1,8 +1,8 @@
 //! A live view of a run for the health server: atomics updated at every guard reading,
 //! read without locks and without probing.
 
+use crate::MemoryStatus;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
-use synth_guard::MemoryStatus;
 
 /// What a run is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
