@@ -40,11 +40,31 @@ fn print_config_errors(e: &ConfigErrors) {
     }
 }
 
+/// What to do about an error, in the command line's words (the libraries name no flags).
+fn hint(e: &Error) -> Option<&'static str> {
+    use synth_sinks::SinkError;
+    match e {
+        Error::Sink(SinkError::NotEmpty { .. }) => Some(
+            "choose an empty directory (--out), or replace what an earlier run wrote with --overwrite",
+        ),
+        Error::Sink(SinkError::NotADirectory { .. }) => {
+            Some("choose a directory with --out or output.directory")
+        }
+        Error::Sink(SinkError::DiskFull { .. }) => {
+            Some("free space on the output file system or choose another with --out")
+        }
+        _ => None,
+    }
+}
+
 fn fail(e: &Error, json_out: bool) -> u8 {
     let code = e.exit_code();
     match e {
         Error::Config(errors) => print_config_errors(errors),
-        _ => eprintln!("error: {e}"),
+        _ => match hint(e) {
+            Some(h) => eprintln!("error: {e}; {h}"),
+            None => eprintln!("error: {e}"),
+        },
     }
     if json_out {
         let status = match e {
@@ -351,6 +371,25 @@ pub fn probe(json_out: bool) -> u8 {
             p["full_avg10"].as_f64().unwrap_or(0.0)
         ),
         None => println!("pressure       not available (no PSI)"),
+    }
+    0
+}
+
+/// `synthdata schema`.
+pub fn schema(table: Option<&str>, json_out: bool, markdown: bool) -> u8 {
+    let tables = match crate::schema::select(table) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    if json_out {
+        println!("{:#}", crate::schema::json(&tables));
+    } else if markdown {
+        print!("{}", crate::schema::markdown(&tables));
+    } else {
+        print!("{}", crate::schema::text(&tables));
     }
     0
 }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod logging;
+mod schema;
 mod summary;
 
 use clap::{Args, Parser, Subcommand};
@@ -68,6 +69,22 @@ Flags override the config file, and each override is logged.")]
         /// Replace an existing file.
         #[arg(long)]
         force: bool,
+    },
+    /// List every table with its columns, types, nullability and meaning.
+    #[command(after_help = "Examples:
+  synthdata schema
+  synthdata schema journal_lines
+  synthdata schema --json
+  synthdata schema --markdown > docs/src/output/schema.md")]
+    Schema {
+        /// Only this table.
+        table: Option<String>,
+        /// Print JSON.
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        /// Print Markdown (the docs' page).
+        #[arg(long)]
+        markdown: bool,
     },
     /// Show what the OS says about memory: RSS, heap, peak, effective limit, cgroups, PSI.
     #[command(after_help = "Examples:
@@ -140,6 +157,11 @@ fn main() -> ExitCode {
         Command::Validate { config } => commands::validate(&config),
         Command::Init { path, force } => commands::init(&path, force),
         Command::Probe { json } => commands::probe(json),
+        Command::Schema {
+            table,
+            json,
+            markdown,
+        } => commands::schema(table.as_deref(), json, markdown),
     };
     ExitCode::from(code)
 }

@@ -494,3 +494,43 @@ fn sigterm_also_stops_cleanly() {
         "interrupted"
     );
 }
+
+#[test]
+fn schema_lists_every_written_table_and_the_docs_page_is_its_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = synthdata(dir.path(), &["schema", "--markdown"]);
+    assert!(out.status.success());
+    let page = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/src/output/schema.md"
+    );
+    let docs = std::fs::read_to_string(page).expect("docs/src/output/schema.md");
+    assert!(
+        docs == text(&out.stdout),
+        "docs/src/output/schema.md is stale: run `synthdata schema --markdown > docs/src/output/schema.md`"
+    );
+    // The JSON lists exactly the columns the files have.
+    let out = synthdata(dir.path(), &["schema", "--json"]);
+    let tables: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let run = synthdata(
+        dir.path(),
+        &["generate", "--entries", "500", "--out", "o", "--quiet"],
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    for t in tables.as_array().expect("array") {
+        let name = t["table"].as_str().expect("name");
+        let csv = std::fs::read_to_string(dir.path().join("o").join(format!("{name}.csv")))
+            .expect("every listed table is written");
+        let header = csv.lines().next().expect("header");
+        let columns: Vec<&str> = t["columns"]
+            .as_array()
+            .expect("columns")
+            .iter()
+            .map(|c| c["name"].as_str().expect("column name"))
+            .collect();
+        assert_eq!(header, columns.join(","), "{name}");
+    }
+    let bad = synthdata(dir.path(), &["schema", "no_such_table"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("the tables are accounts, vendors"));
+}

@@ -113,6 +113,7 @@ impl Pool {
 }
 
 /// Bytes held in a [`MemoryBudget`]; released when dropped.
+#[must_use = "the bytes are released as soon as the reservation is dropped"]
 #[derive(Debug)]
 pub struct Reservation {
     pool: Arc<Pool>,
@@ -198,7 +199,7 @@ mod tests {
                         x ^= x >> 7;
                         x ^= x << 17;
                         if x.is_multiple_of(3) && !held.is_empty() {
-                            held.swap_remove((x as usize / 3) % held.len());
+                            drop(held.swap_remove((x as usize / 3) % held.len()));
                         } else if let Ok(r) = budget.try_reserve("walker", 1 + x % 1500) {
                             held.push(r);
                         }

@@ -56,8 +56,9 @@ pub struct InvalidConfig {
     pub got: String,
 }
 
-/// The defaults for this machine (see [`MemoryGuardConfig::from_limit`]): so a caller can
-/// write `MemoryGuardConfig { hard_limit, ..Default::default() }`.
+/// The defaults for this machine (see [`MemoryGuardConfig::from_limit`]), so a caller can
+/// write `MemoryGuardConfig { hard_limit, ..Default::default() }`; set `limit_source` to
+/// [`LimitSource::Configured`] too when you choose the limits, so messages name them so.
 impl Default for MemoryGuardConfig {
     fn default() -> Self {
         Self::discovered()

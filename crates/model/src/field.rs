@@ -96,7 +96,8 @@ impl<'a> Value<'a> {
 /// field visitor all follow from the same field list, so they cannot disagree.
 ///
 /// A field's column type comes from its Rust type ([`Field`]); `as Money` makes an `i64`
-/// a money column. `Option<u128>` is a nullable id.
+/// a money column. `Option<u128>` is a nullable id. Each field's doc comment becomes its
+/// column's [`doc`](crate::Column::doc), which the schema listing shows.
 ///
 /// ```
 /// use synth_model::{Record, Value, record};
@@ -121,7 +122,7 @@ macro_rules! record {
         $(#[$meta:meta])*
         pub struct $name:ident in $table:literal {
             $(
-                $(#[$fmeta:meta])*
+                $(#[doc = $fdoc:literal])*
                 $field:ident : $ty:ty $(as $col:ident)?
             ),* $(,)?
         }
@@ -129,7 +130,7 @@ macro_rules! record {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub struct $name {
-            $( $(#[$fmeta])* pub $field: $ty, )*
+            $( $(#[doc = $fdoc])* pub $field: $ty, )*
         }
 
         impl $crate::Record for $name {
@@ -139,6 +140,7 @@ macro_rules! record {
                     name: stringify!($field),
                     ty: $crate::record!(@type $ty $(, $col)?),
                     nullable: <$ty as $crate::Field>::NULLABLE,
+                    doc: concat!($($fdoc, "\n"),*),
                 }, )*
             ];
             #[inline]

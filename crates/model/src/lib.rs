@@ -52,6 +52,8 @@ pub struct Column {
     pub ty: ColumnType,
     /// Whether the column may hold [`Value::Null`].
     pub nullable: bool,
+    /// What the column means (the field's doc comment).
+    pub doc: &'static str,
 }
 
 impl Column {
@@ -61,7 +63,13 @@ impl Column {
             name,
             ty,
             nullable: false,
+            doc: "",
         }
+    }
+
+    /// What the column means, on one line.
+    pub fn description(&self) -> String {
+        self.doc.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     /// A column that may be null.
@@ -70,6 +78,7 @@ impl Column {
             name,
             ty,
             nullable: true,
+            doc: "",
         }
     }
 }

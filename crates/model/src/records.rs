@@ -1,4 +1,6 @@
-//! The record types, one per table, each with its schema and field visitor.
+//! The record types, one per table, each declared once with [`record!`]: its schema and
+//! field visitor follow. Money fields are `i64` minor units (cents) in memory and are
+//! written with two decimals.
 
 use crate::{Date, InlineText, record};
 
@@ -50,9 +52,9 @@ record! {
         line_number: u32,
         /// G/L account number (see `accounts`).
         account: u32,
-        /// Debit in minor units (0 on a credit line).
+        /// Debit in the entry's currency (0 on a credit line).
         debit: i64 as Money,
-        /// Credit in minor units (0 on a debit line).
+        /// Credit in the entry's currency (0 on a debit line).
         credit: i64 as Money,
         /// Cost center.
         cost_center: &'static str,
@@ -104,7 +106,7 @@ record! {
         country: &'static str,
         /// City.
         city: &'static str,
-        /// Credit limit in minor units.
+        /// Credit limit.
         credit_limit: i64 as Money,
         /// Days until an invoice is due.
         payment_terms_days: u16,
@@ -125,7 +127,7 @@ record! {
         partner_id: u128,
         /// Date of the document.
         document_date: Date,
-        /// Total in minor units.
+        /// Total, in `currency`.
         amount: i64 as Money,
         /// Currency of the amount.
         currency: Currency,
@@ -149,9 +151,9 @@ record! {
         description: &'static str,
         /// Quantity.
         quantity: i64,
-        /// Price per unit in minor units.
+        /// Price per unit.
         unit_price: i64 as Money,
-        /// quantity × unit_price, in minor units.
+        /// quantity × unit_price.
         amount: i64 as Money,
     }
 }
@@ -177,7 +179,7 @@ record! {
         target_node_id: u128,
         /// The entry it comes from.
         entry_id: u128,
-        /// Amount in minor units.
+        /// Amount.
         amount: i64 as Money,
         /// Posting date of the entry.
         posting_date: Date,

@@ -4,6 +4,7 @@ use crate::config::ConfigErrors;
 use synth_guard::{LimitSource, format_bytes};
 
 /// Why a run did not complete.
+#[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The configuration is invalid (exit 2).

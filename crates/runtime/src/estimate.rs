@@ -6,7 +6,7 @@
 //!                + (channel_capacity + 2) × batch batches in flight and in the pool
 //!                + writer buffers                 CSV/JSONL: two per table (encoding, writing);
 //!                                                 Parquet: the open row group per table
-//!                + Parquet: 12 KiB per row group written (metadata kept for the footer)
+//!                + Parquet: 8 KiB per row group written (metadata kept for the footer)
 //! ```
 //! The peak is what RSS will show: a batch counts the records it holds, not the 25%
 //! headroom of its vectors' capacity (untouched pages are not resident). The byte

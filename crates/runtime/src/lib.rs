@@ -7,6 +7,7 @@
 //! use synth_runtime::{Config, GenerationOrchestrator};
 //! let mut config = Config::default();
 //! config.transactions.target_count = 100_000;
+//! config.output.format = synth_runtime::Format::Parquet;
 //! let run = GenerationOrchestrator::new(config)?;
 //! let stop = run.cancel_handle(); // e.g. from a Ctrl-C handler
 //! let report = run.run_with_progress(|p| eprintln!("{:.1}% {:.0} entries/s", p.percent, p.rate))?;
@@ -15,7 +16,8 @@
 //! # Ok::<(), synth_runtime::Error>(())
 //! ```
 //!
-//! This is the only crate of the workspace that spawns threads. It never formats
+//! It spawns the threads of a run (the health server and a Ctrl-C handler, where a
+//! program uses them, start their own). It never formats
 //! records (that is `synth-sinks`) nor decides memory policy (that is `synth-guard`).
 
 mod config;
@@ -28,6 +30,7 @@ pub use config::{
     ServerConfig, locate,
 };
 pub use error::Error;
+// What a program that drives a run needs, so that it needs this crate alone.
 pub use estimate::{
     BASELINE_BYTES, MemoryEstimate, RATIO_SAMPLE, TableEstimate, estimate_memory, estimate_with,
 };
@@ -35,4 +38,9 @@ pub use orchestrator::{
     AUTO_DROP_PAGE_CACHE_EVERY, BatchObserver, CancelHandle, GenerationOrchestrator,
     PROGRESS_INTERVAL, Progress, RunReport, guard_config,
 };
+pub use synth_generators::{
+    CompanyConfig, DocumentsConfig, GraphConfig, MasterDataConfig, Table, TransactionsConfig,
+};
+pub use synth_guard::{ByteRate, ByteSize, LimitSource, MemoryStatus, format_bytes};
 pub use synth_guard::{HealthReading, HealthSnapshot, HealthStatus, Phase};
+pub use synth_sinks::{Compression, Format, TableReport};

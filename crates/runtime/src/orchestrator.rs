@@ -61,6 +61,7 @@ impl CancelHandle {
 }
 
 /// Where a run is, delivered about 10 times a second.
+#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub struct Progress {
     /// What the run is doing.
@@ -88,6 +89,7 @@ pub struct Progress {
 }
 
 /// What a finished run did.
+#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub struct RunReport {
     /// Journal entries written.

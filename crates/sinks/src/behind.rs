@@ -18,7 +18,7 @@
 
 use crate::SinkError;
 use crate::file::FileSet;
-use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
+use crossbeam_channel::{Receiver, Sender, bounded};
 use std::sync::Arc;
 
 /// A full buffer on its way to the I/O thread, with the files it goes to.
@@ -49,10 +49,16 @@ pub struct IoWorker {
     jobs: Receiver<Job>,
 }
 
+/// Jobs the write-behind queue holds at once: more than a run has tables.
+const QUEUE_SLOTS: usize = 64;
+
 /// A write-behind queue and the worker that drains it.
 pub fn write_behind() -> (WriteBehind, IoWorker) {
-    // Unbounded, yet never long: each sink has at most one job queued or running.
-    let (jobs, rx) = unbounded();
+    // Each sink has at most one job queued or running, so the queue never holds more
+    // jobs than there are sinks. A bounded queue is one preallocated array (an unbounded
+    // one allocates a block every 31 jobs); with more sinks than slots a send just waits
+    // for the I/O thread, which drains the queue on its own.
+    let (jobs, rx) = bounded(QUEUE_SLOTS);
     (WriteBehind { jobs }, IoWorker { jobs: rx })
 }
 
