@@ -86,9 +86,9 @@ fn sinks(c: &mut Criterion) {
         g.bench_function(format!("{}/lines", format.name()), |b| {
             b.iter(|| {
                 let dir = tempfile::tempdir_in(base).expect("tempdir");
+                let out = synth_sinks::OutputDir::open(dir.path(), false).expect("dir");
                 let mut sink =
-                    open_sink::<JournalLine>(dir.path(), format, &SinkOptions::default())
-                        .expect("opens");
+                    open_sink::<JournalLine>(&out, format, &SinkOptions::default()).expect("opens");
                 sink.write_batch(&lines).expect("writes");
                 black_box(sink.finish().expect("finishes"));
             })

@@ -34,13 +34,18 @@ use synth_guard::{
 };
 use synth_model::{Record, TablePhase, TableVisitor};
 use synth_sinks::{
-    Format, Manifest, Sink, SinkError, SinkOptions, TableReport, WriteBehind, open_sink_with,
-    prepare_output_dir, write_behind,
+    Format, Manifest, OutputDir, Sink, SinkError, SinkOptions, TableReport, WriteBehind,
+    open_sink_with, write_behind,
 };
 use tracing::{debug, info, warn};
 
 /// Page-cache dropping interval used when a cgroup limit was found.
 pub const AUTO_DROP_PAGE_CACHE_EVERY: u64 = 64 << 20;
+/// What the manifest says while a run is in progress: if it is still there, the run
+/// was killed (or lost its disk) before it could say how it ended.
+pub const RUNNING_MESSAGE: &str = "the run had not finished when this manifest was written; \
+     if it is still here, the run was killed before it could record how it ended";
+
 /// How often progress is reported.
 pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
@@ -315,7 +320,18 @@ impl GenerationOrchestrator {
         }
 
         let generator = JournalGenerator::new(gen_config).map_err(ConfigErrors::from)?;
-        prepare_output_dir(&o.directory, o.overwrite)?;
+        // Opened, locked for this run, cleaned of an earlier run's files (with overwrite).
+        let out = OutputDir::open(&o.directory, o.overwrite)?;
+        // Until the run ends, the manifest says it has not; and room is kept so that the
+        // final manifest can be written even if the run fills the disk.
+        out.reserve_manifest_room()?;
+        self.manifest(
+            total,
+            0,
+            Vec::new(),
+            Some(("running", RUNNING_MESSAGE.to_string())),
+        )
+        .write(&out)?;
         info!(
             "generating {total} journal entries into {} as {}; hard limit {} (from {source}), soft limit {}, estimated peak {}",
             o.directory.display(),
@@ -356,7 +372,7 @@ impl GenerationOrchestrator {
             Format::Parquet | Format::Null => (None, None),
         };
         let writer_job = WriterJob {
-            dir: o.directory.clone(),
+            dir: out.clone(),
             format: o.format,
             options: sink_options,
             behind,
@@ -503,26 +519,20 @@ impl GenerationOrchestrator {
                 }
             }
         }
-        let (stop_reason, stop_message) = match &error {
-            None => (None, None),
-            Some(e @ Error::MemoryExceeded { .. }) => (Some("memory_limit"), Some(e.to_string())),
-            Some(e @ Error::Interrupted { .. }) => (Some("interrupted"), Some(e.to_string())),
-            Some(e) => (Some("error"), Some(e.to_string())),
+        let stop = match &error {
+            None if entries_written == total => None,
+            None => Some((
+                "error",
+                "fewer entries were written than asked for".to_string(),
+            )),
+            Some(e @ Error::MemoryExceeded { .. }) => Some(("memory_limit", e.to_string())),
+            Some(e @ Error::Interrupted { .. }) => Some(("interrupted", e.to_string())),
+            Some(e) => Some(("error", e.to_string())),
         };
-        let manifest = Manifest {
-            tool: "synthdata".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            format: o.format.name().into(),
-            seed: self.config.global.seed,
-            complete: error.is_none() && entries_written == total,
-            stop_reason: stop_reason.map(str::to_string),
-            stop_message,
-            entries_requested: total,
-            entries_written,
-            tables: tables.clone(),
-            config: serde_json::to_value(&self.config).unwrap_or(serde_json::Value::Null),
-        };
-        let manifest_path = manifest.write(&o.directory);
+        let manifest_path = self
+            .manifest(total, entries_written, tables.clone(), stop)
+            .write(&out)
+            .and_then(|path| out.release_manifest_room().map(|()| path));
         drop(master_reservation);
         self.health.set_phase(Phase::Done);
         on_progress(&self.progress(started, total));
@@ -554,6 +564,29 @@ impl GenerationOrchestrator {
             format_bytes(report.peak_rss)
         );
         Ok(report)
+    }
+
+    /// The manifest of this run; `complete` exactly when there is no stop.
+    fn manifest(
+        &self,
+        total: u64,
+        written: u64,
+        tables: Vec<TableReport>,
+        stop: Option<(&str, String)>,
+    ) -> Manifest {
+        Manifest {
+            tool: "synthdata".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            format: self.config.output.format.name().into(),
+            seed: self.config.global.seed,
+            complete: stop.is_none(),
+            stop_reason: stop.as_ref().map(|(r, _)| r.to_string()),
+            stop_message: stop.map(|(_, m)| m),
+            entries_requested: total,
+            entries_written: written,
+            tables,
+            config: serde_json::to_value(&self.config).unwrap_or(serde_json::Value::Null),
+        }
     }
 
     fn progress(&self, started: Instant, total: u64) -> Progress {
@@ -746,7 +779,7 @@ impl GeneratorJob {
 }
 
 struct WriterJob {
-    dir: PathBuf,
+    dir: OutputDir,
     format: Format,
     options: SinkOptions,
     /// The I/O thread's queue (CSV and JSON Lines).

@@ -57,6 +57,16 @@ fn fill_the_disk(format: synth_sinks::Format) -> Option<(SmallDisk, std::path::P
         let finished = format!("{table}.{}", format.name());
         assert!(!names.contains(&finished), "{names:?}");
     }
+    // The room kept for it let the manifest record why the run stopped.
+    let m = synth_sinks::Manifest::read(&dir).expect("a manifest despite the full disk");
+    assert!(!m.complete);
+    assert_eq!(m.stop_reason.as_deref(), Some("error"));
+    let message = m.stop_message.unwrap_or_default();
+    assert!(message.contains("disk full"), "{message}");
+    assert!(
+        !names.iter().any(|n| n == "manifest.json.partial"),
+        "{names:?}"
+    );
     Some((disk, dir))
 }
 

@@ -6,7 +6,7 @@
 
 use synth_generators::{GeneratorConfig, JournalGenerator};
 use synth_model::{JournalEntry, JournalLine};
-use synth_sinks::{Format, RecordWriter, SinkOptions, open_sink, prepare_output_dir};
+use synth_sinks::{Format, OutputDir, RecordWriter, SinkOptions, open_sink};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args_os().nth(1).map_or_else(
@@ -17,10 +17,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let batch = generator.generate_range(0..10_000)?;
 
     // 1. Into a directory: one sink per table.
-    prepare_output_dir(&dir, false)?;
+    let out = OutputDir::open(&dir, false)?; // created if missing, locked, must be empty
     let options = SinkOptions::default();
-    let mut entries = open_sink::<JournalEntry>(&dir, Format::Csv, &options)?;
-    let mut lines = open_sink::<JournalLine>(&dir, Format::Csv, &options)?;
+    let mut entries = open_sink::<JournalEntry>(&out, Format::Csv, &options)?;
+    let mut lines = open_sink::<JournalLine>(&out, Format::Csv, &options)?;
     entries.write_batch(&batch.entries)?;
     lines.write_batch(&batch.lines)?;
     for report in [entries.finish()?, lines.finish()?] {

@@ -4,6 +4,7 @@ use std::io;
 use std::path::PathBuf;
 
 /// Why a sink could not write or finish.
+#[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 pub enum SinkError {
     /// The disk (or quota) is full.
@@ -32,6 +33,21 @@ pub enum SinkError {
     /// The output path exists and is not a directory.
     #[error("output directory {path} is a file, not a directory")]
     NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// Another run holds the output directory's lock.
+    #[error("output directory {path} is in use by another run{}", pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    Locked {
+        /// The directory.
+        path: PathBuf,
+        /// The holder's process id, if it could be read.
+        pid: Option<u32>,
+    },
+    /// A name this crate writes is held by something it did not write (a symbolic link,
+    /// a directory, a device): it is neither written through nor removed.
+    #[error("{path} exists and is not a regular file written by this tool; it is left alone")]
+    NotOurs {
         /// The path.
         path: PathBuf,
     },

@@ -2,11 +2,11 @@
 //! finished; whole buffers to `write_all`; a checksum and byte count on the way; and,
 //! on request, written pages dropped from the page cache.
 
-use crate::SinkError;
+use crate::{OutputDir, SinkError};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use xxhash_rust::xxh3::Xxh3;
 
 /// Suffix of a file that is still being written (or was abandoned).
@@ -25,12 +25,13 @@ pub struct FileReport {
     pub xxh3: String,
 }
 
-/// A file being written as `NAME.partial`; `finish` syncs it and renames it to `NAME`.
-/// Dropped without `finish`, it stays `NAME.partial`.
+/// A file being written as `NAME.partial` in an [`OutputDir`]; `finish` syncs it and
+/// renames it to `NAME`. Dropped without `finish`, it stays `NAME.partial`.
 pub struct AtomicFile {
     file: File,
-    partial: PathBuf,
-    path: PathBuf,
+    dir: OutputDir,
+    name: String,
+    partial: String,
     bytes: u64,
     hasher: Xxh3,
     drop_cache_every: Option<u64>,
@@ -38,20 +39,20 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Creates `path.partial` (failing if it exists: two writers never share a file).
-    pub fn create(path: PathBuf, drop_cache_every: Option<u64>) -> Result<Self, SinkError> {
-        let mut partial = path.clone().into_os_string();
-        partial.push(PARTIAL_SUFFIX);
-        let partial = PathBuf::from(partial);
-        let file = File::options()
-            .write(true)
-            .create_new(true)
-            .open(&partial)
-            .map_err(|e| SinkError::io("create", &partial, e))?;
+    /// Creates `NAME.partial` in `dir`, exclusively and not through a link (failing if
+    /// anything holds the name: two writers never share a file).
+    pub fn create(
+        dir: &OutputDir,
+        name: String,
+        drop_cache_every: Option<u64>,
+    ) -> Result<Self, SinkError> {
+        let partial = format!("{name}{PARTIAL_SUFFIX}");
+        let file = dir.create_new(&partial)?;
         Ok(Self {
             file,
+            dir: dir.clone(),
+            name,
             partial,
-            path,
             bytes: 0,
             hasher: Xxh3::new(),
             drop_cache_every,
@@ -59,18 +60,9 @@ impl AtomicFile {
         })
     }
 
-    /// Writes through an already-open file (a device or a pipe); `finish` renames
-    /// `partial` to `path` like any other.
-    pub fn with_file(file: File, partial: PathBuf, path: PathBuf) -> Self {
-        Self {
-            file,
-            partial,
-            path,
-            bytes: 0,
-            hasher: Xxh3::new(),
-            drop_cache_every: None,
-            dropped_upto: 0,
-        }
+    /// The path being written (`NAME.partial`), for messages.
+    pub fn partial_path(&self) -> PathBuf {
+        self.dir.path().join(&self.partial)
     }
 
     /// Bytes written so far.
@@ -82,7 +74,7 @@ impl AtomicFile {
     pub fn write_buf(&mut self, buf: &[u8]) -> Result<(), SinkError> {
         self.file
             .write_all(buf)
-            .map_err(|e| SinkError::io("write", &self.partial, e))?;
+            .map_err(|e| SinkError::io("write", self.partial_path(), e))?;
         self.hasher.update(buf);
         self.bytes += buf.len() as u64;
         if let Some(every) = self.drop_cache_every
@@ -98,7 +90,7 @@ impl AtomicFile {
     fn drop_written_pages(&mut self) -> Result<(), SinkError> {
         self.file
             .sync_data()
-            .map_err(|e| SinkError::io("sync", &self.partial, e))?;
+            .map_err(|e| SinkError::io("sync", self.partial_path(), e))?;
         #[cfg(target_os = "linux")]
         {
             use nix::fcntl::{PosixFadviseAdvice, posix_fadvise};
@@ -118,13 +110,12 @@ impl AtomicFile {
     pub fn finish(mut self, rows: u64) -> Result<FileReport, SinkError> {
         self.file
             .flush()
-            .map_err(|e| SinkError::io("flush", &self.partial, e))?;
+            .map_err(|e| SinkError::io("flush", self.partial_path(), e))?;
         self.file
             .sync_data()
-            .map_err(|e| SinkError::io("sync", &self.partial, e))?;
-        std::fs::rename(&self.partial, &self.path)
-            .map_err(|e| SinkError::io("rename", &self.partial, e))?;
-        Ok(self.report(rows, &self.path))
+            .map_err(|e| SinkError::io("sync", self.partial_path(), e))?;
+        self.dir.rename(&self.partial, &self.name)?;
+        Ok(self.report(rows, &self.name))
     }
 
     /// What has been written, under the `.partial` name (for a run that ended in error).
@@ -132,12 +123,9 @@ impl AtomicFile {
         self.report(rows, &self.partial)
     }
 
-    fn report(&self, rows: u64, path: &Path) -> FileReport {
+    fn report(&self, rows: u64, name: &str) -> FileReport {
         FileReport {
-            path: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            path: name.to_string(),
             rows,
             bytes: self.bytes,
             xxh3: format!("{:016x}", self.hasher.digest()),
@@ -169,7 +157,7 @@ impl Write for AtomicFile {
 /// The files of one table: one file, or numbered parts when rotation is on.
 #[derive(Debug)]
 pub struct FileSet {
-    dir: PathBuf,
+    dir: OutputDir,
     table: &'static str,
     extension: &'static str,
     rotate_bytes: Option<u64>,
@@ -183,14 +171,14 @@ impl FileSet {
     /// The files of `table` in `dir`, e.g. `journal_lines.csv` or
     /// `journal_lines.part-00001.csv` when rotating every `rotate_bytes`.
     pub fn new(
-        dir: &Path,
+        dir: &OutputDir,
         table: &'static str,
         extension: &'static str,
         rotate_bytes: Option<u64>,
         drop_cache_every: Option<u64>,
     ) -> Self {
         Self {
-            dir: dir.to_path_buf(),
+            dir: dir.clone(),
             table,
             extension,
             rotate_bytes,
@@ -209,7 +197,7 @@ impl FileSet {
             Some(_) => format!("{}.part-{:05}.{}", self.table, self.part, self.extension),
             None => format!("{}.{}", self.table, self.extension),
         };
-        let file = AtomicFile::create(self.dir.join(name), self.drop_cache_every)?;
+        let file = AtomicFile::create(&self.dir, name, self.drop_cache_every)?;
         Ok(&mut self.current.insert((file, 0)).0)
     }
 
@@ -253,43 +241,4 @@ impl FileSet {
         }
         self.done
     }
-}
-
-/// Makes sure `dir` exists and may be written into.
-///
-/// A non-empty directory is refused unless `overwrite` is set; with it, the files a
-/// previous run left (tables, parts, `.partial` files, the manifest) are removed first,
-/// and nothing else is touched.
-pub fn prepare_output_dir(dir: &Path, overwrite: bool) -> Result<(), SinkError> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(SinkError::NotADirectory {
-            path: dir.to_path_buf(),
-        });
-    }
-    std::fs::create_dir_all(dir).map_err(|e| SinkError::io("create directory", dir, e))?;
-    let entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| SinkError::io("list", dir, e))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| SinkError::io("list", dir, e))?;
-    if entries.is_empty() {
-        return Ok(());
-    }
-    if !overwrite {
-        return Err(SinkError::NotEmpty {
-            path: dir.to_path_buf(),
-        });
-    }
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = name.starts_with("manifest.json")
-            || synth_model::Table::ALL.iter().any(|t| {
-                name.strip_prefix(t.name())
-                    .is_some_and(|rest| rest.starts_with('.'))
-            });
-        if ours && entry.path().is_file() {
-            std::fs::remove_file(entry.path())
-                .map_err(|e| SinkError::io("remove", entry.path(), e))?;
-        }
-    }
-    Ok(())
 }

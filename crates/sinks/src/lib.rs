@@ -3,10 +3,9 @@
 //!
 //! ```no_run
 //! use synth_model::JournalLine;
-//! use synth_sinks::{Format, SinkOptions, open_sink, prepare_output_dir};
-//! let dir = std::path::Path::new("out");
-//! prepare_output_dir(dir, false)?;
-//! let mut sink = open_sink::<JournalLine>(dir, Format::Csv, &SinkOptions::default())?;
+//! use synth_sinks::{Format, OutputDir, SinkOptions, open_sink};
+//! let dir = OutputDir::open("out".as_ref(), false)?; // created, locked, checked empty
+//! let mut sink = open_sink::<JournalLine>(&dir, Format::Csv, &SinkOptions::default())?;
 //! sink.write_batch(&[])?;
 //! let report = sink.finish()?; // journal_lines.csv.partial -> journal_lines.csv
 //! println!("{} rows in {:?}", report.rows, report.files);
@@ -20,6 +19,7 @@
 
 mod behind;
 mod csv;
+mod dir;
 mod error;
 mod file;
 mod jsonl;
@@ -31,8 +31,9 @@ mod writer;
 
 pub use crate::csv::{CsvEncoder, push_text as push_csv_text};
 pub use behind::{IoWorker, WriteBehind, write_behind};
+pub use dir::{LOCK_FILE, OutputDir, RESERVE_BYTES, RESERVE_FILE, is_own_name};
 pub use error::SinkError;
-pub use file::{AtomicFile, FileReport, FileSet, PARTIAL_SUFFIX, prepare_output_dir};
+pub use file::{AtomicFile, FileReport, FileSet, PARTIAL_SUFFIX};
 pub use jsonl::{JsonlEncoder, push_json_string};
 pub use manifest::{MANIFEST_FILE, Manifest, TableReport};
 pub use text::{push_date, push_int, push_money, push_uuid, uuid_string};
@@ -41,7 +42,6 @@ pub use writer::RecordWriter;
 use behind::SinkQueue;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
-use std::path::Path;
 use std::sync::Arc;
 use synth_model::{Column, Record};
 
@@ -215,7 +215,7 @@ pub struct TextSink<R, E> {
 
 impl<R: Record, E: RowEncoder> TextSink<R, E> {
     /// A sink writing `R::TABLE` into `dir` on the calling thread.
-    pub fn new(encoder: E, dir: &Path, options: &SinkOptions) -> Self {
+    pub fn new(encoder: E, dir: &OutputDir, options: &SinkOptions) -> Self {
         Self::build(encoder, dir, options, None)
     }
 
@@ -223,14 +223,19 @@ impl<R: Record, E: RowEncoder> TextSink<R, E> {
     /// two buffers (one being encoded, one being written).
     pub fn with_write_behind(
         encoder: E,
-        dir: &Path,
+        dir: &OutputDir,
         options: &SinkOptions,
         queue: &WriteBehind,
     ) -> Self {
         Self::build(encoder, dir, options, Some(SinkQueue::new(queue)))
     }
 
-    fn build(mut encoder: E, dir: &Path, options: &SinkOptions, behind: Option<SinkQueue>) -> Self {
+    fn build(
+        mut encoder: E,
+        dir: &OutputDir,
+        options: &SinkOptions,
+        behind: Option<SinkQueue>,
+    ) -> Self {
         let mut header = Vec::new();
         encoder.header(R::SCHEMA, &mut header);
         let limit = options.buffer_bytes.max(MIN_BUFFER_BYTES);
@@ -410,7 +415,7 @@ impl<R: Record> Sink<R> for NullSink<R> {
 
 /// Opens the sink of table `R::TABLE` in `dir` for `format`, writing on the calling thread.
 pub fn open_sink<R: Record + Send + 'static>(
-    dir: &Path,
+    dir: &OutputDir,
     format: Format,
     options: &SinkOptions,
 ) -> Result<Box<dyn Sink<R>>, SinkError> {
@@ -420,14 +425,14 @@ pub fn open_sink<R: Record + Send + 'static>(
 /// Opens the sink of table `R::TABLE`; CSV and JSON Lines hand their full buffers to the
 /// I/O thread behind `behind` when one is given (Parquet and null write as before).
 pub fn open_sink_with<R: Record + Send + 'static>(
-    dir: &Path,
+    dir: &OutputDir,
     format: Format,
     options: &SinkOptions,
     behind: Option<&WriteBehind>,
 ) -> Result<Box<dyn Sink<R>>, SinkError> {
     fn text<R: Record + Send + 'static, E: RowEncoder>(
         encoder: E,
-        dir: &Path,
+        dir: &OutputDir,
         options: &SinkOptions,
         behind: Option<&WriteBehind>,
     ) -> Box<dyn Sink<R>> {

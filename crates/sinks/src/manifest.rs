@@ -1,6 +1,6 @@
 //! `manifest.json`: what a run wrote, whether it is complete, and how to check it.
 
-use crate::{FileReport, SinkError};
+use crate::{FileReport, OutputDir, SinkError};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -48,16 +48,14 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// Writes the manifest atomically (`manifest.json.partial`, then renamed).
-    pub fn write(&self, dir: &Path) -> Result<PathBuf, SinkError> {
-        let path = dir.join(MANIFEST_FILE);
-        let partial = dir.join(format!("{MANIFEST_FILE}.partial"));
+    /// Writes the manifest atomically into `dir` (`manifest.json.partial`, synced, then
+    /// renamed), using the room kept for it if the disk is full.
+    pub fn write(&self, dir: &OutputDir) -> Result<PathBuf, SinkError> {
+        let path = dir.path().join(MANIFEST_FILE);
         let mut text = serde_json::to_vec_pretty(self)
             .map_err(|e| SinkError::io("encode", &path, e.into()))?;
         text.push(b'\n');
-        std::fs::write(&partial, &text).map_err(|e| SinkError::io("write", &partial, e))?;
-        std::fs::rename(&partial, &path).map_err(|e| SinkError::io("rename", &partial, e))?;
-        Ok(path)
+        dir.write_atomic(MANIFEST_FILE, &text)
     }
 
     /// Reads a manifest back.

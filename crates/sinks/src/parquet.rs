@@ -28,7 +28,7 @@ use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedW
 use parquet::schema::types::{ColumnDescPtr, ColumnPath, Type};
 use std::io::{BufWriter, Write};
 use std::marker::PhantomData;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use synth_model::{Column, ColumnType, FieldVisitor, Record, Value};
 
@@ -434,8 +434,9 @@ fn schema(table: &str, columns: &[Column]) -> Result<Type, parquet::errors::Parq
 
 impl<R: Record> ParquetSink<R> {
     /// Creates `dir/TABLE.parquet.partial` and writes its header.
-    pub fn new(dir: &Path, options: &SinkOptions) -> Result<Self, SinkError> {
-        let path = dir.join(format!("{}.parquet", R::TABLE));
+    pub fn new(dir: &crate::OutputDir, options: &SinkOptions) -> Result<Self, SinkError> {
+        let name = format!("{}.parquet", R::TABLE);
+        let path = dir.path().join(&name);
         let err = |e: parquet::errors::ParquetError| SinkError::Parquet {
             path: path.clone(),
             message: e.to_string(),
@@ -470,7 +471,7 @@ impl<R: Record> ParquetSink<R> {
             }
         }
         let props = Arc::new(props.build());
-        let file = AtomicFile::create(path.clone(), options.drop_page_cache_every)?;
+        let file = AtomicFile::create(dir, name, options.drop_page_cache_every)?;
         let writer = SerializedFileWriter::new(
             BufWriter::with_capacity(FILE_BUFFER_BYTES, file),
             Arc::new(schema(R::TABLE, R::SCHEMA).map_err(err)?),

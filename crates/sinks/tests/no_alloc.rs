@@ -6,7 +6,7 @@
 use synth_generators::{GeneratorConfig, JournalGenerator};
 use synth_model::{JournalEntry, JournalLine};
 use synth_probe::CountingAllocator;
-use synth_sinks::{Format, Sink, SinkOptions, open_sink_with, prepare_output_dir, write_behind};
+use synth_sinks::{Format, Sink, SinkOptions, open_sink_with, write_behind};
 
 #[global_allocator]
 static ALLOC: CountingAllocator = CountingAllocator::system();
@@ -15,15 +15,15 @@ fn allocations_while_writing(format: Format, behind: bool) -> u64 {
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
     let batch = g.generate_range(0..20_000).expect("range");
     let dir = tempfile::tempdir().expect("tempdir");
-    prepare_output_dir(dir.path(), false).expect("dir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
     let (queue, worker) = write_behind();
     let io = std::thread::spawn(move || worker.run());
     let options = SinkOptions::default();
     let q = behind.then_some(&queue);
     let mut entries: Box<dyn Sink<JournalEntry>> =
-        open_sink_with(dir.path(), format, &options, q).expect("sink");
+        open_sink_with(&out, format, &options, q).expect("sink");
     let mut lines: Box<dyn Sink<JournalLine>> =
-        open_sink_with(dir.path(), format, &options, q).expect("sink");
+        open_sink_with(&out, format, &options, q).expect("sink");
     // Warm-up: buffers reach their size, files are open, the spare buffer is back.
     for _ in 0..3 {
         entries.write_batch(&batch.entries).expect("write");

@@ -12,6 +12,7 @@ static ALLOC: CountingAllocator = CountingAllocator::system();
 #[test]
 fn an_open_row_group_is_held_compressed_and_written_groups_leave_little_behind() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
     let b = g.generate_range(0..20_000).expect("valid range");
     let row_group_bytes = 16 << 20;
@@ -20,7 +21,7 @@ fn an_open_row_group_is_held_compressed_and_written_groups_leave_little_behind()
         ..SinkOptions::default()
     };
     let mut sink =
-        open_sink::<synth_model::JournalEntry>(dir.path(), Format::Parquet, &opts).expect("opens");
+        open_sink::<synth_model::JournalEntry>(&out, Format::Parquet, &opts).expect("opens");
     let start = synth_probe::heap_bytes().expect("installed");
     // 200 × 20 000 entries: about 38 row groups of 16 MiB of values.
     let mut held = Vec::new();

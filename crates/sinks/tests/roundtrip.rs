@@ -31,7 +31,7 @@ fn expected_row<R: Record>(r: &R) -> Vec<String> {
 }
 
 fn write<R: Record + Send + 'static>(
-    dir: &Path,
+    dir: &synth_sinks::OutputDir,
     format: Format,
     records: &[R],
     options: &SinkOptions,
@@ -43,9 +43,11 @@ fn write<R: Record + Send + 'static>(
     let report = sink.finish().expect("finishes");
     assert_eq!(report.rows, records.len() as u64);
     for f in &report.files {
-        assert!(dir.join(&f.path).is_file(), "{} exists", f.path);
+        assert!(dir.path().join(&f.path).is_file(), "{} exists", f.path);
         assert_eq!(
-            std::fs::metadata(dir.join(&f.path)).expect("stat").len(),
+            std::fs::metadata(dir.path().join(&f.path))
+                .expect("stat")
+                .len(),
             f.bytes
         );
     }
@@ -144,29 +146,30 @@ fn check_parquet<R: Record>(dir: &Path, records: &[R]) {
 
 fn roundtrip_all(format: Format) {
     let dir = tempfile::tempdir().expect("tempdir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
     let b = g.generate_range(0..3_000).expect("valid range");
     let md = g.master_data();
     let opts = SinkOptions::default();
     macro_rules! each_table {
         ($check:ident) => {{
-            write(dir.path(), format, &b.entries, &opts);
+            write(&out, format, &b.entries, &opts);
             $check(dir.path(), &b.entries);
-            write(dir.path(), format, &b.lines, &opts);
+            write(&out, format, &b.lines, &opts);
             $check(dir.path(), &b.lines);
-            write(dir.path(), format, &b.documents, &opts);
+            write(&out, format, &b.documents, &opts);
             $check(dir.path(), &b.documents);
-            write(dir.path(), format, &b.items, &opts);
+            write(&out, format, &b.items, &opts);
             $check(dir.path(), &b.items);
-            write(dir.path(), format, &b.edges, &opts);
+            write(&out, format, &b.edges, &opts);
             $check(dir.path(), &b.edges);
-            write(dir.path(), format, &md.accounts, &opts);
+            write(&out, format, &md.accounts, &opts);
             $check(dir.path(), &md.accounts);
-            write(dir.path(), format, &md.vendors, &opts);
+            write(&out, format, &md.vendors, &opts);
             $check(dir.path(), &md.vendors);
-            write(dir.path(), format, &md.customers, &opts);
+            write(&out, format, &md.customers, &opts);
             $check(dir.path(), &md.customers);
-            write(dir.path(), format, &md.nodes, &opts);
+            write(&out, format, &md.nodes, &opts);
             $check(dir.path(), &md.nodes);
         }};
     }
@@ -244,7 +247,8 @@ fn quoting_and_escaping_edge_cases() {
     let nasty: Vec<Awkward> = once.iter().chain(&once).map(|a| Awkward(a.0)).collect();
     for format in [Format::Csv, Format::Jsonl, Format::Parquet] {
         let dir = tempfile::tempdir().expect("tempdir");
-        write(dir.path(), format, &nasty, &SinkOptions::default());
+        let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
+        write(&out, format, &nasty, &SinkOptions::default());
         match format {
             Format::Csv => check_csv(dir.path(), &nasty),
             Format::Jsonl => check_jsonl(dir.path(), &nasty),
@@ -256,6 +260,7 @@ fn quoting_and_escaping_edge_cases() {
 #[test]
 fn rotation_splits_files_with_a_header_each() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
     let b = g.generate_range(0..20_000).expect("valid range");
     let opts = SinkOptions {
@@ -263,8 +268,7 @@ fn rotation_splits_files_with_a_header_each() {
         buffer_bytes: 256 << 10,
         ..SinkOptions::default()
     };
-    let mut sink =
-        open_sink::<synth_model::JournalLine>(dir.path(), Format::Csv, &opts).expect("opens");
+    let mut sink = open_sink::<synth_model::JournalLine>(&out, Format::Csv, &opts).expect("opens");
     sink.write_batch(&b.lines).expect("writes");
     let report = sink.finish().expect("finishes");
     assert!(report.files.len() > 2, "{report:?}");
@@ -280,33 +284,26 @@ fn rotation_splits_files_with_a_header_each() {
     assert_eq!(rows, b.lines.len() as u64);
 }
 
-#[cfg(target_os = "linux")]
 #[test]
-fn writing_to_dev_full_is_disk_full_naming_the_path() {
-    // /dev/full fails every write with ENOSPC.
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .expect("open /dev/full");
-    let mut target =
-        synth_sinks::AtomicFile::with_file(file, "/dev/full".into(), "/dev/full".into());
-    let err = target.write_buf(&[b'x'; 300 << 10]).expect_err("ENOSPC");
-    assert!(
-        matches!(&err, SinkError::DiskFull { path } if path == Path::new("/dev/full")),
-        "{err:?}"
+fn a_full_disk_is_disk_full_naming_the_path() {
+    let enospc = std::io::Error::from(std::io::ErrorKind::StorageFull);
+    let err = SinkError::io("write", "/data/journal_lines.csv.partial", enospc);
+    assert!(matches!(&err, SinkError::DiskFull { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "disk full while writing /data/journal_lines.csv.partial"
     );
-    assert_eq!(err.to_string(), "disk full while writing /dev/full");
 }
 
 #[test]
 fn a_sink_dropped_without_finish_leaves_only_partial_files() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
     let b = g.generate_range(0..5_000).expect("valid range");
     for format in [Format::Csv, Format::Jsonl, Format::Parquet] {
-        let mut sink =
-            open_sink::<synth_model::JournalLine>(dir.path(), format, &SinkOptions::default())
-                .expect("opens");
+        let mut sink = open_sink::<synth_model::JournalLine>(&out, format, &SinkOptions::default())
+            .expect("opens");
         sink.write_batch(&b.lines).expect("writes");
         sink.flush().expect("flushes");
         drop(sink);
@@ -314,6 +311,7 @@ fn a_sink_dropped_without_finish_leaves_only_partial_files() {
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .expect("lists")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n != synth_sinks::LOCK_FILE)
         .collect();
     names.sort();
     assert_eq!(
@@ -327,30 +325,110 @@ fn a_sink_dropped_without_finish_leaves_only_partial_files() {
 }
 
 #[test]
-fn output_dir_refuses_non_empty_unless_overwrite() {
+fn output_dir_refuses_non_empty_and_overwrite_removes_only_its_own_files() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("journal_lines.csv"), "old").expect("writes");
-    std::fs::write(dir.path().join("notes.txt"), "mine").expect("writes");
-    let err = synth_sinks::prepare_output_dir(dir.path(), false).expect_err("refuses");
+    let d = dir.path();
+    let put = |name: &str| std::fs::write(d.join(name), "x").expect("writes");
+    // An earlier run: its manifest lists journal_lines.csv; it left a .partial.
+    let mut m = manifest();
+    m.tables = vec![synth_sinks::TableReport {
+        table: "journal_lines".into(),
+        rows: 1,
+        bytes: 1,
+        files: vec![synth_sinks::FileReport {
+            path: "journal_lines.csv".into(),
+            rows: 1,
+            bytes: 1,
+            xxh3: "0".into(),
+        }],
+    }];
+    std::fs::write(
+        d.join("manifest.json"),
+        serde_json::to_vec(&m).expect("json"),
+    )
+    .expect("w");
+    put("journal_lines.csv");
+    put("documents.csv.partial");
+    // The user's files, some with names close to the tool's.
+    for theirs in [
+        "accounts.xlsx",
+        "documents.pdf",
+        "manifest.json.bak",
+        "notes.txt",
+    ] {
+        put(theirs);
+    }
+    let err = synth_sinks::OutputDir::open(d, false).expect_err("refuses");
     assert!(matches!(err, SinkError::NotEmpty { .. }), "{err}");
-    synth_sinks::prepare_output_dir(dir.path(), true).expect("overwrite");
-    assert!(
-        !dir.path().join("journal_lines.csv").exists(),
-        "old output removed"
-    );
-    assert!(
-        dir.path().join("notes.txt").exists(),
-        "other files untouched"
-    );
-    let err =
-        synth_sinks::prepare_output_dir(&dir.path().join("notes.txt"), true).expect_err("a file");
+    drop(synth_sinks::OutputDir::open(d, true).expect("overwrite"));
+    for gone in [
+        "manifest.json",
+        "journal_lines.csv",
+        "documents.csv.partial",
+    ] {
+        assert!(!d.join(gone).exists(), "{gone} removed");
+    }
+    for kept in [
+        "accounts.xlsx",
+        "documents.pdf",
+        "manifest.json.bak",
+        "notes.txt",
+    ] {
+        assert!(d.join(kept).exists(), "{kept} untouched");
+    }
+    let err = synth_sinks::OutputDir::open(&d.join("notes.txt"), true).expect_err("a file");
     assert!(matches!(err, SinkError::NotADirectory { .. }), "{err}");
 }
 
+#[cfg(unix)]
 #[test]
-fn manifest_round_trips() {
+fn a_link_under_a_name_the_tool_writes_is_never_written_through_nor_removed() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let m = Manifest {
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "precious").expect("writes");
+    let out_path = dir.path().join("out");
+    let out = synth_sinks::OutputDir::open(&out_path, false).expect("output dir");
+    // Planted during the run, under the names the sink and the manifest will create.
+    for name in ["journal_lines.csv.partial", "manifest.json.partial"] {
+        std::os::unix::fs::symlink(&victim, out_path.join(name)).expect("link");
+    }
+    let err = open_sink::<synth_model::JournalLine>(&out, Format::Csv, &SinkOptions::default())
+        .and_then(|mut s| {
+            s.write_batch(&[])?;
+            s.finish()
+        })
+        .expect_err("refuses the link");
+    assert!(
+        err.to_string().contains("journal_lines.csv.partial"),
+        "{err}"
+    );
+    manifest().write(&out).expect_err("refuses the link");
+    assert_eq!(std::fs::read_to_string(&victim).expect("reads"), "precious");
+    drop(out);
+    // With overwrite, a link under an own name is refused, not removed.
+    let err = synth_sinks::OutputDir::open(&out_path, true).expect_err("a link");
+    assert!(matches!(err, SinkError::NotOurs { .. }), "{err}");
+    assert!(std::fs::symlink_metadata(out_path.join("manifest.json.partial")).is_ok());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_run_into_a_locked_directory_is_refused_naming_the_holder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = synth_sinks::OutputDir::open(dir.path(), false).expect("first");
+    let err = synth_sinks::OutputDir::open(dir.path(), true).expect_err("locked");
+    let pid = std::process::id();
+    assert!(
+        matches!(err, SinkError::Locked { pid: Some(p), .. } if p == pid),
+        "{err}"
+    );
+    assert!(err.to_string().contains(&format!("pid {pid}")), "{err}");
+    drop(first);
+    synth_sinks::OutputDir::open(dir.path(), false).expect("free again");
+}
+
+fn manifest() -> Manifest {
+    Manifest {
         tool: "synthdata".into(),
         version: "0.1.0".into(),
         format: "csv".into(),
@@ -362,8 +440,15 @@ fn manifest_round_trips() {
         entries_written: 5,
         tables: vec![],
         config: serde_json::json!({"a": 1}),
-    };
-    m.write(dir.path()).expect("writes");
+    }
+}
+
+#[test]
+fn manifest_round_trips() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
+    let m = manifest();
+    m.write(&out).expect("writes");
     assert_eq!(Manifest::read(dir.path()).expect("reads"), m);
 }
 
@@ -371,14 +456,10 @@ fn manifest_round_trips() {
 fn parquet_id_columns_have_no_statistics_and_no_dictionary() {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     let dir = tempfile::tempdir().expect("tempdir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
     let b = g.generate_range(0..2_000).expect("valid range");
-    write(
-        dir.path(),
-        Format::Parquet,
-        &b.lines,
-        &SinkOptions::default(),
-    );
+    write(&out, Format::Parquet, &b.lines, &SinkOptions::default());
     let file = std::fs::File::open(dir.path().join("journal_lines.parquet")).expect("opens");
     let reader = SerializedFileReader::new(file).expect("valid Parquet");
     let group = reader.metadata().row_group(0);
@@ -414,15 +495,16 @@ fn parquet_many_row_groups_with_every_codec() {
         (synth_sinks::Compression::None, "UNCOMPRESSED"),
     ] {
         let dir = tempfile::tempdir().expect("tempdir");
+        let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
         // The smallest row groups: the lines make several groups of several pages.
         let opts = SinkOptions {
             compression,
             row_group_bytes: 64 << 10,
             ..SinkOptions::default()
         };
-        write(dir.path(), Format::Parquet, &b.entries, &opts);
+        write(&out, Format::Parquet, &b.entries, &opts);
         check_parquet(dir.path(), &b.entries);
-        write(dir.path(), Format::Parquet, &b.lines, &opts);
+        write(&out, Format::Parquet, &b.lines, &opts);
         check_parquet(dir.path(), &b.lines);
 
         let file = std::fs::File::open(dir.path().join("journal_entries.parquet")).expect("opens");

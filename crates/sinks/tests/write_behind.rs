@@ -41,21 +41,23 @@ fn files_match_direct_writes_byte_for_byte() {
             };
             let direct = tempfile::tempdir().expect("tempdir");
             let behind_dir = tempfile::tempdir().expect("tempdir");
+            let direct_out = synth_sinks::OutputDir::open(direct.path(), false).expect("dir");
+            let behind_out = synth_sinks::OutputDir::open(behind_dir.path(), false).expect("dir");
             let want_lines = write_all(
-                open_sink(direct.path(), format, &opts).expect("opens"),
+                open_sink(&direct_out, format, &opts).expect("opens"),
                 &b.lines,
             );
             let want_entries = write_all(
-                open_sink(direct.path(), format, &opts).expect("opens"),
+                open_sink(&direct_out, format, &opts).expect("opens"),
                 &b.entries,
             );
 
             let (queue, worker) = write_behind();
             let io = thread::spawn(move || worker.run());
             let lines: Box<dyn Sink<JournalLine>> =
-                open_sink_with(behind_dir.path(), format, &opts, Some(&queue)).expect("opens");
+                open_sink_with(&behind_out, format, &opts, Some(&queue)).expect("opens");
             let entries: Box<dyn Sink<JournalEntry>> =
-                open_sink_with(behind_dir.path(), format, &opts, Some(&queue)).expect("opens");
+                open_sink_with(&behind_out, format, &opts, Some(&queue)).expect("opens");
             drop(queue);
             let got_lines = write_all(lines, &b.lines);
             let got_entries = write_all(entries, &b.entries);
@@ -78,6 +80,7 @@ fn files_match_direct_writes_byte_for_byte() {
 #[test]
 fn a_dead_io_thread_is_an_error_and_finishes_no_file() {
     let dir = tempfile::tempdir().expect("tempdir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
     let b = g.generate_range(0..20_000).expect("valid range");
     let (queue, worker) = write_behind();
@@ -86,7 +89,7 @@ fn a_dead_io_thread_is_an_error_and_finishes_no_file() {
         ..SinkOptions::default()
     };
     let mut sink: Box<dyn Sink<JournalLine>> =
-        open_sink_with(dir.path(), Format::Csv, &opts, Some(&queue)).expect("opens");
+        open_sink_with(&out, Format::Csv, &opts, Some(&queue)).expect("opens");
     // The I/O thread panics before it writes anything.
     let io = thread::spawn(move || {
         let _worker = worker;
@@ -112,7 +115,9 @@ fn a_dead_io_thread_is_an_error_and_finishes_no_file() {
     let report = sink.abandon();
     assert_eq!(report.table, "journal_lines");
     assert!(
-        names(dir.path()).iter().all(|n| n.ends_with(".partial")),
+        names(dir.path())
+            .iter()
+            .all(|n| n.ends_with(".partial") || n == synth_sinks::LOCK_FILE),
         "{:?}",
         names(dir.path())
     );
@@ -124,11 +129,12 @@ fn write_errors_come_back_from_the_io_thread() {
     // A directory that vanishes under the sink: its first file cannot be created.
     let dir = tempfile::tempdir().expect("tempdir");
     let gone = dir.path().join("gone");
-    std::fs::create_dir(&gone).expect("mkdir");
+    let out = synth_sinks::OutputDir::open(&gone, false).expect("output dir");
     let (queue, worker) = write_behind();
     let io = thread::spawn(move || worker.run());
     let mut sink: Box<dyn Sink<JournalLine>> =
-        open_sink_with(&gone, Format::Csv, &SinkOptions::default(), Some(&queue)).expect("opens");
+        open_sink_with(&out, Format::Csv, &SinkOptions::default(), Some(&queue)).expect("opens");
+    std::fs::remove_file(gone.join(synth_sinks::LOCK_FILE)).expect("rm lock");
     std::fs::remove_dir(&gone).expect("rmdir");
     let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
     let b = g.generate_range(0..1_000).expect("valid range");

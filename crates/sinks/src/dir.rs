@@ -1,0 +1,411 @@
+//! The output directory: opened once, locked for the run, and the one way this crate
+//! creates, renames and removes files.
+//!
+//! Every file is created inside the opened directory (`openat`), exclusively (`O_EXCL`)
+//! and without following a symbolic link (`O_NOFOLLOW`), and renamed within it
+//! (`renameat`): a link planted under any name the tool uses, before or during a run,
+//! makes the operation fail instead of writing elsewhere. Replacing the directory's path
+//! during a run does not redirect the writes either: they go to the directory opened.
+//!
+//! An advisory lock (`flock`) on `.synthdata.lock` in the directory is held for the
+//! run, so a second run into the same directory fails at once, naming the holder's pid.
+//! With `overwrite`, only files of the tool's own names are removed (see
+//! [`OutputDir::open`]); anything else stays.
+
+use crate::SinkError;
+use crate::manifest::MANIFEST_FILE;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use synth_model::Table;
+
+/// The lock file a run holds in its output directory.
+pub const LOCK_FILE: &str = ".synthdata.lock";
+/// Space kept free for the final manifest, released when the manifest is written.
+pub const RESERVE_FILE: &str = ".synthdata.reserve";
+/// Bytes kept free for the final manifest.
+pub const RESERVE_BYTES: usize = 1 << 20;
+/// Largest manifest read back (a bigger one is not ours).
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+/// Extensions of the table files this crate writes.
+const EXTENSIONS: [&str; 3] = ["csv", "jsonl", "parquet"];
+
+/// An output directory opened for a run; clones share it (and its lock).
+#[derive(Debug, Clone)]
+pub struct OutputDir {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    /// The directory itself, for `openat` and friends.
+    #[cfg(unix)]
+    fd: File,
+    /// Held (locked) for as long as any clone lives.
+    _lock: Option<Lock>,
+}
+
+#[cfg(unix)]
+type Lock = nix::fcntl::Flock<File>;
+#[cfg(not(unix))]
+type Lock = File;
+
+/// Whether `name` is one the tool writes: the manifest, its reserve, a table file or a
+/// part of one (`journal_lines.csv`, `journal_lines.part-00002.csv`), or any of those
+/// with `.partial`.
+pub fn is_own_name(name: &str) -> bool {
+    let name = name.strip_suffix(crate::PARTIAL_SUFFIX).unwrap_or(name);
+    if name == MANIFEST_FILE || name == RESERVE_FILE {
+        return true;
+    }
+    Table::ALL.iter().any(|t| {
+        let Some(rest) = name
+            .strip_prefix(t.name())
+            .and_then(|r| r.strip_prefix('.'))
+        else {
+            return false;
+        };
+        let ext = match rest.strip_prefix("part-") {
+            Some(part) => match part.split_once('.') {
+                Some((digits, ext))
+                    if digits.len() >= 5 && digits.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    ext
+                }
+                _ => return false,
+            },
+            None => rest,
+        };
+        EXTENSIONS.contains(&ext)
+    })
+}
+
+impl OutputDir {
+    /// Creates `path` if needed, opens and locks it, and makes it ready for a run.
+    ///
+    /// A directory holding anything but the lock file is refused unless `overwrite` is
+    /// set. With `overwrite`, these are removed, and nothing else: the files an earlier
+    /// manifest of this tool lists (if they have the tool's own names), every `.partial`
+    /// file of the tool's own names, the manifest and the reserve. A name the tool
+    /// writes that is held by something other than a regular file (a link, a
+    /// directory) is refused.
+    pub fn open(path: &Path, overwrite: bool) -> Result<Self, SinkError> {
+        match std::fs::metadata(path) {
+            Ok(m) if !m.is_dir() => {
+                return Err(SinkError::NotADirectory {
+                    path: path.to_path_buf(),
+                });
+            }
+            Ok(_) => {}
+            Err(_) => std::fs::create_dir_all(path)
+                .map_err(|e| SinkError::io("create directory", path, e))?,
+        }
+        let mut dir = Inner {
+            path: path.to_path_buf(),
+            #[cfg(unix)]
+            fd: File::open(path).map_err(|e| SinkError::io("open directory", path, e))?,
+            _lock: None,
+        };
+        dir._lock = Some(dir.lock()?);
+        let dir = Self {
+            inner: Arc::new(dir),
+        };
+        dir.prepare(overwrite)?;
+        Ok(dir)
+    }
+
+    /// The directory's path (for messages and reports).
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    fn prepare(&self, overwrite: bool) -> Result<(), SinkError> {
+        let path = self.path();
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(path).map_err(|e| SinkError::io("list", path, e))? {
+            let entry = entry.map_err(|e| SinkError::io("list", path, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name != LOCK_FILE {
+                names.push(name);
+            }
+        }
+        if names.is_empty() {
+            return Ok(());
+        }
+        if !overwrite {
+            return Err(SinkError::NotEmpty {
+                path: path.to_path_buf(),
+            });
+        }
+        let listed = self.listed_in_manifest();
+        for name in names.iter().filter(|n| is_own_name(n)) {
+            if !self.is_regular_file(name)? {
+                return Err(SinkError::NotOurs {
+                    path: path.join(name),
+                });
+            }
+            let partial = name.ends_with(crate::PARTIAL_SUFFIX);
+            let bookkeeping = name.starts_with(MANIFEST_FILE) || name.starts_with(RESERVE_FILE);
+            if partial || bookkeeping || listed.iter().any(|l| l == name) {
+                self.remove(name)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The file names an earlier manifest in this directory lists (none if there is no
+    /// readable manifest of this tool).
+    fn listed_in_manifest(&self) -> Vec<String> {
+        let Ok(text) = self.read_small(MANIFEST_FILE, MAX_MANIFEST_BYTES) else {
+            return Vec::new();
+        };
+        let Ok(manifest) = serde_json::from_slice::<crate::Manifest>(&text) else {
+            return Vec::new();
+        };
+        if manifest.tool != "synthdata" {
+            return Vec::new();
+        }
+        manifest
+            .tables
+            .iter()
+            .flat_map(|t| t.files.iter().map(|f| f.path.clone()))
+            .filter(|p| !p.contains('/') && is_own_name(p))
+            .collect()
+    }
+
+    /// Writes `bytes` to `name` atomically: `name.partial` created exclusively, synced,
+    /// renamed. If the disk is full and space is reserved, the reserve is given up and
+    /// the write tried once more.
+    pub fn write_atomic(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, SinkError> {
+        match self.try_write_atomic(name, bytes) {
+            Err(SinkError::DiskFull { .. }) if self.is_regular_file(RESERVE_FILE)? => {
+                self.remove(RESERVE_FILE)?;
+                self.try_write_atomic(name, bytes)
+            }
+            other => other,
+        }
+    }
+
+    fn try_write_atomic(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, SinkError> {
+        let partial = format!("{name}{}", crate::PARTIAL_SUFFIX);
+        let mut file = self.create_new(&partial)?;
+        let result = file
+            .write_all(bytes)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| SinkError::io("write", self.path().join(&partial), e));
+        if let Err(e) = result {
+            drop(file);
+            // Ours, and incomplete: it must not stay behind under a name we refuse.
+            let _ = self.remove(&partial);
+            return Err(e);
+        }
+        self.rename(&partial, name)?;
+        Ok(self.path().join(name))
+    }
+
+    /// Keeps [`RESERVE_BYTES`] of the file system for the final manifest, so a run that
+    /// fills the disk can still record how it ended.
+    pub fn reserve_manifest_room(&self) -> Result<(), SinkError> {
+        let mut file = self.create_new(RESERVE_FILE)?;
+        let zeros = vec![0u8; RESERVE_BYTES];
+        let written = file
+            .write_all(&zeros)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| SinkError::io("write", self.path().join(RESERVE_FILE), e));
+        if written.is_err() {
+            let _ = self.remove(RESERVE_FILE);
+        }
+        written
+    }
+
+    /// Gives the reserved room back (after the final manifest is written).
+    pub fn release_manifest_room(&self) -> Result<(), SinkError> {
+        if self.is_regular_file(RESERVE_FILE)? {
+            self.remove(RESERVE_FILE)?;
+        }
+        Ok(())
+    }
+
+    /// Reads at most `max` bytes of `name` (not following a link; not blocking on a
+    /// FIFO); more than `max` is an error.
+    pub fn read_small(&self, name: &str, max: u64) -> Result<Vec<u8>, SinkError> {
+        let file = self.open_read(name)?;
+        let mut text = Vec::new();
+        file.take(max + 1)
+            .read_to_end(&mut text)
+            .map_err(|e| SinkError::io("read", self.path().join(name), e))?;
+        if text.len() as u64 > max {
+            return Err(SinkError::io(
+                "read",
+                self.path().join(name),
+                std::io::Error::other(format!("larger than {max} bytes")),
+            ));
+        }
+        Ok(text)
+    }
+}
+
+#[cfg(unix)]
+mod ops {
+    use super::*;
+    use nix::errno::Errno;
+    use nix::fcntl::{AtFlags, Flock, FlockArg, OFlag, openat, renameat};
+    use nix::sys::stat::{Mode, SFlag, fstatat};
+    use nix::unistd::{UnlinkatFlags, unlinkat};
+
+    impl Inner {
+        pub(super) fn lock(&self) -> Result<Lock, SinkError> {
+            let path = self.path.join(LOCK_FILE);
+            let fd = openat(
+                &self.fd,
+                LOCK_FILE,
+                OFlag::O_RDWR | OFlag::O_CREAT | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
+                Mode::from_bits_truncate(0o644),
+            )
+            .map_err(|e| SinkError::io("open", &path, e.into()))?;
+            match Flock::lock(File::from(fd), FlockArg::LockExclusiveNonblock) {
+                Ok(mut lock) => {
+                    // Who holds it, for the message a second run prints.
+                    let pid = std::process::id().to_string();
+                    let _ = lock
+                        .set_len(0)
+                        .and_then(|()| lock.write_all(pid.as_bytes()));
+                    Ok(lock)
+                }
+                Err((mut file, Errno::EWOULDBLOCK)) => {
+                    let mut text = String::new();
+                    let _ = (&mut file).take(32).read_to_string(&mut text);
+                    Err(SinkError::Locked {
+                        path: self.path.clone(),
+                        pid: text.trim().parse().ok(),
+                    })
+                }
+                Err((_, e)) => Err(SinkError::io("lock", &path, e.into())),
+            }
+        }
+    }
+
+    impl OutputDir {
+        /// Creates `name` in the directory: exclusively, not through a link.
+        pub(crate) fn create_new(&self, name: &str) -> Result<File, SinkError> {
+            let flags = OFlag::O_WRONLY
+                | OFlag::O_CREAT
+                | OFlag::O_EXCL
+                | OFlag::O_NOFOLLOW
+                | OFlag::O_CLOEXEC;
+            openat(&self.inner.fd, name, flags, Mode::from_bits_truncate(0o644))
+                .map(File::from)
+                .map_err(|e| SinkError::io("create", self.path().join(name), e.into()))
+        }
+
+        pub(super) fn open_read(&self, name: &str) -> Result<File, SinkError> {
+            let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC;
+            openat(&self.inner.fd, name, flags, Mode::empty())
+                .map(File::from)
+                .map_err(|e| SinkError::io("open", self.path().join(name), e.into()))
+        }
+
+        /// Renames `from` to `to`, both in the directory.
+        pub(crate) fn rename(&self, from: &str, to: &str) -> Result<(), SinkError> {
+            renameat(&self.inner.fd, from, &self.inner.fd, to)
+                .map_err(|e| SinkError::io("rename", self.path().join(from), e.into()))
+        }
+
+        /// Removes the file `name` from the directory (a link itself, never its target).
+        pub(crate) fn remove(&self, name: &str) -> Result<(), SinkError> {
+            unlinkat(&self.inner.fd, name, UnlinkatFlags::NoRemoveDir)
+                .map_err(|e| SinkError::io("remove", self.path().join(name), e.into()))
+        }
+
+        /// Whether `name` is a regular file (a link is not); false if it does not exist.
+        pub(crate) fn is_regular_file(&self, name: &str) -> Result<bool, SinkError> {
+            match fstatat(&self.inner.fd, name, AtFlags::AT_SYMLINK_NOFOLLOW) {
+                Ok(st) => {
+                    Ok(SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFREG)
+                }
+                Err(Errno::ENOENT) => Ok(false),
+                Err(e) => Err(SinkError::io("inspect", self.path().join(name), e.into())),
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod ops {
+    //! Path-based fallback: `create_new` still refuses an existing name (a link too).
+    use super::*;
+
+    impl Inner {
+        pub(super) fn lock(&self) -> Result<Lock, SinkError> {
+            let path = self.path.join(LOCK_FILE);
+            File::options()
+                .write(true)
+                .create(true)
+                .open(&path)
+                .map_err(|e| SinkError::io("open", &path, e))
+        }
+    }
+
+    impl OutputDir {
+        pub(crate) fn create_new(&self, name: &str) -> Result<File, SinkError> {
+            let path = self.path().join(name);
+            File::options()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .map_err(|e| SinkError::io("create", &path, e))
+        }
+
+        pub(super) fn open_read(&self, name: &str) -> Result<File, SinkError> {
+            let path = self.path().join(name);
+            File::open(&path).map_err(|e| SinkError::io("open", &path, e))
+        }
+
+        pub(crate) fn rename(&self, from: &str, to: &str) -> Result<(), SinkError> {
+            std::fs::rename(self.path().join(from), self.path().join(to))
+                .map_err(|e| SinkError::io("rename", self.path().join(from), e))
+        }
+
+        pub(crate) fn remove(&self, name: &str) -> Result<(), SinkError> {
+            std::fs::remove_file(self.path().join(name))
+                .map_err(|e| SinkError::io("remove", self.path().join(name), e))
+        }
+
+        pub(crate) fn is_regular_file(&self, name: &str) -> Result<bool, SinkError> {
+            Ok(std::fs::symlink_metadata(self.path().join(name)).is_ok_and(|m| m.is_file()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_names() {
+        for ours in [
+            "manifest.json",
+            "manifest.json.partial",
+            "journal_lines.csv",
+            "journal_lines.csv.partial",
+            "journal_lines.part-00002.jsonl",
+            "accounts.parquet",
+            ".synthdata.reserve",
+        ] {
+            assert!(is_own_name(ours), "{ours}");
+        }
+        for theirs in [
+            "accounts.xlsx",
+            "documents.pdf",
+            "manifest.json.bak",
+            "journal_lines.csv.gz",
+            "journal_lines.part-2.csv",
+            "notes.txt",
+            "journal_lines",
+        ] {
+            assert!(!is_own_name(theirs), "{theirs}");
+        }
+    }
+}
