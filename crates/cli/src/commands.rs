@@ -36,7 +36,7 @@ fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Config, ConfigErro
 
 fn print_config_errors(e: &ConfigErrors) {
     for err in &e.0 {
-        eprintln!("error: {err}");
+        err!("error: {err}");
     }
 }
 
@@ -47,6 +47,12 @@ fn hint(e: &Error) -> Option<&'static str> {
         Error::Sink(SinkError::NotEmpty { .. }) => Some(
             "choose an empty directory (--out), or replace what an earlier run wrote with --overwrite",
         ),
+        Error::Sink(SinkError::Locked { .. }) => {
+            Some("wait for that run to end, or choose another directory with --out")
+        }
+        Error::Sink(SinkError::NotOurs { .. }) => {
+            Some("move it away, or choose another directory with --out")
+        }
         Error::Sink(SinkError::NotADirectory { .. }) => {
             Some("choose a directory with --out or output.directory")
         }
@@ -62,8 +68,8 @@ fn fail(e: &Error, json_out: bool) -> u8 {
     match e {
         Error::Config(errors) => print_config_errors(errors),
         _ => match hint(e) {
-            Some(h) => eprintln!("error: {e}; {h}"),
-            None => eprintln!("error: {e}"),
+            Some(h) => err!("error: {e}; {h}"),
+            None => err!("error: {e}"),
         },
     }
     if json_out {
@@ -75,7 +81,7 @@ fn fail(e: &Error, json_out: bool) -> u8 {
         };
         let v =
             serde_json::json!({ "status": status, "exit_code": code, "message": e.to_string() });
-        println!("{v}");
+        out!("{v}");
     }
     code as u8
 }
@@ -113,8 +119,12 @@ pub fn generate(args: GenerateArgs) -> u8 {
                 info!("serving http://{}/health and /metrics", s.local_addr());
                 Some(s)
             }
+            Err(e @ synth_server::ServerError::BadAddress(_)) => {
+                err!("error: server.health_addr (--health-addr): {e}");
+                return 2;
+            }
             Err(e) => {
-                eprintln!("error: {e}");
+                err!("error: {e}");
                 return 1;
             }
         },
@@ -124,10 +134,10 @@ pub fn generate(args: GenerateArgs) -> u8 {
     let pressed = Arc::new(AtomicBool::new(false));
     let handler = ctrlc::set_handler(move || {
         if pressed.swap(true, Ordering::SeqCst) {
-            eprintln!("\nsecond interrupt: aborting now (files stay .partial)");
+            err!("\nsecond interrupt: aborting now (files stay .partial)");
             std::process::exit(130);
         }
-        eprintln!("\ninterrupted: finishing the files written so far (Ctrl-C again to abort)");
+        err!("\ninterrupted: finishing the files written so far (Ctrl-C again to abort)");
         cancel.cancel();
     });
     if let Err(e) = handler {
@@ -155,7 +165,7 @@ pub fn generate(args: GenerateArgs) -> u8 {
             && (last_line.elapsed() >= Duration::from_secs(5) || p.phase == Phase::Done)
         {
             last_line = Instant::now();
-            eprintln!("{line}");
+            err!("{line}");
         }
     });
     if let Some(bar) = &bar {
@@ -165,9 +175,9 @@ pub fn generate(args: GenerateArgs) -> u8 {
     match result {
         Ok(report) => {
             if args.json {
-                println!("{}", json(&report, format));
+                out!("{}", json(&report, format));
             } else if !args.quiet {
-                println!("{}", human(&report, format));
+                out!("{}", human(&report, format));
             }
             0
         }
@@ -239,17 +249,17 @@ pub fn estimate(args: EstimateArgs) -> u8 {
             "fits": fits,
             "verdict": verdict,
         });
-        println!("{v}");
+        out!("{v}");
     } else {
-        println!(
+        out!(
             "Estimate for {} journal entries ({}, batch size {}, {} batches in flight):",
             thousands(c.transactions.target_count),
             c.output.format.name(),
             c.output.batch_size,
             e.batches_in_flight
         );
-        println!("{}", estimate_table(e));
-        println!(
+        out!("{}", estimate_table(e));
+        out!(
             "Effective limit {} ({}); hard limit {} ({}), soft limit {}",
             format_bytes(limit.bytes),
             limit.source,
@@ -257,7 +267,7 @@ pub fn estimate(args: EstimateArgs) -> u8 {
             g.limit_source,
             format_bytes(g.soft_limit.0)
         );
-        println!("Verdict: {verdict}");
+        out!("Verdict: {verdict}");
     }
     if fits { 0 } else { 3 }
 }
@@ -265,7 +275,7 @@ pub fn estimate(args: EstimateArgs) -> u8 {
 pub fn validate(path: &Path) -> u8 {
     match Config::from_file(path) {
         Ok(_) => {
-            println!("{}: valid", path.display());
+            out!("{}: valid", path.display());
             0
         }
         Err(e) => {
@@ -277,7 +287,7 @@ pub fn validate(path: &Path) -> u8 {
 
 pub fn init(path: &PathBuf, force: bool) -> u8 {
     if path.exists() && !force {
-        eprintln!(
+        err!(
             "error: {} exists; use --force to replace it",
             path.display()
         );
@@ -285,14 +295,14 @@ pub fn init(path: &PathBuf, force: bool) -> u8 {
     }
     match std::fs::write(path, synth_runtime::DEFAULT_CONFIG_YAML) {
         Ok(()) => {
-            println!(
+            out!(
                 "wrote {} (the default config, every key commented)",
                 path.display()
             );
             0
         }
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            err!("error: cannot write {}: {e}", path.display());
             1
         }
     }
@@ -332,32 +342,32 @@ pub fn probe(json_out: bool) -> u8 {
     let v = match read() {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("error: {e}");
+            err!("error: {e}");
             return 1;
         }
     };
     if json_out {
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         return 0;
     }
     let bytes = |k: &serde_json::Value| k.as_u64().map_or("-".to_string(), format_bytes);
     let l = &v["effective_limit"];
-    println!("rss            {}", bytes(&v["rss_bytes"]));
-    println!("heap           {}", bytes(&v["heap_bytes"]));
-    println!("peak rss       {}", bytes(&v["peak_rss_bytes"]));
-    println!(
+    out!("rss            {}", bytes(&v["rss_bytes"]));
+    out!("heap           {}", bytes(&v["heap_bytes"]));
+    out!("peak rss       {}", bytes(&v["peak_rss_bytes"]));
+    out!(
         "limit          {} ({})",
         bytes(&l["bytes"]),
         l["detail"].as_str().unwrap_or("")
     );
-    println!("memory.high    {}", bytes(&l["soft_ceiling_bytes"]));
-    println!(
+    out!("memory.high    {}", bytes(&l["soft_ceiling_bytes"]));
+    out!(
         "ram            {} total, {} available",
         bytes(&l["total_ram_bytes"]),
         bytes(&l["available_ram_bytes"])
     );
     for c in v["cgroups"].as_array().into_iter().flatten() {
-        println!(
+        out!(
             "cgroup {}      {} limit {}",
             c["version"].as_str().unwrap_or("?"),
             c["dir"].as_str().unwrap_or("?"),
@@ -365,12 +375,12 @@ pub fn probe(json_out: bool) -> u8 {
         );
     }
     match v["pressure"].as_object() {
-        Some(p) => println!(
+        Some(p) => out!(
             "pressure       some {:.2}% full {:.2}% (avg10)",
             p["some_avg10"].as_f64().unwrap_or(0.0),
             p["full_avg10"].as_f64().unwrap_or(0.0)
         ),
-        None => println!("pressure       not available (no PSI)"),
+        None => out!("pressure       not available (no PSI)"),
     }
     0
 }
@@ -380,16 +390,16 @@ pub fn schema(table: Option<&str>, json_out: bool, markdown: bool) -> u8 {
     let tables = match crate::schema::select(table) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e}");
+            err!("error: {e}");
             return 2;
         }
     };
     if json_out {
-        println!("{:#}", crate::schema::json(&tables));
+        out!("{:#}", crate::schema::json(&tables));
     } else if markdown {
-        print!("{}", crate::schema::markdown(&tables));
+        out_raw!("{}", crate::schema::markdown(&tables));
     } else {
-        print!("{}", crate::schema::text(&tables));
+        out_raw!("{}", crate::schema::text(&tables));
     }
     0
 }

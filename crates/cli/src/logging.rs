@@ -12,16 +12,20 @@ pub static BAR: OnceLock<ProgressBar> = OnceLock::new();
 
 struct Stderr;
 
+/// Log lines to stderr; if stderr's reader went away, they are dropped (a closed pipe
+/// must never end a run).
 impl Write for Stderr {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match BAR.get() {
-            Some(bar) => bar.suspend(|| std::io::stderr().write(buf)),
-            None => std::io::stderr().write(buf),
-        }
+        let _ = match BAR.get() {
+            Some(bar) => bar.suspend(|| std::io::stderr().write_all(buf)),
+            None => std::io::stderr().write_all(buf),
+        };
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        std::io::stderr().flush()
+        let _ = std::io::stderr().flush();
+        Ok(())
     }
 }
 

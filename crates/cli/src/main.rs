@@ -1,6 +1,31 @@
 //! `synthdata`: generate large synthetic accounting datasets as streams, inside a
 //! memory budget. See `synthdata --help`.
 
+/// `println!` that never panics: if stdout's reader went away, the text is lost and the
+/// run goes on (a closed pipe must never end a run or exit 101).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` that never panics (see `out!`).
+macro_rules! out_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that never panics (see `out!`).
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod commands;
 mod logging;
 mod schema;
@@ -148,6 +173,17 @@ struct EstimateArgs {
 }
 
 fn main() -> ExitCode {
+    // A panic is a bug; it still ends with a documented exit code (1), never 101.
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(_) => {
+            err!("error: internal error (a bug in synthdata); the output is incomplete");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run() -> ExitCode {
     let cli = Cli::parse();
     let quiet = matches!(&cli.command, Command::Generate(g) if g.quiet);
     logging::init(quiet);

@@ -206,7 +206,7 @@ impl GeneratorConfig {
             ));
         }
         for (i, c) in self.companies.iter().enumerate() {
-            if c.code.is_empty() || c.code.len() > 8 {
+            if c.code.is_empty() || c.code.chars().count() > 8 {
                 p.push(invalid(
                     format!("companies[{i}].code"),
                     "1 to 8 characters",

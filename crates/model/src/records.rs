@@ -5,7 +5,7 @@
 use crate::{Date, InlineText, record};
 
 /// A company code such as `1000`.
-pub type CompanyCode = InlineText<8>;
+pub type CompanyCode = InlineText<32>;
 /// An ISO 4217 currency code such as `USD`.
 pub type Currency = InlineText<3>;
 /// A business partner's name.

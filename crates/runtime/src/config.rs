@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use synth_generators::{
     CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, MasterDataConfig,
@@ -10,6 +11,48 @@ use synth_generators::{
 };
 use synth_guard::{ByteRate, ByteSize};
 use synth_sinks::{Compression, Format, MIN_BUFFER_BYTES};
+
+/// The largest config file read.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Deepest nesting of flow collections (`[ ]`, `{ }`) accepted: the parser's time grows
+/// with the square of the depth (100 000 levels took 33 s), and a config needs 3.
+const MAX_FLOW_DEPTH: usize = 32;
+
+/// Where `text` nests flow collections deeper than [`MAX_FLOW_DEPTH`] (line, column,
+/// 1-based), skipping quoted text and comments.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut escaped = false;
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some('"'), '\\') if !escaped => {
+                    escaped = true;
+                    continue;
+                }
+                (Some(q), c) if c == q && !escaped => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((n + 1, col + 1));
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                (None, _) => {}
+            }
+            escaped = false;
+        }
+    }
+    None
+}
+
+/// The most journal entries one run may ask for (a trillion).
+pub const MAX_ENTRIES: u64 = 1_000_000_000_000;
 
 /// The default configuration, with a comment on every key (`synthdata init` writes it).
 pub const DEFAULT_CONFIG_YAML: &str = include_str!("default.yaml");
@@ -231,6 +274,16 @@ pub struct Overrides {
 impl Config {
     /// Parses YAML; `file` only names the source in errors.
     pub fn from_yaml(text: &str, file: Option<&Path>) -> Result<Self, ConfigErrors> {
+        if let Some((line, column)) = too_deep(text) {
+            return Err(ConfigErrors(vec![ConfigError {
+                file: file.map(Path::to_path_buf),
+                path: "(file)".into(),
+                message: format!(
+                    "expected at most {MAX_FLOW_DEPTH} nested [ ] or {{ }} (the config is a few levels deep)"
+                ),
+                location: Some((line, column)),
+            }]));
+        }
         let de = serde_yaml::Deserializer::from_str(text);
         let config: Config = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
@@ -285,15 +338,38 @@ impl Config {
     }
 
     /// Reads and parses a YAML file.
+    ///
+    /// Only a regular file of at most [`MAX_CONFIG_BYTES`] is read: a device, a FIFO or
+    /// a directory is refused before it is opened, so nothing blocks or reads forever.
     pub fn from_file(path: &Path) -> Result<Self, ConfigErrors> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let fail = |message: String| {
             ConfigErrors(vec![ConfigError {
                 file: Some(path.to_path_buf()),
                 path: "(file)".into(),
-                message: format!("cannot read the config file: {e}"),
+                message,
                 location: None,
             }])
-        })?;
+        };
+        let meta = std::fs::metadata(path)
+            .map_err(|e| fail(format!("cannot read the config file: {e}")))?;
+        if !meta.is_file() {
+            return Err(fail(
+                "expected a regular file (not a directory, device or pipe)".into(),
+            ));
+        }
+        if meta.len() > MAX_CONFIG_BYTES {
+            return Err(fail(format!(
+                "expected a config file of at most 1 MiB, got {} bytes",
+                meta.len()
+            )));
+        }
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| std::io::Read::take(f, MAX_CONFIG_BYTES + 1).read_to_string(&mut text))
+            .map_err(|e| fail(format!("cannot read the config file: {e}")))?;
+        if text.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(fail("expected a config file of at most 1 MiB".into()));
+        }
         Self::from_yaml(&text, Some(path))
     }
 
@@ -308,51 +384,103 @@ impl Config {
                 (yaml_path(e.field), message)
             })
             .collect();
+        let mut range = |path: &str, ok: bool, expected: &str, got: String| {
+            if !ok {
+                p.push((path.into(), format!("expected {expected}, got {got}")));
+            }
+        };
+        const MIB: u64 = 1 << 20;
+        const GIB: u64 = 1 << 30;
+        let t = &self.transactions;
+        range(
+            "transactions.target_count",
+            t.target_count <= MAX_ENTRIES,
+            "at most 1000000000000 entries",
+            t.target_count.to_string(),
+        );
         let g = &self.global;
-        if g.memory_limit == Some(ByteSize(0)) {
-            p.push((
-                "global.memory_limit".into(),
-                "expected a size above zero, got 0".into(),
-            ));
+        if let Some(m) = g.memory_limit {
+            range(
+                "global.memory_limit",
+                m.0 >= MIB,
+                "at least 1MiB",
+                m.to_string(),
+            );
         }
-        if let (Some(soft), Some(hard)) = (g.soft_limit, g.memory_limit)
-            && soft > hard
-        {
-            p.push((
-                "global.soft_limit".into(),
-                format!("expected at most global.memory_limit ({hard}), got {soft}"),
-            ));
+        if let Some(s) = g.soft_limit {
+            range(
+                "global.soft_limit",
+                s.0 >= MIB,
+                "at least 1MiB",
+                s.to_string(),
+            );
         }
-        if g.check_interval_ms == 0 {
-            p.push((
-                "global.check_interval_ms".into(),
-                "expected a whole number of milliseconds above zero, got 0".into(),
-            ));
+        if let (Some(soft), Some(hard)) = (g.soft_limit, g.memory_limit) {
+            range(
+                "global.soft_limit",
+                soft <= hard,
+                &format!("at most global.memory_limit ({hard})"),
+                soft.to_string(),
+            );
         }
+        range(
+            "global.check_interval_ms",
+            (1..=1000).contains(&g.check_interval_ms),
+            "from 1 to 1000 milliseconds (the guard must read memory at least once a second)",
+            g.check_interval_ms.to_string(),
+        );
+        range(
+            "global.throttle_ms",
+            (1..=10_000).contains(&g.throttle_ms),
+            "from 1 to 10000 milliseconds",
+            g.throttle_ms.to_string(),
+        );
+        range(
+            "global.growth_rate_threshold",
+            g.growth_rate_threshold.0 >= 1_000_000,
+            "at least 1MB/s",
+            g.growth_rate_threshold.to_string(),
+        );
         let o = &self.output;
-        if o.batch_size == 0 || o.batch_size > 10_000_000 {
-            p.push((
-                "output.batch_size".into(),
-                format!("expected from 1 to 10000000 entries, got {}", o.batch_size),
-            ));
+        range(
+            "output.batch_size",
+            (1..=10_000_000).contains(&o.batch_size),
+            "from 1 to 10000000 entries",
+            o.batch_size.to_string(),
+        );
+        range(
+            "output.channel_capacity",
+            (1..=64).contains(&o.channel_capacity),
+            "from 1 to 64 batches",
+            o.channel_capacity.to_string(),
+        );
+        range(
+            "output.buffer_bytes",
+            (MIN_BUFFER_BYTES as u64..=GIB).contains(&o.buffer_bytes.0),
+            "from 256KiB to 1GiB",
+            o.buffer_bytes.to_string(),
+        );
+        range(
+            "output.row_group_bytes",
+            (64 << 10..=GIB).contains(&o.row_group_bytes.0),
+            "from 64KiB to 1GiB",
+            o.row_group_bytes.to_string(),
+        );
+        if let Some(r) = o.rotate_bytes {
+            range(
+                "output.rotate_bytes",
+                r.0 >= MIB,
+                "at least 1MiB, or null",
+                r.to_string(),
+            );
         }
-        if o.channel_capacity == 0 || o.channel_capacity > 64 {
-            p.push((
-                "output.channel_capacity".into(),
-                format!("expected from 1 to 64 batches, got {}", o.channel_capacity),
-            ));
-        }
-        if (o.buffer_bytes.0 as usize) < MIN_BUFFER_BYTES {
-            p.push((
-                "output.buffer_bytes".into(),
-                format!("expected at least 256KiB, got {}", o.buffer_bytes),
-            ));
-        }
-        if o.rotate_bytes.is_some_and(|r| r.0 < 1 << 20) {
-            p.push((
-                "output.rotate_bytes".into(),
-                "expected at least 1MiB, or null".into(),
-            ));
+        if let Some(d) = o.drop_page_cache_every {
+            range(
+                "output.drop_page_cache_every",
+                d.0 == 0 || d.0 >= MIB,
+                "0 (off), at least 1MiB, or null (automatic)",
+                d.to_string(),
+            );
         }
         if o.directory.as_os_str().is_empty() {
             p.push((

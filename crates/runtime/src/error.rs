@@ -103,7 +103,9 @@ impl Error {
             Self::Config(_)
             | Self::Sink(
                 synth_sinks::SinkError::NotEmpty { .. }
-                | synth_sinks::SinkError::NotADirectory { .. },
+                | synth_sinks::SinkError::NotADirectory { .. }
+                | synth_sinks::SinkError::Locked { .. }
+                | synth_sinks::SinkError::NotOurs { .. },
             ) => 2,
             Self::MemoryExceeded { .. } => 3,
             Self::Interrupted { .. } => 130,

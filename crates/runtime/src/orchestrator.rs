@@ -63,6 +63,19 @@ impl CancelHandle {
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::Relaxed)
     }
+
+    /// Sleeps `pause`, or less if a stop is asked for meanwhile (checked every 20 ms):
+    /// every wait of a run is interruptible.
+    pub fn sleep(&self, pause: Duration) {
+        let until = Instant::now() + pause;
+        while !self.is_cancelled() {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            thread::sleep(left.min(Duration::from_millis(20)));
+        }
+    }
 }
 
 /// Where a run is, delivered about 10 times a second.
@@ -183,6 +196,18 @@ impl GenerationOrchestrator {
     pub fn with_limit(config: Config, limit: EffectiveLimit) -> Result<Self, Error> {
         config.check()?;
         let guard_config = guard_config(&config, &limit);
+        if let Some(asked) = config.global.memory_limit
+            && asked.0 > guard_config.hard_limit.0
+        {
+            warn!(
+                "global.memory_limit {} is above what this machine allows: the hard limit is {} \
+                 (90% of {} from {})",
+                format_bytes(asked.0),
+                format_bytes(guard_config.hard_limit.0),
+                format_bytes(limit.bytes),
+                limit.source
+            );
+        }
         let estimate = estimate_memory(&config)?;
         let health = Arc::new(HealthSnapshot::new(
             guard_config.soft_limit.0,
@@ -253,6 +278,7 @@ impl GenerationOrchestrator {
         let o = self.config.output.clone();
 
         // Refuse up front, before anything is on disk.
+        let more_memory = self.more_memory();
         let rss_now = synth_probe::RssReader::new()?.rss_bytes()?;
         let refuse = |used: u64, hint: String| Error::MemoryExceeded {
             used,
@@ -267,8 +293,9 @@ impl GenerationOrchestrator {
             return Err(refuse(
                 rss_now,
                 format!(
-                    "the process already uses {}; raise global.memory_limit",
-                    format_bytes(rss_now)
+                    "the process already uses {}; {}",
+                    format_bytes(rss_now),
+                    self.more_memory()
                 ),
             ));
         }
@@ -277,9 +304,9 @@ impl GenerationOrchestrator {
             return Err(refuse(
                 e.streaming_peak,
                 format!(
-                    "raise global.memory_limit (--memory-limit) to at least {}, or lower output.batch_size ({}), \
-                     output.channel_capacity ({}) or output.buffer_bytes",
-                    format_bytes(e.recommended_limit),
+                    "{}, or lower output.batch_size ({}), output.channel_capacity ({}), \
+                     output.buffer_bytes or master_data",
+                    self.more_memory(),
                     o.batch_size,
                     o.channel_capacity
                 ),
@@ -293,7 +320,7 @@ impl GenerationOrchestrator {
         let reserve = |consumer, bytes| {
             budget
                 .try_reserve(consumer, bytes)
-                .map_err(|b| refuse(e.streaming_peak, format!("{b}; raise global.memory_limit")))
+                .map_err(|b| refuse(e.streaming_peak, format!("{b}; {more_memory}")))
         };
         let behind_io = matches!(o.format, Format::Csv | Format::Jsonl);
         let drop_every = match o.drop_page_cache_every {
@@ -487,11 +514,7 @@ impl GenerationOrchestrator {
                                 limit_source: m.limit_source,
                                 records_written: entries_written,
                                 refused_up_front: false,
-                                hint: format!(
-                                    "raise global.memory_limit (--memory-limit), lower output.batch_size, \
-                                     or run with more memory (estimated need {})",
-                                    format_bytes(self.estimate.recommended_limit)
-                                ),
+                                hint: format!("{}, or lower output.batch_size", self.more_memory()),
                             })
                         }
                         Some(StopReason::Budget(b)) => {
@@ -505,7 +528,8 @@ impl GenerationOrchestrator {
                                 records_written: entries_written,
                                 refused_up_front: false,
                                 hint: format!(
-                                    "{b}; raise global.memory_limit (--memory-limit) or lower output.batch_size"
+                                    "{b}; {}, or lower output.batch_size",
+                                    self.more_memory()
                                 ),
                             })
                         }
@@ -564,6 +588,22 @@ impl GenerationOrchestrator {
             format_bytes(report.peak_rss)
         );
         Ok(report)
+    }
+
+    /// What gives a run more memory: a higher configured limit when the limit is the
+    /// configured one; otherwise a bigger container or machine, since the configured
+    /// limit is already above what the machine allows.
+    fn more_memory(&self) -> String {
+        let need = format_bytes(self.estimate.recommended_limit);
+        match &self.guard_config.limit_source {
+            LimitSource::Configured => {
+                format!("raise global.memory_limit (--memory-limit) to at least {need}")
+            }
+            source => format!(
+                "the limit comes from {source}, so raising global.memory_limit cannot help: \
+                 run with more memory (at least {need})"
+            ),
+        }
     }
 
     /// The manifest of this run; `complete` exactly when there is no stop.
@@ -726,7 +766,7 @@ impl GeneratorJob {
                         format_bytes(status.growth_rate.max(0.0) as u64),
                         pause.as_millis()
                     );
-                    thread::sleep(pause);
+                    self.cancel.sleep(pause);
                 }
             }
             let mut batch = match pool.try_recv() {

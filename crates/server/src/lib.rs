@@ -32,12 +32,16 @@ use tokio::sync::oneshot;
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 /// Longest a connection may stay open.
 pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connections served at once; more are closed at once, so idle clients can never use up
+/// the process's file descriptors (which the run needs for its files).
+pub const MAX_CONNECTIONS: usize = 16;
 
 /// Why the server could not start.
+#[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     /// The address is not a socket address.
-    #[error("server.health_addr: expected an address like \"127.0.0.1:9090\", got {0:?}")]
+    #[error("expected a socket address like \"127.0.0.1:9090\", got {0:?}")]
     BadAddress(String),
     /// Binding or starting failed.
     #[error("cannot serve /health on {addr}: {source}")]
@@ -69,6 +73,12 @@ impl HealthServer {
             addr: addr.to_string(),
             source,
         };
+        if sock.ip().is_unspecified() {
+            tracing::warn!(
+                "serving /health and /metrics on every network interface ({sock}); \
+                 bind 127.0.0.1 to keep them on this machine"
+            );
+        }
         let listener = TcpListener::bind(sock).map_err(io)?;
         listener.set_nonblocking(true).map_err(io)?;
         let local = listener.local_addr().map_err(io)?;
@@ -126,6 +136,7 @@ async fn serve(listener: TcpListener, app: Router, mut stopped: oneshot::Receive
     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
         return;
     };
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
         let stream = tokio::select! {
             _ = &mut stopped => return,
@@ -135,8 +146,13 @@ async fn serve(listener: TcpListener, app: Router, mut stopped: oneshot::Receive
                 Err(_) => continue,
             },
         };
+        // All slots taken: close this one now (dropping it) rather than queue it.
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            continue;
+        };
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
         tokio::spawn(async move {
+            let _slot = slot;
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEADER_TIMEOUT)
