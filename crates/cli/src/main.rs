@@ -184,6 +184,8 @@ fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
+    // Before any thread exists: under `ulimit -v`, one allocator arena, not one per thread.
+    synth_probe::fit_allocator_to_address_space();
     let cli = Cli::parse();
     let quiet = matches!(&cli.command, Command::Generate(g) if g.quiet);
     logging::init(quiet);

@@ -421,3 +421,38 @@ fn idle_health_clients_cannot_use_up_the_runs_file_descriptors() {
     .expect("json");
     assert_eq!(m["complete"], true);
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_address_space_limit_is_watched_as_one_never_an_abort() {
+    // `ulimit -v` limits mapped address space, not RSS: the guard must watch the
+    // virtual size, and the allocator must not reserve an arena per thread.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for mb in [48u64, 90, 150] {
+        for format in ["parquet", "csv", "jsonl"] {
+            let out_dir = format!("o-{mb}-{format}");
+            let child = Command::new("bash")
+                .arg("-c")
+                .arg(format!(
+                    "ulimit -v {} && exec {} generate --entries 300000 --format {format} --out {out_dir} --quiet",
+                    mb * 1000,
+                    env!("CARGO_BIN_EXE_synthdata")
+                ))
+                .current_dir(dir.path())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawns");
+            let out = wait_at_most(child, 120);
+            let stderr = text(&out.stderr);
+            let code = out.status.code();
+            assert!(
+                matches!(code, Some(0 | 3)),
+                "{mb} MB {format}: exit {code:?} (never 134): {stderr}"
+            );
+            if code == Some(3) {
+                assert!(stderr.contains("RLIMIT_AS"), "{mb} MB {format}: {stderr}");
+            }
+        }
+    }
+}

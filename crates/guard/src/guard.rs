@@ -12,6 +12,11 @@ pub trait MemoryProbe: Send {
     fn rss_bytes(&mut self) -> Result<u64, ProbeError>;
     /// Live heap bytes from a counting allocator, if one is installed.
     fn heap_bytes(&mut self) -> Option<u64>;
+    /// Virtual size (mapped address space) as of the last `rss_bytes`, where known:
+    /// what an address-space limit (`RLIMIT_AS`) counts.
+    fn virtual_bytes(&mut self) -> Option<u64> {
+        None
+    }
 }
 
 /// A monotonic clock; a trait so tests can script time.
@@ -24,6 +29,7 @@ pub trait Clock: Send {
 #[derive(Debug)]
 pub struct SystemProbe {
     reader: RssReader,
+    virtual_bytes: Option<u64>,
 }
 
 impl SystemProbe {
@@ -31,17 +37,24 @@ impl SystemProbe {
     pub fn new() -> Result<Self, ProbeError> {
         Ok(Self {
             reader: RssReader::new()?,
+            virtual_bytes: None,
         })
     }
 }
 
 impl MemoryProbe for SystemProbe {
     fn rss_bytes(&mut self) -> Result<u64, ProbeError> {
-        self.reader.rss_bytes()
+        let (rss, virt) = self.reader.rss_and_virtual_bytes()?;
+        self.virtual_bytes = virt;
+        Ok(rss)
     }
 
     fn heap_bytes(&mut self) -> Option<u64> {
         synth_probe::heap_bytes()
+    }
+
+    fn virtual_bytes(&mut self) -> Option<u64> {
+        self.virtual_bytes
     }
 }
 
@@ -59,12 +72,15 @@ impl Clock for SystemClock {
 #[must_use]
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct MemoryStatus {
-    /// `max(rss, heap)`: the figure every limit is compared with.
+    /// `max(rss, heap)`, or under an address-space limit `max(rss, heap, virtual)`: the
+    /// figure every limit is compared with.
     pub current_usage: u64,
     /// Resident set size from the probe.
     pub rss: u64,
     /// Live heap bytes, when a counting allocator is installed.
     pub heap: Option<u64>,
+    /// Virtual size (mapped address space), where the probe knows it.
+    pub virtual_size: Option<u64>,
     /// The soft limit in force.
     pub soft_limit: u64,
     /// The hard limit in force.
@@ -280,7 +296,12 @@ impl MemoryGuard {
     fn read_at(&mut self, now: Duration) -> Result<MemoryStatus, ProbeError> {
         let rss = self.probe.rss_bytes()?;
         let heap = self.probe.heap_bytes();
-        let used = rss.max(heap.unwrap_or(0));
+        let virtual_size = self.probe.virtual_bytes();
+        let mut used = rss.max(heap.unwrap_or(0));
+        // An address-space limit counts every mapping, touched or not.
+        if self.config.limit_source == LimitSource::RlimitAs {
+            used = used.max(virtual_size.unwrap_or(0));
+        }
         let mut rate = self.status.growth_rate;
         if let Some(t) = self.last_read {
             let dt = now.saturating_sub(t).as_secs_f64();
@@ -295,6 +316,7 @@ impl MemoryGuard {
             current_usage: used,
             rss,
             heap,
+            virtual_size,
             soft_limit: self.config.soft_limit.0,
             hard_limit: hard,
             exceeds_soft_limit: used >= self.config.soft_limit.0,

@@ -32,6 +32,7 @@ pub use clock::monotonic_coarse;
 pub use error::ProbeError;
 pub use limit::{
     CgroupInfo, CgroupVersion, EffectiveLimit, LimitDiscovery, LimitSource, V1_UNLIMITED,
+    address_space_limit,
 };
 pub use pressure::{Pressure, SYSTEM_PRESSURE, read_pressure};
 #[cfg(unix)]
@@ -41,6 +42,32 @@ pub use rss::{ProcessMemory, RssReader, peak_rss_bytes};
 /// System-wide memory pressure (`/proc/pressure/memory`), `Ok(None)` where absent.
 pub fn system_pressure() -> Result<Option<Pressure>, ProbeError> {
     read_pressure(std::path::Path::new(SYSTEM_PRESSURE))
+}
+
+/// Keeps the allocator's address-space reservations small, for a process under an
+/// address-space limit (`RLIMIT_AS`): glibc reserves 64 MiB of address space for each
+/// thread's arena (up to 8 per core), which an `RLIMIT_AS` counts although little of it
+/// is ever touched, so a thread's first allocation can fail far below the limit. With
+/// `max_arenas` = 1 every thread shares the main heap. Call it before spawning threads.
+/// glibc only; elsewhere a no-op returning `false`.
+pub fn limit_allocator_arenas(max_arenas: u32) -> bool {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let n = libc::c_int::try_from(max_arenas.max(1)).unwrap_or(libc::c_int::MAX);
+        // SAFETY: mallopt only sets a glibc tunable; M_ARENA_MAX takes any positive count.
+        unsafe { libc::mallopt(libc::M_ARENA_MAX, n) == 1 }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        let _ = max_arenas;
+        false
+    }
+}
+
+/// Under an address-space limit, limits the allocator to one arena (see
+/// [`limit_allocator_arenas`]); returns whether it did. Call it first thing in `main`.
+pub fn fit_allocator_to_address_space() -> bool {
+    matches!(address_space_limit(), Ok(Some(_))) && limit_allocator_arenas(1)
 }
 
 /// Gives freed heap memory back to the OS where the allocator allows it.

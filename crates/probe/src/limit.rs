@@ -435,6 +435,12 @@ fn min_opt(a: Option<u64>, b: Option<u64>) -> Option<u64> {
     }
 }
 
+/// The address-space limit of this process (`RLIMIT_AS`, `ulimit -v`) in bytes, `None`
+/// when unlimited (and off Unix).
+pub fn address_space_limit() -> Result<Option<u64>, ProbeError> {
+    rlimit(Rlimit::As)
+}
+
 #[derive(Clone, Copy)]
 enum Rlimit {
     As,

@@ -84,37 +84,61 @@ impl RssReader {
         }
     }
 
+    /// The resident set size and the virtual size (all mapped address space, what
+    /// `RLIMIT_AS` limits) in bytes, from one reading; the virtual size is `None` where
+    /// the platform has no cheap figure for it (everywhere but Linux).
+    pub fn rss_and_virtual_bytes(&self) -> Result<(u64, Option<u64>), ProbeError> {
+        #[cfg(target_os = "linux")]
+        {
+            let (size, resident) = self.read_statm_pages()?;
+            Ok((resident * self.page_size, Some(size * self.page_size)))
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            Ok((self.rss_bytes()?, None))
+        }
+    }
+
     #[cfg(target_os = "linux")]
     fn read_statm(&self) -> Result<u64, ProbeError> {
+        Ok(self.read_statm_pages()?.1 * self.page_size)
+    }
+
+    /// (size, resident) in pages.
+    #[cfg(target_os = "linux")]
+    fn read_statm_pages(&self) -> Result<(u64, u64), ProbeError> {
         use std::os::unix::fs::FileExt;
         let mut buf = [0u8; 256];
         let n = self
             .statm
             .read_at(&mut buf, 0)
             .map_err(|e| ProbeError::io(STATM, e))?;
-        let pages = parse_statm_resident(&buf[..n])
-            .ok_or_else(|| ProbeError::parse(STATM, "expected at least two page counts"))?;
-        Ok(pages * self.page_size)
+        parse_statm(&buf[..n])
+            .ok_or_else(|| ProbeError::parse(STATM, "expected at least two page counts"))
     }
 }
 
-/// The second field of `/proc/self/statm` (resident pages), parsed without allocating.
+/// The first two fields of `/proc/self/statm` (size and resident pages), parsed
+/// without allocating.
 #[cfg(any(target_os = "linux", test))]
-fn parse_statm_resident(buf: &[u8]) -> Option<u64> {
-    let mut fields = buf.split(|b| *b == b' ');
-    fields.next()?;
-    let resident = fields.next()?;
-    if resident.is_empty() {
-        return None;
-    }
-    let mut value: u64 = 0;
-    for &b in resident {
-        if !b.is_ascii_digit() {
+fn parse_statm(buf: &[u8]) -> Option<(u64, u64)> {
+    fn number(field: &[u8]) -> Option<u64> {
+        if field.is_empty() {
             return None;
         }
-        value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        let mut value: u64 = 0;
+        for &b in field {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        }
+        Some(value)
     }
-    Some(value)
+    let mut fields = buf.split(|b| *b == b' ');
+    let size = number(fields.next()?)?;
+    let resident = number(fields.next()?)?;
+    Some((size, resident))
 }
 
 /// The page size of this machine, from `sysconf`, never assumed.
@@ -180,10 +204,10 @@ mod tests {
 
     #[test]
     fn statm_parse() {
-        assert_eq!(parse_statm_resident(b"1000 250 30 4 0 90 0\n"), Some(250));
-        assert_eq!(parse_statm_resident(b"1000"), None);
-        assert_eq!(parse_statm_resident(b"1000 x2 3"), None);
-        assert_eq!(parse_statm_resident(b""), None);
+        assert_eq!(parse_statm(b"1000 250 30 4 0 90 0\n"), Some((1000, 250)));
+        assert_eq!(parse_statm(b"1000"), None);
+        assert_eq!(parse_statm(b"1000 x2 3"), None);
+        assert_eq!(parse_statm(b""), None);
     }
 
     #[cfg(target_os = "linux")]

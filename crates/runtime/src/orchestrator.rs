@@ -279,7 +279,15 @@ impl GenerationOrchestrator {
 
         // Refuse up front, before anything is on disk.
         let more_memory = self.more_memory();
-        let rss_now = synth_probe::RssReader::new()?.rss_bytes()?;
+        // Under an address-space limit, what counts is the mapped size, and the
+        // allocator must not reserve an arena per thread (done before any is spawned).
+        let (rss, virtual_size) = synth_probe::RssReader::new()?.rss_and_virtual_bytes()?;
+        let rss_now = if source == LimitSource::RlimitAs {
+            synth_probe::fit_allocator_to_address_space();
+            rss.max(virtual_size.unwrap_or(0))
+        } else {
+            rss
+        };
         let refuse = |used: u64, hint: String| Error::MemoryExceeded {
             used,
             projected: used,
@@ -652,6 +660,7 @@ impl GenerationOrchestrator {
                 current_usage: h.used,
                 rss: h.rss,
                 heap: (h.heap > 0).then_some(h.heap),
+                virtual_size: None,
                 soft_limit: h.soft_limit,
                 hard_limit: h.hard_limit,
                 exceeds_soft_limit: h.used >= h.soft_limit,
