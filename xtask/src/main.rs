@@ -5,6 +5,8 @@
 //!   the criterion results, prints a table and writes `target/xtask-bench/report.json`.
 //!   `--quick` is the CI smoke version: small runs, no criterion, no speed asserts.
 //! - `cargo xtask ci`: what `.ci/run` runs.
+//! - `cargo xtask man`: builds the release binary and writes its man page to
+//!   `target/man/synthdata.1` (install: copy it to `~/.local/share/man/man1/`).
 
 use serde_json::{Value, json};
 use std::io::Write;
@@ -19,7 +21,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("bench") => bench(args.iter().any(|a| a == "--quick")),
         Some("ci") => ci(),
-        _ => Err("usage: cargo xtask bench [--quick] | cargo xtask ci".into()),
+        Some("man") => man(),
+        _ => Err("usage: cargo xtask bench [--quick] | cargo xtask ci | cargo xtask man".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -28,6 +31,31 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes `target/man/synthdata.1` from the binary's own argument definitions.
+fn man() -> Result<()> {
+    let root = root();
+    run(Command::new(env!("CARGO"))
+        .args(["build", "--release", "-p", "synth-cli"])
+        .current_dir(&root))?;
+    let out = Command::new(root.join("target/release/synthdata"))
+        .arg("man")
+        .output()
+        .map_err(|e| format!("cannot run synthdata man: {e}"))?;
+    if !out.status.success() || out.stdout.is_empty() {
+        return Err(format!(
+            "synthdata man failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let dir = root.join("target/man");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let page = dir.join("synthdata.1");
+    std::fs::write(&page, &out.stdout)
+        .map_err(|e| format!("cannot write {}: {e}", page.display()))?;
+    println!("wrote {} ({} bytes)", page.display(), out.stdout.len());
+    Ok(())
 }
 
 fn root() -> PathBuf {

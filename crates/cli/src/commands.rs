@@ -88,13 +88,10 @@ fn fail(e: &Error, json_out: bool) -> u8 {
 
 pub fn generate(args: GenerateArgs) -> u8 {
     let overrides = Overrides {
-        entries: args.common.entries,
-        format: args.common.format,
         out: args.out.clone(),
-        memory_limit: args.common.memory_limit,
-        seed: args.seed,
         health_addr: args.health_addr.clone(),
         overwrite: args.overwrite,
+        ..args.common.overrides()
     };
     let config = match load(args.common.config.as_deref(), &overrides) {
         Ok(c) => c,
@@ -199,12 +196,7 @@ fn progress_line(p: &Progress, limit: u64) -> String {
 }
 
 pub fn estimate(args: EstimateArgs) -> u8 {
-    let overrides = Overrides {
-        entries: args.common.entries,
-        format: args.common.format,
-        memory_limit: args.common.memory_limit,
-        ..Overrides::default()
-    };
+    let overrides = args.common.overrides();
     let config = match load(args.common.config.as_deref(), &overrides) {
         Ok(c) => c,
         Err(e) => return fail(&Error::Config(e), args.json),
@@ -272,8 +264,33 @@ pub fn estimate(args: EstimateArgs) -> u8 {
     if fits { 0 } else { 3 }
 }
 
-pub fn validate(path: &Path) -> u8 {
-    match Config::from_file(path) {
+pub fn validate(path: &Path, json_out: bool) -> u8 {
+    let result = Config::from_file(path);
+    if json_out {
+        let problems: Vec<serde_json::Value> = match &result {
+            Ok(_) => Vec::new(),
+            Err(e) => {
+                e.0.iter()
+                    .map(|p| {
+                        serde_json::json!({
+                            "path": p.path,
+                            "message": p.message,
+                            "line": p.location.map(|l| l.0),
+                            "column": p.location.map(|l| l.1),
+                        })
+                    })
+                    .collect()
+            }
+        };
+        let v = serde_json::json!({
+            "valid": result.is_ok(),
+            "file": path.display().to_string(),
+            "problems": problems,
+        });
+        out!("{v:#}");
+        return if result.is_ok() { 0 } else { USAGE };
+    }
+    match result {
         Ok(_) => {
             out!("{}: valid", path.display());
             0
@@ -386,7 +403,7 @@ pub fn probe(json_out: bool) -> u8 {
 }
 
 /// `synthdata schema`.
-pub fn schema(table: Option<&str>, json_out: bool, markdown: bool) -> u8 {
+pub fn schema(table: Option<&str>, json_out: bool, markdown: bool, postgres: bool) -> u8 {
     let tables = match crate::schema::select(table) {
         Ok(t) => t,
         Err(e) => {
@@ -398,6 +415,8 @@ pub fn schema(table: Option<&str>, json_out: bool, markdown: bool) -> u8 {
         out!("{:#}", crate::schema::json(&tables));
     } else if markdown {
         out_raw!("{}", crate::schema::markdown(&tables));
+    } else if postgres {
+        out_raw!("{}", crate::schema::postgres(&tables));
     } else {
         out_raw!("{}", crate::schema::text(&tables));
     }

@@ -77,11 +77,18 @@ Flags override the config file, and each override is logged.")]
     Estimate(EstimateArgs),
     /// Check a config file and report every problem with its field path, line and column.
     #[command(after_help = "Examples:
-  synthdata validate --config synth.yaml")]
+  synthdata validate synth.yaml
+  synthdata validate --config synth.yaml --json")]
     Validate {
         /// The config file to check.
+        #[arg(required_unless_present = "config", conflicts_with = "config")]
+        path: Option<PathBuf>,
+        /// The config file to check (the same as the path argument).
         #[arg(long, short)]
-        config: PathBuf,
+        config: Option<PathBuf>,
+        /// Print JSON: {"valid", "file", "problems": [{"path", "message", "line", "column"}]}.
+        #[arg(long)]
+        json: bool,
     },
     /// Write the default config, with a comment on every key.
     #[command(after_help = "Examples:
@@ -100,7 +107,8 @@ Flags override the config file, and each override is logged.")]
   synthdata schema
   synthdata schema journal_lines
   synthdata schema --json
-  synthdata schema --markdown > docs/src/output/schema.md")]
+  synthdata schema --markdown > docs/src/output/schema.md
+  synthdata schema --sql postgres | psql mydb")]
     Schema {
         /// Only this table.
         table: Option<String>,
@@ -108,9 +116,24 @@ Flags override the config file, and each override is logged.")]
         #[arg(long, conflicts_with = "markdown")]
         json: bool,
         /// Print Markdown (the docs' page).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "sql")]
         markdown: bool,
+        /// Print CREATE TABLE statements for a database: postgres.
+        #[arg(long, value_name = "DIALECT", value_parser = ["postgres"], conflicts_with = "json")]
+        sql: Option<String>,
     },
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    #[command(after_help = "Examples:
+  synthdata completions bash > ~/.local/share/bash-completion/completions/synthdata
+  synthdata completions zsh > ~/.zfunc/_synthdata
+  synthdata completions fish > ~/.config/fish/completions/synthdata.fish")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff); `cargo xtask man` writes it to target/man/synthdata.1.
+    #[command(hide = true)]
+    Man,
     /// Show what the OS says about memory: RSS, heap, peak, effective limit, cgroups, PSI.
     #[command(after_help = "Examples:
   synthdata probe
@@ -137,6 +160,42 @@ struct Common {
     /// Hard memory limit, e.g. 2GiB (global.memory_limit).
     #[arg(long, value_name = "SIZE")]
     memory_limit: Option<synth_guard::ByteSize>,
+    /// Seed (global.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// First month of the period, e.g. 2024-01 (global.start_year, global.start_month).
+    #[arg(long, value_name = "YYYY-MM", value_parser = synth_runtime::parse_year_month)]
+    start: Option<(i32, u32)>,
+    /// Number of months (global.months).
+    #[arg(long)]
+    months: Option<u32>,
+    /// Number of vendors (master_data.vendors).
+    #[arg(long)]
+    vendors: Option<u32>,
+    /// Number of customers (master_data.customers).
+    #[arg(long)]
+    customers: Option<u32>,
+    /// Parquet compression: zstd, snappy or none (output.compression).
+    #[arg(long)]
+    compression: Option<synth_runtime::Compression>,
+}
+
+impl Common {
+    /// The flags as overrides of the config.
+    fn overrides(&self) -> synth_runtime::Overrides {
+        synth_runtime::Overrides {
+            entries: self.entries,
+            format: self.format,
+            memory_limit: self.memory_limit,
+            seed: self.seed,
+            start: self.start,
+            months: self.months,
+            vendors: self.vendors,
+            customers: self.customers,
+            compression: self.compression,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -146,9 +205,6 @@ struct GenerateArgs {
     /// Output directory (output.directory).
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// Seed (global.seed).
-    #[arg(long)]
-    seed: Option<u64>,
     /// Serve /health and /metrics on this address, e.g. 127.0.0.1:9090 (server.health_addr).
     #[arg(long, value_name = "ADDR")]
     health_addr: Option<String>,
@@ -192,14 +248,39 @@ fn run() -> ExitCode {
     let code = match cli.command {
         Command::Generate(args) => commands::generate(args),
         Command::Estimate(args) => commands::estimate(args),
-        Command::Validate { config } => commands::validate(&config),
+        Command::Validate { path, config, json } => match path.or(config) {
+            Some(p) => commands::validate(&p, json),
+            None => 2,
+        },
         Command::Init { path, force } => commands::init(&path, force),
         Command::Probe { json } => commands::probe(json),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "synthdata", &mut buf);
+            out_raw!("{}", String::from_utf8_lossy(&buf));
+            0
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut buf) {
+                Ok(()) => {
+                    out_raw!("{}", String::from_utf8_lossy(&buf));
+                    0
+                }
+                Err(e) => {
+                    err!("error: cannot render the man page: {e}");
+                    1
+                }
+            }
+        }
         Command::Schema {
             table,
             json,
             markdown,
-        } => commands::schema(table.as_deref(), json, markdown),
+            sql,
+        } => commands::schema(table.as_deref(), json, markdown, sql.is_some()),
     };
     ExitCode::from(code)
 }

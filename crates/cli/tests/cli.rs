@@ -534,3 +534,115 @@ fn schema_lists_every_written_table_and_the_docs_page_is_its_output() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("the tables are accounts, vendors"));
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_same_definitions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = synthdata(dir.path(), &["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        assert!(text(&out.stdout).contains("generate"), "{shell}");
+    }
+    let script = synthdata(dir.path(), &["completions", "bash"]);
+    std::fs::write(dir.path().join("c.bash"), &script.stdout).expect("writes");
+    let loaded = Command::new("bash")
+        .arg("-c")
+        .arg("source ./c.bash && complete -p synthdata")
+        .current_dir(dir.path())
+        .output()
+        .expect("bash");
+    assert!(loaded.status.success(), "{}", text(&loaded.stderr));
+    let man = synthdata(dir.path(), &["man"]);
+    assert!(
+        text(&man.stdout).contains(".TH synthdata 1"),
+        "{}",
+        text(&man.stdout)
+    );
+    let bad = synthdata(dir.path(), &["completions", "cmd.exe"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn validate_takes_a_path_reports_every_problem_at_once_and_speaks_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("c.yaml"),
+        "global:\n  bogus: 1\n  months: 0\noutput:\n  colour: red\n  batch_size: 0\n",
+    )
+    .expect("writes");
+    let out = synthdata(dir.path(), &["validate", "c.yaml"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for what in [
+        "global.bogus: unknown key",
+        "output.colour: unknown key",
+        "global.months",
+        "output.batch_size",
+    ] {
+        assert!(stderr.contains(what), "{what}: {stderr}");
+    }
+    let out = synthdata(dir.path(), &["validate", "--config", "c.yaml", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["problems"].as_array().expect("problems").len(), 4, "{v}");
+    assert_eq!(v["problems"][0]["line"], 2, "{v}");
+    std::fs::write(dir.path().join("ok.yaml"), "global:\n  seed: 9\n").expect("writes");
+    let ok = synthdata(dir.path(), &["validate", "ok.yaml", "--json"]);
+    assert_eq!(ok.status.code(), Some(0));
+}
+
+#[test]
+fn common_settings_are_flags_and_each_override_is_logged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = synthdata(
+        dir.path(),
+        &[
+            "generate",
+            "--entries",
+            "3000",
+            "--start",
+            "2023-07",
+            "--months",
+            "3",
+            "--vendors",
+            "7",
+            "--customers",
+            "9",
+            "--seed",
+            "5",
+            "--out",
+            "o",
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    for line in [
+        "global.start_year/start_month: 2024-01 -> 2023-07 (from --start)",
+        "global.months: 12 -> 3 (from --months)",
+        "master_data.vendors: 500 -> 7 (from --vendors)",
+        "master_data.customers: 2000 -> 9 (from --customers)",
+        "global.seed: 42 -> 5 (from --seed)",
+    ] {
+        assert!(stderr.contains(line), "{line}: {stderr}");
+    }
+    let o = dir.path().join("o");
+    let vendors = std::fs::read_to_string(o.join("vendors.csv")).expect("vendors");
+    assert_eq!(vendors.lines().count(), 8, "header + 7 vendors");
+    let mut r = csv::Reader::from_path(o.join("journal_entries.csv")).expect("entries");
+    let col = r
+        .headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == "posting_date")
+        .expect("col");
+    for rec in r.records() {
+        let date = rec.expect("row")[col].to_string();
+        assert!(
+            ("2023-07-01".."2023-10-01").contains(&date.as_str()),
+            "{date}"
+        );
+    }
+    let bad = synthdata(dir.path(), &["generate", "--start", "2023-13"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -19,6 +19,59 @@ pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 /// with the square of the depth (100 000 levels took 33 s), and a config needs 3.
 const MAX_FLOW_DEPTH: usize = 32;
 
+/// Removes from `value` every key that `known` (the default config as YAML) lacks,
+/// recording each as (path, message); lists are checked against their first default item.
+fn strip_unknown(
+    value: &mut serde_yaml::Value,
+    known: &serde_yaml::Value,
+    path: &str,
+    found: &mut Vec<(String, String)>,
+) {
+    use serde_yaml::Value;
+    match (value, known) {
+        (Value::Mapping(map), Value::Mapping(known_map)) => {
+            let expected: Vec<String> = known_map
+                .keys()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect();
+            map.retain(|k, _| {
+                let name = k.as_str().map_or_else(|| format!("{k:?}"), str::to_string);
+                let ok = known_map.contains_key(k);
+                if !ok {
+                    let at = if path.is_empty() {
+                        name
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    found.push((
+                        at,
+                        format!("unknown key; expected one of {}", expected.join(", ")),
+                    ));
+                }
+                ok
+            });
+            for (k, v) in map.iter_mut() {
+                if let (Some(name), Some(kv)) = (k.as_str(), known_map.get(k)) {
+                    let at = if path.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    strip_unknown(v, kv, &at, found);
+                }
+            }
+        }
+        (Value::Sequence(items), Value::Sequence(known_items)) => {
+            if let Some(template) = known_items.first() {
+                for (i, item) in items.iter_mut().enumerate() {
+                    strip_unknown(item, template, &format!("{path}[{i}]"), found);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Where `text` nests flow collections deeper than [`MAX_FLOW_DEPTH`] (line, column,
 /// 1-based), skipping quoted text and comments.
 fn too_deep(text: &str) -> Option<(usize, usize)> {
@@ -269,6 +322,28 @@ pub struct Overrides {
     pub health_addr: Option<String>,
     /// `--overwrite`
     pub overwrite: bool,
+    /// `--start YYYY-MM`: the first month (year, month).
+    pub start: Option<(i32, u32)>,
+    /// `--months`
+    pub months: Option<u32>,
+    /// `--vendors`
+    pub vendors: Option<u32>,
+    /// `--customers`
+    pub customers: Option<u32>,
+    /// `--compression`
+    pub compression: Option<Compression>,
+}
+
+/// Parses `YYYY-MM` (a year and a month 1-12), as `--start` takes it.
+pub fn parse_year_month(text: &str) -> Result<(i32, u32), String> {
+    let bad = || format!("expected a month like 2024-01, got {text:?}");
+    let (y, m) = text.trim().split_once('-').ok_or_else(bad)?;
+    let year: i32 = y.parse().map_err(|_| bad())?;
+    let month: u32 = m.parse().map_err(|_| bad())?;
+    if !(1..=12).contains(&month) || y.len() != 4 {
+        return Err(bad());
+    }
+    Ok((year, month))
 }
 
 impl Config {
@@ -283,6 +358,42 @@ impl Config {
                 ),
                 location: Some((line, column)),
             }]));
+        }
+        // Every unknown key at once (the deserializer stops at the first), then the rest
+        // of the file as if they were not there, so range problems are reported with them.
+        if let Ok(mut value) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+            let mut unknown = Vec::new();
+            if let Ok(known) = serde_yaml::to_value(Config::default()) {
+                strip_unknown(&mut value, &known, "", &mut unknown);
+            }
+            if !unknown.is_empty() {
+                let mut errors: Vec<ConfigError> = unknown
+                    .into_iter()
+                    .map(|(path, message)| ConfigError {
+                        file: file.map(Path::to_path_buf),
+                        location: locate(text, &path),
+                        path,
+                        message,
+                    })
+                    .collect();
+                match serde_path_to_error::deserialize::<_, Config>(value) {
+                    Ok(rest) => {
+                        if let Err(more) = rest.check_with(file, Some(text)) {
+                            errors.extend(more.0);
+                        }
+                    }
+                    Err(e) => {
+                        let path = e.path().to_string();
+                        errors.push(ConfigError {
+                            file: file.map(Path::to_path_buf),
+                            location: locate(text, &path),
+                            message: e.into_inner().to_string(),
+                            path,
+                        });
+                    }
+                }
+                return Err(ConfigErrors(errors));
+            }
         }
         let de = serde_yaml::Deserializer::from_str(text);
         let config: Config = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -559,6 +670,41 @@ impl Config {
                 .unwrap_or_else(|| "off".into());
             note("server.health_addr", "--health-addr", old, a.clone());
             self.server.health_addr = Some(a.clone());
+        }
+        if let Some((year, month)) = o.start {
+            let old = format!("{}-{:02}", self.global.start_year, self.global.start_month);
+            note(
+                "global.start_year/start_month",
+                "--start",
+                old,
+                format!("{year}-{month:02}"),
+            );
+            self.global.start_year = year;
+            self.global.start_month = month;
+        }
+        if let Some(m) = o.months {
+            note(
+                "global.months",
+                "--months",
+                self.global.months.to_string(),
+                m.to_string(),
+            );
+            self.global.months = m;
+        }
+        if let Some(v) = o.vendors {
+            let old = self.master_data.vendors.to_string();
+            note("master_data.vendors", "--vendors", old, v.to_string());
+            self.master_data.vendors = v;
+        }
+        if let Some(c) = o.customers {
+            let old = self.master_data.customers.to_string();
+            note("master_data.customers", "--customers", old, c.to_string());
+            self.master_data.customers = c;
+        }
+        if let Some(c) = o.compression {
+            let old = self.output.compression.name().to_string();
+            note("output.compression", "--compression", old, c.name().into());
+            self.output.compression = c;
         }
         if o.overwrite {
             note(

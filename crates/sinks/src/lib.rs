@@ -100,6 +100,29 @@ pub enum Compression {
     None,
 }
 
+impl Compression {
+    /// Lowercase name, as in configs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Zstd => "zstd",
+            Self::Snappy => "snappy",
+            Self::None => "none",
+        }
+    }
+}
+
+impl std::str::FromStr for Compression {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "zstd" => Ok(Self::Zstd),
+            "snappy" => Ok(Self::Snappy),
+            "none" => Ok(Self::None),
+            _ => Err(format!("expected one of zstd, snappy, none; got {s:?}")),
+        }
+    }
+}
+
 /// Smallest write buffer: whole buffers of at least this size go to `write_all`.
 pub const MIN_BUFFER_BYTES: usize = 256 << 10;
 
