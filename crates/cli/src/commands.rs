@@ -91,6 +91,7 @@ pub fn generate(args: GenerateArgs) -> u8 {
         out: args.out.clone(),
         health_addr: args.health_addr.clone(),
         overwrite: args.overwrite,
+        no_space_check: args.no_space_check,
         ..args.common.overrides()
     };
     let config = match load(args.common.config.as_deref(), &overrides) {

@@ -211,6 +211,9 @@ struct GenerateArgs {
     /// Write into a non-empty output directory, replacing an earlier run's files.
     #[arg(long)]
     overwrite: bool,
+    /// Do not compare the expected output size with the free disk space (output.space_check).
+    #[arg(long)]
+    no_space_check: bool,
     /// No progress and no summary (errors are still printed).
     #[arg(long, short)]
     quiet: bool,

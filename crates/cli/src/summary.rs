@@ -124,17 +124,18 @@ pub fn json(r: &RunReport, format: &str) -> serde_json::Value {
 /// The estimate table, for people.
 pub fn estimate_table(e: &MemoryEstimate) -> String {
     let mut s = format!(
-        "  {:<18} {:>16} {:>8} {:>12} {:>12}\n",
-        "table", "rows", "record", "per batch", "buffer"
+        "  {:<18} {:>16} {:>8} {:>12} {:>12} {:>12}\n",
+        "table", "rows", "record", "per batch", "buffer", "on disk"
     );
     for t in &e.per_table {
         s += &format!(
-            "  {:<18} {:>16} {:>8} {:>12} {:>12}\n",
+            "  {:<18} {:>16} {:>8} {:>12} {:>12} {:>12}\n",
             t.table,
             thousands(t.rows),
             format!("{} B", t.record_bytes),
             format_bytes(t.batch_bytes),
-            format_bytes(t.buffer_bytes)
+            format_bytes(t.buffer_bytes),
+            format_bytes(t.disk_bytes)
         );
     }
     s += &format!(
@@ -146,9 +147,10 @@ pub fn estimate_table(e: &MemoryEstimate) -> String {
         format_bytes(e.writer_buffers)
     );
     s += &format!(
-        "  streaming peak {}   recommended limit {}",
+        "  streaming peak {}   recommended limit {}   on disk about {}",
         format_bytes(e.streaming_peak),
-        format_bytes(e.recommended_limit)
+        format_bytes(e.recommended_limit),
+        format_bytes(e.disk_bytes)
     );
     s
 }

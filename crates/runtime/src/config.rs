@@ -38,15 +38,17 @@ fn strip_unknown(
                 let name = k.as_str().map_or_else(|| format!("{k:?}"), str::to_string);
                 let ok = known_map.contains_key(k);
                 if !ok {
+                    let close = expected.iter().find(|e| edit_distance(e, &name) <= 2);
+                    let hint = close
+                        .map(|c| format!("did you mean {c}? "))
+                        .unwrap_or_default();
                     let at = if path.is_empty() {
                         name
                     } else {
                         format!("{path}.{name}")
                     };
-                    found.push((
-                        at,
-                        format!("unknown key; expected one of {}", expected.join(", ")),
-                    ));
+                    let list = expected.join(", ");
+                    found.push((at, format!("unknown key; {hint}expected one of {list}")));
                 }
                 ok
             });
@@ -70,6 +72,24 @@ fn strip_unknown(
         }
         _ => {}
     }
+}
+
+/// Levenshtein distance of two short keys.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
 }
 
 /// Where `text` nests flow collections deeper than [`MAX_FLOW_DEPTH`] (line, column,
@@ -213,6 +233,8 @@ pub struct OutputConfig {
     pub row_group_bytes: ByteSize,
     /// Page-cache dropping interval; `None` = automatic, 0 = off.
     pub drop_page_cache_every: Option<ByteSize>,
+    /// Refuse a run whose expected bytes clearly exceed the output's free space.
+    pub space_check: bool,
 }
 
 impl Default for OutputConfig {
@@ -228,6 +250,7 @@ impl Default for OutputConfig {
             buffer_bytes: ByteSize(1 << 20),
             row_group_bytes: ByteSize(16 << 20),
             drop_page_cache_every: None,
+            space_check: true,
         }
     }
 }
@@ -332,6 +355,8 @@ pub struct Overrides {
     pub customers: Option<u32>,
     /// `--compression`
     pub compression: Option<Compression>,
+    /// `--no-space-check`
+    pub no_space_check: bool,
 }
 
 /// Parses `YYYY-MM` (a year and a month 1-12), as `--start` takes it.
@@ -706,6 +731,16 @@ impl Config {
             note("output.compression", "--compression", old, c.name().into());
             self.output.compression = c;
         }
+        if o.no_space_check {
+            let old = self.output.space_check.to_string();
+            note(
+                "output.space_check",
+                "--no-space-check",
+                old,
+                "false".into(),
+            );
+            self.output.space_check = false;
+        }
         if o.overwrite {
             note(
                 "output.overwrite",
@@ -803,7 +838,7 @@ mod tests {
         let e = Config::from_yaml("output:\n  fromat: csv\n", None).expect_err("typo");
         let msg = e.to_string();
         assert!(
-            msg.starts_with("output.fromat: unknown field `fromat`"),
+            msg.starts_with("output.fromat: unknown key; did you mean format? expected one of"),
             "{msg}"
         );
         assert!(

@@ -36,6 +36,22 @@ pub enum Error {
         /// Journal entries written before the stop.
         records_written: u64,
     },
+    /// The output's file system clearly cannot hold the run (exit 1), found before
+    /// anything was written.
+    #[error(
+        "not enough disk space in {}: the run needs about {} and {} are free; free space, \
+         choose another output.directory (--out), or skip this check with \
+         output.space_check: false (--no-space-check)",
+        path.display(), format_bytes(*needed), format_bytes(*free)
+    )]
+    NoSpace {
+        /// The output directory.
+        path: std::path::PathBuf,
+        /// Bytes the run is expected to write.
+        needed: u64,
+        /// Bytes free there.
+        free: u64,
+    },
     /// Writing failed (exit 1).
     #[error("{0}")]
     Sink(#[from] synth_sinks::SinkError),

@@ -32,7 +32,8 @@ pub use config::{
 pub use error::Error;
 // What a program that drives a run needs, so that it needs this crate alone.
 pub use estimate::{
-    BASELINE_BYTES, MemoryEstimate, RATIO_SAMPLE, TableEstimate, estimate_memory, estimate_with,
+    BASELINE_BYTES, MemoryEstimate, PARQUET_SHARE_OF_CSV, RATIO_SAMPLE, TableEstimate,
+    estimate_memory, estimate_with, estimate_with_disk,
 };
 pub use orchestrator::{
     AUTO_DROP_PAGE_CACHE_EVERY, BatchObserver, CancelHandle, GenerationOrchestrator,

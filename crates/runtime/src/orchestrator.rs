@@ -355,6 +355,28 @@ impl GenerationOrchestrator {
         }
 
         let generator = JournalGenerator::new(gen_config).map_err(ConfigErrors::from)?;
+        if o.space_check
+            && let Some(free) = synth_sinks::free_space(&o.directory)?
+        {
+            let needed = e.disk_bytes;
+            // The estimate is within a few percent for text and an upper bound for
+            // Parquet: refuse only what clearly cannot fit, warn about what may not.
+            if needed as f64 * 0.9 > free as f64 {
+                return Err(Error::NoSpace {
+                    path: o.directory.clone(),
+                    needed,
+                    free,
+                });
+            }
+            if needed > free {
+                warn!(
+                    "the run may not fit: about {} expected, {} free in {}",
+                    format_bytes(needed),
+                    format_bytes(free),
+                    o.directory.display()
+                );
+            }
+        }
         // Opened, locked for this run, cleaned of an earlier run's files (with overwrite).
         let out = OutputDir::open(&o.directory, o.overwrite)?;
         // Until the run ends, the manifest says it has not; and room is kept so that the

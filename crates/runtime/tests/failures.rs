@@ -41,6 +41,8 @@ fn fill_the_disk(format: synth_sinks::Format) -> Option<(SmallDisk, std::path::P
     let dir = disk.0.path().join("out");
     let mut c = common::config(&dir, 1_000_000);
     c.output.format = format;
+    // The disk fills during the run: the up-front space check would refuse it.
+    c.output.space_check = false;
     let run = GenerationOrchestrator::new(c).expect("valid");
     let err = common::with_watchdog(60, move || run.run()).expect_err("disk fills up");
     let Error::Sink(synth_sinks::SinkError::DiskFull { path }) = &err else {
@@ -68,6 +70,24 @@ fn fill_the_disk(format: synth_sinks::Format) -> Option<(SmallDisk, std::path::P
         "{names:?}"
     );
     Some((disk, dir))
+}
+
+#[test]
+fn a_run_that_clearly_cannot_fit_the_disk_is_refused_before_writing() {
+    let Some(disk) = SmallDisk::mount("8m") else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root)");
+        return;
+    };
+    let dir = disk.0.path().join("out");
+    let run = GenerationOrchestrator::new(common::config(&dir, 1_000_000)).expect("valid");
+    let err = run.run().expect_err("does not fit");
+    let Error::NoSpace { needed, free, .. } = &err else {
+        panic!("expected NoSpace, got {err}")
+    };
+    assert!(*needed > 100 << 20 && *free <= 8 << 20, "{needed} {free}");
+    assert_eq!(err.exit_code(), 1);
+    assert!(err.to_string().contains("--no-space-check"), "{err}");
+    assert!(!dir.exists(), "nothing written");
 }
 
 #[test]

@@ -247,6 +247,34 @@ impl OutputDir {
     }
 }
 
+/// Bytes free for an unprivileged writer on the file system holding `path` (or its
+/// nearest existing ancestor); `None` where the platform does not say.
+pub fn free_space(path: &Path) -> Result<Option<u64>, SinkError> {
+    let mut at = path;
+    while !at.exists() {
+        match at.parent() {
+            Some(p) if !p.as_os_str().is_empty() => at = p,
+            _ => {
+                at = Path::new(".");
+                break;
+            }
+        }
+    }
+    #[cfg(unix)]
+    {
+        let st = nix::sys::statvfs::statvfs(at)
+            .map_err(|e| SinkError::io("inspect free space of", at, e.into()))?;
+        #[allow(clippy::useless_conversion)] // u32 on some platforms, u64 on Linux
+        let free = u64::from(st.blocks_available()).saturating_mul(u64::from(st.fragment_size()));
+        Ok(Some(free))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = at;
+        Ok(None)
+    }
+}
+
 #[cfg(unix)]
 mod ops {
     use super::*;

@@ -31,7 +31,7 @@ mod writer;
 
 pub use crate::csv::{CsvEncoder, push_text as push_csv_text};
 pub use behind::{IoWorker, WriteBehind, write_behind};
-pub use dir::{LOCK_FILE, OutputDir, RESERVE_BYTES, RESERVE_FILE, is_own_name};
+pub use dir::{LOCK_FILE, OutputDir, RESERVE_BYTES, RESERVE_FILE, free_space, is_own_name};
 pub use error::SinkError;
 pub use file::{AtomicFile, FileReport, FileSet, PARTIAL_SUFFIX};
 pub use jsonl::{JsonlEncoder, push_json_string};

@@ -44,14 +44,28 @@ fn allocations_while_writing(format: Format, behind: bool) -> u64 {
     after - before
 }
 
+/// Allocations the channels between a sink and the I/O thread may make however long the
+/// run: crossbeam grows a channel's list of parked threads the first time more of them
+/// wait at once, and gives a thread its parking context once. Both threads of a sink
+/// pair can wait on two channels, so this is bounded by the threads, not the rows.
+const CHANNEL_WAITERS_ALLOCATIONS: u64 = 8;
+
 /// One test, so no other test allocates meanwhile.
 #[test]
 fn text_sinks_allocate_nothing_per_record_once_warm() {
     for format in [Format::Csv, Format::Jsonl] {
         for behind in [false, true] {
             let n = allocations_while_writing(format, behind);
-            // 20 × (20 000 entries + ~67 000 lines) = 1.7 M rows.
-            assert_eq!(n, 0, "{format:?}, write-behind {behind}: {n} allocations");
+            // 20 × (20 000 entries + ~67 000 lines) = 1.7 M rows, ~90 buffers handed over.
+            let most = if behind {
+                CHANNEL_WAITERS_ALLOCATIONS
+            } else {
+                0
+            };
+            assert!(
+                n <= most,
+                "{format:?}, write-behind {behind}: {n} allocations"
+            );
         }
     }
 }
