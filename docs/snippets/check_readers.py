@@ -68,5 +68,26 @@ for codec in ("snappy", "none"):
             got = pd.read_parquet(other / f"{table}.parquet")
             assert want.equals(got), (codec, table)
             assert pl.read_parquet(other / f"{table}.parquet").height == rows[table], (codec, table)
+# Compressed text (csv-zstd/, jsonl-gzip/, ...): each reader opens the file as it is.
+for fmt, ext in (("csv", "csv"), ("jsonl", "jsonl")):
+    for codec, suffix in (("zstd", ".zst"), ("gzip", ".gz")):
+        d = base / f"{fmt}-{codec}"
+        if not d.exists():
+            continue
+        m = json.loads((d / "manifest.json").read_text())
+        assert m["complete"] and {t["table"]: t["rows"] for t in m["tables"]} == rows, (fmt, codec)
+        path = d / f"journal_lines.{ext}{suffix}"
+        assert path.exists(), path
+        if fmt == "csv":
+            got = pd.read_csv(path, dtype={"partner_id": "string"})
+            assert got.equals(lines), (fmt, codec, "pandas")
+            assert pl.read_csv(path).height == rows["journal_lines"], (fmt, codec, "polars")
+            n = con.execute(f"SELECT count(*) FROM read_csv('{path}')").fetchall()[0][0]
+        else:
+            assert len(pd.read_json(path, lines=True)) == rows["journal_lines"], (fmt, codec, "pandas")
+            n = con.execute(f"SELECT count(*) FROM read_json_auto('{path}')").fetchall()[0][0]
+        assert n == rows["journal_lines"], (fmt, codec, "duckdb", n)
+        total = con.execute(f"SELECT sum(debit) FROM '{path}'").fetchall()[0][0]
+        assert abs(float(total) - float(csv_total)) < 0.005, (fmt, codec, total)
 print(f"readers OK: pandas {pd.__version__}, polars {pl.__version__}, duckdb {duckdb.__version__}; "
       f"{rows['journal_entries']} entries, {rows['journal_lines']} lines in each format")

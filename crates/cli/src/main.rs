@@ -175,7 +175,8 @@ struct Common {
     /// Number of customers (master_data.customers).
     #[arg(long)]
     customers: Option<u32>,
-    /// Parquet compression: zstd, snappy or none (output.compression).
+    /// Compression (output.compression): Parquet zstd (default), snappy or none; CSV and
+    /// JSON Lines zstd or gzip (journal_lines.csv.zst) or none (default).
     #[arg(long)]
     compression: Option<synth_runtime::Compression>,
 }

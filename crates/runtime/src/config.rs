@@ -221,8 +221,10 @@ pub struct OutputConfig {
     pub batch_size: u64,
     /// Batches in flight between generator and writer.
     pub channel_capacity: usize,
-    /// Parquet compression.
-    pub compression: Compression,
+    /// Compression: Parquet's codec (zstd, snappy, none), or the stream codec of CSV and
+    /// JSON Lines files (zstd, gzip, none); `None` = the format's default (Parquet zstd,
+    /// text none).
+    pub compression: Option<Compression>,
     /// Rotate CSV/JSONL files at this size.
     pub rotate_bytes: Option<ByteSize>,
     /// Allow a non-empty output directory.
@@ -244,7 +246,7 @@ impl Default for OutputConfig {
             format: Format::Csv,
             batch_size: 4096,
             channel_capacity: 2,
-            compression: Compression::Zstd,
+            compression: None,
             rotate_bytes: None,
             overwrite: false,
             buffer_bytes: ByteSize(1 << 20),
@@ -610,6 +612,17 @@ impl Config {
                 r.to_string(),
             );
         }
+        if let Some(c) = o.compression {
+            range(
+                "output.compression",
+                c.fits(o.format),
+                match o.format {
+                    Format::Parquet => "zstd, snappy or none for Parquet",
+                    _ => "zstd, gzip or none for CSV and JSON Lines",
+                },
+                c.name().to_string(),
+            );
+        }
         if let Some(d) = o.drop_page_cache_every {
             range(
                 "output.drop_page_cache_every",
@@ -727,9 +740,14 @@ impl Config {
             self.master_data.customers = c;
         }
         if let Some(c) = o.compression {
-            let old = self.output.compression.name().to_string();
-            note("output.compression", "--compression", old, c.name().into());
-            self.output.compression = c;
+            let old = self.output.compression.map_or("default", Compression::name);
+            note(
+                "output.compression",
+                "--compression",
+                old.into(),
+                c.name().into(),
+            );
+            self.output.compression = Some(c);
         }
         if o.no_space_check {
             let old = self.output.space_check.to_string();

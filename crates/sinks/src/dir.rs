@@ -78,6 +78,11 @@ pub fn is_own_name(name: &str) -> bool {
             },
             None => rest,
         };
+        let ext = ext
+            .strip_suffix(".zst")
+            .or_else(|| ext.strip_suffix(".gz"))
+            .filter(|e| *e != "parquet")
+            .unwrap_or(ext);
         EXTENSIONS.contains(&ext)
     })
 }
@@ -419,6 +424,8 @@ mod tests {
             "journal_lines.csv",
             "journal_lines.csv.partial",
             "journal_lines.part-00002.jsonl",
+            "journal_lines.csv.zst",
+            "journal_lines.part-00002.jsonl.gz.partial",
             "accounts.parquet",
             ".synthdata.reserve",
         ] {
@@ -428,7 +435,8 @@ mod tests {
             "accounts.xlsx",
             "documents.pdf",
             "manifest.json.bak",
-            "journal_lines.csv.gz",
+            "journal_lines.csv.bz2",
+            "journal_lines.parquet.gz",
             "journal_lines.part-2.csv",
             "notes.txt",
             "journal_lines",

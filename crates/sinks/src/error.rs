@@ -75,6 +75,14 @@ pub enum SinkError {
         /// The column.
         column: &'static str,
     },
+    /// A compression the format cannot write (gzip for Parquet, snappy for text).
+    #[error("{format} cannot be written with {compression} compression")]
+    CompressionUnavailable {
+        /// The format.
+        format: &'static str,
+        /// The compression.
+        compression: &'static str,
+    },
     /// A format was asked for that this build does not include.
     #[error(
         "format {format} is not available in this build of synth-sinks (its `{format}` feature is off)"

@@ -2,7 +2,7 @@
 //! finished; whole buffers to `write_all`; a checksum and byte count on the way; and,
 //! on request, written pages dropped from the page cache.
 
-use crate::{OutputDir, SinkError};
+use crate::{Compression, OutputDir, SinkError};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::Write;
@@ -123,6 +123,11 @@ impl AtomicFile {
         self.report(rows, &self.partial)
     }
 
+    /// What has been written so far, under the `.partial` name, without closing.
+    fn partial_report(&self, rows: u64) -> FileReport {
+        self.report(rows, &self.partial)
+    }
+
     fn report(&self, rows: u64, name: &str) -> FileReport {
         FileReport {
             path: name.to_string(),
@@ -162,20 +167,23 @@ pub struct FileSet {
     extension: &'static str,
     rotate_bytes: Option<u64>,
     drop_cache_every: Option<u64>,
-    current: Option<(AtomicFile, u64)>,
+    compression: Compression,
+    current: Option<(Target, u64)>,
     done: Vec<FileReport>,
     part: u32,
 }
 
 impl FileSet {
     /// The files of `table` in `dir`, e.g. `journal_lines.csv` or
-    /// `journal_lines.part-00001.csv` when rotating every `rotate_bytes`.
+    /// `journal_lines.part-00001.csv` when rotating every `rotate_bytes` (of compressed
+    /// bytes, when compressed); with zstd or gzip, `journal_lines.csv.zst` / `.csv.gz`.
     pub fn new(
         dir: &OutputDir,
         table: &'static str,
         extension: &'static str,
         rotate_bytes: Option<u64>,
         drop_cache_every: Option<u64>,
+        compression: Compression,
     ) -> Self {
         Self {
             dir: dir.clone(),
@@ -183,6 +191,7 @@ impl FileSet {
             extension,
             rotate_bytes,
             drop_cache_every,
+            compression,
             current: None,
             done: Vec::new(),
             part: 0,
@@ -190,15 +199,20 @@ impl FileSet {
     }
 
     /// Opens the next file (the first, or the next part).
-    pub fn open_next(&mut self) -> Result<&mut AtomicFile, SinkError> {
+    fn open_next(&mut self) -> Result<&mut Target, SinkError> {
         self.close_current()?;
         self.part += 1;
+        let suffix = self.compression.file_suffix();
         let name = match self.rotate_bytes {
-            Some(_) => format!("{}.part-{:05}.{}", self.table, self.part, self.extension),
-            None => format!("{}.{}", self.table, self.extension),
+            Some(_) => format!(
+                "{}.part-{:05}.{}{suffix}",
+                self.table, self.part, self.extension
+            ),
+            None => format!("{}.{}{suffix}", self.table, self.extension),
         };
         let file = AtomicFile::create(&self.dir, name, self.drop_cache_every)?;
-        Ok(&mut self.current.insert((file, 0)).0)
+        let target = Target::new(file, self.compression)?;
+        Ok(&mut self.current.insert((target, 0)).0)
     }
 
     /// Writes a buffer of `rows` whole rows; `header` starts every new file.
@@ -240,5 +254,109 @@ impl FileSet {
             self.done.push(file.abandon(rows));
         }
         self.done
+    }
+}
+
+/// Levels of the text files' stream codecs, both the fastest: they run on the I/O thread,
+/// which becomes the bottleneck. Measured, 200 000 entries of CSV (258 MB): zstd level 3
+/// 3.26 s and 58 MB, level 1 2.23 s and 57 MB (uncompressed: 1.28 s); gzip level 1
+/// 2.32 s and 73 MB.
+const TEXT_ZSTD_LEVEL: i32 = 1;
+const TEXT_GZIP_LEVEL: u32 = 1;
+
+/// A text file being written: as is, or through a stream compressor.
+enum Target {
+    Plain(AtomicFile),
+    Zstd(zstd::stream::write::Encoder<'static, AtomicFile>),
+    Gzip(flate2::write::GzEncoder<AtomicFile>),
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.file().fmt(f)
+    }
+}
+
+/// The sink's own error back from inside a compressor's `io::Error`.
+fn sink_error(e: std::io::Error, file: &AtomicFile) -> SinkError {
+    let path = file.partial_path();
+    match e.get_ref().is_some_and(|inner| inner.is::<SinkError>()) {
+        true => match e.into_inner().map(|b| b.downcast::<SinkError>()) {
+            Some(Ok(inner)) => *inner,
+            _ => SinkError::io("compress", path, std::io::Error::other("compressor failed")),
+        },
+        false => SinkError::io("compress", path, e),
+    }
+}
+
+impl Target {
+    fn new(file: AtomicFile, compression: Compression) -> Result<Self, SinkError> {
+        Ok(match compression {
+            Compression::Zstd => {
+                let path = file.partial_path();
+                let enc = zstd::stream::write::Encoder::new(file, TEXT_ZSTD_LEVEL)
+                    .map_err(|e| SinkError::io("compress", path, e))?;
+                Self::Zstd(enc)
+            }
+            Compression::Gzip => Self::Gzip(flate2::write::GzEncoder::new(
+                file,
+                flate2::Compression::new(TEXT_GZIP_LEVEL),
+            )),
+            Compression::None | Compression::Snappy => Self::Plain(file),
+        })
+    }
+
+    fn file(&self) -> &AtomicFile {
+        match self {
+            Self::Plain(f) => f,
+            Self::Zstd(e) => e.get_ref(),
+            Self::Gzip(e) => e.get_ref(),
+        }
+    }
+
+    /// Bytes in the file so far (compressed bytes, when compressed).
+    fn bytes(&self) -> u64 {
+        self.file().bytes()
+    }
+
+    fn write_buf(&mut self, buf: &[u8]) -> Result<(), SinkError> {
+        use std::io::Write as _;
+        let result = match self {
+            Self::Plain(f) => return f.write_buf(buf),
+            Self::Zstd(e) => e.write_all(buf),
+            Self::Gzip(e) => e.write_all(buf),
+        };
+        result.map_err(|e| sink_error(e, self.file()))
+    }
+
+    fn finish(self, rows: u64) -> Result<FileReport, SinkError> {
+        let file = match self {
+            Self::Plain(f) => f,
+            Self::Zstd(e) => e
+                .try_finish()
+                .map_err(|(e, err)| sink_error(err, e.get_ref()))?,
+            Self::Gzip(mut e) => {
+                e.try_finish().map_err(|err| sink_error(err, e.get_ref()))?;
+                e.finish()
+                    .map_err(|err| SinkError::io("compress", "", err))?
+            }
+        };
+        file.finish(rows)
+    }
+
+    /// Ends the stream where possible, so the rows that reached the `.partial` file
+    /// decompress; the file stays `.partial`.
+    fn abandon(self, rows: u64) -> FileReport {
+        match self {
+            Self::Plain(f) => f.abandon(rows),
+            Self::Zstd(mut e) => {
+                let _ = e.do_finish();
+                e.get_ref().partial_report(rows)
+            }
+            Self::Gzip(mut e) => {
+                let _ = e.try_finish();
+                e.get_ref().partial_report(rows)
+            }
+        }
     }
 }

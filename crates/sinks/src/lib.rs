@@ -87,15 +87,18 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// Parquet compression codec.
+/// Compression: Parquet's page codec (zstd, snappy, none), or a whole-stream codec for
+/// CSV and JSON Lines files (zstd, gzip, none: `journal_lines.csv.zst`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Compression {
     /// Zstandard (level 3).
     #[default]
     Zstd,
-    /// Snappy.
+    /// Snappy (Parquet only).
     Snappy,
+    /// gzip (CSV and JSON Lines only; level 1, for speed).
+    Gzip,
     /// No compression.
     None,
 }
@@ -106,7 +109,25 @@ impl Compression {
         match self {
             Self::Zstd => "zstd",
             Self::Snappy => "snappy",
+            Self::Gzip => "gzip",
             Self::None => "none",
+        }
+    }
+
+    /// Whether `format` can write with this compression.
+    pub fn fits(self, format: Format) -> bool {
+        !matches!(
+            (format, self),
+            (Format::Parquet, Self::Gzip) | (Format::Csv | Format::Jsonl, Self::Snappy)
+        )
+    }
+
+    /// What a text file's name gets appended (`.zst`, `.gz`), if anything.
+    pub fn file_suffix(self) -> &'static str {
+        match self {
+            Self::Zstd => ".zst",
+            Self::Gzip => ".gz",
+            Self::Snappy | Self::None => "",
         }
     }
 }
@@ -117,14 +138,23 @@ impl std::str::FromStr for Compression {
         match s.to_ascii_lowercase().as_str() {
             "zstd" => Ok(Self::Zstd),
             "snappy" => Ok(Self::Snappy),
+            "gzip" | "gz" => Ok(Self::Gzip),
             "none" => Ok(Self::None),
-            _ => Err(format!("expected one of zstd, snappy, none; got {s:?}")),
+            _ => Err(format!(
+                "expected one of zstd, gzip, snappy, none; got {s:?}"
+            )),
         }
     }
 }
 
 /// Smallest write buffer: whole buffers of at least this size go to `write_all`.
 pub const MIN_BUFFER_BYTES: usize = 256 << 10;
+
+/// What one zstd stream (level 3) of a compressed text file holds: its context and
+/// window, allocated in C (so RSS sees it; the counting allocator does not).
+pub const TEXT_ZSTD_BYTES: u64 = 3 << 20;
+/// What one gzip stream of a compressed text file holds.
+pub const TEXT_GZIP_BYTES: u64 = 512 << 10;
 
 /// Room a text buffer keeps past its limit, so the row that crosses it never reallocates.
 const BUFFER_SLACK: usize = 64 << 10;
@@ -152,8 +182,9 @@ pub struct SinkOptions {
     pub rotate_bytes: Option<u64>,
     /// Sync and drop written pages from the page cache every this many bytes.
     pub drop_page_cache_every: Option<u64>,
-    /// Parquet compression.
-    pub compression: Compression,
+    /// Compression: Parquet's codec, or the text files' stream codec; `None` is the
+    /// format's default (Parquet zstd, text files none).
+    pub compression: Option<Compression>,
     /// Parquet: close a row group once this many bytes of values (counted before
     /// encoding) went into it.
     pub row_group_bytes: usize,
@@ -165,13 +196,22 @@ impl Default for SinkOptions {
             buffer_bytes: 1 << 20,
             rotate_bytes: None,
             drop_page_cache_every: None,
-            compression: Compression::Zstd,
+            compression: None,
             row_group_bytes: 16 << 20,
         }
     }
 }
 
 impl SinkOptions {
+    /// The compression `format` writes with: the one asked for, or the format's default
+    /// (Parquet zstd, CSV and JSON Lines none).
+    pub fn compression_for(&self, format: Format) -> Compression {
+        self.compression.unwrap_or(match format {
+            Format::Parquet => Compression::Zstd,
+            _ => Compression::None,
+        })
+    }
+
     /// Bytes one open sink of `format` holds at most (not counting the Parquet footer's
     /// growth, [`PARQUET_ROW_GROUP_BYTES`] per row group): CSV and JSON Lines their
     /// encode buffer, and a second one with the I/O thread when `write_behind`; Parquet
@@ -180,7 +220,13 @@ impl SinkOptions {
         match format {
             Format::Csv | Format::Jsonl => {
                 let one = (self.buffer_bytes.max(MIN_BUFFER_BYTES) + BUFFER_SLACK) as u64;
-                if write_behind { 2 * one } else { one }
+                let buffers = if write_behind { 2 * one } else { one };
+                buffers
+                    + match self.compression_for(format) {
+                        Compression::Zstd => TEXT_ZSTD_BYTES,
+                        Compression::Gzip => TEXT_GZIP_BYTES,
+                        _ => 0,
+                    }
             }
             Format::Parquet => {
                 (self.row_group_bytes as f64 * PARQUET_BUFFER_FACTOR) as u64 + PARQUET_TABLE_BYTES
@@ -275,6 +321,7 @@ impl<R: Record, E: RowEncoder> TextSink<R, E> {
                 E::EXTENSION,
                 options.rotate_bytes,
                 options.drop_page_cache_every,
+                options.compression_for(Format::Csv),
             ))),
             behind,
             spare: None,
@@ -465,6 +512,13 @@ pub fn open_sink_with<R: Record + Send + 'static>(
             )),
             None => Box::new(TextSink::<R, E>::new(encoder, dir, options)),
         }
+    }
+    let compression = options.compression_for(format);
+    if !compression.fits(format) {
+        return Err(SinkError::CompressionUnavailable {
+            format: format.name(),
+            compression: compression.name(),
+        });
     }
     Ok(match format {
         Format::Csv => text::<R, _>(CsvEncoder::default(), dir, options, behind),

@@ -186,11 +186,12 @@ enum PageCodec {
 static ZSTD: Mutex<Option<zstd::bulk::Compressor<'static>>> = Mutex::new(None);
 
 impl PageCodec {
-    fn new(compression: Compression) -> Self {
+    fn new(compression: Compression) -> Option<Self> {
         match compression {
-            Compression::Zstd => Self::Zstd,
-            Compression::Snappy => Self::Snappy,
-            Compression::None => Self::None,
+            Compression::Zstd => Some(Self::Zstd),
+            Compression::Snappy => Some(Self::Snappy),
+            Compression::None => Some(Self::None),
+            Compression::Gzip => None,
         }
     }
 
@@ -441,7 +442,11 @@ impl<R: Record> ParquetSink<R> {
             path: path.clone(),
             message: e.to_string(),
         };
-        let codec = PageCodec::new(options.compression);
+        let compression = options.compression_for(crate::Format::Parquet);
+        let codec = PageCodec::new(compression).ok_or(SinkError::CompressionUnavailable {
+            format: "parquet",
+            compression: compression.name(),
+        })?;
         // Statistics per column chunk and no offset index: per-page indexes would be
         // kept in memory for every row group until the footer, so memory would grow
         // with the file. Id columns get no statistics and no dictionary: random UUIDs span

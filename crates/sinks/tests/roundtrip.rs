@@ -498,7 +498,7 @@ fn parquet_many_row_groups_with_every_codec() {
         let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
         // The smallest row groups: the lines make several groups of several pages.
         let opts = SinkOptions {
-            compression,
+            compression: Some(compression),
             row_group_bytes: 64 << 10,
             ..SinkOptions::default()
         };
@@ -543,4 +543,95 @@ fn parquet_many_row_groups_with_every_codec() {
         }
         assert_eq!(rows, b.entries.len());
     }
+}
+
+#[test]
+fn compressed_text_decompresses_to_the_same_bytes_and_an_abandoned_file_still_decodes() {
+    use std::io::Read as _;
+    let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
+    let b = g.generate_range(0..5_000).expect("valid range");
+    let plain_dir = tempfile::tempdir().expect("tempdir");
+    let plain = synth_sinks::OutputDir::open(plain_dir.path(), false).expect("dir");
+    write(&plain, Format::Csv, &b.lines, &SinkOptions::default());
+    let want = std::fs::read(plain_dir.path().join("journal_lines.csv")).expect("reads");
+    for (codec, name) in [
+        (synth_sinks::Compression::Zstd, "journal_lines.csv.zst"),
+        (synth_sinks::Compression::Gzip, "journal_lines.csv.gz"),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = synth_sinks::OutputDir::open(dir.path(), false).expect("dir");
+        let opts = SinkOptions {
+            compression: Some(codec),
+            ..SinkOptions::default()
+        };
+        let mut sink =
+            open_sink::<synth_model::JournalLine>(&out, Format::Csv, &opts).expect("opens");
+        sink.write_batch(&b.lines).expect("writes");
+        let report = sink.finish().expect("finishes");
+        assert_eq!(report.files[0].path, name);
+        let file = std::fs::read(dir.path().join(name)).expect("reads");
+        assert_eq!(
+            report.bytes,
+            file.len() as u64,
+            "bytes are the file's (compressed)"
+        );
+        assert!(
+            file.len() * 3 < want.len(),
+            "{codec:?} compresses: {} of {}",
+            file.len(),
+            want.len()
+        );
+        let mut got = Vec::new();
+        match codec {
+            synth_sinks::Compression::Zstd => {
+                zstd::stream::read::Decoder::new(&file[..])
+                    .expect("zstd")
+                    .read_to_end(&mut got)
+                    .expect("decodes");
+            }
+            _ => {
+                flate2::read::GzDecoder::new(&file[..])
+                    .read_to_end(&mut got)
+                    .expect("decodes");
+            }
+        }
+        assert!(
+            got == want,
+            "{codec:?}: decompressed bytes equal the plain file"
+        );
+
+        // Abandoned mid-run: the .partial file holds a whole stream of what was written.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = synth_sinks::OutputDir::open(dir.path(), false).expect("dir");
+        let mut sink =
+            open_sink::<synth_model::JournalLine>(&out, Format::Csv, &opts).expect("opens");
+        sink.write_batch(&b.lines).expect("writes");
+        sink.flush().expect("flushes");
+        let report = sink.abandon();
+        let partial = std::fs::read(dir.path().join(&report.files[0].path)).expect("partial");
+        let mut got = Vec::new();
+        let decoded = match codec {
+            synth_sinks::Compression::Zstd => zstd::stream::read::Decoder::new(&partial[..])
+                .and_then(|mut d| d.read_to_end(&mut got)),
+            _ => flate2::read::GzDecoder::new(&partial[..]).read_to_end(&mut got),
+        };
+        decoded.expect("the partial file decodes");
+        assert!(
+            got == want,
+            "{codec:?}: every flushed row is in the partial file"
+        );
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("dir");
+    let snappy = SinkOptions {
+        compression: Some(synth_sinks::Compression::Snappy),
+        ..SinkOptions::default()
+    };
+    let err = open_sink::<synth_model::JournalLine>(&out, Format::Csv, &snappy)
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(err, SinkError::CompressionUnavailable { .. }),
+        "{err}"
+    );
 }
