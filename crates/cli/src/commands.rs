@@ -92,6 +92,7 @@ pub fn generate(args: GenerateArgs) -> u8 {
         health_addr: args.health_addr.clone(),
         overwrite: args.overwrite,
         no_space_check: args.no_space_check,
+        tables: args.tables.clone(),
         ..args.common.overrides()
     };
     let config = match load(args.common.config.as_deref(), &overrides) {
@@ -99,6 +100,7 @@ pub fn generate(args: GenerateArgs) -> u8 {
         Err(e) => return fail(&Error::Config(e), args.json),
     };
     let format = config.output.format.name();
+    let to_stdout = config.output.to_stdout();
     let total = config.transactions.target_count;
     let mut run = match GenerationOrchestrator::new(config) {
         Ok(r) => r,
@@ -171,6 +173,15 @@ pub fn generate(args: GenerateArgs) -> u8 {
     }
     drop(server);
     match result {
+        // With --out -, the data is on stdout: the summary goes to stderr.
+        Ok(report) if to_stdout => {
+            if args.json {
+                err!("{}", json(&report, format));
+            } else if !args.quiet {
+                err!("{}", human(&report, format));
+            }
+            0
+        }
         Ok(report) => {
             if args.json {
                 out!("{}", json(&report, format));
@@ -179,7 +190,9 @@ pub fn generate(args: GenerateArgs) -> u8 {
             }
             0
         }
-        Err(e) => fail(&e, args.json),
+        // `synthdata generate --out - | head`: the reader had enough; that is success.
+        Err(Error::Sink(synth_sinks::SinkError::PipeClosed { .. })) => 0,
+        Err(e) => fail(&e, args.json && !to_stdout),
     }
 }
 

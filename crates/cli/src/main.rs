@@ -66,6 +66,7 @@ enum Command {
   synthdata generate --entries 10000000 --format parquet --out data
   synthdata generate --config synth.yaml --memory-limit 512MiB --health-addr 127.0.0.1:9090
   synthdata generate --entries 1000 --json --quiet --overwrite
+  synthdata generate --tables journal_lines --out - | duckdb -c \"SELECT count(*) FROM read_csv('/dev/stdin')\"
 
 Flags override the config file, and each override is logged.")]
     Generate(GenerateArgs),
@@ -203,9 +204,13 @@ impl Common {
 struct GenerateArgs {
     #[command(flatten)]
     common: Common,
-    /// Output directory (output.directory).
+    /// Output directory (output.directory); `-` writes the one table of --tables to
+    /// standard output (csv or jsonl, no manifest).
     #[arg(long, short)]
     out: Option<PathBuf>,
+    /// Only these tables, comma-separated, e.g. journal_entries,journal_lines (output.tables).
+    #[arg(long, value_delimiter = ',', value_name = "TABLES")]
+    tables: Option<Vec<String>>,
     /// Serve /health and /metrics on this address, e.g. 127.0.0.1:9090 (server.health_addr).
     #[arg(long, value_name = "ADDR")]
     health_addr: Option<String>,

@@ -90,7 +90,10 @@ pub fn human(r: &RunReport, format: &str) -> String {
             files
         );
     }
-    s += &format!("Manifest: {}", r.manifest.display());
+    match &r.manifest {
+        Some(m) => s += &format!("Manifest: {}", m.display()),
+        None => s += "No manifest (standard output)",
+    }
     s
 }
 

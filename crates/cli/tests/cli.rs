@@ -650,3 +650,104 @@ fn common_settings_are_flags_and_each_override_is_logged() {
     let bad = synthdata(dir.path(), &["generate", "--start", "2023-13"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn one_table_to_stdout_equals_its_file_and_a_closed_pipe_is_success() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let file_run = synthdata(
+        d,
+        &[
+            "generate",
+            "--entries",
+            "5000",
+            "--tables",
+            "journal_lines,vendors",
+            "--out",
+            "o",
+        ],
+    );
+    assert!(file_run.status.success(), "{}", text(&file_run.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(d.join("o"))
+        .expect("lists")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["journal_lines.csv", "manifest.json", "vendors.csv"]);
+    let m = manifest(&d.join("o"));
+    assert_eq!(m["complete"], true);
+    assert_eq!(m["entries_written"], 5000);
+
+    let piped = synthdata(
+        d,
+        &[
+            "generate",
+            "--entries",
+            "5000",
+            "--tables",
+            "journal_lines",
+            "--out",
+            "-",
+        ],
+    );
+    assert!(piped.status.success(), "{}", text(&piped.stderr));
+    let file = std::fs::read(d.join("o/journal_lines.csv")).expect("reads");
+    assert!(
+        piped.stdout == file,
+        "stdout carries exactly the file's bytes"
+    );
+    assert!(
+        text(&piped.stderr).contains("Done:"),
+        "the summary goes to stderr"
+    );
+
+    // A reader that stops early (like `head`): the run ends quietly with exit 0.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_synthdata"))
+        .args([
+            "generate",
+            "--entries",
+            "5000000",
+            "--tables",
+            "journal_lines",
+            "--out",
+            "-",
+        ])
+        .current_dir(d)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawns");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 4096];
+    std::io::Read::read_exact(&mut stdout, &mut first).expect("some rows");
+    drop(stdout);
+    let status = child.wait().expect("waits");
+    assert_eq!(status.code(), Some(0));
+    assert!(first.starts_with(b"entry_id,line_number"));
+
+    for bad in [
+        &["generate", "--entries", "10", "--out", "-"][..],
+        &[
+            "generate",
+            "--entries",
+            "10",
+            "--tables",
+            "journal_lines,vendors",
+            "--out",
+            "-",
+        ],
+        &[
+            "generate",
+            "--entries",
+            "10",
+            "--tables",
+            "nope",
+            "--out",
+            "x",
+        ],
+    ] {
+        let out = synthdata(d, bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
+    }
+}

@@ -36,7 +36,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             for t in &report.tables {
                 println!("{:<16} {:>9} rows {:>12} bytes", t.table, t.rows, t.bytes);
             }
-            println!("complete; manifest {}", report.manifest.display());
+            if let Some(manifest) = &report.manifest {
+                println!("complete; manifest {}", manifest.display());
+            }
         }
         // Stopped cleanly: the files are valid and the manifest says `complete: false`.
         Err(Error::MemoryExceeded {

@@ -237,6 +237,22 @@ pub struct OutputConfig {
     pub drop_page_cache_every: Option<ByteSize>,
     /// Refuse a run whose expected bytes clearly exceed the output's free space.
     pub space_check: bool,
+    /// Only these tables are written (by name); `None` = every table the run makes.
+    pub tables: Option<Vec<String>>,
+}
+
+impl OutputConfig {
+    /// Whether the output goes to standard output (`directory: "-"`).
+    pub fn to_stdout(&self) -> bool {
+        self.directory.as_os_str() == "-"
+    }
+
+    /// Whether `table` is among the tables asked for.
+    pub fn selects(&self, table: synth_generators::Table) -> bool {
+        self.tables
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|n| n == table.name()))
+    }
 }
 
 impl Default for OutputConfig {
@@ -253,6 +269,7 @@ impl Default for OutputConfig {
             row_group_bytes: ByteSize(16 << 20),
             drop_page_cache_every: None,
             space_check: true,
+            tables: None,
         }
     }
 }
@@ -359,6 +376,8 @@ pub struct Overrides {
     pub compression: Option<Compression>,
     /// `--no-space-check`
     pub no_space_check: bool,
+    /// `--tables a,b`
+    pub tables: Option<Vec<String>>,
 }
 
 /// Parses `YYYY-MM` (a year and a month 1-12), as `--start` takes it.
@@ -612,6 +631,48 @@ impl Config {
                 r.to_string(),
             );
         }
+        let generator = self.generator_config();
+        if let Some(names) = &o.tables {
+            let all: Vec<&str> = synth_generators::Table::ALL
+                .iter()
+                .map(|t| t.name())
+                .collect();
+            for (i, name) in names.iter().enumerate() {
+                let known = synth_generators::Table::from_name(name);
+                range(
+                    &format!("output.tables[{i}]"),
+                    known.is_some_and(|t| generator.writes(t)),
+                    &format!(
+                        "a table this run writes ({}; documents and graph tables need documents.enabled and graph.enabled)",
+                        all.join(", ")
+                    ),
+                    format!("{name:?}"),
+                );
+            }
+            range(
+                "output.tables",
+                !names.is_empty(),
+                "at least one table, or null",
+                "[]".into(),
+            );
+        }
+        if o.to_stdout() {
+            let one = o.tables.as_ref().is_some_and(|t| t.len() == 1);
+            range(
+                "output.tables",
+                one,
+                "exactly one table when writing to standard output (directory \"-\"), e.g. --tables journal_lines",
+                o.tables
+                    .as_ref()
+                    .map_or("all tables".into(), |t| t.join(",")),
+            );
+            range(
+                "output.format",
+                matches!(o.format, Format::Csv | Format::Jsonl),
+                "csv or jsonl when writing to standard output",
+                o.format.name().into(),
+            );
+        }
         if let Some(c) = o.compression {
             range(
                 "output.compression",
@@ -748,6 +809,15 @@ impl Config {
                 c.name().into(),
             );
             self.output.compression = Some(c);
+        }
+        if let Some(t) = &o.tables {
+            let old = self
+                .output
+                .tables
+                .as_ref()
+                .map_or("all".into(), |t| t.join(","));
+            note("output.tables", "--tables", old, t.join(","));
+            self.output.tables = Some(t.clone());
         }
         if o.no_space_check {
             let old = self.output.space_check.to_string();

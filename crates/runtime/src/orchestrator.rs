@@ -34,8 +34,8 @@ use synth_guard::{
 };
 use synth_model::{Record, TablePhase, TableVisitor};
 use synth_sinks::{
-    Format, Manifest, OutputDir, Sink, SinkError, SinkOptions, TableReport, WriteBehind,
-    open_sink_with, write_behind,
+    CsvEncoder, Format, JsonlEncoder, Manifest, OutputDir, Sink, SinkError, SinkOptions,
+    TableReport, WriteBehind, WriterSink, open_sink_with, write_behind,
 };
 use tracing::{debug, info, warn};
 
@@ -126,8 +126,8 @@ pub struct RunReport {
     pub peak_rss: u64,
     /// Output directory.
     pub output_dir: PathBuf,
-    /// The manifest file.
-    pub manifest: PathBuf,
+    /// The manifest file (none when writing to standard output).
+    pub manifest: Option<PathBuf>,
     /// The hard limit in force.
     pub hard_limit: u64,
     /// The soft limit in force.
@@ -343,7 +343,8 @@ impl GenerationOrchestrator {
         let sink_options = sink_options(&o, drop_every);
         let sink_bytes = sink_options.memory_bytes(o.format, behind_io);
         let gen_config = self.config.generator_config();
-        let writes = PerTable::from_fn(|t| gen_config.writes(t));
+        let writes = PerTable::from_fn(|t| gen_config.writes(t) && o.selects(t));
+        let to_stdout = o.to_stdout();
         let master_reservation = reserve("master data", e.master_data)?;
         // Master tables are written one at a time through one sink's buffers.
         let master_sink = reserve("master table sink", sink_bytes)?;
@@ -356,6 +357,7 @@ impl GenerationOrchestrator {
 
         let generator = JournalGenerator::new(gen_config).map_err(ConfigErrors::from)?;
         if o.space_check
+            && !to_stdout
             && let Some(free) = synth_sinks::free_space(&o.directory)?
         {
             let needed = e.disk_bytes;
@@ -378,17 +380,19 @@ impl GenerationOrchestrator {
             }
         }
         // Opened, locked for this run, cleaned of an earlier run's files (with overwrite).
-        let out = OutputDir::open(&o.directory, o.overwrite)?;
         // Until the run ends, the manifest says it has not; and room is kept so that the
-        // final manifest can be written even if the run fills the disk.
-        out.reserve_manifest_room()?;
-        self.manifest(
-            total,
-            0,
-            Vec::new(),
-            Some(("running", RUNNING_MESSAGE.to_string())),
-        )
-        .write(&out)?;
+        // final manifest can be written even if the run fills the disk. Standard output
+        // has no directory and no manifest.
+        let out = match to_stdout {
+            true => None,
+            false => {
+                let out = OutputDir::open(&o.directory, o.overwrite)?;
+                out.reserve_manifest_room()?;
+                let running = Some(("running", RUNNING_MESSAGE.to_string()));
+                self.manifest(total, 0, Vec::new(), running).write(&out)?;
+                Some(out)
+            }
+        };
         info!(
             "generating {total} journal entries into {} as {}; hard limit {} (from {source}), soft limit {}, estimated peak {}",
             o.directory.display(),
@@ -415,7 +419,7 @@ impl GenerationOrchestrator {
         // CSV and JSON Lines: an I/O thread writes each full buffer while the writer
         // encodes the next. It ends when the writer drops its sinks.
         let (behind, io_thread) = match o.format {
-            Format::Csv | Format::Jsonl => {
+            Format::Csv | Format::Jsonl if !to_stdout => {
                 let (behind, worker) = write_behind();
                 let io = thread::Builder::new()
                     .name("synth-io".into())
@@ -426,7 +430,7 @@ impl GenerationOrchestrator {
                     })?;
                 (Some(behind), Some(io))
             }
-            Format::Parquet | Format::Null => (None, None),
+            _ => (None, None),
         };
         let writer_job = WriterJob {
             dir: out.clone(),
@@ -512,14 +516,9 @@ impl GenerationOrchestrator {
             .as_ref()
             .map(|w| w.tables.clone())
             .unwrap_or_default();
-        let rows_of = |table: Table| {
-            tables
-                .iter()
-                .find(|t| t.table == table.name())
-                .map_or(0, |t| t.rows)
-        };
-        let entries_written = rows_of(Table::JournalEntries);
-        let lines_written = rows_of(Table::JournalLines);
+        // Counted as the writer finished each batch, whichever tables were written.
+        let written = self.health.read();
+        let (entries_written, lines_written) = (written.records_written, written.lines_written);
 
         // Decide how the run ended: the first failure wins, then a stop, then success.
         let mut error: Option<Error> = None;
@@ -583,10 +582,13 @@ impl GenerationOrchestrator {
             Some(e @ Error::Interrupted { .. }) => Some(("interrupted", e.to_string())),
             Some(e) => Some(("error", e.to_string())),
         };
-        let manifest_path = self
-            .manifest(total, entries_written, tables.clone(), stop)
-            .write(&out)
-            .and_then(|path| out.release_manifest_room().map(|()| path));
+        let manifest = self.manifest(total, entries_written, tables.clone(), stop);
+        let manifest_path = match &out {
+            Some(out) => manifest
+                .write(out)
+                .and_then(|path| out.release_manifest_room().map(|()| Some(path))),
+            None => Ok(None),
+        };
         drop(master_reservation);
         self.health.set_phase(Phase::Done);
         on_progress(&self.progress(started, total));
@@ -850,7 +852,8 @@ impl GeneratorJob {
 }
 
 struct WriterJob {
-    dir: OutputDir,
+    /// The output directory; `None` writes the one table to standard output.
+    dir: Option<OutputDir>,
     format: Format,
     options: SinkOptions,
     /// The I/O thread's queue (CSV and JSON Lines).
@@ -912,11 +915,8 @@ impl TableVisitor for StreamSinks {
         let sink = self.open[table].as_mut().map(|s| s.sink.as_any());
         match sink.and_then(|s| s.downcast_mut::<Typed<R>>()) {
             Some(Typed(sink)) => sink.write_batch(rows),
-            // The generator fills only the tables the run writes.
-            None => {
-                debug_assert!(rows.is_empty(), "rows for {table}, which has no sink");
-                Ok(())
-            }
+            // A table the run does not write (not selected by `output.tables`).
+            None => Ok(()),
         }
     }
 }
@@ -1006,7 +1006,22 @@ impl TableVisitor for MasterWriter<'_> {
 
 impl WriterJob {
     fn sink<R: Record + Send + 'static>(&self) -> Result<Box<dyn Sink<R>>, SinkError> {
-        open_sink_with::<R>(&self.dir, self.format, &self.options, self.behind.as_ref())
+        let stdout = std::io::stdout;
+        match (&self.dir, self.format) {
+            (Some(dir), _) => {
+                open_sink_with::<R>(dir, self.format, &self.options, self.behind.as_ref())
+            }
+            (None, Format::Jsonl) => Ok(Box::new(WriterSink::<R, _, _>::new(
+                stdout(),
+                JsonlEncoder::default(),
+                "standard output",
+            ))),
+            (None, _) => Ok(Box::new(WriterSink::<R, _, _>::new(
+                stdout(),
+                CsvEncoder::default(),
+                "standard output",
+            ))),
+        }
     }
 
     /// Writes the master tables, then opens the streaming tables' sinks.

@@ -75,6 +75,12 @@ pub enum SinkError {
         /// The column.
         column: &'static str,
     },
+    /// The reader of a pipe went away (`head`, say): nothing more can be written.
+    #[error("the reader of {table} went away (closed pipe)")]
+    PipeClosed {
+        /// The table being written.
+        table: &'static str,
+    },
     /// A compression the format cannot write (gzip for Parquet, snappy for text).
     #[error("{format} cannot be written with {compression} compression")]
     CompressionUnavailable {

@@ -37,7 +37,7 @@ pub use file::{AtomicFile, FileReport, FileSet, PARTIAL_SUFFIX};
 pub use jsonl::{JsonlEncoder, push_json_string};
 pub use manifest::{MANIFEST_FILE, Manifest, TableReport};
 pub use text::{push_date, push_int, push_money, push_uuid, uuid_string};
-pub use writer::RecordWriter;
+pub use writer::{RecordWriter, WriterSink};
 
 use behind::SinkQueue;
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! A table's rows as CSV or JSON Lines into any [`std::io::Write`]: a socket, a pipe,
 //! standard output, a `Vec<u8>`, a compressor. No files, no `.partial`, no manifest.
 
-use crate::{CsvEncoder, JsonlEncoder, MIN_BUFFER_BYTES, RowEncoder};
+use crate::{CsvEncoder, JsonlEncoder, MIN_BUFFER_BYTES, RowEncoder, Sink, SinkError, TableReport};
 use std::io::{self, Write};
 use std::marker::PhantomData;
 use synth_model::Record;
@@ -23,6 +23,7 @@ pub struct RecordWriter<R, E, W: Write> {
     encoder: E,
     buf: Vec<u8>,
     rows: u64,
+    bytes: u64,
     _record: PhantomData<fn(&R)>,
 }
 
@@ -51,6 +52,7 @@ impl<R: Record, E: RowEncoder, W: Write> RecordWriter<R, E, W> {
             encoder,
             buf,
             rows: 0,
+            bytes: 0,
             _record: PhantomData,
         }
     }
@@ -61,6 +63,7 @@ impl<R: Record, E: RowEncoder, W: Write> RecordWriter<R, E, W> {
             self.encoder.row(r, &mut self.buf);
             if self.buf.len() >= MIN_BUFFER_BYTES {
                 self.out.write_all(&self.buf)?;
+                self.bytes += self.buf.len() as u64;
                 self.buf.clear();
             }
         }
@@ -73,10 +76,95 @@ impl<R: Record, E: RowEncoder, W: Write> RecordWriter<R, E, W> {
         self.rows
     }
 
+    /// Bytes handed to `out` so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Writes what is buffered and flushes `out`.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.bytes += self.buf.len() as u64;
+        self.buf.clear();
+        self.out.flush()
+    }
+
     /// Writes what is buffered, flushes `out` and gives it back.
     pub fn finish(mut self) -> io::Result<W> {
-        self.out.write_all(&self.buf)?;
-        self.out.flush()?;
+        self.flush()?;
         Ok(self.out)
+    }
+}
+
+/// A [`Sink`] over a [`RecordWriter`]: a table to any writer (standard output, say),
+/// with no files and no manifest. A reader that went away (`BrokenPipe`) is
+/// [`SinkError::PipeClosed`], so the caller can end quietly.
+pub struct WriterSink<R, E, W: Write> {
+    writer: Option<RecordWriter<R, E, W>>,
+    name: &'static str,
+}
+
+impl<R: Record, E: RowEncoder, W: Write> WriterSink<R, E, W> {
+    /// A sink writing `R` rows to `out`; `name` is how errors call it (`standard output`).
+    pub fn new(out: W, encoder: E, name: &'static str) -> Self {
+        Self {
+            writer: Some(RecordWriter::new(out, encoder)),
+            name,
+        }
+    }
+
+    fn err(&self, e: io::Error) -> SinkError {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            SinkError::PipeClosed { table: R::TABLE }
+        } else {
+            SinkError::io("write", self.name, e)
+        }
+    }
+
+    fn report(&self) -> TableReport {
+        let (rows, bytes) = self
+            .writer
+            .as_ref()
+            .map_or((0, 0), |w| (w.rows(), w.bytes()));
+        TableReport {
+            table: R::TABLE.to_string(),
+            rows,
+            bytes,
+            files: Vec::new(),
+        }
+    }
+}
+
+impl<R: Record, E: RowEncoder, W: Write + Send> Sink<R> for WriterSink<R, E, W> {
+    fn write_batch(&mut self, records: &[R]) -> Result<(), SinkError> {
+        match self.writer.as_mut().map(|w| w.write_batch(records)) {
+            Some(Err(e)) => Err(self.err(e)),
+            _ => Ok(()),
+        }
+    }
+
+    fn flush(&mut self) -> Result<(), SinkError> {
+        match self.writer.as_mut().map(RecordWriter::flush) {
+            Some(Err(e)) => Err(self.err(e)),
+            _ => Ok(()),
+        }
+    }
+
+    fn rows(&self) -> u64 {
+        self.writer.as_ref().map_or(0, RecordWriter::rows)
+    }
+
+    fn buffered_bytes(&self) -> usize {
+        self.writer.as_ref().map_or(0, |w| w.buf.capacity())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<TableReport, SinkError> {
+        Sink::flush(&mut *self)?;
+        Ok(self.report())
+    }
+
+    fn abandon(mut self: Box<Self>) -> TableReport {
+        let _ = Sink::flush(&mut *self);
+        self.report()
     }
 }
