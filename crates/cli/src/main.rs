@@ -66,7 +66,10 @@ enum Command {
   synthdata generate --entries 10000000 --format parquet --out data
   synthdata generate --config synth.yaml --memory-limit 512MiB --health-addr 127.0.0.1:9090
   synthdata generate --entries 1000 --json --quiet --overwrite
-  synthdata generate --tables journal_lines --out - | duckdb -c \"SELECT count(*) FROM read_csv('/dev/stdin')\"
+  synthdata generate --out - --tables journal_lines | head
+  synthdata generate --tables journal_entries,journal_lines --compression zstd
+  synthdata generate --start 2023-07 --months 6 --vendors 2000 --customers 10000 --seed 7
+  synthdata generate --entries 100000000 --no-space-check
 
 Flags override the config file, and each override is logged.")]
     Generate(GenerateArgs),
@@ -74,6 +77,7 @@ Flags override the config file, and each override is logged.")]
     #[command(after_help = "Examples:
   synthdata estimate
   synthdata estimate --entries 100000000 --format parquet
+  synthdata estimate --vendors 1000000 --customers 5000000 --months 24 --compression gzip
   synthdata estimate --config synth.yaml --json")]
     Estimate(EstimateArgs),
     /// Check a config file and report every problem with its field path, line and column.
@@ -153,7 +157,7 @@ struct Common {
     #[arg(long, short)]
     config: Option<PathBuf>,
     /// Number of journal entries (transactions.target_count).
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', allow_negative_numbers = true, value_parser = whole::<u64>)]
     entries: Option<u64>,
     /// Output format: csv, jsonl, parquet or null (output.format).
     #[arg(long, short)]
@@ -162,19 +166,19 @@ struct Common {
     #[arg(long, value_name = "SIZE")]
     memory_limit: Option<synth_guard::ByteSize>,
     /// Seed (global.seed).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<u64>)]
     seed: Option<u64>,
     /// First month of the period, e.g. 2024-01 (global.start_year, global.start_month).
     #[arg(long, value_name = "YYYY-MM", value_parser = synth_runtime::parse_year_month)]
     start: Option<(i32, u32)>,
     /// Number of months (global.months).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<u32>)]
     months: Option<u32>,
     /// Number of vendors (master_data.vendors).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<u32>)]
     vendors: Option<u32>,
     /// Number of customers (master_data.customers).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<u32>)]
     customers: Option<u32>,
     /// Compression (output.compression): Parquet zstd (default), snappy or none; CSV and
     /// JSON Lines zstd or gzip (journal_lines.csv.zst) or none (default).
@@ -235,6 +239,18 @@ struct EstimateArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// A whole number for a count flag: `-5` is "must be positive", not "unexpected argument".
+fn whole<T: std::str::FromStr>(text: &str) -> Result<T, String> {
+    let t = text.trim();
+    if t.starts_with('-') {
+        return Err(format!(
+            "must be positive (a whole number of at least 0), got {t}"
+        ));
+    }
+    t.parse()
+        .map_err(|_| format!("expected a whole number, got {t:?}"))
 }
 
 fn main() -> ExitCode {

@@ -751,3 +751,58 @@ fn one_table_to_stdout_equals_its_file_and_a_closed_pipe_is_success() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
     }
 }
+
+#[test]
+fn messages_name_what_is_wrong() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let tiny = synthdata(
+        d,
+        &["generate", "--memory-limit", "1MiB", "--entries", "10"],
+    );
+    let stderr = text(&tiny.stderr);
+    assert_eq!(tiny.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("the process already uses"), "{stderr}");
+    assert!(stderr.contains("the run's estimate is"), "{stderr}");
+    let missing = synthdata(d, &["generate", "--config", "missing.yaml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing.stderr).contains("missing.yaml: (file): no such file"),
+        "{}",
+        text(&missing.stderr)
+    );
+    for flag in ["-n", "--months", "--vendors", "--customers"] {
+        let neg = synthdata(d, &["generate", flag, "-5"]);
+        assert_eq!(neg.status.code(), Some(2), "{flag}");
+        assert!(
+            text(&neg.stderr).contains("must be positive"),
+            "{flag}: {}",
+            text(&neg.stderr)
+        );
+    }
+    let dash = synthdata(d, &["generate", "-n", "10", "-o", "-"]);
+    assert_eq!(dash.status.code(), Some(2));
+    assert!(!d.join("-").exists(), "never a directory named -");
+    for cmd in ["generate", "estimate", "validate", "schema", "completions"] {
+        let help = synthdata(d, &[cmd, "--help"]);
+        assert!(
+            text(&help.stdout).contains("Examples:"),
+            "{cmd} --help has examples"
+        );
+    }
+    let help = text(&synthdata(d, &["generate", "--help"]).stdout);
+    for flag in [
+        "--tables",
+        "--out -",
+        "--compression",
+        "--start",
+        "--months",
+        "--vendors",
+        "--customers",
+        "--seed",
+        "--no-space-check",
+    ] {
+        let examples = help.split("Examples:").nth(1).unwrap_or_default();
+        assert!(examples.contains(flag), "{flag} has an example: {examples}");
+    }
+}

@@ -507,8 +507,10 @@ impl Config {
                 location: None,
             }])
         };
-        let meta = std::fs::metadata(path)
-            .map_err(|e| fail(format!("cannot read the config file: {e}")))?;
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => fail("no such file".into()),
+            _ => fail(format!("cannot read the config file: {e}")),
+        })?;
         if !meta.is_file() {
             return Err(fail(
                 "expected a regular file (not a directory, device or pipe)".into(),

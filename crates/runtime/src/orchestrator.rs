@@ -297,17 +297,18 @@ impl GenerationOrchestrator {
             refused_up_front: true,
             hint,
         };
+        let e = &self.estimate;
         if rss_now >= hard {
             return Err(refuse(
-                rss_now,
+                e.streaming_peak,
                 format!(
-                    "the process already uses {}; {}",
+                    "the process already uses {} before generating anything, and the run's estimate is {}; {}",
                     format_bytes(rss_now),
+                    format_bytes(e.streaming_peak),
                     self.more_memory()
                 ),
             ));
         }
-        let e = &self.estimate;
         if e.streaming_peak > hard {
             return Err(refuse(
                 e.streaming_peak,
