@@ -64,7 +64,7 @@ fn needs_quotes(t: &[u8]) -> bool {
 
 /// Appends a CSV field, quoted only when it must be.
 #[inline]
-pub fn push_text(out: &mut Vec<u8>, t: &str) {
+pub(crate) fn push_text(out: &mut Vec<u8>, t: &str) {
     if !needs_quotes(t.as_bytes()) {
         out.extend_from_slice(t.as_bytes());
         return;

@@ -124,6 +124,7 @@ impl AtomicFile {
     }
 
     /// What has been written so far, under the `.partial` name, without closing.
+    #[cfg(feature = "compression")]
     fn partial_report(&self, rows: u64) -> FileReport {
         self.report(rows, &self.partial)
     }
@@ -261,13 +262,17 @@ impl FileSet {
 /// which becomes the bottleneck. Measured, 200 000 entries of CSV (258 MB): zstd level 3
 /// 3.26 s and 58 MB, level 1 2.23 s and 57 MB (uncompressed: 1.28 s); gzip level 1
 /// 2.32 s and 73 MB.
+#[cfg(feature = "compression")]
 const TEXT_ZSTD_LEVEL: i32 = 1;
+#[cfg(feature = "compression")]
 const TEXT_GZIP_LEVEL: u32 = 1;
 
 /// A text file being written: as is, or through a stream compressor.
 enum Target {
     Plain(AtomicFile),
+    #[cfg(feature = "compression")]
     Zstd(zstd::stream::write::Encoder<'static, AtomicFile>),
+    #[cfg(feature = "compression")]
     Gzip(flate2::write::GzEncoder<AtomicFile>),
 }
 
@@ -278,6 +283,7 @@ impl std::fmt::Debug for Target {
 }
 
 /// The sink's own error back from inside a compressor's `io::Error`.
+#[cfg(feature = "compression")]
 fn sink_error(e: std::io::Error, file: &AtomicFile) -> SinkError {
     let path = file.partial_path();
     match e.get_ref().is_some_and(|inner| inner.is::<SinkError>()) {
@@ -292,24 +298,35 @@ fn sink_error(e: std::io::Error, file: &AtomicFile) -> SinkError {
 impl Target {
     fn new(file: AtomicFile, compression: Compression) -> Result<Self, SinkError> {
         Ok(match compression {
+            Compression::None | Compression::Snappy => Self::Plain(file),
+            #[cfg(not(feature = "compression"))]
+            Compression::Zstd | Compression::Gzip => {
+                return Err(SinkError::CompressionUnavailable {
+                    format: "text files in this build of synth-sinks (its `compression` feature is off)",
+                    compression: compression.name(),
+                });
+            }
+            #[cfg(feature = "compression")]
             Compression::Zstd => {
                 let path = file.partial_path();
                 let enc = zstd::stream::write::Encoder::new(file, TEXT_ZSTD_LEVEL)
                     .map_err(|e| SinkError::io("compress", path, e))?;
                 Self::Zstd(enc)
             }
+            #[cfg(feature = "compression")]
             Compression::Gzip => Self::Gzip(flate2::write::GzEncoder::new(
                 file,
                 flate2::Compression::new(TEXT_GZIP_LEVEL),
             )),
-            Compression::None | Compression::Snappy => Self::Plain(file),
         })
     }
 
     fn file(&self) -> &AtomicFile {
         match self {
             Self::Plain(f) => f,
+            #[cfg(feature = "compression")]
             Self::Zstd(e) => e.get_ref(),
+            #[cfg(feature = "compression")]
             Self::Gzip(e) => e.get_ref(),
         }
     }
@@ -320,21 +337,30 @@ impl Target {
     }
 
     fn write_buf(&mut self, buf: &[u8]) -> Result<(), SinkError> {
+        #[cfg(feature = "compression")]
         use std::io::Write as _;
+        #[cfg(feature = "compression")]
         let result = match self {
             Self::Plain(f) => return f.write_buf(buf),
             Self::Zstd(e) => e.write_all(buf),
             Self::Gzip(e) => e.write_all(buf),
         };
-        result.map_err(|e| sink_error(e, self.file()))
+        #[cfg(feature = "compression")]
+        return result.map_err(|e| sink_error(e, self.file()));
+        #[cfg(not(feature = "compression"))]
+        match self {
+            Self::Plain(f) => f.write_buf(buf),
+        }
     }
 
     fn finish(self, rows: u64) -> Result<FileReport, SinkError> {
         let file = match self {
             Self::Plain(f) => f,
+            #[cfg(feature = "compression")]
             Self::Zstd(e) => e
                 .try_finish()
                 .map_err(|(e, err)| sink_error(err, e.get_ref()))?,
+            #[cfg(feature = "compression")]
             Self::Gzip(mut e) => {
                 e.try_finish().map_err(|err| sink_error(err, e.get_ref()))?;
                 e.finish()
@@ -349,10 +375,12 @@ impl Target {
     fn abandon(self, rows: u64) -> FileReport {
         match self {
             Self::Plain(f) => f.abandon(rows),
+            #[cfg(feature = "compression")]
             Self::Zstd(mut e) => {
                 let _ = e.do_finish();
                 e.get_ref().partial_report(rows)
             }
+            #[cfg(feature = "compression")]
             Self::Gzip(mut e) => {
                 let _ = e.try_finish();
                 e.get_ref().partial_report(rows)

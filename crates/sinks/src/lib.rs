@@ -29,7 +29,7 @@ mod parquet;
 mod text;
 mod writer;
 
-pub use crate::csv::{CsvEncoder, push_text as push_csv_text};
+pub use crate::csv::CsvEncoder;
 pub use behind::{IoWorker, WriteBehind, write_behind};
 pub use dir::{LOCK_FILE, OutputDir, RESERVE_BYTES, RESERVE_FILE, free_space, is_own_name};
 pub use error::SinkError;
