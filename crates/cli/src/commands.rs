@@ -23,14 +23,19 @@ const USAGE: u8 = 2;
 pub const FAULT_RETAIN_BATCHES: &str = "SYNTHDATA_FAULT_RETAIN_BATCHES";
 
 fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Config, ConfigErrors> {
-    let mut config = match path {
-        Some(p) => Config::from_file(p)?,
-        None => Config::default(),
+    let (config, log) = match path {
+        // Overrides go in before the ranges are checked: a flag can make a value valid.
+        Some(p) => Config::from_file_with(p, overrides)?,
+        None => {
+            let mut config = Config::default();
+            let log = config.apply(overrides);
+            config.check()?;
+            (config, log)
+        }
     };
-    for line in config.apply(overrides) {
+    for line in log {
         info!("override {line}");
     }
-    config.check()?;
     Ok(config)
 }
 

@@ -806,3 +806,30 @@ fn messages_name_what_is_wrong() {
         assert!(examples.contains(flag), "{flag} has an example: {examples}");
     }
 }
+
+#[test]
+fn flags_apply_before_the_config_is_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("s.yaml"),
+        "output:\n  compression: snappy\n",
+    )
+    .expect("w");
+    // snappy is wrong for the file's CSV, right for the Parquet the flag asks for.
+    let out = synthdata(
+        dir.path(),
+        &[
+            "generate",
+            "--config",
+            "s.yaml",
+            "--format",
+            "parquet",
+            "--entries",
+            "100",
+            "--quiet",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = synthdata(dir.path(), &["validate", "s.yaml"]);
+    assert_eq!(csv.status.code(), Some(2), "on its own the file is invalid");
+}

@@ -375,7 +375,7 @@ fn serving_every_interface_is_warned_about() {
         &["generate", "--entries", "1", "--health-addr", "nowhere"],
     );
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
-    assert!(text(&bad.stderr).contains("--health-addr"));
+    assert!(text(&bad.stderr).contains("health_addr"));
 }
 
 #[cfg(unix)]

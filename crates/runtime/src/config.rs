@@ -395,6 +395,17 @@ pub fn parse_year_month(text: &str) -> Result<(i32, u32), String> {
 impl Config {
     /// Parses YAML; `file` only names the source in errors.
     pub fn from_yaml(text: &str, file: Option<&Path>) -> Result<Self, ConfigErrors> {
+        Self::from_yaml_with(text, file, &Overrides::default()).map(|(c, _)| c)
+    }
+
+    /// As [`Config::from_yaml`], with `overrides` applied before the ranges are checked
+    /// (a flag may make a value valid: `--format parquet` for `compression: snappy`);
+    /// also returns the log of the overrides.
+    pub fn from_yaml_with(
+        text: &str,
+        file: Option<&Path>,
+        overrides: &Overrides,
+    ) -> Result<(Self, Vec<String>), ConfigErrors> {
         if let Some((line, column)) = too_deep(text) {
             return Err(ConfigErrors(vec![ConfigError {
                 file: file.map(Path::to_path_buf),
@@ -423,7 +434,8 @@ impl Config {
                     })
                     .collect();
                 match serde_path_to_error::deserialize::<_, Config>(value) {
-                    Ok(rest) => {
+                    Ok(mut rest) => {
+                        rest.apply(overrides);
                         if let Err(more) = rest.check_with(file, Some(text)) {
                             errors.extend(more.0);
                         }
@@ -466,8 +478,10 @@ impl Config {
                 location,
             }])
         })?;
+        let mut config = config;
+        let log = config.apply(overrides);
         config.check_with(file, Some(text))?;
-        Ok(config)
+        Ok((config, log))
     }
 
     /// Checks every range; all problems at once, with field paths.
@@ -499,6 +513,15 @@ impl Config {
     /// Only a regular file of at most [`MAX_CONFIG_BYTES`] is read: a device, a FIFO or
     /// a directory is refused before it is opened, so nothing blocks or reads forever.
     pub fn from_file(path: &Path) -> Result<Self, ConfigErrors> {
+        Self::from_file_with(path, &Overrides::default()).map(|(c, _)| c)
+    }
+
+    /// As [`Config::from_file`], with `overrides` applied before the ranges are checked;
+    /// also returns the log of the overrides.
+    pub fn from_file_with(
+        path: &Path,
+        overrides: &Overrides,
+    ) -> Result<(Self, Vec<String>), ConfigErrors> {
         let fail = |message: String| {
             ConfigErrors(vec![ConfigError {
                 file: Some(path.to_path_buf()),
@@ -529,7 +552,7 @@ impl Config {
         if text.len() as u64 > MAX_CONFIG_BYTES {
             return Err(fail("expected a config file of at most 1 MiB".into()));
         }
-        Self::from_yaml(&text, Some(path))
+        Self::from_yaml_with(&text, Some(path), overrides)
     }
 
     /// Every range problem, as (field path, message), in field order.
