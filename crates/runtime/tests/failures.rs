@@ -41,8 +41,6 @@ fn fill_the_disk(format: synth_sinks::Format) -> Option<(SmallDisk, std::path::P
     let dir = disk.0.path().join("out");
     let mut c = common::config(&dir, 1_000_000);
     c.output.format = format;
-    // The disk fills during the run: the up-front space check would refuse it.
-    c.output.space_check = false;
     let run = GenerationOrchestrator::new(c).expect("valid");
     let err = common::with_watchdog(60, move || run.run()).expect_err("disk fills up");
     let Error::Sink(synth_sinks::SinkError::DiskFull { path }) = &err else {
@@ -79,7 +77,9 @@ fn a_run_that_clearly_cannot_fit_the_disk_is_refused_before_writing() {
         return;
     };
     let dir = disk.0.path().join("out");
-    let run = GenerationOrchestrator::new(common::config(&dir, 1_000_000)).expect("valid");
+    let mut c = common::config(&dir, 1_000_000);
+    c.output.space_check = true;
+    let run = GenerationOrchestrator::new(c).expect("valid");
     let err = run.run().expect_err("does not fit");
     let Error::NoSpace { needed, free, .. } = &err else {
         panic!("expected NoSpace, got {err}")
