@@ -4,6 +4,12 @@
 //!   runs whole-process generations side by side with the encoder and the disk, reads
 //!   the criterion results, prints a table and writes `target/xtask-bench/report.json`.
 //!   `--quick` is the CI smoke version: small runs, no criterion, no speed asserts.
+//! - `cargo xtask parts [--quick] [--threads 1,2,4,8,16] [--compare-tpchgen]`: what
+//!   parts and threads give: each format generated with 1, 2, ... threads into tmpfs,
+//!   interleaved (speed-up over one thread), and the peak memory of a run 10 times
+//!   larger with the same parts; with `--compare-tpchgen`, `tpchgen-cli` on the same
+//!   machine (installed with `cargo install tpchgen-cli --locked` if missing). Writes
+//!   `target/xtask-bench/parts.json`. `cargo xtask bench --quick` runs its quick form.
 //! - `cargo xtask ci`: what `.ci/run` runs.
 //! - `cargo xtask man`: builds the release binary and writes its man page to
 //!   `target/man/synthdata.1` (install: copy it to `~/.local/share/man/man1/`).
@@ -20,9 +26,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("bench") => bench(args.iter().any(|a| a == "--quick")),
+        Some("parts") => parts(&args[1..]),
         Some("ci") => ci(),
         Some("man") => man(),
-        _ => Err("usage: cargo xtask bench [--quick] | cargo xtask ci | cargo xtask man".into()),
+        _ => Err("usage: cargo xtask bench [--quick] | cargo xtask parts [--quick] [--threads 1,2,4] [--compare-tpchgen] | cargo xtask ci | cargo xtask man".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -86,6 +93,8 @@ struct Sample {
     entries: f64,
     lines: f64,
     bytes: f64,
+    /// Rows of every table.
+    rows: f64,
     peak_rss: f64,
     estimate: f64,
 }
@@ -96,6 +105,7 @@ fn generate(
     entries: u64,
     format: &str,
     config: Option<&Path>,
+    extra: &[&str],
 ) -> Result<Sample> {
     let mut cmd = Command::new(bin);
     cmd.args([
@@ -109,6 +119,7 @@ fn generate(
         format,
     ]);
     cmd.arg("--out").arg(out);
+    cmd.args(extra);
     if let Some(c) = config {
         cmd.arg("--config").arg(c);
     }
@@ -128,7 +139,11 @@ fn generate(
     let bytes: f64 = v["tables"]
         .as_array()
         .map_or(0.0, |t| t.iter().filter_map(|t| t["bytes"].as_f64()).sum());
+    let rows: f64 = v["tables"]
+        .as_array()
+        .map_or(0.0, |t| t.iter().filter_map(|t| t["rows"].as_f64()).sum());
     Ok(Sample {
+        rows,
         wall,
         entries: v["entries_written"].as_f64().unwrap_or(0.0),
         lines: v["lines_written"].as_f64().unwrap_or(0.0),
@@ -259,7 +274,7 @@ fn bench(quick: bool) -> Result<()> {
     for &n in sizes {
         for &format in formats {
             let samples: Vec<Sample> = (0..runs)
-                .map(|_| generate(&bin, &out, n, format, None))
+                .map(|_| generate(&bin, &out, n, format, None, &[]))
                 .collect::<Result<_>>()?;
             let s = summarize(&samples);
             println!(
@@ -307,14 +322,14 @@ fn bench(quick: bool) -> Result<()> {
     // its flusher threads do not share the two cores with the run being measured.
     settle();
     let tmpfs: Vec<Sample> = (0..runs)
-        .map(|_| generate(&bin, &tmpfs_out, tmpfs_n, "csv", Some(&lines_only)))
+        .map(|_| generate(&bin, &tmpfs_out, tmpfs_n, "csv", Some(&lines_only), &[]))
         .collect::<Result<_>>()?;
     let tmpfs = summarize(&tmpfs);
     let tmpfs_lines = median(&tmpfs["lines_per_second"]);
     // Every table into tmpfs: the code's speed on the default config without the disk.
     let tmpfs_all_n = if quick { 100_000 } else { 1_000_000 };
     let tmpfs_all: Vec<Sample> = (0..runs)
-        .map(|_| generate(&bin, &tmpfs_out, tmpfs_all_n, "csv", None))
+        .map(|_| generate(&bin, &tmpfs_out, tmpfs_all_n, "csv", None, &[]))
         .collect::<Result<_>>()?;
     let _ = std::fs::remove_dir_all(&tmpfs_out);
     let tmpfs_all = summarize(&tmpfs_all);
@@ -333,8 +348,8 @@ fn bench(quick: bool) -> Result<()> {
     settle();
     for _ in 0..guard_runs {
         // Interleaved, so drift on a noisy machine hits both alike.
-        on.push(generate(&bin, &out, guard_n, "null", None)?.wall);
-        offs.push(generate(&bin, &out, guard_n, "null", Some(&off))?.wall);
+        on.push(generate(&bin, &out, guard_n, "null", None, &[])?.wall);
+        offs.push(generate(&bin, &out, guard_n, "null", Some(&off), &[])?.wall);
     }
     let (on_s, off_s) = (stats(on), stats(offs));
     let overhead = (median(&on_s) / median(&off_s) - 1.0) * 100.0;
@@ -464,5 +479,226 @@ fn bench(quick: bool) -> Result<()> {
         );
     }
     println!("report             {}", path.display());
+    if quick {
+        parts(&["--quick".to_string()])?;
+    }
     Ok(())
+}
+
+/// Builds the release binary and returns its path.
+fn release_binary() -> Result<PathBuf> {
+    let root = root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run(Command::new(&cargo).current_dir(&root).args([
+        "build",
+        "--release",
+        "--quiet",
+        "-p",
+        "synth-cli",
+    ]))?;
+    Ok(root.join("target/release/synthdata"))
+}
+
+/// `cargo xtask parts`: scaling with threads, memory with size, and tpchgen-cli.
+fn parts(args: &[String]) -> Result<()> {
+    let quick = args.iter().any(|a| a == "--quick");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads: Vec<usize> = match args.iter().position(|a| a == "--threads") {
+        Some(i) => args
+            .get(i + 1)
+            .ok_or("--threads needs a list, e.g. 1,2,4")?
+            .split(',')
+            .map(|t| {
+                t.trim()
+                    .parse()
+                    .map_err(|_| format!("bad thread count {t:?}"))
+            })
+            .collect::<Result<_>>()?,
+        None if cores > 1 => vec![1, cores],
+        None => vec![1],
+    };
+    let bin = release_binary()?;
+    let work = root().join("target/xtask-bench");
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let shm = Path::new("/dev/shm");
+    let tmpfs = if shm.is_dir() {
+        shm.join("synthdata-xtask-parts")
+    } else {
+        work.join("parts-out")
+    };
+    // Scaling: the same run with 1, 2, ... threads, interleaved so that drift on a noisy
+    // machine hits every count alike; parts of a tenth of the run.
+    let (n, runs) = if quick { (200_000, 1) } else { (10_000_000, 3) };
+    let part = (n / 10).to_string();
+    let mut scaling = Vec::new();
+    settle();
+    for format in ["csv", "jsonl", "parquet"] {
+        let mut walls: Vec<Vec<f64>> = vec![Vec::new(); threads.len()];
+        let mut rows = 0.0;
+        let mut bytes = 0.0;
+        for _ in 0..runs {
+            for (i, t) in threads.iter().enumerate() {
+                let t = t.to_string();
+                let s = generate(
+                    &bin,
+                    &tmpfs,
+                    n,
+                    format,
+                    None,
+                    &["--threads", &t, "--part-entries", &part],
+                )?;
+                walls[i].push(s.wall);
+                rows = s.entries;
+                bytes = s.bytes;
+            }
+        }
+        let _ = std::fs::remove_dir_all(&tmpfs);
+        let one = median(&stats(walls[0].clone()));
+        let mut line = format!("threads {format:<8}");
+        let mut results = Vec::new();
+        for (t, w) in threads.iter().zip(walls) {
+            let m = median(&stats(w.clone()));
+            line += &format!("  {t}: {m:.2} s ({:.2}x)", one / m);
+            results.push(json!({
+                "threads": t, "wall_seconds": stats(w), "speedup": one / m,
+                "entries_per_second": rows / m, "mb_per_second": bytes / m / 1e6,
+            }));
+        }
+        println!("{line}");
+        scaling.push(
+            json!({ "format": format, "entries": n, "part_entries": n / 10, "results": results }),
+        );
+    }
+    // Memory with size: the same parts (and threads), a run ten times larger, on disk.
+    let (small, large) = if quick {
+        (30_000, 300_000)
+    } else {
+        (3_000_000, 30_000_000)
+    };
+    let lines_only = work.join("lines-only.yaml");
+    std::fs::write(
+        &lines_only,
+        "documents:
+  enabled: false
+graph:
+  enabled: false
+",
+    )
+    .map_err(|e| format!("{}: {e}", lines_only.display()))?;
+    let out = work.join("parts-memory");
+    let part = (small / 3).to_string();
+    let mut memory = Vec::new();
+    for format in ["csv", "jsonl", "parquet"] {
+        let mut peaks = Vec::new();
+        for n in [small, large] {
+            let s = generate(
+                &bin,
+                &out,
+                n,
+                format,
+                Some(&lines_only),
+                &["--part-entries", &part],
+            )?;
+            let _ = std::fs::remove_dir_all(&out);
+            peaks.push(s.peak_rss / (1 << 20) as f64);
+        }
+        println!(
+            "memory  {format:<8}  {:.1} MiB at {small} entries, {:.1} MiB at {large} ({:+.1}%), parts of {part}",
+            peaks[0],
+            peaks[1],
+            (peaks[1] / peaks[0] - 1.0) * 100.0
+        );
+        memory.push(json!({
+            "format": format, "part_entries": small / 3,
+            "small_entries": small, "small_peak_mib": peaks[0],
+            "large_entries": large, "large_peak_mib": peaks[1],
+            "growth_percent": (peaks[1] / peaks[0] - 1.0) * 100.0,
+        }));
+    }
+    let tpch = if args.iter().any(|a| a == "--compare-tpchgen") {
+        Some(compare_tpchgen(&bin, &tmpfs, quick)?)
+    } else {
+        None
+    };
+    let report = json!({ "quick": quick, "machine": machine(), "scaling": scaling, "memory_by_size": memory, "tpchgen": tpch });
+    let path = work.join("parts.json");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&report).unwrap_or_default(),
+    )
+    .map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("report             {}", path.display());
+    Ok(())
+}
+
+/// Rows/s and MB/s of `tpchgen-cli` (TPC-H `lineitem` and all tables) and of synthdata,
+/// CSV and Parquet, every core, on this machine, into `dir`.
+fn compare_tpchgen(bin: &Path, dir: &Path, quick: bool) -> Result<Value> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let have = Command::new("tpchgen-cli")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !have {
+        println!("installing tpchgen-cli (cargo install tpchgen-cli --locked) ...");
+        run(Command::new(&cargo).args(["install", "tpchgen-cli", "--locked", "--quiet"]))?;
+    }
+    let scale = if quick { "0.1" } else { "1" };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let size = |p: &Path| -> f64 {
+        let mut total = 0u64;
+        let mut stack = vec![p.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                match e.metadata() {
+                    Ok(m) if m.is_dir() => stack.push(e.path()),
+                    Ok(m) => total += m.len(),
+                    Err(_) => {}
+                }
+            }
+        }
+        total as f64
+    };
+    let mut results = Vec::new();
+    for (format, ours) in [("csv", "csv"), ("parquet", "parquet")] {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let started = Instant::now();
+        run(Command::new("tpchgen-cli")
+            .args([
+                "-s",
+                scale,
+                "--format",
+                format,
+                "--num-threads",
+                &cores.to_string(),
+                "--output-dir",
+            ])
+            .arg(dir))?;
+        let wall = started.elapsed().as_secs_f64();
+        // TPC-H rows at this scale: about 8.66 M per unit of scale over all tables.
+        let rows = scale.parse::<f64>().unwrap_or(1.0) * 8_661_245.0;
+        let bytes = size(dir);
+        let _ = std::fs::remove_dir_all(dir);
+        let n = if quick { 200_000 } else { 2_000_000 };
+        let s = generate(bin, dir, n, ours, None, &[])?;
+        let _ = std::fs::remove_dir_all(dir);
+        let ours_rows_per_s = s.rows / s.wall;
+        println!(
+            "tpchgen {format:<8} {:.2} M rows/s {:.0} MB/s | synthdata {:.2} M rows/s {:.0} MB/s ({:.1}x rows/s, {:.1}x MB/s)",
+            rows / wall / 1e6,
+            bytes / wall / 1e6,
+            ours_rows_per_s / 1e6,
+            s.bytes / s.wall / 1e6,
+            ours_rows_per_s / (rows / wall),
+            (s.bytes / s.wall) / (bytes / wall)
+        );
+        results.push(json!({
+            "format": format, "tpchgen_scale": scale, "tpchgen_rows_per_second": rows / wall,
+            "tpchgen_mb_per_second": bytes / wall / 1e6,
+            "synthdata_entries": n, "synthdata_rows_per_second": ours_rows_per_s,
+            "synthdata_mb_per_second": s.bytes / s.wall / 1e6,
+        }));
+    }
+    Ok(json!(results))
 }

@@ -227,18 +227,31 @@ pub fn estimate(args: EstimateArgs) -> u8 {
     let e = run.estimate();
     let g = run.guard_config();
     let limit = run.effective_limit();
-    let fits = e.streaming_peak <= g.hard_limit.0;
+    // A run needs one part at a time to fit; it runs as many at once as the soft
+    // limit holds, up to the threads asked for.
+    let one = e.with_threads(1.min(e.threads));
+    let fits = one.streaming_peak <= g.hard_limit.0;
+    let at_once = e.threads_within(g.soft_limit.0).max(1).min(e.threads);
+    let planned = e.with_threads(at_once);
     let verdict = if !fits {
         format!(
             "does not fit: the peak of {} exceeds the {} hard limit; raise global.memory_limit to at least {} or lower output.batch_size",
-            format_bytes(e.streaming_peak),
+            format_bytes(one.streaming_peak),
             format_bytes(g.hard_limit.0),
-            format_bytes(e.recommended_limit)
+            format_bytes(one.recommended_limit)
         )
-    } else if e.streaming_peak > g.soft_limit.0 {
+    } else if planned.streaming_peak > g.soft_limit.0 {
         format!(
             "fits, but above the {} soft limit: expect reliefs",
             format_bytes(g.soft_limit.0)
+        )
+    } else if at_once < e.threads {
+        format!(
+            "fits with {at_once} of the {} parts at once asked for (peak {}): the {} soft limit holds no more; {} for all",
+            e.threads,
+            format_bytes(planned.streaming_peak),
+            format_bytes(g.soft_limit.0),
+            format_bytes(e.recommended_limit)
         )
     } else {
         format!(
@@ -258,6 +271,7 @@ pub fn estimate(args: EstimateArgs) -> u8 {
             "soft_limit_bytes": g.soft_limit.0,
             "limit_source": g.limit_source.to_string(),
             "fits": fits,
+            "threads_at_once": if fits { at_once } else { 0 },
             "verdict": verdict,
         });
         out!("{v}");

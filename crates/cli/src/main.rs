@@ -70,6 +70,7 @@ enum Command {
   synthdata generate --tables journal_entries,journal_lines --compression zstd
   synthdata generate --start 2023-07 --months 6 --vendors 2000 --customers 10000 --seed 7
   synthdata generate --entries 100000000 --no-space-check
+  synthdata generate --entries 20000000 --format parquet --threads 4 --part-entries 2000000
 
 Flags override the config file, and each override is logged.")]
     Generate(GenerateArgs),
@@ -184,6 +185,35 @@ struct Common {
     /// JSON Lines zstd or gzip (journal_lines.csv.zst) or none (default).
     #[arg(long)]
     compression: Option<synth_runtime::Compression>,
+    /// Parts generated at once, 1 to 1024 (output.threads; default: the CPUs this
+    /// process may use). The output is the same bytes whatever the number.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = threads)]
+    threads: Option<usize>,
+    /// Journal entries per part (output.part_entries, default 1000000): a run of more
+    /// writes each streaming table as TABLE/part-00000.EXT, ...
+    #[arg(long, value_name = "ENTRIES", allow_negative_numbers = true, value_parser = part_entries)]
+    part_entries: Option<u64>,
+}
+
+/// `--threads`: 1 to 1024.
+fn threads(text: &str) -> Result<usize, String> {
+    let n: usize = whole(text)?;
+    match n {
+        1..=synth_runtime::MAX_THREADS => Ok(n),
+        _ => Err(format!(
+            "expected from 1 to {} parts at once, got {n}",
+            synth_runtime::MAX_THREADS
+        )),
+    }
+}
+
+/// `--part-entries`: at least 1.
+fn part_entries(text: &str) -> Result<u64, String> {
+    let n: u64 = whole(text)?;
+    match n {
+        0 => Err("expected at least 1 entry per part, got 0".into()),
+        _ => Ok(n),
+    }
 }
 
 impl Common {
@@ -199,6 +229,8 @@ impl Common {
             vendors: self.vendors,
             customers: self.customers,
             compression: self.compression,
+            threads: self.threads,
+            part_entries: self.part_entries,
             ..Default::default()
         }
     }

@@ -66,6 +66,16 @@ pub fn human(r: &RunReport, format: &str) -> String {
         r.throttles
     );
     s += &format!(
+        "{} {} generated {} at once{}\n",
+        thousands(r.parts),
+        if r.parts == 1 { "part" } else { "parts" },
+        r.threads,
+        match r.lowest_parallelism < r.threads {
+            true => format!(" (down to {} at the soft limit)", r.lowest_parallelism),
+            false => String::new(),
+        }
+    );
+    s += &format!(
         "{} files in {} ({}):\n",
         format.to_uppercase(),
         r.output_dir.display(),
@@ -76,12 +86,16 @@ pub fn human(r: &RunReport, format: &str) -> String {
         "table", "rows", "bytes", "files"
     );
     for t in &r.tables {
-        let files = t
-            .files
-            .iter()
-            .map(|f| f.path.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        // A table of many parts is shown as its directory.
+        let files = match t.files.len() {
+            0..=3 => t
+                .files
+                .iter()
+                .map(|f| f.path.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            n => format!("{}/ ({n} files)", t.table),
+        };
         s += &format!(
             "  {:<18} {:>14} {:>12}  {}\n",
             t.table,
@@ -114,6 +128,9 @@ pub fn json(r: &RunReport, format: &str) -> serde_json::Value {
         "limit_source": r.limit_source.kind(),
         "reliefs": r.reliefs,
         "throttles": r.throttles,
+        "parts": r.parts,
+        "threads": r.threads,
+        "lowest_parallelism": r.lowest_parallelism,
         "format": format,
         "output_dir": r.output_dir,
         "manifest": r.manifest,
@@ -142,12 +159,20 @@ pub fn estimate_table(e: &MemoryEstimate) -> String {
         );
     }
     s += &format!(
-        "  baseline {}, master data {}, batch peak {} x {} in flight, writer buffers {}\n",
+        "  baseline {}, master data {}, master sink {}; per part: batch peak {} x {} in flight, writer buffers {}\n",
         format_bytes(e.baseline),
         format_bytes(e.master_data),
+        format_bytes(e.master_sink),
         format_bytes(e.batch_peak),
         e.batches_in_flight,
         format_bytes(e.writer_buffers)
+    );
+    s += &format!(
+        "  {} {}, {} at once x {} per part\n",
+        thousands(e.parts),
+        if e.parts == 1 { "part" } else { "parts" },
+        e.threads,
+        format_bytes(e.per_part)
     );
     s += &format!(
         "  streaming peak {}   recommended limit {}   on disk about {}",

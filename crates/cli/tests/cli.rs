@@ -24,10 +24,17 @@ fn manifest(dir: &Path) -> serde_json::Value {
 }
 
 /// Every file the manifest lists parses as CSV and holds the rows it says.
+/// Every file the manifest lists, whole or `.partial`, parses and has the rows it says.
 fn check_csv(dir: &Path) {
     let m = manifest(dir);
-    for t in m["tables"].as_array().expect("tables") {
-        for f in t["files"].as_array().expect("files") {
+    let partial = m["partial_files"].as_array().cloned().unwrap_or_default();
+    let whole = m["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .flat_map(|t| t["files"].as_array().cloned().unwrap_or_default());
+    {
+        for f in whole.chain(partial) {
             let path = dir.join(f["path"].as_str().expect("path"));
             let rows = csv::Reader::from_path(&path)
                 .expect("opens")
@@ -232,6 +239,8 @@ fn a_limit_reached_mid_run_exits_3_with_valid_partial_output() {
             "generate",
             "--entries",
             "5000000",
+            "--part-entries",
+            "20000",
             "--memory-limit",
             "96MiB",
             "--out",
@@ -473,6 +482,8 @@ fn sigterm_also_stops_cleanly() {
             "500000000",
             // Stopped by a signal long before the disk would fill.
             "--no-space-check",
+            "--part-entries",
+            "20000",
             "--out",
             "o",
             "--quiet",
@@ -481,7 +492,7 @@ fn sigterm_also_stops_cleanly() {
         .spawn()
         .expect("starts");
     let start = Instant::now();
-    while !dir.path().join("o/journal_entries.csv.partial").exists() {
+    while !dir.path().join("o/journal_entries/part-00000.csv").exists() {
         assert!(
             start.elapsed() < Duration::from_secs(30),
             "never started writing"
@@ -834,4 +845,88 @@ fn flags_apply_before_the_config_is_checked() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let csv = synthdata(dir.path(), &["validate", "s.yaml"]);
     assert_eq!(csv.status.code(), Some(2), "on its own the file is invalid");
+}
+
+#[test]
+fn bad_thread_and_part_counts_and_unknown_tables_are_usage_errors_naming_the_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (args, says) in [
+        (&["--threads", "0"][..], "--threads"),
+        (&["--threads", "5000"], "from 1 to 1024"),
+        (&["--threads", "-2"], "--threads"),
+        (&["--part-entries", "0"], "--part-entries"),
+        (&["--tables", "journal_lines,nope"], "\"nope\""),
+    ] {
+        let mut all = vec!["generate", "--entries", "10", "--out", "o"];
+        all.extend_from_slice(args);
+        let out = synthdata(dir.path(), &all);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(!dir.path().join("o").exists(), "{args:?}: nothing written");
+    }
+    std::fs::write(
+        dir.path().join("c.yaml"),
+        "output:\n  threads: 0\n  part_entries: 0\n",
+    )
+    .expect("writes");
+    let out = synthdata(dir.path(), &["validate", "c.yaml"]);
+    let stderr = text(&out.stderr) + &text(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("output.threads"), "{stderr}");
+    assert!(stderr.contains("output.part_entries"), "{stderr}");
+}
+
+#[test]
+fn a_many_part_run_writes_table_directories_and_reports_its_parts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = synthdata(
+        dir.path(),
+        &[
+            "generate",
+            "--entries",
+            "5000",
+            "--part-entries",
+            "2000",
+            "--threads",
+            "2",
+            "--out",
+            "o",
+            "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["parts"], 3);
+    assert_eq!(v["threads"], 2);
+    let o = dir.path().join("o");
+    for p in 0..3 {
+        assert!(o.join(format!("journal_lines/part-{p:05}.csv")).is_file());
+    }
+    assert!(
+        o.join("accounts.csv").is_file(),
+        "master tables stay single files"
+    );
+    let m = manifest(&o);
+    assert_eq!(m["parts_total"], 3);
+    assert_eq!(m["parts"].as_array().map(Vec::len), Some(3));
+    check_csv(&o);
+    // Run again over it: --overwrite replaces the parts, and keeps a user's file.
+    std::fs::write(o.join("journal_lines/notes.txt"), "mine").expect("writes");
+    let again = synthdata(
+        dir.path(),
+        &[
+            "generate",
+            "--entries",
+            "10",
+            "--out",
+            "o",
+            "--overwrite",
+            "--quiet",
+        ],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    assert!(!o.join("journal_lines/part-00000.csv").exists());
+    assert!(o.join("journal_lines/notes.txt").is_file());
+    assert!(o.join("journal_lines.csv").is_file());
 }

@@ -252,7 +252,7 @@ impl JournalGenerator {
         }
         Ok(Self {
             registry: LazyRegistry::new(config.seed, config.master_data.clone()),
-            ln_median_cents: (config.transactions.amount_median * 100.0).ln(),
+            ln_median_cents: libm::log(config.transactions.amount_median * 100.0),
             config,
             calendar,
             companies,
@@ -350,9 +350,9 @@ impl JournalGenerator {
         let partner = ((n_partners as f64 * u * u) as usize).min(n_partners - 1);
         let company = d.below(self.companies.len());
         let z = d.normal();
-        let cents = (self.ln_median_cents + self.config.transactions.amount_sigma * z)
-            .exp()
-            .round();
+        // libm, not the platform's math library: the same bits on every machine.
+        let cents =
+            libm::exp(self.ln_median_cents + self.config.transactions.amount_sigma * z).round();
         let amount = cents.clamp(1.0, 1e13) as i64;
         (
             d,
@@ -382,7 +382,7 @@ impl JournalGenerator {
         if max <= 2 || d.unit() < t.two_line_share {
             return 2;
         }
-        let n = 3.0 / d.unit_open().powf(1.0 / t.line_tail_exponent);
+        let n = 3.0 / libm::pow(d.unit_open(), 1.0 / t.line_tail_exponent);
         (n as usize).clamp(3, max)
     }
 

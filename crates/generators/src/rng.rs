@@ -91,12 +91,13 @@ impl Draws {
         items[self.below(items.len())]
     }
 
-    /// A standard normal draw (Box–Muller, one of the pair).
+    /// A standard normal draw (Box–Muller, one of the pair). `ln` and `cos` come from
+    /// `libm` (pure Rust), so every platform computes the same bits.
     #[inline]
     pub fn normal(&mut self) -> f64 {
         let u1 = self.unit_open();
         let u2 = self.unit();
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2)
     }
 }
 

@@ -80,6 +80,10 @@ pub struct HealthSnapshot {
     reliefs: AtomicU64,
     throttles: AtomicU64,
     reads: AtomicU64,
+    threads: AtomicU64,
+    parallelism: AtomicU64,
+    parts_total: AtomicU64,
+    parts_done: AtomicU64,
     phase: AtomicU8,
     limit_source: String,
 }
@@ -111,6 +115,14 @@ pub struct HealthReading {
     pub throttles: u64,
     /// Memory readings so far.
     pub reads: u64,
+    /// Parts the run may generate at once (its threads).
+    pub threads: u64,
+    /// Parts allowed to run at once now (lowered at the soft limit).
+    pub parallelism: u64,
+    /// Parts of the run.
+    pub parts_total: u64,
+    /// Parts finished (whole, on disk).
+    pub parts_done: u64,
     /// What the run is doing.
     pub phase: Phase,
     /// Where the hard limit comes from.
@@ -155,6 +167,10 @@ impl HealthSnapshot {
             reliefs: AtomicU64::new(0),
             throttles: AtomicU64::new(0),
             reads: AtomicU64::new(0),
+            threads: AtomicU64::new(0),
+            parallelism: AtomicU64::new(0),
+            parts_total: AtomicU64::new(0),
+            parts_done: AtomicU64::new(0),
             phase: AtomicU8::new(Phase::Starting as u8),
             limit_source,
         }
@@ -186,6 +202,23 @@ impl HealthSnapshot {
         self.throttles.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Sets the run's parts and the parts it may generate at once.
+    pub fn set_parts(&self, total: u64, threads: u64) {
+        self.parts_total.store(total, Ordering::Relaxed);
+        self.threads.store(threads, Ordering::Relaxed);
+        self.parallelism.store(threads, Ordering::Relaxed);
+    }
+
+    /// Sets how many parts may run at once now.
+    pub fn set_parallelism(&self, parts: u64) {
+        self.parallelism.store(parts, Ordering::Relaxed);
+    }
+
+    /// Counts a finished part.
+    pub fn add_part_done(&self) {
+        self.parts_done.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Sets the phase.
     pub fn set_phase(&self, phase: Phase) {
         self.phase.store(phase as u8, Ordering::Relaxed);
@@ -206,6 +239,10 @@ impl HealthSnapshot {
             reliefs: self.reliefs.load(Ordering::Relaxed),
             throttles: self.throttles.load(Ordering::Relaxed),
             reads: self.reads.load(Ordering::Relaxed),
+            threads: self.threads.load(Ordering::Relaxed),
+            parallelism: self.parallelism.load(Ordering::Relaxed),
+            parts_total: self.parts_total.load(Ordering::Relaxed),
+            parts_done: self.parts_done.load(Ordering::Relaxed),
             phase: Phase::from_u8(self.phase.load(Ordering::Relaxed)),
             limit_source: self.limit_source.clone(),
         }

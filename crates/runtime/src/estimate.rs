@@ -3,10 +3,12 @@
 //! ```text
 //! streaming peak = baseline                       process, allocator, thread stacks
 //!                + master data                    vendors, customers, nodes
-//!                + (channel_capacity + 2) × batch batches in flight and in the pool
-//!                + writer buffers                 CSV/JSONL: two per table (encoding, writing);
+//!                + master table sink              one, while master tables are written
+//!                + threads × per part             parts generated at once, each:
+//!   per part     =   (channel_capacity + 2) × batch   batches in flight and in the pool
+//!                  + writer buffers               CSV/JSONL: two per table (encoding, writing);
 //!                                                 Parquet: the open row group per table
-//!                + Parquet: 8 KiB per row group written (metadata kept for the footer)
+//!                  + Parquet: 8 KiB per row group of the part (metadata kept for its footer)
 //! ```
 //! The peak is what RSS will show: a batch counts the records it holds, not the 25%
 //! headroom of its vectors' capacity (untouched pages are not resident). The byte
@@ -70,8 +72,16 @@ pub struct MemoryEstimate {
     pub batch_capacity: u64,
     /// Batches alive at once (channel capacity + one at the generator + one at the writer).
     pub batches_in_flight: u64,
-    /// Writer buffers of all tables.
+    /// Writer buffers of all streaming tables of one part (with its Parquet footer).
     pub writer_buffers: u64,
+    /// The sink that writes the master tables, one after the other.
+    pub master_sink: u64,
+    /// Parts of the run.
+    pub parts: u64,
+    /// Parts generated at once (each with its own batches and sinks).
+    pub threads: u64,
+    /// What one running part holds: its batches and its sinks.
+    pub per_part: u64,
     /// The expected peak while streaming.
     pub streaming_peak: u64,
     /// A hard limit whose soft limit (80%) stays above the peak.
@@ -83,6 +93,32 @@ pub struct MemoryEstimate {
     /// Measured rows per entry of each table.
     #[serde(skip)]
     pub per_entry: PerTable<f64>,
+}
+
+impl MemoryEstimate {
+    /// The same run generating `threads` parts at once.
+    pub fn with_threads(&self, threads: u64) -> Self {
+        let mut e = self.clone();
+        e.threads = threads;
+        e.streaming_peak = e.baseline + e.master_data + e.master_sink + threads * e.per_part;
+        e.recommended_limit = recommended(e.streaming_peak);
+        e
+    }
+
+    /// The most parts at once whose peak stays within `limit` (0 if not even one fits).
+    pub fn threads_within(&self, limit: u64) -> u64 {
+        let fixed = self.baseline + self.master_data + self.master_sink;
+        match limit.checked_sub(fixed) {
+            Some(left) => (left / self.per_part.max(1)).min(self.threads),
+            None => 0,
+        }
+    }
+}
+
+/// A hard limit whose soft limit stays above `peak`, in whole MiB.
+fn recommended(peak: u64) -> u64 {
+    let limit = (peak as f64 / synth_guard::DEFAULT_SOFT_FRACTION) as u64;
+    limit.div_ceil(1 << 20) << 20
 }
 
 /// Estimates the memory of a run of `config` (generates a small sample to measure it).
@@ -177,7 +213,8 @@ pub fn estimate_with_disk(
 ) -> MemoryEstimate {
     let o = &config.output;
     let n = config.transactions.target_count;
-    let batch_entries = o.batch_size.min(n.max(1)) as usize;
+    let part_entries = o.part_entries.min(n).max(1);
+    let batch_entries = o.batch_size.min(part_entries) as usize;
     let generator = config.generator_config();
     // Two buffers per text table (one being encoded, one with the I/O thread); Parquet
     // its compressed open row group and column writers.
@@ -199,7 +236,7 @@ pub fn estimate_with_disk(
                         rows_per_entry: per_entry[t],
                         record_bytes,
                         batch_bytes: (per_entry[t] * batch_entries as f64) as u64 * record_bytes,
-                        buffer_bytes: per_buffer,
+                        buffer_bytes: if o.selects(t) { per_buffer } else { 0 },
                         disk_bytes: (rows as f64 * bytes_per_row[t]) as u64,
                     }
                 }
@@ -221,17 +258,28 @@ pub fn estimate_with_disk(
     let batches_in_flight = o.channel_capacity as u64 + 2;
     let writer_buffers: u64 = per_table.iter().map(|t| t.buffer_bytes).sum();
     let master_data = master::estimated_bytes(&config.master_data);
-    // Parquet keeps metadata for every row group it wrote until it writes the footer.
+    // Parquet keeps metadata for every row group of a part until it writes the footer.
     let footer = if o.format == Format::Parquet {
-        let values: u64 = per_table.iter().map(|t| t.rows * t.record_bytes).sum();
+        let values: u64 = per_table
+            .iter()
+            .map(|t| (t.rows_per_entry * part_entries as f64) as u64 * t.record_bytes)
+            .sum();
         values / o.row_group_bytes.0.max(1) * PARQUET_ROW_GROUP_BYTES
     } else {
         0
     };
     let writer_buffers = writer_buffers + footer;
-    let streaming_peak =
-        BASELINE_BYTES + master_data + batches_in_flight * batch_peak + writer_buffers;
-    let recommended_limit = (streaming_peak as f64 / synth_guard::DEFAULT_SOFT_FRACTION) as u64;
+    let master_sink = match Table::ALL
+        .iter()
+        .any(|&t| t.phase() != TablePhase::Stream && generator.writes(t) && o.selects(t))
+    {
+        true => per_buffer,
+        false => 0,
+    };
+    let parts = o.parts(n);
+    let threads = o.lanes(n) as u64;
+    let per_part = batches_in_flight * batch_peak + writer_buffers;
+    let streaming_peak = BASELINE_BYTES + master_data + master_sink + threads * per_part;
     let disk_bytes = per_table.iter().map(|t| t.disk_bytes).sum();
     MemoryEstimate {
         disk_bytes,
@@ -241,8 +289,12 @@ pub fn estimate_with_disk(
         batch_capacity,
         batches_in_flight,
         writer_buffers,
+        master_sink,
+        parts,
+        threads,
+        per_part,
         streaming_peak,
-        recommended_limit: recommended_limit.div_ceil(1 << 20) << 20,
+        recommended_limit: recommended(streaming_peak),
         per_table,
         per_entry,
     }

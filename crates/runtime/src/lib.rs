@@ -26,8 +26,9 @@ mod estimate;
 mod orchestrator;
 
 pub use config::{
-    Config, ConfigError, ConfigErrors, DEFAULT_CONFIG_YAML, GlobalConfig, MAX_CONFIG_BYTES,
-    MAX_ENTRIES, OutputConfig, Overrides, ServerConfig, locate, parse_year_month,
+    Config, ConfigError, ConfigErrors, DEFAULT_CONFIG_YAML, DEFAULT_PART_ENTRIES, GlobalConfig,
+    MAX_CONFIG_BYTES, MAX_ENTRIES, MAX_THREADS, OutputConfig, Overrides, ServerConfig, locate,
+    parse_year_month,
 };
 pub use error::Error;
 // What a program that drives a run needs, so that it needs this crate alone.

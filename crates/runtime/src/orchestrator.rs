@@ -1,20 +1,23 @@
-//! The orchestrator: a generator thread and a writer thread joined by a bounded channel,
-//! the guard between batches, progress on the calling thread, and a manifest at the end.
-//! For CSV and JSON Lines a third thread (`synth-io`, see `synth_sinks::write_behind`)
-//! writes each full buffer while the writer encodes the next.
+//! The orchestrator: the run's entries cut into parts, N lanes generating parts at
+//! once, a master thread writing the master tables, the guard between batches, progress
+//! and the manifest on the calling thread.
 //!
 //! ```text
-//!  generator thread                      writer thread
-//!  ───────────────                       ─────────────
-//!  guard.check → decide                  master data tables (written, closed)
-//!  take a batch from the pool ◄───────── return emptied batches (pool channel)
-//!  generate_batch(a..b)
-//!  send Msg::Batch ─────── bounded(k) ──► encode per table (full buffers → I/O thread)
-//!  (Relieve) send Msg::Flush ───────────► flush every sink
-//!  send Msg::End, drop sender ──────────► finish files (rename .partial), report
+//!  lane (one of N)                                           calling thread
+//!  ───────────────                                           ──────────────
+//!  generator thread                  writer thread
+//!  next part k (shared counter)
+//!  send Start(k) ──────────────────► open TABLE/part-k.EXT.partial
+//!  per batch: guard.check → decide
+//!  take a batch from the pool ◄───── return emptied batches
+//!  generate_batch(a..b), send ─────► encode per table (full buffers → I/O thread)
+//!  (Relieve) lower N, send Flush ──► flush every sink
+//!  send EndPart ───────────────────► finish (rename), report ──► Event::Part: record it,
+//!  (stop) send Abandon ────────────► leave .partial               rewrite the manifest
 //! ```
-//! A writer error drops the receiver, so the generator's next send fails and it stops.
-//! A channel that disconnects without `Msg::End` (a panic) leaves `.partial` files.
+//! A writer error drops its receiver, so its generator's next send fails, and sets the
+//! shared stop, so every other lane abandons its part. A channel that closes with a part
+//! open (a panic) leaves that part's files `.partial`.
 
 use crate::config::OutputConfig;
 use crate::config::{Config, ConfigErrors};
@@ -22,20 +25,22 @@ use crate::error::Error;
 use crate::estimate::{MemoryEstimate, estimate_memory};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
 use std::any::Any;
+use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 use synth_generators::{Batch, JournalGenerator, MasterData, PerTable, Table};
 use synth_guard::{
     Action, BudgetExceeded, ByteSize, EffectiveLimit, HealthSnapshot, LimitSource, MemoryBudget,
-    MemoryExceeded, MemoryGuard, MemoryGuardConfig, MemoryStatus, Phase, Reservation, format_bytes,
+    MemoryExceeded, MemoryGuard, MemoryGuardConfig, MemoryStatus, Phase, REARM_FRACTION,
+    Reservation, format_bytes,
 };
 use synth_model::{Record, TablePhase, TableVisitor};
 use synth_sinks::{
-    CsvEncoder, Format, JsonlEncoder, Manifest, OutputDir, Sink, SinkError, SinkOptions,
-    TableReport, WriteBehind, WriterSink, open_sink_with, write_behind,
+    CsvEncoder, Format, JsonlEncoder, Manifest, OutputDir, PartReport, Sink, SinkError,
+    SinkOptions, TableReport, WriteBehind, WriterSink, open_sink_with, write_behind,
 };
 use tracing::{debug, info, warn};
 
@@ -134,36 +139,29 @@ pub struct RunReport {
     pub soft_limit: u64,
     /// Where the hard limit comes from.
     pub limit_source: LimitSource,
-    /// The estimate made before the run.
+    /// The estimate made before the run (for the parts it ran at once).
     pub estimate: MemoryEstimate,
+    /// Parts of the run.
+    pub parts: u64,
+    /// Parts generated at once.
+    pub threads: usize,
+    /// The fewest parts at once after the soft limit lowered them (`threads` if never).
+    pub lowest_parallelism: usize,
 }
 
 /// Called on the writer thread with every batch after it was written.
 pub type BatchObserver = Box<dyn FnMut(&Batch) + Send>;
 
+/// From a lane's generator to its writer.
 enum Msg {
+    /// Open the files of part `k`.
+    Start(u64),
     Batch(Batch),
     Flush,
-    End,
-}
-
-enum StopReason {
-    MemoryLimit(MemoryExceeded),
-    /// A batch's reservation did not fit the byte budget.
-    Budget(BudgetExceeded),
-    Interrupted,
-}
-
-struct GeneratorOutcome {
-    stop: Option<StopReason>,
-    probe_error: Option<synth_probe::ProbeError>,
-    reliefs: u64,
-    throttles: u64,
-}
-
-struct WriterOutcome {
-    tables: Vec<TableReport>,
-    error: Option<SinkError>,
+    /// The part is complete: finish its files.
+    EndPart,
+    /// The part will not be completed: leave its files `.partial`.
+    Abandon,
 }
 
 /// Runs a generation: see the module docs.
@@ -273,12 +271,23 @@ impl GenerationOrchestrator {
     ) -> Result<RunReport, Error> {
         let started = Instant::now();
         let hard = self.guard_config.hard_limit.0;
+        let soft = self.guard_config.soft_limit.0;
         let source = self.guard_config.limit_source.clone();
         let total = self.config.transactions.target_count;
         let o = self.config.output.clone();
+        let gen_config = self.config.generator_config();
+        let writes = PerTable::from_fn(|t| gen_config.writes(t) && o.selects(t));
+        let to_stdout = o.to_stdout();
+        // Only master tables asked for: no entry needs generating.
+        let streams = Table::ALL
+            .iter()
+            .any(|&t| writes[t] && t.phase() == TablePhase::Stream);
+        let plan = match streams {
+            true => PartPlan::new(total, o.part_entries, o.parts(total)),
+            false => PartPlan::new(total, o.part_entries, 0),
+        };
 
         // Refuse up front, before anything is on disk.
-        let more_memory = self.more_memory();
         // Under an address-space limit, what counts is the mapped size, and the
         // allocator must not reserve an arena per thread (done before any is spawned).
         let (rss, virtual_size) = synth_probe::RssReader::new()?.rss_and_virtual_bytes()?;
@@ -297,7 +306,23 @@ impl GenerationOrchestrator {
             refused_up_front: true,
             hint,
         };
-        let e = &self.estimate;
+        // As many parts at once as asked for and as the soft limit holds; at least one
+        // if the hard limit holds it.
+        let mut wanted = if streams { self.estimate.threads } else { 0 };
+        // Under an address-space limit every thread maps its stack and may get an
+        // allocator arena of its own: one part at a time keeps the mapped size small.
+        if source == LimitSource::RlimitAs && wanted > 1 {
+            info!(
+                "the limit is an address-space limit ({source}): generating one part at a time instead of {wanted}"
+            );
+            wanted = 1;
+        }
+        let fits_hard = self.estimate.with_threads(1).threads_within(hard);
+        let mut lanes = wanted.min(self.estimate.threads_within(soft).max(1));
+        if streams && fits_hard == 0 {
+            lanes = 0;
+        }
+        let e = self.estimate.with_threads(lanes.max(1));
         if rss_now >= hard {
             return Err(refuse(
                 e.streaming_peak,
@@ -321,17 +346,28 @@ impl GenerationOrchestrator {
                 ),
             ));
         }
+        if lanes < wanted {
+            warn!(
+                "the memory limit holds {lanes} of the {wanted} parts asked for at once ({} each, soft limit {}): running {lanes}",
+                format_bytes(e.per_part),
+                format_bytes(soft)
+            );
+        }
+        self.estimate = e;
+        let more_memory = self.more_memory();
+        let e = &self.estimate;
         // The byte budget: every large allocation of the run holds a reservation in it,
-        // taken before it allocates. Master data and the sinks reserve here, so a run
-        // that cannot hold them is refused before anything is written; batches reserve
-        // as the generator creates them, and a batch that does not fit stops the run.
+        // taken before it allocates. Master data, the master sink and each running
+        // part's sinks reserve here, so a run that cannot hold them is refused before
+        // anything is written (or runs fewer parts at once); batches reserve as a part's
+        // generator creates them, and a batch that does not fit stops the run.
         let budget = MemoryBudget::new(hard.saturating_sub(rss_now));
         let reserve = |consumer, bytes| {
             budget
                 .try_reserve(consumer, bytes)
                 .map_err(|b| refuse(e.streaming_peak, format!("{b}; {more_memory}")))
         };
-        let behind_io = matches!(o.format, Format::Csv | Format::Jsonl);
+        let behind_io = matches!(o.format, Format::Csv | Format::Jsonl) && !to_stdout;
         let drop_every = match o.drop_page_cache_every {
             Some(ByteSize(0)) => None,
             Some(ByteSize(n)) => Some(n),
@@ -343,18 +379,30 @@ impl GenerationOrchestrator {
         };
         let sink_options = sink_options(&o, drop_every);
         let sink_bytes = sink_options.memory_bytes(o.format, behind_io);
-        let gen_config = self.config.generator_config();
-        let writes = PerTable::from_fn(|t| gen_config.writes(t) && o.selects(t));
-        let to_stdout = o.to_stdout();
         let master_reservation = reserve("master data", e.master_data)?;
+        let masters = Table::ALL
+            .iter()
+            .any(|&t| writes[t] && t.phase() != TablePhase::Stream);
         // Master tables are written one at a time through one sink's buffers.
-        let master_sink = reserve("master table sink", sink_bytes)?;
-        let mut sink_reservations = PerTable::from_fn(|_| None);
-        for &t in Table::ALL {
-            if writes[t] && t.phase() == TablePhase::Stream {
-                sink_reservations[t] = Some(reserve("table sink", sink_bytes)?);
+        let master_sink = reserve("master table sink", if masters { sink_bytes } else { 0 })?;
+        let stream_tables = Table::ALL
+            .iter()
+            .filter(|&&t| writes[t] && t.phase() == TablePhase::Stream)
+            .count() as u64;
+        let mut part_sinks = Vec::new();
+        for lane in 0..lanes {
+            match budget.try_reserve("part sinks", stream_tables * sink_bytes) {
+                Ok(r) => part_sinks.push(r),
+                Err(b) if lane == 0 => {
+                    return Err(refuse(e.streaming_peak, format!("{b}; {more_memory}")));
+                }
+                Err(b) => {
+                    warn!("{b}: running {lane} parts at once instead of {lanes}");
+                    break;
+                }
             }
         }
+        let lanes = part_sinks.len();
 
         let generator = JournalGenerator::new(gen_config).map_err(ConfigErrors::from)?;
         if o.space_check
@@ -390,16 +438,19 @@ impl GenerationOrchestrator {
                 let out = OutputDir::open(&o.directory, o.overwrite)?;
                 out.reserve_manifest_room()?;
                 let running = Some(("running", RUNNING_MESSAGE.to_string()));
-                self.manifest(total, 0, Vec::new(), running).write(&out)?;
+                self.manifest(plan, &Written::default(), running)
+                    .write(&out)?;
                 Some(out)
             }
         };
         info!(
-            "generating {total} journal entries into {} as {}; hard limit {} (from {source}), soft limit {}, estimated peak {}",
+            "generating {total} journal entries into {} as {}: {} parts of {} entries, {lanes} at once; hard limit {} (from {source}), soft limit {}, estimated peak {}",
             o.directory.display(),
             o.format.name(),
+            plan.parts,
+            plan.part_entries,
             format_bytes(hard),
-            format_bytes(self.guard_config.soft_limit.0),
+            format_bytes(soft),
             format_bytes(e.streaming_peak)
         );
 
@@ -412,178 +463,204 @@ impl GenerationOrchestrator {
                 location: None,
             }])),
         })?;
-        let k = o.channel_capacity;
-        let (tx, rx) = bounded::<Msg>(k);
-        let (pool_tx, pool_rx) = bounded::<Batch>(k + 2);
         // Built here, inside its reservation (held until the run ends).
         let master = Arc::clone(generator.master_data());
-        // CSV and JSON Lines: an I/O thread writes each full buffer while the writer
-        // encodes the next. It ends when the writer drops its sinks.
-        let (behind, io_thread) = match o.format {
-            Format::Csv | Format::Jsonl if !to_stdout => {
-                let (behind, worker) = write_behind();
-                let io = thread::Builder::new()
-                    .name("synth-io".into())
-                    .spawn(move || worker.run())
-                    .map_err(|source| Error::Spawn {
-                        thread: "io",
-                        source,
-                    })?;
-                (Some(behind), Some(io))
-            }
-            _ => (None, None),
-        };
-        let writer_job = WriterJob {
-            dir: out.clone(),
-            format: o.format,
-            options: sink_options,
-            behind,
-            writes,
-            master_sink: Some(master_sink),
-            sink_reservations,
+        let generator = Arc::new(generator);
+        self.health.set_parts(plan.parts, lanes as u64);
+        let shared = Arc::new(Shared {
+            guard: Mutex::new(guard),
             health: Arc::clone(&self.health),
-            observer: self.observer.take(),
-        };
-        let (generator_done, done) = bounded::<()>(0);
-        let writer_done = generator_done.clone();
-        let writer = thread::Builder::new()
-            .name("synth-writer".into())
-            .spawn(move || {
-                // Dropped when the thread ends, even by a panic: that wakes the waiting loop.
-                let _done = writer_done;
-                writer_job.run(rx, pool_tx, master)
-            })
-            .map_err(|source| Error::Spawn {
-                thread: "writer",
-                source,
-            })?;
-        let generator_job = GeneratorJob {
-            generator,
-            guard,
             cancel: self.cancel.clone(),
-            health: Arc::clone(&self.health),
-            total,
-            batch_size: o.batch_size,
-            pool_size: k + 2,
-            per_entry: e.per_entry,
-            batches: reserve("batches", 0)?,
-        };
-        let generator_thread =
-            thread::Builder::new()
-                .name("synth-generator".into())
-                .spawn(move || {
-                    let _done = generator_done;
-                    generator_job.run(tx, pool_rx)
-                });
-        let generator_thread = match generator_thread {
-            Ok(t) => t,
-            Err(source) => {
-                // The writer sees its channel disconnect and leaves .partial files.
-                let _ = writer.join();
-                return Err(Error::Spawn {
-                    thread: "generator",
-                    source,
-                });
-            }
-        };
-
-        // Progress every interval; the loop ends as soon as both threads have ended
-        // (their `done` senders are dropped), not at the next tick.
-        while let Err(RecvTimeoutError::Timeout) = done.recv_timeout(PROGRESS_INTERVAL) {
-            on_progress(&self.progress(started, total));
-        }
-        let gen_result = generator_thread.join();
-        let writer_result = writer.join();
-        // The writer has dropped its sinks, so the I/O thread has nothing left to do.
-        let io_result = io_thread.map(|t| t.join());
-        self.health.set_phase(Phase::Finishing);
-
-        let gen_outcome = gen_result.map_err(|p| Error::ThreadPanicked {
-            thread: "generator",
-            message: panic_text(&p),
+            plan,
+            next_part: AtomicU64::new(0),
+            stop: Mutex::new(None),
+            stopping: AtomicBool::new(false),
+            probe_error: Mutex::new(None),
+            lanes,
+            allowed: AtomicUsize::new(lanes),
+            lowest: AtomicUsize::new(lanes),
+            changed: Mutex::new(None),
+            spacing: Duration::from_millis(self.guard_config.check_interval_ms.max(1))
+                * synth_guard::RELIEF_SPACING_INTERVALS,
+            observer: Mutex::new(self.observer.take()),
         });
-        let writer_outcome = match (writer_result, io_result) {
-            (Err(p), _) => Err(Error::ThreadPanicked {
-                thread: "writer",
-                message: panic_text(&p),
-            }),
-            (Ok(_), Some(Err(p))) => Err(Error::ThreadPanicked {
-                thread: "io",
-                message: panic_text(&p),
-            }),
-            (Ok(w), _) => Ok(w),
-        };
-        let tables = writer_outcome
-            .as_ref()
-            .map(|w| w.tables.clone())
-            .unwrap_or_default();
-        // Counted as the writer finished each batch, whichever tables were written.
-        let written = self.health.read();
-        let (entries_written, lines_written) = (written.records_written, written.lines_written);
+        let (events_tx, events) = crossbeam_channel::unbounded::<Event>();
+        let mut threads = Threads::default();
+        self.health.set_phase(Phase::Generating);
+        if masters {
+            let job = MasterJob {
+                dir: out.clone(),
+                format: o.format,
+                options: sink_options.clone(),
+                writes,
+                master,
+                events: events_tx.clone(),
+                _budget: master_sink,
+            };
+            let s = Arc::clone(&shared);
+            threads.spawn("master", "synth-master", move || {
+                let result = job.run();
+                if result.is_err() {
+                    s.stop(StopReason::Failed);
+                }
+                Outcome::Master(result)
+            });
+        } else {
+            drop(master);
+            drop(master_sink);
+        }
+        for (lane, sinks_budget) in part_sinks.into_iter().enumerate() {
+            if threads.failed() {
+                break;
+            }
+            let k = o.channel_capacity;
+            let (tx, rx) = bounded::<Msg>(k);
+            let (pool_tx, pool_rx) = bounded::<Batch>(k + 2);
+            // CSV and JSON Lines: an I/O thread writes each full buffer while the writer
+            // encodes the next. It ends when the writer drops its sinks.
+            let behind = match behind_io {
+                true => {
+                    let (behind, worker) = write_behind();
+                    threads.spawn("io", "synth-io", move || {
+                        worker.run();
+                        Outcome::Io
+                    });
+                    Some(behind)
+                }
+                false => None,
+            };
+            let writer = WriterJob {
+                dir: out.clone(),
+                format: o.format,
+                options: sink_options.clone(),
+                behind,
+                writes,
+                shared: Arc::clone(&shared),
+                events: events_tx.clone(),
+                _budget: sinks_budget,
+            };
+            threads.spawn("writer", "synth-writer", move || {
+                Outcome::Writer(writer.run(rx, pool_tx))
+            });
+            let job = GeneratorJob {
+                lane,
+                generator: Arc::clone(&generator),
+                shared: Arc::clone(&shared),
+                batch_size: o.batch_size,
+                pool_size: k + 2,
+                per_entry: e.per_entry,
+                batches: reserve("batches", 0)?,
+            };
+            threads.spawn("generator", "synth-generator", move || {
+                job.run(tx, pool_rx);
+                Outcome::Generator
+            });
+        }
+        drop(events_tx);
+        drop(generator);
+        if threads.failed() {
+            shared.stop(StopReason::Failed);
+        }
+
+        // Progress every interval; each whole part is recorded (and the manifest
+        // rewritten) as it arrives; the loop ends once every thread that reports has
+        // ended, not at the next tick.
+        let mut written = Written::default();
+        let mut progress_failed = false;
+        loop {
+            match events.recv_timeout(PROGRESS_INTERVAL) {
+                Ok(Event::Master(tables)) => written.master = tables,
+                Ok(Event::Part(part)) => {
+                    written.add(part);
+                    if let Some(out) = &out {
+                        let running = Some(("running", RUNNING_MESSAGE.to_string()));
+                        let m = self.manifest(plan, &written, running);
+                        if let Err(e) = m.write_progress(out)
+                            && !progress_failed
+                        {
+                            progress_failed = true;
+                            warn!("could not update the manifest after a part: {e}");
+                        }
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => on_progress(&self.progress(started, total)),
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        let outcomes = threads.join();
+        self.health.set_phase(Phase::Finishing);
+        let (entries_written, lines_written) = (written.entries(), written.lines());
 
         // Decide how the run ended: the first failure wins, then a stop, then success.
         let mut error: Option<Error> = None;
-        let mut reliefs = 0;
-        let mut throttles = 0;
-        match (gen_outcome, writer_outcome) {
-            (Err(e), _) | (_, Err(e)) => error = Some(e),
-            (Ok(g), Ok(w)) => {
-                reliefs = g.reliefs;
-                throttles = g.throttles;
-                if let Some(e) = w.error {
-                    error = Some(Error::Sink(e));
-                } else if let Some(e) = g.probe_error {
-                    error = Some(Error::Probe(e));
-                } else {
-                    match g.stop {
-                        Some(StopReason::MemoryLimit(m)) => {
-                            error = Some(Error::MemoryExceeded {
-                                used: m.used,
-                                projected: m.projected,
-                                limit: m.limit,
-                                limit_source: m.limit_source,
-                                records_written: entries_written,
-                                refused_up_front: false,
-                                hint: format!("{}, or lower output.batch_size", self.more_memory()),
-                            })
-                        }
-                        Some(StopReason::Budget(b)) => {
-                            error = Some(Error::MemoryExceeded {
-                                used: budget.limit().saturating_sub(b.available) + rss_now,
-                                projected: budget.limit().saturating_sub(b.available)
-                                    + b.requested
-                                    + rss_now,
-                                limit: hard,
-                                limit_source: source.clone(),
-                                records_written: entries_written,
-                                refused_up_front: false,
-                                hint: format!(
-                                    "{b}; {}, or lower output.batch_size",
-                                    self.more_memory()
-                                ),
-                            })
-                        }
-                        Some(StopReason::Interrupted) => {
-                            error = Some(Error::Interrupted {
-                                records_written: entries_written,
-                            })
-                        }
-                        None => {}
+        for outcome in outcomes {
+            match outcome {
+                Err(e) => {
+                    error.get_or_insert(e);
+                }
+                Ok(Outcome::Writer(w)) => {
+                    written.partial.extend(w.partial);
+                    if let Some(e) = w.error {
+                        error.get_or_insert(Error::Sink(e));
                     }
                 }
+                Ok(Outcome::Master(Err(e))) => {
+                    error.get_or_insert(Error::Sink(e));
+                }
+                Ok(Outcome::Master(Ok(()))) | Ok(Outcome::Generator) | Ok(Outcome::Io) => {}
+            }
+        }
+        if error.is_none()
+            && let Some(p) = lock(&shared.probe_error).take()
+        {
+            error = Some(Error::Probe(p));
+        }
+        let h = self.health.read();
+        if error.is_none() {
+            match lock(&shared.stop).take() {
+                Some(StopReason::MemoryLimit(m)) => {
+                    error = Some(Error::MemoryExceeded {
+                        used: m.used,
+                        projected: m.projected,
+                        limit: m.limit,
+                        limit_source: m.limit_source,
+                        records_written: entries_written,
+                        refused_up_front: false,
+                        hint: format!("{}, or lower output.batch_size", self.more_memory()),
+                    })
+                }
+                Some(StopReason::Budget(b)) => {
+                    error = Some(Error::MemoryExceeded {
+                        used: budget.limit().saturating_sub(b.available) + rss_now,
+                        projected: budget.limit().saturating_sub(b.available)
+                            + b.requested
+                            + rss_now,
+                        limit: hard,
+                        limit_source: source.clone(),
+                        records_written: entries_written,
+                        refused_up_front: false,
+                        hint: format!("{b}; {}, or lower output.batch_size", self.more_memory()),
+                    })
+                }
+                Some(StopReason::Interrupted) => {
+                    error = Some(Error::Interrupted {
+                        records_written: entries_written,
+                    })
+                }
+                Some(StopReason::Failed) | None => {}
             }
         }
         let stop = match &error {
-            None if entries_written == total => None,
+            None if written.parts.len() as u64 == plan.parts => None,
             None => Some((
                 "error",
-                "fewer entries were written than asked for".to_string(),
+                "fewer parts were written than the run has".to_string(),
             )),
             Some(e @ Error::MemoryExceeded { .. }) => Some(("memory_limit", e.to_string())),
             Some(e @ Error::Interrupted { .. }) => Some(("interrupted", e.to_string())),
             Some(e) => Some(("error", e.to_string())),
         };
-        let manifest = self.manifest(total, entries_written, tables.clone(), stop);
+        let manifest = self.manifest(plan, &written, stop);
         let manifest_path = match &out {
             Some(out) => manifest
                 .write(out)
@@ -603,17 +680,20 @@ impl GenerationOrchestrator {
         let report = RunReport {
             entries_written,
             lines_written,
-            tables,
+            tables: manifest.tables,
             elapsed: started.elapsed(),
-            reliefs,
-            throttles,
+            reliefs: h.reliefs,
+            throttles: h.throttles,
             peak_rss: synth_probe::peak_rss_bytes().unwrap_or(0),
             output_dir: o.directory.clone(),
             manifest: manifest_path,
             hard_limit: hard,
-            soft_limit: self.guard_config.soft_limit.0,
+            soft_limit: soft,
             limit_source: source,
             estimate: self.estimate.clone(),
+            parts: plan.parts,
+            threads: lanes,
+            lowest_parallelism: shared.lowest.load(Ordering::Relaxed).min(lanes),
         };
         info!(
             "wrote {entries_written} entries ({lines_written} lines) in {:.2} s; peak RSS {}",
@@ -639,12 +719,11 @@ impl GenerationOrchestrator {
         }
     }
 
-    /// The manifest of this run; `complete` exactly when there is no stop.
+    /// The manifest of this run after `written`; `complete` exactly when there is no stop.
     fn manifest(
         &self,
-        total: u64,
-        written: u64,
-        tables: Vec<TableReport>,
+        plan: PartPlan,
+        written: &Written,
         stop: Option<(&str, String)>,
     ) -> Manifest {
         Manifest {
@@ -655,9 +734,17 @@ impl GenerationOrchestrator {
             complete: stop.is_none(),
             stop_reason: stop.as_ref().map(|(r, _)| r.to_string()),
             stop_message: stop.map(|(_, m)| m),
-            entries_requested: total,
-            entries_written: written,
-            tables,
+            entries_requested: plan.total,
+            entries_written: written.entries(),
+            part_entries: plan.part_entries,
+            parts_total: plan.parts,
+            parts: written.part_reports(),
+            tables: written.tables(),
+            partial_files: written
+                .partial
+                .iter()
+                .flat_map(|t| t.files.clone())
+                .collect(),
             config: serde_json::to_value(&self.config).unwrap_or(serde_json::Value::Null),
         }
     }
@@ -728,12 +815,281 @@ fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-struct GeneratorJob {
-    generator: JournalGenerator,
-    guard: MemoryGuard,
-    cancel: CancelHandle,
-    health: Arc<HealthSnapshot>,
+/// The parts of a run: contiguous ranges of entries of a size fixed by the config.
+#[derive(Debug, Clone, Copy)]
+struct PartPlan {
     total: u64,
+    part_entries: u64,
+    parts: u64,
+}
+
+impl PartPlan {
+    fn new(total: u64, part_entries: u64, parts: u64) -> Self {
+        // One part holds every entry, whatever the configured size (standard output).
+        let part_entries = match parts {
+            1 => total.max(part_entries.min(total)).max(1),
+            _ => part_entries.max(1),
+        };
+        Self {
+            total,
+            part_entries,
+            parts,
+        }
+    }
+
+    /// The entries of part `k`.
+    fn range(&self, k: u64) -> Range<u64> {
+        let start = (k * self.part_entries).min(self.total);
+        start..(start + self.part_entries).min(self.total)
+    }
+}
+
+/// A whole part, as its writer finished it.
+struct PartDone {
+    part: u64,
+    entries: u64,
+    lines: u64,
+    tables: Vec<TableReport>,
+}
+
+/// What reaches the coordinating thread while the run goes on.
+enum Event {
+    /// The master tables are written.
+    Master(Vec<TableReport>),
+    /// A part is whole on disk.
+    Part(PartDone),
+}
+
+/// What has been written: master tables, whole parts, and (at the end) the files that
+/// stayed `.partial`.
+#[derive(Default)]
+struct Written {
+    master: Vec<TableReport>,
+    parts: Vec<PartDone>,
+    partial: Vec<TableReport>,
+}
+
+impl Written {
+    fn add(&mut self, part: PartDone) {
+        let at = self.parts.partition_point(|p| p.part < part.part);
+        self.parts.insert(at, part);
+    }
+
+    fn entries(&self) -> u64 {
+        self.parts.iter().map(|p| p.entries).sum()
+    }
+
+    fn lines(&self) -> u64 {
+        self.parts.iter().map(|p| p.lines).sum()
+    }
+
+    fn part_reports(&self) -> Vec<PartReport> {
+        let mut first = 0;
+        self.parts
+            .iter()
+            .map(|p| {
+                let r = PartReport {
+                    part: p.part,
+                    first_entry: first,
+                    entries: p.entries,
+                };
+                first += p.entries;
+                r
+            })
+            .collect()
+    }
+
+    /// Per table, in table order: the master table's file, or every whole part's files
+    /// in part order.
+    fn tables(&self) -> Vec<TableReport> {
+        let mut tables: Vec<TableReport> = Vec::new();
+        let reports = self.master.iter().map(|t| (None, t)).chain(
+            self.parts
+                .iter()
+                .flat_map(|p| p.tables.iter().map(|t| (Some(p.part), t))),
+        );
+        for (part, t) in reports {
+            let i = match tables.iter().position(|x| x.table == t.table) {
+                Some(i) => i,
+                None => {
+                    tables.push(TableReport {
+                        table: t.table.clone(),
+                        rows: 0,
+                        bytes: 0,
+                        files: Vec::new(),
+                    });
+                    tables.len() - 1
+                }
+            };
+            let into = &mut tables[i];
+            into.rows += t.rows;
+            into.bytes += t.bytes;
+            into.files.extend(t.files.iter().cloned().map(|mut f| {
+                f.part = part;
+                f
+            }));
+        }
+        let order = |name: &str| Table::from_name(name).map_or(usize::MAX, |t| t as usize);
+        tables.sort_by_key(|t| order(&t.table));
+        tables
+    }
+}
+
+/// Why the parts stop being generated.
+enum StopReason {
+    MemoryLimit(MemoryExceeded),
+    /// A batch's reservation did not fit the byte budget.
+    Budget(BudgetExceeded),
+    Interrupted,
+    /// A thread failed; its own error says why.
+    Failed,
+}
+
+/// What the threads of a run share.
+struct Shared {
+    guard: Mutex<MemoryGuard>,
+    health: Arc<HealthSnapshot>,
+    cancel: CancelHandle,
+    plan: PartPlan,
+    /// The next part to start.
+    next_part: AtomicU64,
+    /// The first reason to stop; once set, every part in flight is abandoned.
+    stop: Mutex<Option<StopReason>>,
+    stopping: AtomicBool,
+    probe_error: Mutex<Option<synth_probe::ProbeError>>,
+    /// Parts generated at once at most.
+    lanes: usize,
+    /// Parts allowed at once now: lowered at the soft limit, raised again below it.
+    allowed: AtomicUsize,
+    /// The fewest parts allowed at once during the run.
+    lowest: AtomicUsize,
+    /// When `allowed` last changed.
+    changed: Mutex<Option<Instant>>,
+    /// Least time between two raises.
+    spacing: Duration,
+    observer: Mutex<Option<BatchObserver>>,
+}
+
+/// The value inside a mutex, even if a thread panicked while holding it (every value
+/// guarded here stays valid across a panic).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared {
+    /// Stops every part (the first reason is kept).
+    fn stop(&self, why: StopReason) {
+        let mut stop = lock(&self.stop);
+        if stop.is_none() {
+            *stop = Some(why);
+        }
+        self.stopping.store(true, Ordering::SeqCst);
+    }
+
+    fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
+    /// One part fewer at once; `None` if only one may run already.
+    fn lower(&self) -> Option<usize> {
+        let mut changed = lock(&self.changed);
+        let now = self.allowed.load(Ordering::SeqCst);
+        if now <= 1 {
+            return None;
+        }
+        self.allowed.store(now - 1, Ordering::SeqCst);
+        self.lowest.fetch_min(now - 1, Ordering::SeqCst);
+        self.health.set_parallelism(now as u64 - 1);
+        *changed = Some(Instant::now());
+        Some(now - 1)
+    }
+
+    /// One part more at once, when usage is below the guard's re-arm mark and the last
+    /// change is old enough.
+    fn raise(&self, status: &MemoryStatus) -> Option<usize> {
+        if self.allowed.load(Ordering::SeqCst) >= self.lanes
+            || status.current_usage as f64 >= status.soft_limit as f64 * REARM_FRACTION
+        {
+            return None;
+        }
+        let mut changed = lock(&self.changed);
+        if changed.is_some_and(|t| t.elapsed() < self.spacing) {
+            return None;
+        }
+        let now = self.allowed.load(Ordering::SeqCst);
+        if now >= self.lanes {
+            return None;
+        }
+        self.allowed.store(now + 1, Ordering::SeqCst);
+        self.health.set_parallelism(now as u64 + 1);
+        *changed = Some(Instant::now());
+        Some(now + 1)
+    }
+}
+
+/// What each thread of a run returns.
+enum Outcome {
+    Generator,
+    Writer(WriterOutcome),
+    Master(Result<(), SinkError>),
+    Io,
+}
+
+/// The threads of a run; spawning stops at the first failure.
+#[derive(Default)]
+struct Threads {
+    handles: Vec<(&'static str, thread::JoinHandle<Outcome>)>,
+    spawn_error: Option<Error>,
+}
+
+impl Threads {
+    fn spawn(
+        &mut self,
+        what: &'static str,
+        name: &str,
+        f: impl FnOnce() -> Outcome + Send + 'static,
+    ) {
+        if self.spawn_error.is_some() {
+            return;
+        }
+        match thread::Builder::new().name(name.into()).spawn(f) {
+            Ok(h) => self.handles.push((what, h)),
+            Err(source) => {
+                self.spawn_error = Some(Error::Spawn {
+                    thread: what,
+                    source,
+                })
+            }
+        }
+    }
+
+    fn failed(&self) -> bool {
+        self.spawn_error.is_some()
+    }
+
+    /// Every thread's outcome (a panic as an error), then a failure to spawn.
+    fn join(self) -> Vec<Result<Outcome, Error>> {
+        let mut out: Vec<_> = self
+            .handles
+            .into_iter()
+            .map(|(what, h)| {
+                h.join().map_err(|p| Error::ThreadPanicked {
+                    thread: what,
+                    message: panic_text(&p),
+                })
+            })
+            .collect();
+        out.extend(self.spawn_error.map(Err));
+        out
+    }
+}
+
+/// One lane's generator: takes the next part, generates its batches (the guard between
+/// two), and hands them to its writer; then the next part, until none is left.
+struct GeneratorJob {
+    lane: usize,
+    generator: Arc<JournalGenerator>,
+    shared: Arc<Shared>,
     batch_size: u64,
     pool_size: usize,
     per_entry: PerTable<f64>,
@@ -742,116 +1098,189 @@ struct GeneratorJob {
 }
 
 impl GeneratorJob {
-    fn run(mut self, tx: Sender<Msg>, pool: Receiver<Batch>) -> GeneratorOutcome {
-        let mut out = GeneratorOutcome {
-            stop: None,
-            probe_error: None,
-            reliefs: 0,
-            throttles: 0,
-        };
+    fn run(mut self, tx: Sender<Msg>, pool: Receiver<Batch>) {
+        let shared = Arc::clone(&self.shared);
+        let plan = shared.plan;
         let mut created = 0;
-        let mut next = 0;
-        // Normal end, a stop or a probe failure send End; a vanished writer does not.
-        let mut writer_gone = false;
-        while next < self.total {
-            if self.cancel.is_cancelled() {
-                info!("interrupted after {next} entries generated; finishing files");
-                out.stop = Some(StopReason::Interrupted);
+        'parts: loop {
+            // This lane's turn: the soft limit may have lowered the parts at once.
+            loop {
+                if shared.cancel.is_cancelled() {
+                    shared.stop(StopReason::Interrupted);
+                }
+                if shared.stopping() || shared.next_part.load(Ordering::SeqCst) >= plan.parts {
+                    break 'parts;
+                }
+                if self.lane < shared.allowed.load(Ordering::SeqCst) {
+                    break;
+                }
+                shared.cancel.sleep(Duration::from_millis(20));
+            }
+            let k = shared.next_part.fetch_add(1, Ordering::SeqCst);
+            if k >= plan.parts || tx.send(Msg::Start(k)).is_err() {
                 break;
             }
-            let status = match self.guard.check() {
-                Ok(s) => s,
-                Err(e) => {
-                    out.probe_error = Some(e);
+            let range = plan.range(k);
+            let mut next = range.start;
+            let mut whole = true;
+            while next < range.end {
+                if !self.guard_step(&tx) {
+                    whole = false;
                     break;
                 }
-            };
-            self.health.update_memory(&status);
-            match self.guard.decide(&status) {
-                Action::Proceed => {}
-                Action::Stop(e) => {
-                    warn!("{e}; finishing the files written so far");
-                    out.stop = Some(StopReason::MemoryLimit(e));
-                    break;
-                }
-                Action::Relieve => {
-                    out.reliefs += 1;
-                    self.health.add_relief();
-                    if tx.send(Msg::Flush).is_err() {
-                        writer_gone = true;
-                        break;
-                    }
-                    let cleared = self.generator.clear_caches();
-                    let trim = self.guard.trim();
-                    let after = trim.as_ref().map_or(0, |t| t.rss_after);
-                    info!(
-                        "soft limit {} reached at {}: flushed writers, cleared {} of caches, trimmed the allocator (RSS now {})",
-                        format_bytes(status.soft_limit),
-                        format_bytes(status.current_usage),
-                        format_bytes(cleared as u64),
-                        format_bytes(after)
-                    );
-                }
-                Action::Throttle(pause) => {
-                    out.throttles += 1;
-                    self.health.add_throttle();
-                    debug!(
-                        "memory growing at {}/s: backing off {} ms",
-                        format_bytes(status.growth_rate.max(0.0) as u64),
-                        pause.as_millis()
-                    );
-                    self.cancel.sleep(pause);
-                }
-            }
-            let mut batch = match pool.try_recv() {
-                Ok(b) => b,
-                Err(_) if created < self.pool_size => {
-                    let cases = self.batch_size as usize;
-                    let bytes = Batch::capacity_bytes(cases, &self.per_entry) as u64;
-                    match self.batches.grow(bytes) {
-                        Ok(()) => {}
-                        Err(b) => {
-                            warn!("{b}; finishing the files written so far");
-                            out.stop = Some(StopReason::Budget(b));
+                let mut batch = match pool.try_recv() {
+                    Ok(b) => b,
+                    Err(_) if created < self.pool_size => {
+                        let cases = self.batch_size.min(plan.part_entries) as usize;
+                        let bytes = Batch::capacity_bytes(cases, &self.per_entry) as u64;
+                        if let Err(b) = self.batches.grow(bytes) {
+                            warn!("{b}; finishing the parts written so far");
+                            shared.stop(StopReason::Budget(b));
+                            whole = false;
                             break;
                         }
+                        created += 1;
+                        Batch::with_rows_per_case(cases, &self.per_entry)
                     }
-                    created += 1;
-                    Batch::with_rows_per_case(cases, &self.per_entry)
+                    Err(_) => match pool.recv() {
+                        Ok(b) => b,
+                        // The writer is gone (it failed and said so).
+                        Err(_) => return,
+                    },
+                };
+                let end = (next + self.batch_size).min(range.end);
+                let before = batch.heap_bytes();
+                let generated = self.generator.generate_batch(&mut batch, next..end);
+                debug_assert!(generated.is_ok(), "next < end by construction");
+                // A batch whose vectors grew past their capacity reserves the difference
+                // (after the fact: a vector grows inside the generator).
+                let grown = batch.heap_bytes().saturating_sub(before) as u64;
+                if let Err(b) = self.batches.grow(grown) {
+                    warn!("{b}; finishing the parts written so far");
+                    shared.stop(StopReason::Budget(b));
+                    whole = false;
+                    break;
                 }
-                Err(_) => match pool.recv() {
-                    Ok(b) => b,
-                    Err(_) => {
-                        writer_gone = true;
-                        break;
-                    }
-                },
-            };
-            let end = (next + self.batch_size).min(self.total);
-            let before = batch.heap_bytes();
-            let generated = self.generator.generate_batch(&mut batch, next..end);
-            debug_assert!(generated.is_ok(), "next < end by construction");
-            // A batch whose vectors grew past their capacity reserves the difference
-            // (after the fact: a vector grows inside the generator).
-            let grown = batch.heap_bytes().saturating_sub(before) as u64;
-            if let Err(b) = self.batches.grow(grown) {
-                warn!("{b}; finishing the files written so far");
-                out.stop = Some(StopReason::Budget(b));
+                if tx.send(Msg::Batch(batch)).is_err() {
+                    return;
+                }
+                next = end;
+            }
+            let end = if whole { Msg::EndPart } else { Msg::Abandon };
+            if tx.send(end).is_err() || !whole {
                 break;
             }
-            if tx.send(Msg::Batch(batch)).is_err() {
-                writer_gone = true;
-                break;
+        }
+    }
+
+    /// Between two batches: reads memory and acts on it; false when the run stops.
+    fn guard_step(&mut self, tx: &Sender<Msg>) -> bool {
+        let s = &self.shared;
+        if s.cancel.is_cancelled() {
+            s.stop(StopReason::Interrupted);
+        }
+        if s.stopping() {
+            return false;
+        }
+        let (status, action) = {
+            let mut guard = lock(&s.guard);
+            match guard.check() {
+                Ok(status) => {
+                    let action = guard.decide(&status);
+                    (status, action)
+                }
+                Err(e) => {
+                    drop(guard);
+                    lock(&s.probe_error).get_or_insert(e);
+                    s.stop(StopReason::Failed);
+                    return false;
+                }
             }
-            next = end;
+        };
+        s.health.update_memory(&status);
+        match action {
+            Action::Proceed => {
+                if let Some(k) = s.raise(&status) {
+                    info!(
+                        "memory at {}, below the soft limit {}: {k} parts at once again",
+                        format_bytes(status.current_usage),
+                        format_bytes(status.soft_limit)
+                    );
+                }
+            }
+            Action::Stop(e) => {
+                warn!("{e}; finishing the parts written so far");
+                s.stop(StopReason::MemoryLimit(e));
+                return false;
+            }
+            Action::Relieve => {
+                s.health.add_relief();
+                if tx.send(Msg::Flush).is_err() {
+                    return false;
+                }
+                let lowered = s.lower();
+                let trim = lock(&s.guard).trim();
+                let after = trim.as_ref().map_or(0, |t| t.rss_after);
+                match lowered {
+                    Some(k) => info!(
+                        "soft limit {} reached at {}: {k} parts at once from now on (the parts in flight finish); flushed writers, trimmed the allocator (RSS now {})",
+                        format_bytes(status.soft_limit),
+                        format_bytes(status.current_usage),
+                        format_bytes(after)
+                    ),
+                    None => info!(
+                        "soft limit {} reached at {}: flushed writers, trimmed the allocator (RSS now {})",
+                        format_bytes(status.soft_limit),
+                        format_bytes(status.current_usage),
+                        format_bytes(after)
+                    ),
+                }
+            }
+            Action::Throttle(pause) => {
+                s.health.add_throttle();
+                debug!(
+                    "memory growing at {}/s: backing off {} ms",
+                    format_bytes(status.growth_rate.max(0.0) as u64),
+                    pause.as_millis()
+                );
+                s.cancel.sleep(pause);
+            }
         }
-        if !writer_gone && out.probe_error.is_none() {
-            let _ = tx.send(Msg::End);
-        }
-        out
+        true
     }
 }
 
+struct WriterOutcome {
+    /// The sinks of parts that were not finished (left `.partial`).
+    partial: Vec<TableReport>,
+    error: Option<SinkError>,
+}
+
+/// Opens the sink of table `R` in `dir`, or on standard output when there is no `dir`.
+fn open_table_sink<R: Record + Send + 'static>(
+    dir: Option<&OutputDir>,
+    format: Format,
+    options: &SinkOptions,
+    behind: Option<&WriteBehind>,
+) -> Result<Box<dyn Sink<R>>, SinkError> {
+    let stdout = std::io::stdout;
+    match (dir, format) {
+        (Some(dir), _) => open_sink_with::<R>(dir, format, options, behind),
+        (None, Format::Jsonl) => Ok(Box::new(WriterSink::<R, _, _>::new(
+            stdout(),
+            JsonlEncoder::default(),
+            "standard output",
+        ))),
+        (None, _) => Ok(Box::new(WriterSink::<R, _, _>::new(
+            stdout(),
+            CsvEncoder::default(),
+            "standard output",
+        ))),
+    }
+}
+
+/// One lane's writer: opens a part's files, writes its batches, finishes the part (and
+/// reports it) or leaves it `.partial`.
 struct WriterJob {
     /// The output directory; `None` writes the one table to standard output.
     dir: Option<OutputDir>,
@@ -861,12 +1290,10 @@ struct WriterJob {
     behind: Option<WriteBehind>,
     /// The tables this run writes.
     writes: PerTable<bool>,
-    /// The budget of the one sink that writes master tables, one after the other.
-    master_sink: Option<Reservation>,
-    /// Each streaming table's sink budget; its sink is opened with it.
-    sink_reservations: PerTable<Option<Reservation>>,
-    health: Arc<HealthSnapshot>,
-    observer: Option<BatchObserver>,
+    shared: Arc<Shared>,
+    events: Sender<Event>,
+    /// The budget of this lane's sinks.
+    _budget: Reservation,
 }
 
 /// A table's open sink with its type erased, so that the sinks of every table sit in
@@ -895,15 +1322,9 @@ impl<R: Record + 'static> TableSink for Typed<R> {
     }
 }
 
-/// An open sink and the budget it holds (released when the sink is finished).
-struct OpenSink {
-    sink: Box<dyn TableSink>,
-    _budget: Reservation,
-}
-
 /// One open sink per streaming table this run writes; a batch visits it.
 struct StreamSinks {
-    open: PerTable<Option<OpenSink>>,
+    open: PerTable<Option<Box<dyn TableSink>>>,
 }
 
 impl TableVisitor for StreamSinks {
@@ -913,7 +1334,7 @@ impl TableVisitor for StreamSinks {
         table: Table,
         rows: &[R],
     ) -> Result<(), SinkError> {
-        let sink = self.open[table].as_mut().map(|s| s.sink.as_any());
+        let sink = self.open[table].as_mut().map(|s| s.as_any());
         match sink.and_then(|s| s.downcast_mut::<Typed<R>>()) {
             Some(Typed(sink)) => sink.write_batch(rows),
             // A table the run does not write (not selected by `output.tables`).
@@ -926,7 +1347,7 @@ impl StreamSinks {
     fn flush(&mut self) -> Result<(), SinkError> {
         for &t in Table::ALL {
             if let Some(s) = &mut self.open[t] {
-                s.sink.flush()?;
+                s.flush()?;
             }
         }
         Ok(())
@@ -934,24 +1355,23 @@ impl StreamSinks {
 
     /// The open sinks, in table order, leaving none behind.
     fn take(mut self) -> impl Iterator<Item = Box<dyn TableSink>> {
-        Table::ALL
-            .iter()
-            .filter_map(move |&t| self.open[t].take())
-            .map(|s| s.sink)
+        Table::ALL.iter().filter_map(move |&t| self.open[t].take())
     }
 
-    fn finish(self) -> (Vec<TableReport>, Option<SinkError>) {
+    /// Finishes every sink; on an error, the rest are abandoned.
+    fn finish(self) -> Result<Vec<TableReport>, SinkError> {
         let mut reports = Vec::new();
         let mut error = None;
         for sink in self.take() {
-            match sink.finish() {
-                Ok(t) => reports.push(t),
-                Err(e) => {
-                    error.get_or_insert(e);
-                }
+            match error {
+                Some(_) => drop(sink.abandon()),
+                None => match sink.finish() {
+                    Ok(t) => reports.push(t),
+                    Err(e) => error = Some(e),
+                },
             }
         }
-        (reports, error)
+        error.map_or(Ok(reports), Err)
     }
 
     fn abandon(self) -> Vec<TableReport> {
@@ -959,9 +1379,10 @@ impl StreamSinks {
     }
 }
 
-/// Opens the sink of every streaming table that has a budget (those the run writes).
+/// Opens the sink of every streaming table the run writes.
 struct Opener<'a> {
-    job: &'a mut WriterJob,
+    job: &'a WriterJob,
+    options: SinkOptions,
     sinks: StreamSinks,
 }
 
@@ -972,20 +1393,149 @@ impl TableVisitor for Opener<'_> {
         table: Table,
         _rows: &[R],
     ) -> Result<(), SinkError> {
-        if let Some(budget) = self.job.sink_reservations[table].take() {
-            let sink = Box::new(Typed(self.job.sink::<R>()?));
-            self.sinks.open[table] = Some(OpenSink {
-                sink,
-                _budget: budget,
-            });
+        let j = self.job;
+        if j.writes[table] {
+            let sink =
+                open_table_sink::<R>(j.dir.as_ref(), j.format, &self.options, j.behind.as_ref())?;
+            self.sinks.open[table] = Some(Box::new(Typed(sink)));
         }
         Ok(())
     }
 }
 
-/// Writes each master table whole, one after the other.
+/// A part being written.
+struct InFlight {
+    part: u64,
+    sinks: StreamSinks,
+    entries: u64,
+    lines: u64,
+}
+
+impl WriterJob {
+    /// Opens the files of part `k` (`TABLE.EXT` when the run has one part).
+    fn open_part(&self, k: u64) -> Result<StreamSinks, SinkError> {
+        let mut options = self.options.clone();
+        options.part = (self.shared.plan.parts > 1).then_some(k);
+        let mut opener = Opener {
+            job: self,
+            options,
+            sinks: StreamSinks {
+                open: PerTable::from_fn(|_| None),
+            },
+        };
+        Batch::default().visit(&mut opener)?;
+        Ok(opener.sinks)
+    }
+
+    fn run(self, rx: Receiver<Msg>, pool: Sender<Batch>) -> WriterOutcome {
+        let mut open: Option<InFlight> = None;
+        let mut partial = Vec::new();
+        let mut error = None;
+        for msg in rx.iter() {
+            match msg {
+                Msg::Start(part) => match self.open_part(part) {
+                    Ok(sinks) => {
+                        open = Some(InFlight {
+                            part,
+                            sinks,
+                            entries: 0,
+                            lines: 0,
+                        })
+                    }
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
+                },
+                Msg::Batch(b) => {
+                    if let Some(p) = &mut open {
+                        if let Err(e) = b.visit(&mut p.sinks) {
+                            error = Some(e);
+                            break;
+                        }
+                        p.entries += b.entries.len() as u64;
+                        p.lines += b.lines.len() as u64;
+                    }
+                    self.shared
+                        .health
+                        .add_written(b.entries.len() as u64, b.lines.len() as u64);
+                    if let Some(observe) = lock(&self.shared.observer).as_mut() {
+                        observe(&b);
+                    }
+                    // The generator may be gone already; the batch is then simply dropped.
+                    let _ = pool.send(b);
+                }
+                Msg::Flush => {
+                    if let Some(Err(e)) = open.as_mut().map(|p| p.sinks.flush()) {
+                        error = Some(e);
+                        break;
+                    }
+                }
+                Msg::EndPart => {
+                    let Some(p) = open.take() else { continue };
+                    match p.sinks.finish() {
+                        Ok(tables) => {
+                            self.shared.health.add_part_done();
+                            let done = PartDone {
+                                part: p.part,
+                                entries: p.entries,
+                                lines: p.lines,
+                                tables,
+                            };
+                            let _ = self.events.send(Event::Part(done));
+                        }
+                        Err(e) => {
+                            error = Some(e);
+                            break;
+                        }
+                    }
+                }
+                Msg::Abandon => {
+                    if let Some(p) = open.take() {
+                        partial.extend(p.sinks.abandon());
+                    }
+                }
+            }
+        }
+        // Stop the generator at once on an error: its next send fails.
+        drop(rx);
+        if error.is_some() {
+            self.shared.stop(StopReason::Failed);
+        }
+        // A part still open when the channel closed did not end well (a stop, an error
+        // or a panic of the generator): it stays `.partial`.
+        if let Some(p) = open.take() {
+            partial.extend(p.sinks.abandon());
+        }
+        WriterOutcome { partial, error }
+    }
+}
+
+/// Writes each master table whole, one after the other, through one sink.
+struct MasterJob {
+    dir: Option<OutputDir>,
+    format: Format,
+    options: SinkOptions,
+    writes: PerTable<bool>,
+    master: Arc<MasterData>,
+    events: Sender<Event>,
+    _budget: Reservation,
+}
+
+impl MasterJob {
+    fn run(self) -> Result<(), SinkError> {
+        let mut reports = Vec::new();
+        self.master.visit(&mut MasterWriter {
+            job: &self,
+            reports: &mut reports,
+        })?;
+        let _ = self.events.send(Event::Master(reports));
+        Ok(())
+    }
+}
+
 struct MasterWriter<'a> {
-    job: &'a WriterJob,
+    job: &'a MasterJob,
     reports: &'a mut Vec<TableReport>,
 }
 
@@ -996,117 +1546,13 @@ impl TableVisitor for MasterWriter<'_> {
         table: Table,
         rows: &[R],
     ) -> Result<(), SinkError> {
-        if self.job.writes[table] {
-            let mut sink = self.job.sink::<R>()?;
+        let j = self.job;
+        if j.writes[table] {
+            let mut sink = open_table_sink::<R>(j.dir.as_ref(), j.format, &j.options, None)?;
             sink.write_batch(rows)?;
             self.reports.push(sink.finish()?);
         }
         Ok(())
-    }
-}
-
-impl WriterJob {
-    fn sink<R: Record + Send + 'static>(&self) -> Result<Box<dyn Sink<R>>, SinkError> {
-        let stdout = std::io::stdout;
-        match (&self.dir, self.format) {
-            (Some(dir), _) => {
-                open_sink_with::<R>(dir, self.format, &self.options, self.behind.as_ref())
-            }
-            (None, Format::Jsonl) => Ok(Box::new(WriterSink::<R, _, _>::new(
-                stdout(),
-                JsonlEncoder::default(),
-                "standard output",
-            ))),
-            (None, _) => Ok(Box::new(WriterSink::<R, _, _>::new(
-                stdout(),
-                CsvEncoder::default(),
-                "standard output",
-            ))),
-        }
-    }
-
-    /// Writes the master tables, then opens the streaming tables' sinks.
-    fn master(
-        &mut self,
-        md: &MasterData,
-        out: &mut Vec<TableReport>,
-    ) -> Result<StreamSinks, SinkError> {
-        md.visit(&mut MasterWriter {
-            job: self,
-            reports: out,
-        })?;
-        self.master_sink = None;
-        let mut opener = Opener {
-            job: self,
-            sinks: StreamSinks {
-                open: PerTable::from_fn(|_| None),
-            },
-        };
-        Batch::default().visit(&mut opener)?;
-        Ok(opener.sinks)
-    }
-
-    fn run(
-        mut self,
-        rx: Receiver<Msg>,
-        pool: Sender<Batch>,
-        master: Arc<MasterData>,
-    ) -> WriterOutcome {
-        let mut tables = Vec::new();
-        self.health.set_phase(Phase::MasterData);
-        let sinks = self.master(&master, &mut tables);
-        drop(master);
-        let mut sinks = match sinks {
-            Ok(s) => s,
-            Err(e) => {
-                return WriterOutcome {
-                    tables,
-                    error: Some(e),
-                };
-            }
-        };
-        self.health.set_phase(Phase::Generating);
-        let mut ended = false;
-        let mut error = None;
-        for msg in rx.iter() {
-            match msg {
-                Msg::Batch(b) => {
-                    if let Err(e) = b.visit(&mut sinks) {
-                        error = Some(e);
-                        break;
-                    }
-                    self.health
-                        .add_written(b.entries.len() as u64, b.lines.len() as u64);
-                    if let Some(observe) = &mut self.observer {
-                        observe(&b);
-                    }
-                    // The generator may be gone already; the batch is then simply dropped.
-                    let _ = pool.send(b);
-                }
-                Msg::Flush => {
-                    if let Err(e) = sinks.flush() {
-                        error = Some(e);
-                        break;
-                    }
-                }
-                Msg::End => {
-                    ended = true;
-                    break;
-                }
-            }
-        }
-        // Stop the generator at once on an error: its next send fails.
-        drop(rx);
-        if error.is_some() || !ended {
-            if error.is_none() {
-                warn!("the generator ended without finishing; leaving .partial files");
-            }
-            tables.extend(sinks.abandon());
-            return WriterOutcome { tables, error };
-        }
-        let (reports, error) = sinks.finish();
-        tables.extend(reports);
-        WriterOutcome { tables, error }
     }
 }
 
@@ -1118,5 +1564,6 @@ pub(crate) fn sink_options(o: &OutputConfig, drop_page_cache_every: Option<u64>)
         drop_page_cache_every,
         compression: o.compression,
         row_group_bytes: o.row_group_bytes.0 as usize,
+        part: None,
     }
 }

@@ -120,7 +120,8 @@ fn a_full_disk_under_parquet_is_disk_full_and_finishes_no_streaming_file() {
 #[test]
 fn cancel_stops_promptly_with_valid_partial_files() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let c = common::config(dir.path(), 50_000_000);
+    let mut c = common::config(dir.path(), 50_000_000);
+    c.output.part_entries = 4096;
     let mut run = GenerationOrchestrator::new(c).expect("valid");
     let cancel = run.cancel_handle();
     let mut batches = 0;
@@ -134,18 +135,23 @@ fn cancel_stops_promptly_with_valid_partial_files() {
     let Error::Interrupted { records_written } = err else {
         panic!("expected Interrupted, got {err}")
     };
-    assert!((5 * 4096..50_000_000).contains(&records_written));
+    // Whole parts only: the parts in flight stay .partial.
+    assert!(records_written < 50_000_000);
     assert_eq!(Error::Interrupted { records_written }.exit_code(), 130);
     let m = common::check_csv_against_manifest(dir.path());
     assert!(!m.complete);
     assert_eq!(m.stop_reason.as_deref(), Some("interrupted"));
     assert_eq!(m.entries_written, records_written);
+    assert_eq!(m.parts.len() as u64 * 4096, records_written);
+    assert!(m.partial_files.iter().all(|f| f.path.ends_with(".partial")));
 }
 
 #[test]
 fn a_panic_in_the_writer_thread_is_an_error_not_a_hang() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let c = common::config(dir.path(), 10_000_000);
+    let mut c = common::config(dir.path(), 10_000_000);
+    // One part, so one writer, and its files are TABLE.csv.partial.
+    c.output.part_entries = 10_000_000;
     let mut run = GenerationOrchestrator::new(c).expect("valid");
     let mut batches = 0;
     run.observe_batches(Box::new(move |_| {

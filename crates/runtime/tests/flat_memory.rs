@@ -1,6 +1,6 @@
-//! Memory stays flat: a child process generating 10 M journal entries to CSV peaks
-//! at most at 64 MiB of RSS (its own `VmHWM`), and the 1 M run peaks within
-//! 10% of it.
+//! Memory stays flat: a child process generating 10 M journal entries to CSV, two parts
+//! at once, peaks at most at 64 MiB of RSS (its own `VmHWM`), and the 1 M run peaks
+//! within 10% of it.
 
 mod common;
 
@@ -29,6 +29,9 @@ fn child() {
     // Entries and lines only, to keep the disk use of 10 M entries near 4.5 GB.
     c.documents.enabled = false;
     c.graph.enabled = false;
+    // The same parallelism at both sizes: two parts at once, 2 parts at 1 M, 20 at 10 M.
+    c.output.threads = Some(2);
+    c.output.part_entries = 500_000;
     let report = GenerationOrchestrator::new(c)
         .expect("valid")
         .run()

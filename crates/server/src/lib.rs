@@ -177,6 +177,10 @@ pub fn health_json(r: &HealthReading) -> serde_json::Value {
         "growth_rate_bytes_per_sec": r.growth_rate.round(),
         "limit_source": r.limit_source,
         "records_written": r.records_written,
+        "threads": r.threads,
+        "parallelism": r.parallelism,
+        "parts_total": r.parts_total,
+        "parts_done": r.parts_done,
         "phase": r.phase.name(),
     })
 }
@@ -266,6 +270,30 @@ pub fn metrics_text(r: &HealthReading) -> String {
         "counter",
         "Back-offs on fast memory growth.",
         r.throttles as f64,
+    );
+    metric(
+        "synthdata_threads",
+        "gauge",
+        "Parts the run may generate at once.",
+        r.threads as f64,
+    );
+    metric(
+        "synthdata_parallelism",
+        "gauge",
+        "Parts allowed to run at once now (lowered at the soft limit).",
+        r.parallelism as f64,
+    );
+    metric(
+        "synthdata_parts_total",
+        "gauge",
+        "Parts of the run.",
+        r.parts_total as f64,
+    );
+    metric(
+        "synthdata_parts_done_total",
+        "counter",
+        "Parts finished, whole on disk.",
+        r.parts_done as f64,
     );
     metric(
         "synthdata_memory_reads_total",

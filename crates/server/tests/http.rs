@@ -48,6 +48,8 @@ fn health_and_metrics_follow_the_snapshot() {
         ..MemoryStatus::default()
     });
     health.add_written(250, 900);
+    health.set_parts(4, 2);
+    health.add_part_done();
     let server = HealthServer::start("127.0.0.1:0", Arc::clone(&health)).expect("binds");
     let base = format!("http://{}", server.local_addr());
 
@@ -61,7 +63,9 @@ fn health_and_metrics_follow_the_snapshot() {
             "status": "healthy", "memory_usage_mb": 512, "memory_limit_mb": 2048, "memory_percent": 25.0,
             "soft_limit_mb": 1600, "rss_bytes": 500 * MIB, "heap_bytes": 512 * MIB,
             "growth_rate_bytes_per_sec": 1234.0, "limit_source": "configured limit",
-            "records_written": 250, "phase": "generating"
+            "records_written": 250,
+            "threads": 2, "parallelism": 2, "parts_total": 4, "parts_done": 1,
+            "phase": "generating"
         })
     );
 

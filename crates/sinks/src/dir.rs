@@ -40,6 +40,11 @@ pub struct OutputDir {
 #[derive(Debug)]
 struct Inner {
     path: PathBuf,
+    /// Where this directory lies inside the run's output directory (`""` for the output
+    /// directory itself, `"journal_lines/"` for a table's parts).
+    prefix: String,
+    /// The output directory a table directory belongs to (holding its lock).
+    _parent: Option<OutputDir>,
     /// The directory itself, for `openat` and friends.
     #[cfg(unix)]
     fd: File,
@@ -87,6 +92,32 @@ pub fn is_own_name(name: &str) -> bool {
     })
 }
 
+/// Whether `name` is one the tool writes inside a table's directory: a part
+/// (`part-00003.csv`, `part-00003.csv.zst`, `part-00003.parquet`), a rotated file of a
+/// part (`part-00003.part-00002.csv`), or any of those with `.partial`.
+pub fn is_own_part_name(name: &str) -> bool {
+    let name = name.strip_suffix(crate::PARTIAL_SUFFIX).unwrap_or(name);
+    fn numbered(s: &str) -> Option<&str> {
+        let (digits, rest) = s.strip_prefix("part-")?.split_once('.')?;
+        (digits.len() >= 5 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(rest)
+    }
+    let Some(rest) = numbered(name) else {
+        return false;
+    };
+    let ext = numbered(rest).unwrap_or(rest);
+    let ext = ext
+        .strip_suffix(".zst")
+        .or_else(|| ext.strip_suffix(".gz"))
+        .filter(|e| *e != "parquet")
+        .unwrap_or(ext);
+    EXTENSIONS.contains(&ext)
+}
+
+/// The name of part `part` of a table (`part-00003`), without extension.
+pub fn part_stem(part: u64) -> String {
+    format!("part-{part:05}")
+}
+
 impl OutputDir {
     /// Creates `path` if needed, opens and locks it, and makes it ready for a run.
     ///
@@ -109,6 +140,8 @@ impl OutputDir {
         }
         let mut dir = Inner {
             path: path.to_path_buf(),
+            prefix: String::new(),
+            _parent: None,
             #[cfg(unix)]
             fd: File::open(path).map_err(|e| SinkError::io("open directory", path, e))?,
             _lock: None,
@@ -124,6 +157,29 @@ impl OutputDir {
     /// The directory's path (for messages and reports).
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// `name`'s path relative to the run's output directory (as the manifest lists it).
+    pub fn relative(&self, name: &str) -> String {
+        format!("{}{name}", self.inner.prefix)
+    }
+
+    /// The directory of a table's parts (`journal_lines/`), created if needed, opened
+    /// without following a link; a name held by anything but a directory is refused.
+    pub fn table_dir(&self, table: &str) -> Result<OutputDir, SinkError> {
+        let inner = Inner {
+            path: self.path().join(table),
+            prefix: format!("{}{table}/", self.inner.prefix),
+            #[cfg(unix)]
+            fd: self.open_subdir(table)?,
+            _parent: Some(self.clone()),
+            _lock: None,
+        };
+        #[cfg(not(unix))]
+        self.open_subdir(table)?;
+        Ok(OutputDir {
+            inner: Arc::new(inner),
+        })
     }
 
     fn prepare(&self, overwrite: bool) -> Result<(), SinkError> {
@@ -145,6 +201,11 @@ impl OutputDir {
             });
         }
         let listed = self.listed_in_manifest();
+        for table in Table::ALL.iter().map(|t| t.name()) {
+            if names.iter().any(|n| n == table) && !self.is_regular_file(table)? {
+                self.clean_table_dir(table, &listed)?;
+            }
+        }
         for name in names.iter().filter(|n| is_own_name(n)) {
             if !self.is_regular_file(name)? {
                 return Err(SinkError::NotOurs {
@@ -157,6 +218,35 @@ impl OutputDir {
                 self.remove(name)?;
             }
         }
+        Ok(())
+    }
+
+    /// Removes from a table's directory the parts an earlier manifest lists and every
+    /// `.partial` part, then the directory itself if that left it empty.
+    fn clean_table_dir(&self, table: &str, listed: &[String]) -> Result<(), SinkError> {
+        let sub = self.table_dir(table).map_err(|_| SinkError::NotOurs {
+            path: self.path().join(table),
+        })?;
+        let path = sub.path().to_path_buf();
+        for entry in std::fs::read_dir(&path).map_err(|e| SinkError::io("list", &path, e))? {
+            let entry = entry.map_err(|e| SinkError::io("list", &path, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !is_own_part_name(&name) {
+                continue;
+            }
+            if !sub.is_regular_file(&name)? {
+                return Err(SinkError::NotOurs {
+                    path: path.join(&name),
+                });
+            }
+            let partial = name.ends_with(crate::PARTIAL_SUFFIX);
+            if partial || listed.iter().any(|l| *l == sub.relative(&name)) {
+                sub.remove(&name)?;
+            }
+        }
+        drop(sub);
+        // Left alone if anything else is in it.
+        self.remove_empty_dir(table);
         Ok(())
     }
 
@@ -176,7 +266,10 @@ impl OutputDir {
             .tables
             .iter()
             .flat_map(|t| t.files.iter().map(|f| f.path.clone()))
-            .filter(|p| !p.contains('/') && is_own_name(p))
+            .filter(|p| match p.split_once('/') {
+                None => is_own_name(p),
+                Some((table, name)) => Table::from_name(table).is_some() && is_own_part_name(name),
+            })
             .collect()
     }
 
@@ -191,6 +284,11 @@ impl OutputDir {
             }
             other => other,
         }
+    }
+
+    /// As [`OutputDir::write_atomic`], never giving up the reserved room.
+    pub fn write_atomic_unreserved(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, SinkError> {
+        self.try_write_atomic(name, bytes)
     }
 
     fn try_write_atomic(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, SinkError> {
@@ -285,7 +383,7 @@ mod ops {
     use super::*;
     use nix::errno::Errno;
     use nix::fcntl::{AtFlags, Flock, FlockArg, OFlag, openat, renameat};
-    use nix::sys::stat::{Mode, SFlag, fstatat};
+    use nix::sys::stat::{Mode, SFlag, fstatat, mkdirat};
     use nix::unistd::{UnlinkatFlags, unlinkat};
 
     impl Inner {
@@ -331,6 +429,26 @@ mod ops {
             openat(&self.inner.fd, name, flags, Mode::from_bits_truncate(0o644))
                 .map(File::from)
                 .map_err(|e| SinkError::io("create", self.path().join(name), e.into()))
+        }
+
+        /// Creates (if needed) and opens the directory `name`, not through a link.
+        pub(super) fn open_subdir(&self, name: &str) -> Result<File, SinkError> {
+            let path = self.path().join(name);
+            match mkdirat(&self.inner.fd, name, Mode::from_bits_truncate(0o755)) {
+                Ok(()) | Err(Errno::EEXIST) => {}
+                Err(e) => return Err(SinkError::io("create directory", &path, e.into())),
+            }
+            let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+            match openat(&self.inner.fd, name, flags, Mode::empty()) {
+                Ok(fd) => Ok(File::from(fd)),
+                Err(Errno::ELOOP | Errno::ENOTDIR) => Err(SinkError::NotOurs { path }),
+                Err(e) => Err(SinkError::io("open directory", &path, e.into())),
+            }
+        }
+
+        /// Removes the directory `name` if it is empty; anything else leaves it.
+        pub(super) fn remove_empty_dir(&self, name: &str) {
+            let _ = unlinkat(&self.inner.fd, name, UnlinkatFlags::RemoveDir);
         }
 
         pub(super) fn open_read(&self, name: &str) -> Result<File, SinkError> {
@@ -391,6 +509,20 @@ mod ops {
                 .map_err(|e| SinkError::io("create", &path, e))
         }
 
+        pub(super) fn open_subdir(&self, name: &str) -> Result<(), SinkError> {
+            let path = self.path().join(name);
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_dir() => Ok(()),
+                Ok(_) => Err(SinkError::NotOurs { path }),
+                Err(_) => std::fs::create_dir(&path)
+                    .map_err(|e| SinkError::io("create directory", &path, e)),
+            }
+        }
+
+        pub(super) fn remove_empty_dir(&self, name: &str) {
+            let _ = std::fs::remove_dir(self.path().join(name));
+        }
+
         pub(super) fn open_read(&self, name: &str) -> Result<File, SinkError> {
             let path = self.path().join(name);
             File::open(&path).map_err(|e| SinkError::io("open", &path, e))
@@ -442,6 +574,23 @@ mod tests {
             "journal_lines",
         ] {
             assert!(!is_own_name(theirs), "{theirs}");
+        }
+        for ours in [
+            "part-00000.csv",
+            "part-00012.parquet",
+            "part-00012.jsonl.zst.partial",
+            "part-123456.csv.gz",
+            "part-00001.part-00002.csv",
+        ] {
+            assert!(is_own_part_name(ours), "{ours}");
+        }
+        for theirs in [
+            "part-1.csv",
+            "part-00001.xlsx",
+            "notes.txt",
+            "part-00001.parquet.gz",
+        ] {
+            assert!(!is_own_part_name(theirs), "{theirs}");
         }
     }
 }

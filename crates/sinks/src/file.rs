@@ -15,7 +15,8 @@ pub const PARTIAL_SUFFIX: &str = ".partial";
 /// One finished (or abandoned) file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileReport {
-    /// File name inside the output directory.
+    /// Path inside the output directory (`journal_lines.csv`,
+    /// `journal_lines/part-00003.csv`).
     pub path: String,
     /// Data rows in the file (header not counted).
     pub rows: u64,
@@ -23,6 +24,9 @@ pub struct FileReport {
     pub bytes: u64,
     /// XXH3-64 of the file's bytes, 16 hex digits.
     pub xxh3: String,
+    /// The part the file belongs to (streaming tables); `None` for master tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<u64>,
 }
 
 /// A file being written as `NAME.partial` in an [`OutputDir`]; `finish` syncs it and
@@ -131,10 +135,11 @@ impl AtomicFile {
 
     fn report(&self, rows: u64, name: &str) -> FileReport {
         FileReport {
-            path: name.to_string(),
+            path: self.dir.relative(name),
             rows,
             bytes: self.bytes,
             xxh3: format!("{:016x}", self.hasher.digest()),
+            part: None,
         }
     }
 }
@@ -164,7 +169,7 @@ impl Write for AtomicFile {
 #[derive(Debug)]
 pub struct FileSet {
     dir: OutputDir,
-    table: &'static str,
+    stem: String,
     extension: &'static str,
     rotate_bytes: Option<u64>,
     drop_cache_every: Option<u64>,
@@ -175,12 +180,12 @@ pub struct FileSet {
 }
 
 impl FileSet {
-    /// The files of `table` in `dir`, e.g. `journal_lines.csv` or
+    /// The files named `stem` in `dir`, e.g. `journal_lines.csv` or
     /// `journal_lines.part-00001.csv` when rotating every `rotate_bytes` (of compressed
     /// bytes, when compressed); with zstd or gzip, `journal_lines.csv.zst` / `.csv.gz`.
     pub fn new(
         dir: &OutputDir,
-        table: &'static str,
+        stem: String,
         extension: &'static str,
         rotate_bytes: Option<u64>,
         drop_cache_every: Option<u64>,
@@ -188,7 +193,7 @@ impl FileSet {
     ) -> Self {
         Self {
             dir: dir.clone(),
-            table,
+            stem,
             extension,
             rotate_bytes,
             drop_cache_every,
@@ -207,9 +212,9 @@ impl FileSet {
         let name = match self.rotate_bytes {
             Some(_) => format!(
                 "{}.part-{:05}.{}{suffix}",
-                self.table, self.part, self.extension
+                self.stem, self.part, self.extension
             ),
-            None => format!("{}.{}{suffix}", self.table, self.extension),
+            None => format!("{}.{}{suffix}", self.stem, self.extension),
         };
         let file = AtomicFile::create(&self.dir, name, self.drop_cache_every)?;
         let target = Target::new(file, self.compression)?;

@@ -31,11 +31,14 @@ mod writer;
 
 pub use crate::csv::CsvEncoder;
 pub use behind::{IoWorker, WriteBehind, write_behind};
-pub use dir::{LOCK_FILE, OutputDir, RESERVE_BYTES, RESERVE_FILE, free_space, is_own_name};
+pub use dir::{
+    LOCK_FILE, OutputDir, RESERVE_BYTES, RESERVE_FILE, free_space, is_own_name, is_own_part_name,
+    part_stem,
+};
 pub use error::SinkError;
 pub use file::{AtomicFile, FileReport, FileSet, PARTIAL_SUFFIX};
 pub use jsonl::{JsonlEncoder, push_json_string};
-pub use manifest::{MANIFEST_FILE, Manifest, TableReport};
+pub use manifest::{MANIFEST_FILE, Manifest, PartReport, TableReport};
 pub use text::{push_date, push_int, push_money, push_uuid, uuid_string};
 pub use writer::{RecordWriter, WriterSink};
 
@@ -188,6 +191,8 @@ pub struct SinkOptions {
     /// Parquet: close a row group once this many bytes of values (counted before
     /// encoding) went into it.
     pub row_group_bytes: usize,
+    /// Write part `k` of the table, `TABLE/part-0000k.EXT`, instead of `TABLE.EXT`.
+    pub part: Option<u64>,
 }
 
 impl Default for SinkOptions {
@@ -198,11 +203,21 @@ impl Default for SinkOptions {
             drop_page_cache_every: None,
             compression: None,
             row_group_bytes: 16 << 20,
+            part: None,
         }
     }
 }
 
 impl SinkOptions {
+    /// Where table `table`'s files go: the directory and the name they start with
+    /// (`TABLE` in `dir`, or `part-0000k` in `dir/TABLE/` when writing a part).
+    pub fn place(&self, dir: &OutputDir, table: &str) -> Result<(OutputDir, String), SinkError> {
+        match self.part {
+            None => Ok((dir.clone(), table.to_string())),
+            Some(k) => Ok((dir.table_dir(table)?, part_stem(k))),
+        }
+    }
+
     /// The compression `format` writes with: the one asked for, or the format's default
     /// (Parquet zstd, CSV and JSON Lines none).
     pub fn compression_for(&self, format: Format) -> Compression {
@@ -284,7 +299,7 @@ pub struct TextSink<R, E> {
 
 impl<R: Record, E: RowEncoder> TextSink<R, E> {
     /// A sink writing `R::TABLE` into `dir` on the calling thread.
-    pub fn new(encoder: E, dir: &OutputDir, options: &SinkOptions) -> Self {
+    pub fn new(encoder: E, dir: &OutputDir, options: &SinkOptions) -> Result<Self, SinkError> {
         Self::build(encoder, dir, options, None)
     }
 
@@ -295,7 +310,7 @@ impl<R: Record, E: RowEncoder> TextSink<R, E> {
         dir: &OutputDir,
         options: &SinkOptions,
         queue: &WriteBehind,
-    ) -> Self {
+    ) -> Result<Self, SinkError> {
         Self::build(encoder, dir, options, Some(SinkQueue::new(queue)))
     }
 
@@ -304,11 +319,12 @@ impl<R: Record, E: RowEncoder> TextSink<R, E> {
         dir: &OutputDir,
         options: &SinkOptions,
         behind: Option<SinkQueue>,
-    ) -> Self {
+    ) -> Result<Self, SinkError> {
+        let (dir, stem) = options.place(dir, R::TABLE)?;
         let mut header = Vec::new();
         encoder.header(R::SCHEMA, &mut header);
         let limit = options.buffer_bytes.max(MIN_BUFFER_BYTES);
-        Self {
+        Ok(Self {
             encoder,
             header: header.into(),
             buf: Vec::with_capacity(Self::capacity(limit)),
@@ -316,8 +332,8 @@ impl<R: Record, E: RowEncoder> TextSink<R, E> {
             rows_in_buf: 0,
             rows: 0,
             files: Some(Box::new(FileSet::new(
-                dir,
-                R::TABLE,
+                &dir,
+                stem,
                 E::EXTENSION,
                 options.rotate_bytes,
                 options.drop_page_cache_every,
@@ -327,7 +343,7 @@ impl<R: Record, E: RowEncoder> TextSink<R, E> {
             spare: None,
             failed: false,
             _record: PhantomData,
-        }
+        })
     }
 
     /// Room for one more row past the limit, so a buffer never reallocates.
@@ -505,13 +521,13 @@ pub fn open_sink_with<R: Record + Send + 'static>(
         dir: &OutputDir,
         options: &SinkOptions,
         behind: Option<&WriteBehind>,
-    ) -> Box<dyn Sink<R>> {
-        match behind {
+    ) -> Result<Box<dyn Sink<R>>, SinkError> {
+        Ok(match behind {
             Some(q) => Box::new(TextSink::<R, E>::with_write_behind(
                 encoder, dir, options, q,
-            )),
-            None => Box::new(TextSink::<R, E>::new(encoder, dir, options)),
-        }
+            )?),
+            None => Box::new(TextSink::<R, E>::new(encoder, dir, options)?),
+        })
     }
     let compression = options.compression_for(format);
     if !compression.fits(format) {
@@ -521,8 +537,8 @@ pub fn open_sink_with<R: Record + Send + 'static>(
         });
     }
     Ok(match format {
-        Format::Csv => text::<R, _>(CsvEncoder::default(), dir, options, behind),
-        Format::Jsonl => text::<R, _>(JsonlEncoder::default(), dir, options, behind),
+        Format::Csv => text::<R, _>(CsvEncoder::default(), dir, options, behind)?,
+        Format::Jsonl => text::<R, _>(JsonlEncoder::default(), dir, options, behind)?,
         Format::Null => Box::new(NullSink::<R>::default()),
         #[cfg(feature = "parquet")]
         Format::Parquet => Box::new(parquet::ParquetSink::<R>::new(dir, options)?),

@@ -20,6 +20,18 @@ pub struct TableReport {
     pub files: Vec<FileReport>,
 }
 
+/// One whole part of the streaming tables: the entries it covers. Its files are those
+/// of [`Manifest::tables`] whose `part` is this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartReport {
+    /// The part's number (from 0).
+    pub part: u64,
+    /// Index of its first journal entry.
+    pub first_entry: u64,
+    /// Journal entries in it.
+    pub entries: u64,
+}
+
 /// The manifest of one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -41,8 +53,22 @@ pub struct Manifest {
     pub entries_requested: u64,
     /// Journal entries written.
     pub entries_written: u64,
-    /// Per table: rows, bytes, files and checksums.
+    /// Journal entries per part.
+    #[serde(default)]
+    pub part_entries: u64,
+    /// Parts the run makes in all.
+    #[serde(default)]
+    pub parts_total: u64,
+    /// The whole parts, in order (all of them in a complete run).
+    #[serde(default)]
+    pub parts: Vec<PartReport>,
+    /// Per table: rows, bytes, files and checksums of the whole files (master tables
+    /// and whole parts).
     pub tables: Vec<TableReport>,
+    /// Files left as `.partial` by a run that stopped: parts that were in flight. Not
+    /// part of the dataset.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial_files: Vec<FileReport>,
     /// The configuration as used (after command-line overrides).
     pub config: serde_json::Value,
 }
@@ -56,6 +82,16 @@ impl Manifest {
             .map_err(|e| SinkError::io("encode", &path, e.into()))?;
         text.push(b'\n');
         dir.write_atomic(MANIFEST_FILE, &text)
+    }
+
+    /// Writes the manifest atomically as [`Manifest::write`] does, without touching the
+    /// room kept for the final manifest (a run's progress, after each part).
+    pub fn write_progress(&self, dir: &OutputDir) -> Result<PathBuf, SinkError> {
+        let path = dir.path().join(MANIFEST_FILE);
+        let mut text = serde_json::to_vec_pretty(self)
+            .map_err(|e| SinkError::io("encode", &path, e.into()))?;
+        text.push(b'\n');
+        dir.write_atomic_unreserved(MANIFEST_FILE, &text)
     }
 
     /// Reads a manifest back.

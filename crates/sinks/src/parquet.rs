@@ -384,6 +384,8 @@ impl FieldVisitor for Columns<'_> {
 pub struct ParquetSink<R> {
     writer: Option<SerializedFileWriter<BufWriter<AtomicFile>>>,
     path: PathBuf,
+    /// The file's path inside the output directory, as the manifest lists it.
+    relative: String,
     /// Column-writer properties: uncompressed pages, as [`PageCodec`] compresses them.
     props: WriterPropertiesPtr,
     codec: PageCodec,
@@ -436,8 +438,10 @@ fn schema(table: &str, columns: &[Column]) -> Result<Type, parquet::errors::Parq
 impl<R: Record> ParquetSink<R> {
     /// Creates `dir/TABLE.parquet.partial` and writes its header.
     pub fn new(dir: &crate::OutputDir, options: &SinkOptions) -> Result<Self, SinkError> {
-        let name = format!("{}.parquet", R::TABLE);
+        let (dir, stem) = options.place(dir, R::TABLE)?;
+        let name = format!("{stem}.parquet");
         let path = dir.path().join(&name);
+        let relative = dir.relative(&name);
         let err = |e: parquet::errors::ParquetError| SinkError::Parquet {
             path: path.clone(),
             message: e.to_string(),
@@ -476,7 +480,7 @@ impl<R: Record> ParquetSink<R> {
             }
         }
         let props = Arc::new(props.build());
-        let file = AtomicFile::create(dir, name, options.drop_page_cache_every)?;
+        let file = AtomicFile::create(&dir, name, options.drop_page_cache_every)?;
         let writer = SerializedFileWriter::new(
             BufWriter::with_capacity(FILE_BUFFER_BYTES, file),
             Arc::new(schema(R::TABLE, R::SCHEMA).map_err(err)?),
@@ -491,6 +495,7 @@ impl<R: Record> ParquetSink<R> {
             codec,
             columns: R::SCHEMA.iter().map(ColumnBuffer::new).collect(),
             path,
+            relative,
             rows_in_chunk: 0,
             group: None,
             rows: 0,
@@ -652,11 +657,7 @@ impl<R: Record> Sink<R> for ParquetSink<R> {
         // file; the report says how many rows had been accepted.
         let bytes = self.writer.as_ref().map_or(0, |w| w.bytes_written() as u64);
         self.writer = None;
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = &self.relative;
         table_report(
             R::TABLE,
             vec![FileReport {
@@ -664,6 +665,7 @@ impl<R: Record> Sink<R> for ParquetSink<R> {
                 rows: 0,
                 bytes,
                 xxh3: String::new(),
+                part: None,
             }],
         )
     }

@@ -335,12 +335,15 @@ fn output_dir_refuses_non_empty_and_overwrite_removes_only_its_own_files() {
         table: "journal_lines".into(),
         rows: 1,
         bytes: 1,
-        files: vec![synth_sinks::FileReport {
-            path: "journal_lines.csv".into(),
-            rows: 1,
-            bytes: 1,
-            xxh3: "0".into(),
-        }],
+        files: ["journal_lines.csv", "journal_lines/part-00001.csv"]
+            .map(|path| synth_sinks::FileReport {
+                path: path.into(),
+                rows: 1,
+                bytes: 1,
+                xxh3: "0".into(),
+                part: None,
+            })
+            .to_vec(),
     }];
     std::fs::write(
         d.join("manifest.json"),
@@ -349,6 +352,14 @@ fn output_dir_refuses_non_empty_and_overwrite_removes_only_its_own_files() {
     .expect("w");
     put("journal_lines.csv");
     put("documents.csv.partial");
+    // Parts in a table's directory: one listed, one unfinished, and the user's file.
+    std::fs::create_dir(d.join("journal_lines")).expect("mkdir");
+    std::fs::create_dir(d.join("documents")).expect("mkdir");
+    put("journal_lines/part-00001.csv");
+    put("journal_lines/part-00002.csv.partial");
+    put("journal_lines/part-00003.csv");
+    put("journal_lines/mine.txt");
+    put("documents/part-00000.csv.partial");
     // The user's files, some with names close to the tool's.
     for theirs in [
         "accounts.xlsx",
@@ -365,10 +376,17 @@ fn output_dir_refuses_non_empty_and_overwrite_removes_only_its_own_files() {
         "manifest.json",
         "journal_lines.csv",
         "documents.csv.partial",
+        "journal_lines/part-00001.csv",
+        "journal_lines/part-00002.csv.partial",
+        // Emptied, so removed too.
+        "documents",
     ] {
         assert!(!d.join(gone).exists(), "{gone} removed");
     }
     for kept in [
+        // Not listed in the manifest: not known to be the tool's.
+        "journal_lines/part-00003.csv",
+        "journal_lines/mine.txt",
         "accounts.xlsx",
         "documents.pdf",
         "manifest.json.bak",
@@ -438,7 +456,15 @@ fn manifest() -> Manifest {
         stop_message: None,
         entries_requested: 10,
         entries_written: 5,
+        part_entries: 5,
+        parts_total: 2,
+        parts: vec![synth_sinks::PartReport {
+            part: 0,
+            first_entry: 0,
+            entries: 5,
+        }],
         tables: vec![],
+        partial_files: vec![],
         config: serde_json::json!({"a": 1}),
     }
 }
@@ -633,5 +659,47 @@ fn compressed_text_decompresses_to_the_same_bytes_and_an_abandoned_file_still_de
     assert!(
         matches!(err, SinkError::CompressionUnavailable { .. }),
         "{err}"
+    );
+}
+
+#[test]
+fn a_part_is_written_in_the_tables_directory_and_listed_with_its_path() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
+    let g = JournalGenerator::new(GeneratorConfig::default()).expect("valid");
+    let b = g.generate_range(0..100).expect("valid range");
+    for format in [Format::Csv, Format::Parquet] {
+        let options = SinkOptions {
+            part: Some(3),
+            ..SinkOptions::default()
+        };
+        let mut sink =
+            open_sink::<synth_model::JournalLine>(&out, format, &options).expect("opens");
+        sink.write_batch(&b.lines).expect("writes");
+        let report = sink.finish().expect("finishes");
+        let path = format!("journal_lines/part-00003.{}", format.name());
+        assert_eq!(report.files[0].path, path);
+        assert!(dir.path().join(&path).is_file(), "{path}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_in_place_of_a_tables_directory_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("journal_lines")).expect("link");
+    let options = SinkOptions {
+        part: Some(0),
+        ..SinkOptions::default()
+    };
+    let err = open_sink::<synth_model::JournalLine>(&out, Format::Csv, &options)
+        .map(|_| ())
+        .expect_err("refuses the link");
+    assert!(matches!(err, SinkError::NotOurs { .. }), "{err}");
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).expect("lists").count(),
+        0
     );
 }
