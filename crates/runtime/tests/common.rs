@@ -92,3 +92,48 @@ pub fn child_number(test: &str, env: &[(&str, &std::ffi::OsStr)], key: &str) -> 
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("no {key} in {stdout}"))
 }
+
+/// Every file under `dir` is the manifest, the lock, a whole file the manifest lists, or
+/// a `.partial` file it names; and every file it lists is there.
+pub fn check_tree_against_manifest(dir: &Path) {
+    let m = Manifest::read(dir).expect("manifest");
+    let mut listed: Vec<String> = m
+        .tables
+        .iter()
+        .flat_map(|t| t.files.iter().map(|f| f.path.clone()))
+        .chain(m.partial_files.iter().map(|f| f.path.clone()))
+        .collect();
+    listed.sort();
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("lists") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let rel = p
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .into_owned();
+            if rel != "manifest.json" && rel != synth_sinks::LOCK_FILE {
+                found.push(rel);
+            }
+        }
+    }
+    found.sort();
+    assert_eq!(
+        found, listed,
+        "the files on disk are exactly those the manifest names"
+    );
+    for f in &m.partial_files {
+        assert!(f.path.ends_with(".partial"), "{}", f.path);
+    }
+    let whole: u64 = m.parts.iter().map(|p| p.entries).sum();
+    assert_eq!(
+        whole, m.entries_written,
+        "entries written = entries of the whole parts"
+    );
+}

@@ -143,7 +143,7 @@ fn cancel_stops_promptly_with_valid_partial_files() {
     assert_eq!(m.stop_reason.as_deref(), Some("interrupted"));
     assert_eq!(m.entries_written, records_written);
     assert_eq!(m.parts.len() as u64 * 4096, records_written);
-    assert!(m.partial_files.iter().all(|f| f.path.ends_with(".partial")));
+    common::check_tree_against_manifest(dir.path());
 }
 
 #[test]

@@ -78,6 +78,7 @@ fn a_run_that_retains_its_batches_stops_at_the_hard_limit_with_valid_partial_out
         .find(|t| t.table == "journal_entries")
         .expect("entries table");
     assert_eq!(entries.rows, *records_written);
+    common::check_tree_against_manifest(dir.path());
 }
 
 #[test]
@@ -131,4 +132,31 @@ fn a_run_that_cannot_fit_is_refused_before_writing_anything() {
     );
     assert!(!out.exists(), "nothing on disk");
     assert!(!parent.path().join(MANIFEST_FILE).exists());
+}
+
+#[test]
+fn the_soft_limit_lowers_the_parts_at_once_before_the_run_stops() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut c = common::config(dir.path(), 5_000_000);
+    c.global.check_interval_ms = 10;
+    c.output.part_entries = 20_000;
+    c.output.threads = Some(2);
+    let estimate = synth_runtime::estimate_memory(&c)
+        .expect("estimate")
+        .streaming_peak;
+    c.global.memory_limit = Some(synth_guard::ByteSize(rss() + estimate + 96 * MIB));
+    let mut run = GenerationOrchestrator::with_limit(c, ram()).expect("valid");
+    let health = run.health();
+    // Memory grows with every batch: past the soft limit (relief: one part at once),
+    // then to the hard limit (stop).
+    let mut kept = Vec::new();
+    run.observe_batches(Box::new(move |b| kept.push(b.clone())));
+    let err = common::with_watchdog(120, move || run.run()).expect_err("must stop");
+    assert!(matches!(err, Error::MemoryExceeded { .. }), "{err}");
+    let h = health.read();
+    assert_eq!(h.threads, 2);
+    assert!(h.reliefs >= 1, "{h:?}");
+    assert_eq!(h.parallelism, 1, "lowered at the soft limit: {h:?}");
+    common::check_tree_against_manifest(dir.path());
 }
