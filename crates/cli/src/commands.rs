@@ -92,15 +92,43 @@ fn fail(e: &Error, json_out: bool) -> u8 {
 }
 
 pub fn generate(args: GenerateArgs) -> u8 {
+    // The shard: given, or as the cluster engine's environment says.
+    let shard = match &args.shard {
+        Some(s) => Some(s.to_string()),
+        None => match synth_runtime::shard_from_env(|k| std::env::var(k).ok(), args.shard_count) {
+            Ok(Some(d)) => {
+                info!("shard {} from the environment: {}", d.shard, d.source);
+                Some(d.shard)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                err!("error: {e} (--shard-count N gives it)");
+                return USAGE;
+            }
+        },
+    };
     let overrides = Overrides {
-        out: args.out.clone(),
+        out: args.resume.clone().or(args.out.clone()),
+        resume: args.resume.is_some(),
+        shard,
         health_addr: args.health_addr.clone(),
         overwrite: args.overwrite,
         no_space_check: args.no_space_check,
         tables: args.tables.clone(),
         ..args.common.overrides()
     };
-    let config = match load(args.common.config.as_deref(), &overrides) {
+    // Resuming without a config file: the earlier run's own config, from its manifest.
+    let loaded = match (&args.resume, &args.common.config) {
+        (Some(dir), None) => synth_runtime::config_of_run(dir, overrides.shard.as_deref())
+            .and_then(|mut c| {
+                for line in c.apply(&overrides) {
+                    info!("override {line}");
+                }
+                c.check().map(|()| c)
+            }),
+        _ => load(args.common.config.as_deref(), &overrides),
+    };
+    let config = match loaded {
         Ok(c) => c,
         Err(e) => return fail(&Error::Config(e), args.json),
     };
@@ -295,6 +323,46 @@ pub fn estimate(args: EstimateArgs) -> u8 {
         out!("Verdict: {verdict}");
     }
     if fits { 0 } else { 3 }
+}
+
+pub fn verify(dirs: &[PathBuf], json_out: bool) -> u8 {
+    let v = match synth_runtime::verify(dirs) {
+        Ok(v) => v,
+        Err(e) => {
+            err!("error: {e}");
+            return 1;
+        }
+    };
+    let whole = v.is_whole();
+    if json_out {
+        let j = serde_json::json!({
+            "whole": whole,
+            "manifests": v.manifests,
+            "parts_total": v.parts_total,
+            "files_checked": v.files_checked,
+            "bytes_checked": v.bytes_checked,
+            "problems": v.problems,
+        });
+        out!("{j}");
+    } else {
+        for p in &v.problems {
+            out!("{p}");
+        }
+        out!(
+            "{}: {} manifests, {} parts, {} files ({}) checked{}",
+            if whole { "whole" } else { "NOT whole" },
+            v.manifests.len(),
+            thousands(v.parts_total),
+            thousands(v.files_checked),
+            format_bytes(v.bytes_checked),
+            if whole {
+                String::new()
+            } else {
+                format!(", {} problems", v.problems.len())
+            }
+        );
+    }
+    if whole { 0 } else { 1 }
 }
 
 pub fn validate(path: &Path, json_out: bool) -> u8 {

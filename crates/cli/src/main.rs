@@ -71,6 +71,8 @@ enum Command {
   synthdata generate --start 2023-07 --months 6 --vendors 2000 --customers 10000 --seed 7
   synthdata generate --entries 100000000 --no-space-check
   synthdata generate --entries 20000000 --format parquet --threads 4 --part-entries 2000000
+  synthdata generate --entries 100000000 --shard 2/8 --out /shared/data
+  synthdata generate --resume data
 
 Flags override the config file, and each override is logged.")]
     Generate(GenerateArgs),
@@ -93,6 +95,20 @@ Flags override the config file, and each override is logged.")]
         #[arg(long, short)]
         config: Option<PathBuf>,
         /// Print JSON: {"valid", "file", "problems": [{"path", "message", "line", "column"}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a dataset against its manifests: every file present with its size and
+    /// checksum, every part in exactly one shard, no stray or .partial file (exit 0
+    /// whole, 1 not).
+    #[command(after_help = "Examples:
+  synthdata verify output
+  synthdata verify shard-0 shard-1 shard-2 --json")]
+    Verify {
+        /// The output directory, or the directories of the dataset's shards.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Print JSON: {"whole", "manifests", "files_checked", "bytes_checked", "problems"}.
         #[arg(long)]
         json: bool,
     },
@@ -207,6 +223,14 @@ fn threads(text: &str) -> Result<usize, String> {
     }
 }
 
+/// `--shard-count`: at least 1.
+fn shard_count(text: &str) -> Result<u64, String> {
+    match whole::<u64>(text)? {
+        0 => Err("expected at least 1 shard, got 0".into()),
+        n => Ok(n),
+    }
+}
+
 /// `--part-entries`: at least 1.
 fn part_entries(text: &str) -> Result<u64, String> {
     let n: u64 = whole(text)?;
@@ -256,6 +280,19 @@ struct GenerateArgs {
     /// Do not compare the expected output size with the free disk space (output.space_check).
     #[arg(long)]
     no_space_check: bool,
+    /// Write only shard K of N of the dataset, e.g. 0/4 (output.shard): the parts p with
+    /// p % N == K, master tables in shard 0, manifest.shard-K-of-N.json. Without it, a
+    /// Slurm job array or a Kubernetes Indexed Job is detected from the environment.
+    #[arg(long, value_name = "K/N", value_parser = |s: &str| s.parse::<synth_runtime::Shard>())]
+    shard: Option<synth_runtime::Shard>,
+    /// The number of shards when the environment gives only the index
+    /// (Kubernetes' JOB_COMPLETION_INDEX): the Job's completions.
+    #[arg(long, value_name = "N", value_parser = shard_count)]
+    shard_count: Option<u64>,
+    /// Continue the run in DIR (output.directory, output.resume): keep its whole parts
+    /// whose checksums verify, remove .partial files, generate the rest.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "overwrite"])]
+    resume: Option<PathBuf>,
     /// No progress and no summary (errors are still printed).
     #[arg(long, short)]
     quiet: bool,
@@ -310,6 +347,7 @@ fn run() -> ExitCode {
             None => 2,
         },
         Command::Init { path, force } => commands::init(&path, force),
+        Command::Verify { dirs, json } => commands::verify(&dirs, json),
         Command::Probe { json } => commands::probe(json),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -239,8 +239,11 @@ fn a_limit_reached_mid_run_exits_3_with_valid_partial_output() {
             "generate",
             "--entries",
             "5000000",
+            // One batch a part, one part at a time: whole parts before the limit.
             "--part-entries",
-            "20000",
+            "4096",
+            "--threads",
+            "1",
             "--memory-limit",
             "96MiB",
             "--out",

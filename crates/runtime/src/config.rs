@@ -244,12 +244,23 @@ pub struct OutputConfig {
     pub part_entries: u64,
     /// Parts generated at once; `None` = the CPUs this process may use.
     pub threads: Option<usize>,
+    /// Write only shard `K/N` of the dataset (the parts `p` with `p % N == K`; master
+    /// tables in shard 0), with its own manifest; `None` = the whole dataset.
+    pub shard: Option<String>,
+    /// Continue the run whose manifest is in the output directory: keep its whole parts
+    /// whose checksums verify, generate the rest.
+    pub resume: bool,
 }
 
 /// Most parts a run generates at once.
 pub const MAX_THREADS: usize = 1024;
 
 impl OutputConfig {
+    /// The shard this run writes, if it is one and is valid.
+    pub fn shard(&self) -> Option<synth_sinks::Shard> {
+        self.shard.as_deref().and_then(|s| s.parse().ok())
+    }
+
     /// Parts of a run of `entries` entries (one when writing to standard output).
     pub fn parts(&self, entries: u64) -> u64 {
         match self.to_stdout() {
@@ -297,6 +308,8 @@ impl Default for OutputConfig {
             tables: None,
             part_entries: DEFAULT_PART_ENTRIES,
             threads: None,
+            shard: None,
+            resume: false,
         }
     }
 }
@@ -413,6 +426,10 @@ pub struct Overrides {
     pub threads: Option<usize>,
     /// `--part-entries`
     pub part_entries: Option<u64>,
+    /// `--shard K/N` (or from the environment)
+    pub shard: Option<String>,
+    /// `--resume DIR` (also sets the directory)
+    pub resume: bool,
 }
 
 /// Parses `YYYY-MM` (a year and a month 1-12), as `--start` takes it.
@@ -689,6 +706,21 @@ impl Config {
             "at least 1 entry per part",
             o.part_entries.to_string(),
         );
+        if let Some(shard) = &o.shard {
+            let parsed = shard.parse::<synth_sinks::Shard>();
+            range(
+                "output.shard",
+                parsed.is_ok(),
+                "a shard like 0/4: shard K of N, counting from 0 (0 <= K < N)",
+                format!("{shard:?}"),
+            );
+            range(
+                "output.shard",
+                !o.to_stdout(),
+                "no shard when writing to standard output",
+                format!("{shard:?}"),
+            );
+        }
         if let Some(t) = o.threads {
             range(
                 "output.threads",
@@ -898,6 +930,20 @@ impl Config {
             note("output.threads", "--threads", old, t.to_string());
             self.output.threads = Some(t);
         }
+        if let Some(shard) = &o.shard {
+            let old = self.output.shard.clone().unwrap_or_else(|| "none".into());
+            note("output.shard", "--shard", old, shard.clone());
+            self.output.shard = Some(shard.clone());
+        }
+        if o.resume {
+            note(
+                "output.resume",
+                "--resume",
+                self.output.resume.to_string(),
+                "true".into(),
+            );
+            self.output.resume = true;
+        }
         if let Some(p) = o.part_entries {
             let old = self.output.part_entries.to_string();
             note("output.part_entries", "--part-entries", old, p.to_string());
@@ -1058,4 +1104,88 @@ mod tests {
             ]
         );
     }
+}
+
+/// The configuration an earlier run in `dir` was made with, from its manifest (the
+/// unsharded one, or shard `shard`'s): what a resumed run starts from.
+pub fn config_of_run(dir: &Path, shard: Option<&str>) -> Result<Config, ConfigErrors> {
+    let shard = shard.and_then(|s| s.parse::<synth_sinks::Shard>().ok());
+    let name = synth_sinks::RunNames::of(shard).manifest;
+    let problem = |message: String| {
+        ConfigErrors(vec![ConfigError {
+            file: Some(dir.join(&name)),
+            path: "(manifest)".into(),
+            message,
+            location: None,
+        }])
+    };
+    let m = synth_sinks::Manifest::read_named(dir, &name)
+        .map_err(|e| problem(format!("cannot resume: {e}")))?;
+    if m.tool != "synthdata" {
+        return Err(problem("cannot resume: not a manifest of synthdata".into()));
+    }
+    serde_json::from_value(m.config).map_err(|e| {
+        problem(format!(
+            "cannot resume: the manifest's config does not parse: {e}"
+        ))
+    })
+}
+
+/// Which cluster engine said which shard this process is, from its environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetectedShard {
+    /// The shard, as `K/N`.
+    pub shard: String,
+    /// Where it came from, for the log (`Slurm job array`, `Kubernetes Indexed Job`).
+    pub source: &'static str,
+}
+
+/// The shard of this process as a cluster engine sets it in the environment (`get`
+/// reads a variable): a Slurm job array (`SLURM_ARRAY_TASK_ID`, with
+/// `SLURM_ARRAY_TASK_COUNT` or `SLURM_ARRAY_TASK_MIN`/`MAX`) or a Kubernetes Indexed
+/// Job (`JOB_COMPLETION_INDEX`, with `count`, since Kubernetes does not export the
+/// number of completions). `Ok(None)` when neither is there.
+pub fn shard_from_env(
+    get: impl Fn(&str) -> Option<String>,
+    count: Option<u64>,
+) -> Result<Option<DetectedShard>, String> {
+    let num = |name: &str| -> Result<Option<u64>, String> {
+        match get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("{name} is {v:?}, expected a whole number")),
+        }
+    };
+    if let Some(id) = num("SLURM_ARRAY_TASK_ID")? {
+        let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+        let n = match (
+            count,
+            num("SLURM_ARRAY_TASK_COUNT")?,
+            num("SLURM_ARRAY_TASK_MAX")?,
+        ) {
+            (Some(n), _, _) | (None, Some(n), _) => n,
+            (None, None, Some(max)) => max.saturating_sub(min) + 1,
+            (None, None, None) => {
+                return Err("SLURM_ARRAY_TASK_ID is set, but neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX says how many shards there are".into());
+            }
+        };
+        let k = id.checked_sub(min).ok_or_else(|| {
+            format!("SLURM_ARRAY_TASK_ID {id} is below SLURM_ARRAY_TASK_MIN {min}")
+        })?;
+        return Ok(Some(DetectedShard {
+            shard: format!("{k}/{n}"),
+            source: "Slurm job array (SLURM_ARRAY_TASK_ID)",
+        }));
+    }
+    if let Some(k) = num("JOB_COMPLETION_INDEX")? {
+        let n = count.ok_or("JOB_COMPLETION_INDEX is set (a Kubernetes Indexed Job), but not how many shards there are: give the count (the Job's completions)")?;
+        return Ok(Some(DetectedShard {
+            shard: format!("{k}/{n}"),
+            source: "Kubernetes Indexed Job (JOB_COMPLETION_INDEX)",
+        }));
+    }
+    Ok(None)
 }

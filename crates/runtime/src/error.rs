@@ -52,6 +52,14 @@ pub enum Error {
         /// Bytes free there.
         free: u64,
     },
+    /// An earlier run cannot be continued (exit 2); nothing was changed on disk.
+    #[error("cannot resume the run in {}: {reason}", path.display())]
+    Resume {
+        /// The output directory.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// Writing failed (exit 1).
     #[error("{0}")]
     Sink(#[from] synth_sinks::SinkError),
@@ -117,8 +125,10 @@ impl Error {
         match self {
             // Pointing at a directory that holds other files is a usage error.
             Self::Config(_)
+            | Self::Resume { .. }
             | Self::Sink(
-                synth_sinks::SinkError::NotEmpty { .. }
+                synth_sinks::SinkError::ShardWritten { .. }
+                | synth_sinks::SinkError::NotEmpty { .. }
                 | synth_sinks::SinkError::NotADirectory { .. }
                 | synth_sinks::SinkError::Locked { .. }
                 | synth_sinks::SinkError::NotOurs { .. },

@@ -26,11 +26,12 @@ mod estimate;
 mod orchestrator;
 
 pub use config::{
-    Config, ConfigError, ConfigErrors, DEFAULT_CONFIG_YAML, DEFAULT_PART_ENTRIES, GlobalConfig,
-    MAX_CONFIG_BYTES, MAX_ENTRIES, MAX_THREADS, OutputConfig, Overrides, ServerConfig, locate,
-    parse_year_month,
+    Config, ConfigError, ConfigErrors, DEFAULT_CONFIG_YAML, DEFAULT_PART_ENTRIES, DetectedShard,
+    GlobalConfig, MAX_CONFIG_BYTES, MAX_ENTRIES, MAX_THREADS, OutputConfig, Overrides,
+    ServerConfig, config_of_run, locate, parse_year_month, shard_from_env,
 };
 pub use error::Error;
+pub use synth_sinks::{Shard, Verification, verify};
 // What a program that drives a run needs, so that it needs this crate alone.
 pub use estimate::{
     BASELINE_BYTES, MemoryEstimate, PARQUET_SHARE_OF_CSV, RATIO_SAMPLE, TableEstimate,

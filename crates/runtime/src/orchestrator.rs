@@ -39,7 +39,7 @@ use synth_guard::{
 };
 use synth_model::{Record, TablePhase, TableVisitor};
 use synth_sinks::{
-    CsvEncoder, Format, JsonlEncoder, Manifest, OutputDir, PartReport, Sink, SinkError,
+    CsvEncoder, DirOptions, Format, JsonlEncoder, Manifest, OutputDir, PartReport, Sink, SinkError,
     SinkOptions, TableReport, WriteBehind, WriterSink, open_sink_with, write_behind,
 };
 use tracing::{debug, info, warn};
@@ -388,9 +388,12 @@ impl GenerationOrchestrator {
         let sink_options = sink_options(&o, drop_every);
         let sink_bytes = sink_options.memory_bytes(o.format, behind_io);
         let master_reservation = reserve("master data", e.master_data)?;
-        let masters = Table::ALL
-            .iter()
-            .any(|&t| writes[t] && t.phase() != TablePhase::Stream);
+        let shard = o.shard();
+        // Master tables come from shard 0 only.
+        let mut masters = shard.is_none_or(|s| s.writes_master())
+            && Table::ALL
+                .iter()
+                .any(|&t| writes[t] && t.phase() != TablePhase::Stream);
         // Master tables are written one at a time through one sink's buffers.
         let master_sink = reserve("master table sink", if masters { sink_bytes } else { 0 })?;
         let stream_tables = Table::ALL
@@ -410,7 +413,6 @@ impl GenerationOrchestrator {
                 }
             }
         }
-        let lanes = part_sinks.len();
 
         let generator = JournalGenerator::new(gen_config).map_err(ConfigErrors::from)?;
         if o.space_check
@@ -440,17 +442,83 @@ impl GenerationOrchestrator {
         // Until the run ends, the manifest says it has not; and room is kept so that the
         // final manifest can be written even if the run fills the disk. Standard output
         // has no directory and no manifest.
+        // The parts this run makes: all, or its shard's; on resume, less those kept.
+        let mut todo: Vec<u64> = (0..plan.parts)
+            .filter(|&p| shard.is_none_or(|s| s.owns_part(p)))
+            .collect();
+        let owned = todo.len() as u64;
+        let mut written = Written::default();
         let out = match to_stdout {
             true => None,
             false => {
-                let out = OutputDir::open(&o.directory, o.overwrite)?;
+                let options = DirOptions {
+                    overwrite: o.overwrite,
+                    shard,
+                    resume: o.resume,
+                };
+                if o.resume {
+                    // Nothing is opened (or locked, or removed) before the manifest is
+                    // known to be this tool's and of this config.
+                    let name = synth_sinks::RunNames::of(shard).manifest;
+                    let path = o.directory.join(&name);
+                    if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+                        return Err(Error::Resume {
+                            path: o.directory.clone(),
+                            reason: format!("there is no manifest {name} of an earlier run"),
+                        });
+                    }
+                }
+                if shard.is_some() {
+                    self.check_other_shards(&o.directory, shard)?;
+                    let name = synth_sinks::RunNames::of(shard).manifest;
+                    let path = o.directory.join(&name);
+                    if !o.resume && !o.overwrite && std::fs::symlink_metadata(&path).is_ok() {
+                        return Err(SinkError::ShardWritten { path }.into());
+                    }
+                }
+                // Checked before the directory is opened: a refusal changes nothing.
+                let earlier = match o.resume {
+                    true => Some(self.resume_check(&o.directory, shard, plan)?),
+                    false => None,
+                };
+                let out = OutputDir::open_with(&o.directory, &options)?;
+                if let Some(old) = earlier {
+                    let kept = self.resume(&out, old, masters)?;
+                    todo.retain(|p| !kept.parts.iter().any(|k| k.part == *p));
+                    if !kept.master.is_empty() {
+                        masters = false;
+                    }
+                    info!(
+                        "resuming: {} whole parts kept, {} to generate{}",
+                        kept.parts.len(),
+                        todo.len(),
+                        if masters {
+                            ", and the master tables"
+                        } else {
+                            ""
+                        }
+                    );
+                    written = kept;
+                }
                 out.reserve_manifest_room()?;
                 let running = Some(("running", RUNNING_MESSAGE.to_string()));
-                self.manifest(plan, &Written::default(), running)
-                    .write(&out)?;
+                self.manifest(plan, &written, running).write(&out)?;
                 Some(out)
             }
         };
+        if let Some(s) = shard {
+            info!(
+                "shard {s}: {owned} of the {} parts{}",
+                plan.parts,
+                if s.writes_master() {
+                    ", and the master tables"
+                } else {
+                    ""
+                }
+            );
+        }
+        part_sinks.truncate(todo.len());
+        let lanes = part_sinks.len();
         info!(
             "generating {total} journal entries into {} as {}: {} parts of {} entries, {lanes} at once; hard limit {} (from {source}), soft limit {}, estimated peak {}",
             o.directory.display(),
@@ -474,12 +542,16 @@ impl GenerationOrchestrator {
         // Built here, inside its reservation (held until the run ends).
         let master = Arc::clone(generator.master_data());
         let generator = Arc::new(generator);
-        self.health.set_parts(plan.parts, lanes as u64);
+        self.health.set_parts(owned, lanes as u64);
+        for _ in &written.parts {
+            self.health.add_part_done();
+        }
         let shared = Arc::new(Shared {
             guard: Mutex::new(guard),
             health: Arc::clone(&self.health),
             cancel: self.cancel.clone(),
             plan,
+            todo,
             next_part: AtomicU64::new(0),
             stop: Mutex::new(None),
             stopping: AtomicBool::new(false),
@@ -573,7 +645,6 @@ impl GenerationOrchestrator {
         // Progress every interval; each whole part is recorded (and the manifest
         // rewritten) as it arrives; the loop ends once every thread that reports has
         // ended, not at the next tick.
-        let mut written = Written::default();
         let mut progress_failed = false;
         loop {
             match events.recv_timeout(PROGRESS_INTERVAL) {
@@ -659,7 +730,7 @@ impl GenerationOrchestrator {
             }
         }
         let stop = match &error {
-            None if written.parts.len() as u64 == plan.parts => None,
+            None if written.parts.len() as u64 == owned => None,
             None => Some((
                 "error",
                 "fewer parts were written than the run has".to_string(),
@@ -711,6 +782,188 @@ impl GenerationOrchestrator {
         Ok(report)
     }
 
+    /// A shard shares its directory only with shards of the same dataset: the other
+    /// manifests there must be of the same shard count, config and seed (read only;
+    /// refused with exit 2 before anything is written).
+    fn check_other_shards(
+        &self,
+        dir: &std::path::Path,
+        shard: Option<synth_sinks::Shard>,
+    ) -> Result<(), Error> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Ok(());
+        };
+        let mine = synth_sinks::RunNames::of(shard).manifest;
+        let now = synth_sinks::data_identity(
+            &serde_json::to_value(&self.config).unwrap_or(serde_json::Value::Null),
+        );
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(other) = synth_sinks::bookkeeping_shard(&name) else {
+                continue;
+            };
+            if !name.ends_with(".json") || name == mine {
+                continue;
+            }
+            let refuse = |why: String| {
+                Err(Error::Config(ConfigErrors(vec![
+                    crate::config::ConfigError {
+                        file: None,
+                        path: "output.shard".into(),
+                        message: format!("{} already holds {name}: {why}", dir.display()),
+                        location: None,
+                    },
+                ])))
+            };
+            match (other, shard) {
+                (None, _) => {
+                    return refuse("a whole, unsharded run; shard into another directory".into());
+                }
+                (Some(o), Some(s)) if o.count != s.count => {
+                    return refuse(format!(
+                        "a shard of {} shards, and this run is one of {}; every shard of a dataset uses the same count",
+                        o.count, s.count
+                    ));
+                }
+                _ => {}
+            }
+            if let Ok(m) = Manifest::read_named(dir, &name)
+                && (synth_sinks::data_identity(&m.config) != now
+                    || m.seed != self.config.global.seed)
+            {
+                return refuse(
+                    "a shard of another dataset (its config or seed differs from this run's)"
+                        .into(),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// On resume, before anything is opened: the earlier manifest, checked against this
+    /// run's config. What is then kept: the master tables and the parts whose files all
+    /// verify (size and checksum); the files of the others, and every `.partial` file of
+    /// this run, are removed. Nothing is touched if the manifest does not match.
+    fn resume_check(
+        &self,
+        dir: &std::path::Path,
+        shard: Option<synth_sinks::Shard>,
+        plan: PartPlan,
+    ) -> Result<Manifest, Error> {
+        let name = synth_sinks::RunNames::of(shard).manifest;
+        let bad = |reason: String| Error::Resume {
+            path: dir.to_path_buf(),
+            reason,
+        };
+        let text = std::fs::read(dir.join(&name))
+            .map_err(|e| bad(format!("its manifest {name} cannot be read: {e}")))?;
+        let old: Manifest = serde_json::from_slice(&text)
+            .map_err(|e| bad(format!("its manifest {name} is damaged: {e}")))?;
+        if old.tool != "synthdata" || old.manifest_version > synth_sinks::MANIFEST_VERSION {
+            return Err(bad(format!(
+                "{name} is not a manifest this version of synthdata writes"
+            )));
+        }
+        let now = serde_json::to_value(&self.config).unwrap_or(serde_json::Value::Null);
+        let differs = config_differences(
+            &synth_sinks::data_identity(&old.config),
+            &synth_sinks::data_identity(&now),
+        );
+        if !differs.is_empty() || old.shard != self.config.output.shard() {
+            return Err(bad(format!(
+                "it was made with another config ({}); resume with the config and seed it was started with, or write it anew with overwrite",
+                if differs.is_empty() {
+                    "output.shard".to_string()
+                } else {
+                    differs.join(", ")
+                }
+            )));
+        }
+        if old.parts_total != plan.parts || old.part_entries != plan.part_entries {
+            return Err(bad(format!(
+                "its manifest has {} parts of {} entries, this run {} of {}",
+                old.parts_total, old.part_entries, plan.parts, plan.part_entries
+            )));
+        }
+        Ok(old)
+    }
+
+    /// On resume, in the opened directory: what of the earlier run `old` is kept (see
+    /// [`Self::resume_check`]), the rest removed.
+    fn resume(&self, out: &OutputDir, old: Manifest, masters: bool) -> Result<Written, Error> {
+        let verified = |f: &synth_sinks::FileReport| -> Result<bool, Error> {
+            Ok(out
+                .checksum(&f.path)?
+                .is_some_and(|(bytes, hash)| bytes == f.bytes && hash == f.xxh3))
+        };
+        let mut kept = Written::default();
+        let mut remove = Vec::new();
+        // The master tables: kept if every one of their files verifies.
+        let master: Vec<TableReport> = old
+            .tables
+            .iter()
+            .filter(|t| Table::from_name(&t.table).is_some_and(|t| t.phase() != TablePhase::Stream))
+            .cloned()
+            .collect();
+        let mut master_ok = masters && !master.is_empty();
+        for f in master.iter().flat_map(|t| &t.files) {
+            master_ok &= verified(f)?;
+        }
+        match master_ok {
+            true => kept.master = master,
+            false => remove.extend(
+                master
+                    .iter()
+                    .flat_map(|t| t.files.iter().map(|f| f.path.clone())),
+            ),
+        }
+        for p in &old.parts {
+            let mut tables = Vec::new();
+            let mut ok = true;
+            for t in &old.tables {
+                let files: Vec<_> = t
+                    .files
+                    .iter()
+                    .filter(|f| f.part == Some(p.part))
+                    .cloned()
+                    .collect();
+                if files.is_empty() {
+                    continue;
+                }
+                for f in &files {
+                    ok &= verified(f)?;
+                }
+                tables.push(synth_sinks::table_report(&t.table, files));
+            }
+            if ok && !tables.is_empty() {
+                let lines = tables
+                    .iter()
+                    .find(|t| t.table == Table::JournalLines.name())
+                    .map_or(0, |t| t.rows);
+                kept.add(PartDone {
+                    part: p.part,
+                    entries: p.entries,
+                    lines,
+                    tables,
+                });
+            } else {
+                remove.extend(
+                    tables
+                        .iter()
+                        .flat_map(|t| t.files.iter().map(|f| f.path.clone())),
+                );
+            }
+        }
+        for rel in remove {
+            if out.checksum(&rel)?.is_some() {
+                warn!("resume: {rel} does not match its manifest; making it again");
+                out.remove_listed(&rel)?;
+            }
+        }
+        out.remove_partials()?;
+        Ok(kept)
+    }
+
     /// What gives a run more memory: a higher configured limit when the limit is the
     /// configured one; otherwise a bigger container or machine, since the configured
     /// limit is already above what the machine allows.
@@ -746,7 +999,9 @@ impl GenerationOrchestrator {
             entries_written: written.entries(),
             part_entries: plan.part_entries,
             parts_total: plan.parts,
-            parts: written.part_reports(),
+            shard: self.config.output.shard(),
+            manifest_version: synth_sinks::MANIFEST_VERSION,
+            parts: written.part_reports(plan),
             tables: written.tables(),
             partial_files: written
                 .partial
@@ -891,18 +1146,13 @@ impl Written {
         self.parts.iter().map(|p| p.lines).sum()
     }
 
-    fn part_reports(&self) -> Vec<PartReport> {
-        let mut first = 0;
+    fn part_reports(&self, plan: PartPlan) -> Vec<PartReport> {
         self.parts
             .iter()
-            .map(|p| {
-                let r = PartReport {
-                    part: p.part,
-                    first_entry: first,
-                    entries: p.entries,
-                };
-                first += p.entries;
-                r
+            .map(|p| PartReport {
+                part: p.part,
+                first_entry: plan.range(p.part).start,
+                entries: p.entries,
             })
             .collect()
     }
@@ -959,7 +1209,9 @@ struct Shared {
     health: Arc<HealthSnapshot>,
     cancel: CancelHandle,
     plan: PartPlan,
-    /// The next part to start.
+    /// The parts this run generates, in order.
+    todo: Vec<u64>,
+    /// Index in `todo` of the next part to start.
     next_part: AtomicU64,
     /// The first reason to stop; once set, every part in flight is abandoned.
     stop: Mutex<Option<StopReason>>,
@@ -976,6 +1228,36 @@ struct Shared {
     /// Least time between two raises.
     spacing: Duration,
     observer: Mutex<Option<BatchObserver>>,
+}
+
+/// The keys (`section.key`) whose values differ between two configs.
+fn config_differences(a: &serde_json::Value, b: &serde_json::Value) -> Vec<String> {
+    let empty = serde_json::Map::new();
+    let (ao, bo) = (
+        a.as_object().unwrap_or(&empty),
+        b.as_object().unwrap_or(&empty),
+    );
+    let mut out = Vec::new();
+    let sections: std::collections::BTreeSet<&String> = ao.keys().chain(bo.keys()).collect();
+    for section in sections {
+        let (x, y) = (ao.get(section), bo.get(section));
+        if x == y {
+            continue;
+        }
+        match (x.and_then(|x| x.as_object()), y.and_then(|y| y.as_object())) {
+            (Some(xo), Some(yo)) => {
+                let keys: std::collections::BTreeSet<&String> =
+                    xo.keys().chain(yo.keys()).collect();
+                out.extend(
+                    keys.into_iter()
+                        .filter(|k| xo.get(*k) != yo.get(*k))
+                        .map(|k| format!("{section}.{k}")),
+                );
+            }
+            _ => out.push(section.clone()),
+        }
+    }
+    out
 }
 
 /// The value inside a mutex, even if a thread panicked while holding it (every value
@@ -1116,7 +1398,8 @@ impl GeneratorJob {
                 if shared.cancel.is_cancelled() {
                     shared.stop(StopReason::Interrupted);
                 }
-                if shared.stopping() || shared.next_part.load(Ordering::SeqCst) >= plan.parts {
+                let left = shared.next_part.load(Ordering::SeqCst) < shared.todo.len() as u64;
+                if shared.stopping() || !left {
                     break 'parts;
                 }
                 if self.lane < shared.allowed.load(Ordering::SeqCst) {
@@ -1124,8 +1407,11 @@ impl GeneratorJob {
                 }
                 shared.cancel.sleep(Duration::from_millis(20));
             }
-            let k = shared.next_part.fetch_add(1, Ordering::SeqCst);
-            if k >= plan.parts || tx.send(Msg::Start(k)).is_err() {
+            let i = shared.next_part.fetch_add(1, Ordering::SeqCst);
+            let Some(&k) = shared.todo.get(i as usize) else {
+                break;
+            };
+            if tx.send(Msg::Start(k)).is_err() {
                 break;
             }
             let range = plan.range(k);

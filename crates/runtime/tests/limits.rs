@@ -32,8 +32,9 @@ fn a_run_that_retains_its_batches_stops_at_the_hard_limit_with_valid_partial_out
     let dir = tempfile::tempdir().expect("tempdir");
     let mut c = common::config(dir.path(), 5_000_000);
     c.global.check_interval_ms = 10;
-    // Small parts, so that some are whole before the limit stops the run.
-    c.output.part_entries = 20_000;
+    // Small parts, one at a time, so that some are whole before the limit stops the run.
+    c.output.part_entries = 4096;
+    c.output.threads = Some(1);
     // Room for the estimate and 64 MiB of leak, far less than 5 M entries retained.
     let estimate = synth_runtime::estimate_memory(&c)
         .expect("estimate")

@@ -14,6 +14,7 @@
 
 use crate::SinkError;
 use crate::manifest::MANIFEST_FILE;
+use crate::shard::{RunNames, Shard, bookkeeping_shard, part_of};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -45,6 +46,10 @@ struct Inner {
     prefix: String,
     /// The output directory a table directory belongs to (holding its lock).
     _parent: Option<OutputDir>,
+    /// This run's manifest, lock and reserve names.
+    names: RunNames,
+    /// The shard this run writes, if it is one.
+    shard: Option<Shard>,
     /// The directory itself, for `openat` and friends.
     #[cfg(unix)]
     fd: File,
@@ -61,10 +66,10 @@ type Lock = File;
 /// part of one (`journal_lines.csv`, `journal_lines.part-00002.csv`), or any of those
 /// with `.partial`.
 pub fn is_own_name(name: &str) -> bool {
-    let name = name.strip_suffix(crate::PARTIAL_SUFFIX).unwrap_or(name);
-    if name == MANIFEST_FILE || name == RESERVE_FILE {
+    if bookkeeping_shard(name).is_some() && !name.contains(".lock") {
         return true;
     }
+    let name = name.strip_suffix(crate::PARTIAL_SUFFIX).unwrap_or(name);
     Table::ALL.iter().any(|t| {
         let Some(rest) = name
             .strip_prefix(t.name())
@@ -113,6 +118,36 @@ pub fn is_own_part_name(name: &str) -> bool {
     EXTENSIONS.contains(&ext)
 }
 
+/// How a run opens its output directory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DirOptions {
+    /// Replace an earlier run's files (only those of the tool's names it listed).
+    pub overwrite: bool,
+    /// Write only this shard, next to the other shards.
+    pub shard: Option<Shard>,
+    /// Continue an earlier run: remove nothing at opening.
+    pub resume: bool,
+}
+
+/// Size and XXH3-64 of everything `r` yields, read in 1 MiB blocks.
+pub(crate) fn hash_reader(mut r: impl Read, path: &Path) -> Result<(u64, String), SinkError> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut bytes = 0u64;
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                hasher.update(&buf[..n]);
+                bytes += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(SinkError::io("read", path, e)),
+        }
+    }
+    Ok((bytes, format!("{:016x}", hasher.digest())))
+}
+
 /// The name of part `part` of a table (`part-00003`), without extension.
 pub fn part_stem(part: u64) -> String {
     format!("part-{part:05}")
@@ -128,6 +163,23 @@ impl OutputDir {
     /// writes that is held by something other than a regular file (a link, a
     /// directory) is refused.
     pub fn open(path: &Path, overwrite: bool) -> Result<Self, SinkError> {
+        Self::open_with(
+            path,
+            &DirOptions {
+                overwrite,
+                ..DirOptions::default()
+            },
+        )
+    }
+
+    /// As [`OutputDir::open`], for a shard or a resumed run. A shard locks and writes
+    /// only its own names (its manifest `manifest.shard-K-of-N.json`, its lock, its
+    /// parts), so other shards may write into the same directory at the same time; it
+    /// is refused if its own manifest is there already, unless `overwrite` (which then
+    /// removes only what that manifest lists and this shard's `.partial` files). With
+    /// `resume`, nothing is removed: the caller checks the manifest, then calls
+    /// [`OutputDir::remove_partials`].
+    pub fn open_with(path: &Path, options: &DirOptions) -> Result<Self, SinkError> {
         match std::fs::metadata(path) {
             Ok(m) if !m.is_dir() => {
                 return Err(SinkError::NotADirectory {
@@ -142,6 +194,8 @@ impl OutputDir {
             path: path.to_path_buf(),
             prefix: String::new(),
             _parent: None,
+            names: RunNames::of(options.shard),
+            shard: options.shard,
             #[cfg(unix)]
             fd: File::open(path).map_err(|e| SinkError::io("open directory", path, e))?,
             _lock: None,
@@ -150,8 +204,127 @@ impl OutputDir {
         let dir = Self {
             inner: Arc::new(dir),
         };
-        dir.prepare(overwrite)?;
+        match (options.resume, options.shard) {
+            (true, _) => {}
+            (false, None) => dir.prepare(options.overwrite)?,
+            (false, Some(_)) => dir.prepare_shard(options.overwrite)?,
+        }
         Ok(dir)
+    }
+
+    /// The name of this run's manifest (`manifest.json`, `manifest.shard-K-of-N.json`).
+    pub fn manifest_name(&self) -> &str {
+        &self.inner.names.manifest
+    }
+
+    /// The shard this run writes, if it is one.
+    pub fn shard(&self) -> Option<Shard> {
+        self.inner.shard
+    }
+
+    /// Whether this run writes the file at `rel` (a path inside the output directory):
+    /// every file when unsharded; a shard its parts, and shard 0 the master tables.
+    pub fn owns(&self, rel: &str) -> bool {
+        let Some(shard) = self.inner.shard else {
+            return true;
+        };
+        match rel.split_once('/') {
+            Some((_, name)) => part_of(name).is_some_and(|p| shard.owns_part(p)),
+            None => match bookkeeping_shard(rel) {
+                Some(s) => s == Some(shard),
+                // A master table, or a one-part run's table (part 0).
+                None => shard.writes_master(),
+            },
+        }
+    }
+
+    /// Removes this run's `.partial` files (of the tool's names, and that it owns) and
+    /// its reserve: what a killed run of it left.
+    pub fn remove_partials(&self) -> Result<(), SinkError> {
+        let path = self.path().to_path_buf();
+        for entry in std::fs::read_dir(&path).map_err(|e| SinkError::io("list", &path, e))? {
+            let entry = entry.map_err(|e| SinkError::io("list", &path, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if Table::from_name(&name).is_some() && !self.is_regular_file(&name)? {
+                let sub = self.table_dir(&name)?;
+                let sub_path = sub.path().to_path_buf();
+                for e in
+                    std::fs::read_dir(&sub_path).map_err(|e| SinkError::io("list", &sub_path, e))?
+                {
+                    let e = e.map_err(|e| SinkError::io("list", &sub_path, e))?;
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    if n.ends_with(crate::PARTIAL_SUFFIX)
+                        && is_own_part_name(&n)
+                        && self.owns(&sub.relative(&n))
+                        && sub.is_regular_file(&n)?
+                    {
+                        sub.remove(&n)?;
+                    }
+                }
+                continue;
+            }
+            let partial = name.ends_with(crate::PARTIAL_SUFFIX) && is_own_name(&name);
+            if (partial || name == self.inner.names.reserve)
+                && self.owns(&name)
+                && self.is_regular_file(&name)?
+            {
+                self.remove(&name)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the file at `rel`, a path the manifest lists (a damaged part on resume).
+    pub fn remove_listed(&self, rel: &str) -> Result<(), SinkError> {
+        match rel.split_once('/') {
+            Some((table, name)) => self.table_dir(table)?.remove(name),
+            None => self.remove(rel),
+        }
+    }
+
+    /// The size and XXH3-64 (16 hex digits) of the file at `rel`, read in 1 MiB blocks,
+    /// not through a link; `None` if it is missing.
+    pub fn checksum(&self, rel: &str) -> Result<Option<(u64, String)>, SinkError> {
+        let (dir, name) = match rel.split_once('/') {
+            Some((table, name)) => {
+                if !self.is_dir(table)? {
+                    return Ok(None);
+                }
+                (self.table_dir(table)?, name)
+            }
+            None => (self.clone(), rel),
+        };
+        if !dir.is_regular_file(name)? {
+            return Ok(None);
+        }
+        let file = dir.open_read(name)?;
+        hash_reader(file, &self.path().join(rel)).map(Some)
+    }
+
+    /// This shard's preparation: its manifest must not be there (unless `overwrite`,
+    /// which removes the files it lists and this shard's `.partial` files).
+    fn prepare_shard(&self, overwrite: bool) -> Result<(), SinkError> {
+        let manifest = self.manifest_name().to_string();
+        if !self.is_regular_file(&manifest)? {
+            if self.path().join(&manifest).symlink_metadata().is_ok() {
+                return Err(SinkError::NotOurs {
+                    path: self.path().join(manifest),
+                });
+            }
+            return self.remove_partials();
+        }
+        if !overwrite {
+            return Err(SinkError::ShardWritten {
+                path: self.path().join(manifest),
+            });
+        }
+        for rel in self.listed_in_manifest() {
+            if self.owns(&rel) && self.checksum(&rel)?.is_some() {
+                self.remove_listed(&rel)?;
+            }
+        }
+        self.remove(&manifest)?;
+        self.remove_partials()
     }
 
     /// The directory's path (for messages and reports).
@@ -173,6 +346,8 @@ impl OutputDir {
             #[cfg(unix)]
             fd: self.open_subdir(table)?,
             _parent: Some(self.clone()),
+            names: self.inner.names.clone(),
+            shard: self.inner.shard,
             _lock: None,
         };
         #[cfg(not(unix))]
@@ -253,7 +428,7 @@ impl OutputDir {
     /// The file names an earlier manifest in this directory lists (none if there is no
     /// readable manifest of this tool).
     fn listed_in_manifest(&self) -> Vec<String> {
-        let Ok(text) = self.read_small(MANIFEST_FILE, MAX_MANIFEST_BYTES) else {
+        let Ok(text) = self.read_small(self.manifest_name(), MAX_MANIFEST_BYTES) else {
             return Vec::new();
         };
         let Ok(manifest) = serde_json::from_slice::<crate::Manifest>(&text) else {
@@ -278,8 +453,10 @@ impl OutputDir {
     /// the write tried once more.
     pub fn write_atomic(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, SinkError> {
         match self.try_write_atomic(name, bytes) {
-            Err(SinkError::DiskFull { .. }) if self.is_regular_file(RESERVE_FILE)? => {
-                self.remove(RESERVE_FILE)?;
+            Err(SinkError::DiskFull { .. })
+                if self.is_regular_file(&self.inner.names.reserve)? =>
+            {
+                self.remove(&self.inner.names.reserve)?;
                 self.try_write_atomic(name, bytes)
             }
             other => other,
@@ -311,22 +488,23 @@ impl OutputDir {
     /// Keeps [`RESERVE_BYTES`] of the file system for the final manifest, so a run that
     /// fills the disk can still record how it ended.
     pub fn reserve_manifest_room(&self) -> Result<(), SinkError> {
-        let mut file = self.create_new(RESERVE_FILE)?;
+        let reserve = &self.inner.names.reserve;
+        let mut file = self.create_new(reserve)?;
         let zeros = vec![0u8; RESERVE_BYTES];
         let written = file
             .write_all(&zeros)
             .and_then(|()| file.sync_data())
-            .map_err(|e| SinkError::io("write", self.path().join(RESERVE_FILE), e));
+            .map_err(|e| SinkError::io("write", self.path().join(reserve), e));
         if written.is_err() {
-            let _ = self.remove(RESERVE_FILE);
+            let _ = self.remove(reserve);
         }
         written
     }
 
     /// Gives the reserved room back (after the final manifest is written).
     pub fn release_manifest_room(&self) -> Result<(), SinkError> {
-        if self.is_regular_file(RESERVE_FILE)? {
-            self.remove(RESERVE_FILE)?;
+        if self.is_regular_file(&self.inner.names.reserve)? {
+            self.remove(&self.inner.names.reserve)?;
         }
         Ok(())
     }
@@ -388,10 +566,10 @@ mod ops {
 
     impl Inner {
         pub(super) fn lock(&self) -> Result<Lock, SinkError> {
-            let path = self.path.join(LOCK_FILE);
+            let path = self.path.join(&self.names.lock);
             let fd = openat(
                 &self.fd,
-                LOCK_FILE,
+                self.names.lock.as_str(),
                 OFlag::O_RDWR | OFlag::O_CREAT | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
                 Mode::from_bits_truncate(0o644),
             )
@@ -470,6 +648,17 @@ mod ops {
                 .map_err(|e| SinkError::io("remove", self.path().join(name), e.into()))
         }
 
+        /// Whether `name` is a directory (a link is not); false if it does not exist.
+        pub(crate) fn is_dir(&self, name: &str) -> Result<bool, SinkError> {
+            match fstatat(&self.inner.fd, name, AtFlags::AT_SYMLINK_NOFOLLOW) {
+                Ok(st) => {
+                    Ok(SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFDIR)
+                }
+                Err(Errno::ENOENT) => Ok(false),
+                Err(e) => Err(SinkError::io("inspect", self.path().join(name), e.into())),
+            }
+        }
+
         /// Whether `name` is a regular file (a link is not); false if it does not exist.
         pub(crate) fn is_regular_file(&self, name: &str) -> Result<bool, SinkError> {
             match fstatat(&self.inner.fd, name, AtFlags::AT_SYMLINK_NOFOLLOW) {
@@ -490,7 +679,7 @@ mod ops {
 
     impl Inner {
         pub(super) fn lock(&self) -> Result<Lock, SinkError> {
-            let path = self.path.join(LOCK_FILE);
+            let path = self.path.join(&self.names.lock);
             File::options()
                 .write(true)
                 .create(true)
@@ -540,6 +729,10 @@ mod ops {
 
         pub(crate) fn is_regular_file(&self, name: &str) -> Result<bool, SinkError> {
             Ok(std::fs::symlink_metadata(self.path().join(name)).is_ok_and(|m| m.is_file()))
+        }
+
+        pub(crate) fn is_dir(&self, name: &str) -> Result<bool, SinkError> {
+            Ok(std::fs::symlink_metadata(self.path().join(name)).is_ok_and(|m| m.is_dir()))
         }
     }
 }

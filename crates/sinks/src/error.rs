@@ -30,6 +30,14 @@ pub enum SinkError {
         /// The directory.
         path: PathBuf,
     },
+    /// The shard's manifest is already in the output directory and `overwrite` is off.
+    #[error(
+        "{path} exists: this shard was written (or started) already; resume it, or allow overwriting to write it anew"
+    )]
+    ShardWritten {
+        /// The shard's manifest.
+        path: PathBuf,
+    },
     /// The output path exists and is not a directory.
     #[error("output directory {path} is a file, not a directory")]
     NotADirectory {

@@ -26,20 +26,24 @@ mod jsonl;
 mod manifest;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod shard;
 mod text;
+mod verify;
 mod writer;
 
 pub use crate::csv::CsvEncoder;
 pub use behind::{IoWorker, WriteBehind, write_behind};
 pub use dir::{
-    LOCK_FILE, OutputDir, RESERVE_BYTES, RESERVE_FILE, free_space, is_own_name, is_own_part_name,
-    part_stem,
+    DirOptions, LOCK_FILE, OutputDir, RESERVE_BYTES, RESERVE_FILE, free_space, is_own_name,
+    is_own_part_name, part_stem,
 };
 pub use error::SinkError;
 pub use file::{AtomicFile, FileReport, FileSet, PARTIAL_SUFFIX};
 pub use jsonl::{JsonlEncoder, push_json_string};
-pub use manifest::{MANIFEST_FILE, Manifest, PartReport, TableReport};
+pub use manifest::{MANIFEST_FILE, MANIFEST_VERSION, Manifest, PartReport, TableReport};
+pub use shard::{RunNames, Shard, bookkeeping_shard, part_of};
 pub use text::{push_date, push_int, push_money, push_uuid, uuid_string};
+pub use verify::{Verification, data_identity, verify};
 pub use writer::{RecordWriter, WriterSink};
 
 use behind::SinkQueue;

@@ -32,11 +32,17 @@ pub struct PartReport {
     pub entries: u64,
 }
 
+/// Version of the manifest's format; readers should refuse a higher major version.
+pub const MANIFEST_VERSION: u32 = 2;
+
 /// The manifest of one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// Always `synthdata`.
     pub tool: String,
+    /// The format of this file ([`MANIFEST_VERSION`]; 1 before parts existed).
+    #[serde(default = "version_one")]
+    pub manifest_version: u32,
     /// Version of the tool that wrote the files.
     pub version: String,
     /// `csv`, `jsonl`, `parquet` or `null`.
@@ -56,9 +62,12 @@ pub struct Manifest {
     /// Journal entries per part.
     #[serde(default)]
     pub part_entries: u64,
-    /// Parts the run makes in all.
+    /// Parts the dataset has in all (over every shard).
     #[serde(default)]
     pub parts_total: u64,
+    /// The shard this manifest is of (`None`: the whole dataset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::Shard>,
     /// The whole parts, in order (all of them in a complete run).
     #[serde(default)]
     pub parts: Vec<PartReport>,
@@ -73,6 +82,10 @@ pub struct Manifest {
     pub config: serde_json::Value,
 }
 
+fn version_one() -> u32 {
+    1
+}
+
 impl Manifest {
     /// Writes the manifest atomically into `dir` (`manifest.json.partial`, synced, then
     /// renamed), using the room kept for it if the disk is full.
@@ -81,7 +94,7 @@ impl Manifest {
         let mut text = serde_json::to_vec_pretty(self)
             .map_err(|e| SinkError::io("encode", &path, e.into()))?;
         text.push(b'\n');
-        dir.write_atomic(MANIFEST_FILE, &text)
+        dir.write_atomic(dir.manifest_name(), &text)
     }
 
     /// Writes the manifest atomically as [`Manifest::write`] does, without touching the
@@ -91,12 +104,17 @@ impl Manifest {
         let mut text = serde_json::to_vec_pretty(self)
             .map_err(|e| SinkError::io("encode", &path, e.into()))?;
         text.push(b'\n');
-        dir.write_atomic_unreserved(MANIFEST_FILE, &text)
+        dir.write_atomic_unreserved(dir.manifest_name(), &text)
     }
 
     /// Reads a manifest back.
     pub fn read(dir: &Path) -> Result<Self, SinkError> {
-        let path = dir.join(MANIFEST_FILE);
+        Self::read_named(dir, MANIFEST_FILE)
+    }
+
+    /// Reads the manifest `name` (a shard's) back.
+    pub fn read_named(dir: &Path, name: &str) -> Result<Self, SinkError> {
+        let path = dir.join(name);
         let text = std::fs::read(&path).map_err(|e| SinkError::io("read", &path, e))?;
         serde_json::from_slice(&text).map_err(|e| SinkError::io("parse", &path, e.into()))
     }

@@ -448,6 +448,8 @@ fn a_second_run_into_a_locked_directory_is_refused_naming_the_holder() {
 fn manifest() -> Manifest {
     Manifest {
         tool: "synthdata".into(),
+        manifest_version: synth_sinks::MANIFEST_VERSION,
+        shard: None,
         version: "0.1.0".into(),
         format: "csv".into(),
         seed: 42,
