@@ -1031,6 +1031,47 @@ pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_shard_comes_from_slurm_or_kubernetes_variables() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let got = |vars, count| shard_from_env(env(vars), count).map(|d| d.map(|d| d.shard));
+        assert_eq!(got(&[], None), Ok(None));
+        assert_eq!(
+            got(
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "2"),
+                    ("SLURM_ARRAY_TASK_COUNT", "4")
+                ],
+                None
+            ),
+            Ok(Some("2/4".into()))
+        );
+        assert_eq!(
+            got(
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "7"),
+                    ("SLURM_ARRAY_TASK_MIN", "5"),
+                    ("SLURM_ARRAY_TASK_MAX", "8")
+                ],
+                None
+            ),
+            Ok(Some("2/4".into()))
+        );
+        assert_eq!(
+            got(&[("JOB_COMPLETION_INDEX", "3")], Some(5)),
+            Ok(Some("3/5".into()))
+        );
+        assert!(got(&[("JOB_COMPLETION_INDEX", "3")], None).is_err());
+        assert!(got(&[("SLURM_ARRAY_TASK_ID", "x")], None).is_err());
+        assert!(got(&[("SLURM_ARRAY_TASK_ID", "1")], None).is_err());
+    }
+
     use super::*;
 
     #[test]
