@@ -174,3 +174,63 @@ fn a_panic_in_the_writer_thread_is_an_error_not_a_hang() {
     assert!(!m.complete);
     assert_eq!(m.stop_reason.as_deref(), Some("error"));
 }
+
+#[test]
+fn a_run_stopped_by_a_full_disk_resumes_once_there_is_room_and_equals_a_whole_run() {
+    let Some(disk) = SmallDisk::mount("24m") else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root)");
+        return;
+    };
+    let dir = disk.0.path().join("out");
+    let config = |dir: &std::path::Path| {
+        let mut c = common::config(dir, 60_000);
+        c.output.part_entries = 5_000;
+        c.output.threads = Some(2);
+        c
+    };
+    let err = GenerationOrchestrator::new(config(&dir))
+        .expect("valid")
+        .run()
+        .expect_err("the disk fills up");
+    assert!(
+        matches!(err, Error::Sink(synth_sinks::SinkError::DiskFull { .. })),
+        "{err}"
+    );
+    let m = Manifest::read(&dir).expect("the manifest is written even on a full disk");
+    assert!(!m.complete);
+    assert!(
+        !m.parts.is_empty(),
+        "some parts were whole before the disk filled"
+    );
+    // Room again: the same run resumed keeps its whole parts and makes the rest.
+    let grown = Command::new("mount")
+        .args(["-o", "remount,size=256m"])
+        .arg(disk.0.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(grown, "remount");
+    let mut c = config(&dir);
+    c.output.resume = true;
+    GenerationOrchestrator::new(c)
+        .expect("valid")
+        .run()
+        .expect("the resumed run completes");
+    let whole = tempfile::tempdir().expect("tempdir");
+    GenerationOrchestrator::new(config(whole.path()))
+        .expect("valid")
+        .run()
+        .expect("completes");
+    let resumed = Manifest::read(&dir).expect("manifest");
+    assert!(resumed.complete);
+    let files = |m: &Manifest| -> Vec<(String, String)> {
+        m.tables
+            .iter()
+            .flat_map(|t| t.files.iter().map(|f| (f.path.clone(), f.xxh3.clone())))
+            .collect()
+    };
+    assert_eq!(
+        files(&resumed),
+        files(&Manifest::read(whole.path()).expect("manifest"))
+    );
+    common::check_tree_against_manifest(&dir);
+}
