@@ -237,14 +237,7 @@ fn bench(quick: bool) -> Result<()> {
     let root = root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     println!("building the release binary ...");
-    run(Command::new(&cargo).current_dir(&root).args([
-        "build",
-        "--release",
-        "--quiet",
-        "-p",
-        "synth-cli",
-    ]))?;
-    let bin = root.join("target/release/synthdata");
+    let bin = release_binary()?;
     let work = root.join("target/xtask-bench");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let out = work.join("out");

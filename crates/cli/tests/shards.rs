@@ -21,31 +21,7 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// Every data file under `dir` (relative path → bytes): not manifests, locks, reserves.
-fn data(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("lists") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let rel = p
-                .strip_prefix(dir)
-                .expect("inside")
-                .to_string_lossy()
-                .into_owned();
-            if !rel.starts_with("manifest") && !rel.starts_with(".synthdata") {
-                out.insert(rel, std::fs::read(&p).expect("reads"));
-            }
-        }
-    }
-    out
-}
-
-/// Every file under `dir`, bookkeeping too.
+/// Every file under `dir`, bookkeeping too (relative path → bytes).
 fn everything(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -67,6 +43,13 @@ fn everything(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Every data file under `dir`: not manifests, locks, reserves.
+fn data(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut all = everything(dir);
+    all.retain(|rel, _| !rel.starts_with("manifest") && !rel.starts_with(".synthdata"));
+    all
+}
+
 const RUN: [&str; 5] = ["--entries", "30000", "--part-entries", "4000", "--threads"];
 
 fn generate(cwd: &Path, out: &str, extra: &[&str]) -> Output {
@@ -79,6 +62,13 @@ fn generate(cwd: &Path, out: &str, extra: &[&str]) -> Output {
 
 fn ok(o: &Output) {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+/// `o` ended with `code` and its stderr and stdout say `says`.
+fn ended(o: &Output, code: i32, says: &str) {
+    let all = text(&o.stderr) + &text(&o.stdout);
+    assert_eq!(o.status.code(), Some(code), "{all}");
+    assert!(all.contains(says), "expected {says:?} in: {all}");
 }
 
 #[test]
@@ -122,13 +112,8 @@ fn one_to_four_shards_united_are_the_single_run_byte_for_byte() {
     }
     let v = synthdata(d, &["verify", "m0", "m1"]);
     assert_eq!(v.status.code(), Some(0), "{}", text(&v.stdout));
-    let v = synthdata(d, &["verify", "m0"]);
-    assert_eq!(v.status.code(), Some(1), "half a dataset is not whole");
-    assert!(
-        text(&v.stdout).contains("part 1 is missing"),
-        "{}",
-        text(&v.stdout)
-    );
+    // Half a dataset is not whole.
+    ended(&synthdata(d, &["verify", "m0"]), 1, "part 1 is missing");
 }
 
 #[test]
@@ -174,17 +159,11 @@ fn the_shard_comes_from_a_slurm_array_or_a_kubernetes_indexed_job() {
         text(&o.stderr)
     );
     assert!(d.join("k/manifest.shard-2-of-3.json").is_file());
-    let o = with_env("k2", &[("JOB_COMPLETION_INDEX", "2")], &[]);
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "the count is needed: {}",
-        text(&o.stderr)
-    );
-    assert!(
-        text(&o.stderr).contains("--shard-count"),
-        "{}",
-        text(&o.stderr)
+    // The count is needed.
+    ended(
+        &with_env("k2", &[("JOB_COMPLETION_INDEX", "2")], &[]),
+        2,
+        "--shard-count",
     );
 }
 
@@ -204,13 +183,7 @@ fn bad_shards_are_refused_and_change_nothing() {
         (&["--shard", "1/2", "--seed", "7"], "another dataset"),
         (&["--shard", "0/2"], "exists"),
     ] {
-        let o = generate(d, "s", extra);
-        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", text(&o.stderr));
-        assert!(
-            text(&o.stderr).contains(says),
-            "{extra:?}: {}",
-            text(&o.stderr)
-        );
+        ended(&generate(d, "s", extra), 2, says);
         assert!(
             everything(&d.join("s")) == before,
             "{extra:?} changed the directory"
@@ -347,13 +320,7 @@ fn resume_refuses_another_config_a_foreign_directory_or_a_damaged_manifest() {
     ] {
         let mut args = vec!["generate", "--resume", "r"];
         args.extend_from_slice(extra);
-        let o = synthdata(d, &args);
-        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", text(&o.stderr));
-        assert!(
-            text(&o.stderr).contains(says),
-            "{extra:?}: {}",
-            text(&o.stderr)
-        );
+        ended(&synthdata(d, &args), 2, says);
         assert!(
             everything(&d.join("r")) == before,
             "{extra:?} changed the directory"

@@ -104,25 +104,10 @@ pub fn check_tree_against_manifest(dir: &Path) {
         .chain(m.partial_files.iter().map(|f| f.path.clone()))
         .collect();
     listed.sort();
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("lists") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let rel = p
-                .strip_prefix(dir)
-                .expect("inside")
-                .to_string_lossy()
-                .into_owned();
-            if rel != "manifest.json" && rel != synth_sinks::LOCK_FILE {
-                found.push(rel);
-            }
-        }
-    }
+    let mut found: Vec<String> = walk(dir)
+        .into_iter()
+        .filter(|rel| rel != "manifest.json" && rel != synth_sinks::LOCK_FILE)
+        .collect();
     found.sort();
     assert_eq!(
         found, listed,
@@ -136,4 +121,22 @@ pub fn check_tree_against_manifest(dir: &Path) {
         whole, m.entries_written,
         "entries written = entries of the whole parts"
     );
+}
+
+/// Every file under `dir`, as paths relative to it, in no particular order.
+pub fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("lists") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let rel = p.strip_prefix(dir).expect("inside");
+            out.push(rel.to_string_lossy().into_owned());
+        }
+    }
+    out
 }

@@ -35,26 +35,14 @@ fn run(c: Config) -> Manifest {
 
 /// Every file under `dir` (relative paths), but the manifest and the lock.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("lists") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let rel = p
-                .strip_prefix(dir)
-                .expect("inside")
-                .to_string_lossy()
-                .into_owned();
-            if rel != "manifest.json" && rel != synth_sinks::LOCK_FILE {
-                out.insert(rel, std::fs::read(&p).expect("reads"));
-            }
-        }
-    }
-    out
+    common::walk(dir)
+        .into_iter()
+        .filter(|rel| rel != "manifest.json" && rel != synth_sinks::LOCK_FILE)
+        .map(|rel| {
+            let bytes = std::fs::read(dir.join(&rel)).expect("reads");
+            (rel, bytes)
+        })
+        .collect()
 }
 
 #[test]

@@ -88,13 +88,19 @@ pub fn is_own_name(name: &str) -> bool {
             },
             None => rest,
         };
-        let ext = ext
-            .strip_suffix(".zst")
-            .or_else(|| ext.strip_suffix(".gz"))
-            .filter(|e| *e != "parquet")
-            .unwrap_or(ext);
-        EXTENSIONS.contains(&ext)
+        is_table_extension(ext)
     })
+}
+
+/// Whether `ext` is what a table file ends with: `csv`, `jsonl`, `parquet`, and the
+/// text ones with `.zst` or `.gz`.
+fn is_table_extension(ext: &str) -> bool {
+    let ext = ext
+        .strip_suffix(".zst")
+        .or_else(|| ext.strip_suffix(".gz"))
+        .filter(|e| *e != "parquet")
+        .unwrap_or(ext);
+    EXTENSIONS.contains(&ext)
 }
 
 /// Whether `name` is one the tool writes inside a table's directory: a part
@@ -109,13 +115,7 @@ pub fn is_own_part_name(name: &str) -> bool {
     let Some(rest) = numbered(name) else {
         return false;
     };
-    let ext = numbered(rest).unwrap_or(rest);
-    let ext = ext
-        .strip_suffix(".zst")
-        .or_else(|| ext.strip_suffix(".gz"))
-        .filter(|e| *e != "parquet")
-        .unwrap_or(ext);
-    EXTENSIONS.contains(&ext)
+    is_table_extension(numbered(rest).unwrap_or(rest))
 }
 
 /// How a run opens its output directory.
@@ -648,26 +648,24 @@ mod ops {
                 .map_err(|e| SinkError::io("remove", self.path().join(name), e.into()))
         }
 
-        /// Whether `name` is a directory (a link is not); false if it does not exist.
-        pub(crate) fn is_dir(&self, name: &str) -> Result<bool, SinkError> {
+        /// Whether `name` is of file type `kind` (a link is neither a directory nor a
+        /// regular file); false if it does not exist.
+        fn is_of_type(&self, name: &str, kind: SFlag) -> Result<bool, SinkError> {
             match fstatat(&self.inner.fd, name, AtFlags::AT_SYMLINK_NOFOLLOW) {
-                Ok(st) => {
-                    Ok(SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFDIR)
-                }
+                Ok(st) => Ok(SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == kind),
                 Err(Errno::ENOENT) => Ok(false),
                 Err(e) => Err(SinkError::io("inspect", self.path().join(name), e.into())),
             }
         }
 
+        /// Whether `name` is a directory (a link is not); false if it does not exist.
+        pub(crate) fn is_dir(&self, name: &str) -> Result<bool, SinkError> {
+            self.is_of_type(name, SFlag::S_IFDIR)
+        }
+
         /// Whether `name` is a regular file (a link is not); false if it does not exist.
         pub(crate) fn is_regular_file(&self, name: &str) -> Result<bool, SinkError> {
-            match fstatat(&self.inner.fd, name, AtFlags::AT_SYMLINK_NOFOLLOW) {
-                Ok(st) => {
-                    Ok(SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFREG)
-                }
-                Err(Errno::ENOENT) => Ok(false),
-                Err(e) => Err(SinkError::io("inspect", self.path().join(name), e.into())),
-            }
+            self.is_of_type(name, SFlag::S_IFREG)
         }
     }
 }

@@ -90,21 +90,22 @@ impl Manifest {
     /// Writes the manifest atomically into `dir` (`manifest.json.partial`, synced, then
     /// renamed), using the room kept for it if the disk is full.
     pub fn write(&self, dir: &OutputDir) -> Result<PathBuf, SinkError> {
-        let path = dir.path().join(MANIFEST_FILE);
+        dir.write_atomic(dir.manifest_name(), &self.encode(dir)?)
+    }
+
+    /// The manifest as pretty JSON with a final newline.
+    fn encode(&self, dir: &OutputDir) -> Result<Vec<u8>, SinkError> {
+        let path = dir.path().join(dir.manifest_name());
         let mut text = serde_json::to_vec_pretty(self)
             .map_err(|e| SinkError::io("encode", &path, e.into()))?;
         text.push(b'\n');
-        dir.write_atomic(dir.manifest_name(), &text)
+        Ok(text)
     }
 
     /// Writes the manifest atomically as [`Manifest::write`] does, without touching the
     /// room kept for the final manifest (a run's progress, after each part).
     pub fn write_progress(&self, dir: &OutputDir) -> Result<PathBuf, SinkError> {
-        let path = dir.path().join(MANIFEST_FILE);
-        let mut text = serde_json::to_vec_pretty(self)
-            .map_err(|e| SinkError::io("encode", &path, e.into()))?;
-        text.push(b'\n');
-        dir.write_atomic_unreserved(dir.manifest_name(), &text)
+        dir.write_atomic_unreserved(dir.manifest_name(), &self.encode(dir)?)
     }
 
     /// Reads a manifest back.
