@@ -11,10 +11,9 @@
 //! # }
 //! ```
 //!
-//! Cost: two relaxed atomic adds per allocation (bytes and count), one per free (a few
-//! ns, measured in `benches/`), on counters striped over 16 cache-line-aligned slots by
-//! thread, so threads allocating at once do not contend for one line. The hot path of
-//! generation allocates nothing.
+//! Cost: two relaxed atomic adds per allocation (bytes and count), one per free (a few ns, measured in
+//! `benches/`). The hot path of generation allocates nothing, so contention between
+//! threads does not arise there.
 //!
 //! Error bound: the figure counts the bytes *requested* by live allocations. It is exact
 //! at the moment of reading up to allocations racing on other threads (relaxed order),
@@ -24,55 +23,11 @@
 //! the guard uses `max(rss, heap)`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
-/// Counters per group of threads, each on its own cache lines: threads that allocate at
-/// once (the writers of several parts) do not bounce one shared line between cores.
-/// The totals are the sums over the stripes.
-const STRIPES: usize = 16;
-
-#[repr(align(128))]
-struct Stripe {
-    live: AtomicI64,
-    allocations: AtomicU64,
-}
-
-static COUNTS: [Stripe; STRIPES] = [const {
-    Stripe {
-        live: AtomicI64::new(0),
-        allocations: AtomicU64::new(0),
-    }
-}; STRIPES];
-/// The stripe the next new thread counts in.
-static NEXT_STRIPE: AtomicUsize = AtomicUsize::new(0);
-/// Set once, by the first allocation; on a line of its own, so reading it costs nothing.
-static INSTALLED: Installed = Installed(AtomicBool::new(false));
-
-#[repr(align(128))]
-struct Installed(AtomicBool);
-
-thread_local! {
-    /// This thread's stripe (`usize::MAX` until its first allocation). A `const`
-    /// thread-local without a destructor: reading it never allocates.
-    static MY_STRIPE: Cell<usize> = const { Cell::new(usize::MAX) };
-}
-
-/// This thread's counters.
-#[inline]
-fn stripe() -> &'static Stripe {
-    let i = MY_STRIPE
-        .try_with(|s| {
-            let mut i = s.get();
-            if i == usize::MAX {
-                i = NEXT_STRIPE.fetch_add(1, Ordering::Relaxed) % STRIPES;
-                s.set(i);
-            }
-            i
-        })
-        .unwrap_or(0);
-    &COUNTS[i]
-}
+static LIVE: AtomicI64 = AtomicI64::new(0);
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// A `GlobalAlloc` that forwards to `A` and counts live bytes.
 #[derive(Debug, Default)]
@@ -96,12 +51,11 @@ impl<A> CountingAllocator<A> {
 
 #[inline]
 fn added(bytes: usize) {
-    if !INSTALLED.0.load(Ordering::Relaxed) {
-        INSTALLED.0.store(true, Ordering::Relaxed);
+    if !INSTALLED.load(Ordering::Relaxed) {
+        INSTALLED.store(true, Ordering::Relaxed);
     }
-    let s = stripe();
-    s.live.fetch_add(bytes as i64, Ordering::Relaxed);
-    s.allocations.fetch_add(1, Ordering::Relaxed);
+    LIVE.fetch_add(bytes as i64, Ordering::Relaxed);
+    ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
 }
 
 // SAFETY: every method forwards to the inner allocator with the caller's arguments
@@ -128,9 +82,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAllocator<A> {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: the caller guarantees `ptr` came from this allocator with `layout`.
         unsafe { self.inner.dealloc(ptr, layout) };
-        stripe()
-            .live
-            .fetch_sub(layout.size() as i64, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size() as i64, Ordering::Relaxed);
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -139,9 +91,7 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAllocator<A> {
         let p = unsafe { self.inner.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             added(new_size);
-            stripe()
-                .live
-                .fetch_sub(layout.size() as i64, Ordering::Relaxed);
+            LIVE.fetch_sub(layout.size() as i64, Ordering::Relaxed);
         }
         p
     }
@@ -151,20 +101,16 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAllocator<A> {
 /// [`CountingAllocator`] is installed. Equal counts before and after a piece of work
 /// prove that it allocated nothing.
 pub fn allocation_count() -> Option<u64> {
-    INSTALLED.0.load(Ordering::Relaxed).then(|| {
-        COUNTS
-            .iter()
-            .map(|s| s.allocations.load(Ordering::Relaxed))
-            .sum()
-    })
+    INSTALLED
+        .load(Ordering::Relaxed)
+        .then(|| ALLOCATIONS.load(Ordering::Relaxed))
 }
 
 /// Live heap bytes counted by an installed [`CountingAllocator`], or `None` when the
 /// running binary did not install one (the figure would be meaningless).
 pub fn heap_bytes() -> Option<u64> {
-    if INSTALLED.0.load(Ordering::Relaxed) {
-        let live: i64 = COUNTS.iter().map(|s| s.live.load(Ordering::Relaxed)).sum();
-        Some(live.max(0) as u64)
+    if INSTALLED.load(Ordering::Relaxed) {
+        Some(LIVE.load(Ordering::Relaxed).max(0) as u64)
     } else {
         None
     }
