@@ -255,6 +255,9 @@ pub struct OutputConfig {
 /// Most parts a run generates at once.
 pub const MAX_THREADS: usize = 1024;
 
+/// Most parts one run may have: the manifest lists every file of every part.
+pub const MAX_PARTS: u64 = 100_000;
+
 impl OutputConfig {
     /// The shard this run writes, if it is one and is valid.
     pub fn shard(&self) -> Option<synth_sinks::Shard> {
@@ -706,6 +709,19 @@ impl Config {
             "at least 1 entry per part",
             o.part_entries.to_string(),
         );
+        let parts = o.parts(t.target_count);
+        if o.part_entries >= 1 && parts > MAX_PARTS {
+            range(
+                "output.part_entries",
+                false,
+                &format!(
+                    "at most {MAX_PARTS} parts per run: at least {} entries per part for {} entries",
+                    t.target_count.div_ceil(MAX_PARTS),
+                    t.target_count
+                ),
+                format!("{} ({parts} parts)", o.part_entries),
+            );
+        }
         if let Some(shard) = &o.shard {
             let parsed = shard.parse::<synth_sinks::Shard>();
             range(

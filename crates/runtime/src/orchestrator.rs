@@ -646,12 +646,19 @@ impl GenerationOrchestrator {
         // rewritten) as it arrives; the loop ends once every thread that reports has
         // ended, not at the next tick.
         let mut progress_failed = false;
+        let (mut last_write, mut last_took) = (Instant::now(), Duration::ZERO);
         loop {
             match events.recv_timeout(PROGRESS_INTERVAL) {
                 Ok(Event::Master(tables)) => written.master = tables,
                 Ok(Event::Part(part)) => {
                     written.add(part);
-                    if let Some(out) = &out {
+                    // After every part, unless the manifest has grown so large that
+                    // writing it would take more than a tenth of the time: then after
+                    // the first part that ends once that tenth has passed.
+                    if let Some(out) = &out
+                        && last_write.elapsed() >= last_took * 10
+                    {
+                        let began = Instant::now();
                         let running = Some(("running", RUNNING_MESSAGE.to_string()));
                         let m = self.manifest(plan, &written, running);
                         if let Err(e) = m.write_progress(out)
@@ -660,6 +667,7 @@ impl GenerationOrchestrator {
                             progress_failed = true;
                             warn!("could not update the manifest after a part: {e}");
                         }
+                        (last_write, last_took) = (Instant::now(), began.elapsed());
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => on_progress(&self.progress(started, total)),

@@ -28,7 +28,7 @@ pub const RESERVE_FILE: &str = ".synthdata.reserve";
 /// Bytes kept free for the final manifest.
 pub const RESERVE_BYTES: usize = 1 << 20;
 /// Largest manifest read back (a bigger one is not ours).
-const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+const MAX_MANIFEST_BYTES: u64 = 512 << 20;
 /// Extensions of the table files this crate writes.
 const EXTENSIONS: [&str; 3] = ["csv", "jsonl", "parquet"];
 
