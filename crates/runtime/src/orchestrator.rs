@@ -415,11 +415,31 @@ impl GenerationOrchestrator {
         }
 
         let generator = JournalGenerator::new(gen_config).map_err(ConfigErrors::from)?;
-        if o.space_check
-            && !to_stdout
-            && let Some(free) = synth_sinks::free_space(&o.directory)?
-        {
-            let needed = e.disk_bytes;
+        // The parts this run makes: all, or its shard's; on resume, less those kept.
+        let mut todo: Vec<u64> = (0..plan.parts)
+            .filter(|&p| shard.is_none_or(|s| s.owns_part(p)))
+            .collect();
+        let owned = todo.len() as u64;
+        // The bytes this run will write: its share of the parts, and the master tables
+        // if it writes them.
+        let disk_needed = |parts: u64, masters: bool| -> u64 {
+            let share = parts as f64 / plan.parts.max(1) as f64;
+            e.per_table
+                .iter()
+                .map(|t| match Table::from_name(t.table).map(|t| t.phase()) {
+                    Some(TablePhase::Stream) => t.disk_bytes as f64 * share,
+                    _ if masters => t.disk_bytes as f64,
+                    _ => 0.0,
+                })
+                .sum::<f64>() as u64
+        };
+        let check_space = |needed: u64| -> Result<(), Error> {
+            if !o.space_check || to_stdout {
+                return Ok(());
+            }
+            let Some(free) = synth_sinks::free_space(&o.directory)? else {
+                return Ok(());
+            };
             // The estimate is within a few percent for text and an upper bound for
             // Parquet: refuse only what clearly cannot fit, warn about what may not.
             if needed as f64 * 0.9 > free as f64 {
@@ -437,16 +457,15 @@ impl GenerationOrchestrator {
                     o.directory.display()
                 );
             }
+            Ok(())
+        };
+        if !o.resume {
+            check_space(disk_needed(owned, masters))?;
         }
         // Opened, locked for this run, cleaned of an earlier run's files (with overwrite).
         // Until the run ends, the manifest says it has not; and room is kept so that the
         // final manifest can be written even if the run fills the disk. Standard output
         // has no directory and no manifest.
-        // The parts this run makes: all, or its shard's; on resume, less those kept.
-        let mut todo: Vec<u64> = (0..plan.parts)
-            .filter(|&p| shard.is_none_or(|s| s.owns_part(p)))
-            .collect();
-        let owned = todo.len() as u64;
         let mut written = Written::default();
         let out = match to_stdout {
             true => None,
@@ -481,6 +500,16 @@ impl GenerationOrchestrator {
                     true => Some(self.resume_check(&o.directory, shard, plan)?),
                     false => None,
                 };
+                if let Some(old) = &earlier {
+                    // What is on disk already does not need room again.
+                    let left = owned.saturating_sub(old.parts.len() as u64);
+                    let master_left = masters
+                        && !old.tables.iter().any(|t| {
+                            Table::from_name(&t.table)
+                                .is_some_and(|t| t.phase() != TablePhase::Stream)
+                        });
+                    check_space(disk_needed(left, master_left))?;
+                }
                 let out = OutputDir::open_with(&o.directory, &options)?;
                 if let Some(old) = earlier {
                     let kept = self.resume(&out, old, masters)?;

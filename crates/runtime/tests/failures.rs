@@ -234,3 +234,32 @@ fn a_run_stopped_by_a_full_disk_resumes_once_there_is_room_and_equals_a_whole_ru
     );
     common::check_tree_against_manifest(&dir);
 }
+
+#[test]
+fn a_shard_needs_room_for_its_own_parts_only() {
+    let Some(disk) = SmallDisk::mount("48m") else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here (not root)");
+        return;
+    };
+    let config = |dir: std::path::PathBuf, shard: Option<&str>| {
+        let mut c = common::config(&dir, 120_000);
+        c.output.part_entries = 10_000;
+        c.output.space_check = true;
+        c.output.shard = shard.map(str::to_string);
+        c
+    };
+    // The whole dataset (about 150 MB of CSV) clearly cannot fit: refused.
+    let whole = config(disk.0.path().join("whole"), None);
+    let err = GenerationOrchestrator::new(whole)
+        .expect("valid")
+        .run()
+        .expect_err("no room");
+    assert!(matches!(err, Error::NoSpace { .. }), "{err}");
+    // One shard of six (2 of the 12 parts) fits and is written.
+    let shard = config(disk.0.path().join("shard"), Some("1/6"));
+    let report = GenerationOrchestrator::new(shard)
+        .expect("valid")
+        .run()
+        .expect("the shard fits");
+    assert_eq!(report.entries_written, 20_000);
+}
