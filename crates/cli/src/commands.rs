@@ -93,7 +93,7 @@ fn fail(e: &Error, json_out: bool) -> u8 {
 
 pub fn generate(args: GenerateArgs) -> u8 {
     // The shard: given, or as the cluster engine's environment says.
-    let shard = match &args.shard {
+    let shard = match &args.common.shard {
         Some(s) => Some(s.to_string()),
         None => match synth_runtime::shard_from_env(|k| std::env::var(k).ok(), args.shard_count) {
             Ok(Some(d)) => {

@@ -209,6 +209,11 @@ struct Common {
     /// writes each streaming table as TABLE/part-00000.EXT, ...
     #[arg(long, value_name = "ENTRIES", allow_negative_numbers = true, value_parser = part_entries)]
     part_entries: Option<u64>,
+    /// Only shard K of N of the dataset, e.g. 0/4 (output.shard): the parts p with
+    /// p % N == K, master tables in shard 0, manifest.shard-K-of-N.json. Without it, a
+    /// Slurm job array or a Kubernetes Indexed Job is detected from the environment.
+    #[arg(long, value_name = "K/N", value_parser = |s: &str| s.parse::<synth_runtime::Shard>())]
+    shard: Option<synth_runtime::Shard>,
 }
 
 /// `--threads`: 1 to 1024.
@@ -255,6 +260,7 @@ impl Common {
             compression: self.compression,
             threads: self.threads,
             part_entries: self.part_entries,
+            shard: self.shard.map(|s| s.to_string()),
             ..Default::default()
         }
     }
@@ -280,11 +286,6 @@ struct GenerateArgs {
     /// Do not compare the expected output size with the free disk space (output.space_check).
     #[arg(long)]
     no_space_check: bool,
-    /// Write only shard K of N of the dataset, e.g. 0/4 (output.shard): the parts p with
-    /// p % N == K, master tables in shard 0, manifest.shard-K-of-N.json. Without it, a
-    /// Slurm job array or a Kubernetes Indexed Job is detected from the environment.
-    #[arg(long, value_name = "K/N", value_parser = |s: &str| s.parse::<synth_runtime::Shard>())]
-    shard: Option<synth_runtime::Shard>,
     /// The number of shards when the environment gives only the index
     /// (Kubernetes' JOB_COMPLETION_INDEX): the Job's completions.
     #[arg(long, value_name = "N", value_parser = shard_count)]

@@ -88,7 +88,8 @@ pub struct MemoryEstimate {
     pub recommended_limit: u64,
     /// Per table.
     pub per_table: Vec<TableEstimate>,
-    /// Bytes expected on disk, all tables.
+    /// Bytes this run is expected to write, all tables (a shard: its own share; the
+    /// per-table figures are the whole dataset's).
     pub disk_bytes: u64,
     /// Measured rows per entry of each table.
     #[serde(skip)]
@@ -280,7 +281,22 @@ pub fn estimate_with_disk(
     let threads = o.lanes(n) as u64;
     let per_part = batches_in_flight * batch_peak + writer_buffers;
     let streaming_peak = BASELINE_BYTES + master_data + master_sink + threads * per_part;
-    let disk_bytes = per_table.iter().map(|t| t.disk_bytes).sum();
+    // A shard writes its share of the parts, and the master tables only in shard 0.
+    let disk_bytes = match o.shard() {
+        None => per_table.iter().map(|t| t.disk_bytes).sum(),
+        Some(s) => {
+            let mine = (0..parts).filter(|&p| s.owns_part(p)).count() as f64;
+            let share = mine / parts.max(1) as f64;
+            per_table
+                .iter()
+                .map(|t| match Table::from_name(t.table).map(|t| t.phase()) {
+                    Some(TablePhase::Stream) => t.disk_bytes as f64 * share,
+                    _ if s.writes_master() => t.disk_bytes as f64,
+                    _ => 0.0,
+                })
+                .sum::<f64>() as u64
+        }
+    };
     MemoryEstimate {
         disk_bytes,
         baseline: BASELINE_BYTES,
