@@ -9,6 +9,7 @@
 //!                  + writer buffers               CSV/JSONL: two per table (encoding, writing);
 //!                                                 Parquet: the open row group per table
 //!                  + Parquet: 8 KiB per row group of the part (metadata kept for its footer)
+//!                  + Parquet with zstd: the writer thread's zstd context
 //! ```
 //! The peak is what RSS will show: a batch counts the records it holds, not the 25%
 //! headroom of its vectors' capacity (untouched pages are not resident). The byte
@@ -279,7 +280,10 @@ pub fn estimate_with_disk(
     };
     let parts = o.parts(n);
     let threads = o.lanes(n) as u64;
-    let per_part = batches_in_flight * batch_peak + writer_buffers;
+    // Each part's writer thread holds its own Parquet zstd context.
+    let per_part = batches_in_flight * batch_peak
+        + writer_buffers
+        + crate::orchestrator::sink_options(o, None).thread_bytes(o.format);
     let streaming_peak = BASELINE_BYTES + master_data + master_sink + threads * per_part;
     // A shard writes its share of the parts, and the master tables only in shard 0.
     let disk_bytes = match o.shard() {

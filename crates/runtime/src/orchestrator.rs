@@ -402,7 +402,8 @@ impl GenerationOrchestrator {
             .count() as u64;
         let mut part_sinks = Vec::new();
         for lane in 0..lanes {
-            match budget.try_reserve("part sinks", stream_tables * sink_bytes) {
+            let lane_bytes = stream_tables * sink_bytes + sink_options.thread_bytes(o.format);
+            match budget.try_reserve("part sinks", lane_bytes) {
                 Ok(r) => part_sinks.push(r),
                 Err(b) if lane == 0 => {
                     return Err(refuse(e.streaming_peak, format!("{b}; {more_memory}")));

@@ -180,6 +180,10 @@ pub const PARQUET_TABLE_BYTES: u64 = 3 << 20;
 /// more row groups.
 pub const PARQUET_ROW_GROUP_BYTES: u64 = 8 << 10;
 
+/// What the zstd context of one writer thread's Parquet sinks holds (allocated in C,
+/// once per thread that writes Parquet with zstd).
+pub const PARQUET_ZSTD_CONTEXT_BYTES: u64 = 3 << 20;
+
 /// How sinks write their files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SinkOptions {
@@ -213,6 +217,15 @@ impl Default for SinkOptions {
 }
 
 impl SinkOptions {
+    /// Bytes one writer thread holds once, whatever its number of sinks: the Parquet
+    /// zstd context.
+    pub fn thread_bytes(&self, format: Format) -> u64 {
+        match (format, self.compression_for(format)) {
+            (Format::Parquet, Compression::Zstd) => PARQUET_ZSTD_CONTEXT_BYTES,
+            _ => 0,
+        }
+    }
+
     /// Where table `table`'s files go: the directory and the name they start with
     /// (`TABLE` in `dir`, or `part-0000k` in `dir/TABLE/` when writing a part).
     pub fn place(&self, dir: &OutputDir, table: &str) -> Result<(OutputDir, String), SinkError> {
