@@ -993,7 +993,7 @@ impl GenerationOrchestrator {
             }
         }
         for rel in remove {
-            if out.checksum(&rel)?.is_some() {
+            if out.has_file(&rel)? {
                 warn!("resume: {rel} does not match its manifest; making it again");
                 out.remove_listed(&rel)?;
             }

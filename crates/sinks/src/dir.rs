@@ -282,6 +282,16 @@ impl OutputDir {
         }
     }
 
+    /// Whether the file at `rel` is there as a regular file (nothing is read).
+    pub fn has_file(&self, rel: &str) -> Result<bool, SinkError> {
+        match rel.split_once('/') {
+            Some((table, name)) => {
+                Ok(self.is_dir(table)? && self.table_dir(table)?.is_regular_file(name)?)
+            }
+            None => self.is_regular_file(rel),
+        }
+    }
+
     /// The size and XXH3-64 (16 hex digits) of the file at `rel`, read in 1 MiB blocks,
     /// not through a link; `None` if it is missing.
     pub fn checksum(&self, rel: &str) -> Result<Option<(u64, String)>, SinkError> {
@@ -319,7 +329,7 @@ impl OutputDir {
             });
         }
         for rel in self.listed_in_manifest() {
-            if self.owns(&rel) && self.checksum(&rel)?.is_some() {
+            if self.owns(&rel) && self.has_file(&rel)? {
                 self.remove_listed(&rel)?;
             }
         }
