@@ -10,6 +10,7 @@ fn type_name(ty: ColumnType) -> &'static str {
         ColumnType::Int => "int64",
         ColumnType::Money => "decimal(18,2)",
         ColumnType::Date => "date",
+        ColumnType::Timestamp => "timestamp",
         ColumnType::Text => "string",
     }
 }
@@ -121,6 +122,7 @@ fn postgres_type(ty: ColumnType) -> &'static str {
         ColumnType::Int => "bigint",
         ColumnType::Money => "numeric(18,2)",
         ColumnType::Date => "date",
+        ColumnType::Timestamp => "timestamp",
         ColumnType::Text => "text",
     }
 }

@@ -11,23 +11,43 @@ pub struct CompanyConfig {
     pub code: String,
     /// ISO 4217 currency code, 3 letters (e.g. `"USD"`).
     pub currency: String,
+    /// ISO country code (decides public holidays, tax codes, payroll); `None`: the
+    /// currency's country (USD US, EUR DE, GBP GB, CAD CA, CHF CH, JPY JP, AUD AU).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+impl CompanyConfig {
+    /// The company's country: the one given, else the currency's, if known.
+    pub fn country(&self) -> Option<&'static str> {
+        match &self.country {
+            Some(c) => crate::calendar::SUPPORTED_COUNTRIES
+                .iter()
+                .copied()
+                .find(|s| *s == c.as_str()),
+            None => crate::pools::country_of_currency(&self.currency),
+        }
+    }
 }
 
 /// The `transactions` section: how many entries and what they look like.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TransactionsConfig {
-    /// Number of journal entries to generate.
+    /// Number of journal entries to generate, exactly (scheduled postings included).
     pub target_count: u64,
-    /// Share of entries with exactly two lines.
+    /// Share of orders and invoices with a single item.
     pub two_line_share: f64,
-    /// Pareto exponent of the line-count tail (entries with 3+ lines); larger = thinner tail.
+    /// Pareto exponent of the tail of item counts (orders with 2+ items); larger = thinner tail.
     pub line_tail_exponent: f64,
-    /// Most lines one entry may have (2..=256).
+    /// Most lines one entry may have (4..=256): an invoice has at most this many minus
+    /// three items; longer scheduled postings are split into several entries.
     pub max_lines: u32,
-    /// Median entry amount in major units (e.g. dollars).
+    /// Price scale in major units: 1200 gives the list prices of the material pools
+    /// (a hydraulic pump about 1,450); every amount scales with it.
     pub amount_median: f64,
-    /// Spread of the lognormal amount (sigma of ln amount).
+    /// Spread of ln(quantity) of order items (with the prices' own spread, it makes
+    /// amounts span several orders of magnitude, as Benford's law needs).
     pub amount_sigma: f64,
 }
 
@@ -44,7 +64,7 @@ impl Default for TransactionsConfig {
     }
 }
 
-/// The `master_data` section: how many partners.
+/// The `master_data` section: how many partners and materials.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MasterDataConfig {
@@ -52,6 +72,8 @@ pub struct MasterDataConfig {
     pub vendors: u32,
     /// Number of customers (at least 1).
     pub customers: u32,
+    /// Number of materials (at least 1).
+    pub materials: u32,
 }
 
 impl Default for MasterDataConfig {
@@ -59,9 +81,13 @@ impl Default for MasterDataConfig {
         Self {
             vendors: 500,
             customers: 2_000,
+            materials: 400,
         }
     }
 }
+
+/// The most vendors, customers or materials a config may ask for.
+pub const MAX_PARTNERS: u32 = 10_000_000;
 
 /// The `documents` section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,10 +151,12 @@ impl Default for GeneratorConfig {
                 CompanyConfig {
                     code: "1000".into(),
                     currency: "USD".into(),
+                    country: None,
                 },
                 CompanyConfig {
                     code: "2000".into(),
                     currency: "EUR".into(),
+                    country: None,
                 },
             ],
             transactions: TransactionsConfig::default(),
@@ -159,8 +187,11 @@ fn invalid(field: impl Into<String>, expected: &str, got: impl ToString) -> Inva
     }
 }
 
-/// The most lines an entry may have (the split buffer lives on the stack).
+/// The most lines an entry may have.
 pub const MAX_LINES_LIMIT: u32 = 256;
+/// The fewest lines an entry must be allowed: an invoice with one item, a price
+/// variance, its tax and the partner.
+pub const MIN_LINES: u32 = 4;
 
 impl GeneratorConfig {
     /// Whether this config writes `table` (documents and graph can be switched off).
@@ -219,6 +250,30 @@ impl GeneratorConfig {
                     "a 3-letter ISO 4217 code like \"USD\"",
                     format!("{:?}", c.currency),
                 ));
+            } else if c.country().is_none() {
+                let supported = crate::calendar::SUPPORTED_COUNTRIES.join(", ");
+                match &c.country {
+                    Some(country) => p.push(invalid(
+                        format!("companies[{i}].country"),
+                        &format!("one of {supported}"),
+                        format!("{country:?}"),
+                    )),
+                    None => p.push(invalid(
+                        format!("companies[{i}].country"),
+                        &format!(
+                            "a country (one of {supported}) for currency {}, which implies none",
+                            c.currency
+                        ),
+                        "none",
+                    )),
+                }
+            }
+            if self.companies[..i].iter().any(|o| o.code == c.code) {
+                p.push(invalid(
+                    format!("companies[{i}].code"),
+                    "a code no other company has",
+                    format!("{:?}", c.code),
+                ));
             }
         }
         if !(0.0..=1.0).contains(&t.two_line_share) {
@@ -235,10 +290,10 @@ impl GeneratorConfig {
                 t.line_tail_exponent,
             ));
         }
-        if !(2..=MAX_LINES_LIMIT).contains(&t.max_lines) {
+        if !(MIN_LINES..=MAX_LINES_LIMIT).contains(&t.max_lines) {
             p.push(invalid(
                 "transactions.max_lines",
-                "from 2 to 256",
+                "from 4 to 256",
                 t.max_lines,
             ));
         }
@@ -261,6 +316,18 @@ impl GeneratorConfig {
         }
         if self.master_data.customers == 0 {
             p.push(invalid("master_data.customers", "at least 1", 0));
+        }
+        if self.master_data.materials == 0 {
+            p.push(invalid("master_data.materials", "at least 1", 0));
+        }
+        for (field, n) in [
+            ("master_data.vendors", self.master_data.vendors),
+            ("master_data.customers", self.master_data.customers),
+            ("master_data.materials", self.master_data.materials),
+        ] {
+            if n > MAX_PARTNERS {
+                p.push(invalid(field, "at most 10000000", n));
+            }
         }
         p
     }

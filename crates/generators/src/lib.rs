@@ -2,7 +2,10 @@
 //!
 //! Entry *i* and everything it causes (lines, documents, items, graph edges) come from
 //! an RNG seeded by `splitmix64(seed, table, i)`, so the output depends only on the
-//! config and the seed: never on batch size, thread, shard or time.
+//! config and the seed: never on batch size, thread, shard or time. The first entries
+//! are the scheduled postings (opening balances, payroll, depreciation, accruals, bank);
+//! the rest are business cases (procure to pay, order to cash) of a few entries each,
+//! with coherent documents, dates and amounts.
 //!
 //! ```
 //! use synth_generators::{Batch, GeneratorConfig, JournalGenerator};
@@ -22,17 +25,20 @@
 //! knowledge of memory limits (that is `synth-guard`).
 
 mod calendar;
+mod cases;
 mod config;
+mod economy;
 mod journal;
 mod pools;
 mod rng;
+mod schedule;
 
-pub use calendar::PostingCalendar;
+pub use calendar::{PostingCalendar, SUPPORTED_COUNTRIES, holidays};
 pub use config::{
     CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,
-    MAX_LINES_LIMIT, MasterDataConfig, TransactionsConfig,
+    MAX_LINES_LIMIT, MAX_PARTNERS, MIN_LINES, MasterDataConfig, TransactionsConfig,
 };
-pub use journal::{InvalidRange, JournalGenerator, Scenario};
+pub use journal::{InvalidRange, JournalGenerator};
 pub use synth_model::{Batch, PerTable, Table};
 pub mod master;
 pub use master::{LazyRegistry, MasterData, account_node_id};

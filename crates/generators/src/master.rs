@@ -1,11 +1,17 @@
-//! Master data (chart of accounts, vendors, customers, graph nodes), built once on
-//! first use and shared read-only.
+//! Master data (companies, chart of accounts, tax codes, cost centers, users, vendors,
+//! customers, materials, employees, fixed assets, graph nodes), built once on first use
+//! and shared read-only.
 
-use crate::config::MasterDataConfig;
-use crate::pools::{self, CHART_OF_ACCOUNTS};
+use crate::config::GeneratorConfig;
+use crate::economy::{CompanyBooks, Economy, nice_ceil, share};
+use crate::pools::{self, ASSET_CLASSES, CHART_OF_ACCOUNTS, COST_CENTERS, JOB_TITLES};
 use crate::rng::{Draws, record_id, stream};
+use crate::schedule::Layout;
 use std::sync::{Arc, OnceLock};
-use synth_model::{Customer, GraphNode, MasterTables, PartnerName, PerTable, Table, Vendor};
+use synth_model::{
+    Company, CostCenter, Customer, Date, Employee, FixedAsset, GraphNode, MasterTables,
+    Material, PartnerName, PerTable, Table, TaxCode, User, Vendor,
+};
 
 /// All master data of a run: every master table, whole.
 pub type MasterData = MasterTables;
@@ -15,116 +21,407 @@ pub fn account_node_id(seed: u64, account: u32) -> u128 {
     record_id(seed, stream::ACCOUNT_NODE, u64::from(account))
 }
 
-fn partner_name(d: &mut Draws) -> PartnerName {
-    PartnerName::join(
-        &[
-            d.pick(pools::NAME_FIRST),
-            d.pick(pools::NAME_SECOND),
-            d.pick(pools::NAME_SUFFIX),
-        ],
-        " ",
-    )
+/// Distinct partner names: a permutation of the name parts' combinations, with a
+/// number once they are used up.
+fn partner_name(i: u64, offset: u64) -> PartnerName {
+    let (f, s, x) = (
+        pools::NAME_FIRST.len() as u64,
+        pools::NAME_SECOND.len() as u64,
+        pools::NAME_SUFFIX.len() as u64,
+    );
+    let combos = f * s * x;
+    // 7919 is prime and does not divide `combos`, so this is a bijection of 0..combos.
+    let k = ((i % combos) * 7919 + offset) % combos;
+    let round = i / combos;
+    let (a, b, c) = (k % f, k / f % s, k / (f * s));
+    let name = if round == 0 {
+        format!(
+            "{} {} {}",
+            pools::NAME_FIRST[a as usize],
+            pools::NAME_SECOND[b as usize],
+            pools::NAME_SUFFIX[c as usize]
+        )
+    } else {
+        format!(
+            "{} {} {} {}",
+            pools::NAME_FIRST[a as usize],
+            pools::NAME_SECOND[b as usize],
+            round + 1,
+            pools::NAME_SUFFIX[c as usize]
+        )
+    };
+    PartnerName::from(name.as_str())
+}
+
+/// The share of a partner's business: partner `j` of `n` is drawn with
+/// `floor(n·u²)`, so its share is `sqrt((j+1)/n) - sqrt(j/n)`.
+pub(crate) fn partner_share(j: usize, n: usize) -> f64 {
+    let n = n.max(1) as f64;
+    libm::sqrt((j as f64 + 1.0) / n) - libm::sqrt(j as f64 / n)
+}
+
+/// Employees of a company and the factor its salaries are scaled by (1 unless the
+/// head count hit a bound).
+pub(crate) fn headcount(c: &CompanyBooks) -> (u32, f64) {
+    let target = share::PAYROLL * c.revenue_month;
+    let per_head = c.median_salary * 100.0 * 1.05 * (1.0 + c.social_security_bp as f64 / 10_000.0);
+    let wanted = target / per_head.max(1.0);
+    let n = wanted.round().clamp(COST_CENTERS.len() as f64, 20_000.0);
+    (n as u32, if wanted.round() == n { 1.0 } else { wanted / n })
+}
+
+/// Fixed assets of a company.
+pub(crate) fn asset_count(c: &CompanyBooks, price_scale: f64) -> u32 {
+    let yearly = share::DEPRECIATION * c.revenue_month * 12.0;
+    (yearly / (9_000.0 * 100.0 * c.fx * price_scale).max(1.0))
+        .round()
+        .clamp(ASSET_CLASSES.len() as f64, 5_000.0) as u32
 }
 
 /// Rows of each master table for a config (0 for streaming tables), without building.
-pub fn row_counts(config: &MasterDataConfig) -> PerTable<u64> {
+pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
+    let layout = Layout::new(config);
+    let economy = Economy::new(config, layout.cases(config));
     let accounts = CHART_OF_ACCOUNTS.len() as u64;
-    let (v, c) = (u64::from(config.vendors), u64::from(config.customers));
+    let (v, c) = (u64::from(config.master_data.vendors), u64::from(config.master_data.customers));
+    let employees: u64 = economy.companies.iter().map(|c| u64::from(headcount(c).0)).sum();
+    let assets: u64 = economy
+        .companies
+        .iter()
+        .map(|c| u64::from(asset_count(c, economy.price_scale)))
+        .sum();
+    let countries: std::collections::HashSet<&str> = economy.companies.iter().map(|c| c.country).collect();
+    let tax_codes = pools::TAX_CODES.iter().filter(|t| countries.contains(t.1)).count() as u64;
     PerTable::from_fn(|t| match t {
+        Table::Companies => config.companies.len() as u64,
         Table::Accounts => accounts,
+        Table::TaxCodes => tax_codes,
+        Table::CostCenters => COST_CENTERS.len() as u64,
+        Table::Users => (pools::USERS.len() + pools::BATCH_USERS.len()) as u64,
         Table::Vendors => v,
         Table::Customers => c,
+        Table::Materials => u64::from(config.master_data.materials),
+        Table::Employees => employees,
+        Table::FixedAssets => assets,
         Table::GraphNodes => accounts + v + c,
         _ => 0,
     })
 }
 
 /// Bytes the master data of a config holds once built, without building it.
-pub fn estimated_bytes(config: &MasterDataConfig) -> u64 {
+pub fn estimated_bytes(config: &GeneratorConfig) -> u64 {
     row_counts(config)
         .iter()
         .map(|(t, rows)| rows * t.record_bytes() as u64)
         .sum()
 }
 
-/// Builds every master record from the seed.
-pub fn build(seed: u64, config: &MasterDataConfig) -> MasterData {
-    {
-        let vendors: Vec<Vendor> = (0..u64::from(config.vendors))
-            .map(|i| {
-                let mut d = Draws::new(seed, stream::VENDOR, i);
-                let (country, city) = d.pick(pools::LOCATIONS);
-                Vendor {
-                    vendor_id: record_id(seed, stream::VENDOR, i),
-                    name: partner_name(&mut d),
-                    country,
-                    city,
-                    payment_terms_days: d.pick(pools::PAYMENT_TERMS),
+/// The per-company aggregates scheduled postings need from the master data.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompanyTotals {
+    /// Gross monthly salaries per cost center (index into `COST_CENTERS`).
+    pub salaries: Vec<(usize, i64)>,
+    /// Per asset class: (cost at start, accumulated depreciation at start, monthly depreciation).
+    pub assets: Vec<(i64, i64, i64)>,
+}
+
+/// Sums of employees and fixed assets per company, in the order of the companies.
+pub(crate) fn company_totals(md: &MasterData, economy: &Economy) -> Vec<CompanyTotals> {
+    economy
+        .companies
+        .iter()
+        .map(|c| {
+            let mut salaries = vec![0i64; COST_CENTERS.len()];
+            for e in md.employees.iter().filter(|e| e.company_code == c.code) {
+                if let Some(k) = COST_CENTERS.iter().position(|x| x.0 == e.cost_center) {
+                    salaries[k] += e.monthly_salary;
                 }
-            })
-            .collect();
-        let customers: Vec<Customer> = (0..u64::from(config.customers))
-            .map(|i| {
-                let mut d = Draws::new(seed, stream::CUSTOMER, i);
-                let (country, city) = d.pick(pools::LOCATIONS);
-                Customer {
-                    customer_id: record_id(seed, stream::CUSTOMER, i),
-                    name: partner_name(&mut d),
-                    country,
-                    city,
-                    credit_limit: (1 + d.below(100) as i64) * 1_000_000,
-                    payment_terms_days: d.pick(pools::PAYMENT_TERMS),
+            }
+            let mut assets = vec![(0i64, 0i64, 0i64); ASSET_CLASSES.len()];
+            for a in md.fixed_assets.iter().filter(|a| a.company_code == c.code) {
+                if let Some(k) = ASSET_CLASSES.iter().position(|x| x.0 == a.asset_class) {
+                    let months = months_between(a.acquisition_date, economy.start);
+                    assets[k].0 += a.acquisition_cost;
+                    assets[k].1 += a.monthly_depreciation * i64::from(months);
+                    assets[k].2 += a.monthly_depreciation;
                 }
-            })
-            .collect();
-        let mut nodes =
-            Vec::with_capacity(CHART_OF_ACCOUNTS.len() + vendors.len() + customers.len());
-        nodes.extend(CHART_OF_ACCOUNTS.iter().map(|a| GraphNode {
-            node_id: account_node_id(seed, a.account),
-            node_type: "account",
-            label: a.name.into(),
-        }));
-        nodes.extend(vendors.iter().map(|v| GraphNode {
-            node_id: v.vendor_id,
-            node_type: "vendor",
-            label: v.name,
-        }));
-        nodes.extend(customers.iter().map(|c| GraphNode {
-            node_id: c.customer_id,
-            node_type: "customer",
-            label: c.name,
-        }));
-        MasterData {
-            accounts: CHART_OF_ACCOUNTS.to_vec(),
-            vendors,
-            customers,
-            nodes,
+            }
+            CompanyTotals {
+                salaries: salaries.into_iter().enumerate().filter(|(_, s)| *s > 0).collect(),
+                assets,
+            }
+        })
+        .collect()
+}
+
+/// Whole months from `a` to `b` (both on the 1st of a month for acquisitions).
+fn months_between(a: Date, b: Date) -> u32 {
+    let (ya, ma, _) = a.ymd();
+    let (yb, mb, _) = b.ymd();
+    ((yb - ya) * 12 + mb as i32 - ma as i32).max(0) as u32
+}
+
+/// Builds every master record from the config and its seed.
+pub fn build(config: &GeneratorConfig) -> MasterData {
+    let layout = Layout::new(config);
+    let economy = Economy::new(config, layout.cases(config));
+    build_with(config, &economy)
+}
+
+/// Builds every master record with an economy already computed.
+pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterData {
+    let seed = config.seed;
+    let start = economy.start;
+    let companies: Vec<Company> = economy
+        .companies
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Company {
+            company_code: c.code,
+            name: partner_name(i as u64 * 1013 + 77, 4243),
+            country: c.country,
+            currency: c.currency,
+        })
+        .collect();
+    let countries: Vec<&str> = economy.companies.iter().map(|c| c.country).collect();
+    let tax_codes = pools::TAX_CODES
+        .iter()
+        .filter(|t| countries.contains(&t.1))
+        .map(|t| TaxCode {
+            tax_code: t.0,
+            country: t.1,
+            direction: t.2,
+            rate_percent: t.3,
+            account: t.4,
+            description: t.5,
+        })
+        .collect();
+    let cost_centers = COST_CENTERS
+        .iter()
+        .map(|c| CostCenter {
+            cost_center: c.0,
+            name: c.1,
+            department: c.2,
+        })
+        .collect();
+    let mut users: Vec<User> = pools::USERS
+        .iter()
+        .map(|u| User {
+            user_id: u.0,
+            name: u.1,
+            role: u.2,
+            department: u.3,
+            approval_limit: u.4,
+        })
+        .collect();
+    users.extend(pools::BATCH_USERS.iter().map(|u| User {
+        user_id: u.0,
+        name: u.1,
+        role: "batch_job",
+        department: "IT",
+        approval_limit: 0,
+    }));
+    let vendors: Vec<Vendor> = (0..u64::from(config.master_data.vendors))
+        .map(|i| {
+            let mut d = Draws::new(seed, stream::VENDOR, i);
+            let (country, city) = d.pick(pools::LOCATIONS);
+            let discount = d.below(100) < 30;
+            Vendor {
+                vendor_id: record_id(seed, stream::VENDOR, i),
+                name: partner_name(i, 0),
+                country,
+                city,
+                payment_terms_days: d.pick(pools::PAYMENT_TERMS),
+                cash_discount_percent: if discount { 200 } else { 0 },
+                cash_discount_days: if discount { 10 } else { 0 },
+                created_date: start.add_days(-(60 + d.below(3000) as i32)),
+            }
+        })
+        .collect();
+    let n_customers = config.master_data.customers as usize;
+    let customers: Vec<Customer> = (0..n_customers as u64)
+        .map(|i| {
+            let mut d = Draws::new(seed, stream::CUSTOMER, i);
+            let (country, city) = d.pick(pools::LOCATIONS);
+            let terms = d.pick(pools::PAYMENT_TERMS);
+            let discount = d.below(100) < 20;
+            // Credit limit: four times the customer's expected open items, and room
+            // for six large orders (an order over a third of the limit is blocked).
+            let exposure = partner_share(i as usize, n_customers) * economy.sales_year_base
+                * (f64::from(terms) + 20.0)
+                / 365.0;
+            let limit = nice_ceil((4.0 * exposure).max(6.0 * economy.sale_p95).max(5_000.0) * 100.0);
+            Customer {
+                customer_id: record_id(seed, stream::CUSTOMER, i),
+                name: partner_name(i, 3571),
+                country,
+                city,
+                credit_limit: limit,
+                payment_terms_days: terms,
+                cash_discount_percent: if discount { 200 } else { 0 },
+                cash_discount_days: if discount { 10 } else { 0 },
+                created_date: start.add_days(-(30 + d.below(3000) as i32)),
+            }
+        })
+        .collect();
+    let materials = economy
+        .materials
+        .iter()
+        .enumerate()
+        .map(|(j, m)| {
+            let name = format!("{} {}-{:04}", m.description, if m.goods { "M" } else { "S" }, j + 1);
+            Material {
+                material_id: record_id(seed, stream::MATERIAL, j as u64),
+                description: PartnerName::from(name.as_str()),
+                material_type: if m.goods { "trading_good" } else { "service" },
+                unit: m.unit,
+                standard_cost: (m.cost * 100.0).round().max(1.0) as i64,
+                sales_price: (m.price * 100.0).round().max(1.0) as i64,
+            }
+        })
+        .collect();
+    let mut employees = Vec::new();
+    let mut fixed_assets = Vec::new();
+    let months = i64::from(config.months);
+    for (ci, c) in economy.companies.iter().enumerate() {
+        let (n, factor) = headcount(c);
+        for k in 0..u64::from(n) {
+            let index = (ci as u64) << 32 | k;
+            let mut d = Draws::new(seed, stream::EMPLOYEE, index);
+            let cc = if (k as usize) < COST_CENTERS.len() {
+                k as usize
+            } else {
+                // Sales, logistics and service employ most people.
+                let pool = match d.below(10) {
+                    0..4 => pools::centers::SALES,
+                    4..6 => pools::centers::LOGISTICS,
+                    6..8 => pools::centers::SERVICES,
+                    _ => pools::centers::ALL,
+                };
+                d.pick(pool)
+            };
+            let department = COST_CENTERS[cc].2;
+            let titles = JOB_TITLES
+                .iter()
+                .find(|t| t.0 == department)
+                .map_or(&["Employee"][..], |t| t.1);
+            let salary = c.median_salary * factor * libm::exp(0.3 * d.normal());
+            let name = format!("{} {}", d.pick(pools::PERSON_FIRST), d.pick(pools::PERSON_LAST));
+            employees.push(Employee {
+                employee_id: record_id(seed, stream::EMPLOYEE, index),
+                company_code: c.code,
+                name: PartnerName::from(name.as_str()),
+                job_title: d.pick(titles),
+                cost_center: COST_CENTERS[cc].0,
+                hire_date: start.add_days(-(20 + d.below(6000) as i32)),
+                monthly_salary: ((salary * 10.0).round() as i64 * 10).max(100),
+            });
         }
+        let n_assets = asset_count(c, economy.price_scale);
+        let target = share::DEPRECIATION * c.revenue_month;
+        let first = fixed_assets.len();
+        let mut monthly_sum = 0.0;
+        let mut drafts = Vec::new();
+        for k in 0..u64::from(n_assets) {
+            let index = (ci as u64) << 32 | k;
+            let mut d = Draws::new(seed, stream::ASSET, index);
+            let class = if (k as usize) < ASSET_CLASSES.len() {
+                k as usize
+            } else {
+                match d.below(100) {
+                    0..40 => 0,
+                    40..75 => 1,
+                    _ => 2,
+                }
+            };
+            let (_, _, _, life, names) = ASSET_CLASSES[class];
+            let life = i64::from(life).max(months + 13);
+            let median = [60_000.0, 8_000.0, 35_000.0][class];
+            let cost = median * libm::exp(0.6 * d.normal()) * economy.price_scale * c.fx * 100.0;
+            let age = 1 + d.below((life - months - 1).max(1) as usize) as i64;
+            monthly_sum += cost / life as f64;
+            drafts.push((index, class, life, cost, age, d.pick(names)));
+        }
+        let scale = if monthly_sum > 0.0 { target / monthly_sum } else { 1.0 };
+        for (index, class, life, cost, age, description) in drafts {
+            let (class_name, account, dep_account, _, _) = ASSET_CLASSES[class];
+            let cost = ((cost * scale / 100.0).round() as i64).max(1) * 100;
+            let (y, m, _) = start.ymd();
+            let total = i64::from(y) * 12 + i64::from(m) - 1 - age;
+            let acquired = Date::from_ymd((total / 12) as i32, (total % 12) as u32 + 1, 1).unwrap_or(start);
+            fixed_assets.push(FixedAsset {
+                asset_id: record_id(seed, stream::ASSET, index),
+                company_code: c.code,
+                description,
+                asset_class: class_name,
+                account,
+                depreciation_account: dep_account,
+                cost_center: COST_CENTERS[pools::centers::ASSET_CENTERS[class]].0,
+                acquisition_date: acquired,
+                acquisition_cost: cost,
+                useful_life_months: life as u16,
+                monthly_depreciation: (cost / life).max(1),
+            });
+        }
+        debug_assert!(fixed_assets.len() >= first);
+    }
+    let mut nodes = Vec::with_capacity(CHART_OF_ACCOUNTS.len() + vendors.len() + customers.len());
+    nodes.extend(CHART_OF_ACCOUNTS.iter().map(|a| GraphNode {
+        node_id: account_node_id(seed, a.account),
+        node_type: "account",
+        label: a.name.into(),
+    }));
+    nodes.extend(vendors.iter().map(|v| GraphNode {
+        node_id: v.vendor_id,
+        node_type: "vendor",
+        label: v.name,
+    }));
+    nodes.extend(customers.iter().map(|c| GraphNode {
+        node_id: c.customer_id,
+        node_type: "customer",
+        label: c.name,
+    }));
+    MasterData {
+        companies,
+        accounts: CHART_OF_ACCOUNTS.to_vec(),
+        tax_codes,
+        cost_centers,
+        users,
+        vendors,
+        customers,
+        materials,
+        employees,
+        fixed_assets,
+        nodes,
     }
 }
 
 /// Master data built on first use and shared read-only; can be dropped and rebuilt.
 #[derive(Debug)]
 pub struct LazyRegistry {
-    seed: u64,
-    config: MasterDataConfig,
+    config: GeneratorConfig,
     cell: OnceLock<Arc<MasterData>>,
 }
 
 impl LazyRegistry {
-    /// A registry that will build master data for this seed and config.
-    pub fn new(seed: u64, config: MasterDataConfig) -> Self {
+    /// A registry that will build master data for this config (and its seed).
+    pub fn new(config: GeneratorConfig) -> Self {
         Self {
-            seed,
             config,
             cell: OnceLock::new(),
         }
     }
 
+    /// A registry holding master data already built for its config.
+    pub(crate) fn with(config: GeneratorConfig, md: MasterData) -> Self {
+        let cell = OnceLock::new();
+        let _ = cell.set(Arc::new(md));
+        Self { config, cell }
+    }
+
     /// The master data, built now if it was not yet.
     pub fn get(&self) -> &Arc<MasterData> {
-        self.cell
-            .get_or_init(|| Arc::new(build(self.seed, &self.config)))
+        self.cell.get_or_init(|| Arc::new(build(&self.config)))
     }
 
     /// Whether the master data is built.

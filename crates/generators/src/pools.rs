@@ -1,14 +1,14 @@
-//! Static text pools and the chart of accounts: all text in records comes from here.
+//! Static pools: the chart of accounts, cost centers, users, tax codes, countries and
+//! every text a record holds.
 
 use synth_model::Account;
 
-const fn acct(account: u32, name: &'static str, account_type: &'static str) -> Account {
-    // Assets and expenses grow on the debit side; liabilities, equity, revenue on credit.
-    let b = account_type.as_bytes();
-    let normal_balance = match (b[0], b[1]) {
-        (b'a', _) | (b'e', b'x') => "debit",
-        _ => "credit",
-    };
+const fn acct(
+    account: u32,
+    name: &'static str,
+    account_type: &'static str,
+    normal_balance: &'static str,
+) -> Account {
     Account {
         account,
         name,
@@ -17,136 +17,387 @@ const fn acct(account: u32, name: &'static str, account_type: &'static str) -> A
     }
 }
 
-/// The chart of accounts (a small industrial company, SAP-like numbering).
+/// The chart of accounts (a trading company, SAP-like numbering). Contra accounts
+/// (accumulated depreciation, sales discounts) have the normal balance opposite to
+/// their type's.
 pub static CHART_OF_ACCOUNTS: &[Account] = &[
-    acct(100000, "Cash on hand", "asset"),
-    acct(110000, "Bank - operating account", "asset"),
-    acct(111000, "Bank - payroll account", "asset"),
-    acct(120000, "Trade receivables", "asset"),
-    acct(130000, "Raw materials inventory", "asset"),
-    acct(131000, "Finished goods inventory", "asset"),
-    acct(140000, "Prepaid expenses", "asset"),
-    acct(150000, "Machinery and equipment", "asset"),
-    acct(151000, "Office equipment", "asset"),
-    acct(159000, "Accumulated depreciation", "asset"),
-    acct(200000, "Trade payables", "liability"),
-    acct(210000, "Accrued liabilities", "liability"),
-    acct(220000, "Sales tax payable", "liability"),
-    acct(230000, "Payroll liabilities", "liability"),
-    acct(300000, "Share capital", "equity"),
-    acct(310000, "Retained earnings", "equity"),
-    acct(400000, "Revenue - products", "revenue"),
-    acct(410000, "Revenue - services", "revenue"),
-    acct(420000, "Revenue - licences", "revenue"),
-    acct(500000, "Cost of goods sold", "expense"),
-    acct(510000, "Purchased services", "expense"),
-    acct(600000, "Salaries and wages", "expense"),
-    acct(601000, "Social security contributions", "expense"),
-    acct(610000, "Rent", "expense"),
-    acct(620000, "Utilities", "expense"),
-    acct(630000, "Travel expenses", "expense"),
-    acct(640000, "Office supplies", "expense"),
-    acct(650000, "IT and software", "expense"),
-    acct(660000, "Marketing", "expense"),
-    acct(670000, "Professional fees", "expense"),
-    acct(680000, "Depreciation expense", "expense"),
-    acct(690000, "Repairs and maintenance", "expense"),
+    acct(100000, "Cash on hand", "asset", "debit"),
+    acct(110000, "Bank - operating account", "asset", "debit"),
+    acct(111000, "Bank - payroll account", "asset", "debit"),
+    acct(120000, "Trade receivables", "asset", "debit"),
+    acct(130000, "Inventory - trading goods", "asset", "debit"),
+    acct(145000, "Input tax receivable", "asset", "debit"),
+    acct(150000, "Machinery and equipment", "asset", "debit"),
+    acct(151000, "Office equipment", "asset", "debit"),
+    acct(152000, "Vehicles", "asset", "debit"),
+    acct(159000, "Accumulated depreciation - machinery", "asset", "credit"),
+    acct(159100, "Accumulated depreciation - office equipment", "asset", "credit"),
+    acct(159200, "Accumulated depreciation - vehicles", "asset", "credit"),
+    acct(200000, "Trade payables", "liability", "credit"),
+    acct(205000, "Goods received not invoiced (GR/IR)", "liability", "credit"),
+    acct(210000, "Accrued liabilities", "liability", "credit"),
+    acct(220000, "Output tax payable", "liability", "credit"),
+    acct(230000, "Payroll liabilities", "liability", "credit"),
+    acct(300000, "Share capital", "equity", "credit"),
+    acct(310000, "Retained earnings", "equity", "credit"),
+    acct(399000, "Opening balance clearing", "equity", "credit"),
+    acct(400000, "Revenue - products", "revenue", "credit"),
+    acct(410000, "Revenue - services", "revenue", "credit"),
+    acct(420000, "Revenue - licences", "revenue", "credit"),
+    acct(440000, "Sales discounts", "revenue", "debit"),
+    acct(450000, "Cash discounts received", "revenue", "credit"),
+    acct(480000, "Interest income", "revenue", "credit"),
+    acct(500000, "Cost of goods sold", "expense", "debit"),
+    acct(505000, "Purchase price variances", "expense", "debit"),
+    acct(510000, "Freight and purchased services", "expense", "debit"),
+    acct(600000, "Salaries and wages", "expense", "debit"),
+    acct(601000, "Social security contributions", "expense", "debit"),
+    acct(610000, "Rent", "expense", "debit"),
+    acct(620000, "Utilities", "expense", "debit"),
+    acct(630000, "Travel expenses", "expense", "debit"),
+    acct(640000, "Office supplies", "expense", "debit"),
+    acct(650000, "IT and software", "expense", "debit"),
+    acct(660000, "Marketing", "expense", "debit"),
+    acct(670000, "Professional fees", "expense", "debit"),
+    acct(680000, "Depreciation expense", "expense", "debit"),
+    acct(690000, "Repairs and maintenance", "expense", "debit"),
+    acct(695000, "Bank charges", "expense", "debit"),
 ];
 
-/// Account numbers by role, so postings pair sensible accounts.
+/// Account numbers by role.
 pub mod accounts {
-    /// Cash and bank.
-    pub const BANK: &[u32] = &[110000, 110000, 110000, 100000];
+    /// Cash on hand (petty cash).
+    pub const CASH: u32 = 100000;
+    /// The operating bank account.
+    pub const BANK: u32 = 110000;
+    /// The payroll bank account.
+    pub const PAYROLL_BANK: u32 = 111000;
     /// Trade receivables.
-    pub const RECEIVABLES: &[u32] = &[120000];
+    pub const RECEIVABLES: u32 = 120000;
+    /// Inventory of trading goods.
+    pub const INVENTORY: u32 = 130000;
+    /// Input tax receivable.
+    pub const INPUT_TAX: u32 = 145000;
     /// Trade payables.
-    pub const PAYABLES: &[u32] = &[200000];
-    /// What vendor invoices debit.
-    pub const PURCHASES: &[u32] = &[
-        130000, 130000, 500000, 510000, 610000, 620000, 630000, 640000, 650000, 660000, 670000,
-        690000, 140000, 151000,
-    ];
-    /// What customer invoices credit.
-    pub const REVENUE: &[u32] = &[400000, 400000, 400000, 410000, 410000, 420000, 220000];
-    /// What accruals debit.
-    pub const ACCRUED_EXPENSES: &[u32] = &[610000, 620000, 650000, 670000, 510000];
-    /// What accruals credit.
-    pub const ACCRUALS: &[u32] = &[210000];
-    /// What payroll debits.
-    pub const PAYROLL_EXPENSES: &[u32] = &[600000, 600000, 601000];
-    /// What payroll credits.
-    pub const PAYROLL_CREDIT: &[u32] = &[111000, 230000];
-    /// Depreciation debit.
-    pub const DEPRECIATION: &[u32] = &[680000];
-    /// Depreciation credit.
-    pub const ACCUMULATED_DEPRECIATION: &[u32] = &[159000];
-    /// Reclassification between expense accounts.
-    pub const RECLASS: &[u32] = &[610000, 620000, 630000, 640000, 650000, 660000, 670000];
+    pub const PAYABLES: u32 = 200000;
+    /// Goods received, not invoiced.
+    pub const GR_IR: u32 = 205000;
+    /// Accrued liabilities.
+    pub const ACCRUED: u32 = 210000;
+    /// Output tax payable.
+    pub const OUTPUT_TAX: u32 = 220000;
+    /// Payroll liabilities (withheld tax, social security).
+    pub const PAYROLL_LIABILITIES: u32 = 230000;
+    /// Share capital.
+    pub const SHARE_CAPITAL: u32 = 300000;
+    /// Retained earnings.
+    pub const RETAINED_EARNINGS: u32 = 310000;
+    /// Opening balance clearing (nets to zero over the opening entries).
+    pub const OPENING_CLEARING: u32 = 399000;
+    /// Revenue from products.
+    pub const REVENUE_PRODUCTS: u32 = 400000;
+    /// Revenue from services.
+    pub const REVENUE_SERVICES: u32 = 410000;
+    /// Cash discounts granted to customers.
+    pub const SALES_DISCOUNTS: u32 = 440000;
+    /// Cash discounts taken from vendors.
+    pub const DISCOUNTS_RECEIVED: u32 = 450000;
+    /// Interest income.
+    pub const INTEREST_INCOME: u32 = 480000;
+    /// Cost of goods sold.
+    pub const COGS: u32 = 500000;
+    /// Purchase price variances.
+    pub const PRICE_VARIANCE: u32 = 505000;
+    /// Salaries.
+    pub const SALARIES: u32 = 600000;
+    /// Employer's social security.
+    pub const SOCIAL_SECURITY: u32 = 601000;
+    /// Rent.
+    pub const RENT: u32 = 610000;
+    /// Utilities.
+    pub const UTILITIES: u32 = 620000;
+    /// Travel.
+    pub const TRAVEL: u32 = 630000;
+    /// Office supplies.
+    pub const OFFICE_SUPPLIES: u32 = 640000;
+    /// Professional fees.
+    pub const PROFESSIONAL_FEES: u32 = 670000;
+    /// Depreciation expense.
+    pub const DEPRECIATION: u32 = 680000;
+    /// Bank charges.
+    pub const BANK_CHARGES: u32 = 695000;
+    /// Expense accounts manual reclassifications move costs between.
+    pub const RECLASS: &[u32] = &[610000, 620000, 630000, 640000, 650000, 660000, 670000, 690000];
+    /// What month-end accruals are booked to.
+    pub const ACCRUED_EXPENSES: &[u32] = &[620000, 670000, 650000, 690000];
 }
 
-/// People who post manual entries.
-pub static MANUAL_USERS: &[&str] = &[
-    "JSMITH",
-    "AMUELLER",
-    "LCHEN",
-    "PGARCIA",
-    "KNAKAMURA",
-    "RPATEL",
-    "SJOHANSSON",
-    "MROSSI",
-    "EDUBOIS",
-    "TOKAFOR",
-    "HKIM",
-    "DNOWAK",
+/// Cost centers: (code, name, department).
+pub static COST_CENTERS: &[(&str, &str, &str)] = &[
+    ("CC1000", "Management", "Management"),
+    ("CC1100", "Finance and accounting", "Finance"),
+    ("CC1200", "Human resources", "HR"),
+    ("CC1300", "Legal and compliance", "Finance"),
+    ("CC1400", "IT services", "IT"),
+    ("CC1500", "Facilities", "Administration"),
+    ("CC2000", "Purchasing", "Purchasing"),
+    ("CC2100", "Warehouse", "Logistics"),
+    ("CC2200", "Transport and logistics", "Logistics"),
+    ("CC2300", "Quality assurance", "Logistics"),
+    ("CC3000", "Sales - North", "Sales"),
+    ("CC3100", "Sales - South", "Sales"),
+    ("CC3200", "Sales - East", "Sales"),
+    ("CC3300", "Sales - West", "Sales"),
+    ("CC3400", "Key accounts", "Sales"),
+    ("CC3500", "E-commerce", "Sales"),
+    ("CC4000", "Marketing", "Marketing"),
+    ("CC4100", "Product management", "Marketing"),
+    ("CC5000", "Customer service", "Service"),
+    ("CC5100", "Field service", "Service"),
+    ("CC5200", "Professional services", "Service"),
+    ("CC6000", "Research and development", "R&D"),
 ];
 
-/// Cost centers.
-pub static COST_CENTERS: &[&str] = &[
-    "CC1000", "CC1100", "CC1200", "CC2000", "CC2100", "CC3000", "CC3100", "CC3200", "CC4000",
-    "CC5000",
+/// Cost centers by what they are charged with (indices into [`COST_CENTERS`]).
+pub mod centers {
+    /// Sales (revenue lines, sales discounts).
+    pub const SALES: &[usize] = &[10, 11, 12, 13, 14, 15];
+    /// Services sold.
+    pub const SERVICES: &[usize] = &[18, 19, 20];
+    /// Logistics (cost of goods sold, freight).
+    pub const LOGISTICS: &[usize] = &[7, 8, 9];
+    /// Overheads (rent, utilities, IT, fees, bank charges).
+    pub const OVERHEAD: &[usize] = &[0, 1, 2, 3, 4, 5];
+    /// Everyone (travel, office supplies, reclassifications).
+    pub const ALL: &[usize] = &[
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+    ];
+    /// Finance.
+    pub const FINANCE: usize = 1;
+    /// Facilities.
+    pub const FACILITIES: usize = 5;
+    /// Purchasing.
+    pub const PURCHASING: usize = 6;
+    /// Where each asset class's depreciation goes (machinery, office, vehicles).
+    pub const ASSET_CENTERS: [usize; 3] = [7, 5, 8];
+}
+
+/// People who enter and approve entries: (login, name, role, department, approval
+/// limit in minor units).
+pub static USERS: &[(&str, &str, &str, &str, i64)] = &[
+    ("JGARCIA", "James Garcia", "ap_clerk", "Accounts payable", 500000),
+    ("AKIM", "Anna Kim", "ap_clerk", "Accounts payable", 500000),
+    ("LIYER", "Li Iyer", "ap_clerk", "Accounts payable", 500000),
+    ("PFISCHER", "Pablo Fischer", "ap_clerk", "Accounts payable", 500000),
+    ("KBERNARD", "Keiko Bernard", "ap_clerk", "Accounts payable", 500000),
+    ("RPETROV", "Ravi Petrov", "ap_clerk", "Accounts payable", 500000),
+    ("SSINGH", "Sofia Singh", "ap_clerk", "Accounts payable", 500000),
+    ("MLINDQVIST", "Marco Lindqvist", "ap_clerk", "Accounts payable", 500000),
+    ("ENOVAK", "Emma Novak", "ap_clerk", "Accounts payable", 500000),
+    ("TFARAH", "Tunde Farah", "ap_clerk", "Accounts payable", 500000),
+    ("HMEYER", "Hana Meyer", "ap_clerk", "Accounts payable", 500000),
+    ("DOLSEN", "Dorota Olsen", "ap_clerk", "Accounts payable", 500000),
+    ("LSMITH", "Lukas Smith", "ap_clerk", "Accounts payable", 500000),
+    ("CNAKAMURA", "Chloe Nakamura", "ap_clerk", "Accounts payable", 500000),
+    ("ODUBOIS", "Omar Dubois", "ar_clerk", "Accounts receivable", 500000),
+    ("INOWAK", "Ingrid Nowak", "ar_clerk", "Accounts receivable", 500000),
+    ("MHADDAD", "Mateo Haddad", "ar_clerk", "Accounts receivable", 500000),
+    ("PLOPEZ", "Priya Lopez", "ar_clerk", "Accounts receivable", 500000),
+    ("NSANTOS", "Noah Santos", "ar_clerk", "Accounts receivable", 500000),
+    ("YTANAKA", "Yara Tanaka", "ar_clerk", "Accounts receivable", 500000),
+    ("FAZIZ", "Felix Aziz", "ar_clerk", "Accounts receivable", 500000),
+    ("AWILSON", "Aiko Wilson", "ar_clerk", "Accounts receivable", 500000),
+    ("JCOSTA", "Jonas Costa", "ar_clerk", "Accounts receivable", 500000),
+    ("LTAYLOR", "Lea Taylor", "ar_clerk", "Accounts receivable", 500000),
+    ("SMOREAU", "Samir Moreau", "warehouse_clerk", "Logistics", 0),
+    ("GBERG", "Grace Berg", "warehouse_clerk", "Logistics", 0),
+    ("VCLARKE", "Viktor Clarke", "warehouse_clerk", "Logistics", 0),
+    ("ESATO", "Elena Sato", "warehouse_clerk", "Logistics", 0),
+    ("BROMANO", "Ben Romano", "warehouse_clerk", "Logistics", 0),
+    ("MEVANS", "Mia Evans", "warehouse_clerk", "Logistics", 0),
+    ("ALAURENT", "Arjun Laurent", "warehouse_clerk", "Logistics", 0),
+    ("NNILSSON", "Nora Nilsson", "warehouse_clerk", "Logistics", 0),
+    ("TKELLER", "Tom Keller", "gl_accountant", "Accounting", 2500000),
+    ("SHANSEN", "Sara Hansen", "gl_accountant", "Accounting", 2500000),
+    ("KORTEGA", "Kenji Ortega", "gl_accountant", "Accounting", 2500000),
+    ("LOLSEN", "Laura Olsen", "gl_accountant", "Accounting", 2500000),
+    ("IVOGEL", "Ivan Vogel", "gl_accountant", "Accounting", 2500000),
+    ("ZWRIGHT", "Zoe Wright", "gl_accountant", "Accounting", 2500000),
+    ("HYOUNG", "Hugo Young", "gl_accountant", "Accounting", 2500000),
+    ("AMUELLER", "Amira Mueller", "gl_accountant", "Accounting", 2500000),
+    ("OJOHANSSON", "Oscar Johansson", "senior_accountant", "Accounting", 10000000),
+    ("JOKAFOR", "Julia Okafor", "senior_accountant", "Accounting", 10000000),
+    ("MWEBER", "Mats Weber", "senior_accountant", "Accounting", 10000000),
+    ("CLARSEN", "Clara Larsen", "senior_accountant", "Accounting", 10000000),
+    ("DBROWN", "Diego Brown", "senior_accountant", "Accounting", 10000000),
+    ("RSCHULZ", "Rosa Schulz", "controller", "Controlling", 100000000),
+    ("ESILVA", "Erik Silva", "controller", "Controlling", 100000000),
+    ("LCHEN", "Lina Chen", "controller", "Controlling", 100000000),
+    ("PMARTIN", "Paul Martin", "controller", "Controlling", 100000000),
+    ("APATEL", "Ava Patel", "finance_director", "Finance", 1000000000),
+    ("JROSSI", "James Rossi", "finance_director", "Finance", 1000000000),
+    ("AKIM2", "Anna Kim", "cfo", "Finance", 100000000000),
 ];
+
+/// Batch jobs that post: (login, description).
+pub static BATCH_USERS: &[(&str, &str)] = &[
+    ("BATCH_AP", "Invoice capture (OCR/EDI)"),
+    ("SYS_PAYRUN", "Payment run"),
+    ("BATCH_AR", "Billing run"),
+    ("SYS_BANKSTMT", "Bank statement import"),
+    ("SYS_PAYROLL", "Payroll interface"),
+    ("SYS_ASSETS", "Depreciation run"),
+    ("SYS_MM", "Goods movements interface"),
+    ("SYS_EXPENSE", "Expense claims interface"),
+    ("SYS_GL", "Automatic reversals"),
+];
+
+/// Users by role (indices into [`USERS`]), and batch job logins.
+pub mod users {
+    /// Accounts payable clerks.
+    pub const AP: std::ops::Range<usize> = 0..14;
+    /// Accounts receivable clerks.
+    pub const AR: std::ops::Range<usize> = 14..24;
+    /// Warehouse clerks.
+    pub const WAREHOUSE: std::ops::Range<usize> = 24..32;
+    /// G/L accountants.
+    pub const GL: std::ops::Range<usize> = 32..40;
+    /// Approvers, from the lowest limit to the highest: (users, limit in minor units).
+    pub const APPROVERS: &[(std::ops::Range<usize>, i64)] = &[
+        (32..40, 2_500_000),
+        (40..45, 10_000_000),
+        (45..49, 100_000_000),
+        (49..51, 1_000_000_000),
+        (51..52, 100_000_000_000),
+    ];
+    /// Invoice capture.
+    pub const BATCH_AP: &str = "BATCH_AP";
+    /// Payment run.
+    pub const PAYRUN: &str = "SYS_PAYRUN";
+    /// Billing run.
+    pub const BATCH_AR: &str = "BATCH_AR";
+    /// Bank statement import.
+    pub const BANK: &str = "SYS_BANKSTMT";
+    /// Payroll.
+    pub const PAYROLL: &str = "SYS_PAYROLL";
+    /// Depreciation.
+    pub const ASSETS: &str = "SYS_ASSETS";
+    /// Goods movements.
+    pub const MM: &str = "SYS_MM";
+    /// Expense claims.
+    pub const EXPENSE: &str = "SYS_EXPENSE";
+    /// Automatic reversals.
+    pub const GL_AUTO: &str = "SYS_GL";
+}
+
+/// Tax codes: (code, country, direction, rate in hundredths of a percent, account, description).
+pub static TAX_CODES: &[(&str, &str, &str, i64, u32, &str)] = &[
+    ("US-O7", "US", "output", 725, 220000, "Sales tax 7.25%"),
+    ("US-O0", "US", "output", 0, 0, "Sales tax exempt (resale)"),
+    ("US-I0", "US", "input", 0, 0, "Purchase, no recoverable tax"),
+    ("CA-O5", "CA", "output", 500, 220000, "GST 5%"),
+    ("CA-O0", "CA", "output", 0, 0, "Zero-rated supply"),
+    ("CA-I5", "CA", "input", 500, 145000, "GST input tax credit 5%"),
+    ("CA-I0", "CA", "input", 0, 0, "Zero-rated purchase"),
+    ("GB-O20", "GB", "output", 2000, 220000, "Output VAT 20%"),
+    ("GB-O5", "GB", "output", 500, 220000, "Output VAT 5%"),
+    ("GB-O0", "GB", "output", 0, 0, "Output VAT zero-rated"),
+    ("GB-I20", "GB", "input", 2000, 145000, "Input VAT 20%"),
+    ("GB-I5", "GB", "input", 500, 145000, "Input VAT 5%"),
+    ("GB-I0", "GB", "input", 0, 0, "Input VAT zero-rated"),
+    ("DE-O19", "DE", "output", 1900, 220000, "Umsatzsteuer 19%"),
+    ("DE-O7", "DE", "output", 700, 220000, "Umsatzsteuer 7%"),
+    ("DE-O0", "DE", "output", 0, 0, "Steuerfreie Lieferung"),
+    ("DE-I19", "DE", "input", 1900, 145000, "Vorsteuer 19%"),
+    ("DE-I7", "DE", "input", 700, 145000, "Vorsteuer 7%"),
+    ("DE-I0", "DE", "input", 0, 0, "Steuerfreier Bezug"),
+    ("FR-O20", "FR", "output", 2000, 220000, "TVA collectée 20%"),
+    ("FR-O10", "FR", "output", 1000, 220000, "TVA collectée 10%"),
+    ("FR-O0", "FR", "output", 0, 0, "Exonéré"),
+    ("FR-I20", "FR", "input", 2000, 145000, "TVA déductible 20%"),
+    ("FR-I10", "FR", "input", 1000, 145000, "TVA déductible 10%"),
+    ("FR-I0", "FR", "input", 0, 0, "Exonéré"),
+    ("NL-O21", "NL", "output", 2100, 220000, "BTW 21%"),
+    ("NL-O9", "NL", "output", 900, 220000, "BTW 9%"),
+    ("NL-O0", "NL", "output", 0, 0, "BTW 0%"),
+    ("NL-I21", "NL", "input", 2100, 145000, "Voorbelasting 21%"),
+    ("NL-I9", "NL", "input", 900, 145000, "Voorbelasting 9%"),
+    ("NL-I0", "NL", "input", 0, 0, "Voorbelasting 0%"),
+    ("IT-O22", "IT", "output", 2200, 220000, "IVA 22%"),
+    ("IT-O10", "IT", "output", 1000, 220000, "IVA 10%"),
+    ("IT-O0", "IT", "output", 0, 0, "Esente"),
+    ("IT-I22", "IT", "input", 2200, 145000, "IVA detraibile 22%"),
+    ("IT-I10", "IT", "input", 1000, 145000, "IVA detraibile 10%"),
+    ("IT-I0", "IT", "input", 0, 0, "Esente"),
+    ("ES-O21", "ES", "output", 2100, 220000, "IVA repercutido 21%"),
+    ("ES-O10", "ES", "output", 1000, 220000, "IVA repercutido 10%"),
+    ("ES-O0", "ES", "output", 0, 0, "Exento"),
+    ("ES-I21", "ES", "input", 2100, 145000, "IVA soportado 21%"),
+    ("ES-I10", "ES", "input", 1000, 145000, "IVA soportado 10%"),
+    ("ES-I0", "ES", "input", 0, 0, "Exento"),
+    ("CH-O81", "CH", "output", 810, 220000, "MWST 8.1%"),
+    ("CH-O26", "CH", "output", 260, 220000, "MWST 2.6%"),
+    ("CH-O0", "CH", "output", 0, 0, "Steuerbefreit"),
+    ("CH-I81", "CH", "input", 810, 145000, "Vorsteuer 8.1%"),
+    ("CH-I26", "CH", "input", 260, 145000, "Vorsteuer 2.6%"),
+    ("CH-I0", "CH", "input", 0, 0, "Steuerbefreit"),
+    ("JP-O10", "JP", "output", 1000, 220000, "Consumption tax 10%"),
+    ("JP-O8", "JP", "output", 800, 220000, "Consumption tax 8% (reduced)"),
+    ("JP-O0", "JP", "output", 0, 0, "Tax exempt"),
+    ("JP-I10", "JP", "input", 1000, 145000, "Input consumption tax 10%"),
+    ("JP-I8", "JP", "input", 800, 145000, "Input consumption tax 8%"),
+    ("JP-I0", "JP", "input", 0, 0, "Tax exempt"),
+    ("AU-O10", "AU", "output", 1000, 220000, "GST 10%"),
+    ("AU-O0", "AU", "output", 0, 0, "GST-free supply"),
+    ("AU-I10", "AU", "input", 1000, 145000, "GST input credit 10%"),
+    ("AU-I0", "AU", "input", 0, 0, "GST-free purchase"),
+];
+
+/// Countries a company may be in: (code, employer social security in hundredths of a
+/// percent, payroll runs per month, median monthly salary in major units).
+pub static COUNTRIES: &[(&str, i64, u32, f64)] = &[
+    ("US", 765, 2, 5200.0),
+    ("CA", 740, 2, 5000.0),
+    ("GB", 1380, 1, 3400.0),
+    ("DE", 2000, 1, 4100.0),
+    ("FR", 2500, 1, 3300.0),
+    ("NL", 1900, 1, 3800.0),
+    ("IT", 3000, 1, 2600.0),
+    ("ES", 3000, 1, 2300.0),
+    ("CH", 640, 1, 6800.0),
+    ("JP", 1500, 1, 380000.0),
+    ("AU", 1100, 1, 6900.0),
+];
+
+/// The country a currency implies when a company names none.
+pub fn country_of_currency(currency: &str) -> Option<&'static str> {
+    Some(match currency {
+        "USD" => "US",
+        "CAD" => "CA",
+        "GBP" => "GB",
+        "EUR" => "DE",
+        "CHF" => "CH",
+        "JPY" => "JP",
+        "AUD" => "AU",
+        _ => return None,
+    })
+}
 
 /// Parts of partner names.
 pub static NAME_FIRST: &[&str] = &[
-    "Acme",
-    "Northwind",
-    "Blue River",
-    "Summit",
-    "Keystone",
-    "Silverline",
-    "Redwood",
-    "Harbor",
-    "Granite",
-    "Pioneer",
-    "Evergreen",
-    "Atlas",
-    "Crescent",
-    "Falcon",
-    "Meridian",
-    "Orion",
-    "Sterling",
-    "Vantage",
-    "Horizon",
-    "Cedar",
+    "Acme", "Northwind", "Blue River", "Summit", "Keystone", "Silverline", "Redwood",
+    "Harbor", "Granite", "Pioneer", "Evergreen", "Atlas", "Crescent", "Falcon", "Meridian",
+    "Orion", "Sterling", "Vantage", "Horizon", "Cedar", "Aurora", "Beacon", "Cobalt",
+    "Delta", "Eastgate", "Fairview", "Golden Gate", "Highland", "Ironwood", "Juniper",
+    "Lakeside", "Maple", "Nordic", "Oakridge", "Pacific", "Quantum", "Riverside",
+    "Sapphire", "Titan", "Unity", "Westbrook", "Zenith",
 ];
 /// Parts of partner names.
 pub static NAME_SECOND: &[&str] = &[
-    "Industrial",
-    "Logistics",
-    "Components",
-    "Trading",
-    "Systems",
-    "Foods",
-    "Metals",
-    "Packaging",
-    "Electronics",
-    "Consulting",
-    "Chemicals",
-    "Textiles",
-    "Software",
-    "Energy",
-    "Supplies",
-    "Tools",
+    "Industrial", "Logistics", "Components", "Trading", "Systems", "Foods", "Metals",
+    "Packaging", "Electronics", "Consulting", "Chemicals", "Textiles", "Software", "Energy",
+    "Supplies", "Tools", "Plastics", "Machinery", "Distribution", "Services", "Retail",
+    "Engineering", "Automation", "Materials",
 ];
 /// Legal forms.
 pub static NAME_SUFFIX: &[&str] = &[
@@ -170,60 +421,137 @@ pub static LOCATIONS: &[(&str, &str)] = &[
     ("SE", "Göteborg"),
 ];
 /// Payment terms in days.
-pub static PAYMENT_TERMS: &[u16] = &[14, 30, 30, 30, 45, 60, 90];
+pub static PAYMENT_TERMS: &[u16] = &[14, 30, 30, 30, 45, 60, 60, 90];
 
-/// What documents' items describe.
-pub static ITEM_DESCRIPTIONS: &[&str] = &[
-    "Steel sheet 2mm",
-    "Hex bolts M8, box of 100",
-    "Hydraulic pump",
-    "Packaging film, roll",
-    "Laptop 14\"",
-    "Consulting hours",
-    "Maintenance service",
-    "Electricity, monthly",
-    "Office chairs",
-    "Software licence, annual",
-    "Freight, pallet",
-    "Copper wire, 50m",
-    "Cleaning service",
-    "Printer toner",
-    "Industrial adhesive, 5L",
+/// First names of employees.
+pub static PERSON_FIRST: &[&str] = &[
+    "James", "Anna", "Li", "Pablo", "Keiko", "Ravi", "Sofia", "Marco", "Emma", "Tunde",
+    "Hana", "Dorota", "Lukas", "Chloe", "Omar", "Ingrid", "Mateo", "Priya", "Noah", "Yara",
+    "Felix", "Aiko", "Jonas", "Lea", "Samir", "Grace", "Viktor", "Elena", "Ben", "Mia",
+];
+/// Last names of employees.
+pub static PERSON_LAST: &[&str] = &[
+    "Smith", "Mueller", "Chen", "Garcia", "Nakamura", "Patel", "Johansson", "Rossi",
+    "Dubois", "Okafor", "Kim", "Nowak", "Weber", "Martin", "Haddad", "Larsen", "Lopez",
+    "Iyer", "Brown", "Santos", "Fischer", "Tanaka", "Schulz", "Bernard", "Aziz", "Wilson",
+    "Petrov", "Costa", "Taylor", "Moreau", "Singh", "Berg",
+];
+/// Job titles by department.
+pub static JOB_TITLES: &[(&str, &[&str])] = &[
+    ("Management", &["Managing director", "Assistant"]),
+    ("Finance", &["Accountant", "Controller", "Treasury analyst"]),
+    ("HR", &["HR partner", "Payroll specialist"]),
+    ("IT", &["System administrator", "Developer"]),
+    ("Administration", &["Facility manager", "Receptionist"]),
+    ("Purchasing", &["Buyer", "Purchasing manager"]),
+    ("Logistics", &["Warehouse operative", "Forklift driver", "Dispatcher"]),
+    ("Sales", &["Account manager", "Sales representative", "Inside sales"]),
+    ("Marketing", &["Marketing manager", "Content specialist"]),
+    ("Service", &["Service technician", "Support agent", "Consultant"]),
+    ("R&D", &["Engineer", "Product designer"]),
 ];
 
-/// Line texts per kind of posting.
+/// Trading goods: (description, unit, median list price in major units).
+pub static GOODS: &[(&str, &str, f64)] = &[
+    ("Steel sheet 2mm", "m2", 38.0),
+    ("Hex bolts M8, box of 100", "box", 14.0),
+    ("Hydraulic pump", "pc", 1450.0),
+    ("Packaging film, roll", "roll", 65.0),
+    ("Laptop 14\"", "pc", 1100.0),
+    ("Office chair", "pc", 240.0),
+    ("Copper wire, 50m", "roll", 120.0),
+    ("Printer toner", "pc", 85.0),
+    ("Industrial adhesive, 5L", "can", 95.0),
+    ("Safety gloves, pair", "pair", 6.5),
+    ("LED panel 60x60", "pc", 48.0),
+    ("Electric motor 3kW", "pc", 620.0),
+    ("Ball bearing 6204", "pc", 9.0),
+    ("Pallet rack section", "pc", 310.0),
+    ("Aluminium profile 6m", "pc", 42.0),
+    ("Control cabinet", "pc", 2300.0),
+    ("Cable ties, pack of 500", "pack", 11.0),
+    ("Pneumatic valve", "pc", 175.0),
+    ("Workbench", "pc", 680.0),
+    ("Corrugated boxes, bundle", "bundle", 28.0),
+    ("Monitor 27\"", "pc", 290.0),
+    ("Welding wire, spool", "spool", 55.0),
+    ("Conveyor belt, per metre", "m", 135.0),
+    ("Cutting disc, pack of 10", "pack", 19.0),
+];
+/// Services sold: (description, unit, median price, revenue account).
+pub static SERVICES_SOLD: &[(&str, &str, f64, u32)] = &[
+    ("Installation service", "h", 95.0, 410000),
+    ("Maintenance contract, monthly", "month", 420.0, 410000),
+    ("Consulting hours", "h", 140.0, 410000),
+    ("Training day", "day", 900.0, 410000),
+    ("Software licence, annual", "pc", 1800.0, 420000),
+    ("Support subscription, annual", "pc", 2400.0, 420000),
+];
+/// Services bought: (description, expense account, median unit price, cost center pool).
+pub static SERVICES_BOUGHT: &[(&str, u32, f64, &[usize])] = &[
+    ("Freight, pallet", 510000, 180.0, &[7, 8]),
+    ("Electricity, monthly", 620000, 2400.0, &[5]),
+    ("Cleaning service", 690000, 650.0, &[5]),
+    ("Machine maintenance", 690000, 900.0, &[7, 9]),
+    ("Cloud hosting, monthly", 650000, 1300.0, &[4]),
+    ("Software subscription", 650000, 450.0, &[4, 1, 16]),
+    ("Advertising campaign", 660000, 3500.0, &[16, 17]),
+    ("Trade fair stand", 660000, 6000.0, &[16]),
+    ("Audit fees", 670000, 8000.0, &[1]),
+    ("Legal advice, hours", 670000, 320.0, &[3]),
+    ("Temporary staff, hours", 510000, 45.0, &[7, 18]),
+    ("Travel agency invoice", 630000, 780.0, &[10, 11, 12, 13]),
+    ("Office supplies order", 640000, 210.0, &[5]),
+];
+
+/// Asset classes: (class, asset account, accumulated depreciation account, life in
+/// months, descriptions).
+pub static ASSET_CLASSES: &[(&str, u32, u32, u16, &[&str])] = &[
+    (
+        "machinery",
+        150000,
+        159000,
+        120,
+        &["Forklift", "Packaging machine", "Conveyor line", "Compressor", "CNC machine"],
+    ),
+    (
+        "office_equipment",
+        151000,
+        159100,
+        48,
+        &["Server rack", "Laptops (batch)", "Office furniture", "Phone system", "Printers"],
+    ),
+    (
+        "vehicles",
+        152000,
+        159200,
+        72,
+        &["Delivery van", "Company car", "Truck", "Service van"],
+    ),
+];
+
+/// Header and line texts.
 pub mod texts {
-    /// Lines of vendor invoices.
-    pub const PURCHASE: &[&str] = &[
-        "Goods receipt / invoice",
-        "Purchased material",
-        "Service received",
-        "Invoice, see attachment",
-    ];
-    /// Lines of customer invoices.
-    pub const SALE: &[&str] = &[
-        "Product sale",
-        "Service revenue",
-        "Licence fee",
-        "Sales tax",
-    ];
-    /// Lines of payments and receipts.
-    pub const PAYMENT: &[&str] = &[
-        "Payment run",
-        "Bank transfer",
-        "Incoming payment",
-        "Cleared item",
-    ];
-    /// Lines of manual entries.
-    pub const MANUAL: &[&str] = &[
-        "Month-end accrual",
-        "Accrual reversal",
-        "Reclass, see memo",
-        "Correction, \"per audit\"",
-        "Adjustment, Q-end",
-    ];
-    /// Lines of payroll.
-    pub const PAYROLL: &[&str] = &["Payroll", "Employer contributions", "Net salaries"];
-    /// Lines of depreciation.
-    pub const DEPRECIATION: &[&str] = &["Depreciation run", "Asset depreciation"];
+    /// Goods receipts.
+    pub const GOODS_RECEIPT: &[&str] = &["Goods receipt for PO", "Goods receipt", "Inbound delivery"];
+    /// Vendor invoices.
+    pub const VENDOR_INVOICE: &[&str] = &["Vendor invoice", "Incoming invoice", "Invoice receipt"];
+    /// Vendor invoices for services.
+    pub const SERVICE_INVOICE: &[&str] = &["Service invoice", "Vendor invoice", "Invoice, services"];
+    /// Vendor payments.
+    pub const PAYMENT: &[&str] = &["Outgoing payment", "Payment run", "Vendor payment"];
+    /// Goods issues.
+    pub const GOODS_ISSUE: &[&str] = &["Goods issue for delivery", "Outbound delivery"];
+    /// Customer invoices.
+    pub const CUSTOMER_INVOICE: &[&str] = &["Customer invoice", "Billing document", "Invoice"];
+    /// Customer receipts.
+    pub const RECEIPT: &[&str] = &["Incoming payment", "Bank statement", "Customer payment"];
+    /// Expense claims.
+    pub const EXPENSE_CLAIM: &[&str] = &["Expense claim", "Travel expense report", "Employee reimbursement"];
+    /// Direct debits.
+    pub const DIRECT_DEBIT: &[&str] = &["Direct debit", "Bank debit", "Standing order"];
+    /// Petty cash.
+    pub const PETTY_CASH: &[&str] = &["Petty cash", "Cash purchase", "Petty cash voucher"];
+    /// Reclassifications.
+    pub const RECLASS: &[&str] = &["Reclassification", "Cost center correction", "Reclass, see memo"];
 }

@@ -16,6 +16,16 @@ pub(crate) mod stream {
     pub const SALES_ORDER: u64 = 14;
     pub const CUSTOMER_INVOICE: u64 = 15;
     pub const RECEIPT: u64 = 16;
+    pub const DELIVERY: u64 = 17;
+    pub const PAYMENT2: u64 = 18;
+    pub const RECEIPT2: u64 = 19;
+    pub const OPENING_DOCUMENT: u64 = 20;
+    pub const CASE: u64 = 30;
+    pub const FILLER: u64 = 31;
+    pub const SCHEDULED: u64 = 32;
+    pub const MATERIAL: u64 = 40;
+    pub const EMPLOYEE: u64 = 41;
+    pub const ASSET: u64 = 42;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

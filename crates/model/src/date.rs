@@ -52,6 +52,31 @@ impl Date {
     }
 }
 
+/// A date and time of day, without time zone: seconds since 1970-01-01T00:00:00.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct DateTime(pub i64);
+
+impl DateTime {
+    /// Seconds in a day.
+    pub const DAY: i64 = 86_400;
+
+    /// `date` at `seconds` after midnight (clamped to the day).
+    pub const fn new(date: Date, seconds: u32) -> DateTime {
+        let s = if seconds as i64 >= Self::DAY { Self::DAY - 1 } else { seconds as i64 };
+        DateTime(date.0 as i64 * Self::DAY + s)
+    }
+
+    /// The calendar date.
+    pub const fn date(self) -> Date {
+        Date(self.0.div_euclid(Self::DAY) as i32)
+    }
+
+    /// Seconds since midnight (0..86 400).
+    pub const fn seconds_of_day(self) -> u32 {
+        self.0.rem_euclid(Self::DAY) as u32
+    }
+}
+
 /// Days in a month of a year.
 pub const fn days_in_month(year: i32, month: u32) -> u32 {
     match month {

@@ -1,7 +1,7 @@
 //! How a field's Rust type maps to a column type and a value, so that a record's schema
 //! and its visitor both follow from one declaration (see [`crate::record!`]).
 
-use crate::{ColumnType, Date, InlineText, Value};
+use crate::{ColumnType, Date, DateTime, InlineText, Value};
 
 /// A Rust type that can be a column: its column type, whether it may be null, its value.
 pub trait Field {
@@ -51,6 +51,32 @@ impl Field for Date {
     }
 }
 
+impl Field for Option<Date> {
+    const TYPE: ColumnType = ColumnType::Date;
+    const NULLABLE: bool = true;
+    #[inline]
+    fn value(&self) -> Value<'_> {
+        self.map_or(Value::Null, Value::Date)
+    }
+}
+
+impl Field for DateTime {
+    const TYPE: ColumnType = ColumnType::Timestamp;
+    #[inline]
+    fn value(&self) -> Value<'_> {
+        Value::Timestamp(*self)
+    }
+}
+
+impl Field for Option<&'static str> {
+    const TYPE: ColumnType = ColumnType::Text;
+    const NULLABLE: bool = true;
+    #[inline]
+    fn value(&self) -> Value<'_> {
+        self.map_or(Value::Null, Value::Static)
+    }
+}
+
 impl Field for &'static str {
     const TYPE: ColumnType = ColumnType::Text;
     #[inline]
@@ -86,6 +112,7 @@ impl<'a> Value<'a> {
                 | (Value::Int(_), ColumnType::Int)
                 | (Value::Money(_), ColumnType::Money)
                 | (Value::Date(_), ColumnType::Date)
+                | (Value::Timestamp(_), ColumnType::Timestamp)
                 | (Value::Text(_) | Value::Static(_), ColumnType::Text)
                 | (Value::Null, _)
         )

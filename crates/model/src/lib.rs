@@ -22,7 +22,7 @@ mod records;
 mod tables;
 mod text;
 
-pub use date::{Date, days_in_month};
+pub use date::{Date, DateTime, days_in_month};
 pub use field::Field;
 pub use records::*;
 pub use tables::{Batch, MasterTables, PerTable, Table, TableGroup, TablePhase, TableVisitor};
@@ -39,6 +39,8 @@ pub enum ColumnType {
     Money,
     /// A calendar date, written `YYYY-MM-DD`.
     Date,
+    /// A date and time of day without time zone, written `YYYY-MM-DD HH:MM:SS`.
+    Timestamp,
     /// UTF-8 text.
     Text,
 }
@@ -94,6 +96,8 @@ pub enum Value<'a> {
     Money(i64),
     /// A date.
     Date(Date),
+    /// A date and time of day.
+    Timestamp(DateTime),
     /// Text.
     Text(&'a str),
     /// Text that lives as long as the program (pools, literals). It can never change, so

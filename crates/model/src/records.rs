@@ -2,7 +2,7 @@
 //! field visitor follow. Money fields are `i64` minor units (cents) in memory and are
 //! written with two decimals.
 
-use crate::{Date, InlineText, record};
+use crate::{Date, DateTime, InlineText, record};
 
 /// A company code such as `1000`.
 pub type CompanyCode = InlineText<32>;
@@ -16,7 +16,7 @@ record! {
     pub struct JournalEntry in "journal_entries" {
         /// Unique id of the entry.
         entry_id: u128,
-        /// The company that posts it.
+        /// The company that posts it (see `companies`).
         company_code: CompanyCode,
         /// Fiscal (calendar) year of the posting date.
         fiscal_year: u16,
@@ -24,22 +24,36 @@ record! {
         fiscal_period: u8,
         /// When it was posted.
         posting_date: Date,
-        /// The date of the business document behind it.
+        /// The date of the business document behind it (on or before the posting date).
         document_date: Date,
-        /// SAP-style document type: `KR` vendor invoice, `KZ` vendor payment, `DR`, `DZ`, `SA`, `AA`, `PR`.
+        /// When it was entered: the posting date and a time of day (office hours for
+        /// manual entries, often at night for batch jobs).
+        created_at: DateTime,
+        /// SAP-style document type: `WE` goods receipt, `KR` vendor invoice, `KZ` vendor
+        /// payment, `WL` goods issue, `DR` customer invoice, `DZ` customer receipt, `PR`
+        /// payroll, `AA` depreciation, `SA` G/L posting, `ZB` bank posting.
         document_type: &'static str,
+        /// The business process: `procure_to_pay`, `order_to_cash`, `payroll`,
+        /// `fixed_assets`, `period_close`, `treasury`, `expenses`, `general_ledger` or
+        /// `opening_balances`.
+        business_process: &'static str,
         /// `manual` or `automated`.
         source: &'static str,
-        /// Who posted it.
+        /// Who entered it (see `users`).
         user_id: &'static str,
+        /// Who approved it (see `users`; within their approval limit); null when the
+        /// posting needs no approval.
+        approved_by: Option<&'static str>,
         /// The company's currency; all line amounts are in it.
         currency: Currency,
         /// A short description.
         header_text: &'static str,
         /// How many lines the entry has.
         line_count: u32,
-        /// The business document the entry posts, if any.
+        /// The business document the entry posts, if any (see `documents`).
         document_id: Option<u128>,
+        /// The entry this one reverses (accrual reversals), if any.
+        reversal_of: Option<u128>,
     }
 }
 
@@ -56,12 +70,29 @@ record! {
         debit: i64 as Money,
         /// Credit in the entry's currency (0 on a debit line).
         credit: i64 as Money,
-        /// Cost center.
-        cost_center: &'static str,
-        /// Vendor or customer id on AP/AR lines.
+        /// Tax code (see `tax_codes`) on the tax line and on the lines it is computed
+        /// from; null where no tax applies.
+        tax_code: Option<&'static str>,
+        /// Cost center (see `cost_centers`) on profit-and-loss lines; null on balance-sheet lines.
+        cost_center: Option<&'static str>,
+        /// Vendor or customer id on payables and receivables lines.
         partner_id: Option<u128>,
         /// A short description.
         line_text: &'static str,
+    }
+}
+
+record! {
+    /// A company that keeps books (`companies`).
+    pub struct Company in "companies" {
+        /// Company code, referenced by every entry, document and master record.
+        company_code: CompanyCode,
+        /// Legal name.
+        name: PartnerName,
+        /// ISO country code: decides the public holidays and the tax codes.
+        country: &'static str,
+        /// ISO 4217 currency of its books.
+        currency: Currency,
     }
 }
 
@@ -74,8 +105,57 @@ record! {
         name: &'static str,
         /// `asset`, `liability`, `equity`, `revenue` or `expense`.
         account_type: &'static str,
-        /// `debit` or `credit`: the side that increases it.
+        /// `debit` or `credit`: the side that increases it (contra accounts, such as
+        /// accumulated depreciation or sales discounts, have the opposite side of their type).
         normal_balance: &'static str,
+    }
+}
+
+record! {
+    /// A tax code and its rate (`tax_codes`).
+    pub struct TaxCode in "tax_codes" {
+        /// Code, such as `DE-O19` (country, `O` output or `I` input, rate).
+        tax_code: &'static str,
+        /// ISO country code.
+        country: &'static str,
+        /// `output` (charged on sales) or `input` (paid on purchases).
+        direction: &'static str,
+        /// Rate in percent: tax = rate / 100 × net, rounded to the minor unit.
+        rate_percent: i64 as Money,
+        /// The account its tax is posted to (0 when no tax is posted).
+        account: u32,
+        /// Description.
+        description: &'static str,
+    }
+}
+
+record! {
+    /// A cost center (`cost_centers`): where profit-and-loss lines are charged.
+    pub struct CostCenter in "cost_centers" {
+        /// Code.
+        cost_center: &'static str,
+        /// Name.
+        name: &'static str,
+        /// Department.
+        department: &'static str,
+    }
+}
+
+record! {
+    /// Someone (or a batch job) who enters or approves entries (`users`).
+    pub struct User in "users" {
+        /// Login, referenced by `journal_entries.user_id` and `approved_by`.
+        user_id: &'static str,
+        /// Full name (or the job's name).
+        name: &'static str,
+        /// `ap_clerk`, `ar_clerk`, `warehouse_clerk`, `gl_accountant`, `senior_accountant`,
+        /// `controller`, `finance_director`, `cfo` or `batch_job`.
+        role: &'static str,
+        /// Department.
+        department: &'static str,
+        /// The largest entry total (in the company's currency) the user may approve; 0
+        /// for users who approve nothing.
+        approval_limit: i64 as Money,
     }
 }
 
@@ -84,14 +164,20 @@ record! {
     pub struct Vendor in "vendors" {
         /// Unique id, referenced by `journal_lines.partner_id` and `documents.partner_id`.
         vendor_id: u128,
-        /// Name.
+        /// Name (unique).
         name: PartnerName,
         /// ISO country code.
         country: &'static str,
         /// City.
         city: &'static str,
-        /// Days until an invoice is due.
+        /// Days from the invoice date until an invoice is due.
         payment_terms_days: u16,
+        /// Cash discount in percent for paying within `cash_discount_days` (0: none).
+        cash_discount_percent: i64 as Money,
+        /// Days within which the cash discount may be taken (0: none).
+        cash_discount_days: u16,
+        /// When the vendor was created.
+        created_date: Date,
     }
 }
 
@@ -100,16 +186,88 @@ record! {
     pub struct Customer in "customers" {
         /// Unique id, referenced by `journal_lines.partner_id` and `documents.partner_id`.
         customer_id: u128,
-        /// Name.
+        /// Name (unique).
         name: PartnerName,
         /// ISO country code.
         country: &'static str,
         /// City.
         city: &'static str,
-        /// Credit limit.
+        /// Credit limit: orders that would take the customer's exposure past it are blocked.
         credit_limit: i64 as Money,
-        /// Days until an invoice is due.
+        /// Days from the invoice date until an invoice is due.
         payment_terms_days: u16,
+        /// Cash discount in percent for paying within `cash_discount_days` (0: none).
+        cash_discount_percent: i64 as Money,
+        /// Days within which the cash discount may be taken (0: none).
+        cash_discount_days: u16,
+        /// When the customer was created.
+        created_date: Date,
+    }
+}
+
+record! {
+    /// Something bought and sold (`materials`).
+    pub struct Material in "materials" {
+        /// Unique id, referenced by `document_items.material_id`.
+        material_id: u128,
+        /// Description.
+        description: PartnerName,
+        /// `trading_good` (bought, stocked, sold) or `service` (sold).
+        material_type: &'static str,
+        /// Unit of measure.
+        unit: &'static str,
+        /// Standard cost per unit: what it is bought and carried in inventory at.
+        standard_cost: i64 as Money,
+        /// List price per unit.
+        sales_price: i64 as Money,
+    }
+}
+
+record! {
+    /// An employee on the payroll (`employees`).
+    pub struct Employee in "employees" {
+        /// Unique id.
+        employee_id: u128,
+        /// The employing company.
+        company_code: CompanyCode,
+        /// Name.
+        name: PartnerName,
+        /// Job title.
+        job_title: &'static str,
+        /// The cost center the salary is charged to.
+        cost_center: &'static str,
+        /// Hire date.
+        hire_date: Date,
+        /// Gross monthly salary in the company's currency (the same every month).
+        monthly_salary: i64 as Money,
+    }
+}
+
+record! {
+    /// A fixed asset, depreciated straight-line every month (`fixed_assets`).
+    pub struct FixedAsset in "fixed_assets" {
+        /// Unique id.
+        asset_id: u128,
+        /// The owning company.
+        company_code: CompanyCode,
+        /// Description.
+        description: &'static str,
+        /// Asset class.
+        asset_class: &'static str,
+        /// Balance-sheet account of its cost.
+        account: u32,
+        /// Account of its accumulated depreciation.
+        depreciation_account: u32,
+        /// Cost center its depreciation is charged to.
+        cost_center: &'static str,
+        /// When it was acquired.
+        acquisition_date: Date,
+        /// Acquisition cost.
+        acquisition_cost: i64 as Money,
+        /// Useful life in months.
+        useful_life_months: u16,
+        /// Depreciation per month (cost / life).
+        monthly_depreciation: i64 as Money,
     }
 }
 
@@ -119,7 +277,7 @@ record! {
         /// Unique id.
         document_id: u128,
         /// `purchase_order`, `goods_receipt`, `vendor_invoice`, `payment`, `sales_order`,
-        /// `customer_invoice` or `receipt`.
+        /// `delivery`, `customer_invoice` or `receipt`.
         document_type: &'static str,
         /// The company.
         company_code: CompanyCode,
@@ -127,11 +285,19 @@ record! {
         partner_id: u128,
         /// Date of the document.
         document_date: Date,
-        /// Total, in `currency`.
+        /// When an invoice is due (its date + the partner's payment terms); null otherwise.
+        due_date: Option<Date>,
+        /// Total, in `currency`: gross (net + tax) for invoices, the amount paid for
+        /// payments and receipts, net for orders, receipts of goods and deliveries.
         amount: i64 as Money,
+        /// Tax included in `amount` (invoices), else 0.
+        tax_amount: i64 as Money,
         /// Currency of the amount.
         currency: Currency,
-        /// The document before this one in its chain.
+        /// At the end of the data: invoices `open`, `partially_paid` or `paid`; sales
+        /// orders `blocked` (over the credit limit) or `released`; others `completed`.
+        status: &'static str,
+        /// The document before this one in its chain (a payment: the invoice it settles).
         reference_document_id: Option<u128>,
         /// The journal entry this document caused, if it caused one.
         entry_id: Option<u128>,
@@ -147,6 +313,8 @@ record! {
         document_id: u128,
         /// 1-based position.
         item_number: u32,
+        /// The material (see `materials`); null for purchased services.
+        material_id: Option<u128>,
         /// What was bought or sold.
         description: &'static str,
         /// Quantity.
@@ -203,7 +371,7 @@ mod tests {
     fn main_tables_have_the_promised_columns_in_order() {
         let names: Vec<_> = JournalEntry::SCHEMA.iter().map(|c| c.name).collect();
         assert_eq!(
-            &names[..11],
+            &names[..7],
             [
                 "entry_id",
                 "company_code",
@@ -211,11 +379,7 @@ mod tests {
                 "fiscal_period",
                 "posting_date",
                 "document_date",
-                "document_type",
-                "source",
-                "user_id",
-                "currency",
-                "header_text"
+                "created_at",
             ]
         );
         let names: Vec<_> = JournalLine::SCHEMA.iter().map(|c| c.name).collect();
@@ -227,6 +391,7 @@ mod tests {
                 "account",
                 "debit",
                 "credit",
+                "tax_code",
                 "cost_center",
                 "partner_id",
                 "line_text"
@@ -244,13 +409,17 @@ mod tests {
             fiscal_period: 1,
             posting_date: d,
             document_date: d,
+            created_at: DateTime::new(d, 3600),
             document_type: "SA",
+            business_process: "general_ledger",
             source: "manual",
             user_id: "U",
+            approved_by: None,
             currency: "USD".into(),
             header_text: "h",
             line_count: 2,
             document_id: None,
+            reversal_of: None,
         };
         assert_eq!(count(&e), JournalEntry::SCHEMA.len());
         let a = Account {
@@ -266,23 +435,5 @@ mod tests {
             label: "x".into(),
         };
         assert_eq!(count(&n), GraphNode::SCHEMA.len());
-        let g = GraphEdge {
-            source_node_id: 1,
-            target_node_id: 2,
-            entry_id: 3,
-            amount: 4,
-            posting_date: d,
-            edge_type: "posting",
-        };
-        assert_eq!(count(&g), GraphEdge::SCHEMA.len());
-        let i = DocumentItem {
-            document_id: 1,
-            item_number: 1,
-            description: "x",
-            quantity: 1,
-            unit_price: 1,
-            amount: 1,
-        };
-        assert_eq!(count(&i), DocumentItem::SCHEMA.len());
     }
 }

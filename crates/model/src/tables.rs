@@ -189,12 +189,26 @@ tables! {
     master
     /// Master data: every master table, whole.
     MasterTables {
+        /// The companies.
+        Companies companies: Company, Core;
         /// The chart of accounts.
         Accounts accounts: Account, Core;
+        /// Tax codes and rates of the companies' countries.
+        TaxCodes tax_codes: TaxCode, Core;
+        /// Cost centers.
+        CostCenters cost_centers: CostCenter, Core;
+        /// Users and batch jobs, with approval limits.
+        Users users: User, Core;
         /// Vendors, in index order.
         Vendors vendors: Vendor, Core;
         /// Customers, in index order.
         Customers customers: Customer, Core;
+        /// Materials.
+        Materials materials: Material, Core;
+        /// Employees.
+        Employees employees: Employee, Core;
+        /// Fixed assets.
+        FixedAssets fixed_assets: FixedAsset, Core;
         /// Graph nodes: every account, vendor and customer.
         GraphNodes nodes: GraphNode, Graph;
     }

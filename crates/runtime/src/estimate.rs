@@ -132,7 +132,8 @@ pub fn estimate_memory(config: &Config) -> Result<MemoryEstimate, Error> {
     let generator = JournalGenerator::new(sample).map_err(crate::config::ConfigErrors::from)?;
     let sample = RATIO_SAMPLE.min(config.transactions.target_count.max(1));
     let per_entry = generator.records_per_entry(sample);
-    let batch = generator.generate_range(0..sample).map_err(|e| {
+    let first = generator.scheduled_entries();
+    let batch = generator.generate_range(first..first + sample).map_err(|e| {
         crate::config::ConfigErrors(vec![crate::config::ConfigError {
             file: None,
             path: "transactions.target_count".into(),
@@ -223,7 +224,7 @@ pub fn estimate_with_disk(
     let write_behind = matches!(o.format, Format::Csv | Format::Jsonl);
     let per_buffer =
         crate::orchestrator::sink_options(o, None).memory_bytes(o.format, write_behind);
-    let master_rows = master::row_counts(&config.master_data);
+    let master_rows = master::row_counts(&generator);
     let per_table: Vec<TableEstimate> = Table::ALL
         .iter()
         .filter(|&&t| generator.writes(t))
@@ -259,7 +260,7 @@ pub fn estimate_with_disk(
     let batch_capacity = Batch::capacity_bytes(batch_entries, &per_entry) as u64;
     let batches_in_flight = o.channel_capacity as u64 + 2;
     let writer_buffers: u64 = per_table.iter().map(|t| t.buffer_bytes).sum();
-    let master_data = master::estimated_bytes(&config.master_data);
+    let master_data = master::estimated_bytes(&generator);
     // Parquet keeps metadata for every row group of a part until it writes the footer.
     let footer = if o.format == Format::Parquet {
         let values: u64 = per_table

@@ -8,7 +8,9 @@
 //! that need exact decimals can read the column as text: the digits are exact.
 
 use crate::RowEncoder;
-use crate::text::{CleanCache, json_needs_escapes, push_date, push_int, push_money, push_uuid};
+use crate::text::{
+    CleanCache, json_needs_escapes, push_date, push_datetime, push_int, push_money, push_uuid,
+};
 use synth_model::{Column, FieldVisitor, Record, Value};
 
 /// Encodes records as JSON objects, one per line.
@@ -46,6 +48,11 @@ impl FieldVisitor for Row<'_> {
             Value::Date(d) => {
                 self.out.push(b'"');
                 push_date(self.out, d);
+                self.out.push(b'"');
+            }
+            Value::Timestamp(t) => {
+                self.out.push(b'"');
+                push_datetime(self.out, t, b'T');
                 self.out.push(b'"');
             }
             Value::Text(t) => push_json_string(self.out, t),

@@ -88,7 +88,7 @@ impl ColumnBuffer {
     fn new(c: &Column) -> Self {
         let values = match c.ty {
             ColumnType::Id => Values::Id(Vec::new(), Vec::new()),
-            ColumnType::Int | ColumnType::Money => Values::I64(Vec::new()),
+            ColumnType::Int | ColumnType::Money | ColumnType::Timestamp => Values::I64(Vec::new()),
             ColumnType::Date => Values::I32(Vec::new()),
             ColumnType::Text => Values::Text {
                 owned: Vec::new(),
@@ -367,6 +367,7 @@ impl FieldVisitor for Columns<'_> {
         match (&mut col.values, value) {
             (Values::I64(v), Value::Int(x) | Value::Money(x)) => v.push(x),
             (Values::I32(v), Value::Date(d)) => v.push(d.0),
+            (Values::I64(v), Value::Timestamp(t)) => v.push(t.0.saturating_mul(1_000_000)),
             (Values::Id(v, _), Value::Id(id)) => v.extend_from_slice(&id.to_be_bytes()),
             (Values::Text { items, .. }, Value::Static(t)) => {
                 items.push(TextRef::Static(t));
@@ -432,6 +433,13 @@ fn schema(table: &str, columns: &[Column]) -> Result<Type, parquet::errors::Parq
                     .with_scale(2),
                 ColumnType::Date => Type::primitive_type_builder(c.name, Physical::INT32)
                     .with_logical_type(Some(LogicalType::Date)),
+                ColumnType::Timestamp => Type::primitive_type_builder(c.name, Physical::INT64)
+                    .with_logical_type(Some(LogicalType::Timestamp(
+                        parquet::basic::TimestampType {
+                            is_adjusted_to_u_t_c: false,
+                            unit: parquet::basic::TimeUnit::MICROS,
+                        },
+                    ))),
                 ColumnType::Text => Type::primitive_type_builder(c.name, Physical::BYTE_ARRAY)
                     .with_logical_type(Some(LogicalType::String)),
             };

@@ -2,7 +2,7 @@
 //! through `itoa`, money from integer minor units (never a float), dates and UUIDs
 //! from tables.
 
-use synth_model::Date;
+use synth_model::{Date, DateTime};
 
 /// Two ASCII digits for 0..=99.
 static DIGITS2: [[u8; 2]; 100] = {
@@ -226,6 +226,18 @@ pub fn push_date(out: &mut Vec<u8>, d: Date) {
     out.extend_from_slice(&DIGITS2[m as usize]);
     out.push(b'-');
     out.extend_from_slice(&DIGITS2[day as usize]);
+}
+
+/// Appends `YYYY-MM-DD` + `sep` + `HH:MM:SS`.
+#[inline]
+pub fn push_datetime(out: &mut Vec<u8>, t: DateTime, sep: u8) {
+    push_date(out, t.date());
+    let s = t.seconds_of_day() as usize;
+    let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60);
+    let [a, b] = DIGITS2[h];
+    let [c, d] = DIGITS2[m];
+    let [e, f] = DIGITS2[sec];
+    out.extend_from_slice(&[sep, a, b, b':', c, d, b':', e, f]);
 }
 
 /// Sixteen lowercase hex digits of a `u64`, most significant first (SWAR, no table).

@@ -1,0 +1,608 @@
+//! Business cases: procure to pay and order to cash, each a block of entry slots whose
+//! documents, entries, dates and amounts follow from the block's index; and the
+//! single-entry cases that fill the free slots.
+
+use crate::economy::{CaseKind, FillerKind, Scales, TaxSet, case_kind, filler_kind, filler_median, tax_of};
+use crate::journal::{Head, JournalGenerator};
+use crate::master::MasterData;
+use crate::pools::{self, SERVICES_BOUGHT, TAX_CODES, USERS, accounts as acc, centers, texts, users};
+use crate::rng::{Draws, record_id, record_key, stream};
+use synth_model::{Batch, Date, Document, DocumentItem};
+
+/// Everything a case decides, recomputable from its block index alone.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plan {
+    block: u64,
+    /// Entry index of the block's first slot.
+    first: u64,
+    kind: CaseKind,
+    company: usize,
+    partner_id: u128,
+    items_key: u64,
+    items: u32,
+    tax: usize,
+    scales: Scales,
+    net: i64,
+    tax_amount: i64,
+    gross: i64,
+    /// Σ quantity × order price.
+    ordered: i64,
+    /// Σ received × order price (the goods receipt's value).
+    received_value: i64,
+    /// Σ received × standard cost (cost of goods sold).
+    cost: i64,
+    cost_center: usize,
+    blocked: bool,
+    with_order: bool,
+    order_date: Date,
+    movement: Date,
+    invoice_date: Date,
+    invoice_post: Date,
+    due: Date,
+    pay: [Date; 2],
+    pay_cash: [i64; 2],
+    pay_discount: [i64; 2],
+    n_pay: u8,
+    manual: [bool; 4],
+    users: [&'static str; 4],
+    /// How many of the case's entries are in the data (a prefix of them).
+    pub posted: u8,
+}
+
+impl Plan {
+    /// The block this plan is for.
+    #[inline]
+    pub fn block(&self) -> u64 {
+        self.block
+    }
+
+    #[inline]
+    fn goods(&self) -> bool {
+        matches!(self.kind, CaseKind::P2pGoods | CaseKind::O2cGoods)
+    }
+
+    #[inline]
+    fn sale(&self) -> bool {
+        matches!(self.kind, CaseKind::O2cGoods | CaseKind::O2cServices)
+    }
+
+    /// The role of slot `s`: 0 goods movement, 1 invoice, 2 and 3 payments.
+    #[inline]
+    fn role(&self, s: u8) -> u8 {
+        if self.goods() { s } else { s + 1 }
+    }
+
+    /// The slot of role `r`.
+    #[inline]
+    fn slot(&self, r: u8) -> u64 {
+        u64::from(if self.goods() { r } else { r - 1 })
+    }
+
+    /// Whether role `r` is posted.
+    #[inline]
+    fn is_posted(&self, r: u8) -> bool {
+        r >= u8::from(!self.goods()) && (self.slot(r) as u8) < self.posted
+    }
+}
+
+fn pick_user(range: std::ops::Range<usize>, d: &mut Draws) -> &'static str {
+    USERS[range.start + d.below(range.end - range.start)].0
+}
+
+impl JournalGenerator {
+    /// The plan of case block `block`.
+    pub(crate) fn plan(&self, block: u64, md: &MasterData) -> Plan {
+        let seed = self.config.seed;
+        let e = &self.economy;
+        let key = record_key(seed, stream::CASE, block);
+        let kind = case_kind(key);
+        let mut d = Draws::from_key(key);
+        let items_key = d.bits();
+        let items = e.item_count(&self.config, &mut d);
+        let company = d.below(e.companies.len());
+        let c = &e.companies[company];
+        let sale = matches!(kind, CaseKind::O2cGoods | CaseKind::O2cServices);
+        let goods = matches!(kind, CaseKind::P2pGoods | CaseKind::O2cGoods);
+        let n_partners = if sale { md.customers.len() } else { md.vendors.len() }.max(1);
+        let u = d.unit();
+        let partner = ((n_partners as f64 * u * u) as usize).min(n_partners - 1);
+        let (partner_id, terms, discount_pct, discount_days, limit) = if sale {
+            md.customers.get(partner).map_or((0, 30, 0, 0, i64::MAX), |p| {
+                (p.customer_id, p.payment_terms_days, p.cash_discount_percent, p.cash_discount_days, p.credit_limit)
+            })
+        } else {
+            md.vendors.get(partner).map_or((0, 30, 0, 0, i64::MAX), |p| {
+                (p.vendor_id, p.payment_terms_days, p.cash_discount_percent, p.cash_discount_days, i64::MAX)
+            })
+        };
+        let scales = Scales {
+            purchase_quantity: e.purchase_quantity,
+            service_scale: e.service_scale,
+            fx: c.fx,
+        };
+        let (mut ordered, mut received_value, mut net, mut cost) = (0i64, 0i64, 0i64, 0i64);
+        for k in 0..items {
+            let it = e.item(kind, items_key, k, &scales);
+            ordered += it.quantity * it.po_price;
+            received_value += it.received * it.po_price;
+            net += it.received * it.price;
+            cost += it.received * it.cost;
+        }
+        let tax = TaxSet::draw(if sale { c.tax.output } else { c.tax.input }, &mut d);
+        let tax_amount = tax_of(tax, net);
+        let gross = net + tax_amount;
+        let cost_center = match kind {
+            CaseKind::O2cGoods => d.pick(centers::SALES),
+            CaseKind::O2cServices => d.pick(centers::SERVICES),
+            _ => centers::PURCHASING,
+        };
+
+        // Dates: the invoice's date is drawn from the calendar; the order and the goods
+        // movement come before it, the payments after, by the partner's terms.
+        let cal = &c.calendar;
+        let (start, end) = (e.start, e.end);
+        let anchor = cal.sample(&mut d);
+        let manual_movement = d.below(100) < if sale { 30 } else { 50 };
+        let manual_invoice = d.below(100) < if sale { 10 } else { 40 };
+        let manual_pay = d.below(100) < if sale { 15 } else { 5 };
+        let on_working = |date: Date, manual: bool| {
+            if !manual {
+                return date;
+            }
+            let back = cal.previous_working(date);
+            if back >= start { back } else { cal.next_working(start) }
+        };
+        let with_order = sale || goods || d.below(100) < 70;
+        let (order_date, movement, invoice_post) = match kind {
+            CaseKind::P2pGoods => {
+                let gr = on_working(anchor.add_days(-(d.below(8) as i32)).max(start), manual_movement);
+                let order = gr.add_days(-(3 + d.below(25) as i32));
+                let mut post = anchor.add_days(d.below(4) as i32).max(gr);
+                if manual_invoice {
+                    post = cal.next_working(post);
+                }
+                (order, gr, post)
+            }
+            CaseKind::O2cGoods => {
+                let delivery = on_working(anchor.add_days(-(d.below(3) as i32)).max(start), manual_movement);
+                let order = delivery.add_days(-(1 + d.below(10) as i32));
+                let mut post = anchor.max(delivery);
+                if manual_invoice {
+                    post = cal.next_working(post);
+                }
+                (order, delivery, post)
+            }
+            CaseKind::P2pServices | CaseKind::O2cServices => {
+                let order = anchor.add_days(-(3 + d.below(35) as i32));
+                let mut post = if sale { anchor } else { anchor.add_days(d.below(4) as i32) };
+                if manual_invoice {
+                    post = cal.next_working(post);
+                }
+                (order, anchor, post)
+            }
+        };
+        let invoice_date = anchor;
+        let due = invoice_date.add_days(i32::from(terms));
+
+        // Payments: most on time, some early with the cash discount, some late, a few
+        // in two parts; never before the invoice is posted.
+        let mut pay = [Date(i32::MAX); 2];
+        let mut pay_cash = [0i64; 2];
+        let mut pay_discount = [0i64; 2];
+        let late = |d: &mut Draws, spread: f64| {
+            let u = d.unit();
+            due.add_days(1 + (spread * u * u) as i32)
+        };
+        let partial = d.below(100) < if sale { 5 } else { 3 };
+        let r = d.below(100);
+        let first = if discount_days > 0 && r < if sale { 50 } else { 70 } && !partial {
+            pay_discount[0] = (gross as i128 * i128::from(discount_pct) / 10_000) as i64;
+            invoice_date.add_days(2 + d.below(usize::from(discount_days).max(2) - 1) as i32)
+        } else {
+            let r = d.below(100);
+            match (sale, r) {
+                (_, 0..5) => invoice_date.add_days(5 + d.below(usize::from(terms).saturating_sub(5).max(1)) as i32),
+                (false, 5..82) => due.add_days(-(d.below(4) as i32)),
+                (true, 5..60) => due.add_days(d.below(6) as i32 - 3),
+                (false, _) => late(&mut d, 45.0),
+                (true, _) => late(&mut d, 60.0),
+            }
+        };
+        pay[0] = cal.next_working(first.max(invoice_post.add_days(1)));
+        let n_pay = if partial {
+            pay_cash[0] = (gross as f64 * (0.4 + 0.4 * d.unit())).round() as i64;
+            pay_cash[1] = gross - pay_cash[0];
+            pay[1] = cal.next_working(pay[0].add_days(14 + d.below(30) as i32));
+            2
+        } else {
+            pay_cash[0] = gross - pay_discount[0];
+            1
+        };
+        let blocked = sale && limit != i64::MAX && (gross as f64 / c.fx) > limit as f64 / 3.0;
+
+        // Which entries are in the data: those posted by the period's end, and within
+        // the run's count of entries.
+        let roles: [Date; 4] = [movement, invoice_post, pay[0], pay[1]];
+        let first_role = usize::from(!goods);
+        let planned = if goods { 2 } else { 1 } + n_pay;
+        let mut posted = 0u8;
+        if !blocked {
+            for r in first_role..first_role + usize::from(planned) {
+                if roles[r] <= end {
+                    posted += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        let first_index = self.layout.total + block * crate::economy::SLOTS;
+        let n = self.config.transactions.target_count;
+        if first_index < n {
+            posted = posted.min((n - first_index).min(4) as u8);
+        }
+        let users = if sale {
+            [
+                if manual_movement { pick_user(users::WAREHOUSE, &mut d) } else { users::MM },
+                if manual_invoice { pick_user(users::AR, &mut d) } else { users::BATCH_AR },
+                if manual_pay { pick_user(users::AR, &mut d) } else { users::BANK },
+                if manual_pay { pick_user(users::AR, &mut d) } else { users::BANK },
+            ]
+        } else {
+            [
+                if manual_movement { pick_user(users::WAREHOUSE, &mut d) } else { users::MM },
+                if manual_invoice { pick_user(users::AP, &mut d) } else { users::BATCH_AP },
+                if manual_pay { pick_user(users::AP, &mut d) } else { users::PAYRUN },
+                if manual_pay { pick_user(users::AP, &mut d) } else { users::PAYRUN },
+            ]
+        };
+        Plan {
+            block,
+            first: first_index,
+            kind,
+            company,
+            partner_id,
+            items_key,
+            items,
+            tax,
+            scales,
+            net,
+            tax_amount,
+            gross,
+            ordered,
+            received_value,
+            cost,
+            cost_center,
+            blocked,
+            with_order,
+            order_date,
+            movement,
+            invoice_date,
+            invoice_post,
+            due,
+            pay,
+            pay_cash,
+            pay_discount,
+            n_pay,
+            manual: [manual_movement, manual_invoice, manual_pay, manual_pay],
+            users,
+            posted,
+        }
+    }
+
+    fn doc_id(&self, p: &Plan, what: u64) -> u128 {
+        record_id(self.config.seed, what, p.block)
+    }
+
+    /// The documents of a case and their items (written with the block's first slot).
+    pub(crate) fn case_documents(&self, p: &Plan, _md: &MasterData, batch: &mut Batch) {
+        if !self.config.documents.enabled {
+            return;
+        }
+        let c = &self.economy.companies[p.company];
+        let sale = p.sale();
+        let (s_order, s_move, s_invoice, s_pay) = if sale {
+            (stream::SALES_ORDER, stream::DELIVERY, stream::CUSTOMER_INVOICE, [stream::RECEIPT, stream::RECEIPT2])
+        } else {
+            (stream::PURCHASE_ORDER, stream::GOODS_RECEIPT, stream::VENDOR_INVOICE, [stream::PAYMENT, stream::PAYMENT2])
+        };
+        let doc = |id, document_type, date, due_date, amount, tax_amount, status, reference, entry_id, item_count| Document {
+            document_id: id,
+            document_type,
+            company_code: c.code,
+            partner_id: p.partner_id,
+            document_date: date,
+            due_date,
+            amount,
+            tax_amount,
+            currency: c.currency,
+            status,
+            reference_document_id: reference,
+            entry_id,
+            item_count,
+        };
+        let mut previous = None;
+        if p.with_order {
+            let id = self.doc_id(p, s_order);
+            let n = self.items(p, batch, id, |it| (it.quantity, it.po_price));
+            let status = match (sale, p.blocked) {
+                (true, true) => "blocked",
+                (true, false) => "released",
+                _ => "completed",
+            };
+            let amount = if sale { p.net_ordered() } else { p.ordered };
+            batch.documents.push(doc(id, if sale { "sales_order" } else { "purchase_order" }, p.order_date, None, amount, 0, status, None, None, n));
+            previous = Some(id);
+        }
+        if p.goods() && p.is_posted(0) {
+            let id = self.doc_id(p, s_move);
+            let n = if sale {
+                self.items(p, batch, id, |it| (it.received, it.cost))
+            } else {
+                self.items(p, batch, id, |it| (it.received, it.po_price))
+            };
+            let value = if sale { p.cost } else { p.received_value };
+            let entry = Some(self.entry_id(p.first + p.slot(0)));
+            batch.documents.push(doc(id, if sale { "delivery" } else { "goods_receipt" }, p.movement, None, value, 0, "completed", previous, entry, n));
+            previous = Some(id);
+        }
+        if !p.is_posted(1) {
+            return;
+        }
+        let invoice = self.doc_id(p, s_invoice);
+        let n = self.items(p, batch, invoice, |it| (it.received, it.price));
+        let paid = (0..p.n_pay).filter(|k| p.is_posted(2 + k)).count() as u8;
+        let status = match paid {
+            0 => "open",
+            k if k == p.n_pay => "paid",
+            _ => "partially_paid",
+        };
+        let entry = Some(self.entry_id(p.first + p.slot(1)));
+        batch.documents.push(doc(
+            invoice,
+            if sale { "customer_invoice" } else { "vendor_invoice" },
+            p.invoice_date,
+            Some(p.due),
+            p.gross,
+            p.tax_amount,
+            status,
+            previous,
+            entry,
+            n,
+        ));
+        for k in 0..paid {
+            let id = self.doc_id(p, s_pay[usize::from(k)]);
+            let entry = Some(self.entry_id(p.first + p.slot(2 + k)));
+            batch.documents.push(doc(
+                id,
+                if sale { "receipt" } else { "payment" },
+                p.pay[usize::from(k)],
+                None,
+                p.pay_cash[usize::from(k)],
+                0,
+                "completed",
+                Some(invoice),
+                entry,
+                0,
+            ));
+        }
+    }
+
+    /// Writes a document's items, quantity and unit price from `f`; returns their count.
+    fn items(&self, p: &Plan, batch: &mut Batch, id: u128, f: impl Fn(&crate::economy::Item) -> (i64, i64)) -> u32 {
+        let seed = self.config.seed;
+        for k in 0..p.items {
+            let it = self.economy.item(p.kind, p.items_key, k, &p.scales);
+            let (quantity, unit_price) = f(&it);
+            let description = match it.material {
+                Some(m) => self.economy.materials[m].description,
+                None => SERVICES_BOUGHT[it.service].0,
+            };
+            batch.items.push(DocumentItem {
+                document_id: id,
+                item_number: k + 1,
+                material_id: it.material.map(|m| record_id(seed, stream::MATERIAL, m as u64)),
+                description,
+                quantity,
+                unit_price,
+                amount: quantity * unit_price,
+            });
+        }
+        p.items
+    }
+
+    /// Slot `s` of a case: its goods movement, invoice or a payment.
+    pub(crate) fn case_entry(&self, p: &Plan, s: u8, batch: &mut Batch) {
+        let seed = self.config.seed;
+        let index = p.first + u64::from(s);
+        let entry_id = self.entry_id(index);
+        let mut d = Draws::new(seed, stream::ENTRY, index);
+        let first_line = batch.lines.len();
+        let role = p.role(s);
+        let sale = p.sale();
+        let docs = self.config.documents.enabled;
+        let tax = Some(p.tax);
+        let (posting, document_date, document_type, header_text, document, approval, flow) = match role {
+            0 => {
+                if sale {
+                    Self::line(batch, entry_id, acc::COGS, p.cost, None, Some(d.pick(centers::LOGISTICS)), None, "Cost of goods sold");
+                    Self::line(batch, entry_id, acc::INVENTORY, -p.cost, None, None, None, "Goods issue");
+                } else {
+                    Self::line(batch, entry_id, acc::INVENTORY, p.received_value, None, None, None, "Goods receipt");
+                    Self::line(batch, entry_id, acc::GR_IR, -p.received_value, None, None, None, "Goods received, not invoiced");
+                }
+                let (doc_type, text, stream_id) = if sale {
+                    ("WL", d.pick(texts::GOODS_ISSUE), stream::DELIVERY)
+                } else {
+                    ("WE", d.pick(texts::GOODS_RECEIPT), stream::GOODS_RECEIPT)
+                };
+                (p.movement, p.movement, doc_type, text, docs.then(|| self.doc_id(p, stream_id)), false, None)
+            }
+            1 => {
+                let e = &self.economy;
+                let output = TAX_CODES[p.tax].4;
+                if sale {
+                    Self::line(batch, entry_id, acc::RECEIVABLES, p.gross, None, None, Some(p.partner_id), "Customer invoice");
+                    for k in 0..p.items {
+                        let it = e.item(p.kind, p.items_key, k, &p.scales);
+                        let account = it.material.map_or(acc::REVENUE_SERVICES, |m| e.materials[m].revenue_account);
+                        let text = if account == acc::REVENUE_PRODUCTS { "Product sale" } else { "Service revenue" };
+                        Self::line(batch, entry_id, account, -(it.received * it.price), tax, Some(p.cost_center), None, text);
+                    }
+                    if output != 0 {
+                        Self::line(batch, entry_id, acc::OUTPUT_TAX, -p.tax_amount, tax, None, None, "Output tax");
+                    }
+                } else {
+                    for k in 0..p.items {
+                        let it = e.item(p.kind, p.items_key, k, &p.scales);
+                        if p.kind == CaseKind::P2pGoods {
+                            Self::line(batch, entry_id, acc::GR_IR, it.received * it.po_price, tax, None, None, "Invoice for goods received");
+                        } else {
+                            let (text, account, _, pool) = SERVICES_BOUGHT[it.service];
+                            Self::line(batch, entry_id, account, it.received * it.price, tax, Some(d.pick(pool)), None, text);
+                        }
+                    }
+                    if p.kind == CaseKind::P2pGoods {
+                        Self::line(batch, entry_id, acc::PRICE_VARIANCE, p.net - p.received_value, tax, Some(centers::PURCHASING), None, "Price difference");
+                    }
+                    if output != 0 {
+                        Self::line(batch, entry_id, acc::INPUT_TAX, p.tax_amount, tax, None, None, "Input tax");
+                    }
+                    Self::line(batch, entry_id, acc::PAYABLES, -p.gross, None, None, Some(p.partner_id), "Vendor invoice");
+                }
+                let (doc_type, text, stream_id) = match p.kind {
+                    CaseKind::P2pGoods => ("KR", d.pick(texts::VENDOR_INVOICE), stream::VENDOR_INVOICE),
+                    CaseKind::P2pServices => ("KR", d.pick(texts::SERVICE_INVOICE), stream::VENDOR_INVOICE),
+                    _ => ("DR", d.pick(texts::CUSTOMER_INVOICE), stream::CUSTOMER_INVOICE),
+                };
+                let approval = !sale || p.manual[1];
+                (p.invoice_post, p.invoice_date, doc_type, text, docs.then(|| self.doc_id(p, stream_id)), approval, None)
+            }
+            _ => {
+                let k = usize::from(role - 2);
+                let (cash, discount) = (p.pay_cash[k], p.pay_discount[k]);
+                let stream_id = match (sale, k) {
+                    (true, 0) => stream::RECEIPT,
+                    (true, _) => stream::RECEIPT2,
+                    (false, 0) => stream::PAYMENT,
+                    (false, _) => stream::PAYMENT2,
+                };
+                if sale {
+                    Self::line(batch, entry_id, acc::BANK, cash, None, None, None, "Incoming payment");
+                    Self::line(batch, entry_id, acc::SALES_DISCOUNTS, discount, None, Some(p.cost_center), None, "Cash discount granted");
+                    Self::line(batch, entry_id, acc::RECEIVABLES, -(cash + discount), None, None, Some(p.partner_id), "Cleared item");
+                    (p.pay[k], p.pay[k], "DZ", d.pick(texts::RECEIPT), docs.then(|| self.doc_id(p, stream_id)), false, Some((p.partner_id, false)))
+                } else {
+                    Self::line(batch, entry_id, acc::PAYABLES, cash + discount, None, None, Some(p.partner_id), "Cleared item");
+                    Self::line(batch, entry_id, acc::BANK, -cash, None, None, None, "Outgoing payment");
+                    Self::line(batch, entry_id, acc::DISCOUNTS_RECEIVED, -discount, None, Some(centers::FINANCE), None, "Cash discount taken");
+                    (p.pay[k], p.pay[k], "KZ", d.pick(texts::PAYMENT), docs.then(|| self.doc_id(p, stream_id)), true, Some((p.partner_id, true)))
+                }
+            }
+        };
+        let head = Head {
+            index,
+            company: p.company,
+            posting,
+            document_date,
+            document_type,
+            process: if sale { "order_to_cash" } else { "procure_to_pay" },
+            manual: p.manual[usize::from(role)],
+            user: p.users[usize::from(role)],
+            approval,
+            header_text,
+            document_id: document,
+            reversal_of: None,
+            partner_flow: flow,
+        };
+        self.close(batch, &head, first_line, &mut d);
+    }
+
+    /// A single-entry case in a free slot of a block: an expense claim, a direct debit,
+    /// a petty cash purchase or a reclassification.
+    pub(crate) fn filler(&self, slot: u64, batch: &mut Batch) {
+        let seed = self.config.seed;
+        let e = &self.economy;
+        let index = self.layout.total + slot;
+        let entry_id = self.entry_id(index);
+        let mut d = Draws::new(seed, stream::FILLER, slot);
+        let kind = filler_kind(&mut d);
+        let company = d.below(e.companies.len());
+        let c = &e.companies[company];
+        let z = d.normal();
+        let mut amount = libm::round(filler_median(kind) * e.price_scale * e.filler_scale * c.fx * 100.0 * libm::exp(0.8 * z))
+            .max(100.0) as i64;
+        let date = c.calendar.sample_working(&mut d);
+        let first_line = batch.lines.len();
+        let tax = TaxSet::draw(c.tax.input, &mut d);
+        let (document_type, process, manual, user, approval, header_text) = match kind {
+            FillerKind::ExpenseClaim | FillerKind::DirectDebit | FillerKind::PettyCash => {
+                let (account, centers_pool) = match kind {
+                    FillerKind::ExpenseClaim => (acc::TRAVEL, centers::ALL),
+                    FillerKind::DirectDebit => (d.pick(&[acc::UTILITIES, 650000, 690000, acc::PROFESSIONAL_FEES]), centers::OVERHEAD),
+                    _ => (d.pick(&[acc::OFFICE_SUPPLIES, acc::OFFICE_SUPPLIES, acc::TRAVEL]), centers::ALL),
+                };
+                if kind == FillerKind::PettyCash {
+                    amount = amount.min((500.0 * e.price_scale * c.fx * 100.0) as i64).max(100);
+                }
+                let t = tax_of(tax, amount);
+                let text = match kind {
+                    FillerKind::ExpenseClaim => "Travel and subsistence",
+                    FillerKind::DirectDebit => "Direct debit",
+                    _ => "Petty cash purchase",
+                };
+                Self::line(batch, entry_id, account, amount, Some(tax), Some(d.pick(centers_pool)), None, text);
+                if TAX_CODES[tax].4 != 0 {
+                    Self::line(batch, entry_id, acc::INPUT_TAX, t, Some(tax), None, None, "Input tax");
+                }
+                let credit = if kind == FillerKind::PettyCash { acc::CASH } else { acc::BANK };
+                Self::line(batch, entry_id, credit, -(amount + t), None, None, None, if credit == acc::CASH { "Paid from petty cash" } else { "Bank" });
+                match kind {
+                    FillerKind::ExpenseClaim => ("SA", "expenses", false, users::EXPENSE, true, d.pick(texts::EXPENSE_CLAIM)),
+                    FillerKind::DirectDebit => ("ZB", "treasury", false, users::BANK, false, d.pick(texts::DIRECT_DEBIT)),
+                    _ => ("SA", "expenses", true, pick_user(users::GL, &mut d), true, d.pick(texts::PETTY_CASH)),
+                }
+            }
+            FillerKind::Reclass => {
+                // Manual adjustments are often round.
+                if d.below(100) < 60 {
+                    let unit = if amount >= 1_000_000 { 100_000 } else { 10_000 };
+                    amount = (amount / unit).max(1) * unit;
+                }
+                let account = d.pick(acc::RECLASS);
+                let from = d.pick(centers::ALL);
+                let mut to = d.pick(centers::ALL);
+                if to == from {
+                    to = centers::ALL[(from + 1) % centers::ALL.len()];
+                }
+                Self::line(batch, entry_id, account, amount, None, Some(to), None, "Reclass to cost center");
+                Self::line(batch, entry_id, account, -amount, None, Some(from), None, "Reclass from cost center");
+                ("SA", "general_ledger", true, pick_user(users::GL, &mut d), true, d.pick(texts::RECLASS))
+            }
+        };
+        let head = Head {
+            index,
+            company,
+            posting: date,
+            document_date: date,
+            document_type,
+            process,
+            manual,
+            user,
+            approval,
+            header_text,
+            document_id: None,
+            reversal_of: None,
+            partner_flow: None,
+        };
+        let _ = pools::COST_CENTERS.len();
+        self.close(batch, &head, first_line, &mut d);
+    }
+}
+
+impl Plan {
+    /// Net of the order at its prices.
+    fn net_ordered(&self) -> i64 {
+        // Sales are delivered and invoiced as ordered.
+        self.net
+    }
+}

@@ -1,0 +1,195 @@
+"""Asks a synthdata CSV output directory the questions an accountant would, in DuckDB,
+and fails (exit 1) when the books could not belong to a real company.
+
+Usage: python3 check_books.py DIR   (a run of the default config, e.g. 1 000 000 entries)
+
+Needs the `duckdb` and `holidays` packages. Prints one line per check with its measure.
+"""
+import datetime
+import sys
+from pathlib import Path
+
+import duckdb
+import holidays as public_holidays
+
+d = Path(sys.argv[1])
+con = duckdb.connect()
+# Money columns as DECIMAL(18,2), so that sums are exact.
+money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amount"],
+         "customers": ["credit_limit"], "users": ["approval_limit"], "tax_codes": ["rate_percent"],
+         "employees": ["monthly_salary"], "fixed_assets": ["acquisition_cost", "monthly_depreciation"]}
+for t in ("journal_entries", "journal_lines", "documents", "accounts", "customers", "vendors",
+          "companies", "users", "tax_codes", "employees", "fixed_assets"):
+    types = ", ".join(f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, []))
+    con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
+
+failures = []
+
+
+def check(name, ok, measure):
+    print(f"{'ok  ' if ok else 'FAIL'} {name}: {measure}")
+    if not ok:
+        failures.append(name)
+
+
+def one(sql):
+    return con.execute(sql).fetchone()
+
+
+# Every entry balances; every line's account exists; line counts are right.
+n = one("SELECT count(*) FROM (SELECT entry_id FROM journal_lines GROUP BY 1 HAVING sum(debit) <> sum(credit))")[0]
+check("every entry balances", n == 0, f"{n} unbalanced")
+n = one("SELECT count(*) FROM journal_lines l ANTI JOIN accounts a USING (account)")[0]
+check("every line's account is in the chart", n == 0, f"{n} lines")
+n = one("""SELECT count(*) FROM journal_entries e JOIN (SELECT entry_id, count(*) c FROM journal_lines GROUP BY 1) l
+           USING (entry_id) WHERE l.c <> e.line_count""")[0]
+check("line_count matches the lines", n == 0, f"{n} entries")
+
+# Payments and receipts: never before the invoice they settle, never more than it.
+con.execute("""CREATE TABLE settle AS
+    SELECT p.document_id AS payment, p.document_type, p.amount AS paid, p.document_date AS paid_on,
+           pe.posting_date AS paid_posted, i.document_id AS invoice, i.amount AS gross,
+           i.document_date AS invoiced_on, i.due_date, ie.posting_date AS invoice_posted
+    FROM documents p JOIN documents i ON p.reference_document_id = i.document_id
+    LEFT JOIN journal_entries pe ON pe.entry_id = p.entry_id
+    LEFT JOIN journal_entries ie ON ie.entry_id = i.entry_id
+    WHERE p.document_type IN ('payment', 'receipt')""")
+n, total = one("""SELECT count(*) FILTER (WHERE paid_posted < invoice_posted OR paid_on < invoiced_on), count(*)
+                  FROM settle""")
+check("no payment before its invoice", n == 0, f"{n} of {total} payments")
+n = one("""SELECT count(*) FROM (SELECT invoice, max(gross) g, sum(paid) p FROM settle GROUP BY 1) WHERE p > g""")[0]
+check("no invoice settled beyond its amount", n == 0, f"{n} invoices")
+# In the ledger too: what payments clear of each invoice is at most its gross.
+n = one("""SELECT count(*) FROM (
+    SELECT s.invoice, max(s.gross) g, sum(l.debit + l.credit) cleared
+    FROM settle s JOIN documents p ON p.document_id = s.payment
+    JOIN journal_lines l ON l.entry_id = p.entry_id AND l.account IN (120000, 200000)
+    GROUP BY 1) WHERE cleared > g""")[0]
+check("no invoice cleared beyond its amount in the ledger", n == 0, f"{n} invoices")
+on_time = one("""SELECT avg(CASE WHEN paid_on <= due_date THEN 1 ELSE 0 END) FROM settle""")[0]
+check("most payments by their due date", 0.5 < on_time < 0.95, f"{on_time:.1%} on time")
+corr = one("""SELECT corr(date_diff('day', s.invoiced_on, s.paid_on), date_diff('day', s.invoiced_on, s.due_date))
+              FROM settle s""")[0]
+check("days to pay follow the payment terms", corr > 0.5, f"correlation {corr:.2f}")
+
+# Bank and cash never negative at a month end.
+n, worst = one("""WITH m AS (
+    SELECT e.company_code, l.account, date_trunc('month', e.posting_date) AS month, sum(l.debit - l.credit) AS flow
+    FROM journal_lines l JOIN journal_entries e USING (entry_id)
+    WHERE l.account IN (100000, 110000, 111000) GROUP BY ALL),
+  b AS (SELECT *, sum(flow) OVER (PARTITION BY company_code, account ORDER BY month) AS balance FROM m)
+  SELECT count(*) FILTER (WHERE balance < 0), min({'account': account, 'month': month, 'balance': balance}) FROM b""")
+check("bank and cash >= 0 at every month end", n == 0, f"{n} negative, lowest {worst}")
+
+# Profit and loss per company: gross margin 20-60%, net margin -5% to 25%.
+rows = con.execute("""
+    SELECT e.company_code,
+      sum(CASE WHEN l.account BETWEEN 400000 AND 449999 THEN l.credit - l.debit ELSE 0 END) AS revenue,
+      sum(CASE WHEN l.account IN (500000, 505000) THEN l.debit - l.credit ELSE 0 END) AS cogs,
+      sum(CASE WHEN a.account_type = 'revenue' THEN l.credit - l.debit ELSE 0 END)
+        - sum(CASE WHEN a.account_type = 'expense' THEN l.debit - l.credit ELSE 0 END) AS profit,
+      sum(CASE WHEN a.account_type = 'expense' AND l.account NOT IN (500000, 505000) THEN l.debit - l.credit ELSE 0 END) AS opex
+    FROM journal_lines l JOIN journal_entries e USING (entry_id) JOIN accounts a USING (account)
+    GROUP BY 1 ORDER BY 1""").fetchall()
+for company, revenue, cogs, profit, opex in rows:
+    gm = (revenue - cogs) / revenue
+    nm = profit / revenue
+    check(f"company {company}: gross margin 20-60%", 0.20 <= gm <= 0.60, f"{gm:.1%}")
+    check(f"company {company}: operating expenses below revenue", opex < revenue, f"{opex / revenue:.1%} of revenue")
+    check(f"company {company}: net margin -5% to 25%", -0.05 <= nm <= 0.25, f"{nm:.1%}")
+
+# The balance sheet balances, and contra accounts carry their normal balance.
+wrong = con.execute("""SELECT company_code, account, b FROM (
+    SELECT e.company_code, a.account, a.normal_balance, sum(l.debit - l.credit) b
+    FROM journal_lines l JOIN journal_entries e USING (entry_id) JOIN accounts a USING (account)
+    WHERE a.account_type IN ('asset', 'liability', 'equity') AND a.account <> 399000 GROUP BY ALL)
+    WHERE (normal_balance = 'debit' AND b < 0) OR (normal_balance = 'credit' AND b > 0)""").fetchall()
+check("balance-sheet accounts end on their normal side", not wrong, f"{len(wrong)} on the wrong side {wrong[:3]}")
+n = one("""SELECT count(*) FROM (SELECT e.company_code, sum(l.debit - l.credit) b FROM journal_lines l
+           JOIN journal_entries e USING (entry_id) WHERE l.account = 399000 GROUP BY 1) WHERE b <> 0""")[0]
+check("opening balance clearing nets to zero", n == 0, f"{n} companies")
+
+# Tax = rate x net, to the minor unit, on every entry with a tax line.
+n, total = one("""WITH t AS (
+    SELECT l.entry_id, l.tax_code,
+      sum(CASE WHEN l.account IN (145000, 220000) THEN l.debit + l.credit ELSE 0 END) AS tax,
+      sum(CASE WHEN l.account NOT IN (145000, 220000) THEN l.debit - l.credit ELSE 0 END) AS net
+    FROM journal_lines l WHERE l.tax_code IS NOT NULL GROUP BY 1, 2)
+  SELECT count(*) FILTER (WHERE abs(t.tax - round(abs(t.net) * c.rate_percent * 0.01, 2)) > 0.01), count(*)
+  FROM t JOIN tax_codes c USING (tax_code)""")
+check("tax = rate x net within one minor unit", n == 0, f"{n} of {total} taxed postings")
+n = one("""SELECT count(*) FROM journal_entries e WHERE document_type = 'DR' AND NOT EXISTS (
+    SELECT 1 FROM journal_lines l WHERE l.entry_id = e.entry_id AND l.account BETWEEN 400000 AND 429999)""")[0]
+check("every customer invoice posts revenue", n == 0, f"{n} invoices without revenue")
+
+# Payroll: at most two runs per company and month; depreciation once a month.
+worst = one("""SELECT max(c) FROM (SELECT company_code, fiscal_period, count(*) c FROM journal_entries
+               WHERE header_text = 'Payroll run' GROUP BY ALL)""")[0]
+check("payroll runs <= 2 per company-month", worst <= 2, f"at most {worst}")
+worst = one("""SELECT max(c) FROM (SELECT company_code, fiscal_period, count(*) c FROM journal_entries
+               WHERE document_type = 'AA' GROUP BY ALL)""")[0]
+check("one depreciation run per company-month", worst == 1, f"at most {worst}")
+
+# Calendars: holidays as quiet as weekends; manual entries on working days, in office hours.
+countries = dict(con.execute("SELECT company_code::VARCHAR, country FROM companies").fetchall())
+per_day = con.execute("""SELECT company_code::VARCHAR, posting_date, count(*) FROM journal_entries GROUP BY ALL""").fetchall()
+hol = {c: public_holidays.country_holidays(k, years=range(2023, 2026)) for c, k in countries.items()}
+avg = {"holiday": [], "weekend": []}
+for company, day, count in per_day:
+    if day in hol[company] and day.weekday() < 5:
+        avg["holiday"].append(count)
+    elif day.weekday() >= 5:
+        avg["weekend"].append(count)
+h = sum(avg["holiday"]) / max(1, len(avg["holiday"]))
+w = sum(avg["weekend"]) / max(1, len(avg["weekend"]))
+check("holiday volume <= weekend volume", h <= w * 1.05, f"{h:.0f} per holiday, {w:.0f} per weekend day")
+manual_days = con.execute("""SELECT company_code::VARCHAR, posting_date, count(*) FROM journal_entries
+                             WHERE source = 'manual' GROUP BY ALL""").fetchall()
+off = sum(c for company, day, c in manual_days if day.weekday() >= 5 or day in hol[company])
+check("manual entries on working days", off == 0, f"{off} on weekends or holidays")
+n = one("""SELECT count(*) FROM journal_entries WHERE source = 'manual'
+           AND (hour(created_at) < 7 OR hour(created_at) >= 19)""")[0]
+check("manual entries in office hours", n == 0, f"{n} outside 07:00-19:00")
+
+# Master data: cost centers only on P&L lines, unique names, credit limits, approvals.
+n = one("""SELECT count(*) FROM journal_lines l JOIN accounts a USING (account)
+           WHERE a.account_type IN ('asset', 'liability', 'equity') AND l.cost_center IS NOT NULL""")[0]
+check("no cost center on balance-sheet lines", n == 0, f"{n} lines")
+n = one("""SELECT count(*) FROM journal_lines l JOIN accounts a USING (account)
+           WHERE a.account_type IN ('revenue', 'expense') AND l.cost_center IS NULL""")[0]
+check("every P&L line has a cost center", n == 0, f"{n} lines")
+for t in ("vendors", "customers"):
+    n = one(f"SELECT count(*) - count(DISTINCT name) FROM {t}")[0]
+    check(f"unique {t} names", n == 0, f"{n} duplicates")
+n, worst = one("""WITH ar AS (SELECT l.partner_id, sum(l.debit - l.credit) open FROM journal_lines l
+                  WHERE l.account = 120000 GROUP BY 1)
+                  SELECT count(*) FILTER (WHERE ar.open > c.credit_limit), max(ar.open / c.credit_limit)
+                  FROM ar JOIN customers c ON c.customer_id = ar.partner_id""")
+check("open receivables within credit limits at the end", n == 0, f"{n} customers over, highest {worst:.0%} of limit")
+n = one("""SELECT count(*) FROM journal_entries e JOIN users u ON u.user_id = e.approved_by
+           JOIN (SELECT entry_id, sum(debit) total FROM journal_lines GROUP BY 1) t USING (entry_id)
+           WHERE t.total > u.approval_limit""")[0]
+check("approvals within the approver's limit", n == 0, f"{n} entries")
+n = one("SELECT count(*) FROM journal_entries WHERE approved_by = user_id")[0]
+check("nobody approves their own entry", n == 0, f"{n} entries")
+n = one("SELECT count(*) FROM journal_entries WHERE source = 'manual' AND document_type = 'SA' AND approved_by IS NULL")[0]
+check("every manual G/L entry is approved", n == 0, f"{n} entries")
+n = one("SELECT count(DISTINCT user_id) FROM journal_entries")[0]
+check("many users post", n >= 40, f"{n} users")
+
+# Benford's law over all line amounts: first-digit MAD below 0.006 (Nigrini: close conformity).
+rows = con.execute("""SELECT left(CAST(CAST(greatest(debit, credit) * 100 AS BIGINT) AS VARCHAR), 1) AS d, count(*)
+                      FROM journal_lines GROUP BY 1 ORDER BY 1""").fetchall()
+total = sum(c for _, c in rows)
+import math
+mad = sum(abs(c / total - math.log10(1 + 1 / int(dg))) for dg, c in rows if dg != "0") / 9
+check("Benford first-digit MAD < 0.006", mad < 0.006, f"MAD {mad:.4f}")
+rounded = one("""SELECT avg(CASE WHEN e.source = 'manual' THEN (t.total % 100 = 0)::INT END),
+                        avg(CASE WHEN e.source = 'automated' THEN (t.total % 100 = 0)::INT END)
+                 FROM journal_entries e JOIN (SELECT entry_id, sum(debit) total FROM journal_lines GROUP BY 1) t USING (entry_id)""")
+check("manual entries more often round", rounded[0] > rounded[1], f"manual {rounded[0]:.1%}, automated {rounded[1]:.1%} round")
+
+if failures:
+    print(f"\n{len(failures)} checks failed: {', '.join(failures)}")
+    sys.exit(1)
+print("\nbooks OK")
