@@ -68,7 +68,7 @@ pub fn markdown(tables: &[Table]) -> String {
          (a test keeps this page equal to it). Types are logical: `uuid` is Parquet \
          `FIXED_LEN_BYTE_ARRAY(16)` annotated UUID and text in CSV and JSON Lines; \
          `decimal(18,2)` is exact money (Parquet `INT64` DECIMAL, two decimals in text); \
-         `date` is `YYYY-MM-DD` in text, Parquet DATE.\n",
+         `date` is `YYYY-MM-DD` in text, Parquet DATE; `timestamp` is a time of day without time zone, `YYYY-MM-DD HH:MM:SS` in CSV, `YYYY-MM-DDTHH:MM:SS` in JSON Lines, Parquet `INT64` TIMESTAMP(MICROS).\n",
     );
     for t in tables {
         s += &format!("\n## `{t}`\n\n{}; {}.\n\n", capital(phase(*t)), when(*t));

@@ -69,7 +69,7 @@ fn the_default_run_writes_a_complete_dataset() {
     assert_eq!(m["complete"], true);
     assert_eq!(m["entries_written"], 1_000_000);
     assert_eq!(m["format"], "csv");
-    assert_eq!(m["tables"].as_array().map(Vec::len), Some(9));
+    assert_eq!(m["tables"].as_array().map(Vec::len), Some(16));
     let mut r = csv::Reader::from_path(dir.path().join("output/journal_lines.csv")).expect("opens");
     let header: Vec<String> = r
         .headers()
@@ -85,6 +85,7 @@ fn the_default_run_writes_a_complete_dataset() {
             "account",
             "debit",
             "credit",
+            "tax_code",
             "cost_center",
             "partner_id",
             "line_text"
@@ -552,7 +553,7 @@ fn schema_lists_every_written_table_and_the_docs_page_is_its_output() {
     }
     let bad = synthdata(dir.path(), &["schema", "no_such_table"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(text(&bad.stderr).contains("the tables are accounts, vendors"));
+    assert!(text(&bad.stderr).contains("the tables are companies, accounts, tax_codes"));
 }
 
 #[test]

@@ -165,6 +165,15 @@ pub fn holidays(country: &str, y: i32) -> Vec<Date> {
             h.push(nth_weekday(y, 7, 0, 3));
             h.push(nth_weekday(y, 9, 0, 3));
             h.push(nth_weekday(y, 10, 0, 2));
+            // A holiday on a Sunday moves to the next day that is not one.
+            let sundays: Vec<Date> = h.iter().copied().filter(|d| d.weekday() == 6).collect();
+            for s in sundays {
+                let mut d = s.add_days(1);
+                while h.contains(&d) {
+                    d = d.add_days(1);
+                }
+                h.push(d);
+            }
         }
         "AU" => {
             for (m, d) in [(1, 1), (1, 26), (4, 25)] {
@@ -330,6 +339,7 @@ mod tests {
         assert!(us.contains(&ymd(2024, 5, 27)), "Memorial Day 2024");
         let de = holidays("DE", 2024);
         assert!(de.contains(&ymd(2024, 3, 29)) && de.contains(&ymd(2024, 5, 9)));
+        assert!(holidays("JP", 2024).contains(&ymd(2024, 2, 12)), "substitute holiday");
         let gb = holidays("GB", 2021);
         // Christmas 2021 fell on a Saturday: substitute days Monday 27 and Tuesday 28.
         assert!(gb.contains(&ymd(2021, 12, 27)) && gb.contains(&ymd(2021, 12, 28)));

@@ -99,13 +99,20 @@ impl JournalGenerator {
         let mut d = Draws::from_key(key);
         let items_key = d.bits();
         let items = e.item_count(&self.config, &mut d);
-        let company = d.below(e.companies.len());
-        let c = &e.companies[company];
+        let drawn_company = d.below(e.companies.len());
         let sale = matches!(kind, CaseKind::O2cGoods | CaseKind::O2cServices);
         let goods = matches!(kind, CaseKind::P2pGoods | CaseKind::O2cGoods);
         let n_partners = if sale { md.customers.len() } else { md.vendors.len() }.max(1);
         let u = d.unit();
         let partner = ((n_partners as f64 * u * u) as usize).min(n_partners - 1);
+        // A customer buys from its own company (its credit limit is in that company's
+        // currency); vendors supply every company.
+        let company = if sale {
+            crate::master::customer_company(partner, e.companies.len())
+        } else {
+            drawn_company
+        };
+        let c = &e.companies[company];
         let (partner_id, terms, discount_pct, discount_days, limit) = if sale {
             md.customers.get(partner).map_or((0, 30, 0, 0, i64::MAX), |p| {
                 (p.customer_id, p.payment_terms_days, p.cash_discount_percent, p.cash_discount_days, p.credit_limit)
@@ -218,7 +225,7 @@ impl JournalGenerator {
             pay_cash[0] = gross - pay_discount[0];
             1
         };
-        let blocked = sale && limit != i64::MAX && (gross as f64 / c.fx) > limit as f64 / 3.0;
+        let blocked = sale && limit != i64::MAX && gross > limit / 3;
 
         // Which entries are in the data: those posted by the period's end, and within
         // the run's count of entries.

@@ -36,7 +36,7 @@ mod schedule;
 pub use calendar::{PostingCalendar, SUPPORTED_COUNTRIES, holidays};
 pub use config::{
     CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,
-    MAX_LINES_LIMIT, MAX_PARTNERS, MIN_LINES, MasterDataConfig, TransactionsConfig,
+    MAX_LINES_LIMIT, MIN_LINES, MasterDataConfig, TransactionsConfig,
 };
 pub use journal::{InvalidRange, JournalGenerator};
 pub use synth_model::{Batch, PerTable, Table};

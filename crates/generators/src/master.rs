@@ -53,6 +53,12 @@ fn partner_name(i: u64, offset: u64) -> PartnerName {
     PartnerName::from(name.as_str())
 }
 
+/// The company customer `j` buys from.
+#[inline]
+pub(crate) fn customer_company(j: usize, companies: usize) -> usize {
+    j % companies.max(1)
+}
+
 /// The share of a partner's business: partner `j` of `n` is drawn with
 /// `floor(n·u²)`, so its share is `sqrt((j+1)/n) - sqrt(j/n)`.
 pub(crate) fn partner_share(j: usize, n: usize) -> f64 {
@@ -60,13 +66,19 @@ pub(crate) fn partner_share(j: usize, n: usize) -> f64 {
     libm::sqrt((j as f64 + 1.0) / n) - libm::sqrt(j as f64 / n)
 }
 
+/// The most employees a company has: beyond it, salaries grow with the company instead,
+/// so that master data (held in memory whole) stays bounded at any size.
+const MAX_EMPLOYEES: f64 = 5_000.0;
+/// The most fixed assets a company has (beyond it, they cost more).
+const MAX_ASSETS: f64 = 2_000.0;
+
 /// Employees of a company and the factor its salaries are scaled by (1 unless the
 /// head count hit a bound).
 pub(crate) fn headcount(c: &CompanyBooks) -> (u32, f64) {
     let target = share::PAYROLL * c.revenue_month;
     let per_head = c.median_salary * 100.0 * 1.05 * (1.0 + c.social_security_bp as f64 / 10_000.0);
     let wanted = target / per_head.max(1.0);
-    let n = wanted.round().clamp(COST_CENTERS.len() as f64, 20_000.0);
+    let n = wanted.round().clamp(COST_CENTERS.len() as f64, MAX_EMPLOYEES);
     (n as u32, if wanted.round() == n { 1.0 } else { wanted / n })
 }
 
@@ -75,7 +87,7 @@ pub(crate) fn asset_count(c: &CompanyBooks, price_scale: f64) -> u32 {
     let yearly = share::DEPRECIATION * c.revenue_month * 12.0;
     (yearly / (9_000.0 * 100.0 * c.fx * price_scale).max(1.0))
         .round()
-        .clamp(ASSET_CLASSES.len() as f64, 5_000.0) as u32
+        .clamp(ASSET_CLASSES.len() as f64, MAX_ASSETS) as u32
 }
 
 /// Rows of each master table for a config (0 for streaming tables), without building.
@@ -250,9 +262,11 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
             let exposure = partner_share(i as usize, n_customers) * economy.sales_year_base
                 * (f64::from(terms) + 20.0)
                 / 365.0;
-            let limit = nice_ceil((4.0 * exposure).max(6.0 * economy.sale_p95).max(5_000.0) * 100.0);
+            let fx = economy.companies[customer_company(i as usize, economy.companies.len())].fx;
+            let limit = nice_ceil((4.0 * exposure).max(6.0 * economy.sale_p95).max(5_000.0) * 100.0 * fx);
             Customer {
                 customer_id: record_id(seed, stream::CUSTOMER, i),
+                company_code: economy.companies[customer_company(i as usize, economy.companies.len())].code,
                 name: partner_name(i, 3571),
                 country,
                 city,

@@ -237,8 +237,10 @@ impl CompanySchedule {
                     let j = k % OPEN_ITEMS;
                     let mut d = Draws::new(config.seed, stream::OPENING_DOCUMENT, (ci as u64) << 32 | k as u64);
                     let (partner_id, terms, cap) = if customer {
-                        let p = &md.customers[j % md.customers.len()];
-                        (p.customer_id, p.payment_terms_days, p.credit_limit as f64 / 3.0 * c.fx)
+                        // The company's own biggest customers.
+                        let n = economy.companies.len();
+                        let p = &md.customers[(ci + j * n) % md.customers.len()];
+                        (p.customer_id, p.payment_terms_days, p.credit_limit as f64 / 3.0)
                     } else {
                         let p = &md.vendors[j % md.vendors.len()];
                         (p.vendor_id, p.payment_terms_days, f64::MAX)

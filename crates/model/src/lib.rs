@@ -5,7 +5,8 @@
 //! ```
 //! use synth_model::{JournalLine, Record, Value};
 //! let line = JournalLine { entry_id: 7, line_number: 1, account: 400000, debit: 0,
-//!     credit: 12_345, cost_center: "CC100", partner_id: None, line_text: "Revenue" };
+//!     credit: 12_345, tax_code: Some("US-O7"), cost_center: Some("CC3000"), partner_id: None,
+//!     line_text: "Revenue" };
 //! let mut names = Vec::new();
 //! line.visit(&mut |v: Value<'_>| names.push(format!("{v:?}")));
 //! assert_eq!(JournalLine::TABLE, "journal_lines");

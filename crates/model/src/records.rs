@@ -186,13 +186,16 @@ record! {
     pub struct Customer in "customers" {
         /// Unique id, referenced by `journal_lines.partner_id` and `documents.partner_id`.
         customer_id: u128,
+        /// The company that sells to it (its credit limit is in that company's currency).
+        company_code: CompanyCode,
         /// Name (unique).
         name: PartnerName,
         /// ISO country code.
         country: &'static str,
         /// City.
         city: &'static str,
-        /// Credit limit: orders that would take the customer's exposure past it are blocked.
+        /// Credit limit in the company's currency: an order over a third of it is blocked,
+        /// and limits are set so that open receivables stay within them.
         credit_limit: i64 as Money,
         /// Days from the invoice date until an invoice is due.
         payment_terms_days: u16,

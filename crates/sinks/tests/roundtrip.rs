@@ -23,11 +23,20 @@ fn expected_row<R: Record>(r: &R) -> Vec<String> {
                 let (y, m, day) = d.ymd();
                 format!("{y:04}-{m:02}-{day:02}")
             }
+            Value::Timestamp(t) => timestamp_text(t.0),
             Value::Text(t) | Value::Static(t) => t.to_string(),
             Value::Null => String::new(),
         })
     });
     row
+}
+
+/// `YYYY-MM-DD HH:MM:SS` of seconds since the epoch.
+fn timestamp_text(seconds: i64) -> String {
+    let t = synth_model::DateTime(seconds);
+    let (y, m, day) = t.date().ymd();
+    let s = t.seconds_of_day();
+    format!("{y:04}-{m:02}-{day:02} {:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
 fn write<R: Record + Send + 'static>(
@@ -92,6 +101,9 @@ fn check_jsonl<R: Record>(dir: &Path, records: &[R]) {
                     );
                 }
                 (ColumnType::Int, serde_json::Value::Number(x)) => assert_eq!(x.to_string(), want),
+                (ColumnType::Timestamp, serde_json::Value::String(s)) => {
+                    assert_eq!(s, &want.replacen(' ', "T", 1))
+                }
                 (_, serde_json::Value::String(s)) => assert_eq!(s, &want),
                 other => panic!("unexpected {other:?} for {}", col.name),
             }
@@ -119,6 +131,7 @@ fn check_parquet<R: Record>(dir: &Path, records: &[R]) {
                 Field::Null => String::new(),
                 Field::Long(v) => v.to_string(),
                 Field::Str(s) => s.clone(),
+                Field::TimestampMicros(v) => timestamp_text(v.div_euclid(1_000_000)),
                 Field::Date(d) => {
                     let (y, m, day) = synth_model::Date(*d).ymd();
                     format!("{y:04}-{m:02}-{day:02}")
@@ -560,8 +573,12 @@ fn parquet_many_row_groups_with_every_codec() {
                 );
                 // Text statistics are this group's own min and max.
                 if let Some(Statistics::ByteArray(s)) = chunk.statistics() {
-                    let texts: Vec<String> =
-                        entries.iter().map(|e| expected_row(e)[i].clone()).collect();
+                    // Nulls (written empty here) are not in the statistics.
+                    let texts: Vec<String> = entries
+                        .iter()
+                        .map(|e| expected_row(e)[i].clone())
+                        .filter(|t| !(col.nullable && t.is_empty()))
+                        .collect();
                     let min = texts.iter().min().expect("rows");
                     let max = texts.iter().max().expect("rows");
                     assert_eq!(s.min_bytes_opt(), Some(min.as_bytes()), "{}", col.name);

@@ -1,0 +1,148 @@
+//! The books a run generates are a company's that could exist: payments follow their
+//! invoices, bank accounts stay positive, margins are plausible, tax is a rate, and
+//! scheduled postings run on schedule. (The same questions are asked of real output
+//! files in DuckDB by `docs/snippets/check_books.py` in CI.)
+
+use std::collections::HashMap;
+use synth_generators::{Batch, GeneratorConfig, JournalGenerator};
+use synth_model::{Date, Document};
+
+fn run(entries: u64) -> (JournalGenerator, Batch) {
+    let mut c = GeneratorConfig::default();
+    c.transactions.target_count = entries;
+    let g = JournalGenerator::new(c).expect("valid");
+    let b = g.generate_range(0..entries).expect("valid range");
+    (g, b)
+}
+
+#[test]
+fn a_year_of_books_makes_business_sense() {
+    let (g, b) = run(300_000);
+    let md = g.master_data();
+    assert_eq!(b.entries.len(), 300_000, "exactly the entries asked for");
+    let accounts: HashMap<u32, &synth_model::Account> = md.accounts.iter().map(|a| (a.account, a)).collect();
+    let entry_of: HashMap<u128, &synth_model::JournalEntry> = b.entries.iter().map(|e| (e.entry_id, e)).collect();
+
+    // Payments: after their invoice, never more than it in total.
+    let docs: HashMap<u128, &Document> = b.documents.iter().map(|d| (d.document_id, d)).collect();
+    let mut paid: HashMap<u128, i64> = HashMap::new();
+    let mut payments = 0;
+    for p in b.documents.iter().filter(|d| matches!(d.document_type, "payment" | "receipt")) {
+        let invoice = docs[&p.reference_document_id.expect("a payment references its invoice")];
+        assert!(p.document_date > invoice.document_date, "{p:?} before {invoice:?}");
+        if let (Some(pe), Some(ie)) = (p.entry_id, invoice.entry_id) {
+            assert!(entry_of[&pe].posting_date > entry_of[&ie].posting_date);
+        }
+        *paid.entry(invoice.document_id).or_default() += p.amount;
+        payments += 1;
+    }
+    assert!(payments > 50_000, "{payments} payments");
+    for (invoice, amount) in &paid {
+        assert!(*amount <= docs[invoice].amount, "invoice over-paid");
+    }
+
+    // Month-end balances of bank and cash, and the profit and loss, per company.
+    let mut flows: HashMap<(String, u32, u8), i64> = HashMap::new();
+    let mut pl: HashMap<String, [i64; 3]> = HashMap::new();
+    let mut payroll_runs: HashMap<(String, u8), u32> = HashMap::new();
+    let mut k = 0;
+    for e in &b.entries {
+        let lines = &b.lines[k..k + e.line_count as usize];
+        k += lines.len();
+        let company = e.company_code.as_str().to_string();
+        if e.header_text == "Payroll run" {
+            *payroll_runs.entry((company.clone(), e.fiscal_period)).or_default() += 1;
+        }
+        for l in lines {
+            let a = accounts[&l.account];
+            let net = l.debit - l.credit;
+            if matches!(l.account, 100000 | 110000 | 111000) {
+                *flows.entry((company.clone(), l.account, e.fiscal_period)).or_default() += net;
+            }
+            let is_pl = matches!(a.account_type, "revenue" | "expense");
+            assert_eq!(is_pl, l.cost_center.is_some(), "cost center on P&L lines only: {l:?}");
+            let p = pl.entry(company.clone()).or_default();
+            if (400000..450000).contains(&l.account) {
+                p[0] -= net;
+            }
+            if matches!(l.account, 500000 | 505000) {
+                p[1] += net;
+            }
+            if is_pl {
+                p[2] -= net;
+            }
+        }
+    }
+    for company in ["1000", "2000"] {
+        for account in [100000, 110000, 111000] {
+            let mut balance = 0;
+            for month in 1..=12 {
+                balance += flows.get(&(company.to_string(), account, month)).copied().unwrap_or(0);
+                assert!(balance >= 0, "{company} {account} month {month}: {balance}");
+            }
+        }
+        let [revenue, cogs, profit] = pl[company];
+        let gross = (revenue - cogs) as f64 / revenue as f64;
+        let net = profit as f64 / revenue as f64;
+        assert!((0.20..=0.60).contains(&gross), "{company}: gross margin {gross}");
+        assert!((-0.05..=0.25).contains(&net), "{company}: net margin {net}");
+    }
+    assert!(payroll_runs.values().all(|n| *n <= 2), "{payroll_runs:?}");
+    assert_eq!(payroll_runs.len(), 24, "payroll every month in both companies");
+}
+
+#[test]
+fn tax_is_the_rate_times_the_net_and_approvals_respect_limits() {
+    let (g, b) = run(100_000);
+    let md = g.master_data();
+    let rates: HashMap<&str, i64> = md.tax_codes.iter().map(|t| (t.tax_code, t.rate_percent)).collect();
+    let limits: HashMap<&str, i64> = md.users.iter().map(|u| (u.user_id, u.approval_limit)).collect();
+    let mut k = 0;
+    let mut taxed = 0;
+    for e in &b.entries {
+        let lines = &b.lines[k..k + e.line_count as usize];
+        k += lines.len();
+        let total: i64 = lines.iter().map(|l| l.debit).sum();
+        if let Some(approver) = e.approved_by {
+            assert_ne!(approver, e.user_id, "no self-approval");
+            assert!(total <= limits[approver], "{approver} approved {total}");
+        }
+        assert!(limits.contains_key(e.user_id), "unknown user {}", e.user_id);
+        let Some(code) = lines.iter().find_map(|l| l.tax_code) else { continue };
+        let (mut net, mut tax) = (0i64, 0i64);
+        for l in lines.iter().filter(|l| l.tax_code == Some(code)) {
+            if matches!(l.account, 145000 | 220000) {
+                tax += l.debit + l.credit;
+            } else {
+                net += l.debit - l.credit;
+            }
+        }
+        let expected = (net.abs() as f64 * rates[code] as f64 / 10_000.0).round() as i64;
+        assert!((tax - expected).abs() <= 1, "{code}: tax {tax} on {net}");
+        taxed += 1;
+    }
+    assert!(taxed > 30_000, "{taxed} taxed entries");
+}
+
+#[test]
+fn manual_entries_are_entered_on_working_days_in_office_hours() {
+    let (_, b) = run(100_000);
+    let holidays: Vec<Date> = synth_generators::holidays("US", 2024)
+        .into_iter()
+        .chain(synth_generators::holidays("DE", 2024))
+        .collect();
+    let mut manual = 0;
+    for e in b.entries.iter().filter(|e| e.source == "manual") {
+        let country_holidays = if e.company_code.as_str() == "1000" {
+            synth_generators::holidays("US", 2024)
+        } else {
+            synth_generators::holidays("DE", 2024)
+        };
+        assert!(!e.posting_date.is_weekend() && !country_holidays.contains(&e.posting_date), "{e:?}");
+        let hour = e.created_at.seconds_of_day() / 3600;
+        assert!((7..19).contains(&hour), "{e:?}");
+        assert_eq!(e.created_at.date(), e.posting_date);
+        manual += 1;
+    }
+    assert!(manual > 10_000 && !holidays.is_empty());
+}
