@@ -28,7 +28,7 @@ docs = pd.read_parquet(base / "parquet" / "documents.parquet")
 assert len(lines) == rows["journal_lines"] and len(entries) == rows["journal_entries"] and len(docs) == rows["documents"]
 sums = lines.groupby("entry_id")[["debit", "credit"]].sum()
 assert ((sums["debit"] - sums["credit"]).abs() < 1e-6).all(), "every entry balances"
-assert list(lines.columns) == ["entry_id", "line_number", "account", "debit", "credit", "cost_center", "partner_id", "line_text"]
+assert list(lines.columns) == ["entry_id", "line_number", "account", "debit", "credit", "tax_code", "cost_center", "partner_id", "line_text"]
 assert lines["debit"].dtype == "float64" and entries["fiscal_year"].dtype == "int64"
 assert isinstance(docs["amount"].iloc[0], Decimal), type(docs["amount"].iloc[0])
 assert docs["document_date"].iloc[0].__class__.__name__ in ("date", "Timestamp"), type(docs["document_date"].iloc[0])
@@ -53,6 +53,15 @@ by_type = con.sql(f"""
 assert {r[0] for r in by_type} >= {"KR", "KZ", "DR", "DZ"}, by_type
 types = {r[0]: r[1] for r in con.sql(f"DESCRIBE SELECT * FROM read_parquet('{base}/parquet/journal_lines.parquet')").fetchall()}
 assert types["entry_id"] == "UUID" and types["debit"] == "DECIMAL(18,2)", types
+etypes = {r[0]: r[1] for r in con.sql(f"DESCRIBE SELECT * FROM read_parquet('{base}/parquet/journal_entries.parquet')").fetchall()}
+assert etypes["created_at"] == "TIMESTAMP", etypes
+for fmt, reader in (("csv", "read_csv"), ("jsonl", "read_json_auto")):
+    ctypes = {r[0]: r[1] for r in con.sql(f"DESCRIBE SELECT * FROM {reader}('{base}/{fmt}/journal_entries.{fmt}')").fetchall()}
+    assert ctypes["created_at"] == "TIMESTAMP", (fmt, ctypes)
+same = con.execute(f"""SELECT count(*) FROM read_csv('{out}/journal_entries.csv') c
+    JOIN read_parquet('{base}/parquet/journal_entries.parquet') p USING (entry_id)
+    WHERE c.created_at = p.created_at""").fetchall()[0][0]
+assert same == rows["journal_entries"], same
 assert con.execute(f"SELECT count(*) FROM read_json_auto('{base}/jsonl/journal_entries.jsonl')").fetchall()[0][0] == rows["journal_entries"]
 jtypes = {r[0]: r[1] for r in con.sql(f"DESCRIBE SELECT * FROM read_json_auto('{base}/jsonl/journal_lines.jsonl')").fetchall()}
 assert jtypes["debit"] == "DOUBLE" and jtypes["entry_id"] == "UUID", jtypes

@@ -7,8 +7,11 @@ use synth_model::{Date, days_in_month};
 
 /// Weight of an ordinary working day.
 pub const WEEKDAY_WEIGHT: u32 = 100;
-/// Weight of a Saturday, a Sunday or a public holiday.
+/// Weight of a Saturday or a Sunday.
 pub const WEEKEND_WEIGHT: u32 = 12;
+/// Weight of a public holiday on a weekday (offices closed, as on a weekend; a little
+/// quieter, since entries derived from a case's dates also land on weekends).
+pub const HOLIDAY_WEIGHT: u32 = 8;
 /// Multiplier (in percent) for the last three days of a month.
 pub const MONTH_END_PERCENT: u32 = 250;
 /// Extra multiplier (percent) for the last five days of a quarter.
@@ -21,7 +24,9 @@ pub const YEAR_END_PERCENT: u32 = 150;
 const MARGIN_DAYS: i32 = 800;
 
 /// The countries whose public holidays are known.
-pub const SUPPORTED_COUNTRIES: &[&str] = &["US", "CA", "GB", "DE", "FR", "NL", "IT", "ES", "CH", "JP", "AU"];
+pub const SUPPORTED_COUNTRIES: &[&str] = &[
+    "US", "CA", "GB", "DE", "FR", "NL", "IT", "ES", "CH", "JP", "AU",
+];
 
 /// Easter Sunday of a year (Gregorian; the anonymous algorithm).
 fn easter(y: i32) -> Date {
@@ -90,9 +95,15 @@ pub fn holidays(country: &str, y: i32) -> Vec<Date> {
             for (m, d) in [(1, 1), (7, 1), (12, 25)] {
                 h.push(observed(ymd(y, m, d), false));
             }
-            h.push(observed(ymd(y, 12, 26), false).max(observed(ymd(y, 12, 25), false).add_days(1)));
+            h.push(
+                observed(ymd(y, 12, 26), false).max(observed(ymd(y, 12, 25), false).add_days(1)),
+            );
             h.push(e.add_days(-2));
-            h.push(nth_weekday(y, 5, 0, 4).min(ymd(y, 5, 24)).max(ymd(y, 5, 18))); // Victoria Day
+            h.push(
+                nth_weekday(y, 5, 0, 4)
+                    .min(ymd(y, 5, 24))
+                    .max(ymd(y, 5, 18)),
+            ); // Victoria Day
             h.push(nth_weekday(y, 9, 0, 1));
             h.push(nth_weekday(y, 10, 0, 2));
         }
@@ -101,7 +112,11 @@ pub fn holidays(country: &str, y: i32) -> Vec<Date> {
             let christmas = observed(ymd(y, 12, 25), false);
             h.push(christmas);
             let boxing = observed(ymd(y, 12, 26), false);
-            h.push(if boxing <= christmas { christmas.add_days(1) } else { boxing });
+            h.push(if boxing <= christmas {
+                christmas.add_days(1)
+            } else {
+                boxing
+            });
             h.push(e.add_days(-2));
             h.push(e.add_days(1));
             h.push(nth_weekday(y, 5, 0, 1));
@@ -117,7 +132,16 @@ pub fn holidays(country: &str, y: i32) -> Vec<Date> {
             }
         }
         "FR" => {
-            for (m, d) in [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)] {
+            for (m, d) in [
+                (1, 1),
+                (5, 1),
+                (5, 8),
+                (7, 14),
+                (8, 15),
+                (11, 1),
+                (11, 11),
+                (12, 25),
+            ] {
                 h.push(ymd(y, m, d));
             }
             for off in [1, 39, 50] {
@@ -129,19 +153,44 @@ pub fn holidays(country: &str, y: i32) -> Vec<Date> {
                 h.push(ymd(y, m, d));
             }
             let kings = ymd(y, 4, 27);
-            h.push(if kings.weekday() == 6 { kings.add_days(-1) } else { kings });
+            h.push(if kings.weekday() == 6 {
+                kings.add_days(-1)
+            } else {
+                kings
+            });
             for off in [-2, 1, 39, 50] {
                 h.push(e.add_days(off));
             }
         }
         "IT" => {
-            for (m, d) in [(1, 1), (1, 6), (4, 25), (5, 1), (6, 2), (8, 15), (11, 1), (12, 8), (12, 25), (12, 26)] {
+            for (m, d) in [
+                (1, 1),
+                (1, 6),
+                (4, 25),
+                (5, 1),
+                (6, 2),
+                (8, 15),
+                (11, 1),
+                (12, 8),
+                (12, 25),
+                (12, 26),
+            ] {
                 h.push(ymd(y, m, d));
             }
             h.push(e.add_days(1));
         }
         "ES" => {
-            for (m, d) in [(1, 1), (1, 6), (5, 1), (8, 15), (10, 12), (11, 1), (12, 6), (12, 8), (12, 25)] {
+            for (m, d) in [
+                (1, 1),
+                (1, 6),
+                (5, 1),
+                (8, 15),
+                (10, 12),
+                (11, 1),
+                (12, 6),
+                (12, 8),
+                (12, 25),
+            ] {
                 h.push(ymd(y, m, d));
             }
             h.push(e.add_days(-2));
@@ -156,8 +205,21 @@ pub fn holidays(country: &str, y: i32) -> Vec<Date> {
         }
         "JP" => {
             for (m, d) in [
-                (1, 1), (1, 2), (1, 3), (2, 11), (2, 23), (3, 20), (4, 29), (5, 3), (5, 4),
-                (5, 5), (8, 11), (9, 23), (11, 3), (11, 23), (12, 31),
+                (1, 1),
+                (1, 2),
+                (1, 3),
+                (2, 11),
+                (2, 23),
+                (3, 20),
+                (4, 29),
+                (5, 3),
+                (5, 4),
+                (5, 5),
+                (8, 11),
+                (9, 23),
+                (11, 3),
+                (11, 23),
+                (12, 31),
             ] {
                 h.push(ymd(y, m, d));
             }
@@ -182,7 +244,11 @@ pub fn holidays(country: &str, y: i32) -> Vec<Date> {
             let christmas = observed(ymd(y, 12, 25), false);
             h.push(christmas);
             let boxing = observed(ymd(y, 12, 26), false);
-            h.push(if boxing <= christmas { christmas.add_days(1) } else { boxing });
+            h.push(if boxing <= christmas {
+                christmas.add_days(1)
+            } else {
+                boxing
+            });
             for off in [-2, 1] {
                 h.push(e.add_days(off));
             }
@@ -245,7 +311,11 @@ impl PostingCalendar {
             let (y, m, day) = date.ymd();
             let len = days_in_month(y, m);
             let work = calendar.is_working(date);
-            let mut w = if work { WEEKDAY_WEIGHT } else { WEEKEND_WEIGHT };
+            let mut w = match (work, date.is_weekend()) {
+                (true, _) => WEEKDAY_WEIGHT,
+                (false, true) => WEEKEND_WEIGHT,
+                (false, false) => HOLIDAY_WEIGHT,
+            };
             let from_end = len - day;
             if from_end < 3 {
                 w = w * MONTH_END_PERCENT / 100;
@@ -339,7 +409,10 @@ mod tests {
         assert!(us.contains(&ymd(2024, 5, 27)), "Memorial Day 2024");
         let de = holidays("DE", 2024);
         assert!(de.contains(&ymd(2024, 3, 29)) && de.contains(&ymd(2024, 5, 9)));
-        assert!(holidays("JP", 2024).contains(&ymd(2024, 2, 12)), "substitute holiday");
+        assert!(
+            holidays("JP", 2024).contains(&ymd(2024, 2, 12)),
+            "substitute holiday"
+        );
         let gb = holidays("GB", 2021);
         // Christmas 2021 fell on a Saturday: substitute days Monday 27 and Tuesday 28.
         assert!(gb.contains(&ymd(2021, 12, 27)) && gb.contains(&ymd(2021, 12, 28)));

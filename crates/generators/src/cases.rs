@@ -2,10 +2,14 @@
 //! documents, entries, dates and amounts follow from the block's index; and the
 //! single-entry cases that fill the free slots.
 
-use crate::economy::{CaseKind, FillerKind, Scales, TaxSet, case_kind, filler_kind, filler_median, tax_of};
+use crate::economy::{
+    CaseKind, FillerKind, Scales, TaxSet, case_kind, filler_kind, filler_median, tax_of,
+};
 use crate::journal::{Head, JournalGenerator};
 use crate::master::MasterData;
-use crate::pools::{self, SERVICES_BOUGHT, TAX_CODES, USERS, accounts as acc, centers, texts, users};
+use crate::pools::{
+    self, SERVICES_BOUGHT, TAX_CODES, USERS, accounts as acc, centers, texts, users,
+};
 use crate::rng::{Draws, record_id, record_key, stream};
 use synth_model::{Batch, Date, Document, DocumentItem};
 
@@ -102,7 +106,12 @@ impl JournalGenerator {
         let drawn_company = d.below(e.companies.len());
         let sale = matches!(kind, CaseKind::O2cGoods | CaseKind::O2cServices);
         let goods = matches!(kind, CaseKind::P2pGoods | CaseKind::O2cGoods);
-        let n_partners = if sale { md.customers.len() } else { md.vendors.len() }.max(1);
+        let n_partners = if sale {
+            md.customers.len()
+        } else {
+            md.vendors.len()
+        }
+        .max(1);
         let u = d.unit();
         let partner = ((n_partners as f64 * u * u) as usize).min(n_partners - 1);
         // A customer buys from its own company (its credit limit is in that company's
@@ -114,13 +123,29 @@ impl JournalGenerator {
         };
         let c = &e.companies[company];
         let (partner_id, terms, discount_pct, discount_days, limit) = if sale {
-            md.customers.get(partner).map_or((0, 30, 0, 0, i64::MAX), |p| {
-                (p.customer_id, p.payment_terms_days, p.cash_discount_percent, p.cash_discount_days, p.credit_limit)
-            })
+            md.customers
+                .get(partner)
+                .map_or((0, 30, 0, 0, i64::MAX), |p| {
+                    (
+                        p.customer_id,
+                        p.payment_terms_days,
+                        p.cash_discount_percent,
+                        p.cash_discount_days,
+                        p.credit_limit,
+                    )
+                })
         } else {
-            md.vendors.get(partner).map_or((0, 30, 0, 0, i64::MAX), |p| {
-                (p.vendor_id, p.payment_terms_days, p.cash_discount_percent, p.cash_discount_days, i64::MAX)
-            })
+            md.vendors
+                .get(partner)
+                .map_or((0, 30, 0, 0, i64::MAX), |p| {
+                    (
+                        p.vendor_id,
+                        p.payment_terms_days,
+                        p.cash_discount_percent,
+                        p.cash_discount_days,
+                        i64::MAX,
+                    )
+                })
         };
         let scales = Scales {
             purchase_quantity: e.purchase_quantity,
@@ -157,12 +182,19 @@ impl JournalGenerator {
                 return date;
             }
             let back = cal.previous_working(date);
-            if back >= start { back } else { cal.next_working(start) }
+            if back >= start {
+                back
+            } else {
+                cal.next_working(start)
+            }
         };
         let with_order = sale || goods || d.below(100) < 70;
         let (order_date, movement, invoice_post) = match kind {
             CaseKind::P2pGoods => {
-                let gr = on_working(anchor.add_days(-(d.below(8) as i32)).max(start), manual_movement);
+                let gr = on_working(
+                    anchor.add_days(-(d.below(8) as i32)).max(start),
+                    manual_movement,
+                );
                 let order = gr.add_days(-(3 + d.below(25) as i32));
                 let mut post = anchor.add_days(d.below(4) as i32).max(gr);
                 if manual_invoice {
@@ -171,7 +203,10 @@ impl JournalGenerator {
                 (order, gr, post)
             }
             CaseKind::O2cGoods => {
-                let delivery = on_working(anchor.add_days(-(d.below(3) as i32)).max(start), manual_movement);
+                let delivery = on_working(
+                    anchor.add_days(-(d.below(3) as i32)).max(start),
+                    manual_movement,
+                );
                 let order = delivery.add_days(-(1 + d.below(10) as i32));
                 let mut post = anchor.max(delivery);
                 if manual_invoice {
@@ -181,7 +216,11 @@ impl JournalGenerator {
             }
             CaseKind::P2pServices | CaseKind::O2cServices => {
                 let order = anchor.add_days(-(3 + d.below(35) as i32));
-                let mut post = if sale { anchor } else { anchor.add_days(d.below(4) as i32) };
+                let mut post = if sale {
+                    anchor
+                } else {
+                    anchor.add_days(d.below(4) as i32)
+                };
                 if manual_invoice {
                     post = cal.next_working(post);
                 }
@@ -208,7 +247,8 @@ impl JournalGenerator {
         } else {
             let r = d.below(100);
             match (sale, r) {
-                (_, 0..5) => invoice_date.add_days(5 + d.below(usize::from(terms).saturating_sub(5).max(1)) as i32),
+                (_, 0..5) => invoice_date
+                    .add_days(5 + d.below(usize::from(terms).saturating_sub(5).max(1)) as i32),
                 (false, 5..82) => due.add_days(-(d.below(4) as i32)),
                 (true, 5..60) => due.add_days(d.below(6) as i32 - 3),
                 (false, _) => late(&mut d, 45.0),
@@ -234,13 +274,10 @@ impl JournalGenerator {
         let planned = if goods { 2 } else { 1 } + n_pay;
         let mut posted = 0u8;
         if !blocked {
-            for r in first_role..first_role + usize::from(planned) {
-                if roles[r] <= end {
-                    posted += 1;
-                } else {
-                    break;
-                }
-            }
+            posted = roles[first_role..first_role + usize::from(planned)]
+                .iter()
+                .take_while(|date| **date <= end)
+                .count() as u8;
         }
         let first_index = self.layout.total + block * crate::economy::SLOTS;
         let n = self.config.transactions.target_count;
@@ -249,17 +286,49 @@ impl JournalGenerator {
         }
         let users = if sale {
             [
-                if manual_movement { pick_user(users::WAREHOUSE, &mut d) } else { users::MM },
-                if manual_invoice { pick_user(users::AR, &mut d) } else { users::BATCH_AR },
-                if manual_pay { pick_user(users::AR, &mut d) } else { users::BANK },
-                if manual_pay { pick_user(users::AR, &mut d) } else { users::BANK },
+                if manual_movement {
+                    pick_user(users::WAREHOUSE, &mut d)
+                } else {
+                    users::MM
+                },
+                if manual_invoice {
+                    pick_user(users::AR, &mut d)
+                } else {
+                    users::BATCH_AR
+                },
+                if manual_pay {
+                    pick_user(users::AR, &mut d)
+                } else {
+                    users::BANK
+                },
+                if manual_pay {
+                    pick_user(users::AR, &mut d)
+                } else {
+                    users::BANK
+                },
             ]
         } else {
             [
-                if manual_movement { pick_user(users::WAREHOUSE, &mut d) } else { users::MM },
-                if manual_invoice { pick_user(users::AP, &mut d) } else { users::BATCH_AP },
-                if manual_pay { pick_user(users::AP, &mut d) } else { users::PAYRUN },
-                if manual_pay { pick_user(users::AP, &mut d) } else { users::PAYRUN },
+                if manual_movement {
+                    pick_user(users::WAREHOUSE, &mut d)
+                } else {
+                    users::MM
+                },
+                if manual_invoice {
+                    pick_user(users::AP, &mut d)
+                } else {
+                    users::BATCH_AP
+                },
+                if manual_pay {
+                    pick_user(users::AP, &mut d)
+                } else {
+                    users::PAYRUN
+                },
+                if manual_pay {
+                    pick_user(users::AP, &mut d)
+                } else {
+                    users::PAYRUN
+                },
             ]
         };
         Plan {
@@ -308,11 +377,30 @@ impl JournalGenerator {
         let c = &self.economy.companies[p.company];
         let sale = p.sale();
         let (s_order, s_move, s_invoice, s_pay) = if sale {
-            (stream::SALES_ORDER, stream::DELIVERY, stream::CUSTOMER_INVOICE, [stream::RECEIPT, stream::RECEIPT2])
+            (
+                stream::SALES_ORDER,
+                stream::DELIVERY,
+                stream::CUSTOMER_INVOICE,
+                [stream::RECEIPT, stream::RECEIPT2],
+            )
         } else {
-            (stream::PURCHASE_ORDER, stream::GOODS_RECEIPT, stream::VENDOR_INVOICE, [stream::PAYMENT, stream::PAYMENT2])
+            (
+                stream::PURCHASE_ORDER,
+                stream::GOODS_RECEIPT,
+                stream::VENDOR_INVOICE,
+                [stream::PAYMENT, stream::PAYMENT2],
+            )
         };
-        let doc = |id, document_type, date, due_date, amount, tax_amount, status, reference, entry_id, item_count| Document {
+        let doc = |id,
+                   document_type,
+                   date,
+                   due_date,
+                   amount,
+                   tax_amount,
+                   status,
+                   reference,
+                   entry_id,
+                   item_count| Document {
             document_id: id,
             document_type,
             company_code: c.code,
@@ -337,7 +425,22 @@ impl JournalGenerator {
                 _ => "completed",
             };
             let amount = if sale { p.net_ordered() } else { p.ordered };
-            batch.documents.push(doc(id, if sale { "sales_order" } else { "purchase_order" }, p.order_date, None, amount, 0, status, None, None, n));
+            batch.documents.push(doc(
+                id,
+                if sale {
+                    "sales_order"
+                } else {
+                    "purchase_order"
+                },
+                p.order_date,
+                None,
+                amount,
+                0,
+                status,
+                None,
+                None,
+                n,
+            ));
             previous = Some(id);
         }
         if p.goods() && p.is_posted(0) {
@@ -349,7 +452,18 @@ impl JournalGenerator {
             };
             let value = if sale { p.cost } else { p.received_value };
             let entry = Some(self.entry_id(p.first + p.slot(0)));
-            batch.documents.push(doc(id, if sale { "delivery" } else { "goods_receipt" }, p.movement, None, value, 0, "completed", previous, entry, n));
+            batch.documents.push(doc(
+                id,
+                if sale { "delivery" } else { "goods_receipt" },
+                p.movement,
+                None,
+                value,
+                0,
+                "completed",
+                previous,
+                entry,
+                n,
+            ));
             previous = Some(id);
         }
         if !p.is_posted(1) {
@@ -366,7 +480,11 @@ impl JournalGenerator {
         let entry = Some(self.entry_id(p.first + p.slot(1)));
         batch.documents.push(doc(
             invoice,
-            if sale { "customer_invoice" } else { "vendor_invoice" },
+            if sale {
+                "customer_invoice"
+            } else {
+                "vendor_invoice"
+            },
             p.invoice_date,
             Some(p.due),
             p.gross,
@@ -395,7 +513,13 @@ impl JournalGenerator {
     }
 
     /// Writes a document's items, quantity and unit price from `f`; returns their count.
-    fn items(&self, p: &Plan, batch: &mut Batch, id: u128, f: impl Fn(&crate::economy::Item) -> (i64, i64)) -> u32 {
+    fn items(
+        &self,
+        p: &Plan,
+        batch: &mut Batch,
+        id: u128,
+        f: impl Fn(&crate::economy::Item) -> (i64, i64),
+    ) -> u32 {
         let seed = self.config.seed;
         for k in 0..p.items {
             let it = self.economy.item(p.kind, p.items_key, k, &p.scales);
@@ -407,7 +531,9 @@ impl JournalGenerator {
             batch.items.push(DocumentItem {
                 document_id: id,
                 item_number: k + 1,
-                material_id: it.material.map(|m| record_id(seed, stream::MATERIAL, m as u64)),
+                material_id: it
+                    .material
+                    .map(|m| record_id(seed, stream::MATERIAL, m as u64)),
                 description,
                 quantity,
                 unit_price,
@@ -428,91 +554,304 @@ impl JournalGenerator {
         let sale = p.sale();
         let docs = self.config.documents.enabled;
         let tax = Some(p.tax);
-        let (posting, document_date, document_type, header_text, document, approval, flow) = match role {
-            0 => {
-                if sale {
-                    Self::line(batch, entry_id, acc::COGS, p.cost, None, Some(d.pick(centers::LOGISTICS)), None, "Cost of goods sold");
-                    Self::line(batch, entry_id, acc::INVENTORY, -p.cost, None, None, None, "Goods issue");
-                } else {
-                    Self::line(batch, entry_id, acc::INVENTORY, p.received_value, None, None, None, "Goods receipt");
-                    Self::line(batch, entry_id, acc::GR_IR, -p.received_value, None, None, None, "Goods received, not invoiced");
+        let (posting, document_date, document_type, header_text, document, approval, flow) =
+            match role {
+                0 => {
+                    if sale {
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::COGS,
+                            p.cost,
+                            None,
+                            Some(d.pick(centers::LOGISTICS)),
+                            None,
+                            "Cost of goods sold",
+                        );
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::INVENTORY,
+                            -p.cost,
+                            None,
+                            None,
+                            None,
+                            "Goods issue",
+                        );
+                    } else {
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::INVENTORY,
+                            p.received_value,
+                            None,
+                            None,
+                            None,
+                            "Goods receipt",
+                        );
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::GR_IR,
+                            -p.received_value,
+                            None,
+                            None,
+                            None,
+                            "Goods received, not invoiced",
+                        );
+                    }
+                    let (doc_type, text, stream_id) = if sale {
+                        ("WL", d.pick(texts::GOODS_ISSUE), stream::DELIVERY)
+                    } else {
+                        ("WE", d.pick(texts::GOODS_RECEIPT), stream::GOODS_RECEIPT)
+                    };
+                    (
+                        p.movement,
+                        p.movement,
+                        doc_type,
+                        text,
+                        docs.then(|| self.doc_id(p, stream_id)),
+                        false,
+                        None,
+                    )
                 }
-                let (doc_type, text, stream_id) = if sale {
-                    ("WL", d.pick(texts::GOODS_ISSUE), stream::DELIVERY)
-                } else {
-                    ("WE", d.pick(texts::GOODS_RECEIPT), stream::GOODS_RECEIPT)
-                };
-                (p.movement, p.movement, doc_type, text, docs.then(|| self.doc_id(p, stream_id)), false, None)
-            }
-            1 => {
-                let e = &self.economy;
-                let output = TAX_CODES[p.tax].4;
-                if sale {
-                    Self::line(batch, entry_id, acc::RECEIVABLES, p.gross, None, None, Some(p.partner_id), "Customer invoice");
-                    for k in 0..p.items {
-                        let it = e.item(p.kind, p.items_key, k, &p.scales);
-                        let account = it.material.map_or(acc::REVENUE_SERVICES, |m| e.materials[m].revenue_account);
-                        let text = if account == acc::REVENUE_PRODUCTS { "Product sale" } else { "Service revenue" };
-                        Self::line(batch, entry_id, account, -(it.received * it.price), tax, Some(p.cost_center), None, text);
-                    }
-                    if output != 0 {
-                        Self::line(batch, entry_id, acc::OUTPUT_TAX, -p.tax_amount, tax, None, None, "Output tax");
-                    }
-                } else {
-                    for k in 0..p.items {
-                        let it = e.item(p.kind, p.items_key, k, &p.scales);
-                        if p.kind == CaseKind::P2pGoods {
-                            Self::line(batch, entry_id, acc::GR_IR, it.received * it.po_price, tax, None, None, "Invoice for goods received");
-                        } else {
-                            let (text, account, _, pool) = SERVICES_BOUGHT[it.service];
-                            Self::line(batch, entry_id, account, it.received * it.price, tax, Some(d.pick(pool)), None, text);
+                1 => {
+                    let e = &self.economy;
+                    let output = TAX_CODES[p.tax].4;
+                    if sale {
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::RECEIVABLES,
+                            p.gross,
+                            None,
+                            None,
+                            Some(p.partner_id),
+                            "Customer invoice",
+                        );
+                        for k in 0..p.items {
+                            let it = e.item(p.kind, p.items_key, k, &p.scales);
+                            let account = it
+                                .material
+                                .map_or(acc::REVENUE_SERVICES, |m| e.materials[m].revenue_account);
+                            let text = if account == acc::REVENUE_PRODUCTS {
+                                "Product sale"
+                            } else {
+                                "Service revenue"
+                            };
+                            Self::line(
+                                batch,
+                                entry_id,
+                                account,
+                                -(it.received * it.price),
+                                tax,
+                                Some(p.cost_center),
+                                None,
+                                text,
+                            );
                         }
+                        if output != 0 {
+                            Self::line(
+                                batch,
+                                entry_id,
+                                acc::OUTPUT_TAX,
+                                -p.tax_amount,
+                                tax,
+                                None,
+                                None,
+                                "Output tax",
+                            );
+                        }
+                    } else {
+                        for k in 0..p.items {
+                            let it = e.item(p.kind, p.items_key, k, &p.scales);
+                            if p.kind == CaseKind::P2pGoods {
+                                Self::line(
+                                    batch,
+                                    entry_id,
+                                    acc::GR_IR,
+                                    it.received * it.po_price,
+                                    tax,
+                                    None,
+                                    None,
+                                    "Invoice for goods received",
+                                );
+                            } else {
+                                let (text, account, _, pool) = SERVICES_BOUGHT[it.service];
+                                Self::line(
+                                    batch,
+                                    entry_id,
+                                    account,
+                                    it.received * it.price,
+                                    tax,
+                                    Some(d.pick(pool)),
+                                    None,
+                                    text,
+                                );
+                            }
+                        }
+                        if p.kind == CaseKind::P2pGoods {
+                            Self::line(
+                                batch,
+                                entry_id,
+                                acc::PRICE_VARIANCE,
+                                p.net - p.received_value,
+                                tax,
+                                Some(centers::PURCHASING),
+                                None,
+                                "Price difference",
+                            );
+                        }
+                        if output != 0 {
+                            Self::line(
+                                batch,
+                                entry_id,
+                                acc::INPUT_TAX,
+                                p.tax_amount,
+                                tax,
+                                None,
+                                None,
+                                "Input tax",
+                            );
+                        }
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::PAYABLES,
+                            -p.gross,
+                            None,
+                            None,
+                            Some(p.partner_id),
+                            "Vendor invoice",
+                        );
                     }
-                    if p.kind == CaseKind::P2pGoods {
-                        Self::line(batch, entry_id, acc::PRICE_VARIANCE, p.net - p.received_value, tax, Some(centers::PURCHASING), None, "Price difference");
-                    }
-                    if output != 0 {
-                        Self::line(batch, entry_id, acc::INPUT_TAX, p.tax_amount, tax, None, None, "Input tax");
-                    }
-                    Self::line(batch, entry_id, acc::PAYABLES, -p.gross, None, None, Some(p.partner_id), "Vendor invoice");
+                    let (doc_type, text, stream_id) = match p.kind {
+                        CaseKind::P2pGoods => {
+                            ("KR", d.pick(texts::VENDOR_INVOICE), stream::VENDOR_INVOICE)
+                        }
+                        CaseKind::P2pServices => {
+                            ("KR", d.pick(texts::SERVICE_INVOICE), stream::VENDOR_INVOICE)
+                        }
+                        _ => (
+                            "DR",
+                            d.pick(texts::CUSTOMER_INVOICE),
+                            stream::CUSTOMER_INVOICE,
+                        ),
+                    };
+                    let approval = !sale || p.manual[1];
+                    (
+                        p.invoice_post,
+                        p.invoice_date,
+                        doc_type,
+                        text,
+                        docs.then(|| self.doc_id(p, stream_id)),
+                        approval,
+                        None,
+                    )
                 }
-                let (doc_type, text, stream_id) = match p.kind {
-                    CaseKind::P2pGoods => ("KR", d.pick(texts::VENDOR_INVOICE), stream::VENDOR_INVOICE),
-                    CaseKind::P2pServices => ("KR", d.pick(texts::SERVICE_INVOICE), stream::VENDOR_INVOICE),
-                    _ => ("DR", d.pick(texts::CUSTOMER_INVOICE), stream::CUSTOMER_INVOICE),
-                };
-                let approval = !sale || p.manual[1];
-                (p.invoice_post, p.invoice_date, doc_type, text, docs.then(|| self.doc_id(p, stream_id)), approval, None)
-            }
-            _ => {
-                let k = usize::from(role - 2);
-                let (cash, discount) = (p.pay_cash[k], p.pay_discount[k]);
-                let stream_id = match (sale, k) {
-                    (true, 0) => stream::RECEIPT,
-                    (true, _) => stream::RECEIPT2,
-                    (false, 0) => stream::PAYMENT,
-                    (false, _) => stream::PAYMENT2,
-                };
-                if sale {
-                    Self::line(batch, entry_id, acc::BANK, cash, None, None, None, "Incoming payment");
-                    Self::line(batch, entry_id, acc::SALES_DISCOUNTS, discount, None, Some(p.cost_center), None, "Cash discount granted");
-                    Self::line(batch, entry_id, acc::RECEIVABLES, -(cash + discount), None, None, Some(p.partner_id), "Cleared item");
-                    (p.pay[k], p.pay[k], "DZ", d.pick(texts::RECEIPT), docs.then(|| self.doc_id(p, stream_id)), false, Some((p.partner_id, false)))
-                } else {
-                    Self::line(batch, entry_id, acc::PAYABLES, cash + discount, None, None, Some(p.partner_id), "Cleared item");
-                    Self::line(batch, entry_id, acc::BANK, -cash, None, None, None, "Outgoing payment");
-                    Self::line(batch, entry_id, acc::DISCOUNTS_RECEIVED, -discount, None, Some(centers::FINANCE), None, "Cash discount taken");
-                    (p.pay[k], p.pay[k], "KZ", d.pick(texts::PAYMENT), docs.then(|| self.doc_id(p, stream_id)), true, Some((p.partner_id, true)))
+                _ => {
+                    let k = usize::from(role - 2);
+                    let (cash, discount) = (p.pay_cash[k], p.pay_discount[k]);
+                    let stream_id = match (sale, k) {
+                        (true, 0) => stream::RECEIPT,
+                        (true, _) => stream::RECEIPT2,
+                        (false, 0) => stream::PAYMENT,
+                        (false, _) => stream::PAYMENT2,
+                    };
+                    if sale {
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::BANK,
+                            cash,
+                            None,
+                            None,
+                            None,
+                            "Incoming payment",
+                        );
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::SALES_DISCOUNTS,
+                            discount,
+                            None,
+                            Some(p.cost_center),
+                            None,
+                            "Cash discount granted",
+                        );
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::RECEIVABLES,
+                            -(cash + discount),
+                            None,
+                            None,
+                            Some(p.partner_id),
+                            "Cleared item",
+                        );
+                        (
+                            p.pay[k],
+                            p.pay[k],
+                            "DZ",
+                            d.pick(texts::RECEIPT),
+                            docs.then(|| self.doc_id(p, stream_id)),
+                            false,
+                            Some((p.partner_id, false)),
+                        )
+                    } else {
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::PAYABLES,
+                            cash + discount,
+                            None,
+                            None,
+                            Some(p.partner_id),
+                            "Cleared item",
+                        );
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::BANK,
+                            -cash,
+                            None,
+                            None,
+                            None,
+                            "Outgoing payment",
+                        );
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::DISCOUNTS_RECEIVED,
+                            -discount,
+                            None,
+                            Some(centers::FINANCE),
+                            None,
+                            "Cash discount taken",
+                        );
+                        (
+                            p.pay[k],
+                            p.pay[k],
+                            "KZ",
+                            d.pick(texts::PAYMENT),
+                            docs.then(|| self.doc_id(p, stream_id)),
+                            true,
+                            Some((p.partner_id, true)),
+                        )
+                    }
                 }
-            }
-        };
+            };
         let head = Head {
             index,
             company: p.company,
             posting,
             document_date,
             document_type,
-            process: if sale { "order_to_cash" } else { "procure_to_pay" },
+            process: if sale {
+                "order_to_cash"
+            } else {
+                "procure_to_pay"
+            },
             manual: p.manual[usize::from(role)],
             user: p.users[usize::from(role)],
             approval,
@@ -536,8 +875,15 @@ impl JournalGenerator {
         let company = d.below(e.companies.len());
         let c = &e.companies[company];
         let z = d.normal();
-        let mut amount = libm::round(filler_median(kind) * e.price_scale * e.filler_scale * c.fx * 100.0 * libm::exp(0.8 * z))
-            .max(100.0) as i64;
+        let mut amount = libm::round(
+            filler_median(kind)
+                * e.price_scale
+                * e.filler_scale
+                * c.fx
+                * 100.0
+                * libm::exp(0.8 * z),
+        )
+        .max(100.0) as i64;
         let date = c.calendar.sample_working(&mut d);
         let first_line = batch.lines.len();
         let tax = TaxSet::draw(c.tax.input, &mut d);
@@ -545,11 +891,17 @@ impl JournalGenerator {
             FillerKind::ExpenseClaim | FillerKind::DirectDebit | FillerKind::PettyCash => {
                 let (account, centers_pool) = match kind {
                     FillerKind::ExpenseClaim => (acc::TRAVEL, centers::ALL),
-                    FillerKind::DirectDebit => (d.pick(&[acc::UTILITIES, 650000, 690000, acc::PROFESSIONAL_FEES]), centers::OVERHEAD),
-                    _ => (d.pick(&[acc::OFFICE_SUPPLIES, acc::OFFICE_SUPPLIES, acc::TRAVEL]), centers::ALL),
+                    FillerKind::DirectDebit => (
+                        d.pick(&[acc::UTILITIES, 650000, 690000, acc::PROFESSIONAL_FEES]),
+                        centers::OVERHEAD,
+                    ),
+                    _ => (
+                        d.pick(&[acc::OFFICE_SUPPLIES, acc::OFFICE_SUPPLIES, acc::TRAVEL]),
+                        centers::ALL,
+                    ),
                 };
                 if kind == FillerKind::PettyCash {
-                    amount = amount.min((500.0 * e.price_scale * c.fx * 100.0) as i64).max(100);
+                    amount = amount.min(petty_cap(e.price_scale, c.fx)).max(100);
                 }
                 let t = tax_of(tax, amount);
                 let text = match kind {
@@ -557,16 +909,72 @@ impl JournalGenerator {
                     FillerKind::DirectDebit => "Direct debit",
                     _ => "Petty cash purchase",
                 };
-                Self::line(batch, entry_id, account, amount, Some(tax), Some(d.pick(centers_pool)), None, text);
+                Self::line(
+                    batch,
+                    entry_id,
+                    account,
+                    amount,
+                    Some(tax),
+                    Some(d.pick(centers_pool)),
+                    None,
+                    text,
+                );
                 if TAX_CODES[tax].4 != 0 {
-                    Self::line(batch, entry_id, acc::INPUT_TAX, t, Some(tax), None, None, "Input tax");
+                    Self::line(
+                        batch,
+                        entry_id,
+                        acc::INPUT_TAX,
+                        t,
+                        Some(tax),
+                        None,
+                        None,
+                        "Input tax",
+                    );
                 }
-                let credit = if kind == FillerKind::PettyCash { acc::CASH } else { acc::BANK };
-                Self::line(batch, entry_id, credit, -(amount + t), None, None, None, if credit == acc::CASH { "Paid from petty cash" } else { "Bank" });
+                let credit = if kind == FillerKind::PettyCash {
+                    acc::CASH
+                } else {
+                    acc::BANK
+                };
+                Self::line(
+                    batch,
+                    entry_id,
+                    credit,
+                    -(amount + t),
+                    None,
+                    None,
+                    None,
+                    if credit == acc::CASH {
+                        "Paid from petty cash"
+                    } else {
+                        "Bank"
+                    },
+                );
                 match kind {
-                    FillerKind::ExpenseClaim => ("SA", "expenses", false, users::EXPENSE, true, d.pick(texts::EXPENSE_CLAIM)),
-                    FillerKind::DirectDebit => ("ZB", "treasury", false, users::BANK, false, d.pick(texts::DIRECT_DEBIT)),
-                    _ => ("SA", "expenses", true, pick_user(users::GL, &mut d), true, d.pick(texts::PETTY_CASH)),
+                    FillerKind::ExpenseClaim => (
+                        "SA",
+                        "expenses",
+                        false,
+                        users::EXPENSE,
+                        true,
+                        d.pick(texts::EXPENSE_CLAIM),
+                    ),
+                    FillerKind::DirectDebit => (
+                        "ZB",
+                        "treasury",
+                        false,
+                        users::BANK,
+                        false,
+                        d.pick(texts::DIRECT_DEBIT),
+                    ),
+                    _ => (
+                        "SA",
+                        "expenses",
+                        true,
+                        pick_user(users::GL, &mut d),
+                        true,
+                        d.pick(texts::PETTY_CASH),
+                    ),
                 }
             }
             FillerKind::Reclass => {
@@ -581,9 +989,34 @@ impl JournalGenerator {
                 if to == from {
                     to = centers::ALL[(from + 1) % centers::ALL.len()];
                 }
-                Self::line(batch, entry_id, account, amount, None, Some(to), None, "Reclass to cost center");
-                Self::line(batch, entry_id, account, -amount, None, Some(from), None, "Reclass from cost center");
-                ("SA", "general_ledger", true, pick_user(users::GL, &mut d), true, d.pick(texts::RECLASS))
+                Self::line(
+                    batch,
+                    entry_id,
+                    account,
+                    amount,
+                    None,
+                    Some(to),
+                    None,
+                    "Reclass to cost center",
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    account,
+                    -amount,
+                    None,
+                    Some(from),
+                    None,
+                    "Reclass from cost center",
+                );
+                (
+                    "SA",
+                    "general_ledger",
+                    true,
+                    pick_user(users::GL, &mut d),
+                    true,
+                    d.pick(texts::RECLASS),
+                )
             }
         };
         let head = Head {
@@ -612,4 +1045,9 @@ impl Plan {
         // Sales are delivered and invoiced as ordered.
         self.net
     }
+}
+
+/// The largest petty cash purchase (net), in minor units: 500 at the default price scale.
+pub(crate) fn petty_cap(price_scale: f64, fx: f64) -> i64 {
+    ((500.0 * price_scale * fx * 100.0) as i64).max(100)
 }

@@ -86,7 +86,6 @@ impl Default for MasterDataConfig {
     }
 }
 
-
 /// The `documents` section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

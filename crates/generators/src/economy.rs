@@ -64,7 +64,7 @@ const CASE_CDF: [(u64, CaseKind); 4] = [
 /// The kind of case block `b`, from its key alone.
 #[inline]
 pub(crate) fn case_kind(key: u64) -> CaseKind {
-    let r = (u128::from(splitmix64(key ^ 0x5EED)) * 100 >> 64) as u64;
+    let r = ((u128::from(splitmix64(key ^ 0x5EED)) * 100) >> 64) as u64;
     CASE_CDF
         .iter()
         .find(|(c, _)| r < *c)
@@ -204,7 +204,11 @@ impl TaxSet {
         let pick = |v: &[usize]| {
             let mut rated: Vec<usize> = v.iter().copied().filter(|i| TAX_CODES[*i].3 > 0).collect();
             rated.sort_by_key(|i| std::cmp::Reverse(TAX_CODES[*i].3));
-            let zero = v.iter().copied().find(|i| TAX_CODES[*i].3 == 0).unwrap_or(0);
+            let zero = v
+                .iter()
+                .copied()
+                .find(|i| TAX_CODES[*i].3 == 0)
+                .unwrap_or(0);
             let standard = rated.first().copied().unwrap_or(zero);
             let reduced = rated.get(1).copied().unwrap_or(standard);
             [standard, reduced, zero]
@@ -329,8 +333,12 @@ impl Economy {
     /// The economy of a validated config, for `cases` case blocks in the run.
     pub fn new(config: &GeneratorConfig, cases: u64) -> Economy {
         let materials = materials(config);
-        let goods: Vec<usize> = (0..materials.len()).filter(|i| materials[*i].goods).collect();
-        let services: Vec<usize> = (0..materials.len()).filter(|i| !materials[*i].goods).collect();
+        let goods: Vec<usize> = (0..materials.len())
+            .filter(|i| materials[*i].goods)
+            .collect();
+        let services: Vec<usize> = (0..materials.len())
+            .filter(|i| !materials[*i].goods)
+            .collect();
         let max_items = (config.transactions.max_lines.saturating_sub(3)).max(1) as usize;
         let mut economy = Economy {
             materials,
@@ -351,22 +359,27 @@ impl Economy {
         let mut cal = economy.calibrate(config);
         let n_companies = config.companies.len().max(1) as f64;
         let months = f64::from(config.months.max(1));
-        // At least a few cases per company-month, so that tiny runs still get sizes.
-        let blocks_cm = (cases as f64).max(50.0 * n_companies * months) / (n_companies * months);
+        // The companies are as big as the cases asked for: scheduled postings (payroll,
+        // rent, ...) are sized from them, so that margins hold at any count.
+        let blocks_cm = (cases as f64).max(1.0) / (n_companies * months);
         let pct = |k: CaseKind| {
             let lo = CASE_CDF
                 .iter()
                 .take_while(|(_, kind)| *kind != k)
                 .last()
                 .map_or(0, |(c, _)| *c);
-            let hi = CASE_CDF.iter().find(|(_, kind)| *kind == k).map_or(0, |(c, _)| *c);
+            let hi = CASE_CDF
+                .iter()
+                .find(|(_, kind)| *kind == k)
+                .map_or(0, |(c, _)| *c);
             (hi - lo) as f64 / 100.0
         };
         // Services sold make a sixth of sales (their cost is in payroll, not in COGS).
         let goods_sales = pct(CaseKind::O2cGoods) * cal.goods_sale;
         let services_sales = pct(CaseKind::O2cServices) * cal.service_sale;
         if goods_sales > 0.0 && services_sales > 0.0 {
-            let f = share::SOLD_SERVICES / (1.0 - share::SOLD_SERVICES) * goods_sales / services_sales;
+            let f =
+                share::SOLD_SERVICES / (1.0 - share::SOLD_SERVICES) * goods_sales / services_sales;
             for m in economy.materials.iter_mut().filter(|m| !m.goods) {
                 m.price *= f;
                 m.cost *= f;
@@ -375,7 +388,8 @@ impl Economy {
             cal.sale_p95 = cal.sale_p95.max(cal.goods_sale * 1.1 * 3.0);
         }
         let revenue = blocks_cm
-            * (pct(CaseKind::O2cGoods) * cal.goods_sale + pct(CaseKind::O2cServices) * cal.service_sale);
+            * (pct(CaseKind::O2cGoods) * cal.goods_sale
+                + pct(CaseKind::O2cServices) * cal.service_sale);
         let cogs = blocks_cm * pct(CaseKind::O2cGoods) * cal.goods_cost;
         economy.purchase_quantity =
             (cogs / (blocks_cm * pct(CaseKind::P2pGoods) * cal.goods_purchase.max(1e-9))).max(0.05);
@@ -385,12 +399,15 @@ impl Economy {
         let fillers_per_block = SLOTS as f64
             - (pct(CaseKind::P2pGoods) + pct(CaseKind::O2cGoods)) * 3.05
             - (pct(CaseKind::P2pServices) + pct(CaseKind::O2cServices)) * 2.05;
-        economy.filler_scale =
-            share::SMALL_EXPENSES * revenue / (blocks_cm * fillers_per_block * cal.filler_expense.max(1e-9));
+        economy.filler_scale = share::SMALL_EXPENSES * revenue
+            / (blocks_cm * fillers_per_block * cal.filler_expense.max(1e-9));
         economy.sales_year_base = revenue * 12.0 * n_companies;
         economy.sale_p95 = cal.sale_p95;
         // Petty cash: a fifth of the fillers, lognormal (mean 1.38 x median), with tax.
-        let petty = blocks_cm * fillers_per_block * 0.20 * filler_median(FillerKind::PettyCash)
+        let petty = blocks_cm
+            * fillers_per_block
+            * 0.20
+            * filler_median(FillerKind::PettyCash)
             * 1.38
             * 1.2
             * economy.price_scale
@@ -409,7 +426,12 @@ impl Economy {
                 currency: c.currency.as_str().into(),
                 country,
                 fx,
-                calendar: PostingCalendar::new(country, config.start_year, config.start_month, config.months),
+                calendar: PostingCalendar::new(
+                    country,
+                    config.start_year,
+                    config.start_month,
+                    config.months,
+                ),
                 tax: TaxSet::of(country),
                 social_security_bp: ss,
                 median_salary: salary,
@@ -514,7 +536,11 @@ impl Economy {
         let cents = |x: f64| libm::round(x * 100.0 * s.fx).max(1.0) as i64;
         match kind {
             CaseKind::O2cGoods | CaseKind::P2pGoods => {
-                let pool = if self.goods.is_empty() { &self.services } else { &self.goods };
+                let pool = if self.goods.is_empty() {
+                    &self.services
+                } else {
+                    &self.goods
+                };
                 // Sales favour a few best sellers; purchases restock across the range.
                 let m = if kind == CaseKind::O2cGoods {
                     let u = d.unit();
@@ -533,9 +559,19 @@ impl Economy {
                     } else {
                         list
                     };
-                    Item { material: Some(m), service: 0, quantity: qty, received: qty, po_price: price, price, cost }
+                    Item {
+                        material: Some(m),
+                        service: 0,
+                        quantity: qty,
+                        received: qty,
+                        po_price: price,
+                        price,
+                        cost,
+                    }
                 } else {
-                    let qty = (quantity(&mut d, 3.0) as f64 * s.purchase_quantity).round().max(1.0) as i64;
+                    let qty = (quantity(&mut d, 3.0) as f64 * s.purchase_quantity)
+                        .round()
+                        .max(1.0) as i64;
                     // 2% of receipts are short; 1.5% of invoices differ in price by 1-4%.
                     let received = if qty > 1 && d.below(1000) < 20 {
                         qty - 1 - d.below((qty / 4).max(1) as usize) as i64
@@ -549,23 +585,57 @@ impl Economy {
                     } else {
                         cost
                     };
-                    Item { material: Some(m), service: 0, quantity: qty, received, po_price: cost, price, cost }
+                    Item {
+                        material: Some(m),
+                        service: 0,
+                        quantity: qty,
+                        received,
+                        po_price: cost,
+                        price,
+                        cost,
+                    }
                 }
             }
             CaseKind::O2cServices => {
-                let pool = if self.services.is_empty() { &self.goods } else { &self.services };
+                let pool = if self.services.is_empty() {
+                    &self.goods
+                } else {
+                    &self.services
+                };
                 let m = pool[d.below(pool.len())];
                 let info = &self.materials[m];
                 let qty = quantity(&mut d, 4.0);
                 let price = cents(info.price);
-                Item { material: Some(m), service: 0, quantity: qty, received: qty, po_price: price, price, cost: cents(info.cost) }
+                Item {
+                    material: Some(m),
+                    service: 0,
+                    quantity: qty,
+                    received: qty,
+                    po_price: price,
+                    price,
+                    cost: cents(info.cost),
+                }
             }
             CaseKind::P2pServices => {
                 let service = d.below(SERVICES_BOUGHT.len());
                 let median = SERVICES_BOUGHT[service].2;
-                let qty = if d.below(100) < 60 { 1 } else { quantity(&mut d, 3.0) };
-                let price = cents(median * libm::exp(0.4 * d.normal()) * self.price_scale * s.service_scale);
-                Item { material: None, service, quantity: qty, received: qty, po_price: price, price, cost: price }
+                let qty = if d.below(100) < 60 {
+                    1
+                } else {
+                    quantity(&mut d, 3.0)
+                };
+                let price = cents(
+                    median * libm::exp(0.4 * d.normal()) * self.price_scale * s.service_scale,
+                );
+                Item {
+                    material: None,
+                    service,
+                    quantity: qty,
+                    received: qty,
+                    po_price: price,
+                    price,
+                    cost: price,
+                }
             }
         }
     }

@@ -249,7 +249,11 @@ impl JournalGenerator {
                 let n = range.end - range.start;
                 let mut k = range.start + d.below(n);
                 if USERS[k].0 == creator {
-                    k = if n > 1 { range.start + (k - range.start + 1) % n } else { range.end };
+                    k = if n > 1 {
+                        range.start + (k - range.start + 1) % n
+                    } else {
+                        range.end
+                    };
                 }
                 if let Some(u) = USERS.get(k) {
                     return u.0;
@@ -287,9 +291,7 @@ impl JournalGenerator {
             total += line.debit;
         }
         let n = lines.len();
-        let approved_by = head
-            .approval
-            .then(|| Self::approver(total, head.user, d));
+        let approved_by = head.approval.then(|| Self::approver(total, head.user, d));
         let (y, m, _) = head.posting.ymd();
         let company = &self.economy.companies[head.company];
         batch.entries.push(JournalEntry {
@@ -321,14 +323,21 @@ impl JournalGenerator {
     fn edges(&self, batch: &mut Batch, head: &Head, entry_id: u128, first_line: usize) {
         let seed = self.config.seed;
         let end = batch.lines.len();
-        let debits = batch.lines[first_line..end].iter().filter(|l| l.debit > 0).count();
+        let debits = batch.lines[first_line..end]
+            .iter()
+            .filter(|l| l.debit > 0)
+            .count();
         let credits = end - first_line - debits;
         let hub_is_credit = credits <= debits;
         let mut hub = first_line;
         let mut best = -1i64;
         for k in first_line..end {
             let l = &batch.lines[k];
-            let (on_hub_side, amount) = if hub_is_credit { (l.credit > 0, l.credit) } else { (l.debit > 0, l.debit) };
+            let (on_hub_side, amount) = if hub_is_credit {
+                (l.credit > 0, l.credit)
+            } else {
+                (l.debit > 0, l.debit)
+            };
             if on_hub_side && amount > best {
                 best = amount;
                 hub = k;
@@ -342,7 +351,11 @@ impl JournalGenerator {
                 continue;
             }
             let node = account_node_id(seed, l.account);
-            let (source, target) = if hub_is_credit { (hub_node, node) } else { (node, hub_node) };
+            let (source, target) = if hub_is_credit {
+                (hub_node, node)
+            } else {
+                (node, hub_node)
+            };
             batch.edges.push(GraphEdge {
                 source_node_id: source,
                 target_node_id: target,
@@ -359,7 +372,11 @@ impl JournalGenerator {
                 .filter(|l| l.account == crate::pools::accounts::BANK)
                 .map(|l| l.debit + l.credit)
                 .sum();
-            let (source, target) = if outgoing { (bank, partner) } else { (partner, bank) };
+            let (source, target) = if outgoing {
+                (bank, partner)
+            } else {
+                (partner, bank)
+            };
             batch.edges.push(GraphEdge {
                 source_node_id: source,
                 target_node_id: target,

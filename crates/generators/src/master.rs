@@ -9,8 +9,8 @@ use crate::rng::{Draws, record_id, stream};
 use crate::schedule::Layout;
 use std::sync::{Arc, OnceLock};
 use synth_model::{
-    Company, CostCenter, Customer, Date, Employee, FixedAsset, GraphNode, MasterTables,
-    Material, PartnerName, PerTable, Table, TaxCode, User, Vendor,
+    Company, CostCenter, Customer, Date, Employee, FixedAsset, GraphNode, MasterTables, Material,
+    PartnerName, PerTable, Table, TaxCode, User, Vendor,
 };
 
 /// All master data of a run: every master table, whole.
@@ -78,7 +78,9 @@ pub(crate) fn headcount(c: &CompanyBooks) -> (u32, f64) {
     let target = share::PAYROLL * c.revenue_month;
     let per_head = c.median_salary * 100.0 * 1.05 * (1.0 + c.social_security_bp as f64 / 10_000.0);
     let wanted = target / per_head.max(1.0);
-    let n = wanted.round().clamp(COST_CENTERS.len() as f64, MAX_EMPLOYEES);
+    let n = wanted
+        .round()
+        .clamp(COST_CENTERS.len() as f64, MAX_EMPLOYEES);
     (n as u32, if wanted.round() == n { 1.0 } else { wanted / n })
 }
 
@@ -95,15 +97,26 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
     let layout = Layout::new(config);
     let economy = Economy::new(config, layout.cases(config));
     let accounts = CHART_OF_ACCOUNTS.len() as u64;
-    let (v, c) = (u64::from(config.master_data.vendors), u64::from(config.master_data.customers));
-    let employees: u64 = economy.companies.iter().map(|c| u64::from(headcount(c).0)).sum();
+    let (v, c) = (
+        u64::from(config.master_data.vendors),
+        u64::from(config.master_data.customers),
+    );
+    let employees: u64 = economy
+        .companies
+        .iter()
+        .map(|c| u64::from(headcount(c).0))
+        .sum();
     let assets: u64 = economy
         .companies
         .iter()
         .map(|c| u64::from(asset_count(c, economy.price_scale)))
         .sum();
-    let countries: std::collections::HashSet<&str> = economy.companies.iter().map(|c| c.country).collect();
-    let tax_codes = pools::TAX_CODES.iter().filter(|t| countries.contains(t.1)).count() as u64;
+    let countries: std::collections::HashSet<&str> =
+        economy.companies.iter().map(|c| c.country).collect();
+    let tax_codes = pools::TAX_CODES
+        .iter()
+        .filter(|t| countries.contains(t.1))
+        .count() as u64;
     PerTable::from_fn(|t| match t {
         Table::Companies => config.companies.len() as u64,
         Table::Accounts => accounts,
@@ -159,7 +172,11 @@ pub(crate) fn company_totals(md: &MasterData, economy: &Economy) -> Vec<CompanyT
                 }
             }
             CompanyTotals {
-                salaries: salaries.into_iter().enumerate().filter(|(_, s)| *s > 0).collect(),
+                salaries: salaries
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, s)| *s > 0)
+                    .collect(),
                 assets,
             }
         })
@@ -259,14 +276,18 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
             let discount = d.below(100) < 20;
             // Credit limit: four times the customer's expected open items, and room
             // for six large orders (an order over a third of the limit is blocked).
-            let exposure = partner_share(i as usize, n_customers) * economy.sales_year_base
+            let exposure = partner_share(i as usize, n_customers)
+                * economy.sales_year_base
                 * (f64::from(terms) + 20.0)
                 / 365.0;
             let fx = economy.companies[customer_company(i as usize, economy.companies.len())].fx;
-            let limit = nice_ceil((4.0 * exposure).max(6.0 * economy.sale_p95).max(5_000.0) * 100.0 * fx);
+            let limit =
+                nice_ceil((4.0 * exposure).max(6.0 * economy.sale_p95).max(5_000.0) * 100.0 * fx);
             Customer {
                 customer_id: record_id(seed, stream::CUSTOMER, i),
-                company_code: economy.companies[customer_company(i as usize, economy.companies.len())].code,
+                company_code: economy.companies
+                    [customer_company(i as usize, economy.companies.len())]
+                .code,
                 name: partner_name(i, 3571),
                 country,
                 city,
@@ -283,7 +304,12 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         .iter()
         .enumerate()
         .map(|(j, m)| {
-            let name = format!("{} {}-{:04}", m.description, if m.goods { "M" } else { "S" }, j + 1);
+            let name = format!(
+                "{} {}-{:04}",
+                m.description,
+                if m.goods { "M" } else { "S" },
+                j + 1
+            );
             Material {
                 material_id: record_id(seed, stream::MATERIAL, j as u64),
                 description: PartnerName::from(name.as_str()),
@@ -320,7 +346,11 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
                 .find(|t| t.0 == department)
                 .map_or(&["Employee"][..], |t| t.1);
             let salary = c.median_salary * factor * libm::exp(0.3 * d.normal());
-            let name = format!("{} {}", d.pick(pools::PERSON_FIRST), d.pick(pools::PERSON_LAST));
+            let name = format!(
+                "{} {}",
+                d.pick(pools::PERSON_FIRST),
+                d.pick(pools::PERSON_LAST)
+            );
             employees.push(Employee {
                 employee_id: record_id(seed, stream::EMPLOYEE, index),
                 company_code: c.code,
@@ -356,13 +386,18 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
             monthly_sum += cost / life as f64;
             drafts.push((index, class, life, cost, age, d.pick(names)));
         }
-        let scale = if monthly_sum > 0.0 { target / monthly_sum } else { 1.0 };
+        let scale = if monthly_sum > 0.0 {
+            target / monthly_sum
+        } else {
+            1.0
+        };
         for (index, class, life, cost, age, description) in drafts {
             let (class_name, account, dep_account, _, _) = ASSET_CLASSES[class];
             let cost = ((cost * scale / 100.0).round() as i64).max(1) * 100;
             let (y, m, _) = start.ymd();
             let total = i64::from(y) * 12 + i64::from(m) - 1 - age;
-            let acquired = Date::from_ymd((total / 12) as i32, (total % 12) as u32 + 1, 1).unwrap_or(start);
+            let acquired =
+                Date::from_ymd((total / 12) as i32, (total % 12) as u32 + 1, 1).unwrap_or(start);
             fixed_assets.push(FixedAsset {
                 asset_id: record_id(seed, stream::ASSET, index),
                 company_code: c.code,

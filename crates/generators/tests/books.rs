@@ -20,16 +20,27 @@ fn a_year_of_books_makes_business_sense() {
     let (g, b) = run(300_000);
     let md = g.master_data();
     assert_eq!(b.entries.len(), 300_000, "exactly the entries asked for");
-    let accounts: HashMap<u32, &synth_model::Account> = md.accounts.iter().map(|a| (a.account, a)).collect();
-    let entry_of: HashMap<u128, &synth_model::JournalEntry> = b.entries.iter().map(|e| (e.entry_id, e)).collect();
+    let accounts: HashMap<u32, &synth_model::Account> =
+        md.accounts.iter().map(|a| (a.account, a)).collect();
+    let entry_of: HashMap<u128, &synth_model::JournalEntry> =
+        b.entries.iter().map(|e| (e.entry_id, e)).collect();
 
     // Payments: after their invoice, never more than it in total.
     let docs: HashMap<u128, &Document> = b.documents.iter().map(|d| (d.document_id, d)).collect();
     let mut paid: HashMap<u128, i64> = HashMap::new();
     let mut payments = 0;
-    for p in b.documents.iter().filter(|d| matches!(d.document_type, "payment" | "receipt")) {
-        let invoice = docs[&p.reference_document_id.expect("a payment references its invoice")];
-        assert!(p.document_date > invoice.document_date, "{p:?} before {invoice:?}");
+    for p in b
+        .documents
+        .iter()
+        .filter(|d| matches!(d.document_type, "payment" | "receipt"))
+    {
+        let invoice = docs[&p
+            .reference_document_id
+            .expect("a payment references its invoice")];
+        assert!(
+            p.document_date > invoice.document_date,
+            "{p:?} before {invoice:?}"
+        );
         if let (Some(pe), Some(ie)) = (p.entry_id, invoice.entry_id) {
             assert!(entry_of[&pe].posting_date > entry_of[&ie].posting_date);
         }
@@ -51,16 +62,24 @@ fn a_year_of_books_makes_business_sense() {
         k += lines.len();
         let company = e.company_code.as_str().to_string();
         if e.header_text == "Payroll run" {
-            *payroll_runs.entry((company.clone(), e.fiscal_period)).or_default() += 1;
+            *payroll_runs
+                .entry((company.clone(), e.fiscal_period))
+                .or_default() += 1;
         }
         for l in lines {
             let a = accounts[&l.account];
             let net = l.debit - l.credit;
             if matches!(l.account, 100000 | 110000 | 111000) {
-                *flows.entry((company.clone(), l.account, e.fiscal_period)).or_default() += net;
+                *flows
+                    .entry((company.clone(), l.account, e.fiscal_period))
+                    .or_default() += net;
             }
             let is_pl = matches!(a.account_type, "revenue" | "expense");
-            assert_eq!(is_pl, l.cost_center.is_some(), "cost center on P&L lines only: {l:?}");
+            assert_eq!(
+                is_pl,
+                l.cost_center.is_some(),
+                "cost center on P&L lines only: {l:?}"
+            );
             let p = pl.entry(company.clone()).or_default();
             if (400000..450000).contains(&l.account) {
                 p[0] -= net;
@@ -77,26 +96,44 @@ fn a_year_of_books_makes_business_sense() {
         for account in [100000, 110000, 111000] {
             let mut balance = 0;
             for month in 1..=12 {
-                balance += flows.get(&(company.to_string(), account, month)).copied().unwrap_or(0);
+                balance += flows
+                    .get(&(company.to_string(), account, month))
+                    .copied()
+                    .unwrap_or(0);
                 assert!(balance >= 0, "{company} {account} month {month}: {balance}");
             }
         }
         let [revenue, cogs, profit] = pl[company];
         let gross = (revenue - cogs) as f64 / revenue as f64;
         let net = profit as f64 / revenue as f64;
-        assert!((0.20..=0.60).contains(&gross), "{company}: gross margin {gross}");
+        assert!(
+            (0.20..=0.60).contains(&gross),
+            "{company}: gross margin {gross}"
+        );
         assert!((-0.05..=0.25).contains(&net), "{company}: net margin {net}");
     }
     assert!(payroll_runs.values().all(|n| *n <= 2), "{payroll_runs:?}");
-    assert_eq!(payroll_runs.len(), 24, "payroll every month in both companies");
+    assert_eq!(
+        payroll_runs.len(),
+        24,
+        "payroll every month in both companies"
+    );
 }
 
 #[test]
 fn tax_is_the_rate_times_the_net_and_approvals_respect_limits() {
     let (g, b) = run(100_000);
     let md = g.master_data();
-    let rates: HashMap<&str, i64> = md.tax_codes.iter().map(|t| (t.tax_code, t.rate_percent)).collect();
-    let limits: HashMap<&str, i64> = md.users.iter().map(|u| (u.user_id, u.approval_limit)).collect();
+    let rates: HashMap<&str, i64> = md
+        .tax_codes
+        .iter()
+        .map(|t| (t.tax_code, t.rate_percent))
+        .collect();
+    let limits: HashMap<&str, i64> = md
+        .users
+        .iter()
+        .map(|u| (u.user_id, u.approval_limit))
+        .collect();
     let mut k = 0;
     let mut taxed = 0;
     for e in &b.entries {
@@ -108,7 +145,9 @@ fn tax_is_the_rate_times_the_net_and_approvals_respect_limits() {
             assert!(total <= limits[approver], "{approver} approved {total}");
         }
         assert!(limits.contains_key(e.user_id), "unknown user {}", e.user_id);
-        let Some(code) = lines.iter().find_map(|l| l.tax_code) else { continue };
+        let Some(code) = lines.iter().find_map(|l| l.tax_code) else {
+            continue;
+        };
         let (mut net, mut tax) = (0i64, 0i64);
         for l in lines.iter().filter(|l| l.tax_code == Some(code)) {
             if matches!(l.account, 145000 | 220000) {
@@ -138,7 +177,10 @@ fn manual_entries_are_entered_on_working_days_in_office_hours() {
         } else {
             synth_generators::holidays("DE", 2024)
         };
-        assert!(!e.posting_date.is_weekend() && !country_holidays.contains(&e.posting_date), "{e:?}");
+        assert!(
+            !e.posting_date.is_weekend() && !country_holidays.contains(&e.posting_date),
+            "{e:?}"
+        );
         let hour = e.created_at.seconds_of_day() / 3600;
         assert!((7..19).contains(&hour), "{e:?}");
         assert_eq!(e.created_at.date(), e.posting_date);

@@ -108,7 +108,10 @@ fn amounts_follow_benford() {
             .filter(|d| d.document_type.ends_with("invoice"))
             .map(|d| d.amount),
     );
-    assert!(invoices < 0.012, "first-digit MAD of invoice amounts {invoices}");
+    assert!(
+        invoices < 0.012,
+        "first-digit MAD of invoice amounts {invoices}"
+    );
 }
 
 #[test]
@@ -146,7 +149,9 @@ fn posting_dates_have_period_end_spikes_and_quiet_weekends() {
     let weekend = avg(&|d| d.is_weekend() && !is_month_end(d));
     let month_end_weekday = avg(&|d| !d.is_weekend() && is_month_end(d) && d.ymd().1 % 3 != 0);
     let year_end_weekday = avg(&|d| !d.is_weekend() && d.ymd().1 == 12 && d.ymd().2 >= 27);
-    println!("mid {mid_weekday} month end {month_end_weekday} year end {year_end_weekday} weekend {weekend}");
+    println!(
+        "mid {mid_weekday} month end {month_end_weekday} year end {year_end_weekday} weekend {weekend}"
+    );
     assert!(
         month_end_weekday > 1.3 * mid_weekday,
         "month end {month_end_weekday} vs mid {mid_weekday}"
@@ -225,8 +230,12 @@ fn accounts_pair_sensibly_and_partners_exist() {
                 credits == HashSet::from([120000]) && within(&debits, &[110000, 440000]),
                 "{debits:?}"
             ),
-            "WE" => assert!(debits == HashSet::from([130000]) && credits == HashSet::from([205000])),
-            "WL" => assert!(debits == HashSet::from([500000]) && credits == HashSet::from([130000])),
+            "WE" => {
+                assert!(debits == HashSet::from([130000]) && credits == HashSet::from([205000]))
+            }
+            "WL" => {
+                assert!(debits == HashSet::from([500000]) && credits == HashSet::from([130000]))
+            }
             _ => {}
         }
     }
@@ -252,7 +261,10 @@ fn documents_and_graph_links_resolve() {
             assert_eq!(referenced.partner_id, d.partner_id);
             if d.document_type == "payment" {
                 assert_eq!(referenced.document_type, "vendor_invoice");
-                assert!(d.amount <= referenced.amount, "a payment pays at most its invoice");
+                assert!(
+                    d.amount <= referenced.amount,
+                    "a payment pays at most its invoice"
+                );
                 assert!(d.document_date > referenced.document_date);
                 payments_with_invoice += 1;
             }
@@ -267,7 +279,11 @@ fn documents_and_graph_links_resolve() {
             .map(|i| i.amount)
             .sum();
         if d.item_count > 0 {
-            assert_eq!(items, d.amount - d.tax_amount, "items add up to the document's net");
+            assert_eq!(
+                items,
+                d.amount - d.tax_amount,
+                "items add up to the document's net"
+            );
         }
         if d.document_id == b.documents[500].document_id {
             break;

@@ -62,7 +62,11 @@ impl DateTime {
 
     /// `date` at `seconds` after midnight (clamped to the day).
     pub const fn new(date: Date, seconds: u32) -> DateTime {
-        let s = if seconds as i64 >= Self::DAY { Self::DAY - 1 } else { seconds as i64 };
+        let s = if seconds as i64 >= Self::DAY {
+            Self::DAY - 1
+        } else {
+            seconds as i64
+        };
         DateTime(date.0 as i64 * Self::DAY + s)
     }
 

@@ -133,14 +133,16 @@ pub fn estimate_memory(config: &Config) -> Result<MemoryEstimate, Error> {
     let sample = RATIO_SAMPLE.min(config.transactions.target_count.max(1));
     let per_entry = generator.records_per_entry(sample);
     let first = generator.scheduled_entries();
-    let batch = generator.generate_range(first..first + sample).map_err(|e| {
-        crate::config::ConfigErrors(vec![crate::config::ConfigError {
-            file: None,
-            path: "transactions.target_count".into(),
-            message: e.to_string(),
-            location: None,
-        }])
-    })?;
+    let batch = generator
+        .generate_range(first..first + sample)
+        .map_err(|e| {
+            crate::config::ConfigErrors(vec![crate::config::ConfigError {
+                file: None,
+                path: "transactions.target_count".into(),
+                message: e.to_string(),
+                location: None,
+            }])
+        })?;
     let mut bytes = EncodedBytes {
         format: config.output.format,
         per_row: PerTable::default(),

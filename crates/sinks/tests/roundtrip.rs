@@ -36,7 +36,12 @@ fn timestamp_text(seconds: i64) -> String {
     let t = synth_model::DateTime(seconds);
     let (y, m, day) = t.date().ymd();
     let s = t.seconds_of_day();
-    format!("{y:04}-{m:02}-{day:02} {:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    format!(
+        "{y:04}-{m:02}-{day:02} {:02}:{:02}:{:02}",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
 }
 
 fn write<R: Record + Send + 'static>(
