@@ -173,7 +173,7 @@ struct Common {
     /// Config file (YAML); without it the built-in default config is used.
     #[arg(long, short)]
     config: Option<PathBuf>,
-    /// Number of journal entries (transactions.target_count).
+    /// Number of journal entries, exactly, scheduled postings included (transactions.target_count).
     #[arg(long, short = 'n', allow_negative_numbers = true, value_parser = whole::<u64>)]
     entries: Option<u64>,
     /// Output format: csv, jsonl, parquet or null (output.format).
