@@ -7,9 +7,7 @@ use crate::economy::{
 };
 use crate::journal::{Head, JournalGenerator};
 use crate::master::MasterData;
-use crate::pools::{
-    self, SERVICES_BOUGHT, TAX_CODES, USERS, accounts as acc, centers, texts, users,
-};
+use crate::pools::{self, SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, users};
 use crate::rng::{Draws, record_id, record_key, stream};
 use synth_model::{Batch, Date, Document, DocumentItem};
 
@@ -89,7 +87,7 @@ impl Plan {
     }
 }
 
-fn pick_user(range: std::ops::Range<usize>, d: &mut Draws) -> &'static str {
+pub(crate) fn pick_user(range: std::ops::Range<usize>, d: &mut Draws) -> &'static str {
     USERS[range.start + d.below(range.end - range.start)].0
 }
 
@@ -617,7 +615,6 @@ impl JournalGenerator {
                 }
                 1 => {
                     let e = &self.economy;
-                    let output = TAX_CODES[p.tax].4;
                     if sale {
                         Self::line(
                             batch,
@@ -650,18 +647,7 @@ impl JournalGenerator {
                                 text,
                             );
                         }
-                        if output != 0 {
-                            Self::line(
-                                batch,
-                                entry_id,
-                                acc::OUTPUT_TAX,
-                                -p.tax_amount,
-                                tax,
-                                None,
-                                None,
-                                "Output tax",
-                            );
-                        }
+                        Self::tax_line(batch, entry_id, p.tax, -p.tax_amount);
                     } else {
                         for k in 0..p.items {
                             let it = e.item(p.kind, p.items_key, k, &p.scales);
@@ -702,18 +688,7 @@ impl JournalGenerator {
                                 "Price difference",
                             );
                         }
-                        if output != 0 {
-                            Self::line(
-                                batch,
-                                entry_id,
-                                acc::INPUT_TAX,
-                                p.tax_amount,
-                                tax,
-                                None,
-                                None,
-                                "Input tax",
-                            );
-                        }
+                        Self::tax_line(batch, entry_id, p.tax, p.tax_amount);
                         Self::line(
                             batch,
                             entry_id,
@@ -919,18 +894,7 @@ impl JournalGenerator {
                     None,
                     text,
                 );
-                if TAX_CODES[tax].4 != 0 {
-                    Self::line(
-                        batch,
-                        entry_id,
-                        acc::INPUT_TAX,
-                        t,
-                        Some(tax),
-                        None,
-                        None,
-                        "Input tax",
-                    );
-                }
+                Self::tax_line(batch, entry_id, tax, t);
                 let credit = if kind == FillerKind::PettyCash {
                     acc::CASH
                 } else {

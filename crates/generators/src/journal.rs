@@ -240,6 +240,30 @@ impl JournalGenerator {
         });
     }
 
+    /// Appends the tax line of code `tax` (input tax debited, output tax credited by the
+    /// sign of `amount`), if the code posts tax to an account.
+    #[inline]
+    pub(crate) fn tax_line(batch: &mut Batch, entry_id: u128, tax: usize, amount: i64) {
+        let account = TAX_CODES[tax].4;
+        if account != 0 {
+            let text = match account {
+                crate::pools::accounts::INPUT_TAX => "Input tax",
+                crate::pools::accounts::OUTPUT_TAX => "Output tax",
+                _ => "Tax",
+            };
+            Self::line(
+                batch,
+                entry_id,
+                account,
+                amount,
+                Some(tax),
+                None,
+                None,
+                text,
+            );
+        }
+    }
+
     /// An approver for an entry of `total` entered by `creator`: a user of the lowest
     /// role whose approval limit covers it, never the creator.
     #[inline]

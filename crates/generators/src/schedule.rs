@@ -643,7 +643,7 @@ impl JournalGenerator {
                         cal.previous_working(last),
                         "SA",
                         "period_close",
-                        users_pick_gl(&mut d),
+                        crate::cases::pick_user(users::GL, &mut d),
                         true,
                         true,
                     );
@@ -716,18 +716,7 @@ impl JournalGenerator {
                             None,
                             "Office and warehouse rent",
                         );
-                        if crate::pools::TAX_CODES[s.rent_tax].4 != 0 {
-                            Self::line(
-                                batch,
-                                entry_id,
-                                acc::INPUT_TAX,
-                                tax,
-                                Some(s.rent_tax),
-                                None,
-                                None,
-                                "Input tax",
-                            );
-                        }
+                        Self::tax_line(batch, entry_id, s.rent_tax, tax);
                         Self::line(
                             batch,
                             entry_id,
@@ -836,7 +825,7 @@ impl JournalGenerator {
                             cal.next_working(first),
                             "SA",
                             "treasury",
-                            users_pick_gl(&mut d),
+                            crate::cases::pick_user(users::GL, &mut d),
                             true,
                             true,
                         );
@@ -987,9 +976,4 @@ impl JournalGenerator {
             ));
         }
     }
-}
-
-fn users_pick_gl(d: &mut Draws) -> &'static str {
-    let r = users::GL;
-    crate::pools::USERS[r.start + d.below(r.end - r.start)].0
 }
