@@ -15,7 +15,7 @@ import holidays as public_holidays
 d = Path(sys.argv[1])
 con = duckdb.connect()
 # Money columns as DECIMAL(18,2), so that sums are exact.
-money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amount"],
+money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amount", "discount_amount"],
          "customers": ["credit_limit"], "users": ["approval_limit"], "tax_codes": ["rate_percent"],
          "employees": ["monthly_salary"], "fixed_assets": ["acquisition_cost", "monthly_depreciation"]}
 for t in ("journal_entries", "journal_lines", "documents", "accounts", "customers", "vendors",
@@ -47,7 +47,7 @@ check("line_count matches the lines", n == 0, f"{n} entries")
 
 # Payments and receipts: never before the invoice they settle, never more than it.
 con.execute("""CREATE TABLE settle AS
-    SELECT p.document_id AS payment, p.document_type, p.amount AS paid, p.document_date AS paid_on,
+    SELECT p.document_id AS payment, p.document_type, p.amount + p.discount_amount AS paid, p.document_date AS paid_on,
            pe.posting_date AS paid_posted, i.document_id AS invoice, i.amount AS gross,
            i.document_date AS invoiced_on, i.due_date, ie.posting_date AS invoice_posted
     FROM documents p JOIN documents i ON p.reference_document_id = i.document_id
@@ -59,6 +59,10 @@ n, total = one("""SELECT count(*) FILTER (WHERE paid_posted < invoice_posted OR 
 check("no payment before its invoice", n == 0, f"{n} of {total} payments")
 n = one("""SELECT count(*) FROM (SELECT invoice, max(gross) g, sum(paid) p FROM settle GROUP BY 1) WHERE p > g""")[0]
 check("no invoice settled beyond its amount", n == 0, f"{n} invoices")
+n = one("""SELECT count(*) FROM documents i LEFT JOIN (SELECT invoice, sum(paid) p FROM settle GROUP BY 1) s
+           ON s.invoice = i.document_id WHERE i.document_type LIKE '%invoice'
+           AND ((i.status = 'paid') <> (coalesce(s.p, 0) = i.amount))""")[0]
+check("an invoice is paid exactly when its payments and discounts settle it", n == 0, f"{n} invoices")
 # In the ledger too: what payments clear of each invoice is at most its gross.
 n = one("""SELECT count(*) FROM (
     SELECT s.invoice, max(s.gross) g, sum(l.debit + l.credit) cleared

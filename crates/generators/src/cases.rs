@@ -407,6 +407,7 @@ impl JournalGenerator {
             due_date,
             amount,
             tax_amount,
+            discount_amount: 0,
             currency: c.currency,
             status,
             reference_document_id: reference,
@@ -495,18 +496,21 @@ impl JournalGenerator {
         for k in 0..paid {
             let id = self.doc_id(p, s_pay[usize::from(k)]);
             let entry = Some(self.entry_id(p.first + p.slot(2 + k)));
-            batch.documents.push(doc(
-                id,
-                if sale { "receipt" } else { "payment" },
-                p.pay[usize::from(k)],
-                None,
-                p.pay_cash[usize::from(k)],
-                0,
-                "completed",
-                Some(invoice),
-                entry,
-                0,
-            ));
+            batch.documents.push(Document {
+                discount_amount: p.pay_discount[usize::from(k)],
+                ..doc(
+                    id,
+                    if sale { "receipt" } else { "payment" },
+                    p.pay[usize::from(k)],
+                    None,
+                    p.pay_cash[usize::from(k)],
+                    0,
+                    "completed",
+                    Some(invoice),
+                    entry,
+                    0,
+                )
+            });
         }
     }
 

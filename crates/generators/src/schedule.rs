@@ -941,6 +941,7 @@ impl JournalGenerator {
                     due_date,
                     amount: item.gross,
                     tax_amount,
+                    discount_amount: 0,
                     currency: c.currency,
                     status: if due_date.is_some() {
                         "paid"

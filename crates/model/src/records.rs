@@ -295,6 +295,9 @@ record! {
         amount: i64 as Money,
         /// Tax included in `amount` (invoices), else 0.
         tax_amount: i64 as Money,
+        /// Cash discount taken or granted with a payment or receipt, else 0: `amount` +
+        /// `discount_amount` is what it settles of its invoice.
+        discount_amount: i64 as Money,
         /// Currency of the amount.
         currency: Currency,
         /// At the end of the data: invoices `open`, `partially_paid` or `paid`; sales
