@@ -44,6 +44,9 @@ use synth_sinks::{
 };
 use tracing::{debug, info, warn};
 
+/// Address space a spawned thread maps for its stack (Rust's default, 2 MiB).
+const THREAD_STACK_BYTES: u64 = 2 << 20;
+
 /// Page-cache dropping interval used when a cgroup limit was found.
 pub const AUTO_DROP_PAGE_CACHE_EVERY: u64 = 64 << 20;
 /// What the manifest says while a run is in progress: if it is still there, the run
@@ -341,6 +344,28 @@ impl GenerationOrchestrator {
                     self.more_memory()
                 ),
             ));
+        }
+        // Under an address-space limit the process's mapped size at this point (binary,
+        // libraries, arenas) replaces the estimate's baseline, and every thread maps a
+        // stack: a run whose mapped size would pass the limit is refused now, rather than
+        // failing an allocation later (an abort).
+        if source == LimitSource::RlimitAs {
+            let threads = 1 + 3 * lanes.max(1);
+            let mapped = rss_now
+                + e.streaming_peak
+                    .saturating_sub(crate::estimate::BASELINE_BYTES)
+                + threads * THREAD_STACK_BYTES;
+            if mapped > hard {
+                return Err(refuse(
+                    mapped,
+                    format!(
+                        "the process maps {} already and its {threads} threads' stacks and buffers need {} more; {}",
+                        format_bytes(rss_now),
+                        format_bytes(mapped - rss_now),
+                        self.more_memory()
+                    ),
+                ));
+            }
         }
         if e.streaming_peak > hard {
             return Err(refuse(
