@@ -3,13 +3,16 @@
 //! single-entry cases that fill the free slots.
 
 use crate::economy::{
-    CaseKind, FillerKind, Scales, TaxSet, case_kind, filler_kind, filler_median, tax_of,
+    CaseKind, FillerKind, Item, Scales, TaxSet, case_kind, filler_kind, filler_median, tax_of,
 };
 use crate::journal::{Head, JournalGenerator};
 use crate::master::MasterData;
 use crate::pools::{self, SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, users};
 use crate::rng::{Draws, record_id, record_key, stream};
 use synth_model::{Batch, Date, Document, DocumentItem};
+
+/// Items a plan keeps (most orders have fewer); longer orders recompute the rest.
+const CACHED_ITEMS: usize = 6;
 
 /// Everything a case decides, recomputable from its block index alone.
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +52,8 @@ pub(crate) struct Plan {
     users: [&'static str; 4],
     /// How many of the case's entries are in the data (a prefix of them).
     pub posted: u8,
+    /// The first items, as drawn when planning (each document and entry reuses them).
+    cached: [Item; CACHED_ITEMS],
 }
 
 impl Plan {
@@ -151,8 +156,12 @@ impl JournalGenerator {
             fx: c.fx,
         };
         let (mut ordered, mut received_value, mut net, mut cost) = (0i64, 0i64, 0i64, 0i64);
+        let mut cached = [Item::default(); CACHED_ITEMS];
         for k in 0..items {
             let it = e.item(kind, items_key, k, &scales);
+            if let Some(slot) = cached.get_mut(k as usize) {
+                *slot = it;
+            }
             ordered += it.quantity * it.po_price;
             received_value += it.received * it.po_price;
             net += it.received * it.price;
@@ -360,6 +369,16 @@ impl JournalGenerator {
             manual: [manual_movement, manual_invoice, manual_pay, manual_pay],
             users,
             posted,
+            cached,
+        }
+    }
+
+    /// Item `k` of a planned case.
+    #[inline]
+    fn item_of(&self, p: &Plan, k: u32) -> Item {
+        match p.cached.get(k as usize) {
+            Some(it) => *it,
+            None => self.economy.item(p.kind, p.items_key, k, &p.scales),
         }
     }
 
@@ -524,7 +543,7 @@ impl JournalGenerator {
     ) -> u32 {
         let seed = self.config.seed;
         for k in 0..p.items {
-            let it = self.economy.item(p.kind, p.items_key, k, &p.scales);
+            let it = self.item_of(p, k);
             let (quantity, unit_price) = f(&it);
             let description = match it.material {
                 Some(m) => self.economy.materials[m].description,
@@ -631,7 +650,7 @@ impl JournalGenerator {
                             "Customer invoice",
                         );
                         for k in 0..p.items {
-                            let it = e.item(p.kind, p.items_key, k, &p.scales);
+                            let it = self.item_of(p, k);
                             let account = it
                                 .material
                                 .map_or(acc::REVENUE_SERVICES, |m| e.materials[m].revenue_account);
@@ -654,7 +673,7 @@ impl JournalGenerator {
                         Self::tax_line(batch, entry_id, p.tax, -p.tax_amount);
                     } else {
                         for k in 0..p.items {
-                            let it = e.item(p.kind, p.items_key, k, &p.scales);
+                            let it = self.item_of(p, k);
                             if p.kind == CaseKind::P2pGoods {
                                 Self::line(
                                     batch,

@@ -653,7 +653,7 @@ pub(crate) struct Scales {
 }
 
 /// One item of an order, in minor units of the company's currency.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Item {
     /// The material (goods and services sold).
     pub material: Option<usize>,

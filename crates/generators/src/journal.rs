@@ -178,7 +178,7 @@ impl JournalGenerator {
         batch.range = range.clone();
         let md = Arc::clone(self.registry.get());
         let k = self.layout.total;
-        let mut plan = None;
+        let mut plan: Option<crate::cases::Plan> = None;
         for i in range {
             if i < k {
                 self.scheduled(i, &md, batch);
@@ -186,19 +186,16 @@ impl JournalGenerator {
             }
             let slot = i - k;
             let (block, s) = (slot / SLOTS, slot % SLOTS);
-            let p = match plan {
-                Some(p) if crate::cases::Plan::block(&p) == block => p,
-                _ => {
-                    let p = self.plan(block, &md);
-                    plan = Some(p);
-                    p
-                }
+            // One plan per block, kept in place (it is a few hundred bytes).
+            let p = match &mut plan {
+                Some(p) if p.block() == block => &*p,
+                slot => &*slot.insert(self.plan(block, &md)),
             };
             if s == 0 {
-                self.case_documents(&p, &md, batch);
+                self.case_documents(p, &md, batch);
             }
             if (s as u8) < p.posted {
-                self.case_entry(&p, s as u8, batch);
+                self.case_entry(p, s as u8, batch);
             } else {
                 self.filler(slot, batch);
             }

@@ -18,9 +18,12 @@ use synth_model::{Batch, Date, Document, days_in_month};
 /// Open items (per side: receivables, payables) each company opens with.
 const OPEN_ITEMS: usize = 6;
 /// Opening lines before the open items: bank, cash, inventory, each asset class's
-/// cost and accumulated depreciation, accrued and payroll liabilities, share capital,
-/// retained earnings.
-const OPENING_FIXED_LINES: usize = 3 + 2 * ASSET_CLASSES.len() + 4;
+/// cost and accumulated depreciation, accrued and payroll liabilities, last month's
+/// output and input tax, share capital, retained earnings.
+const OPENING_FIXED_LINES: usize = 3 + 2 * ASSET_CLASSES.len() + 6;
+/// Share of the expected tax of a month paid on account (the rest is settled with the
+/// annual return, after the period).
+const VAT_ON_ACCOUNT: f64 = 0.9;
 /// Month-end accruals per company and month.
 const ACCRUALS: u64 = 2;
 /// Share of gross salaries withheld (income tax, employee's social security).
@@ -81,7 +84,7 @@ impl Layout {
                 let runs = COUNTRIES.iter().find(|x| x.0 == country).map_or(1, |x| x.2) as u64;
                 let opening = opening_chunks + 2 * OPEN_ITEMS as u64;
                 let per_month =
-                    runs * (1 + payroll_chunks) + 1 + depreciation_chunks + 2 * ACCRUALS + 4;
+                    runs * (1 + payroll_chunks) + 1 + depreciation_chunks + 2 * ACCRUALS + 5;
                 let l = CompanyLayout {
                     offset,
                     opening,
@@ -143,6 +146,8 @@ pub(crate) struct CompanySchedule {
     interest: i64,
     petty: i64,
     accrual_base: f64,
+    vat_output: i64,
+    vat_input: i64,
     company: usize,
     seed: u64,
 }
@@ -217,6 +222,8 @@ impl CompanySchedule {
                         10_000,
                     ),
                     accrual_base: share::ACCRUAL * c.revenue_month,
+                    vat_output: 0,
+                    vat_input: 0,
                     company: ci,
                     seed: config.seed,
                 };
@@ -250,6 +257,38 @@ impl CompanySchedule {
                 }
                 let accrued: i64 = (0..ACCRUALS).map(|a| s.accrual(-1, a)).sum();
                 lines.push((acc::ACCRUED, -accrued, None, "Opening balance"));
+                // Tax paid on account each month: the expected output and input tax of
+                // the month before (standard rate 85%, reduced 10%, zero 5%).
+                let average = |codes: [usize; 3]| {
+                    let r = |k: usize| crate::pools::TAX_CODES[codes[k]].3 as f64 / 10_000.0;
+                    0.85 * r(0) + 0.10 * r(1)
+                };
+                let input_rate = if crate::pools::TAX_CODES[c.tax.input[0]].4 == 0 {
+                    0.0
+                } else {
+                    average(c.tax.input)
+                };
+                s.vat_output = round_to(
+                    VAT_ON_ACCOUNT * c.revenue_month * average(c.tax.output),
+                    100,
+                );
+                s.vat_input = if input_rate > 0.0 {
+                    round_to(VAT_ON_ACCOUNT * c.purchases_month / 1.1 * input_rate, 100)
+                } else {
+                    0
+                };
+                lines.push((
+                    acc::OUTPUT_TAX,
+                    -s.vat_output,
+                    None,
+                    "Opening balance, tax of the month before",
+                ));
+                lines.push((
+                    acc::INPUT_TAX,
+                    s.vat_input,
+                    None,
+                    "Opening balance, tax of the month before",
+                ));
                 lines.push((
                     acc::PAYROLL_LIABILITIES,
                     -remittance.max(1),
@@ -797,6 +836,47 @@ impl JournalGenerator {
                             users::BANK,
                             false,
                             false,
+                        );
+                    }
+                    4 => {
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::OUTPUT_TAX,
+                            s.vat_output,
+                            None,
+                            None,
+                            None,
+                            "Output tax of the month before",
+                        );
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::INPUT_TAX,
+                            -s.vat_input,
+                            None,
+                            None,
+                            None,
+                            "Input tax of the month before",
+                        );
+                        Self::line(
+                            batch,
+                            entry_id,
+                            acc::BANK,
+                            s.vat_input - s.vat_output,
+                            None,
+                            None,
+                            None,
+                            "Tax payment on account",
+                        );
+                        (text, day, doc_type, process, user, manual, approval) = (
+                            "Tax payment on account",
+                            cal.next_working(first.add_days(9)),
+                            "ZB",
+                            "treasury",
+                            users::PAYRUN,
+                            false,
+                            true,
                         );
                     }
                     _ => {

@@ -20,6 +20,8 @@ fn a_year_of_books_makes_business_sense() {
     let (g, b) = run(300_000);
     let md = g.master_data();
     assert_eq!(b.entries.len(), 300_000, "exactly the entries asked for");
+    // US: opening + 12 x 15 (two payroll runs); Germany: opening + 12 x 13.
+    assert_eq!(g.scheduled_entries(), 193 + 169);
     let accounts: HashMap<u32, &synth_model::Account> =
         md.accounts.iter().map(|a| (a.account, a)).collect();
     let entry_of: HashMap<u128, &synth_model::JournalEntry> =

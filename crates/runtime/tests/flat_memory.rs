@@ -1,7 +1,6 @@
 //! Memory stays flat: a child process generating 10 M journal entries to CSV, two parts
-//! at once, peaks at most at 64 MiB of RSS (its own `VmHWM`), and within 15% of the
-//! 1 M run's peak (ten times the parts, each opening and closing its files: the
-//! allocator's pages), plus what its bigger company's master data holds.
+//! at once, peaks at most at 64 MiB of RSS (its own `VmHWM`), and within 10% of the
+//! 5 M run's peak, plus what its bigger company's master data holds.
 
 mod common;
 
@@ -46,10 +45,12 @@ fn child() {
 
 #[test]
 fn ten_million_entries_to_csv_peak_under_64_mib() {
-    let small = child_peak(1_000_000);
+    // Both runs are many parts long (10 and 20 parts of 500 000, two at once), so what
+    // grows with the count of entries shows as the difference.
+    let small = child_peak(5_000_000);
     let big = child_peak(10_000_000);
     eprintln!(
-        "peak RSS: 1 M entries {} KiB, 10 M entries {} KiB",
+        "peak RSS: 5 M entries {} KiB, 10 M entries {} KiB",
         small >> 10,
         big >> 10
     );
@@ -61,11 +62,11 @@ fn ten_million_entries_to_csv_peak_under_64_mib() {
         let dir = std::path::Path::new(".");
         synth_generators::master::estimated_bytes(&common::config(dir, n).generator_config())
     };
-    let growth = 3 * master(10_000_000).saturating_sub(master(1_000_000));
+    let growth = 3 * master(10_000_000).saturating_sub(master(5_000_000));
     eprintln!("master data grows by {} KiB", growth >> 10);
     assert!(growth < 8 << 20, "master data grows by {growth} bytes");
     assert!(
-        (big as f64) <= small as f64 * 1.15 + growth as f64,
-        "not flat: {small} at 1 M, {big} at 10 M"
+        (big as f64) <= small as f64 * 1.10 + growth as f64,
+        "not flat: {small} at 5 M, {big} at 10 M"
     );
 }
