@@ -387,7 +387,7 @@ impl JournalGenerator {
     }
 
     /// The documents of a case and their items (written with the block's first slot).
-    pub(crate) fn case_documents(&self, p: &Plan, _md: &MasterData, batch: &mut Batch) {
+    pub(crate) fn case_documents(&self, p: &Plan, slot: u64, batch: &mut Batch) {
         if !self.config.documents.enabled {
             return;
         }
@@ -436,6 +436,10 @@ impl JournalGenerator {
         let mut previous = None;
         if p.with_order {
             let id = self.doc_id(p, s_order);
+            previous = Some(id);
+        }
+        if p.with_order && slot == 0 {
+            let id = self.doc_id(p, s_order);
             let n = self.items(p, batch, id, |it| (it.quantity, it.po_price));
             let status = match (sale, p.blocked) {
                 (true, true) => "blocked",
@@ -459,9 +463,8 @@ impl JournalGenerator {
                 None,
                 n,
             ));
-            previous = Some(id);
         }
-        if p.goods() && p.is_posted(0) {
+        if p.goods() && p.is_posted(0) && slot == p.slot(0) {
             let id = self.doc_id(p, s_move);
             let n = if sale {
                 self.items(p, batch, id, |it| (it.received, it.cost))
@@ -482,14 +485,38 @@ impl JournalGenerator {
                 entry,
                 n,
             ));
-            previous = Some(id);
+        }
+        if p.goods() && p.is_posted(0) {
+            previous = Some(self.doc_id(p, s_move));
         }
         if !p.is_posted(1) {
             return;
         }
         let invoice = self.doc_id(p, s_invoice);
-        let n = self.items(p, batch, invoice, |it| (it.received, it.price));
         let paid = (0..p.n_pay).filter(|k| p.is_posted(2 + k)).count() as u8;
+        for k in (0..paid).filter(|k| slot == p.slot(2 + k)) {
+            let id = self.doc_id(p, s_pay[usize::from(k)]);
+            let entry = Some(self.entry_id(p.first + p.slot(2 + k)));
+            batch.documents.push(Document {
+                discount_amount: p.pay_discount[usize::from(k)],
+                ..doc(
+                    id,
+                    if sale { "receipt" } else { "payment" },
+                    p.pay[usize::from(k)],
+                    None,
+                    p.pay_cash[usize::from(k)],
+                    0,
+                    "completed",
+                    Some(invoice),
+                    entry,
+                    0,
+                )
+            });
+        }
+        if slot != p.slot(1) {
+            return;
+        }
+        let n = self.items(p, batch, invoice, |it| (it.received, it.price));
         let status = match paid {
             0 => "open",
             k if k == p.n_pay => "paid",
@@ -512,25 +539,6 @@ impl JournalGenerator {
             entry,
             n,
         ));
-        for k in 0..paid {
-            let id = self.doc_id(p, s_pay[usize::from(k)]);
-            let entry = Some(self.entry_id(p.first + p.slot(2 + k)));
-            batch.documents.push(Document {
-                discount_amount: p.pay_discount[usize::from(k)],
-                ..doc(
-                    id,
-                    if sale { "receipt" } else { "payment" },
-                    p.pay[usize::from(k)],
-                    None,
-                    p.pay_cash[usize::from(k)],
-                    0,
-                    "completed",
-                    Some(invoice),
-                    entry,
-                    0,
-                )
-            });
-        }
     }
 
     /// Writes a document's items, quantity and unit price from `f`; returns their count.

@@ -258,10 +258,10 @@ impl GeneratorConfig {
                     None => p.push(invalid(
                         format!("companies[{i}].country"),
                         &format!(
-                            "a country (one of {supported}) for currency {}, which implies none",
+                            "a country (one of {supported}): currency {} implies none",
                             c.currency
                         ),
-                        "none",
+                        "no country",
                     )),
                 }
             }

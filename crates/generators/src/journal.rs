@@ -191,9 +191,9 @@ impl JournalGenerator {
                 Some(p) if p.block() == block => &*p,
                 slot => &*slot.insert(self.plan(block, &md)),
             };
-            if s == 0 {
-                self.case_documents(p, &md, batch);
-            }
+            // Each document is written with the entry it caused (orders with the first
+            // slot), so that no part holds a document of another part's entry.
+            self.case_documents(p, s, batch);
             if (s as u8) < p.posted {
                 self.case_entry(p, s as u8, batch);
             } else {
