@@ -3,6 +3,9 @@ and fails (exit 1) when the books could not belong to a real company.
 
 Usage: python3 check_books.py DIR   (a run of the default config, e.g. 1 000 000 entries)
 
+The entries and documents a labelled anomaly touched are left out (see
+check_anomalies.py for those); every other row must make business sense.
+
 Needs the `duckdb` and `holidays` packages. Prints one line per check with its measure.
 """
 import datetime
@@ -19,9 +22,19 @@ money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amou
          "customers": ["credit_limit"], "users": ["approval_limit"], "tax_codes": ["rate_percent"],
          "employees": ["monthly_salary"], "fixed_assets": ["acquisition_cost", "monthly_depreciation"]}
 for t in ("journal_entries", "journal_lines", "documents", "accounts", "customers", "vendors",
-          "companies", "users", "tax_codes", "employees", "fixed_assets"):
+          "companies", "users", "tax_codes", "employees", "fixed_assets", "anomalies"):
     types = ", ".join(f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, []))
-    con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
+    name = f"all_{t}" if t in ("journal_entries", "journal_lines", "documents") else t
+    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
+# The books without the labelled anomalies (check_anomalies.py checks those): what an
+# accountant would see of the company once the irregularities are taken out.
+con.execute("""CREATE TABLE touched AS SELECT DISTINCT u.id FROM anomalies a,
+               unnest(string_split(coalesce(a.document_ids, '') || ' ' || a.entry_ids, ' ')) u(id) WHERE u.id <> ''""")
+con.execute("CREATE VIEW journal_entries AS SELECT * FROM all_journal_entries WHERE NOT is_anomaly")
+con.execute("CREATE VIEW journal_lines AS SELECT * FROM all_journal_lines SEMI JOIN journal_entries USING (entry_id)")
+con.execute("""CREATE VIEW documents AS SELECT * FROM all_documents d
+               WHERE CAST(d.document_id AS VARCHAR) NOT IN (SELECT id FROM touched)
+                 AND (d.entry_id IS NULL OR CAST(d.entry_id AS VARCHAR) NOT IN (SELECT id FROM touched))""")
 
 failures = []
 

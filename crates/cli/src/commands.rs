@@ -365,6 +365,91 @@ pub fn verify(dirs: &[PathBuf], json_out: bool) -> u8 {
     if whole { 0 } else { 1 }
 }
 
+pub fn report(dir: &Path, json_out: bool, html: Option<&Path>) -> u8 {
+    if !dir.is_dir() {
+        err!(
+            "error: {}: no such output directory (expected the directory a run wrote, with its manifest.json)",
+            dir.display()
+        );
+        return 2;
+    }
+    if !dir.join(synth_sinks::MANIFEST_FILE).is_file() {
+        err!(
+            "error: {}: no manifest.json (not a finished synthdata output)",
+            dir.display()
+        );
+        return 2;
+    }
+    // The report reads inside the same memory guard as a run: its hard limit stops it.
+    let mut guard = synth_probe::LimitDiscovery::system()
+        .discover()
+        .ok()
+        .and_then(|limit| {
+            synth_guard::MemoryGuard::new(synth_guard::MemoryGuardConfig::from_limit(
+                &limit, None, None,
+            ))
+            .ok()
+        });
+    let r = match synth_report::report(dir, guard.as_mut()) {
+        Ok(r) => r,
+        Err(e @ synth_report::ReportError::Memory { .. }) => {
+            err!("error: {e}");
+            return 3;
+        }
+        Err(e) => {
+            err!("error: {e}");
+            return 1;
+        }
+    };
+    if let Some(path) = html {
+        let page = match synth_report::html::page(&r) {
+            Ok(p) => p,
+            Err(e) => {
+                err!("error: {e}");
+                return 1;
+            }
+        };
+        if let Err(e) = write_atomic(path, page.as_bytes()) {
+            err!("error: cannot write {}: {e}", path.display());
+            return 1;
+        }
+    }
+    if json_out {
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&r).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        );
+    } else {
+        out!("{}", synth_report::text(&r));
+        if let Some(path) = html {
+            out!("HTML report: {}", path.display());
+        }
+    }
+    if r.is_sound() { 0 } else { 1 }
+}
+
+/// Writes `bytes` to `path` whole or not at all: into `PATH.partial` (created new, so
+/// never through a link), synced, then renamed over `path`.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&partial)?;
+    let result = f
+        .write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .and_then(|()| std::fs::rename(&partial, path));
+    if result.is_err() {
+        // The partial file is this call's own (it was created new above).
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
 pub fn validate(path: &Path, json_out: bool) -> u8 {
     let result = Config::from_file(path);
     if json_out {

@@ -112,6 +112,25 @@ Flags override the config file, and each override is logged.")]
         #[arg(long)]
         json: bool,
     },
+    /// Read a finished output directory (any format, streaming) and report on its
+    /// quality: rows and checksums against the manifest, the balance of every entry,
+    /// referential integrity, Benford's law, postings per weekday and day of month,
+    /// settlement, profit and loss and balance sheet per company, anomalies per type
+    /// (exit 0 sound, 1 damaged or inconsistent, 2 no such output, 3 memory).
+    #[command(after_help = "Examples:
+  synthdata report output
+  synthdata report output --html report.html
+  synthdata report output --json | jq .benford")]
+    Report {
+        /// The output directory (with its manifest.json).
+        dir: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also write one self-contained HTML page with plots to FILE.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+    },
     /// Write the default config, with a comment on every key.
     #[command(after_help = "Examples:
   synthdata init                 writes ./synthdata.yaml
@@ -349,6 +368,7 @@ fn run() -> ExitCode {
         },
         Command::Init { path, force } => commands::init(&path, force),
         Command::Verify { dirs, json } => commands::verify(&dirs, json),
+        Command::Report { dir, json, html } => commands::report(&dir, json, html.as_deref()),
         Command::Probe { json } => commands::probe(json),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -12,6 +12,7 @@ fn type_name(ty: ColumnType) -> &'static str {
         ColumnType::Date => "date",
         ColumnType::Timestamp => "timestamp",
         ColumnType::Text => "string",
+        ColumnType::Bool => "boolean",
     }
 }
 
@@ -124,6 +125,7 @@ fn postgres_type(ty: ColumnType) -> &'static str {
         ColumnType::Date => "date",
         ColumnType::Timestamp => "timestamp",
         ColumnType::Text => "text",
+        ColumnType::Bool => "boolean",
     }
 }
 

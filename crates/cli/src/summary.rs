@@ -104,6 +104,19 @@ pub fn human(r: &RunReport, format: &str) -> String {
             files
         );
     }
+    let injected: u64 = r.anomalies.iter().map(|(_, n)| n).sum();
+    if injected > 0 {
+        s += &format!(
+            "Anomalies: {} injected, labelled in the anomalies table: {}\n",
+            thousands(injected),
+            r.anomalies
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(t, n)| format!("{t} {}", thousands(*n)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     match &r.manifest {
         Some(m) => s += &format!("Manifest: {}", m.display()),
         None => s += "No manifest (standard output)",
@@ -134,6 +147,8 @@ pub fn json(r: &RunReport, format: &str) -> serde_json::Value {
         "format": format,
         "output_dir": r.output_dir,
         "manifest": r.manifest,
+        "anomalies": r.anomalies.iter().map(|(t, n)| (t.to_string(), serde_json::json!(n)))
+            .collect::<serde_json::Map<_, _>>(),
         "tables": r.tables.iter().map(|t| serde_json::json!({
             "table": t.table, "rows": t.rows, "bytes": t.bytes,
             "files": t.files.iter().map(|f| &f.path).collect::<Vec<_>>(),

@@ -17,43 +17,49 @@ const CACHED_ITEMS: usize = 6;
 /// Everything a case decides, recomputable from its block index alone.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Plan {
-    block: u64,
+    pub(crate) block: u64,
     /// Entry index of the block's first slot.
-    first: u64,
-    kind: CaseKind,
-    company: usize,
-    partner_id: u128,
-    items_key: u64,
-    items: u32,
-    tax: usize,
-    scales: Scales,
-    net: i64,
-    tax_amount: i64,
-    gross: i64,
+    pub(crate) first: u64,
+    pub(crate) kind: CaseKind,
+    pub(crate) company: usize,
+    pub(crate) partner_id: u128,
+    pub(crate) items_key: u64,
+    pub(crate) items: u32,
+    pub(crate) tax: usize,
+    pub(crate) scales: Scales,
+    pub(crate) net: i64,
+    pub(crate) tax_amount: i64,
+    pub(crate) gross: i64,
     /// Σ quantity × order price.
-    ordered: i64,
+    pub(crate) ordered: i64,
     /// Σ received × order price (the goods receipt's value).
-    received_value: i64,
+    pub(crate) received_value: i64,
     /// Σ received × standard cost (cost of goods sold).
-    cost: i64,
-    cost_center: usize,
-    blocked: bool,
-    with_order: bool,
-    order_date: Date,
-    movement: Date,
-    invoice_date: Date,
-    invoice_post: Date,
-    due: Date,
-    pay: [Date; 2],
-    pay_cash: [i64; 2],
-    pay_discount: [i64; 2],
-    n_pay: u8,
-    manual: [bool; 4],
-    users: [&'static str; 4],
+    pub(crate) cost: i64,
+    pub(crate) cost_center: usize,
+    pub(crate) blocked: bool,
+    pub(crate) with_order: bool,
+    pub(crate) order_date: Date,
+    pub(crate) movement: Date,
+    pub(crate) invoice_date: Date,
+    pub(crate) invoice_post: Date,
+    pub(crate) due: Date,
+    pub(crate) pay: [Date; 2],
+    pub(crate) pay_cash: [i64; 2],
+    pub(crate) pay_discount: [i64; 2],
+    pub(crate) n_pay: u8,
+    pub(crate) manual: [bool; 4],
+    pub(crate) users: [&'static str; 4],
     /// How many of the case's entries are in the data (a prefix of them).
-    pub posted: u8,
+    pub(crate) posted: u8,
     /// The first items, as drawn when planning (each document and entry reuses them).
-    cached: [Item; CACHED_ITEMS],
+    pub(crate) cached: [Item; CACHED_ITEMS],
+    /// The irregularity this case carries, if any.
+    pub(crate) anomaly: Option<crate::anomaly::AnomalyType>,
+    /// The goods movement is left out (its slot holds a single-entry case).
+    pub(crate) skip_movement: bool,
+    /// Cash discount of the partner's terms, in hundredths of a percent.
+    pub(crate) discount_pct: i64,
 }
 
 impl Plan {
@@ -64,31 +70,33 @@ impl Plan {
     }
 
     #[inline]
-    fn goods(&self) -> bool {
+    pub(crate) fn goods(&self) -> bool {
         matches!(self.kind, CaseKind::P2pGoods | CaseKind::O2cGoods)
     }
 
     #[inline]
-    fn sale(&self) -> bool {
+    pub(crate) fn sale(&self) -> bool {
         matches!(self.kind, CaseKind::O2cGoods | CaseKind::O2cServices)
     }
 
     /// The role of slot `s`: 0 goods movement, 1 invoice, 2 and 3 payments.
     #[inline]
-    fn role(&self, s: u8) -> u8 {
+    pub(crate) fn role(&self, s: u8) -> u8 {
         if self.goods() { s } else { s + 1 }
     }
 
     /// The slot of role `r`.
     #[inline]
-    fn slot(&self, r: u8) -> u64 {
+    pub(crate) fn slot(&self, r: u8) -> u64 {
         u64::from(if self.goods() { r } else { r - 1 })
     }
 
     /// Whether role `r` is posted.
     #[inline]
-    fn is_posted(&self, r: u8) -> bool {
-        r >= u8::from(!self.goods()) && (self.slot(r) as u8) < self.posted
+    pub(crate) fn is_posted(&self, r: u8) -> bool {
+        !(r == 0 && self.skip_movement)
+            && r >= u8::from(!self.goods())
+            && (self.slot(r) as u8) < self.posted
     }
 }
 
@@ -182,7 +190,11 @@ impl JournalGenerator {
         let (start, end) = (e.start, e.end);
         let anchor = cal.sample(&mut d);
         let manual_movement = d.below(100) < if sale { 30 } else { 50 };
-        let manual_invoice = d.below(100) < if sale { 10 } else { 40 };
+        // Invoices just below an approval limit are captured by the batch, never by
+        // hand: so that two of them from one clerk are only ever a labelled
+        // `split_purchase`.
+        let manual_invoice =
+            d.below(100) < if sale { 10 } else { 40 } && (sale || !near_limit(gross));
         let manual_pay = d.below(100) < if sale { 15 } else { 5 };
         let on_working = |date: Date, manual: bool| {
             if !manual {
@@ -265,6 +277,10 @@ impl JournalGenerator {
         pay[0] = cal.next_working(first.max(invoice_post.add_days(1)));
         let n_pay = if partial {
             pay_cash[0] = (gross as f64 * (0.4 + 0.4 * d.unit())).round() as i64;
+            if pay_cash[0] * 2 == gross {
+                // Two equal parts would look like a payment made twice.
+                pay_cash[0] += 1;
+            }
             pay_cash[1] = gross - pay_cash[0];
             pay[1] = cal.next_working(pay[0].add_days(14 + d.below(30) as i32));
             2
@@ -370,19 +386,22 @@ impl JournalGenerator {
             users,
             posted,
             cached,
+            anomaly: None,
+            skip_movement: false,
+            discount_pct: i64::from(discount_pct),
         }
     }
 
     /// Item `k` of a planned case.
     #[inline]
-    fn item_of(&self, p: &Plan, k: u32) -> Item {
+    pub(crate) fn item_of(&self, p: &Plan, k: u32) -> Item {
         match p.cached.get(k as usize) {
             Some(it) => *it,
             None => self.economy.item(p.kind, p.items_key, k, &p.scales),
         }
     }
 
-    fn doc_id(&self, p: &Plan, what: u64) -> u128 {
+    pub(crate) fn doc_id(&self, p: &Plan, what: u64) -> u128 {
         record_id(self.config.seed, what, p.block)
     }
 
@@ -513,6 +532,27 @@ impl JournalGenerator {
                 )
             });
         }
+        if p.anomaly == Some(crate::anomaly::AnomalyType::DuplicatePayment)
+            && slot == u64::from(p.posted)
+        {
+            let id = self.doc_id(p, stream::DUPLICATE_PAYMENT);
+            let entry = Some(self.entry_id(p.first + slot));
+            batch.documents.push(Document {
+                discount_amount: p.pay_discount[0],
+                ..doc(
+                    id,
+                    "payment",
+                    self.duplicate_date(p),
+                    None,
+                    p.pay_cash[0],
+                    0,
+                    "completed",
+                    Some(invoice),
+                    entry,
+                    0,
+                )
+            });
+        }
         if slot != p.slot(1) {
             return;
         }
@@ -574,12 +614,19 @@ impl JournalGenerator {
 
     /// Slot `s` of a case: its goods movement, invoice or a payment.
     pub(crate) fn case_entry(&self, p: &Plan, s: u8, batch: &mut Batch) {
+        self.case_entry_as(p, s, p.role(s), batch);
+    }
+
+    /// Slot `s` of a case as role `role` (a duplicate payment repeats role 2 in a free
+    /// slot).
+    pub(crate) fn case_entry_as(&self, p: &Plan, s: u8, role: u8, batch: &mut Batch) {
+        use crate::anomaly::AnomalyType as A;
         let seed = self.config.seed;
         let index = p.first + u64::from(s);
         let entry_id = self.entry_id(index);
         let mut d = Draws::new(seed, stream::ENTRY, index);
         let first_line = batch.lines.len();
-        let role = p.role(s);
+        let duplicate = role == 2 && s > p.slot(2) as u8;
         let sale = p.sale();
         let docs = self.config.documents.enabled;
         let tax = Some(p.tax);
@@ -682,7 +729,19 @@ impl JournalGenerator {
                     } else {
                         for k in 0..p.items {
                             let it = self.item_of(p, k);
-                            if p.kind == CaseKind::P2pGoods {
+                            if p.skip_movement {
+                                // No order, no receipt: straight to stock.
+                                Self::line(
+                                    batch,
+                                    entry_id,
+                                    acc::INVENTORY,
+                                    it.received * it.price,
+                                    tax,
+                                    None,
+                                    None,
+                                    "Invoice for goods",
+                                );
+                            } else if p.kind == CaseKind::P2pGoods {
                                 Self::line(
                                     batch,
                                     entry_id,
@@ -707,7 +766,7 @@ impl JournalGenerator {
                                 );
                             }
                         }
-                        if p.kind == CaseKind::P2pGoods {
+                        if p.kind == CaseKind::P2pGoods && !p.skip_movement {
                             Self::line(
                                 batch,
                                 entry_id,
@@ -759,10 +818,16 @@ impl JournalGenerator {
                     let k = usize::from(role - 2);
                     let (cash, discount) = (p.pay_cash[k], p.pay_discount[k]);
                     let stream_id = match (sale, k) {
+                        _ if duplicate => stream::DUPLICATE_PAYMENT,
                         (true, 0) => stream::RECEIPT,
                         (true, _) => stream::RECEIPT2,
                         (false, 0) => stream::PAYMENT,
                         (false, _) => stream::PAYMENT2,
+                    };
+                    let date = if duplicate {
+                        self.duplicate_date(p)
+                    } else {
+                        p.pay[k]
                     };
                     if sale {
                         Self::line(
@@ -836,8 +901,8 @@ impl JournalGenerator {
                             "Cash discount taken",
                         );
                         (
-                            p.pay[k],
-                            p.pay[k],
+                            date,
+                            date,
                             "KZ",
                             d.pick(texts::PAYMENT),
                             docs.then(|| self.doc_id(p, stream_id)),
@@ -865,35 +930,92 @@ impl JournalGenerator {
             document_id: document,
             reversal_of: None,
             partner_flow: flow,
+            anomaly: match p.anomaly {
+                Some(A::DuplicatePayment) if duplicate => p.anomaly,
+                Some(A::InvoiceWithoutOrder | A::PriceVariance | A::RevenueBeforeDelivery)
+                    if role == 1 =>
+                {
+                    p.anomaly
+                }
+                _ => None,
+            },
+            ..Head::CLEAN
         };
         self.close(batch, &head, first_line, &mut d);
+        if head.anomaly.is_some() {
+            self.label_case(p, index, first_line, batch);
+        }
     }
 
     /// A single-entry case in a free slot of a block: an expense claim, a direct debit,
     /// a petty cash purchase or a reclassification.
     pub(crate) fn filler(&self, slot: u64, batch: &mut Batch) {
+        self.filler_with(slot, batch, &Twist::NONE);
+    }
+
+    /// A single-entry case, changed as `tw` says (the anomalies that are one entry).
+    pub(crate) fn filler_with(&self, slot: u64, batch: &mut Batch, tw: &Twist) {
         let seed = self.config.seed;
         let e = &self.economy;
         let index = self.layout.total + slot;
         let entry_id = self.entry_id(index);
         let mut d = Draws::new(seed, stream::FILLER, slot);
-        let kind = filler_kind(&mut d);
-        let company = d.below(e.companies.len());
+        let drawn_kind = filler_kind(&mut d);
+        let kind = tw.kind.unwrap_or(drawn_kind);
+        let drawn_company = d.below(e.companies.len());
+        let company = tw.company.unwrap_or(drawn_company);
         let c = &e.companies[company];
         let z = d.normal();
+        // Reclassifications move amounts of any size (and so follow Benford's law).
+        let sigma = if kind == FillerKind::Reclass {
+            1.5
+        } else {
+            0.8
+        };
         let mut amount = libm::round(
             filler_median(kind)
                 * e.price_scale
                 * e.filler_scale
                 * c.fx
                 * 100.0
-                * libm::exp(0.8 * z),
+                * libm::exp(sigma * z),
         )
         .max(100.0) as i64;
-        let date = c.calendar.sample_working(&mut d);
+        let drawn_date = c.calendar.sample_working(&mut d);
+        let date = tw.date.unwrap_or(drawn_date);
         let first_line = batch.lines.len();
         let tax = TaxSet::draw(c.tax.input, &mut d);
+        if let Some(a) = tw.amount {
+            amount = a;
+        }
         let (document_type, process, manual, user, approval, header_text) = match kind {
+            _ if tw.cash_against_expense => {
+                let account = d.pick(&[acc::OFFICE_SUPPLIES, acc::TRAVEL, 690000]);
+                let cash = if d.below(2) == 0 {
+                    acc::CASH
+                } else {
+                    acc::BANK
+                };
+                Self::line(batch, entry_id, cash, amount, None, None, None, "Cash");
+                Self::line(
+                    batch,
+                    entry_id,
+                    account,
+                    -amount,
+                    None,
+                    Some(d.pick(centers::ALL)),
+                    None,
+                    "Expense correction",
+                );
+                (
+                    "SA",
+                    "expenses",
+                    true,
+                    pick_user(users::GL, &mut d),
+                    true,
+                    d.pick(texts::PETTY_CASH),
+                )
+            }
             FillerKind::ExpenseClaim | FillerKind::DirectDebit | FillerKind::PettyCash => {
                 let (account, centers_pool) = match kind {
                     FillerKind::ExpenseClaim => (acc::TRAVEL, centers::ALL),
@@ -906,8 +1028,12 @@ impl JournalGenerator {
                         centers::ALL,
                     ),
                 };
-                if kind == FillerKind::PettyCash {
+                if kind == FillerKind::PettyCash && tw.amount.is_none() {
                     amount = amount.min(petty_cap(e.price_scale, c.fx)).max(100);
+                    // Clean G/L postings are never round thousands (see `off_round`).
+                    if off_round(amount + tax_of(tax, amount)) != amount + tax_of(tax, amount) {
+                        amount += 1;
+                    }
                 }
                 let t = tax_of(tax, amount);
                 let text = match kind {
@@ -974,9 +1100,8 @@ impl JournalGenerator {
             }
             FillerKind::Reclass => {
                 // Manual adjustments are often round.
-                if d.below(100) < 60 {
-                    let unit = if amount >= 1_000_000 { 100_000 } else { 10_000 };
-                    amount = (amount / unit).max(1) * unit;
+                if d.below(100) < 60 && tw.amount.is_none() && amount >= 100_000 {
+                    amount = off_round((amount / 10_000).max(1) * 10_000);
                 }
                 let account = d.pick(acc::RECLASS);
                 let from = d.pick(centers::ALL);
@@ -1028,6 +1153,21 @@ impl JournalGenerator {
             document_id: None,
             reversal_of: None,
             partner_flow: None,
+            anomaly: tw.anomaly,
+            approver: if tw.self_approve {
+                Some(user)
+            } else {
+                tw.approver_tier.map(|t| {
+                    let r = users::APPROVERS[t].0.clone();
+                    let mut k = r.start + d.below(r.end - r.start);
+                    if USERS[k].0 == user {
+                        k = r.start + (k - r.start + 1) % (r.end - r.start);
+                    }
+                    USERS[k].0
+                })
+            },
+            created: tw.created,
+            ..Head::CLEAN
         };
         let _ = pools::COST_CENTERS.len();
         self.close(batch, &head, first_line, &mut d);
@@ -1039,6 +1179,62 @@ impl Plan {
     fn net_ordered(&self) -> i64 {
         // Sales are delivered and invoiced as ordered.
         self.net
+    }
+}
+
+/// What a single-entry case changes to carry an anomaly ([`Twist::NONE`]: nothing).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Twist {
+    /// The irregularity, for the entry's label columns.
+    pub anomaly: Option<crate::anomaly::AnomalyType>,
+    /// The kind of case, instead of the drawn one.
+    pub kind: Option<FillerKind>,
+    /// The company, instead of the drawn one.
+    pub company: Option<usize>,
+    /// The amount (net), instead of the drawn one.
+    pub amount: Option<i64>,
+    /// The posting date, instead of the drawn one.
+    pub date: Option<Date>,
+    /// When it was entered, instead of the posting date in office hours.
+    pub created: Option<synth_model::DateTime>,
+    /// Approved by the user who entered it.
+    pub self_approve: bool,
+    /// Approved by a user of this approval tier, whatever the amount.
+    pub approver_tier: Option<usize>,
+    /// Cash or bank debited against an expense credited.
+    pub cash_against_expense: bool,
+}
+
+impl Twist {
+    /// No change.
+    pub const NONE: Twist = Twist {
+        anomaly: None,
+        kind: None,
+        company: None,
+        amount: None,
+        date: None,
+        created: None,
+        self_approve: false,
+        approver_tier: None,
+        cash_against_expense: false,
+    };
+}
+
+/// Whether a gross amount is within 10% below an approval limit.
+pub(crate) fn near_limit(gross: i64) -> bool {
+    users::APPROVERS
+        .iter()
+        .any(|(_, limit)| gross < *limit && gross >= limit / 10 * 9)
+}
+
+/// `x`, or 100.00 more when it is a round thousand of at least 10,000.00: clean manual
+/// G/L postings are never round thousands, so that such amounts are only ever a
+/// labelled `round_amount` anomaly.
+pub(crate) fn off_round(x: i64) -> i64 {
+    if x >= 1_000_000 && x % 100_000 == 0 {
+        x + 10_000
+    } else {
+        x
     }
 }
 

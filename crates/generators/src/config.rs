@@ -135,6 +135,8 @@ pub struct GeneratorConfig {
     pub documents: DocumentsConfig,
     /// The `graph` section.
     pub graph: GraphConfig,
+    /// The `anomalies` section.
+    pub anomalies: crate::anomaly::AnomaliesConfig,
 }
 
 impl Default for GeneratorConfig {
@@ -160,6 +162,7 @@ impl Default for GeneratorConfig {
             master_data: MasterDataConfig::default(),
             documents: DocumentsConfig::default(),
             graph: GraphConfig::default(),
+            anomalies: crate::anomaly::AnomaliesConfig::default(),
         }
     }
 }
@@ -317,7 +320,34 @@ impl GeneratorConfig {
         if self.master_data.materials == 0 {
             p.push(invalid("master_data.materials", "at least 1", 0));
         }
-
+        let a = &self.anomalies;
+        if !(0.0..=crate::anomaly::MAX_RATE).contains(&a.rate) {
+            p.push(invalid(
+                "anomalies.rate",
+                "a share of cases from 0.0 to 0.5",
+                a.rate,
+            ));
+        }
+        let mut total = 0.0;
+        for t in crate::anomaly::AnomalyType::ALL {
+            let w = a.weights.get(*t);
+            if !(w.is_finite() && w >= 0.0) {
+                p.push(invalid(
+                    format!("anomalies.weights.{}", t.name()),
+                    "a weight of 0 or more",
+                    w,
+                ));
+            } else {
+                total += w;
+            }
+        }
+        if a.enabled && a.rate > 0.0 && total <= 0.0 {
+            p.push(invalid(
+                "anomalies.weights",
+                "at least one weight above 0 while anomalies are on",
+                "all weights 0",
+            ));
+        }
         p
     }
 }

@@ -9,6 +9,7 @@
 //! free slots hold single-entry cases. So an index alone says what its entry is, and
 //! any range of indices can be generated on its own.
 
+use crate::anomaly::AnomalyType;
 use crate::config::{GeneratorConfig, InvalidGeneratorConfig};
 use crate::economy::{Economy, SLOTS};
 use crate::master::{LazyRegistry, MasterData, account_node_id};
@@ -48,6 +49,34 @@ pub(crate) struct Head {
     pub reversal_of: Option<u128>,
     /// A payment's partner and whether the money goes to them (for graph edges).
     pub partner_flow: Option<(u128, bool)>,
+    /// The irregularity this entry carries, if any.
+    pub anomaly: Option<AnomalyType>,
+    /// Who approves it, when not the approver its amount calls for (anomalies).
+    pub approver: Option<&'static str>,
+    /// When it was entered, when not on its posting date (anomalies).
+    pub created: Option<DateTime>,
+}
+
+impl Head {
+    /// The fields of a clean entry that most heads leave as they are.
+    pub const CLEAN: Head = Head {
+        index: 0,
+        company: 0,
+        posting: Date(0),
+        document_date: Date(0),
+        document_type: "",
+        process: "",
+        manual: false,
+        user: "",
+        approval: false,
+        header_text: "",
+        document_id: None,
+        reversal_of: None,
+        partner_flow: None,
+        anomaly: None,
+        approver: None,
+        created: None,
+    };
 }
 
 /// Generates journal entries and everything they cause, deterministically by index.
@@ -68,6 +97,7 @@ pub struct JournalGenerator {
     pub(crate) economy: Economy,
     pub(crate) layout: Layout,
     pub(crate) schedules: Vec<CompanySchedule>,
+    pub(crate) selector: crate::anomaly::Selector,
     registry: LazyRegistry,
 }
 
@@ -101,6 +131,7 @@ impl JournalGenerator {
         let md = crate::master::build_with(&config, &economy);
         let schedules = CompanySchedule::all(&config, &economy, &md);
         Ok(Self {
+            selector: crate::anomaly::Selector::new(config.seed, &config.anomalies),
             registry: LazyRegistry::with(config.clone(), md),
             config,
             economy,
@@ -179,6 +210,7 @@ impl JournalGenerator {
         let md = Arc::clone(self.registry.get());
         let k = self.layout.total;
         let mut plan: Option<crate::cases::Plan> = None;
+        let mut window: crate::inject::WindowChoice = None;
         for i in range {
             if i < k {
                 self.scheduled(i, &md, batch);
@@ -189,13 +221,22 @@ impl JournalGenerator {
             // One plan per block, kept in place (it is a few hundred bytes).
             let p = match &mut plan {
                 Some(p) if p.block() == block => &*p,
-                slot => &*slot.insert(self.plan(block, &md)),
+                slot => {
+                    let anomaly = self.anomaly_of(block, &md, &mut window);
+                    &*slot.insert(self.plan_for(block, anomaly, &md))
+                }
             };
+            if let Some(t) = p.anomaly.filter(|t| t.standalone()) {
+                self.scenario(p, t, s as u8, batch, &md);
+                continue;
+            }
             // Each document is written with the entry it caused (orders with the first
             // slot), so that no part holds a document of another part's entry.
             self.case_documents(p, s, batch);
-            if (s as u8) < p.posted {
+            if p.is_posted(p.role(s as u8)) {
                 self.case_entry(p, s as u8, batch);
+            } else if p.anomaly == Some(AnomalyType::DuplicatePayment) && s == u64::from(p.posted) {
+                self.case_entry_as(p, s as u8, 2, batch);
             } else {
                 self.filler(slot, batch);
             }
@@ -312,7 +353,14 @@ impl JournalGenerator {
             total += line.debit;
         }
         let n = lines.len();
-        let approved_by = head.approval.then(|| Self::approver(total, head.user, d));
+        let approved_by = head.approval.then(|| {
+            head.approver
+                .unwrap_or_else(|| Self::approver(total, head.user, d))
+        });
+        let created_at = match head.created {
+            Some(t) => t,
+            None => DateTime::new(head.posting, Self::time_of_day(head.manual, d)),
+        };
         let (y, m, _) = head.posting.ymd();
         let company = &self.economy.companies[head.company];
         batch.entries.push(JournalEntry {
@@ -322,7 +370,7 @@ impl JournalGenerator {
             fiscal_period: m as u8,
             posting_date: head.posting,
             document_date: head.document_date.min(head.posting),
-            created_at: DateTime::new(head.posting, Self::time_of_day(head.manual, d)),
+            created_at,
             document_type: head.document_type,
             business_process: head.process,
             source: if head.manual { "manual" } else { "automated" },
@@ -333,6 +381,8 @@ impl JournalGenerator {
             line_count: n as u32,
             document_id: head.document_id,
             reversal_of: head.reversal_of,
+            is_anomaly: head.anomaly.is_some(),
+            anomaly_type: head.anomaly.map(AnomalyType::name),
         });
         if self.config.graph.enabled {
             self.edges(batch, head, entry_id, first_line);

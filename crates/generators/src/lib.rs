@@ -24,15 +24,18 @@
 //! Deliberately absent: formatting and writing bytes (that is `synth-sinks`), and any
 //! knowledge of memory limits (that is `synth-guard`).
 
+mod anomaly;
 mod calendar;
 mod cases;
 mod config;
 mod economy;
+mod inject;
 mod journal;
 mod pools;
 mod rng;
 mod schedule;
 
+pub use anomaly::{AnomaliesConfig, AnomalyType, AnomalyWeights};
 pub use calendar::{PostingCalendar, SUPPORTED_COUNTRIES, holidays};
 pub use config::{
     CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,

@@ -20,6 +20,12 @@ pub(crate) mod stream {
     pub const PAYMENT2: u64 = 18;
     pub const RECEIPT2: u64 = 19;
     pub const OPENING_DOCUMENT: u64 = 20;
+    pub const SECOND_INVOICE: u64 = 21;
+    pub const SECOND_PAYMENT_DOC: u64 = 22;
+    pub const DUPLICATE_PAYMENT: u64 = 23;
+    pub const ANOMALY: u64 = 33;
+    pub const ANOMALY_CASE: u64 = 34;
+    pub const ANOMALY_ID: u64 = 35;
     pub const CASE: u64 = 30;
     pub const FILLER: u64 = 31;
     pub const SCHEDULED: u64 = 32;

@@ -216,11 +216,11 @@ impl CompanySchedule {
                     bank_fee: (share::BANK_CHARGES * c.revenue_month).round() as i64
                         + (4_500.0 * c.fx) as i64,
                     interest: 0,
-                    petty: round_to(
+                    petty: crate::cases::off_round(round_to(
                         (1.25 * c.petty_month)
                             .max(crate::cases::petty_cap(economy.price_scale, c.fx) as f64),
                         10_000,
-                    ),
+                    )),
                     accrual_base: share::ACCRUAL * c.revenue_month,
                     vat_output: 0,
                     vat_input: 0,
@@ -386,7 +386,10 @@ impl CompanySchedule {
     fn accrual(&self, m: i64, a: u64) -> i64 {
         let key = (self.company as u64) << 40 | ((m + 1) as u64) << 8 | a;
         let mut d = Draws::new(self.seed, stream::SCHEDULED, key);
-        round_to(self.accrual_base * libm::exp(0.35 * d.normal()), 10_000)
+        crate::cases::off_round(round_to(
+            self.accrual_base * libm::exp(0.35 * d.normal()),
+            10_000,
+        ))
     }
 }
 
@@ -421,6 +424,7 @@ impl JournalGenerator {
             document_id: None,
             reversal_of: None,
             partner_flow: None,
+            ..Head::CLEAN
         };
         if r < l.opening_chunks {
             let per = l.lines_per_opening;

@@ -68,6 +68,14 @@ impl Field for DateTime {
     }
 }
 
+impl Field for bool {
+    const TYPE: ColumnType = ColumnType::Bool;
+    #[inline]
+    fn value(&self) -> Value<'_> {
+        Value::Bool(*self)
+    }
+}
+
 impl Field for Option<&'static str> {
     const TYPE: ColumnType = ColumnType::Text;
     const NULLABLE: bool = true;
@@ -82,6 +90,25 @@ impl Field for &'static str {
     #[inline]
     fn value(&self) -> Value<'_> {
         Value::Static(self)
+    }
+}
+
+impl Field for u64 {
+    const TYPE: ColumnType = ColumnType::Int;
+    #[inline]
+    fn value(&self) -> Value<'_> {
+        // Indices and counts stay far below 2^63.
+        Value::Int(i64::try_from(*self).unwrap_or(i64::MAX))
+    }
+}
+
+impl<const N: usize> Field for Option<InlineText<N>> {
+    const TYPE: ColumnType = ColumnType::Text;
+    const NULLABLE: bool = true;
+    #[inline]
+    fn value(&self) -> Value<'_> {
+        self.as_ref()
+            .map_or(Value::Null, |t| Value::Text(t.as_str()))
     }
 }
 
@@ -113,6 +140,7 @@ impl<'a> Value<'a> {
                 | (Value::Money(_), ColumnType::Money)
                 | (Value::Date(_), ColumnType::Date)
                 | (Value::Timestamp(_), ColumnType::Timestamp)
+                | (Value::Bool(_), ColumnType::Bool)
                 | (Value::Text(_) | Value::Static(_), ColumnType::Text)
                 | (Value::Null, _)
         )

@@ -44,6 +44,8 @@ pub enum ColumnType {
     Timestamp,
     /// UTF-8 text.
     Text,
+    /// True or false, written `true`/`false`.
+    Bool,
 }
 
 /// One column of a table's schema.
@@ -101,6 +103,8 @@ pub enum Value<'a> {
     Timestamp(DateTime),
     /// Text.
     Text(&'a str),
+    /// True or false.
+    Bool(bool),
     /// Text that lives as long as the program (pools, literals). It can never change, so
     /// encoders may remember what they checked about it (quoting, escaping) by address.
     Static(&'static str),

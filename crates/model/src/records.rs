@@ -8,6 +8,10 @@ use crate::{Date, DateTime, InlineText, record};
 pub type CompanyCode = InlineText<32>;
 /// An ISO 4217 currency code such as `USD`.
 pub type Currency = InlineText<3>;
+/// Up to four ids as UUID text, separated by spaces.
+pub type IdList = InlineText<152>;
+/// Up to four `ENTRY_ID:LINE` references, separated by spaces.
+pub type LineList = InlineText<168>;
 /// A business partner's name.
 pub type PartnerName = InlineText<48>;
 
@@ -54,6 +58,10 @@ record! {
         document_id: Option<u128>,
         /// The entry this one reverses (accrual reversals), if any.
         reversal_of: Option<u128>,
+        /// Whether an injected irregularity touched this entry (see `anomalies`).
+        is_anomaly: bool,
+        /// The type of that irregularity (`anomalies.anomaly_type`); null when clean.
+        anomaly_type: Option<&'static str>,
     }
 }
 
@@ -426,6 +434,8 @@ mod tests {
             line_count: 2,
             document_id: None,
             reversal_of: None,
+            is_anomaly: false,
+            anomaly_type: None,
         };
         assert_eq!(count(&e), JournalEntry::SCHEMA.len());
         let a = Account {
@@ -441,5 +451,34 @@ mod tests {
             label: "x".into(),
         };
         assert_eq!(count(&n), GraphNode::SCHEMA.len());
+    }
+}
+
+record! {
+    /// One injected irregularity and everything it touched (`anomalies`): the labels.
+    pub struct Anomaly in "anomalies" {
+        /// Unique id.
+        anomaly_id: u128,
+        /// The type, such as `duplicate_payment` (see the anomalies page for each).
+        anomaly_type: &'static str,
+        /// `low`, `medium` or `high`: how much an auditor would care.
+        severity: &'static str,
+        /// The case it was injected into: the run index of the case's first entry.
+        case_index: u64,
+        /// The company whose books it is in.
+        company_code: CompanyCode,
+        /// The posting date of its first entry.
+        posting_date: Date,
+        /// Every journal entry it touched (each has `is_anomaly` true), space-separated.
+        entry_ids: IdList,
+        /// Every document it touched, space-separated; null when none.
+        document_ids: Option<IdList>,
+        /// The lines it touched, as `ENTRY_ID:LINE_NUMBER`, space-separated; null when
+        /// it touched every line of its entries.
+        line_refs: Option<LineList>,
+        /// The vendor or customer involved, if any.
+        partner_id: Option<u128>,
+        /// What was done, in a sentence.
+        description: &'static str,
     }
 }

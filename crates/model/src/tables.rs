@@ -229,6 +229,8 @@ tables! {
         DocumentItems items: DocumentItem, Documents;
         /// Graph edges derived from the entries.
         GraphEdges edges: GraphEdge, Graph;
+        /// Labels of the injected irregularities (empty when anomalies are off).
+        Anomalies anomalies: Anomaly, Core;
     }
 }
 

@@ -42,6 +42,32 @@ impl<const N: usize> InlineText<N> {
         self.len += take as u8;
     }
 
+    /// Appends a 128-bit id as UUID text (`8-4-4-4-12` lowercase hex), after a space
+    /// unless the text is empty; nothing when it would not fit whole.
+    pub fn push_id(&mut self, id: u128) {
+        let sep = usize::from(self.len > 0);
+        if self.len as usize + sep + 36 > N.min(255) {
+            return;
+        }
+        if sep == 1 {
+            self.push(" ");
+        }
+        let hex = format_args!("{:032x}", id).to_string();
+        let h = hex.as_bytes();
+        let mut t = [b'-'; 36];
+        t[0..8].copy_from_slice(&h[0..8]);
+        t[9..13].copy_from_slice(&h[8..12]);
+        t[14..18].copy_from_slice(&h[12..16]);
+        t[19..23].copy_from_slice(&h[16..20]);
+        t[24..36].copy_from_slice(&h[20..32]);
+        self.push(std::str::from_utf8(&t).unwrap_or_default());
+    }
+
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         // Only whole chars of valid &str are ever copied in, so this cannot fail.

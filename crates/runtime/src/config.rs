@@ -6,8 +6,8 @@ use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use synth_generators::{
-    CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, MasterDataConfig,
-    TransactionsConfig,
+    AnomaliesConfig, CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig,
+    MasterDataConfig, TransactionsConfig,
 };
 use synth_guard::{ByteRate, ByteSize};
 use synth_sinks::{Compression, Format, MIN_BUFFER_BYTES};
@@ -144,6 +144,8 @@ pub struct Config {
     pub documents: DocumentsConfig,
     /// Graph tables on or off.
     pub graph: GraphConfig,
+    /// Labelled irregularities: on or off, how often, which types.
+    pub anomalies: AnomaliesConfig,
     /// Where and how files are written.
     pub output: OutputConfig,
     /// The health server.
@@ -159,6 +161,7 @@ impl Default for Config {
             master_data: g.master_data,
             documents: g.documents,
             graph: g.graph,
+            anomalies: g.anomalies,
             output: OutputConfig::default(),
             server: ServerConfig::default(),
         }
@@ -999,6 +1002,7 @@ impl Config {
             master_data: self.master_data.clone(),
             documents: self.documents.clone(),
             graph: self.graph.clone(),
+            anomalies: self.anomalies.clone(),
         }
     }
 }

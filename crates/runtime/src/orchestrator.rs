@@ -31,7 +31,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
-use synth_generators::{Batch, JournalGenerator, MasterData, PerTable, Table};
+use synth_generators::{AnomalyType, Batch, JournalGenerator, MasterData, PerTable, Table};
 use synth_guard::{
     Action, BudgetExceeded, ByteSize, EffectiveLimit, HealthSnapshot, LimitSource, MemoryBudget,
     MemoryExceeded, MemoryGuard, MemoryGuardConfig, MemoryStatus, Phase, REARM_FRACTION,
@@ -150,6 +150,8 @@ pub struct RunReport {
     pub threads: usize,
     /// The fewest parts at once after the soft limit lowered them (`threads` if never).
     pub lowest_parallelism: usize,
+    /// Injected anomalies per type (all types, in the config's order; 0 when off).
+    pub anomalies: Vec<(&'static str, u64)>,
 }
 
 /// Called on the writer thread with every batch after it was written.
@@ -692,7 +694,6 @@ impl GenerationOrchestrator {
             });
         }
         drop(events_tx);
-        drop(generator);
         if threads.failed() {
             shared.stop(StopReason::Failed);
         }
@@ -819,7 +820,18 @@ impl GenerationOrchestrator {
             return Err(e);
         }
         let manifest_path = manifest_path?;
+        // Injected anomalies per type, in the parts written (a pure function of the
+        // config, so resumed parts count as well).
+        let mut anomalies: Vec<(&'static str, u64)> =
+            AnomalyType::ALL.iter().map(|t| (t.name(), 0)).collect();
+        for p in &manifest.parts {
+            let counts = generator.anomaly_counts(p.first_entry..p.first_entry + p.entries);
+            for (into, (_, n)) in anomalies.iter_mut().zip(counts) {
+                into.1 += n;
+            }
+        }
         let report = RunReport {
+            anomalies,
             entries_written,
             lines_written,
             tables: manifest.tables,

@@ -40,6 +40,9 @@ impl FieldVisitor for Row<'_> {
                     self.out.extend_from_slice(t.as_bytes());
                 }
             }
+            Value::Bool(b) => self
+                .out
+                .extend_from_slice(if b { b"true" } else { b"false" }),
             Value::Null => {}
         }
     }

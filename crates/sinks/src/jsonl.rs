@@ -65,6 +65,9 @@ impl FieldVisitor for Row<'_> {
                     self.out.push(b'"');
                 }
             }
+            Value::Bool(b) => self
+                .out
+                .extend_from_slice(if b { b"true" } else { b"false" }),
             Value::Null => self.out.extend_from_slice(b"null"),
         }
     }

@@ -46,6 +46,7 @@ const ZSTD_LEVEL: i32 = 3;
 const FILE_BUFFER_BYTES: usize = 256 << 10;
 
 enum Values {
+    Bool(Vec<bool>),
     I64(Vec<i64>),
     I32(Vec<i32>),
     /// 16 bytes per value, and the values as the writer takes them (reused).
@@ -90,6 +91,7 @@ impl ColumnBuffer {
             ColumnType::Id => Values::Id(Vec::new(), Vec::new()),
             ColumnType::Int | ColumnType::Money | ColumnType::Timestamp => Values::I64(Vec::new()),
             ColumnType::Date => Values::I32(Vec::new()),
+            ColumnType::Bool => Values::Bool(Vec::new()),
             ColumnType::Text => Values::Text {
                 owned: Vec::new(),
                 items: Vec::new(),
@@ -105,6 +107,7 @@ impl ColumnBuffer {
     fn bytes(&self) -> usize {
         let defs = self.defs.as_ref().map_or(0, |d| d.len() * 2);
         defs + match &self.values {
+            Values::Bool(v) => v.len(),
             Values::I64(v) => v.len() * 8,
             Values::I32(v) => v.len() * 4,
             Values::Id(v, _) => v.len(),
@@ -121,6 +124,10 @@ impl ColumnBuffer {
                 v.clear();
             }
             (Values::I32(v), ColumnWriter::Int32ColumnWriter(w)) => {
+                w.write_batch(v, defs, None)?;
+                v.clear();
+            }
+            (Values::Bool(v), ColumnWriter::BoolColumnWriter(w)) => {
                 w.write_batch(v, defs, None)?;
                 v.clear();
             }
@@ -367,6 +374,7 @@ impl FieldVisitor for Columns<'_> {
         match (&mut col.values, value) {
             (Values::I64(v), Value::Int(x) | Value::Money(x)) => v.push(x),
             (Values::I32(v), Value::Date(d)) => v.push(d.0),
+            (Values::Bool(v), Value::Bool(b)) => v.push(b),
             (Values::I64(v), Value::Timestamp(t)) => v.push(t.0.saturating_mul(1_000_000)),
             (Values::Id(v, _), Value::Id(id)) => v.extend_from_slice(&id.to_be_bytes()),
             (Values::Text { items, .. }, Value::Static(t)) => {
@@ -440,6 +448,7 @@ fn schema(table: &str, columns: &[Column]) -> Result<Type, parquet::errors::Parq
                             unit: parquet::basic::TimeUnit::MICROS,
                         },
                     ))),
+                ColumnType::Bool => Type::primitive_type_builder(c.name, Physical::BOOLEAN),
                 ColumnType::Text => Type::primitive_type_builder(c.name, Physical::BYTE_ARRAY)
                     .with_logical_type(Some(LogicalType::String)),
             };

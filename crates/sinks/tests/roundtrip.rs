@@ -24,6 +24,7 @@ fn expected_row<R: Record>(r: &R) -> Vec<String> {
                 format!("{y:04}-{m:02}-{day:02}")
             }
             Value::Timestamp(t) => timestamp_text(t.0),
+            Value::Bool(b) => b.to_string(),
             Value::Text(t) | Value::Static(t) => t.to_string(),
             Value::Null => String::new(),
         })
@@ -106,6 +107,7 @@ fn check_jsonl<R: Record>(dir: &Path, records: &[R]) {
                     );
                 }
                 (ColumnType::Int, serde_json::Value::Number(x)) => assert_eq!(x.to_string(), want),
+                (ColumnType::Bool, serde_json::Value::Bool(b)) => assert_eq!(b.to_string(), want),
                 (ColumnType::Timestamp, serde_json::Value::String(s)) => {
                     assert_eq!(s, &want.replacen(' ', "T", 1))
                 }
@@ -135,6 +137,7 @@ fn check_parquet<R: Record>(dir: &Path, records: &[R]) {
             .map(|(_, f)| match f {
                 Field::Null => String::new(),
                 Field::Long(v) => v.to_string(),
+                Field::Bool(b) => b.to_string(),
                 Field::Str(s) => s.clone(),
                 Field::TimestampMicros(v) => timestamp_text(v.div_euclid(1_000_000)),
                 Field::Date(d) => {
@@ -181,6 +184,9 @@ fn roundtrip_all(format: Format) {
             $check(dir.path(), &b.items);
             write(&out, format, &b.edges, &opts);
             $check(dir.path(), &b.edges);
+            assert!(!b.anomalies.is_empty(), "the sample holds anomalies");
+            write(&out, format, &b.anomalies, &opts);
+            $check(dir.path(), &b.anomalies);
             write(&out, format, &md.accounts, &opts);
             $check(dir.path(), &md.accounts);
             write(&out, format, &md.vendors, &opts);

@@ -1,0 +1,259 @@
+//! Labelled irregularities: which cases carry one, of which type, as a pure function of
+//! (seed, case index), and the `anomalies` configuration section.
+//!
+//! The case blocks of a run are cut into windows of about `1 / rate` blocks; each window
+//! holds exactly one anomaly, in a block drawn from the window's index. Its type follows
+//! a low-discrepancy sequence over the configured weights, so the count of each type is
+//! within one or two of its share at any size. Types that change a business case (a
+//! duplicate payment, a price variance, ...) take the first block of the window, from
+//! the drawn one on, whose case can carry them; the others replace the block's case.
+
+use crate::rng::{record_key, stream};
+use serde::{Deserialize, Serialize};
+
+macro_rules! anomaly_types {
+    ($( $(#[$doc:meta])* $var:ident $field:ident $severity:literal $standalone:literal $desc:literal; )*) => {
+        /// A type of irregularity the generator can inject.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum AnomalyType {
+            $( $(#[$doc])* $var, )*
+        }
+
+        impl AnomalyType {
+            /// Every type, in the order of the configuration's weights.
+            pub const ALL: &'static [AnomalyType] = &[$(AnomalyType::$var,)*];
+
+            /// The type's name, as `anomalies.anomaly_type` and the config's weights spell it.
+            pub const fn name(self) -> &'static str {
+                match self { $( AnomalyType::$var => stringify!($field), )* }
+            }
+
+            /// `low`, `medium` or `high`.
+            pub const fn severity(self) -> &'static str {
+                match self { $( AnomalyType::$var => $severity, )* }
+            }
+
+            /// What the irregularity is, in a sentence.
+            pub const fn description(self) -> &'static str {
+                match self { $( AnomalyType::$var => $desc, )* }
+            }
+
+            /// Whether it replaces its block's business case (else it changes the case).
+            pub(crate) const fn standalone(self) -> bool {
+                match self { $( AnomalyType::$var => $standalone, )* }
+            }
+
+            /// The type called `name`.
+            pub fn from_name(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|t| t.name() == name)
+            }
+        }
+
+        /// Relative weights of the anomaly types (each 1 by default; 0 leaves a type out).
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct AnomalyWeights {
+            $( $(#[$doc])* pub $field: f64, )*
+        }
+
+        impl Default for AnomalyWeights {
+            fn default() -> Self {
+                Self { $( $field: 1.0, )* }
+            }
+        }
+
+        impl AnomalyWeights {
+            /// The weight of `t`.
+            pub fn get(&self, t: AnomalyType) -> f64 {
+                match t { $( AnomalyType::$var => self.$field, )* }
+            }
+        }
+    };
+}
+
+anomaly_types! {
+    /// A vendor invoice paid twice.
+    DuplicatePayment duplicate_payment "high" false
+        "A vendor invoice paid a second time, a few days after the first payment.";
+    /// One purchase split into invoices just below an approval limit.
+    SplitPurchase split_purchase "high" true
+        "One purchase entered as two invoices of the same vendor on the same day, each just below an approval limit that their sum exceeds.";
+    /// A manual entry approved by the user who entered it.
+    SelfApproval self_approval "high" true
+        "A manual entry approved by the user who entered it (segregation of duties).";
+    /// A manual entry approved by someone whose limit it exceeds.
+    ApprovalAboveLimit approval_above_limit "medium" true
+        "A manual entry approved by a user whose approval limit is below its amount.";
+    /// A manual entry at night, on a weekend or on a public holiday.
+    OffHoursEntry off_hours_entry "medium" true
+        "A manual entry entered at night, on a weekend or on a public holiday.";
+    /// A large round manual G/L posting.
+    RoundAmount round_amount "low" true
+        "A manual G/L posting of a round amount: a multiple of 1,000 and at least 10,000.";
+    /// Cash debited against an expense, without a document.
+    UnusualAccountPair unusual_account_pair "high" true
+        "A manual entry without a document that debits cash or bank and credits an expense account.";
+    /// A manual entry entered weeks after its posting date, into a closed period.
+    BackdatedEntry backdated_entry "medium" true
+        "A manual entry entered weeks after its posting date, into a month already closed.";
+    /// A goods invoice with neither purchase order nor goods receipt.
+    InvoiceWithoutOrder invoice_without_order "medium" false
+        "A vendor invoice for goods with neither a purchase order nor a goods receipt (three-way match failure).";
+    /// An invoice price far above the purchase order's.
+    PriceVariance price_variance "medium" false
+        "A vendor invoice whose price for an item is 20% to 60% above the purchase order's.";
+    /// A customer invoice posted before its delivery, at a month end.
+    RevenueBeforeDelivery revenue_before_delivery "high" false
+        "A customer invoice posted at a month end, before the goods are delivered in the next month (cut-off).";
+    /// An entry reversed and posted again for a different amount.
+    ReversalReposted reversal_reposted "high" true
+        "A manual accrual reversed by hand days later and posted again for a different amount.";
+    /// One user's amounts that do not follow Benford's law.
+    BenfordViolation benford_violation "high" true
+        "Manual entries of one user whose amounts mostly start with 7, 8 or 9 (against Benford's law).";
+}
+
+/// The `anomalies` section: whether and how often irregularities are injected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AnomaliesConfig {
+    /// Inject labelled anomalies (false: clean books).
+    pub enabled: bool,
+    /// Share of business cases that carry one (0 to 0.5).
+    pub rate: f64,
+    /// Relative weight of each type.
+    pub weights: AnomalyWeights,
+}
+
+impl Default for AnomaliesConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            rate: 0.005,
+            weights: AnomalyWeights::default(),
+        }
+    }
+}
+
+/// The highest rate accepted.
+pub const MAX_RATE: f64 = 0.5;
+
+/// Parts per million in which the rate is kept (exact integer windows).
+const PPM: u128 = 1_000_000;
+
+/// Decides which case blocks carry an anomaly and of which type.
+#[derive(Debug, Clone)]
+pub(crate) struct Selector {
+    seed: u64,
+    /// Anomalies per million blocks (0: none).
+    ppm: u128,
+    /// Cumulative normalised weights, per type in [`AnomalyType::ALL`] order.
+    cumulative: Vec<f64>,
+    /// Phase of the type sequence.
+    phase: f64,
+}
+
+impl Selector {
+    pub fn new(seed: u64, config: &AnomaliesConfig) -> Self {
+        let total: f64 = AnomalyType::ALL
+            .iter()
+            .map(|t| config.weights.get(*t).max(0.0))
+            .sum();
+        let on = config.enabled && config.rate > 0.0 && total > 0.0;
+        let mut acc = 0.0;
+        let cumulative = AnomalyType::ALL
+            .iter()
+            .map(|t| {
+                acc += config.weights.get(*t).max(0.0) / total.max(f64::MIN_POSITIVE);
+                acc
+            })
+            .collect();
+        let key = record_key(seed, stream::ANOMALY, u64::MAX);
+        Self {
+            seed,
+            ppm: if on {
+                ((config.rate.min(MAX_RATE) * PPM as f64).round() as u128).max(1)
+            } else {
+                0
+            },
+            cumulative,
+            phase: (key >> 11) as f64 / (1u64 << 53) as f64,
+        }
+    }
+
+    /// Whether any anomaly is injected.
+    pub fn enabled(&self) -> bool {
+        self.ppm > 0
+    }
+
+    /// The window block `block` is in.
+    pub fn window_of(&self, block: u64) -> u64 {
+        (u128::from(block) * self.ppm / PPM) as u64
+    }
+
+    /// The blocks of window `w`.
+    pub fn window(&self, w: u64) -> std::ops::Range<u64> {
+        let start = |w: u64| u128::from(w) * PPM;
+        let first = start(w).div_ceil(self.ppm) as u64;
+        let end = start(w + 1).div_ceil(self.ppm) as u64;
+        first..end.max(first + 1)
+    }
+
+    /// The type of window `w`'s anomaly (a golden-ratio sequence over the weights).
+    pub fn type_of(&self, w: u64) -> AnomalyType {
+        const PHI: f64 = 0.618_033_988_749_894_9;
+        let x = (w as f64 * PHI + self.phase).fract();
+        let i = self.cumulative.partition_point(|c| *c <= x);
+        AnomalyType::ALL[i.min(AnomalyType::ALL.len() - 1)]
+    }
+
+    /// The block of window `w` to try first.
+    pub fn first_candidate(&self, w: u64) -> u64 {
+        let r = self.window(w);
+        let n = r.end - r.start;
+        r.start + record_key(self.seed, stream::ANOMALY, w) % n
+    }
+}
+
+/// How many candidates of a window are tried for a type that needs a particular case.
+pub(crate) const MAX_TRIES: u64 = 48;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_tile_the_blocks_and_hold_one_anomaly_each() {
+        let c = AnomaliesConfig {
+            rate: 0.013,
+            ..AnomaliesConfig::default()
+        };
+        let s = Selector::new(7, &c);
+        let mut next = 0;
+        for w in 0..2000 {
+            let r = s.window(w);
+            assert_eq!(r.start, next);
+            next = r.end;
+            for b in r.clone() {
+                assert_eq!(s.window_of(b), w, "block {b}");
+            }
+            assert!(r.contains(&s.first_candidate(w)));
+        }
+    }
+
+    #[test]
+    fn types_follow_their_weights_closely() {
+        let mut c = AnomaliesConfig::default();
+        c.weights.round_amount = 3.0;
+        c.weights.self_approval = 0.0;
+        let s = Selector::new(1, &c);
+        let n = 15_000u64;
+        let total: f64 = AnomalyType::ALL.iter().map(|t| c.weights.get(*t)).sum();
+        for t in AnomalyType::ALL {
+            let k = (0..n).filter(|w| s.type_of(*w) == *t).count() as f64;
+            let want = n as f64 * c.weights.get(*t) / total;
+            assert!((k - want).abs() <= 3.0, "{}: {k} vs {want}", t.name());
+        }
+    }
+}

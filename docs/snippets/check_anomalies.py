@@ -1,0 +1,201 @@
+"""Looks for every anomaly type in a synthdata CSV output directory with a DuckDB
+query that knows nothing of the labels, then compares what it found with the labels.
+
+Usage: python3 check_anomalies.py DIR [--clean] [--rate R]
+
+- every label resolves to existing entries and documents;
+- every entry a query finds is labelled with that type (no unlabelled irregularity);
+- every labelled entry of a type is found by its query (the anomaly is in the data);
+- with --rate R (the config's anomalies.rate, equal weights): each type's count is
+  within 15% of its share;
+- with --clean (a run with anomalies.enabled: false): no query finds anything.
+
+Needs the `duckdb` and `holidays` packages. Exit 1 on any failure.
+"""
+import sys
+from pathlib import Path
+
+import duckdb
+import holidays as public_holidays
+
+args = sys.argv[1:]
+d = Path(args[0])
+clean = "--clean" in args
+rate = float(args[args.index("--rate") + 1]) if "--rate" in args else None
+
+con = duckdb.connect()
+money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amount", "discount_amount"],
+         "document_items": ["unit_price", "amount"], "users": ["approval_limit"]}
+for t in ("journal_entries", "journal_lines", "documents", "document_items", "accounts", "users",
+          "companies", "anomalies"):
+    types = ", ".join(f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, []))
+    con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
+
+# Public holidays of each company's country over the period, for the off-hours query.
+years = [r[0] for r in con.execute("SELECT DISTINCT year(posting_date) FROM journal_entries").fetchall()]
+rows = []
+for code, country in con.execute("SELECT company_code, country FROM companies").fetchall():
+    for day in public_holidays.country_holidays(country, years=years):
+        rows.append((str(code), day))
+con.execute("CREATE TABLE holiday (company_code VARCHAR, day DATE)")
+if rows:
+    con.executemany("INSERT INTO holiday VALUES (?, ?)", rows)
+
+con.execute("""CREATE TABLE totals AS
+    SELECT e.*, t.total FROM journal_entries e
+    JOIN (SELECT entry_id, sum(debit) total FROM journal_lines GROUP BY 1) t USING (entry_id)""")
+
+# Each query returns the entries it finds: (entry_id).
+DETECTORS = {
+    # Two payment documents of one invoice for the same amount: the later is the duplicate.
+    "duplicate_payment": """
+        SELECT entry_id FROM (
+            SELECT entry_id, row_number() OVER (PARTITION BY reference_document_id, amount
+                                               ORDER BY document_date, entry_id) k
+            FROM documents WHERE document_type = 'payment') WHERE k > 1""",
+    # Manual vendor invoices of one clerk, vendor and day, each within 10% below an
+    # approval limit, two or more of them.
+    "split_purchase": """
+        WITH inv AS (
+            SELECT e.entry_id, e.company_code, e.posting_date, e.user_id, l.partner_id, l.credit AS gross
+            FROM journal_entries e JOIN journal_lines l USING (entry_id)
+            WHERE e.document_type = 'KR' AND e.source = 'manual' AND l.account = 200000 AND l.credit > 0),
+        lim AS (SELECT DISTINCT u.approval_limit AS l FROM users u
+                WHERE u.user_id IN (SELECT approved_by FROM journal_entries WHERE approved_by IS NOT NULL)),
+        near AS (SELECT inv.*, lim.l FROM inv JOIN lim ON inv.gross < lim.l AND inv.gross >= 0.9 * lim.l)
+        SELECT a.entry_id FROM near a JOIN near b
+            ON a.company_code = b.company_code AND a.posting_date = b.posting_date AND a.user_id = b.user_id
+           AND a.partner_id = b.partner_id AND a.l = b.l AND a.entry_id <> b.entry_id""",
+    "self_approval": "SELECT entry_id FROM journal_entries WHERE approved_by = user_id",
+    "approval_above_limit": """
+        SELECT t.entry_id FROM totals t JOIN users u ON u.user_id = t.approved_by
+        WHERE t.total > u.approval_limit""",
+    # Manual entries entered outside 07:00-19:00, or on a weekend or public holiday.
+    "off_hours_entry": """
+        SELECT t.entry_id FROM totals t
+        WHERE t.source = 'manual' AND (
+            hour(t.created_at) < 7 OR hour(t.created_at) >= 19
+            OR dayofweek(t.posting_date) IN (0, 6)
+            OR EXISTS (SELECT 1 FROM holiday h WHERE h.company_code = t.company_code::VARCHAR
+                                                 AND h.day = t.posting_date))""",
+    # Manual G/L postings of a round thousand, at least 10 000.
+    "round_amount": """
+        SELECT entry_id FROM totals
+        WHERE source = 'manual' AND document_type = 'SA' AND total >= 10000 AND total % 1000 = 0""",
+    # Manual entries without a document that debit cash or bank and credit an expense.
+    "unusual_account_pair": """
+        SELECT DISTINCT e.entry_id FROM journal_entries e
+        JOIN journal_lines dr ON dr.entry_id = e.entry_id AND dr.account IN (100000, 110000) AND dr.debit > 0
+        JOIN journal_lines cr ON cr.entry_id = e.entry_id AND cr.credit > 0
+        JOIN accounts a ON a.account = cr.account AND a.account_type = 'expense'
+        WHERE e.source = 'manual' AND e.document_id IS NULL""",
+    # Entered more than three days after the posting date.
+    "backdated_entry": """
+        SELECT entry_id FROM journal_entries WHERE CAST(created_at AS DATE) > posting_date + INTERVAL 3 DAY""",
+    # Vendor invoices for goods that reference no goods receipt or order.
+    "invoice_without_order": """
+        SELECT DISTINCT d.entry_id FROM documents d JOIN document_items i USING (document_id)
+        WHERE d.document_type = 'vendor_invoice' AND d.reference_document_id IS NULL
+          AND i.material_id IS NOT NULL AND d.entry_id IS NOT NULL""",
+    # Invoice prices more than 10% above the purchase order's, item by item.
+    "price_variance": """
+        SELECT DISTINCT inv.entry_id
+        FROM documents inv
+        JOIN documents gr ON gr.document_id = inv.reference_document_id AND gr.document_type = 'goods_receipt'
+        JOIN documents po ON po.document_id = gr.reference_document_id AND po.document_type = 'purchase_order'
+        JOIN document_items ii ON ii.document_id = inv.document_id
+        JOIN document_items pi ON pi.document_id = po.document_id AND pi.item_number = ii.item_number
+        WHERE inv.document_type = 'vendor_invoice' AND ii.unit_price > 1.10 * pi.unit_price""",
+    # Customer invoices posted before the delivery they bill.
+    "revenue_before_delivery": """
+        SELECT inv.entry_id FROM documents inv
+        JOIN documents dl ON dl.document_id = inv.reference_document_id AND dl.document_type = 'delivery'
+        JOIN journal_entries ie ON ie.entry_id = inv.entry_id
+        JOIN journal_entries de ON de.entry_id = dl.entry_id
+        WHERE inv.document_type = 'customer_invoice' AND ie.posting_date < de.posting_date""",
+    # A reversal entered by hand, the entry it reverses, and the entry posted again
+    # within a week by the same user with the same text.
+    "reversal_reposted": """
+        WITH r AS (SELECT * FROM journal_entries WHERE reversal_of IS NOT NULL AND source = 'manual')
+        SELECT entry_id FROM r
+        UNION SELECT reversal_of FROM r
+        UNION SELECT n.entry_id FROM r JOIN journal_entries o ON o.entry_id = r.reversal_of
+            JOIN journal_entries n ON n.company_code = o.company_code AND n.user_id = o.user_id
+             AND n.header_text = o.header_text AND n.entry_id <> o.entry_id
+             AND n.posting_date BETWEEN r.posting_date AND r.posting_date + INTERVAL 7 DAY""",
+    # Users whose manual entries' first digits stray from Benford's law (MAD > 0.04,
+    # Nigrini's nonconformity is 0.015), over at least 40 entries: all their entries.
+    "benford_violation": """
+        WITH m AS (SELECT user_id, entry_id,
+                          CAST(left(regexp_replace(CAST(total AS VARCHAR), '^[0.]+', ''), 1) AS INT) AS digit
+                   FROM totals WHERE source = 'manual' AND total >= 10),
+        n AS (SELECT user_id, count(*) c FROM m GROUP BY 1 HAVING count(*) >= 40),
+        f AS (SELECT m.user_id, g.digit, count(m.entry_id) FILTER (WHERE m.digit = g.digit) * 1.0 / any_value(n.c) p
+              FROM n JOIN m USING (user_id) CROSS JOIN range(1, 10) g(digit) GROUP BY 1, 2),
+        mad AS (SELECT user_id, avg(abs(p - log10(1 + 1.0 / digit))) mad FROM f GROUP BY 1)
+        SELECT m.entry_id FROM m JOIN mad USING (user_id) WHERE mad.mad > 0.04""",
+}
+
+failures = []
+
+
+def check(name, ok, measure):
+    print(f"{'ok  ' if ok else 'FAIL'} {name}: {measure}")
+    if not ok:
+        failures.append(name)
+
+
+def one(sql, params=None):
+    return con.execute(sql, params or []).fetchone()
+
+
+labels = one("SELECT count(*) FROM anomalies")[0]
+if clean:
+    check("no labels in clean books", labels == 0, f"{labels} labels")
+    n = one("SELECT count(*) FROM journal_entries WHERE is_anomaly OR anomaly_type IS NOT NULL")[0]
+    check("no entry marked in clean books", n == 0, f"{n} entries")
+else:
+    n = one("""SELECT count(*) FROM anomalies a, unnest(string_split(a.entry_ids, ' ')) u(id)
+               ANTI JOIN journal_entries e ON CAST(e.entry_id AS VARCHAR) = u.id""")[0]
+    check("every labelled entry exists", n == 0, f"{n} missing")
+    n = one("""SELECT count(*) FROM anomalies a, unnest(string_split(a.document_ids, ' ')) u(id)
+               ANTI JOIN documents d ON CAST(d.document_id AS VARCHAR) = u.id""")[0]
+    check("every labelled document exists", n == 0, f"{n} missing")
+    n = one("""SELECT count(*) FROM (
+                 SELECT e.entry_id, e.anomaly_type, a.anomaly_type AS t FROM journal_entries e
+                 FULL JOIN (SELECT a.anomaly_type, CAST(u.id AS UUID) id FROM anomalies a,
+                            unnest(string_split(a.entry_ids, ' ')) u(id)) a ON a.id = e.entry_id
+                 WHERE e.is_anomaly OR a.id IS NOT NULL)
+               WHERE anomaly_type IS DISTINCT FROM t""")[0]
+    check("is_anomaly and anomaly_type agree with the labels", n == 0, f"{n} entries")
+    n = one("SELECT count(*) FROM (SELECT entry_id FROM journal_lines GROUP BY 1 HAVING sum(debit) <> sum(credit))")[0]
+    check("every entry balances, anomalies included", n == 0, f"{n} unbalanced")
+
+counts = dict(con.execute("SELECT anomaly_type, count(*) FROM anomalies GROUP BY 1").fetchall())
+if rate is not None:
+    entries = one("SELECT count(*) FROM journal_entries")[0]
+    want = rate * entries / 4 / len(DETECTORS)
+    for t in DETECTORS:
+        k = counts.get(t, 0)
+        check(f"{t}: injected count within 15% of the rate", abs(k - want) <= 0.15 * want,
+              f"{k} (expected {want:.0f})")
+
+for t, sql in DETECTORS.items():
+    con.execute(f"CREATE OR REPLACE TABLE found AS {sql}")
+    found = one("SELECT count(*) FROM found")[0]
+    if clean:
+        check(f"{t}: none in clean books", found == 0, f"{found} found")
+        continue
+    unlabelled = one("""SELECT count(*) FROM found f JOIN journal_entries e USING (entry_id)
+                        WHERE e.anomaly_type IS DISTINCT FROM ?""", [t])[0]
+    labelled = one("SELECT count(*) FROM journal_entries WHERE anomaly_type = ?", [t])[0]
+    missed = one("""SELECT count(*) FROM journal_entries e ANTI JOIN found f USING (entry_id)
+                    WHERE e.anomaly_type = ?""", [t])[0]
+    check(f"{t}: every one found is labelled", unlabelled == 0,
+          f"{found} found, {unlabelled} unlabelled ({counts.get(t, 0)} labels, {labelled} entries)")
+    check(f"{t}: every labelled entry is found", missed == 0, f"{missed} of {labelled} missed")
+
+if failures:
+    print(f"{len(failures)} checks failed", file=sys.stderr)
+    sys.exit(1)
+print("all anomaly checks passed")
