@@ -988,8 +988,13 @@ impl JournalGenerator {
         if let Some(a) = tw.amount {
             amount = a;
         }
+        if tw.self_approve {
+            // Within the user's own limit: only the approval itself is irregular.
+            amount = amount.min(users::APPROVERS[0].1 * 4 / 5 - 1_111);
+        }
         let (document_type, process, manual, user, approval, header_text) = match kind {
             _ if tw.cash_against_expense => {
+                let amount = off_round(amount);
                 let account = d.pick(&[acc::OFFICE_SUPPLIES, acc::TRAVEL, 690000]);
                 let cash = if d.below(2) == 0 {
                     acc::CASH

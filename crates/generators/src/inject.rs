@@ -176,39 +176,42 @@ impl JournalGenerator {
         let Some(t) = p.anomaly else { return };
         let sale = p.sale();
         let docs = self.config.documents.enabled;
-        let mut documents = Vec::new();
+        let mut documents = [0u128; 3];
+        let mut n_docs = 0;
+        let mut push = |id: u128| {
+            documents[n_docs] = id;
+            n_docs += 1;
+        };
         let invoice_stream = if sale {
             stream::CUSTOMER_INVOICE
         } else {
             stream::VENDOR_INVOICE
         };
-        let mut lines = Vec::new();
+        let mut lines: Option<(u64, u32)> = None;
         match t {
             A::DuplicatePayment => {
-                documents.push(self.doc_id(p, stream::DUPLICATE_PAYMENT));
-                documents.push(self.doc_id(p, invoice_stream));
-                documents.push(self.doc_id(p, stream::PAYMENT));
+                push(self.doc_id(p, stream::DUPLICATE_PAYMENT));
+                push(self.doc_id(p, invoice_stream));
+                push(self.doc_id(p, stream::PAYMENT));
             }
             A::PriceVariance => {
-                documents.push(self.doc_id(p, invoice_stream));
-                documents.push(self.doc_id(p, stream::PURCHASE_ORDER));
+                push(self.doc_id(p, invoice_stream));
+                push(self.doc_id(p, stream::PURCHASE_ORDER));
                 // The price-difference line follows the invoice's item lines.
                 let variance = batch.lines[first_line..]
                     .iter()
                     .find(|l| l.account == acc::PRICE_VARIANCE)
                     .map(|l| l.line_number);
-                if let Some(n) = variance {
-                    lines.push((index, n));
-                }
+                lines = variance.map(|n| (index, n));
             }
             A::RevenueBeforeDelivery => {
-                documents.push(self.doc_id(p, invoice_stream));
-                documents.push(self.doc_id(p, stream::DELIVERY));
+                push(self.doc_id(p, invoice_stream));
+                push(self.doc_id(p, stream::DELIVERY));
             }
-            _ => documents.push(self.doc_id(p, invoice_stream)),
+            _ => push(self.doc_id(p, invoice_stream)),
         }
         if !docs {
-            documents.clear();
+            n_docs = 0;
         }
         let posting = batch
             .entries
@@ -221,8 +224,8 @@ impl JournalGenerator {
             p.company,
             posting,
             &[index],
-            &documents,
-            &lines,
+            &documents[..n_docs],
+            lines.as_slice(),
             Some(p.partner_id),
         );
     }
@@ -258,7 +261,18 @@ impl JournalGenerator {
             one.push_id(self.entry_id(*i));
             line_refs.push(one.as_str());
             line_refs.push(":");
-            line_refs.push(&n.to_string());
+            let mut digits = [0u8; 10];
+            let mut k = digits.len();
+            let mut v = *n;
+            loop {
+                k -= 1;
+                digits[k] = b'0' + (v % 10) as u8;
+                v /= 10;
+                if v == 0 {
+                    break;
+                }
+            }
+            line_refs.push(std::str::from_utf8(&digits[k..]).unwrap_or_default());
         }
         batch.anomalies.push(Anomaly {
             anomaly_id: record_id(self.config.seed, stream::ANOMALY_ID, case_index),
@@ -374,11 +388,16 @@ impl JournalGenerator {
                     // A weekend day, or a public holiday where the period has one.
                     let (start, end) = (self.economy.start, self.economy.end);
                     let mut day = sc.date;
+                    // New Year's Day and Christmas Day: public holidays of (nearly) every
+                    // country, national rather than regional.
                     let wanted = |x: Date| {
+                        let (_, m, day) = x.ymd();
                         if v == 1 {
                             x.is_weekend()
                         } else {
-                            !x.is_weekend() && !c.calendar.is_working(x)
+                            !x.is_weekend()
+                                && !c.calendar.is_working(x)
+                                && matches!((m, day), (1, 1) | (12, 25))
                         }
                     };
                     let mut found = None;

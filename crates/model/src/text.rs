@@ -52,14 +52,16 @@ impl<const N: usize> InlineText<N> {
         if sep == 1 {
             self.push(" ");
         }
-        let hex = format_args!("{:032x}", id).to_string();
-        let h = hex.as_bytes();
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut t = [b'-'; 36];
-        t[0..8].copy_from_slice(&h[0..8]);
-        t[9..13].copy_from_slice(&h[8..12]);
-        t[14..18].copy_from_slice(&h[12..16]);
-        t[19..23].copy_from_slice(&h[16..20]);
-        t[24..36].copy_from_slice(&h[20..32]);
+        let mut k = 0;
+        for (i, slot) in t.iter_mut().enumerate() {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                continue;
+            }
+            *slot = HEX[((id >> (124 - 4 * k)) & 0xf) as usize];
+            k += 1;
+        }
         self.push(std::str::from_utf8(&t).unwrap_or_default());
     }
 

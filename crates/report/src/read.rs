@@ -256,7 +256,7 @@ impl TableRows {
                     .filter(|f| self.columns.iter().any(|c| c == f.name()))
                     .cloned()
                     .collect();
-                let projection = parquet::schema::types::Type::group_type_builder("schema")
+                let projection = parquet::schema::types::Type::group_type_builder(schema.name())
                     .with_fields(fields)
                     .build()
                     .map_err(|e| self.damaged(path, e))?;

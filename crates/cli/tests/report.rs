@@ -1,0 +1,219 @@
+//! Anomalies and `synthdata report` through the built binary: real runs in every
+//! format, the report read back as JSON and its HTML page parsed as XML (every plot a
+//! valid SVG), damaged files reported as such, bad anomaly settings refused.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn synthdata(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_synthdata"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("synthdata runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn generate(dir: &Path, out: &str, extra: &[&str]) {
+    let mut args = vec!["generate", "--entries", "60000", "--out", out, "--quiet"];
+    args.extend_from_slice(extra);
+    let o = synthdata(dir, &args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+fn report_json(dir: &Path, out: &str) -> (Option<i32>, serde_json::Value) {
+    let o = synthdata(dir, &["report", out, "--json"]);
+    let v = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("JSON ({e}): {}{}", text(&o.stdout), text(&o.stderr)));
+    (o.status.code(), v)
+}
+
+#[test]
+fn the_report_reads_every_format_alike() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut reports = Vec::new();
+    for format in ["csv", "jsonl", "parquet"] {
+        generate(dir.path(), format, &["--format", format]);
+        let (code, r) = report_json(dir.path(), format);
+        assert_eq!(code, Some(0), "{format}: {}", r["problems"]);
+        assert_eq!(r["entries"], 60_000, "{format}");
+        assert_eq!(r["unbalanced_entries"], 0, "{format}");
+        assert_eq!(r["problems"].as_array().map(Vec::len), Some(0), "{format}");
+        for check in r["integrity"].as_array().expect("integrity") {
+            assert_eq!(check["failures"], 0, "{format}: {check}");
+        }
+        let mad = r["benford"]["mad"].as_f64().expect("mad");
+        assert!(mad < 0.015, "{format}: MAD {mad}");
+        let labels: u64 = r["anomalies"]
+            .as_array()
+            .expect("anomalies")
+            .iter()
+            .map(|a| a["labels"].as_u64().expect("labels"))
+            .sum();
+        assert!(labels > 0, "{format}: anomalies are on by default");
+        reports.push(r);
+    }
+    // The same data in three formats gives the same numbers.
+    for key in [
+        "lines",
+        "benford",
+        "weekdays",
+        "days_of_month",
+        "settlement",
+        "anomalies",
+        "amount_histogram",
+    ] {
+        assert_eq!(reports[0][key], reports[1][key], "csv vs jsonl: {key}");
+        assert_eq!(reports[0][key], reports[2][key], "csv vs parquet: {key}");
+    }
+}
+
+#[test]
+fn the_html_page_and_its_plots_are_valid_xml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    generate(dir.path(), "out", &[]);
+    let o = synthdata(dir.path(), &["report", "out", "--html", "report.html"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("No problems found."));
+    let html = std::fs::read_to_string(dir.path().join("report.html")).expect("page");
+    // The page is XHTML: a whole XML document, with one SVG per plot inside.
+    let body = html.trim_start_matches("<!DOCTYPE html>\n");
+    let doc = roxmltree::Document::parse(body).expect("the page parses as XML");
+    let svgs: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "svg")
+        .collect();
+    assert_eq!(
+        svgs.len(),
+        4,
+        "Benford, entries per day, amounts, anomalies"
+    );
+    for svg in &svgs {
+        assert_eq!(
+            svg.tag_name().namespace(),
+            Some("http://www.w3.org/2000/svg")
+        );
+        let drawn = svg
+            .descendants()
+            .filter(|n| matches!(n.tag_name().name(), "rect" | "polyline" | "path" | "line"))
+            .count();
+        assert!(drawn > 5, "a plot draws something");
+    }
+    assert!(html.contains("First digits: MAD"));
+    assert!(!dir.path().join("report.html.partial").exists());
+}
+
+#[test]
+fn a_damaged_file_is_reported_never_a_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    generate(dir.path(), "csv", &[]);
+    // One flipped byte in the middle of the lines.
+    let lines = dir.path().join("csv/journal_lines.csv");
+    let mut bytes = std::fs::read(&lines).expect("lines");
+    let at = bytes.len() / 2;
+    bytes[at] = if bytes[at] == b'7' { b'8' } else { b'7' };
+    std::fs::write(&lines, &bytes).expect("writes");
+    let o = synthdata(dir.path(), &["report", "csv"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    // Either the checksum names the file, or reading it fails where it is damaged.
+    let all = text(&o.stdout) + &text(&o.stderr);
+    assert!(
+        all.contains("journal_lines.csv") && all.contains("damaged"),
+        "{all}"
+    );
+
+    // A Parquet file whose footer is cut off.
+    generate(dir.path(), "pq", &["--format", "parquet"]);
+    let lines = dir.path().join("pq/journal_lines.parquet");
+    let bytes = std::fs::read(&lines).expect("lines");
+    std::fs::write(&lines, &bytes[..bytes.len() - 100]).expect("writes");
+    let o = synthdata(dir.path(), &["report", "pq"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let all = text(&o.stdout) + &text(&o.stderr);
+    assert!(all.contains("damaged"), "{all}");
+
+    // Not an output directory at all.
+    let o = synthdata(dir.path(), &["report", "nowhere"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("no such output directory"));
+}
+
+#[test]
+fn clean_books_have_no_labels_and_the_summary_counts_each_type() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("clean.yaml"),
+        "anomalies:\n  enabled: false\n",
+    )
+    .expect("yaml");
+    generate(dir.path(), "clean", &["--config", "clean.yaml"]);
+    let (code, r) = report_json(dir.path(), "clean");
+    assert_eq!(code, Some(0));
+    assert_eq!(r["anomalies"].as_array().map(Vec::len), Some(0));
+    assert_eq!(r["settlement"]["overpaid_invoices"], 0);
+    assert_eq!(r["settlement"]["paid_before_invoice"], 0);
+    assert_eq!(r["manual_off_hours"], 0);
+
+    let o = synthdata(
+        dir.path(),
+        &["generate", "--entries", "200000", "--out", "on", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let counts = summary["anomalies"].as_object().expect("counts per type");
+    assert_eq!(counts.len(), 13);
+    let total: u64 = counts.values().map(|v| v.as_u64().expect("count")).sum();
+    let m: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("on/manifest.json")).expect("manifest"),
+    )
+    .expect("JSON");
+    let rows = m["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .find(|t| t["table"] == "anomalies")
+        .map(|t| t["rows"].as_u64().expect("rows"));
+    assert_eq!(rows, Some(total), "the summary counts what the table holds");
+    // 0.5% of about 50 000 cases, evenly over 13 types.
+    for (t, n) in counts {
+        let n = n.as_u64().expect("count");
+        assert!((15..=25).contains(&n), "{t}: {n}");
+    }
+}
+
+#[test]
+fn bad_anomaly_settings_are_refused_naming_the_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (yaml, key) in [
+        ("anomalies:\n  rate: 0.6\n", "anomalies.rate"),
+        ("anomalies:\n  rate: -0.1\n", "anomalies.rate"),
+        (
+            "anomalies:\n  weights:\n    self_approval: -1\n",
+            "anomalies.weights.self_approval",
+        ),
+        ("anomalies:\n  weights:\n    not_a_type: 1\n", "not_a_type"),
+    ] {
+        std::fs::write(dir.path().join("bad.yaml"), yaml).expect("yaml");
+        for cmd in [
+            vec!["validate", "bad.yaml"],
+            vec![
+                "generate",
+                "--config",
+                "bad.yaml",
+                "--entries",
+                "1000",
+                "--out",
+                "x",
+            ],
+        ] {
+            let o = synthdata(dir.path(), &cmd);
+            assert_eq!(o.status.code(), Some(2), "{yaml} {cmd:?}");
+            let all = text(&o.stdout) + &text(&o.stderr);
+            assert!(all.contains(key), "{yaml}: {all}");
+        }
+        assert!(!dir.path().join("x").exists(), "nothing written for {yaml}");
+    }
+}

@@ -1,0 +1,161 @@
+//! Labelled anomalies, in memory: which cases carry them is a pure function of (seed,
+//! index), every label resolves to the rows it names, the counts per type follow the
+//! rate and weights, and switching them off leaves clean books.
+
+use std::collections::{HashMap, HashSet};
+use synth_generators::{AnomalyType, Batch, GeneratorConfig, JournalGenerator};
+
+/// UUID text of an id, as the labels spell it.
+fn uuid_string(id: u128) -> String {
+    let h = format!("{id:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+fn generator(entries: u64, f: impl FnOnce(&mut GeneratorConfig)) -> JournalGenerator {
+    let mut c = GeneratorConfig::default();
+    c.transactions.target_count = entries;
+    f(&mut c);
+    JournalGenerator::new(c).expect("valid config")
+}
+
+fn all(g: &JournalGenerator, n: u64) -> Batch {
+    g.generate_range(0..n).expect("range")
+}
+
+#[test]
+fn labels_resolve_to_marked_entries_and_their_documents() {
+    let n = 200_000;
+    let g = generator(n, |_| {});
+    let b = all(&g, n);
+    assert!(!b.anomalies.is_empty());
+    let entries: HashMap<String, _> = b
+        .entries
+        .iter()
+        .map(|e| (uuid_string(e.entry_id), e))
+        .collect();
+    let documents: HashSet<String> = b
+        .documents
+        .iter()
+        .map(|d| uuid_string(d.document_id))
+        .collect();
+    let mut labelled = HashSet::new();
+    for a in &b.anomalies {
+        assert!(AnomalyType::from_name(a.anomaly_type).is_some());
+        for id in a.entry_ids.as_str().split(' ') {
+            let e = entries.get(id).unwrap_or_else(|| panic!("{id} of {a:?}"));
+            assert!(e.is_anomaly);
+            assert_eq!(e.anomaly_type, Some(a.anomaly_type));
+            assert!(labelled.insert(id.to_string()), "one label per entry");
+        }
+        if let Some(docs) = &a.document_ids {
+            for id in docs.as_str().split(' ') {
+                assert!(documents.contains(id), "{id} of {a:?}");
+            }
+        }
+        if let Some(lines) = &a.line_refs {
+            for r in lines.as_str().split(' ') {
+                let (entry, line) = r.split_once(':').expect("ENTRY:LINE");
+                let e = entries[entry];
+                let line: u32 = line.parse().expect("number");
+                assert!(line >= 1 && line <= e.line_count);
+            }
+        }
+    }
+    // Every marked entry is in a label.
+    let marked = b.entries.iter().filter(|e| e.is_anomaly).count();
+    assert_eq!(marked, labelled.len());
+}
+
+#[test]
+fn counts_follow_the_rate_and_weights_and_the_generator_knows_them() {
+    let n = 400_000;
+    let g = generator(n, |c| {
+        c.anomalies.rate = 0.02;
+        c.anomalies.weights.round_amount = 3.0;
+        c.anomalies.weights.benford_violation = 0.0;
+    });
+    let b = all(&g, n);
+    let mut seen: HashMap<&str, u64> = HashMap::new();
+    for a in &b.anomalies {
+        *seen.entry(a.anomaly_type).or_default() += 1;
+    }
+    let blocks = (n - g.scheduled_entries()) as f64 / 4.0;
+    let total_weight = 12.0 + 2.0; // 13 types, one at 3, one at 0
+    for t in AnomalyType::ALL {
+        let w = match t.name() {
+            "round_amount" => 3.0,
+            "benford_violation" => 0.0,
+            _ => 1.0,
+        };
+        let want = blocks * 0.02 * w / total_weight;
+        let got = seen.get(t.name()).copied().unwrap_or(0) as f64;
+        assert!(
+            (got - want).abs() <= 0.05 * want + 2.0,
+            "{}: {got} vs {want:.0}",
+            t.name()
+        );
+    }
+    // The counts the summary reports, for the whole run and any range of it.
+    for range in [0..n, 0..1_000, 123_457..300_001, 399_000..n] {
+        let want = g.anomaly_counts(range.clone());
+        let b = g.generate_range(range.clone()).expect("range");
+        for (t, k) in want {
+            let got = b
+                .anomalies
+                .iter()
+                .filter(|a| a.anomaly_type == t.name())
+                .count() as u64;
+            assert_eq!(got, k, "{} in {range:?}", t.name());
+        }
+    }
+}
+
+#[test]
+fn any_range_holds_the_same_anomalies_as_the_full_run() {
+    let n = 120_000;
+    let g = generator(n, |c| c.anomalies.rate = 0.05);
+    let full = all(&g, n);
+    let mut joined = Batch::default();
+    let mut at = 0;
+    for size in [1u64, 7, 333, 4096, 17_001].iter().cycle() {
+        if at >= n {
+            break;
+        }
+        let end = (at + size).min(n);
+        let b = g.generate_range(at..end).expect("range");
+        joined.entries.extend_from_slice(&b.entries);
+        joined.lines.extend_from_slice(&b.lines);
+        joined.documents.extend_from_slice(&b.documents);
+        joined.anomalies.extend_from_slice(&b.anomalies);
+        at = end;
+    }
+    assert_eq!(joined.anomalies, full.anomalies);
+    assert_eq!(joined.entries, full.entries);
+    assert_eq!(joined.lines, full.lines);
+    assert_eq!(joined.documents, full.documents);
+}
+
+#[test]
+fn switched_off_there_are_none() {
+    let n = 200_000;
+    let g = generator(n, |c| c.anomalies.enabled = false);
+    let b = all(&g, n);
+    assert!(b.anomalies.is_empty());
+    assert!(
+        b.entries
+            .iter()
+            .all(|e| !e.is_anomaly && e.anomaly_type.is_none())
+    );
+    assert!(b.entries.iter().all(|e| e.approved_by != Some(e.user_id)));
+    assert!(g.anomaly_counts(0..n).iter().all(|(_, k)| *k == 0));
+    // The same happens at rate 0.
+    let g = generator(n, |c| c.anomalies.rate = 0.0);
+    assert!(all(&g, 50_000).anomalies.is_empty());
+}
