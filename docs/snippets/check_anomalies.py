@@ -27,7 +27,7 @@ con = duckdb.connect()
 money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amount", "discount_amount"],
          "document_items": ["unit_price", "amount"], "users": ["approval_limit"]}
 for t in ("journal_entries", "journal_lines", "documents", "document_items", "accounts", "users",
-          "companies", "anomalies"):
+          "companies", "vendors", "anomalies"):
     types = ", ".join(f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, []))
     con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
 
@@ -134,6 +134,22 @@ DETECTORS = {
               FROM n JOIN m USING (user_id) CROSS JOIN range(1, 10) g(digit) GROUP BY 1, 2),
         mad AS (SELECT user_id, avg(abs(p - log10(1 + 1.0 / digit))) mad FROM f GROUP BY 1)
         SELECT m.entry_id FROM m JOIN mad USING (user_id) WHERE mad.mad > 0.04""",
+    # Vendors created within 30 days before their first invoice, never sent a purchase
+    # order, and paid within 7 days: that invoice and its payment.
+    "fictitious_vendor": """
+        WITH first_invoice AS (
+            SELECT partner_id, min(document_date) AS first_day FROM documents
+            WHERE document_type = 'vendor_invoice' GROUP BY 1),
+        suspect AS (
+            SELECT v.vendor_id FROM vendors v JOIN first_invoice f ON f.partner_id = v.vendor_id
+            WHERE f.first_day BETWEEN v.created_date AND v.created_date + INTERVAL 30 DAY
+              AND v.vendor_id NOT IN (SELECT partner_id FROM documents WHERE document_type = 'purchase_order')),
+        inv AS (SELECT d.* FROM documents d JOIN suspect s ON s.vendor_id = d.partner_id
+                WHERE d.document_type = 'vendor_invoice'),
+        pay AS (SELECT p.* FROM documents p JOIN inv ON p.reference_document_id = inv.document_id
+                WHERE p.document_type = 'payment' AND p.document_date <= inv.document_date + INTERVAL 7 DAY)
+        SELECT inv.entry_id FROM inv WHERE inv.document_id IN (SELECT reference_document_id FROM pay)
+        UNION SELECT entry_id FROM pay""",
 }
 
 failures = []

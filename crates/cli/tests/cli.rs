@@ -649,7 +649,14 @@ fn common_settings_are_flags_and_each_override_is_logged() {
     }
     let o = dir.path().join("o");
     let vendors = std::fs::read_to_string(o.join("vendors.csv")).expect("vendors");
-    assert_eq!(vendors.lines().count(), 8, "header + 7 vendors");
+    // The 7 configured vendors, then one per fictitious-vendor anomaly.
+    let anomalies = std::fs::read_to_string(o.join("anomalies.csv")).expect("anomalies");
+    let fictitious = anomalies.matches(",fictitious_vendor,").count();
+    assert_eq!(
+        vendors.lines().count(),
+        8 + fictitious,
+        "header + 7 vendors"
+    );
     let mut r = csv::Reader::from_path(o.join("journal_entries.csv")).expect("entries");
     let col = r
         .headers()

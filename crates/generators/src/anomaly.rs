@@ -112,6 +112,9 @@ anomaly_types! {
     /// One user's amounts that do not follow Benford's law.
     BenfordViolation benford_violation "high" true
         "Manual entries of one user whose amounts mostly start with 7, 8 or 9 (against Benford's law).";
+    /// A vendor created just before its first invoice, never ordered from, paid at once.
+    FictitiousVendor fictitious_vendor "high" true
+        "A vendor created days before its first and only invoice, with no purchase order, paid within days.";
 }
 
 /// The `anomalies` section: whether and how often irregularities are injected.
@@ -206,6 +209,31 @@ impl Selector {
         let x = (w as f64 * PHI + self.phase).fract();
         let i = self.cumulative.partition_point(|c| *c <= x);
         AnomalyType::ALL[i.min(AnomalyType::ALL.len() - 1)]
+    }
+
+    /// The block of window `w` a standalone anomaly takes: the first from the drawn one
+    /// on whose four entries are all in the run (`scheduled` entries come first, `end`
+    /// is the run's count).
+    pub fn standalone_block(&self, w: u64, scheduled: u64, end: u64) -> Option<u64> {
+        let r = self.window(w);
+        let n = r.end - r.start;
+        let first = self.first_candidate(w);
+        (0..n.min(MAX_TRIES))
+            .map(|j| r.start + (first - r.start + j) % n)
+            .find(|b| scheduled + b * 4 + 4 <= end)
+    }
+
+    /// The blocks that carry a fictitious vendor, in order (their vendors follow the
+    /// configured ones in the vendors table).
+    pub fn fictitious_vendor_blocks(&self, scheduled: u64, end: u64) -> Vec<u64> {
+        if !self.enabled() || end < scheduled + 4 {
+            return Vec::new();
+        }
+        let last = (end - scheduled) / 4;
+        (0..=self.window_of(last))
+            .filter(|w| self.type_of(*w) == AnomalyType::FictitiousVendor)
+            .filter_map(|w| self.standalone_block(w, scheduled, end))
+            .collect()
     }
 
     /// The block of window `w` to try first.

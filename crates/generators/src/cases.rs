@@ -117,10 +117,13 @@ impl JournalGenerator {
         let drawn_company = d.below(e.companies.len());
         let sale = matches!(kind, CaseKind::O2cGoods | CaseKind::O2cServices);
         let goods = matches!(kind, CaseKind::P2pGoods | CaseKind::O2cGoods);
+        // Cases buy from the configured vendors (those after them are fictitious).
         let n_partners = if sale {
             md.customers.len()
         } else {
-            md.vendors.len()
+            md.vendors
+                .len()
+                .min(self.config.master_data.vendors as usize)
         }
         .max(1);
         let u = d.unit();
@@ -388,7 +391,7 @@ impl JournalGenerator {
             cached,
             anomaly: None,
             skip_movement: false,
-            discount_pct: i64::from(discount_pct),
+            discount_pct,
         }
     }
 
@@ -1172,7 +1175,6 @@ impl JournalGenerator {
                 })
             },
             created: tw.created,
-            ..Head::CLEAN
         };
         let _ = pools::COST_CENTERS.len();
         self.close(batch, &head, first_line, &mut d);

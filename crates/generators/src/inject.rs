@@ -21,6 +21,54 @@ struct Scene {
     date: Date,
 }
 
+/// The company, date and draws of block `block`'s standalone anomaly.
+fn scene_of(seed: u64, economy: &crate::economy::Economy, block: u64) -> Scene {
+    let mut d = Draws::new(seed, stream::ANOMALY_CASE, block);
+    let company = d.below(economy.companies.len());
+    let cal = &economy.companies[company].calendar;
+    let mut date = cal.sample_working(&mut d);
+    // Room after it for the entries that follow within the period.
+    if date.add_days(21) > economy.end {
+        date = cal.previous_working(economy.end.add_days(-21).max(economy.start));
+    }
+    Scene { d, company, date }
+}
+
+/// The vendors created for fictitious-vendor anomalies, after the `configured` ones.
+pub(crate) fn fictitious_vendors(
+    config: &crate::config::GeneratorConfig,
+    economy: &crate::economy::Economy,
+    configured: u64,
+) -> Vec<synth_model::Vendor> {
+    let layout = crate::schedule::Layout::new(config);
+    let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
+    let seed = config.seed;
+    selector
+        .fictitious_vendor_blocks(layout.total, config.transactions.target_count)
+        .into_iter()
+        .enumerate()
+        .map(|(j, block)| {
+            let i = configured + j as u64;
+            let sc = scene_of(seed, economy, block);
+            let mut d = Draws::new(seed, stream::VENDOR, i);
+            let c = &economy.companies[sc.company];
+            let local = crate::pools::LOCATIONS.iter().filter(|l| l.0 == c.country);
+            let k = d.below(local.clone().count().max(1));
+            let city = local.clone().nth(k).map_or("", |l| l.1);
+            synth_model::Vendor {
+                vendor_id: record_id(seed, stream::VENDOR, i),
+                name: crate::master::partner_name(i, 0),
+                country: c.country,
+                city,
+                payment_terms_days: d.pick(crate::pools::PAYMENT_TERMS),
+                cash_discount_percent: 0,
+                cash_discount_days: 0,
+                created_date: sc.date.add_days(-(2 + d.below(12) as i32)),
+            }
+        })
+        .collect()
+}
+
 impl JournalGenerator {
     /// The anomaly block `block` carries, if any (`cache` keeps its window's choice).
     pub(crate) fn anomaly_of(
@@ -65,10 +113,12 @@ impl JournalGenerator {
                 _ if t.standalone() => p.first,
                 _ => p.first + p.slot(1),
             };
-            if range.contains(&at) {
-                if let Some(c) = counts.iter_mut().find(|(x, _)| *x == t) {
-                    c.1 += 1;
-                }
+            if let Some(c) = counts
+                .iter_mut()
+                .find(|(x, _)| *x == t)
+                .filter(|_| range.contains(&at))
+            {
+                c.1 += 1;
             }
         }
         counts
@@ -78,17 +128,23 @@ impl JournalGenerator {
     /// can carry its type.
     fn choose(&self, w: u64, md: &MasterData) -> Option<(u64, A)> {
         let t = self.selector.type_of(w);
+        let end = self.config.transactions.target_count;
+        if t.standalone() {
+            return self
+                .selector
+                .standalone_block(w, self.layout.total, end)
+                .map(|b| (b, t));
+        }
         let r = self.selector.window(w);
         let n = r.end - r.start;
         let first = self.selector.first_candidate(w);
-        let end = self.config.transactions.target_count;
         for j in 0..n.min(MAX_TRIES) {
             let b = r.start + (first - r.start + j) % n;
             let first_index = self.layout.total + b * SLOTS;
             if first_index + SLOTS > end {
                 continue;
             }
-            if t.standalone() || self.eligible(&self.plan(b, md), t) {
+            if self.eligible(&self.plan(b, md), t) {
                 return Some((b, t));
             }
         }
@@ -290,15 +346,7 @@ impl JournalGenerator {
     }
 
     fn scene(&self, block: u64) -> Scene {
-        let mut d = Draws::new(self.config.seed, stream::ANOMALY_CASE, block);
-        let company = d.below(self.economy.companies.len());
-        let cal = &self.economy.companies[company].calendar;
-        let mut date = cal.sample_working(&mut d);
-        // Room after it for the entries that follow within the period.
-        if date.add_days(21) > self.economy.end {
-            date = cal.previous_working(self.economy.end.add_days(-21).max(self.economy.start));
-        }
-        Scene { d, company, date }
+        scene_of(self.config.seed, &self.economy, block)
     }
 
     /// Slot `s` of a block whose case is replaced by a standalone anomaly `t`.
@@ -308,6 +356,7 @@ impl JournalGenerator {
             A::SplitPurchase => self.split_purchase(p, s, batch, md),
             A::ReversalReposted if s < 3 => self.reversal_reposted(p, s, batch),
             A::BenfordViolation => self.benford(p, s, batch),
+            A::FictitiousVendor if s < 2 => self.fictitious_vendor(p, s, batch, md),
             A::SelfApproval
             | A::ApprovalAboveLimit
             | A::OffHoursEntry
@@ -753,6 +802,186 @@ impl JournalGenerator {
                 &[],
                 &[],
                 None,
+            );
+        }
+    }
+
+    /// An invoice from a vendor created days before (slot 0), paid within days (slot 1).
+    fn fictitious_vendor(&self, p: &Plan, s: u8, batch: &mut Batch, md: &MasterData) {
+        let seed = self.config.seed;
+        let mut sc = self.scene(p.block());
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
+        let configured = u64::from(self.config.master_data.vendors);
+        let j = self.fictitious.binary_search(&p.block()).unwrap_or(0) as u64;
+        let (vendor, terms) = md
+            .vendors
+            .get((configured + j) as usize)
+            .map_or((0, 30), |v| (v.vendor_id, v.payment_terms_days));
+        let user = crate::cases::pick_user(users::AP, d);
+        let tax = TaxSet::draw(c.tax.input, d);
+        let (text, account) = match d.below(3) {
+            0 => ("Consulting services", acc::PROFESSIONAL_FEES),
+            1 => ("Advisory services", acc::PROFESSIONAL_FEES),
+            _ => ("Marketing services", 660000),
+        };
+        // Below the lowest approval limit, so that one approver signs it off.
+        let limit = users::APPROVERS[0].1 as f64;
+        let net = off_round(libm::round(limit * (0.3 + 0.5 * d.unit()) / 1.25) as i64);
+        let t = tax_of(tax, net);
+        let pay = c
+            .calendar
+            .next_working(sc.date.add_days(1 + d.below(3) as i32));
+        let docs = self.config.documents.enabled;
+        let invoice = record_id(seed, stream::VENDOR_INVOICE, p.block());
+        let payment = record_id(seed, stream::PAYMENT, p.block());
+        let index = p.first + u64::from(s);
+        let entry_id = self.entry_id(index);
+        let mut ed = Draws::new(seed, stream::ENTRY, index);
+        let first_line = batch.lines.len();
+        let doc =
+            |id, document_type, date, due_date, amount, tax_amount, status, reference, items| {
+                Document {
+                    document_id: id,
+                    document_type,
+                    company_code: c.code,
+                    partner_id: vendor,
+                    document_date: date,
+                    due_date,
+                    amount,
+                    tax_amount,
+                    discount_amount: 0,
+                    currency: c.currency,
+                    status,
+                    reference_document_id: reference,
+                    entry_id: Some(entry_id),
+                    item_count: items,
+                }
+            };
+        let head = if s == 0 {
+            let cc = d.pick(centers::OVERHEAD);
+            Self::line(
+                batch,
+                entry_id,
+                account,
+                net,
+                Some(tax),
+                Some(cc),
+                None,
+                text,
+            );
+            Self::tax_line(batch, entry_id, tax, t);
+            Self::line(
+                batch,
+                entry_id,
+                acc::PAYABLES,
+                -(net + t),
+                None,
+                None,
+                Some(vendor),
+                "Vendor invoice",
+            );
+            if docs {
+                batch.documents.push(doc(
+                    invoice,
+                    "vendor_invoice",
+                    sc.date,
+                    Some(sc.date.add_days(i32::from(terms))),
+                    net + t,
+                    t,
+                    "paid",
+                    None,
+                    1,
+                ));
+                batch.items.push(DocumentItem {
+                    document_id: invoice,
+                    item_number: 1,
+                    material_id: None,
+                    description: text,
+                    quantity: 1,
+                    unit_price: net,
+                    amount: net,
+                });
+            }
+            Head {
+                index,
+                company: sc.company,
+                posting: sc.date,
+                document_date: sc.date,
+                document_type: "KR",
+                process: "procure_to_pay",
+                manual: true,
+                user,
+                approval: true,
+                header_text: ed.pick(texts::SERVICE_INVOICE),
+                document_id: docs.then_some(invoice),
+                anomaly: Some(A::FictitiousVendor),
+                ..Head::CLEAN
+            }
+        } else {
+            Self::line(
+                batch,
+                entry_id,
+                acc::PAYABLES,
+                net + t,
+                None,
+                None,
+                Some(vendor),
+                "Cleared item",
+            );
+            Self::line(
+                batch,
+                entry_id,
+                acc::BANK,
+                -(net + t),
+                None,
+                None,
+                None,
+                "Outgoing payment",
+            );
+            if docs {
+                batch.documents.push(doc(
+                    payment,
+                    "payment",
+                    pay,
+                    None,
+                    net + t,
+                    0,
+                    "completed",
+                    Some(invoice),
+                    0,
+                ));
+            }
+            Head {
+                index,
+                company: sc.company,
+                posting: pay,
+                document_date: pay,
+                document_type: "KZ",
+                process: "procure_to_pay",
+                manual: true,
+                user,
+                approval: true,
+                header_text: ed.pick(texts::PAYMENT),
+                document_id: docs.then_some(payment),
+                partner_flow: Some((vendor, true)),
+                anomaly: Some(A::FictitiousVendor),
+                ..Head::CLEAN
+            }
+        };
+        self.close(batch, &head, first_line, &mut ed);
+        if s == 0 {
+            let documents: &[u128] = if docs { &[invoice, payment] } else { &[] };
+            self.label(
+                batch,
+                A::FictitiousVendor,
+                p.first,
+                sc.company,
+                sc.date,
+                &[p.first, p.first + 1],
+                documents,
+                &[],
+                Some(vendor),
             );
         }
     }

@@ -98,6 +98,8 @@ pub struct JournalGenerator {
     pub(crate) layout: Layout,
     pub(crate) schedules: Vec<CompanySchedule>,
     pub(crate) selector: crate::anomaly::Selector,
+    /// The blocks that carry a fictitious vendor, in order.
+    pub(crate) fictitious: Vec<u64>,
     registry: LazyRegistry,
 }
 
@@ -130,8 +132,11 @@ impl JournalGenerator {
         let economy = Economy::new(&config, layout.cases(&config));
         let md = crate::master::build_with(&config, &economy);
         let schedules = CompanySchedule::all(&config, &economy, &md);
+        let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
         Ok(Self {
-            selector: crate::anomaly::Selector::new(config.seed, &config.anomalies),
+            fictitious: selector
+                .fictitious_vendor_blocks(layout.total, config.transactions.target_count),
+            selector,
             registry: LazyRegistry::with(config.clone(), md),
             config,
             economy,

@@ -23,7 +23,7 @@ pub fn account_node_id(seed: u64, account: u32) -> u128 {
 
 /// Distinct partner names: a permutation of the name parts' combinations, with a
 /// number once they are used up.
-fn partner_name(i: u64, offset: u64) -> PartnerName {
+pub(crate) fn partner_name(i: u64, offset: u64) -> PartnerName {
     let (f, s, x) = (
         pools::NAME_FIRST.len() as u64,
         pools::NAME_SECOND.len() as u64,
@@ -98,7 +98,10 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
     let economy = Economy::new(config, layout.cases(config));
     let accounts = CHART_OF_ACCOUNTS.len() as u64;
     let (v, c) = (
-        u64::from(config.master_data.vendors),
+        u64::from(config.master_data.vendors)
+            + crate::anomaly::Selector::new(config.seed, &config.anomalies)
+                .fictitious_vendor_blocks(layout.total, config.transactions.target_count)
+                .len() as u64,
         u64::from(config.master_data.customers),
     );
     let employees: u64 = economy
@@ -250,7 +253,7 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         department: "IT",
         approval_limit: 0,
     }));
-    let vendors: Vec<Vendor> = (0..u64::from(config.master_data.vendors))
+    let mut vendors: Vec<Vendor> = (0..u64::from(config.master_data.vendors))
         .map(|i| {
             let mut d = Draws::new(seed, stream::VENDOR, i);
             let (country, city) = d.pick(pools::LOCATIONS);
@@ -267,6 +270,11 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
             }
         })
         .collect();
+    vendors.extend(crate::inject::fictitious_vendors(
+        config,
+        economy,
+        u64::from(config.master_data.vendors),
+    ));
     let n_customers = config.master_data.customers as usize;
     let customers: Vec<Customer> = (0..n_customers as u64)
         .map(|i| {

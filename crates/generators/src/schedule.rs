@@ -315,7 +315,12 @@ impl CompanySchedule {
                             p.credit_limit as f64 / 3.0,
                         )
                     } else {
-                        let p = &md.vendors[j % md.vendors.len()];
+                        let configured = md
+                            .vendors
+                            .len()
+                            .min(config.master_data.vendors as usize)
+                            .max(1);
+                        let p = &md.vendors[j % configured];
                         (p.vendor_id, p.payment_terms_days, f64::MAX)
                     };
                     let base = if customer {

@@ -87,7 +87,7 @@ fn counts_follow_the_rate_and_weights_and_the_generator_knows_them() {
         *seen.entry(a.anomaly_type).or_default() += 1;
     }
     let blocks = (n - g.scheduled_entries()) as f64 / 4.0;
-    let total_weight = 12.0 + 2.0; // 13 types, one at 3, one at 0
+    let total_weight = 13.0 + 2.0; // 14 types, one at 3, one at 0
     for t in AnomalyType::ALL {
         let w = match t.name() {
             "round_amount" => 3.0,

@@ -277,17 +277,15 @@ impl Reader<'_> {
 
     fn tick(&mut self) -> Result<(), ReportError> {
         self.read += 1;
-        if self.read.is_multiple_of(GUARD_EVERY) {
-            if let Some(g) = self.guard.as_deref_mut() {
-                if let Ok(s) = g.check() {
-                    if s.exceeds_hard_limit {
-                        return Err(ReportError::Memory {
-                            used: s.current_usage,
-                            limit: s.hard_limit,
-                        });
-                    }
-                }
-            }
+        if self.read.is_multiple_of(GUARD_EVERY)
+            && let Some(g) = self.guard.as_deref_mut()
+            && let Ok(s) = g.check()
+            && s.exceeds_hard_limit
+        {
+            return Err(ReportError::Memory {
+                used: s.current_usage,
+                limit: s.hard_limit,
+            });
         }
         Ok(())
     }
@@ -397,7 +395,7 @@ pub fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Report, Rep
     const L: &[&str] = &["entry_id", "account", "debit", "credit", "partner_id"];
     let mut entries = r.table("journal_entries", E);
     let mut lines = r.table("journal_lines", L);
-    let mut pending = lines.next_row()?.map(|l| line_of(l));
+    let mut pending = lines.next_row()?.map(line_of);
     let (mut n_entries, mut n_lines, mut unbalanced, mut count_mismatch) = (0u64, 0u64, 0u64, 0u64);
     let (mut bad_company, mut bad_user, mut bad_account, mut bad_partner, mut partner_lines) =
         (0u64, 0u64, 0u64, 0u64, 0u64);
@@ -460,7 +458,7 @@ pub fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Report, Rep
             *balances.entry((company.clone(), l.1)).or_default() += l.2 - l.3;
             n_lines += 1;
             r.tick()?;
-            pending = lines.next_row()?.map(|l| line_of(l));
+            pending = lines.next_row()?.map(line_of);
         }
         if got != want_lines {
             count_mismatch += 1;
@@ -479,7 +477,7 @@ pub fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Report, Rep
     while pending.is_some() {
         orphan_lines += 1;
         n_lines += 1;
-        pending = lines.next_row()?.map(|l| line_of(l));
+        pending = lines.next_row()?.map(line_of);
     }
 
     // Documents: invoices kept until settled.
@@ -549,10 +547,10 @@ pub fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Report, Rep
                             open.remove(&inv);
                             settled.push_back(inv);
                             settled_set.insert(inv);
-                            if settled.len() > RECENTLY_SETTLED {
-                                if let Some(old) = settled.pop_front() {
-                                    settled_set.remove(&old);
-                                }
+                            if settled.len() > RECENTLY_SETTLED
+                                && let Some(old) = settled.pop_front()
+                            {
+                                settled_set.remove(&old);
                             }
                         }
                     }
@@ -748,13 +746,13 @@ pub fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Report, Rep
             "documents" => Some(docs.rows),
             _ => None,
         };
-        if let Some(n) = read {
-            if n != t.manifest_rows {
-                problems.push(format!(
-                    "{}: {} rows read, the manifest lists {}",
-                    t.table, n, t.manifest_rows
-                ));
-            }
+        if let Some(n) = read
+            && n != t.manifest_rows
+        {
+            problems.push(format!(
+                "{}: {} rows read, the manifest lists {}",
+                t.table, n, t.manifest_rows
+            ));
         }
     }
     Ok(Report {
