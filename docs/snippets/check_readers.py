@@ -37,7 +37,7 @@ assert (pq_lines["debit"].apply(lambda d: int(d * 100)) == (lines["debit"] * 100
 
 # Polars (the snippet)
 pl_lines = pl.read_csv(out / "journal_lines.csv")
-pl_entries = pl.read_ndjson(base / "jsonl" / "journal_entries.jsonl")
+pl_entries = pl.read_ndjson(base / "jsonl" / "journal_entries.jsonl", infer_schema_length=None)
 pl_docs = pl.read_parquet(base / "parquet" / "documents.parquet")
 assert pl_lines.height == rows["journal_lines"] and pl_entries.height == rows["journal_entries"]
 assert pl_docs.height == rows["documents"]

@@ -829,9 +829,13 @@ impl JournalGenerator {
         let limit = users::APPROVERS[0].1 as f64;
         let net = off_round(libm::round(limit * (0.3 + 0.5 * d.unit()) / 1.25) as i64);
         let t = tax_of(tax, net);
-        let pay = c
+        let mut pay = c
             .calendar
             .next_working(sc.date.add_days(1 + d.below(3) as i32));
+        if pay > sc.date.add_days(6) {
+            // Holidays ahead (New Year, Golden Week): paid the same day.
+            pay = sc.date;
+        }
         let docs = self.config.documents.enabled;
         let invoice = record_id(seed, stream::VENDOR_INVOICE, p.block());
         let payment = record_id(seed, stream::PAYMENT, p.block());
