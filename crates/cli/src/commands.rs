@@ -410,7 +410,11 @@ pub fn report(dir: &Path, json_out: bool, html: Option<&Path>) -> u8 {
             }
         };
         if let Err(e) = write_atomic(path, page.as_bytes()) {
-            err!("error: cannot write {}: {e}", path.display());
+            err!(
+                "error: cannot write {} (through {}.partial): {e}",
+                path.display(),
+                path.display()
+            );
             return 1;
         }
     }

@@ -11,6 +11,31 @@ use crate::pools::{SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, user
 use crate::rng::{Draws, record_id, stream};
 use synth_model::{Anomaly, Batch, Date, DateTime, Document, DocumentItem, IdList, LineList};
 
+/// What a standalone anomaly's vendor invoice and its payment share.
+#[derive(Debug, Clone, Copy)]
+struct VendorPosting {
+    /// The entry's index in the run.
+    index: u64,
+    /// Index of the company.
+    company: usize,
+    /// The vendor's id.
+    vendor: u128,
+    /// Who enters it.
+    user: &'static str,
+    /// The invoice's date, or the payment's.
+    date: Date,
+    /// Net amount of the invoice.
+    net: i64,
+    /// Its tax code.
+    tax: usize,
+    /// Its tax.
+    tax_amount: i64,
+    /// The invoice's document id.
+    invoice: u128,
+    /// The label of the entry.
+    anomaly: Option<A>,
+}
+
 /// The anomaly chosen for one window of blocks, as the fill loop keeps it.
 pub(crate) type WindowChoice = Option<(u64, Option<(u64, A)>)>;
 
@@ -553,146 +578,37 @@ impl JournalGenerator {
             record_id(seed, stream::SECOND_PAYMENT_DOC, p.block()),
         ];
         let slot = p.first - self.layout.total + u64::from(s);
-        let index = p.first + u64::from(s);
-        let entry_id = self.entry_id(index);
-        let mut ed = Draws::new(seed, stream::ENTRY, index);
-        let first_line = batch.lines.len();
         let k = usize::from(s % 2);
         let (net, t) = parts[k];
         if s >= 2 && !paid {
             self.filler(slot, batch);
             return;
         }
-        let doc =
-            |id, document_type, date, due_date, amount, tax_amount, status, reference, items| {
-                Document {
-                    document_id: id,
-                    document_type,
-                    company_code: c.code,
-                    partner_id: vendor,
-                    document_date: date,
-                    due_date,
-                    amount,
-                    tax_amount,
-                    discount_amount: 0,
-                    currency: c.currency,
-                    status,
-                    reference_document_id: reference,
-                    entry_id: Some(entry_id),
-                    item_count: items,
-                }
-            };
-        let head = if s < 2 {
-            Self::line(
-                batch,
-                entry_id,
-                account,
-                net,
-                Some(tax),
-                Some(cost_center),
-                None,
-                text,
-            );
-            Self::tax_line(batch, entry_id, tax, t);
-            Self::line(
-                batch,
-                entry_id,
-                acc::PAYABLES,
-                -(net + t),
-                None,
-                None,
-                Some(vendor),
-                "Vendor invoice",
-            );
-            if docs {
-                batch.documents.push(doc(
-                    invoice_ids[k],
-                    "vendor_invoice",
-                    sc.date,
-                    Some(due),
-                    net + t,
-                    t,
-                    if paid { "paid" } else { "open" },
-                    None,
-                    1,
-                ));
-                batch.items.push(DocumentItem {
-                    document_id: invoice_ids[k],
-                    item_number: 1,
-                    material_id: None,
-                    description: text,
-                    quantity: 1,
-                    unit_price: net,
-                    amount: net,
-                });
-            }
-            Head {
-                index,
-                company: sc.company,
-                posting: sc.date,
-                document_date: sc.date,
-                document_type: "KR",
-                process: "procure_to_pay",
-                manual: true,
-                user,
-                approval: true,
-                header_text: ed.pick(texts::SERVICE_INVOICE),
-                document_id: docs.then_some(invoice_ids[k]),
-                anomaly: Some(A::SplitPurchase),
-                ..Head::CLEAN
-            }
-        } else {
-            Self::line(
-                batch,
-                entry_id,
-                acc::PAYABLES,
-                net + t,
-                None,
-                None,
-                Some(vendor),
-                "Cleared item",
-            );
-            Self::line(
-                batch,
-                entry_id,
-                acc::BANK,
-                -(net + t),
-                None,
-                None,
-                None,
-                "Outgoing payment",
-            );
-            if docs {
-                batch.documents.push(doc(
-                    payment_ids[k],
-                    "payment",
-                    pay,
-                    None,
-                    net + t,
-                    0,
-                    "completed",
-                    Some(invoice_ids[k]),
-                    0,
-                ));
-            }
-            Head {
-                index,
-                company: sc.company,
-                posting: pay,
-                document_date: pay,
-                document_type: "KZ",
-                process: "procure_to_pay",
-                manual: false,
-                user: users::PAYRUN,
-                approval: true,
-                header_text: ed.pick(texts::PAYMENT),
-                document_id: docs.then_some(payment_ids[k]),
-                partner_flow: Some((vendor, true)),
-                ..Head::CLEAN
-            }
+        let posting = VendorPosting {
+            index: p.first + u64::from(s),
+            company: sc.company,
+            vendor,
+            user,
+            date: sc.date,
+            net,
+            tax,
+            tax_amount: t,
+            invoice: invoice_ids[k],
+            anomaly: Some(A::SplitPurchase),
         };
-        let _ = centers::ALL;
-        self.close(batch, &head, first_line, &mut ed);
+        if s < 2 {
+            let status = if paid { "paid" } else { "open" };
+            let service = (account, cost_center, text);
+            self.post_service_invoice(batch, &posting, due, service, status);
+        } else {
+            let payment = VendorPosting {
+                date: pay,
+                user: users::PAYRUN,
+                anomaly: None,
+                ..posting
+            };
+            self.post_vendor_payment(batch, &payment, payment_ids[k], false);
+        }
         if s == 0 {
             let documents: &[u128] = if docs { &invoice_ids } else { &[] };
             self.label(
@@ -706,6 +622,165 @@ impl JournalGenerator {
                 &[],
                 Some(vendor),
             );
+        }
+    }
+
+    /// Writes a vendor's invoice for one service: the expense, its tax and the payable,
+    /// the document and its item.
+    fn post_service_invoice(
+        &self,
+        batch: &mut Batch,
+        v: &VendorPosting,
+        due: Date,
+        (account, cost_center, text): (u32, usize, &'static str),
+        status: &'static str,
+    ) {
+        let entry_id = self.entry_id(v.index);
+        let mut ed = Draws::new(self.config.seed, stream::ENTRY, v.index);
+        let first_line = batch.lines.len();
+        let gross = v.net + v.tax_amount;
+        Self::line(
+            batch,
+            entry_id,
+            account,
+            v.net,
+            Some(v.tax),
+            Some(cost_center),
+            None,
+            text,
+        );
+        Self::tax_line(batch, entry_id, v.tax, v.tax_amount);
+        Self::line(
+            batch,
+            entry_id,
+            acc::PAYABLES,
+            -gross,
+            None,
+            None,
+            Some(v.vendor),
+            "Vendor invoice",
+        );
+        let docs = self.config.documents.enabled;
+        if docs {
+            batch.documents.push(Document {
+                due_date: Some(due),
+                tax_amount: v.tax_amount,
+                status,
+                item_count: 1,
+                ..self.vendor_document(v, v.invoice, "vendor_invoice", entry_id, gross)
+            });
+            batch.items.push(DocumentItem {
+                document_id: v.invoice,
+                item_number: 1,
+                material_id: None,
+                description: text,
+                quantity: 1,
+                unit_price: v.net,
+                amount: v.net,
+            });
+        }
+        let head = Head {
+            index: v.index,
+            company: v.company,
+            posting: v.date,
+            document_date: v.date,
+            document_type: "KR",
+            process: "procure_to_pay",
+            manual: true,
+            user: v.user,
+            approval: true,
+            header_text: ed.pick(texts::SERVICE_INVOICE),
+            document_id: docs.then_some(v.invoice),
+            anomaly: v.anomaly,
+            ..Head::CLEAN
+        };
+        self.close(batch, &head, first_line, &mut ed);
+    }
+
+    /// Writes the payment of `v`'s invoice (`net + tax_amount`) on `v.date`.
+    fn post_vendor_payment(
+        &self,
+        batch: &mut Batch,
+        v: &VendorPosting,
+        payment: u128,
+        manual: bool,
+    ) {
+        let entry_id = self.entry_id(v.index);
+        let mut ed = Draws::new(self.config.seed, stream::ENTRY, v.index);
+        let first_line = batch.lines.len();
+        let gross = v.net + v.tax_amount;
+        Self::line(
+            batch,
+            entry_id,
+            acc::PAYABLES,
+            gross,
+            None,
+            None,
+            Some(v.vendor),
+            "Cleared item",
+        );
+        Self::line(
+            batch,
+            entry_id,
+            acc::BANK,
+            -gross,
+            None,
+            None,
+            None,
+            "Outgoing payment",
+        );
+        let docs = self.config.documents.enabled;
+        if docs {
+            batch.documents.push(Document {
+                reference_document_id: Some(v.invoice),
+                ..self.vendor_document(v, payment, "payment", entry_id, gross)
+            });
+        }
+        let head = Head {
+            index: v.index,
+            company: v.company,
+            posting: v.date,
+            document_date: v.date,
+            document_type: "KZ",
+            process: "procure_to_pay",
+            manual,
+            user: v.user,
+            approval: true,
+            header_text: ed.pick(texts::PAYMENT),
+            document_id: docs.then_some(payment),
+            partner_flow: Some((v.vendor, true)),
+            anomaly: v.anomaly,
+            ..Head::CLEAN
+        };
+        self.close(batch, &head, first_line, &mut ed);
+    }
+
+    /// A completed document of `v`'s vendor dated `v.date`, without tax, due date,
+    /// reference or items (the caller sets those it has).
+    fn vendor_document(
+        &self,
+        v: &VendorPosting,
+        id: u128,
+        document_type: &'static str,
+        entry_id: u128,
+        amount: i64,
+    ) -> Document {
+        let c = &self.economy.companies[v.company];
+        Document {
+            document_id: id,
+            document_type,
+            company_code: c.code,
+            partner_id: v.vendor,
+            document_date: v.date,
+            due_date: None,
+            amount,
+            tax_amount: 0,
+            discount_amount: 0,
+            currency: c.currency,
+            status: "completed",
+            reference_document_id: None,
+            entry_id: Some(entry_id),
+            item_count: 0,
         }
     }
 
@@ -839,142 +914,22 @@ impl JournalGenerator {
         let docs = self.config.documents.enabled;
         let invoice = record_id(seed, stream::VENDOR_INVOICE, p.block());
         let payment = record_id(seed, stream::PAYMENT, p.block());
-        let index = p.first + u64::from(s);
-        let entry_id = self.entry_id(index);
-        let mut ed = Draws::new(seed, stream::ENTRY, index);
-        let first_line = batch.lines.len();
-        let doc =
-            |id, document_type, date, due_date, amount, tax_amount, status, reference, items| {
-                Document {
-                    document_id: id,
-                    document_type,
-                    company_code: c.code,
-                    partner_id: vendor,
-                    document_date: date,
-                    due_date,
-                    amount,
-                    tax_amount,
-                    discount_amount: 0,
-                    currency: c.currency,
-                    status,
-                    reference_document_id: reference,
-                    entry_id: Some(entry_id),
-                    item_count: items,
-                }
-            };
-        let head = if s == 0 {
-            let cc = d.pick(centers::OVERHEAD);
-            Self::line(
-                batch,
-                entry_id,
-                account,
-                net,
-                Some(tax),
-                Some(cc),
-                None,
-                text,
-            );
-            Self::tax_line(batch, entry_id, tax, t);
-            Self::line(
-                batch,
-                entry_id,
-                acc::PAYABLES,
-                -(net + t),
-                None,
-                None,
-                Some(vendor),
-                "Vendor invoice",
-            );
-            if docs {
-                batch.documents.push(doc(
-                    invoice,
-                    "vendor_invoice",
-                    sc.date,
-                    Some(sc.date.add_days(i32::from(terms))),
-                    net + t,
-                    t,
-                    "paid",
-                    None,
-                    1,
-                ));
-                batch.items.push(DocumentItem {
-                    document_id: invoice,
-                    item_number: 1,
-                    material_id: None,
-                    description: text,
-                    quantity: 1,
-                    unit_price: net,
-                    amount: net,
-                });
-            }
-            Head {
-                index,
-                company: sc.company,
-                posting: sc.date,
-                document_date: sc.date,
-                document_type: "KR",
-                process: "procure_to_pay",
-                manual: true,
-                user,
-                approval: true,
-                header_text: ed.pick(texts::SERVICE_INVOICE),
-                document_id: docs.then_some(invoice),
-                anomaly: Some(A::FictitiousVendor),
-                ..Head::CLEAN
-            }
-        } else {
-            Self::line(
-                batch,
-                entry_id,
-                acc::PAYABLES,
-                net + t,
-                None,
-                None,
-                Some(vendor),
-                "Cleared item",
-            );
-            Self::line(
-                batch,
-                entry_id,
-                acc::BANK,
-                -(net + t),
-                None,
-                None,
-                None,
-                "Outgoing payment",
-            );
-            if docs {
-                batch.documents.push(doc(
-                    payment,
-                    "payment",
-                    pay,
-                    None,
-                    net + t,
-                    0,
-                    "completed",
-                    Some(invoice),
-                    0,
-                ));
-            }
-            Head {
-                index,
-                company: sc.company,
-                posting: pay,
-                document_date: pay,
-                document_type: "KZ",
-                process: "procure_to_pay",
-                manual: true,
-                user,
-                approval: true,
-                header_text: ed.pick(texts::PAYMENT),
-                document_id: docs.then_some(payment),
-                partner_flow: Some((vendor, true)),
-                anomaly: Some(A::FictitiousVendor),
-                ..Head::CLEAN
-            }
+        let posting = VendorPosting {
+            index: p.first + u64::from(s),
+            company: sc.company,
+            vendor,
+            user,
+            date: sc.date,
+            net,
+            tax,
+            tax_amount: t,
+            invoice,
+            anomaly: Some(A::FictitiousVendor),
         };
-        self.close(batch, &head, first_line, &mut ed);
         if s == 0 {
+            let cc = d.pick(centers::OVERHEAD);
+            let due = sc.date.add_days(i32::from(terms));
+            self.post_service_invoice(batch, &posting, due, (account, cc, text), "paid");
             let documents: &[u128] = if docs { &[invoice, payment] } else { &[] };
             self.label(
                 batch,
@@ -987,6 +942,12 @@ impl JournalGenerator {
                 &[],
                 Some(vendor),
             );
+        } else {
+            let paid = VendorPosting {
+                date: pay,
+                ..posting
+            };
+            self.post_vendor_payment(batch, &paid, payment, true);
         }
     }
 
