@@ -27,7 +27,7 @@ con = duckdb.connect()
 money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amount", "discount_amount"],
          "document_items": ["unit_price", "amount"], "users": ["approval_limit"]}
 for t in ("journal_entries", "journal_lines", "documents", "document_items", "accounts", "users",
-          "companies", "vendors", "anomalies"):
+          "companies", "vendors", "vendor_bank_changes", "anomalies"):
     types = ", ".join(f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, []))
     con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
 
@@ -150,6 +150,12 @@ DETECTORS = {
                 WHERE p.document_type = 'payment' AND p.document_date <= inv.document_date + INTERVAL 7 DAY)
         SELECT inv.entry_id FROM inv WHERE inv.document_id IN (SELECT reference_document_id FROM pay)
         UNION SELECT entry_id FROM pay""",
+    # Payments to a vendor within 30 days after its bank account was changed.
+    "vendor_bank_change": """
+        SELECT DISTINCT p.entry_id FROM documents p
+        JOIN vendor_bank_changes c ON c.vendor_id = p.partner_id
+        WHERE p.document_type = 'payment'
+          AND p.document_date BETWEEN CAST(c.changed_at AS DATE) AND CAST(c.changed_at AS DATE) + INTERVAL 30 DAY""",
 }
 
 failures = []
@@ -186,6 +192,26 @@ else:
     check("is_anomaly and anomaly_type agree with the labels", n == 0, f"{n} entries")
     n = one("SELECT count(*) FROM (SELECT entry_id FROM journal_lines GROUP BY 1 HAVING sum(debit) <> sum(credit))")[0]
     check("every entry balances, anomalies included", n == 0, f"{n} unbalanced")
+
+# The vendor master's bank-account history agrees with the payments and the vendors.
+n = one("""WITH h AS (SELECT vendor_id, changed_at, old_bank_account, new_bank_account,
+                        row_number() OVER (PARTITION BY vendor_id ORDER BY changed_at) k
+                 FROM vendor_bank_changes)
+           SELECT count(*) FROM documents p JOIN vendors v ON v.vendor_id = p.partner_id
+           WHERE p.document_type = 'payment' AND p.bank_account IS DISTINCT FROM coalesce(
+               (SELECT last(new_bank_account ORDER BY changed_at) FROM h
+                WHERE h.vendor_id = p.partner_id AND CAST(h.changed_at AS DATE) <= p.document_date),
+               (SELECT first(old_bank_account ORDER BY changed_at) FROM h WHERE h.vendor_id = p.partner_id),
+               v.bank_account)""")[0]
+check("every vendor payment goes to the account of its day", n == 0, f"{n} payments")
+n = one("""SELECT count(*) FROM vendors v JOIN (SELECT vendor_id, last(new_bank_account ORDER BY changed_at) a
+                                                FROM vendor_bank_changes GROUP BY 1) c USING (vendor_id)
+           WHERE v.bank_account <> c.a""")[0]
+check("every vendor's account is its last change's", n == 0, f"{n} vendors")
+n = one("""SELECT count(*) FROM (SELECT vendor_id, changed_at, new_bank_account,
+                                        lead(old_bank_account) OVER (PARTITION BY vendor_id ORDER BY changed_at) nxt
+                                 FROM vendor_bank_changes) WHERE nxt IS NOT NULL AND nxt <> new_bank_account""")[0]
+check("each change starts from the account the one before set", n == 0, f"{n} changes")
 
 counts = dict(con.execute("SELECT anomaly_type, count(*) FROM anomalies GROUP BY 1").fetchall())
 if rate is not None:

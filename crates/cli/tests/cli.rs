@@ -69,7 +69,7 @@ fn the_default_run_writes_a_complete_dataset() {
     assert_eq!(m["complete"], true);
     assert_eq!(m["entries_written"], 1_000_000);
     assert_eq!(m["format"], "csv");
-    assert_eq!(m["tables"].as_array().map(Vec::len), Some(17));
+    assert_eq!(m["tables"].as_array().map(Vec::len), Some(18));
     let mut r = csv::Reader::from_path(dir.path().join("output/journal_lines.csv")).expect("opens");
     let header: Vec<String> = r
         .headers()
@@ -649,14 +649,12 @@ fn common_settings_are_flags_and_each_override_is_logged() {
     }
     let o = dir.path().join("o");
     let vendors = std::fs::read_to_string(o.join("vendors.csv")).expect("vendors");
-    // The 7 configured vendors, then one per fictitious-vendor anomaly.
+    // The 7 configured vendors, then one per fictitious-vendor anomaly and one per
+    // vendor bank-account change.
     let anomalies = std::fs::read_to_string(o.join("anomalies.csv")).expect("anomalies");
-    let fictitious = anomalies.matches(",fictitious_vendor,").count();
-    assert_eq!(
-        vendors.lines().count(),
-        8 + fictitious,
-        "header + 7 vendors"
-    );
+    let appended = anomalies.matches(",fictitious_vendor,").count()
+        + anomalies.matches(",vendor_bank_change,").count();
+    assert_eq!(vendors.lines().count(), 8 + appended, "header + 7 vendors");
     let mut r = csv::Reader::from_path(o.join("journal_entries.csv")).expect("entries");
     let col = r
         .headers()

@@ -164,7 +164,7 @@ fn clean_books_have_no_labels_and_the_summary_counts_each_type() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     let counts = summary["anomalies"].as_object().expect("counts per type");
-    assert_eq!(counts.len(), 14);
+    assert_eq!(counts.len(), 15);
     let total: u64 = counts.values().map(|v| v.as_u64().expect("count")).sum();
     let m: serde_json::Value = serde_json::from_slice(
         &std::fs::read(dir.path().join("on/manifest.json")).expect("manifest"),

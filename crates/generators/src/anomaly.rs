@@ -115,6 +115,9 @@ anomaly_types! {
     /// A vendor created just before its first invoice, never ordered from, paid at once.
     FictitiousVendor fictitious_vendor "high" true
         "A vendor created days before its first and only invoice, with no purchase order, paid within days.";
+    /// A vendor's bank account changed days before a payment, and changed back after it.
+    VendorBankChange vendor_bank_change "high" true
+        "A vendor's bank account changed in the vendor master days before a payment, which went to the new account; changed back after it.";
 }
 
 /// The `anomalies` section: whether and how often irregularities are injected.
@@ -226,12 +229,17 @@ impl Selector {
     /// The blocks that carry a fictitious vendor, in order (their vendors follow the
     /// configured ones in the vendors table).
     pub fn fictitious_vendor_blocks(&self, scheduled: u64, end: u64) -> Vec<u64> {
+        self.standalone_blocks(AnomalyType::FictitiousVendor, scheduled, end)
+    }
+
+    /// The blocks that carry a standalone anomaly of type `t`, in order.
+    pub fn standalone_blocks(&self, t: AnomalyType, scheduled: u64, end: u64) -> Vec<u64> {
         if !self.enabled() || end < scheduled + 4 {
             return Vec::new();
         }
         let last = (end - scheduled) / 4;
         (0..=self.window_of(last))
-            .filter(|w| self.type_of(*w) == AnomalyType::FictitiousVendor)
+            .filter(|w| self.type_of(*w) == t)
             .filter_map(|w| self.standalone_block(w, scheduled, end))
             .collect()
     }

@@ -23,6 +23,8 @@ pub(crate) struct Plan {
     pub(crate) kind: CaseKind,
     pub(crate) company: usize,
     pub(crate) partner_id: u128,
+    /// Index of the partner in its master table.
+    pub(crate) partner: usize,
     pub(crate) items_key: u64,
     pub(crate) items: u32,
     pub(crate) tax: usize,
@@ -107,6 +109,20 @@ pub(crate) fn pick_user(range: std::ops::Range<usize>, d: &mut Draws) -> &'stati
 impl JournalGenerator {
     /// The plan of case block `block`.
     pub(crate) fn plan(&self, block: u64, md: &MasterData) -> Plan {
+        let p = self.plan_with(block, md, None);
+        if p.sale() || !self.bank.quiet(p.partner, &p.pay[..usize::from(p.n_pay)]) {
+            return p;
+        }
+        // It would pay a vendor close to a change of its bank account: it buys from one
+        // of the vendors whose account never changes instead.
+        let steady = (md.vendors.len())
+            .min(self.config.master_data.vendors as usize)
+            .clamp(1, crate::bank::STEADY_VENDORS);
+        self.plan_with(block, md, Some(block as usize % steady))
+    }
+
+    /// The plan of block `block`, buying from vendor `vendor` where given.
+    fn plan_with(&self, block: u64, md: &MasterData, vendor: Option<usize>) -> Plan {
         let seed = self.config.seed;
         let e = &self.economy;
         let key = record_key(seed, stream::CASE, block);
@@ -128,6 +144,11 @@ impl JournalGenerator {
         .max(1);
         let u = d.unit();
         let partner = ((n_partners as f64 * u * u) as usize).min(n_partners - 1);
+        let partner = match vendor {
+            _ if sale => partner,
+            Some(v) => v,
+            None => self.bank.occasional_vendor(seed, block).unwrap_or(partner),
+        };
         // A customer buys from its own company (its credit limit is in that company's
         // currency); vendors supply every company.
         let company = if sale {
@@ -363,6 +384,7 @@ impl JournalGenerator {
             kind,
             company,
             partner_id,
+            partner,
             items_key,
             items,
             tax,
@@ -409,7 +431,7 @@ impl JournalGenerator {
     }
 
     /// The documents of a case and their items (written with the block's first slot).
-    pub(crate) fn case_documents(&self, p: &Plan, slot: u64, batch: &mut Batch) {
+    pub(crate) fn case_documents(&self, p: &Plan, slot: u64, batch: &mut Batch, md: &MasterData) {
         if !self.config.documents.enabled {
             return;
         }
@@ -454,7 +476,9 @@ impl JournalGenerator {
             reference_document_id: reference,
             entry_id,
             item_count,
+            bank_account: None,
         };
+        let paid_into = |day| (!sale).then(|| self.vendor_account(md, p.partner, day));
         let mut previous = None;
         if p.with_order {
             let id = self.doc_id(p, s_order);
@@ -521,6 +545,7 @@ impl JournalGenerator {
             let entry = Some(self.entry_id(p.first + p.slot(2 + k)));
             batch.documents.push(Document {
                 discount_amount: p.pay_discount[usize::from(k)],
+                bank_account: paid_into(p.pay[usize::from(k)]),
                 ..doc(
                     id,
                     if sale { "receipt" } else { "payment" },
@@ -542,6 +567,7 @@ impl JournalGenerator {
             let entry = Some(self.entry_id(p.first + slot));
             batch.documents.push(Document {
                 discount_amount: p.pay_discount[0],
+                bank_account: paid_into(self.duplicate_date(p)),
                 ..doc(
                     id,
                     "payment",

@@ -9,7 +9,9 @@ use crate::journal::{Head, JournalGenerator};
 use crate::master::MasterData;
 use crate::pools::{SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, users};
 use crate::rng::{Draws, record_id, stream};
-use synth_model::{Anomaly, Batch, Date, DateTime, Document, DocumentItem, IdList, LineList};
+use synth_model::{
+    Anomaly, BankAccount, Batch, Date, DateTime, Document, DocumentItem, IdList, LineList,
+};
 
 /// What a standalone anomaly's vendor invoice and its payment share.
 #[derive(Debug, Clone, Copy)]
@@ -40,14 +42,14 @@ struct VendorPosting {
 pub(crate) type WindowChoice = Option<(u64, Option<(u64, A)>)>;
 
 /// What a standalone anomaly needs of its block, drawn from the block alone.
-struct Scene {
-    d: Draws,
-    company: usize,
-    date: Date,
+pub(crate) struct Scene {
+    pub(crate) d: Draws,
+    pub(crate) company: usize,
+    pub(crate) date: Date,
 }
 
 /// The company, date and draws of block `block`'s standalone anomaly.
-fn scene_of(seed: u64, economy: &crate::economy::Economy, block: u64) -> Scene {
+pub(crate) fn scene_of(seed: u64, economy: &crate::economy::Economy, block: u64) -> Scene {
     let mut d = Draws::new(seed, stream::ANOMALY_CASE, block);
     let company = d.below(economy.companies.len());
     let cal = &economy.companies[company].calendar;
@@ -89,6 +91,7 @@ pub(crate) fn fictitious_vendors(
                 cash_discount_percent: 0,
                 cash_discount_days: 0,
                 created_date: sc.date.add_days(-(2 + d.below(12) as i32)),
+                bank_account: crate::bank::account(seed, i, 0, c.country),
             }
         })
         .collect()
@@ -158,6 +161,7 @@ impl JournalGenerator {
             return self
                 .selector
                 .standalone_block(w, self.layout.total, end)
+                .filter(|b| t != A::VendorBankChange || self.bank.fraud(*b).is_some())
                 .map(|b| (b, t));
         }
         let r = self.selector.window(w);
@@ -382,6 +386,7 @@ impl JournalGenerator {
             A::ReversalReposted if s < 3 => self.reversal_reposted(p, s, batch),
             A::BenfordViolation => self.benford(p, s, batch),
             A::FictitiousVendor if s < 2 => self.fictitious_vendor(p, s, batch, md),
+            A::VendorBankChange if s < 2 => self.diverted_payment(p, s, batch, md),
             A::SelfApproval
             | A::ApprovalAboveLimit
             | A::OffHoursEntry
@@ -540,7 +545,11 @@ impl JournalGenerator {
         let c = &self.economy.companies[sc.company];
         let n_vendors =
             (self.config.master_data.vendors as usize).clamp(1, md.vendors.len().max(1));
-        let v = d.below(n_vendors);
+        let mut v = d.below(n_vendors);
+        if self.bank.changes(v) {
+            // Not a vendor whose bank account changes: its payments stay clear of that.
+            v %= crate::bank::STEADY_VENDORS;
+        }
         let (vendor, terms) = md
             .vendors
             .get(v)
@@ -607,7 +616,8 @@ impl JournalGenerator {
                 anomaly: None,
                 ..posting
             };
-            self.post_vendor_payment(batch, &payment, payment_ids[k], false);
+            let bank = self.vendor_account(md, v, pay);
+            self.post_vendor_payment(batch, &payment, payment_ids[k], false, bank);
         }
         if s == 0 {
             let documents: &[u128] = if docs { &invoice_ids } else { &[] };
@@ -704,6 +714,7 @@ impl JournalGenerator {
         v: &VendorPosting,
         payment: u128,
         manual: bool,
+        bank: BankAccount,
     ) {
         let entry_id = self.entry_id(v.index);
         let mut ed = Draws::new(self.config.seed, stream::ENTRY, v.index);
@@ -733,6 +744,7 @@ impl JournalGenerator {
         if docs {
             batch.documents.push(Document {
                 reference_document_id: Some(v.invoice),
+                bank_account: Some(bank),
                 ..self.vendor_document(v, payment, "payment", entry_id, gross)
             });
         }
@@ -781,6 +793,7 @@ impl JournalGenerator {
             reference_document_id: None,
             entry_id: Some(entry_id),
             item_count: 0,
+            bank_account: None,
         }
     }
 
@@ -883,16 +896,17 @@ impl JournalGenerator {
 
     /// An invoice from a vendor created days before (slot 0), paid within days (slot 1).
     fn fictitious_vendor(&self, p: &Plan, s: u8, batch: &mut Batch, md: &MasterData) {
-        let seed = self.config.seed;
         let mut sc = self.scene(p.block());
         let d = &mut sc.d;
         let c = &self.economy.companies[sc.company];
         let configured = u64::from(self.config.master_data.vendors);
         let j = self.fictitious.binary_search(&p.block()).unwrap_or(0) as u64;
-        let (vendor, terms) = md
+        let (vendor, terms, bank) = md
             .vendors
             .get((configured + j) as usize)
-            .map_or((0, 30), |v| (v.vendor_id, v.payment_terms_days));
+            .map_or((0, 30, BankAccount::new()), |v| {
+                (v.vendor_id, v.payment_terms_days, v.bank_account)
+            });
         let user = crate::cases::pick_user(users::AP, d);
         let tax = TaxSet::draw(c.tax.input, d);
         let (text, account) = match d.below(3) {
@@ -903,7 +917,6 @@ impl JournalGenerator {
         // Below the lowest approval limit, so that one approver signs it off.
         let limit = users::APPROVERS[0].1 as f64;
         let net = off_round(libm::round(limit * (0.3 + 0.5 * d.unit()) / 1.25) as i64);
-        let t = tax_of(tax, net);
         let mut pay = c
             .calendar
             .next_working(sc.date.add_days(1 + d.below(3) as i32));
@@ -912,20 +925,13 @@ impl JournalGenerator {
             pay = sc.date;
         }
         let docs = self.config.documents.enabled;
-        let invoice = record_id(seed, stream::VENDOR_INVOICE, p.block());
-        let payment = record_id(seed, stream::PAYMENT, p.block());
+        let (posting, payment) =
+            self.block_posting(p, s, sc.company, vendor, user, sc.date, (net, tax));
         let posting = VendorPosting {
-            index: p.first + u64::from(s),
-            company: sc.company,
-            vendor,
-            user,
-            date: sc.date,
-            net,
-            tax,
-            tax_amount: t,
-            invoice,
             anomaly: Some(A::FictitiousVendor),
+            ..posting
         };
+        let invoice = posting.invoice;
         if s == 0 {
             let cc = d.pick(centers::OVERHEAD);
             let due = sc.date.add_days(i32::from(terms));
@@ -947,7 +953,99 @@ impl JournalGenerator {
                 date: pay,
                 ..posting
             };
-            self.post_vendor_payment(batch, &paid, payment, true);
+            self.post_vendor_payment(batch, &paid, payment, true, bank);
+        }
+    }
+
+    /// The unlabelled posting of slot `s` of standalone block `p` with an invoice of
+    /// `net` under tax code `tax`; the invoice's id is the block's, and so is its
+    /// payment's (returned with it).
+    #[allow(clippy::too_many_arguments)]
+    fn block_posting(
+        &self,
+        p: &Plan,
+        s: u8,
+        company: usize,
+        vendor: u128,
+        user: &'static str,
+        date: Date,
+        (net, tax): (i64, usize),
+    ) -> (VendorPosting, u128) {
+        let seed = self.config.seed;
+        let posting = VendorPosting {
+            index: p.first + u64::from(s),
+            company,
+            vendor,
+            user,
+            date,
+            net,
+            tax,
+            tax_amount: tax_of(tax, net),
+            invoice: record_id(seed, stream::VENDOR_INVOICE, p.block()),
+            anomaly: None,
+        };
+        (posting, record_id(seed, stream::PAYMENT, p.block()))
+    }
+
+    /// A genuine invoice of a vendor (slot 0) whose bank account is changed days later,
+    /// and its payment, to the new account, days after the change (slot 1).
+    fn diverted_payment(&self, p: &Plan, s: u8, batch: &mut Batch, md: &MasterData) {
+        let Some(f) = self.bank.fraud(p.block()).copied() else {
+            let slot = p.first - self.layout.total + u64::from(s);
+            self.filler(slot, batch);
+            return;
+        };
+        let mut sc = self.scene(p.block());
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
+        let (vendor, terms) = md
+            .vendors
+            .get(f.vendor)
+            .map_or((0, 30), |v| (v.vendor_id, v.payment_terms_days));
+        let user = crate::cases::pick_user(users::AP, d);
+        let tax = TaxSet::draw(c.tax.input, d);
+        let service = d.below(SERVICES_BOUGHT.len());
+        let (text, account, _, pool) = SERVICES_BOUGHT[service];
+        // A sizeable invoice, entered by hand, not within 10% below an approval limit.
+        let limit = users::APPROVERS[0].1 as f64;
+        let mut net = off_round(libm::round(limit * (0.4 + 2.0 * d.unit()) / 1.25) as i64);
+        while crate::cases::near_limit(net + tax_of(tax, net)) {
+            net = off_round(net * 8 / 10);
+        }
+        let docs = self.config.documents.enabled;
+        let (posting, payment) =
+            self.block_posting(p, s, sc.company, vendor, user, f.invoice, (net, tax));
+        let invoice = posting.invoice;
+        if s == 0 {
+            let cc = d.pick(pool);
+            let due = f.invoice.add_days(i32::from(terms));
+            let status = if f.pay <= self.economy.end {
+                "paid"
+            } else {
+                "open"
+            };
+            self.post_service_invoice(batch, &posting, due, (account, cc, text), status);
+            let documents: &[u128] = if docs { &[invoice, payment] } else { &[] };
+            self.label(
+                batch,
+                A::VendorBankChange,
+                p.first,
+                sc.company,
+                f.pay,
+                &[p.first + 1],
+                documents,
+                &[],
+                Some(vendor),
+            );
+        } else {
+            let paid = VendorPosting {
+                date: f.pay,
+                user: users::PAYRUN,
+                anomaly: Some(A::VendorBankChange),
+                ..posting
+            };
+            let bank = self.vendor_account(md, f.vendor, f.pay);
+            self.post_vendor_payment(batch, &paid, payment, false, bank);
         }
     }
 

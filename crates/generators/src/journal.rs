@@ -100,6 +100,8 @@ pub struct JournalGenerator {
     pub(crate) selector: crate::anomaly::Selector,
     /// The blocks that carry a fictitious vendor, in order.
     pub(crate) fictitious: Vec<u64>,
+    /// Every vendor's bank-account history.
+    pub(crate) bank: crate::bank::BankHistory,
     registry: LazyRegistry,
 }
 
@@ -133,7 +135,9 @@ impl JournalGenerator {
         let md = crate::master::build_with(&config, &economy);
         let schedules = CompanySchedule::all(&config, &economy, &md);
         let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
+        let bank = crate::bank::BankHistory::build(&config, &economy, &md.vendors).0;
         Ok(Self {
+            bank,
             fictitious: selector
                 .fictitious_vendor_blocks(layout.total, config.transactions.target_count),
             selector,
@@ -237,7 +241,7 @@ impl JournalGenerator {
             }
             // Each document is written with the entry it caused (orders with the first
             // slot), so that no part holds a document of another part's entry.
-            self.case_documents(p, s, batch);
+            self.case_documents(p, s, batch, &md);
             if p.is_posted(p.role(s as u8)) {
                 self.case_entry(p, s as u8, batch);
             } else if p.anomaly == Some(AnomalyType::DuplicatePayment) && s == u64::from(p.posted) {
@@ -246,6 +250,19 @@ impl JournalGenerator {
                 self.filler(slot, batch);
             }
         }
+    }
+
+    /// The bank account vendor `vendor` is paid into on `day`.
+    #[inline]
+    pub(crate) fn vendor_account(
+        &self,
+        md: &MasterData,
+        vendor: usize,
+        day: Date,
+    ) -> synth_model::BankAccount {
+        let current = md.vendors.get(vendor).map(|v| v.bank_account);
+        self.bank
+            .account_at(vendor, current.unwrap_or_default(), day)
     }
 
     /// The id of entry `index`.

@@ -25,6 +25,7 @@
 //! knowledge of memory limits (that is `synth-guard`).
 
 mod anomaly;
+mod bank;
 mod calendar;
 mod cases;
 mod config;

@@ -97,13 +97,17 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
     let layout = Layout::new(config);
     let economy = Economy::new(config, layout.cases(config));
     let accounts = CHART_OF_ACCOUNTS.len() as u64;
+    let occasional = crate::bank::fraud_blocks(config).len() as u64;
+    let configured = u64::from(config.master_data.vendors);
     let (v, c) = (
-        u64::from(config.master_data.vendors)
+        configured
             + crate::anomaly::Selector::new(config.seed, &config.anomalies)
                 .fictitious_vendor_blocks(layout.total, config.transactions.target_count)
-                .len() as u64,
+                .len() as u64
+            + occasional,
         u64::from(config.master_data.customers),
     );
+    let changes = crate::bank::most_changes(config, configured + occasional, occasional);
     let employees: u64 = economy
         .companies
         .iter()
@@ -127,6 +131,7 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
         Table::CostCenters => COST_CENTERS.len() as u64,
         Table::Users => (pools::USERS.len() + pools::BATCH_USERS.len()) as u64,
         Table::Vendors => v,
+        Table::VendorBankChanges => changes,
         Table::Customers => c,
         Table::Materials => u64::from(config.master_data.materials),
         Table::Employees => employees,
@@ -193,6 +198,42 @@ fn months_between(a: Date, b: Date) -> u32 {
     ((yb - ya) * 12 + mb as i32 - ma as i32).max(0) as u32
 }
 
+/// The vendors as created: the configured ones, then the fictitious ones, each with
+/// the bank account it was created with.
+fn vendors(config: &GeneratorConfig, economy: &Economy) -> Vec<Vendor> {
+    let configured = u64::from(config.master_data.vendors);
+    let mut vendors: Vec<Vendor> = (0..configured)
+        .map(|i| ordinary_vendor(config, economy, i))
+        .collect();
+    vendors.extend(crate::inject::fictitious_vendors(
+        config, economy, configured,
+    ));
+    // Then the occasional vendors, whose bank account a `vendor_bank_change` changes.
+    let first = vendors.len() as u64;
+    let occasional = crate::bank::fraud_blocks(config).len() as u64;
+    vendors.extend((first..first + occasional).map(|i| ordinary_vendor(config, economy, i)));
+    vendors
+}
+
+/// Vendor `i` as the configured ones are made.
+fn ordinary_vendor(config: &GeneratorConfig, economy: &Economy, i: u64) -> Vendor {
+    let seed = config.seed;
+    let mut d = Draws::new(seed, stream::VENDOR, i);
+    let (country, city) = d.pick(pools::LOCATIONS);
+    let discount = d.below(100) < 30;
+    Vendor {
+        vendor_id: record_id(seed, stream::VENDOR, i),
+        name: partner_name(i, 0),
+        country,
+        city,
+        payment_terms_days: d.pick(pools::PAYMENT_TERMS),
+        cash_discount_percent: if discount { 200 } else { 0 },
+        cash_discount_days: if discount { 10 } else { 0 },
+        created_date: economy.start.add_days(-(60 + d.below(3000) as i32)),
+        bank_account: crate::bank::account(seed, i, 0, country),
+    }
+}
+
 /// Builds every master record from the config and its seed.
 pub fn build(config: &GeneratorConfig) -> MasterData {
     let layout = Layout::new(config);
@@ -253,28 +294,11 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         department: "IT",
         approval_limit: 0,
     }));
-    let mut vendors: Vec<Vendor> = (0..u64::from(config.master_data.vendors))
-        .map(|i| {
-            let mut d = Draws::new(seed, stream::VENDOR, i);
-            let (country, city) = d.pick(pools::LOCATIONS);
-            let discount = d.below(100) < 30;
-            Vendor {
-                vendor_id: record_id(seed, stream::VENDOR, i),
-                name: partner_name(i, 0),
-                country,
-                city,
-                payment_terms_days: d.pick(pools::PAYMENT_TERMS),
-                cash_discount_percent: if discount { 200 } else { 0 },
-                cash_discount_days: if discount { 10 } else { 0 },
-                created_date: start.add_days(-(60 + d.below(3000) as i32)),
-            }
-        })
-        .collect();
-    vendors.extend(crate::inject::fictitious_vendors(
-        config,
-        economy,
-        u64::from(config.master_data.vendors),
-    ));
+    let mut vendors = vendors(config, economy);
+    let (history, vendor_bank_changes) = crate::bank::BankHistory::build(config, economy, &vendors);
+    for (i, v) in vendors.iter_mut().enumerate() {
+        v.bank_account = history.final_account(i, v.bank_account);
+    }
     let n_customers = config.master_data.customers as usize;
     let customers: Vec<Customer> = (0..n_customers as u64)
         .map(|i| {
@@ -445,6 +469,7 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         cost_centers,
         users,
         vendors,
+        vendor_bank_changes,
         customers,
         materials,
         employees,

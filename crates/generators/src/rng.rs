@@ -23,6 +23,9 @@ pub(crate) mod stream {
     pub const SECOND_INVOICE: u64 = 21;
     pub const SECOND_PAYMENT_DOC: u64 = 22;
     pub const DUPLICATE_PAYMENT: u64 = 23;
+    pub const BANK_ACCOUNT: u64 = 24;
+    pub const BANK_CHANGE: u64 = 25;
+    pub const OCCASIONAL: u64 = 26;
     pub const ANOMALY: u64 = 33;
     pub const ANOMALY_CASE: u64 = 34;
     pub const ANOMALY_ID: u64 = 35;

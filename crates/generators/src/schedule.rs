@@ -122,6 +122,8 @@ impl Layout {
 pub(crate) struct OpenItem {
     customer: bool,
     partner_id: u128,
+    /// Index of the partner in its master table.
+    partner: usize,
     index: u64,
     date: Date,
     due: Date,
@@ -305,11 +307,13 @@ impl CompanySchedule {
                         stream::OPENING_DOCUMENT,
                         (ci as u64) << 32 | k as u64,
                     );
-                    let (partner_id, terms, cap) = if customer {
+                    let (partner, partner_id, terms, cap) = if customer {
                         // The company's own biggest customers.
                         let n = economy.companies.len();
-                        let p = &md.customers[(ci + j * n) % md.customers.len()];
+                        let k = (ci + j * n) % md.customers.len();
+                        let p = &md.customers[k];
                         (
+                            k,
                             p.customer_id,
                             p.payment_terms_days,
                             p.credit_limit as f64 / 3.0,
@@ -321,7 +325,7 @@ impl CompanySchedule {
                             .min(config.master_data.vendors as usize)
                             .max(1);
                         let p = &md.vendors[j % configured];
-                        (p.vendor_id, p.payment_terms_days, f64::MAX)
+                        (j % configured, p.vendor_id, p.payment_terms_days, f64::MAX)
                     };
                     let base = if customer {
                         c.revenue_month * 1.1
@@ -349,6 +353,7 @@ impl CompanySchedule {
                     s.items.push(OpenItem {
                         customer,
                         partner_id,
+                        partner,
                         index: (ci as u64) << 32 | k as u64,
                         date,
                         due,
@@ -400,7 +405,7 @@ impl CompanySchedule {
 
 impl JournalGenerator {
     /// Scheduled entry `i` (below `layout.total`).
-    pub(crate) fn scheduled(&self, i: u64, _md: &MasterData, batch: &mut Batch) {
+    pub(crate) fn scheduled(&self, i: u64, md: &MasterData, batch: &mut Batch) {
         let layout = &self.layout;
         let ci = layout
             .companies
@@ -455,7 +460,7 @@ impl JournalGenerator {
         }
         if r < l.opening {
             let item = s.items[(r - l.opening_chunks) as usize];
-            self.settle_open_item(&item, &mut head, batch, entry_id);
+            self.settle_open_item(&item, &mut head, batch, entry_id, md);
             self.close(batch, &head, first_line, &mut d);
             return;
         }
@@ -944,6 +949,7 @@ impl JournalGenerator {
         head: &mut Head,
         batch: &mut Batch,
         entry_id: u128,
+        md: &MasterData,
     ) {
         let seed = self.config.seed;
         let invoice = record_id(seed, stream::OPENING_DOCUMENT, item.index * 2);
@@ -1040,6 +1046,7 @@ impl JournalGenerator {
                     reference_document_id: reference,
                     entry_id,
                     item_count: 0,
+                    bank_account: None,
                 };
             let (inv_type, pay_type) = if item.customer {
                 ("customer_invoice", "receipt")
@@ -1055,15 +1062,19 @@ impl JournalGenerator {
                 None,
                 None,
             ));
-            batch.documents.push(doc(
-                payment,
-                pay_type,
-                item.settle,
-                None,
-                0,
-                Some(invoice),
-                Some(entry_id),
-            ));
+            batch.documents.push(Document {
+                bank_account: (!item.customer)
+                    .then(|| self.vendor_account(md, item.partner, item.settle)),
+                ..doc(
+                    payment,
+                    pay_type,
+                    item.settle,
+                    None,
+                    0,
+                    Some(invoice),
+                    Some(entry_id),
+                )
+            });
         }
     }
 }

@@ -87,7 +87,7 @@ fn counts_follow_the_rate_and_weights_and_the_generator_knows_them() {
         *seen.entry(a.anomaly_type).or_default() += 1;
     }
     let blocks = (n - g.scheduled_entries()) as f64 / 4.0;
-    let total_weight = 13.0 + 2.0; // 14 types, one at 3, one at 0
+    let total_weight = 14.0 + 2.0; // 15 types, one at 3, one at 0
     for t in AnomalyType::ALL {
         let w = match t.name() {
             "round_amount" => 3.0,
@@ -158,4 +158,90 @@ fn switched_off_there_are_none() {
     // The same happens at rate 0.
     let g = generator(n, |c| c.anomalies.rate = 0.0);
     assert!(all(&g, 50_000).anomalies.is_empty());
+}
+
+/// Checks every vendor payment of `b` against the bank-account history of the master
+/// data; returns the payments within 45 days after a change of their vendor's account.
+fn payments_after_changes(g: &JournalGenerator, b: &Batch) -> Vec<u128> {
+    let md = g.master_data();
+    let mut history: HashMap<u128, Vec<&synth_model::VendorBankChange>> = HashMap::new();
+    for c in &md.vendor_bank_changes {
+        history.entry(c.vendor_id).or_default().push(c);
+    }
+    for v in &md.vendors {
+        if let Some(h) = history.get_mut(&v.vendor_id) {
+            h.sort_by_key(|c| c.changed_at);
+            // Each change starts from the account the one before left, the last is current.
+            for w in h.windows(2) {
+                assert_eq!(w[0].new_bank_account, w[1].old_bank_account);
+            }
+            assert_eq!(h.last().map(|c| c.new_bank_account), Some(v.bank_account));
+            assert!(h.iter().all(|c| c.changed_at.date() > v.created_date));
+        }
+    }
+    let vendors: HashMap<u128, _> = md.vendors.iter().map(|v| (v.vendor_id, v)).collect();
+    let mut near = Vec::new();
+    for p in b.documents.iter().filter(|d| d.document_type == "payment") {
+        let v = vendors[&p.partner_id];
+        let h = history.get(&p.partner_id).map_or(&[][..], |h| h.as_slice());
+        let expected = h
+            .iter()
+            .rev()
+            .find(|c| c.changed_at.date() <= p.document_date)
+            .map(|c| c.new_bank_account)
+            .or(h.first().map(|c| c.old_bank_account))
+            .unwrap_or(v.bank_account);
+        assert_eq!(
+            p.bank_account,
+            Some(expected),
+            "payment {:x}",
+            p.document_id
+        );
+        if h.iter().any(|c| {
+            let day = c.changed_at.date();
+            p.document_date >= day && p.document_date <= day.add_days(45)
+        }) {
+            near.push(p.entry_id.expect("a payment's entry"));
+        }
+    }
+    assert!(
+        b.documents
+            .iter()
+            .filter(|d| d.document_type != "payment")
+            .all(|d| d.bank_account.is_none())
+    );
+    near
+}
+
+#[test]
+fn a_payment_soon_after_a_bank_account_change_is_always_the_labelled_one() {
+    let n = 400_000;
+    let g = generator(n, |c| c.anomalies.rate = 0.02);
+    let b = all(&g, n);
+    let near = payments_after_changes(&g, &b);
+    let labelled: Vec<&synth_model::Anomaly> = b
+        .anomalies
+        .iter()
+        .filter(|a| a.anomaly_type == "vendor_bank_change")
+        .collect();
+    assert!(labelled.len() > 20, "{}", labelled.len());
+    assert_eq!(near.len(), labelled.len());
+    let ids: HashSet<String> = labelled
+        .iter()
+        .map(|a| a.entry_ids.as_str().to_string())
+        .collect();
+    for e in near {
+        assert!(ids.contains(&uuid_string(e)), "unlabelled payment {e:x}");
+        let entry = b.entries.iter().find(|x| x.entry_id == e).expect("entry");
+        assert_eq!(entry.anomaly_type, Some("vendor_bank_change"));
+    }
+    // The changes of the anomalies and the ordinary ones are all in the vendor master.
+    let md = g.master_data();
+    assert!(md.vendor_bank_changes.len() > 2 * labelled.len());
+
+    // Switched off, the ordinary changes remain and no payment follows one closely.
+    let g = generator(n, |c| c.anomalies.enabled = false);
+    let b = all(&g, n);
+    assert!(g.master_data().vendor_bank_changes.len() > 20);
+    assert!(payments_after_changes(&g, &b).is_empty());
 }

@@ -14,6 +14,8 @@ pub type IdList = InlineText<152>;
 pub type LineList = InlineText<168>;
 /// A business partner's name.
 pub type PartnerName = InlineText<48>;
+/// A bank account: an IBAN where the country has them, else bank and account numbers.
+pub type BankAccount = InlineText<34>;
 
 record! {
     /// The header of a journal entry (`journal_entries`).
@@ -186,6 +188,27 @@ record! {
         cash_discount_days: u16,
         /// When the vendor was created.
         created_date: Date,
+        /// The bank account payments go to, as at the end of the data
+        /// (`vendor_bank_changes` has its history).
+        bank_account: BankAccount,
+    }
+}
+
+record! {
+    /// A change of a vendor's bank account in the vendor master (`vendor_bank_changes`).
+    pub struct VendorBankChange in "vendor_bank_changes" {
+        /// Unique id.
+        change_id: u128,
+        /// The vendor (`vendors.vendor_id`).
+        vendor_id: u128,
+        /// When the change was saved.
+        changed_at: DateTime,
+        /// Who saved it (`users.user_id`).
+        changed_by: &'static str,
+        /// The account before the change.
+        old_bank_account: BankAccount,
+        /// The account after it: payments from `changed_at` on go to it.
+        new_bank_account: BankAccount,
     }
 }
 
@@ -317,6 +340,9 @@ record! {
         entry_id: Option<u128>,
         /// Number of items.
         item_count: u32,
+        /// Payments to a vendor: the vendor's bank account paid into (the one in the
+        /// vendor master on that day); null otherwise.
+        bank_account: Option<BankAccount>,
     }
 }
 

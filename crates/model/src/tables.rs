@@ -201,6 +201,8 @@ tables! {
         Users users: User, Core;
         /// Vendors, in index order.
         Vendors vendors: Vendor, Core;
+        /// Changes of vendors' bank accounts, by date.
+        VendorBankChanges vendor_bank_changes: VendorBankChange, Core;
         /// Customers, in index order.
         Customers customers: Customer, Core;
         /// Materials.

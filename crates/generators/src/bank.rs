@@ -1,0 +1,439 @@
+//! Vendors' bank accounts and their history: the account each vendor payment goes to,
+//! the ordinary changes of the vendor master, and the changes made days before a
+//! payment that divert it (the `vendor_bank_change` anomaly), changed back after it.
+//!
+//! Every change has a quiet period around it in which no ordinary payment to that
+//! vendor falls (a case that would pay it then buys from another vendor), so that a
+//! change shortly before a payment is only ever the labelled anomaly. The diverted
+//! payments go to occasional vendors (one each, a dozen purchases a run), so that the
+//! quiet periods stay few whatever the run's size.
+
+use crate::anomaly::{AnomalyType, Selector};
+use crate::config::GeneratorConfig;
+use crate::economy::Economy;
+use crate::pools::users;
+use crate::rng::{Draws, record_id, stream};
+use synth_model::{BankAccount, Date, DateTime, Vendor, VendorBankChange};
+
+/// Days before a change in which no ordinary payment to its vendor falls (so that a
+/// duplicate payment a few days after one does not follow the change either).
+pub(crate) const QUIET_BEFORE: i32 = 20;
+/// Days after a change in which no ordinary payment to its vendor falls.
+pub(crate) const QUIET_AFTER: i32 = 45;
+/// The first vendors, which also carry the opening balances' open items, never change.
+pub(crate) const STEADY_VENDORS: usize = 6;
+/// Share of the other vendors whose account changes once in a year.
+const CHANGES_PER_YEAR: f64 = 0.15;
+/// Business cases (of any kind; about half are purchases) per occasional vendor.
+const OCCASIONAL_CASES: f64 = 24.0;
+
+/// A diverted payment: the vendor's account changed days before it, changed back after.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fraud {
+    /// The block it replaces.
+    pub block: u64,
+    /// Index of the vendor.
+    pub vendor: usize,
+    /// The genuine invoice's date.
+    pub invoice: Date,
+    /// The payment to the new account.
+    pub pay: Date,
+}
+
+/// One change, as payments look it up.
+#[derive(Debug, Clone, Copy)]
+struct Change {
+    day: Date,
+    old: BankAccount,
+    new: BankAccount,
+}
+
+/// Every vendor's bank-account history.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BankHistory {
+    /// For vendor `i`, its changes are `changes[starts[i]..starts[i + 1]]`, by date.
+    starts: Vec<u32>,
+    changes: Vec<Change>,
+    /// The diverted payments, by block.
+    frauds: Vec<Fraud>,
+    /// The occasional vendors: one per diverted payment, after the fictitious ones.
+    occasional: std::ops::Range<usize>,
+    /// Share of the business cases that buy from one of them.
+    share: f64,
+}
+
+/// The blocks that carry a `vendor_bank_change`, in order.
+pub(crate) fn fraud_blocks(config: &GeneratorConfig) -> Vec<u64> {
+    let layout = crate::schedule::Layout::new(config);
+    Selector::new(config.seed, &config.anomalies).standalone_blocks(
+        AnomalyType::VendorBankChange,
+        layout.total,
+        config.transactions.target_count,
+    )
+}
+
+/// At most how many changes `vendors` vendors that may change (`frauds` of them with a
+/// diverted payment) make: what the master data's estimate counts, without drawing them.
+pub(crate) fn most_changes(config: &GeneratorConfig, vendors: u64, frauds: u64) -> u64 {
+    let share = (CHANGES_PER_YEAR * f64::from(config.months) / 12.0).min(1.0);
+    let ordinary = vendors.saturating_sub(STEADY_VENDORS as u64) as f64 * share;
+    // Two standard deviations above the mean, so that the estimate holds.
+    let sd = (ordinary * (1.0 - share)).sqrt();
+    (ordinary + 2.0 * sd).ceil() as u64 + 2 * frauds
+}
+
+impl BankHistory {
+    /// The history of `vendors` (as the master data builds them: the configured ones,
+    /// the fictitious ones, then one occasional vendor per diverted payment) and the
+    /// rows of the `vendor_bank_changes` table, by date.
+    pub(crate) fn build(
+        config: &GeneratorConfig,
+        economy: &Economy,
+        vendors: &[Vendor],
+    ) -> (Self, Vec<VendorBankChange>) {
+        let seed = config.seed;
+        let (start, end) = (economy.start, economy.end);
+        let blocks = fraud_blocks(config);
+        let configured = (config.master_data.vendors as usize).min(vendors.len());
+        let occasional = vendors.len().saturating_sub(blocks.len()).max(configured)..vendors.len();
+        let original = |i: usize| account(seed, i as u64, 0, vendors[i].country);
+        // Per vendor, its changes by date.
+        let mut by_vendor: Vec<Vec<VendorBankChange>> = vec![Vec::new(); vendors.len()];
+        let mut frauds = Vec::with_capacity(blocks.len());
+        for (k, block) in blocks.iter().copied().enumerate() {
+            let v = occasional.start + k;
+            if v >= vendors.len() {
+                break;
+            }
+            let sc = crate::inject::scene_of(seed, economy, block);
+            let cal = &economy.companies[sc.company].calendar;
+            let mut d = Draws::new(seed, stream::BANK_CHANGE, block << 2 | 1);
+            // Room before it for the invoice.
+            let day = sc.date.max(cal.next_working(start.add_days(14)));
+            let invoice = cal.previous_working(day.add_days(-(3 + d.below(10) as i32)));
+            let pay = cal.next_working(day.add_days(1 + d.below(5) as i32));
+            let back = cal.next_working(pay.add_days(6 + d.below(15) as i32));
+            if pay > end || invoice < start {
+                continue;
+            }
+            let old = original(v);
+            let diverted = account(seed, v as u64, 2, vendors[v].country);
+            let id = vendors[v].vendor_id;
+            let change = new_change(seed, block << 2 | 1, id, day, (old, diverted), &mut d);
+            by_vendor[v].push(change);
+            if back <= end {
+                let change = new_change(seed, block << 2 | 3, id, back, (diverted, old), &mut d);
+                by_vendor[v].push(change);
+            }
+            frauds.push(Fraud {
+                block,
+                vendor: v,
+                invoice,
+                pay,
+            });
+        }
+        // The ordinary changes: at most one per vendor, none near a diverted payment.
+        let years = f64::from(config.months) / 12.0;
+        let cal = &economy.companies[0].calendar;
+        for i in (STEADY_VENDORS..configured).chain(occasional.clone()) {
+            let mut d = Draws::new(seed, stream::BANK_CHANGE, (i as u64) << 1);
+            if d.unit() >= CHANGES_PER_YEAR * years {
+                continue;
+            }
+            let day = cal.sample_working(&mut d);
+            let changes = &mut by_vendor[i];
+            if changes
+                .iter()
+                .any(|c| (c.changed_at.date().0 - day.0).abs() < 120)
+            {
+                continue;
+            }
+            let before = changes.iter().rfind(|c| c.changed_at.date() < day);
+            let after = changes.iter().find(|c| c.changed_at.date() > day);
+            let old = before.map_or_else(|| original(i), |c| c.new_bank_account);
+            let new = account(seed, i as u64, 1, vendors[i].country);
+            let id = vendors[i].vendor_id;
+            let change = new_change(seed, (i as u64) << 1, id, day, (old, new), &mut d);
+            if after.is_some() {
+                // Before a diverted payment: that one starts from the new account.
+                for c in changes.iter_mut() {
+                    if c.old_bank_account == old {
+                        c.old_bank_account = new;
+                    }
+                    if c.new_bank_account == old {
+                        c.new_bank_account = new;
+                    }
+                }
+            }
+            changes.push(change);
+            changes.sort_by_key(|c| c.changed_at);
+        }
+        let mut starts = Vec::with_capacity(vendors.len() + 1);
+        let mut changes = Vec::new();
+        starts.push(0u32);
+        for list in &by_vendor {
+            changes.extend(list.iter().map(|c| Change {
+                day: c.changed_at.date(),
+                old: c.old_bank_account,
+                new: c.new_bank_account,
+            }));
+            starts.push(changes.len() as u32);
+        }
+        let mut rows: Vec<VendorBankChange> = by_vendor.into_iter().flatten().collect();
+        rows.sort_by_key(|c| (c.changed_at, c.change_id));
+        let share = if occasional.is_empty() {
+            0.0
+        } else {
+            let blocks = (config.transactions.target_count as f64) / 4.0;
+            (OCCASIONAL_CASES * occasional.len() as f64 / blocks.max(1.0)).min(0.05)
+        };
+        (
+            Self {
+                starts,
+                changes,
+                frauds,
+                occasional,
+                share,
+            },
+            rows,
+        )
+    }
+
+    /// The occasional vendor a purchase of block `block` buys from, if it buys from one.
+    #[inline]
+    pub(crate) fn occasional_vendor(&self, seed: u64, block: u64) -> Option<usize> {
+        if self.occasional.is_empty() {
+            return None;
+        }
+        let mut d = Draws::new(seed, stream::OCCASIONAL, block);
+        (d.unit() < self.share).then(|| self.occasional.start + d.below(self.occasional.len()))
+    }
+
+    fn of(&self, vendor: usize) -> &[Change] {
+        match (self.starts.get(vendor), self.starts.get(vendor + 1)) {
+            (Some(a), Some(b)) => &self.changes[*a as usize..*b as usize],
+            _ => &[],
+        }
+    }
+
+    /// The account vendor `vendor` (whose current one is `current`) had on `day`.
+    #[inline]
+    pub(crate) fn account_at(&self, vendor: usize, current: BankAccount, day: Date) -> BankAccount {
+        let changes = self.of(vendor);
+        match changes.iter().rposition(|c| c.day <= day) {
+            Some(k) => changes[k].new,
+            None => changes.first().map_or(current, |c| c.old),
+        }
+    }
+
+    /// The account vendor `vendor` had at the end of the data, `original` unless it changed.
+    pub(crate) fn final_account(&self, vendor: usize, original: BankAccount) -> BankAccount {
+        self.of(vendor).last().map_or(original, |c| c.new)
+    }
+
+    /// Whether a payment to `vendor` on one of `days` falls in a change's quiet period.
+    #[inline]
+    pub(crate) fn quiet(&self, vendor: usize, days: &[Date]) -> bool {
+        self.of(vendor).iter().any(|c| {
+            days.iter()
+                .any(|d| *d >= c.day.add_days(-QUIET_BEFORE) && *d <= c.day.add_days(QUIET_AFTER))
+        })
+    }
+
+    /// Whether `vendor`'s account ever changes.
+    #[inline]
+    pub(crate) fn changes(&self, vendor: usize) -> bool {
+        !self.of(vendor).is_empty()
+    }
+
+    /// The diverted payment block `block` carries, if any.
+    pub(crate) fn fraud(&self, block: u64) -> Option<&Fraud> {
+        self.frauds
+            .binary_search_by_key(&block, |f| f.block)
+            .ok()
+            .map(|k| &self.frauds[k])
+    }
+}
+
+/// The change with id key `key` of vendor `vendor_id` from one account to another, by an
+/// AP clerk in office hours on `day`.
+fn new_change(
+    seed: u64,
+    key: u64,
+    vendor_id: u128,
+    day: Date,
+    (old, new): (BankAccount, BankAccount),
+    d: &mut Draws,
+) -> VendorBankChange {
+    VendorBankChange {
+        change_id: record_id(seed, stream::BANK_CHANGE, key),
+        vendor_id,
+        changed_at: office_hours(day, d),
+        changed_by: crate::cases::pick_user(users::AP, d),
+        old_bank_account: old,
+        new_bank_account: new,
+    }
+}
+
+/// A time in office hours on `day`.
+fn office_hours(day: Date, d: &mut Draws) -> DateTime {
+    DateTime::new(day, 8 * 3600 + d.below(9 * 3600 + 1800) as u32)
+}
+
+/// Pushes `pattern` onto `buf` from `*len` on, each `#` a random digit.
+fn fill(d: &mut Draws, buf: &mut [u8; 34], len: &mut usize, pattern: &[u8]) {
+    for &c in pattern {
+        buf[*len] = if c == b'#' {
+            b'0' + d.below(10) as u8
+        } else {
+            c
+        };
+        *len += 1;
+    }
+}
+
+/// The remainder modulo 97 of a string's IBAN number (letters count as 10 to 35).
+fn mod97(s: &[u8]) -> u32 {
+    s.iter().fold(0u32, |r, &c| match c {
+        b'0'..=b'9' => (r * 10 + u32::from(c - b'0')) % 97,
+        b'A'..=b'Z' => (r * 100 + u32::from(c - b'A') + 10) % 97,
+        _ => r,
+    })
+}
+
+/// Domestic account formats of countries without IBANs (`#`: a digit).
+const DOMESTIC: &[(&str, &[u8])] = &[
+    // Canadian transit, institution and account numbers.
+    ("CA", b"#####-00#-#######"),
+    // Japanese bank, branch and account numbers.
+    ("JP", b"####-###-#######"),
+    // Australian BSB and account number.
+    ("AU", b"###-### #########"),
+];
+
+/// A country's BBAN: its country code, the bank codes of letters it starts with (one
+/// drawn; empty where none), then its digits (`#`).
+type Bban = (&'static str, &'static [&'static [u8]], &'static [u8]);
+
+/// BBAN formats of IBAN countries.
+const BBAN: &[Bban] = &[
+    (
+        "GB",
+        &[b"NWBK", b"BARC", b"LOYD", b"HBUK", b"MIDL"],
+        b"##############",
+    ),
+    ("NL", &[b"ABNA", b"INGB", b"RABO", b"SNSB"], b"##########"),
+    ("IT", &[b"A", b"B", b"K", b"X"], b"######################"),
+    ("FR", &[b""], b"#######################"),
+    ("ES", &[b""], b"####################"),
+    ("SE", &[b""], b"####################"),
+    ("PL", &[b""], b"########################"),
+    ("CH", &[b""], b"#################"),
+    ("DE", &[b""], b"##################"),
+];
+
+/// Account number `generation` of vendor `vendor` in `country`: an IBAN with valid
+/// check digits where the country uses them, else its domestic bank and account numbers.
+pub(crate) fn account(seed: u64, vendor: u64, generation: u32, country: &str) -> BankAccount {
+    let mut d = Draws::new(
+        seed,
+        stream::BANK_ACCOUNT,
+        vendor << 16 | u64::from(generation),
+    );
+    let mut buf = [0u8; 34];
+    let mut len = 0;
+    if country == "US" {
+        // An ABA routing number (with its check digit), then the account.
+        let mut r = [0u32; 9];
+        r[0] = d.pick(&[0, 1, 2, 3]);
+        for x in r.iter_mut().take(8).skip(1) {
+            *x = d.below(10) as u32;
+        }
+        let sum = 3 * (r[0] + r[3] + r[6]) + 7 * (r[1] + r[4] + r[7]) + (r[2] + r[5]);
+        r[8] = (10 - sum % 10) % 10;
+        for (slot, x) in buf.iter_mut().zip(r) {
+            *slot = b'0' + x as u8;
+        }
+        len = 9;
+        fill(&mut d, &mut buf, &mut len, b" ##########");
+    } else if let Some((_, pattern)) = DOMESTIC.iter().find(|f| f.0 == country) {
+        fill(&mut d, &mut buf, &mut len, pattern);
+    } else {
+        // IBAN: country, check digits, then the country's BBAN (18 digits elsewhere).
+        let cc = country.as_bytes();
+        let cc = [
+            cc.first().copied().unwrap_or(b'X'),
+            cc.get(1).copied().unwrap_or(b'X'),
+        ];
+        const OTHER: Bban = ("", &[b""], b"##################");
+        let (_, banks, digits) = *BBAN.iter().find(|f| f.0 == country).unwrap_or(&OTHER);
+        fill(&mut d, &mut buf, &mut len, &cc);
+        fill(&mut d, &mut buf, &mut len, b"00");
+        let bank = d.pick(banks);
+        fill(&mut d, &mut buf, &mut len, bank);
+        fill(&mut d, &mut buf, &mut len, digits);
+        // Check digits: 98 - (BBAN, country, "00") mod 97.
+        let mut moved = [0u8; 34];
+        let bban = len - 4;
+        moved[..bban].copy_from_slice(&buf[4..len]);
+        moved[bban..len].copy_from_slice(&buf[..4]);
+        let check = 98 - mod97(&moved[..len]);
+        buf[2] = b'0' + (check / 10) as u8;
+        buf[3] = b'0' + (check % 10) as u8;
+    }
+    let mut t = BankAccount::new();
+    t.push(std::str::from_utf8(&buf[..len]).unwrap_or_default());
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ibans_have_valid_check_digits_and_their_country_s_length() {
+        for (country, length) in [
+            ("DE", 22),
+            ("GB", 22),
+            ("FR", 27),
+            ("NL", 18),
+            ("IT", 27),
+            ("ES", 24),
+            ("SE", 24),
+            ("PL", 28),
+            ("CH", 21),
+        ] {
+            for v in 0..50 {
+                let a = account(7, v, 0, country);
+                let s = a.as_str().as_bytes();
+                assert_eq!(s.len(), length, "{}", a.as_str());
+                assert!(a.as_str().starts_with(country));
+                let mut moved = s[4..].to_vec();
+                moved.extend_from_slice(&s[..4]);
+                assert_eq!(mod97(&moved), 1, "{}", a.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn us_routing_numbers_pass_the_aba_check() {
+        for v in 0..50 {
+            let a = account(3, v, 1, "US");
+            let r: Vec<u32> = a.as_str()[..9]
+                .bytes()
+                .map(|b| u32::from(b - b'0'))
+                .collect();
+            let s = 3 * (r[0] + r[3] + r[6]) + 7 * (r[1] + r[4] + r[7]) + r[2] + r[5] + r[8];
+            assert_eq!(s % 10, 0, "{}", a.as_str());
+            assert_eq!(a.as_str().len(), 20);
+        }
+    }
+
+    #[test]
+    fn each_generation_is_another_account() {
+        let a = account(1, 9, 0, "DE");
+        assert_eq!(a, account(1, 9, 0, "DE"));
+        assert_ne!(a, account(1, 9, 1, "DE"));
+        assert_ne!(a, account(1, 10, 0, "DE"));
+    }
+}
