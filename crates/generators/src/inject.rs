@@ -843,26 +843,7 @@ impl JournalGenerator {
             ),
             _ => (changed, repost_day, text, None),
         };
-        Self::line(
-            batch,
-            entry_id,
-            account,
-            amount,
-            None,
-            Some(cost_center),
-            None,
-            "Accrual",
-        );
-        Self::line(
-            batch,
-            entry_id,
-            acc::ACCRUED,
-            -amount,
-            None,
-            None,
-            None,
-            "Accrued liabilities",
-        );
+        Self::accrual_lines(batch, entry_id, (account, cost_center), amount, "Accrual");
         let head = Head {
             index,
             company: sc.company,
@@ -1078,25 +1059,12 @@ impl JournalGenerator {
         let account = d.pick(&[acc::PROFESSIONAL_FEES, 690000, 650000, acc::TRAVEL]);
         let day = c.calendar.sample_working(&mut d);
         let first_line = batch.lines.len();
-        Self::line(
+        Self::accrual_lines(
             batch,
             entry_id,
-            account,
+            (account, d.pick(centers::OVERHEAD)),
             amount,
-            None,
-            Some(d.pick(centers::OVERHEAD)),
-            None,
             "Manual adjustment",
-        );
-        Self::line(
-            batch,
-            entry_id,
-            acc::ACCRUED,
-            -amount,
-            None,
-            None,
-            None,
-            "Accrued liabilities",
         );
         let head = Head {
             index,

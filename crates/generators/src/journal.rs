@@ -300,6 +300,38 @@ impl JournalGenerator {
         });
     }
 
+    /// Appends an accrual's two lines: `amount` on expense `account` (cost center
+    /// `cost_center`, text `text`), the opposite on accrued liabilities.
+    #[inline]
+    pub(crate) fn accrual_lines(
+        batch: &mut Batch,
+        entry_id: u128,
+        (account, cost_center): (u32, usize),
+        amount: i64,
+        text: &'static str,
+    ) {
+        Self::line(
+            batch,
+            entry_id,
+            account,
+            amount,
+            None,
+            Some(cost_center),
+            None,
+            text,
+        );
+        Self::line(
+            batch,
+            entry_id,
+            crate::pools::accounts::ACCRUED,
+            -amount,
+            None,
+            None,
+            None,
+            "Accrued liabilities",
+        );
+    }
+
     /// Appends the tax line of code `tax` (input tax debited, output tax credited by the
     /// sign of `amount`), if the code posts tax to an account.
     #[inline]

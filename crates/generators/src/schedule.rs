@@ -671,25 +671,12 @@ impl JournalGenerator {
                     centers::OVERHEAD[(a as usize * 3 + month as usize) % centers::OVERHEAD.len()];
                 if q < ACCRUALS {
                     let amount = s.accrual(month as i64, a);
-                    Self::line(
+                    Self::accrual_lines(
                         batch,
                         entry_id,
-                        account,
+                        (account, cc),
                         amount,
-                        None,
-                        Some(cc),
-                        None,
                         "Month-end accrual",
-                    );
-                    Self::line(
-                        batch,
-                        entry_id,
-                        acc::ACCRUED,
-                        -amount,
-                        None,
-                        None,
-                        None,
-                        "Accrued liabilities",
                     );
                     (text, day, doc_type, process, user, manual, approval) = (
                         "Month-end accrual",
