@@ -45,6 +45,20 @@ fn the_report_reads_every_format_alike() {
         for check in r["integrity"].as_array().expect("integrity") {
             assert_eq!(check["failures"], 0, "{format}: {check}");
         }
+        let banks = r["integrity"]
+            .as_array()
+            .expect("integrity")
+            .iter()
+            .find(|c| {
+                c["check"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("bank account"))
+            })
+            .expect("the bank-account check");
+        assert!(
+            banks["of"].as_u64().expect("of") > 1_000,
+            "{format}: {banks}"
+        );
         let mad = r["benford"]["mad"].as_f64().expect("mad");
         assert!(mad < 0.015, "{format}: MAD {mad}");
         let labels: u64 = r["anomalies"]
@@ -216,4 +230,27 @@ fn bad_anomaly_settings_are_refused_naming_the_key() {
         }
         assert!(!dir.path().join("x").exists(), "nothing written for {yaml}");
     }
+}
+
+#[test]
+fn a_payment_into_another_bank_account_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    generate(dir.path(), "t", &[]);
+    let path = dir.path().join("t/documents.csv");
+    let data = std::fs::read_to_string(&path).expect("documents");
+    // The last column of a vendor payment is the account it was paid into.
+    let line = data
+        .lines()
+        .find(|l| l.contains(",payment,"))
+        .expect("a payment");
+    let (head, _) = line.rsplit_once(',').expect("columns");
+    let changed = format!("{head},DE02120300000000202051");
+    std::fs::write(&path, data.replacen(line, &changed, 1)).expect("writes");
+    let (code, r) = report_json(dir.path(), "t");
+    assert_eq!(code, Some(1));
+    let problems = r["problems"].to_string();
+    assert!(
+        problems.contains("bank account of its day: 1 of"),
+        "{problems}"
+    );
 }

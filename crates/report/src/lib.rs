@@ -370,6 +370,41 @@ pub fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Report, Rep
             users.insert(u.to_string());
         }
     }
+    // Each vendor's bank accounts: (day from, account), by date; the first from the
+    // beginning of time.
+    let mut banks: HashMap<u128, Vec<(Date, String)>> = HashMap::new();
+    let mut t = r.table("vendors", &["vendor_id", "bank_account"]);
+    while let Some(row) = t.next_row()? {
+        if let (Some(id), Some(a)) = (row.id(0), row.text(1)) {
+            banks.insert(id, vec![(Date(i32::MIN), a.to_string())]);
+        }
+    }
+    let mut t = r.table(
+        "vendor_bank_changes",
+        &[
+            "vendor_id",
+            "changed_at",
+            "old_bank_account",
+            "new_bank_account",
+        ],
+    );
+    let mut changes: Vec<(u128, Date, String, String)> = Vec::new();
+    while let Some(row) = t.next_row()? {
+        if let (Some(id), Some(day)) = (row.id(0), row.date(1)) {
+            let text = |k| row.text(k).unwrap_or("").to_string();
+            changes.push((id, day, text(2), text(3)));
+        }
+    }
+    changes.sort_by_key(|c| (c.0, c.1));
+    for (id, day, old, new) in changes {
+        if let Some(h) = banks.get_mut(&id) {
+            if h.len() == 1 {
+                // Before its first change the vendor had that change's old account.
+                h[0].1 = old;
+            }
+            h.push((day, new));
+        }
+    }
     let mut partners: HashSet<u128> = HashSet::new();
     for (table, col) in [("vendors", "vendor_id"), ("customers", "customer_id")] {
         let mut t = r.table(table, &[col]);
@@ -490,6 +525,8 @@ pub fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Report, Rep
         "amount",
         "discount_amount",
         "reference_document_id",
+        "partner_id",
+        "bank_account",
     ];
     let mut settlement = Settlement::default();
     // About 40 bytes per open invoice: the company as an index into `codes`.
@@ -507,6 +544,7 @@ pub fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Report, Rep
     let mut settled: std::collections::VecDeque<u128> = std::collections::VecDeque::new();
     let mut settled_set: HashSet<u128> = HashSet::new();
     let mut terms: BTreeMap<i64, (u64, i64, u64)> = BTreeMap::new();
+    let (mut vendor_payments, mut wrong_account) = (0u64, 0u64);
     let mut docs = r.table("documents", D);
     while let Some(d) = docs.next_row()? {
         let kind = d.text(1).unwrap_or("");
@@ -532,6 +570,15 @@ pub fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Report, Rep
             }
             "payment" | "receipt" => {
                 settlement.payments += 1;
+                if let (Some(h), Some(day)) = (d.id(8).and_then(|v| banks.get(&v)), d.date(3)) {
+                    // Paid into the account the vendor master had on the payment's day.
+                    vendor_payments += 1;
+                    let k = h.partition_point(|(from, _)| *from <= day);
+                    let want = h[k.saturating_sub(1)].1.as_str();
+                    if d.text(9) != Some(want) {
+                        wrong_account += 1;
+                    }
+                }
                 let paid = d.cents(5).unwrap_or(0) + d.cents(6).unwrap_or(0);
                 let reference = d.id(7);
                 match reference.and_then(|i| open.get_mut(&i).map(|o| (i, o))) {
@@ -710,6 +757,11 @@ pub fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Report, Rep
             check: "each payment's invoice is in documents".into(),
             failures: settlement.payments_without_invoice,
             of: settlement.payments,
+        },
+        Integrity {
+            check: "each vendor payment goes to the vendor's bank account of its day".into(),
+            failures: wrong_account,
+            of: vendor_payments,
         },
     ];
     for i in &integrity {
