@@ -987,9 +987,12 @@ impl JournalGenerator {
         let tax = TaxSet::draw(c.tax.input, d);
         let service = d.below(SERVICES_BOUGHT.len());
         let (text, account, _, pool) = SERVICES_BOUGHT[service];
-        // A sizeable invoice, entered by hand, not within 10% below an approval limit.
+        // An invoice entered by hand, its amount spread evenly over two orders of
+        // magnitude around the lowest approval limit (so that its clerk's amounts keep
+        // Benford's first digits), not within 10% below an approval limit.
         let limit = users::APPROVERS[0].1 as f64;
-        let mut net = off_round(libm::round(limit * (0.4 + 2.0 * d.unit()) / 1.25) as i64);
+        let spread = libm::pow(10.0, 2.0 * d.unit() - 1.0);
+        let mut net = off_round(libm::round(limit * spread / 1.25) as i64);
         while crate::cases::near_limit(net + tax_of(tax, net)) {
             net = off_round(net * 8 / 10);
         }
