@@ -247,6 +247,20 @@ fn threads(text: &str) -> Result<usize, String> {
     }
 }
 
+/// One name of `--tables`: a table synthdata writes (whether this run writes it, with
+/// documents or the graph off, is checked with the config).
+fn table_name(text: &str) -> Result<String, String> {
+    let name = text.trim();
+    if synth_runtime::Table::from_name(name).is_some() {
+        return Ok(name.to_string());
+    }
+    let all: Vec<&str> = synth_runtime::Table::ALL.iter().map(|t| t.name()).collect();
+    Err(format!(
+        "expected table names among {}; got {name:?}",
+        all.join(", ")
+    ))
+}
+
 /// `--shard-count`: at least 1.
 fn shard_count(text: &str) -> Result<u64, String> {
     match whole::<u64>(text)? {
@@ -294,7 +308,7 @@ struct GenerateArgs {
     #[arg(long, short)]
     out: Option<PathBuf>,
     /// Only these tables, comma-separated, e.g. journal_entries,journal_lines (output.tables).
-    #[arg(long, value_delimiter = ',', value_name = "TABLES")]
+    #[arg(long, value_delimiter = ',', value_name = "TABLES", value_parser = table_name)]
     tables: Option<Vec<String>>,
     /// Serve /health and /metrics on this address, e.g. 127.0.0.1:9090 (server.health_addr).
     #[arg(long, value_name = "ADDR")]

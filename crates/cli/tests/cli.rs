@@ -865,6 +865,8 @@ fn bad_thread_and_part_counts_and_unknown_tables_are_usage_errors_naming_the_fla
         (&["--threads", "-2"], "--threads"),
         (&["--part-entries", "0"], "--part-entries"),
         (&["--tables", "journal_lines,nope"], "\"nope\""),
+        (&["--tables", "nope"], "--tables"),
+        (&["--tables", "nope"], "journal_entries, journal_lines"),
     ] {
         let mut all = vec!["generate", "--entries", "10", "--out", "o"];
         all.extend_from_slice(args);
