@@ -135,7 +135,7 @@ DETECTORS = {
         mad AS (SELECT user_id, avg(abs(p - log10(1 + 1.0 / digit))) mad FROM f GROUP BY 1)
         SELECT m.entry_id FROM m JOIN mad USING (user_id) WHERE mad.mad > 0.04""",
     # Vendors created within 30 days before their first invoice, never sent a purchase
-    # order, and paid within 7 days: that invoice and its payment.
+    # order: each of their invoices paid within 7 days, and its payment.
     "fictitious_vendor": """
         WITH first_invoice AS (
             SELECT partner_id, min(document_date) AS first_day FROM documents

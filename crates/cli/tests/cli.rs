@@ -649,11 +649,12 @@ fn common_settings_are_flags_and_each_override_is_logged() {
     }
     let o = dir.path().join("o");
     let vendors = std::fs::read_to_string(o.join("vendors.csv")).expect("vendors");
-    // The 7 configured vendors, then one per fictitious-vendor anomaly and one per
-    // vendor bank-account change.
+    // The 7 configured vendors, then the fictitious vendors and the occasional ones
+    // whose account is diverted: one per label, but at most a tenth and a quarter of the
+    // configured vendors (at least one each).
     let anomalies = std::fs::read_to_string(o.join("anomalies.csv")).expect("anomalies");
-    let appended = anomalies.matches(",fictitious_vendor,").count()
-        + anomalies.matches(",vendor_bank_change,").count();
+    let appended = anomalies.matches(",fictitious_vendor,").count().min(1)
+        + anomalies.matches(",vendor_bank_change,").count().min(1);
     assert_eq!(vendors.lines().count(), 8 + appended, "header + 7 vendors");
     let mut r = csv::Reader::from_path(o.join("journal_entries.csv")).expect("entries");
     let col = r

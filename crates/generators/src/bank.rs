@@ -5,8 +5,10 @@
 //! Every change has a quiet period around it in which no ordinary payment to that
 //! vendor falls (a case that would pay it then buys from another vendor), so that a
 //! change shortly before a payment is only ever the labelled anomaly. The diverted
-//! payments go to occasional vendors (one each, a dozen purchases a run), so that the
-//! quiet periods stay few whatever the run's size.
+//! payments go to occasional vendors (one each, a dozen purchases a run; at most a
+//! quarter of the configured vendors, diverted again months later when there are more
+//! payments to divert), so that the quiet periods stay few and the vendor master stays
+//! the same size whatever the run's size.
 
 use crate::anomaly::{AnomalyType, Selector};
 use crate::config::GeneratorConfig;
@@ -26,6 +28,16 @@ pub(crate) const STEADY_VENDORS: usize = 6;
 const CHANGES_PER_YEAR: f64 = 0.15;
 /// Business cases (of any kind; about half are purchases) per occasional vendor.
 const OCCASIONAL_CASES: f64 = 24.0;
+/// Days at least between two changes of one vendor's account.
+const CHANGE_GAP: i32 = 120;
+
+/// How many occasional vendors `frauds` diverted payments get: one each, but at most a
+/// quarter of the configured vendors (at least one), so that the vendor master does not
+/// grow with the run. Beyond that, an occasional vendor's account is diverted again, at
+/// least [`CHANGE_GAP`] days after the last time; what does not fit is left out.
+pub(crate) fn occasional_count(config: &GeneratorConfig, frauds: usize) -> usize {
+    frauds.min((config.master_data.vendors as usize / 4).max(1))
+}
 
 /// A diverted payment: the vendor's account changed days before it, changed back after.
 #[derive(Debug, Clone, Copy)]
@@ -56,7 +68,7 @@ pub(crate) struct BankHistory {
     changes: Vec<Change>,
     /// The diverted payments, by block.
     frauds: Vec<Fraud>,
-    /// The occasional vendors: one per diverted payment, after the fictitious ones.
+    /// The occasional vendors (see [`occasional_count`]), after the fictitious ones.
     occasional: std::ops::Range<usize>,
     /// Share of the business cases that buy from one of them.
     share: f64,
@@ -72,19 +84,26 @@ pub(crate) fn fraud_blocks(config: &GeneratorConfig) -> Vec<u64> {
     )
 }
 
-/// At most how many changes `vendors` vendors that may change (`frauds` of them with a
-/// diverted payment) make: what the master data's estimate counts, without drawing them.
-pub(crate) fn most_changes(config: &GeneratorConfig, vendors: u64, frauds: u64) -> u64 {
+/// At most how many changes `vendors` vendors that may change (`occasional` of them
+/// occasional, for `frauds` diverted payments) make: what the master data's estimate
+/// counts, without drawing them.
+pub(crate) fn most_changes(
+    config: &GeneratorConfig,
+    vendors: u64,
+    (occasional, frauds): (u64, u64),
+) -> u64 {
     let share = (CHANGES_PER_YEAR * f64::from(config.months) / 12.0).min(1.0);
     let ordinary = vendors.saturating_sub(STEADY_VENDORS as u64) as f64 * share;
     // Two standard deviations above the mean, so that the estimate holds.
     let sd = (ordinary * (1.0 - share)).sqrt();
-    (ordinary + 2.0 * sd).ceil() as u64 + 2 * frauds
+    // Diverted payments of one vendor are CHANGE_GAP days apart at least.
+    let each = u64::from(config.months) * 31 / CHANGE_GAP as u64 + 1;
+    (ordinary + 2.0 * sd).ceil() as u64 + 2 * frauds.min(occasional * each)
 }
 
 impl BankHistory {
     /// The history of `vendors` (as the master data builds them: the configured ones,
-    /// the fictitious ones, then one occasional vendor per diverted payment) and the
+    /// the fictitious ones, then the occasional vendors of the diverted payments) and the
     /// rows of the `vendor_bank_changes` table, by date.
     pub(crate) fn build(
         config: &GeneratorConfig,
@@ -95,16 +114,14 @@ impl BankHistory {
         let (start, end) = (economy.start, economy.end);
         let blocks = fraud_blocks(config);
         let configured = (config.master_data.vendors as usize).min(vendors.len());
-        let occasional = vendors.len().saturating_sub(blocks.len()).max(configured)..vendors.len();
+        let count = occasional_count(config, blocks.len());
+        let occasional = vendors.len().saturating_sub(count).max(configured)..vendors.len();
         let original = |i: usize| account(seed, i as u64, 0, vendors[i].country);
         // Per vendor, its changes by date.
         let mut by_vendor: Vec<Vec<VendorBankChange>> = vec![Vec::new(); vendors.len()];
-        let mut frauds = Vec::with_capacity(blocks.len());
-        for (k, block) in blocks.iter().copied().enumerate() {
-            let v = occasional.start + k;
-            if v >= vendors.len() {
-                break;
-            }
+        // Each diverted payment's dates, drawn from its block alone.
+        let mut planned: Vec<(Date, u64, Date, Date, Date, Draws)> = Vec::new();
+        for block in blocks.iter().copied() {
             let sc = crate::inject::scene_of(seed, economy, block);
             let cal = &economy.companies[sc.company].calendar;
             let mut d = Draws::new(seed, stream::BANK_CHANGE, block << 2 | 1);
@@ -116,8 +133,29 @@ impl BankHistory {
             if pay > end || invoice < start {
                 continue;
             }
+            planned.push((day, block, invoice, pay, back, d));
+        }
+        // By date, round robin over the occasional vendors, so that one vendor's
+        // diverted payments are as far apart as they can be.
+        planned.sort_unstable_by_key(|p| (p.0, p.1));
+        let mut diverted_so_far = vec![0u32; occasional.len()];
+        let mut frauds = Vec::with_capacity(planned.len());
+        for (rank, (day, block, invoice, pay, back, mut d)) in planned.into_iter().enumerate() {
+            if occasional.is_empty() {
+                break;
+            }
+            let slot = rank % occasional.len();
+            let v = occasional.start + slot;
+            if by_vendor[v]
+                .iter()
+                .any(|c| (c.changed_at.date().0 - day.0).abs() < CHANGE_GAP)
+            {
+                continue;
+            }
             let old = original(v);
-            let diverted = account(seed, v as u64, 2, vendors[v].country);
+            let generation = 2 + diverted_so_far[slot];
+            diverted_so_far[slot] += 1;
+            let diverted = account(seed, v as u64, generation, vendors[v].country);
             let id = vendors[v].vendor_id;
             let change = new_change(seed, block << 2 | 1, id, day, (old, diverted), &mut d);
             by_vendor[v].push(change);
@@ -132,6 +170,7 @@ impl BankHistory {
                 pay,
             });
         }
+        frauds.sort_unstable_by_key(|f| f.block);
         // The ordinary changes: at most one per vendor, none near a diverted payment.
         let years = f64::from(config.months) / 12.0;
         let cal = &economy.companies[0].calendar;
@@ -144,7 +183,7 @@ impl BankHistory {
             let changes = &mut by_vendor[i];
             if changes
                 .iter()
-                .any(|c| (c.changed_at.date().0 - day.0).abs() < 120)
+                .any(|c| (c.changed_at.date().0 - day.0).abs() < CHANGE_GAP)
             {
                 continue;
             }
@@ -155,8 +194,9 @@ impl BankHistory {
             let id = vendors[i].vendor_id;
             let change = new_change(seed, (i as u64) << 1, id, day, (old, new), &mut d);
             if after.is_some() {
-                // Before a diverted payment: that one starts from the new account.
-                for c in changes.iter_mut() {
+                // Before a diverted payment: the changes after it start from the new
+                // account.
+                for c in changes.iter_mut().filter(|c| c.changed_at.date() > day) {
                     if c.old_bank_account == old {
                         c.old_bank_account = new;
                     }

@@ -61,7 +61,39 @@ pub(crate) fn scene_of(seed: u64, economy: &crate::economy::Economy, block: u64)
     Scene { d, company, date }
 }
 
-/// The vendors created for fictitious-vendor anomalies, after the `configured` ones.
+/// How many fictitious vendors `blocks` fictitious-vendor blocks get: one each, but at
+/// most a tenth of the configured vendors (at least one), so that the vendor master stays
+/// one a company could have and does not grow with the run; beyond that, each fictitious
+/// vendor bills several times.
+pub(crate) fn fictitious_count(config: &crate::config::GeneratorConfig, blocks: usize) -> usize {
+    blocks.min((config.master_data.vendors as usize / 10).max(1))
+}
+
+/// For each fictitious-vendor block (in block order), which fictitious vendor bills it:
+/// by the blocks' dates, the first `fictitious_count` to vendors 0, 1, ..., the next to
+/// 0, 1, ... again, so that a vendor's first invoice is its earliest and its invoices
+/// are spread over the period.
+pub(crate) fn fictitious_assignment(
+    config: &crate::config::GeneratorConfig,
+    economy: &crate::economy::Economy,
+    blocks: &[u64],
+) -> Vec<u32> {
+    let count = fictitious_count(config, blocks.len()).max(1);
+    let mut by_date: Vec<(Date, usize)> = blocks
+        .iter()
+        .enumerate()
+        .map(|(k, b)| (scene_of(config.seed, economy, *b).date, k))
+        .collect();
+    by_date.sort_unstable();
+    let mut of = vec![0u32; blocks.len()];
+    for (rank, (_, k)) in by_date.iter().enumerate() {
+        of[*k] = (rank % count) as u32;
+    }
+    of
+}
+
+/// The vendors created for fictitious-vendor anomalies, after the `configured` ones: each
+/// created days before its first invoice, in that invoice's company's country.
 pub(crate) fn fictitious_vendors(
     config: &crate::config::GeneratorConfig,
     economy: &crate::economy::Economy,
@@ -70,10 +102,22 @@ pub(crate) fn fictitious_vendors(
     let layout = crate::schedule::Layout::new(config);
     let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
     let seed = config.seed;
-    selector
-        .fictitious_vendor_blocks(layout.total, config.transactions.target_count)
+    let blocks = selector.fictitious_vendor_blocks(layout.total, config.transactions.target_count);
+    let of = fictitious_assignment(config, economy, &blocks);
+    let count = fictitious_count(config, blocks.len());
+    // Each vendor's earliest block: the one its round robin gave it first.
+    let mut first: Vec<Option<(Date, u64)>> = vec![None; count];
+    for (block, j) in blocks.iter().zip(&of) {
+        let date = scene_of(seed, economy, *block).date;
+        let slot = &mut first[*j as usize];
+        if slot.is_none_or(|(d, _)| date < d) {
+            *slot = Some((date, *block));
+        }
+    }
+    first
         .into_iter()
         .enumerate()
+        .filter_map(|(j, f)| f.map(|(_, block)| (j, block)))
         .map(|(j, block)| {
             let i = configured + j as u64;
             let sc = scene_of(seed, economy, block);
@@ -881,7 +925,12 @@ impl JournalGenerator {
         let d = &mut sc.d;
         let c = &self.economy.companies[sc.company];
         let configured = u64::from(self.config.master_data.vendors);
-        let j = self.fictitious.binary_search(&p.block()).unwrap_or(0) as u64;
+        let j = self
+            .fictitious
+            .binary_search(&p.block())
+            .ok()
+            .and_then(|k| self.fictitious_of.get(k))
+            .map_or(0, |j| u64::from(*j));
         let (vendor, terms, bank) = md
             .vendors
             .get((configured + j) as usize)

@@ -100,6 +100,8 @@ pub struct JournalGenerator {
     pub(crate) selector: crate::anomaly::Selector,
     /// The blocks that carry a fictitious vendor, in order.
     pub(crate) fictitious: Vec<u64>,
+    /// For each of those blocks, which fictitious vendor bills it.
+    pub(crate) fictitious_of: Vec<u32>,
     /// Every vendor's bank-account history.
     pub(crate) bank: crate::bank::BankHistory,
     registry: LazyRegistry,
@@ -136,10 +138,12 @@ impl JournalGenerator {
         let schedules = CompanySchedule::all(&config, &economy, &md);
         let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
         let bank = crate::bank::BankHistory::build(&config, &economy, &md.vendors).0;
+        let fictitious =
+            selector.fictitious_vendor_blocks(layout.total, config.transactions.target_count);
         Ok(Self {
             bank,
-            fictitious: selector
-                .fictitious_vendor_blocks(layout.total, config.transactions.target_count),
+            fictitious_of: crate::inject::fictitious_assignment(&config, &economy, &fictitious),
+            fictitious,
             selector,
             registry: LazyRegistry::with(config.clone(), md),
             config,

@@ -97,17 +97,22 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
     let layout = Layout::new(config);
     let economy = Economy::new(config, layout.cases(config));
     let accounts = CHART_OF_ACCOUNTS.len() as u64;
-    let occasional = crate::bank::fraud_blocks(config).len() as u64;
+    let frauds = crate::bank::fraud_blocks(config).len();
+    let occasional = crate::bank::occasional_count(config, frauds) as u64;
     let configured = u64::from(config.master_data.vendors);
     let (v, c) = (
         configured
-            + crate::anomaly::Selector::new(config.seed, &config.anomalies)
-                .fictitious_vendor_blocks(layout.total, config.transactions.target_count)
-                .len() as u64
+            + crate::inject::fictitious_count(
+                config,
+                crate::anomaly::Selector::new(config.seed, &config.anomalies)
+                    .fictitious_vendor_blocks(layout.total, config.transactions.target_count)
+                    .len(),
+            ) as u64
             + occasional,
         u64::from(config.master_data.customers),
     );
-    let changes = crate::bank::most_changes(config, configured + occasional, occasional);
+    let changes =
+        crate::bank::most_changes(config, configured + occasional, (occasional, frauds as u64));
     let employees: u64 = economy
         .companies
         .iter()
@@ -210,7 +215,8 @@ fn vendors(config: &GeneratorConfig, economy: &Economy) -> Vec<Vendor> {
     ));
     // Then the occasional vendors, whose bank account a `vendor_bank_change` changes.
     let first = vendors.len() as u64;
-    let occasional = crate::bank::fraud_blocks(config).len() as u64;
+    let occasional =
+        crate::bank::occasional_count(config, crate::bank::fraud_blocks(config).len()) as u64;
     vendors.extend((first..first + occasional).map(|i| ordinary_vendor(config, economy, i)));
     vendors
 }

@@ -3,7 +3,7 @@
 //! rate and weights, and switching them off leaves clean books.
 
 use std::collections::{HashMap, HashSet};
-use synth_generators::{AnomalyType, Batch, GeneratorConfig, JournalGenerator};
+use synth_generators::{AnomalyType, AnomalyWeights, Batch, GeneratorConfig, JournalGenerator};
 
 /// UUID text of an id, as the labels spell it.
 fn uuid_string(id: u128) -> String {
@@ -244,4 +244,85 @@ fn a_payment_soon_after_a_bank_account_change_is_always_the_labelled_one() {
     let b = all(&g, n);
     assert!(g.master_data().vendor_bank_changes.len() > 20);
     assert!(payments_after_changes(&g, &b).is_empty());
+}
+
+#[test]
+fn anomaly_vendors_are_bounded_by_the_vendor_master_whatever_the_labels() {
+    // Many more fictitious-vendor and diverted-payment labels than 40 vendors allow
+    // vendors of their own: at most 4 fictitious and 10 occasional vendors.
+    let n = 200_000;
+    let g = generator(n, |c| {
+        c.master_data.vendors = 40;
+        c.anomalies.rate = 0.05;
+        c.anomalies.weights = AnomalyWeights {
+            duplicate_payment: 0.0,
+            split_purchase: 0.0,
+            self_approval: 0.0,
+            approval_above_limit: 0.0,
+            off_hours_entry: 0.0,
+            round_amount: 0.0,
+            unusual_account_pair: 0.0,
+            backdated_entry: 0.0,
+            invoice_without_order: 0.0,
+            price_variance: 0.0,
+            revenue_before_delivery: 0.0,
+            reversal_reposted: 0.0,
+            benford_violation: 0.0,
+            fictitious_vendor: 1.0,
+            vendor_bank_change: 1.0,
+        };
+    });
+    let b = all(&g, n);
+    let md = g.master_data();
+    assert_eq!(md.vendors.len(), 40 + 4 + 10);
+    let count = |t: &str| b.anomalies.iter().filter(|a| a.anomaly_type == t).count();
+    assert!(
+        count("fictitious_vendor") > 100,
+        "{}",
+        count("fictitious_vendor")
+    );
+    // Each fictitious vendor bills several times, every invoice after its creation and
+    // labelled; no configured vendor is fictitious.
+    let fictitious: HashMap<u128, &synth_model::Vendor> = md.vendors[40..44]
+        .iter()
+        .map(|v| (v.vendor_id, v))
+        .collect();
+    let labelled: HashSet<u128> = b
+        .entries
+        .iter()
+        .filter(|e| e.anomaly_type == Some("fictitious_vendor"))
+        .map(|e| e.entry_id)
+        .collect();
+    let mut invoices: HashMap<u128, usize> = HashMap::new();
+    for d in b
+        .documents
+        .iter()
+        .filter(|d| d.document_type == "vendor_invoice")
+    {
+        if let Some(v) = fictitious.get(&d.partner_id) {
+            assert!(d.document_date > v.created_date, "{d:?} before {v:?}");
+            assert!(labelled.contains(&d.entry_id.expect("entry")), "{d:?}");
+            *invoices.entry(d.partner_id).or_default() += 1;
+        }
+    }
+    assert_eq!(invoices.len(), 4);
+    assert!(invoices.values().all(|k| *k > 10), "{invoices:?}");
+    // Diverted payments: one vendor's are months apart, each found after its change and
+    // labelled; the histories hold (checked by payments_after_changes).
+    let diverted = count("vendor_bank_change");
+    assert!(diverted > 10, "{diverted}");
+    assert_eq!(payments_after_changes(&g, &b).len(), diverted);
+    let mut by_vendor: HashMap<u128, Vec<synth_model::Date>> = HashMap::new();
+    for c in &md.vendor_bank_changes {
+        by_vendor
+            .entry(c.vendor_id)
+            .or_default()
+            .push(c.changed_at.date());
+    }
+    let occasional: HashSet<u128> = md.vendors[44..].iter().map(|v| v.vendor_id).collect();
+    assert!(
+        occasional
+            .iter()
+            .any(|v| by_vendor.get(v).is_some_and(|d| d.len() >= 4))
+    );
 }

@@ -1844,6 +1844,10 @@ impl WriterJob {
                     let Some(p) = open.take() else { continue };
                     match p.sinks.finish() {
                         Ok(tables) => {
+                            // The part's buffers are freed: hand their pages back, so
+                            // that a long run's RSS does not creep up with the heap's
+                            // fragments (+7.6 MiB from 3 M to 30 M entries without).
+                            synth_probe::trim_allocator();
                             self.shared.health.add_part_done();
                             let done = PartDone {
                                 part: p.part,

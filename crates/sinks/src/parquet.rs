@@ -7,8 +7,9 @@
 //!
 //! Values are encoded as they arrive: every [`CHUNK_ROWS`] rows, each column's values go
 //! to that column's writer, which closes a page every [`DATA_PAGE_BYTES`] or
-//! [`DATA_PAGE_ROWS`] and hands it to a buffer of its own, where it is compressed. So a
-//! row group in progress is held as compressed pages, not as values. It closes once
+//! [`DATA_PAGE_ROWS`] and hands it to a buffer of its own, where it is compressed and
+//! kept in 64 KiB blocks (no growing `Vec`'s copies and slack). So a row group in
+//! progress is held as compressed pages, not as values. It closes once
 //! `row_group_bytes` of values (as counted before encoding) have gone in; then each
 //! column's pages are appended to the file, one column after the other, as Parquet lays
 //! them out. What a table holds is therefore the compressed row group plus one open page
@@ -285,11 +286,121 @@ impl PageCodec {
     }
 }
 
+/// Bytes written in blocks of [`BLOCK_BYTES`]: grows without copying what it holds and
+/// without the up-to-double slack of a growing `Vec`; emptied, it keeps its blocks for
+/// the next row group.
+#[derive(Default)]
+struct Blocks {
+    full: Vec<Vec<u8>>,
+    /// Blocks emptied by [`Blocks::clear`], used again before new ones are allocated.
+    spare: Vec<Vec<u8>>,
+    len: usize,
+}
+
+/// Size of one block of [`Blocks`].
+const BLOCK_BYTES: usize = 64 << 10;
+
+impl Blocks {
+    /// Empties it, keeping its blocks' memory.
+    fn clear(&mut self) {
+        for mut b in self.full.drain(..) {
+            b.clear();
+            self.spare.push(b);
+        }
+        self.len = 0;
+    }
+}
+
+impl Write for Blocks {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while !rest.is_empty() {
+            let block = match self.full.last_mut() {
+                Some(b) if b.len() < BLOCK_BYTES => b,
+                _ => {
+                    let b = self
+                        .spare
+                        .pop()
+                        .unwrap_or_else(|| Vec::with_capacity(BLOCK_BYTES));
+                    self.full.push(b);
+                    let last = self.full.len() - 1;
+                    &mut self.full[last]
+                }
+            };
+            let k = (BLOCK_BYTES - block.len()).min(rest.len());
+            block.extend_from_slice(&rest[..k]);
+            rest = &rest[k..];
+        }
+        self.len += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A row group's pages of one column, as
+/// [`parquet::file::writer::SerializedRowGroupWriter::append_column`]
+/// reads them.
+struct TakenPages(Arc<Blocks>);
+
+impl parquet::file::reader::Length for TakenPages {
+    fn len(&self) -> u64 {
+        self.0.len as u64
+    }
+}
+
+impl parquet::file::reader::ChunkReader for TakenPages {
+    type T = BlocksRead;
+
+    fn get_read(&self, start: u64) -> Result<BlocksRead, ParquetError> {
+        let at = usize::try_from(start).unwrap_or(usize::MAX).min(self.0.len);
+        Ok(BlocksRead {
+            blocks: Arc::clone(&self.0),
+            block: at / BLOCK_BYTES,
+            offset: at % BLOCK_BYTES,
+        })
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> Result<Bytes, ParquetError> {
+        let mut out = Vec::with_capacity(length);
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(self.get_read(start)?, length as u64),
+            &mut out,
+        )?;
+        Ok(Bytes::from(out))
+    }
+}
+
+/// Reads [`Blocks`] from a position on.
+struct BlocksRead {
+    blocks: Arc<Blocks>,
+    block: usize,
+    offset: usize,
+}
+
+impl std::io::Read for BlocksRead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(b) = self.blocks.full.get(self.block) else {
+            return Ok(0);
+        };
+        let k = (b.len() - self.offset.min(b.len())).min(buf.len());
+        buf[..k].copy_from_slice(&b[self.offset..self.offset + k]);
+        self.offset += k;
+        if self.offset >= b.len() {
+            self.block += 1;
+            self.offset = 0;
+        }
+        Ok(k)
+    }
+}
+
 /// Where one column's compressed pages wait until its row group is appended to the file.
 /// Shared with that column's writer, which owns a clone as its [`PageWriter`].
 #[derive(Clone)]
 struct PageBuffer {
-    pages: Arc<Mutex<TrackedWrite<Vec<u8>>>>,
+    pages: Arc<Mutex<TrackedWrite<Blocks>>>,
     codec: PageCodec,
 }
 
@@ -302,24 +413,27 @@ fn lock<T>(m: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, ParquetError> {
 impl PageBuffer {
     fn new(codec: PageCodec) -> Self {
         Self {
-            pages: Arc::new(Mutex::new(TrackedWrite::new(Vec::new()))),
+            pages: Arc::new(Mutex::new(TrackedWrite::new(Blocks::default()))),
             codec,
         }
     }
 
     /// The pages written so far, leaving the buffer empty.
-    fn take(&self) -> Result<Bytes, ParquetError> {
+    fn take(&self) -> Result<TakenPages, ParquetError> {
         let mut sink = lock(&self.pages)?;
-        let full = std::mem::replace(&mut *sink, TrackedWrite::new(Vec::new()));
-        Ok(Bytes::from(full.into_inner()?))
+        let full = std::mem::replace(&mut *sink, TrackedWrite::new(Blocks::default()));
+        Ok(TakenPages(Arc::new(full.into_inner()?)))
     }
 
     /// Gives back what [`Self::take`] returned, once appended, so that the next row
-    /// group's pages go into the same memory instead of growing a new buffer.
-    fn recycle(&self, pages: Bytes) -> Result<(), ParquetError> {
-        let mut memory = Vec::from(pages);
-        memory.clear();
-        *lock(&self.pages)? = TrackedWrite::new(memory);
+    /// group's pages go into the same memory instead of new blocks.
+    fn recycle(&self, pages: TakenPages) -> Result<(), ParquetError> {
+        // The readers of the append are gone, so the blocks are this one's alone.
+        let Ok(mut blocks) = Arc::try_unwrap(pages.0) else {
+            return Ok(());
+        };
+        blocks.clear();
+        *lock(&self.pages)? = TrackedWrite::new(blocks);
         Ok(())
     }
 
@@ -722,4 +836,56 @@ fn owned_statistics(stats: &Statistics) -> Statistics {
         .with_backwards_compatible_min_max(v.is_min_max_backwards_compatible())
         .with_nan_count(v.nan_count_opt()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parquet::file::reader::ChunkReader;
+    use std::io::Read;
+
+    #[test]
+    fn blocks_read_back_what_was_written_from_any_offset_and_keep_their_memory() {
+        let data: Vec<u8> = (0..3 * BLOCK_BYTES + 777)
+            .map(|i| (i * 31 % 251) as u8)
+            .collect();
+        let mut blocks = Blocks::default();
+        // Pieces of odd sizes, some crossing a block boundary.
+        for piece in data.chunks(10_007) {
+            blocks.write_all(piece).expect("writes");
+        }
+        assert_eq!(blocks.full.len(), 4);
+        let taken = TakenPages(Arc::new(blocks));
+        assert_eq!(
+            parquet::file::reader::Length::len(&taken),
+            data.len() as u64
+        );
+        for start in [
+            0,
+            1,
+            BLOCK_BYTES - 1,
+            BLOCK_BYTES,
+            2 * BLOCK_BYTES + 5,
+            data.len(),
+        ] {
+            let mut out = Vec::new();
+            taken
+                .get_read(start as u64)
+                .expect("reader")
+                .read_to_end(&mut out)
+                .expect("reads");
+            assert_eq!(out, data[start..], "from {start}");
+        }
+        let bytes = taken.get_bytes(BLOCK_BYTES as u64 - 3, 10).expect("bytes");
+        assert_eq!(&bytes[..], &data[BLOCK_BYTES - 3..BLOCK_BYTES + 7]);
+        // Emptied, the blocks are used again rather than allocated anew.
+        let mut blocks = Arc::try_unwrap(taken.0).ok().expect("one owner");
+        blocks.clear();
+        assert_eq!(
+            (blocks.full.len(), blocks.spare.len(), blocks.len),
+            (0, 4, 0)
+        );
+        blocks.write_all(&data[..100]).expect("writes");
+        assert_eq!((blocks.full.len(), blocks.spare.len()), (1, 3));
+    }
 }
