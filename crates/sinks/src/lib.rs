@@ -99,7 +99,7 @@ impl std::str::FromStr for Format {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Compression {
-    /// Zstandard (level 3).
+    /// Zstandard (level 1).
     #[default]
     Zstd,
     /// Snappy (Parquet only).
@@ -157,7 +157,7 @@ impl std::str::FromStr for Compression {
 /// Smallest write buffer: whole buffers of at least this size go to `write_all`.
 pub const MIN_BUFFER_BYTES: usize = 256 << 10;
 
-/// What one zstd stream (level 3) of a compressed text file holds: its context and
+/// What one zstd stream (level 1) of a compressed text file holds: its context and
 /// window, allocated in C (so RSS sees it; the counting allocator does not).
 pub const TEXT_ZSTD_BYTES: u64 = 3 << 20;
 /// What one gzip stream of a compressed text file holds.

@@ -41,8 +41,10 @@ pub const DATA_PAGE_BYTES: usize = 64 << 10;
 /// its page's indices as 8-byte integers until the page closes, and its size limit counts
 /// them bit-packed, so without this bound one such page could hold megabytes.
 pub const DATA_PAGE_ROWS: usize = 8192;
-/// zstd level: 3, zstd's own default (a better ratio than parquet-rs's default of 1).
-const ZSTD_LEVEL: i32 = 3;
+/// zstd level: 1, parquet-rs's default. Measured, 2 M entries, all tables: level 3 made
+/// files 0.6% smaller (314 against 316 MB) for 5–10% more CPU (pages of 64 KiB, ids that
+/// do not compress, dictionary indices already packed).
+const ZSTD_LEVEL: i32 = 1;
 /// Write buffer in front of the file: appended column chunks arrive in 8 KiB pieces.
 const FILE_BUFFER_BYTES: usize = 256 << 10;
 
