@@ -135,23 +135,23 @@ impl BankHistory {
             }
             planned.push((day, block, invoice, pay, back, d));
         }
-        // By date, round robin over the occasional vendors, so that one vendor's
-        // diverted payments are as far apart as they can be.
+        // By date, each to the occasional vendor changed longest ago (the first ones in
+        // turn), if that one's last change is CHANGE_GAP days back; else it is left out.
         planned.sort_unstable_by_key(|p| (p.0, p.1));
         let mut diverted_so_far = vec![0u32; occasional.len()];
         let mut frauds = Vec::with_capacity(planned.len());
-        for (rank, (day, block, invoice, pay, back, mut d)) in planned.into_iter().enumerate() {
-            if occasional.is_empty() {
+        let mut longest_ago: std::collections::VecDeque<(usize, Option<Date>)> =
+            (0..occasional.len()).map(|slot| (slot, None)).collect();
+        for (day, block, invoice, pay, back, mut d) in planned {
+            let Some(&(slot, last)) = longest_ago.front() else {
                 break;
-            }
-            let slot = rank % occasional.len();
-            let v = occasional.start + slot;
-            if by_vendor[v]
-                .iter()
-                .any(|c| (c.changed_at.date().0 - day.0).abs() < CHANGE_GAP)
-            {
+            };
+            if last.is_some_and(|l| day.0 - l.0 < CHANGE_GAP) {
                 continue;
             }
+            longest_ago.pop_front();
+            longest_ago.push_back((slot, Some(if back <= end { back } else { day })));
+            let v = occasional.start + slot;
             let old = original(v);
             let generation = 2 + diverted_so_far[slot];
             diverted_so_far[slot] += 1;
