@@ -138,24 +138,24 @@ impl BankHistory {
         // By date, each to the occasional vendor changed longest ago (the first ones in
         // turn), if that one's last change is CHANGE_GAP days back; else it is left out.
         planned.sort_unstable_by_key(|p| (p.0, p.1));
-        let mut diverted_so_far = vec![0u32; occasional.len()];
         let mut frauds = Vec::with_capacity(planned.len());
-        let mut longest_ago: std::collections::VecDeque<(usize, Option<Date>)> =
-            (0..occasional.len()).map(|slot| (slot, None)).collect();
+        // Each vendor's slot, last change and diverted payments so far, changed
+        // longest ago first.
+        let mut longest_ago: std::collections::VecDeque<(usize, Option<Date>, u32)> =
+            (0..occasional.len()).map(|slot| (slot, None, 0)).collect();
         for (day, block, invoice, pay, back, mut d) in planned {
-            let Some(&(slot, last)) = longest_ago.front() else {
+            let Some(&(slot, last, diverted_before)) = longest_ago.front() else {
                 break;
             };
             if last.is_some_and(|l| day.0 - l.0 < CHANGE_GAP) {
                 continue;
             }
             longest_ago.pop_front();
-            longest_ago.push_back((slot, Some(if back <= end { back } else { day })));
+            let last = if back <= end { back } else { day };
+            longest_ago.push_back((slot, Some(last), diverted_before + 1));
             let v = occasional.start + slot;
             let old = original(v);
-            let generation = 2 + diverted_so_far[slot];
-            diverted_so_far[slot] += 1;
-            let diverted = account(seed, v as u64, generation, vendors[v].country);
+            let diverted = account(seed, v as u64, 2 + diverted_before, vendors[v].country);
             let id = vendors[v].vendor_id;
             let change = new_change(seed, block << 2 | 1, id, day, (old, diverted), &mut d);
             by_vendor[v].push(change);

@@ -69,6 +69,21 @@ pub(crate) fn fictitious_count(config: &crate::config::GeneratorConfig, blocks: 
     blocks.min((config.master_data.vendors as usize / 10).max(1))
 }
 
+/// The fictitious-vendor blocks' dates and positions in `blocks`, by date.
+fn by_date(
+    config: &crate::config::GeneratorConfig,
+    economy: &crate::economy::Economy,
+    blocks: &[u64],
+) -> Vec<(Date, usize)> {
+    let mut by_date: Vec<(Date, usize)> = blocks
+        .iter()
+        .enumerate()
+        .map(|(k, b)| (scene_of(config.seed, economy, *b).date, k))
+        .collect();
+    by_date.sort_unstable();
+    by_date
+}
+
 /// For each fictitious-vendor block (in block order), which fictitious vendor bills it:
 /// by the blocks' dates, the first `fictitious_count` to vendors 0, 1, ..., the next to
 /// 0, 1, ... again, so that a vendor's first invoice is its earliest and its invoices
@@ -79,14 +94,8 @@ pub(crate) fn fictitious_assignment(
     blocks: &[u64],
 ) -> Vec<u32> {
     let count = fictitious_count(config, blocks.len()).max(1);
-    let mut by_date: Vec<(Date, usize)> = blocks
-        .iter()
-        .enumerate()
-        .map(|(k, b)| (scene_of(config.seed, economy, *b).date, k))
-        .collect();
-    by_date.sort_unstable();
     let mut of = vec![0u32; blocks.len()];
-    for (rank, (_, k)) in by_date.iter().enumerate() {
+    for (rank, (_, k)) in by_date(config, economy, blocks).iter().enumerate() {
         of[*k] = (rank % count) as u32;
     }
     of
@@ -103,21 +112,13 @@ pub(crate) fn fictitious_vendors(
     let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
     let seed = config.seed;
     let blocks = selector.fictitious_vendor_blocks(layout.total, config.transactions.target_count);
-    let of = fictitious_assignment(config, economy, &blocks);
     let count = fictitious_count(config, blocks.len());
-    // Each vendor's earliest block: the one its round robin gave it first.
-    let mut first: Vec<Option<(Date, u64)>> = vec![None; count];
-    for (block, j) in blocks.iter().zip(&of) {
-        let date = scene_of(seed, economy, *block).date;
-        let slot = &mut first[*j as usize];
-        if slot.is_none_or(|(d, _)| date < d) {
-            *slot = Some((date, *block));
-        }
-    }
-    first
+    // Vendor j's first block is the j-th by date (see `fictitious_assignment`).
+    by_date(config, economy, &blocks)
         .into_iter()
+        .take(count)
+        .map(|(_, k)| blocks[k])
         .enumerate()
-        .filter_map(|(j, f)| f.map(|(_, block)| (j, block)))
         .map(|(j, block)| {
             let i = configured + j as u64;
             let sc = scene_of(seed, economy, block);
