@@ -733,3 +733,148 @@ fn a_link_in_place_of_a_tables_directory_is_refused() {
         0
     );
 }
+
+/// A record for the Parquet encoder's edges: a text whose distinct values overflow the
+/// dictionary, texts longer than the statistics keep, a column always null, booleans,
+/// and nullable dates and integers with runs of nulls.
+struct Edges(u32);
+impl Record for Edges {
+    const TABLE: &'static str = "journal_lines";
+    const SCHEMA: &'static [synth_model::Column] = &[
+        synth_model::Column::new("distinct", ColumnType::Text),
+        synth_model::Column::nullable("never", ColumnType::Int),
+        synth_model::Column::new("flag", ColumnType::Bool),
+        synth_model::Column::nullable("day", ColumnType::Date),
+        synth_model::Column::nullable("small", ColumnType::Int),
+        synth_model::Column::new("long", ColumnType::Text),
+    ];
+    fn visit<V: synth_model::FieldVisitor>(&self, v: &mut V) {
+        let i = self.0;
+        let distinct = format!("{i:08} {}", "x".repeat(40));
+        v.field(Value::Text(&distinct));
+        v.field(Value::Null);
+        v.field(Value::Bool(i.is_multiple_of(3)));
+        v.field(if (i / 100).is_multiple_of(2) {
+            Value::Date(synth_model::Date(19_000 + (i % 365) as i32))
+        } else {
+            Value::Null
+        });
+        v.field(if i.is_multiple_of(7) {
+            Value::Null
+        } else {
+            Value::Int(i64::from(i % 5) - 2)
+        });
+        // Over 64 bytes, with a multi-byte character across the 64th byte.
+        let long = format!("{}é{} {}", "a".repeat(63), "z".repeat(10), i % 11);
+        v.field(Value::Text(&long));
+    }
+}
+
+#[test]
+fn parquet_dictionary_fallback_nulls_booleans_and_long_text_statistics_read_back() {
+    use parquet::basic::{Encoding, PageType};
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::file::statistics::Statistics;
+    use parquet::record::Field;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = synth_sinks::OutputDir::open(dir.path(), false).expect("output dir");
+    // 60 000 distinct 49-byte texts: 3 MB, past the 1 MiB dictionary, in one row group.
+    let records: Vec<Edges> = (0..60_000).map(Edges).collect();
+    write(&out, Format::Parquet, &records, &SinkOptions::default());
+    let file = std::fs::File::open(dir.path().join("journal_lines.parquet")).expect("opens");
+    let reader = SerializedFileReader::new(file).expect("valid Parquet");
+    let meta = reader.metadata();
+    assert_eq!(meta.num_row_groups(), 1);
+    let group = meta.row_group(0);
+
+    // The distinct texts start in the dictionary, then fall back to PLAIN pages.
+    let distinct = group.column(0);
+    assert!(distinct.dictionary_page_offset().is_some());
+    let pages: Vec<(PageType, Encoding)> = reader
+        .get_row_group(0)
+        .expect("group")
+        .get_column_page_reader(0)
+        .expect("pages")
+        .map(|p| p.map(|p| (p.page_type(), p.encoding())))
+        .collect::<Result<_, _>>()
+        .expect("pages read");
+    let count = |ty: PageType, enc: Encoding| pages.iter().filter(|&&p| p == (ty, enc)).count();
+    assert_eq!(pages[0], (PageType::DICTIONARY_PAGE, Encoding::PLAIN));
+    assert_eq!(count(PageType::DICTIONARY_PAGE, Encoding::PLAIN), 1);
+    let dictionary = count(PageType::DATA_PAGE, Encoding::RLE_DICTIONARY);
+    let plain = count(PageType::DATA_PAGE, Encoding::PLAIN);
+    assert!(dictionary > 0 && plain > 0, "{pages:?}");
+    // Once PLAIN, the chunk stays PLAIN.
+    assert!(
+        pages[1..=dictionary]
+            .iter()
+            .all(|p| p.1 == Encoding::RLE_DICTIONARY),
+        "{pages:?}"
+    );
+
+    // A column always null: all nulls counted, no min or max.
+    match group.column(1).statistics() {
+        Some(Statistics::Int64(s)) => {
+            assert_eq!(s.null_count_opt(), Some(60_000));
+            assert!(s.min_opt().is_none() && s.max_opt().is_none());
+        }
+        other => panic!("never: {other:?}"),
+    }
+    match group.column(4).statistics() {
+        Some(Statistics::Int64(s)) => {
+            assert_eq!((s.min_opt(), s.max_opt()), (Some(&-2), Some(&2)));
+            assert_eq!(s.null_count_opt(), Some(60_000_u64.div_ceil(7)));
+        }
+        other => panic!("small: {other:?}"),
+    }
+    match group.column(2).statistics() {
+        Some(Statistics::Boolean(s)) => {
+            assert_eq!((s.min_opt(), s.max_opt()), (Some(&false), Some(&true)));
+        }
+        other => panic!("flag: {other:?}"),
+    }
+    // Long texts: a prefix for the min, a larger bound for the max, both marked
+    // inexact, at most 64 bytes, and valid UTF-8.
+    match group.column(5).statistics() {
+        Some(Statistics::ByteArray(s)) => {
+            let min = s.min_bytes_opt().expect("min");
+            let max = s.max_bytes_opt().expect("max");
+            assert!(min.len() <= 64 && max.len() <= 64, "{min:?} {max:?}");
+            assert!(std::str::from_utf8(min).is_ok() && std::str::from_utf8(max).is_ok());
+            let texts: Vec<String> = (0..11)
+                .map(|k| format!("{}é{} {k}", "a".repeat(63), "z".repeat(10)))
+                .collect();
+            assert!(
+                texts
+                    .iter()
+                    .all(|t| min <= t.as_bytes() && t.as_bytes() <= max)
+            );
+            assert!(!s.min_is_exact() && !s.max_is_exact());
+        }
+        other => panic!("long: {other:?}"),
+    }
+
+    let mut n = 0;
+    for (row, r) in reader.get_row_iter(None).expect("rows").zip(&records) {
+        let row = row.expect("row reads");
+        let got: Vec<Field> = row.get_column_iter().map(|(_, f)| f.clone()).collect();
+        let i = r.0;
+        assert_eq!(got[0], Field::Str(format!("{i:08} {}", "x".repeat(40))));
+        assert_eq!(got[1], Field::Null);
+        assert_eq!(got[2], Field::Bool(i % 3 == 0));
+        let day = if (i / 100) % 2 == 0 {
+            Field::Date(19_000 + (i % 365) as i32)
+        } else {
+            Field::Null
+        };
+        assert_eq!(got[3], day, "row {i}");
+        let small = if i % 7 == 0 {
+            Field::Null
+        } else {
+            Field::Long(i64::from(i % 5) - 2)
+        };
+        assert_eq!(got[4], small, "row {i}");
+        n += 1;
+    }
+    assert_eq!(n, records.len());
+}
