@@ -311,14 +311,98 @@ enum Kind {
     Text,
 }
 
+/// Slots of [`Dictionary::recent`].
+const RECENT_SLOTS: usize = 1024;
+
 /// A chunk's dictionary: each distinct value's index, and the dictionary page's body.
 #[derive(Default)]
 struct Dictionary {
     ints: FxHashMap<i64, u32>,
     texts: FxHashMap<Box<[u8]>, u32>,
+    /// A direct-mapped cache in front of the maps: `(key, key, index + 1)`, 0 for an
+    /// empty slot. The keys are an integer (and 0), or a pool text's address and length,
+    /// whose bytes then need no hashing nor comparing. It only shortcuts the maps: what
+    /// is written does not depend on it (nor on addresses).
+    recent: Vec<(u64, u64, u32)>,
     /// The entries, PLAIN-encoded.
     page: Vec<u8>,
     len: u32,
+}
+
+impl Dictionary {
+    /// A dictionary with its cache (for the columns that have one).
+    fn new() -> Self {
+        Self {
+            recent: vec![(0, 0, 0); RECENT_SLOTS],
+            ..Self::default()
+        }
+    }
+
+    #[inline]
+    fn slot(a: u64, b: u64) -> usize {
+        ((a ^ b.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize % RECENT_SLOTS
+    }
+
+    /// The index of integer `x`, added (as `width` bytes) if new.
+    #[inline]
+    fn int(&mut self, x: i64, width: usize) -> u32 {
+        let key = x as u64;
+        let slot = Self::slot(key, 0);
+        if let Some(&(k, _, i)) = self.recent.get(slot)
+            && i != 0
+            && k == key
+        {
+            return i - 1;
+        }
+        let index = *self.ints.entry(x).or_insert_with(|| {
+            self.page.extend_from_slice(&x.to_le_bytes()[..width]);
+            self.len += 1;
+            self.len - 1
+        });
+        if let Some(r) = self.recent.get_mut(slot) {
+            *r = (key, 0, index + 1);
+        }
+        index
+    }
+
+    /// The index of text `t` (at `address` if it is a pool text), and whether it is new.
+    #[inline]
+    fn text(&mut self, t: &[u8], address: Option<usize>) -> (u32, bool) {
+        let key = address.map(|a| (a as u64, t.len() as u64));
+        let slot = key.map(|(a, n)| Self::slot(a, n));
+        if let (Some((a, n)), Some(slot)) = (key, slot)
+            && let Some(&(ka, kn, i)) = self.recent.get(slot)
+            && i != 0
+            && (ka, kn) == (a, n)
+        {
+            return (i - 1, false);
+        }
+        let (index, new) = match self.texts.get(t) {
+            Some(&i) => (i, false),
+            None => {
+                self.page.extend_from_slice(&(t.len() as u32).to_le_bytes());
+                self.page.extend_from_slice(t);
+                self.texts.insert(t.into(), self.len);
+                self.len += 1;
+                (self.len - 1, true)
+            }
+        };
+        if let (Some((a, n)), Some(slot)) = (key, slot)
+            && let Some(r) = self.recent.get_mut(slot)
+        {
+            *r = (a, n, index + 1);
+        }
+        (index, new)
+    }
+
+    /// Empties it for the next chunk, keeping its memory.
+    fn clear(&mut self) {
+        self.ints.clear();
+        self.texts.clear();
+        self.recent.fill((0, 0, 0));
+        self.page.clear();
+        self.len = 0;
+    }
 }
 
 /// One column's chunk of the open row group.
@@ -379,7 +463,11 @@ impl ColumnChunk {
             plain: Vec::new(),
             indices: Vec::new(),
             page_values: 0,
-            dict: Dictionary::default(),
+            dict: if dictionary {
+                Dictionary::new()
+            } else {
+                Dictionary::default()
+            },
             fallen_back: false,
             body: Vec::new(),
             pages: TrackedWrite::new(Blocks::default()),
@@ -449,12 +537,7 @@ impl ColumnChunk {
         self.present(width);
         self.bounds.int(x);
         if self.dictionary && !self.fallen_back {
-            let d = &mut self.dict;
-            let index = *d.ints.entry(x).or_insert_with(|| {
-                d.page.extend_from_slice(&x.to_le_bytes()[..width]);
-                d.len += 1;
-                d.len - 1
-            });
+            let index = self.dict.int(x, width);
             self.indices.push(index);
             return self.end_dictionary_value();
         }
@@ -486,26 +569,19 @@ impl ColumnChunk {
         Ok(true)
     }
 
-    /// A text (`false` if the column is not BYTE_ARRAY).
-    pub(super) fn text(&mut self, t: &[u8]) -> Result<bool, ParquetError> {
+    /// A text (`false` if the column is not BYTE_ARRAY). `address` is where a pool
+    /// text lives (for [`Dictionary::recent`]).
+    pub(super) fn text(&mut self, t: &[u8], address: Option<usize>) -> Result<bool, ParquetError> {
         if self.kind != Kind::Text {
             return Ok(false);
         }
         self.present(t.len() + 8);
         if self.dictionary && !self.fallen_back {
-            let d = &mut self.dict;
-            let index = match d.texts.get(t) {
-                Some(&i) => i,
-                None => {
-                    // New entries are the only values the bounds need to see.
-                    self.bounds.text(t);
-                    d.page.extend_from_slice(&(t.len() as u32).to_le_bytes());
-                    d.page.extend_from_slice(t);
-                    d.texts.insert(t.into(), d.len);
-                    d.len += 1;
-                    d.len - 1
-                }
-            };
+            let (index, new) = self.dict.text(t, address);
+            if new {
+                // New entries are the only values the bounds need to see.
+                self.bounds.text(t);
+            }
             self.indices.push(index);
             return self.end_dictionary_value();
         }
@@ -696,10 +772,7 @@ impl ColumnChunk {
             column_index: None,
             offset_index: None,
         };
-        self.dict.ints.clear();
-        self.dict.texts.clear();
-        self.dict.page.clear();
-        self.dict.len = 0;
+        self.dict.clear();
         self.fallen_back = false;
         self.rows = 0;
         self.nulls = 0;

@@ -65,8 +65,8 @@ impl FieldVisitor for Columns<'_> {
             Value::Timestamp(t) => col.int(t.0.saturating_mul(1_000_000)),
             Value::Bool(b) => col.bool(b),
             Value::Id(id) => col.id(id),
-            Value::Static(t) => col.text(t.as_bytes()),
-            Value::Text(t) => col.text(t.as_bytes()),
+            Value::Static(t) => col.text(t.as_bytes(), Some(t.as_ptr() as usize)),
+            Value::Text(t) => col.text(t.as_bytes(), None),
             Value::Null => col.null(),
         };
         match fits {
