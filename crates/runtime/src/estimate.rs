@@ -222,7 +222,7 @@ pub fn estimate_with_disk(
     let batch_entries = o.batch_size.min(part_entries) as usize;
     let generator = config.generator_config();
     // Two buffers per text table (one being encoded, one with the I/O thread); Parquet
-    // its compressed open row group and column writers.
+    // its compressed open row group and each column's open page and dictionary.
     let write_behind = matches!(o.format, Format::Csv | Format::Jsonl);
     let per_buffer =
         crate::orchestrator::sink_options(o, None).memory_bytes(o.format, write_behind);

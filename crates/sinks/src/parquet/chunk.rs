@@ -438,6 +438,8 @@ pub(super) struct ColumnChunk {
     value_bytes: usize,
     /// See [`PageCodec::compress`].
     raw_left: u32,
+    /// See [`Self::take_error`].
+    error: Option<ParquetError>,
 }
 
 impl ColumnChunk {
@@ -479,6 +481,7 @@ impl ColumnChunk {
             plain_pages: 0,
             value_bytes: 0,
             raw_left: 0,
+            error: None,
         }
     }
 
@@ -497,13 +500,26 @@ impl ColumnChunk {
 
     /// Counts one more value in the open page, closing the page when it is full.
     #[inline]
-    fn end_value(&mut self) -> Result<(), ParquetError> {
+    fn end_value(&mut self) -> bool {
         self.page_values += 1;
         self.rows += 1;
         if self.page_values >= DATA_PAGE_ROWS || self.plain.len() >= DATA_PAGE_BYTES {
-            self.close_page()?;
+            self.close_page_or_keep_error();
         }
-        Ok(())
+        true
+    }
+
+    /// Closes the open page; an error is kept for [`Self::take_error`], so that the
+    /// per-value calls return only whether the value fitted the column.
+    fn close_page_or_keep_error(&mut self) {
+        if let Err(e) = self.close_page() {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    /// The first error met while closing a page since the last call.
+    pub(super) fn take_error(&mut self) -> Option<ParquetError> {
+        self.error.take()
     }
 
     #[inline]
@@ -516,23 +532,22 @@ impl ColumnChunk {
     }
 
     /// A null. Returns `false` (and records nothing) if the column is not nullable.
-    pub(super) fn null(&mut self) -> Result<bool, ParquetError> {
+    pub(super) fn null(&mut self) -> bool {
         if !self.nullable {
-            return Ok(false);
+            return false;
         }
         self.defs.push(0);
         self.value_bytes += 2;
         self.nulls += 1;
-        self.end_value()?;
-        Ok(true)
+        self.end_value()
     }
 
     /// An integer of an INT64 or INT32 column (`false` if the column is neither).
-    pub(super) fn int(&mut self, x: i64) -> Result<bool, ParquetError> {
+    pub(super) fn int(&mut self, x: i64) -> bool {
         let width = match self.kind {
             Kind::I64 => 8,
             Kind::I32 => 4,
-            _ => return Ok(false),
+            _ => return false,
         };
         self.present(width);
         self.bounds.int(x);
@@ -542,38 +557,35 @@ impl ColumnChunk {
             return self.end_dictionary_value();
         }
         self.plain.extend_from_slice(&x.to_le_bytes()[..width]);
-        self.end_value()?;
-        Ok(true)
+        self.end_value()
     }
 
     /// A boolean (`false` if the column is not BOOLEAN).
-    pub(super) fn bool(&mut self, b: bool) -> Result<bool, ParquetError> {
+    pub(super) fn bool(&mut self, b: bool) -> bool {
         if self.kind != Kind::Bool {
-            return Ok(false);
+            return false;
         }
         self.present(1);
         self.bounds.bool(b);
         self.indices.push(u32::from(b));
-        self.end_value()?;
-        Ok(true)
+        self.end_value()
     }
 
     /// An id (`false` if the column is not a 16-byte FIXED_LEN_BYTE_ARRAY).
-    pub(super) fn id(&mut self, id: u128) -> Result<bool, ParquetError> {
+    pub(super) fn id(&mut self, id: u128) -> bool {
         if self.kind != Kind::Id {
-            return Ok(false);
+            return false;
         }
         self.present(16);
         self.plain.extend_from_slice(&id.to_be_bytes());
-        self.end_value()?;
-        Ok(true)
+        self.end_value()
     }
 
     /// A text (`false` if the column is not BYTE_ARRAY). `address` is where a pool
     /// text lives (for [`Dictionary::recent`]).
-    pub(super) fn text(&mut self, t: &[u8], address: Option<usize>) -> Result<bool, ParquetError> {
+    pub(super) fn text(&mut self, t: &[u8], address: Option<usize>) -> bool {
         if self.kind != Kind::Text {
-            return Ok(false);
+            return false;
         }
         self.present(t.len() + 8);
         if self.dictionary && !self.fallen_back {
@@ -589,27 +601,33 @@ impl ColumnChunk {
         self.plain
             .extend_from_slice(&(t.len() as u32).to_le_bytes());
         self.plain.extend_from_slice(t);
-        self.end_value()?;
-        Ok(true)
+        self.end_value()
     }
 
     /// [`Self::end_value`] for a dictionary-encoded value: once the dictionary is full,
     /// the page closes and the rest of the chunk is PLAIN.
-    fn end_dictionary_value(&mut self) -> Result<bool, ParquetError> {
-        self.end_value()?;
+    fn end_dictionary_value(&mut self) -> bool {
+        self.end_value();
         if self.dict.page.len() >= DICTIONARY_BYTES {
             if self.page_values > 0 {
-                self.close_page()?;
+                self.close_page_or_keep_error();
             }
             self.fallen_back = true;
         }
-        Ok(true)
+        true
     }
 
     /// Compresses `self.body` into a page of the chunk.
-    fn write_page(&mut self, page: impl FnOnce(Bytes) -> Page) -> Result<(), ParquetError> {
-        let compressed = self.codec.compress(&self.body, &mut self.raw_left)?;
-        let page = CompressedPage::new(page(Bytes::from(compressed)), self.body.len());
+    /// Compresses the page (`self.plain` itself if `plain_only`, else `self.body`) and
+    /// writes it with its header.
+    fn write_page(
+        &mut self,
+        plain_only: bool,
+        page: impl FnOnce(Bytes) -> Page,
+    ) -> Result<(), ParquetError> {
+        let input = if plain_only { &self.plain } else { &self.body };
+        let compressed = self.codec.compress(input, &mut self.raw_left)?;
+        let page = CompressedPage::new(page(Bytes::from(compressed)), input.len());
         let spec = SerializedPageWriter::new(&mut self.pages).write_page(page)?;
         self.uncompressed += spec.uncompressed_size as u64;
         Ok(())
@@ -625,11 +643,15 @@ impl ColumnChunk {
             let n = (body.len() - 4) as u32;
             body[..4].copy_from_slice(&n.to_le_bytes());
         }
+        // A page of PLAIN values and no levels is the values themselves: no copy.
+        let plain_only = !self.nullable && self.kind != Kind::Bool && self.indices.is_empty();
         let encoding = if self.kind == Kind::Bool {
             hybrid::pack_bits(&self.indices, 1, &mut body);
             Encoding::PLAIN
         } else if self.indices.is_empty() {
-            body.extend_from_slice(&self.plain);
+            if !plain_only {
+                body.extend_from_slice(&self.plain);
+            }
             Encoding::PLAIN
         } else {
             let width = hybrid::width_for(self.dict.len.saturating_sub(1));
@@ -639,7 +661,7 @@ impl ColumnChunk {
         };
         self.body = body;
         let num_values = self.page_values as u32;
-        self.write_page(|buf| Page::DataPage {
+        self.write_page(plain_only, |buf| Page::DataPage {
             buf,
             num_values,
             encoding,
@@ -702,6 +724,9 @@ impl ColumnChunk {
     /// Closes the chunk: its bytes (dictionary page first) and what the row group
     /// writer needs to append them. The chunk is left empty for the next row group.
     pub(super) fn close(&mut self) -> Result<(TakenPages, ColumnCloseResult), ParquetError> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
         if self.page_values > 0 {
             self.close_page()?;
         }

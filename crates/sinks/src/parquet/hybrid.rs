@@ -13,12 +13,33 @@ fn uleb128(mut n: u64, out: &mut Vec<u8>) {
 /// Appends `values` bit-packed `width` bits each, least significant bit first, the
 /// last byte padded with zeros.
 pub(super) fn pack_bits(values: &[u32], width: u8, out: &mut Vec<u8>) {
-    let width = u32::from(width);
+    let w = usize::from(width);
+    // A group of eight values is `w` whole bytes, so groups are packed in a register
+    // each and what follows them starts on a byte.
+    let mut groups = values.chunks_exact(8);
+    if w <= 8 {
+        for g in &mut groups {
+            let mut acc = 0u64;
+            for (k, &v) in g.iter().enumerate() {
+                acc |= u64::from(v) << (k * w);
+            }
+            out.extend_from_slice(&acc.to_le_bytes()[..w]);
+        }
+    } else if w <= 16 {
+        for g in &mut groups {
+            let mut acc = 0u128;
+            for (k, &v) in g.iter().enumerate() {
+                acc |= u128::from(v) << (k * w);
+            }
+            out.extend_from_slice(&acc.to_le_bytes()[..w]);
+        }
+    }
+    let rest = if w <= 16 { groups.remainder() } else { values };
     let mut acc: u64 = 0;
-    let mut bits = 0u32;
-    for &v in values {
+    let mut bits = 0;
+    for &v in rest {
         acc |= u64::from(v) << bits;
-        bits += width;
+        bits += w;
         while bits >= 8 {
             out.push(acc as u8);
             acc >>= 8;

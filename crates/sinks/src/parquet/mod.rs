@@ -46,12 +46,12 @@ struct Columns<'a> {
     i: usize,
     /// The first column whose value did not fit it (a bug in a record's visitor).
     bad: Option<usize>,
-    /// The first encoding error.
-    error: Option<ParquetError>,
 }
 
 impl FieldVisitor for Columns<'_> {
-    #[inline]
+    // Always inlined: at each call site the value's type is known, so what is left is
+    // the call to the column's encoder.
+    #[inline(always)]
     fn field(&mut self, value: Value<'_>) {
         let i = self.i;
         self.i += 1;
@@ -69,15 +69,9 @@ impl FieldVisitor for Columns<'_> {
             Value::Text(t) => col.text(t.as_bytes(), None),
             Value::Null => col.null(),
         };
-        match fits {
-            Ok(true) => {}
-            // Anything else would shift the column against its definition levels.
-            Ok(false) => {
-                self.bad.get_or_insert(i);
-            }
-            Err(e) => {
-                self.error.get_or_insert(e);
-            }
+        // Anything else would shift the column against its definition levels.
+        if !fits {
+            self.bad.get_or_insert(i);
         }
     }
 }
@@ -241,12 +235,8 @@ impl<R: Record> Sink<R> for ParquetSink<R> {
                 cols: &mut self.columns,
                 i: 0,
                 bad: None,
-                error: None,
             };
             r.visit(&mut columns);
-            if let Some(e) = columns.error {
-                return Err(self.err(e));
-            }
             let bad = columns
                 .bad
                 .or((columns.i != R::SCHEMA.len()).then_some(columns.i));
@@ -262,6 +252,10 @@ impl<R: Record> Sink<R> for ParquetSink<R> {
             self.rows_in_chunk += 1;
             if self.rows_in_chunk == CHUNK_ROWS {
                 self.rows_in_chunk = 0;
+                // A page that failed to close fails the table within a chunk of rows.
+                if let Some(e) = self.columns.iter_mut().find_map(ColumnChunk::take_error) {
+                    return Err(self.err(e));
+                }
                 let bytes: usize = self.columns.iter().map(ColumnChunk::value_bytes).sum();
                 if bytes >= self.row_group_bytes {
                     self.close_group()?;
