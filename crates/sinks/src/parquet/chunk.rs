@@ -732,9 +732,7 @@ impl ColumnChunk {
         }
         let mut dictionary = Vec::new();
         if self.dictionary_pages > 0 {
-            self.body.clear();
-            self.body.extend_from_slice(&self.dict.page);
-            let compressed = self.codec.compress(&self.body, &mut self.raw_left)?;
+            let compressed = self.codec.compress(&self.dict.page, &mut self.raw_left)?;
             let page = CompressedPage::new(
                 Page::DictionaryPage {
                     buf: Bytes::from(compressed),
@@ -742,7 +740,7 @@ impl ColumnChunk {
                     encoding: Encoding::PLAIN,
                     is_sorted: false,
                 },
-                self.body.len(),
+                self.dict.page.len(),
             );
             let mut out = TrackedWrite::new(Vec::new());
             let spec = SerializedPageWriter::new(&mut out).write_page(page)?;
