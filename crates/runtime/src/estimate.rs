@@ -20,7 +20,9 @@ use crate::config::Config;
 use crate::error::Error;
 use synth_generators::{Batch, JournalGenerator, PerTable, Table, master};
 use synth_model::{Record, TablePhase, TableVisitor};
-use synth_sinks::{CsvEncoder, Format, JsonlEncoder, PARQUET_ROW_GROUP_BYTES, RecordWriter};
+use synth_sinks::{
+    CsvEncoder, Format, JsonlEncoder, PARQUET_ROW_GROUP_BYTES, PARQUET_TABLE_BYTES, RecordWriter,
+};
 
 /// What the process uses before generating: binary, allocator arenas, thread stacks
 /// (measured: `synthdata generate --entries 1 --format null` peaks at 5.2 MiB).
@@ -226,6 +228,15 @@ pub fn estimate_with_disk(
     let write_behind = matches!(o.format, Format::Csv | Format::Jsonl);
     let per_buffer =
         crate::orchestrator::sink_options(o, None).memory_bytes(o.format, write_behind);
+    // A Parquet table holds at most its open row group, compressed: never more than what
+    // it writes in a part (the anomalies, the master tables), however large the group.
+    let buffer_for = |disk_per_part: f64| -> u64 {
+        if o.format != Format::Parquet {
+            return per_buffer;
+        }
+        let group = per_buffer.saturating_sub(PARQUET_TABLE_BYTES);
+        group.min(disk_per_part as u64) + PARQUET_TABLE_BYTES
+    };
     let master_rows = master::row_counts(&generator);
     let per_table: Vec<TableEstimate> = Table::ALL
         .iter()
@@ -241,7 +252,11 @@ pub fn estimate_with_disk(
                         rows_per_entry: per_entry[t],
                         record_bytes,
                         batch_bytes: (per_entry[t] * batch_entries as f64) as u64 * record_bytes,
-                        buffer_bytes: if o.selects(t) { per_buffer } else { 0 },
+                        buffer_bytes: if o.selects(t) {
+                            buffer_for(per_entry[t] * part_entries as f64 * bytes_per_row[t])
+                        } else {
+                            0
+                        },
                         disk_bytes: (rows as f64 * bytes_per_row[t]) as u64,
                     }
                 }
@@ -274,13 +289,13 @@ pub fn estimate_with_disk(
         0
     };
     let writer_buffers = writer_buffers + footer;
-    let master_sink = match Table::ALL
+    // The master tables are written one after the other through one sink at a time.
+    let master_sink = Table::ALL
         .iter()
-        .any(|&t| t.phase() != TablePhase::Stream && generator.writes(t) && o.selects(t))
-    {
-        true => per_buffer,
-        false => 0,
-    };
+        .filter(|&&t| t.phase() != TablePhase::Stream && generator.writes(t) && o.selects(t))
+        .map(|&t| buffer_for(master_rows[t] as f64 * bytes_per_row[t]))
+        .max()
+        .unwrap_or(0);
     let parts = o.parts(n);
     let threads = o.lanes(n) as u64;
     // Each part's writer thread holds its own Parquet zstd context.

@@ -167,13 +167,14 @@ pub const TEXT_GZIP_BYTES: u64 = 512 << 10;
 const BUFFER_SLACK: usize = 64 << 10;
 
 /// Parquet holds its open row group as compressed pages: about a quarter of
-/// `row_group_bytes` per table (measured: 1 M entries peak 48.8 MiB at 8 MiB row groups,
-/// 57.8 MiB at 16 MiB, five streaming tables)...
+/// `row_group_bytes` per table that fills its groups (measured 2026-12-02, 1 M entries,
+/// one thread, five such tables: peak 43.9 MiB at 4 MiB row groups, 47.8 at 8, 57.5 at
+/// 16, 77.6 at 32)...
 pub const PARQUET_BUFFER_FACTOR: f64 = 0.25;
 
-/// ...plus what each open table's column writers, page buffers and dictionaries hold
-/// whatever the group size (the same measurements, and 44.6 MiB at 4 MiB groups).
-pub const PARQUET_TABLE_BYTES: u64 = 3 << 20;
+/// ...plus what each open table's open pages, dictionaries and page blocks hold whatever
+/// the group size (the same measurements: about 1.5 MiB a table).
+pub const PARQUET_TABLE_BYTES: u64 = 3 << 19;
 
 /// What a Parquet file keeps per written row group until its footer (metadata, chunk
 /// statistics): measured 10 M entries peak 5.0 MiB above 1 M entries over about 610
@@ -247,7 +248,7 @@ impl SinkOptions {
     /// Bytes one open sink of `format` holds at most (not counting the Parquet footer's
     /// growth, [`PARQUET_ROW_GROUP_BYTES`] per row group): CSV and JSON Lines their
     /// encode buffer, and a second one with the I/O thread when `write_behind`; Parquet
-    /// its open row group, compressed, and its column writers.
+    /// its open row group, compressed, and its open pages and dictionaries.
     pub fn memory_bytes(&self, format: Format, write_behind: bool) -> u64 {
         match format {
             Format::Csv | Format::Jsonl => {
