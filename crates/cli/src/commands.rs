@@ -6,8 +6,6 @@ use crate::{EstimateArgs, GenerateArgs};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use synth_guard::format_bytes;
 use synth_runtime::{
@@ -164,15 +162,28 @@ pub fn generate(args: GenerateArgs) -> u8 {
         None => None,
     };
     let cancel = run.cancel_handle();
-    let pressed = Arc::new(AtomicBool::new(false));
-    let handler = ctrlc::set_handler(move || {
-        if pressed.swap(true, Ordering::SeqCst) {
-            err!("\nsecond interrupt: aborting now (files stay .partial)");
-            std::process::exit(130);
-        }
-        err!("\ninterrupted: finishing the files written so far (Ctrl-C again to abort)");
-        cancel.cancel();
+    // An abort records itself in the manifest, so that it never says `running` after
+    // the process has ended.
+    let manifest = (!to_stdout).then(|| {
+        (
+            run.config().output.directory.clone(),
+            synth_sinks::RunNames::of(run.config().output.shard()).manifest,
+        )
     });
+    let handler = crate::signals::handle(
+        move || cancel.cancel(),
+        move || {
+            if let Some((dir, name)) = &manifest
+                && let Err(e) = synth_sinks::record_abort(
+                    dir,
+                    name,
+                    "aborted by a second interrupt; the whole files listed are valid, the .partial ones are not",
+                )
+            {
+                err!("could not record the abort in the manifest: {e}");
+            }
+        },
+    );
     if let Err(e) = handler {
         tracing::warn!("cannot handle Ctrl-C gracefully: {e}");
     }
@@ -326,6 +337,13 @@ pub fn estimate(args: EstimateArgs) -> u8 {
 }
 
 pub fn verify(dirs: &[PathBuf], json_out: bool) -> u8 {
+    if let Some(d) = dirs.iter().find(|d| !d.is_dir()) {
+        err!(
+            "error: {}: no such output directory (expected the directory a run wrote, with its manifest)",
+            d.display()
+        );
+        return 2;
+    }
     let v = match synth_runtime::verify(dirs) {
         Ok(v) => v,
         Err(e) => {
@@ -380,6 +398,16 @@ pub fn report(dir: &Path, json_out: bool, html: Option<&Path>) -> u8 {
         );
         return 2;
     }
+    // Checked first: a refusal reads and writes nothing.
+    if let Some(path) = html
+        && let Err(why) = html_target(dir, path)
+    {
+        err!(
+            "error: cannot write the HTML report to {}: {why}",
+            path.display()
+        );
+        return 2;
+    }
     // The report reads inside the same memory guard as a run: its hard limit stops it.
     let mut guard = synth_probe::LimitDiscovery::system()
         .discover()
@@ -395,6 +423,10 @@ pub fn report(dir: &Path, json_out: bool, html: Option<&Path>) -> u8 {
         Err(e @ synth_report::ReportError::Memory { .. }) => {
             err!("error: {e}");
             return 3;
+        }
+        Err(e @ synth_report::ReportError::NoManifest { .. }) => {
+            err!("error: {e}");
+            return 2;
         }
         Err(e) => {
             err!("error: {e}");
@@ -432,8 +464,38 @@ pub fn report(dir: &Path, json_out: bool, html: Option<&Path>) -> u8 {
     if r.is_sound() { 0 } else { 1 }
 }
 
+/// Why the HTML page may not go to `path`: it would replace something that is not a
+/// regular file (a device, a FIFO, a link, a directory), or land inside the dataset
+/// `dataset` it reports on.
+fn html_target(dataset: &Path, path: &Path) -> Result<(), String> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err("it is a symbolic link; name the file itself".into());
+        }
+        Ok(m) if !m.is_file() => {
+            return Err("it exists and is not a regular file (a device, a FIFO or a directory); it is left alone".into());
+        }
+        _ => {}
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let parent = std::fs::canonicalize(parent)
+        .map_err(|e| format!("its directory {} cannot be opened: {e}", parent.display()))?;
+    let dataset = std::fs::canonicalize(dataset).unwrap_or_else(|_| dataset.to_path_buf());
+    if parent.starts_with(&dataset) {
+        return Err(format!(
+            "it is inside the dataset {} it reports on; write it elsewhere",
+            dataset.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to `path` whole or not at all: into `PATH.partial` (created new, so
-/// never through a link), synced, then renamed over `path`.
+/// never through a link), synced, then renamed over `path`, only if `path` is then
+/// still a regular file or nothing.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut partial = path.as_os_str().to_owned();
@@ -446,7 +508,12 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = f
         .write_all(bytes)
         .and_then(|()| f.sync_all())
-        .and_then(|()| std::fs::rename(&partial, path));
+        .and_then(|()| match std::fs::symlink_metadata(path) {
+            Ok(m) if !m.is_file() => Err(std::io::Error::other(
+                "it is no longer a regular file; it is left alone",
+            )),
+            _ => std::fs::rename(&partial, path),
+        });
     if result.is_err() {
         // The partial file is this call's own (it was created new above).
         let _ = std::fs::remove_file(&partial);

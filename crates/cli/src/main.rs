@@ -29,6 +29,7 @@ macro_rules! err {
 mod commands;
 mod logging;
 mod schema;
+mod signals;
 mod summary;
 
 use clap::{Args, Parser, Subcommand};

@@ -331,15 +331,22 @@ impl GeneratorConfig {
         let mut total = 0.0;
         for t in crate::anomaly::AnomalyType::ALL {
             let w = a.weights.get(*t);
-            if !(w.is_finite() && w >= 0.0) {
+            if !(0.0..=MAX_WEIGHT).contains(&w) {
                 p.push(invalid(
                     format!("anomalies.weights.{}", t.name()),
-                    "a weight of 0 or more",
+                    "a weight from 0 to 1e9 (weights are relative)",
                     w,
                 ));
             } else {
                 total += w;
             }
+        }
+        if !f64::is_finite(total) {
+            p.push(invalid(
+                "anomalies.weights",
+                "weights whose sum is a finite number",
+                total,
+            ));
         }
         if a.enabled && a.rate > 0.0 && total <= 0.0 {
             p.push(invalid(
@@ -351,3 +358,7 @@ impl GeneratorConfig {
         p
     }
 }
+
+/// The largest weight of one anomaly type: weights are relative, and 15 of these still
+/// add up to a finite number.
+pub const MAX_WEIGHT: f64 = 1e9;

@@ -32,7 +32,7 @@ pub use clock::monotonic_coarse;
 pub use error::ProbeError;
 pub use limit::{
     CgroupInfo, CgroupVersion, EffectiveLimit, LimitDiscovery, LimitSource, V1_UNLIMITED,
-    address_space_limit,
+    address_space_limit, open_files_limit, open_files_now,
 };
 pub use pressure::{Pressure, SYSTEM_PRESSURE, read_pressure};
 #[cfg(unix)]

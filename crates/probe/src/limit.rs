@@ -441,10 +441,33 @@ pub fn address_space_limit() -> Result<Option<u64>, ProbeError> {
     rlimit(Rlimit::As)
 }
 
+/// How many files this process may have open at once (`RLIMIT_NOFILE`, `ulimit -n`),
+/// `None` when unlimited (and off Unix).
+pub fn open_files_limit() -> Result<Option<u64>, ProbeError> {
+    rlimit(Rlimit::Nofile)
+}
+
+/// How many file descriptors this process has open now (`/proc/self/fd`, `/dev/fd`);
+/// `None` where the platform does not list them.
+pub fn open_files_now() -> Option<u64> {
+    let dir = if cfg!(target_os = "linux") {
+        "/proc/self/fd"
+    } else if cfg!(unix) {
+        "/dev/fd"
+    } else {
+        return None;
+    };
+    // Less the descriptor of the listing itself.
+    std::fs::read_dir(dir)
+        .ok()
+        .map(|d| (d.count() as u64).saturating_sub(1))
+}
+
 #[derive(Clone, Copy)]
 enum Rlimit {
     As,
     Data,
+    Nofile,
 }
 
 /// The soft rlimit in bytes, `None` when unlimited.
@@ -454,6 +477,7 @@ fn rlimit(which: Rlimit) -> Result<Option<u64>, ProbeError> {
         let (resource, call) = match which {
             Rlimit::As => (libc::RLIMIT_AS, "getrlimit(RLIMIT_AS)"),
             Rlimit::Data => (libc::RLIMIT_DATA, "getrlimit(RLIMIT_DATA)"),
+            Rlimit::Nofile => (libc::RLIMIT_NOFILE, "getrlimit(RLIMIT_NOFILE)"),
         };
         let mut lim = libc::rlimit {
             rlim_cur: 0,

@@ -6,10 +6,49 @@ use crate::ReportError;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::reader::RowIter;
 use parquet::record::{Field, Row as PqRow};
+use std::cell::Cell as Shared;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use synth_model::Date;
+
+/// The longest record of a text file read (a record of this tool is under 4 KiB): a
+/// longer one is reported as damage, naming the file and the line, instead of being
+/// buffered whole.
+pub const MAX_RECORD_BYTES: u64 = 1 << 20;
+/// Bytes a text reader reads ahead of the record it parses.
+const READ_AHEAD: usize = 64 << 10;
+
+/// A file read through a count of the bytes since the last record began: past
+/// [`MAX_RECORD_BYTES`] (plus the read-ahead) it fails instead of growing a buffer.
+struct Capped {
+    file: File,
+    since_record: Rc<Shared<u64>>,
+}
+
+impl Read for Capped {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.since_record.get() > MAX_RECORD_BYTES + READ_AHEAD as u64 {
+            return Err(std::io::Error::other(RecordTooLong));
+        }
+        let n = self.file.read(buf)?;
+        self.since_record.set(self.since_record.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// The error a [`Capped`] reader fails with.
+#[derive(Debug)]
+struct RecordTooLong;
+
+impl std::fmt::Display for RecordTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a record longer than {MAX_RECORD_BYTES} bytes")
+    }
+}
+
+impl std::error::Error for RecordTooLong {}
 
 /// One value as a file held it.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,12 +204,12 @@ impl Row {
 
 enum Source {
     Csv {
-        reader: csv::Reader<File>,
+        reader: csv::Reader<Capped>,
         record: csv::StringRecord,
         map: Vec<Option<usize>>,
     },
     Jsonl {
-        reader: BufReader<File>,
+        reader: BufReader<Capped>,
         line: String,
     },
     Parquet {
@@ -187,6 +226,10 @@ pub struct TableRows {
     files: Vec<PathBuf>,
     next_file: usize,
     current: Option<(PathBuf, Source)>,
+    /// Bytes read from the current text file since its current record began.
+    since_record: Rc<Shared<u64>>,
+    /// Records read from the current file.
+    in_file: u64,
     row: Row,
     /// Rows read so far.
     pub rows: u64,
@@ -202,6 +245,8 @@ impl TableRows {
             files,
             next_file: 0,
             current: None,
+            since_record: Rc::new(Shared::new(0)),
+            in_file: 0,
             row: Row {
                 cells: vec![Cell::Null; columns.len()],
             },
@@ -218,15 +263,19 @@ impl TableRows {
     }
 
     fn open(&self, path: &Path) -> Result<Source, ReportError> {
-        let file = File::open(path).map_err(|e| ReportError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
+        // A link, a FIFO or a device is refused without blocking on it.
+        let file = synth_sinks::open_regular(path).map_err(|e| self.damaged(path, e))?;
+        self.since_record.set(0);
+        let capped = |file| Capped {
+            file,
+            since_record: Rc::clone(&self.since_record),
+        };
         match self.format.as_str() {
             "csv" => {
                 let mut reader = csv::ReaderBuilder::new()
                     .has_headers(true)
-                    .from_reader(file);
+                    .buffer_capacity(READ_AHEAD)
+                    .from_reader(capped(file));
                 let headers = reader
                     .headers()
                     .map_err(|e| self.damaged(path, format!("unreadable header: {e}")))?
@@ -243,7 +292,7 @@ impl TableRows {
                 })
             }
             "jsonl" => Ok(Source::Jsonl {
-                reader: BufReader::with_capacity(1 << 20, file),
+                reader: BufReader::with_capacity(READ_AHEAD, capped(file)),
                 line: String::new(),
             }),
             "parquet" => {
@@ -279,11 +328,29 @@ impl TableRows {
                 };
                 self.next_file += 1;
                 let source = self.open(&path)?;
+                self.in_file = 0;
                 self.current = Some((path, source));
             }
-            let got = self.read_one()?;
+            let got = match self.read_one() {
+                Err(_) if self.since_record.get() > MAX_RECORD_BYTES => {
+                    let path = self.current.as_ref().map(|(p, _)| p.clone());
+                    let record = self.in_file + 1;
+                    // CSV has its header on line 1.
+                    let line = record + u64::from(self.format == "csv");
+                    return Err(self.damaged(
+                        &path.unwrap_or_default(),
+                        format!(
+                            "record {record} (line {line}) is longer than {MAX_RECORD_BYTES} bytes, more than a record this tool writes"
+                        ),
+                    ));
+                }
+                other => other?,
+            };
+            // What was read ahead belongs to the next record.
+            self.since_record.set(READ_AHEAD as u64);
             if got {
                 self.rows += 1;
+                self.in_file += 1;
                 return Ok(Some(&self.row));
             }
             self.current = None;
@@ -295,6 +362,7 @@ impl TableRows {
         let Some((path, source)) = &mut self.current else {
             return Ok(false);
         };
+
         let path = path.clone();
         match source {
             Source::Csv {

@@ -92,13 +92,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Where `text` nests flow collections deeper than [`MAX_FLOW_DEPTH`] (line, column,
-/// 1-based), skipping quoted text and comments.
-fn too_deep(text: &str) -> Option<(usize, usize)> {
+/// Most YAML aliases (`*name`) accepted: a config needs none, and each alias of a big
+/// mapping is expanded again (40 000 aliases of one mapping kept the parser busy for
+/// over 30 s).
+const MAX_ALIASES: usize = 64;
+
+/// What makes `text` too costly to parse, and where (line, column, 1-based): flow
+/// collections nested deeper than [`MAX_FLOW_DEPTH`], or more than [`MAX_ALIASES`]
+/// aliases; quoted text and comments are skipped.
+fn too_costly(text: &str) -> Option<(usize, usize, String)> {
     let mut depth = 0usize;
+    let mut aliases = 0usize;
     for (n, line) in text.lines().enumerate() {
         let mut quote: Option<char> = None;
         let mut escaped = false;
+        // The last character outside quotes that was not a space: an alias starts a node.
+        let mut before = None;
         for (col, c) in line.chars().enumerate() {
             match (quote, c) {
                 (Some('"'), '\\') if !escaped => {
@@ -112,11 +121,32 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
                 (None, '[' | '{') => {
                     depth += 1;
                     if depth > MAX_FLOW_DEPTH {
-                        return Some((n + 1, col + 1));
+                        return Some((
+                            n + 1,
+                            col + 1,
+                            format!(
+                                "expected at most {MAX_FLOW_DEPTH} nested [ ] or {{ }} (the config is a few levels deep)"
+                            ),
+                        ));
                     }
                 }
                 (None, ']' | '}') => depth = depth.saturating_sub(1),
+                (None, '*') if matches!(before, None | Some(':' | '-' | '[' | '{' | ',' | '?')) => {
+                    aliases += 1;
+                    if aliases > MAX_ALIASES {
+                        return Some((
+                            n + 1,
+                            col + 1,
+                            format!(
+                                "expected at most {MAX_ALIASES} YAML aliases (*name); the config needs none"
+                            ),
+                        ));
+                    }
+                }
                 (None, _) => {}
+            }
+            if quote.is_none() && !c.is_whitespace() {
+                before = Some(c);
             }
             escaped = false;
         }
@@ -212,11 +242,58 @@ impl Default for GlobalConfig {
     }
 }
 
+/// A path as config text: a string when it is UTF-8, else (on Unix) `{"unix_bytes":
+/// [...]}`, so a manifest always carries the directory it was written to and reads it
+/// back as the same path.
+mod path_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::path::{Path, PathBuf};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        Utf8(String),
+        Bytes { unix_bytes: Vec<u8> },
+    }
+
+    pub fn serialize<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+        match path.to_str() {
+            Some(t) => Text::Utf8(t.to_string()),
+            #[cfg(unix)]
+            None => {
+                use std::os::unix::ffi::OsStrExt;
+                Text::Bytes {
+                    unix_bytes: path.as_os_str().as_bytes().to_vec(),
+                }
+            }
+            #[cfg(not(unix))]
+            None => Text::Utf8(path.to_string_lossy().into_owned()),
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+        match Text::deserialize(d)? {
+            Text::Utf8(t) => Ok(PathBuf::from(t)),
+            #[cfg(unix)]
+            Text::Bytes { unix_bytes } => {
+                use std::os::unix::ffi::OsStringExt;
+                Ok(PathBuf::from(std::ffi::OsString::from_vec(unix_bytes)))
+            }
+            #[cfg(not(unix))]
+            Text::Bytes { .. } => Err(serde::de::Error::custom(
+                "a path of Unix bytes cannot be used on this platform",
+            )),
+        }
+    }
+}
+
 /// The `output` section.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct OutputConfig {
     /// Output directory.
+    #[serde(with = "path_text")]
     pub directory: PathBuf,
     /// File format.
     pub format: Format,
@@ -464,13 +541,11 @@ impl Config {
         file: Option<&Path>,
         overrides: &Overrides,
     ) -> Result<(Self, Vec<String>), ConfigErrors> {
-        if let Some((line, column)) = too_deep(text) {
+        if let Some((line, column, message)) = too_costly(text) {
             return Err(ConfigErrors(vec![ConfigError {
                 file: file.map(Path::to_path_buf),
                 path: "(file)".into(),
-                message: format!(
-                    "expected at most {MAX_FLOW_DEPTH} nested [ ] or {{ }} (the config is a few levels deep)"
-                ),
+                message,
                 location: Some((line, column)),
             }]));
         }

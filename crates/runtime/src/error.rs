@@ -52,6 +52,16 @@ pub enum Error {
         /// Bytes free there.
         free: u64,
     },
+    /// Not even one part fits the open-file limit: refused before anything is written.
+    #[error(
+        "refused before writing anything: a run needs about {needed} open files and at most {limit} may be open at once (RLIMIT_NOFILE)"
+    )]
+    OpenFiles {
+        /// The most files the process may have open.
+        limit: u64,
+        /// About how many one part at a time needs.
+        needed: u64,
+    },
     /// An earlier run cannot be continued (exit 2); nothing was changed on disk.
     #[error("cannot resume the run in {}: {reason}", path.display())]
     Resume {
@@ -131,9 +141,11 @@ impl Error {
                 | synth_sinks::SinkError::NotEmpty { .. }
                 | synth_sinks::SinkError::NotADirectory { .. }
                 | synth_sinks::SinkError::Locked { .. }
-                | synth_sinks::SinkError::NotOurs { .. },
+                | synth_sinks::SinkError::NotOurs { .. }
+                | synth_sinks::SinkError::ForeignPath { .. }
+                | synth_sinks::SinkError::TooLarge { .. },
             ) => 2,
-            Self::MemoryExceeded { .. } => 3,
+            Self::MemoryExceeded { .. } | Self::OpenFiles { .. } => 3,
             Self::Interrupted { .. } => 130,
             _ => 1,
         }

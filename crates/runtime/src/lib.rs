@@ -24,6 +24,7 @@ mod config;
 mod error;
 mod estimate;
 mod orchestrator;
+mod verify;
 
 pub use config::{
     Config, ConfigError, ConfigErrors, DEFAULT_CONFIG_YAML, DEFAULT_PART_ENTRIES, DetectedShard,
@@ -31,7 +32,8 @@ pub use config::{
     ServerConfig, config_of_run, locate, parse_year_month, shard_from_env,
 };
 pub use error::Error;
-pub use synth_sinks::{Shard, Verification, verify};
+pub use synth_sinks::{Shard, Verification};
+pub use verify::verify;
 // What a program that drives a run needs, so that it needs this crate alone.
 pub use estimate::{
     BASELINE_BYTES, MemoryEstimate, PARQUET_SHARE_OF_CSV, RATIO_SAMPLE, TableEstimate,

@@ -427,6 +427,39 @@ impl GenerationOrchestrator {
             .iter()
             .filter(|&&t| writes[t] && t.phase() == TablePhase::Stream)
             .count() as u64;
+        // File descriptors are a budget too: each running part holds a file and a
+        // directory per streaming table.
+        let lanes = match synth_probe::open_files_limit() {
+            Ok(Some(limit)) => {
+                let fd = FdBudget {
+                    limit,
+                    open: synth_probe::open_files_now().unwrap_or(3),
+                    // Measured: 11 to 12.3 a part for 6 tables, 8 besides at most.
+                    per_part: 2 * stream_tables + 1,
+                    besides: 4 + if self.config.server.health_addr.is_some() {
+                        HEALTH_SERVER_FILES
+                    } else {
+                        0
+                    },
+                };
+                match fd.parts_at_once() {
+                    0 if stream_tables > 0 || masters => {
+                        return Err(Error::OpenFiles {
+                            limit,
+                            needed: fd.needed(1),
+                        });
+                    }
+                    n if n < lanes => {
+                        warn!(
+                            "at most {limit} files may be open at once (RLIMIT_NOFILE): running {n} parts at once instead of {lanes}"
+                        );
+                        n
+                    }
+                    _ => lanes,
+                }
+            }
+            _ => lanes,
+        };
         let mut part_sinks = Vec::new();
         for lane in 0..lanes {
             let lane_bytes = stream_tables * sink_bytes + sink_options.thread_bytes(o.format);
@@ -515,6 +548,14 @@ impl GenerationOrchestrator {
                         });
                     }
                 }
+                // Shards check the others and write their first manifest under the
+                // directory's lock, one at a time, so two of different datasets
+                // started together cannot both pass. (A resumed shard's manifest is
+                // there already for the others to see.)
+                let dataset_lock = match shard {
+                    Some(_) if !o.resume => Some(synth_sinks::DatasetLock::take(&o.directory)?),
+                    _ => None,
+                };
                 if shard.is_some() {
                     self.check_other_shards(&o.directory, shard)?;
                     let name = synth_sinks::RunNames::of(shard).manifest;
@@ -557,9 +598,21 @@ impl GenerationOrchestrator {
                     );
                     written = kept;
                 }
-                out.reserve_manifest_room()?;
+                // The manifest first, then the room for its last rewrite: a disk too
+                // full for that room still ends with a manifest saying so.
                 let running = Some(("running", RUNNING_MESSAGE.to_string()));
                 self.manifest(plan, &written, running).write(&out)?;
+                drop(dataset_lock);
+                let files = Table::ALL.len() as u64 + 2 * (owned + lanes as u64) * stream_tables;
+                if let Err(e) =
+                    out.reserve_manifest_room(synth_sinks::manifest_reserve_bytes(files))
+                {
+                    let stop = Some(("error", e.to_string()));
+                    if let Err(m) = self.manifest(plan, &written, stop).write_replacing(&out) {
+                        warn!("could not record the stop in the manifest: {m}");
+                    }
+                    return Err(e.into());
+                }
                 Some(out)
             }
         };
@@ -806,7 +859,7 @@ impl GenerationOrchestrator {
         let manifest = self.manifest(plan, &written, stop);
         let manifest_path = match &out {
             Some(out) => manifest
-                .write(out)
+                .write_replacing(out)
                 .and_then(|path| out.release_manifest_room().map(|()| Some(path))),
             None => Ok(None),
         };
@@ -902,10 +955,15 @@ impl GenerationOrchestrator {
                 }
                 _ => {}
             }
-            if let Ok(m) = Manifest::read_named(dir, &name)
-                && (synth_sinks::data_identity(&m.config) != now
-                    || m.seed != self.config.global.seed)
-            {
+            let m = match Manifest::read_named(dir, &name) {
+                Ok(m) => m,
+                Err(e) => {
+                    return refuse(format!(
+                        "a manifest that cannot be read, so the dataset it belongs to is unknown ({e})"
+                    ));
+                }
+            };
+            if synth_sinks::data_identity(&m.config) != now || m.seed != self.config.global.seed {
                 return refuse(
                     "a shard of another dataset (its config or seed differs from this run's)"
                         .into(),
@@ -930,10 +988,18 @@ impl GenerationOrchestrator {
             path: dir.to_path_buf(),
             reason,
         };
-        let text = std::fs::read(dir.join(&name))
-            .map_err(|e| bad(format!("its manifest {name} cannot be read: {e}")))?;
-        let old: Manifest = serde_json::from_slice(&text)
-            .map_err(|e| bad(format!("its manifest {name} is damaged: {e}")))?;
+        let old = Manifest::read_named(dir, &name).map_err(|e| match e {
+            SinkError::ForeignPath { .. } | SinkError::TooLarge { .. } => bad(e.to_string()),
+            SinkError::Io { op: "parse", .. } => {
+                bad(format!("its manifest {name} is damaged: {e}"))
+            }
+            e => bad(format!("its manifest {name} cannot be read: {e}")),
+        })?;
+        if !old.config.is_object() {
+            return Err(bad(format!(
+                "its manifest {name} carries no config, so nothing shows it was made as this run would make it; write it anew with overwrite"
+            )));
+        }
         if old.tool != "synthdata" || old.manifest_version > synth_sinks::MANIFEST_VERSION {
             return Err(bad(format!(
                 "{name} is not a manifest this version of synthdata writes"
@@ -966,6 +1032,10 @@ impl GenerationOrchestrator {
     /// On resume, in the opened directory: what of the earlier run `old` is kept (see
     /// [`Self::resume_check`]), the rest removed.
     fn resume(&self, out: &OutputDir, old: Manifest, masters: bool) -> Result<Written, Error> {
+        // Check first, then act: a table name held by a link or a file would refuse the
+        // run when its parts are written, so it refuses it now, before anything is
+        // removed.
+        out.check_table_dirs()?;
         let verified = |f: &synth_sinks::FileReport| -> Result<bool, Error> {
             Ok(out
                 .checksum(&f.path)?
@@ -982,7 +1052,14 @@ impl GenerationOrchestrator {
             .collect();
         let mut master_ok = masters && !master.is_empty();
         for f in master.iter().flat_map(|t| &t.files) {
-            master_ok &= verified(f)?;
+            let ok = verified(f)?;
+            if masters && !ok {
+                warn!(
+                    "resume: {} does not match its manifest; the master tables are made again",
+                    f.path
+                );
+            }
+            master_ok &= ok;
         }
         match master_ok {
             true => kept.master = master,
@@ -1006,7 +1083,13 @@ impl GenerationOrchestrator {
                     continue;
                 }
                 for f in &files {
-                    ok &= verified(f)?;
+                    if !verified(f)? {
+                        warn!(
+                            "resume: {} does not match its manifest; part {} is made again",
+                            f.path, p.part
+                        );
+                        ok = false;
+                    }
                 }
                 tables.push(synth_sinks::table_report(&t.table, files));
             }
@@ -1029,11 +1112,8 @@ impl GenerationOrchestrator {
                 );
             }
         }
-        for rel in remove {
-            if out.has_file(&rel)? {
-                warn!("resume: {rel} does not match its manifest; making it again");
-                out.remove_listed(&rel)?;
-            }
+        for rel in &remove {
+            out.remove_listed(rel)?;
         }
         out.remove_partials()?;
         Ok(kept)
@@ -1938,5 +2018,36 @@ pub(crate) fn sink_options(o: &OutputConfig, drop_page_cache_every: Option<u64>)
         compression: o.compression,
         row_group_bytes: o.row_group_bytes.0 as usize,
         part: None,
+    }
+}
+
+/// Descriptors the health server may hold: its 16 connections and its listener.
+const HEALTH_SERVER_FILES: u64 = 17;
+
+/// The open-file budget of a run: how many parts can run at once within `limit`.
+#[derive(Debug, Clone, Copy)]
+struct FdBudget {
+    /// The most files the process may have open.
+    limit: u64,
+    /// Open now.
+    open: u64,
+    /// Held by one running part.
+    per_part: u64,
+    /// Held besides the parts (master tables, bookkeeping, the server).
+    besides: u64,
+}
+
+impl FdBudget {
+    /// Descriptors a run of `parts` parts at once needs.
+    fn needed(&self, parts: u64) -> u64 {
+        self.open + self.besides + parts * self.per_part
+    }
+
+    /// Parts that fit at once (0: not even one).
+    fn parts_at_once(&self) -> u64 {
+        self.limit
+            .saturating_sub(self.open + self.besides)
+            .checked_div(self.per_part)
+            .unwrap_or(u64::MAX)
     }
 }

@@ -25,10 +25,17 @@ use synth_model::Table;
 pub const LOCK_FILE: &str = ".synthdata.lock";
 /// Space kept free for the final manifest, released when the manifest is written.
 pub const RESERVE_FILE: &str = ".synthdata.reserve";
-/// Bytes kept free for the final manifest.
-pub const RESERVE_BYTES: usize = 1 << 20;
-/// Largest manifest read back (a bigger one is not ours).
-const MAX_MANIFEST_BYTES: u64 = 512 << 20;
+/// Bytes a manifest takes for each file it lists (pretty JSON, with room to spare).
+const MANIFEST_BYTES_PER_FILE: u64 = 320;
+/// Bytes a manifest takes besides its files (the config, the parts, the counts).
+const MANIFEST_BYTES_FIXED: u64 = 16 << 10;
+
+/// Bytes to keep free for a final manifest listing at most `files` files: enough for
+/// that manifest, at least 64 KiB, at most [`crate::MAX_MANIFEST_BYTES`].
+pub fn manifest_reserve_bytes(files: u64) -> u64 {
+    (MANIFEST_BYTES_FIXED + files.saturating_mul(MANIFEST_BYTES_PER_FILE))
+        .clamp(64 << 10, crate::MAX_MANIFEST_BYTES)
+}
 /// Extensions of the table files this crate writes.
 const EXTENSIONS: [&str; 3] = ["csv", "jsonl", "parquet"];
 
@@ -90,6 +97,20 @@ pub fn is_own_name(name: &str) -> bool {
         };
         is_table_extension(ext)
     })
+}
+
+/// Whether `rel`, a path a manifest lists, names a data file this tool writes in an
+/// output directory: a table file at the top (`journal_lines.csv`, also `.partial`) or a
+/// part in a table's directory (`journal_lines/part-00002.csv`). Nothing else (`..`, an
+/// absolute path, a link's name, the bookkeeping, another tool's file) is ever opened,
+/// checked or removed because a manifest names it.
+pub fn is_own_path(rel: &str) -> bool {
+    match rel.split_once('/') {
+        None => is_own_name(rel) && bookkeeping_shard(rel).is_none(),
+        Some((table, name)) => {
+            Table::from_name(table).is_some() && !name.contains('/') && is_own_part_name(name)
+        }
+    }
 }
 
 /// Whether `ext` is what a table file ends with: `csv`, `jsonl`, `parquet`, and the
@@ -274,16 +295,49 @@ impl OutputDir {
         Ok(())
     }
 
-    /// Removes the file at `rel`, a path the manifest lists (a damaged part on resume).
+    /// Fails unless `rel` is a path this tool writes (see [`is_own_path`]).
+    fn own_path(&self, rel: &str) -> Result<(), SinkError> {
+        match is_own_path(rel) {
+            true => Ok(()),
+            false => Err(SinkError::ForeignPath {
+                manifest: self.path().join(self.manifest_name()),
+                listed: rel.to_string(),
+            }),
+        }
+    }
+
+    /// Removes the file at `rel`, a path the manifest lists (a damaged part on resume):
+    /// only a path the tool writes (see [`is_own_path`]), only a regular file.
     pub fn remove_listed(&self, rel: &str) -> Result<(), SinkError> {
+        self.own_path(rel)?;
+        if !self.has_file(rel)? {
+            return Ok(());
+        }
         match rel.split_once('/') {
             Some((table, name)) => self.table_dir(table)?.remove(name),
             None => self.remove(rel),
         }
     }
 
+    /// Fails naming the first table name held by anything but a directory (a link, a
+    /// file, a FIFO): a run that writes parts would be refused there, so a resume checks
+    /// this before it removes anything.
+    pub fn check_table_dirs(&self) -> Result<(), SinkError> {
+        for t in Table::ALL {
+            let name = t.name();
+            let there = self.path().join(name).symlink_metadata().is_ok();
+            if there && !self.is_dir(name)? {
+                return Err(SinkError::NotOurs {
+                    path: self.path().join(name),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Whether the file at `rel` is there as a regular file (nothing is read).
     pub fn has_file(&self, rel: &str) -> Result<bool, SinkError> {
+        self.own_path(rel)?;
         match rel.split_once('/') {
             Some((table, name)) => {
                 Ok(self.is_dir(table)? && self.table_dir(table)?.is_regular_file(name)?)
@@ -295,6 +349,7 @@ impl OutputDir {
     /// The size and XXH3-64 (16 hex digits) of the file at `rel`, read in 1 MiB blocks,
     /// not through a link; `None` if it is missing.
     pub fn checksum(&self, rel: &str) -> Result<Option<(u64, String)>, SinkError> {
+        self.own_path(rel)?;
         let (dir, name) = match rel.split_once('/') {
             Some((table, name)) => {
                 if !self.is_dir(table)? {
@@ -438,7 +493,7 @@ impl OutputDir {
     /// The file names an earlier manifest in this directory lists (none if there is no
     /// readable manifest of this tool).
     fn listed_in_manifest(&self) -> Vec<String> {
-        let Ok(text) = self.read_small(self.manifest_name(), MAX_MANIFEST_BYTES) else {
+        let Ok(text) = self.read_small(self.manifest_name(), crate::MAX_MANIFEST_BYTES) else {
             return Vec::new();
         };
         let Ok(manifest) = serde_json::from_slice::<crate::Manifest>(&text) else {
@@ -451,10 +506,7 @@ impl OutputDir {
             .tables
             .iter()
             .flat_map(|t| t.files.iter().map(|f| f.path.clone()))
-            .filter(|p| match p.split_once('/') {
-                None => is_own_name(p),
-                Some((table, name)) => Table::from_name(table).is_some() && is_own_part_name(name),
-            })
+            .filter(|p| is_own_path(p))
             .collect()
     }
 
@@ -495,16 +547,21 @@ impl OutputDir {
         Ok(self.path().join(name))
     }
 
-    /// Keeps [`RESERVE_BYTES`] of the file system for the final manifest, so a run that
-    /// fills the disk can still record how it ended.
-    pub fn reserve_manifest_room(&self) -> Result<(), SinkError> {
+    /// Keeps `bytes` of the file system (see [`manifest_reserve_bytes`]) for the final
+    /// manifest, so a run that fills the disk can still record how it ended.
+    pub fn reserve_manifest_room(&self, bytes: u64) -> Result<(), SinkError> {
         let reserve = &self.inner.names.reserve;
         let mut file = self.create_new(reserve)?;
-        let zeros = vec![0u8; RESERVE_BYTES];
-        let written = file
-            .write_all(&zeros)
-            .and_then(|()| file.sync_data())
-            .map_err(|e| SinkError::io("write", self.path().join(reserve), e));
+        let zeros = vec![0u8; 64 << 10];
+        let mut left = bytes;
+        let written = std::iter::from_fn(|| {
+            let n = left.min(zeros.len() as u64) as usize;
+            left -= n as u64;
+            (n > 0).then_some(n)
+        })
+        .try_for_each(|n| file.write_all(&zeros[..n]))
+        .and_then(|()| file.sync_data())
+        .map_err(|e| SinkError::io("write", self.path().join(reserve), e));
         if written.is_err() {
             let _ = self.remove(reserve);
         }
@@ -536,6 +593,81 @@ impl OutputDir {
         }
         Ok(text)
     }
+}
+
+/// The lock the shards of one directory take, each in turn, around their compatibility
+/// check and their first manifest: so two shards of different datasets started together
+/// cannot both find the directory free of the other. Held for milliseconds; an
+/// unsharded run holds the same lock for its whole run.
+#[derive(Debug)]
+pub struct DatasetLock {
+    _lock: Lock,
+}
+
+/// How long [`DatasetLock::take`] waits for another shard's check (they take
+/// milliseconds; an unsharded run holding the directory holds it for its whole run).
+const DATASET_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+impl DatasetLock {
+    /// Takes the directory's lock (`.synthdata.lock` in `path`, created with the
+    /// directory if needed), waiting while another shard checks.
+    pub fn take(path: &Path) -> Result<Self, SinkError> {
+        if !path.is_dir() {
+            std::fs::create_dir_all(path)
+                .map_err(|e| SinkError::io("create directory", path, e))?;
+        }
+        let lock_path = path.join(LOCK_FILE);
+        let until = std::time::Instant::now() + DATASET_LOCK_WAIT;
+        loop {
+            match try_lock(&lock_path)? {
+                Some(lock) => return Ok(Self { _lock: lock }),
+                None if std::time::Instant::now() < until => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                None => {
+                    return Err(SinkError::Locked {
+                        path: path.to_path_buf(),
+                        pid: std::fs::read_to_string(&lock_path)
+                            .ok()
+                            .and_then(|t| t.trim().parse().ok()),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The exclusive lock on `path` (not through a link), or `None` while another holds it.
+#[cfg(unix)]
+fn try_lock(path: &Path) -> Result<Option<Lock>, SinkError> {
+    use nix::errno::Errno;
+    use nix::fcntl::{Flock, FlockArg};
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
+        .open(path)
+        .map_err(|e| SinkError::io("open", path, e))?;
+    match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+        Ok(lock) => Ok(Some(lock)),
+        Err((_, Errno::EWOULDBLOCK)) => Ok(None),
+        Err((_, e)) => Err(SinkError::io("lock", path, e.into())),
+    }
+}
+
+/// Without `flock`, the lock file is only opened.
+#[cfg(not(unix))]
+fn try_lock(path: &Path) -> Result<Option<Lock>, SinkError> {
+    File::options()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map(Some)
+        .map_err(|e| SinkError::io("open", path, e))
 }
 
 /// Bytes free for an unprivileged writer on the file system holding `path` (or its

@@ -59,6 +59,28 @@ pub enum SinkError {
         /// The path.
         path: PathBuf,
     },
+    /// A manifest lists a path that is not a file this tool writes in an output directory
+    /// (`../victim.csv`, an absolute path, a name of another tool): nothing is read,
+    /// checked or removed through it.
+    #[error(
+        "{manifest} lists {listed:?}, which is not a file this tool writes in an output directory; nothing was changed"
+    )]
+    ForeignPath {
+        /// The manifest.
+        manifest: PathBuf,
+        /// The path it lists.
+        listed: String,
+    },
+    /// A file read back (a manifest) is larger than a file of its kind can be.
+    #[error("{path} is larger than {max} bytes, more than a {what} this tool writes")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// What it was read as.
+        what: &'static str,
+        /// The cap, in bytes.
+        max: u64,
+    },
     /// The Parquet writer failed.
     #[error("cannot write Parquet file {path}: {message}")]
     Parquet {

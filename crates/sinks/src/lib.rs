@@ -34,13 +34,16 @@ mod writer;
 pub use crate::csv::CsvEncoder;
 pub use behind::{IoWorker, WriteBehind, write_behind};
 pub use dir::{
-    DirOptions, LOCK_FILE, OutputDir, RESERVE_BYTES, RESERVE_FILE, free_space, is_own_name,
-    is_own_part_name, part_stem,
+    DatasetLock, DirOptions, LOCK_FILE, OutputDir, RESERVE_FILE, free_space, is_own_name,
+    is_own_part_name, is_own_path, manifest_reserve_bytes, part_stem,
 };
 pub use error::SinkError;
 pub use file::{AtomicFile, FileReport, FileSet, PARTIAL_SUFFIX};
 pub use jsonl::{JsonlEncoder, push_json_string};
-pub use manifest::{MANIFEST_FILE, MANIFEST_VERSION, Manifest, PartReport, TableReport};
+pub use manifest::{
+    MANIFEST_FILE, MANIFEST_VERSION, MAX_MANIFEST_BYTES, Manifest, PartReport, TableReport,
+    open_regular, read_regular, record_abort,
+};
 pub use shard::{RunNames, Shard, bookkeeping_shard, part_of};
 pub use text::{push_date, push_int, push_money, push_uuid, uuid_string};
 pub use verify::{Verification, data_identity, verify};

@@ -102,6 +102,19 @@ impl Manifest {
         Ok(text)
     }
 
+    /// As [`Manifest::write`]; if the disk is too full to hold the old manifest and the
+    /// new one at once, the old one (this run's own) is removed first and the write
+    /// tried again, so the manifest left does not say the run is still running.
+    pub fn write_replacing(&self, dir: &OutputDir) -> Result<PathBuf, SinkError> {
+        match self.write(dir) {
+            Err(SinkError::DiskFull { .. }) if dir.is_regular_file(dir.manifest_name())? => {
+                dir.remove(dir.manifest_name())?;
+                self.write(dir)
+            }
+            other => other,
+        }
+    }
+
     /// Writes the manifest atomically as [`Manifest::write`] does, without touching the
     /// room kept for the final manifest (a run's progress, after each part).
     pub fn write_progress(&self, dir: &OutputDir) -> Result<PathBuf, SinkError> {
@@ -113,10 +126,139 @@ impl Manifest {
         Self::read_named(dir, MANIFEST_FILE)
     }
 
-    /// Reads the manifest `name` (a shard's) back.
+    /// Reads the manifest `name` (a shard's) back: a regular file (never a FIFO, a
+    /// device or a link) of at most [`MAX_MANIFEST_BYTES`], every path it lists one the
+    /// tool writes (see [`crate::is_own_path`]).
     pub fn read_named(dir: &Path, name: &str) -> Result<Self, SinkError> {
         let path = dir.join(name);
-        let text = std::fs::read(&path).map_err(|e| SinkError::io("read", &path, e))?;
-        serde_json::from_slice(&text).map_err(|e| SinkError::io("parse", &path, e.into()))
+        let text = read_regular(&path, MAX_MANIFEST_BYTES, "manifest")?;
+        let manifest: Self =
+            serde_json::from_slice(&text).map_err(|e| SinkError::io("parse", &path, e.into()))?;
+        manifest.check_paths(&path)?;
+        Ok(manifest)
     }
+
+    /// Every file path this manifest lists, whole or `.partial`.
+    pub fn listed_paths(&self) -> impl Iterator<Item = &str> {
+        self.tables
+            .iter()
+            .flat_map(|t| &t.files)
+            .chain(&self.partial_files)
+            .map(|f| f.path.as_str())
+    }
+
+    /// Fails naming the first listed path that is not a file the tool writes in an
+    /// output directory (`manifest` is the manifest's path, for the message).
+    pub fn check_paths(&self, manifest: &Path) -> Result<(), SinkError> {
+        match self.listed_paths().find(|p| !crate::is_own_path(p)) {
+            Some(listed) => Err(SinkError::ForeignPath {
+                manifest: manifest.to_path_buf(),
+                listed: listed.to_string(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Records in the manifest `name` in `dir` that its run was aborted (`complete: false`,
+/// `stop_reason: "interrupted"`, `message`): for a process about to end at once, so it
+/// takes no lock. Written to `name.partial` (created new, not through a link), synced
+/// and renamed over the manifest; a manifest being rewritten at that moment by the run
+/// itself (its `.partial` exists) is left to that rewrite.
+pub fn record_abort(dir: &Path, name: &str, message: &str) -> Result<(), SinkError> {
+    use std::io::Write;
+    let mut m = Manifest::read_named(dir, name)?;
+    m.complete = false;
+    m.stop_reason = Some("interrupted".into());
+    m.stop_message = Some(message.into());
+    let path = dir.join(name);
+    let mut text =
+        serde_json::to_vec_pretty(&m).map_err(|e| SinkError::io("encode", &path, e.into()))?;
+    text.push(b'\n');
+    let partial = dir.join(format!("{name}{}", crate::PARTIAL_SUFFIX));
+    let mut options = std::fs::File::options();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits());
+    }
+    let mut file = options
+        .open(&partial)
+        .map_err(|e| SinkError::io("create", &partial, e))?;
+    let written = file
+        .write_all(&text)
+        .and_then(|()| file.sync_data())
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .map_err(|e| SinkError::io("write", &partial, e));
+    if written.is_err() {
+        // Created new above: ours to remove.
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}
+
+/// The largest manifest read back: 64 MiB is about 300 000 part files; a bigger one
+/// is not this tool's, and is refused rather than read into memory.
+pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+
+/// Opens `path` for reading if it is a regular file: a link is not followed, and a
+/// FIFO, a device or a directory is refused without blocking on it.
+pub fn open_regular(path: &Path) -> Result<std::fs::File, SinkError> {
+    let mut options = std::fs::File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use nix::fcntl::OFlag;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags((OFlag::O_NONBLOCK | OFlag::O_NOFOLLOW).bits());
+    }
+    let file = options.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(nix::errno::Errno::ELOOP as i32) {
+            return SinkError::NotOurs {
+                path: path.to_path_buf(),
+            };
+        }
+        SinkError::io("open", path, e)
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| SinkError::io("inspect", path, e))?;
+    if !meta.is_file() {
+        return Err(SinkError::NotOurs {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(file)
+}
+
+/// Reads `path` whole if it is a regular file (see [`open_regular`]) of at most `max`
+/// bytes (`what` names the kind of file in the error).
+pub fn read_regular(path: &Path, max: u64, what: &'static str) -> Result<Vec<u8>, SinkError> {
+    use std::io::Read;
+    let file = open_regular(path)?;
+    let len = file
+        .metadata()
+        .map_err(|e| SinkError::io("inspect", path, e))?
+        .len();
+    if len > max {
+        return Err(SinkError::TooLarge {
+            path: path.to_path_buf(),
+            what,
+            max,
+        });
+    }
+    let mut text = Vec::with_capacity(len as usize);
+    file.take(max + 1)
+        .read_to_end(&mut text)
+        .map_err(|e| SinkError::io("read", path, e))?;
+    if text.len() as u64 > max {
+        return Err(SinkError::TooLarge {
+            path: path.to_path_buf(),
+            what,
+            max,
+        });
+    }
+    Ok(text)
 }

@@ -223,6 +223,13 @@ fn check_file(
     v: &mut Verification,
 ) -> Result<(), SinkError> {
     let path = dir.join(rel);
+    if !crate::is_own_path(rel) {
+        v.problems.push(format!(
+            "the manifest in {} lists {rel:?}, which is not a file this tool writes",
+            dir.display()
+        ));
+        return Ok(());
+    }
     match std::fs::symlink_metadata(&path) {
         Err(_) => {
             v.problems.push(format!("missing file {}", path.display()));
