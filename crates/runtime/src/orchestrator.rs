@@ -822,7 +822,10 @@ impl GenerationOrchestrator {
                         limit_source: m.limit_source,
                         records_written: entries_written,
                         refused_up_front: false,
-                        hint: format!("{}, or lower output.batch_size", self.more_memory()),
+                        hint: format!(
+                            "{}, or lower output.batch_size",
+                            self.more_memory_than(m.used.max(m.projected))
+                        ),
                     })
                 }
                 Some(StopReason::Budget(b)) => {
@@ -835,7 +838,10 @@ impl GenerationOrchestrator {
                         limit_source: source.clone(),
                         records_written: entries_written,
                         refused_up_front: false,
-                        hint: format!("{b}; {}, or lower output.batch_size", self.more_memory()),
+                        hint: format!(
+                            "{b}; {}, or lower output.batch_size",
+                            self.more_memory_than(hard)
+                        ),
                     })
                 }
                 Some(StopReason::Interrupted) => {
@@ -1123,7 +1129,24 @@ impl GenerationOrchestrator {
     /// configured one; otherwise a bigger container or machine, since the configured
     /// limit is already above what the machine allows.
     fn more_memory(&self) -> String {
-        let need = format_bytes(self.estimate.recommended_limit);
+        self.more_memory_than(0)
+    }
+
+    /// As [`Self::more_memory`], after a stop at `reached` bytes: the advice is at least
+    /// a quarter above both what was reached and the limit the run had, never a number
+    /// the run already had.
+    fn more_memory_than(&self, reached: u64) -> String {
+        let had = self
+            .config
+            .global
+            .memory_limit
+            .map_or(self.guard_config.hard_limit.0, |l| l.0)
+            .max(self.guard_config.hard_limit.0);
+        let floor = match reached {
+            0 => 0,
+            r => r.max(had).saturating_add(r.max(had) / 4),
+        };
+        let need = format_bytes(self.estimate.recommended_limit.max(floor));
         match &self.guard_config.limit_source {
             LimitSource::Configured => {
                 format!("raise global.memory_limit (--memory-limit) to at least {need}")
