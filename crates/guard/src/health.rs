@@ -1,7 +1,7 @@
 //! A live view of a run for the health server: atomics updated at every guard reading,
 //! read without locks and without probing.
 
-use crate::MemoryStatus;
+use crate::status::MemoryStatus;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 
 /// What a run is doing.

@@ -34,6 +34,7 @@ mod guard;
 mod health;
 mod policy;
 mod size;
+mod status;
 
 pub use budget::{BudgetExceeded, MemoryBudget, Reservation};
 pub use config::{
@@ -41,12 +42,12 @@ pub use config::{
     DEFAULT_SOFT_FRACTION, DEFAULT_THROTTLE_STEP_MS, InvalidConfig, MemoryGuardConfig,
 };
 pub use guard::{
-    Action, Clock, GuardError, MemoryExceeded, MemoryGuard, MemoryProbe, MemoryStatus, SystemClock,
-    SystemProbe, TrimOutcome,
+    Clock, GuardError, MemoryGuard, MemoryProbe, SystemClock, SystemProbe, TrimOutcome,
 };
 pub use health::{HealthReading, HealthSnapshot, HealthStatus, Phase};
 pub use policy::{DefaultPolicy, MemoryPolicy, REARM_FRACTION, RELIEF_SPACING_INTERVALS};
 pub use size::{
     ByteRate, ByteSize, RATE_EXPECTED, SIZE_EXPECTED, format_bytes, parse_rate, parse_size,
 };
+pub use status::{Action, MemoryExceeded, MemoryStatus};
 pub use synth_probe::{EffectiveLimit, LimitSource};

@@ -2,7 +2,7 @@
 //! into an [`Action`]; [`DefaultPolicy`] is the behaviour of `synthdata`.
 
 use crate::config::MemoryGuardConfig;
-use crate::guard::{Action, MemoryExceeded, MemoryStatus};
+use crate::status::{Action, MemoryExceeded, MemoryStatus};
 use std::time::Duration;
 
 /// Decides what to do with a memory reading. Implement it to guard with other rules
