@@ -37,7 +37,8 @@ pub use limit::{
 pub use pressure::{Pressure, SYSTEM_PRESSURE, read_pressure};
 #[cfg(unix)]
 pub use rss::page_size;
-pub use rss::{ProcessMemory, RssReader, peak_rss_bytes};
+pub use rss::{RssReader, peak_rss_bytes};
+pub use sys::ProcessMemory;
 
 /// System-wide memory pressure (`/proc/pressure/memory`), `Ok(None)` where absent.
 pub fn system_pressure() -> Result<Option<Pressure>, ProbeError> {

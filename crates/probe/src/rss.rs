@@ -1,16 +1,7 @@
 //! Resident memory of this process, as the OS accounts it.
 
 use crate::ProbeError;
-
-/// One reading of this process's memory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProcessMemory {
-    /// Resident set size in bytes: the pages of this process that are in RAM.
-    pub rss_bytes: u64,
-    /// What the OS charges this process beyond RSS where it says so: macOS
-    /// `phys_footprint`, Windows private bytes. `None` on Linux.
-    pub footprint_bytes: Option<u64>,
-}
+use crate::sys::ProcessMemory;
 
 /// Reads this process's resident memory cheaply and repeatedly.
 ///

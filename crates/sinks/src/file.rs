@@ -2,15 +2,13 @@
 //! finished; whole buffers to `write_all`; a checksum and byte count on the way; and,
 //! on request, written pages dropped from the page cache.
 
+use crate::dataset::names::PARTIAL_SUFFIX;
 use crate::{Compression, OutputDir, SinkError};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
 use xxhash_rust::xxh3::Xxh3;
-
-/// Suffix of a file that is still being written (or was abandoned).
-pub const PARTIAL_SUFFIX: &str = ".partial";
 
 /// One finished (or abandoned) file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,8 @@
 //! macOS: `task_info(MACH_TASK_BASIC_INFO)` for RSS, `proc_pid_rusage` for the
 //! physical footprint, `sysctl hw.memsize` for RAM. No child process.
 
-use crate::{ProbeError, ProcessMemory};
+use super::ProcessMemory;
+use crate::ProbeError;
 
 pub(crate) fn process_memory() -> Result<ProcessMemory, ProbeError> {
     // SAFETY: all-zero is a valid value of this plain C struct.

@@ -1,7 +1,8 @@
 //! Windows: `GetProcessMemoryInfo` (working set, private bytes) and
 //! `GlobalMemoryStatusEx` (RAM).
 
-use crate::{ProbeError, ProcessMemory};
+use super::ProcessMemory;
+use crate::ProbeError;
 use windows_sys::Win32::System::ProcessStatus::{
     GetProcessMemoryInfo, PROCESS_MEMORY_COUNTERS, PROCESS_MEMORY_COUNTERS_EX,
 };

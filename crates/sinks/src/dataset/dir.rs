@@ -13,31 +13,37 @@
 //! [`OutputDir::open`]); anything else stays.
 
 use crate::SinkError;
-use crate::manifest::MANIFEST_FILE;
-use crate::shard::{RunNames, Shard, bookkeeping_shard, part_of};
+use crate::dataset::lock::Lock;
+use crate::dataset::names::{
+    LOCK_FILE, MANIFEST_FILE, PARTIAL_SUFFIX, RESERVE_FILE, RunNames, bookkeeping_shard,
+    is_own_name, is_own_part_name, is_own_path, part_of,
+};
+use crate::dataset::shard::Shard;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use synth_model::Table;
 
-/// The lock file a run holds in its output directory.
-pub const LOCK_FILE: &str = ".synthdata.lock";
-/// Space kept free for the final manifest, released when the manifest is written.
-pub const RESERVE_FILE: &str = ".synthdata.reserve";
+#[cfg(not(unix))]
+mod other;
+#[cfg(unix)]
+mod unix;
+
+/// The largest manifest read back: 64 MiB is about 300 000 part files; a bigger one
+/// is not this tool's, and is refused rather than read into memory.
+pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 /// Bytes a manifest takes for each file it lists (pretty JSON, with room to spare).
 const MANIFEST_BYTES_PER_FILE: u64 = 320;
 /// Bytes a manifest takes besides its files (the config, the parts, the counts).
 const MANIFEST_BYTES_FIXED: u64 = 16 << 10;
 
 /// Bytes to keep free for a final manifest listing at most `files` files: enough for
-/// that manifest, at least 64 KiB, at most [`crate::MAX_MANIFEST_BYTES`].
+/// that manifest, at least 64 KiB, at most [`MAX_MANIFEST_BYTES`].
 pub fn manifest_reserve_bytes(files: u64) -> u64 {
     (MANIFEST_BYTES_FIXED + files.saturating_mul(MANIFEST_BYTES_PER_FILE))
-        .clamp(64 << 10, crate::MAX_MANIFEST_BYTES)
+        .clamp(64 << 10, MAX_MANIFEST_BYTES)
 }
-/// Extensions of the table files this crate writes.
-const EXTENSIONS: [&str; 3] = ["csv", "jsonl", "parquet"];
 
 /// An output directory opened for a run; clones share it (and its lock).
 #[derive(Debug, Clone)]
@@ -62,81 +68,6 @@ struct Inner {
     fd: File,
     /// Held (locked) for as long as any clone lives.
     _lock: Option<Lock>,
-}
-
-#[cfg(unix)]
-type Lock = nix::fcntl::Flock<File>;
-#[cfg(not(unix))]
-type Lock = File;
-
-/// Whether `name` is one the tool writes: the manifest, its reserve, a table file or a
-/// part of one (`journal_lines.csv`, `journal_lines.part-00002.csv`), or any of those
-/// with `.partial`.
-pub fn is_own_name(name: &str) -> bool {
-    if bookkeeping_shard(name).is_some() && !name.contains(".lock") {
-        return true;
-    }
-    let name = name.strip_suffix(crate::PARTIAL_SUFFIX).unwrap_or(name);
-    Table::ALL.iter().any(|t| {
-        let Some(rest) = name
-            .strip_prefix(t.name())
-            .and_then(|r| r.strip_prefix('.'))
-        else {
-            return false;
-        };
-        let ext = match rest.strip_prefix("part-") {
-            Some(part) => match part.split_once('.') {
-                Some((digits, ext))
-                    if digits.len() >= 5 && digits.bytes().all(|b| b.is_ascii_digit()) =>
-                {
-                    ext
-                }
-                _ => return false,
-            },
-            None => rest,
-        };
-        is_table_extension(ext)
-    })
-}
-
-/// Whether `rel`, a path a manifest lists, names a data file this tool writes in an
-/// output directory: a table file at the top (`journal_lines.csv`, also `.partial`) or a
-/// part in a table's directory (`journal_lines/part-00002.csv`). Nothing else (`..`, an
-/// absolute path, a link's name, the bookkeeping, another tool's file) is ever opened,
-/// checked or removed because a manifest names it.
-pub fn is_own_path(rel: &str) -> bool {
-    match rel.split_once('/') {
-        None => is_own_name(rel) && bookkeeping_shard(rel).is_none(),
-        Some((table, name)) => {
-            Table::from_name(table).is_some() && !name.contains('/') && is_own_part_name(name)
-        }
-    }
-}
-
-/// Whether `ext` is what a table file ends with: `csv`, `jsonl`, `parquet`, and the
-/// text ones with `.zst` or `.gz`.
-fn is_table_extension(ext: &str) -> bool {
-    let ext = ext
-        .strip_suffix(".zst")
-        .or_else(|| ext.strip_suffix(".gz"))
-        .filter(|e| *e != "parquet")
-        .unwrap_or(ext);
-    EXTENSIONS.contains(&ext)
-}
-
-/// Whether `name` is one the tool writes inside a table's directory: a part
-/// (`part-00003.csv`, `part-00003.csv.zst`, `part-00003.parquet`), a rotated file of a
-/// part (`part-00003.part-00002.csv`), or any of those with `.partial`.
-pub fn is_own_part_name(name: &str) -> bool {
-    let name = name.strip_suffix(crate::PARTIAL_SUFFIX).unwrap_or(name);
-    fn numbered(s: &str) -> Option<&str> {
-        let (digits, rest) = s.strip_prefix("part-")?.split_once('.')?;
-        (digits.len() >= 5 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(rest)
-    }
-    let Some(rest) = numbered(name) else {
-        return false;
-    };
-    is_table_extension(numbered(rest).unwrap_or(rest))
 }
 
 /// How a run opens its output directory.
@@ -167,11 +98,6 @@ pub(crate) fn hash_reader(mut r: impl Read, path: &Path) -> Result<(u64, String)
         }
     }
     Ok((bytes, format!("{:016x}", hasher.digest())))
-}
-
-/// The name of part `part` of a table (`part-00003`), without extension.
-pub fn part_stem(part: u64) -> String {
-    format!("part-{part:05}")
 }
 
 impl OutputDir {
@@ -274,7 +200,7 @@ impl OutputDir {
                 {
                     let e = e.map_err(|e| SinkError::io("list", &sub_path, e))?;
                     let n = e.file_name().to_string_lossy().into_owned();
-                    if n.ends_with(crate::PARTIAL_SUFFIX)
+                    if n.ends_with(PARTIAL_SUFFIX)
                         && is_own_part_name(&n)
                         && self.owns(&sub.relative(&n))
                         && sub.is_regular_file(&n)?
@@ -284,7 +210,7 @@ impl OutputDir {
                 }
                 continue;
             }
-            let partial = name.ends_with(crate::PARTIAL_SUFFIX) && is_own_name(&name);
+            let partial = name.ends_with(PARTIAL_SUFFIX) && is_own_name(&name);
             if (partial || name == self.inner.names.reserve)
                 && self.owns(&name)
                 && self.is_regular_file(&name)?
@@ -452,7 +378,7 @@ impl OutputDir {
                     path: path.join(name),
                 });
             }
-            let partial = name.ends_with(crate::PARTIAL_SUFFIX);
+            let partial = name.ends_with(PARTIAL_SUFFIX);
             let bookkeeping = name.starts_with(MANIFEST_FILE) || name.starts_with(RESERVE_FILE);
             if partial || bookkeeping || listed.iter().any(|l| l == name) {
                 self.remove(name)?;
@@ -479,7 +405,7 @@ impl OutputDir {
                     path: path.join(&name),
                 });
             }
-            let partial = name.ends_with(crate::PARTIAL_SUFFIX);
+            let partial = name.ends_with(PARTIAL_SUFFIX);
             if partial || listed.iter().any(|l| *l == sub.relative(&name)) {
                 sub.remove(&name)?;
             }
@@ -493,10 +419,25 @@ impl OutputDir {
     /// The file names an earlier manifest in this directory lists (none if there is no
     /// readable manifest of this tool).
     fn listed_in_manifest(&self) -> Vec<String> {
-        let Ok(text) = self.read_small(self.manifest_name(), crate::MAX_MANIFEST_BYTES) else {
+        let Ok(text) = self.read_small(self.manifest_name(), MAX_MANIFEST_BYTES) else {
             return Vec::new();
         };
-        let Ok(manifest) = serde_json::from_slice::<crate::Manifest>(&text) else {
+        // Only what is needed of it: the tool and the files (this module knows no more
+        // of a manifest).
+        #[derive(serde::Deserialize)]
+        struct Listed {
+            tool: String,
+            tables: Vec<ListedTable>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ListedTable {
+            files: Vec<ListedFile>,
+        }
+        #[derive(serde::Deserialize)]
+        struct ListedFile {
+            path: String,
+        }
+        let Ok(manifest) = serde_json::from_slice::<Listed>(&text) else {
             return Vec::new();
         };
         if manifest.tool != "synthdata" {
@@ -531,7 +472,7 @@ impl OutputDir {
     }
 
     fn try_write_atomic(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, SinkError> {
-        let partial = format!("{name}{}", crate::PARTIAL_SUFFIX);
+        let partial = format!("{name}{}", PARTIAL_SUFFIX);
         let mut file = self.create_new(&partial)?;
         let result = file
             .write_all(bytes)
@@ -595,81 +536,6 @@ impl OutputDir {
     }
 }
 
-/// The lock the shards of one directory take, each in turn, around their compatibility
-/// check and their first manifest: so two shards of different datasets started together
-/// cannot both find the directory free of the other. Held for milliseconds; an
-/// unsharded run holds the same lock for its whole run.
-#[derive(Debug)]
-pub struct DatasetLock {
-    _lock: Lock,
-}
-
-/// How long [`DatasetLock::take`] waits for another shard's check (they take
-/// milliseconds; an unsharded run holding the directory holds it for its whole run).
-const DATASET_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
-
-impl DatasetLock {
-    /// Takes the directory's lock (`.synthdata.lock` in `path`, created with the
-    /// directory if needed), waiting while another shard checks.
-    pub fn take(path: &Path) -> Result<Self, SinkError> {
-        if !path.is_dir() {
-            std::fs::create_dir_all(path)
-                .map_err(|e| SinkError::io("create directory", path, e))?;
-        }
-        let lock_path = path.join(LOCK_FILE);
-        let until = std::time::Instant::now() + DATASET_LOCK_WAIT;
-        loop {
-            match try_lock(&lock_path)? {
-                Some(lock) => return Ok(Self { _lock: lock }),
-                None if std::time::Instant::now() < until => {
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                None => {
-                    return Err(SinkError::Locked {
-                        path: path.to_path_buf(),
-                        pid: std::fs::read_to_string(&lock_path)
-                            .ok()
-                            .and_then(|t| t.trim().parse().ok()),
-                    });
-                }
-            }
-        }
-    }
-}
-
-/// The exclusive lock on `path` (not through a link), or `None` while another holds it.
-#[cfg(unix)]
-fn try_lock(path: &Path) -> Result<Option<Lock>, SinkError> {
-    use nix::errno::Errno;
-    use nix::fcntl::{Flock, FlockArg};
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = File::options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .custom_flags(nix::fcntl::OFlag::O_NOFOLLOW.bits())
-        .open(path)
-        .map_err(|e| SinkError::io("open", path, e))?;
-    match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
-        Ok(lock) => Ok(Some(lock)),
-        Err((_, Errno::EWOULDBLOCK)) => Ok(None),
-        Err((_, e)) => Err(SinkError::io("lock", path, e.into())),
-    }
-}
-
-/// Without `flock`, the lock file is only opened.
-#[cfg(not(unix))]
-fn try_lock(path: &Path) -> Result<Option<Lock>, SinkError> {
-    File::options()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .map(Some)
-        .map_err(|e| SinkError::io("open", path, e))
-}
-
 /// Bytes free for an unprivileged writer on the file system holding `path` (or its
 /// nearest existing ancestor); `None` where the platform does not say.
 pub fn free_space(path: &Path) -> Result<Option<u64>, SinkError> {
@@ -695,235 +561,5 @@ pub fn free_space(path: &Path) -> Result<Option<u64>, SinkError> {
     {
         let _ = at;
         Ok(None)
-    }
-}
-
-#[cfg(unix)]
-mod ops {
-    use super::*;
-    use nix::errno::Errno;
-    use nix::fcntl::{AtFlags, Flock, FlockArg, OFlag, openat, renameat};
-    use nix::sys::stat::{Mode, SFlag, fstatat, mkdirat};
-    use nix::unistd::{UnlinkatFlags, unlinkat};
-
-    impl Inner {
-        pub(super) fn lock(&self) -> Result<Lock, SinkError> {
-            let path = self.path.join(&self.names.lock);
-            let fd = openat(
-                &self.fd,
-                self.names.lock.as_str(),
-                OFlag::O_RDWR | OFlag::O_CREAT | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
-                Mode::from_bits_truncate(0o644),
-            )
-            .map_err(|e| SinkError::io("open", &path, e.into()))?;
-            match Flock::lock(File::from(fd), FlockArg::LockExclusiveNonblock) {
-                Ok(mut lock) => {
-                    // Who holds it, for the message a second run prints.
-                    let pid = std::process::id().to_string();
-                    let _ = lock
-                        .set_len(0)
-                        .and_then(|()| lock.write_all(pid.as_bytes()));
-                    Ok(lock)
-                }
-                Err((mut file, Errno::EWOULDBLOCK)) => {
-                    let mut text = String::new();
-                    let _ = (&mut file).take(32).read_to_string(&mut text);
-                    Err(SinkError::Locked {
-                        path: self.path.clone(),
-                        pid: text.trim().parse().ok(),
-                    })
-                }
-                Err((_, e)) => Err(SinkError::io("lock", &path, e.into())),
-            }
-        }
-    }
-
-    impl OutputDir {
-        /// Creates `name` in the directory: exclusively, not through a link.
-        pub(crate) fn create_new(&self, name: &str) -> Result<File, SinkError> {
-            let flags = OFlag::O_WRONLY
-                | OFlag::O_CREAT
-                | OFlag::O_EXCL
-                | OFlag::O_NOFOLLOW
-                | OFlag::O_CLOEXEC;
-            openat(&self.inner.fd, name, flags, Mode::from_bits_truncate(0o644))
-                .map(File::from)
-                .map_err(|e| SinkError::io("create", self.path().join(name), e.into()))
-        }
-
-        /// Creates (if needed) and opens the directory `name`, not through a link.
-        pub(super) fn open_subdir(&self, name: &str) -> Result<File, SinkError> {
-            let path = self.path().join(name);
-            match mkdirat(&self.inner.fd, name, Mode::from_bits_truncate(0o755)) {
-                Ok(()) | Err(Errno::EEXIST) => {}
-                Err(e) => return Err(SinkError::io("create directory", &path, e.into())),
-            }
-            let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-            match openat(&self.inner.fd, name, flags, Mode::empty()) {
-                Ok(fd) => Ok(File::from(fd)),
-                Err(Errno::ELOOP | Errno::ENOTDIR) => Err(SinkError::NotOurs { path }),
-                Err(e) => Err(SinkError::io("open directory", &path, e.into())),
-            }
-        }
-
-        /// Removes the directory `name` if it is empty; anything else leaves it.
-        pub(super) fn remove_empty_dir(&self, name: &str) {
-            let _ = unlinkat(&self.inner.fd, name, UnlinkatFlags::RemoveDir);
-        }
-
-        pub(super) fn open_read(&self, name: &str) -> Result<File, SinkError> {
-            let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC;
-            openat(&self.inner.fd, name, flags, Mode::empty())
-                .map(File::from)
-                .map_err(|e| SinkError::io("open", self.path().join(name), e.into()))
-        }
-
-        /// Renames `from` to `to`, both in the directory.
-        pub(crate) fn rename(&self, from: &str, to: &str) -> Result<(), SinkError> {
-            renameat(&self.inner.fd, from, &self.inner.fd, to)
-                .map_err(|e| SinkError::io("rename", self.path().join(from), e.into()))
-        }
-
-        /// Removes the file `name` from the directory (a link itself, never its target).
-        pub(crate) fn remove(&self, name: &str) -> Result<(), SinkError> {
-            unlinkat(&self.inner.fd, name, UnlinkatFlags::NoRemoveDir)
-                .map_err(|e| SinkError::io("remove", self.path().join(name), e.into()))
-        }
-
-        /// Whether `name` is of file type `kind` (a link is neither a directory nor a
-        /// regular file); false if it does not exist.
-        fn is_of_type(&self, name: &str, kind: SFlag) -> Result<bool, SinkError> {
-            match fstatat(&self.inner.fd, name, AtFlags::AT_SYMLINK_NOFOLLOW) {
-                Ok(st) => Ok(SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == kind),
-                Err(Errno::ENOENT) => Ok(false),
-                Err(e) => Err(SinkError::io("inspect", self.path().join(name), e.into())),
-            }
-        }
-
-        /// Whether `name` is a directory (a link is not); false if it does not exist.
-        pub(crate) fn is_dir(&self, name: &str) -> Result<bool, SinkError> {
-            self.is_of_type(name, SFlag::S_IFDIR)
-        }
-
-        /// Whether `name` is a regular file (a link is not); false if it does not exist.
-        pub(crate) fn is_regular_file(&self, name: &str) -> Result<bool, SinkError> {
-            self.is_of_type(name, SFlag::S_IFREG)
-        }
-    }
-}
-
-#[cfg(not(unix))]
-mod ops {
-    //! Path-based fallback: `create_new` still refuses an existing name (a link too).
-    use super::*;
-
-    impl Inner {
-        pub(super) fn lock(&self) -> Result<Lock, SinkError> {
-            let path = self.path.join(&self.names.lock);
-            File::options()
-                .write(true)
-                .create(true)
-                .open(&path)
-                .map_err(|e| SinkError::io("open", &path, e))
-        }
-    }
-
-    impl OutputDir {
-        pub(crate) fn create_new(&self, name: &str) -> Result<File, SinkError> {
-            let path = self.path().join(name);
-            File::options()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .map_err(|e| SinkError::io("create", &path, e))
-        }
-
-        pub(super) fn open_subdir(&self, name: &str) -> Result<(), SinkError> {
-            let path = self.path().join(name);
-            match std::fs::symlink_metadata(&path) {
-                Ok(m) if m.is_dir() => Ok(()),
-                Ok(_) => Err(SinkError::NotOurs { path }),
-                Err(_) => std::fs::create_dir(&path)
-                    .map_err(|e| SinkError::io("create directory", &path, e)),
-            }
-        }
-
-        pub(super) fn remove_empty_dir(&self, name: &str) {
-            let _ = std::fs::remove_dir(self.path().join(name));
-        }
-
-        pub(super) fn open_read(&self, name: &str) -> Result<File, SinkError> {
-            let path = self.path().join(name);
-            File::open(&path).map_err(|e| SinkError::io("open", &path, e))
-        }
-
-        pub(crate) fn rename(&self, from: &str, to: &str) -> Result<(), SinkError> {
-            std::fs::rename(self.path().join(from), self.path().join(to))
-                .map_err(|e| SinkError::io("rename", self.path().join(from), e))
-        }
-
-        pub(crate) fn remove(&self, name: &str) -> Result<(), SinkError> {
-            std::fs::remove_file(self.path().join(name))
-                .map_err(|e| SinkError::io("remove", self.path().join(name), e))
-        }
-
-        pub(crate) fn is_regular_file(&self, name: &str) -> Result<bool, SinkError> {
-            Ok(std::fs::symlink_metadata(self.path().join(name)).is_ok_and(|m| m.is_file()))
-        }
-
-        pub(crate) fn is_dir(&self, name: &str) -> Result<bool, SinkError> {
-            Ok(std::fs::symlink_metadata(self.path().join(name)).is_ok_and(|m| m.is_dir()))
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn own_names() {
-        for ours in [
-            "manifest.json",
-            "manifest.json.partial",
-            "journal_lines.csv",
-            "journal_lines.csv.partial",
-            "journal_lines.part-00002.jsonl",
-            "journal_lines.csv.zst",
-            "journal_lines.part-00002.jsonl.gz.partial",
-            "accounts.parquet",
-            ".synthdata.reserve",
-        ] {
-            assert!(is_own_name(ours), "{ours}");
-        }
-        for theirs in [
-            "accounts.xlsx",
-            "documents.pdf",
-            "manifest.json.bak",
-            "journal_lines.csv.bz2",
-            "journal_lines.parquet.gz",
-            "journal_lines.part-2.csv",
-            "notes.txt",
-            "journal_lines",
-        ] {
-            assert!(!is_own_name(theirs), "{theirs}");
-        }
-        for ours in [
-            "part-00000.csv",
-            "part-00012.parquet",
-            "part-00012.jsonl.zst.partial",
-            "part-123456.csv.gz",
-            "part-00001.part-00002.csv",
-        ] {
-            assert!(is_own_part_name(ours), "{ours}");
-        }
-        for theirs in [
-            "part-1.csv",
-            "part-00001.xlsx",
-            "notes.txt",
-            "part-00001.parquet.gz",
-        ] {
-            assert!(!is_own_part_name(theirs), "{theirs}");
-        }
     }
 }

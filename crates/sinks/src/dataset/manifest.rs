@@ -1,11 +1,11 @@
 //! `manifest.json`: what a run wrote, whether it is complete, and how to check it.
 
-use crate::{FileReport, OutputDir, SinkError};
+use crate::dataset::dir::{MAX_MANIFEST_BYTES, OutputDir};
+use crate::dataset::names::{MANIFEST_FILE, PARTIAL_SUFFIX, is_own_path};
+use crate::dataset::shard::Shard;
+use crate::{FileReport, SinkError};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-
-/// Name of the manifest file in the output directory.
-pub const MANIFEST_FILE: &str = "manifest.json";
 
 /// What was written for one table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,7 +67,7 @@ pub struct Manifest {
     pub parts_total: u64,
     /// The shard this manifest is of (`None`: the whole dataset).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shard: Option<crate::Shard>,
+    pub shard: Option<Shard>,
     /// The whole parts, in order (all of them in a complete run).
     #[serde(default)]
     pub parts: Vec<PartReport>,
@@ -128,7 +128,7 @@ impl Manifest {
 
     /// Reads the manifest `name` (a shard's) back: a regular file (never a FIFO, a
     /// device or a link) of at most [`MAX_MANIFEST_BYTES`], every path it lists one the
-    /// tool writes (see [`crate::is_own_path`]).
+    /// tool writes (see [`is_own_path`]).
     pub fn read_named(dir: &Path, name: &str) -> Result<Self, SinkError> {
         let path = dir.join(name);
         let text = read_regular(&path, MAX_MANIFEST_BYTES, "manifest")?;
@@ -150,7 +150,7 @@ impl Manifest {
     /// Fails naming the first listed path that is not a file the tool writes in an
     /// output directory (`manifest` is the manifest's path, for the message).
     pub fn check_paths(&self, manifest: &Path) -> Result<(), SinkError> {
-        match self.listed_paths().find(|p| !crate::is_own_path(p)) {
+        match self.listed_paths().find(|p| !is_own_path(p)) {
             Some(listed) => Err(SinkError::ForeignPath {
                 manifest: manifest.to_path_buf(),
                 listed: listed.to_string(),
@@ -175,7 +175,7 @@ pub fn record_abort(dir: &Path, name: &str, message: &str) -> Result<(), SinkErr
     let mut text =
         serde_json::to_vec_pretty(&m).map_err(|e| SinkError::io("encode", &path, e.into()))?;
     text.push(b'\n');
-    let partial = dir.join(format!("{name}{}", crate::PARTIAL_SUFFIX));
+    let partial = dir.join(format!("{name}{}", PARTIAL_SUFFIX));
     let mut options = std::fs::File::options();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -197,10 +197,6 @@ pub fn record_abort(dir: &Path, name: &str, message: &str) -> Result<(), SinkErr
     }
     written
 }
-
-/// The largest manifest read back: 64 MiB is about 300 000 part files; a bigger one
-/// is not this tool's, and is refused rather than read into memory.
-pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
 /// Opens `path` for reading if it is a regular file: a link is not followed, and a
 /// FIFO, a device or a directory is refused without blocking on it.

@@ -56,68 +56,10 @@ impl std::str::FromStr for Shard {
     }
 }
 
-/// The bookkeeping names of a run in its directory: manifest, lock and reserve.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunNames {
-    /// `manifest.json`, or `manifest.shard-K-of-N.json`.
-    pub manifest: String,
-    /// `.synthdata.lock`, or `.synthdata.shard-K-of-N.lock`.
-    pub lock: String,
-    /// `.synthdata.reserve`, or `.synthdata.shard-K-of-N.reserve`.
-    pub reserve: String,
-}
-
-impl RunNames {
-    /// The names of an unsharded run, or of shard `shard`.
-    pub fn of(shard: Option<Shard>) -> Self {
-        match shard {
-            None => Self {
-                manifest: crate::MANIFEST_FILE.into(),
-                lock: crate::LOCK_FILE.into(),
-                reserve: crate::RESERVE_FILE.into(),
-            },
-            Some(s) => Self {
-                manifest: format!("manifest.shard-{}-of-{}.json", s.index, s.count),
-                lock: format!(".synthdata.shard-{}-of-{}.lock", s.index, s.count),
-                reserve: format!(".synthdata.shard-{}-of-{}.reserve", s.index, s.count),
-            },
-        }
-    }
-}
-
-/// The shard a bookkeeping name belongs to: `Some(None)` for an unsharded run's
-/// (`manifest.json`), `Some(Some(shard))` for a shard's, `None` if it is not one.
-pub fn bookkeeping_shard(name: &str) -> Option<Option<Shard>> {
-    let name = name.strip_suffix(crate::PARTIAL_SUFFIX).unwrap_or(name);
-    if [crate::MANIFEST_FILE, crate::LOCK_FILE, crate::RESERVE_FILE].contains(&name) {
-        return Some(None);
-    }
-    let rest = name
-        .strip_prefix("manifest.shard-")
-        .and_then(|r| r.strip_suffix(".json"))
-        .or_else(|| {
-            name.strip_prefix(".synthdata.shard-").and_then(|r| {
-                r.strip_suffix(".lock")
-                    .or_else(|| r.strip_suffix(".reserve"))
-            })
-        })?;
-    let (k, n) = rest.split_once("-of-")?;
-    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !all_digits(k) || !all_digits(n) {
-        return None;
-    }
-    Shard::new(k.parse().ok()?, n.parse().ok()?).map(Some)
-}
-
-/// The part a file of a table's directory belongs to (`part-00003.csv` → 3).
-pub fn part_of(name: &str) -> Option<u64> {
-    let digits = name.strip_prefix("part-")?.split('.').next()?;
-    digits.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dataset::names::{RunNames, bookkeeping_shard, part_of};
 
     #[test]
     fn shards_parse_and_own_parts_round_robin() {

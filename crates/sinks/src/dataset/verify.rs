@@ -3,9 +3,10 @@
 //! nothing else but the tool's bookkeeping. Files are read in 1 MiB blocks, so memory
 //! stays flat whatever their size.
 
-use crate::dir::hash_reader;
-use crate::shard::bookkeeping_shard;
-use crate::{Manifest, PARTIAL_SUFFIX, SinkError};
+use crate::SinkError;
+use crate::dataset::dir::hash_reader;
+use crate::dataset::manifest::Manifest;
+use crate::dataset::names::{PARTIAL_SUFFIX, bookkeeping_shard, is_own_path};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -223,7 +224,7 @@ fn check_file(
     v: &mut Verification,
 ) -> Result<(), SinkError> {
     let path = dir.join(rel);
-    if !crate::is_own_path(rel) {
+    if !is_own_path(rel) {
         v.problems.push(format!(
             "the manifest in {} lists {rel:?}, which is not a file this tool writes",
             dir.display()
