@@ -11,10 +11,13 @@
 //! page, puts it before the data pages, and builds the chunk's metadata (statistics:
 //! min, max and nulls, except for ids).
 
-use super::hybrid;
-use crate::Compression;
+use crate::blocks::{Blocks, Taken, TakenPages};
+use crate::codec::Codec;
+use crate::dictionary::{Dictionary, Kind};
+use crate::hybrid;
+use crate::stats::{Bounds, truncated_max, truncated_min};
 use bytes::Bytes;
-use parquet::basic::{Compression as Codec, Encoding, EncodingMask, PageType, ZstdLevel};
+use parquet::basic::{Encoding, EncodingMask, PageType};
 use parquet::column::page::{CompressedPage, Page, PageWriter};
 use parquet::column::writer::ColumnCloseResult;
 use parquet::data_type::ByteArray;
@@ -23,8 +26,6 @@ use parquet::file::metadata::{ColumnChunkMetaData, PageEncodingStats};
 use parquet::file::statistics::{Statistics, ValueStatistics};
 use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
-use rustc_hash::FxHashMap;
-use std::io::Write;
 use std::sync::Arc;
 use synth_model::{Column, ColumnType};
 
@@ -35,383 +36,14 @@ pub const DATA_PAGE_ROWS: usize = 8192;
 /// Dictionary bytes (PLAIN-encoded) after which a chunk falls back to PLAIN: parquet-rs's
 /// default.
 pub const DICTIONARY_BYTES: usize = 1 << 20;
-/// zstd level: 1, parquet-rs's default. Measured, 2 M entries, all tables: level 3 made
-/// files 0.6% smaller (314 against 316 MB) for 5–10% more CPU (pages of 64 KiB, ids that
-/// do not compress, dictionary indices already packed).
-const ZSTD_LEVEL: i32 = 1;
-/// A page zstd shrinks by less than this (in hundredths) is stored raw instead...
-const RAW_ABOVE_PERCENT: usize = 97;
-/// ... and so are this many of the column's next pages, without trying: random ids
-/// and dictionary indices of many values do not compress, and trying costs as much as
-/// compressing.
-const RAW_PAGES_AFTER_MISS: u32 = 15;
-
-/// How a table's pages are compressed.
-///
-/// A zstd context holds about a megabyte (outside the Rust heap), so every writer
-/// thread keeps one ([`ZSTD`]) for all the columns of all its tables, instead of one
-/// per column. Pages that zstd does not shrink are stored as zstd frames of raw blocks,
-/// which every zstd decoder reads.
-#[derive(Clone, Copy)]
-pub(super) enum PageCodec {
-    /// Through [`ZSTD`].
-    Zstd,
-    Snappy,
-    None,
-}
-
-thread_local! {
-    /// The zstd context of the Parquet sinks of one writer thread: they compress one
-    /// page at a time, so one context serves them all. One per thread, not one per
-    /// process: writers of parts running at once must not wait for each other's pages
-    /// (a shared context cost 28% more CPU with two writers).
-    static ZSTD: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-impl PageCodec {
-    /// The codec for `compression`, or `None` where this sink has none (gzip).
-    pub(super) fn new(compression: Compression) -> Option<Self> {
-        match compression {
-            Compression::Zstd => Some(Self::Zstd),
-            Compression::Snappy => Some(Self::Snappy),
-            Compression::None => Some(Self::None),
-            Compression::Gzip => None,
-        }
-    }
-
-    /// The codec as Parquet's metadata names it.
-    fn parquet(self) -> Result<Codec, ParquetError> {
-        Ok(match self {
-            Self::Zstd => Codec::ZSTD(ZstdLevel::try_new(ZSTD_LEVEL)?),
-            Self::Snappy => Codec::SNAPPY,
-            Self::None => Codec::UNCOMPRESSED,
-        })
-    }
-
-    /// `input` compressed. `raw_left` is the column's count of pages still to be stored
-    /// raw without trying zstd (see [`RAW_PAGES_AFTER_MISS`]).
-    fn compress(self, input: &[u8], raw_left: &mut u32) -> Result<Vec<u8>, ParquetError> {
-        match self {
-            Self::None => Ok(input.to_vec()),
-            Self::Zstd => {
-                let mut out = Vec::new();
-                if *raw_left > 0 {
-                    *raw_left -= 1;
-                    hybrid::zstd_raw_frame(input, &mut out);
-                    return Ok(out);
-                }
-                out.reserve(zstd::zstd_safe::compress_bound(input.len()));
-                // Every call compresses one whole frame, so a context is never left
-                // half-used.
-                ZSTD.with(|cell| -> Result<(), ParquetError> {
-                    let mut mine = cell.borrow_mut();
-                    let c = match &mut *mine {
-                        Some(c) => c,
-                        None => mine.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL)?),
-                    };
-                    c.compress_to_buffer(input, &mut out)?;
-                    Ok(())
-                })?;
-                if out.len() * 100 >= input.len() * RAW_ABOVE_PERCENT {
-                    *raw_left = RAW_PAGES_AFTER_MISS;
-                }
-                Ok(out)
-            }
-            Self::Snappy => {
-                let mut out = vec![0; snap::raw::max_compress_len(input.len())];
-                // The encoder's table lives on the stack: nothing to keep between pages.
-                let n = snap::raw::Encoder::new()
-                    .compress(input, &mut out)
-                    .map_err(|e| ParquetError::External(Box::new(e)))?;
-                out.truncate(n);
-                Ok(out)
-            }
-        }
-    }
-}
-
-/// Bytes written in blocks of [`BLOCK_BYTES`]: grows without copying what it holds and
-/// without the up-to-double slack of a growing `Vec`; emptied, it keeps its blocks for
-/// the next row group. Every block but the last is full.
-#[derive(Default)]
-pub(super) struct Blocks {
-    full: Vec<Vec<u8>>,
-    /// Blocks emptied by [`Blocks::clear`], used again before new ones are allocated.
-    spare: Vec<Vec<u8>>,
-    len: usize,
-}
-
-/// Size of one block of [`Blocks`].
-const BLOCK_BYTES: usize = 64 << 10;
-
-impl Blocks {
-    /// Empties it, keeping its blocks' memory.
-    fn clear(&mut self) {
-        for mut b in self.full.drain(..) {
-            b.clear();
-            self.spare.push(b);
-        }
-        self.len = 0;
-    }
-}
-
-impl Write for Blocks {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut rest = buf;
-        while !rest.is_empty() {
-            let block = match self.full.last_mut() {
-                Some(b) if b.len() < BLOCK_BYTES => b,
-                _ => {
-                    let b = self
-                        .spare
-                        .pop()
-                        .unwrap_or_else(|| Vec::with_capacity(BLOCK_BYTES));
-                    self.full.push(b);
-                    let last = self.full.len() - 1;
-                    &mut self.full[last]
-                }
-            };
-            let k = (BLOCK_BYTES - block.len()).min(rest.len());
-            block.extend_from_slice(&rest[..k]);
-            rest = &rest[k..];
-        }
-        self.len += buf.len();
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// A closed chunk's bytes: its dictionary page (if any), then its data pages, as
-/// [`parquet::file::writer::SerializedRowGroupWriter::append_column`] reads them.
-pub(super) struct TakenPages(Arc<Taken>);
-
-/// What [`TakenPages`] holds.
-pub(super) struct Taken {
-    dictionary: Vec<u8>,
-    pages: Blocks,
-}
-
-impl Taken {
-    fn len(&self) -> usize {
-        self.dictionary.len() + self.pages.len
-    }
-}
-
-impl parquet::file::reader::Length for TakenPages {
-    fn len(&self) -> u64 {
-        self.0.len() as u64
-    }
-}
-
-impl parquet::file::reader::ChunkReader for TakenPages {
-    type T = TakenRead;
-
-    fn get_read(&self, start: u64) -> Result<TakenRead, ParquetError> {
-        Ok(TakenRead {
-            taken: Arc::clone(&self.0),
-            at: usize::try_from(start)
-                .unwrap_or(usize::MAX)
-                .min(self.0.len()),
-        })
-    }
-
-    fn get_bytes(&self, start: u64, length: usize) -> Result<Bytes, ParquetError> {
-        let mut out = Vec::with_capacity(length);
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(self.get_read(start)?, length as u64),
-            &mut out,
-        )?;
-        Ok(Bytes::from(out))
-    }
-}
-
-/// Reads [`TakenPages`] from a position on.
-pub(super) struct TakenRead {
-    taken: Arc<Taken>,
-    at: usize,
-}
-
-impl std::io::Read for TakenRead {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let t = &*self.taken;
-        let from: &[u8] = if self.at < t.dictionary.len() {
-            &t.dictionary[self.at..]
-        } else {
-            let at = self.at - t.dictionary.len();
-            match t.pages.full.get(at / BLOCK_BYTES) {
-                Some(b) => &b[(at % BLOCK_BYTES).min(b.len())..],
-                None => &[],
-            }
-        };
-        let k = from.len().min(buf.len());
-        buf[..k].copy_from_slice(&from[..k]);
-        self.at += k;
-        Ok(k)
-    }
-}
-
-/// Min and max of a chunk's values.
-enum Bounds {
-    /// No value yet.
-    Empty,
-    Int(i64, i64),
-    Bool(bool, bool),
-    Text(Vec<u8>, Vec<u8>),
-}
-
-impl Bounds {
-    fn int(&mut self, x: i64) {
-        match self {
-            Self::Int(lo, hi) => {
-                *lo = (*lo).min(x);
-                *hi = (*hi).max(x);
-            }
-            _ => *self = Self::Int(x, x),
-        }
-    }
-
-    fn bool(&mut self, b: bool) {
-        match self {
-            Self::Bool(lo, hi) => {
-                *lo &= b;
-                *hi |= b;
-            }
-            _ => *self = Self::Bool(b, b),
-        }
-    }
-
-    fn text(&mut self, t: &[u8]) {
-        match self {
-            Self::Text(lo, hi) => {
-                if t < lo.as_slice() {
-                    lo.clear();
-                    lo.extend_from_slice(t);
-                } else if t > hi.as_slice() {
-                    hi.clear();
-                    hi.extend_from_slice(t);
-                }
-            }
-            _ => *self = Self::Text(t.to_vec(), t.to_vec()),
-        }
-    }
-}
-
-/// The physical type of a column, as its values are encoded.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Bool,
-    I32,
-    I64,
-    /// 16 bytes, FIXED_LEN_BYTE_ARRAY.
-    Id,
-    Text,
-}
-
-/// Slots of [`Dictionary::recent`].
-const RECENT_SLOTS: usize = 1024;
-
-/// A chunk's dictionary: each distinct value's index, and the dictionary page's body.
-#[derive(Default)]
-struct Dictionary {
-    ints: FxHashMap<i64, u32>,
-    texts: FxHashMap<Box<[u8]>, u32>,
-    /// A direct-mapped cache in front of the maps: `(key, key, index + 1)`, 0 for an
-    /// empty slot. The keys are an integer (and 0), or a pool text's address and length,
-    /// whose bytes then need no hashing nor comparing. It only shortcuts the maps: what
-    /// is written does not depend on it (nor on addresses).
-    recent: Vec<(u64, u64, u32)>,
-    /// The entries, PLAIN-encoded.
-    page: Vec<u8>,
-    len: u32,
-}
-
-impl Dictionary {
-    /// A dictionary with its cache (for the columns that have one).
-    fn new() -> Self {
-        Self {
-            recent: vec![(0, 0, 0); RECENT_SLOTS],
-            ..Self::default()
-        }
-    }
-
-    #[inline]
-    fn slot(a: u64, b: u64) -> usize {
-        ((a ^ b.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize % RECENT_SLOTS
-    }
-
-    /// The index of integer `x`, added (as `width` bytes) if new.
-    #[inline]
-    fn int(&mut self, x: i64, width: usize) -> u32 {
-        let key = x as u64;
-        let slot = Self::slot(key, 0);
-        if let Some(&(k, _, i)) = self.recent.get(slot)
-            && i != 0
-            && k == key
-        {
-            return i - 1;
-        }
-        let index = *self.ints.entry(x).or_insert_with(|| {
-            self.page.extend_from_slice(&x.to_le_bytes()[..width]);
-            self.len += 1;
-            self.len - 1
-        });
-        if let Some(r) = self.recent.get_mut(slot) {
-            *r = (key, 0, index + 1);
-        }
-        index
-    }
-
-    /// The index of text `t` (at `address` if it is a pool text), and whether it is new.
-    #[inline]
-    fn text(&mut self, t: &[u8], address: Option<usize>) -> (u32, bool) {
-        let key = address.map(|a| (a as u64, t.len() as u64));
-        let slot = key.map(|(a, n)| Self::slot(a, n));
-        if let (Some((a, n)), Some(slot)) = (key, slot)
-            && let Some(&(ka, kn, i)) = self.recent.get(slot)
-            && i != 0
-            && (ka, kn) == (a, n)
-        {
-            return (i - 1, false);
-        }
-        let (index, new) = match self.texts.get(t) {
-            Some(&i) => (i, false),
-            None => {
-                self.page.extend_from_slice(&(t.len() as u32).to_le_bytes());
-                self.page.extend_from_slice(t);
-                self.texts.insert(t.into(), self.len);
-                self.len += 1;
-                (self.len - 1, true)
-            }
-        };
-        if let (Some((a, n)), Some(slot)) = (key, slot)
-            && let Some(r) = self.recent.get_mut(slot)
-        {
-            *r = (a, n, index + 1);
-        }
-        (index, new)
-    }
-
-    /// Empties it for the next chunk, keeping its memory.
-    fn clear(&mut self) {
-        self.ints.clear();
-        self.texts.clear();
-        self.recent.fill((0, 0, 0));
-        self.page.clear();
-        self.len = 0;
-    }
-}
 
 /// One column's chunk of the open row group.
-pub(super) struct ColumnChunk {
+pub(crate) struct ColumnChunk {
     kind: Kind,
     nullable: bool,
     /// Whether values go through the dictionary (until it is full).
     dictionary: bool,
-    codec: PageCodec,
+    codec: Codec,
     descriptor: ColumnDescPtr,
     /// Definition levels of the open page (nullable columns).
     defs: Vec<u32>,
@@ -436,7 +68,7 @@ pub(super) struct ColumnChunk {
     plain_pages: i32,
     /// Values as counted before encoding, which decides when a row group closes.
     value_bytes: usize,
-    /// See [`PageCodec::compress`].
+    /// See [`Codec::compress`].
     raw_left: u32,
     /// See [`Self::take_error`].
     error: Option<ParquetError>,
@@ -444,7 +76,7 @@ pub(super) struct ColumnChunk {
 
 impl ColumnChunk {
     /// An empty chunk of column `c`, described in the file's schema by `descriptor`.
-    pub(super) fn new(c: &Column, descriptor: ColumnDescPtr, codec: PageCodec) -> Self {
+    pub(crate) fn new(c: &Column, descriptor: ColumnDescPtr, codec: Codec) -> Self {
         let kind = match c.ty {
             ColumnType::Id => Kind::Id,
             ColumnType::Int | ColumnType::Money | ColumnType::Timestamp => Kind::I64,
@@ -486,12 +118,12 @@ impl ColumnChunk {
     }
 
     /// Values as counted before encoding since the row group opened.
-    pub(super) fn value_bytes(&self) -> usize {
+    pub(crate) fn value_bytes(&self) -> usize {
         self.value_bytes
     }
 
     /// Bytes held: the open page, the dictionary and the compressed pages.
-    pub(super) fn held_bytes(&self) -> usize {
+    pub(crate) fn held_bytes(&self) -> usize {
         self.plain.len()
             + 4 * (self.indices.len() + self.defs.len())
             + self.dict.page.len()
@@ -518,7 +150,7 @@ impl ColumnChunk {
     }
 
     /// The first error met while closing a page since the last call.
-    pub(super) fn take_error(&mut self) -> Option<ParquetError> {
+    pub(crate) fn take_error(&mut self) -> Option<ParquetError> {
         self.error.take()
     }
 
@@ -532,7 +164,7 @@ impl ColumnChunk {
     }
 
     /// A null. Returns `false` (and records nothing) if the column is not nullable.
-    pub(super) fn null(&mut self) -> bool {
+    pub(crate) fn null(&mut self) -> bool {
         if !self.nullable {
             return false;
         }
@@ -543,7 +175,7 @@ impl ColumnChunk {
     }
 
     /// An integer of an INT64 or INT32 column (`false` if the column is neither).
-    pub(super) fn int(&mut self, x: i64) -> bool {
+    pub(crate) fn int(&mut self, x: i64) -> bool {
         let width = match self.kind {
             Kind::I64 => 8,
             Kind::I32 => 4,
@@ -561,7 +193,7 @@ impl ColumnChunk {
     }
 
     /// A boolean (`false` if the column is not BOOLEAN).
-    pub(super) fn bool(&mut self, b: bool) -> bool {
+    pub(crate) fn bool(&mut self, b: bool) -> bool {
         if self.kind != Kind::Bool {
             return false;
         }
@@ -572,7 +204,7 @@ impl ColumnChunk {
     }
 
     /// An id (`false` if the column is not a 16-byte FIXED_LEN_BYTE_ARRAY).
-    pub(super) fn id(&mut self, id: u128) -> bool {
+    pub(crate) fn id(&mut self, id: u128) -> bool {
         if self.kind != Kind::Id {
             return false;
         }
@@ -583,7 +215,7 @@ impl ColumnChunk {
 
     /// A text (`false` if the column is not BYTE_ARRAY). `address` is where a pool
     /// text lives (for [`Dictionary::recent`]).
-    pub(super) fn text(&mut self, t: &[u8], address: Option<usize>) -> bool {
+    pub(crate) fn text(&mut self, t: &[u8], address: Option<usize>) -> bool {
         if self.kind != Kind::Text {
             return false;
         }
@@ -723,7 +355,7 @@ impl ColumnChunk {
 
     /// Closes the chunk: its bytes (dictionary page first) and what the row group
     /// writer needs to append them. The chunk is left empty for the next row group.
-    pub(super) fn close(&mut self) -> Result<(TakenPages, ColumnCloseResult), ParquetError> {
+    pub(crate) fn close(&mut self) -> Result<(TakenPages, ColumnCloseResult), ParquetError> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
@@ -810,7 +442,7 @@ impl ColumnChunk {
 
     /// Gives back what [`Self::close`] returned, once appended, so that the next row
     /// group's pages go into the same memory instead of new blocks.
-    pub(super) fn recycle(&mut self, pages: TakenPages) {
+    pub(crate) fn recycle(&mut self, pages: TakenPages) {
         // The readers of the append are gone, so the blocks are this chunk's alone.
         if let Ok(mut taken) = Arc::try_unwrap(pages.0)
             && self.pages.bytes_written() == 0
@@ -821,60 +453,14 @@ impl ColumnChunk {
     }
 }
 
-/// Longest text min or max kept in the footer (parquet-rs's default): a longer one is
-/// cut, so that footers stay small whatever the texts.
-const STATISTICS_BYTES: usize = 64;
-
-/// The longest prefix of `t` of at most [`STATISTICS_BYTES`] that ends on a character.
-fn prefix(t: &[u8]) -> &[u8] {
-    if t.len() <= STATISTICS_BYTES {
-        return t;
-    }
-    // Back to the start of a character (a byte that is not 0b10xx_xxxx).
-    let mut end = STATISTICS_BYTES;
-    while end > 0 && t[end] & 0xC0 == 0x80 {
-        end -= 1;
-    }
-    &t[..end]
-}
-
-/// A min for the footer: `t`, or its prefix (a lower bound), and whether it is exact.
-fn truncated_min(t: &[u8]) -> (Vec<u8>, bool) {
-    let p = prefix(t);
-    (p.to_vec(), p.len() == t.len())
-}
-
-/// A max for the footer: `t`, or an upper bound no longer than [`STATISTICS_BYTES`]
-/// (its prefix with the last character raised by one), and whether it is exact; `None`
-/// if there is no such bound (not UTF-8, or every character already the largest).
-fn truncated_max(t: &[u8]) -> (Option<Vec<u8>>, bool) {
-    if t.len() <= STATISTICS_BYTES {
-        return (Some(t.to_vec()), true);
-    }
-    let Ok(p) = std::str::from_utf8(prefix(t)) else {
-        return (None, false);
-    };
-    let mut chars: Vec<char> = p.chars().collect();
-    while let Some(last) = chars.pop() {
-        // UTF-8's byte order is code-point order, so a larger last character makes a
-        // string larger than every string that starts with the prefix.
-        let next = (u32::from(last) + 1..=u32::from(char::MAX)).find_map(char::from_u32);
-        if let Some(next) = next {
-            chars.push(next);
-            return (
-                Some(chars.into_iter().collect::<String>().into_bytes()),
-                false,
-            );
-        }
-    }
-    (None, false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blocks::BLOCK_BYTES;
+    use crate::codec::RAW_PAGES_AFTER_MISS;
     use parquet::file::reader::ChunkReader;
     use std::io::Read;
+    use std::io::Write;
 
     #[test]
     fn taken_pages_read_back_dictionary_then_blocks_from_any_offset_and_keep_their_memory() {
@@ -939,14 +525,10 @@ mod tests {
             .collect();
         let text = b"the same words again and again ".repeat(2000);
         let mut raw_left = 0;
-        let first = PageCodec::Zstd
-            .compress(&random, &mut raw_left)
-            .expect("zstd");
+        let first = Codec::Zstd.compress(&random, &mut raw_left).expect("zstd");
         assert_eq!(raw_left, RAW_PAGES_AFTER_MISS);
         for left in (0..RAW_PAGES_AFTER_MISS).rev() {
-            let page = PageCodec::Zstd
-                .compress(&random, &mut raw_left)
-                .expect("raw");
+            let page = Codec::Zstd.compress(&random, &mut raw_left).expect("raw");
             assert_eq!(raw_left, left);
             // A raw frame: the data plus a 9-byte frame header and 3 bytes a block.
             assert_eq!(page.len(), random.len() + 9 + 3);
@@ -960,9 +542,7 @@ mod tests {
             random
         );
         // Then zstd is tried again, and a page it shrinks keeps it trying.
-        let page = PageCodec::Zstd
-            .compress(&text, &mut raw_left)
-            .expect("zstd");
+        let page = Codec::Zstd.compress(&text, &mut raw_left).expect("zstd");
         assert!(page.len() < text.len() / 10);
         assert_eq!(raw_left, 0);
     }
