@@ -19,12 +19,12 @@ pub(crate) const RAW_PAGES_AFTER_MISS: u32 = 15;
 /// How a table's pages are compressed.
 ///
 /// A zstd context holds about a megabyte (outside the Rust heap), so every writer
-/// thread keeps one ([`ZSTD`]) for all the columns of all its tables, instead of one
+/// thread keeps one for all the columns of all its tables, instead of one
 /// per column. Pages that zstd does not shrink are stored as zstd frames of raw blocks,
 /// which every zstd decoder reads.
 #[derive(Clone, Copy)]
 pub enum Codec {
-    /// Through [`ZSTD`].
+    /// zstd at level 1 (parquet-rs's default), one context per writer thread.
     /// zstd at level 1 (parquet-rs's default).
     Zstd,
     /// Snappy.
