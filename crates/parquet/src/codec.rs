@@ -25,7 +25,6 @@ pub(crate) const RAW_PAGES_AFTER_MISS: u32 = 15;
 #[derive(Clone, Copy)]
 pub enum Codec {
     /// zstd at level 1 (parquet-rs's default), one context per writer thread.
-    /// zstd at level 1 (parquet-rs's default).
     Zstd,
     /// Snappy.
     Snappy,
