@@ -226,8 +226,7 @@ pub fn estimate_with_disk(
     // Two buffers per text table (one being encoded, one with the I/O thread); Parquet
     // its compressed open row group and each column's open page and dictionary.
     let write_behind = matches!(o.format, Format::Csv | Format::Jsonl);
-    let per_buffer =
-        crate::orchestrator::sink_options(o, None).memory_bytes(o.format, write_behind);
+    let per_buffer = crate::plan::sink_options(o, None).memory_bytes(o.format, write_behind);
     // A Parquet table holds at most its open row group, compressed: never more than what
     // it writes in a part (the anomalies, the master tables), however large the group.
     let buffer_for = |disk_per_part: f64| -> u64 {
@@ -301,7 +300,7 @@ pub fn estimate_with_disk(
     // Each part's writer thread holds its own Parquet zstd context.
     let per_part = batches_in_flight * batch_peak
         + writer_buffers
-        + crate::orchestrator::sink_options(o, None).thread_bytes(o.format);
+        + crate::plan::sink_options(o, None).thread_bytes(o.format);
     let streaming_peak = BASELINE_BYTES + master_data + master_sink + threads * per_part;
     // A shard writes its share of the parts, and the master tables only in shard 0.
     let disk_bytes = match o.shard() {

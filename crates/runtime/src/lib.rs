@@ -23,8 +23,15 @@
 mod config;
 mod error;
 mod estimate;
+mod lane;
 mod orchestrator;
+mod outcome;
+mod output;
+mod plan;
+mod preflight;
 mod verify;
+mod writer;
+mod written;
 
 pub use config::{
     Config, ConfigError, ConfigErrors, DEFAULT_CONFIG_YAML, DEFAULT_PART_ENTRIES, DetectedShard,
@@ -39,10 +46,12 @@ pub use estimate::{
     BASELINE_BYTES, MemoryEstimate, PARQUET_SHARE_OF_CSV, RATIO_SAMPLE, TableEstimate,
     estimate_memory, estimate_with, estimate_with_disk,
 };
+pub use lane::{BatchObserver, CancelHandle};
 pub use orchestrator::{
-    AUTO_DROP_PAGE_CACHE_EVERY, BatchObserver, CancelHandle, GenerationOrchestrator,
-    PROGRESS_INTERVAL, Progress, RunReport, guard_config,
+    GenerationOrchestrator, PROGRESS_INTERVAL, Progress, RunReport, guard_config,
 };
+pub use output::RUNNING_MESSAGE;
+pub use plan::AUTO_DROP_PAGE_CACHE_EVERY;
 pub use synth_generators::{
     CompanyConfig, DocumentsConfig, GraphConfig, MasterDataConfig, Table, TransactionsConfig,
 };
