@@ -1,0 +1,184 @@
+//! The books as a whole: labels against marked entries, profit and loss and the
+//! balance sheet per company, the integrity checks, rows read against the manifest.
+
+use super::documents::Documents;
+use super::entries::Entries;
+use super::master::Masters;
+use super::{Reader, money};
+use crate::{AnomalyCount, CompanyBooks, Integrity, ReportError, TableCheck};
+use std::collections::{BTreeMap, HashMap};
+
+/// The labels per type against the entries marked with it (problems when a type has
+/// no label or fewer marked entries than labels), and the label rows read.
+pub(crate) fn labels(
+    r: &mut Reader<'_>,
+    marked: &BTreeMap<String, u64>,
+    problems: &mut Vec<String>,
+) -> Result<(Vec<AnomalyCount>, u64), ReportError> {
+    // Labels.
+    let mut labels: BTreeMap<String, u64> = BTreeMap::new();
+    let mut t = r.table("anomalies", &["anomaly_type"]);
+    while let Some(row) = t.next_row()? {
+        *labels
+            .entry(row.text(0).unwrap_or("").to_string())
+            .or_default() += 1;
+    }
+    let label_rows: u64 = labels.values().sum();
+    let mut anomaly_types: Vec<String> = labels.keys().chain(marked.keys()).cloned().collect();
+    anomaly_types.sort();
+    anomaly_types.dedup();
+    let anomalies: Vec<AnomalyCount> = anomaly_types
+        .into_iter()
+        .map(|t| AnomalyCount {
+            labels: labels.get(&t).copied().unwrap_or(0),
+            entries: marked.get(&t).copied().unwrap_or(0),
+            anomaly_type: t,
+        })
+        .collect();
+    for a in &anomalies {
+        if a.labels == 0 || a.entries < a.labels {
+            problems.push(format!(
+                "anomaly type {}: {} labels but {} entries marked",
+                a.anomaly_type, a.labels, a.entries
+            ));
+        }
+    }
+    Ok((anomalies, label_rows))
+}
+
+/// Profit and loss and the balance sheet of every company.
+pub(crate) fn companies(m: &Masters, balances: &HashMap<(String, i64), i64>) -> Vec<CompanyBooks> {
+    let (accounts, currencies) = (&m.accounts, &m.currencies);
+    // Profit and loss, balance sheet.
+    let mut companies = Vec::new();
+    for (code, currency) in currencies {
+        let sum = |ty: &str, sign: i64, cogs_only: bool| -> i64 {
+            balances
+                .iter()
+                .filter(|((c, a), _)| {
+                    c == code
+                        && accounts.get(a).is_some_and(|t| t == ty)
+                        && (!cogs_only || (500_000..510_000).contains(a))
+                })
+                .map(|(_, v)| v * sign)
+                .sum()
+        };
+        let revenue = sum("revenue", -1, false);
+        let expenses = sum("expense", 1, false);
+        let cogs = sum("expense", 1, true);
+        let assets = sum("asset", 1, false);
+        let liabilities = sum("liability", -1, false);
+        let equity = sum("equity", -1, false);
+        companies.push(CompanyBooks {
+            company: code.clone(),
+            currency: currency.clone(),
+            revenue: money(revenue),
+            expenses: money(expenses),
+            net_income: money(revenue - expenses),
+            gross_margin: if revenue != 0 {
+                1.0 - cogs as f64 / revenue as f64
+            } else {
+                0.0
+            },
+            assets: money(assets),
+            liabilities: money(liabilities),
+            equity: money(equity),
+            balanced: assets == liabilities + equity + revenue - expenses,
+        });
+    }
+    companies
+}
+
+/// The integrity checks: how many rows failed each, of how many.
+pub(crate) fn integrity(e: &Entries, d: &Documents) -> Vec<Integrity> {
+    vec![
+        Integrity {
+            check: "every line belongs to an entry, in order".into(),
+            failures: e.orphan_lines,
+            of: e.n_lines,
+        },
+        Integrity {
+            check: "each entry's line_count equals its lines".into(),
+            failures: e.count_mismatch,
+            of: e.n_entries,
+        },
+        Integrity {
+            check: "each entry's company is in companies".into(),
+            failures: e.bad_company,
+            of: e.n_entries,
+        },
+        Integrity {
+            check: "each entry's user and approver are in users".into(),
+            failures: e.bad_user,
+            of: e.n_entries,
+        },
+        Integrity {
+            check: "each line's account is in accounts".into(),
+            failures: e.bad_account,
+            of: e.n_lines,
+        },
+        Integrity {
+            check: "each line's partner is a vendor or customer".into(),
+            failures: e.bad_partner,
+            of: e.partner_lines,
+        },
+        Integrity {
+            check: "each payment's invoice is in documents".into(),
+            failures: d.settlement.payments_without_invoice,
+            of: d.settlement.payments,
+        },
+        Integrity {
+            check: "each vendor payment goes to the vendor's bank account of its day".into(),
+            failures: d.wrong_account,
+            of: d.vendor_payments,
+        },
+    ]
+}
+
+/// Rows per table: the manifest's, and those read for the tables the report reads (a
+/// difference is a problem).
+pub(crate) fn tables(
+    r: &Reader<'_>,
+    e: &Entries,
+    docs_rows: u64,
+    label_rows: u64,
+    problems: &mut Vec<String>,
+) -> Vec<TableCheck> {
+    let read_rows: HashMap<&str, u64> = [
+        ("journal_entries", e.n_entries),
+        ("journal_lines", e.n_lines),
+        ("documents", docs_rows),
+        ("anomalies", label_rows),
+    ]
+    .into_iter()
+    .collect();
+    let tables: Vec<TableCheck> = r
+        .manifest
+        .tables
+        .iter()
+        .map(|t| TableCheck {
+            table: t.table.clone(),
+            manifest_rows: t.rows,
+            rows_read: read_rows.get(t.table.as_str()).copied(),
+            files: t.files.len(),
+        })
+        .collect();
+    for t in &tables {
+        let read = match t.table.as_str() {
+            "journal_entries" => Some(e.n_entries),
+            "journal_lines" => Some(e.n_lines),
+            "anomalies" => Some(label_rows),
+            "documents" => Some(docs_rows),
+            _ => None,
+        };
+        if let Some(n) = read
+            && n != t.manifest_rows
+        {
+            problems.push(format!(
+                "{}: {} rows read, the manifest lists {}",
+                t.table, n, t.manifest_rows
+            ));
+        }
+    }
+    tables
+}

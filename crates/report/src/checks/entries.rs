@@ -1,0 +1,182 @@
+//! Entries and their lines, read side by side (both are written in entry order): balance,
+//! line counts, references, Benford's first digits, the calendar, amounts, the
+//! balances per company and account.
+
+use super::master::Masters;
+use super::{Reader, first_digit};
+use crate::ReportError;
+use crate::read;
+use std::collections::{BTreeMap, HashMap};
+
+/// What the pass over entries and lines found.
+pub(crate) struct Entries {
+    pub(crate) n_entries: u64,
+    pub(crate) n_lines: u64,
+    pub(crate) unbalanced: u64,
+    pub(crate) count_mismatch: u64,
+    pub(crate) bad_company: u64,
+    pub(crate) bad_user: u64,
+    pub(crate) bad_account: u64,
+    pub(crate) bad_partner: u64,
+    pub(crate) partner_lines: u64,
+    /// Lines that belong to no entry (or are out of order).
+    pub(crate) orphan_lines: u64,
+    /// Amounts by first digit, 1 to 9.
+    pub(crate) digits: [u64; 9],
+    pub(crate) weekdays: [u64; 7],
+    pub(crate) days_of_month: [u64; 31],
+    /// Entries per posting day (days since the epoch).
+    pub(crate) per_day: BTreeMap<i32, u64>,
+    /// Entries per tenth of a decade of their debits.
+    pub(crate) histogram: BTreeMap<i64, u64>,
+    pub(crate) manual: u64,
+    pub(crate) off_hours: u64,
+    /// Entries marked per anomaly type.
+    pub(crate) marked: BTreeMap<String, u64>,
+    /// (company, account) → debits less credits.
+    pub(crate) balances: HashMap<(String, i64), i64>,
+}
+
+/// A line as the merge needs it: entry, account, debit, credit, partner.
+type Line = (Option<u128>, i64, i64, i64, Option<u128>);
+
+fn line_of(l: &read::Row) -> Line {
+    (
+        l.id(0),
+        l.int(1).unwrap_or(-1),
+        l.cents(2).unwrap_or(0),
+        l.cents(3).unwrap_or(0),
+        l.id(4),
+    )
+}
+
+/// Reads entries and lines side by side.
+pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportError> {
+    let Masters {
+        accounts,
+        currencies,
+        users,
+        partners,
+        ..
+    } = m;
+    // Entries and their lines, side by side.
+    const E: &[&str] = &[
+        "entry_id",
+        "company_code",
+        "posting_date",
+        "created_at",
+        "source",
+        "user_id",
+        "approved_by",
+        "line_count",
+        "anomaly_type",
+    ];
+    const L: &[&str] = &["entry_id", "account", "debit", "credit", "partner_id"];
+    let mut entries = r.table("journal_entries", E);
+    let mut lines = r.table("journal_lines", L);
+    let mut pending = lines.next_row()?.map(line_of);
+    let (mut n_entries, mut n_lines, mut unbalanced, mut count_mismatch) = (0u64, 0u64, 0u64, 0u64);
+    let (mut bad_company, mut bad_user, mut bad_account, mut bad_partner, mut partner_lines) =
+        (0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut digits = [0u64; 9];
+    let mut weekdays = [0u64; 7];
+    let mut days_of_month = [0u64; 31];
+    let mut per_day: BTreeMap<i32, u64> = BTreeMap::new();
+    let mut histogram: BTreeMap<i64, u64> = BTreeMap::new();
+    let (mut manual, mut off_hours) = (0u64, 0u64);
+    let mut marked: BTreeMap<String, u64> = BTreeMap::new();
+    // (company, account) → debits less credits.
+    let mut balances: HashMap<(String, i64), i64> = HashMap::new();
+    while let Some(e) = entries.next_row()? {
+        n_entries += 1;
+        let id = e.id(0);
+        let company = e.text(1).unwrap_or("").to_string();
+        if !currencies.contains_key(&company) {
+            bad_company += 1;
+        }
+        let user_ok = e.text(5).is_some_and(|u| users.contains(u))
+            && e.text(6).is_none_or(|u| users.contains(u));
+        if !user_ok {
+            bad_user += 1;
+        }
+        if let Some(d) = e.date(2) {
+            weekdays[d.weekday() as usize] += 1;
+            let (_, _, day) = d.ymd();
+            days_of_month[(day as usize).clamp(1, 31) - 1] += 1;
+            *per_day.entry(d.0).or_default() += 1;
+        }
+        if e.text(4) == Some("manual") {
+            manual += 1;
+            if e.hour(3).is_some_and(|h| !(7..19).contains(&h)) {
+                off_hours += 1;
+            }
+        }
+        if let Some(t) = e.text(8) {
+            *marked.entry(t.to_string()).or_default() += 1;
+        }
+        let want_lines = e.int(7).unwrap_or(-1);
+        let (mut got, mut debit, mut credit) = (0i64, 0i64, 0i64);
+        while let Some(l) = pending.filter(|l| l.0 == id) {
+            got += 1;
+            debit += l.2;
+            credit += l.3;
+            for amount in [l.2, l.3] {
+                if amount > 0 {
+                    digits[first_digit(amount) - 1] += 1;
+                }
+            }
+            if !accounts.contains_key(&l.1) {
+                bad_account += 1;
+            }
+            if let Some(p) = l.4 {
+                partner_lines += 1;
+                if !partners.contains(&p) {
+                    bad_partner += 1;
+                }
+            }
+            *balances.entry((company.clone(), l.1)).or_default() += l.2 - l.3;
+            n_lines += 1;
+            r.tick()?;
+            pending = lines.next_row()?.map(line_of);
+        }
+        if got != want_lines {
+            count_mismatch += 1;
+        }
+        if debit != credit {
+            unbalanced += 1;
+        }
+        if debit > 0 {
+            let bin = ((debit as f64 / 100.0).log10() * 10.0).floor() as i64;
+            *histogram.entry(bin).or_default() += 1;
+        }
+        r.tick()?;
+    }
+    // Lines left over belong to no entry (or are out of order).
+    let mut orphan_lines = 0u64;
+    while pending.is_some() {
+        orphan_lines += 1;
+        n_lines += 1;
+        pending = lines.next_row()?.map(line_of);
+    }
+    Ok(Entries {
+        n_entries,
+        n_lines,
+        unbalanced,
+        count_mismatch,
+        bad_company,
+        bad_user,
+        bad_account,
+        bad_partner,
+        partner_lines,
+        orphan_lines,
+        digits,
+        weekdays,
+        days_of_month,
+        per_day,
+        histogram,
+        manual,
+        off_hours,
+        marked,
+        balances,
+    })
+}

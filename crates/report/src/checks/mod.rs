@@ -1,0 +1,189 @@
+//! The checks of a report, one streaming pass per table group: master data
+//! (`master.rs`), entries and their lines side by side (`entries.rs`), documents with
+//! only unsettled invoices kept (`documents.rs`), then the books as a whole (`books.rs`).
+
+mod books;
+mod documents;
+mod entries;
+mod master;
+
+use crate::read::TableRows;
+use crate::{Benford, Report, ReportError, nigrini};
+use std::path::{Path, PathBuf};
+use synth_guard::MemoryGuard;
+use synth_model::Date;
+use synth_sinks::Manifest;
+
+/// Settled invoices remembered, to recognise a payment beyond one.
+pub(crate) const RECENTLY_SETTLED: usize = 1 << 16;
+
+/// Checks memory every this many rows.
+const GUARD_EVERY: u64 = 1 << 16;
+
+/// The output directory being read, its manifest, and the guard checked as rows go by.
+pub(crate) struct Reader<'a> {
+    pub(crate) dir: PathBuf,
+    pub(crate) manifest: Manifest,
+    guard: Option<&'a mut MemoryGuard>,
+    read: u64,
+}
+
+impl Reader<'_> {
+    pub(crate) fn files(&self, table: &str) -> Vec<PathBuf> {
+        self.manifest
+            .tables
+            .iter()
+            .find(|t| t.table == table)
+            .map(|t| t.files.iter().map(|f| self.dir.join(&f.path)).collect())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn table(&self, table: &str, columns: &[&str]) -> TableRows {
+        TableRows::new(table, &self.manifest.format, self.files(table), columns)
+    }
+
+    pub(crate) fn tick(&mut self) -> Result<(), ReportError> {
+        self.read += 1;
+        if self.read.is_multiple_of(GUARD_EVERY)
+            && let Some(g) = self.guard.as_deref_mut()
+            && let Ok(s) = g.check()
+            && s.exceeds_hard_limit
+        {
+            return Err(ReportError::Memory {
+                used: s.current_usage,
+                limit: s.hard_limit,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Reads the output directory `dir` and reports on it; `guard` (if any) is checked as
+/// rows are read, and the report stops at its hard limit.
+pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Report, ReportError> {
+    let manifest = Manifest::read(dir).map_err(|e| ReportError::NoManifest {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let mut problems = Vec::new();
+    // Files against the manifest: sizes and checksums.
+    let files_checked = match synth_sinks::verify(&[dir.to_path_buf()]) {
+        Ok(v) => {
+            problems.extend(
+                v.problems
+                    .iter()
+                    .map(|p| format!("damaged or missing: {p}")),
+            );
+            v.files_checked
+        }
+        Err(e) => {
+            problems.push(format!("could not verify the files: {e}"));
+            0
+        }
+    };
+    if !manifest.complete {
+        problems.push(format!(
+            "the run did not complete ({})",
+            manifest.stop_reason.as_deref().unwrap_or("stopped")
+        ));
+    }
+    let mut r = Reader {
+        dir: dir.to_path_buf(),
+        manifest,
+        guard,
+        read: 0,
+    };
+
+    let m = master::read(&mut r)?;
+    let e = entries::read(&mut r, &m)?;
+    let d = documents::read(&mut r, &m)?;
+    let (anomalies, label_rows) = books::labels(&mut r, &e.marked, &mut problems)?;
+    let companies = books::companies(&m, &e.balances);
+    let total_digits: u64 = e.digits.iter().sum();
+    let expected = benford_expected();
+    let observed: [f64; 9] =
+        std::array::from_fn(|i| e.digits[i] as f64 / total_digits.max(1) as f64);
+    let mad = (0..9)
+        .map(|i| (observed[i] - expected[i]).abs())
+        .sum::<f64>()
+        / 9.0;
+    let integrity = books::integrity(&e, &d);
+    for i in &integrity {
+        if i.failures > 0 {
+            problems.push(format!("{}: {} of {} fail", i.check, i.failures, i.of));
+        }
+    }
+    if e.unbalanced > 0 {
+        problems.push(format!("{} entries do not balance", e.unbalanced));
+    }
+    for c in &companies {
+        if !c.balanced {
+            problems.push(format!(
+                "company {}: the balance sheet does not balance",
+                c.company
+            ));
+        }
+    }
+    let tables = books::tables(&r, &e, d.rows, label_rows, &mut problems);
+    Ok(Report {
+        directory: dir.to_path_buf(),
+        format: r.manifest.format.clone(),
+        complete: r.manifest.complete,
+        entries_requested: r.manifest.entries_requested,
+        files_checked,
+        tables,
+        entries: e.n_entries,
+        lines: e.n_lines,
+        unbalanced_entries: e.unbalanced,
+        integrity,
+        benford: Benford {
+            amounts: total_digits,
+            observed,
+            expected,
+            mad,
+            verdict: nigrini(mad),
+        },
+        weekdays: e.weekdays,
+        days_of_month: e.days_of_month,
+        per_day: e
+            .per_day
+            .into_iter()
+            .map(|(d, n)| (date_text(Date(d)), n))
+            .collect(),
+        manual_entries: e.manual,
+        manual_off_hours: e.off_hours,
+        amount_histogram: e
+            .histogram
+            .into_iter()
+            .map(|(b, n)| (b as f64 / 10.0, n))
+            .collect(),
+        settlement: d.settlement,
+        companies,
+        anomalies,
+        problems,
+    })
+}
+
+fn benford_expected() -> [f64; 9] {
+    std::array::from_fn(|i| (1.0 + 1.0 / (i as f64 + 1.0)).log10())
+}
+
+/// The first digit of an amount in minor units.
+pub(crate) fn first_digit(cents: i64) -> usize {
+    let mut x = cents.unsigned_abs();
+    while x >= 10 {
+        x /= 10;
+    }
+    x as usize
+}
+
+/// Minor units as currency units.
+pub(crate) fn money(cents: i64) -> f64 {
+    cents as f64 / 100.0
+}
+
+/// `YYYY-MM-DD`.
+pub(crate) fn date_text(d: Date) -> String {
+    let (y, m, day) = d.ymd();
+    format!("{y:04}-{m:02}-{day:02}")
+}

@@ -1,0 +1,132 @@
+//! The report as text, for people.
+
+use crate::Report;
+
+/// The report as text, for people.
+pub fn text(r: &Report) -> String {
+    let mut s = format!(
+        "Report on {} ({}, {}): {} files match the manifest\n",
+        r.directory.display(),
+        r.format,
+        if r.complete { "complete" } else { "incomplete" },
+        r.files_checked
+    );
+    s += "\nRows per table (manifest / read):\n";
+    for t in &r.tables {
+        s += &format!(
+            "  {:<18} {:>14} {:>14}\n",
+            t.table,
+            t.manifest_rows,
+            t.rows_read.map_or("-".to_string(), |n| n.to_string())
+        );
+    }
+    s += &format!(
+        "\nEntries {} with {} lines; unbalanced entries: {}\n",
+        r.entries, r.lines, r.unbalanced_entries
+    );
+    s += "Referential integrity:\n";
+    for i in &r.integrity {
+        s += &format!("  {:<48} {} of {} fail\n", i.check, i.failures, i.of);
+    }
+    s += &format!(
+        "\nBenford (first digits of {} line amounts): MAD {:.4}, {}\n  digit   observed  expected\n",
+        r.benford.amounts, r.benford.mad, r.benford.verdict
+    );
+    for d in 0..9 {
+        s += &format!(
+            "  {}       {:>6.1}%   {:>6.1}%\n",
+            d + 1,
+            r.benford.observed[d] * 100.0,
+            r.benford.expected[d] * 100.0
+        );
+    }
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    s += "\nEntries per weekday: ";
+    s += &days
+        .iter()
+        .zip(r.weekdays)
+        .map(|(d, n)| format!("{d} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    s += "\nEntries per day of month: ";
+    s += &r
+        .days_of_month
+        .iter()
+        .enumerate()
+        .map(|(d, n)| format!("{}:{n}", d + 1))
+        .collect::<Vec<_>>()
+        .join(" ");
+    s += &format!(
+        "\nManual entries {}, entered outside 07:00-19:00: {}\n",
+        r.manual_entries, r.manual_off_hours
+    );
+    let st = &r.settlement;
+    s += &format!(
+        "\nSettlement: {} invoices, {} payments; paid before invoice {}, invoices paid beyond their amount {}, payments without invoice {}\n  terms   payments  mean days  on time\n",
+        st.invoices,
+        st.payments,
+        st.paid_before_invoice,
+        st.overpaid_invoices,
+        st.payments_without_invoice
+    );
+    for t in &st.by_terms {
+        s += &format!(
+            "  {:>4}  {:>10}  {:>9.1}  {:>6.1}%\n",
+            t.terms_days,
+            t.payments,
+            t.mean_days,
+            t.on_time_share * 100.0
+        );
+    }
+    s += "Open items at the end:\n";
+    for o in &st.open_items {
+        s += &format!(
+            "  {:<8} {:<12} {:>8} invoices {:>18.2}\n",
+            o.company, o.kind, o.invoices, o.amount
+        );
+    }
+    s += "\nProfit and loss, balance sheet:\n";
+    for c in &r.companies {
+        s += &format!(
+            "  {} ({}): revenue {:.2}, expenses {:.2}, net income {:.2} ({:.1}%), gross margin {:.1}%; assets {:.2} = liabilities {:.2} + equity {:.2} + result: {}\n",
+            c.company,
+            c.currency,
+            c.revenue,
+            c.expenses,
+            c.net_income,
+            if c.revenue != 0.0 {
+                c.net_income / c.revenue * 100.0
+            } else {
+                0.0
+            },
+            c.gross_margin * 100.0,
+            c.assets,
+            c.liabilities,
+            c.equity,
+            if c.balanced {
+                "balanced"
+            } else {
+                "NOT BALANCED"
+            }
+        );
+    }
+    s += "\nAnomalies (labels / entries marked):\n";
+    if r.anomalies.is_empty() {
+        s += "  none\n";
+    }
+    for a in &r.anomalies {
+        s += &format!(
+            "  {:<26} {:>8} {:>8}\n",
+            a.anomaly_type, a.labels, a.entries
+        );
+    }
+    if r.problems.is_empty() {
+        s += "\nNo problems found.";
+    } else {
+        s += &format!("\n{} problems:\n", r.problems.len());
+        for p in &r.problems {
+            s += &format!("  {p}\n");
+        }
+    }
+    s
+}
