@@ -1,5 +1,6 @@
 //! The subcommands. Each returns the process exit code.
 
+use crate::hints::{hint, with_flags};
 use crate::logging::BAR;
 use crate::summary::{clock, estimate_table, human, json, mb, short, thousands};
 use crate::{EstimateArgs, GenerateArgs};
@@ -43,36 +44,13 @@ fn print_config_errors(e: &ConfigErrors) {
     }
 }
 
-/// What to do about an error, in the command line's words (the libraries name no flags).
-fn hint(e: &Error) -> Option<&'static str> {
-    use synth_sinks::SinkError;
-    match e {
-        Error::Sink(SinkError::NotEmpty { .. }) => Some(
-            "choose an empty directory (--out), or replace what an earlier run wrote with --overwrite",
-        ),
-        Error::Sink(SinkError::Locked { .. }) => {
-            Some("wait for that run to end, or choose another directory with --out")
-        }
-        Error::Sink(SinkError::NotOurs { .. }) => {
-            Some("move it away, or choose another directory with --out")
-        }
-        Error::Sink(SinkError::NotADirectory { .. }) => {
-            Some("choose a directory with --out or output.directory")
-        }
-        Error::Sink(SinkError::DiskFull { .. }) => {
-            Some("free space on the output file system or choose another with --out")
-        }
-        _ => None,
-    }
-}
-
 fn fail(e: &Error, json_out: bool) -> u8 {
     let code = e.exit_code();
     match e {
         Error::Config(errors) => print_config_errors(errors),
         _ => match hint(e) {
-            Some(h) => err!("error: {e}; {h}"),
-            None => err!("error: {e}"),
+            Some(h) => err!("error: {}; {h}", with_flags(&e.to_string())),
+            None => err!("error: {}", with_flags(&e.to_string())),
         },
     }
     if json_out {
@@ -82,8 +60,7 @@ fn fail(e: &Error, json_out: bool) -> u8 {
             Error::Config(_) => "config_error",
             _ => "error",
         };
-        let v =
-            serde_json::json!({ "status": status, "exit_code": code, "message": e.to_string() });
+        let v = serde_json::json!({ "status": status, "exit_code": code, "message": with_flags(&e.to_string()) });
         out!("{v}");
     }
     code as u8

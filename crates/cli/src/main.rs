@@ -27,6 +27,7 @@ macro_rules! err {
 }
 
 mod commands;
+mod hints;
 mod logging;
 mod schema;
 mod signals;

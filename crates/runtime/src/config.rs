@@ -861,7 +861,7 @@ impl Config {
             range(
                 "output.tables",
                 one,
-                "exactly one table when writing to standard output (directory \"-\"), e.g. --tables journal_lines",
+                "exactly one table when writing to standard output (directory \"-\"), e.g. output.tables: [journal_lines]",
                 o.tables
                     .as_ref()
                     .map_or("all tables".into(), |t| t.join(",")),

@@ -40,8 +40,8 @@ pub enum Error {
     /// anything was written.
     #[error(
         "not enough disk space in {}: the run needs about {} and {} are free; free space, \
-         choose another output.directory (--out), or skip this check with \
-         output.space_check: false (--no-space-check)",
+         choose another output.directory, or skip this check with \
+         output.space_check: false",
         path.display(), format_bytes(*needed), format_bytes(*free)
     )]
     NoSpace {

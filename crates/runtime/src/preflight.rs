@@ -75,7 +75,7 @@ impl Limits<'_> {
         let need = format_bytes(recommended.max(floor));
         match &self.guard.limit_source {
             LimitSource::Configured => {
-                format!("raise global.memory_limit (--memory-limit) to at least {need}")
+                format!("raise global.memory_limit to at least {need}")
             }
             source => format!(
                 "the limit comes from {source}, so raising global.memory_limit cannot help: \
