@@ -47,6 +47,16 @@ pub fn check_csv_against_manifest(dir: &Path) -> Manifest {
     m
 }
 
+/// Whether the slow tests run (`SYNTHDATA_SLOW_TESTS=1`, which `.ci/run` sets); when
+/// they do not, says so on stderr.
+pub fn slow_tests(name: &str) -> bool {
+    let on = std::env::var_os("SYNTHDATA_SLOW_TESTS").is_some_and(|v| v != "0");
+    if !on {
+        eprintln!("SKIPPED: {name} is slow; set SYNTHDATA_SLOW_TESTS=1 to run it (CI does)");
+    }
+    on
+}
+
 /// The names of the files in a directory, sorted.
 pub fn files(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -65,7 +75,14 @@ pub fn files(dir: &Path) -> Vec<String> {
 pub fn child_number(test: &str, env: &[(&str, &std::ffi::OsStr)], key: &str) -> u64 {
     let exe = std::env::current_exe().expect("test binary");
     let mut cmd = std::process::Command::new(exe);
-    cmd.args([test, "--exact", "--nocapture", "--test-threads=1"]);
+    // The child helper is `#[ignore]`d, so it never counts as a test of its own.
+    cmd.args([
+        test,
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -28,6 +28,7 @@ fn configs(dir: &std::path::Path) -> Vec<Config> {
 
 /// Runs in the child only: runs config number `SYNTH_ESTIMATE_CHILD` and prints its peak.
 #[test]
+#[ignore = "a child process of the estimate test"]
 fn child() {
     let Ok(which) = std::env::var(ROLE) else {
         return;

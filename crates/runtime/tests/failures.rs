@@ -86,8 +86,14 @@ fn a_run_that_clearly_cannot_fit_the_disk_is_refused_before_writing() {
     };
     assert!(*needed > 100 << 20 && *free <= 8 << 20, "{needed} {free}");
     assert_eq!(err.exit_code(), 1);
-    assert!(err.to_string().contains("output.space_check: false"), "{err}");
-    assert!(!err.to_string().contains("--"), "the library names no flag: {err}");
+    assert!(
+        err.to_string().contains("output.space_check: false"),
+        "{err}"
+    );
+    assert!(
+        !err.to_string().contains("--"),
+        "the library names no flag: {err}"
+    );
     assert!(!dir.exists(), "nothing written");
 }
 

@@ -20,6 +20,7 @@ fn child_peak(entries: u64) -> u64 {
 
 /// Runs in the child only: generates and prints its peak RSS.
 #[test]
+#[ignore = "a child process of ten_million_entries_to_csv_peak_under_64_mib"]
 fn child() {
     let Ok(entries) = std::env::var(ROLE) else {
         return;
@@ -45,6 +46,9 @@ fn child() {
 
 #[test]
 fn ten_million_entries_to_csv_peak_under_64_mib() {
+    if !common::slow_tests("ten_million_entries_to_csv_peak_under_64_mib") {
+        return;
+    }
     // Both runs are many parts long (10 and 20 parts of 500 000, two at once), so what
     // grows with the count of entries shows as the difference.
     let small = child_peak(5_000_000);
