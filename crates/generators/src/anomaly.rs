@@ -8,7 +8,7 @@
 //! duplicate payment, a price variance, ...) take the first block of the window, from
 //! the drawn one on, whose case can carry them; the others replace the block's case.
 
-use crate::rng::{record_key, stream};
+use crate::world::rng::{record_key, stream};
 use serde::{Deserialize, Serialize};
 
 macro_rules! anomaly_types {

@@ -2,13 +2,14 @@
 //! documents, entries, dates and amounts follow from the block's index; and the
 //! single-entry cases that fill the free slots.
 
-use crate::economy::{
+use crate::journal::{Head, JournalGenerator};
+use crate::world::economy::{
     CaseKind, FillerKind, Item, Scales, TaxSet, case_kind, filler_kind, filler_median, tax_of,
 };
-use crate::journal::{Head, JournalGenerator};
-use crate::master::MasterData;
-use crate::pools::{self, SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, users};
-use crate::rng::{Draws, record_id, record_key, stream};
+use crate::world::master::MasterData;
+use crate::world::people::{near_limit, off_round, petty_cap, pick_user};
+use crate::world::pools::{self, SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, users};
+use crate::world::rng::{Draws, record_id, record_key, stream};
 use synth_model::{Batch, Date, Document, DocumentItem};
 
 /// Items a plan keeps (most orders have fewer); longer orders recompute the rest.
@@ -102,10 +103,6 @@ impl Plan {
     }
 }
 
-pub(crate) fn pick_user(range: std::ops::Range<usize>, d: &mut Draws) -> &'static str {
-    USERS[range.start + d.below(range.end - range.start)].0
-}
-
 impl JournalGenerator {
     /// The plan of case block `block`.
     pub(crate) fn plan(&self, block: u64, md: &MasterData) -> Plan {
@@ -117,7 +114,7 @@ impl JournalGenerator {
         // of the vendors whose account never changes instead.
         let steady = (md.vendors.len())
             .min(self.config.master_data.vendors as usize)
-            .clamp(1, crate::bank::STEADY_VENDORS);
+            .clamp(1, crate::world::bank::STEADY_VENDORS);
         self.plan_with(block, md, Some(block as usize % steady))
     }
 
@@ -152,7 +149,7 @@ impl JournalGenerator {
         // A customer buys from its own company (its credit limit is in that company's
         // currency); vendors supply every company.
         let company = if sale {
-            crate::master::customer_company(partner, e.companies.len())
+            crate::world::master::customer_company(partner, e.companies.len())
         } else {
             drawn_company
         };
@@ -326,7 +323,7 @@ impl JournalGenerator {
                 .take_while(|date| **date <= end)
                 .count() as u8;
         }
-        let first_index = self.layout.total + block * crate::economy::SLOTS;
+        let first_index = self.layout.total + block * crate::world::economy::SLOTS;
         let n = self.config.transactions.target_count;
         if first_index < n {
             posted = posted.min((n - first_index).min(4) as u8);
@@ -616,7 +613,7 @@ impl JournalGenerator {
         p: &Plan,
         batch: &mut Batch,
         id: u128,
-        f: impl Fn(&crate::economy::Item) -> (i64, i64),
+        f: impl Fn(&crate::world::economy::Item) -> (i64, i64),
     ) -> u32 {
         let seed = self.config.seed;
         for k in 0..p.items {
@@ -1251,27 +1248,4 @@ impl Twist {
         approver_tier: None,
         cash_against_expense: false,
     };
-}
-
-/// Whether a gross amount is within 10% below an approval limit.
-pub(crate) fn near_limit(gross: i64) -> bool {
-    users::APPROVERS
-        .iter()
-        .any(|(_, limit)| gross < *limit && gross >= limit / 10 * 9)
-}
-
-/// `x`, or 100.00 more when it is a round thousand of at least 10,000.00: clean manual
-/// G/L postings are never round thousands, so that such amounts are only ever a
-/// labelled `round_amount` anomaly.
-pub(crate) fn off_round(x: i64) -> i64 {
-    if x >= 1_000_000 && x % 100_000 == 0 {
-        x + 10_000
-    } else {
-        x
-    }
-}
-
-/// The largest petty cash purchase (net), in minor units: 500 at the default price scale.
-pub(crate) fn petty_cap(price_scale: f64, fx: f64) -> i64 {
-    ((500.0 * price_scale * fx * 100.0) as i64).max(100)
 }

@@ -21,11 +21,11 @@ impl CompanyConfig {
     /// The company's country: the one given, else the currency's, if known.
     pub fn country(&self) -> Option<&'static str> {
         match &self.country {
-            Some(c) => crate::calendar::SUPPORTED_COUNTRIES
+            Some(c) => crate::world::calendar::SUPPORTED_COUNTRIES
                 .iter()
                 .copied()
                 .find(|s| *s == c.as_str()),
-            None => crate::pools::country_of_currency(&self.currency),
+            None => crate::world::pools::country_of_currency(&self.currency),
         }
     }
 }
@@ -251,7 +251,7 @@ impl GeneratorConfig {
                     format!("{:?}", c.currency),
                 ));
             } else if c.country().is_none() {
-                let supported = crate::calendar::SUPPORTED_COUNTRIES.join(", ");
+                let supported = crate::world::calendar::SUPPORTED_COUNTRIES.join(", ");
                 match &c.country {
                     Some(country) => p.push(invalid(
                         format!("companies[{i}].country"),

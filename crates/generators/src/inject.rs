@@ -3,15 +3,20 @@
 //! the label rows of the `anomalies` table.
 
 use crate::anomaly::{AnomalyType as A, MAX_TRIES};
-use crate::cases::{Plan, Twist, off_round};
-use crate::economy::{CaseKind, FillerKind, SLOTS, TaxSet, tax_of};
+use crate::cases::{Plan, Twist};
 use crate::journal::{Head, JournalGenerator};
-use crate::master::MasterData;
-use crate::pools::{SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, users};
-use crate::rng::{Draws, record_id, stream};
+use crate::world::economy::{CaseKind, FillerKind, SLOTS, TaxSet, tax_of};
+use crate::world::master::MasterData;
+use crate::world::people::off_round;
+use crate::world::pools::{SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, users};
+use crate::world::rng::{Draws, record_id, stream};
+use crate::world::scenes::{Scene, scene_of};
 use synth_model::{
     Anomaly, BankAccount, Batch, Date, DateTime, Document, DocumentItem, IdList, LineList,
 };
+
+/// The anomaly chosen for one window of blocks, as the fill loop keeps it.
+pub(crate) type WindowChoice = Option<(u64, Option<(u64, A)>)>;
 
 /// What a standalone anomaly's vendor invoice and its payment share.
 #[derive(Debug, Clone, Copy)]
@@ -36,110 +41,6 @@ struct VendorPosting {
     invoice: u128,
     /// The label of the entry.
     anomaly: Option<A>,
-}
-
-/// The anomaly chosen for one window of blocks, as the fill loop keeps it.
-pub(crate) type WindowChoice = Option<(u64, Option<(u64, A)>)>;
-
-/// What a standalone anomaly needs of its block, drawn from the block alone.
-pub(crate) struct Scene {
-    pub(crate) d: Draws,
-    pub(crate) company: usize,
-    pub(crate) date: Date,
-}
-
-/// The company, date and draws of block `block`'s standalone anomaly.
-pub(crate) fn scene_of(seed: u64, economy: &crate::economy::Economy, block: u64) -> Scene {
-    let mut d = Draws::new(seed, stream::ANOMALY_CASE, block);
-    let company = d.below(economy.companies.len());
-    let cal = &economy.companies[company].calendar;
-    let mut date = cal.sample_working(&mut d);
-    // Room after it for the entries that follow within the period.
-    if date.add_days(21) > economy.end {
-        date = cal.previous_working(economy.end.add_days(-21).max(economy.start));
-    }
-    Scene { d, company, date }
-}
-
-/// How many fictitious vendors `blocks` fictitious-vendor blocks get: one each, but at
-/// most a tenth of the configured vendors (at least one), so that the vendor master stays
-/// one a company could have and does not grow with the run; beyond that, each fictitious
-/// vendor bills several times.
-pub(crate) fn fictitious_count(config: &crate::config::GeneratorConfig, blocks: usize) -> usize {
-    blocks.min((config.master_data.vendors as usize / 10).max(1))
-}
-
-/// The fictitious-vendor blocks' dates and positions in `blocks`, by date.
-fn by_date(
-    config: &crate::config::GeneratorConfig,
-    economy: &crate::economy::Economy,
-    blocks: &[u64],
-) -> Vec<(Date, usize)> {
-    let mut by_date: Vec<(Date, usize)> = blocks
-        .iter()
-        .enumerate()
-        .map(|(k, b)| (scene_of(config.seed, economy, *b).date, k))
-        .collect();
-    by_date.sort_unstable();
-    by_date
-}
-
-/// For each fictitious-vendor block (in block order), which fictitious vendor bills it:
-/// by the blocks' dates, the first `fictitious_count` to vendors 0, 1, ..., the next to
-/// 0, 1, ... again, so that a vendor's first invoice is its earliest and its invoices
-/// are spread over the period.
-pub(crate) fn fictitious_assignment(
-    config: &crate::config::GeneratorConfig,
-    economy: &crate::economy::Economy,
-    blocks: &[u64],
-) -> Vec<u32> {
-    let count = fictitious_count(config, blocks.len()).max(1);
-    let mut of = vec![0u32; blocks.len()];
-    for (rank, (_, k)) in by_date(config, economy, blocks).iter().enumerate() {
-        of[*k] = (rank % count) as u32;
-    }
-    of
-}
-
-/// The vendors created for fictitious-vendor anomalies, after the `configured` ones: each
-/// created days before its first invoice, in that invoice's company's country.
-pub(crate) fn fictitious_vendors(
-    config: &crate::config::GeneratorConfig,
-    economy: &crate::economy::Economy,
-    configured: u64,
-) -> Vec<synth_model::Vendor> {
-    let layout = crate::schedule::Layout::new(config);
-    let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
-    let seed = config.seed;
-    let blocks = selector.fictitious_vendor_blocks(layout.total, config.transactions.target_count);
-    let count = fictitious_count(config, blocks.len());
-    // Vendor j's first block is the j-th by date (see `fictitious_assignment`).
-    by_date(config, economy, &blocks)
-        .into_iter()
-        .take(count)
-        .map(|(_, k)| blocks[k])
-        .enumerate()
-        .map(|(j, block)| {
-            let i = configured + j as u64;
-            let sc = scene_of(seed, economy, block);
-            let mut d = Draws::new(seed, stream::VENDOR, i);
-            let c = &economy.companies[sc.company];
-            let local = crate::pools::LOCATIONS.iter().filter(|l| l.0 == c.country);
-            let k = d.below(local.clone().count().max(1));
-            let city = local.clone().nth(k).map_or("", |l| l.1);
-            synth_model::Vendor {
-                vendor_id: record_id(seed, stream::VENDOR, i),
-                name: crate::master::partner_name(i, 0),
-                country: c.country,
-                city,
-                payment_terms_days: d.pick(crate::pools::PAYMENT_TERMS),
-                cash_discount_percent: 0,
-                cash_discount_days: 0,
-                created_date: sc.date.add_days(-(2 + d.below(12) as i32)),
-                bank_account: crate::bank::account(seed, i, 0, c.country),
-            }
-        })
-        .collect()
 }
 
 impl JournalGenerator {
@@ -593,19 +494,19 @@ impl JournalGenerator {
         let mut v = d.below(n_vendors);
         if self.bank.changes(v) {
             // Not a vendor whose bank account changes: its payments stay clear of that.
-            v %= crate::bank::STEADY_VENDORS;
+            v %= crate::world::bank::STEADY_VENDORS;
         }
         let (vendor, terms) = md
             .vendors
             .get(v)
             .map_or((0, 30), |x| (x.vendor_id, x.payment_terms_days));
-        let user = crate::cases::pick_user(users::AP, d);
+        let user = crate::world::people::pick_user(users::AP, d);
         // The lowest limit: the one a clerk's purchases meet (and the books can carry).
         let limit = users::APPROVERS[0].1;
         let tax = TaxSet::draw(c.tax.input, d);
         let service = d.below(SERVICES_BOUGHT.len());
         let (text, account, _, pool) = SERVICES_BOUGHT[service];
-        let rate = crate::pools::TAX_CODES[tax].3;
+        let rate = crate::world::pools::TAX_CODES[tax].3;
         // Two invoices, each 90-99.5% of the limit.
         let mut parts = [(0i64, 0i64); 2];
         for part in &mut parts {
@@ -851,8 +752,8 @@ impl JournalGenerator {
         let c = &self.economy.companies[sc.company];
         let account = d.pick(acc::ACCRUED_EXPENSES);
         let cost_center = d.pick(centers::OVERHEAD);
-        let user = crate::cases::pick_user(users::GL, d);
-        let base = crate::economy::filler_median(FillerKind::Reclass)
+        let user = crate::world::people::pick_user(users::GL, d);
+        let base = crate::world::economy::filler_median(FillerKind::Reclass)
             * self.economy.price_scale
             * self.economy.filler_scale
             * c.fx
@@ -938,7 +839,7 @@ impl JournalGenerator {
             .map_or((0, 30, BankAccount::new()), |v| {
                 (v.vendor_id, v.payment_terms_days, v.bank_account)
             });
-        let user = crate::cases::pick_user(users::AP, d);
+        let user = crate::world::people::pick_user(users::AP, d);
         let tax = TaxSet::draw(c.tax.input, d);
         let (text, account) = match d.below(3) {
             0 => ("Consulting services", acc::PROFESSIONAL_FEES),
@@ -1033,7 +934,7 @@ impl JournalGenerator {
             .vendors
             .get(f.vendor)
             .map_or((0, 30), |v| (v.vendor_id, v.payment_terms_days));
-        let user = crate::cases::pick_user(users::AP, d);
+        let user = crate::world::people::pick_user(users::AP, d);
         let tax = TaxSet::draw(c.tax.input, d);
         let service = d.below(SERVICES_BOUGHT.len());
         let (text, account, _, pool) = SERVICES_BOUGHT[service];
@@ -1043,7 +944,7 @@ impl JournalGenerator {
         let limit = users::APPROVERS[0].1 as f64;
         let spread = libm::pow(10.0, 2.0 * d.unit() - 1.0);
         let mut net = off_round(libm::round(limit * spread / 1.25) as i64);
-        while crate::cases::near_limit(net + tax_of(tax, net)) {
+        while crate::world::people::near_limit(net + tax_of(tax, net)) {
             net = off_round(net * 8 / 10);
         }
         let docs = self.config.documents.enabled;

@@ -11,11 +11,12 @@
 
 use crate::anomaly::AnomalyType;
 use crate::config::{GeneratorConfig, InvalidGeneratorConfig};
-use crate::economy::{Economy, SLOTS};
-use crate::master::{LazyRegistry, MasterData, account_node_id};
-use crate::pools::{COST_CENTERS, TAX_CODES, USERS, users};
-use crate::rng::{Draws, record_id, stream};
-use crate::schedule::{CompanySchedule, Layout};
+use crate::schedule::CompanySchedule;
+use crate::world::economy::{Economy, SLOTS};
+use crate::world::layout::Layout;
+use crate::world::master::{LazyRegistry, MasterData, account_node_id};
+use crate::world::pools::{COST_CENTERS, TAX_CODES, USERS, users};
+use crate::world::rng::{Draws, record_id, stream};
 use std::ops::Range;
 use std::sync::Arc;
 use synth_model::{Batch, Date, DateTime, GraphEdge, JournalEntry, JournalLine, PerTable};
@@ -103,7 +104,7 @@ pub struct JournalGenerator {
     /// For each of those blocks, which fictitious vendor bills it.
     pub(crate) fictitious_of: Vec<u32>,
     /// Every vendor's bank-account history.
-    pub(crate) bank: crate::bank::BankHistory,
+    pub(crate) bank: crate::world::bank::BankHistory,
     registry: LazyRegistry,
 }
 
@@ -134,15 +135,19 @@ impl JournalGenerator {
         config.validate()?;
         let layout = Layout::new(&config);
         let economy = Economy::new(&config, layout.cases(&config));
-        let md = crate::master::build_with(&config, &economy);
+        let md = crate::world::master::build_with(&config, &economy);
         let schedules = CompanySchedule::all(&config, &economy, &md);
         let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
-        let bank = crate::bank::BankHistory::build(&config, &economy, &md.vendors).0;
+        let bank = crate::world::bank::BankHistory::build(&config, &economy, &md.vendors).0;
         let fictitious =
             selector.fictitious_vendor_blocks(layout.total, config.transactions.target_count);
         Ok(Self {
             bank,
-            fictitious_of: crate::inject::fictitious_assignment(&config, &economy, &fictitious),
+            fictitious_of: crate::world::scenes::fictitious_assignment(
+                &config,
+                &economy,
+                &fictitious,
+            ),
             fictitious,
             selector,
             registry: LazyRegistry::with(config.clone(), md),
@@ -327,7 +332,7 @@ impl JournalGenerator {
         Self::line(
             batch,
             entry_id,
-            crate::pools::accounts::ACCRUED,
+            crate::world::pools::accounts::ACCRUED,
             -amount,
             None,
             None,
@@ -343,8 +348,8 @@ impl JournalGenerator {
         let account = TAX_CODES[tax].4;
         if account != 0 {
             let text = match account {
-                crate::pools::accounts::INPUT_TAX => "Input tax",
-                crate::pools::accounts::OUTPUT_TAX => "Output tax",
+                crate::world::pools::accounts::INPUT_TAX => "Input tax",
+                crate::world::pools::accounts::OUTPUT_TAX => "Output tax",
                 _ => "Tax",
             };
             Self::line(
@@ -495,10 +500,10 @@ impl JournalGenerator {
             });
         }
         if let Some((partner, outgoing)) = head.partner_flow {
-            let bank = account_node_id(seed, crate::pools::accounts::BANK);
+            let bank = account_node_id(seed, crate::world::pools::accounts::BANK);
             let amount = batch.lines[first_line..end]
                 .iter()
-                .filter(|l| l.account == crate::pools::accounts::BANK)
+                .filter(|l| l.account == crate::world::pools::accounts::BANK)
                 .map(|l| l.debit + l.credit)
                 .sum();
             let (source, target) = if outgoing {

@@ -25,26 +25,22 @@
 //! knowledge of memory limits (that is `synth-guard`).
 
 mod anomaly;
-mod bank;
-mod calendar;
 mod cases;
 mod config;
-mod economy;
 mod inject;
 mod journal;
-mod pools;
-mod rng;
 mod schedule;
+pub(crate) mod world;
 
 pub use anomaly::{AnomaliesConfig, AnomalyType, AnomalyWeights};
-pub use calendar::{PostingCalendar, SUPPORTED_COUNTRIES, holidays};
 pub use config::{
     CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,
     MAX_LINES_LIMIT, MIN_LINES, MasterDataConfig, TransactionsConfig,
 };
 pub use journal::{InvalidRange, JournalGenerator};
 pub use synth_model::{Batch, PerTable, Table};
-pub mod master;
-pub use master::{LazyRegistry, MasterData, account_node_id};
-pub use pools::CHART_OF_ACCOUNTS;
-pub use rng::{record_id, record_key, splitmix64};
+pub use world::calendar::{PostingCalendar, SUPPORTED_COUNTRIES, holidays};
+pub use world::master;
+pub use world::master::{LazyRegistry, MasterData, account_node_id};
+pub use world::pools::CHART_OF_ACCOUNTS;
+pub use world::rng::{record_id, record_key, splitmix64};

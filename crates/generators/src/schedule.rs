@@ -8,114 +8,19 @@
 //! and month, so the index of each is known from the config alone.
 
 use crate::config::GeneratorConfig;
-use crate::economy::{Economy, nice_ceil, share, tax_of};
 use crate::journal::{Head, JournalGenerator};
-use crate::master::{MasterData, company_totals};
-use crate::pools::{ASSET_CLASSES, COST_CENTERS, COUNTRIES, accounts as acc, centers, users};
-use crate::rng::{Draws, record_id, stream};
+use crate::world::economy::{Economy, nice_ceil, share, tax_of};
+use crate::world::layout::{ACCRUALS, Layout, OPEN_ITEMS};
+use crate::world::master::{MasterData, company_totals};
+use crate::world::pools::{ASSET_CLASSES, accounts as acc, centers, users};
+use crate::world::rng::{Draws, record_id, stream};
 use synth_model::{Batch, Date, Document, days_in_month};
 
-/// Open items (per side: receivables, payables) each company opens with.
-const OPEN_ITEMS: usize = 6;
-/// Opening lines before the open items: bank, cash, inventory, each asset class's
-/// cost and accumulated depreciation, accrued and payroll liabilities, last month's
-/// output and input tax, share capital, retained earnings.
-const OPENING_FIXED_LINES: usize = 3 + 2 * ASSET_CLASSES.len() + 6;
 /// Share of the expected tax of a month paid on account (the rest is settled with the
 /// annual return, after the period).
 const VAT_ON_ACCOUNT: f64 = 0.9;
-/// Month-end accruals per company and month.
-const ACCRUALS: u64 = 2;
 /// Share of gross salaries withheld (income tax, employee's social security).
 const WITHHOLDING: f64 = 0.25;
-
-/// Where each company's scheduled entries are among the first indices of the run.
-#[derive(Debug, Clone)]
-pub(crate) struct CompanyLayout {
-    /// Index of its first scheduled entry.
-    pub offset: u64,
-    /// Opening entries (balances in chunks, then the settlements of open items).
-    pub opening: u64,
-    /// Opening balance entries (chunks of the opening lines).
-    pub opening_chunks: u64,
-    /// Scheduled entries per month.
-    pub per_month: u64,
-    /// Payroll runs per month.
-    pub runs: u64,
-    /// Entries per payroll run.
-    pub payroll_chunks: u64,
-    /// Cost centers per payroll entry.
-    pub centers_per_chunk: usize,
-    /// Entries per depreciation run.
-    pub depreciation_chunks: u64,
-    /// Asset classes per depreciation entry.
-    pub classes_per_chunk: usize,
-    /// Opening lines per opening entry (plus one clearing line).
-    pub lines_per_opening: usize,
-}
-
-/// The layout of the scheduled entries of a config.
-#[derive(Debug, Clone)]
-pub(crate) struct Layout {
-    /// Per company.
-    pub companies: Vec<CompanyLayout>,
-    /// All scheduled entries.
-    pub total: u64,
-}
-
-impl Layout {
-    /// The layout for a validated config.
-    pub fn new(config: &GeneratorConfig) -> Layout {
-        let m = config.transactions.max_lines.max(4) as usize;
-        let centers_per_chunk = ((m - 2) / 2).max(1);
-        let payroll_chunks = COST_CENTERS.len().div_ceil(centers_per_chunk) as u64;
-        let classes_per_chunk = (m / 2).max(1);
-        let depreciation_chunks = ASSET_CLASSES.len().div_ceil(classes_per_chunk) as u64;
-        let lines_per_opening = m - 1;
-        let opening_lines = OPENING_FIXED_LINES + 2 * OPEN_ITEMS;
-        let opening_chunks = opening_lines.div_ceil(lines_per_opening) as u64;
-        let months = u64::from(config.months);
-        let mut offset = 0;
-        let companies = config
-            .companies
-            .iter()
-            .map(|c| {
-                let country = c.country().unwrap_or("US");
-                let runs = COUNTRIES.iter().find(|x| x.0 == country).map_or(1, |x| x.2) as u64;
-                let opening = opening_chunks + 2 * OPEN_ITEMS as u64;
-                let per_month =
-                    runs * (1 + payroll_chunks) + 1 + depreciation_chunks + 2 * ACCRUALS + 5;
-                let l = CompanyLayout {
-                    offset,
-                    opening,
-                    opening_chunks,
-                    per_month,
-                    runs,
-                    payroll_chunks,
-                    centers_per_chunk,
-                    depreciation_chunks,
-                    classes_per_chunk,
-                    lines_per_opening,
-                };
-                offset += opening + months * per_month;
-                l
-            })
-            .collect();
-        Layout {
-            companies,
-            total: offset,
-        }
-    }
-
-    /// Case blocks of a run of this config.
-    pub fn cases(&self, config: &GeneratorConfig) -> u64 {
-        config
-            .transactions
-            .target_count
-            .saturating_sub(self.total)
-            .div_ceil(crate::economy::SLOTS)
-    }
-}
 
 /// A receivable or payable a company opens with, settled early in the period.
 #[derive(Debug, Clone, Copy)]
@@ -218,9 +123,9 @@ impl CompanySchedule {
                     bank_fee: (share::BANK_CHARGES * c.revenue_month).round() as i64
                         + (4_500.0 * c.fx) as i64,
                     interest: 0,
-                    petty: crate::cases::off_round(round_to(
+                    petty: crate::world::people::off_round(round_to(
                         (1.25 * c.petty_month)
-                            .max(crate::cases::petty_cap(economy.price_scale, c.fx) as f64),
+                            .max(crate::world::people::petty_cap(economy.price_scale, c.fx) as f64),
                         10_000,
                     )),
                     accrual_base: share::ACCRUAL * c.revenue_month,
@@ -238,7 +143,7 @@ impl CompanySchedule {
                 let bank = nice_ceil(3.3 * c.revenue_month + 5.0 * large).max(100_000);
                 // Petty cash: two and a half months of spending, and at least three of the
                 // largest purchases (so that few, large ones cannot empty it).
-                let cap = crate::cases::petty_cap(economy.price_scale, c.fx) as f64;
+                let cap = crate::world::people::petty_cap(economy.price_scale, c.fx) as f64;
                 let cash = round_to(2.5 * c.petty_month + 3.0 * cap, 10_000);
                 let inventory = nice_ceil(2.0 * c.cogs_month + 5.0 * large).max(10_000);
                 s.interest = (bank as f64 * 0.02 / 12.0).round().max(100.0) as i64;
@@ -262,10 +167,10 @@ impl CompanySchedule {
                 // Tax paid on account each month: the expected output and input tax of
                 // the month before (standard rate 85%, reduced 10%, zero 5%).
                 let average = |codes: [usize; 3]| {
-                    let r = |k: usize| crate::pools::TAX_CODES[codes[k]].3 as f64 / 10_000.0;
+                    let r = |k: usize| crate::world::pools::TAX_CODES[codes[k]].3 as f64 / 10_000.0;
                     0.85 * r(0) + 0.10 * r(1)
                 };
-                let input_rate = if crate::pools::TAX_CODES[c.tax.input[0]].4 == 0 {
+                let input_rate = if crate::world::pools::TAX_CODES[c.tax.input[0]].4 == 0 {
                     0.0
                 } else {
                     average(c.tax.input)
@@ -336,7 +241,7 @@ impl CompanySchedule {
                         .min(cap * (0.5 + 0.4 * d.unit()))
                         .round()
                         .max(100.0) as i64;
-                    let rate = crate::pools::TAX_CODES[if customer {
+                    let rate = crate::world::pools::TAX_CODES[if customer {
                         c.tax.output[0]
                     } else {
                         c.tax.input[0]
@@ -396,7 +301,7 @@ impl CompanySchedule {
     fn accrual(&self, m: i64, a: u64) -> i64 {
         let key = (self.company as u64) << 40 | ((m + 1) as u64) << 8 | a;
         let mut d = Draws::new(self.seed, stream::SCHEDULED, key);
-        crate::cases::off_round(round_to(
+        crate::world::people::off_round(round_to(
             self.accrual_base * libm::exp(0.35 * d.normal()),
             10_000,
         ))
@@ -683,7 +588,7 @@ impl JournalGenerator {
                         cal.previous_working(last),
                         "SA",
                         "period_close",
-                        crate::cases::pick_user(users::GL, &mut d),
+                        crate::world::people::pick_user(users::GL, &mut d),
                         true,
                         true,
                     );
@@ -906,7 +811,7 @@ impl JournalGenerator {
                             cal.next_working(first),
                             "SA",
                             "treasury",
-                            crate::cases::pick_user(users::GL, &mut d),
+                            crate::world::people::pick_user(users::GL, &mut d),
                             true,
                             true,
                         );

@@ -2,7 +2,7 @@
 //! weighted table of every day in the period (month-, quarter- and year-end spikes,
 //! weekends and public holidays quiet), sampled by binary search.
 
-use crate::rng::Draws;
+use crate::world::rng::Draws;
 use synth_model::{Date, days_in_month};
 
 /// Weight of an ordinary working day.

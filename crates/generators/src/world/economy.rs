@@ -7,10 +7,10 @@
 //! set so that each company's profit and loss has the shape of a trading company
 //! (gross margin about 40%, operating expenses about 30% of revenue).
 
-use crate::calendar::PostingCalendar;
 use crate::config::GeneratorConfig;
-use crate::pools::{self, COUNTRIES, GOODS, SERVICES_BOUGHT, SERVICES_SOLD, TAX_CODES};
-use crate::rng::{Draws, splitmix64, stream};
+use crate::world::calendar::PostingCalendar;
+use crate::world::pools::{self, COUNTRIES, GOODS, SERVICES_BOUGHT, SERVICES_SOLD, TAX_CODES};
+use crate::world::rng::{Draws, splitmix64, stream};
 use synth_model::{CompanyCode, Currency};
 
 /// Journal entries per case block: a case uses the first of its block's slots, the
@@ -458,7 +458,7 @@ impl Economy {
             fx: 1.0,
         };
         for b in 0..CALIBRATION_CASES {
-            let key = crate::rng::record_key(config.seed, stream::CASE, b);
+            let key = crate::world::rng::record_key(config.seed, stream::CASE, b);
             let kind = case_kind(key);
             let mut d = Draws::from_key(key);
             let items_key = d.bits();

@@ -12,9 +12,10 @@
 
 use crate::anomaly::{AnomalyType, Selector};
 use crate::config::GeneratorConfig;
-use crate::economy::Economy;
-use crate::pools::users;
-use crate::rng::{Draws, record_id, stream};
+use crate::world::economy::Economy;
+use crate::world::identity::account;
+use crate::world::pools::users;
+use crate::world::rng::{Draws, record_id, stream};
 use synth_model::{BankAccount, Date, DateTime, Vendor, VendorBankChange};
 
 /// Days before a change in which no ordinary payment to its vendor falls (so that a
@@ -76,7 +77,7 @@ pub(crate) struct BankHistory {
 
 /// The blocks that carry a `vendor_bank_change`, in order.
 pub(crate) fn fraud_blocks(config: &GeneratorConfig) -> Vec<u64> {
-    let layout = crate::schedule::Layout::new(config);
+    let layout = crate::world::layout::Layout::new(config);
     Selector::new(config.seed, &config.anomalies).standalone_blocks(
         AnomalyType::VendorBankChange,
         layout.total,
@@ -122,7 +123,7 @@ impl BankHistory {
         // Each diverted payment's dates, drawn from its block alone.
         let mut planned: Vec<(Date, u64, Date, Date, Date, Draws)> = Vec::new();
         for block in blocks.iter().copied() {
-            let sc = crate::inject::scene_of(seed, economy, block);
+            let sc = crate::world::scenes::scene_of(seed, economy, block);
             let cal = &economy.companies[sc.company].calendar;
             let mut d = Draws::new(seed, stream::BANK_CHANGE, block << 2 | 1);
             // Room before it for the invoice.
@@ -309,7 +310,7 @@ fn new_change(
         change_id: record_id(seed, stream::BANK_CHANGE, key),
         vendor_id,
         changed_at: office_hours(day, d),
-        changed_by: crate::cases::pick_user(users::AP, d),
+        changed_by: crate::world::people::pick_user(users::AP, d),
         old_bank_account: old,
         new_bank_account: new,
     }
@@ -318,162 +319,4 @@ fn new_change(
 /// A time in office hours on `day`.
 fn office_hours(day: Date, d: &mut Draws) -> DateTime {
     DateTime::new(day, 8 * 3600 + d.below(9 * 3600 + 1800) as u32)
-}
-
-/// Pushes `pattern` onto `buf` from `*len` on, each `#` a random digit.
-fn fill(d: &mut Draws, buf: &mut [u8; 34], len: &mut usize, pattern: &[u8]) {
-    for &c in pattern {
-        buf[*len] = if c == b'#' {
-            b'0' + d.below(10) as u8
-        } else {
-            c
-        };
-        *len += 1;
-    }
-}
-
-/// The remainder modulo 97 of a string's IBAN number (letters count as 10 to 35).
-fn mod97(s: &[u8]) -> u32 {
-    s.iter().fold(0u32, |r, &c| match c {
-        b'0'..=b'9' => (r * 10 + u32::from(c - b'0')) % 97,
-        b'A'..=b'Z' => (r * 100 + u32::from(c - b'A') + 10) % 97,
-        _ => r,
-    })
-}
-
-/// Domestic account formats of countries without IBANs (`#`: a digit).
-const DOMESTIC: &[(&str, &[u8])] = &[
-    // Canadian transit, institution and account numbers.
-    ("CA", b"#####-00#-#######"),
-    // Japanese bank, branch and account numbers.
-    ("JP", b"####-###-#######"),
-    // Australian BSB and account number.
-    ("AU", b"###-### #########"),
-];
-
-/// A country's BBAN: its country code, the bank codes of letters it starts with (one
-/// drawn; empty where none), then its digits (`#`).
-type Bban = (&'static str, &'static [&'static [u8]], &'static [u8]);
-
-/// BBAN formats of IBAN countries.
-const BBAN: &[Bban] = &[
-    (
-        "GB",
-        &[b"NWBK", b"BARC", b"LOYD", b"HBUK", b"MIDL"],
-        b"##############",
-    ),
-    ("NL", &[b"ABNA", b"INGB", b"RABO", b"SNSB"], b"##########"),
-    ("IT", &[b"A", b"B", b"K", b"X"], b"######################"),
-    ("FR", &[b""], b"#######################"),
-    ("ES", &[b""], b"####################"),
-    ("SE", &[b""], b"####################"),
-    ("PL", &[b""], b"########################"),
-    ("CH", &[b""], b"#################"),
-    ("DE", &[b""], b"##################"),
-];
-
-/// Account number `generation` of vendor `vendor` in `country`: an IBAN with valid
-/// check digits where the country uses them, else its domestic bank and account numbers.
-pub(crate) fn account(seed: u64, vendor: u64, generation: u32, country: &str) -> BankAccount {
-    let mut d = Draws::new(
-        seed,
-        stream::BANK_ACCOUNT,
-        vendor << 16 | u64::from(generation),
-    );
-    let mut buf = [0u8; 34];
-    let mut len = 0;
-    if country == "US" {
-        // An ABA routing number (with its check digit), then the account.
-        let mut r = [0u32; 9];
-        r[0] = d.pick(&[0, 1, 2, 3]);
-        for x in r.iter_mut().take(8).skip(1) {
-            *x = d.below(10) as u32;
-        }
-        let sum = 3 * (r[0] + r[3] + r[6]) + 7 * (r[1] + r[4] + r[7]) + (r[2] + r[5]);
-        r[8] = (10 - sum % 10) % 10;
-        for (slot, x) in buf.iter_mut().zip(r) {
-            *slot = b'0' + x as u8;
-        }
-        len = 9;
-        fill(&mut d, &mut buf, &mut len, b" ##########");
-    } else if let Some((_, pattern)) = DOMESTIC.iter().find(|f| f.0 == country) {
-        fill(&mut d, &mut buf, &mut len, pattern);
-    } else {
-        // IBAN: country, check digits, then the country's BBAN (18 digits elsewhere).
-        let cc = country.as_bytes();
-        let cc = [
-            cc.first().copied().unwrap_or(b'X'),
-            cc.get(1).copied().unwrap_or(b'X'),
-        ];
-        const OTHER: Bban = ("", &[b""], b"##################");
-        let (_, banks, digits) = *BBAN.iter().find(|f| f.0 == country).unwrap_or(&OTHER);
-        fill(&mut d, &mut buf, &mut len, &cc);
-        fill(&mut d, &mut buf, &mut len, b"00");
-        let bank = d.pick(banks);
-        fill(&mut d, &mut buf, &mut len, bank);
-        fill(&mut d, &mut buf, &mut len, digits);
-        // Check digits: 98 - (BBAN, country, "00") mod 97.
-        let mut moved = [0u8; 34];
-        let bban = len - 4;
-        moved[..bban].copy_from_slice(&buf[4..len]);
-        moved[bban..len].copy_from_slice(&buf[..4]);
-        let check = 98 - mod97(&moved[..len]);
-        buf[2] = b'0' + (check / 10) as u8;
-        buf[3] = b'0' + (check % 10) as u8;
-    }
-    let mut t = BankAccount::new();
-    t.push(std::str::from_utf8(&buf[..len]).unwrap_or_default());
-    t
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ibans_have_valid_check_digits_and_their_country_s_length() {
-        for (country, length) in [
-            ("DE", 22),
-            ("GB", 22),
-            ("FR", 27),
-            ("NL", 18),
-            ("IT", 27),
-            ("ES", 24),
-            ("SE", 24),
-            ("PL", 28),
-            ("CH", 21),
-        ] {
-            for v in 0..50 {
-                let a = account(7, v, 0, country);
-                let s = a.as_str().as_bytes();
-                assert_eq!(s.len(), length, "{}", a.as_str());
-                assert!(a.as_str().starts_with(country));
-                let mut moved = s[4..].to_vec();
-                moved.extend_from_slice(&s[..4]);
-                assert_eq!(mod97(&moved), 1, "{}", a.as_str());
-            }
-        }
-    }
-
-    #[test]
-    fn us_routing_numbers_pass_the_aba_check() {
-        for v in 0..50 {
-            let a = account(3, v, 1, "US");
-            let r: Vec<u32> = a.as_str()[..9]
-                .bytes()
-                .map(|b| u32::from(b - b'0'))
-                .collect();
-            let s = 3 * (r[0] + r[3] + r[6]) + 7 * (r[1] + r[4] + r[7]) + r[2] + r[5] + r[8];
-            assert_eq!(s % 10, 0, "{}", a.as_str());
-            assert_eq!(a.as_str().len(), 20);
-        }
-    }
-
-    #[test]
-    fn each_generation_is_another_account() {
-        let a = account(1, 9, 0, "DE");
-        assert_eq!(a, account(1, 9, 0, "DE"));
-        assert_ne!(a, account(1, 9, 1, "DE"));
-        assert_ne!(a, account(1, 10, 0, "DE"));
-    }
 }

@@ -3,10 +3,11 @@
 //! and shared read-only.
 
 use crate::config::GeneratorConfig;
-use crate::economy::{CompanyBooks, Economy, nice_ceil, share};
-use crate::pools::{self, ASSET_CLASSES, CHART_OF_ACCOUNTS, COST_CENTERS, JOB_TITLES};
-use crate::rng::{Draws, record_id, stream};
-use crate::schedule::Layout;
+use crate::world::economy::{CompanyBooks, Economy, nice_ceil, share};
+use crate::world::identity::partner_name;
+use crate::world::layout::Layout;
+use crate::world::pools::{self, ASSET_CLASSES, CHART_OF_ACCOUNTS, COST_CENTERS, JOB_TITLES};
+use crate::world::rng::{Draws, record_id, stream};
 use std::sync::{Arc, OnceLock};
 use synth_model::{
     Company, CostCenter, Customer, Date, Employee, FixedAsset, GraphNode, MasterTables, Material,
@@ -19,38 +20,6 @@ pub type MasterData = MasterTables;
 /// The graph node id of an account.
 pub fn account_node_id(seed: u64, account: u32) -> u128 {
     record_id(seed, stream::ACCOUNT_NODE, u64::from(account))
-}
-
-/// Distinct partner names: a permutation of the name parts' combinations, with a
-/// number once they are used up.
-pub(crate) fn partner_name(i: u64, offset: u64) -> PartnerName {
-    let (f, s, x) = (
-        pools::NAME_FIRST.len() as u64,
-        pools::NAME_SECOND.len() as u64,
-        pools::NAME_SUFFIX.len() as u64,
-    );
-    let combos = f * s * x;
-    // 7919 is prime and does not divide `combos`, so this is a bijection of 0..combos.
-    let k = ((i % combos) * 7919 + offset) % combos;
-    let round = i / combos;
-    let (a, b, c) = (k % f, k / f % s, k / (f * s));
-    let name = if round == 0 {
-        format!(
-            "{} {} {}",
-            pools::NAME_FIRST[a as usize],
-            pools::NAME_SECOND[b as usize],
-            pools::NAME_SUFFIX[c as usize]
-        )
-    } else {
-        format!(
-            "{} {} {} {}",
-            pools::NAME_FIRST[a as usize],
-            pools::NAME_SECOND[b as usize],
-            round + 1,
-            pools::NAME_SUFFIX[c as usize]
-        )
-    };
-    PartnerName::from(name.as_str())
 }
 
 /// The company customer `j` buys from.
@@ -97,12 +66,12 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
     let layout = Layout::new(config);
     let economy = Economy::new(config, layout.cases(config));
     let accounts = CHART_OF_ACCOUNTS.len() as u64;
-    let frauds = crate::bank::fraud_blocks(config).len();
-    let occasional = crate::bank::occasional_count(config, frauds) as u64;
+    let frauds = crate::world::bank::fraud_blocks(config).len();
+    let occasional = crate::world::bank::occasional_count(config, frauds) as u64;
     let configured = u64::from(config.master_data.vendors);
     let (v, c) = (
         configured
-            + crate::inject::fictitious_count(
+            + crate::world::scenes::fictitious_count(
                 config,
                 crate::anomaly::Selector::new(config.seed, &config.anomalies)
                     .fictitious_vendor_blocks(layout.total, config.transactions.target_count)
@@ -111,8 +80,11 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
             + occasional,
         u64::from(config.master_data.customers),
     );
-    let changes =
-        crate::bank::most_changes(config, configured + occasional, (occasional, frauds as u64));
+    let changes = crate::world::bank::most_changes(
+        config,
+        configured + occasional,
+        (occasional, frauds as u64),
+    );
     let employees: u64 = economy
         .companies
         .iter()
@@ -210,13 +182,15 @@ fn vendors(config: &GeneratorConfig, economy: &Economy) -> Vec<Vendor> {
     let mut vendors: Vec<Vendor> = (0..configured)
         .map(|i| ordinary_vendor(config, economy, i))
         .collect();
-    vendors.extend(crate::inject::fictitious_vendors(
+    vendors.extend(crate::world::scenes::fictitious_vendors(
         config, economy, configured,
     ));
     // Then the occasional vendors, whose bank account a `vendor_bank_change` changes.
     let first = vendors.len() as u64;
-    let occasional =
-        crate::bank::occasional_count(config, crate::bank::fraud_blocks(config).len()) as u64;
+    let occasional = crate::world::bank::occasional_count(
+        config,
+        crate::world::bank::fraud_blocks(config).len(),
+    ) as u64;
     vendors.extend((first..first + occasional).map(|i| ordinary_vendor(config, economy, i)));
     vendors
 }
@@ -236,7 +210,7 @@ fn ordinary_vendor(config: &GeneratorConfig, economy: &Economy, i: u64) -> Vendo
         cash_discount_percent: if discount { 200 } else { 0 },
         cash_discount_days: if discount { 10 } else { 0 },
         created_date: economy.start.add_days(-(60 + d.below(3000) as i32)),
-        bank_account: crate::bank::account(seed, i, 0, country),
+        bank_account: crate::world::identity::account(seed, i, 0, country),
     }
 }
 
@@ -301,7 +275,8 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         approval_limit: 0,
     }));
     let mut vendors = vendors(config, economy);
-    let (history, vendor_bank_changes) = crate::bank::BankHistory::build(config, economy, &vendors);
+    let (history, vendor_bank_changes) =
+        crate::world::bank::BankHistory::build(config, economy, &vendors);
     for (i, v) in vendors.iter_mut().enumerate() {
         v.bank_account = history.final_account(i, v.bank_account);
     }

@@ -1,0 +1,32 @@
+//! Who posts and the amounts people would type: a user from a range of the user pool,
+//! approval limits, the round amounts clean postings avoid, the petty cash cap.
+
+use crate::world::pools::{USERS, users};
+use crate::world::rng::Draws;
+
+pub(crate) fn pick_user(range: std::ops::Range<usize>, d: &mut Draws) -> &'static str {
+    USERS[range.start + d.below(range.end - range.start)].0
+}
+
+/// Whether a gross amount is within 10% below an approval limit.
+pub(crate) fn near_limit(gross: i64) -> bool {
+    users::APPROVERS
+        .iter()
+        .any(|(_, limit)| gross < *limit && gross >= limit / 10 * 9)
+}
+
+/// `x`, or 100.00 more when it is a round thousand of at least 10,000.00: clean manual
+/// G/L postings are never round thousands, so that such amounts are only ever a
+/// labelled `round_amount` anomaly.
+pub(crate) fn off_round(x: i64) -> i64 {
+    if x >= 1_000_000 && x % 100_000 == 0 {
+        x + 10_000
+    } else {
+        x
+    }
+}
+
+/// The largest petty cash purchase (net), in minor units: 500 at the default price scale.
+pub(crate) fn petty_cap(price_scale: f64, fx: f64) -> i64 {
+    ((500.0 * price_scale * fx * 100.0) as i64).max(100)
+}
