@@ -2,7 +2,8 @@
 //! documents, entries, dates and amounts follow from the block's index; and the
 //! single-entry cases that fill the free slots.
 
-use crate::journal::{Head, JournalGenerator};
+use crate::post::Head;
+use crate::world::World;
 use crate::world::economy::{
     CaseKind, FillerKind, Item, Scales, TaxSet, case_kind, filler_kind, filler_median, tax_of,
 };
@@ -103,7 +104,7 @@ impl Plan {
     }
 }
 
-impl JournalGenerator {
+impl World {
     /// The plan of case block `block`.
     pub(crate) fn plan(&self, block: u64, md: &MasterData) -> Plan {
         let p = self.plan_with(block, md, None);

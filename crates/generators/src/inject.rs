@@ -4,7 +4,8 @@
 
 use crate::anomaly::{AnomalyType as A, MAX_TRIES};
 use crate::cases::{Plan, Twist};
-use crate::journal::{Head, JournalGenerator};
+use crate::post::Head;
+use crate::world::World;
 use crate::world::economy::{CaseKind, FillerKind, SLOTS, TaxSet, tax_of};
 use crate::world::master::MasterData;
 use crate::world::people::off_round;
@@ -43,7 +44,7 @@ struct VendorPosting {
     anomaly: Option<A>,
 }
 
-impl JournalGenerator {
+impl World {
     /// The anomaly block `block` carries, if any (`cache` keeps its window's choice).
     pub(crate) fn anomaly_of(
         &self,
@@ -68,13 +69,13 @@ impl JournalGenerator {
 
     /// How many anomalies of each type the entries `range` hold (their labels are
     /// written with those entries), in [`A::ALL`] order.
-    pub fn anomaly_counts(&self, range: std::ops::Range<u64>) -> Vec<(A, u64)> {
+    pub(crate) fn anomaly_counts(&self, range: std::ops::Range<u64>) -> Vec<(A, u64)> {
         let mut counts: Vec<(A, u64)> = A::ALL.iter().map(|t| (*t, 0)).collect();
         let k = self.layout.total;
         if !self.selector.enabled() || range.end <= k.max(range.start) {
             return counts;
         }
-        let md = std::sync::Arc::clone(self.master_data());
+        let md = std::sync::Arc::clone(self.registry.get());
         let first_block = (range.start.max(k) - k) / SLOTS;
         let last_block = (range.end - 1 - k) / SLOTS;
         for w in self.selector.window_of(first_block)..=self.selector.window_of(last_block) {

@@ -11,74 +11,12 @@
 
 use crate::anomaly::AnomalyType;
 use crate::config::{GeneratorConfig, InvalidGeneratorConfig};
-use crate::schedule::CompanySchedule;
-use crate::world::economy::{Economy, SLOTS};
-use crate::world::layout::Layout;
-use crate::world::master::{LazyRegistry, MasterData, account_node_id};
-use crate::world::pools::{COST_CENTERS, TAX_CODES, USERS, users};
-use crate::world::rng::{Draws, record_id, stream};
+use crate::world::World;
+use crate::world::economy::SLOTS;
+use crate::world::master::MasterData;
 use std::ops::Range;
 use std::sync::Arc;
-use synth_model::{Batch, Date, DateTime, GraphEdge, JournalEntry, JournalLine, PerTable};
-
-/// What the header of an entry needs; its lines are already in the batch.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Head {
-    /// The entry's index in the run.
-    pub index: u64,
-    /// Index of the company.
-    pub company: usize,
-    /// Posting date.
-    pub posting: Date,
-    /// Document date (on or before the posting date).
-    pub document_date: Date,
-    /// SAP-style document type.
-    pub document_type: &'static str,
-    /// Business process.
-    pub process: &'static str,
-    /// Entered by a person (else by a batch job).
-    pub manual: bool,
-    /// Who entered it.
-    pub user: &'static str,
-    /// Whether someone approves it.
-    pub approval: bool,
-    /// Header text.
-    pub header_text: &'static str,
-    /// The document it posts.
-    pub document_id: Option<u128>,
-    /// The entry it reverses.
-    pub reversal_of: Option<u128>,
-    /// A payment's partner and whether the money goes to them (for graph edges).
-    pub partner_flow: Option<(u128, bool)>,
-    /// The irregularity this entry carries, if any.
-    pub anomaly: Option<AnomalyType>,
-    /// Who approves it, when not the approver its amount calls for (anomalies).
-    pub approver: Option<&'static str>,
-    /// When it was entered, when not on its posting date (anomalies).
-    pub created: Option<DateTime>,
-}
-
-impl Head {
-    /// The fields of a clean entry that most heads leave as they are.
-    pub const CLEAN: Head = Head {
-        index: 0,
-        company: 0,
-        posting: Date(0),
-        document_date: Date(0),
-        document_type: "",
-        process: "",
-        manual: false,
-        user: "",
-        approval: false,
-        header_text: "",
-        document_id: None,
-        reversal_of: None,
-        partner_flow: None,
-        anomaly: None,
-        approver: None,
-        created: None,
-    };
-}
+use synth_model::{Batch, PerTable};
 
 /// Generates journal entries and everything they cause, deterministically by index.
 ///
@@ -94,18 +32,7 @@ impl Head {
 /// ```
 #[derive(Debug)]
 pub struct JournalGenerator {
-    pub(crate) config: GeneratorConfig,
-    pub(crate) economy: Economy,
-    pub(crate) layout: Layout,
-    pub(crate) schedules: Vec<CompanySchedule>,
-    pub(crate) selector: crate::anomaly::Selector,
-    /// The blocks that carry a fictitious vendor, in order.
-    pub(crate) fictitious: Vec<u64>,
-    /// For each of those blocks, which fictitious vendor bills it.
-    pub(crate) fictitious_of: Vec<u32>,
-    /// Every vendor's bank-account history.
-    pub(crate) bank: crate::world::bank::BankHistory,
-    registry: LazyRegistry,
+    world: World,
 }
 
 /// A range of entry indices that ends before it starts.
@@ -132,59 +59,44 @@ fn check_range(range: &Range<u64>) -> Result<usize, InvalidRange> {
 impl JournalGenerator {
     /// A generator for a validated config.
     pub fn new(config: GeneratorConfig) -> Result<Self, InvalidGeneratorConfig> {
-        config.validate()?;
-        let layout = Layout::new(&config);
-        let economy = Economy::new(&config, layout.cases(&config));
-        let md = crate::world::master::build_with(&config, &economy);
-        let schedules = CompanySchedule::all(&config, &economy, &md);
-        let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
-        let bank = crate::world::bank::BankHistory::build(&config, &economy, &md.vendors).0;
-        let fictitious =
-            selector.fictitious_vendor_blocks(layout.total, config.transactions.target_count);
         Ok(Self {
-            bank,
-            fictitious_of: crate::world::scenes::fictitious_assignment(
-                &config,
-                &economy,
-                &fictitious,
-            ),
-            fictitious,
-            selector,
-            registry: LazyRegistry::with(config.clone(), md),
-            config,
-            economy,
-            layout,
-            schedules,
+            world: World::new(config)?,
         })
     }
 
     /// The configuration in use.
     pub fn config(&self) -> &GeneratorConfig {
-        &self.config
+        &self.world.config
     }
 
     /// The master data (built on first use).
     pub fn master_data(&self) -> &Arc<MasterData> {
-        self.registry.get()
+        self.world.registry.get()
     }
 
     /// How many of the first entries are scheduled postings (opening balances, payroll,
     /// depreciation, accruals, bank postings); the business cases follow them.
     pub fn scheduled_entries(&self) -> u64 {
-        self.layout.total
+        self.world.layout.total
+    }
+
+    /// How many anomalies of each type the entries `range` hold (their labels are
+    /// written with those entries), in [`AnomalyType::ALL`] order.
+    pub fn anomaly_counts(&self, range: Range<u64>) -> Vec<(AnomalyType, u64)> {
+        self.world.anomaly_counts(range)
     }
 
     /// Drops what can be rebuilt (the master data registry); returns the bytes released.
     pub fn clear_caches(&mut self) -> usize {
-        self.registry.clear()
+        self.world.registry.clear()
     }
 
     /// Rows of each table per entry of this config, measured on `sample` entries of
     /// business cases (1 for journal entries, 0 for master tables).
     pub fn records_per_entry(&self, sample: u64) -> PerTable<f64> {
-        let start = self.layout.total;
+        let start = self.world.layout.total;
         let mut b = Batch::with_capacity(sample.max(1) as usize);
-        self.fill(&mut b, start..start + sample.max(1));
+        self.world.fill(&mut b, start..start + sample.max(1));
         let n = b.entries.len().max(1) as f64;
         PerTable::from_fn(|t| b.rows(t) as f64 / n)
     }
@@ -193,7 +105,7 @@ impl JournalGenerator {
     pub fn generate_range(&self, range: Range<u64>) -> Result<Batch, InvalidRange> {
         let cases = check_range(&range)?;
         let mut batch = Batch::with_capacity(cases);
-        self.fill(&mut batch, range);
+        self.world.fill(&mut batch, range);
         Ok(batch)
     }
 
@@ -209,7 +121,7 @@ impl JournalGenerator {
             .step_by(step as usize)
             .map(move |a| {
                 let mut batch = Batch::with_capacity(step as usize);
-                self.fill(&mut batch, a..(a + step).min(range.end));
+                self.world.fill(&mut batch, a..(a + step).min(range.end));
                 batch
             }))
     }
@@ -218,11 +130,15 @@ impl JournalGenerator {
     /// batch's vectors have grown to the run's needs).
     pub fn generate_batch(&self, batch: &mut Batch, range: Range<u64>) -> Result<(), InvalidRange> {
         check_range(&range)?;
-        self.fill(batch, range);
+        self.world.fill(batch, range);
         Ok(())
     }
+}
 
-    fn fill(&self, batch: &mut Batch, range: Range<u64>) {
+impl World {
+    /// The records of entries `range` into `batch` (emptied first): the dispatcher from
+    /// an entry index to a scheduled posting, a case's entry or an anomaly scene.
+    pub(crate) fn fill(&self, batch: &mut Batch, range: Range<u64>) {
         batch.clear();
         batch.range = range.clone();
         let md = Arc::clone(self.registry.get());
@@ -258,267 +174,6 @@ impl JournalGenerator {
             } else {
                 self.filler(slot, batch);
             }
-        }
-    }
-
-    /// The bank account vendor `vendor` is paid into on `day`.
-    #[inline]
-    pub(crate) fn vendor_account(
-        &self,
-        md: &MasterData,
-        vendor: usize,
-        day: Date,
-    ) -> synth_model::BankAccount {
-        let current = md.vendors.get(vendor).map(|v| v.bank_account);
-        self.bank
-            .account_at(vendor, current.unwrap_or_default(), day)
-    }
-
-    /// The id of entry `index`.
-    #[inline]
-    pub(crate) fn entry_id(&self, index: u64) -> u128 {
-        record_id(self.config.seed, stream::ENTRY, index)
-    }
-
-    /// Appends a line: `amount` > 0 debits, < 0 credits, 0 writes nothing.
-    #[inline]
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn line(
-        batch: &mut Batch,
-        entry_id: u128,
-        account: u32,
-        amount: i64,
-        tax: Option<usize>,
-        cost_center: Option<usize>,
-        partner_id: Option<u128>,
-        line_text: &'static str,
-    ) {
-        if amount == 0 {
-            return;
-        }
-        batch.lines.push(JournalLine {
-            entry_id,
-            line_number: 0,
-            account,
-            debit: amount.max(0),
-            credit: (-amount).max(0),
-            tax_code: tax.map(|t| TAX_CODES[t].0),
-            cost_center: cost_center.map(|c| COST_CENTERS[c].0),
-            partner_id,
-            line_text,
-        });
-    }
-
-    /// Appends an accrual's two lines: `amount` on expense `account` (cost center
-    /// `cost_center`, text `text`), the opposite on accrued liabilities.
-    #[inline]
-    pub(crate) fn accrual_lines(
-        batch: &mut Batch,
-        entry_id: u128,
-        (account, cost_center): (u32, usize),
-        amount: i64,
-        text: &'static str,
-    ) {
-        Self::line(
-            batch,
-            entry_id,
-            account,
-            amount,
-            None,
-            Some(cost_center),
-            None,
-            text,
-        );
-        Self::line(
-            batch,
-            entry_id,
-            crate::world::pools::accounts::ACCRUED,
-            -amount,
-            None,
-            None,
-            None,
-            "Accrued liabilities",
-        );
-    }
-
-    /// Appends the tax line of code `tax` (input tax debited, output tax credited by the
-    /// sign of `amount`), if the code posts tax to an account.
-    #[inline]
-    pub(crate) fn tax_line(batch: &mut Batch, entry_id: u128, tax: usize, amount: i64) {
-        let account = TAX_CODES[tax].4;
-        if account != 0 {
-            let text = match account {
-                crate::world::pools::accounts::INPUT_TAX => "Input tax",
-                crate::world::pools::accounts::OUTPUT_TAX => "Output tax",
-                _ => "Tax",
-            };
-            Self::line(
-                batch,
-                entry_id,
-                account,
-                amount,
-                Some(tax),
-                None,
-                None,
-                text,
-            );
-        }
-    }
-
-    /// An approver for an entry of `total` entered by `creator`: a user of the lowest
-    /// role whose approval limit covers it, never the creator.
-    #[inline]
-    pub(crate) fn approver(total: i64, creator: &str, d: &mut Draws) -> &'static str {
-        for (range, limit) in users::APPROVERS {
-            if total <= *limit {
-                let n = range.end - range.start;
-                let mut k = range.start + d.below(n);
-                if USERS[k].0 == creator {
-                    k = if n > 1 {
-                        range.start + (k - range.start + 1) % n
-                    } else {
-                        range.end
-                    };
-                }
-                if let Some(u) = USERS.get(k) {
-                    return u.0;
-                }
-            }
-        }
-        USERS[USERS.len() - 1].0
-    }
-
-    /// A time of day: office hours for people, mostly night for batch jobs.
-    #[inline]
-    fn time_of_day(manual: bool, d: &mut Draws) -> u32 {
-        if manual {
-            // 08:00-18:00, quieter over lunch.
-            let mut s = 8 * 3600 + d.below(10 * 3600) as u32;
-            if (12 * 3600..13 * 3600).contains(&s) && d.below(2) == 0 {
-                s = 8 * 3600 + d.below(10 * 3600) as u32;
-            }
-            s
-        } else if d.below(100) < 65 {
-            // The nightly batch window.
-            1800 + d.below(5 * 3600) as u32
-        } else {
-            6 * 3600 + d.below(18 * 3600) as u32
-        }
-    }
-
-    /// Numbers the lines from `first_line`, writes the header and the graph edges.
-    pub(crate) fn close(&self, batch: &mut Batch, head: &Head, first_line: usize, d: &mut Draws) {
-        let entry_id = self.entry_id(head.index);
-        let lines = &mut batch.lines[first_line..];
-        let mut total = 0i64;
-        for (k, line) in lines.iter_mut().enumerate() {
-            line.line_number = k as u32 + 1;
-            total += line.debit;
-        }
-        let n = lines.len();
-        let approved_by = head.approval.then(|| {
-            head.approver
-                .unwrap_or_else(|| Self::approver(total, head.user, d))
-        });
-        let created_at = match head.created {
-            Some(t) => t,
-            None => DateTime::new(head.posting, Self::time_of_day(head.manual, d)),
-        };
-        let (y, m, _) = head.posting.ymd();
-        let company = &self.economy.companies[head.company];
-        batch.entries.push(JournalEntry {
-            entry_id,
-            company_code: company.code,
-            fiscal_year: y as u16,
-            fiscal_period: m as u8,
-            posting_date: head.posting,
-            document_date: head.document_date.min(head.posting),
-            created_at,
-            document_type: head.document_type,
-            business_process: head.process,
-            source: if head.manual { "manual" } else { "automated" },
-            user_id: head.user,
-            approved_by,
-            currency: company.currency,
-            header_text: head.header_text,
-            line_count: n as u32,
-            document_id: head.document_id,
-            reversal_of: head.reversal_of,
-            is_anomaly: head.anomaly.is_some(),
-            anomaly_type: head.anomaly.map(AnomalyType::name),
-        });
-        if self.config.graph.enabled {
-            self.edges(batch, head, entry_id, first_line);
-        }
-    }
-
-    /// Money flows from the hub line (the largest line of the side with fewer lines)
-    /// to each line of the other side, or from each line to it.
-    fn edges(&self, batch: &mut Batch, head: &Head, entry_id: u128, first_line: usize) {
-        let seed = self.config.seed;
-        let end = batch.lines.len();
-        let debits = batch.lines[first_line..end]
-            .iter()
-            .filter(|l| l.debit > 0)
-            .count();
-        let credits = end - first_line - debits;
-        let hub_is_credit = credits <= debits;
-        let mut hub = first_line;
-        let mut best = -1i64;
-        for k in first_line..end {
-            let l = &batch.lines[k];
-            let (on_hub_side, amount) = if hub_is_credit {
-                (l.credit > 0, l.credit)
-            } else {
-                (l.debit > 0, l.debit)
-            };
-            if on_hub_side && amount > best {
-                best = amount;
-                hub = k;
-            }
-        }
-        let hub_node = account_node_id(seed, batch.lines[hub].account);
-        for k in first_line..end {
-            let l = batch.lines[k];
-            let other = if hub_is_credit { l.debit } else { l.credit };
-            if other == 0 {
-                continue;
-            }
-            let node = account_node_id(seed, l.account);
-            let (source, target) = if hub_is_credit {
-                (hub_node, node)
-            } else {
-                (node, hub_node)
-            };
-            batch.edges.push(GraphEdge {
-                source_node_id: source,
-                target_node_id: target,
-                entry_id,
-                amount: other,
-                posting_date: head.posting,
-                edge_type: "posting",
-            });
-        }
-        if let Some((partner, outgoing)) = head.partner_flow {
-            let bank = account_node_id(seed, crate::world::pools::accounts::BANK);
-            let amount = batch.lines[first_line..end]
-                .iter()
-                .filter(|l| l.account == crate::world::pools::accounts::BANK)
-                .map(|l| l.debit + l.credit)
-                .sum();
-            let (source, target) = if outgoing {
-                (bank, partner)
-            } else {
-                (partner, bank)
-            };
-            batch.edges.push(GraphEdge {
-                source_node_id: source,
-                target_node_id: target,
-                entry_id,
-                amount,
-                posting_date: head.posting,
-                edge_type: "partner",
-            });
         }
     }
 }

@@ -29,6 +29,7 @@ mod cases;
 mod config;
 mod inject;
 mod journal;
+mod post;
 mod schedule;
 pub(crate) mod world;
 

@@ -5,7 +5,7 @@
 //! `economy` (companies, partners' shares, prices), `identity` (partners' names and bank
 //! accounts from their index), `layout` (the scheduled entries'
 //! slots), `people` (users and the amounts they type), `scenes` (where standalone
-//! anomalies fall), `bank` (vendors' bank-account history), `master` (the master data).
+//! anomalies fall), `schedules` (the amounts of each company's scheduled postings), `bank` (vendors' bank-account history), `master` (the master data).
 
 pub(crate) mod bank;
 pub(crate) mod calendar;
@@ -17,3 +17,58 @@ pub(crate) mod people;
 pub(crate) mod pools;
 pub(crate) mod rng;
 pub(crate) mod scenes;
+pub(crate) mod schedules;
+
+use crate::config::{GeneratorConfig, InvalidGeneratorConfig};
+use economy::Economy;
+use layout::Layout;
+use master::LazyRegistry;
+use schedules::CompanySchedule;
+
+/// Everything built once from the config that the cases, scheduled postings and
+/// anomaly scenes read.
+#[derive(Debug)]
+pub(crate) struct World {
+    pub(crate) config: GeneratorConfig,
+    pub(crate) economy: Economy,
+    pub(crate) layout: Layout,
+    pub(crate) schedules: Vec<CompanySchedule>,
+    pub(crate) selector: crate::anomaly::Selector,
+    /// The blocks that carry a fictitious vendor, in order.
+    pub(crate) fictitious: Vec<u64>,
+    /// For each of those blocks, which fictitious vendor bills it.
+    pub(crate) fictitious_of: Vec<u32>,
+    /// Every vendor's bank-account history.
+    pub(crate) bank: crate::world::bank::BankHistory,
+    pub(crate) registry: LazyRegistry,
+}
+
+impl World {
+    /// The world of a validated config.
+    pub(crate) fn new(config: GeneratorConfig) -> Result<Self, InvalidGeneratorConfig> {
+        config.validate()?;
+        let layout = Layout::new(&config);
+        let economy = Economy::new(&config, layout.cases(&config));
+        let md = crate::world::master::build_with(&config, &economy);
+        let schedules = CompanySchedule::all(&config, &economy, &md);
+        let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
+        let bank = crate::world::bank::BankHistory::build(&config, &economy, &md.vendors).0;
+        let fictitious =
+            selector.fictitious_vendor_blocks(layout.total, config.transactions.target_count);
+        Ok(Self {
+            bank,
+            fictitious_of: crate::world::scenes::fictitious_assignment(
+                &config,
+                &economy,
+                &fictitious,
+            ),
+            fictitious,
+            selector,
+            registry: LazyRegistry::with(config.clone(), md),
+            config,
+            economy,
+            layout,
+            schedules,
+        })
+    }
+}
