@@ -13,9 +13,10 @@ use serde::{Deserialize, Serialize};
 
 macro_rules! anomaly_types {
     ($( $(#[$doc:meta])* $var:ident $field:ident $severity:literal $standalone:literal $desc:literal; )*) => {
-        /// A type of irregularity the generator can inject.
+        /// A type of irregularity the generator can inject. Deliberately exhaustive: a
+        /// `match` over it lists every type, so a new one is a compile error wherever its
+        /// effect must be written.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
         pub enum AnomalyType {
             $( $(#[$doc])* $var, )*
         }

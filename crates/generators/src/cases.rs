@@ -958,13 +958,25 @@ impl World {
             reversal_of: None,
             partner_flow: flow,
             anomaly: match p.anomaly {
-                Some(A::DuplicatePayment) if duplicate => p.anomaly,
-                Some(A::InvoiceWithoutOrder | A::PriceVariance | A::RevenueBeforeDelivery)
-                    if role == 1 =>
-                {
-                    p.anomaly
+                Some(A::DuplicatePayment) => p.anomaly.filter(|_| duplicate),
+                Some(A::InvoiceWithoutOrder | A::PriceVariance | A::RevenueBeforeDelivery) => {
+                    p.anomaly.filter(|_| role == 1)
                 }
-                _ => None,
+                // Standalone types stage scenes of their own; no case carries them.
+                Some(
+                    A::SplitPurchase
+                    | A::SelfApproval
+                    | A::ApprovalAboveLimit
+                    | A::OffHoursEntry
+                    | A::RoundAmount
+                    | A::UnusualAccountPair
+                    | A::BackdatedEntry
+                    | A::ReversalReposted
+                    | A::BenfordViolation
+                    | A::FictitiousVendor
+                    | A::VendorBankChange,
+                )
+                | None => None,
             },
             ..Head::CLEAN
         };

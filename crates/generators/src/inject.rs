@@ -83,10 +83,23 @@ impl World {
                 continue;
             };
             let p = self.plan_for(b, Some(t), &md);
+            // The entry that carries the label.
             let at = match t {
                 A::DuplicatePayment => p.first + u64::from(p.posted),
-                _ if t.standalone() => p.first,
-                _ => p.first + p.slot(1),
+                A::InvoiceWithoutOrder | A::PriceVariance | A::RevenueBeforeDelivery => {
+                    p.first + p.slot(1)
+                }
+                A::SplitPurchase
+                | A::SelfApproval
+                | A::ApprovalAboveLimit
+                | A::OffHoursEntry
+                | A::RoundAmount
+                | A::UnusualAccountPair
+                | A::BackdatedEntry
+                | A::ReversalReposted
+                | A::BenfordViolation
+                | A::FictitiousVendor
+                | A::VendorBankChange => p.first,
             };
             if let Some(c) = counts
                 .iter_mut()
@@ -152,7 +165,18 @@ impl World {
                     && day <= 10
                     && (y, m) != (sy, sm)
             }
-            _ => false,
+            // Standalone types replace a case instead of changing one.
+            A::SplitPurchase
+            | A::SelfApproval
+            | A::ApprovalAboveLimit
+            | A::OffHoursEntry
+            | A::RoundAmount
+            | A::UnusualAccountPair
+            | A::BackdatedEntry
+            | A::ReversalReposted
+            | A::BenfordViolation
+            | A::FictitiousVendor
+            | A::VendorBankChange => false,
         }
     }
 
@@ -360,7 +384,21 @@ impl World {
                     None,
                 );
             }
-            _ => self.filler(slot, batch),
+            // A scene's later slots hold single-entry cases.
+            A::ReversalReposted
+            | A::FictitiousVendor
+            | A::VendorBankChange
+            | A::SelfApproval
+            | A::ApprovalAboveLimit
+            | A::OffHoursEntry
+            | A::RoundAmount
+            | A::UnusualAccountPair
+            | A::BackdatedEntry => self.filler(slot, batch),
+            // Types that change a case never stage a scene of their own.
+            A::DuplicatePayment
+            | A::InvoiceWithoutOrder
+            | A::PriceVariance
+            | A::RevenueBeforeDelivery => self.filler(slot, batch),
         }
     }
 

@@ -51,9 +51,9 @@ macro_rules! tables {
             $( $(#[$sm:meta])* $svar:ident $sfield:ident: $srec:ty, $sgroup:ident; )*
         }
     ) => {
-        /// A table of the output.
+        /// A table of the output. Deliberately exhaustive: a `match` over it lists every
+        /// table, so a new one is a compile error wherever it must be handled.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
         pub enum Table {
             $( $(#[$mm])* $mvar, )*
             $( $(#[$sm])* $svar, )*
