@@ -2,7 +2,7 @@
 //! documents, entries, dates and amounts follow from the block's index; and the
 //! single-entry cases that fill the free slots.
 
-use crate::post::Head;
+use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::economy::{
     CaseKind, FillerKind, Item, Scales, TaxSet, case_kind, filler_kind, filler_median, tax_of,
@@ -664,43 +664,44 @@ impl World {
                         Self::line(
                             batch,
                             entry_id,
-                            acc::COGS,
-                            p.cost,
-                            None,
-                            Some(d.pick(centers::LOGISTICS)),
-                            None,
-                            "Cost of goods sold",
+                            Line {
+                                account: acc::COGS,
+                                amount: p.cost,
+                                cost_center: Some(d.pick(centers::LOGISTICS)),
+                                text: "Cost of goods sold",
+                                ..Line::BARE
+                            },
                         );
                         Self::line(
                             batch,
                             entry_id,
-                            acc::INVENTORY,
-                            -p.cost,
-                            None,
-                            None,
-                            None,
-                            "Goods issue",
+                            Line {
+                                account: acc::INVENTORY,
+                                amount: -p.cost,
+                                text: "Goods issue",
+                                ..Line::BARE
+                            },
                         );
                     } else {
                         Self::line(
                             batch,
                             entry_id,
-                            acc::INVENTORY,
-                            p.received_value,
-                            None,
-                            None,
-                            None,
-                            "Goods receipt",
+                            Line {
+                                account: acc::INVENTORY,
+                                amount: p.received_value,
+                                text: "Goods receipt",
+                                ..Line::BARE
+                            },
                         );
                         Self::line(
                             batch,
                             entry_id,
-                            acc::GR_IR,
-                            -p.received_value,
-                            None,
-                            None,
-                            None,
-                            "Goods received, not invoiced",
+                            Line {
+                                account: acc::GR_IR,
+                                amount: -p.received_value,
+                                text: "Goods received, not invoiced",
+                                ..Line::BARE
+                            },
                         );
                     }
                     let (doc_type, text, stream_id) = if sale {
@@ -724,12 +725,13 @@ impl World {
                         Self::line(
                             batch,
                             entry_id,
-                            acc::RECEIVABLES,
-                            p.gross,
-                            None,
-                            None,
-                            Some(p.partner_id),
-                            "Customer invoice",
+                            Line {
+                                account: acc::RECEIVABLES,
+                                amount: p.gross,
+                                partner: Some(p.partner_id),
+                                text: "Customer invoice",
+                                ..Line::BARE
+                            },
                         );
                         for k in 0..p.items {
                             let it = self.item_of(p, k);
@@ -744,12 +746,14 @@ impl World {
                             Self::line(
                                 batch,
                                 entry_id,
-                                account,
-                                -(it.received * it.price),
-                                tax,
-                                Some(p.cost_center),
-                                None,
-                                text,
+                                Line {
+                                    account,
+                                    amount: -(it.received * it.price),
+                                    tax,
+                                    cost_center: Some(p.cost_center),
+                                    text,
+                                    ..Line::BARE
+                                },
                             );
                         }
                         Self::tax_line(batch, entry_id, p.tax, -p.tax_amount);
@@ -761,35 +765,39 @@ impl World {
                                 Self::line(
                                     batch,
                                     entry_id,
-                                    acc::INVENTORY,
-                                    it.received * it.price,
-                                    tax,
-                                    None,
-                                    None,
-                                    "Invoice for goods",
+                                    Line {
+                                        account: acc::INVENTORY,
+                                        amount: it.received * it.price,
+                                        tax,
+                                        text: "Invoice for goods",
+                                        ..Line::BARE
+                                    },
                                 );
                             } else if p.kind == CaseKind::P2pGoods {
                                 Self::line(
                                     batch,
                                     entry_id,
-                                    acc::GR_IR,
-                                    it.received * it.po_price,
-                                    tax,
-                                    None,
-                                    None,
-                                    "Invoice for goods received",
+                                    Line {
+                                        account: acc::GR_IR,
+                                        amount: it.received * it.po_price,
+                                        tax,
+                                        text: "Invoice for goods received",
+                                        ..Line::BARE
+                                    },
                                 );
                             } else {
                                 let (text, account, _, pool) = SERVICES_BOUGHT[it.service];
                                 Self::line(
                                     batch,
                                     entry_id,
-                                    account,
-                                    it.received * it.price,
-                                    tax,
-                                    Some(d.pick(pool)),
-                                    None,
-                                    text,
+                                    Line {
+                                        account,
+                                        amount: it.received * it.price,
+                                        tax,
+                                        cost_center: Some(d.pick(pool)),
+                                        text,
+                                        ..Line::BARE
+                                    },
                                 );
                             }
                         }
@@ -797,24 +805,27 @@ impl World {
                             Self::line(
                                 batch,
                                 entry_id,
-                                acc::PRICE_VARIANCE,
-                                p.net - p.received_value,
-                                tax,
-                                Some(centers::PURCHASING),
-                                None,
-                                "Price difference",
+                                Line {
+                                    account: acc::PRICE_VARIANCE,
+                                    amount: p.net - p.received_value,
+                                    tax,
+                                    cost_center: Some(centers::PURCHASING),
+                                    text: "Price difference",
+                                    ..Line::BARE
+                                },
                             );
                         }
                         Self::tax_line(batch, entry_id, p.tax, p.tax_amount);
                         Self::line(
                             batch,
                             entry_id,
-                            acc::PAYABLES,
-                            -p.gross,
-                            None,
-                            None,
-                            Some(p.partner_id),
-                            "Vendor invoice",
+                            Line {
+                                account: acc::PAYABLES,
+                                amount: -p.gross,
+                                partner: Some(p.partner_id),
+                                text: "Vendor invoice",
+                                ..Line::BARE
+                            },
                         );
                     }
                     let (doc_type, text, stream_id) = match p.kind {
@@ -860,32 +871,34 @@ impl World {
                         Self::line(
                             batch,
                             entry_id,
-                            acc::BANK,
-                            cash,
-                            None,
-                            None,
-                            None,
-                            "Incoming payment",
+                            Line {
+                                account: acc::BANK,
+                                amount: cash,
+                                text: "Incoming payment",
+                                ..Line::BARE
+                            },
                         );
                         Self::line(
                             batch,
                             entry_id,
-                            acc::SALES_DISCOUNTS,
-                            discount,
-                            None,
-                            Some(p.cost_center),
-                            None,
-                            "Cash discount granted",
+                            Line {
+                                account: acc::SALES_DISCOUNTS,
+                                amount: discount,
+                                cost_center: Some(p.cost_center),
+                                text: "Cash discount granted",
+                                ..Line::BARE
+                            },
                         );
                         Self::line(
                             batch,
                             entry_id,
-                            acc::RECEIVABLES,
-                            -(cash + discount),
-                            None,
-                            None,
-                            Some(p.partner_id),
-                            "Cleared item",
+                            Line {
+                                account: acc::RECEIVABLES,
+                                amount: -(cash + discount),
+                                partner: Some(p.partner_id),
+                                text: "Cleared item",
+                                ..Line::BARE
+                            },
                         );
                         (
                             p.pay[k],
@@ -900,32 +913,34 @@ impl World {
                         Self::line(
                             batch,
                             entry_id,
-                            acc::PAYABLES,
-                            cash + discount,
-                            None,
-                            None,
-                            Some(p.partner_id),
-                            "Cleared item",
+                            Line {
+                                account: acc::PAYABLES,
+                                amount: cash + discount,
+                                partner: Some(p.partner_id),
+                                text: "Cleared item",
+                                ..Line::BARE
+                            },
                         );
                         Self::line(
                             batch,
                             entry_id,
-                            acc::BANK,
-                            -cash,
-                            None,
-                            None,
-                            None,
-                            "Outgoing payment",
+                            Line {
+                                account: acc::BANK,
+                                amount: -cash,
+                                text: "Outgoing payment",
+                                ..Line::BARE
+                            },
                         );
                         Self::line(
                             batch,
                             entry_id,
-                            acc::DISCOUNTS_RECEIVED,
-                            -discount,
-                            None,
-                            Some(centers::FINANCE),
-                            None,
-                            "Cash discount taken",
+                            Line {
+                                account: acc::DISCOUNTS_RECEIVED,
+                                amount: -discount,
+                                cost_center: Some(centers::FINANCE),
+                                text: "Cash discount taken",
+                                ..Line::BARE
+                            },
                         );
                         (
                             date,
@@ -1040,16 +1055,26 @@ impl World {
                 } else {
                     acc::BANK
                 };
-                Self::line(batch, entry_id, cash, amount, None, None, None, "Cash");
                 Self::line(
                     batch,
                     entry_id,
-                    account,
-                    -amount,
-                    None,
-                    Some(d.pick(centers::ALL)),
-                    None,
-                    "Expense correction",
+                    Line {
+                        account: cash,
+                        amount,
+                        text: "Cash",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account,
+                        amount: -amount,
+                        cost_center: Some(d.pick(centers::ALL)),
+                        text: "Expense correction",
+                        ..Line::BARE
+                    },
                 );
                 (
                     "SA",
@@ -1088,12 +1113,14 @@ impl World {
                 Self::line(
                     batch,
                     entry_id,
-                    account,
-                    amount,
-                    Some(tax),
-                    Some(d.pick(centers_pool)),
-                    None,
-                    text,
+                    Line {
+                        account,
+                        amount,
+                        tax: Some(tax),
+                        cost_center: Some(d.pick(centers_pool)),
+                        text,
+                        ..Line::BARE
+                    },
                 );
                 Self::tax_line(batch, entry_id, tax, t);
                 let credit = if kind == FillerKind::PettyCash {
@@ -1104,15 +1131,15 @@ impl World {
                 Self::line(
                     batch,
                     entry_id,
-                    credit,
-                    -(amount + t),
-                    None,
-                    None,
-                    None,
-                    if credit == acc::CASH {
-                        "Paid from petty cash"
-                    } else {
-                        "Bank"
+                    Line {
+                        account: credit,
+                        amount: -(amount + t),
+                        text: if credit == acc::CASH {
+                            "Paid from petty cash"
+                        } else {
+                            "Bank"
+                        },
+                        ..Line::BARE
                     },
                 );
                 match kind {
@@ -1156,22 +1183,24 @@ impl World {
                 Self::line(
                     batch,
                     entry_id,
-                    account,
-                    amount,
-                    None,
-                    Some(to),
-                    None,
-                    "Reclass to cost center",
+                    Line {
+                        account,
+                        amount,
+                        cost_center: Some(to),
+                        text: "Reclass to cost center",
+                        ..Line::BARE
+                    },
                 );
                 Self::line(
                     batch,
                     entry_id,
-                    account,
-                    -amount,
-                    None,
-                    Some(from),
-                    None,
-                    "Reclass from cost center",
+                    Line {
+                        account,
+                        amount: -amount,
+                        cost_center: Some(from),
+                        text: "Reclass from cost center",
+                        ..Line::BARE
+                    },
                 );
                 (
                     "SA",

@@ -4,7 +4,7 @@
 
 use crate::anomaly::{AnomalyType as A, MAX_TRIES};
 use crate::cases::{Plan, Twist};
-use crate::post::Head;
+use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::economy::{CaseKind, FillerKind, SLOTS, TaxSet, tax_of};
 use crate::world::master::MasterData;
@@ -637,23 +637,26 @@ impl World {
         Self::line(
             batch,
             entry_id,
-            account,
-            v.net,
-            Some(v.tax),
-            Some(cost_center),
-            None,
-            text,
+            Line {
+                account,
+                amount: v.net,
+                tax: Some(v.tax),
+                cost_center: Some(cost_center),
+                text,
+                ..Line::BARE
+            },
         );
         Self::tax_line(batch, entry_id, v.tax, v.tax_amount);
         Self::line(
             batch,
             entry_id,
-            acc::PAYABLES,
-            -gross,
-            None,
-            None,
-            Some(v.vendor),
-            "Vendor invoice",
+            Line {
+                account: acc::PAYABLES,
+                amount: -gross,
+                partner: Some(v.vendor),
+                text: "Vendor invoice",
+                ..Line::BARE
+            },
         );
         let docs = self.config.documents.enabled;
         if docs {
@@ -708,22 +711,23 @@ impl World {
         Self::line(
             batch,
             entry_id,
-            acc::PAYABLES,
-            gross,
-            None,
-            None,
-            Some(v.vendor),
-            "Cleared item",
+            Line {
+                account: acc::PAYABLES,
+                amount: gross,
+                partner: Some(v.vendor),
+                text: "Cleared item",
+                ..Line::BARE
+            },
         );
         Self::line(
             batch,
             entry_id,
-            acc::BANK,
-            -gross,
-            None,
-            None,
-            None,
-            "Outgoing payment",
+            Line {
+                account: acc::BANK,
+                amount: -gross,
+                text: "Outgoing payment",
+                ..Line::BARE
+            },
         );
         let docs = self.config.documents.enabled;
         if docs {

@@ -67,6 +67,36 @@ impl Head {
     };
 }
 
+/// One line of an entry, by name: the account, the amount (> 0 debit, < 0 credit), and
+/// what the line carries besides (`..Line::BARE` for none of it).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Line {
+    /// The account.
+    pub(crate) account: u32,
+    /// Minor units: > 0 debit, < 0 credit, 0 writes no line.
+    pub(crate) amount: i64,
+    /// Index of its tax code.
+    pub(crate) tax: Option<usize>,
+    /// Index of its cost center (P&L lines).
+    pub(crate) cost_center: Option<usize>,
+    /// The partner (vendor, customer, employee) it concerns.
+    pub(crate) partner: Option<u128>,
+    /// The line's text.
+    pub(crate) text: &'static str,
+}
+
+impl Line {
+    /// A line with no tax, cost center or partner (and no account, amount or text yet).
+    pub(crate) const BARE: Line = Line {
+        account: 0,
+        amount: 0,
+        tax: None,
+        cost_center: None,
+        partner: None,
+        text: "",
+    };
+}
+
 impl World {
     /// The bank account vendor `vendor` is paid into on `day`.
     #[inline]
@@ -87,32 +117,23 @@ impl World {
         record_id(self.config.seed, stream::ENTRY, index)
     }
 
-    /// Appends a line: `amount` > 0 debits, < 0 credits, 0 writes nothing.
+    /// Appends line `l` of entry `entry_id`: its amount > 0 debits, < 0 credits, 0
+    /// writes nothing.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn line(
-        batch: &mut Batch,
-        entry_id: u128,
-        account: u32,
-        amount: i64,
-        tax: Option<usize>,
-        cost_center: Option<usize>,
-        partner_id: Option<u128>,
-        line_text: &'static str,
-    ) {
-        if amount == 0 {
+    pub(crate) fn line(batch: &mut Batch, entry_id: u128, l: Line) {
+        if l.amount == 0 {
             return;
         }
         batch.lines.push(JournalLine {
             entry_id,
             line_number: 0,
-            account,
-            debit: amount.max(0),
-            credit: (-amount).max(0),
-            tax_code: tax.map(|t| TAX_CODES[t].0),
-            cost_center: cost_center.map(|c| COST_CENTERS[c].0),
-            partner_id,
-            line_text,
+            account: l.account,
+            debit: l.amount.max(0),
+            credit: (-l.amount).max(0),
+            tax_code: l.tax.map(|t| TAX_CODES[t].0),
+            cost_center: l.cost_center.map(|c| COST_CENTERS[c].0),
+            partner_id: l.partner,
+            line_text: l.text,
         });
     }
 
@@ -129,22 +150,23 @@ impl World {
         Self::line(
             batch,
             entry_id,
-            account,
-            amount,
-            None,
-            Some(cost_center),
-            None,
-            text,
+            Line {
+                account,
+                amount,
+                cost_center: Some(cost_center),
+                text,
+                ..Line::BARE
+            },
         );
         Self::line(
             batch,
             entry_id,
-            crate::world::pools::accounts::ACCRUED,
-            -amount,
-            None,
-            None,
-            None,
-            "Accrued liabilities",
+            Line {
+                account: crate::world::pools::accounts::ACCRUED,
+                amount: -amount,
+                text: "Accrued liabilities",
+                ..Line::BARE
+            },
         );
     }
 
@@ -162,12 +184,13 @@ impl World {
             Self::line(
                 batch,
                 entry_id,
-                account,
-                amount,
-                Some(tax),
-                None,
-                None,
-                text,
+                Line {
+                    account,
+                    amount,
+                    tax: Some(tax),
+                    text,
+                    ..Line::BARE
+                },
             );
         }
     }

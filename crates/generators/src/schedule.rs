@@ -7,7 +7,7 @@
 //! They take the first entry indices of a run, in a fixed number of slots per company
 //! and month, so the index of each is known from the config alone.
 
-use crate::post::Head;
+use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::economy::tax_of;
 use crate::world::layout::ACCRUALS;
@@ -56,18 +56,28 @@ impl World {
             let lines = &s.opening[from.min(s.opening.len())..(from + per).min(s.opening.len())];
             let mut sum = 0;
             for &(account, amount, partner, text) in lines {
-                Self::line(batch, entry_id, account, amount, None, None, partner, text);
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account,
+                        amount,
+                        partner,
+                        text,
+                        ..Line::BARE
+                    },
+                );
                 sum += amount;
             }
             Self::line(
                 batch,
                 entry_id,
-                acc::OPENING_CLEARING,
-                -sum,
-                None,
-                None,
-                None,
-                "Opening balance clearing",
+                Line {
+                    account: acc::OPENING_CLEARING,
+                    amount: -sum,
+                    text: "Opening balance clearing",
+                    ..Line::BARE
+                },
             );
             self.close(batch, &head, first_line, &mut d);
             return;
@@ -102,22 +112,22 @@ impl World {
                 Self::line(
                     batch,
                     entry_id,
-                    acc::PAYROLL_BANK,
-                    net,
-                    None,
-                    None,
-                    None,
-                    "Transfer for net salaries",
+                    Line {
+                        account: acc::PAYROLL_BANK,
+                        amount: net,
+                        text: "Transfer for net salaries",
+                        ..Line::BARE
+                    },
                 );
                 Self::line(
                     batch,
                     entry_id,
-                    acc::BANK,
-                    -net,
-                    None,
-                    None,
-                    None,
-                    "Transfer to payroll account",
+                    Line {
+                        account: acc::BANK,
+                        amount: -net,
+                        text: "Transfer to payroll account",
+                        ..Line::BARE
+                    },
                 );
                 let day = cal.previous_working(pay_day.add_days(-1));
                 head = Head {
@@ -146,22 +156,24 @@ impl World {
                     Self::line(
                         batch,
                         entry_id,
-                        acc::SALARIES,
-                        gross,
-                        None,
-                        Some(cc),
-                        None,
-                        "Gross salaries",
+                        Line {
+                            account: acc::SALARIES,
+                            amount: gross,
+                            cost_center: Some(cc),
+                            text: "Gross salaries",
+                            ..Line::BARE
+                        },
                     );
                     Self::line(
                         batch,
                         entry_id,
-                        acc::SOCIAL_SECURITY,
-                        ss,
-                        None,
-                        Some(cc),
-                        None,
-                        "Employer contributions",
+                        Line {
+                            account: acc::SOCIAL_SECURITY,
+                            amount: ss,
+                            cost_center: Some(cc),
+                            text: "Employer contributions",
+                            ..Line::BARE
+                        },
                     );
                     net += gross - withheld;
                     liabilities += withheld + ss;
@@ -169,22 +181,22 @@ impl World {
                 Self::line(
                     batch,
                     entry_id,
-                    acc::PAYROLL_BANK,
-                    -net,
-                    None,
-                    None,
-                    None,
-                    "Net salaries",
+                    Line {
+                        account: acc::PAYROLL_BANK,
+                        amount: -net,
+                        text: "Net salaries",
+                        ..Line::BARE
+                    },
                 );
                 Self::line(
                     batch,
                     entry_id,
-                    acc::PAYROLL_LIABILITIES,
-                    -liabilities,
-                    None,
-                    None,
-                    None,
-                    "Withholding tax and social security",
+                    Line {
+                        account: acc::PAYROLL_LIABILITIES,
+                        amount: -liabilities,
+                        text: "Withholding tax and social security",
+                        ..Line::BARE
+                    },
                 );
                 head = Head {
                     posting: pay_day,
@@ -213,22 +225,22 @@ impl World {
             Self::line(
                 batch,
                 entry_id,
-                acc::PAYROLL_LIABILITIES,
-                s.remittance,
-                None,
-                None,
-                None,
-                "Remittance to tax office and social security",
+                Line {
+                    account: acc::PAYROLL_LIABILITIES,
+                    amount: s.remittance,
+                    text: "Remittance to tax office and social security",
+                    ..Line::BARE
+                },
             );
             Self::line(
                 batch,
                 entry_id,
-                acc::BANK,
-                -s.remittance,
-                None,
-                None,
-                None,
-                "Remittance",
+                Line {
+                    account: acc::BANK,
+                    amount: -s.remittance,
+                    text: "Remittance",
+                    ..Line::BARE
+                },
             );
             (text, day, doc_type, process, user, manual, approval) = (
                 "Payroll taxes and social security",
@@ -248,22 +260,23 @@ impl World {
                 Self::line(
                     batch,
                     entry_id,
-                    acc::DEPRECIATION,
-                    amount,
-                    None,
-                    Some(centers::ASSET_CENTERS[class]),
-                    None,
-                    "Depreciation",
+                    Line {
+                        account: acc::DEPRECIATION,
+                        amount,
+                        cost_center: Some(centers::ASSET_CENTERS[class]),
+                        text: "Depreciation",
+                        ..Line::BARE
+                    },
                 );
                 Self::line(
                     batch,
                     entry_id,
-                    info.2,
-                    -amount,
-                    None,
-                    None,
-                    None,
-                    "Accumulated depreciation",
+                    Line {
+                        account: info.2,
+                        amount: -amount,
+                        text: "Accumulated depreciation",
+                        ..Line::BARE
+                    },
                 );
             }
             (text, day, doc_type, process, user, manual, approval) = (
@@ -319,22 +332,23 @@ impl World {
                     Self::line(
                         batch,
                         entry_id,
-                        acc::ACCRUED,
-                        amount,
-                        None,
-                        None,
-                        None,
-                        "Accrued liabilities",
+                        Line {
+                            account: acc::ACCRUED,
+                            amount,
+                            text: "Accrued liabilities",
+                            ..Line::BARE
+                        },
                     );
                     Self::line(
                         batch,
                         entry_id,
-                        prev_account,
-                        -amount,
-                        None,
-                        Some(prev_cc),
-                        None,
-                        "Reversal of accrual",
+                        Line {
+                            account: prev_account,
+                            amount: -amount,
+                            cost_center: Some(prev_cc),
+                            text: "Reversal of accrual",
+                            ..Line::BARE
+                        },
                     );
                     if prev >= 0 {
                         let accrual_index = l.offset
@@ -363,23 +377,25 @@ impl World {
                         Self::line(
                             batch,
                             entry_id,
-                            acc::RENT,
-                            s.rent,
-                            Some(s.rent_tax),
-                            Some(centers::FACILITIES),
-                            None,
-                            "Office and warehouse rent",
+                            Line {
+                                account: acc::RENT,
+                                amount: s.rent,
+                                tax: Some(s.rent_tax),
+                                cost_center: Some(centers::FACILITIES),
+                                text: "Office and warehouse rent",
+                                ..Line::BARE
+                            },
                         );
                         Self::tax_line(batch, entry_id, s.rent_tax, tax);
                         Self::line(
                             batch,
                             entry_id,
-                            acc::BANK,
-                            -(s.rent + tax),
-                            None,
-                            None,
-                            None,
-                            "Standing order",
+                            Line {
+                                account: acc::BANK,
+                                amount: -(s.rent + tax),
+                                text: "Standing order",
+                                ..Line::BARE
+                            },
                         );
                         (text, day, doc_type, process, user, manual, approval) = (
                             "Rent",
@@ -395,22 +411,23 @@ impl World {
                         Self::line(
                             batch,
                             entry_id,
-                            acc::BANK_CHARGES,
-                            s.bank_fee,
-                            None,
-                            Some(centers::FINANCE),
-                            None,
-                            "Account fees",
+                            Line {
+                                account: acc::BANK_CHARGES,
+                                amount: s.bank_fee,
+                                cost_center: Some(centers::FINANCE),
+                                text: "Account fees",
+                                ..Line::BARE
+                            },
                         );
                         Self::line(
                             batch,
                             entry_id,
-                            acc::BANK,
-                            -s.bank_fee,
-                            None,
-                            None,
-                            None,
-                            "Bank charges",
+                            Line {
+                                account: acc::BANK,
+                                amount: -s.bank_fee,
+                                text: "Bank charges",
+                                ..Line::BARE
+                            },
                         );
                         (text, day, doc_type, process, user, manual, approval) = (
                             "Bank charges",
@@ -426,22 +443,23 @@ impl World {
                         Self::line(
                             batch,
                             entry_id,
-                            acc::BANK,
-                            s.interest,
-                            None,
-                            None,
-                            None,
-                            "Interest credited",
+                            Line {
+                                account: acc::BANK,
+                                amount: s.interest,
+                                text: "Interest credited",
+                                ..Line::BARE
+                            },
                         );
                         Self::line(
                             batch,
                             entry_id,
-                            acc::INTEREST_INCOME,
-                            -s.interest,
-                            None,
-                            Some(centers::FINANCE),
-                            None,
-                            "Interest income",
+                            Line {
+                                account: acc::INTEREST_INCOME,
+                                amount: -s.interest,
+                                cost_center: Some(centers::FINANCE),
+                                text: "Interest income",
+                                ..Line::BARE
+                            },
                         );
                         (text, day, doc_type, process, user, manual, approval) = (
                             "Interest",
@@ -457,32 +475,32 @@ impl World {
                         Self::line(
                             batch,
                             entry_id,
-                            acc::OUTPUT_TAX,
-                            s.vat_output,
-                            None,
-                            None,
-                            None,
-                            "Output tax of the month before",
+                            Line {
+                                account: acc::OUTPUT_TAX,
+                                amount: s.vat_output,
+                                text: "Output tax of the month before",
+                                ..Line::BARE
+                            },
                         );
                         Self::line(
                             batch,
                             entry_id,
-                            acc::INPUT_TAX,
-                            -s.vat_input,
-                            None,
-                            None,
-                            None,
-                            "Input tax of the month before",
+                            Line {
+                                account: acc::INPUT_TAX,
+                                amount: -s.vat_input,
+                                text: "Input tax of the month before",
+                                ..Line::BARE
+                            },
                         );
                         Self::line(
                             batch,
                             entry_id,
-                            acc::BANK,
-                            s.vat_input - s.vat_output,
-                            None,
-                            None,
-                            None,
-                            "Tax payment on account",
+                            Line {
+                                account: acc::BANK,
+                                amount: s.vat_input - s.vat_output,
+                                text: "Tax payment on account",
+                                ..Line::BARE
+                            },
                         );
                         (text, day, doc_type, process, user, manual, approval) = (
                             "Tax payment on account",
@@ -498,22 +516,22 @@ impl World {
                         Self::line(
                             batch,
                             entry_id,
-                            acc::CASH,
-                            s.petty,
-                            None,
-                            None,
-                            None,
-                            "Petty cash top-up",
+                            Line {
+                                account: acc::CASH,
+                                amount: s.petty,
+                                text: "Petty cash top-up",
+                                ..Line::BARE
+                            },
                         );
                         Self::line(
                             batch,
                             entry_id,
-                            acc::BANK,
-                            -s.petty,
-                            None,
-                            None,
-                            None,
-                            "Cash withdrawal",
+                            Line {
+                                account: acc::BANK,
+                                amount: -s.petty,
+                                text: "Cash withdrawal",
+                                ..Line::BARE
+                            },
                         );
                         (text, day, doc_type, process, user, manual, approval) = (
                             "Petty cash replenishment",
@@ -559,43 +577,45 @@ impl World {
             Self::line(
                 batch,
                 entry_id,
-                acc::BANK,
-                item.gross,
-                None,
-                None,
-                None,
-                "Incoming payment",
+                Line {
+                    account: acc::BANK,
+                    amount: item.gross,
+                    text: "Incoming payment",
+                    ..Line::BARE
+                },
             );
             Self::line(
                 batch,
                 entry_id,
-                acc::RECEIVABLES,
-                -item.gross,
-                None,
-                None,
-                Some(item.partner_id),
-                "Cleared item",
+                Line {
+                    account: acc::RECEIVABLES,
+                    amount: -item.gross,
+                    partner: Some(item.partner_id),
+                    text: "Cleared item",
+                    ..Line::BARE
+                },
             );
         } else {
             Self::line(
                 batch,
                 entry_id,
-                acc::PAYABLES,
-                item.gross,
-                None,
-                None,
-                Some(item.partner_id),
-                "Cleared item",
+                Line {
+                    account: acc::PAYABLES,
+                    amount: item.gross,
+                    partner: Some(item.partner_id),
+                    text: "Cleared item",
+                    ..Line::BARE
+                },
             );
             Self::line(
                 batch,
                 entry_id,
-                acc::BANK,
-                -item.gross,
-                None,
-                None,
-                None,
-                "Outgoing payment",
+                Line {
+                    account: acc::BANK,
+                    amount: -item.gross,
+                    text: "Outgoing payment",
+                    ..Line::BARE
+                },
             );
         }
         let docs = self.config.documents.enabled;
