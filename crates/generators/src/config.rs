@@ -136,7 +136,7 @@ pub struct GeneratorConfig {
     /// The `graph` section.
     pub graph: GraphConfig,
     /// The `anomalies` section.
-    pub anomalies: crate::anomaly::AnomaliesConfig,
+    pub anomalies: crate::anomalies::AnomaliesConfig,
 }
 
 impl Default for GeneratorConfig {
@@ -162,7 +162,7 @@ impl Default for GeneratorConfig {
             master_data: MasterDataConfig::default(),
             documents: DocumentsConfig::default(),
             graph: GraphConfig::default(),
-            anomalies: crate::anomaly::AnomaliesConfig::default(),
+            anomalies: crate::anomalies::AnomaliesConfig::default(),
         }
     }
 }
@@ -321,7 +321,7 @@ impl GeneratorConfig {
             p.push(invalid("master_data.materials", "at least 1", 0));
         }
         let a = &self.anomalies;
-        if !(0.0..=crate::anomaly::MAX_RATE).contains(&a.rate) {
+        if !(0.0..=crate::anomalies::MAX_RATE).contains(&a.rate) {
             p.push(invalid(
                 "anomalies.rate",
                 "a share of cases from 0.0 to 0.5",
@@ -329,7 +329,7 @@ impl GeneratorConfig {
             ));
         }
         let mut total = 0.0;
-        for t in crate::anomaly::AnomalyType::ALL {
+        for t in crate::anomalies::AnomalyType::ALL {
             let w = a.weights.get(*t);
             if !(0.0..=MAX_WEIGHT).contains(&w) {
                 p.push(invalid(

@@ -9,7 +9,7 @@
 //! free slots hold single-entry cases. So an index alone says what its entry is, and
 //! any range of indices can be generated on its own.
 
-use crate::anomaly::AnomalyType;
+use crate::anomalies::AnomalyType;
 use crate::config::{GeneratorConfig, InvalidGeneratorConfig};
 use crate::world::World;
 use crate::world::economy::SLOTS;
@@ -144,7 +144,7 @@ impl World {
         let md = Arc::clone(self.registry.get());
         let k = self.layout.total;
         let mut plan: Option<crate::cases::Plan> = None;
-        let mut window: crate::inject::WindowChoice = None;
+        let mut window: crate::anomalies::WindowChoice = None;
         for i in range {
             if i < k {
                 self.scheduled(i, &md, batch);

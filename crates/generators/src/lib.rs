@@ -24,16 +24,15 @@
 //! Deliberately absent: formatting and writing bytes (that is `synth-sinks`), and any
 //! knowledge of memory limits (that is `synth-guard`).
 
-mod anomaly;
+mod anomalies;
 mod cases;
 mod config;
-mod inject;
 mod journal;
 mod post;
 mod schedule;
 pub(crate) mod world;
 
-pub use anomaly::{AnomaliesConfig, AnomalyType, AnomalyWeights};
+pub use anomalies::{AnomaliesConfig, AnomalyType, AnomalyWeights};
 pub use config::{
     CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,
     MAX_LINES_LIMIT, MIN_LINES, MasterDataConfig, TransactionsConfig,

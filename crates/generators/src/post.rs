@@ -1,7 +1,7 @@
 //! The posting vocabulary and builder: an entry's header ([`Head`]) and the helpers that
 //! push its lines, header, documents' edges (the only code that writes journal rows).
 
-use crate::anomaly::AnomalyType;
+use crate::anomalies::AnomalyType;
 use crate::world::World;
 use crate::world::master::{MasterData, account_node_id};
 use crate::world::pools::{COST_CENTERS, TAX_CODES, USERS, users};

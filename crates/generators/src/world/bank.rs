@@ -10,7 +10,7 @@
 //! payments to divert), so that the quiet periods stay few and the vendor master stays
 //! the same size whatever the run's size.
 
-use crate::anomaly::{AnomalyType, Selector};
+use crate::anomalies::{AnomalyType, Selector};
 use crate::config::GeneratorConfig;
 use crate::world::economy::Economy;
 use crate::world::identity::account;

@@ -73,7 +73,7 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
         configured
             + crate::world::scenes::fictitious_count(
                 config,
-                crate::anomaly::Selector::new(config.seed, &config.anomalies)
+                crate::anomalies::Selector::new(config.seed, &config.anomalies)
                     .fictitious_vendor_blocks(layout.total, config.transactions.target_count)
                     .len(),
             ) as u64

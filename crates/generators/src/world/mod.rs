@@ -33,7 +33,7 @@ pub(crate) struct World {
     pub(crate) economy: Economy,
     pub(crate) layout: Layout,
     pub(crate) schedules: Vec<CompanySchedule>,
-    pub(crate) selector: crate::anomaly::Selector,
+    pub(crate) selector: crate::anomalies::Selector,
     /// The blocks that carry a fictitious vendor, in order.
     pub(crate) fictitious: Vec<u64>,
     /// For each of those blocks, which fictitious vendor bills it.
@@ -51,7 +51,7 @@ impl World {
         let economy = Economy::new(&config, layout.cases(&config));
         let md = crate::world::master::build_with(&config, &economy);
         let schedules = CompanySchedule::all(&config, &economy, &md);
-        let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
+        let selector = crate::anomalies::Selector::new(config.seed, &config.anomalies);
         let bank = crate::world::bank::BankHistory::build(&config, &economy, &md.vendors).0;
         let fictitious =
             selector.fictitious_vendor_blocks(layout.total, config.transactions.target_count);

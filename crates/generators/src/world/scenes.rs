@@ -73,7 +73,7 @@ pub(crate) fn fictitious_vendors(
     configured: u64,
 ) -> Vec<synth_model::Vendor> {
     let layout = crate::world::layout::Layout::new(config);
-    let selector = crate::anomaly::Selector::new(config.seed, &config.anomalies);
+    let selector = crate::anomalies::Selector::new(config.seed, &config.anomalies);
     let seed = config.seed;
     let blocks = selector.fictitious_vendor_blocks(layout.total, config.transactions.target_count);
     let count = fictitious_count(config, blocks.len());

@@ -294,3 +294,10 @@ mod tests {
         }
     }
 }
+
+mod choose;
+mod scenes;
+mod stage;
+mod vendors;
+
+pub(crate) use choose::WindowChoice;

@@ -1,0 +1,324 @@
+//! The other standalone scenes: a reversal reposted, a fictitious vendor billing, a
+//! payment diverted by a bank-account change, a user's amounts against Benford's law.
+
+use super::vendors::VendorPosting;
+use crate::anomalies::AnomalyType as A;
+use crate::cases::Plan;
+use crate::post::Head;
+use crate::world::World;
+use crate::world::economy::{FillerKind, TaxSet, tax_of};
+use crate::world::master::MasterData;
+use crate::world::people::off_round;
+use crate::world::pools::{SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, users};
+use crate::world::rng::{Draws, record_id, stream};
+use synth_model::{BankAccount, Batch, Date};
+
+impl World {
+    /// A manual accrual (slot 0), reversed by hand days later (slot 1) and posted again
+    /// for a different amount (slot 2).
+    pub(crate) fn reversal_reposted(&self, p: &Plan, s: u8, batch: &mut Batch) {
+        let seed = self.config.seed;
+        let mut sc = self.scene(p.block());
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
+        let account = d.pick(acc::ACCRUED_EXPENSES);
+        let cost_center = d.pick(centers::OVERHEAD);
+        let user = crate::world::people::pick_user(users::GL, d);
+        let base = crate::world::economy::filler_median(FillerKind::Reclass)
+            * self.economy.price_scale
+            * self.economy.filler_scale
+            * c.fx
+            * 100.0
+            * libm::exp(0.8 * d.normal());
+        let amount = off_round(((base / 10_000.0).round() as i64).max(1) * 10_000);
+        let factor = if d.below(10) < 7 {
+            1.15 + 0.45 * d.unit()
+        } else {
+            0.55 + 0.3 * d.unit()
+        };
+        let changed = off_round(libm::round(amount as f64 * factor / 100.0) as i64 * 100);
+        let reversal_day = c
+            .calendar
+            .next_working(sc.date.add_days(1 + d.below(5) as i32));
+        let repost_day = if d.below(2) == 0 {
+            reversal_day
+        } else {
+            c.calendar.next_working(reversal_day.add_days(1))
+        };
+        let text = "Accrued expenses";
+        let index = p.first + u64::from(s);
+        let entry_id = self.entry_id(index);
+        let mut ed = Draws::new(seed, stream::ENTRY, index);
+        let first_line = batch.lines.len();
+        let (amount, day, header, reversal_of) = match s {
+            0 => (amount, sc.date, text, None),
+            1 => (
+                -amount,
+                reversal_day,
+                "Reversal of accrual",
+                Some(self.entry_id(p.first)),
+            ),
+            _ => (changed, repost_day, text, None),
+        };
+        Self::accrual_lines(batch, entry_id, (account, cost_center), amount, "Accrual");
+        let head = Head {
+            index,
+            company: sc.company,
+            posting: day,
+            document_date: day,
+            document_type: "SA",
+            process: "period_close",
+            manual: true,
+            user,
+            approval: true,
+            header_text: header,
+            reversal_of,
+            anomaly: Some(A::ReversalReposted),
+            ..Head::CLEAN
+        };
+        self.close(batch, &head, first_line, &mut ed);
+        if s == 0 {
+            self.label(
+                batch,
+                A::ReversalReposted,
+                p.first,
+                sc.company,
+                sc.date,
+                &[p.first, p.first + 1, p.first + 2],
+                &[],
+                &[],
+                None,
+            );
+        }
+    }
+
+    /// An invoice from a vendor created days before (slot 0), paid within days (slot 1).
+    pub(crate) fn fictitious_vendor(&self, p: &Plan, s: u8, batch: &mut Batch, md: &MasterData) {
+        let mut sc = self.scene(p.block());
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
+        let configured = u64::from(self.config.master_data.vendors);
+        let j = self
+            .fictitious
+            .binary_search(&p.block())
+            .ok()
+            .and_then(|k| self.fictitious_of.get(k))
+            .map_or(0, |j| u64::from(*j));
+        let (vendor, terms, bank) = md
+            .vendors
+            .get((configured + j) as usize)
+            .map_or((0, 30, BankAccount::new()), |v| {
+                (v.vendor_id, v.payment_terms_days, v.bank_account)
+            });
+        let user = crate::world::people::pick_user(users::AP, d);
+        let tax = TaxSet::draw(c.tax.input, d);
+        let (text, account) = match d.below(3) {
+            0 => ("Consulting services", acc::PROFESSIONAL_FEES),
+            1 => ("Advisory services", acc::PROFESSIONAL_FEES),
+            _ => ("Marketing services", 660000),
+        };
+        // Below the lowest approval limit, so that one approver signs it off.
+        let limit = users::APPROVERS[0].1 as f64;
+        let net = off_round(libm::round(limit * (0.3 + 0.5 * d.unit()) / 1.25) as i64);
+        let mut pay = c
+            .calendar
+            .next_working(sc.date.add_days(1 + d.below(3) as i32));
+        if pay > sc.date.add_days(6) {
+            // Holidays ahead (New Year, Golden Week): paid the same day.
+            pay = sc.date;
+        }
+        let docs = self.config.documents.enabled;
+        let (posting, payment) =
+            self.block_posting(p, s, sc.company, vendor, user, sc.date, (net, tax));
+        let posting = VendorPosting {
+            anomaly: Some(A::FictitiousVendor),
+            ..posting
+        };
+        let invoice = posting.invoice;
+        if s == 0 {
+            let cc = d.pick(centers::OVERHEAD);
+            let due = sc.date.add_days(i32::from(terms));
+            self.post_service_invoice(batch, &posting, due, (account, cc, text), "paid");
+            let documents: &[u128] = if docs { &[invoice, payment] } else { &[] };
+            self.label(
+                batch,
+                A::FictitiousVendor,
+                p.first,
+                sc.company,
+                sc.date,
+                &[p.first, p.first + 1],
+                documents,
+                &[],
+                Some(vendor),
+            );
+        } else {
+            let paid = VendorPosting {
+                date: pay,
+                ..posting
+            };
+            self.post_vendor_payment(batch, &paid, payment, true, bank);
+        }
+    }
+
+    /// The unlabelled posting of slot `s` of standalone block `p` with an invoice of
+    /// `net` under tax code `tax`; the invoice's id is the block's, and so is its
+    /// payment's (returned with it).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn block_posting(
+        &self,
+        p: &Plan,
+        s: u8,
+        company: usize,
+        vendor: u128,
+        user: &'static str,
+        date: Date,
+        (net, tax): (i64, usize),
+    ) -> (VendorPosting, u128) {
+        let seed = self.config.seed;
+        let posting = VendorPosting {
+            index: p.first + u64::from(s),
+            company,
+            vendor,
+            user,
+            date,
+            net,
+            tax,
+            tax_amount: tax_of(tax, net),
+            invoice: record_id(seed, stream::VENDOR_INVOICE, p.block()),
+            anomaly: None,
+        };
+        (posting, record_id(seed, stream::PAYMENT, p.block()))
+    }
+
+    /// A genuine invoice of a vendor (slot 0) whose bank account is changed days later,
+    /// and its payment, to the new account, days after the change (slot 1).
+    pub(crate) fn diverted_payment(&self, p: &Plan, s: u8, batch: &mut Batch, md: &MasterData) {
+        let Some(f) = self.bank.fraud(p.block()).copied() else {
+            let slot = p.first - self.layout.total + u64::from(s);
+            self.filler(slot, batch);
+            return;
+        };
+        let mut sc = self.scene(p.block());
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
+        let (vendor, terms) = md
+            .vendors
+            .get(f.vendor)
+            .map_or((0, 30), |v| (v.vendor_id, v.payment_terms_days));
+        let user = crate::world::people::pick_user(users::AP, d);
+        let tax = TaxSet::draw(c.tax.input, d);
+        let service = d.below(SERVICES_BOUGHT.len());
+        let (text, account, _, pool) = SERVICES_BOUGHT[service];
+        // An invoice entered by hand, its amount spread evenly over two orders of
+        // magnitude around the lowest approval limit (so that its clerk's amounts keep
+        // Benford's first digits), not within 10% below an approval limit.
+        let limit = users::APPROVERS[0].1 as f64;
+        let spread = libm::pow(10.0, 2.0 * d.unit() - 1.0);
+        let mut net = off_round(libm::round(limit * spread / 1.25) as i64);
+        while crate::world::people::near_limit(net + tax_of(tax, net)) {
+            net = off_round(net * 8 / 10);
+        }
+        let docs = self.config.documents.enabled;
+        let (posting, payment) =
+            self.block_posting(p, s, sc.company, vendor, user, f.invoice, (net, tax));
+        let invoice = posting.invoice;
+        if s == 0 {
+            let cc = d.pick(pool);
+            let due = f.invoice.add_days(i32::from(terms));
+            let status = if f.pay <= self.economy.end {
+                "paid"
+            } else {
+                "open"
+            };
+            self.post_service_invoice(batch, &posting, due, (account, cc, text), status);
+            let documents: &[u128] = if docs { &[invoice, payment] } else { &[] };
+            self.label(
+                batch,
+                A::VendorBankChange,
+                p.first,
+                sc.company,
+                f.pay,
+                &[p.first + 1],
+                documents,
+                &[],
+                Some(vendor),
+            );
+        } else {
+            let paid = VendorPosting {
+                date: f.pay,
+                user: users::PAYRUN,
+                anomaly: Some(A::VendorBankChange),
+                ..posting
+            };
+            let bank = self.vendor_account(md, f.vendor, f.pay);
+            self.post_vendor_payment(batch, &paid, payment, false, bank);
+        }
+    }
+
+    /// The user whose amounts break Benford's law in this run: a controller, who
+    /// otherwise only approves.
+    pub(crate) fn benford_user(&self) -> &'static str {
+        let r = users::APPROVERS[1].0.clone();
+        USERS[r.start + (self.config.seed % (r.end - r.start) as u64) as usize].0
+    }
+
+    /// Four manual adjustments of one user whose amounts mostly start with 7, 8 or 9.
+    pub(crate) fn benford(&self, p: &Plan, s: u8, batch: &mut Batch) {
+        let seed = self.config.seed;
+        let sc = self.scene(p.block());
+        let c = &self.economy.companies[sc.company];
+        let index = p.first + u64::from(s);
+        let entry_id = self.entry_id(index);
+        let mut ed = Draws::new(seed, stream::ENTRY, index);
+        let mut d = Draws::new(seed, stream::ANOMALY_CASE, index ^ (1 << 62));
+        let digit = match d.below(20) {
+            0..2 => 6.0,
+            2..8 => 7.0,
+            8..14 => 8.0,
+            _ => 9.0,
+        };
+        let scale = libm::pow(10.0, libm::floor(libm::log10(c.fx.max(1.0))));
+        let magnitude = libm::pow(10.0, (1 + d.below(3)) as f64) * scale;
+        let amount = libm::round((digit + d.unit()) * magnitude * 100.0) as i64;
+        let amount = off_round(amount + d.below(100) as i64);
+        let account = d.pick(&[acc::PROFESSIONAL_FEES, 690000, 650000, acc::TRAVEL]);
+        let day = c.calendar.sample_working(&mut d);
+        let first_line = batch.lines.len();
+        Self::accrual_lines(
+            batch,
+            entry_id,
+            (account, d.pick(centers::OVERHEAD)),
+            amount,
+            "Manual adjustment",
+        );
+        let head = Head {
+            index,
+            company: sc.company,
+            posting: day,
+            document_date: day,
+            document_type: "SA",
+            process: "general_ledger",
+            manual: true,
+            user: self.benford_user(),
+            approval: true,
+            header_text: ed.pick(texts::RECLASS),
+            anomaly: Some(A::BenfordViolation),
+            ..Head::CLEAN
+        };
+        self.close(batch, &head, first_line, &mut ed);
+        if s == 0 {
+            let first = batch.entries.last().map_or(day, |e| e.posting_date);
+            self.label(
+                batch,
+                A::BenfordViolation,
+                p.first,
+                sc.company,
+                first,
+                &[p.first, p.first + 1, p.first + 2, p.first + 3],
+                &[],
+                &[],
+                None,
+            );
+        }
+    }
+}

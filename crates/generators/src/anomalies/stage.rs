@@ -1,0 +1,185 @@
+//! The scenes of the standalone types: a block whose case is replaced by an anomaly,
+//! and the single-entry cases twisted to carry one.
+
+use crate::anomalies::AnomalyType as A;
+use crate::cases::{Plan, Twist};
+use crate::world::World;
+use crate::world::economy::FillerKind;
+use crate::world::master::MasterData;
+use crate::world::people::off_round;
+use crate::world::pools::users;
+use synth_model::{Batch, Date, DateTime};
+
+impl World {
+    /// Slot `s` of a block whose case is replaced by a standalone anomaly `t`.
+    pub(crate) fn scenario(&self, p: &Plan, t: A, s: u8, batch: &mut Batch, md: &MasterData) {
+        let slot = p.first - self.layout.total + u64::from(s);
+        match t {
+            A::SplitPurchase => self.split_purchase(p, s, batch, md),
+            A::ReversalReposted if s < 3 => self.reversal_reposted(p, s, batch),
+            A::BenfordViolation => self.benford(p, s, batch),
+            A::FictitiousVendor if s < 2 => self.fictitious_vendor(p, s, batch, md),
+            A::VendorBankChange if s < 2 => self.diverted_payment(p, s, batch, md),
+            A::SelfApproval
+            | A::ApprovalAboveLimit
+            | A::OffHoursEntry
+            | A::RoundAmount
+            | A::UnusualAccountPair
+            | A::BackdatedEntry
+                if s == 0 =>
+            {
+                let tw = self.twist(p.block(), t);
+                let first_line = batch.lines.len();
+                self.filler_with(slot, batch, &tw);
+                let e = batch.entries.last().map(|e| e.posting_date);
+                let company = tw.company.unwrap_or(0);
+                let _ = first_line;
+                self.label(
+                    batch,
+                    t,
+                    p.first,
+                    company,
+                    e.unwrap_or(self.economy.start),
+                    &[p.first],
+                    &[],
+                    &[],
+                    None,
+                );
+            }
+            // A scene's later slots hold single-entry cases.
+            A::ReversalReposted
+            | A::FictitiousVendor
+            | A::VendorBankChange
+            | A::SelfApproval
+            | A::ApprovalAboveLimit
+            | A::OffHoursEntry
+            | A::RoundAmount
+            | A::UnusualAccountPair
+            | A::BackdatedEntry => self.filler(slot, batch),
+            // Types that change a case never stage a scene of their own.
+            A::DuplicatePayment
+            | A::InvoiceWithoutOrder
+            | A::PriceVariance
+            | A::RevenueBeforeDelivery => self.filler(slot, batch),
+        }
+    }
+
+    /// How a single-entry case is changed to carry `t`.
+    pub(crate) fn twist(&self, block: u64, t: A) -> Twist {
+        let mut sc = self.scene(block);
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
+        let manual_kind = if d.below(2) == 0 {
+            FillerKind::Reclass
+        } else {
+            FillerKind::PettyCash
+        };
+        let base = Twist {
+            anomaly: Some(t),
+            company: Some(sc.company),
+            date: Some(sc.date),
+            kind: Some(manual_kind),
+            ..Twist::NONE
+        };
+        match t {
+            A::SelfApproval => Twist {
+                self_approve: true,
+                ..base
+            },
+            A::ApprovalAboveLimit => {
+                let limit = users::APPROVERS[0].1;
+                Twist {
+                    kind: Some(FillerKind::Reclass),
+                    amount: Some(off_round(
+                        libm::round(limit as f64 * (1.1 + 2.5 * d.unit()) / 100.0) as i64 * 100,
+                    )),
+                    approver_tier: Some(0),
+                    ..base
+                }
+            }
+            A::OffHoursEntry => match d.below(3) {
+                0 => {
+                    // Late at night or before dawn, on a working day.
+                    let secs = if d.below(2) == 0 {
+                        20 * 3600 + d.below(4 * 3600) as u32
+                    } else {
+                        1800 + d.below(5 * 3600) as u32
+                    };
+                    Twist {
+                        created: Some(DateTime::new(sc.date, secs)),
+                        ..base
+                    }
+                }
+                v => {
+                    // A weekend day, or a public holiday where the period has one.
+                    let (start, end) = (self.economy.start, self.economy.end);
+                    let mut day = sc.date;
+                    // New Year's Day and Christmas Day: public holidays of (nearly) every
+                    // country, national rather than regional.
+                    let wanted = |x: Date| {
+                        let (_, m, day) = x.ymd();
+                        if v == 1 {
+                            x.is_weekend()
+                        } else {
+                            !x.is_weekend()
+                                && !c.calendar.is_working(x)
+                                && matches!((m, day), (1, 1) | (12, 25))
+                        }
+                    };
+                    let mut found = None;
+                    for k in 0..800 {
+                        let x = day.add_days(k);
+                        let x = if x > end {
+                            start.add_days((x.0 - end.0 - 1) % (end.0 - start.0 + 1).max(1))
+                        } else {
+                            x
+                        };
+                        if wanted(x) {
+                            found = Some(x);
+                            break;
+                        }
+                    }
+                    if found.is_none() {
+                        // No holiday in the period: the next weekend day.
+                        while !day.is_weekend() {
+                            day = day.add_days(1);
+                        }
+                        if day > end {
+                            day = day.add_days(-7);
+                        }
+                        found = Some(day);
+                    }
+                    let day = found.unwrap_or(day);
+                    let secs = 9 * 3600 + d.below(8 * 3600) as u32;
+                    Twist {
+                        date: Some(day),
+                        created: Some(DateTime::new(day, secs)),
+                        ..base
+                    }
+                }
+            },
+            A::RoundAmount => {
+                const K: &[i64] = &[10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 100, 120, 150, 250];
+                let scale = libm::pow(10.0, libm::floor(libm::log10(c.fx.max(1.0)))) as i64;
+                Twist {
+                    kind: Some(FillerKind::Reclass),
+                    amount: Some(d.pick(K) * 100_000 * scale),
+                    ..base
+                }
+            }
+            A::UnusualAccountPair => Twist {
+                cash_against_expense: true,
+                ..base
+            },
+            A::BackdatedEntry => {
+                let late = sc.date.add_days(20 + d.below(55) as i32);
+                let late = c.calendar.next_working(late);
+                Twist {
+                    created: Some(DateTime::new(late, 9 * 3600 + d.below(8 * 3600) as u32)),
+                    ..base
+                }
+            }
+            _ => base,
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! The single-entry cases that fill a block's free slots (expense claims, direct
+//! debits, petty cash, reclassifications), and how one is changed to carry an anomaly.
+
+use crate::post::{Head, Line};
+use crate::world::World;
+use crate::world::economy::{FillerKind, TaxSet, filler_kind, filler_median, tax_of};
+use crate::world::people::{off_round, petty_cap, pick_user};
+use crate::world::pools::{self, USERS, accounts as acc, centers, texts, users};
+use crate::world::rng::{Draws, stream};
+use synth_model::{Batch, Date};
+
+impl World {
+    /// A single-entry case in a free slot of a block: an expense claim, a direct debit,
+    /// a petty cash purchase or a reclassification.
+    pub(crate) fn filler(&self, slot: u64, batch: &mut Batch) {
+        self.filler_with(slot, batch, &Twist::NONE);
+    }
+
+    /// A single-entry case, changed as `tw` says (the anomalies that are one entry).
+    pub(crate) fn filler_with(&self, slot: u64, batch: &mut Batch, tw: &Twist) {
+        let seed = self.config.seed;
+        let e = &self.economy;
+        let index = self.layout.total + slot;
+        let entry_id = self.entry_id(index);
+        let mut d = Draws::new(seed, stream::FILLER, slot);
+        let drawn_kind = filler_kind(&mut d);
+        let kind = tw.kind.unwrap_or(drawn_kind);
+        let drawn_company = d.below(e.companies.len());
+        let company = tw.company.unwrap_or(drawn_company);
+        let c = &e.companies[company];
+        let z = d.normal();
+        // Reclassifications move amounts of any size (and so follow Benford's law).
+        let sigma = if kind == FillerKind::Reclass {
+            1.5
+        } else {
+            0.8
+        };
+        let mut amount = libm::round(
+            filler_median(kind)
+                * e.price_scale
+                * e.filler_scale
+                * c.fx
+                * 100.0
+                * libm::exp(sigma * z),
+        )
+        .max(100.0) as i64;
+        let drawn_date = c.calendar.sample_working(&mut d);
+        let date = tw.date.unwrap_or(drawn_date);
+        let first_line = batch.lines.len();
+        let tax = TaxSet::draw(c.tax.input, &mut d);
+        if let Some(a) = tw.amount {
+            amount = a;
+        }
+        if tw.self_approve {
+            // Within the user's own limit: only the approval itself is irregular.
+            amount = amount.min(users::APPROVERS[0].1 * 4 / 5 - 1_111);
+        }
+        let (document_type, process, manual, user, approval, header_text) = match kind {
+            _ if tw.cash_against_expense => {
+                let amount = off_round(amount);
+                let account = d.pick(&[acc::OFFICE_SUPPLIES, acc::TRAVEL, 690000]);
+                let cash = if d.below(2) == 0 {
+                    acc::CASH
+                } else {
+                    acc::BANK
+                };
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: cash,
+                        amount,
+                        text: "Cash",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account,
+                        amount: -amount,
+                        cost_center: Some(d.pick(centers::ALL)),
+                        text: "Expense correction",
+                        ..Line::BARE
+                    },
+                );
+                (
+                    "SA",
+                    "expenses",
+                    true,
+                    pick_user(users::GL, &mut d),
+                    true,
+                    d.pick(texts::PETTY_CASH),
+                )
+            }
+            FillerKind::ExpenseClaim | FillerKind::DirectDebit | FillerKind::PettyCash => {
+                let (account, centers_pool) = match kind {
+                    FillerKind::ExpenseClaim => (acc::TRAVEL, centers::ALL),
+                    FillerKind::DirectDebit => (
+                        d.pick(&[acc::UTILITIES, 650000, 690000, acc::PROFESSIONAL_FEES]),
+                        centers::OVERHEAD,
+                    ),
+                    _ => (
+                        d.pick(&[acc::OFFICE_SUPPLIES, acc::OFFICE_SUPPLIES, acc::TRAVEL]),
+                        centers::ALL,
+                    ),
+                };
+                if kind == FillerKind::PettyCash && tw.amount.is_none() {
+                    amount = amount.min(petty_cap(e.price_scale, c.fx)).max(100);
+                    // Clean G/L postings are never round thousands (see `off_round`).
+                    if off_round(amount + tax_of(tax, amount)) != amount + tax_of(tax, amount) {
+                        amount += 1;
+                    }
+                }
+                let t = tax_of(tax, amount);
+                let text = match kind {
+                    FillerKind::ExpenseClaim => "Travel and subsistence",
+                    FillerKind::DirectDebit => "Direct debit",
+                    _ => "Petty cash purchase",
+                };
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account,
+                        amount,
+                        tax: Some(tax),
+                        cost_center: Some(d.pick(centers_pool)),
+                        text,
+                        ..Line::BARE
+                    },
+                );
+                Self::tax_line(batch, entry_id, tax, t);
+                let credit = if kind == FillerKind::PettyCash {
+                    acc::CASH
+                } else {
+                    acc::BANK
+                };
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: credit,
+                        amount: -(amount + t),
+                        text: if credit == acc::CASH {
+                            "Paid from petty cash"
+                        } else {
+                            "Bank"
+                        },
+                        ..Line::BARE
+                    },
+                );
+                match kind {
+                    FillerKind::ExpenseClaim => (
+                        "SA",
+                        "expenses",
+                        false,
+                        users::EXPENSE,
+                        true,
+                        d.pick(texts::EXPENSE_CLAIM),
+                    ),
+                    FillerKind::DirectDebit => (
+                        "ZB",
+                        "treasury",
+                        false,
+                        users::BANK,
+                        false,
+                        d.pick(texts::DIRECT_DEBIT),
+                    ),
+                    _ => (
+                        "SA",
+                        "expenses",
+                        true,
+                        pick_user(users::GL, &mut d),
+                        true,
+                        d.pick(texts::PETTY_CASH),
+                    ),
+                }
+            }
+            FillerKind::Reclass => {
+                // Manual adjustments are often round.
+                if d.below(100) < 60 && tw.amount.is_none() && amount >= 100_000 {
+                    amount = off_round((amount / 10_000).max(1) * 10_000);
+                }
+                let account = d.pick(acc::RECLASS);
+                let from = d.pick(centers::ALL);
+                let mut to = d.pick(centers::ALL);
+                if to == from {
+                    to = centers::ALL[(from + 1) % centers::ALL.len()];
+                }
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account,
+                        amount,
+                        cost_center: Some(to),
+                        text: "Reclass to cost center",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account,
+                        amount: -amount,
+                        cost_center: Some(from),
+                        text: "Reclass from cost center",
+                        ..Line::BARE
+                    },
+                );
+                (
+                    "SA",
+                    "general_ledger",
+                    true,
+                    pick_user(users::GL, &mut d),
+                    true,
+                    d.pick(texts::RECLASS),
+                )
+            }
+        };
+        let head = Head {
+            index,
+            company,
+            posting: date,
+            document_date: date,
+            document_type,
+            process,
+            manual,
+            user,
+            approval,
+            header_text,
+            document_id: None,
+            reversal_of: None,
+            partner_flow: None,
+            anomaly: tw.anomaly,
+            approver: if tw.self_approve {
+                Some(user)
+            } else {
+                tw.approver_tier.map(|t| {
+                    let r = users::APPROVERS[t].0.clone();
+                    let mut k = r.start + d.below(r.end - r.start);
+                    if USERS[k].0 == user {
+                        k = r.start + (k - r.start + 1) % (r.end - r.start);
+                    }
+                    USERS[k].0
+                })
+            },
+            created: tw.created,
+        };
+        let _ = pools::COST_CENTERS.len();
+        self.close(batch, &head, first_line, &mut d);
+    }
+}
+
+/// What a single-entry case changes to carry an anomaly ([`Twist::NONE`]: nothing).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Twist {
+    /// The irregularity, for the entry's label columns.
+    pub anomaly: Option<crate::anomalies::AnomalyType>,
+    /// The kind of case, instead of the drawn one.
+    pub kind: Option<FillerKind>,
+    /// The company, instead of the drawn one.
+    pub company: Option<usize>,
+    /// The amount (net), instead of the drawn one.
+    pub amount: Option<i64>,
+    /// The posting date, instead of the drawn one.
+    pub date: Option<Date>,
+    /// When it was entered, instead of the posting date in office hours.
+    pub created: Option<synth_model::DateTime>,
+    /// Approved by the user who entered it.
+    pub self_approve: bool,
+    /// Approved by a user of this approval tier, whatever the amount.
+    pub approver_tier: Option<usize>,
+    /// Cash or bank debited against an expense credited.
+    pub cash_against_expense: bool,
+}
+
+impl Twist {
+    /// No change.
+    pub const NONE: Twist = Twist {
+        anomaly: None,
+        kind: None,
+        company: None,
+        amount: None,
+        date: None,
+        created: None,
+        self_approve: false,
+        approver_tier: None,
+        cash_against_expense: false,
+    };
+}

@@ -1,0 +1,14 @@
+//! Business cases: procure to pay and order to cash, each a block of entry slots whose
+//! documents, entries, dates and amounts follow from the block's index; and the
+//! single-entry cases that fill the free slots.
+//!
+//! `plan.rs` decides a case from its block index; `documents.rs` writes its documents,
+//! `entries.rs` its entries; `filler.rs` the single-entry cases.
+
+mod documents;
+mod entries;
+mod filler;
+mod plan;
+
+pub(crate) use filler::Twist;
+pub(crate) use plan::Plan;

@@ -1,0 +1,434 @@
+//! A case's plan: everything it decides (partner, items, dates, amounts, roles), from
+//! its block index alone.
+
+use crate::world::World;
+use crate::world::economy::{CaseKind, Item, Scales, TaxSet, case_kind, tax_of};
+use crate::world::master::MasterData;
+use crate::world::people::{near_limit, pick_user};
+use crate::world::pools::{centers, users};
+use crate::world::rng::{Draws, record_id, record_key, stream};
+use synth_model::Date;
+
+/// Items a plan keeps (most orders have fewer); longer orders recompute the rest.
+const CACHED_ITEMS: usize = 6;
+
+/// Everything a case decides, recomputable from its block index alone.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plan {
+    pub(crate) block: u64,
+    /// Entry index of the block's first slot.
+    pub(crate) first: u64,
+    pub(crate) kind: CaseKind,
+    pub(crate) company: usize,
+    pub(crate) partner_id: u128,
+    /// Index of the partner in its master table.
+    pub(crate) partner: usize,
+    pub(crate) items_key: u64,
+    pub(crate) items: u32,
+    pub(crate) tax: usize,
+    pub(crate) scales: Scales,
+    pub(crate) net: i64,
+    pub(crate) tax_amount: i64,
+    pub(crate) gross: i64,
+    /// Σ quantity × order price.
+    pub(crate) ordered: i64,
+    /// Σ received × order price (the goods receipt's value).
+    pub(crate) received_value: i64,
+    /// Σ received × standard cost (cost of goods sold).
+    pub(crate) cost: i64,
+    pub(crate) cost_center: usize,
+    pub(crate) blocked: bool,
+    pub(crate) with_order: bool,
+    pub(crate) order_date: Date,
+    pub(crate) movement: Date,
+    pub(crate) invoice_date: Date,
+    pub(crate) invoice_post: Date,
+    pub(crate) due: Date,
+    pub(crate) pay: [Date; 2],
+    pub(crate) pay_cash: [i64; 2],
+    pub(crate) pay_discount: [i64; 2],
+    pub(crate) n_pay: u8,
+    pub(crate) manual: [bool; 4],
+    pub(crate) users: [&'static str; 4],
+    /// How many of the case's entries are in the data (a prefix of them).
+    pub(crate) posted: u8,
+    /// The first items, as drawn when planning (each document and entry reuses them).
+    pub(crate) cached: [Item; CACHED_ITEMS],
+    /// The irregularity this case carries, if any.
+    pub(crate) anomaly: Option<crate::anomalies::AnomalyType>,
+    /// The goods movement is left out (its slot holds a single-entry case).
+    pub(crate) skip_movement: bool,
+    /// Cash discount of the partner's terms, in hundredths of a percent.
+    pub(crate) discount_pct: i64,
+}
+
+impl Plan {
+    /// The block this plan is for.
+    #[inline]
+    pub fn block(&self) -> u64 {
+        self.block
+    }
+
+    #[inline]
+    pub(crate) fn goods(&self) -> bool {
+        matches!(self.kind, CaseKind::P2pGoods | CaseKind::O2cGoods)
+    }
+
+    #[inline]
+    pub(crate) fn sale(&self) -> bool {
+        matches!(self.kind, CaseKind::O2cGoods | CaseKind::O2cServices)
+    }
+
+    /// The role of slot `s`: 0 goods movement, 1 invoice, 2 and 3 payments.
+    #[inline]
+    pub(crate) fn role(&self, s: u8) -> u8 {
+        if self.goods() { s } else { s + 1 }
+    }
+
+    /// The slot of role `r`.
+    #[inline]
+    pub(crate) fn slot(&self, r: u8) -> u64 {
+        u64::from(if self.goods() { r } else { r - 1 })
+    }
+
+    /// Whether role `r` is posted.
+    #[inline]
+    pub(crate) fn is_posted(&self, r: u8) -> bool {
+        !(r == 0 && self.skip_movement)
+            && r >= u8::from(!self.goods())
+            && (self.slot(r) as u8) < self.posted
+    }
+}
+
+impl World {
+    /// The plan of case block `block`.
+    pub(crate) fn plan(&self, block: u64, md: &MasterData) -> Plan {
+        let p = self.plan_with(block, md, None);
+        if p.sale() || !self.bank.quiet(p.partner, &p.pay[..usize::from(p.n_pay)]) {
+            return p;
+        }
+        // It would pay a vendor close to a change of its bank account: it buys from one
+        // of the vendors whose account never changes instead.
+        let steady = (md.vendors.len())
+            .min(self.config.master_data.vendors as usize)
+            .clamp(1, crate::world::bank::STEADY_VENDORS);
+        self.plan_with(block, md, Some(block as usize % steady))
+    }
+
+    /// The plan of block `block`, buying from vendor `vendor` where given.
+    pub(crate) fn plan_with(&self, block: u64, md: &MasterData, vendor: Option<usize>) -> Plan {
+        let seed = self.config.seed;
+        let e = &self.economy;
+        let key = record_key(seed, stream::CASE, block);
+        let kind = case_kind(key);
+        let mut d = Draws::from_key(key);
+        let items_key = d.bits();
+        let items = e.item_count(&self.config, &mut d);
+        let drawn_company = d.below(e.companies.len());
+        let sale = matches!(kind, CaseKind::O2cGoods | CaseKind::O2cServices);
+        let goods = matches!(kind, CaseKind::P2pGoods | CaseKind::O2cGoods);
+        // Cases buy from the configured vendors (those after them are fictitious).
+        let n_partners = if sale {
+            md.customers.len()
+        } else {
+            md.vendors
+                .len()
+                .min(self.config.master_data.vendors as usize)
+        }
+        .max(1);
+        let u = d.unit();
+        let partner = ((n_partners as f64 * u * u) as usize).min(n_partners - 1);
+        let partner = match vendor {
+            _ if sale => partner,
+            Some(v) => v,
+            None => self.bank.occasional_vendor(seed, block).unwrap_or(partner),
+        };
+        // A customer buys from its own company (its credit limit is in that company's
+        // currency); vendors supply every company.
+        let company = if sale {
+            crate::world::master::customer_company(partner, e.companies.len())
+        } else {
+            drawn_company
+        };
+        let c = &e.companies[company];
+        let (partner_id, terms, discount_pct, discount_days, limit) = if sale {
+            md.customers
+                .get(partner)
+                .map_or((0, 30, 0, 0, i64::MAX), |p| {
+                    (
+                        p.customer_id,
+                        p.payment_terms_days,
+                        p.cash_discount_percent,
+                        p.cash_discount_days,
+                        p.credit_limit,
+                    )
+                })
+        } else {
+            md.vendors
+                .get(partner)
+                .map_or((0, 30, 0, 0, i64::MAX), |p| {
+                    (
+                        p.vendor_id,
+                        p.payment_terms_days,
+                        p.cash_discount_percent,
+                        p.cash_discount_days,
+                        i64::MAX,
+                    )
+                })
+        };
+        let scales = Scales {
+            purchase_quantity: e.purchase_quantity,
+            service_scale: e.service_scale,
+            fx: c.fx,
+        };
+        let (mut ordered, mut received_value, mut net, mut cost) = (0i64, 0i64, 0i64, 0i64);
+        let mut cached = [Item::default(); CACHED_ITEMS];
+        for k in 0..items {
+            let it = e.item(kind, items_key, k, &scales);
+            if let Some(slot) = cached.get_mut(k as usize) {
+                *slot = it;
+            }
+            ordered += it.quantity * it.po_price;
+            received_value += it.received * it.po_price;
+            net += it.received * it.price;
+            cost += it.received * it.cost;
+        }
+        let tax = TaxSet::draw(if sale { c.tax.output } else { c.tax.input }, &mut d);
+        let tax_amount = tax_of(tax, net);
+        let gross = net + tax_amount;
+        let cost_center = match kind {
+            CaseKind::O2cGoods => d.pick(centers::SALES),
+            CaseKind::O2cServices => d.pick(centers::SERVICES),
+            _ => centers::PURCHASING,
+        };
+
+        // Dates: the invoice's date is drawn from the calendar; the order and the goods
+        // movement come before it, the payments after, by the partner's terms.
+        let cal = &c.calendar;
+        let (start, end) = (e.start, e.end);
+        let anchor = cal.sample(&mut d);
+        let manual_movement = d.below(100) < if sale { 30 } else { 50 };
+        // Invoices just below an approval limit are captured by the batch, never by
+        // hand: so that two of them from one clerk are only ever a labelled
+        // `split_purchase`.
+        let manual_invoice =
+            d.below(100) < if sale { 10 } else { 40 } && (sale || !near_limit(gross));
+        let manual_pay = d.below(100) < if sale { 15 } else { 5 };
+        let on_working = |date: Date, manual: bool| {
+            if !manual {
+                return date;
+            }
+            let back = cal.previous_working(date);
+            if back >= start {
+                back
+            } else {
+                cal.next_working(start)
+            }
+        };
+        let with_order = sale || goods || d.below(100) < 70;
+        let (order_date, movement, invoice_post) = match kind {
+            CaseKind::P2pGoods => {
+                let gr = on_working(
+                    anchor.add_days(-(d.below(8) as i32)).max(start),
+                    manual_movement,
+                );
+                let order = gr.add_days(-(3 + d.below(25) as i32));
+                let mut post = anchor.add_days(d.below(4) as i32).max(gr);
+                if manual_invoice {
+                    post = cal.next_working(post);
+                }
+                (order, gr, post)
+            }
+            CaseKind::O2cGoods => {
+                let delivery = on_working(
+                    anchor.add_days(-(d.below(3) as i32)).max(start),
+                    manual_movement,
+                );
+                let order = delivery.add_days(-(1 + d.below(10) as i32));
+                let mut post = anchor.max(delivery);
+                if manual_invoice {
+                    post = cal.next_working(post);
+                }
+                (order, delivery, post)
+            }
+            CaseKind::P2pServices | CaseKind::O2cServices => {
+                let order = anchor.add_days(-(3 + d.below(35) as i32));
+                let mut post = if sale {
+                    anchor
+                } else {
+                    anchor.add_days(d.below(4) as i32)
+                };
+                if manual_invoice {
+                    post = cal.next_working(post);
+                }
+                (order, anchor, post)
+            }
+        };
+        let invoice_date = anchor;
+        let due = invoice_date.add_days(i32::from(terms));
+
+        // Payments: most on time, some early with the cash discount, some late, a few
+        // in two parts; never before the invoice is posted.
+        let mut pay = [Date(i32::MAX); 2];
+        let mut pay_cash = [0i64; 2];
+        let mut pay_discount = [0i64; 2];
+        let late = |d: &mut Draws, spread: f64| {
+            let u = d.unit();
+            due.add_days(1 + (spread * u * u) as i32)
+        };
+        let partial = d.below(100) < if sale { 5 } else { 3 };
+        let r = d.below(100);
+        let first = if discount_days > 0 && r < if sale { 50 } else { 70 } && !partial {
+            pay_discount[0] = (gross as i128 * i128::from(discount_pct) / 10_000) as i64;
+            invoice_date.add_days(2 + d.below(usize::from(discount_days).max(2) - 1) as i32)
+        } else {
+            let r = d.below(100);
+            match (sale, r) {
+                (_, 0..5) => invoice_date
+                    .add_days(5 + d.below(usize::from(terms).saturating_sub(5).max(1)) as i32),
+                (false, 5..82) => due.add_days(-(d.below(4) as i32)),
+                (true, 5..60) => due.add_days(d.below(6) as i32 - 3),
+                (false, _) => late(&mut d, 45.0),
+                (true, _) => late(&mut d, 60.0),
+            }
+        };
+        pay[0] = cal.next_working(first.max(invoice_post.add_days(1)));
+        let n_pay = if partial {
+            pay_cash[0] = (gross as f64 * (0.4 + 0.4 * d.unit())).round() as i64;
+            if pay_cash[0] * 2 == gross {
+                // Two equal parts would look like a payment made twice.
+                pay_cash[0] += 1;
+            }
+            pay_cash[1] = gross - pay_cash[0];
+            pay[1] = cal.next_working(pay[0].add_days(14 + d.below(30) as i32));
+            2
+        } else {
+            pay_cash[0] = gross - pay_discount[0];
+            1
+        };
+        let blocked = sale && limit != i64::MAX && gross > limit / 3;
+
+        // Which entries are in the data: those posted by the period's end, and within
+        // the run's count of entries.
+        let roles: [Date; 4] = [movement, invoice_post, pay[0], pay[1]];
+        let first_role = usize::from(!goods);
+        let planned = if goods { 2 } else { 1 } + n_pay;
+        let mut posted = 0u8;
+        if !blocked {
+            posted = roles[first_role..first_role + usize::from(planned)]
+                .iter()
+                .take_while(|date| **date <= end)
+                .count() as u8;
+        }
+        let first_index = self.layout.total + block * crate::world::economy::SLOTS;
+        let n = self.config.transactions.target_count;
+        if first_index < n {
+            posted = posted.min((n - first_index).min(4) as u8);
+        }
+        let users = if sale {
+            [
+                if manual_movement {
+                    pick_user(users::WAREHOUSE, &mut d)
+                } else {
+                    users::MM
+                },
+                if manual_invoice {
+                    pick_user(users::AR, &mut d)
+                } else {
+                    users::BATCH_AR
+                },
+                if manual_pay {
+                    pick_user(users::AR, &mut d)
+                } else {
+                    users::BANK
+                },
+                if manual_pay {
+                    pick_user(users::AR, &mut d)
+                } else {
+                    users::BANK
+                },
+            ]
+        } else {
+            [
+                if manual_movement {
+                    pick_user(users::WAREHOUSE, &mut d)
+                } else {
+                    users::MM
+                },
+                if manual_invoice {
+                    pick_user(users::AP, &mut d)
+                } else {
+                    users::BATCH_AP
+                },
+                if manual_pay {
+                    pick_user(users::AP, &mut d)
+                } else {
+                    users::PAYRUN
+                },
+                if manual_pay {
+                    pick_user(users::AP, &mut d)
+                } else {
+                    users::PAYRUN
+                },
+            ]
+        };
+        Plan {
+            block,
+            first: first_index,
+            kind,
+            company,
+            partner_id,
+            partner,
+            items_key,
+            items,
+            tax,
+            scales,
+            net,
+            tax_amount,
+            gross,
+            ordered,
+            received_value,
+            cost,
+            cost_center,
+            blocked,
+            with_order,
+            order_date,
+            movement,
+            invoice_date,
+            invoice_post,
+            due,
+            pay,
+            pay_cash,
+            pay_discount,
+            n_pay,
+            manual: [manual_movement, manual_invoice, manual_pay, manual_pay],
+            users,
+            posted,
+            cached,
+            anomaly: None,
+            skip_movement: false,
+            discount_pct,
+        }
+    }
+
+    /// Item `k` of a planned case.
+    #[inline]
+    pub(crate) fn item_of(&self, p: &Plan, k: u32) -> Item {
+        match p.cached.get(k as usize) {
+            Some(it) => *it,
+            None => self.economy.item(p.kind, p.items_key, k, &p.scales),
+        }
+    }
+
+    pub(crate) fn doc_id(&self, p: &Plan, what: u64) -> u128 {
+        record_id(self.config.seed, what, p.block)
+    }
+}
+
+impl Plan {
+    /// Net of the order at its prices.
+    pub(crate) fn net_ordered(&self) -> i64 {
+        // Sales are delivered and invoiced as ordered.
+        self.net
+    }
+}
