@@ -11,8 +11,13 @@
 //!   machine (installed with `cargo install tpchgen-cli --locked` if missing). Writes
 //!   `target/xtask-bench/parts.json`. `cargo xtask bench --quick` runs its quick form.
 //! - `cargo xtask ci`: what `.ci/run` runs.
+//! - `cargo xtask rooms [--check]`: per crate, the files that import each other in a
+//!   circle, functions over 150 lines, files over 800 lines; `--check` fails on a circle
+//!   (`.ci/run` runs it).
 //! - `cargo xtask man`: builds the release binary and writes its man page to
 //!   `target/man/synthdata.1` (install: copy it to `~/.local/share/man/man1/`).
+
+mod rooms;
 
 use serde_json::{Value, json};
 use std::io::Write;
@@ -29,7 +34,8 @@ fn main() -> ExitCode {
         Some("parts") => parts(&args[1..]),
         Some("ci") => ci(),
         Some("man") => man(),
-        _ => Err("usage: cargo xtask bench [--quick] | cargo xtask parts [--quick] [--threads 1,2,4] [--compare-tpchgen] | cargo xtask ci | cargo xtask man".into()),
+        Some("rooms") => rooms::rooms(&root(), args.iter().any(|a| a == "--check")),
+        _ => Err("usage: cargo xtask bench [--quick] | cargo xtask parts [--quick] [--threads 1,2,4] [--compare-tpchgen] | cargo xtask ci | cargo xtask rooms [--check] | cargo xtask man".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
