@@ -2,53 +2,12 @@
 //! be killed, hang, panic, write through a link, or delete what is not its own. Every
 //! exit code seen here is one of 0, 1, 2, 3, 130.
 
+mod common;
+
+use common::{run, spawn, text, wait_at_most};
 use std::io::Write as _;
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_synthdata"));
-    c.env("RUST_LOG", "info");
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    bin()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("synthdata runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// Waits for `child` at most `secs`; a child that outlives it is killed and the test fails.
-fn wait_at_most(mut child: Child, secs: u64) -> Output {
-    let until = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if child.try_wait().expect("try_wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if Instant::now() > until {
-            let _ = child.kill();
-            panic!("synthdata still running after {secs} s: it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn spawn(dir: &Path, args: &[&str]) -> Child {
-    bin()
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawns")
-}
 
 #[test]
 fn overwrite_removes_only_what_the_tool_wrote() {

@@ -4,53 +4,13 @@
 
 #![cfg(unix)]
 
+mod common;
+
+use common::{SmallDisk, bin, run, spawn, text, wait_at_most};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_synthdata"));
-    c.env("RUST_LOG", "info");
-    c
-}
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    bin()
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("synthdata runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// Waits for `child` at most `secs`; a child that outlives it is killed and the test fails.
-fn wait_at_most(mut child: Child, secs: u64) -> Output {
-    let until = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if child.try_wait().expect("try_wait").is_some() {
-            return child.wait_with_output().expect("output");
-        }
-        if Instant::now() > until {
-            let _ = child.kill();
-            panic!("synthdata still running after {secs} s: it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn spawn(dir: &Path, args: &[&str]) -> Child {
-    bin()
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawns")
-}
 
 fn manifest(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).expect("manifest")).expect("json")
@@ -643,27 +603,6 @@ fn a_repeated_sigterm_finishes_the_clean_stop() {
         let done = wait_at_most(child, 60);
         assert_eq!(done.status.code(), Some(130), "{}", text(&done.stderr));
         assert_eq!(manifest(&m)["stop_reason"], "interrupted");
-    }
-}
-
-/// A tmpfs of `size` on a fresh directory, unmounted on drop; `None` without root.
-struct SmallDisk(tempfile::TempDir);
-
-impl SmallDisk {
-    fn mount(size: &str) -> Option<Self> {
-        let dir = tempfile::tempdir().ok()?;
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir.path())
-            .status()
-            .is_ok_and(|s| s.success());
-        ok.then_some(Self(dir))
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(self.0.path()).status();
     }
 }
 
