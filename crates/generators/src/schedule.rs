@@ -9,12 +9,41 @@
 
 use crate::post::{Head, Line};
 use crate::world::World;
+use crate::world::calendar::PostingCalendar;
 use crate::world::economy::tax_of;
 use crate::world::layout::ACCRUALS;
+use crate::world::layout::CompanyLayout;
 use crate::world::master::MasterData;
 use crate::world::pools::{ASSET_CLASSES, accounts as acc, centers, users};
 use crate::world::rng::{Draws, record_id, stream};
 use crate::world::schedules::{CompanySchedule, OpenItem, WITHHOLDING};
+
+/// A month's scheduled entry: where it stands, for the postings of that month.
+#[derive(Clone, Copy)]
+struct Month<'a> {
+    l: &'a CompanyLayout,
+    s: &'a CompanySchedule,
+    cal: &'a PostingCalendar,
+    /// Months since the start of the period.
+    month: u64,
+    y: i32,
+    m: u32,
+    first: Date,
+    last: Date,
+    entry_id: u128,
+}
+
+/// The header fields a month's posting sets: text, day, document type, process, user,
+/// whether manual and whether approved.
+type Posted = (
+    &'static str,
+    Date,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    bool,
+);
 use synth_model::{Batch, Date, Document, days_in_month};
 
 impl World {
@@ -89,7 +118,7 @@ impl World {
             return;
         }
         let month = (r - l.opening) / l.per_month;
-        let mut q = (r - l.opening) % l.per_month;
+        let q = (r - l.opening) % l.per_month;
         let (y, m) = {
             let t = i64::from(self.config.start_year) * 12 + i64::from(self.config.start_month) - 1
                 + month as i64;
@@ -97,6 +126,57 @@ impl World {
         };
         let first = Date::from_ymd(y, m, 1).unwrap_or(start);
         let last = Date::from_ymd(y, m, days_in_month(y, m)).unwrap_or(start);
+        let mo = Month {
+            l,
+            s,
+            cal,
+            month,
+            y,
+            m,
+            first,
+            last,
+            entry_id,
+        };
+        let head = match self.payroll(&mo, q, batch, &head) {
+            Ok(head) => head,
+            Err(q) => {
+                let (text, day, document_type, process, user, manual, approval) =
+                    self.month_end(&mo, q, batch, &mut d, &mut head);
+                Head {
+                    posting: day,
+                    document_date: day,
+                    document_type,
+                    process,
+                    user,
+                    manual,
+                    approval,
+                    header_text: text,
+                    ..head
+                }
+            }
+        };
+        self.close(batch, &head, first_line, &mut d);
+    }
+
+    /// The payroll of month `mo`: per run, the funding of the payroll account, then the
+    /// run's entries; the header of slot `q`, or what is left of `q` past the payroll.
+    fn payroll(
+        &self,
+        mo: &Month<'_>,
+        mut q: u64,
+        batch: &mut Batch,
+        head: &Head,
+    ) -> Result<Head, u64> {
+        let Month {
+            l,
+            s,
+            cal,
+            y,
+            m,
+            last,
+            entry_id,
+            ..
+        } = *mo;
         let ss_bp = s.social_security_bp;
         // Payroll: per run, the funding of the payroll account, then the run's entries.
         for run in 0..l.runs {
@@ -130,7 +210,7 @@ impl World {
                     },
                 );
                 let day = cal.previous_working(pay_day.add_days(-1));
-                head = Head {
+                let head = Head {
                     posting: day,
                     document_date: day,
                     document_type: "PR",
@@ -138,10 +218,9 @@ impl World {
                     user: users::PAYRUN,
                     approval: true,
                     header_text: "Payroll funding",
-                    ..head
+                    ..*head
                 };
-                self.close(batch, &head, first_line, &mut d);
-                return;
+                return Ok(head);
             }
             if q <= l.payroll_chunks {
                 let k = (q - 1) as usize;
@@ -198,20 +277,41 @@ impl World {
                         ..Line::BARE
                     },
                 );
-                head = Head {
+                let head = Head {
                     posting: pay_day,
                     document_date: pay_day,
                     document_type: "PR",
                     process: "payroll",
                     user: users::PAYROLL,
                     header_text: "Payroll run",
-                    ..head
+                    ..*head
                 };
-                self.close(batch, &head, first_line, &mut d);
-                return;
+                return Ok(head);
             }
             q -= 1 + l.payroll_chunks;
         }
+        Err(q)
+    }
+
+    /// Slot `q` past the payroll of month `mo`: the remittance of withheld tax and social
+    /// security, depreciation, accruals and their reversals, rent, bank and petty cash.
+    fn month_end(
+        &self,
+        mo: &Month<'_>,
+        q: u64,
+        batch: &mut Batch,
+        d: &mut Draws,
+        head: &mut Head,
+    ) -> Posted {
+        let Month {
+            l,
+            s,
+            cal,
+            first,
+            last,
+            entry_id,
+            ..
+        } = *mo;
         let (text, day, doc_type, process, user, manual, approval): (
             &'static str,
             Date,
@@ -291,273 +391,294 @@ impl World {
         } else {
             let q = q - 1 - l.depreciation_chunks;
             if q < 2 * ACCRUALS {
-                let a = q % ACCRUALS;
-                let account = acc::ACCRUED_EXPENSES
-                    [((month + a) % acc::ACCRUED_EXPENSES.len() as u64) as usize];
-                let cc =
-                    centers::OVERHEAD[(a as usize * 3 + month as usize) % centers::OVERHEAD.len()];
-                if q < ACCRUALS {
-                    let amount = s.accrual(month as i64, a);
-                    Self::accrual_lines(
-                        batch,
-                        entry_id,
-                        (account, cc),
-                        amount,
-                        "Month-end accrual",
-                    );
-                    (text, day, doc_type, process, user, manual, approval) = (
-                        "Month-end accrual",
-                        cal.previous_working(last),
-                        "SA",
-                        "period_close",
-                        crate::world::people::pick_user(users::GL, &mut d),
-                        true,
-                        true,
-                    );
-                } else {
-                    // The reversal of the previous month's accrual `a` (for the first
-                    // month, of the accrual the books opened with).
-                    let prev = month as i64 - 1;
-                    let prev_account =
-                        acc::ACCRUED_EXPENSES[(((month + acc::ACCRUED_EXPENSES.len() as u64 - 1)
-                            + a)
-                            % acc::ACCRUED_EXPENSES.len() as u64)
-                            as usize];
-                    let prev_cc = centers::OVERHEAD[(a as usize * 3
-                        + month as usize
-                        + centers::OVERHEAD.len()
-                        - 1)
-                        % centers::OVERHEAD.len()];
-                    let amount = s.accrual(prev, a);
-                    Self::line(
-                        batch,
-                        entry_id,
-                        Line {
-                            account: acc::ACCRUED,
-                            amount,
-                            text: "Accrued liabilities",
-                            ..Line::BARE
-                        },
-                    );
-                    Self::line(
-                        batch,
-                        entry_id,
-                        Line {
-                            account: prev_account,
-                            amount: -amount,
-                            cost_center: Some(prev_cc),
-                            text: "Reversal of accrual",
-                            ..Line::BARE
-                        },
-                    );
-                    if prev >= 0 {
-                        let accrual_index = l.offset
-                            + l.opening
-                            + (month - 1) * l.per_month
-                            + l.runs * (1 + l.payroll_chunks)
-                            + 1
-                            + l.depreciation_chunks
-                            + a;
-                        head.reversal_of = Some(self.entry_id(accrual_index));
-                    }
-                    (text, day, doc_type, process, user, manual, approval) = (
-                        "Reversal of month-end accrual",
-                        cal.next_working(first),
-                        "SA",
-                        "period_close",
-                        users::GL_AUTO,
-                        false,
-                        false,
-                    );
-                }
+                (text, day, doc_type, process, user, manual, approval) =
+                    self.accrual(mo, q, batch, d, head);
             } else {
-                match q - 2 * ACCRUALS {
-                    0 => {
-                        let tax = tax_of(s.rent_tax, s.rent);
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::RENT,
-                                amount: s.rent,
-                                tax: Some(s.rent_tax),
-                                cost_center: Some(centers::FACILITIES),
-                                text: "Office and warehouse rent",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::tax_line(batch, entry_id, s.rent_tax, tax);
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::BANK,
-                                amount: -(s.rent + tax),
-                                text: "Standing order",
-                                ..Line::BARE
-                            },
-                        );
-                        (text, day, doc_type, process, user, manual, approval) = (
-                            "Rent",
-                            cal.next_working(first),
-                            "ZB",
-                            "treasury",
-                            users::BANK,
-                            false,
-                            false,
-                        );
-                    }
-                    1 => {
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::BANK_CHARGES,
-                                amount: s.bank_fee,
-                                cost_center: Some(centers::FINANCE),
-                                text: "Account fees",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::BANK,
-                                amount: -s.bank_fee,
-                                text: "Bank charges",
-                                ..Line::BARE
-                            },
-                        );
-                        (text, day, doc_type, process, user, manual, approval) = (
-                            "Bank charges",
-                            cal.previous_working(last),
-                            "ZB",
-                            "treasury",
-                            users::BANK,
-                            false,
-                            false,
-                        );
-                    }
-                    2 => {
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::BANK,
-                                amount: s.interest,
-                                text: "Interest credited",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::INTEREST_INCOME,
-                                amount: -s.interest,
-                                cost_center: Some(centers::FINANCE),
-                                text: "Interest income",
-                                ..Line::BARE
-                            },
-                        );
-                        (text, day, doc_type, process, user, manual, approval) = (
-                            "Interest",
-                            cal.previous_working(last),
-                            "ZB",
-                            "treasury",
-                            users::BANK,
-                            false,
-                            false,
-                        );
-                    }
-                    4 => {
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::OUTPUT_TAX,
-                                amount: s.vat_output,
-                                text: "Output tax of the month before",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::INPUT_TAX,
-                                amount: -s.vat_input,
-                                text: "Input tax of the month before",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::BANK,
-                                amount: s.vat_input - s.vat_output,
-                                text: "Tax payment on account",
-                                ..Line::BARE
-                            },
-                        );
-                        (text, day, doc_type, process, user, manual, approval) = (
-                            "Tax payment on account",
-                            cal.next_working(first.add_days(9)),
-                            "ZB",
-                            "treasury",
-                            users::PAYRUN,
-                            false,
-                            true,
-                        );
-                    }
-                    _ => {
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::CASH,
-                                amount: s.petty,
-                                text: "Petty cash top-up",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::BANK,
-                                amount: -s.petty,
-                                text: "Cash withdrawal",
-                                ..Line::BARE
-                            },
-                        );
-                        (text, day, doc_type, process, user, manual, approval) = (
-                            "Petty cash replenishment",
-                            cal.next_working(first),
-                            "SA",
-                            "treasury",
-                            crate::world::people::pick_user(users::GL, &mut d),
-                            true,
-                            true,
-                        );
-                    }
-                }
+                (text, day, doc_type, process, user, manual, approval) =
+                    self.bank_posting(mo, q - 2 * ACCRUALS, batch, d);
             }
         }
-        head = Head {
-            posting: day,
-            document_date: day,
-            document_type: doc_type,
-            process,
-            user,
-            manual,
-            approval,
-            header_text: text,
-            ..head
-        };
-        self.close(batch, &head, first_line, &mut d);
+        (text, day, doc_type, process, user, manual, approval)
+    }
+
+    /// Slot `q` of the month's accruals: the accrual at its end, or the reversal of the
+    /// previous month's on its first working day.
+    fn accrual(
+        &self,
+        mo: &Month<'_>,
+        q: u64,
+        batch: &mut Batch,
+        d: &mut Draws,
+        head: &mut Head,
+    ) -> Posted {
+        let Month {
+            l,
+            s,
+            cal,
+            month,
+            first,
+            last,
+            entry_id,
+            ..
+        } = *mo;
+        let (text, day, doc_type, process, user, manual, approval): Posted;
+        let a = q % ACCRUALS;
+        let account =
+            acc::ACCRUED_EXPENSES[((month + a) % acc::ACCRUED_EXPENSES.len() as u64) as usize];
+        let cc = centers::OVERHEAD[(a as usize * 3 + month as usize) % centers::OVERHEAD.len()];
+        if q < ACCRUALS {
+            let amount = s.accrual(month as i64, a);
+            Self::accrual_lines(batch, entry_id, (account, cc), amount, "Month-end accrual");
+            (text, day, doc_type, process, user, manual, approval) = (
+                "Month-end accrual",
+                cal.previous_working(last),
+                "SA",
+                "period_close",
+                crate::world::people::pick_user(users::GL, d),
+                true,
+                true,
+            );
+        } else {
+            // The reversal of the previous month's accrual `a` (for the first
+            // month, of the accrual the books opened with).
+            let prev = month as i64 - 1;
+            let prev_account =
+                acc::ACCRUED_EXPENSES[(((month + acc::ACCRUED_EXPENSES.len() as u64 - 1) + a)
+                    % acc::ACCRUED_EXPENSES.len() as u64)
+                    as usize];
+            let prev_cc =
+                centers::OVERHEAD[(a as usize * 3 + month as usize + centers::OVERHEAD.len() - 1)
+                    % centers::OVERHEAD.len()];
+            let amount = s.accrual(prev, a);
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::ACCRUED,
+                    amount,
+                    text: "Accrued liabilities",
+                    ..Line::BARE
+                },
+            );
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: prev_account,
+                    amount: -amount,
+                    cost_center: Some(prev_cc),
+                    text: "Reversal of accrual",
+                    ..Line::BARE
+                },
+            );
+            if prev >= 0 {
+                let accrual_index = l.offset
+                    + l.opening
+                    + (month - 1) * l.per_month
+                    + l.runs * (1 + l.payroll_chunks)
+                    + 1
+                    + l.depreciation_chunks
+                    + a;
+                head.reversal_of = Some(self.entry_id(accrual_index));
+            }
+            (text, day, doc_type, process, user, manual, approval) = (
+                "Reversal of month-end accrual",
+                cal.next_working(first),
+                "SA",
+                "period_close",
+                users::GL_AUTO,
+                false,
+                false,
+            );
+        }
+        (text, day, doc_type, process, user, manual, approval)
+    }
+
+    /// Slot `q` past the accruals: rent, bank charges, interest and the petty cash top-up.
+    fn bank_posting(&self, mo: &Month<'_>, q: u64, batch: &mut Batch, d: &mut Draws) -> Posted {
+        let Month {
+            s,
+            cal,
+            first,
+            last,
+            entry_id,
+            ..
+        } = *mo;
+        let (text, day, doc_type, process, user, manual, approval): Posted;
+        match q {
+            0 => {
+                let tax = tax_of(s.rent_tax, s.rent);
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::RENT,
+                        amount: s.rent,
+                        tax: Some(s.rent_tax),
+                        cost_center: Some(centers::FACILITIES),
+                        text: "Office and warehouse rent",
+                        ..Line::BARE
+                    },
+                );
+                Self::tax_line(batch, entry_id, s.rent_tax, tax);
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: -(s.rent + tax),
+                        text: "Standing order",
+                        ..Line::BARE
+                    },
+                );
+                (text, day, doc_type, process, user, manual, approval) = (
+                    "Rent",
+                    cal.next_working(first),
+                    "ZB",
+                    "treasury",
+                    users::BANK,
+                    false,
+                    false,
+                );
+            }
+            1 => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK_CHARGES,
+                        amount: s.bank_fee,
+                        cost_center: Some(centers::FINANCE),
+                        text: "Account fees",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: -s.bank_fee,
+                        text: "Bank charges",
+                        ..Line::BARE
+                    },
+                );
+                (text, day, doc_type, process, user, manual, approval) = (
+                    "Bank charges",
+                    cal.previous_working(last),
+                    "ZB",
+                    "treasury",
+                    users::BANK,
+                    false,
+                    false,
+                );
+            }
+            2 => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: s.interest,
+                        text: "Interest credited",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::INTEREST_INCOME,
+                        amount: -s.interest,
+                        cost_center: Some(centers::FINANCE),
+                        text: "Interest income",
+                        ..Line::BARE
+                    },
+                );
+                (text, day, doc_type, process, user, manual, approval) = (
+                    "Interest",
+                    cal.previous_working(last),
+                    "ZB",
+                    "treasury",
+                    users::BANK,
+                    false,
+                    false,
+                );
+            }
+            4 => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::OUTPUT_TAX,
+                        amount: s.vat_output,
+                        text: "Output tax of the month before",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::INPUT_TAX,
+                        amount: -s.vat_input,
+                        text: "Input tax of the month before",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: s.vat_input - s.vat_output,
+                        text: "Tax payment on account",
+                        ..Line::BARE
+                    },
+                );
+                (text, day, doc_type, process, user, manual, approval) = (
+                    "Tax payment on account",
+                    cal.next_working(first.add_days(9)),
+                    "ZB",
+                    "treasury",
+                    users::PAYRUN,
+                    false,
+                    true,
+                );
+            }
+            _ => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::CASH,
+                        amount: s.petty,
+                        text: "Petty cash top-up",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: -s.petty,
+                        text: "Cash withdrawal",
+                        ..Line::BARE
+                    },
+                );
+                (text, day, doc_type, process, user, manual, approval) = (
+                    "Petty cash replenishment",
+                    cal.next_working(first),
+                    "SA",
+                    "treasury",
+                    crate::world::people::pick_user(users::GL, d),
+                    true,
+                    true,
+                );
+            }
+        }
+        (text, day, doc_type, process, user, manual, approval)
     }
 
     /// The receipt or payment that settles an open item of the opening balances, and
