@@ -29,7 +29,7 @@ mod cases;
 mod config;
 mod journal;
 mod post;
-mod schedule;
+mod scheduled;
 pub(crate) mod world;
 
 pub use anomalies::{AnomaliesConfig, AnomalyType, AnomalyWeights};

@@ -1,0 +1,408 @@
+//! A month's postings past the payroll: the remittance of withheld tax and social
+//! security, depreciation, accruals and their reversals, rent, bank and petty cash.
+
+use crate::post::{Head, Line};
+use crate::world::World;
+use crate::world::economy::tax_of;
+use crate::world::layout::ACCRUALS;
+use crate::world::pools::{ASSET_CLASSES, accounts as acc, centers, users};
+use crate::world::rng::Draws;
+
+use super::{Month, Posted};
+use synth_model::{Batch, Date};
+
+impl World {
+    /// Slot `q` past the payroll of month `mo`: the remittance of withheld tax and social
+    /// security, depreciation, accruals and their reversals, rent, bank and petty cash.
+    pub(super) fn month_end(
+        &self,
+        mo: &Month<'_>,
+        q: u64,
+        batch: &mut Batch,
+        d: &mut Draws,
+        head: &mut Head,
+    ) -> Posted {
+        let Month {
+            l,
+            s,
+            cal,
+            first,
+            last,
+            entry_id,
+            ..
+        } = *mo;
+        let (text, day, doc_type, process, user, manual, approval): (
+            &'static str,
+            Date,
+            &str,
+            &str,
+            &str,
+            bool,
+            bool,
+        );
+        if q == 0 {
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::PAYROLL_LIABILITIES,
+                    amount: s.remittance,
+                    text: "Remittance to tax office and social security",
+                    ..Line::BARE
+                },
+            );
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::BANK,
+                    amount: -s.remittance,
+                    text: "Remittance",
+                    ..Line::BARE
+                },
+            );
+            (text, day, doc_type, process, user, manual, approval) = (
+                "Payroll taxes and social security",
+                cal.next_working(first.add_days(9)),
+                "PR",
+                "payroll",
+                users::PAYRUN,
+                false,
+                true,
+            );
+        } else if q <= l.depreciation_chunks {
+            let k = (q - 1) as usize;
+            let from = k * l.classes_per_chunk;
+            let to = (from + l.classes_per_chunk).min(ASSET_CLASSES.len());
+            for (class, info) in ASSET_CLASSES.iter().enumerate().take(to).skip(from) {
+                let amount = s.depreciation[class];
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::DEPRECIATION,
+                        amount,
+                        cost_center: Some(centers::ASSET_CENTERS[class]),
+                        text: "Depreciation",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: info.2,
+                        amount: -amount,
+                        text: "Accumulated depreciation",
+                        ..Line::BARE
+                    },
+                );
+            }
+            (text, day, doc_type, process, user, manual, approval) = (
+                "Depreciation run",
+                last,
+                "AA",
+                "fixed_assets",
+                users::ASSETS,
+                false,
+                false,
+            );
+        } else {
+            let q = q - 1 - l.depreciation_chunks;
+            if q < 2 * ACCRUALS {
+                (text, day, doc_type, process, user, manual, approval) =
+                    self.accrual(mo, q, batch, d, head);
+            } else {
+                (text, day, doc_type, process, user, manual, approval) =
+                    self.bank_posting(mo, q - 2 * ACCRUALS, batch, d);
+            }
+        }
+        (text, day, doc_type, process, user, manual, approval)
+    }
+
+    /// Slot `q` of the month's accruals: the accrual at its end, or the reversal of the
+    /// previous month's on its first working day.
+    pub(super) fn accrual(
+        &self,
+        mo: &Month<'_>,
+        q: u64,
+        batch: &mut Batch,
+        d: &mut Draws,
+        head: &mut Head,
+    ) -> Posted {
+        let Month {
+            l,
+            s,
+            cal,
+            month,
+            first,
+            last,
+            entry_id,
+            ..
+        } = *mo;
+        let (text, day, doc_type, process, user, manual, approval): Posted;
+        let a = q % ACCRUALS;
+        let account =
+            acc::ACCRUED_EXPENSES[((month + a) % acc::ACCRUED_EXPENSES.len() as u64) as usize];
+        let cc = centers::OVERHEAD[(a as usize * 3 + month as usize) % centers::OVERHEAD.len()];
+        if q < ACCRUALS {
+            let amount = s.accrual(month as i64, a);
+            Self::accrual_lines(batch, entry_id, (account, cc), amount, "Month-end accrual");
+            (text, day, doc_type, process, user, manual, approval) = (
+                "Month-end accrual",
+                cal.previous_working(last),
+                "SA",
+                "period_close",
+                crate::world::people::pick_user(users::GL, d),
+                true,
+                true,
+            );
+        } else {
+            // The reversal of the previous month's accrual `a` (for the first
+            // month, of the accrual the books opened with).
+            let prev = month as i64 - 1;
+            let prev_account =
+                acc::ACCRUED_EXPENSES[(((month + acc::ACCRUED_EXPENSES.len() as u64 - 1) + a)
+                    % acc::ACCRUED_EXPENSES.len() as u64)
+                    as usize];
+            let prev_cc =
+                centers::OVERHEAD[(a as usize * 3 + month as usize + centers::OVERHEAD.len() - 1)
+                    % centers::OVERHEAD.len()];
+            let amount = s.accrual(prev, a);
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::ACCRUED,
+                    amount,
+                    text: "Accrued liabilities",
+                    ..Line::BARE
+                },
+            );
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: prev_account,
+                    amount: -amount,
+                    cost_center: Some(prev_cc),
+                    text: "Reversal of accrual",
+                    ..Line::BARE
+                },
+            );
+            if prev >= 0 {
+                let accrual_index = l.offset
+                    + l.opening
+                    + (month - 1) * l.per_month
+                    + l.runs * (1 + l.payroll_chunks)
+                    + 1
+                    + l.depreciation_chunks
+                    + a;
+                head.reversal_of = Some(self.entry_id(accrual_index));
+            }
+            (text, day, doc_type, process, user, manual, approval) = (
+                "Reversal of month-end accrual",
+                cal.next_working(first),
+                "SA",
+                "period_close",
+                users::GL_AUTO,
+                false,
+                false,
+            );
+        }
+        (text, day, doc_type, process, user, manual, approval)
+    }
+
+    /// Slot `q` past the accruals: rent, bank charges, interest and the petty cash top-up.
+    pub(super) fn bank_posting(
+        &self,
+        mo: &Month<'_>,
+        q: u64,
+        batch: &mut Batch,
+        d: &mut Draws,
+    ) -> Posted {
+        let Month {
+            s,
+            cal,
+            first,
+            last,
+            entry_id,
+            ..
+        } = *mo;
+        let (text, day, doc_type, process, user, manual, approval): Posted;
+        match q {
+            0 => {
+                let tax = tax_of(s.rent_tax, s.rent);
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::RENT,
+                        amount: s.rent,
+                        tax: Some(s.rent_tax),
+                        cost_center: Some(centers::FACILITIES),
+                        text: "Office and warehouse rent",
+                        ..Line::BARE
+                    },
+                );
+                Self::tax_line(batch, entry_id, s.rent_tax, tax);
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: -(s.rent + tax),
+                        text: "Standing order",
+                        ..Line::BARE
+                    },
+                );
+                (text, day, doc_type, process, user, manual, approval) = (
+                    "Rent",
+                    cal.next_working(first),
+                    "ZB",
+                    "treasury",
+                    users::BANK,
+                    false,
+                    false,
+                );
+            }
+            1 => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK_CHARGES,
+                        amount: s.bank_fee,
+                        cost_center: Some(centers::FINANCE),
+                        text: "Account fees",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: -s.bank_fee,
+                        text: "Bank charges",
+                        ..Line::BARE
+                    },
+                );
+                (text, day, doc_type, process, user, manual, approval) = (
+                    "Bank charges",
+                    cal.previous_working(last),
+                    "ZB",
+                    "treasury",
+                    users::BANK,
+                    false,
+                    false,
+                );
+            }
+            2 => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: s.interest,
+                        text: "Interest credited",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::INTEREST_INCOME,
+                        amount: -s.interest,
+                        cost_center: Some(centers::FINANCE),
+                        text: "Interest income",
+                        ..Line::BARE
+                    },
+                );
+                (text, day, doc_type, process, user, manual, approval) = (
+                    "Interest",
+                    cal.previous_working(last),
+                    "ZB",
+                    "treasury",
+                    users::BANK,
+                    false,
+                    false,
+                );
+            }
+            4 => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::OUTPUT_TAX,
+                        amount: s.vat_output,
+                        text: "Output tax of the month before",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::INPUT_TAX,
+                        amount: -s.vat_input,
+                        text: "Input tax of the month before",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: s.vat_input - s.vat_output,
+                        text: "Tax payment on account",
+                        ..Line::BARE
+                    },
+                );
+                (text, day, doc_type, process, user, manual, approval) = (
+                    "Tax payment on account",
+                    cal.next_working(first.add_days(9)),
+                    "ZB",
+                    "treasury",
+                    users::PAYRUN,
+                    false,
+                    true,
+                );
+            }
+            _ => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::CASH,
+                        amount: s.petty,
+                        text: "Petty cash top-up",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: -s.petty,
+                        text: "Cash withdrawal",
+                        ..Line::BARE
+                    },
+                );
+                (text, day, doc_type, process, user, manual, approval) = (
+                    "Petty cash replenishment",
+                    cal.next_working(first),
+                    "SA",
+                    "treasury",
+                    crate::world::people::pick_user(users::GL, d),
+                    true,
+                    true,
+                );
+            }
+        }
+        (text, day, doc_type, process, user, manual, approval)
+    }
+}

@@ -1,0 +1,147 @@
+//! A month's payroll: per run, the funding of the payroll account, then the run's
+//! entries.
+
+use crate::post::{Head, Line};
+use crate::world::World;
+use crate::world::pools::{accounts as acc, users};
+use crate::world::schedules::{CompanySchedule, WITHHOLDING};
+
+use super::Month;
+use synth_model::{Batch, Date};
+
+impl World {
+    /// The payroll of month `mo`: per run, the funding of the payroll account, then the
+    /// run's entries; the header of slot `q`, or what is left of `q` past the payroll.
+    pub(super) fn payroll(
+        &self,
+        mo: &Month<'_>,
+        mut q: u64,
+        batch: &mut Batch,
+        head: &Head,
+    ) -> Result<Head, u64> {
+        let Month {
+            l,
+            s,
+            cal,
+            y,
+            m,
+            last,
+            entry_id,
+            ..
+        } = *mo;
+        let ss_bp = s.social_security_bp;
+        // Payroll: per run, the funding of the payroll account, then the run's entries.
+        for run in 0..l.runs {
+            let pay_day = if l.runs == 1 {
+                cal.previous_working(Date::from_ymd(y, m, 25).unwrap_or(last))
+            } else if run == 0 {
+                cal.previous_working(Date::from_ymd(y, m, 15).unwrap_or(last))
+            } else {
+                cal.previous_working(last)
+            };
+            if q == 0 {
+                let net = s.run_net[run.min(1) as usize];
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::PAYROLL_BANK,
+                        amount: net,
+                        text: "Transfer for net salaries",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: -net,
+                        text: "Transfer to payroll account",
+                        ..Line::BARE
+                    },
+                );
+                let day = cal.previous_working(pay_day.add_days(-1));
+                let head = Head {
+                    posting: day,
+                    document_date: day,
+                    document_type: "PR",
+                    process: "payroll",
+                    user: users::PAYRUN,
+                    approval: true,
+                    header_text: "Payroll funding",
+                    ..*head
+                };
+                return Ok(head);
+            }
+            if q <= l.payroll_chunks {
+                let k = (q - 1) as usize;
+                let from = k * l.centers_per_chunk;
+                let chunk = &s.salaries[from.min(s.salaries.len())
+                    ..(from + l.centers_per_chunk).min(s.salaries.len())];
+                let (mut net, mut liabilities) = (0, 0);
+                for &(cc, g) in chunk {
+                    let gross = CompanySchedule::run_gross(g, run, l.runs);
+                    let withheld = (gross as f64 * WITHHOLDING).round() as i64;
+                    let ss = (gross as i128 * i128::from(ss_bp) / 10_000) as i64;
+                    Self::line(
+                        batch,
+                        entry_id,
+                        Line {
+                            account: acc::SALARIES,
+                            amount: gross,
+                            cost_center: Some(cc),
+                            text: "Gross salaries",
+                            ..Line::BARE
+                        },
+                    );
+                    Self::line(
+                        batch,
+                        entry_id,
+                        Line {
+                            account: acc::SOCIAL_SECURITY,
+                            amount: ss,
+                            cost_center: Some(cc),
+                            text: "Employer contributions",
+                            ..Line::BARE
+                        },
+                    );
+                    net += gross - withheld;
+                    liabilities += withheld + ss;
+                }
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::PAYROLL_BANK,
+                        amount: -net,
+                        text: "Net salaries",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::PAYROLL_LIABILITIES,
+                        amount: -liabilities,
+                        text: "Withholding tax and social security",
+                        ..Line::BARE
+                    },
+                );
+                let head = Head {
+                    posting: pay_day,
+                    document_date: pay_day,
+                    document_type: "PR",
+                    process: "payroll",
+                    user: users::PAYROLL,
+                    header_text: "Payroll run",
+                    ..*head
+                };
+                return Ok(head);
+            }
+            q -= 1 + l.payroll_chunks;
+        }
+        Err(q)
+    }
+}
