@@ -1,12 +1,24 @@
 //! A case's journal entries, one per role that is posted.
 
 use super::Plan;
+
+/// What a case's entry says of itself: posting date, document date, document type,
+/// header text, document, whether approved, and a payment's partner and direction.
+type Posting = (
+    Date,
+    Date,
+    &'static str,
+    &'static str,
+    Option<u128>,
+    bool,
+    Option<(u128, bool)>,
+);
 use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::economy::CaseKind;
 use crate::world::pools::{SERVICES_BOUGHT, accounts as acc, centers, texts};
 use crate::world::rng::{Draws, stream};
-use synth_model::Batch;
+use synth_model::{Batch, Date};
 
 impl World {
     /// Slot `s` of a case: its goods movement, invoice or a payment.
@@ -25,304 +37,11 @@ impl World {
         let first_line = batch.lines.len();
         let duplicate = role == 2 && s > p.slot(2) as u8;
         let sale = p.sale();
-        let docs = self.config.documents.enabled;
-        let tax = Some(p.tax);
         let (posting, document_date, document_type, header_text, document, approval, flow) =
             match role {
-                0 => {
-                    if sale {
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::COGS,
-                                amount: p.cost,
-                                cost_center: Some(d.pick(centers::LOGISTICS)),
-                                text: "Cost of goods sold",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::INVENTORY,
-                                amount: -p.cost,
-                                text: "Goods issue",
-                                ..Line::BARE
-                            },
-                        );
-                    } else {
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::INVENTORY,
-                                amount: p.received_value,
-                                text: "Goods receipt",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::GR_IR,
-                                amount: -p.received_value,
-                                text: "Goods received, not invoiced",
-                                ..Line::BARE
-                            },
-                        );
-                    }
-                    let (doc_type, text, stream_id) = if sale {
-                        ("WL", d.pick(texts::GOODS_ISSUE), stream::DELIVERY)
-                    } else {
-                        ("WE", d.pick(texts::GOODS_RECEIPT), stream::GOODS_RECEIPT)
-                    };
-                    (
-                        p.movement,
-                        p.movement,
-                        doc_type,
-                        text,
-                        docs.then(|| self.doc_id(p, stream_id)),
-                        false,
-                        None,
-                    )
-                }
-                1 => {
-                    let e = &self.economy;
-                    if sale {
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::RECEIVABLES,
-                                amount: p.gross,
-                                partner: Some(p.partner_id),
-                                text: "Customer invoice",
-                                ..Line::BARE
-                            },
-                        );
-                        for k in 0..p.items {
-                            let it = self.item_of(p, k);
-                            let account = it
-                                .material
-                                .map_or(acc::REVENUE_SERVICES, |m| e.materials[m].revenue_account);
-                            let text = if account == acc::REVENUE_PRODUCTS {
-                                "Product sale"
-                            } else {
-                                "Service revenue"
-                            };
-                            Self::line(
-                                batch,
-                                entry_id,
-                                Line {
-                                    account,
-                                    amount: -(it.received * it.price),
-                                    tax,
-                                    cost_center: Some(p.cost_center),
-                                    text,
-                                    ..Line::BARE
-                                },
-                            );
-                        }
-                        Self::tax_line(batch, entry_id, p.tax, -p.tax_amount);
-                    } else {
-                        for k in 0..p.items {
-                            let it = self.item_of(p, k);
-                            if p.skip_movement {
-                                // No order, no receipt: straight to stock.
-                                Self::line(
-                                    batch,
-                                    entry_id,
-                                    Line {
-                                        account: acc::INVENTORY,
-                                        amount: it.received * it.price,
-                                        tax,
-                                        text: "Invoice for goods",
-                                        ..Line::BARE
-                                    },
-                                );
-                            } else if p.kind == CaseKind::P2pGoods {
-                                Self::line(
-                                    batch,
-                                    entry_id,
-                                    Line {
-                                        account: acc::GR_IR,
-                                        amount: it.received * it.po_price,
-                                        tax,
-                                        text: "Invoice for goods received",
-                                        ..Line::BARE
-                                    },
-                                );
-                            } else {
-                                let (text, account, _, pool) = SERVICES_BOUGHT[it.service];
-                                Self::line(
-                                    batch,
-                                    entry_id,
-                                    Line {
-                                        account,
-                                        amount: it.received * it.price,
-                                        tax,
-                                        cost_center: Some(d.pick(pool)),
-                                        text,
-                                        ..Line::BARE
-                                    },
-                                );
-                            }
-                        }
-                        if p.kind == CaseKind::P2pGoods && !p.skip_movement {
-                            Self::line(
-                                batch,
-                                entry_id,
-                                Line {
-                                    account: acc::PRICE_VARIANCE,
-                                    amount: p.net - p.received_value,
-                                    tax,
-                                    cost_center: Some(centers::PURCHASING),
-                                    text: "Price difference",
-                                    ..Line::BARE
-                                },
-                            );
-                        }
-                        Self::tax_line(batch, entry_id, p.tax, p.tax_amount);
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::PAYABLES,
-                                amount: -p.gross,
-                                partner: Some(p.partner_id),
-                                text: "Vendor invoice",
-                                ..Line::BARE
-                            },
-                        );
-                    }
-                    let (doc_type, text, stream_id) = match p.kind {
-                        CaseKind::P2pGoods => {
-                            ("KR", d.pick(texts::VENDOR_INVOICE), stream::VENDOR_INVOICE)
-                        }
-                        CaseKind::P2pServices => {
-                            ("KR", d.pick(texts::SERVICE_INVOICE), stream::VENDOR_INVOICE)
-                        }
-                        _ => (
-                            "DR",
-                            d.pick(texts::CUSTOMER_INVOICE),
-                            stream::CUSTOMER_INVOICE,
-                        ),
-                    };
-                    let approval = !sale || p.manual[1];
-                    (
-                        p.invoice_post,
-                        p.invoice_date,
-                        doc_type,
-                        text,
-                        docs.then(|| self.doc_id(p, stream_id)),
-                        approval,
-                        None,
-                    )
-                }
-                _ => {
-                    let k = usize::from(role - 2);
-                    let (cash, discount) = (p.pay_cash[k], p.pay_discount[k]);
-                    let stream_id = match (sale, k) {
-                        _ if duplicate => stream::DUPLICATE_PAYMENT,
-                        (true, 0) => stream::RECEIPT,
-                        (true, _) => stream::RECEIPT2,
-                        (false, 0) => stream::PAYMENT,
-                        (false, _) => stream::PAYMENT2,
-                    };
-                    let date = if duplicate {
-                        self.duplicate_date(p)
-                    } else {
-                        p.pay[k]
-                    };
-                    if sale {
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::BANK,
-                                amount: cash,
-                                text: "Incoming payment",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::SALES_DISCOUNTS,
-                                amount: discount,
-                                cost_center: Some(p.cost_center),
-                                text: "Cash discount granted",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::RECEIVABLES,
-                                amount: -(cash + discount),
-                                partner: Some(p.partner_id),
-                                text: "Cleared item",
-                                ..Line::BARE
-                            },
-                        );
-                        (
-                            p.pay[k],
-                            p.pay[k],
-                            "DZ",
-                            d.pick(texts::RECEIPT),
-                            docs.then(|| self.doc_id(p, stream_id)),
-                            false,
-                            Some((p.partner_id, false)),
-                        )
-                    } else {
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::PAYABLES,
-                                amount: cash + discount,
-                                partner: Some(p.partner_id),
-                                text: "Cleared item",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::BANK,
-                                amount: -cash,
-                                text: "Outgoing payment",
-                                ..Line::BARE
-                            },
-                        );
-                        Self::line(
-                            batch,
-                            entry_id,
-                            Line {
-                                account: acc::DISCOUNTS_RECEIVED,
-                                amount: -discount,
-                                cost_center: Some(centers::FINANCE),
-                                text: "Cash discount taken",
-                                ..Line::BARE
-                            },
-                        );
-                        (
-                            date,
-                            date,
-                            "KZ",
-                            d.pick(texts::PAYMENT),
-                            docs.then(|| self.doc_id(p, stream_id)),
-                            true,
-                            Some((p.partner_id, true)),
-                        )
-                    }
-                }
+                0 => self.movement_entry(p, batch, entry_id, &mut d),
+                1 => self.invoice_entry(p, batch, entry_id, &mut d),
+                _ => self.payment_entry(p, role, duplicate, batch, entry_id, &mut d),
             };
         let head = Head {
             index,
@@ -368,6 +87,323 @@ impl World {
         self.close(batch, &head, first_line, &mut d);
         if head.anomaly.is_some() {
             self.label_case(p, index, first_line, batch);
+        }
+    }
+
+    /// A case's goods receipt or delivery (role 0).
+    fn movement_entry(
+        &self,
+        p: &Plan,
+        batch: &mut Batch,
+        entry_id: u128,
+        d: &mut Draws,
+    ) -> Posting {
+        let sale = p.sale();
+        let docs = self.config.documents.enabled;
+        if sale {
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::COGS,
+                    amount: p.cost,
+                    cost_center: Some(d.pick(centers::LOGISTICS)),
+                    text: "Cost of goods sold",
+                    ..Line::BARE
+                },
+            );
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::INVENTORY,
+                    amount: -p.cost,
+                    text: "Goods issue",
+                    ..Line::BARE
+                },
+            );
+        } else {
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::INVENTORY,
+                    amount: p.received_value,
+                    text: "Goods receipt",
+                    ..Line::BARE
+                },
+            );
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::GR_IR,
+                    amount: -p.received_value,
+                    text: "Goods received, not invoiced",
+                    ..Line::BARE
+                },
+            );
+        }
+        let (doc_type, text, stream_id) = if sale {
+            ("WL", d.pick(texts::GOODS_ISSUE), stream::DELIVERY)
+        } else {
+            ("WE", d.pick(texts::GOODS_RECEIPT), stream::GOODS_RECEIPT)
+        };
+        (
+            p.movement,
+            p.movement,
+            doc_type,
+            text,
+            docs.then(|| self.doc_id(p, stream_id)),
+            false,
+            None,
+        )
+    }
+
+    /// A case's invoice (role 1).
+    fn invoice_entry(&self, p: &Plan, batch: &mut Batch, entry_id: u128, d: &mut Draws) -> Posting {
+        let sale = p.sale();
+        let docs = self.config.documents.enabled;
+        let tax = Some(p.tax);
+        let e = &self.economy;
+        if sale {
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::RECEIVABLES,
+                    amount: p.gross,
+                    partner: Some(p.partner_id),
+                    text: "Customer invoice",
+                    ..Line::BARE
+                },
+            );
+            for k in 0..p.items {
+                let it = self.item_of(p, k);
+                let account = it
+                    .material
+                    .map_or(acc::REVENUE_SERVICES, |m| e.materials[m].revenue_account);
+                let text = if account == acc::REVENUE_PRODUCTS {
+                    "Product sale"
+                } else {
+                    "Service revenue"
+                };
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account,
+                        amount: -(it.received * it.price),
+                        tax,
+                        cost_center: Some(p.cost_center),
+                        text,
+                        ..Line::BARE
+                    },
+                );
+            }
+            Self::tax_line(batch, entry_id, p.tax, -p.tax_amount);
+        } else {
+            for k in 0..p.items {
+                let it = self.item_of(p, k);
+                if p.skip_movement {
+                    // No order, no receipt: straight to stock.
+                    Self::line(
+                        batch,
+                        entry_id,
+                        Line {
+                            account: acc::INVENTORY,
+                            amount: it.received * it.price,
+                            tax,
+                            text: "Invoice for goods",
+                            ..Line::BARE
+                        },
+                    );
+                } else if p.kind == CaseKind::P2pGoods {
+                    Self::line(
+                        batch,
+                        entry_id,
+                        Line {
+                            account: acc::GR_IR,
+                            amount: it.received * it.po_price,
+                            tax,
+                            text: "Invoice for goods received",
+                            ..Line::BARE
+                        },
+                    );
+                } else {
+                    let (text, account, _, pool) = SERVICES_BOUGHT[it.service];
+                    Self::line(
+                        batch,
+                        entry_id,
+                        Line {
+                            account,
+                            amount: it.received * it.price,
+                            tax,
+                            cost_center: Some(d.pick(pool)),
+                            text,
+                            ..Line::BARE
+                        },
+                    );
+                }
+            }
+            if p.kind == CaseKind::P2pGoods && !p.skip_movement {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::PRICE_VARIANCE,
+                        amount: p.net - p.received_value,
+                        tax,
+                        cost_center: Some(centers::PURCHASING),
+                        text: "Price difference",
+                        ..Line::BARE
+                    },
+                );
+            }
+            Self::tax_line(batch, entry_id, p.tax, p.tax_amount);
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::PAYABLES,
+                    amount: -p.gross,
+                    partner: Some(p.partner_id),
+                    text: "Vendor invoice",
+                    ..Line::BARE
+                },
+            );
+        }
+        let (doc_type, text, stream_id) = match p.kind {
+            CaseKind::P2pGoods => ("KR", d.pick(texts::VENDOR_INVOICE), stream::VENDOR_INVOICE),
+            CaseKind::P2pServices => ("KR", d.pick(texts::SERVICE_INVOICE), stream::VENDOR_INVOICE),
+            _ => (
+                "DR",
+                d.pick(texts::CUSTOMER_INVOICE),
+                stream::CUSTOMER_INVOICE,
+            ),
+        };
+        let approval = !sale || p.manual[1];
+        (
+            p.invoice_post,
+            p.invoice_date,
+            doc_type,
+            text,
+            docs.then(|| self.doc_id(p, stream_id)),
+            approval,
+            None,
+        )
+    }
+
+    /// A case's payment or receipt `role − 2` (a duplicate repeats it).
+    fn payment_entry(
+        &self,
+        p: &Plan,
+        role: u8,
+        duplicate: bool,
+        batch: &mut Batch,
+        entry_id: u128,
+        d: &mut Draws,
+    ) -> Posting {
+        let sale = p.sale();
+        let docs = self.config.documents.enabled;
+        let k = usize::from(role - 2);
+        let (cash, discount) = (p.pay_cash[k], p.pay_discount[k]);
+        let stream_id = match (sale, k) {
+            _ if duplicate => stream::DUPLICATE_PAYMENT,
+            (true, 0) => stream::RECEIPT,
+            (true, _) => stream::RECEIPT2,
+            (false, 0) => stream::PAYMENT,
+            (false, _) => stream::PAYMENT2,
+        };
+        let date = if duplicate {
+            self.duplicate_date(p)
+        } else {
+            p.pay[k]
+        };
+        if sale {
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::BANK,
+                    amount: cash,
+                    text: "Incoming payment",
+                    ..Line::BARE
+                },
+            );
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::SALES_DISCOUNTS,
+                    amount: discount,
+                    cost_center: Some(p.cost_center),
+                    text: "Cash discount granted",
+                    ..Line::BARE
+                },
+            );
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::RECEIVABLES,
+                    amount: -(cash + discount),
+                    partner: Some(p.partner_id),
+                    text: "Cleared item",
+                    ..Line::BARE
+                },
+            );
+            (
+                p.pay[k],
+                p.pay[k],
+                "DZ",
+                d.pick(texts::RECEIPT),
+                docs.then(|| self.doc_id(p, stream_id)),
+                false,
+                Some((p.partner_id, false)),
+            )
+        } else {
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::PAYABLES,
+                    amount: cash + discount,
+                    partner: Some(p.partner_id),
+                    text: "Cleared item",
+                    ..Line::BARE
+                },
+            );
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::BANK,
+                    amount: -cash,
+                    text: "Outgoing payment",
+                    ..Line::BARE
+                },
+            );
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::DISCOUNTS_RECEIVED,
+                    amount: -discount,
+                    cost_center: Some(centers::FINANCE),
+                    text: "Cash discount taken",
+                    ..Line::BARE
+                },
+            );
+            (
+                date,
+                date,
+                "KZ",
+                d.pick(texts::PAYMENT),
+                docs.then(|| self.doc_id(p, stream_id)),
+                true,
+                Some((p.partner_id, true)),
+            )
         }
     }
 }
