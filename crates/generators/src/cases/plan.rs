@@ -2,6 +2,8 @@
 //! its block index alone.
 
 use crate::world::World;
+use crate::world::calendar::PostingCalendar;
+use crate::world::economy::Economy;
 use crate::world::economy::{CaseKind, Item, Scales, TaxSet, case_kind, tax_of};
 use crate::world::master::MasterData;
 use crate::world::people::{near_limit, pick_user};
@@ -151,48 +153,15 @@ impl World {
             drawn_company
         };
         let c = &e.companies[company];
-        let (partner_id, terms, discount_pct, discount_days, limit) = if sale {
-            md.customers
-                .get(partner)
-                .map_or((0, 30, 0, 0, i64::MAX), |p| {
-                    (
-                        p.customer_id,
-                        p.payment_terms_days,
-                        p.cash_discount_percent,
-                        p.cash_discount_days,
-                        p.credit_limit,
-                    )
-                })
-        } else {
-            md.vendors
-                .get(partner)
-                .map_or((0, 30, 0, 0, i64::MAX), |p| {
-                    (
-                        p.vendor_id,
-                        p.payment_terms_days,
-                        p.cash_discount_percent,
-                        p.cash_discount_days,
-                        i64::MAX,
-                    )
-                })
-        };
+        let (partner_id, terms, discount_pct, discount_days, limit) =
+            partner_terms(md, sale, partner);
         let scales = Scales {
             purchase_quantity: e.purchase_quantity,
             service_scale: e.service_scale,
             fx: c.fx,
         };
-        let (mut ordered, mut received_value, mut net, mut cost) = (0i64, 0i64, 0i64, 0i64);
-        let mut cached = [Item::default(); CACHED_ITEMS];
-        for k in 0..items {
-            let it = e.item(kind, items_key, k, &scales);
-            if let Some(slot) = cached.get_mut(k as usize) {
-                *slot = it;
-            }
-            ordered += it.quantity * it.po_price;
-            received_value += it.received * it.po_price;
-            net += it.received * it.price;
-            cost += it.received * it.cost;
-        }
+        let (ordered, received_value, net, cost, cached) =
+            priced(e, kind, items_key, items, &scales);
         let tax = TaxSet::draw(if sale { c.tax.output } else { c.tax.input }, &mut d);
         let tax_amount = tax_of(tax, net);
         let gross = net + tax_amount;
@@ -214,98 +183,26 @@ impl World {
         let manual_invoice =
             d.below(100) < if sale { 10 } else { 40 } && (sale || !near_limit(gross));
         let manual_pay = d.below(100) < if sale { 15 } else { 5 };
-        let on_working = |date: Date, manual: bool| {
-            if !manual {
-                return date;
-            }
-            let back = cal.previous_working(date);
-            if back >= start {
-                back
-            } else {
-                cal.next_working(start)
-            }
-        };
         let with_order = sale || goods || d.below(100) < 70;
-        let (order_date, movement, invoice_post) = match kind {
-            CaseKind::P2pGoods => {
-                let gr = on_working(
-                    anchor.add_days(-(d.below(8) as i32)).max(start),
-                    manual_movement,
-                );
-                let order = gr.add_days(-(3 + d.below(25) as i32));
-                let mut post = anchor.add_days(d.below(4) as i32).max(gr);
-                if manual_invoice {
-                    post = cal.next_working(post);
-                }
-                (order, gr, post)
-            }
-            CaseKind::O2cGoods => {
-                let delivery = on_working(
-                    anchor.add_days(-(d.below(3) as i32)).max(start),
-                    manual_movement,
-                );
-                let order = delivery.add_days(-(1 + d.below(10) as i32));
-                let mut post = anchor.max(delivery);
-                if manual_invoice {
-                    post = cal.next_working(post);
-                }
-                (order, delivery, post)
-            }
-            CaseKind::P2pServices | CaseKind::O2cServices => {
-                let order = anchor.add_days(-(3 + d.below(35) as i32));
-                let mut post = if sale {
-                    anchor
-                } else {
-                    anchor.add_days(d.below(4) as i32)
-                };
-                if manual_invoice {
-                    post = cal.next_working(post);
-                }
-                (order, anchor, post)
-            }
-        };
+        let (order_date, movement, invoice_post) = case_dates(
+            kind,
+            sale,
+            (cal, start),
+            anchor,
+            (manual_movement, manual_invoice),
+            &mut d,
+        );
         let invoice_date = anchor;
         let due = invoice_date.add_days(i32::from(terms));
 
-        // Payments: most on time, some early with the cash discount, some late, a few
-        // in two parts; never before the invoice is posted.
-        let mut pay = [Date(i32::MAX); 2];
-        let mut pay_cash = [0i64; 2];
-        let mut pay_discount = [0i64; 2];
-        let late = |d: &mut Draws, spread: f64| {
-            let u = d.unit();
-            due.add_days(1 + (spread * u * u) as i32)
-        };
-        let partial = d.below(100) < if sale { 5 } else { 3 };
-        let r = d.below(100);
-        let first = if discount_days > 0 && r < if sale { 50 } else { 70 } && !partial {
-            pay_discount[0] = (gross as i128 * i128::from(discount_pct) / 10_000) as i64;
-            invoice_date.add_days(2 + d.below(usize::from(discount_days).max(2) - 1) as i32)
-        } else {
-            let r = d.below(100);
-            match (sale, r) {
-                (_, 0..5) => invoice_date
-                    .add_days(5 + d.below(usize::from(terms).saturating_sub(5).max(1)) as i32),
-                (false, 5..82) => due.add_days(-(d.below(4) as i32)),
-                (true, 5..60) => due.add_days(d.below(6) as i32 - 3),
-                (false, _) => late(&mut d, 45.0),
-                (true, _) => late(&mut d, 60.0),
-            }
-        };
-        pay[0] = cal.next_working(first.max(invoice_post.add_days(1)));
-        let n_pay = if partial {
-            pay_cash[0] = (gross as f64 * (0.4 + 0.4 * d.unit())).round() as i64;
-            if pay_cash[0] * 2 == gross {
-                // Two equal parts would look like a payment made twice.
-                pay_cash[0] += 1;
-            }
-            pay_cash[1] = gross - pay_cash[0];
-            pay[1] = cal.next_working(pay[0].add_days(14 + d.below(30) as i32));
-            2
-        } else {
-            pay_cash[0] = gross - pay_discount[0];
-            1
-        };
+        let (pay, pay_cash, pay_discount, n_pay) = payments(
+            sale,
+            cal,
+            gross,
+            (invoice_date, invoice_post, due),
+            (terms, discount_pct, discount_days),
+            &mut d,
+        );
         let blocked = sale && limit != i64::MAX && gross > limit / 3;
 
         // Which entries are in the data: those posted by the period's end, and within
@@ -325,53 +222,7 @@ impl World {
         if first_index < n {
             posted = posted.min((n - first_index).min(4) as u8);
         }
-        let users = if sale {
-            [
-                if manual_movement {
-                    pick_user(users::WAREHOUSE, &mut d)
-                } else {
-                    users::MM
-                },
-                if manual_invoice {
-                    pick_user(users::AR, &mut d)
-                } else {
-                    users::BATCH_AR
-                },
-                if manual_pay {
-                    pick_user(users::AR, &mut d)
-                } else {
-                    users::BANK
-                },
-                if manual_pay {
-                    pick_user(users::AR, &mut d)
-                } else {
-                    users::BANK
-                },
-            ]
-        } else {
-            [
-                if manual_movement {
-                    pick_user(users::WAREHOUSE, &mut d)
-                } else {
-                    users::MM
-                },
-                if manual_invoice {
-                    pick_user(users::AP, &mut d)
-                } else {
-                    users::BATCH_AP
-                },
-                if manual_pay {
-                    pick_user(users::AP, &mut d)
-                } else {
-                    users::PAYRUN
-                },
-                if manual_pay {
-                    pick_user(users::AP, &mut d)
-                } else {
-                    users::PAYRUN
-                },
-            ]
-        };
+        let users = case_users(sale, [manual_movement, manual_invoice, manual_pay], &mut d);
         Plan {
             block,
             first: first_index,
@@ -430,5 +281,225 @@ impl Plan {
     pub(crate) fn net_ordered(&self) -> i64 {
         // Sales are delivered and invoiced as ordered.
         self.net
+    }
+}
+
+/// A partner's id, payment terms, cash discount (percent in hundredths, days) and
+/// credit limit (`i64::MAX` for a vendor).
+fn partner_terms(md: &MasterData, sale: bool, partner: usize) -> (u128, u16, i64, u16, i64) {
+    if sale {
+        md.customers
+            .get(partner)
+            .map_or((0, 30, 0, 0, i64::MAX), |p| {
+                (
+                    p.customer_id,
+                    p.payment_terms_days,
+                    p.cash_discount_percent,
+                    p.cash_discount_days,
+                    p.credit_limit,
+                )
+            })
+    } else {
+        md.vendors
+            .get(partner)
+            .map_or((0, 30, 0, 0, i64::MAX), |p| {
+                (
+                    p.vendor_id,
+                    p.payment_terms_days,
+                    p.cash_discount_percent,
+                    p.cash_discount_days,
+                    i64::MAX,
+                )
+            })
+    }
+}
+
+/// The order's items priced: ordered, received at order prices, net, cost, and the first
+/// items kept.
+fn priced(
+    e: &Economy,
+    kind: CaseKind,
+    items_key: u64,
+    items: u32,
+    scales: &Scales,
+) -> (i64, i64, i64, i64, [Item; CACHED_ITEMS]) {
+    let (mut ordered, mut received_value, mut net, mut cost) = (0i64, 0i64, 0i64, 0i64);
+    let mut cached = [Item::default(); CACHED_ITEMS];
+    for k in 0..items {
+        let it = e.item(kind, items_key, k, scales);
+        if let Some(slot) = cached.get_mut(k as usize) {
+            *slot = it;
+        }
+        ordered += it.quantity * it.po_price;
+        received_value += it.received * it.po_price;
+        net += it.received * it.price;
+        cost += it.received * it.cost;
+    }
+    (ordered, received_value, net, cost, cached)
+}
+
+/// Who enters a case's entries (movement, invoice, two payments): a clerk of the
+/// right team where the entry is manual, else its batch user.
+fn case_users(sale: bool, manual: [bool; 3], d: &mut Draws) -> [&'static str; 4] {
+    let [manual_movement, manual_invoice, manual_pay] = manual;
+    if sale {
+        [
+            if manual_movement {
+                pick_user(users::WAREHOUSE, d)
+            } else {
+                users::MM
+            },
+            if manual_invoice {
+                pick_user(users::AR, d)
+            } else {
+                users::BATCH_AR
+            },
+            if manual_pay {
+                pick_user(users::AR, d)
+            } else {
+                users::BANK
+            },
+            if manual_pay {
+                pick_user(users::AR, d)
+            } else {
+                users::BANK
+            },
+        ]
+    } else {
+        [
+            if manual_movement {
+                pick_user(users::WAREHOUSE, d)
+            } else {
+                users::MM
+            },
+            if manual_invoice {
+                pick_user(users::AP, d)
+            } else {
+                users::BATCH_AP
+            },
+            if manual_pay {
+                pick_user(users::AP, d)
+            } else {
+                users::PAYRUN
+            },
+            if manual_pay {
+                pick_user(users::AP, d)
+            } else {
+                users::PAYRUN
+            },
+        ]
+    }
+}
+
+/// A case's payments: most on time, some early with the cash discount, some late, a few
+/// in two parts; never before the invoice is posted. Their dates, cash, discounts and
+/// count.
+fn payments(
+    sale: bool,
+    cal: &PostingCalendar,
+    gross: i64,
+    (invoice_date, invoice_post, due): (Date, Date, Date),
+    (terms, discount_pct, discount_days): (u16, i64, u16),
+    d: &mut Draws,
+) -> ([Date; 2], [i64; 2], [i64; 2], u8) {
+    let mut pay = [Date(i32::MAX); 2];
+    let mut pay_cash = [0i64; 2];
+    let mut pay_discount = [0i64; 2];
+    let late = |d: &mut Draws, spread: f64| {
+        let u = d.unit();
+        due.add_days(1 + (spread * u * u) as i32)
+    };
+    let partial = d.below(100) < if sale { 5 } else { 3 };
+    let r = d.below(100);
+    let first = if discount_days > 0 && r < if sale { 50 } else { 70 } && !partial {
+        pay_discount[0] = (gross as i128 * i128::from(discount_pct) / 10_000) as i64;
+        invoice_date.add_days(2 + d.below(usize::from(discount_days).max(2) - 1) as i32)
+    } else {
+        let r = d.below(100);
+        match (sale, r) {
+            (_, 0..5) => invoice_date
+                .add_days(5 + d.below(usize::from(terms).saturating_sub(5).max(1)) as i32),
+            (false, 5..82) => due.add_days(-(d.below(4) as i32)),
+            (true, 5..60) => due.add_days(d.below(6) as i32 - 3),
+            (false, _) => late(d, 45.0),
+            (true, _) => late(d, 60.0),
+        }
+    };
+    pay[0] = cal.next_working(first.max(invoice_post.add_days(1)));
+    let n_pay = if partial {
+        pay_cash[0] = (gross as f64 * (0.4 + 0.4 * d.unit())).round() as i64;
+        if pay_cash[0] * 2 == gross {
+            // Two equal parts would look like a payment made twice.
+            pay_cash[0] += 1;
+        }
+        pay_cash[1] = gross - pay_cash[0];
+        pay[1] = cal.next_working(pay[0].add_days(14 + d.below(30) as i32));
+        2
+    } else {
+        pay_cash[0] = gross - pay_discount[0];
+        1
+    };
+    (pay, pay_cash, pay_discount, n_pay)
+}
+
+/// A case's order date, goods movement (or service date) and invoice posting date,
+/// around the invoice's date `anchor`: a manual movement on a working day, a manual
+/// invoice posted a working day later.
+fn case_dates(
+    kind: CaseKind,
+    sale: bool,
+    (cal, start): (&PostingCalendar, Date),
+    anchor: Date,
+    (manual_movement, manual_invoice): (bool, bool),
+    d: &mut Draws,
+) -> (Date, Date, Date) {
+    let on_working = |date: Date, manual: bool| {
+        if !manual {
+            return date;
+        }
+        let back = cal.previous_working(date);
+        if back >= start {
+            back
+        } else {
+            cal.next_working(start)
+        }
+    };
+    match kind {
+        CaseKind::P2pGoods => {
+            let gr = on_working(
+                anchor.add_days(-(d.below(8) as i32)).max(start),
+                manual_movement,
+            );
+            let order = gr.add_days(-(3 + d.below(25) as i32));
+            let mut post = anchor.add_days(d.below(4) as i32).max(gr);
+            if manual_invoice {
+                post = cal.next_working(post);
+            }
+            (order, gr, post)
+        }
+        CaseKind::O2cGoods => {
+            let delivery = on_working(
+                anchor.add_days(-(d.below(3) as i32)).max(start),
+                manual_movement,
+            );
+            let order = delivery.add_days(-(1 + d.below(10) as i32));
+            let mut post = anchor.max(delivery);
+            if manual_invoice {
+                post = cal.next_working(post);
+            }
+            (order, delivery, post)
+        }
+        CaseKind::P2pServices | CaseKind::O2cServices => {
+            let order = anchor.add_days(-(3 + d.below(35) as i32));
+            let mut post = if sale {
+                anchor
+            } else {
+                anchor.add_days(d.below(4) as i32)
+            };
+            if manual_invoice {
+                post = cal.next_working(post);
+            }
+            (order, anchor, post)
+        }
     }
 }
