@@ -3,11 +3,22 @@
 
 use crate::post::{Head, Line};
 use crate::world::World;
-use crate::world::economy::{FillerKind, TaxSet, filler_kind, filler_median, tax_of};
+use crate::world::economy::{CompanyBooks, FillerKind, TaxSet, filler_kind, filler_median, tax_of};
 use crate::world::people::{off_round, petty_cap, pick_user};
 use crate::world::pools::{self, USERS, accounts as acc, centers, texts, users};
 use crate::world::rng::{Draws, stream};
 use synth_model::{Batch, Date};
+
+/// The header fields of a single-entry case: document type, process, whether manual,
+/// user, whether approved, header text.
+type FillerHead = (
+    &'static str,
+    &'static str,
+    bool,
+    &'static str,
+    bool,
+    &'static str,
+);
 
 impl World {
     /// A single-entry case in a free slot of a block: an expense claim, a direct debit,
@@ -56,170 +67,11 @@ impl World {
             amount = amount.min(users::APPROVERS[0].1 * 4 / 5 - 1_111);
         }
         let (document_type, process, manual, user, approval, header_text) = match kind {
-            _ if tw.cash_against_expense => {
-                let amount = off_round(amount);
-                let account = d.pick(&[acc::OFFICE_SUPPLIES, acc::TRAVEL, 690000]);
-                let cash = if d.below(2) == 0 {
-                    acc::CASH
-                } else {
-                    acc::BANK
-                };
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: cash,
-                        amount,
-                        text: "Cash",
-                        ..Line::BARE
-                    },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account,
-                        amount: -amount,
-                        cost_center: Some(d.pick(centers::ALL)),
-                        text: "Expense correction",
-                        ..Line::BARE
-                    },
-                );
-                (
-                    "SA",
-                    "expenses",
-                    true,
-                    pick_user(users::GL, &mut d),
-                    true,
-                    d.pick(texts::PETTY_CASH),
-                )
-            }
+            _ if tw.cash_against_expense => Self::cash_correction(amount, batch, entry_id, &mut d),
             FillerKind::ExpenseClaim | FillerKind::DirectDebit | FillerKind::PettyCash => {
-                let (account, centers_pool) = match kind {
-                    FillerKind::ExpenseClaim => (acc::TRAVEL, centers::ALL),
-                    FillerKind::DirectDebit => (
-                        d.pick(&[acc::UTILITIES, 650000, 690000, acc::PROFESSIONAL_FEES]),
-                        centers::OVERHEAD,
-                    ),
-                    _ => (
-                        d.pick(&[acc::OFFICE_SUPPLIES, acc::OFFICE_SUPPLIES, acc::TRAVEL]),
-                        centers::ALL,
-                    ),
-                };
-                if kind == FillerKind::PettyCash && tw.amount.is_none() {
-                    amount = amount.min(petty_cap(e.price_scale, c.fx)).max(100);
-                    // Clean G/L postings are never round thousands (see `off_round`).
-                    if off_round(amount + tax_of(tax, amount)) != amount + tax_of(tax, amount) {
-                        amount += 1;
-                    }
-                }
-                let t = tax_of(tax, amount);
-                let text = match kind {
-                    FillerKind::ExpenseClaim => "Travel and subsistence",
-                    FillerKind::DirectDebit => "Direct debit",
-                    _ => "Petty cash purchase",
-                };
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account,
-                        amount,
-                        tax: Some(tax),
-                        cost_center: Some(d.pick(centers_pool)),
-                        text,
-                        ..Line::BARE
-                    },
-                );
-                Self::tax_line(batch, entry_id, tax, t);
-                let credit = if kind == FillerKind::PettyCash {
-                    acc::CASH
-                } else {
-                    acc::BANK
-                };
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: credit,
-                        amount: -(amount + t),
-                        text: if credit == acc::CASH {
-                            "Paid from petty cash"
-                        } else {
-                            "Bank"
-                        },
-                        ..Line::BARE
-                    },
-                );
-                match kind {
-                    FillerKind::ExpenseClaim => (
-                        "SA",
-                        "expenses",
-                        false,
-                        users::EXPENSE,
-                        true,
-                        d.pick(texts::EXPENSE_CLAIM),
-                    ),
-                    FillerKind::DirectDebit => (
-                        "ZB",
-                        "treasury",
-                        false,
-                        users::BANK,
-                        false,
-                        d.pick(texts::DIRECT_DEBIT),
-                    ),
-                    _ => (
-                        "SA",
-                        "expenses",
-                        true,
-                        pick_user(users::GL, &mut d),
-                        true,
-                        d.pick(texts::PETTY_CASH),
-                    ),
-                }
+                self.expense(c, (kind, tw), (amount, tax), batch, entry_id, &mut d)
             }
-            FillerKind::Reclass => {
-                // Manual adjustments are often round.
-                if d.below(100) < 60 && tw.amount.is_none() && amount >= 100_000 {
-                    amount = off_round((amount / 10_000).max(1) * 10_000);
-                }
-                let account = d.pick(acc::RECLASS);
-                let from = d.pick(centers::ALL);
-                let mut to = d.pick(centers::ALL);
-                if to == from {
-                    to = centers::ALL[(from + 1) % centers::ALL.len()];
-                }
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account,
-                        amount,
-                        cost_center: Some(to),
-                        text: "Reclass to cost center",
-                        ..Line::BARE
-                    },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account,
-                        amount: -amount,
-                        cost_center: Some(from),
-                        text: "Reclass from cost center",
-                        ..Line::BARE
-                    },
-                );
-                (
-                    "SA",
-                    "general_ledger",
-                    true,
-                    pick_user(users::GL, &mut d),
-                    true,
-                    d.pick(texts::RECLASS),
-                )
-            }
+            FillerKind::Reclass => Self::reclass(tw, amount, batch, entry_id, &mut d),
         };
         let head = Head {
             index,
@@ -252,6 +104,197 @@ impl World {
         };
         let _ = pools::COST_CENTERS.len();
         self.close(batch, &head, first_line, &mut d);
+    }
+
+    /// A manual entry that debits cash or bank and credits an expense (an anomaly's twist).
+    fn cash_correction(
+        amount: i64,
+        batch: &mut Batch,
+        entry_id: u128,
+        d: &mut Draws,
+    ) -> FillerHead {
+        let amount = off_round(amount);
+        let account = d.pick(&[acc::OFFICE_SUPPLIES, acc::TRAVEL, 690000]);
+        let cash = if d.below(2) == 0 {
+            acc::CASH
+        } else {
+            acc::BANK
+        };
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: cash,
+                amount,
+                text: "Cash",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account,
+                amount: -amount,
+                cost_center: Some(d.pick(centers::ALL)),
+                text: "Expense correction",
+                ..Line::BARE
+            },
+        );
+        (
+            "SA",
+            "expenses",
+            true,
+            pick_user(users::GL, d),
+            true,
+            d.pick(texts::PETTY_CASH),
+        )
+    }
+
+    /// An expense claim, a direct debit or a petty cash purchase.
+    fn expense(
+        &self,
+        c: &CompanyBooks,
+        (kind, tw): (FillerKind, &Twist),
+        (mut amount, tax): (i64, usize),
+        batch: &mut Batch,
+        entry_id: u128,
+        d: &mut Draws,
+    ) -> FillerHead {
+        let (account, centers_pool) = match kind {
+            FillerKind::ExpenseClaim => (acc::TRAVEL, centers::ALL),
+            FillerKind::DirectDebit => (
+                d.pick(&[acc::UTILITIES, 650000, 690000, acc::PROFESSIONAL_FEES]),
+                centers::OVERHEAD,
+            ),
+            _ => (
+                d.pick(&[acc::OFFICE_SUPPLIES, acc::OFFICE_SUPPLIES, acc::TRAVEL]),
+                centers::ALL,
+            ),
+        };
+        if kind == FillerKind::PettyCash && tw.amount.is_none() {
+            amount = amount
+                .min(petty_cap(self.economy.price_scale, c.fx))
+                .max(100);
+            // Clean G/L postings are never round thousands (see `off_round`).
+            if off_round(amount + tax_of(tax, amount)) != amount + tax_of(tax, amount) {
+                amount += 1;
+            }
+        }
+        let t = tax_of(tax, amount);
+        let text = match kind {
+            FillerKind::ExpenseClaim => "Travel and subsistence",
+            FillerKind::DirectDebit => "Direct debit",
+            _ => "Petty cash purchase",
+        };
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account,
+                amount,
+                tax: Some(tax),
+                cost_center: Some(d.pick(centers_pool)),
+                text,
+                ..Line::BARE
+            },
+        );
+        Self::tax_line(batch, entry_id, tax, t);
+        let credit = if kind == FillerKind::PettyCash {
+            acc::CASH
+        } else {
+            acc::BANK
+        };
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: credit,
+                amount: -(amount + t),
+                text: if credit == acc::CASH {
+                    "Paid from petty cash"
+                } else {
+                    "Bank"
+                },
+                ..Line::BARE
+            },
+        );
+        match kind {
+            FillerKind::ExpenseClaim => (
+                "SA",
+                "expenses",
+                false,
+                users::EXPENSE,
+                true,
+                d.pick(texts::EXPENSE_CLAIM),
+            ),
+            FillerKind::DirectDebit => (
+                "ZB",
+                "treasury",
+                false,
+                users::BANK,
+                false,
+                d.pick(texts::DIRECT_DEBIT),
+            ),
+            _ => (
+                "SA",
+                "expenses",
+                true,
+                pick_user(users::GL, d),
+                true,
+                d.pick(texts::PETTY_CASH),
+            ),
+        }
+    }
+
+    /// A reclassification between two cost centers.
+    fn reclass(
+        tw: &Twist,
+        mut amount: i64,
+        batch: &mut Batch,
+        entry_id: u128,
+        d: &mut Draws,
+    ) -> FillerHead {
+        // Manual adjustments are often round.
+        if d.below(100) < 60 && tw.amount.is_none() && amount >= 100_000 {
+            amount = off_round((amount / 10_000).max(1) * 10_000);
+        }
+        let account = d.pick(acc::RECLASS);
+        let from = d.pick(centers::ALL);
+        let mut to = d.pick(centers::ALL);
+        if to == from {
+            to = centers::ALL[(from + 1) % centers::ALL.len()];
+        }
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account,
+                amount,
+                cost_center: Some(to),
+                text: "Reclass to cost center",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account,
+                amount: -amount,
+                cost_center: Some(from),
+                text: "Reclass from cost center",
+                ..Line::BARE
+            },
+        );
+        (
+            "SA",
+            "general_ledger",
+            true,
+            pick_user(users::GL, d),
+            true,
+            d.pick(texts::RECLASS),
+        )
     }
 }
 
