@@ -221,188 +221,238 @@ impl World {
         batch: &mut Batch,
         d: &mut Draws,
     ) -> Posted {
+        match q {
+            0 => self.rent(mo, batch, d),
+            1 => self.bank_charges(mo, batch, d),
+            2 => self.interest(mo, batch, d),
+            4 => self.tax_on_account(mo, batch, d),
+            _ => self.petty_cash(mo, batch, d),
+        }
+    }
+
+    /// The month's rent, with its input tax.
+    fn rent(&self, mo: &Month<'_>, batch: &mut Batch, _d: &mut Draws) -> Posted {
         let Month {
             s,
             cal,
             first,
+            entry_id,
+            ..
+        } = *mo;
+        let (text, day, doc_type, process, user, manual, approval): Posted;
+        let tax = tax_of(s.rent_tax, s.rent);
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::RENT,
+                amount: s.rent,
+                tax: Some(s.rent_tax),
+                cost_center: Some(centers::FACILITIES),
+                text: "Office and warehouse rent",
+                ..Line::BARE
+            },
+        );
+        Self::tax_line(batch, entry_id, s.rent_tax, tax);
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::BANK,
+                amount: -(s.rent + tax),
+                text: "Standing order",
+                ..Line::BARE
+            },
+        );
+        (text, day, doc_type, process, user, manual, approval) = (
+            "Rent",
+            cal.next_working(first),
+            "ZB",
+            "treasury",
+            users::BANK,
+            false,
+            false,
+        );
+        (text, day, doc_type, process, user, manual, approval)
+    }
+
+    /// The month's bank charges.
+    fn bank_charges(&self, mo: &Month<'_>, batch: &mut Batch, _d: &mut Draws) -> Posted {
+        let Month {
+            s,
+            cal,
             last,
             entry_id,
             ..
         } = *mo;
         let (text, day, doc_type, process, user, manual, approval): Posted;
-        match q {
-            0 => {
-                let tax = tax_of(s.rent_tax, s.rent);
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::RENT,
-                        amount: s.rent,
-                        tax: Some(s.rent_tax),
-                        cost_center: Some(centers::FACILITIES),
-                        text: "Office and warehouse rent",
-                        ..Line::BARE
-                    },
-                );
-                Self::tax_line(batch, entry_id, s.rent_tax, tax);
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::BANK,
-                        amount: -(s.rent + tax),
-                        text: "Standing order",
-                        ..Line::BARE
-                    },
-                );
-                (text, day, doc_type, process, user, manual, approval) = (
-                    "Rent",
-                    cal.next_working(first),
-                    "ZB",
-                    "treasury",
-                    users::BANK,
-                    false,
-                    false,
-                );
-            }
-            1 => {
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::BANK_CHARGES,
-                        amount: s.bank_fee,
-                        cost_center: Some(centers::FINANCE),
-                        text: "Account fees",
-                        ..Line::BARE
-                    },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::BANK,
-                        amount: -s.bank_fee,
-                        text: "Bank charges",
-                        ..Line::BARE
-                    },
-                );
-                (text, day, doc_type, process, user, manual, approval) = (
-                    "Bank charges",
-                    cal.previous_working(last),
-                    "ZB",
-                    "treasury",
-                    users::BANK,
-                    false,
-                    false,
-                );
-            }
-            2 => {
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::BANK,
-                        amount: s.interest,
-                        text: "Interest credited",
-                        ..Line::BARE
-                    },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::INTEREST_INCOME,
-                        amount: -s.interest,
-                        cost_center: Some(centers::FINANCE),
-                        text: "Interest income",
-                        ..Line::BARE
-                    },
-                );
-                (text, day, doc_type, process, user, manual, approval) = (
-                    "Interest",
-                    cal.previous_working(last),
-                    "ZB",
-                    "treasury",
-                    users::BANK,
-                    false,
-                    false,
-                );
-            }
-            4 => {
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::OUTPUT_TAX,
-                        amount: s.vat_output,
-                        text: "Output tax of the month before",
-                        ..Line::BARE
-                    },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::INPUT_TAX,
-                        amount: -s.vat_input,
-                        text: "Input tax of the month before",
-                        ..Line::BARE
-                    },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::BANK,
-                        amount: s.vat_input - s.vat_output,
-                        text: "Tax payment on account",
-                        ..Line::BARE
-                    },
-                );
-                (text, day, doc_type, process, user, manual, approval) = (
-                    "Tax payment on account",
-                    cal.next_working(first.add_days(9)),
-                    "ZB",
-                    "treasury",
-                    users::PAYRUN,
-                    false,
-                    true,
-                );
-            }
-            _ => {
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::CASH,
-                        amount: s.petty,
-                        text: "Petty cash top-up",
-                        ..Line::BARE
-                    },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::BANK,
-                        amount: -s.petty,
-                        text: "Cash withdrawal",
-                        ..Line::BARE
-                    },
-                );
-                (text, day, doc_type, process, user, manual, approval) = (
-                    "Petty cash replenishment",
-                    cal.next_working(first),
-                    "SA",
-                    "treasury",
-                    crate::world::people::pick_user(users::GL, d),
-                    true,
-                    true,
-                );
-            }
-        }
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::BANK_CHARGES,
+                amount: s.bank_fee,
+                cost_center: Some(centers::FINANCE),
+                text: "Account fees",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::BANK,
+                amount: -s.bank_fee,
+                text: "Bank charges",
+                ..Line::BARE
+            },
+        );
+        (text, day, doc_type, process, user, manual, approval) = (
+            "Bank charges",
+            cal.previous_working(last),
+            "ZB",
+            "treasury",
+            users::BANK,
+            false,
+            false,
+        );
+        (text, day, doc_type, process, user, manual, approval)
+    }
+
+    /// The month's interest.
+    fn interest(&self, mo: &Month<'_>, batch: &mut Batch, _d: &mut Draws) -> Posted {
+        let Month {
+            s,
+            cal,
+            last,
+            entry_id,
+            ..
+        } = *mo;
+        let (text, day, doc_type, process, user, manual, approval): Posted;
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::BANK,
+                amount: s.interest,
+                text: "Interest credited",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::INTEREST_INCOME,
+                amount: -s.interest,
+                cost_center: Some(centers::FINANCE),
+                text: "Interest income",
+                ..Line::BARE
+            },
+        );
+        (text, day, doc_type, process, user, manual, approval) = (
+            "Interest",
+            cal.previous_working(last),
+            "ZB",
+            "treasury",
+            users::BANK,
+            false,
+            false,
+        );
+        (text, day, doc_type, process, user, manual, approval)
+    }
+
+    /// The month's tax payment on account.
+    fn tax_on_account(&self, mo: &Month<'_>, batch: &mut Batch, _d: &mut Draws) -> Posted {
+        let Month {
+            s,
+            cal,
+            first,
+            entry_id,
+            ..
+        } = *mo;
+        let (text, day, doc_type, process, user, manual, approval): Posted;
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::OUTPUT_TAX,
+                amount: s.vat_output,
+                text: "Output tax of the month before",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::INPUT_TAX,
+                amount: -s.vat_input,
+                text: "Input tax of the month before",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::BANK,
+                amount: s.vat_input - s.vat_output,
+                text: "Tax payment on account",
+                ..Line::BARE
+            },
+        );
+        (text, day, doc_type, process, user, manual, approval) = (
+            "Tax payment on account",
+            cal.next_working(first.add_days(9)),
+            "ZB",
+            "treasury",
+            users::PAYRUN,
+            false,
+            true,
+        );
+        (text, day, doc_type, process, user, manual, approval)
+    }
+
+    /// The petty cash top-up to its float.
+    fn petty_cash(&self, mo: &Month<'_>, batch: &mut Batch, d: &mut Draws) -> Posted {
+        let Month {
+            s,
+            cal,
+            first,
+            entry_id,
+            ..
+        } = *mo;
+        let (text, day, doc_type, process, user, manual, approval): Posted;
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::CASH,
+                amount: s.petty,
+                text: "Petty cash top-up",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::BANK,
+                amount: -s.petty,
+                text: "Cash withdrawal",
+                ..Line::BARE
+            },
+        );
+        (text, day, doc_type, process, user, manual, approval) = (
+            "Petty cash replenishment",
+            cal.next_working(first),
+            "SA",
+            "treasury",
+            crate::world::people::pick_user(users::GL, d),
+            true,
+            true,
+        );
         (text, day, doc_type, process, user, manual, approval)
     }
 }
