@@ -58,15 +58,32 @@ pub fn parse_year_month(text: &str) -> Result<(i32, u32), String> {
     Ok((year, month))
 }
 
+/// The log of the overrides applied: one line per changed value.
+struct Log(Vec<String>);
+
+impl Log {
+    /// Notes that `path` changed from `old` to `new` because of `flag` (nothing if equal).
+    fn note(&mut self, path: &str, flag: &str, old: String, new: String) {
+        if old != new {
+            self.0.push(format!("{path}: {old} -> {new} (from {flag})"));
+        }
+    }
+}
+
 impl Config {
     /// Applies command-line overrides; returns one line per changed value, to log.
     pub fn apply(&mut self, o: &Overrides) -> Vec<String> {
-        let mut log = Vec::new();
-        let mut note = |path: &str, flag: &str, old: String, new: String| {
-            if old != new {
-                log.push(format!("{path}: {old} -> {new} (from {flag})"));
-            }
-        };
+        let mut log = Log(Vec::new());
+        self.apply_run(o, &mut log);
+        self.apply_output(o, &mut log);
+        log.0
+    }
+
+    /// The overrides of what the run makes (entries, format, directory, limits, seed,
+    /// period, partners).
+    fn apply_run(&mut self, o: &Overrides, log: &mut Log) {
+        let mut note =
+            |path: &str, flag: &str, old: String, new: String| log.note(path, flag, old, new);
         if let Some(n) = o.entries {
             note(
                 "transactions.target_count",
@@ -150,6 +167,13 @@ impl Config {
             note("master_data.customers", "--customers", old, c.to_string());
             self.master_data.customers = c;
         }
+    }
+
+    /// The overrides of how the run writes (compression, tables, threads, shard,
+    /// resume, parts, checks).
+    fn apply_output(&mut self, o: &Overrides, log: &mut Log) {
+        let mut note =
+            |path: &str, flag: &str, old: String, new: String| log.note(path, flag, old, new);
         if let Some(c) = o.compression {
             let old = self.output.compression.map_or("default", Compression::name);
             note(
@@ -212,6 +236,5 @@ impl Config {
             );
             self.output.overwrite = true;
         }
-        log
     }
 }
