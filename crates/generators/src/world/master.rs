@@ -343,95 +343,8 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
     let mut fixed_assets = Vec::new();
     let months = i64::from(config.months);
     for (ci, c) in economy.companies.iter().enumerate() {
-        let (n, factor) = headcount(c);
-        for k in 0..u64::from(n) {
-            let index = (ci as u64) << 32 | k;
-            let mut d = Draws::new(seed, stream::EMPLOYEE, index);
-            let cc = if (k as usize) < COST_CENTERS.len() {
-                k as usize
-            } else {
-                // Sales, logistics and service employ most people.
-                let pool = match d.below(10) {
-                    0..4 => pools::centers::SALES,
-                    4..6 => pools::centers::LOGISTICS,
-                    6..8 => pools::centers::SERVICES,
-                    _ => pools::centers::ALL,
-                };
-                d.pick(pool)
-            };
-            let department = COST_CENTERS[cc].2;
-            let titles = JOB_TITLES
-                .iter()
-                .find(|t| t.0 == department)
-                .map_or(&["Employee"][..], |t| t.1);
-            let salary = c.median_salary * factor * libm::exp(0.3 * d.normal());
-            let name = format!(
-                "{} {}",
-                d.pick(pools::PERSON_FIRST),
-                d.pick(pools::PERSON_LAST)
-            );
-            employees.push(Employee {
-                employee_id: record_id(seed, stream::EMPLOYEE, index),
-                company_code: c.code,
-                name: PartnerName::from(name.as_str()),
-                job_title: d.pick(titles),
-                cost_center: COST_CENTERS[cc].0,
-                hire_date: start.add_days(-(20 + d.below(6000) as i32)),
-                monthly_salary: ((salary * 10.0).round() as i64 * 10).max(100),
-            });
-        }
-        let n_assets = asset_count(c, economy.price_scale);
-        let target = share::DEPRECIATION * c.revenue_month;
-        let first = fixed_assets.len();
-        let mut monthly_sum = 0.0;
-        let mut drafts = Vec::new();
-        for k in 0..u64::from(n_assets) {
-            let index = (ci as u64) << 32 | k;
-            let mut d = Draws::new(seed, stream::ASSET, index);
-            let class = if (k as usize) < ASSET_CLASSES.len() {
-                k as usize
-            } else {
-                match d.below(100) {
-                    0..40 => 0,
-                    40..75 => 1,
-                    _ => 2,
-                }
-            };
-            let (_, _, _, life, names) = ASSET_CLASSES[class];
-            let life = i64::from(life).max(months + 13);
-            let median = [60_000.0, 8_000.0, 35_000.0][class];
-            let cost = median * libm::exp(0.6 * d.normal()) * economy.price_scale * c.fx * 100.0;
-            let age = 1 + d.below((life - months - 1).max(1) as usize) as i64;
-            monthly_sum += cost / life as f64;
-            drafts.push((index, class, life, cost, age, d.pick(names)));
-        }
-        let scale = if monthly_sum > 0.0 {
-            target / monthly_sum
-        } else {
-            1.0
-        };
-        for (index, class, life, cost, age, description) in drafts {
-            let (class_name, account, dep_account, _, _) = ASSET_CLASSES[class];
-            let cost = ((cost * scale / 100.0).round() as i64).max(1) * 100;
-            let (y, m, _) = start.ymd();
-            let total = i64::from(y) * 12 + i64::from(m) - 1 - age;
-            let acquired =
-                Date::from_ymd((total / 12) as i32, (total % 12) as u32 + 1, 1).unwrap_or(start);
-            fixed_assets.push(FixedAsset {
-                asset_id: record_id(seed, stream::ASSET, index),
-                company_code: c.code,
-                description,
-                asset_class: class_name,
-                account,
-                depreciation_account: dep_account,
-                cost_center: COST_CENTERS[pools::centers::ASSET_CENTERS[class]].0,
-                acquisition_date: acquired,
-                acquisition_cost: cost,
-                useful_life_months: life as u16,
-                monthly_depreciation: (cost / life).max(1),
-            });
-        }
-        debug_assert!(fixed_assets.len() >= first);
+        employees.extend(company_employees(seed, start, ci, c));
+        fixed_assets.extend(company_assets(seed, (start, months), economy, ci, c));
     }
     let mut nodes = Vec::with_capacity(CHART_OF_ACCOUNTS.len() + vendors.len() + customers.len());
     nodes.extend(CHART_OF_ACCOUNTS.iter().map(|a| GraphNode {
@@ -503,4 +416,111 @@ impl LazyRegistry {
     pub fn clear(&mut self) -> usize {
         self.cell.take().map_or(0, |m| m.heap_bytes())
     }
+}
+
+/// The employees of company `ci`: its headcount, each with a cost center (the first one
+/// in each), a title of its department, a salary around the company's median.
+fn company_employees(seed: u64, start: Date, ci: usize, c: &CompanyBooks) -> Vec<Employee> {
+    let mut employees = Vec::new();
+    let (n, factor) = headcount(c);
+    for k in 0..u64::from(n) {
+        let index = (ci as u64) << 32 | k;
+        let mut d = Draws::new(seed, stream::EMPLOYEE, index);
+        let cc = if (k as usize) < COST_CENTERS.len() {
+            k as usize
+        } else {
+            // Sales, logistics and service employ most people.
+            let pool = match d.below(10) {
+                0..4 => pools::centers::SALES,
+                4..6 => pools::centers::LOGISTICS,
+                6..8 => pools::centers::SERVICES,
+                _ => pools::centers::ALL,
+            };
+            d.pick(pool)
+        };
+        let department = COST_CENTERS[cc].2;
+        let titles = JOB_TITLES
+            .iter()
+            .find(|t| t.0 == department)
+            .map_or(&["Employee"][..], |t| t.1);
+        let salary = c.median_salary * factor * libm::exp(0.3 * d.normal());
+        let name = format!(
+            "{} {}",
+            d.pick(pools::PERSON_FIRST),
+            d.pick(pools::PERSON_LAST)
+        );
+        employees.push(Employee {
+            employee_id: record_id(seed, stream::EMPLOYEE, index),
+            company_code: c.code,
+            name: PartnerName::from(name.as_str()),
+            job_title: d.pick(titles),
+            cost_center: COST_CENTERS[cc].0,
+            hire_date: start.add_days(-(20 + d.below(6000) as i32)),
+            monthly_salary: ((salary * 10.0).round() as i64 * 10).max(100),
+        });
+    }
+    employees
+}
+
+/// The fixed assets of company `ci`, their costs scaled so that a month's depreciation
+/// is the company's share of revenue for it.
+fn company_assets(
+    seed: u64,
+    (start, months): (Date, i64),
+    economy: &Economy,
+    ci: usize,
+    c: &CompanyBooks,
+) -> Vec<FixedAsset> {
+    let mut fixed_assets = Vec::new();
+    let n_assets = asset_count(c, economy.price_scale);
+    let target = share::DEPRECIATION * c.revenue_month;
+    let mut monthly_sum = 0.0;
+    let mut drafts = Vec::new();
+    for k in 0..u64::from(n_assets) {
+        let index = (ci as u64) << 32 | k;
+        let mut d = Draws::new(seed, stream::ASSET, index);
+        let class = if (k as usize) < ASSET_CLASSES.len() {
+            k as usize
+        } else {
+            match d.below(100) {
+                0..40 => 0,
+                40..75 => 1,
+                _ => 2,
+            }
+        };
+        let (_, _, _, life, names) = ASSET_CLASSES[class];
+        let life = i64::from(life).max(months + 13);
+        let median = [60_000.0, 8_000.0, 35_000.0][class];
+        let cost = median * libm::exp(0.6 * d.normal()) * economy.price_scale * c.fx * 100.0;
+        let age = 1 + d.below((life - months - 1).max(1) as usize) as i64;
+        monthly_sum += cost / life as f64;
+        drafts.push((index, class, life, cost, age, d.pick(names)));
+    }
+    let scale = if monthly_sum > 0.0 {
+        target / monthly_sum
+    } else {
+        1.0
+    };
+    for (index, class, life, cost, age, description) in drafts {
+        let (class_name, account, dep_account, _, _) = ASSET_CLASSES[class];
+        let cost = ((cost * scale / 100.0).round() as i64).max(1) * 100;
+        let (y, m, _) = start.ymd();
+        let total = i64::from(y) * 12 + i64::from(m) - 1 - age;
+        let acquired =
+            Date::from_ymd((total / 12) as i32, (total % 12) as u32 + 1, 1).unwrap_or(start);
+        fixed_assets.push(FixedAsset {
+            asset_id: record_id(seed, stream::ASSET, index),
+            company_code: c.code,
+            description,
+            asset_class: class_name,
+            account,
+            depreciation_account: dep_account,
+            cost_center: COST_CENTERS[pools::centers::ASSET_CENTERS[class]].0,
+            acquisition_date: acquired,
+            acquisition_cost: cost,
+            useful_life_months: life as u16,
+            monthly_depreciation: (cost / life).max(1),
+        });
+    }
+    fixed_assets
 }
