@@ -3,9 +3,9 @@
 //! post, read by `schedule.rs`).
 
 use crate::config::GeneratorConfig;
-use crate::world::economy::{Economy, nice_ceil, share};
+use crate::world::economy::{CompanyBooks, Economy, nice_ceil, share};
 use crate::world::layout::{ACCRUALS, Layout, OPEN_ITEMS};
-use crate::world::master::{MasterData, company_totals};
+use crate::world::master::{CompanyTotals, MasterData, company_totals};
 use crate::world::pools::{ASSET_CLASSES, accounts as acc};
 use crate::world::rng::{Draws, stream};
 use synth_model::Date;
@@ -89,206 +89,215 @@ impl CompanySchedule {
             .companies
             .iter()
             .enumerate()
-            .map(|(ci, c)| {
-                let runs = layout.companies[ci].runs;
-                let salaries = totals[ci].salaries.clone();
-                let mut run_net = [0i64; 2];
-                let mut run_liabilities = [0i64; 2];
-                for r in 0..runs.min(2) {
-                    for (_, g) in &salaries {
-                        let gross = Self::run_gross(*g, r, runs);
-                        let withheld = (gross as f64 * WITHHOLDING).round() as i64;
-                        let ss = (gross as i128 * i128::from(c.social_security_bp) / 10_000) as i64;
-                        run_net[r as usize] += gross - withheld;
-                        run_liabilities[r as usize] += withheld + ss;
-                    }
-                }
-                let remittance = run_liabilities.iter().sum::<i64>();
-                let mut s = CompanySchedule {
-                    opening: Vec::new(),
-                    items: Vec::new(),
-                    salaries,
-                    social_security_bp: c.social_security_bp,
-                    run_net,
-                    remittance,
-                    depreciation: totals[ci].assets.iter().map(|a| a.2.max(1)).collect(),
-                    rent: round_to(share::RENT * c.revenue_month, 10_000),
-                    rent_tax: c.tax.input[0],
-                    bank_fee: (share::BANK_CHARGES * c.revenue_month).round() as i64
-                        + (4_500.0 * c.fx) as i64,
-                    interest: 0,
-                    petty: crate::world::people::off_round(round_to(
-                        (1.25 * c.petty_month)
-                            .max(crate::world::people::petty_cap(economy.price_scale, c.fx) as f64),
-                        10_000,
-                    )),
-                    accrual_base: share::ACCRUAL * c.revenue_month,
-                    vat_output: 0,
-                    vat_input: 0,
-                    company: ci,
-                    seed: config.seed,
-                };
-                // Opening balances: enough cash for three months of spending, two months
-                // of stock, the fixed assets at cost less depreciation so far, the open
-                // items and liabilities of the year before; equity balances them.
-                // A few of the largest sales on top, so that small runs (few, uneven cases)
-                // stay positive too.
-                let large = economy.sale_p95 * 100.0 * c.fx;
-                let bank = nice_ceil(3.3 * c.revenue_month + 5.0 * large).max(100_000);
-                // Petty cash: two and a half months of spending, and at least three of the
-                // largest purchases (so that few, large ones cannot empty it).
-                let cap = crate::world::people::petty_cap(economy.price_scale, c.fx) as f64;
-                let cash = round_to(2.5 * c.petty_month + 3.0 * cap, 10_000);
-                let inventory = nice_ceil(2.0 * c.cogs_month + 5.0 * large).max(10_000);
-                s.interest = (bank as f64 * 0.02 / 12.0).round().max(100.0) as i64;
-                let mut lines = vec![
-                    (acc::BANK, bank, None, "Opening balance"),
-                    (acc::CASH, cash, None, "Opening balance"),
-                    (acc::INVENTORY, inventory, None, "Opening balance"),
-                ];
-                for (k, (_, account, dep_account, _, _)) in ASSET_CLASSES.iter().enumerate() {
-                    let (cost, accumulated, _) = totals[ci].assets[k];
-                    lines.push((*account, cost.max(1), None, "Opening balance, at cost"));
-                    lines.push((
-                        *dep_account,
-                        -accumulated.max(1),
-                        None,
-                        "Opening balance, accumulated depreciation",
-                    ));
-                }
-                let accrued: i64 = (0..ACCRUALS).map(|a| s.accrual(-1, a)).sum();
-                lines.push((acc::ACCRUED, -accrued, None, "Opening balance"));
-                // Tax paid on account each month: the expected output and input tax of
-                // the month before (standard rate 85%, reduced 10%, zero 5%).
-                let average = |codes: [usize; 3]| {
-                    let r = |k: usize| crate::world::pools::TAX_CODES[codes[k]].3 as f64 / 10_000.0;
-                    0.85 * r(0) + 0.10 * r(1)
-                };
-                let input_rate = if crate::world::pools::TAX_CODES[c.tax.input[0]].4 == 0 {
-                    0.0
-                } else {
-                    average(c.tax.input)
-                };
-                s.vat_output = round_to(
-                    VAT_ON_ACCOUNT * c.revenue_month * average(c.tax.output),
-                    100,
-                );
-                s.vat_input = if input_rate > 0.0 {
-                    round_to(VAT_ON_ACCOUNT * c.purchases_month / 1.1 * input_rate, 100)
-                } else {
-                    0
-                };
-                lines.push((
-                    acc::OUTPUT_TAX,
-                    -s.vat_output,
-                    None,
-                    "Opening balance, tax of the month before",
-                ));
-                lines.push((
-                    acc::INPUT_TAX,
-                    s.vat_input,
-                    None,
-                    "Opening balance, tax of the month before",
-                ));
-                lines.push((
-                    acc::PAYROLL_LIABILITIES,
-                    -remittance.max(1),
-                    None,
-                    "Opening balance",
-                ));
-                let cal = &c.calendar;
-                let (start, end) = (economy.start, economy.end);
-                for k in 0..2 * OPEN_ITEMS {
-                    let customer = k < OPEN_ITEMS;
-                    let j = k % OPEN_ITEMS;
-                    let mut d = Draws::new(
-                        config.seed,
-                        stream::OPENING_DOCUMENT,
-                        (ci as u64) << 32 | k as u64,
-                    );
-                    let (partner, partner_id, terms, cap) = if customer {
-                        // The company's own biggest customers.
-                        let n = economy.companies.len();
-                        let k = (ci + j * n) % md.customers.len();
-                        let p = &md.customers[k];
-                        (
-                            k,
-                            p.customer_id,
-                            p.payment_terms_days,
-                            p.credit_limit as f64 / 3.0,
-                        )
-                    } else {
-                        let configured = md
-                            .vendors
-                            .len()
-                            .min(config.master_data.vendors as usize)
-                            .max(1);
-                        let p = &md.vendors[j % configured];
-                        (j % configured, p.vendor_id, p.payment_terms_days, f64::MAX)
-                    };
-                    let base = if customer {
-                        c.revenue_month * 1.1
-                    } else {
-                        c.purchases_month
-                    };
-                    let gross = (0.04 * base * (0.6 + 0.8 * d.unit()))
-                        .min(cap * (0.5 + 0.4 * d.unit()))
-                        .round()
-                        .max(100.0) as i64;
-                    let rate = crate::world::pools::TAX_CODES[if customer {
-                        c.tax.output[0]
-                    } else {
-                        c.tax.input[0]
-                    }]
-                    .3;
-                    let net = (gross as f64 / (1.0 + rate as f64 / 10_000.0)).round() as i64;
-                    let date = start.add_days(-(3 + d.below(30) as i32));
-                    let due = date.add_days(i32::from(terms));
-                    let mut settle =
-                        cal.next_working(due.add_days(d.below(12) as i32 - 3).max(start));
-                    if settle > end {
-                        settle = cal.previous_working(end);
-                    }
-                    s.items.push(OpenItem {
-                        customer,
-                        partner_id,
-                        partner,
-                        index: (ci as u64) << 32 | k as u64,
-                        date,
-                        due,
-                        settle,
-                        gross,
-                        tax: gross - net,
-                    });
-                    if customer {
-                        lines.push((
-                            acc::RECEIVABLES,
-                            gross,
-                            Some(partner_id),
-                            "Open item, prior year",
-                        ));
-                    } else {
-                        lines.push((
-                            acc::PAYABLES,
-                            -gross,
-                            Some(partner_id),
-                            "Open item, prior year",
-                        ));
-                    }
-                }
-                let net_assets: i64 = lines.iter().map(|l| l.1).sum();
-                let capital = nice_floor(0.4 * net_assets as f64).max(1);
-                lines.push((acc::SHARE_CAPITAL, -capital, None, "Opening balance"));
-                lines.push((
-                    acc::RETAINED_EARNINGS,
-                    -(net_assets - capital),
-                    None,
-                    "Opening balance",
-                ));
-                s.opening = lines;
-                s
-            })
+            .map(|(ci, c)| Self::company(config, economy, md, (&totals, &layout), ci, c))
             .collect()
+    }
+
+    /// The schedule of company `ci`.
+    fn company(
+        config: &GeneratorConfig,
+        economy: &Economy,
+        md: &MasterData,
+        (totals, layout): (&[CompanyTotals], &Layout),
+        ci: usize,
+        c: &CompanyBooks,
+    ) -> CompanySchedule {
+        let runs = layout.companies[ci].runs;
+        let salaries = totals[ci].salaries.clone();
+        let mut run_net = [0i64; 2];
+        let mut run_liabilities = [0i64; 2];
+        for r in 0..runs.min(2) {
+            for (_, g) in &salaries {
+                let gross = Self::run_gross(*g, r, runs);
+                let withheld = (gross as f64 * WITHHOLDING).round() as i64;
+                let ss = (gross as i128 * i128::from(c.social_security_bp) / 10_000) as i64;
+                run_net[r as usize] += gross - withheld;
+                run_liabilities[r as usize] += withheld + ss;
+            }
+        }
+        let remittance = run_liabilities.iter().sum::<i64>();
+        let mut s = CompanySchedule {
+            opening: Vec::new(),
+            items: Vec::new(),
+            salaries,
+            social_security_bp: c.social_security_bp,
+            run_net,
+            remittance,
+            depreciation: totals[ci].assets.iter().map(|a| a.2.max(1)).collect(),
+            rent: round_to(share::RENT * c.revenue_month, 10_000),
+            rent_tax: c.tax.input[0],
+            bank_fee: (share::BANK_CHARGES * c.revenue_month).round() as i64
+                + (4_500.0 * c.fx) as i64,
+            interest: 0,
+            petty: crate::world::people::off_round(round_to(
+                (1.25 * c.petty_month)
+                    .max(crate::world::people::petty_cap(economy.price_scale, c.fx) as f64),
+                10_000,
+            )),
+            accrual_base: share::ACCRUAL * c.revenue_month,
+            vat_output: 0,
+            vat_input: 0,
+            company: ci,
+            seed: config.seed,
+        };
+        // Opening balances: enough cash for three months of spending, two months
+        // of stock, the fixed assets at cost less depreciation so far, the open
+        // items and liabilities of the year before; equity balances them.
+        // A few of the largest sales on top, so that small runs (few, uneven cases)
+        // stay positive too.
+        let large = economy.sale_p95 * 100.0 * c.fx;
+        let bank = nice_ceil(3.3 * c.revenue_month + 5.0 * large).max(100_000);
+        // Petty cash: two and a half months of spending, and at least three of the
+        // largest purchases (so that few, large ones cannot empty it).
+        let cap = crate::world::people::petty_cap(economy.price_scale, c.fx) as f64;
+        let cash = round_to(2.5 * c.petty_month + 3.0 * cap, 10_000);
+        let inventory = nice_ceil(2.0 * c.cogs_month + 5.0 * large).max(10_000);
+        s.interest = (bank as f64 * 0.02 / 12.0).round().max(100.0) as i64;
+        let mut lines = vec![
+            (acc::BANK, bank, None, "Opening balance"),
+            (acc::CASH, cash, None, "Opening balance"),
+            (acc::INVENTORY, inventory, None, "Opening balance"),
+        ];
+        for (k, (_, account, dep_account, _, _)) in ASSET_CLASSES.iter().enumerate() {
+            let (cost, accumulated, _) = totals[ci].assets[k];
+            lines.push((*account, cost.max(1), None, "Opening balance, at cost"));
+            lines.push((
+                *dep_account,
+                -accumulated.max(1),
+                None,
+                "Opening balance, accumulated depreciation",
+            ));
+        }
+        let accrued: i64 = (0..ACCRUALS).map(|a| s.accrual(-1, a)).sum();
+        lines.push((acc::ACCRUED, -accrued, None, "Opening balance"));
+        // Tax paid on account each month: the expected output and input tax of
+        // the month before (standard rate 85%, reduced 10%, zero 5%).
+        let average = |codes: [usize; 3]| {
+            let r = |k: usize| crate::world::pools::TAX_CODES[codes[k]].3 as f64 / 10_000.0;
+            0.85 * r(0) + 0.10 * r(1)
+        };
+        let input_rate = if crate::world::pools::TAX_CODES[c.tax.input[0]].4 == 0 {
+            0.0
+        } else {
+            average(c.tax.input)
+        };
+        s.vat_output = round_to(
+            VAT_ON_ACCOUNT * c.revenue_month * average(c.tax.output),
+            100,
+        );
+        s.vat_input = if input_rate > 0.0 {
+            round_to(VAT_ON_ACCOUNT * c.purchases_month / 1.1 * input_rate, 100)
+        } else {
+            0
+        };
+        lines.push((
+            acc::OUTPUT_TAX,
+            -s.vat_output,
+            None,
+            "Opening balance, tax of the month before",
+        ));
+        lines.push((
+            acc::INPUT_TAX,
+            s.vat_input,
+            None,
+            "Opening balance, tax of the month before",
+        ));
+        lines.push((
+            acc::PAYROLL_LIABILITIES,
+            -remittance.max(1),
+            None,
+            "Opening balance",
+        ));
+        let cal = &c.calendar;
+        let (start, end) = (economy.start, economy.end);
+        for k in 0..2 * OPEN_ITEMS {
+            let customer = k < OPEN_ITEMS;
+            let j = k % OPEN_ITEMS;
+            let mut d = Draws::new(
+                config.seed,
+                stream::OPENING_DOCUMENT,
+                (ci as u64) << 32 | k as u64,
+            );
+            let (partner, partner_id, terms, cap) = if customer {
+                // The company's own biggest customers.
+                let n = economy.companies.len();
+                let k = (ci + j * n) % md.customers.len();
+                let p = &md.customers[k];
+                (
+                    k,
+                    p.customer_id,
+                    p.payment_terms_days,
+                    p.credit_limit as f64 / 3.0,
+                )
+            } else {
+                let configured = md
+                    .vendors
+                    .len()
+                    .min(config.master_data.vendors as usize)
+                    .max(1);
+                let p = &md.vendors[j % configured];
+                (j % configured, p.vendor_id, p.payment_terms_days, f64::MAX)
+            };
+            let base = if customer {
+                c.revenue_month * 1.1
+            } else {
+                c.purchases_month
+            };
+            let gross = (0.04 * base * (0.6 + 0.8 * d.unit()))
+                .min(cap * (0.5 + 0.4 * d.unit()))
+                .round()
+                .max(100.0) as i64;
+            let rate = crate::world::pools::TAX_CODES[if customer {
+                c.tax.output[0]
+            } else {
+                c.tax.input[0]
+            }]
+            .3;
+            let net = (gross as f64 / (1.0 + rate as f64 / 10_000.0)).round() as i64;
+            let date = start.add_days(-(3 + d.below(30) as i32));
+            let due = date.add_days(i32::from(terms));
+            let mut settle = cal.next_working(due.add_days(d.below(12) as i32 - 3).max(start));
+            if settle > end {
+                settle = cal.previous_working(end);
+            }
+            s.items.push(OpenItem {
+                customer,
+                partner_id,
+                partner,
+                index: (ci as u64) << 32 | k as u64,
+                date,
+                due,
+                settle,
+                gross,
+                tax: gross - net,
+            });
+            if customer {
+                lines.push((
+                    acc::RECEIVABLES,
+                    gross,
+                    Some(partner_id),
+                    "Open item, prior year",
+                ));
+            } else {
+                lines.push((
+                    acc::PAYABLES,
+                    -gross,
+                    Some(partner_id),
+                    "Open item, prior year",
+                ));
+            }
+        }
+        let net_assets: i64 = lines.iter().map(|l| l.1).sum();
+        let capital = nice_floor(0.4 * net_assets as f64).max(1);
+        lines.push((acc::SHARE_CAPITAL, -capital, None, "Opening balance"));
+        lines.push((
+            acc::RETAINED_EARNINGS,
+            -(net_assets - capital),
+            None,
+            "Opening balance",
+        ));
+        s.opening = lines;
+        s
     }
 
     /// Accrual `a` of month `m` (-1: the month before the period), a round amount.
