@@ -208,84 +208,23 @@ impl CompanySchedule {
             None,
             "Opening balance",
         ));
-        let cal = &c.calendar;
-        let (start, end) = (economy.start, economy.end);
         for k in 0..2 * OPEN_ITEMS {
-            let customer = k < OPEN_ITEMS;
-            let j = k % OPEN_ITEMS;
-            let mut d = Draws::new(
-                config.seed,
-                stream::OPENING_DOCUMENT,
-                (ci as u64) << 32 | k as u64,
-            );
-            let (partner, partner_id, terms, cap) = if customer {
-                // The company's own biggest customers.
-                let n = economy.companies.len();
-                let k = (ci + j * n) % md.customers.len();
-                let p = &md.customers[k];
-                (
-                    k,
-                    p.customer_id,
-                    p.payment_terms_days,
-                    p.credit_limit as f64 / 3.0,
-                )
-            } else {
-                let configured = md
-                    .vendors
-                    .len()
-                    .min(config.master_data.vendors as usize)
-                    .max(1);
-                let p = &md.vendors[j % configured];
-                (j % configured, p.vendor_id, p.payment_terms_days, f64::MAX)
-            };
-            let base = if customer {
-                c.revenue_month * 1.1
-            } else {
-                c.purchases_month
-            };
-            let gross = (0.04 * base * (0.6 + 0.8 * d.unit()))
-                .min(cap * (0.5 + 0.4 * d.unit()))
-                .round()
-                .max(100.0) as i64;
-            let rate = crate::world::pools::TAX_CODES[if customer {
-                c.tax.output[0]
-            } else {
-                c.tax.input[0]
-            }]
-            .3;
-            let net = (gross as f64 / (1.0 + rate as f64 / 10_000.0)).round() as i64;
-            let date = start.add_days(-(3 + d.below(30) as i32));
-            let due = date.add_days(i32::from(terms));
-            let mut settle = cal.next_working(due.add_days(d.below(12) as i32 - 3).max(start));
-            if settle > end {
-                settle = cal.previous_working(end);
-            }
-            s.items.push(OpenItem {
-                customer,
-                partner_id,
-                partner,
-                index: (ci as u64) << 32 | k as u64,
-                date,
-                due,
-                settle,
-                gross,
-                tax: gross - net,
-            });
-            if customer {
-                lines.push((
+            let item = Self::open_item(config, economy, md, ci, c, k);
+            s.items.push(item);
+            lines.push(match item.customer {
+                true => (
                     acc::RECEIVABLES,
-                    gross,
-                    Some(partner_id),
+                    item.gross,
+                    Some(item.partner_id),
                     "Open item, prior year",
-                ));
-            } else {
-                lines.push((
+                ),
+                false => (
                     acc::PAYABLES,
-                    -gross,
-                    Some(partner_id),
+                    -item.gross,
+                    Some(item.partner_id),
                     "Open item, prior year",
-                ));
-            }
+                ),
+            });
         }
         let net_assets: i64 = lines.iter().map(|l| l.1).sum();
         let capital = nice_floor(0.4 * net_assets as f64).max(1);
@@ -298,6 +237,80 @@ impl CompanySchedule {
         ));
         s.opening = lines;
         s
+    }
+
+    /// Open item `k` of company `ci`'s opening balances (customers first, then vendors),
+    /// settled early in the period.
+    fn open_item(
+        config: &GeneratorConfig,
+        economy: &Economy,
+        md: &MasterData,
+        ci: usize,
+        c: &CompanyBooks,
+        k: usize,
+    ) -> OpenItem {
+        let cal = &c.calendar;
+        let (start, end) = (economy.start, economy.end);
+        let customer = k < OPEN_ITEMS;
+        let j = k % OPEN_ITEMS;
+        let mut d = Draws::new(
+            config.seed,
+            stream::OPENING_DOCUMENT,
+            (ci as u64) << 32 | k as u64,
+        );
+        let (partner, partner_id, terms, cap) = if customer {
+            // The company's own biggest customers.
+            let n = economy.companies.len();
+            let k = (ci + j * n) % md.customers.len();
+            let p = &md.customers[k];
+            (
+                k,
+                p.customer_id,
+                p.payment_terms_days,
+                p.credit_limit as f64 / 3.0,
+            )
+        } else {
+            let configured = md
+                .vendors
+                .len()
+                .min(config.master_data.vendors as usize)
+                .max(1);
+            let p = &md.vendors[j % configured];
+            (j % configured, p.vendor_id, p.payment_terms_days, f64::MAX)
+        };
+        let base = if customer {
+            c.revenue_month * 1.1
+        } else {
+            c.purchases_month
+        };
+        let gross = (0.04 * base * (0.6 + 0.8 * d.unit()))
+            .min(cap * (0.5 + 0.4 * d.unit()))
+            .round()
+            .max(100.0) as i64;
+        let rate = crate::world::pools::TAX_CODES[if customer {
+            c.tax.output[0]
+        } else {
+            c.tax.input[0]
+        }]
+        .3;
+        let net = (gross as f64 / (1.0 + rate as f64 / 10_000.0)).round() as i64;
+        let date = start.add_days(-(3 + d.below(30) as i32));
+        let due = date.add_days(i32::from(terms));
+        let mut settle = cal.next_working(due.add_days(d.below(12) as i32 - 3).max(start));
+        if settle > end {
+            settle = cal.previous_working(end);
+        }
+        OpenItem {
+            customer,
+            partner_id,
+            partner,
+            index: (ci as u64) << 32 | k as u64,
+            date,
+            due,
+            settle,
+            gross,
+            tax: gross - net,
+        }
     }
 
     /// Accrual `a` of month `m` (-1: the month before the period), a round amount.
