@@ -225,8 +225,16 @@ fn long_functions(text: &str) -> Vec<(String, usize)> {
             .strip_prefix("const ")
             .unwrap_or(after_vis)
             .strip_prefix("fn ");
+        // A declaration without a body (a trait's) ends with `;` before any `{`.
+        let declaration = || {
+            lines[i..]
+                .iter()
+                .map(|l| l.trim_end())
+                .find(|l| l.ends_with(';') || l.ends_with('{'))
+                .is_some_and(|l| l.ends_with(';'))
+        };
         if let Some(sig) = after_kw
-            && !l.trim_end().ends_with(';')
+            && !declaration()
         {
             let name: String = sig
                 .chars()
@@ -346,8 +354,13 @@ mod tests {
         assert_eq!(f.cycles, vec![vec!["a".to_string(), "b".to_string()]]);
         let long = format!("fn long() {{\n{}}}\n", "    let x = 1;\n".repeat(200));
         write(&dir, "c.rs", &long);
+        let trait_decl = format!(
+            "trait T {{\n    fn f(\n        &self,\n    ) -> u8;\n{}}}\n",
+            "    const X: u8 = 1;\n".repeat(200)
+        );
+        write(&dir, "a.rs", &trait_decl);
         let f = scan(&dir).expect("scans");
-        assert_eq!(f.long_fns.len(), 1);
+        assert_eq!(f.long_fns.len(), 1, "{:?}", f.long_fns);
         assert_eq!(f.long_fns[0].1, "long");
         let _ = std::fs::remove_dir_all(&dir);
     }
