@@ -7,185 +7,184 @@ use crate::world::pools::SERVICES_BOUGHT;
 use crate::world::rng::{record_id, stream};
 use synth_model::{Batch, Document, DocumentItem};
 
+/// The id streams of a case's documents: its order, goods movement, invoice and payments.
+struct Streams {
+    order: u64,
+    movement: u64,
+    invoice: u64,
+    pay: [u64; 2],
+}
+
 impl World {
     /// The documents of a case and their items (written with the block's first slot).
     pub(crate) fn case_documents(&self, p: &Plan, slot: u64, batch: &mut Batch, md: &MasterData) {
         if !self.config.documents.enabled {
             return;
         }
-        let c = &self.economy.companies[p.company];
         let sale = p.sale();
-        let (s_order, s_move, s_invoice, s_pay) = if sale {
-            (
-                stream::SALES_ORDER,
-                stream::DELIVERY,
-                stream::CUSTOMER_INVOICE,
-                [stream::RECEIPT, stream::RECEIPT2],
-            )
+        let s = if sale {
+            Streams {
+                order: stream::SALES_ORDER,
+                movement: stream::DELIVERY,
+                invoice: stream::CUSTOMER_INVOICE,
+                pay: [stream::RECEIPT, stream::RECEIPT2],
+            }
         } else {
-            (
-                stream::PURCHASE_ORDER,
-                stream::GOODS_RECEIPT,
-                stream::VENDOR_INVOICE,
-                [stream::PAYMENT, stream::PAYMENT2],
-            )
+            Streams {
+                order: stream::PURCHASE_ORDER,
+                movement: stream::GOODS_RECEIPT,
+                invoice: stream::VENDOR_INVOICE,
+                pay: [stream::PAYMENT, stream::PAYMENT2],
+            }
         };
-        let doc = |id,
-                   document_type,
-                   date,
-                   due_date,
-                   amount,
-                   tax_amount,
-                   status,
-                   reference,
-                   entry_id,
-                   item_count| Document {
-            document_id: id,
-            document_type,
-            company_code: c.code,
-            partner_id: p.partner_id,
-            document_date: date,
-            due_date,
-            amount,
-            tax_amount,
-            discount_amount: 0,
-            currency: c.currency,
-            status,
-            reference_document_id: reference,
-            entry_id,
-            item_count,
-            bank_account: None,
-        };
-        let paid_into = |day| (!sale).then(|| self.vendor_account(md, p.partner, day));
-        let mut previous = None;
-        if p.with_order {
-            let id = self.doc_id(p, s_order);
-            previous = Some(id);
-        }
+        let base = self.case_document(p);
+        let mut previous = p.with_order.then(|| self.doc_id(p, s.order));
         if p.with_order && slot == 0 {
-            let id = self.doc_id(p, s_order);
-            let n = self.items(p, batch, id, |it| (it.quantity, it.po_price));
-            let status = match (sale, p.blocked) {
-                (true, true) => "blocked",
-                (true, false) => "released",
-                _ => "completed",
-            };
-            let amount = if sale { p.net_ordered() } else { p.ordered };
-            batch.documents.push(doc(
-                id,
-                if sale {
-                    "sales_order"
-                } else {
-                    "purchase_order"
-                },
-                p.order_date,
-                None,
-                amount,
-                0,
-                status,
-                None,
-                None,
-                n,
-            ));
+            self.order_document(p, &s, &base, batch);
         }
         if p.goods() && p.is_posted(0) && slot == p.slot(0) {
-            let id = self.doc_id(p, s_move);
-            let n = if sale {
-                self.items(p, batch, id, |it| (it.received, it.cost))
-            } else {
-                self.items(p, batch, id, |it| (it.received, it.po_price))
-            };
-            let value = if sale { p.cost } else { p.received_value };
-            let entry = Some(self.entry_id(p.first + p.slot(0)));
-            batch.documents.push(doc(
-                id,
-                if sale { "delivery" } else { "goods_receipt" },
-                p.movement,
-                None,
-                value,
-                0,
-                "completed",
-                previous,
-                entry,
-                n,
-            ));
+            self.movement_document(p, &s, &base, previous, batch);
         }
         if p.goods() && p.is_posted(0) {
-            previous = Some(self.doc_id(p, s_move));
+            previous = Some(self.doc_id(p, s.movement));
         }
         if !p.is_posted(1) {
             return;
         }
-        let invoice = self.doc_id(p, s_invoice);
+        let invoice = self.doc_id(p, s.invoice);
         let paid = (0..p.n_pay).filter(|k| p.is_posted(2 + k)).count() as u8;
+        let paid_into = |day| (!sale).then(|| self.vendor_account(md, p.partner, day));
         for k in (0..paid).filter(|k| slot == p.slot(2 + k)) {
-            let id = self.doc_id(p, s_pay[usize::from(k)]);
-            let entry = Some(self.entry_id(p.first + p.slot(2 + k)));
+            let i = usize::from(k);
             batch.documents.push(Document {
-                discount_amount: p.pay_discount[usize::from(k)],
-                bank_account: paid_into(p.pay[usize::from(k)]),
-                ..doc(
-                    id,
-                    if sale { "receipt" } else { "payment" },
-                    p.pay[usize::from(k)],
-                    None,
-                    p.pay_cash[usize::from(k)],
-                    0,
-                    "completed",
-                    Some(invoice),
-                    entry,
-                    0,
-                )
+                document_id: self.doc_id(p, s.pay[i]),
+                document_type: if sale { "receipt" } else { "payment" },
+                document_date: p.pay[i],
+                amount: p.pay_cash[i],
+                discount_amount: p.pay_discount[i],
+                reference_document_id: Some(invoice),
+                entry_id: Some(self.entry_id(p.first + p.slot(2 + k))),
+                bank_account: paid_into(p.pay[i]),
+                ..base
             });
         }
         if p.anomaly == Some(crate::anomalies::AnomalyType::DuplicatePayment)
             && slot == u64::from(p.posted)
         {
-            let id = self.doc_id(p, stream::DUPLICATE_PAYMENT);
-            let entry = Some(self.entry_id(p.first + slot));
+            let day = self.duplicate_date(p);
             batch.documents.push(Document {
+                document_id: self.doc_id(p, stream::DUPLICATE_PAYMENT),
+                document_type: "payment",
+                document_date: day,
+                amount: p.pay_cash[0],
                 discount_amount: p.pay_discount[0],
-                bank_account: paid_into(self.duplicate_date(p)),
-                ..doc(
-                    id,
-                    "payment",
-                    self.duplicate_date(p),
-                    None,
-                    p.pay_cash[0],
-                    0,
-                    "completed",
-                    Some(invoice),
-                    entry,
-                    0,
-                )
+                reference_document_id: Some(invoice),
+                entry_id: Some(self.entry_id(p.first + slot)),
+                bank_account: paid_into(day),
+                ..base
             });
         }
-        if slot != p.slot(1) {
-            return;
+        if slot == p.slot(1) {
+            let status = match paid {
+                0 => "open",
+                k if k == p.n_pay => "paid",
+                _ => "partially_paid",
+            };
+            let item_count = self.items(p, batch, invoice, |it| (it.received, it.price));
+            batch.documents.push(Document {
+                document_id: invoice,
+                document_type: if sale {
+                    "customer_invoice"
+                } else {
+                    "vendor_invoice"
+                },
+                document_date: p.invoice_date,
+                due_date: Some(p.due),
+                amount: p.gross,
+                tax_amount: p.tax_amount,
+                status,
+                reference_document_id: previous,
+                entry_id: Some(self.entry_id(p.first + p.slot(1))),
+                item_count,
+                ..base
+            });
         }
-        let n = self.items(p, batch, invoice, |it| (it.received, it.price));
-        let status = match paid {
-            0 => "open",
-            k if k == p.n_pay => "paid",
-            _ => "partially_paid",
+    }
+
+    /// What every document of case `p` shares: its company, partner and currency; the
+    /// rest (id, type, date, amounts, status, references) is each document's own.
+    fn case_document(&self, p: &Plan) -> Document {
+        let c = &self.economy.companies[p.company];
+        Document {
+            document_id: 0,
+            document_type: "",
+            company_code: c.code,
+            partner_id: p.partner_id,
+            document_date: p.invoice_date,
+            due_date: None,
+            amount: 0,
+            tax_amount: 0,
+            discount_amount: 0,
+            currency: c.currency,
+            status: "completed",
+            reference_document_id: None,
+            entry_id: None,
+            item_count: 0,
+            bank_account: None,
+        }
+    }
+
+    /// The order of case `p` and its items.
+    fn order_document(&self, p: &Plan, s: &Streams, base: &Document, batch: &mut Batch) {
+        let sale = p.sale();
+        let id = self.doc_id(p, s.order);
+        let item_count = self.items(p, batch, id, |it| (it.quantity, it.po_price));
+        let status = match (sale, p.blocked) {
+            (true, true) => "blocked",
+            (true, false) => "released",
+            _ => "completed",
         };
-        let entry = Some(self.entry_id(p.first + p.slot(1)));
-        batch.documents.push(doc(
-            invoice,
-            if sale {
-                "customer_invoice"
+        batch.documents.push(Document {
+            document_id: id,
+            document_type: if sale {
+                "sales_order"
             } else {
-                "vendor_invoice"
+                "purchase_order"
             },
-            p.invoice_date,
-            Some(p.due),
-            p.gross,
-            p.tax_amount,
+            document_date: p.order_date,
+            amount: if sale { p.net_ordered() } else { p.ordered },
             status,
-            previous,
-            entry,
-            n,
-        ));
+            item_count,
+            ..*base
+        });
+    }
+
+    /// The goods receipt or delivery of case `p` and its items, after `previous`.
+    fn movement_document(
+        &self,
+        p: &Plan,
+        s: &Streams,
+        base: &Document,
+        previous: Option<u128>,
+        batch: &mut Batch,
+    ) {
+        let sale = p.sale();
+        let id = self.doc_id(p, s.movement);
+        let item_count = if sale {
+            self.items(p, batch, id, |it| (it.received, it.cost))
+        } else {
+            self.items(p, batch, id, |it| (it.received, it.po_price))
+        };
+        batch.documents.push(Document {
+            document_id: id,
+            document_type: if sale { "delivery" } else { "goods_receipt" },
+            document_date: p.movement,
+            amount: if sale { p.cost } else { p.received_value },
+            reference_document_id: previous,
+            entry_id: Some(self.entry_id(p.first + p.slot(0))),
+            item_count,
+            ..*base
+        });
     }
 
     /// Writes a document's items, quantity and unit price from `f`; returns their count.
