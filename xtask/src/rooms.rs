@@ -1,8 +1,9 @@
 //! `cargo xtask rooms [--check]`: how the workspace keeps its rooms. Per crate: the
 //! files that import each other in a circle (through `crate::` paths, grouped
 //! `use crate::{...}` and the crate root's re-exports; comments and test modules
-//! aside), functions over 150 lines and files over 800 lines. `--check` fails on a
-//! circle, so none comes back.
+//! aside), functions over 150 lines, files over 800 lines, and library code that
+//! names a command-line flag in a string. `--check` fails on a circle or a flag, so
+//! none comes back.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -21,6 +22,9 @@ pub struct Findings {
     pub long_fns: Vec<(String, String, usize)>,
     /// (file, lines) over [`MAX_FILE_LINES`].
     pub long_files: Vec<(String, usize)>,
+    /// (file, line) of a string that names a command-line flag (`"--out"`): only the
+    /// CLI's `hints.rs` and argument definitions may.
+    pub flags: Vec<(String, usize)>,
 }
 
 /// Runs the report over `root/crates/*/src`; `check` makes a circle an error.
@@ -34,6 +38,7 @@ pub fn rooms(root: &Path, check: bool) -> Result<(), String> {
         .collect();
     names.sort();
     let mut circles = 0;
+    let mut flags = 0;
     for krate in names {
         let name = krate
             .file_name()
@@ -50,10 +55,20 @@ pub fn rooms(root: &Path, check: bool) -> Result<(), String> {
             println!("{name}: {file} is {n} lines");
         }
         circles += f.cycles.len();
+        // The binary names its flags; the libraries name config keys.
+        if name != "cli" {
+            for (file, line) in &f.flags {
+                println!("{name}: {file}:{line} names a command-line flag");
+            }
+            flags += f.flags.len();
+        }
     }
     println!("{circles} circles of files that import each other");
-    if check && circles > 0 {
-        return Err(format!("{circles} circles of files that import each other"));
+    println!("{flags} flags named by library crates");
+    if check && (circles > 0 || flags > 0) {
+        return Err(format!(
+            "{circles} circles of files that import each other, {flags} flags named by library crates"
+        ));
     }
     Ok(())
 }
@@ -88,6 +103,18 @@ pub fn scan(src: &Path) -> Result<Findings, String> {
             findings.long_fns.push((rel.clone(), fun, n));
         }
         let code = code_of(&text);
+        for (n, line) in code.lines().enumerate() {
+            // `--word` after a quote, a space, a bracket or a backtick.
+            let flag = line.match_indices("--").any(|(at, _)| {
+                let before = line[..at].chars().next_back();
+                let after = line[at + 2..].chars().next();
+                matches!(before, Some('"' | ' ' | '(' | '`'))
+                    && after.is_some_and(|c| c.is_ascii_lowercase())
+            });
+            if flag {
+                findings.flags.push((rel.clone(), n + 1));
+            }
+        }
         let targets = edges.entry(module.clone()).or_default();
         for path in crate_paths(&code) {
             let mut parts: Vec<&str> = path.split("::").collect();
@@ -361,6 +388,13 @@ mod tests {
         write(&dir, "a.rs", &trait_decl);
         let f = scan(&dir).expect("scans");
         assert_eq!(f.long_fns.len(), 1, "{:?}", f.long_fns);
+        write(
+            &dir,
+            "b.rs",
+            "fn hint() -> &'static str {\n    \"raise it (--memory-limit)\"\n}\n// \"--not-code\"\n",
+        );
+        let f = scan(&dir).expect("scans");
+        assert_eq!(f.flags.len(), 1, "{:?}", f.flags);
         assert_eq!(f.long_fns[0].1, "long");
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -1,6 +1,6 @@
 //! The subcommands. Each returns the process exit code.
 
-use crate::hints::{hint, with_flags};
+use crate::hints::{hint, override_line, with_flags};
 use crate::logging::BAR;
 use crate::summary::{clock, estimate_table, human, json, mb, short, thousands};
 use crate::{EstimateArgs, GenerateArgs};
@@ -33,7 +33,7 @@ fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Config, ConfigErro
         }
     };
     for line in log {
-        info!("override {line}");
+        info!("override {}", override_line(&line));
     }
     Ok(config)
 }
@@ -97,7 +97,7 @@ pub fn generate(args: GenerateArgs) -> u8 {
         (Some(dir), None) => synth_runtime::config_of_run(dir, overrides.shard.as_deref())
             .and_then(|mut c| {
                 for line in c.apply(&overrides) {
-                    info!("override {line}");
+                    info!("override {}", override_line(&line));
                 }
                 c.check().map(|()| c)
             }),

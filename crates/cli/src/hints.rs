@@ -8,6 +8,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("global.memory_limit", "--memory-limit"),
     ("global.seed", "--seed"),
     ("global.months", "--months"),
+    ("global.start_year/start_month", "--start"),
     ("transactions.target_count", "--entries"),
     ("master_data.vendors", "--vendors"),
     ("master_data.customers", "--customers"),
@@ -20,6 +21,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("output.shard", "--shard"),
     ("output.space_check", "--no-space-check"),
     ("output.overwrite", "--overwrite"),
+    ("output.resume", "--resume"),
     ("server.health_addr", "--health-addr"),
 ];
 
@@ -39,6 +41,16 @@ pub fn with_flags(message: &str) -> String {
         out.insert_str(end, &format!(" ({flag})"));
     }
     out
+}
+
+/// A line of the override log (`key: old -> new`) with the flag that set the key:
+/// `... (from --entries)`.
+pub fn override_line(line: &str) -> String {
+    let key = line.split(": ").next().unwrap_or(line);
+    match FLAGS.iter().find(|(k, _)| *k == key) {
+        Some((_, flag)) => format!("{line} (from {flag})"),
+        None => line.to_string(),
+    }
 }
 
 /// Where `key` stands in `text` as a whole word (not inside a longer key or a path).
@@ -77,6 +89,18 @@ pub fn hint(e: &Error) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn override_lines_name_their_flag() {
+        assert_eq!(
+            override_line("transactions.target_count: 5 -> 2000"),
+            "transactions.target_count: 5 -> 2000 (from --entries)"
+        );
+        assert_eq!(
+            override_line("global.start_year/start_month: 2024-01 -> 2023-07"),
+            "global.start_year/start_month: 2024-01 -> 2023-07 (from --start)"
+        );
+    }
 
     #[test]
     fn keys_get_their_flags_once() {

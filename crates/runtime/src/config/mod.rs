@@ -467,8 +467,8 @@ mod tests {
         assert_eq!(
             log,
             [
-                "transactions.target_count: 1000000 -> 10 (from --entries)",
-                "output.format: csv -> parquet (from --format)"
+                "transactions.target_count: 1000000 -> 10",
+                "output.format: csv -> parquet"
             ]
         );
     }

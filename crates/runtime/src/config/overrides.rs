@@ -62,16 +62,17 @@ pub fn parse_year_month(text: &str) -> Result<(i32, u32), String> {
 struct Log(Vec<String>);
 
 impl Log {
-    /// Notes that `path` changed from `old` to `new` because of `flag` (nothing if equal).
-    fn note(&mut self, path: &str, flag: &str, old: String, new: String) {
+    /// Notes that `path` changed from `old` to `new` (nothing if equal).
+    fn note(&mut self, path: &str, old: String, new: String) {
         if old != new {
-            self.0.push(format!("{path}: {old} -> {new} (from {flag})"));
+            self.0.push(format!("{path}: {old} -> {new}"));
         }
     }
 }
 
 impl Config {
-    /// Applies command-line overrides; returns one line per changed value, to log.
+    /// Applies command-line overrides; returns one line per changed value, to log
+    /// (`key: old -> new`; the caller knows which of its options set the key).
     pub fn apply(&mut self, o: &Overrides) -> Vec<String> {
         let mut log = Log(Vec::new());
         self.apply_run(o, &mut log);
@@ -82,12 +83,10 @@ impl Config {
     /// The overrides of what the run makes (entries, format, directory, limits, seed,
     /// period, partners).
     fn apply_run(&mut self, o: &Overrides, log: &mut Log) {
-        let mut note =
-            |path: &str, flag: &str, old: String, new: String| log.note(path, flag, old, new);
+        let mut note = |path: &str, old: String, new: String| log.note(path, old, new);
         if let Some(n) = o.entries {
             note(
                 "transactions.target_count",
-                "--entries",
                 self.transactions.target_count.to_string(),
                 n.to_string(),
             );
@@ -96,7 +95,6 @@ impl Config {
         if let Some(f) = o.format {
             note(
                 "output.format",
-                "--format",
                 self.output.format.name().into(),
                 f.name().into(),
             );
@@ -105,7 +103,6 @@ impl Config {
         if let Some(d) = &o.out {
             note(
                 "output.directory",
-                "--out",
                 self.output.directory.display().to_string(),
                 d.display().to_string(),
             );
@@ -116,16 +113,11 @@ impl Config {
                 .global
                 .memory_limit
                 .map_or("auto".into(), |m| m.to_string());
-            note("global.memory_limit", "--memory-limit", old, m.to_string());
+            note("global.memory_limit", old, m.to_string());
             self.global.memory_limit = Some(m);
         }
         if let Some(s) = o.seed {
-            note(
-                "global.seed",
-                "--seed",
-                self.global.seed.to_string(),
-                s.to_string(),
-            );
+            note("global.seed", self.global.seed.to_string(), s.to_string());
             self.global.seed = s;
         }
         if let Some(a) = &o.health_addr {
@@ -134,14 +126,13 @@ impl Config {
                 .health_addr
                 .clone()
                 .unwrap_or_else(|| "off".into());
-            note("server.health_addr", "--health-addr", old, a.clone());
+            note("server.health_addr", old, a.clone());
             self.server.health_addr = Some(a.clone());
         }
         if let Some((year, month)) = o.start {
             let old = format!("{}-{:02}", self.global.start_year, self.global.start_month);
             note(
                 "global.start_year/start_month",
-                "--start",
                 old,
                 format!("{year}-{month:02}"),
             );
@@ -151,7 +142,6 @@ impl Config {
         if let Some(m) = o.months {
             note(
                 "global.months",
-                "--months",
                 self.global.months.to_string(),
                 m.to_string(),
             );
@@ -159,12 +149,12 @@ impl Config {
         }
         if let Some(v) = o.vendors {
             let old = self.master_data.vendors.to_string();
-            note("master_data.vendors", "--vendors", old, v.to_string());
+            note("master_data.vendors", old, v.to_string());
             self.master_data.vendors = v;
         }
         if let Some(c) = o.customers {
             let old = self.master_data.customers.to_string();
-            note("master_data.customers", "--customers", old, c.to_string());
+            note("master_data.customers", old, c.to_string());
             self.master_data.customers = c;
         }
     }
@@ -172,16 +162,10 @@ impl Config {
     /// The overrides of how the run writes (compression, tables, threads, shard,
     /// resume, parts, checks).
     fn apply_output(&mut self, o: &Overrides, log: &mut Log) {
-        let mut note =
-            |path: &str, flag: &str, old: String, new: String| log.note(path, flag, old, new);
+        let mut note = |path: &str, old: String, new: String| log.note(path, old, new);
         if let Some(c) = o.compression {
             let old = self.output.compression.map_or("default", Compression::name);
-            note(
-                "output.compression",
-                "--compression",
-                old.into(),
-                c.name().into(),
-            );
+            note("output.compression", old.into(), c.name().into());
             self.output.compression = Some(c);
         }
         if let Some(t) = &o.tables {
@@ -190,23 +174,22 @@ impl Config {
                 .tables
                 .as_ref()
                 .map_or("all".into(), |t| t.join(","));
-            note("output.tables", "--tables", old, t.join(","));
+            note("output.tables", old, t.join(","));
             self.output.tables = Some(t.clone());
         }
         if let Some(t) = o.threads {
             let old = self.output.threads.map_or("auto".into(), |t| t.to_string());
-            note("output.threads", "--threads", old, t.to_string());
+            note("output.threads", old, t.to_string());
             self.output.threads = Some(t);
         }
         if let Some(shard) = &o.shard {
             let old = self.output.shard.clone().unwrap_or_else(|| "none".into());
-            note("output.shard", "--shard", old, shard.clone());
+            note("output.shard", old, shard.clone());
             self.output.shard = Some(shard.clone());
         }
         if o.resume {
             note(
                 "output.resume",
-                "--resume",
                 self.output.resume.to_string(),
                 "true".into(),
             );
@@ -214,23 +197,17 @@ impl Config {
         }
         if let Some(p) = o.part_entries {
             let old = self.output.part_entries.to_string();
-            note("output.part_entries", "--part-entries", old, p.to_string());
+            note("output.part_entries", old, p.to_string());
             self.output.part_entries = p;
         }
         if o.no_space_check {
             let old = self.output.space_check.to_string();
-            note(
-                "output.space_check",
-                "--no-space-check",
-                old,
-                "false".into(),
-            );
+            note("output.space_check", old, "false".into());
             self.output.space_check = false;
         }
         if o.overwrite {
             note(
                 "output.overwrite",
-                "--overwrite",
                 self.output.overwrite.to_string(),
                 "true".into(),
             );
