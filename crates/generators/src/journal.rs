@@ -170,7 +170,7 @@ impl World {
             if p.is_posted(p.role(s as u8)) {
                 self.case_entry(p, s as u8, batch);
             } else if p.anomaly == Some(AnomalyType::DuplicatePayment) && s == u64::from(p.posted) {
-                self.case_entry_as(p, s as u8, 2, batch);
+                self.case_entry_as(p, s as u8, crate::cases::Role::Payment(0), batch);
             } else {
                 self.filler(slot, batch);
             }

@@ -3,7 +3,7 @@
 //! one, and the label rows of the `anomalies` table.
 
 use crate::anomalies::{AnomalyType as A, MAX_TRIES};
-use crate::cases::Plan;
+use crate::cases::{Plan, Role};
 use crate::world::World;
 use crate::world::economy::{CaseKind, SLOTS, tax_of};
 use crate::world::master::MasterData;
@@ -58,7 +58,7 @@ impl World {
             let at = match t {
                 A::DuplicatePayment => p.first + u64::from(p.posted),
                 A::InvoiceWithoutOrder | A::PriceVariance | A::RevenueBeforeDelivery => {
-                    p.first + p.slot(1)
+                    p.first + p.slot(Role::Invoice)
                 }
                 A::SplitPurchase
                 | A::SelfApproval

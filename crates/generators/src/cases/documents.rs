@@ -1,6 +1,6 @@
 //! A case's documents and their items, each written with the entry it caused.
 
-use super::Plan;
+use super::{Plan, Role};
 use crate::world::World;
 use crate::world::master::MasterData;
 use crate::world::pools::SERVICES_BOUGHT;
@@ -42,19 +42,21 @@ impl World {
         if p.with_order && slot == 0 {
             self.order_document(p, &s, &base, batch);
         }
-        if p.goods() && p.is_posted(0) && slot == p.slot(0) {
+        if p.goods() && p.is_posted(Role::Movement) && slot == p.slot(Role::Movement) {
             self.movement_document(p, &s, &base, previous, batch);
         }
-        if p.goods() && p.is_posted(0) {
+        if p.goods() && p.is_posted(Role::Movement) {
             previous = Some(self.doc_id(p, s.movement));
         }
-        if !p.is_posted(1) {
+        if !p.is_posted(Role::Invoice) {
             return;
         }
         let invoice = self.doc_id(p, s.invoice);
-        let paid = (0..p.n_pay).filter(|k| p.is_posted(2 + k)).count() as u8;
+        let paid = (0..p.n_pay)
+            .filter(|k| p.is_posted(Role::Payment(*k)))
+            .count() as u8;
         let paid_into = |day| (!sale).then(|| self.vendor_account(md, p.partner, day));
-        for k in (0..paid).filter(|k| slot == p.slot(2 + k)) {
+        for k in (0..paid).filter(|k| slot == p.slot(Role::Payment(*k))) {
             let i = usize::from(k);
             batch.documents.push(Document {
                 document_id: self.doc_id(p, s.pay[i]),
@@ -63,7 +65,7 @@ impl World {
                 amount: p.pay_cash[i],
                 discount_amount: p.pay_discount[i],
                 reference_document_id: Some(invoice),
-                entry_id: Some(self.entry_id(p.first + p.slot(2 + k))),
+                entry_id: Some(self.entry_id(p.first + p.slot(Role::Payment(k)))),
                 bank_account: paid_into(p.pay[i]),
                 ..base
             });
@@ -84,7 +86,7 @@ impl World {
                 ..base
             });
         }
-        if slot == p.slot(1) {
+        if slot == p.slot(Role::Invoice) {
             let status = match paid {
                 0 => "open",
                 k if k == p.n_pay => "paid",
@@ -104,7 +106,7 @@ impl World {
                 tax_amount: p.tax_amount,
                 status,
                 reference_document_id: previous,
-                entry_id: Some(self.entry_id(p.first + p.slot(1))),
+                entry_id: Some(self.entry_id(p.first + p.slot(Role::Invoice))),
                 item_count,
                 ..base
             });
@@ -181,7 +183,7 @@ impl World {
             document_date: p.movement,
             amount: if sale { p.cost } else { p.received_value },
             reference_document_id: previous,
-            entry_id: Some(self.entry_id(p.first + p.slot(0))),
+            entry_id: Some(self.entry_id(p.first + p.slot(Role::Movement))),
             item_count,
             ..*base
         });

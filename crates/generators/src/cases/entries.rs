@@ -1,6 +1,6 @@
 //! A case's journal entries, one per role that is posted.
 
-use super::Plan;
+use super::{Plan, Role};
 
 /// What a case's entry says of itself: posting date, document date, document type,
 /// header text, document, whether approved, and a payment's partner and direction.
@@ -26,22 +26,22 @@ impl World {
         self.case_entry_as(p, s, p.role(s), batch);
     }
 
-    /// Slot `s` of a case as role `role` (a duplicate payment repeats role 2 in a free
-    /// slot).
-    pub(crate) fn case_entry_as(&self, p: &Plan, s: u8, role: u8, batch: &mut Batch) {
+    /// Slot `s` of a case as role `role` (a duplicate payment repeats the first payment
+    /// in a free slot).
+    pub(crate) fn case_entry_as(&self, p: &Plan, s: u8, role: Role, batch: &mut Batch) {
         use crate::anomalies::AnomalyType as A;
         let seed = self.config.seed;
         let index = p.first + u64::from(s);
         let entry_id = self.entry_id(index);
         let mut d = Draws::new(seed, stream::ENTRY, index);
         let first_line = batch.lines.len();
-        let duplicate = role == 2 && s > p.slot(2) as u8;
+        let duplicate = role == Role::Payment(0) && s > p.slot(Role::Payment(0)) as u8;
         let sale = p.sale();
         let (posting, document_date, document_type, header_text, document, approval, flow) =
             match role {
-                0 => self.movement_entry(p, batch, entry_id, &mut d),
-                1 => self.invoice_entry(p, batch, entry_id, &mut d),
-                _ => self.payment_entry(p, role, duplicate, batch, entry_id, &mut d),
+                Role::Movement => self.movement_entry(p, batch, entry_id, &mut d),
+                Role::Invoice => self.invoice_entry(p, batch, entry_id, &mut d),
+                Role::Payment(k) => self.payment_entry(p, k, duplicate, batch, entry_id, &mut d),
             };
         let head = Head {
             index,
@@ -54,8 +54,8 @@ impl World {
             } else {
                 "procure_to_pay"
             },
-            manual: p.manual[usize::from(role)],
-            user: p.users[usize::from(role)],
+            manual: p.manual[usize::from(role.index())],
+            user: p.users[usize::from(role.index())],
             approval,
             header_text,
             document_id: document,
@@ -64,7 +64,7 @@ impl World {
             anomaly: match p.anomaly {
                 Some(A::DuplicatePayment) => p.anomaly.filter(|_| duplicate),
                 Some(A::InvoiceWithoutOrder | A::PriceVariance | A::RevenueBeforeDelivery) => {
-                    p.anomaly.filter(|_| role == 1)
+                    p.anomaly.filter(|_| role == Role::Invoice)
                 }
                 // Standalone types stage scenes of their own; no case carries them.
                 Some(
@@ -294,11 +294,11 @@ impl World {
         )
     }
 
-    /// A case's payment or receipt `role − 2` (a duplicate repeats it).
+    /// A case's payment or receipt `k` (a duplicate repeats it).
     fn payment_entry(
         &self,
         p: &Plan,
-        role: u8,
+        k: u8,
         duplicate: bool,
         batch: &mut Batch,
         entry_id: u128,
@@ -306,7 +306,7 @@ impl World {
     ) -> Posting {
         let sale = p.sale();
         let docs = self.config.documents.enabled;
-        let k = usize::from(role - 2);
+        let k = usize::from(k);
         let (cash, discount) = (p.pay_cash[k], p.pay_discount[k]);
         let stream_id = match (sale, k) {
             _ if duplicate => stream::DUPLICATE_PAYMENT,

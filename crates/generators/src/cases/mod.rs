@@ -11,4 +11,4 @@ mod filler;
 mod plan;
 
 pub(crate) use filler::Twist;
-pub(crate) use plan::Plan;
+pub(crate) use plan::{Plan, Role};

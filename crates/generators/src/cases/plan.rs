@@ -14,6 +14,41 @@ use synth_model::Date;
 /// Items a plan keeps (most orders have fewer); longer orders recompute the rest.
 const CACHED_ITEMS: usize = 6;
 
+/// What an entry of a case is: its goods movement (receipt or delivery), its invoice,
+/// or its payment `k` (0 or 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// The goods receipt or delivery.
+    Movement,
+    /// The invoice.
+    Invoice,
+    /// Payment or receipt `k`.
+    Payment(u8),
+}
+
+impl Role {
+    /// The role's index, as the plan's per-role arrays (users, manual flags) hold it: 0
+    /// movement, 1 invoice, 2 and 3 the payments.
+    #[inline]
+    pub(crate) const fn index(self) -> u8 {
+        match self {
+            Role::Movement => 0,
+            Role::Invoice => 1,
+            Role::Payment(k) => 2 + k,
+        }
+    }
+
+    /// The role of index `i` (see [`Role::index`]).
+    #[inline]
+    pub(crate) const fn of(i: u8) -> Role {
+        match i {
+            0 => Role::Movement,
+            1 => Role::Invoice,
+            k => Role::Payment(k - 2),
+        }
+    }
+}
+
 /// Everything a case decides, recomputable from its block index alone.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Plan {
@@ -81,23 +116,25 @@ impl Plan {
         matches!(self.kind, CaseKind::O2cGoods | CaseKind::O2cServices)
     }
 
-    /// The role of slot `s`: 0 goods movement, 1 invoice, 2 and 3 payments.
+    /// The role of slot `s` (a case without goods has no movement: its slot 0 is the
+    /// invoice).
     #[inline]
-    pub(crate) fn role(&self, s: u8) -> u8 {
-        if self.goods() { s } else { s + 1 }
+    pub(crate) fn role(&self, s: u8) -> Role {
+        Role::of(if self.goods() { s } else { s + 1 })
     }
 
     /// The slot of role `r`.
     #[inline]
-    pub(crate) fn slot(&self, r: u8) -> u64 {
-        u64::from(if self.goods() { r } else { r - 1 })
+    pub(crate) fn slot(&self, r: Role) -> u64 {
+        let i = r.index();
+        u64::from(if self.goods() { i } else { i - 1 })
     }
 
     /// Whether role `r` is posted.
     #[inline]
-    pub(crate) fn is_posted(&self, r: u8) -> bool {
-        !(r == 0 && self.skip_movement)
-            && r >= u8::from(!self.goods())
+    pub(crate) fn is_posted(&self, r: Role) -> bool {
+        !(r == Role::Movement && self.skip_movement)
+            && r.index() >= u8::from(!self.goods())
             && (self.slot(r) as u8) < self.posted
     }
 }
