@@ -283,6 +283,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_advice_after_a_stop_is_never_a_limit_the_run_had() {
+        const MIB: u64 = 1 << 20;
+        let mut config = Config::default();
+        config.global.memory_limit = Some(synth_guard::ByteSize(100 * MIB));
+        let mut guard = MemoryGuardConfig::with_hard_limit(100 * MIB);
+        guard.limit_source = LimitSource::Configured;
+        let limits = Limits {
+            config: &config,
+            guard: &guard,
+        };
+        // The estimate recommended 84 MiB; the run stopped at 95 MiB of a 100 MiB limit:
+        // the advice is a quarter above the limit, 125 MiB, not the 84 MiB it had.
+        let advice = limits.more_memory(84 * MIB, 95 * MIB);
+        assert!(advice.contains("125.0 MiB"), "{advice}");
+        assert!(advice.contains("global.memory_limit"), "{advice}");
+        // Before a run (nothing reached), the estimate's recommendation stands.
+        let advice = limits.more_memory(84 * MIB, 0);
+        assert!(advice.contains("84.0 MiB"), "{advice}");
+        // A limit that comes from the machine cannot be raised by the config.
+        guard.limit_source = LimitSource::PhysicalRam;
+        let limits = Limits {
+            config: &config,
+            guard: &guard,
+        };
+        let advice = limits.more_memory(84 * MIB, 95 * MIB);
+        assert!(advice.contains("cannot help"), "{advice}");
+    }
+
+    #[test]
     fn open_files_make_fewer_parts_at_once_or_none() {
         let fd = FdBudget {
             limit: 64,
