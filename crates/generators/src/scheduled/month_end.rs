@@ -9,7 +9,7 @@ use crate::world::pools::{ASSET_CLASSES, accounts as acc, centers, users};
 use crate::world::rng::Draws;
 
 use super::{Month, Posted};
-use synth_model::{Batch, Date};
+use synth_model::Batch;
 
 impl World {
     /// Slot `q` past the payroll of month `mo`: the remittance of withheld tax and social
@@ -31,15 +31,6 @@ impl World {
             entry_id,
             ..
         } = *mo;
-        let (text, day, doc_type, process, user, manual, approval): (
-            &'static str,
-            Date,
-            &str,
-            &str,
-            &str,
-            bool,
-            bool,
-        );
         if q == 0 {
             Self::line(
                 batch,
@@ -61,7 +52,7 @@ impl World {
                     ..Line::BARE
                 },
             );
-            (text, day, doc_type, process, user, manual, approval) = (
+            (
                 "Payroll taxes and social security",
                 cal.next_working(first.add_days(9)),
                 "PR",
@@ -69,7 +60,7 @@ impl World {
                 users::PAYRUN,
                 false,
                 true,
-            );
+            )
         } else if q <= l.depreciation_chunks {
             let k = (q - 1) as usize;
             let from = k * l.classes_per_chunk;
@@ -98,7 +89,7 @@ impl World {
                     },
                 );
             }
-            (text, day, doc_type, process, user, manual, approval) = (
+            (
                 "Depreciation run",
                 last,
                 "AA",
@@ -106,18 +97,15 @@ impl World {
                 users::ASSETS,
                 false,
                 false,
-            );
+            )
         } else {
             let q = q - 1 - l.depreciation_chunks;
             if q < 2 * ACCRUALS {
-                (text, day, doc_type, process, user, manual, approval) =
-                    self.accrual(mo, q, batch, d, head);
+                self.accrual(mo, q, batch, d, head)
             } else {
-                (text, day, doc_type, process, user, manual, approval) =
-                    self.bank_posting(mo, q - 2 * ACCRUALS, batch, d);
+                self.bank_posting(mo, q - 2 * ACCRUALS, batch, d)
             }
         }
-        (text, day, doc_type, process, user, manual, approval)
     }
 
     /// Slot `q` of the month's accruals: the accrual at its end, or the reversal of the
@@ -140,7 +128,6 @@ impl World {
             entry_id,
             ..
         } = *mo;
-        let (text, day, doc_type, process, user, manual, approval): Posted;
         let a = q % ACCRUALS;
         let account =
             acc::ACCRUED_EXPENSES[((month + a) % acc::ACCRUED_EXPENSES.len() as u64) as usize];
@@ -148,7 +135,7 @@ impl World {
         if q < ACCRUALS {
             let amount = s.accrual(month as i64, a);
             Self::accrual_lines(batch, entry_id, (account, cc), amount, "Month-end accrual");
-            (text, day, doc_type, process, user, manual, approval) = (
+            (
                 "Month-end accrual",
                 cal.previous_working(last),
                 "SA",
@@ -156,7 +143,7 @@ impl World {
                 crate::world::people::pick_user(users::GL, d),
                 true,
                 true,
-            );
+            )
         } else {
             // The reversal of the previous month's accrual `a` (for the first
             // month, of the accrual the books opened with).
@@ -200,7 +187,7 @@ impl World {
                     + a;
                 head.reversal_of = Some(self.entry_id(accrual_index));
             }
-            (text, day, doc_type, process, user, manual, approval) = (
+            (
                 "Reversal of month-end accrual",
                 cal.next_working(first),
                 "SA",
@@ -208,9 +195,8 @@ impl World {
                 users::GL_AUTO,
                 false,
                 false,
-            );
+            )
         }
-        (text, day, doc_type, process, user, manual, approval)
     }
 
     /// Slot `q` past the accruals: rent, bank charges, interest and the petty cash top-up.
@@ -239,7 +225,6 @@ impl World {
             entry_id,
             ..
         } = *mo;
-        let (text, day, doc_type, process, user, manual, approval): Posted;
         let tax = tax_of(s.rent_tax, s.rent);
         Self::line(
             batch,
@@ -264,7 +249,7 @@ impl World {
                 ..Line::BARE
             },
         );
-        (text, day, doc_type, process, user, manual, approval) = (
+        (
             "Rent",
             cal.next_working(first),
             "ZB",
@@ -272,8 +257,7 @@ impl World {
             users::BANK,
             false,
             false,
-        );
-        (text, day, doc_type, process, user, manual, approval)
+        )
     }
 
     /// The month's bank charges.
@@ -285,7 +269,6 @@ impl World {
             entry_id,
             ..
         } = *mo;
-        let (text, day, doc_type, process, user, manual, approval): Posted;
         Self::line(
             batch,
             entry_id,
@@ -307,7 +290,7 @@ impl World {
                 ..Line::BARE
             },
         );
-        (text, day, doc_type, process, user, manual, approval) = (
+        (
             "Bank charges",
             cal.previous_working(last),
             "ZB",
@@ -315,8 +298,7 @@ impl World {
             users::BANK,
             false,
             false,
-        );
-        (text, day, doc_type, process, user, manual, approval)
+        )
     }
 
     /// The month's interest.
@@ -328,7 +310,6 @@ impl World {
             entry_id,
             ..
         } = *mo;
-        let (text, day, doc_type, process, user, manual, approval): Posted;
         Self::line(
             batch,
             entry_id,
@@ -350,7 +331,7 @@ impl World {
                 ..Line::BARE
             },
         );
-        (text, day, doc_type, process, user, manual, approval) = (
+        (
             "Interest",
             cal.previous_working(last),
             "ZB",
@@ -358,8 +339,7 @@ impl World {
             users::BANK,
             false,
             false,
-        );
-        (text, day, doc_type, process, user, manual, approval)
+        )
     }
 
     /// The month's tax payment on account.
@@ -371,7 +351,6 @@ impl World {
             entry_id,
             ..
         } = *mo;
-        let (text, day, doc_type, process, user, manual, approval): Posted;
         Self::line(
             batch,
             entry_id,
@@ -402,7 +381,7 @@ impl World {
                 ..Line::BARE
             },
         );
-        (text, day, doc_type, process, user, manual, approval) = (
+        (
             "Tax payment on account",
             cal.next_working(first.add_days(9)),
             "ZB",
@@ -410,8 +389,7 @@ impl World {
             users::PAYRUN,
             false,
             true,
-        );
-        (text, day, doc_type, process, user, manual, approval)
+        )
     }
 
     /// The petty cash top-up to its float.
@@ -423,7 +401,6 @@ impl World {
             entry_id,
             ..
         } = *mo;
-        let (text, day, doc_type, process, user, manual, approval): Posted;
         Self::line(
             batch,
             entry_id,
@@ -444,7 +421,7 @@ impl World {
                 ..Line::BARE
             },
         );
-        (text, day, doc_type, process, user, manual, approval) = (
+        (
             "Petty cash replenishment",
             cal.next_working(first),
             "SA",
@@ -452,7 +429,6 @@ impl World {
             crate::world::people::pick_user(users::GL, d),
             true,
             true,
-        );
-        (text, day, doc_type, process, user, manual, approval)
+        )
     }
 }
