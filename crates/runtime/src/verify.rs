@@ -14,16 +14,8 @@ use synth_sinks::{Manifest, SinkError, Verification};
 /// Checks the dataset in `dirs` (one directory, or the directories of its shards)
 /// against its manifests and against the config they carry.
 pub fn verify(dirs: &[PathBuf]) -> Result<Verification, SinkError> {
-    let mut v = synth_sinks::verify(dirs)?;
-    let mut manifests = Vec::new();
-    for path in &v.manifests {
-        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-            continue;
-        };
-        if let Ok(m) = Manifest::read_named(dir, &name.to_string_lossy()) {
-            manifests.push(m);
-        }
-    }
+    let (mut v, read) = synth_sinks::verify_manifests(dirs)?;
+    let manifests: Vec<Manifest> = read.into_iter().map(|(_, m)| m).collect();
     let problems = completeness(&manifests);
     v.problems.extend(problems);
     Ok(v)

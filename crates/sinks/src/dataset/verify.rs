@@ -78,6 +78,14 @@ pub fn data_identity(config: &serde_json::Value) -> serde_json::Value {
 
 /// Checks the dataset in `dirs` (one directory, or the directories of its shards).
 pub fn verify(dirs: &[PathBuf]) -> Result<Verification, SinkError> {
+    verify_manifests(dirs).map(|(v, _)| v)
+}
+
+/// As [`verify`], also giving back the manifests it read (with their directories), so
+/// that a caller checking more of them reads each once.
+pub fn verify_manifests(
+    dirs: &[PathBuf],
+) -> Result<(Verification, Vec<(PathBuf, Manifest)>), SinkError> {
     let mut v = Verification::default();
     // A directory named twice is one directory.
     let mut seen = BTreeSet::new();
@@ -119,7 +127,7 @@ pub fn verify(dirs: &[PathBuf]) -> Result<Verification, SinkError> {
         }
     }
     let Some((_, first)) = manifests.first() else {
-        return Ok(v);
+        return Ok((v, manifests));
     };
     v.parts_total = first.parts_total;
     // One dataset: the same data config, seed and format, and one way of sharding.
@@ -213,7 +221,7 @@ pub fn verify(dirs: &[PathBuf]) -> Result<Verification, SinkError> {
                 .push(format!("{what} {}", dir.join(&rel).display()));
         }
     }
-    Ok(v)
+    Ok((v, manifests))
 }
 
 fn check_file(
