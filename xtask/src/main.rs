@@ -10,6 +10,11 @@
 //!   larger with the same parts; with `--compare-tpchgen`, `tpchgen-cli` on the same
 //!   machine (installed with `cargo install tpchgen-cli --locked` if missing). Writes
 //!   `target/xtask-bench/parts.json`. `cargo xtask bench --quick` runs its quick form.
+//!   For another machine: `--formats csv,parquet` (which formats), `--entries N` (every
+//!   format's run size), `--part-entries N` (instead of a tenth of the run: more parts
+//!   than threads), `--out-dir D` (where the scaling runs write, instead of
+//!   `/dev/shm`), `--no-memory` (scaling only); `SYNTHDATA_BIN` names a binary already
+//!   built (no cargo needed) and `XTASK_ROOT` the repository (for `target/xtask-bench`).
 //! - `cargo xtask ci`: what `.ci/run` runs.
 //! - `cargo xtask rooms [--check]`: per crate, the files that import each other in a
 //!   circle, functions over 150 lines, files over 800 lines; `--check` fails on a circle
@@ -72,6 +77,9 @@ fn man() -> Result<()> {
 }
 
 fn root() -> PathBuf {
+    if let Some(r) = std::env::var_os("XTASK_ROOT") {
+        return PathBuf::from(r);
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)
@@ -484,8 +492,12 @@ fn bench(quick: bool) -> Result<()> {
     Ok(())
 }
 
-/// Builds the release binary and returns its path.
+/// Builds the release binary and returns its path (`SYNTHDATA_BIN` when set: a binary
+/// built elsewhere, for a machine without cargo).
 fn release_binary() -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("SYNTHDATA_BIN") {
+        return Ok(PathBuf::from(bin));
+    }
     let root = root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(Command::new(&cargo).current_dir(&root).args([
@@ -516,11 +528,26 @@ fn parts(args: &[String]) -> Result<()> {
         None if cores > 1 => vec![1, cores],
         None => vec![1],
     };
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .map(|i| args.get(i + 1).ok_or(format!("{flag} needs a value")))
+            .transpose()
+    };
+    let formats: Vec<String> = match value("--formats")? {
+        Some(list) => list.split(',').map(|f| f.trim().to_string()).collect(),
+        None => vec!["csv".into(), "jsonl".into(), "parquet".into()],
+    };
+    let entries: Option<u64> = value("--entries")?
+        .map(|n| n.parse().map_err(|_| format!("bad entry count {n:?}")))
+        .transpose()?;
     let bin = release_binary()?;
     let work = root().join("target/xtask-bench");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let shm = Path::new("/dev/shm");
-    let tmpfs = if shm.is_dir() {
+    let tmpfs = if let Some(dir) = value("--out-dir")? {
+        Path::new(dir).join("synthdata-xtask-parts")
+    } else if shm.is_dir() {
         shm.join("synthdata-xtask-parts")
     } else {
         work.join("parts-out")
@@ -530,15 +557,20 @@ fn parts(args: &[String]) -> Result<()> {
     let runs = if quick { 1 } else { 3 };
     let mut scaling = Vec::new();
     settle();
-    for format in ["csv", "jsonl", "parquet"] {
+    for format in formats.iter().map(String::as_str) {
         // Parquet 10 M entries (3.2 GB); the text formats 2 M (2.5 and 3.5 GB), so that
         // the output fits in tmpfs.
-        let n: u64 = match (quick, format) {
-            (true, _) => 200_000,
-            (false, "parquet") => 10_000_000,
-            (false, _) => 2_000_000,
+        let n: u64 = match (entries, quick, format) {
+            (Some(n), _, _) => n,
+            (None, true, _) => 200_000,
+            (None, false, "parquet") => 10_000_000,
+            (None, false, _) => 2_000_000,
         };
-        let part = (n / 10).to_string();
+        let part_entries = match value("--part-entries")? {
+            Some(p) => p.parse().map_err(|_| format!("bad part size {p:?}"))?,
+            None => n / 10,
+        };
+        let part = part_entries.to_string();
         let mut walls: Vec<Vec<f64>> = vec![Vec::new(); threads.len()];
         let mut rows = 0.0;
         let mut bytes = 0.0;
@@ -572,7 +604,7 @@ fn parts(args: &[String]) -> Result<()> {
         }
         println!("{line}");
         scaling.push(
-            json!({ "format": format, "entries": n, "part_entries": n / 10, "results": results }),
+            json!({ "format": format, "entries": n, "part_entries": part_entries, "results": results }),
         );
     }
     // Memory with size: the same parts (and threads), a run ten times larger, on disk.
@@ -594,7 +626,12 @@ graph:
     let out = work.join("parts-memory");
     let part = (small / 3).to_string();
     let mut memory = Vec::new();
-    for format in ["csv", "jsonl", "parquet"] {
+    let measure_memory = !args.iter().any(|a| a == "--no-memory");
+    for format in formats
+        .iter()
+        .map(String::as_str)
+        .filter(|_| measure_memory)
+    {
         let mut peaks = Vec::new();
         for n in [small, large] {
             let s = generate(
