@@ -19,8 +19,9 @@
 //! - `cargo xtask rooms [--check]`: per crate, the files that import each other in a
 //!   circle, functions over 150 lines, files over 800 lines; `--check` fails on a circle
 //!   (`.ci/run` runs it).
-//! - `cargo xtask man`: builds the release binary and writes its man page to
-//!   `target/man/synthdata.1` (install: copy it to `~/.local/share/man/man1/`).
+//! - `cargo xtask man`: builds the release binary and writes its man pages to
+//!   `target/man/` (`synthdata.1` and one per subcommand, `synthdata-generate.1`, ...;
+//!   install: copy them to `~/.local/share/man/man1/`).
 
 mod rooms;
 
@@ -51,28 +52,48 @@ fn main() -> ExitCode {
     }
 }
 
-/// Writes `target/man/synthdata.1` from the binary's own argument definitions.
+/// Writes `target/man/synthdata.1` and a page per subcommand (`synthdata-generate.1`,
+/// ...) from the binary's own argument definitions.
 fn man() -> Result<()> {
     let root = root();
     run(Command::new(env!("CARGO"))
         .args(["build", "--release", "-p", "synth-cli"])
         .current_dir(&root))?;
-    let out = Command::new(root.join("target/release/synthdata"))
-        .arg("man")
-        .output()
-        .map_err(|e| format!("cannot run synthdata man: {e}"))?;
-    if !out.status.success() || out.stdout.is_empty() {
-        return Err(format!(
-            "synthdata man failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
+    let bin = root.join("target/release/synthdata");
+    let page = |args: &[&str]| -> Result<Vec<u8>> {
+        let out = Command::new(&bin)
+            .arg("man")
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run synthdata man: {e}"))?;
+        if !out.status.success() || out.stdout.is_empty() {
+            return Err(format!(
+                "synthdata man {args:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(out.stdout)
+    };
+    let list = String::from_utf8(page(&["--list"])?).map_err(|e| e.to_string())?;
     let dir = root.join("target/man");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let page = dir.join("synthdata.1");
-    std::fs::write(&page, &out.stdout)
-        .map_err(|e| format!("cannot write {}: {e}", page.display()))?;
-    println!("wrote {} ({} bytes)", page.display(), out.stdout.len());
+    let mut pages = vec![("synthdata.1".to_string(), page(&[])?)];
+    for sub in list.lines() {
+        pages.push((format!("synthdata-{sub}.1"), page(&[sub])?));
+    }
+    for (name, text) in &pages {
+        let path = dir.join(name);
+        std::fs::write(&path, text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("wrote {} ({} bytes)", path.display(), text.len());
+    }
+    let top = String::from_utf8_lossy(&pages[0].1);
+    for sub in list.lines() {
+        let named = format!("synthdata\\-{sub}(1)");
+        if !top.contains(&named) && !top.contains(&format!("synthdata-{sub}(1)")) {
+            return Err(format!("synthdata.1 does not name {named}"));
+        }
+    }
     Ok(())
 }
 

@@ -33,7 +33,7 @@ fn load(path: Option<&Path>, overrides: &Overrides) -> Result<Config, ConfigErro
         }
     };
     for line in log {
-        info!("override {}", override_line(&line));
+        tracing::debug!("override {}", override_line(&line));
     }
     Ok(config)
 }
@@ -66,7 +66,7 @@ fn fail(e: &Error, json_out: bool) -> u8 {
     code as u8
 }
 
-pub fn generate(args: GenerateArgs) -> u8 {
+pub fn generate(args: GenerateArgs, colour: bool) -> u8 {
     // The shard: given, or as the cluster engine's environment says.
     let shard = match &args.common.shard {
         Some(s) => Some(s.to_string()),
@@ -97,11 +97,14 @@ pub fn generate(args: GenerateArgs) -> u8 {
         (Some(dir), None) => synth_runtime::config_of_run(dir, overrides.shard.as_deref())
             .and_then(|mut c| {
                 for line in c.apply(&overrides) {
-                    info!("override {}", override_line(&line));
+                    tracing::debug!("override {}", override_line(&line));
                 }
                 c.check().map(|()| c)
             }),
-        _ => load(args.common.config.as_deref(), &overrides),
+        _ => load(
+            crate::config_path(args.common.config.as_deref(), args.common.no_config).as_deref(),
+            &overrides,
+        ),
     };
     let config = match loaded {
         Ok(c) => c,
@@ -169,8 +172,12 @@ pub fn generate(args: GenerateArgs) -> u8 {
     let bar = (!args.quiet && tty).then(|| {
         let bar = ProgressBar::new(total.max(1));
         bar.set_style(
-            ProgressStyle::with_template("{bar:24.cyan/blue} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(if colour {
+                "{bar:24.cyan/blue} {msg}"
+            } else {
+                "{bar:24} {msg}"
+            })
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         let _ = BAR.set(bar.clone());
         bar
@@ -231,8 +238,12 @@ fn progress_line(p: &Progress, limit: u64) -> String {
 }
 
 pub fn estimate(args: EstimateArgs) -> u8 {
-    let overrides = args.common.overrides();
-    let config = match load(args.common.config.as_deref(), &overrides) {
+    let overrides = Overrides {
+        out: args.out.clone(),
+        ..args.common.overrides()
+    };
+    let path = crate::config_path(args.common.config.as_deref(), args.common.no_config);
+    let config = match load(path.as_deref(), &overrides) {
         Ok(c) => c,
         Err(e) => return fail(&Error::Config(e), args.json),
     };
@@ -276,8 +287,41 @@ pub fn estimate(args: EstimateArgs) -> u8 {
         )
     };
     let c = run.config();
+    // The disk, as `generate` checks it: refused when 90% of the need exceeds the free
+    // space (unless output.space_check is off).
+    let dir = &c.output.directory;
+    let free = match c.output.to_stdout() {
+        true => None,
+        false => synth_sinks::free_space(dir).ok().flatten(),
+    };
+    let disk_refused = c.output.space_check && free.is_some_and(|f| e.disk_bytes as f64 * 0.9 > f as f64);
+    let disk = match free {
+        None => format!("about {} on disk (free space unknown)", format_bytes(e.disk_bytes)),
+        Some(f) if disk_refused => format!(
+            "does not fit: about {} on disk and {} free in {}; free space, choose another output.directory, or set output.space_check: false",
+            format_bytes(e.disk_bytes),
+            format_bytes(f),
+            dir.display()
+        ),
+        Some(f) if e.disk_bytes > f => format!(
+            "may not fit: about {} on disk and {} free in {}",
+            format_bytes(e.disk_bytes),
+            format_bytes(f),
+            dir.display()
+        ),
+        Some(f) => format!(
+            "fits: about {} on disk, {} free in {}",
+            format_bytes(e.disk_bytes),
+            format_bytes(f),
+            dir.display()
+        ),
+    };
     if args.json {
         let v = serde_json::json!({
+            "disk_bytes": e.disk_bytes,
+            "disk_free_bytes": free,
+            "disk_fits": !disk_refused,
+            "disk": disk,
             "entries": c.transactions.target_count,
             "format": c.output.format.name(),
             "estimate": e,
@@ -309,8 +353,13 @@ pub fn estimate(args: EstimateArgs) -> u8 {
             format_bytes(g.soft_limit.0)
         );
         out!("Verdict: {verdict}");
+        out!("Disk: {}", with_flags(&disk));
     }
-    if fits { 0 } else { 3 }
+    match (fits, disk_refused) {
+        (false, _) => 3,
+        (true, true) => 1,
+        (true, false) => 0,
+    }
 }
 
 pub fn verify(dirs: &[PathBuf], json_out: bool) -> u8 {

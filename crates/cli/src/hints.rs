@@ -12,6 +12,8 @@ const FLAGS: &[(&str, &str)] = &[
     ("transactions.target_count", "--entries"),
     ("master_data.vendors", "--vendors"),
     ("master_data.customers", "--customers"),
+    ("anomalies.rate", "--anomaly-rate"),
+    ("anomalies.enabled", "--no-anomalies"),
     ("output.directory", "--out"),
     ("output.format", "--format"),
     ("output.compression", "--compression"),

@@ -38,15 +38,34 @@ impl<'a> MakeWriter<'a> for MakeStderr {
     }
 }
 
-/// Installs the subscriber: `info` by default, `warn` with `--quiet`.
-pub fn init(quiet: bool) {
+/// Whether colours are drawn on stderr: `--color always` or `never` as said; `auto`
+/// when stderr is a terminal and `NO_COLOR` is unset or empty (<https://no-color.org>).
+pub fn colour(choice: crate::ColorChoice) -> bool {
+    match choice {
+        crate::ColorChoice::Always => true,
+        crate::ColorChoice::Never => false,
+        crate::ColorChoice::Auto => {
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Installs the subscriber: `info` by default, `warn` with `--quiet` (`RUST_LOG`
+/// overrides both; `debug` shows each config value a flag replaced). On a terminal the
+/// lines carry no timestamp; piped into a log, they do.
+pub fn init(quiet: bool, colour: bool) {
     let default = if quiet { "warn" } else { "info" };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(MakeStderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(colour)
         .with_target(false)
-        .compact()
-        .try_init();
+        .compact();
+    let _ = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        builder.without_time().try_init()
+    } else {
+        builder.try_init()
+    };
 }

@@ -34,7 +34,7 @@ mod signals;
 mod summary;
 
 use clap::{Args, Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use synth_probe::CountingAllocator;
 
@@ -58,6 +58,20 @@ Exit codes: 0 done, 1 runtime or I/O error (disk full too), 2 bad usage or confi
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colours on stderr: auto (a terminal, and NO_COLOR unset), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colours on a terminal when NO_COLOR is unset or empty.
+    Auto,
+    /// Always colours.
+    Always,
+    /// Never colours.
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,7 +92,8 @@ enum Command {
 
 Flags override the config file, and each override is logged.")]
     Generate(GenerateArgs),
-    /// Estimate the memory a run needs and compare it with the effective limit.
+    /// Estimate the memory and disk a run needs and compare them with the effective
+    /// limit and the output's free space (exit 0 fits, 3 memory does not, 1 disk does not).
     #[command(after_help = "Examples:
   synthdata estimate
   synthdata estimate --entries 100000000 --format parquet
@@ -174,9 +189,16 @@ Flags override the config file, and each override is logged.")]
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff); `cargo xtask man` writes it to target/man/synthdata.1.
+    /// Print a man page (roff): synthdata(1), or a subcommand's, synthdata-generate(1)
+    /// and so on; `cargo xtask man` writes them all to target/man/.
     #[command(hide = true)]
-    Man,
+    Man {
+        /// The subcommand whose page to print.
+        command: Option<String>,
+        /// List the subcommands that have a page, one a line.
+        #[arg(long, conflicts_with = "command")]
+        list: bool,
+    },
     /// Show what the OS says about memory: RSS, heap, peak, effective limit, cgroups, PSI.
     #[command(after_help = "Examples:
   synthdata probe
@@ -191,11 +213,16 @@ Flags override the config file, and each override is logged.")]
 /// Options shared by `generate` and `estimate`.
 #[derive(Debug, Args)]
 struct Common {
-    /// Config file (YAML); without it the built-in default config is used.
+    /// Config file (YAML); without it ./synthdata.yaml when present, else the built-in
+    /// default config.
     #[arg(long, short)]
     config: Option<PathBuf>,
-    /// Number of journal entries, exactly, scheduled postings included (transactions.target_count).
-    #[arg(long, short = 'n', allow_negative_numbers = true, value_parser = whole::<u64>)]
+    /// Ignore ./synthdata.yaml: the built-in default config and the flags only.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
+    /// Number of journal entries, exactly, scheduled postings included, e.g. 1000000,
+    /// 1M or 2.5e6 (transactions.target_count).
+    #[arg(long, short = 'n', value_name = "N", allow_negative_numbers = true, value_parser = count::<u64>)]
     entries: Option<u64>,
     /// Output format: csv, jsonl, parquet or null (output.format).
     #[arg(long, short)]
@@ -212,12 +239,19 @@ struct Common {
     /// Number of months (global.months).
     #[arg(long, allow_negative_numbers = true, value_parser = whole::<u32>)]
     months: Option<u32>,
-    /// Number of vendors (master_data.vendors).
-    #[arg(long, allow_negative_numbers = true, value_parser = whole::<u32>)]
+    /// Number of vendors, e.g. 2000 or 2k (master_data.vendors).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u32>)]
     vendors: Option<u32>,
-    /// Number of customers (master_data.customers).
-    #[arg(long, allow_negative_numbers = true, value_parser = whole::<u32>)]
+    /// Number of customers, e.g. 10000 or 10k (master_data.customers).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u32>)]
     customers: Option<u32>,
+    /// Share of business cases that carry a labelled anomaly, 0 to 0.5 (anomalies.rate;
+    /// also sets anomalies.enabled).
+    #[arg(long, value_name = "RATE", value_parser = anomaly_rate, conflicts_with = "no_anomalies")]
+    anomaly_rate: Option<f64>,
+    /// Clean books: no labelled anomalies (anomalies.enabled: false).
+    #[arg(long)]
+    no_anomalies: bool,
     /// Compression (output.compression): Parquet zstd (default), snappy or none; CSV and
     /// JSON Lines zstd or gzip (journal_lines.csv.zst) or none (default).
     #[arg(long)]
@@ -228,7 +262,7 @@ struct Common {
     threads: Option<usize>,
     /// Journal entries per part (output.part_entries, default 1000000): a run of more
     /// writes each streaming table as TABLE/part-00000.EXT, ...
-    #[arg(long, value_name = "ENTRIES", allow_negative_numbers = true, value_parser = part_entries)]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = part_entries)]
     part_entries: Option<u64>,
     /// Only shard K of N of the dataset, e.g. 0/4 (output.shard): the parts p with
     /// p % N == K, master tables in shard 0, manifest.shard-K-of-N.json. Without it, a
@@ -273,17 +307,56 @@ fn shard_count(text: &str) -> Result<u64, String> {
 
 /// `--part-entries`: at least 1.
 fn part_entries(text: &str) -> Result<u64, String> {
-    let n: u64 = whole(text)?;
+    let n: u64 = count(text)?;
     match n {
         0 => Err("expected at least 1 entry per part, got 0".into()),
         _ => Ok(n),
     }
 }
 
+/// `--anomaly-rate`: a share from 0 to 0.5.
+fn anomaly_rate(text: &str) -> Result<f64, String> {
+    let max = synth_runtime::MAX_ANOMALY_RATE;
+    match text.trim().parse::<f64>() {
+        Ok(r) if (0.0..=max).contains(&r) => Ok(r),
+        _ => Err(format!(
+            "expected a share of business cases from 0 to {max}, e.g. 0.01, got {:?}",
+            text.trim()
+        )),
+    }
+}
+
+/// A count flag: `1000000`, `1_000_000`, `1M`, `2.5e6`, `10k`.
+fn count<T: TryFrom<u64>>(text: &str) -> Result<T, String> {
+    let n = synth_runtime::parse_count(text)?;
+    T::try_from(n).map_err(|_| format!("{n} is too large"))
+}
+
+/// The file the config comes from: `--config`, else `./synthdata.yaml` when present and
+/// not refused with `--no-config`, else none (the built-in default).
+pub fn config_path(config: Option<&Path>, no_config: bool) -> Option<PathBuf> {
+    if let Some(c) = config {
+        return Some(c.to_path_buf());
+    }
+    let here = Path::new(DISCOVERED_CONFIG);
+    (!no_config && here.is_file()).then(|| {
+        tracing::info!(
+            "config: ./{DISCOVERED_CONFIG} (found in this directory; --no-config ignores it)"
+        );
+        here.to_path_buf()
+    })
+}
+
+/// The config file `generate` and `estimate` read from the current directory when no
+/// `--config` is given (the one `synthdata init` writes).
+pub const DISCOVERED_CONFIG: &str = "synthdata.yaml";
+
 impl Common {
     /// The flags as overrides of the config.
     fn overrides(&self) -> synth_runtime::Overrides {
         synth_runtime::Overrides {
+            anomaly_rate: self.anomaly_rate,
+            no_anomalies: self.no_anomalies,
             entries: self.entries,
             format: self.format,
             memory_limit: self.memory_limit,
@@ -341,6 +414,10 @@ struct GenerateArgs {
 struct EstimateArgs {
     #[command(flatten)]
     common: Common,
+    /// The output directory whose free space the disk need is compared with
+    /// (output.directory).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -356,6 +433,42 @@ fn whole<T: std::str::FromStr>(text: &str) -> Result<T, String> {
     }
     t.parse()
         .map_err(|_| format!("expected a whole number, got {t:?}"))
+}
+
+/// `synthdata man`: the page of the command or of one subcommand, or their list.
+fn man(command: Option<&str>, list: bool) -> u8 {
+    let mut cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    cmd.build();
+    if list {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            out!("{}", sub.get_name());
+        }
+        return 0;
+    }
+    let page = match command {
+        None => cmd,
+        Some(name) => match cmd
+            .get_subcommands()
+            .find(|s| s.get_name() == name && !s.is_hide_set())
+        {
+            Some(sub) => sub.clone(),
+            None => {
+                err!("error: no subcommand {name:?} (synthdata man --list names them)");
+                return 2;
+            }
+        },
+    };
+    let mut buf = Vec::new();
+    match clap_mangen::Man::new(page).render(&mut buf) {
+        Ok(()) => {
+            out_raw!("{}", String::from_utf8_lossy(&buf));
+            0
+        }
+        Err(e) => {
+            err!("error: cannot render the man page: {e}");
+            1
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -374,9 +487,10 @@ fn run() -> ExitCode {
     synth_probe::fit_allocator_to_address_space();
     let cli = Cli::parse();
     let quiet = matches!(&cli.command, Command::Generate(g) if g.quiet);
-    logging::init(quiet);
+    let colour = logging::colour(cli.color);
+    logging::init(quiet, colour);
     let code = match cli.command {
-        Command::Generate(args) => commands::generate(args),
+        Command::Generate(args) => commands::generate(args, colour),
         Command::Estimate(args) => commands::estimate(args),
         Command::Validate { path, config, json } => match path.or(config) {
             Some(p) => commands::validate(&p, json),
@@ -393,20 +507,7 @@ fn run() -> ExitCode {
             out_raw!("{}", String::from_utf8_lossy(&buf));
             0
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            let mut buf = Vec::new();
-            match clap_mangen::Man::new(cmd).render(&mut buf) {
-                Ok(()) => {
-                    out_raw!("{}", String::from_utf8_lossy(&buf));
-                    0
-                }
-                Err(e) => {
-                    err!("error: cannot render the man page: {e}");
-                    1
-                }
-            }
-        }
+        Command::Man { command, list } => man(command.as_deref(), list),
         Command::Schema {
             table,
             json,

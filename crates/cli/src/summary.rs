@@ -16,6 +16,11 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// An entry rate: `563.8 k entries`, `1 entry`.
+fn count_short(x: f64) -> String {
+    format!("{} {}", short(x), if short(x) == "1" { "entry" } else { "entries" })
+}
+
 /// `1234567.0` → `1.2 M`.
 pub fn short(x: f64) -> String {
     if x >= 1e9 {
@@ -43,35 +48,54 @@ pub fn clock(secs: u64) -> String {
     }
 }
 
-/// The summary of a finished run, for people.
+/// `1 part`, `2 parts`: a count and its noun, singular or plural.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// The summary of a finished run, for people. Rates count what this process generated;
+/// what a resume kept is said apart.
 pub fn human(r: &RunReport, format: &str) -> String {
     let secs = r.elapsed.as_secs_f64().max(1e-9);
     let bytes: u64 = r.tables.iter().map(|t| t.bytes).sum();
+    let generated = r.entries_written - r.kept.entries;
     let mut s = format!(
-        "Done: {} journal entries ({} lines) in {:.2} s: {} entries/s, {} lines/s, {}/s\n",
-        thousands(r.entries_written),
-        thousands(r.lines_written),
+        "Done: {} ({}) in {:.2} s: {}/s, {} lines/s, {}/s\n",
+        count(r.entries_written, "journal entry", "journal entries"),
+        count(r.lines_written, "line", "lines"),
         secs,
-        short(r.entries_written as f64 / secs),
-        short(r.lines_written as f64 / secs),
-        format_bytes((bytes as f64 / secs) as u64),
+        count_short(generated as f64 / secs),
+        short((r.lines_written - r.kept.lines) as f64 / secs),
+        format_bytes((bytes.saturating_sub(r.kept.bytes) as f64 / secs) as u64),
     );
+    if r.kept.parts > 0 {
+        s += &format!(
+            "Kept from the earlier run: {} ({}), verified, not generated again; generated now: {}\n",
+            count(r.kept.parts, "whole part", "whole parts"),
+            count(r.kept.entries, "entry", "entries"),
+            count(generated, "entry", "entries"),
+        );
+    }
     s += &format!(
-        "Peak memory {} (estimated {}) of a {} hard limit ({}); {} reliefs, {} throttles\n",
+        "Peak memory {} (estimated {}) of a {} hard limit ({}); {}, {}\n",
         format_bytes(r.peak_rss),
         format_bytes(r.estimate.streaming_peak),
         format_bytes(r.hard_limit),
         r.limit_source,
-        r.reliefs,
-        r.throttles
+        count(r.reliefs, "relief", "reliefs"),
+        count(r.throttles, "throttle", "throttles"),
     );
+    let of_dataset = r.parts_generated + r.kept.parts < r.parts;
     s += &format!(
-        "{} {} generated {} at once{}\n",
-        thousands(r.parts),
-        if r.parts == 1 { "part" } else { "parts" },
+        "{} generated, {} at once{}{}\n",
+        count(r.parts_generated, "part", "parts"),
         r.threads,
         match r.lowest_parallelism < r.threads {
             true => format!(" (down to {} at the soft limit)", r.lowest_parallelism),
+            false => String::new(),
+        },
+        match of_dataset {
+            true => format!("; the dataset has {} in all", count(r.parts, "part", "parts")),
             false => String::new(),
         }
     );
@@ -132,8 +156,9 @@ pub fn json(r: &RunReport, format: &str) -> serde_json::Value {
         "entries_written": r.entries_written,
         "lines_written": r.lines_written,
         "elapsed_seconds": r.elapsed.as_secs_f64(),
-        "entries_per_second": r.entries_written as f64 / r.elapsed.as_secs_f64().max(1e-9),
-        "lines_per_second": r.lines_written as f64 / r.elapsed.as_secs_f64().max(1e-9),
+        "entries_generated": r.entries_written - r.kept.entries,
+        "entries_per_second": (r.entries_written - r.kept.entries) as f64 / r.elapsed.as_secs_f64().max(1e-9),
+        "lines_per_second": (r.lines_written - r.kept.lines) as f64 / r.elapsed.as_secs_f64().max(1e-9),
         "peak_rss_bytes": r.peak_rss,
         "estimated_peak_bytes": r.estimate.streaming_peak,
         "hard_limit_bytes": r.hard_limit,
@@ -142,6 +167,9 @@ pub fn json(r: &RunReport, format: &str) -> serde_json::Value {
         "reliefs": r.reliefs,
         "throttles": r.throttles,
         "parts": r.parts,
+        "parts_generated": r.parts_generated,
+        "parts_kept": r.kept.parts,
+        "entries_kept": r.kept.entries,
         "threads": r.threads,
         "lowest_parallelism": r.lowest_parallelism,
         "format": format,

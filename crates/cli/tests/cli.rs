@@ -6,10 +6,15 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 fn synthdata(dir: &Path, args: &[&str]) -> Output {
+    synthdata_logging(dir, args, "info")
+}
+
+/// As `synthdata`, with the log at `level` (`debug` shows each override).
+fn synthdata_logging(dir: &Path, args: &[&str], level: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_synthdata"))
         .args(args)
         .current_dir(dir)
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", level)
         .output()
         .expect("synthdata runs")
 }
@@ -109,7 +114,7 @@ fn flags_override_the_config_and_say_so_and_json_summarizes() {
         "transactions:\n  target_count: 5\noutput:\n  format: jsonl\n",
     )
     .expect("write");
-    let out = synthdata(
+    let out = synthdata_logging(
         dir.path(),
         &[
             "generate",
@@ -125,6 +130,7 @@ fn flags_override_the_config_and_say_so_and_json_summarizes() {
             "7",
             "--json",
         ],
+        "debug",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let log = text(&out.stderr);
@@ -616,7 +622,7 @@ fn validate_takes_a_path_reports_every_problem_at_once_and_speaks_json() {
 #[test]
 fn common_settings_are_flags_and_each_override_is_logged() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = synthdata(
+    let out = synthdata_logging(
         dir.path(),
         &[
             "generate",
@@ -635,6 +641,7 @@ fn common_settings_are_flags_and_each_override_is_logged() {
             "--out",
             "o",
         ],
+        "debug",
     );
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "{stderr}");

@@ -35,6 +35,7 @@ impl CompanyConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct TransactionsConfig {
     /// Number of journal entries to generate, exactly (scheduled postings included).
+    #[serde(deserialize_with = "crate::count::deserialize_count")]
     pub target_count: u64,
     /// Share of orders and invoices with a single item.
     pub two_line_share: f64,
@@ -69,10 +70,13 @@ impl Default for TransactionsConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct MasterDataConfig {
     /// Number of vendors (at least 1).
+    #[serde(deserialize_with = "crate::count::deserialize_count_u32")]
     pub vendors: u32,
     /// Number of customers (at least 1).
+    #[serde(deserialize_with = "crate::count::deserialize_count_u32")]
     pub customers: u32,
     /// Number of materials (at least 1).
+    #[serde(deserialize_with = "crate::count::deserialize_count_u32")]
     pub materials: u32,
 }
 

@@ -27,16 +27,18 @@
 mod anomalies;
 mod cases;
 mod config;
+mod count;
 mod journal;
 mod post;
 mod scheduled;
 pub(crate) mod world;
 
-pub use anomalies::{AnomaliesConfig, AnomalyType, AnomalyWeights};
+pub use anomalies::{AnomaliesConfig, AnomalyType, AnomalyWeights, MAX_RATE as MAX_ANOMALY_RATE};
 pub use config::{
     CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,
     MAX_LINES_LIMIT, MIN_LINES, MasterDataConfig, TransactionsConfig,
 };
+pub use count::{deserialize_count, deserialize_count_u32, parse_count};
 pub use journal::{InvalidRange, JournalGenerator};
 pub use synth_model::{Batch, PerTable, Table};
 pub use world::calendar::{PostingCalendar, SUPPORTED_COUNTRIES, holidays};

@@ -4,18 +4,16 @@
 //!
 //! `cargo run -p synth-guard --example guard_loop`
 
-use synth_guard::{
-    Action, ByteRate, ByteSize, LimitSource, MemoryGuard, MemoryGuardConfig, format_bytes,
-};
+use synth_guard::{Action, LimitSource, MemoryGuard, MemoryGuardConfig, format_bytes};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Limits relative to where this process starts, so the example stops in a second.
     let start = synth_probe::RssReader::new()?.rss_bytes()?;
     let config = MemoryGuardConfig {
-        soft_limit: ByteSize(start + (48 << 20)),
-        hard_limit: ByteSize(start + (64 << 20)),
+        soft_limit: (start + (48 << 20)).into(),
+        hard_limit: (start + (64 << 20)).into(),
         check_interval_ms: 1,
-        growth_rate_threshold: ByteRate(10 << 30),
+        growth_rate_threshold: (10u64 << 30).into(),
         limit_source: LimitSource::Configured,
         ..Default::default()
     };

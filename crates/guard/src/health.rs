@@ -152,12 +152,17 @@ impl HealthReading {
 }
 
 impl HealthSnapshot {
-    /// A snapshot for a run with these limits.
+    /// A snapshot for a run with these limits, holding the process's memory as the
+    /// probe reads it now (never a zero before the guard's first reading).
     pub fn new(soft: u64, hard: u64, total_entries: u64, limit_source: String) -> Self {
+        let rss = synth_probe::RssReader::new()
+            .and_then(|r| r.rss_bytes())
+            .unwrap_or(0);
+        let heap = synth_probe::heap_bytes().unwrap_or(0);
         Self {
-            used: AtomicU64::new(0),
-            rss: AtomicU64::new(0),
-            heap: AtomicU64::new(0),
+            used: AtomicU64::new(rss.max(heap)),
+            rss: AtomicU64::new(rss),
+            heap: AtomicU64::new(heap),
             soft: AtomicU64::new(soft),
             hard: AtomicU64::new(hard),
             growth_rate_bits: AtomicU64::new(0f64.to_bits()),
@@ -184,6 +189,11 @@ impl HealthSnapshot {
         self.growth_rate_bits
             .store(s.growth_rate.to_bits(), Ordering::Relaxed);
         self.reads.store(s.reads, Ordering::Relaxed);
+    }
+
+    /// Sets the entries this process is to have written at the end (its shard's).
+    pub fn set_total_entries(&self, entries: u64) {
+        self.total_entries.store(entries, Ordering::Relaxed);
     }
 
     /// Adds written entries and lines.

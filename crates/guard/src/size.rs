@@ -4,8 +4,38 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A number of bytes; deserializes from an integer or a string such as `"512MiB"`.
+///
+/// A plain `u64` converts, so a config is written as a downstream crate would:
+///
+/// ```
+/// use synth_guard::{LimitSource, MemoryGuard, MemoryGuardConfig};
+/// let config = MemoryGuardConfig {
+///     soft_limit: (64u64 << 20).into(),
+///     hard_limit: (96u64 << 20).into(),
+///     growth_rate_threshold: (200u64 << 20).into(),
+///     limit_source: LimitSource::Configured,
+///     ..Default::default()
+/// };
+/// assert_eq!(config.hard_limit.0, 96 << 20);
+/// let _guard = MemoryGuard::new(config)?;
+/// # Ok::<(), synth_guard::GuardError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct ByteSize(pub u64);
+
+impl From<u64> for ByteSize {
+    /// `ByteSize::from(64 << 20)`, or `(64u64 << 20).into()` where a `ByteSize` is expected.
+    fn from(bytes: u64) -> Self {
+        Self(bytes)
+    }
+}
+
+impl From<u64> for ByteRate {
+    /// `(200u64 << 20).into()` where a `ByteRate` (bytes per second) is expected.
+    fn from(bytes_per_second: u64) -> Self {
+        Self(bytes_per_second)
+    }
+}
 
 /// Bytes per second; deserializes from an integer or a string such as `"100MB/s"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -123,7 +123,10 @@ pub fn text(r: &Report) -> String {
     if r.problems.is_empty() {
         s += "\nNo problems found.";
     } else {
-        s += &format!("\n{} problems:\n", r.problems.len());
+        s += &match r.problems.len() {
+            1 => "\n1 problem:\n".to_string(),
+            n => format!("\n{n} problems:\n"),
+        };
         for p in &r.problems {
             s += &format!("  {p}\n");
         }

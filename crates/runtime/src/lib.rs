@@ -41,6 +41,7 @@ pub use config::{
 pub use error::Error;
 pub use synth_sinks::{Shard, Verification};
 pub use verify::verify;
+pub use written::Tally;
 // What a program that drives a run needs, so that it needs this crate alone.
 pub use estimate::{
     BASELINE_BYTES, MemoryEstimate, PARQUET_SHARE_OF_CSV, RATIO_SAMPLE, TableEstimate,
@@ -53,7 +54,8 @@ pub use orchestrator::{
 pub use output::RUNNING_MESSAGE;
 pub use plan::AUTO_DROP_PAGE_CACHE_EVERY;
 pub use synth_generators::{
-    CompanyConfig, DocumentsConfig, GraphConfig, MasterDataConfig, Table, TransactionsConfig,
+    CompanyConfig, DocumentsConfig, GraphConfig, MAX_ANOMALY_RATE, MasterDataConfig, Table,
+    TransactionsConfig, parse_count,
 };
 pub use synth_guard::{ByteRate, ByteSize, LimitSource, MemoryStatus, format_bytes};
 pub use synth_guard::{HealthReading, HealthSnapshot, HealthStatus, Phase};

@@ -76,6 +76,17 @@ pub(crate) struct RunPlan {
 }
 
 impl RunPlan {
+    /// The entries of the parts this run makes (its shard's, or all).
+    pub(crate) fn owned_entries(&self) -> u64 {
+        self.owned
+            .iter()
+            .map(|&k| {
+                let r = self.parts.range(k);
+                r.end - r.start
+            })
+            .sum()
+    }
+
     /// The plan of `config` on a machine whose effective limit is `limit`.
     pub(crate) fn new(config: &Config, limit: &EffectiveLimit) -> Self {
         let o = &config.output;

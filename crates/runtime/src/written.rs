@@ -22,6 +22,19 @@ pub(crate) enum Event {
     Part(PartDone),
 }
 
+/// Counts of what is written: on resume, what the earlier run left and this one kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Whole parts.
+    pub parts: u64,
+    /// Journal entries in them.
+    pub entries: u64,
+    /// Journal lines in them.
+    pub lines: u64,
+    /// Bytes of their files (and of the master tables' files).
+    pub bytes: u64,
+}
+
 /// What has been written: master tables, whole parts, and (at the end) the files that
 /// stayed `.partial`.
 #[derive(Default)]
@@ -43,6 +56,17 @@ impl Written {
 
     pub(crate) fn lines(&self) -> u64 {
         self.parts.iter().map(|p| p.lines).sum()
+    }
+
+    /// Whole parts, entries, lines and bytes (master tables' bytes too) written so far.
+    pub(crate) fn tally(&self) -> Tally {
+        let bytes = |t: &[TableReport]| t.iter().map(|t| t.bytes).sum::<u64>();
+        Tally {
+            parts: self.parts.len() as u64,
+            entries: self.entries(),
+            lines: self.lines(),
+            bytes: bytes(&self.master) + self.parts.iter().map(|p| bytes(&p.tables)).sum::<u64>(),
+        }
     }
 
     pub(crate) fn part_reports(&self, plan: PartPlan) -> Vec<PartReport> {

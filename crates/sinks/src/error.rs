@@ -25,7 +25,7 @@ pub enum SinkError {
         source: io::Error,
     },
     /// The output directory holds files and `overwrite` is off.
-    #[error("output directory {path} is not empty; choose an empty directory or allow overwriting")]
+    #[error("output directory {path} is not empty, and overwriting is off")]
     NotEmpty {
         /// The directory.
         path: PathBuf,

@@ -114,7 +114,10 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
         }
     }
     if e.unbalanced > 0 {
-        problems.push(format!("{} entries do not balance", e.unbalanced));
+        problems.push(match e.unbalanced {
+            1 => "1 entry does not balance".to_string(),
+            n => format!("{n} entries do not balance"),
+        });
     }
     for c in &companies {
         if !c.balanced {

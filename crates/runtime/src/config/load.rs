@@ -148,6 +148,79 @@ fn too_costly(text: &str) -> Option<(usize, usize, String)> {
     None
 }
 
+/// Most values of the wrong type reported from one file (each is replaced by its default
+/// and the file read again).
+const MAX_TYPE_ERRORS: usize = 64;
+
+/// A deserializer's message without serde_yaml's own path prefix and location suffix
+/// (ours are better).
+fn tidy(message: &str) -> String {
+    let mut message = message.to_string();
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    if let Some((prefix, rest)) = message.split_once(": ")
+        && !prefix.contains(' ')
+    {
+        message = rest.to_string();
+    }
+    message
+}
+
+/// Replaces the node at `path` (`global.seed`, `global.companies[1].code`) in `value`
+/// with the default's node there (a list item's default is the default list's first
+/// item); false when the path leads nowhere (the file could not be read further).
+fn replace_with_default(
+    value: &mut serde_yaml::Value,
+    known: &serde_yaml::Value,
+    path: &str,
+) -> bool {
+    use serde_yaml::Value;
+    if path.is_empty() || path == "." {
+        return false;
+    }
+    let mut node = value;
+    let mut default = known;
+    for segment in path.split('.') {
+        let (name, indexes) = match segment.find('[') {
+            Some(i) => (&segment[..i], &segment[i..]),
+            None => (segment, ""),
+        };
+        if !name.is_empty() {
+            let (Value::Mapping(map), Value::Mapping(known_map)) = (node, default) else {
+                return false;
+            };
+            let key = Value::String(name.to_string());
+            let Some(d) = known_map.get(&key) else {
+                return false;
+            };
+            default = d;
+            node = map.entry(key).or_insert(Value::Null);
+        }
+        for index in indexes
+            .split(']')
+            .filter_map(|i| i.strip_prefix('['))
+        {
+            let Ok(i) = index.parse::<usize>() else {
+                return false;
+            };
+            let (Value::Sequence(items), Value::Sequence(known_items)) = (node, default) else {
+                return false;
+            };
+            let (Some(item), Some(d)) = (items.get_mut(i), known_items.first()) else {
+                return false;
+            };
+            node = item;
+            default = d;
+        }
+    }
+    if node == default {
+        return false;
+    }
+    *node = default.clone();
+    true
+}
+
 impl Config {
     /// Parses YAML; `file` only names the source in errors.
     pub fn from_yaml(text: &str, file: Option<&Path>) -> Result<Self, ConfigErrors> {
@@ -170,59 +243,62 @@ impl Config {
                 location: Some((line, column)),
             }]));
         }
-        // Every unknown key at once (the deserializer stops at the first), then the rest
-        // of the file as if they were not there, so range problems are reported with them.
-        if let Ok(mut value) = serde_yaml::from_str::<serde_yaml::Value>(text) {
-            let mut unknown = Vec::new();
-            if let Ok(known) = serde_yaml::to_value(Config::default()) {
-                strip_unknown(&mut value, &known, "", &mut unknown);
+        // Every problem at once, in file order: unknown keys (removed), then each value
+        // of the wrong type (reported, then replaced by its default so that the rest
+        // can be read), then the ranges of what was read.
+        let known = serde_yaml::to_value(Config::default()).ok();
+        if let (Ok(mut value), Some(known)) =
+            (serde_yaml::from_str::<serde_yaml::Value>(text), known)
+        {
+            if value.is_null() {
+                value = serde_yaml::Value::Mapping(Default::default());
             }
-            if !unknown.is_empty() {
-                let mut errors: Vec<ConfigError> = unknown
-                    .into_iter()
-                    .map(|(path, message)| ConfigError {
-                        file: file.map(Path::to_path_buf),
-                        location: locate(text, &path),
-                        path,
-                        message,
-                    })
-                    .collect();
-                match serde_path_to_error::deserialize::<_, Config>(value) {
-                    Ok(mut rest) => {
-                        rest.apply(overrides);
-                        if let Err(more) = rest.check_with(file, Some(text)) {
-                            errors.extend(more.0);
-                        }
+            let at = |path: String, message: String| ConfigError {
+                file: file.map(Path::to_path_buf),
+                location: locate(text, &path),
+                path,
+                message,
+            };
+            let mut unknown = Vec::new();
+            strip_unknown(&mut value, &known, "", &mut unknown);
+            let mut errors: Vec<ConfigError> =
+                unknown.into_iter().map(|(p, m)| at(p, m)).collect();
+            let mut read = None;
+            for _ in 0..MAX_TYPE_ERRORS {
+                match serde_path_to_error::deserialize::<_, Config>(value.clone()) {
+                    Ok(c) => {
+                        read = Some(c);
+                        break;
                     }
                     Err(e) => {
                         let path = e.path().to_string();
-                        errors.push(ConfigError {
-                            file: file.map(Path::to_path_buf),
-                            location: locate(text, &path),
-                            message: e.into_inner().to_string(),
-                            path,
-                        });
+                        let message = tidy(&e.into_inner().to_string());
+                        let replaced = replace_with_default(&mut value, &known, &path);
+                        errors.push(at(path, message));
+                        if !replaced {
+                            break;
+                        }
                     }
                 }
-                return Err(ConfigErrors(errors));
             }
+            if let Some(mut config) = read {
+                let log = config.apply(overrides);
+                match config.check_with(file, Some(text)) {
+                    Ok(()) if errors.is_empty() => return Ok((config, log)),
+                    Ok(()) => {}
+                    Err(more) => errors.extend(more.0),
+                }
+            }
+            errors.sort_by_key(|e| e.location.unwrap_or((usize::MAX, 0)));
+            return Err(ConfigErrors(errors));
         }
+        // Not YAML that parses (or no default to compare with): the deserializer's one
+        // error, with its location.
         let de = serde_yaml::Deserializer::from_str(text);
         let config: Config = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let mut message = inner.to_string();
-            // serde_yaml adds its own path prefix and location suffix; ours are better.
-            if let Some(i) = message.rfind(" at line ") {
-                message.truncate(i);
-            }
-            if let Some(rest) = message
-                .split_once(": ")
-                .map(|(p, r)| (p.to_string(), r.to_string()))
-                && !rest.0.contains(' ')
-            {
-                message = rest.1;
-            }
+            let message = tidy(&inner.to_string());
             let location =
                 locate(text, &path).or_else(|| inner.location().map(|l| (l.line(), l.column())));
             ConfigErrors(vec![ConfigError {

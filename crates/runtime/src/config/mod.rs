@@ -185,6 +185,7 @@ pub struct OutputConfig {
     pub tables: Option<Vec<String>>,
     /// Journal entries (cases) per part: each streaming table is written as one file
     /// per part (`TABLE/part-00000.EXT`; a run of one part writes `TABLE.EXT`).
+    #[serde(deserialize_with = "synth_generators::deserialize_count")]
     pub part_entries: u64,
     /// Parts generated at once; `None` = the CPUs this process may use.
     pub threads: Option<usize>,

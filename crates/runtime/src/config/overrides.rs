@@ -6,7 +6,7 @@ use synth_guard::ByteSize;
 use synth_sinks::{Compression, Format};
 
 /// Command-line values that replace config values.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Overrides {
     /// `--entries`
     pub entries: Option<u64>,
@@ -30,6 +30,10 @@ pub struct Overrides {
     pub vendors: Option<u32>,
     /// `--customers`
     pub customers: Option<u32>,
+    /// `--anomaly-rate` (also turns anomalies on)
+    pub anomaly_rate: Option<f64>,
+    /// `--no-anomalies`
+    pub no_anomalies: bool,
     /// `--compression`
     pub compression: Option<Compression>,
     /// `--no-space-check`
@@ -156,6 +160,19 @@ impl Config {
             let old = self.master_data.customers.to_string();
             note("master_data.customers", old, c.to_string());
             self.master_data.customers = c;
+        }
+        if let Some(r) = o.anomaly_rate {
+            let old = self.anomalies.rate.to_string();
+            note("anomalies.rate", old, r.to_string());
+            self.anomalies.rate = r;
+            let old = self.anomalies.enabled.to_string();
+            note("anomalies.enabled", old, "true".into());
+            self.anomalies.enabled = true;
+        }
+        if o.no_anomalies {
+            let old = self.anomalies.enabled.to_string();
+            note("anomalies.enabled", old, "false".into());
+            self.anomalies.enabled = false;
         }
     }
 
