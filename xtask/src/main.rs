@@ -83,8 +83,7 @@ fn man() -> Result<()> {
     }
     for (name, text) in &pages {
         let path = dir.join(name);
-        std::fs::write(&path, text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("wrote {} ({} bytes)", path.display(), text.len());
     }
     let top = String::from_utf8_lossy(&pages[0].1);

@@ -294,9 +294,13 @@ pub fn estimate(args: EstimateArgs) -> u8 {
         true => None,
         false => synth_sinks::free_space(dir).ok().flatten(),
     };
-    let disk_refused = c.output.space_check && free.is_some_and(|f| e.disk_bytes as f64 * 0.9 > f as f64);
+    let disk_refused =
+        c.output.space_check && free.is_some_and(|f| e.disk_bytes as f64 * 0.9 > f as f64);
     let disk = match free {
-        None => format!("about {} on disk (free space unknown)", format_bytes(e.disk_bytes)),
+        None => format!(
+            "about {} on disk (free space unknown)",
+            format_bytes(e.disk_bytes)
+        ),
         Some(f) if disk_refused => format!(
             "does not fit: about {} on disk and {} free in {}; free space, choose another output.directory, or set output.space_check: false",
             format_bytes(e.disk_bytes),

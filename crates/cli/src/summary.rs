@@ -18,7 +18,11 @@ pub fn thousands(n: u64) -> String {
 
 /// An entry rate: `563.8 k entries`, `1 entry`.
 fn count_short(x: f64) -> String {
-    format!("{} {}", short(x), if short(x) == "1" { "entry" } else { "entries" })
+    format!(
+        "{} {}",
+        short(x),
+        if short(x) == "1" { "entry" } else { "entries" }
+    )
 }
 
 /// `1234567.0` → `1.2 M`.
@@ -95,7 +99,10 @@ pub fn human(r: &RunReport, format: &str) -> String {
             false => String::new(),
         },
         match of_dataset {
-            true => format!("; the dataset has {} in all", count(r.parts, "part", "parts")),
+            true => format!(
+                "; the dataset has {} in all",
+                count(r.parts, "part", "parts")
+            ),
             false => String::new(),
         }
     );

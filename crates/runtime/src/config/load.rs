@@ -197,10 +197,7 @@ fn replace_with_default(
             default = d;
             node = map.entry(key).or_insert(Value::Null);
         }
-        for index in indexes
-            .split(']')
-            .filter_map(|i| i.strip_prefix('['))
-        {
+        for index in indexes.split(']').filter_map(|i| i.strip_prefix('[')) {
             let Ok(i) = index.parse::<usize>() else {
                 return false;
             };
@@ -261,8 +258,7 @@ impl Config {
             };
             let mut unknown = Vec::new();
             strip_unknown(&mut value, &known, "", &mut unknown);
-            let mut errors: Vec<ConfigError> =
-                unknown.into_iter().map(|(p, m)| at(p, m)).collect();
+            let mut errors: Vec<ConfigError> = unknown.into_iter().map(|(p, m)| at(p, m)).collect();
             let mut read = None;
             for _ in 0..MAX_TYPE_ERRORS {
                 match serde_path_to_error::deserialize::<_, Config>(value.clone()) {
