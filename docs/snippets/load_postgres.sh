@@ -13,9 +13,11 @@ synthdata=${SYNTHDATA:-synthdata}
 export PGOPTIONS="${PGOPTIONS:--c client_min_messages=warning}"
 psql=(psql -v ON_ERROR_STOP=1 -q -X "$@")
 
-# 1. The tables, with the right column types (uuid, bigint, numeric(18,2), date, text).
-tables=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(" ".join(t["table"] for t in m["tables"]))' "$dir/manifest.json")
-for t in $tables; do "${psql[@]}" -c "DROP TABLE IF EXISTS $t"; done
+# 1. The tables, with the right column types (uuid, bigint, numeric(18,2), date, text),
+#    their primary keys, and the foreign keys between them (checked at the commit of 2).
+#    Every table the schema has is dropped first (with the foreign keys between them).
+tables=$("$synthdata" schema --json | python3 -c 'import json,sys; print(" ".join(t["table"] for t in json.load(sys.stdin)))')
+for t in $tables; do "${psql[@]}" -c "DROP TABLE IF EXISTS $t CASCADE"; done
 "$synthdata" schema --sql postgres | "${psql[@]}"
 
 # 2. The data: one \copy per file (a rotated table has several).
@@ -29,7 +31,7 @@ for t in m["tables"]:
         path = os.path.join(base, f["path"]).replace("'", "''")
         print(f"\\copy {t['table']} FROM '{path}' WITH (FORMAT csv, HEADER true)")
 PY
-"${psql[@]}" -f "$dir/.load.sql"
+"${psql[@]}" --single-transaction -f "$dir/.load.sql"   # foreign keys checked at commit
 rm -f "$dir/.load.sql"
 
 # 3. Row counts: the database holds exactly what the manifest says was written.
@@ -60,5 +62,11 @@ miscounted=$("${psql[@]}" -A -t -c "
     SELECT count(*) FROM journal_entries e
     JOIN (SELECT entry_id, count(*) n FROM journal_lines GROUP BY entry_id) l USING (entry_id)
     WHERE l.n <> e.line_count")
+# The keys were enforced: every primary and foreign key of the schema exists.
+keys=$("${psql[@]}" -A -t -c "SELECT count(*) FILTER (WHERE contype = 'p') || ' primary, ' ||
+    count(*) FILTER (WHERE contype = 'f') || ' foreign' FROM pg_constraint
+    WHERE connamespace = 'public'::regnamespace")
+echo "keys enforced: $keys"
+case "$keys" in "17 primary, 25 foreign") ;; *) echo "FAIL: expected 17 primary and 25 foreign keys" >&2; exit 1;; esac
 echo "unbalanced entries: $unbalanced, orphan lines: $orphans, wrong line counts: $miscounted"
 [ "$unbalanced" = 0 ] && [ "$orphans" = 0 ] && [ "$miscounted" = 0 ]
