@@ -254,3 +254,55 @@ fn a_payment_into_another_bank_account_is_reported() {
         "{problems}"
     );
 }
+
+#[test]
+fn the_header_names_the_run_and_never_contradicts_the_file_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = synthdata(
+        dir.path(),
+        &[
+            "generate", "-n", "5000", "--seed", "77", "--out", "r", "--quiet",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let whole = text(&synthdata(dir.path(), &["report", "r"]).stdout);
+    assert!(
+        whole.contains("files checked, all match the manifest"),
+        "{whole}"
+    );
+    assert!(whole.contains("seed 77, config digest "), "{whole}");
+    assert!(whole.contains("manifest written 20"), "{whole}");
+    assert!(whole.contains("Checked: every file's size"), "{whole}");
+    let (code, v) = report_json(dir.path(), "r");
+    assert_eq!(code, Some(0));
+    assert_eq!(v["run"]["seed"], 77);
+    assert_eq!(v["run"]["config_digest"].as_str().map(str::len), Some(16));
+    assert_eq!(v["file_problems"], 0);
+    for t in v["tables"].as_array().expect("tables") {
+        let why = t["why"].as_str().expect("why");
+        match t["rows_read"].is_null() {
+            true => assert!(why.starts_with("not read: "), "{t}"),
+            false => assert_eq!(why, "read: as the manifest says", "{t}"),
+        }
+    }
+    // One amount changed: the header says there is a problem, and the list names it.
+    let path = dir.path().join("r/journal_lines.csv");
+    let lines = std::fs::read_to_string(&path).expect("lines");
+    let changed = lines.replacen(",0.00,", ",1.00,", 1);
+    assert_ne!(changed, lines);
+    std::fs::write(&path, changed).expect("writes");
+    let damaged = synthdata(dir.path(), &["report", "r"]);
+    assert_eq!(damaged.status.code(), Some(1));
+    let out = text(&damaged.stdout);
+    let first = out.lines().next().unwrap_or_default();
+    assert!(
+        first.ends_with("files checked against the manifest, 1 problem (listed below)"),
+        "{first}"
+    );
+    assert!(!out.contains("all match"), "{out}");
+    assert!(out.contains("damaged file"), "{out}");
+    assert!(
+        out.contains("\n1 entry does not balance") || out.contains("  1 entry does not balance"),
+        "{out}"
+    );
+}

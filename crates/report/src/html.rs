@@ -257,34 +257,37 @@ pub fn page(r: &Report) -> Result<String, PlotError> {
         "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>synthdata report</title>\n<style>\nbody{font-family:sans-serif;margin:2em auto;max-width:1000px;color:#222}\ntable{border-collapse:collapse;margin:0.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:3px 8px;text-align:right}\nth{background:#f0f0f0}\ntd.l,th.l{text-align:left}\n.bad{color:#b00;font-weight:bold}\n.ok{color:#070;font-weight:bold}\nfigure{margin:1em 0}\n</style>\n</head>\n<body>\n",
     );
     h += &format!(
-        "<h1>Data-quality report</h1>\n<p>{} ({}, {}): {} entries, {} lines; {} files match the manifest.</p>\n",
+        "<h1>Data-quality report</h1>\n<p>{} ({}, {}): {} entries, {} lines; {}.</p>\n<p>{}</p>\n<p>Checked: {}.</p>\n",
         esc(&r.directory.display().to_string()),
         esc(&r.format),
         if r.complete { "complete" } else { "incomplete" },
         r.entries,
         r.lines,
-        r.files_checked
+        esc(&crate::text::files_line(r)),
+        esc(&crate::text::run_line(r)),
+        esc(&r.checked.join("; "))
     );
     if r.problems.is_empty() {
         h += "<p class=\"ok\">No problems found.</p>\n";
     } else {
-        h += &format!(
-            "<p class=\"bad\">{} problems:</p>\n<ul>\n",
-            r.problems.len()
-        );
+        h += &match r.problems.len() {
+            1 => "<p class=\"bad\">1 problem:</p>\n<ul>\n".to_string(),
+            n => format!("<p class=\"bad\">{n} problems:</p>\n<ul>\n"),
+        };
         for p in &r.problems {
             h += &format!("<li>{}</li>\n", esc(p));
         }
         h += "</ul>\n";
     }
-    h += "<h2>Tables</h2>\n<table>\n<tr><th class=\"l\">table</th><th>rows (manifest)</th><th>rows read</th><th>files</th></tr>\n";
+    h += "<h2>Tables</h2>\n<table>\n<tr><th class=\"l\">table</th><th>rows (manifest)</th><th>rows read</th><th>files</th><th class=\"l\">why</th></tr>\n";
     for t in &r.tables {
         h += &format!(
-            "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>\n",
             esc(&t.table),
             t.manifest_rows,
             t.rows_read.map_or("-".into(), |n| n.to_string()),
-            t.files
+            t.files,
+            esc(&t.why)
         );
     }
     h += "</table>\n<h2>Integrity</h2>\n<table>\n<tr><th class=\"l\">check</th><th>failures</th><th>of</th></tr>\n";

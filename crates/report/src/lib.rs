@@ -72,7 +72,37 @@ pub struct TableCheck {
     pub rows_read: Option<u64>,
     /// Files of the table.
     pub files: usize,
+    /// Why the rows were or were not read, and what was found.
+    pub why: String,
 }
+
+/// The run the report is about, as its manifest says (never the clock of the report).
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// The version of synthdata that wrote it.
+    pub version: String,
+    /// Its seed.
+    pub seed: u64,
+    /// Digest of the config that shapes the data (same digest and seed: same data).
+    pub config_digest: String,
+    /// When its manifest was last written, UTC (`None` for manifests of older versions).
+    pub written_at: Option<String>,
+    /// Its shard, `K/N`, if it is one.
+    pub shard: Option<String>,
+}
+
+/// What the report checks, in the order it reports them.
+pub const CHECKED: &[&str] = &[
+    "every file's size and xxh3 checksum against the manifest",
+    "the rows of journal_entries, journal_lines, documents and anomalies against the manifest",
+    "every entry balances",
+    "referential integrity (lines, documents, partners, accounts, reversals)",
+    "Benford's law over line amounts",
+    "postings per weekday and day of month, and entered hours",
+    "settlement of invoices by payments",
+    "profit and loss and the balance sheet per company",
+    "anomaly labels against the entries they name",
+];
 
 /// One integrity check: how many rows failed it, of how many.
 #[derive(Debug, Clone, Serialize)]
@@ -192,8 +222,15 @@ pub struct Report {
     pub complete: bool,
     /// Journal entries the run was asked for.
     pub entries_requested: u64,
-    /// Files whose size and checksum match the manifest.
+    /// The run, as its manifest says.
+    pub run: RunInfo,
+    /// What was checked.
+    pub checked: Vec<&'static str>,
+    /// Files checked against the manifest (size and checksum).
     pub files_checked: u64,
+    /// Problems the file check found (damaged, missing or stray files); 0 when every
+    /// file matches.
+    pub file_problems: u64,
     /// Rows per table.
     pub tables: Vec<TableCheck>,
     /// Entries read.

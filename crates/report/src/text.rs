@@ -2,22 +2,62 @@
 
 use crate::Report;
 
+/// What the file check found, in words that never contradict the problems listed.
+pub fn files_line(r: &Report) -> String {
+    let files = |n: u64| {
+        if n == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{n} files")
+        }
+    };
+    match r.file_problems {
+        0 => format!("{} checked, all match the manifest", files(r.files_checked)),
+        1 => format!(
+            "{} checked against the manifest, 1 problem (listed below)",
+            files(r.files_checked)
+        ),
+        n => format!(
+            "{} checked against the manifest, {n} problems (listed below)",
+            files(r.files_checked)
+        ),
+    }
+}
+
+/// The run as its manifest says: version, seed, config digest, when, shard.
+pub fn run_line(r: &Report) -> String {
+    let i = &r.run;
+    format!(
+        "Run: synthdata {}, seed {}, config digest {}, manifest written {}{}",
+        i.version,
+        i.seed,
+        i.config_digest,
+        i.written_at.as_deref().unwrap_or("(not recorded)"),
+        i.shard
+            .as_ref()
+            .map_or(String::new(), |s| format!(", shard {s}"))
+    )
+}
+
 /// The report as text, for people.
 pub fn text(r: &Report) -> String {
     let mut s = format!(
-        "Report on {} ({}, {}): {} files match the manifest\n",
+        "Report on {} ({}, {}): {}\n",
         r.directory.display(),
         r.format,
         if r.complete { "complete" } else { "incomplete" },
-        r.files_checked
+        files_line(r)
     );
+    s += &format!("{}\n", run_line(r));
+    s += &format!("Checked: {}.\n", r.checked.join("; "));
     s += "\nRows per table (manifest / read):\n";
     for t in &r.tables {
         s += &format!(
-            "  {:<18} {:>14} {:>14}\n",
+            "  {:<20} {:>14} {:>14}  {}\n",
             t.table,
             t.manifest_rows,
-            t.rows_read.map_or("-".to_string(), |n| n.to_string())
+            t.rows_read.map_or("-".to_string(), |n| n.to_string()),
+            t.why
         );
     }
     s += &format!(

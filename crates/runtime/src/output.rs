@@ -241,7 +241,23 @@ pub(crate) fn manifest(
             .flat_map(|t| t.files.clone())
             .collect(),
         config: config_value(config),
+        written_at: Some(utc_now()),
     }
+}
+
+/// The time now, UTC, as `2026-12-04T16:20:00Z` (the clock's whole seconds).
+fn utc_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = synth_model::Date((secs / 86_400) as i32).ymd();
+    let s = secs % 86_400;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
 }
 
 /// A shard shares its directory only with shards of the same dataset: the other

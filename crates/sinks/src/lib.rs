@@ -46,7 +46,7 @@ pub use dataset::names::{
     is_own_name, is_own_part_name, is_own_path, part_of, part_stem,
 };
 pub use dataset::shard::Shard;
-pub use dataset::verify::{Verification, data_identity, verify, verify_manifests};
+pub use dataset::verify::{Verification, config_digest, data_identity, verify, verify_manifests};
 pub use encoder::RowEncoder;
 pub use error::SinkError;
 pub use file::{AtomicFile, FileReport, FileSet};

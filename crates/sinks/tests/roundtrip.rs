@@ -492,6 +492,7 @@ fn manifest() -> Manifest {
         tables: vec![],
         partial_files: vec![],
         config: serde_json::json!({"a": 1}),
+        written_at: None,
     }
 }
 

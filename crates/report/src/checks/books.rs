@@ -156,11 +156,20 @@ pub(crate) fn tables(
         .manifest
         .tables
         .iter()
-        .map(|t| TableCheck {
-            table: t.table.clone(),
-            manifest_rows: t.rows,
-            rows_read: read_rows.get(t.table.as_str()).copied(),
-            files: t.files.len(),
+        .map(|t| {
+            let read = read_rows.get(t.table.as_str()).copied();
+            let why = match read {
+                Some(n) if n == t.rows => "read: as the manifest says".to_string(),
+                Some(n) => format!("read: {n} rows, the manifest lists {}", t.rows),
+                None => "not read: its files are checked by size and checksum only".to_string(),
+            };
+            TableCheck {
+                table: t.table.clone(),
+                manifest_rows: t.rows,
+                rows_read: read,
+                files: t.files.len(),
+                why,
+            }
         })
         .collect();
     for t in &tables {

@@ -67,19 +67,26 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
     })?;
     let mut problems = Vec::new();
     // Files against the manifest: sizes and checksums.
-    let files_checked = match synth_sinks::verify(&[dir.to_path_buf()]) {
+    let (files_checked, file_problems) = match synth_sinks::verify(&[dir.to_path_buf()]) {
         Ok(v) => {
             problems.extend(
                 v.problems
                     .iter()
                     .map(|p| format!("damaged or missing: {p}")),
             );
-            v.files_checked
+            (v.files_checked, v.problems.len() as u64)
         }
         Err(e) => {
             problems.push(format!("could not verify the files: {e}"));
-            0
+            (0, 1)
         }
+    };
+    let run = crate::RunInfo {
+        version: manifest.version.clone(),
+        seed: manifest.seed,
+        config_digest: synth_sinks::config_digest(&manifest.config),
+        written_at: manifest.written_at.clone(),
+        shard: manifest.shard.map(|s| s.to_string()),
     };
     if !manifest.complete {
         problems.push(format!(
@@ -133,7 +140,10 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
         format: r.manifest.format.clone(),
         complete: r.manifest.complete,
         entries_requested: r.manifest.entries_requested,
+        run,
+        checked: crate::CHECKED.to_vec(),
         files_checked,
+        file_problems,
         tables,
         entries: e.n_entries,
         lines: e.n_lines,

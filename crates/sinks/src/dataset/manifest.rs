@@ -80,6 +80,10 @@ pub struct Manifest {
     pub partial_files: Vec<FileReport>,
     /// The configuration as used (after command-line overrides).
     pub config: serde_json::Value,
+    /// When this manifest was written, UTC (`2026-12-04T16:20:00Z`): for a finished run,
+    /// when it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_at: Option<String>,
 }
 
 fn version_one() -> u32 {

@@ -32,6 +32,13 @@ impl Verification {
     }
 }
 
+/// A short digest (16 hex digits, xxh3) of the config's [`data_identity`]: two runs with
+/// the same digest and seed make the same data.
+pub fn config_digest(config: &serde_json::Value) -> String {
+    let text = serde_json::to_string(&data_identity(config)).unwrap_or_default();
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
 /// The manifest's config without what does not change the data (limits, threads, the
 /// directory, buffers): what two runs must share to be parts of one dataset.
 pub fn data_identity(config: &serde_json::Value) -> serde_json::Value {
