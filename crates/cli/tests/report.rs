@@ -306,3 +306,47 @@ fn the_header_names_the_run_and_never_contradicts_the_file_check() {
         "{out}"
     );
 }
+
+#[test]
+fn the_plots_are_readable_with_month_ticks_and_decades() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    generate(dir.path(), "r", &[]);
+    let o = synthdata(dir.path(), &["report", "r", "--html", "r.html"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let page = std::fs::read_to_string(dir.path().join("r.html")).expect("page");
+    // Every text of every plot at 12 px or more.
+    let sizes: Vec<f64> = page
+        .split("font-size=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect();
+    assert!(!sizes.is_empty());
+    assert!(sizes.iter().all(|&s| s >= 12.0), "{sizes:?}");
+    let texts: Vec<&str> = page
+        .split("<text")
+        .skip(1)
+        .filter_map(|s| s.split_once('>')?.1.split("</text>").next())
+        .map(str::trim)
+        .collect();
+    // The calendar's ticks are the months of the period, in order.
+    let months: Vec<&str> = texts
+        .iter()
+        .copied()
+        .filter(|t| t.len() == 7 && t.starts_with("2024-"))
+        .collect();
+    let expected: Vec<String> = (1..=12).map(|m| format!("2024-{m:02}")).collect();
+    assert_eq!(months, expected);
+    // The log axis of entry totals is labelled at decades.
+    let at = texts
+        .iter()
+        .position(|t| t.starts_with("Entry totals"))
+        .expect("amounts plot");
+    let end = texts
+        .iter()
+        .position(|t| t.starts_with("Labelled anomalies"))
+        .expect("anomalies plot");
+    let amounts = &texts[at..end];
+    for decade in ["1", "10", "100", "1k", "10k"] {
+        assert!(amounts.contains(&decade), "{decade} in {amounts:?}");
+    }
+}

@@ -20,6 +20,10 @@ fn err(plot: &'static str) -> impl Fn(String) -> PlotError {
 }
 
 const W: u32 = 720;
+/// Text of axis labels and legends (at least 12 px when the plot is shown at its size).
+const LABEL: (&str, u32) = ("sans-serif", 16);
+/// Plot titles.
+const TITLE: (&str, u32) = ("sans-serif", 22);
 const H: u32 = 340;
 const BLUE: RGBColor = RGBColor(52, 101, 164);
 const ORANGE: RGBColor = RGBColor(230, 126, 34);
@@ -44,7 +48,7 @@ pub fn benford_svg(r: &Report) -> Result<String, PlotError> {
                     "First digits: MAD {:.4} ({})",
                     r.benford.mad, r.benford.verdict
                 ),
-                ("sans-serif", 18),
+                TITLE,
             )
             .margin(12)
             .x_label_area_size(36)
@@ -53,6 +57,8 @@ pub fn benford_svg(r: &Report) -> Result<String, PlotError> {
             .map_err(|x| e(x.to_string()))?;
         chart
             .configure_mesh()
+            .label_style(LABEL)
+            .axis_desc_style(LABEL)
             .disable_x_mesh()
             .x_labels(9)
             .x_label_formatter(&|x| format!("{:.0}", x))
@@ -83,6 +89,7 @@ pub fn benford_svg(r: &Report) -> Result<String, PlotError> {
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], ORANGE.stroke_width(3)));
         chart
             .configure_series_labels()
+            .label_font(LABEL)
             .border_style(BLACK)
             .background_style(WHITE.mix(0.9))
             .draw()
@@ -102,22 +109,27 @@ pub fn per_day_svg(r: &Report) -> Result<String, PlotError> {
         let n = r.per_day.len().max(1);
         let top = r.per_day.iter().map(|(_, c)| *c).max().unwrap_or(1) as f64 * 1.1;
         let labels: Vec<String> = r.per_day.iter().map(|(d, _)| d.clone()).collect();
+        // Ticks at the first posting date of each month (every k-th month beyond 12),
+        // labelled with the month.
+        let starts: Vec<f64> = (0..labels.len())
+            .filter(|&i| i == 0 || labels[i - 1].get(..7) != labels[i].get(..7))
+            .map(|i| i as f64)
+            .collect();
+        let step = starts.len().div_ceil(12).max(1);
+        let ticks: Vec<f64> = starts.iter().copied().step_by(step).collect();
         let mut chart = ChartBuilder::on(&root)
-            .caption("Journal entries per posting date", ("sans-serif", 18))
+            .caption("Journal entries per posting date", TITLE)
             .margin(12)
-            .x_label_area_size(36)
+            .x_label_area_size(40)
             .y_label_area_size(60)
             .build_cartesian_2d(0f64..n as f64, 0f64..top.max(1.0))
             .map_err(|x| e(x.to_string()))?;
         chart
             .configure_mesh()
-            .x_labels(6)
-            .x_label_formatter(&|x| {
-                labels
-                    .get((*x as usize).min(labels.len().saturating_sub(1)))
-                    .cloned()
-                    .unwrap_or_default()
-            })
+            .label_style(LABEL)
+            .axis_desc_style(LABEL)
+            .disable_x_mesh()
+            .x_labels(0)
             .y_label_formatter(&|y| format!("{:.0}", y))
             .y_desc("entries")
             .draw()
@@ -131,6 +143,27 @@ pub fn per_day_svg(r: &Report) -> Result<String, PlotError> {
                 BLUE.stroke_width(1),
             ))
             .map_err(|x| e(x.to_string()))?;
+        // Month ticks: a light line up the plot and the month below the axis.
+        let grey = RGBColor(200, 200, 200);
+        chart
+            .draw_series(ticks.iter().map(|&x| {
+                PathElement::new(vec![(x, 0.0), (x, top.max(1.0))], grey.stroke_width(1))
+            }))
+            .map_err(|x| e(x.to_string()))?;
+        for &x in &ticks {
+            let (px, py) = chart.backend_coord(&(x, 0.0));
+            let month = labels
+                .get(x as usize)
+                .and_then(|d| d.get(..7))
+                .unwrap_or_default()
+                .to_string();
+            root.draw(&Text::new(
+                month,
+                (px - 24, py + 8),
+                LABEL.into_font().color(&BLACK),
+            ))
+            .map_err(|x| e(x.to_string()))?;
+        }
         root.present().map_err(|x| e(x.to_string()))?;
     }
     Ok(svg)
@@ -147,7 +180,7 @@ pub fn amounts_svg(r: &Report) -> Result<String, PlotError> {
         let hi = r.amount_histogram.last().map_or(1.0, |b| b.0 + 0.1).ceil();
         let top = r.amount_histogram.iter().map(|b| b.1).max().unwrap_or(1) as f64 * 1.1;
         let mut chart = ChartBuilder::on(&root)
-            .caption("Entry totals (log scale)", ("sans-serif", 18))
+            .caption("Entry totals (log scale)", TITLE)
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(60)
@@ -155,13 +188,18 @@ pub fn amounts_svg(r: &Report) -> Result<String, PlotError> {
             .map_err(|x| e(x.to_string()))?;
         chart
             .configure_mesh()
+            .label_style(LABEL)
+            .axis_desc_style(LABEL)
             .disable_x_mesh()
+            .x_labels(((hi - lo) as usize + 1).max(2))
             .x_label_formatter(&|x| {
-                let v = 10f64.powf(*x);
+                // Decades only: 0.01, 0.1, 1, 10, 100, 1k, ... (never a "0").
+                let v = 10f64.powf(x.round());
                 match v {
                     v if v >= 1e6 => format!("{:.0}M", v / 1e6),
                     v if v >= 1e3 => format!("{:.0}k", v / 1e3),
-                    v => format!("{v:.0}"),
+                    v if v >= 1.0 => format!("{v:.0}"),
+                    v => format!("{v}"),
                 }
             })
             .y_label_formatter(&|y| format!("{:.0}", y))
@@ -199,7 +237,7 @@ pub fn anomalies_svg(r: &Report) -> Result<String, PlotError> {
                 } else {
                     "Labelled anomalies per type".to_string()
                 },
-                ("sans-serif", 18),
+                TITLE,
             )
             .margin(12)
             .x_label_area_size(30)
@@ -208,6 +246,8 @@ pub fn anomalies_svg(r: &Report) -> Result<String, PlotError> {
             .map_err(|x| e(x.to_string()))?;
         chart
             .configure_mesh()
+            .label_style(LABEL)
+            .axis_desc_style(LABEL)
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&|y| {
