@@ -589,15 +589,30 @@ pub fn validate(path: &Path, json_out: bool) -> u8 {
     }
 }
 
-pub fn init(path: &PathBuf, force: bool) -> u8 {
-    if path.exists() && !force {
-        err!(
-            "error: {} exists; use --force to replace it",
-            path.display()
-        );
-        return USAGE;
+pub fn init(path: &PathBuf, force: bool, markdown: bool) -> u8 {
+    if markdown {
+        out_raw!("{}", synth_runtime::keys_markdown());
+        return 0;
     }
-    match std::fs::write(path, synth_runtime::DEFAULT_CONFIG_YAML) {
+    // Never through a symbolic link, and never over a file unless asked.
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if meta.file_type().is_symlink() {
+            err!(
+                "error: {} is a symbolic link; write the config to a plain path",
+                path.display()
+            );
+            return USAGE;
+        }
+        if !force {
+            err!(
+                "error: {} exists; use --force to replace it",
+                path.display()
+            );
+            return USAGE;
+        }
+    }
+    let text = synth_runtime::default_config_yaml();
+    match write_new(path, text.as_bytes()) {
         Ok(()) => {
             out!(
                 "wrote {} (the default config, every key commented)",
@@ -610,6 +625,24 @@ pub fn init(path: &PathBuf, force: bool) -> u8 {
             1
         }
     }
+}
+
+/// Writes `bytes` to a new file beside `path`, then renames it over `path`: a reader
+/// never sees half a file, and no link is followed.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 pub fn probe(json_out: bool) -> u8 {

@@ -3,36 +3,20 @@
 
 use synth_runtime::Error;
 
-/// Config keys and the flags of `synthdata generate` that set them.
-const FLAGS: &[(&str, &str)] = &[
-    ("global.memory_limit", "--memory-limit"),
-    ("global.seed", "--seed"),
-    ("global.months", "--months"),
-    ("global.start_year/start_month", "--start"),
-    ("transactions.target_count", "--entries"),
-    ("master_data.vendors", "--vendors"),
-    ("master_data.customers", "--customers"),
-    ("anomalies.rate", "--anomaly-rate"),
-    ("anomalies.enabled", "--no-anomalies"),
-    ("output.directory", "--out"),
-    ("output.format", "--format"),
-    ("output.compression", "--compression"),
-    ("output.tables", "--tables"),
-    ("output.threads", "--threads"),
-    ("output.part_entries", "--part-entries"),
-    ("output.shard", "--shard"),
-    ("output.space_check", "--no-space-check"),
-    ("output.overwrite", "--overwrite"),
-    ("output.resume", "--resume"),
-    ("server.health_addr", "--health-addr"),
-];
+/// Config keys and the flags of `synthdata generate` that set them, from the one list
+/// of keys (`synth_runtime::KEYS`).
+fn flags() -> impl Iterator<Item = (&'static str, &'static str)> {
+    synth_runtime::KEYS
+        .iter()
+        .filter_map(|k| k.flag.map(|f| (k.path, f)))
+}
 
 /// `message` with the flag of each config key it names after the key's first mention:
 /// "raise global.memory_limit to 2 GiB" → "raise global.memory_limit (--memory-limit)
 /// to 2 GiB". A key already followed by its flag is left as it is.
 pub fn with_flags(message: &str) -> String {
     let mut out = message.to_string();
-    for (key, flag) in FLAGS {
+    for (key, flag) in flags() {
         let Some(at) = find_key(&out, key) else {
             continue;
         };
@@ -48,9 +32,11 @@ pub fn with_flags(message: &str) -> String {
 /// A line of the override log (`key: old -> new`) with the flag that set the key:
 /// `... (from --entries)`.
 pub fn override_line(line: &str) -> String {
+    // `global.start_year/start_month: ...` is the key of its first half.
     let key = line.split(": ").next().unwrap_or(line);
-    match FLAGS.iter().find(|(k, _)| *k == key) {
-        Some((_, flag)) => format!("{line} (from {flag})"),
+    let key = key.split('/').next().unwrap_or(key);
+    match synth_runtime::key_at(key).and_then(|k| k.flag) {
+        Some(flag) => format!("{line} (from {flag})"),
         None => line.to_string(),
     }
 }

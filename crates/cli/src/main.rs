@@ -159,6 +159,9 @@ Flags override the config file, and each override is logged.")]
         /// Replace an existing file.
         #[arg(long)]
         force: bool,
+        /// Print the docs' table of every key (default, range, flag, meaning) instead.
+        #[arg(long, hide = true)]
+        markdown: bool,
     },
     /// List every table with its columns, types, nullability and meaning.
     #[command(after_help = "Examples:
@@ -496,7 +499,11 @@ fn run() -> ExitCode {
             Some(p) => commands::validate(&p, json),
             None => 2,
         },
-        Command::Init { path, force } => commands::init(&path, force),
+        Command::Init {
+            path,
+            force,
+            markdown,
+        } => commands::init(&path, force, markdown),
         Command::Verify { dirs, json } => commands::verify(&dirs, json),
         Command::Report { dir, json, html } => commands::report(&dir, json, html.as_deref()),
         Command::Probe { json } => commands::probe(json),

@@ -542,3 +542,41 @@ fn health_reads_the_probe_from_its_first_answer() {
         .unwrap_or(0.0);
     assert!(used > 0.0, "{metrics}");
 }
+
+#[test]
+fn the_docs_table_of_keys_is_the_one_list_and_init_writes_every_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(dir.path(), &["init", "--markdown"]);
+    let page = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/src/configuration/keys.md"
+    );
+    let docs = std::fs::read_to_string(page).expect("docs/src/configuration/keys.md");
+    assert!(
+        docs == text(&out.stdout),
+        "docs/src/configuration/keys.md is stale: run `synthdata init --markdown > docs/src/configuration/keys.md`"
+    );
+    // init writes every key of the table, and the file is the default config.
+    assert_eq!(run(dir.path(), &["init"]).status.code(), Some(0));
+    let file = std::fs::read_to_string(dir.path().join("synthdata.yaml")).expect("written");
+    for row in docs.lines().filter(|l| l.starts_with("| `")) {
+        let path = row.split('`').nth(1).expect("key");
+        let name = path.split_once('.').map_or(path, |(_, n)| n);
+        assert!(
+            file.contains(&format!("\n  {name}:")),
+            "{path} in synthdata.yaml"
+        );
+    }
+    assert_eq!(
+        run(dir.path(), &["validate", "synthdata.yaml"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // Never through a symbolic link: the link's target is not created.
+    std::os::unix::fs::symlink(dir.path().join("elsewhere.yaml"), dir.path().join("l.yaml"))
+        .expect("symlink");
+    let out = run(dir.path(), &["init", "l.yaml", "--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("elsewhere.yaml").exists());
+}

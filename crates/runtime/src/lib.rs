@@ -34,9 +34,10 @@ mod writer;
 mod written;
 
 pub use config::{
-    Config, ConfigError, ConfigErrors, DEFAULT_CONFIG_YAML, DEFAULT_PART_ENTRIES, DetectedShard,
-    GlobalConfig, MAX_CONFIG_BYTES, MAX_ENTRIES, MAX_THREADS, OutputConfig, Overrides,
-    ServerConfig, config_of_run, locate, parse_year_month, shard_from_env,
+    Bound, Config, ConfigError, ConfigErrors, DEFAULT_PART_ENTRIES, DetectedShard, GlobalConfig,
+    KEYS, Key, MAX_CONFIG_BYTES, MAX_ENTRIES, MAX_THREADS, OutputConfig, Overrides, ServerConfig,
+    Unit, config_of_run, default_config_yaml, key_at, keys_markdown, locate, parse_year_month,
+    shard_from_env,
 };
 pub use error::Error;
 pub use synth_sinks::{Shard, Verification};
