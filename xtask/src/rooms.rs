@@ -110,6 +110,8 @@ pub fn scan(src: &Path) -> Result<Findings, String> {
                 let after = line[at + 2..].chars().next();
                 matches!(before, Some('"' | ' ' | '(' | '`'))
                     && after.is_some_and(|c| c.is_ascii_lowercase())
+                    // The one list of config keys declares each key's flag: `.flag("--x")`.
+                    && !line[..at].ends_with(".flag(\"")
             });
             if flag {
                 findings.flags.push((rel.clone(), n + 1));

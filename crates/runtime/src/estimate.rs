@@ -18,7 +18,9 @@
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::plan::RunPlan;
 use synth_generators::{Batch, JournalGenerator, PerTable, Table, master};
+use synth_guard::{EffectiveLimit, LimitSource};
 use synth_model::{Record, TablePhase, TableVisitor};
 use synth_sinks::{
     CsvEncoder, Format, JsonlEncoder, PARQUET_ROW_GROUP_BYTES, PARQUET_TABLE_BYTES, RecordWriter,
@@ -125,8 +127,27 @@ fn recommended(peak: u64) -> u64 {
     limit.div_ceil(1 << 20) << 20
 }
 
-/// Estimates the memory of a run of `config` (generates a small sample to measure it).
+/// Estimates the memory of a run of `config` (generates a small sample to measure it),
+/// on a machine with no limit tighter than its RAM (the orchestrator estimates its own
+/// plan, on the limit it found).
 pub fn estimate_memory(config: &Config) -> Result<MemoryEstimate, Error> {
+    estimate_plan(config, &RunPlan::new(config, &no_limit()))
+}
+
+/// A machine with no limit but its RAM: the plan of the public estimates.
+fn no_limit() -> EffectiveLimit {
+    EffectiveLimit {
+        bytes: u64::MAX,
+        source: LimitSource::PhysicalRam,
+        soft_ceiling: None,
+        total_ram: u64::MAX,
+        available_ram: None,
+    }
+}
+
+/// Estimates the memory of `plan`, the run of `config` (generates a small sample of its
+/// entries to measure rows per entry and bytes per row).
+pub(crate) fn estimate_plan(config: &Config, plan: &RunPlan) -> Result<MemoryEstimate, Error> {
     let mut sample = config.generator_config();
     let md = &mut sample.master_data;
     md.vendors = md.vendors.min(SAMPLE_PARTNERS);
@@ -151,7 +172,7 @@ pub fn estimate_memory(config: &Config) -> Result<MemoryEstimate, Error> {
     };
     let _ = generator.master_data().visit(&mut bytes);
     let _ = batch.visit(&mut bytes);
-    Ok(estimate_with_disk(config, per_entry, bytes.per_row))
+    Ok(estimate_of_plan(config, plan, per_entry, bytes.per_row))
 }
 
 /// Measures the bytes per row of each table as its real encoder writes them.
@@ -218,15 +239,27 @@ pub fn estimate_with_disk(
     per_entry: PerTable<f64>,
     bytes_per_row: PerTable<f64>,
 ) -> MemoryEstimate {
+    let plan = RunPlan::new(config, &no_limit());
+    estimate_of_plan(config, &plan, per_entry, bytes_per_row)
+}
+
+/// The estimate of `plan`: its parts, lanes, tables and sinks, from rows per entry and
+/// encoded bytes per row of each table; `config` gives the batch and channel sizes.
+fn estimate_of_plan(
+    config: &Config,
+    plan: &RunPlan,
+    per_entry: PerTable<f64>,
+    bytes_per_row: PerTable<f64>,
+) -> MemoryEstimate {
     let o = &config.output;
-    let n = config.transactions.target_count;
-    let part_entries = o.part_entries.min(n).max(1);
+    let n = plan.parts.total;
+    let part_entries = plan.parts.part_entries.min(n).max(1);
     let batch_entries = o.batch_size.min(part_entries) as usize;
-    let generator = config.generator_config();
+    let generator = &plan.generator;
     // Two buffers per text table (one being encoded, one with the I/O thread); Parquet
     // its compressed open row group and each column's open page and dictionary.
     let write_behind = matches!(o.format, Format::Csv | Format::Jsonl);
-    let per_buffer = crate::plan::sink_options(o, None).memory_bytes(o.format, write_behind);
+    let per_buffer = plan.sink_options.memory_bytes(o.format, write_behind);
     // A Parquet table holds at most its open row group, compressed: never more than what
     // it writes in a part (the anomalies, the master tables), however large the group.
     let buffer_for = |disk_per_part: f64| -> u64 {
@@ -236,7 +269,7 @@ pub fn estimate_with_disk(
         let group = per_buffer.saturating_sub(PARQUET_TABLE_BYTES);
         group.min(disk_per_part as u64) + PARQUET_TABLE_BYTES
     };
-    let master_rows = master::row_counts(&generator);
+    let master_rows = master::row_counts(generator);
     let per_table: Vec<TableEstimate> = Table::ALL
         .iter()
         .filter(|&&t| generator.writes(t))
@@ -251,7 +284,7 @@ pub fn estimate_with_disk(
                         rows_per_entry: per_entry[t],
                         record_bytes,
                         batch_bytes: (per_entry[t] * batch_entries as f64) as u64 * record_bytes,
-                        buffer_bytes: if o.selects(t) {
+                        buffer_bytes: if plan.writes[t] {
                             buffer_for(per_entry[t] * part_entries as f64 * bytes_per_row[t])
                         } else {
                             0
@@ -276,7 +309,7 @@ pub fn estimate_with_disk(
     let batch_capacity = Batch::capacity_bytes(batch_entries, &per_entry) as u64;
     let batches_in_flight = o.channel_capacity as u64 + 2;
     let writer_buffers: u64 = per_table.iter().map(|t| t.buffer_bytes).sum();
-    let master_data = master::estimated_bytes(&generator);
+    let master_data = master::estimated_bytes(generator);
     // Parquet keeps metadata for every row group of a part until it writes the footer.
     let footer = if o.format == Format::Parquet {
         let values: u64 = per_table
@@ -291,25 +324,30 @@ pub fn estimate_with_disk(
     // The master tables are written one after the other through one sink at a time.
     let master_sink = Table::ALL
         .iter()
-        .filter(|&&t| t.phase() != TablePhase::Stream && generator.writes(t) && o.selects(t))
+        .filter(|&&t| t.phase() != TablePhase::Stream && plan.writes[t])
         .map(|&t| buffer_for(master_rows[t] as f64 * bytes_per_row[t]))
         .max()
         .unwrap_or(0);
-    let parts = o.parts(n);
-    let threads = o.lanes(n) as u64;
+    let parts = plan.parts.parts;
+    let threads = plan.lanes_wanted;
     // Each part's writer thread holds its own Parquet zstd context.
-    let per_part = batches_in_flight * batch_peak
-        + writer_buffers
-        + crate::plan::sink_options(o, None).thread_bytes(o.format);
+    let per_part =
+        batches_in_flight * batch_peak + writer_buffers + plan.sink_options.thread_bytes(o.format);
     let streaming_peak = BASELINE_BYTES + master_data + master_sink + threads * per_part;
     // A shard writes its share of the parts, and the master tables only in shard 0.
-    let disk_bytes = match o.shard() {
-        None => per_table.iter().map(|t| t.disk_bytes).sum(),
+    // Only the tables written take disk space.
+    let written = |t: &TableEstimate| Table::from_name(t.table).is_some_and(|t| plan.writes[t]);
+    let disk_bytes = match plan.shard {
+        None => per_table
+            .iter()
+            .filter(|t| written(t))
+            .map(|t| t.disk_bytes)
+            .sum(),
         Some(s) => {
-            let mine = (0..parts).filter(|&p| s.owns_part(p)).count() as f64;
-            let share = mine / parts.max(1) as f64;
+            let share = plan.owned.len() as f64 / parts.max(1) as f64;
             per_table
                 .iter()
+                .filter(|t| written(t))
                 .map(|t| match Table::from_name(t.table).map(|t| t.phase()) {
                     Some(TablePhase::Stream) => t.disk_bytes as f64 * share,
                     _ if s.writes_master() => t.disk_bytes as f64,

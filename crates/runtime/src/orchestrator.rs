@@ -21,7 +21,7 @@
 
 use crate::config::{Config, ConfigErrors};
 use crate::error::Error;
-use crate::estimate::{MemoryEstimate, estimate_memory};
+use crate::estimate::{MemoryEstimate, estimate_plan};
 use crate::lane::{BatchObserver, CancelHandle, GeneratorJob, Msg, Shared, StopReason, lock};
 use crate::outcome::{Outcome, Threads};
 use crate::output::{Output, RUNNING_MESSAGE, manifest};
@@ -121,6 +121,8 @@ pub struct RunReport {
 /// Runs a generation: see the module docs.
 pub struct GenerationOrchestrator {
     config: Config,
+    /// What the run will do, decided in `new` from the config and the limit found.
+    plan: RunPlan,
     limit: EffectiveLimit,
     guard_config: MemoryGuardConfig,
     estimate: MemoryEstimate,
@@ -162,7 +164,9 @@ impl GenerationOrchestrator {
                 limit.source
             );
         }
-        let estimate = estimate_memory(&config)?;
+        // plan → estimate (of that plan, on this machine's limit) → preflight → run.
+        let plan = RunPlan::new(&config, &limit);
+        let estimate = estimate_plan(&config, &plan)?;
         let health = Arc::new(HealthSnapshot::new(
             guard_config.soft_limit.0,
             guard_config.hard_limit.0,
@@ -171,6 +175,7 @@ impl GenerationOrchestrator {
         ));
         Ok(Self {
             config,
+            plan,
             limit,
             guard_config,
             estimate,
@@ -229,7 +234,7 @@ impl GenerationOrchestrator {
         mut on_progress: impl FnMut(&Progress),
     ) -> Result<RunReport, Error> {
         let started = Instant::now();
-        let plan = RunPlan::new(&self.config, &self.limit);
+        let plan = self.plan.clone();
         let limits = Limits {
             config: &self.config,
             guard: &self.guard_config,
