@@ -59,7 +59,7 @@ pub fn parse_count(text: &str) -> Result<u64, String> {
         .and_then(|p| p.checked_sub(fraction_digits))
         .ok_or_else(bad)?;
     while power < 0 {
-        if mantissa % 10 != 0 {
+        if !mantissa.is_multiple_of(10) {
             return Err(format!("expected a whole number, got {t} (not whole)"));
         }
         mantissa /= 10;

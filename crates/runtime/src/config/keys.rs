@@ -369,7 +369,9 @@ mod tests {
                 assert!(refused(&c, k.path), "{} = {below} is accepted", k.path);
             }
             let above = b.max + step;
-            if (b.whole && above < 1.8e19 && !(k.path.starts_with("master_data"))) || !b.whole {
+            // Past a type's largest value the file would not even be read.
+            let representable = above < 1.8e19 && !k.path.starts_with("master_data");
+            if !b.whole || representable {
                 let c = with(k.path, above, b.whole).expect(k.path);
                 assert!(refused(&c, k.path), "{} = {above} is accepted", k.path);
             }
