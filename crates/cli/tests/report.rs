@@ -96,15 +96,23 @@ fn the_html_page_and_its_plots_are_valid_xml() {
     // The page is XHTML: a whole XML document, with one SVG per plot inside.
     let body = html.trim_start_matches("<!DOCTYPE html>\n");
     let doc = roxmltree::Document::parse(body).expect("the page parses as XML");
-    let svgs: Vec<_> = doc
+    let all: Vec<_> = doc
         .descendants()
         .filter(|n| n.tag_name().name() == "svg")
         .collect();
+    // The plots, then one small distribution per profiled number, date or boolean.
+    let (svgs, sparks): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|n| n.attribute("width") != Some("120"));
     assert_eq!(
         svgs.len(),
         4,
         "Benford, entries per day, amounts, anomalies"
     );
+    assert!(sparks.len() > 20, "{} distributions", sparks.len());
+    for s in &sparks {
+        assert_eq!(s.tag_name().namespace(), Some("http://www.w3.org/2000/svg"));
+    }
     for svg in &svgs {
         assert_eq!(
             svg.tag_name().namespace(),
@@ -349,4 +357,90 @@ fn the_plots_are_readable_with_month_ticks_and_decades() {
     for decade in ["1", "10", "100", "1k", "10k"] {
         assert!(amounts.contains(&decade), "{decade} in {amounts:?}");
     }
+}
+
+#[test]
+fn a_score_with_its_definition_and_a_profile_of_every_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    generate(dir.path(), "r", &["--format", "parquet"]);
+    let (code, v) = report_json(dir.path(), "r");
+    assert_eq!(code, Some(0));
+    let score = &v["score"];
+    assert_eq!(score["value"].as_f64(), Some(100.0), "{score}");
+    assert_eq!(score["parts"].as_array().map(Vec::len), Some(7));
+    assert!(
+        score["definition"]
+            .as_str()
+            .is_some_and(|d| d.contains("mean of seven parts"))
+    );
+    let profiles = v["profiles"].as_array().expect("profiles");
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("r/manifest.json")).expect("manifest"),
+    )
+    .expect("json");
+    assert_eq!(
+        profiles.len(),
+        manifest["tables"].as_array().map_or(0, Vec::len),
+        "a profile for every table"
+    );
+    let table = |name: &str| {
+        profiles
+            .iter()
+            .find(|p| p["table"] == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let column = |t: &serde_json::Value, name: &str| {
+        t["columns"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["column"] == name).cloned())
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let entries = table("journal_entries");
+    assert_eq!(entries["rows_profiled"], 60000);
+    // Ids are distinct: the estimate is within 5% of the rows.
+    let ids = column(entries, "entry_id");
+    let distinct = ids["distinct"].as_f64().expect("distinct");
+    assert!((distinct / 60000.0 - 1.0).abs() < 0.05, "{ids}");
+    assert_eq!(ids["nulls"], 0);
+    // Dates: the period's first and last days, a month-of-year distribution.
+    let dates = column(entries, "posting_date");
+    assert!(
+        dates["min"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("2024-01")),
+        "{dates}"
+    );
+    assert!(
+        dates["max"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("2024-12")),
+        "{dates}"
+    );
+    assert_eq!(dates["distribution"].as_array().map(Vec::len), Some(12));
+    // Nullable columns count their nulls; booleans have two bins.
+    assert!(
+        column(entries, "reversal_of")["nulls"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0
+    );
+    let flags = column(entries, "is_anomaly")["distribution"].clone();
+    assert!(
+        flags[0].as_u64().unwrap_or(0) > flags[1].as_u64().unwrap_or(0),
+        "{flags}"
+    );
+    let debit = column(table("journal_lines"), "debit");
+    assert_eq!(debit["min"], "0.00");
+    // The page shows them, and the text.
+    let o = synthdata(dir.path(), &["report", "r", "--html", "r.html"]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = std::fs::read_to_string(dir.path().join("r.html")).expect("page");
+    for section in [
+        "<h2>Score</h2>",
+        "<h2>Column profiles</h2>",
+        "<h3>journal_lines",
+    ] {
+        assert!(page.contains(section), "{section}");
+    }
+    assert!(text(&o.stdout).contains("Score 100.0 / 100"));
 }

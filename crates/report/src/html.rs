@@ -275,6 +275,62 @@ pub fn anomalies_svg(r: &Report) -> Result<String, PlotError> {
     Ok(svg)
 }
 
+/// A distribution as a small inline bar chart (an SVG of 120 × 28 px).
+fn sparkline(bins: &[u64]) -> String {
+    let top = bins.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let w = 120.0 / bins.len().max(1) as f64;
+    let bars: String = bins
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let h = (n as f64 / top * 26.0).max(if n > 0 { 1.0 } else { 0.0 });
+            format!(
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"#3465a4\"/>",
+                i as f64 * w,
+                27.0 - h,
+                (w - 1.0).max(1.0)
+            )
+        })
+        .collect();
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"120\" height=\"28\" viewBox=\"0 0 120 28\">{bars}</svg>"
+    )
+}
+
+/// The column profiles: a table per data table.
+fn profiles_html(r: &Report) -> String {
+    let mut h = String::from(
+        "<h2>Column profiles</h2>\n<p>Of the first rows of each table (at most a million): \
+         nulls, distinct values (HyperLogLog estimate), smallest and largest, and the \
+         distribution (numbers by decade of their size, dates by month of the year, \
+         booleans false and true).</p>\n",
+    );
+    for t in &r.profiles {
+        h += &format!(
+            "<h3>{} <small>({} rows profiled)</small></h3>\n<table>\n<tr><th class=\"l\">column</th><th class=\"l\">type</th><th>nulls</th><th>distinct</th><th class=\"l\">min</th><th class=\"l\">max</th><th>distribution</th></tr>\n",
+            esc(&t.table),
+            t.rows_profiled
+        );
+        for c in &t.columns {
+            let dist = match c.distribution.is_empty() {
+                true => String::new(),
+                false => sparkline(&c.distribution),
+            };
+            h += &format!(
+                "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{dist}</td></tr>\n",
+                esc(&c.column),
+                c.kind,
+                c.nulls,
+                c.distinct,
+                esc(c.min.as_deref().unwrap_or("-")),
+                esc(c.max.as_deref().unwrap_or("-"))
+            );
+        }
+        h += "</table>\n";
+    }
+    h
+}
+
 /// Escapes text for HTML.
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -294,7 +350,7 @@ fn inline(svg: &str) -> &str {
 /// The whole report as one HTML page.
 pub fn page(r: &Report) -> Result<String, PlotError> {
     let mut h = String::from(
-        "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>synthdata report</title>\n<style>\nbody{font-family:sans-serif;margin:2em auto;max-width:1000px;color:#222}\ntable{border-collapse:collapse;margin:0.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:3px 8px;text-align:right}\nth{background:#f0f0f0}\ntd.l,th.l{text-align:left}\n.bad{color:#b00;font-weight:bold}\n.ok{color:#070;font-weight:bold}\nfigure{margin:1em 0}\n</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>synthdata report</title>\n<style>\nbody{font-family:sans-serif;margin:2em auto;max-width:1000px;color:#222}\ntable{border-collapse:collapse;margin:0.5em 0 1.5em}\ntd,th{border:1px solid #ccc;padding:3px 8px;text-align:right}\nth{background:#f0f0f0}\ntd.l,th.l{text-align:left}\n.bad{color:#b00;font-weight:bold}\n.ok{color:#070;font-weight:bold}\nfigure{margin:1em 0}\n.score b{font-size:2em}\n</style>\n</head>\n<body>\n",
     );
     h += &format!(
         "<h1>Data-quality report</h1>\n<p>{} ({}, {}): {} entries, {} lines; {}.</p>\n<p>{}</p>\n<p>Checked: {}.</p>\n",
@@ -319,6 +375,21 @@ pub fn page(r: &Report) -> Result<String, PlotError> {
         }
         h += "</ul>\n";
     }
+    h += &format!(
+        "<h2>Score</h2>\n<p class=\"score\"><b>{:.1}</b> / 100</p>\n<table>\n<tr>{}</tr>\n<tr>{}</tr>\n</table>\n<p>{}</p>\n",
+        r.score.value,
+        r.score
+            .parts
+            .iter()
+            .map(|p| format!("<th>{}</th>", esc(p.name)))
+            .collect::<String>(),
+        r.score
+            .parts
+            .iter()
+            .map(|p| format!("<td>{:.2}</td>", p.value))
+            .collect::<String>(),
+        esc(r.score.definition)
+    );
     h += "<h2>Tables</h2>\n<table>\n<tr><th class=\"l\">table</th><th>rows (manifest)</th><th>rows read</th><th>files</th><th class=\"l\">why</th></tr>\n";
     for t in &r.tables {
         h += &format!(
@@ -419,6 +490,8 @@ pub fn page(r: &Report) -> Result<String, PlotError> {
             a.entries
         );
     }
-    h += "</table>\n</body>\n</html>\n";
+    h += "</table>\n";
+    h += &profiles_html(r);
+    h += "</body>\n</html>\n";
     Ok(h)
 }

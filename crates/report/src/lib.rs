@@ -76,6 +76,67 @@ pub struct TableCheck {
     pub why: String,
 }
 
+/// The profile of one column over the rows profiled.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnProfile {
+    /// Column name.
+    pub column: String,
+    /// Its logical type, as `synthdata schema` names it.
+    pub kind: &'static str,
+    /// Null values.
+    pub nulls: u64,
+    /// Distinct non-null values (a HyperLogLog estimate, within a few percent).
+    pub distinct: u64,
+    /// The smallest value (none for ids and booleans, or when every value is null).
+    pub min: Option<String>,
+    /// The largest value.
+    pub max: Option<String>,
+    /// A small distribution: numbers by decade of their absolute value (0-9, 10-99, ...),
+    /// dates by month of the year (January first), booleans false then true; empty for
+    /// ids and text.
+    pub distribution: Vec<u64>,
+}
+
+/// The column profiles of one table.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableProfile {
+    /// Table name.
+    pub table: String,
+    /// Rows profiled (the first of the table, at most a million).
+    pub rows_profiled: u64,
+    /// Each column, in schema order.
+    pub columns: Vec<ColumnProfile>,
+}
+
+/// One part of the score, from 0 (worst) to 1.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScorePart {
+    /// What it measures.
+    pub name: &'static str,
+    /// Its value, 0 to 1.
+    pub value: f64,
+}
+
+/// The overall score: 100 times the mean of its parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Score {
+    /// 0 to 100.
+    pub value: f64,
+    /// Its parts.
+    pub parts: Vec<ScorePart>,
+    /// How it is computed.
+    pub definition: &'static str,
+}
+
+/// How the score is computed, as the report and the docs state it.
+pub const SCORE_DEFINITION: &str = "100 times the mean of seven parts, each from 0 to 1: \
+files (1 when every file matches the manifest, else 0), completeness (entries written over \
+entries requested), balance (the share of entries that balance), integrity (the share of \
+rows that pass every referential check), Benford (1 for close conformity of the line \
+amounts' first digits, 0.75 acceptable, 0.5 marginal, 0 nonconformity), books (the share \
+of companies whose balance sheet balances), rows (the share of the tables read whose rows \
+match the manifest).";
+
 /// The run the report is about, as its manifest says (never the clock of the report).
 #[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {
@@ -264,6 +325,10 @@ pub struct Report {
     /// Everything wrong: damaged or missing files, unbalanced entries, broken
     /// references, labels that disagree. Empty for a sound dataset.
     pub problems: Vec<String>,
+    /// The overall score, with its parts and definition.
+    pub score: Score,
+    /// A profile of every column of every table.
+    pub profiles: Vec<TableProfile>,
 }
 
 impl Report {

@@ -168,6 +168,24 @@ impl Row {
         }
     }
 
+    /// Whether column `i` is null (an empty CSV field, a JSON null, a Parquet null).
+    pub fn is_null(&self, i: usize) -> bool {
+        matches!(self.cell(i), Cell::Null)
+    }
+
+    /// Column `i` as a boolean.
+    pub fn boolean(&self, i: usize) -> Option<bool> {
+        match self.cell(i) {
+            Cell::Bool(b) => Some(*b),
+            Cell::Text(s) => match s.as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Column `i` as a date (a timestamp's date).
     pub fn date(&self, i: usize) -> Option<Date> {
         match self.cell(i) {

@@ -50,6 +50,7 @@ pub fn text(r: &Report) -> String {
     );
     s += &format!("{}\n", run_line(r));
     s += &format!("Checked: {}.\n", r.checked.join("; "));
+    s += &format!("{}\n", score_line(r));
     s += "\nRows per table (manifest / read):\n";
     for t in &r.tables {
         s += &format!(
@@ -160,6 +161,7 @@ pub fn text(r: &Report) -> String {
             a.anomaly_type, a.labels, a.entries
         );
     }
+    s += &profiles_text(r);
     if r.problems.is_empty() {
         s += "\nNo problems found.";
     } else {
@@ -169,6 +171,37 @@ pub fn text(r: &Report) -> String {
         };
         for p in &r.problems {
             s += &format!("  {p}\n");
+        }
+    }
+    s
+}
+
+/// `Score 99.2 / 100: files 1.00, completeness 1.00, ...`.
+pub fn score_line(r: &Report) -> String {
+    let parts: Vec<String> = r
+        .score
+        .parts
+        .iter()
+        .map(|p| format!("{} {:.2}", p.name, p.value))
+        .collect();
+    format!("Score {:.1} / 100: {}", r.score.value, parts.join(", "))
+}
+
+/// The column profiles, one line a column.
+fn profiles_text(r: &Report) -> String {
+    let mut s = String::from("\nColumn profiles (type, nulls, distinct, min, max):\n");
+    for t in &r.profiles {
+        s += &format!("  {} ({} rows profiled)\n", t.table, t.rows_profiled);
+        for c in &t.columns {
+            s += &format!(
+                "    {:<24} {:<14} {:>10} {:>10}  {} .. {}\n",
+                c.column,
+                c.kind,
+                c.nulls,
+                c.distinct,
+                c.min.as_deref().unwrap_or("-"),
+                c.max.as_deref().unwrap_or("-")
+            );
         }
     }
     s

@@ -6,6 +6,7 @@ mod books;
 mod documents;
 mod entries;
 mod master;
+mod profile;
 
 use crate::read::TableRows;
 use crate::{Benford, Report, ReportError, nigrini};
@@ -135,6 +136,67 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
         }
     }
     let tables = books::tables(&r, &e, d.rows, label_rows, &mut problems);
+    let profiles = profile::profile(&mut r)?;
+    let ratio = |good: u64, of: u64| {
+        if of == 0 {
+            1.0
+        } else {
+            good as f64 / of as f64
+        }
+    };
+    let failures: u64 = integrity.iter().map(|i| i.failures).sum();
+    let checked_rows: u64 = integrity.iter().map(|i| i.of).sum();
+    let read_tables: Vec<&crate::TableCheck> =
+        tables.iter().filter(|t| t.rows_read.is_some()).collect();
+    let parts = vec![
+        crate::ScorePart {
+            name: "files",
+            value: f64::from(u8::from(file_problems == 0)),
+        },
+        crate::ScorePart {
+            name: "completeness",
+            value: ratio(r.manifest.entries_written, r.manifest.entries_requested).min(1.0),
+        },
+        crate::ScorePart {
+            name: "balance",
+            value: ratio(e.n_entries - e.unbalanced, e.n_entries),
+        },
+        crate::ScorePart {
+            name: "integrity",
+            value: ratio(checked_rows.saturating_sub(failures), checked_rows),
+        },
+        crate::ScorePart {
+            name: "Benford",
+            value: match nigrini(mad) {
+                "close conformity" => 1.0,
+                "acceptable conformity" => 0.75,
+                "marginally acceptable conformity" => 0.5,
+                _ => 0.0,
+            },
+        },
+        crate::ScorePart {
+            name: "books",
+            value: ratio(
+                companies.iter().filter(|c| c.balanced).count() as u64,
+                companies.len() as u64,
+            ),
+        },
+        crate::ScorePart {
+            name: "rows",
+            value: ratio(
+                read_tables
+                    .iter()
+                    .filter(|t| t.rows_read == Some(t.manifest_rows))
+                    .count() as u64,
+                read_tables.len() as u64,
+            ),
+        },
+    ];
+    let score = crate::Score {
+        value: 100.0 * parts.iter().map(|p| p.value).sum::<f64>() / parts.len() as f64,
+        parts,
+        definition: crate::SCORE_DEFINITION,
+    };
     Ok(Report {
         directory: dir.to_path_buf(),
         format: r.manifest.format.clone(),
@@ -174,6 +236,8 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
         companies,
         anomalies,
         problems,
+        score,
+        profiles,
     })
 }
 
