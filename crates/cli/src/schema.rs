@@ -3,19 +3,6 @@
 
 use synth_model::{ColumnType, Table, TableGroup, TablePhase};
 
-/// The logical type of a column, as the formats store it.
-fn type_name(ty: ColumnType) -> &'static str {
-    match ty {
-        ColumnType::Id => "uuid",
-        ColumnType::Int => "int64",
-        ColumnType::Money => "decimal(18,2)",
-        ColumnType::Date => "date",
-        ColumnType::Timestamp => "timestamp",
-        ColumnType::Text => "string",
-        ColumnType::Bool => "boolean",
-    }
-}
-
 fn phase(t: Table) -> &'static str {
     match t.phase() {
         TablePhase::Master => "master data, written first",
@@ -52,7 +39,7 @@ pub fn text(tables: &[Table]) -> String {
             s += &format!(
                 "  {:<22} {:<14} {:<5} {}\n",
                 c.name,
-                type_name(c.ty),
+                c.ty.name(),
                 null,
                 c.description()
             );
@@ -79,7 +66,7 @@ pub fn markdown(tables: &[Table]) -> String {
             s += &format!(
                 "| `{}` | {} | {null} | {} |\n",
                 c.name,
-                type_name(c.ty),
+                c.ty.name(),
                 c.description().replace('|', "\\|")
             );
         }
@@ -106,7 +93,7 @@ pub fn json(tables: &[Table]) -> serde_json::Value {
                     "written": when(*t),
                     "columns": t.schema().iter().map(|c| serde_json::json!({
                         "name": c.name,
-                        "type": type_name(c.ty),
+                        "type": c.ty.name(),
                         "nullable": c.nullable,
                         "description": c.description(),
                     })).collect::<Vec<_>>(),

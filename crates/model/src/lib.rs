@@ -48,6 +48,21 @@ pub enum ColumnType {
     Bool,
 }
 
+impl ColumnType {
+    /// The logical type's name, as `synthdata schema` and the report's profiles spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ColumnType::Id => "uuid",
+            ColumnType::Int => "int64",
+            ColumnType::Money => "decimal(18,2)",
+            ColumnType::Date => "date",
+            ColumnType::Timestamp => "timestamp",
+            ColumnType::Text => "string",
+            ColumnType::Bool => "boolean",
+        }
+    }
+}
+
 /// One column of a table's schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {

@@ -107,26 +107,13 @@ impl Running {
         };
         ColumnProfile {
             column: name.to_string(),
-            kind: kind(self.ty),
+            kind: self.ty.name(),
             nulls: self.nulls,
             distinct: self.sketch.estimate().min(self.values),
             min: show(self.min, self.ty),
             max: show(self.max, self.ty),
             distribution: self.bins,
         }
-    }
-}
-
-/// The logical type's name, as `synthdata schema` spells it.
-fn kind(ty: ColumnType) -> &'static str {
-    match ty {
-        ColumnType::Id => "uuid",
-        ColumnType::Int => "int64",
-        ColumnType::Money => "decimal(18,2)",
-        ColumnType::Date => "date",
-        ColumnType::Timestamp => "timestamp",
-        ColumnType::Text => "string",
-        ColumnType::Bool => "boolean",
     }
 }
 
