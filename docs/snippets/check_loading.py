@@ -2,10 +2,11 @@
 drift from the files: a run of one part and a run of several parts, each as CSV
 (`output`) and Parquet (`output-parquet`).
 
-    check_loading.py SYNTHDATA_BINARY [--postgres]
+    check_loading.py SYNTHDATA_BINARY [--postgres] [--spark]
 
 `sql` blocks run in DuckDB, `python` blocks in one namespace per run (in page order),
-and with `--postgres` the `sh` blocks run against the PostgreSQL server that the PG*
+with `--spark` the `pyspark` blocks too (pyspark and Java needed), and with
+`--postgres` the `sh` blocks run against the PostgreSQL server that the PG*
 environment variables name (the database `synth` is dropped before each run). Exits 1
 on the first failure, naming the block; fails as well when the page has no block of a
 kind it should have.
@@ -40,9 +41,10 @@ def generate(binary, out, args):
 def main():
     binary = str(Path(sys.argv[1]).resolve())
     postgres = "--postgres" in sys.argv
+    spark = "--spark" in sys.argv
     page = blocks(PAGE.read_text())
     kinds = {lang for lang, _, _ in page}
-    for needed in ["sql", "python"] + (["sh"] if postgres else []):
+    for needed in ["sql", "python"] + (["sh"] if postgres else []) + (["pyspark"] if spark else []):
         if needed not in kinds:
             sys.exit(f"FAIL: {PAGE} has no {needed} block")
     layouts = {
@@ -54,6 +56,9 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             generate(binary, f"{tmp}/output", args)
             generate(binary, f"{tmp}/output-parquet", [*args, "--format", "parquet"])
+            Path(tmp, "spark.yaml").write_text("output:\n  parquet_uuid: false\n")
+            generate(binary, f"{tmp}/output-spark",
+                     [*args, "--format", "parquet", "--config", f"{tmp}/spark.yaml"])
             parts = len(list(Path(tmp, "output").glob("journal_lines/part-*.csv")))
             if (parts > 1) != (name == "several parts"):
                 sys.exit(f"FAIL: the {name} run has {parts} part files of journal_lines")
@@ -69,15 +74,16 @@ def main():
                             rows = duckdb.connect().execute(code).fetchall()
                             if not rows:
                                 raise AssertionError("the last statement returned no rows")
-                        elif lang == "python":
+                        elif lang == "python" or (lang == "pyspark" and spark):
                             exec(compile(code, where, "exec"), namespace)
                         elif lang == "sh" and postgres:
                             subprocess.run(["dropdb", "--if-exists", "synth"], check=True, env=env)
                             subprocess.run(["bash", "-euo", "pipefail", "-c", code], check=True, env=env)
                     except Exception as e:  # noqa: BLE001 - the block's own failure, named
                         sys.exit(f"FAIL: {where}: {type(e).__name__}: {e}")
-                    ran = lang in ("sql", "python") or (lang == "sh" and postgres)
-                    print(f"{'ok' if ran else 'not run here (PostgreSQL: --postgres)'}: {where}")
+                    ran = lang in ("sql", "python") or (lang == "sh" and postgres) or (
+                        lang == "pyspark" and spark)
+                    print(f"{'ok' if ran else 'not run here (--postgres, --spark)'}: {where}")
             finally:
                 os.chdir(cwd)
     print("every block of loading.md ran on one part and on several")

@@ -444,3 +444,36 @@ fn a_score_with_its_definition_and_a_profile_of_every_column() {
     }
     assert!(text(&o.stdout).contains("Score 100.0 / 100"));
 }
+
+#[test]
+fn parquet_ids_without_the_uuid_annotation_are_the_same_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("spark.yaml"),
+        "output:\n  parquet_uuid: false\n",
+    )
+    .expect("writes");
+    generate(
+        dir.path(),
+        "plain",
+        &["--format", "parquet", "--config", "spark.yaml"],
+    );
+    generate(dir.path(), "uuid", &["--format", "parquet"]);
+    let (code, plain) = report_json(dir.path(), "plain");
+    assert_eq!(code, Some(0));
+    let (_, uuid) = report_json(dir.path(), "uuid");
+    // The same rows, amounts and checks; only the annotation differs.
+    for key in [
+        "entries",
+        "lines",
+        "unbalanced_entries",
+        "integrity",
+        "benford",
+        "companies",
+    ] {
+        assert_eq!(plain[key], uuid[key], "{key}");
+    }
+    let lines = std::fs::read(dir.path().join("plain/journal_lines.parquet")).expect("file");
+    let annotated = std::fs::read(dir.path().join("uuid/journal_lines.parquet")).expect("file");
+    assert_ne!(lines, annotated);
+}

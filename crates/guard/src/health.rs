@@ -264,6 +264,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_new_snapshot_holds_the_process_memory_never_a_zero() {
+        let h = HealthSnapshot::new(80 << 30, 100 << 30, 10, "configured limit".into());
+        let r = h.read();
+        assert!(r.rss > 0 && r.used >= r.rss, "{} {}", r.rss, r.used);
+        assert!(r.percent() > 0.0);
+    }
+
+    #[test]
     fn status_follows_the_limits() {
         let h = HealthSnapshot::new(80, 100, 10, "configured limit".into());
         let mut s = MemoryStatus {

@@ -40,5 +40,5 @@ mod writer;
 
 pub use codec::Codec;
 pub use column::{DATA_PAGE_BYTES, DATA_PAGE_ROWS, DICTIONARY_BYTES};
-pub use schema::schema;
+pub use schema::{schema, schema_with};
 pub use writer::{CHUNK_ROWS, TableWriter, WriteError};

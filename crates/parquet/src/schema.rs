@@ -9,6 +9,17 @@ use synth_model::{Column, ColumnType};
 /// `UUID`, money `INT64` `DECIMAL(18, 2)`, dates `INT32` `DATE`, timestamps `INT64`
 /// `TIMESTAMP(MICROS)`, integers `INT64`, booleans, texts `BYTE_ARRAY` `STRING`.
 pub fn schema(table: &str, columns: &[Column]) -> Result<Type, parquet::errors::ParquetError> {
+    schema_with(table, columns, true)
+}
+
+/// As [`schema`]; with `uuid` false, ids are plain `FIXED_LEN_BYTE_ARRAY(16)` with no
+/// `UUID` annotation (the same bytes; Spark refuses the annotation and reads these as
+/// binary).
+pub fn schema_with(
+    table: &str,
+    columns: &[Column],
+    uuid: bool,
+) -> Result<Type, parquet::errors::ParquetError> {
     let fields = columns
         .iter()
         .map(|c| {
@@ -21,7 +32,7 @@ pub fn schema(table: &str, columns: &[Column]) -> Result<Type, parquet::errors::
                 ColumnType::Id => {
                     Type::primitive_type_builder(c.name, Physical::FIXED_LEN_BYTE_ARRAY)
                         .with_length(16)
-                        .with_logical_type(Some(LogicalType::Uuid))
+                        .with_logical_type(uuid.then_some(LogicalType::Uuid))
                 }
                 ColumnType::Int => Type::primitive_type_builder(c.name, Physical::INT64),
                 ColumnType::Money => Type::primitive_type_builder(c.name, Physical::INT64)
@@ -48,4 +59,26 @@ pub fn schema(table: &str, columns: &[Column]) -> Result<Type, parquet::errors::
         })
         .collect::<Result<Vec<_>, _>>()?;
     Type::group_type_builder(table).with_fields(fields).build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use synth_model::Table;
+
+    #[test]
+    fn ids_carry_the_uuid_annotation_unless_asked_not_to() {
+        let columns = Table::JournalLines.schema();
+        for uuid in [true, false] {
+            let t = schema_with("journal_lines", columns, uuid).expect("schema");
+            let id = t
+                .get_fields()
+                .iter()
+                .find(|f| f.name() == "entry_id")
+                .expect("id");
+            let info = id.get_basic_info();
+            assert_eq!(info.logical_type_ref() == Some(&LogicalType::Uuid), uuid);
+            assert_eq!(id.get_physical_type(), Physical::FIXED_LEN_BYTE_ARRAY);
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::codec::Codec;
 use crate::column::ColumnChunk;
-use crate::schema::schema;
+use crate::schema::schema_with;
 use parquet::errors::ParquetError;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
@@ -95,6 +95,18 @@ impl<R: Record, W: Write + Send> TableWriter<R, W> {
         row_group_bytes: usize,
         created_by: &str,
     ) -> Result<Self, WriteError> {
+        Self::with_ids(inner, codec, row_group_bytes, created_by, true)
+    }
+
+    /// As [`TableWriter::new`]; with `uuid` false, id columns carry no `UUID`
+    /// annotation (plain 16-byte binary, the same bytes: what Spark can read).
+    pub fn with_ids(
+        inner: W,
+        codec: Codec,
+        row_group_bytes: usize,
+        created_by: &str,
+        uuid: bool,
+    ) -> Result<Self, WriteError> {
         // Statistics per column chunk (ids have none: random UUIDs span the whole range
         // in every row group, so their min/max prune nothing) and no page indexes: those
         // would be kept in memory for every row group until the footer, so memory would
@@ -104,7 +116,7 @@ impl<R: Record, W: Write + Send> TableWriter<R, W> {
             .build();
         let writer = SerializedFileWriter::new(
             inner,
-            Arc::new(schema(R::TABLE, R::SCHEMA)?),
+            Arc::new(schema_with(R::TABLE, R::SCHEMA, uuid)?),
             Arc::new(props),
         )?;
         let columns = R::SCHEMA

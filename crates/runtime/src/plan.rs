@@ -165,6 +165,7 @@ pub(crate) fn sink_options(o: &OutputConfig, drop_page_cache_every: Option<u64>)
         compression: o.compression,
         row_group_bytes: o.row_group_bytes.0 as usize,
         part: None,
+        parquet_uuid: o.parquet_uuid,
     }
 }
 

@@ -108,7 +108,12 @@ fn health_and_metrics_follow_the_snapshot() {
 #[test]
 fn a_slow_client_does_not_block_others() {
     use std::io::Write;
-    let health = Arc::new(HealthSnapshot::new(80, 100, 1, "physical RAM".into()));
+    let health = Arc::new(HealthSnapshot::new(
+        80 << 30,
+        100 << 30,
+        1,
+        "physical RAM".into(),
+    ));
     let server = HealthServer::start("127.0.0.1:0", health).expect("binds");
     // A client that opens a connection and sends half a request, then stalls.
     let mut slow = std::net::TcpStream::connect(server.local_addr()).expect("connects");
@@ -120,7 +125,12 @@ fn a_slow_client_does_not_block_others() {
 
 #[test]
 fn bad_address_and_busy_port_are_errors() {
-    let health = Arc::new(HealthSnapshot::new(80, 100, 1, "physical RAM".into()));
+    let health = Arc::new(HealthSnapshot::new(
+        80 << 30,
+        100 << 30,
+        1,
+        "physical RAM".into(),
+    ));
     let err = HealthServer::start("localhost:abc", Arc::clone(&health)).expect_err("bad address");
     assert!(
         err.to_string().contains("expected a socket address"),

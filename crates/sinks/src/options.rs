@@ -154,6 +154,8 @@ pub struct SinkOptions {
     pub row_group_bytes: usize,
     /// Write part `k` of the table, `TABLE/part-0000k.EXT`, instead of `TABLE.EXT`.
     pub part: Option<u64>,
+    /// Parquet: annotate id columns `UUID` (false: plain 16-byte binary, for Spark).
+    pub parquet_uuid: bool,
 }
 
 impl Default for SinkOptions {
@@ -165,6 +167,7 @@ impl Default for SinkOptions {
             compression: None,
             row_group_bytes: 16 << 20,
             part: None,
+            parquet_uuid: true,
         }
     }
 }

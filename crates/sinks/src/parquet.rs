@@ -42,11 +42,12 @@ impl<R: Record> ParquetSink<R> {
             }
         };
         let file = AtomicFile::create(&dir, name, options.drop_page_cache_every)?;
-        let writer = TableWriter::new(
+        let writer = TableWriter::with_ids(
             BufWriter::with_capacity(FILE_BUFFER_BYTES, file),
             codec,
             options.row_group_bytes,
             &format!("synthdata {}", env!("CARGO_PKG_VERSION")),
+            options.parquet_uuid,
         )
         .map_err(|e| error(&path, e))?;
         Ok(Self {

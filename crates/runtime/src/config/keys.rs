@@ -164,6 +164,7 @@ pub const KEYS: &[Key] = &[
     key("output.row_group_bytes", "Parquet row groups close once this many bytes of values (counted before encoding) went into them; a table holds its open group as compressed pages, about a quarter of this.").range(whole(65_536.0, 1_073_741_824.0)).bytes(),
     key("output.drop_page_cache_every", "Drop written pages from the page cache every this many bytes (0 or at least 1MiB), so the cache does not count against a container's memory. null = 64MiB when a cgroup limit is found, off otherwise; 0 = off.").bytes(),
     key("output.space_check", "Before writing, compare the expected bytes on disk with the free space of the output file system, and refuse a run that clearly cannot fit (exit 1). false = skip.").flag("--no-space-check"),
+    key("output.parquet_uuid", "Parquet: annotate id columns UUID (DuckDB, Polars and pyarrow read them as UUIDs). false = the same 16 bytes with no annotation, which Spark reads as binary (Spark refuses the UUID annotation)."),
     key("server.health_addr", "Serve /health and /metrics during generation, e.g. \"127.0.0.1:9090\". null = off.").flag("--health-addr"),
 ];
 

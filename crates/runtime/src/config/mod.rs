@@ -181,6 +181,9 @@ pub struct OutputConfig {
     pub drop_page_cache_every: Option<ByteSize>,
     /// Refuse a run whose expected bytes clearly exceed the output's free space.
     pub space_check: bool,
+    /// Parquet: annotate id columns `UUID` (false: plain 16-byte binary, which Spark
+    /// reads; it refuses the annotation).
+    pub parquet_uuid: bool,
     /// Only these tables are written (by name); `None` = every table the run makes.
     pub tables: Option<Vec<String>>,
     /// Journal entries (cases) per part: each streaming table is written as one file
@@ -253,6 +256,7 @@ impl Default for OutputConfig {
             row_group_bytes: ByteSize(16 << 20),
             drop_page_cache_every: None,
             space_check: true,
+            parquet_uuid: true,
             tables: None,
             part_entries: DEFAULT_PART_ENTRIES,
             threads: None,
