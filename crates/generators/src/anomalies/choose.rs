@@ -186,7 +186,20 @@ impl World {
                 p.due = invoice.add_days(terms);
                 p.order_date = p.order_date.min(invoice.add_days(-1 - d.below(3) as i32));
             }
-            _ => {}
+            // A duplicate payment adds an entry to the plan as it is; the standalone
+            // types replace the case instead of changing it.
+            A::DuplicatePayment
+            | A::SplitPurchase
+            | A::SelfApproval
+            | A::ApprovalAboveLimit
+            | A::OffHoursEntry
+            | A::RoundAmount
+            | A::UnusualAccountPair
+            | A::BackdatedEntry
+            | A::ReversalReposted
+            | A::BenfordViolation
+            | A::FictitiousVendor
+            | A::VendorBankChange => {}
         }
         p
     }
@@ -235,7 +248,18 @@ impl World {
                 push(self.doc_id(p, invoice_stream));
                 push(self.doc_id(p, stream::DELIVERY));
             }
-            _ => push(self.doc_id(p, invoice_stream)),
+            A::InvoiceWithoutOrder
+            | A::SplitPurchase
+            | A::SelfApproval
+            | A::ApprovalAboveLimit
+            | A::OffHoursEntry
+            | A::RoundAmount
+            | A::UnusualAccountPair
+            | A::BackdatedEntry
+            | A::ReversalReposted
+            | A::BenfordViolation
+            | A::FictitiousVendor
+            | A::VendorBankChange => push(self.doc_id(p, invoice_stream)),
         }
         if !docs {
             n_docs = 0;

@@ -179,7 +179,16 @@ impl World {
                     ..base
                 }
             }
-            _ => base,
+            // The others are staged by their scenes, or change a business case.
+            A::SplitPurchase
+            | A::ReversalReposted
+            | A::BenfordViolation
+            | A::FictitiousVendor
+            | A::VendorBankChange
+            | A::DuplicatePayment
+            | A::InvoiceWithoutOrder
+            | A::PriceVariance
+            | A::RevenueBeforeDelivery => base,
         }
     }
 }
