@@ -580,3 +580,56 @@ fn the_docs_table_of_keys_is_the_one_list_and_init_writes_every_key() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.path().join("elsewhere.yaml").exists());
 }
+
+#[test]
+fn a_run_whose_anomaly_plan_cannot_fit_is_refused_before_it_is_built() {
+    // A trillion entries plan about 8 GiB of anomalies before any part starts: under a
+    // 1 GiB limit that is refused at once (it used to take minutes and the memory).
+    let dir = tempfile::tempdir().expect("tempdir");
+    for sub in ["generate", "estimate"] {
+        let child = bin()
+            .args([
+                sub,
+                "-n",
+                "1T",
+                "--part-entries",
+                "1B",
+                "--memory-limit",
+                "1GiB",
+                "--out",
+                "o",
+            ])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starts");
+        let out = common::wait_at_most(child, 30);
+        assert_eq!(out.status.code(), Some(3), "{sub}: {}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("planning the labelled anomalies of 1000000000000 entries"),
+            "{err}"
+        );
+        assert!(err.contains("refused before writing anything"), "{err}");
+    }
+    assert!(!dir.path().join("o").exists());
+    // With anomalies off nothing is planned, and the estimate goes on.
+    let out = run(
+        dir.path(),
+        &[
+            "estimate",
+            "-n",
+            "1T",
+            "--part-entries",
+            "1B",
+            "--no-anomalies",
+            "--json",
+        ],
+    );
+    assert!(
+        out.status.code().is_some_and(|c| c != 2),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -57,6 +57,15 @@ fn check_range(range: &Range<u64>) -> Result<usize, InvalidRange> {
 }
 
 impl JournalGenerator {
+    /// Bytes [`JournalGenerator::new`] will spend on planning the anomalies of `config`
+    /// that reach beyond one case (an upper bound, proportional to the entries; computed
+    /// without building anything, so that a run can be refused before it is built).
+    pub fn planning_bytes(config: &GeneratorConfig) -> u64 {
+        let scheduled = crate::world::layout::Layout::new(config).total;
+        crate::anomalies::Selector::new(config.seed, &config.anomalies)
+            .planning_bytes(scheduled, config.transactions.target_count)
+    }
+
     /// A generator for a validated config.
     pub fn new(config: GeneratorConfig) -> Result<Self, InvalidGeneratorConfig> {
         Ok(Self {

@@ -309,7 +309,9 @@ fn estimate_of_plan(
     let batch_capacity = Batch::capacity_bytes(batch_entries, &per_entry) as u64;
     let batches_in_flight = o.channel_capacity as u64 + 2;
     let writer_buffers: u64 = per_table.iter().map(|t| t.buffer_bytes).sum();
-    let master_data = master::estimated_bytes(generator);
+    // The master data, and the world's plan of the anomalies that reach beyond a case.
+    let master_data = master::estimated_bytes(generator)
+        .saturating_add(JournalGenerator::planning_bytes(generator));
     // Parquet keeps metadata for every row group of a part until it writes the footer.
     let footer = if o.format == Format::Parquet {
         let values: u64 = per_table

@@ -164,6 +164,25 @@ impl GenerationOrchestrator {
                 limit.source
             );
         }
+        // Refused before anything is built when planning the anomalies alone (memory
+        // proportional to the entries) cannot fit the hard limit.
+        let planning = JournalGenerator::planning_bytes(&config.generator_config());
+        if planning >= guard_config.hard_limit.0 {
+            let limits = Limits {
+                config: &config,
+                guard: &guard_config,
+            };
+            return Err(limits.refuse(
+                planning,
+                format!(
+                    "planning the labelled anomalies of {} entries alone takes about {}; lower \
+                     transactions.target_count or anomalies.rate, or {}",
+                    config.transactions.target_count,
+                    format_bytes(planning),
+                    limits.more_memory(planning.saturating_mul(2), 0)
+                ),
+            ));
+        }
         // plan → estimate (of that plan, on this machine's limit) → preflight → run.
         let plan = RunPlan::new(&config, &limit);
         let estimate = estimate_plan(&config, &plan)?;
