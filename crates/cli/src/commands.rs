@@ -66,7 +66,10 @@ fn fail(e: &Error, json_out: bool) -> u8 {
     code as u8
 }
 
-pub fn generate(args: GenerateArgs, colour: bool) -> u8 {
+/// The config of a `generate`: the shard (given or from the cluster's environment),
+/// the flags as overrides, on the earlier run's own config when resuming without a
+/// file, else on the config file found; `Err` is the exit code, the error printed.
+fn generate_config(args: &GenerateArgs) -> Result<Config, u8> {
     // The shard: given, or as the cluster engine's environment says.
     let shard = match &args.common.shard {
         Some(s) => Some(s.to_string()),
@@ -78,7 +81,7 @@ pub fn generate(args: GenerateArgs, colour: bool) -> u8 {
             Ok(None) => None,
             Err(e) => {
                 err!("error: {e} (--shard-count N gives it)");
-                return USAGE;
+                return Err(USAGE);
             }
         },
     };
@@ -106,9 +109,13 @@ pub fn generate(args: GenerateArgs, colour: bool) -> u8 {
             &overrides,
         ),
     };
-    let config = match loaded {
+    loaded.map_err(|e| fail(&Error::Config(e), args.json))
+}
+
+pub fn generate(args: GenerateArgs, colour: bool) -> u8 {
+    let config = match generate_config(&args) {
         Ok(c) => c,
-        Err(e) => return fail(&Error::Config(e), args.json),
+        Err(code) => return code,
     };
     let format = config.output.format.name();
     let to_stdout = config.output.to_stdout();
@@ -618,7 +625,7 @@ pub fn init(path: &PathBuf, force: bool, markdown: bool) -> u8 {
         }
     }
     let text = synth_runtime::default_config_yaml();
-    match write_new(path, text.as_bytes()) {
+    match write_atomic(path, text.as_bytes()) {
         Ok(()) => {
             out!(
                 "wrote {} (the default config, every key commented)",
@@ -631,24 +638,6 @@ pub fn init(path: &PathBuf, force: bool, markdown: bool) -> u8 {
             1
         }
     }
-}
-
-/// Writes `bytes` to a new file beside `path`, then renames it over `path`: a reader
-/// never sees half a file, and no link is followed.
-fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
 }
 
 pub fn probe(json_out: bool) -> u8 {

@@ -39,6 +39,13 @@ pub fn parse_count(text: &str) -> Result<u64, String> {
     if whole.is_empty() || !digits_ok(whole) || !digits_ok(fraction) {
         return Err(bad());
     }
+    if whole
+        .chars()
+        .chain(fraction.chars())
+        .all(|c| c == '0' || c == '_')
+    {
+        return Ok(0); // whatever the exponent (`0e999999999` must not loop)
+    }
     // mantissa × 10^(exponent + scale − fraction digits), exactly.
     let mut mantissa: u128 = 0;
     let mut fraction_digits = 0i32;
@@ -127,6 +134,8 @@ mod tests {
             ("1T", 1_000_000_000_000),
             (" 42 ", 42),
             ("0", 0),
+            ("0e2147483647", 0),
+            ("0.0e-2147483647", 0),
             ("1.250e3", 1250),
             ("18446744073709551615", u64::MAX),
         ] {

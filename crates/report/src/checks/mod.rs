@@ -137,67 +137,8 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
     }
     let tables = books::tables(&r, &e, d.rows, label_rows, &mut problems);
     let profiles = profile::profile(&mut r)?;
-    let ratio = |good: u64, of: u64| {
-        if of == 0 {
-            1.0
-        } else {
-            good as f64 / of as f64
-        }
-    };
-    let failures: u64 = integrity.iter().map(|i| i.failures).sum();
-    let checked_rows: u64 = integrity.iter().map(|i| i.of).sum();
-    let read_tables: Vec<&crate::TableCheck> =
-        tables.iter().filter(|t| t.rows_read.is_some()).collect();
-    let parts = vec![
-        crate::ScorePart {
-            name: "files",
-            value: f64::from(u8::from(file_problems == 0)),
-        },
-        crate::ScorePart {
-            name: "completeness",
-            value: ratio(r.manifest.entries_written, r.manifest.entries_requested).min(1.0),
-        },
-        crate::ScorePart {
-            name: "balance",
-            value: ratio(e.n_entries - e.unbalanced, e.n_entries),
-        },
-        crate::ScorePart {
-            name: "integrity",
-            value: ratio(checked_rows.saturating_sub(failures), checked_rows),
-        },
-        crate::ScorePart {
-            name: "Benford",
-            value: match nigrini(mad) {
-                "close conformity" => 1.0,
-                "acceptable conformity" => 0.75,
-                "marginally acceptable conformity" => 0.5,
-                _ => 0.0,
-            },
-        },
-        crate::ScorePart {
-            name: "books",
-            value: ratio(
-                companies.iter().filter(|c| c.balanced).count() as u64,
-                companies.len() as u64,
-            ),
-        },
-        crate::ScorePart {
-            name: "rows",
-            value: ratio(
-                read_tables
-                    .iter()
-                    .filter(|t| t.rows_read == Some(t.manifest_rows))
-                    .count() as u64,
-                read_tables.len() as u64,
-            ),
-        },
-    ];
-    let score = crate::Score {
-        value: 100.0 * parts.iter().map(|p| p.value).sum::<f64>() / parts.len() as f64,
-        parts,
-        definition: crate::SCORE_DEFINITION,
-    };
-    Ok(Report {
+    let entries_written = r.manifest.entries_written;
+    let mut report = Report {
         directory: dir.to_path_buf(),
         format: r.manifest.format.clone(),
         complete: r.manifest.complete,
@@ -236,9 +177,80 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
         companies,
         anomalies,
         problems,
-        score,
+        score: crate::Score {
+            value: 0.0,
+            parts: Vec::new(),
+            definition: crate::SCORE_DEFINITION,
+        },
         profiles,
-    })
+    };
+    report.score = score(&report, entries_written);
+    Ok(report)
+}
+
+/// The score of `r` (a run that wrote `entries_written` entries): 100 times the mean of
+/// seven parts, see [`crate::SCORE_DEFINITION`].
+fn score(r: &Report, entries_written: u64) -> crate::Score {
+    let ratio = |good: u64, of: u64| {
+        if of == 0 {
+            1.0
+        } else {
+            good as f64 / of as f64
+        }
+    };
+    let failures: u64 = r.integrity.iter().map(|i| i.failures).sum();
+    let checked_rows: u64 = r.integrity.iter().map(|i| i.of).sum();
+    let read_tables: Vec<&crate::TableCheck> =
+        r.tables.iter().filter(|t| t.rows_read.is_some()).collect();
+    let parts = vec![
+        crate::ScorePart {
+            name: "files",
+            value: f64::from(u8::from(r.file_problems == 0)),
+        },
+        crate::ScorePart {
+            name: "completeness",
+            value: ratio(entries_written, r.entries_requested).min(1.0),
+        },
+        crate::ScorePart {
+            name: "balance",
+            value: ratio(r.entries - r.unbalanced_entries, r.entries),
+        },
+        crate::ScorePart {
+            name: "integrity",
+            value: ratio(checked_rows.saturating_sub(failures), checked_rows),
+        },
+        crate::ScorePart {
+            name: "Benford",
+            value: match r.benford.verdict {
+                "close conformity" => 1.0,
+                "acceptable conformity" => 0.75,
+                "marginally acceptable conformity" => 0.5,
+                _ => 0.0,
+            },
+        },
+        crate::ScorePart {
+            name: "books",
+            value: ratio(
+                r.companies.iter().filter(|c| c.balanced).count() as u64,
+                r.companies.len() as u64,
+            ),
+        },
+        crate::ScorePart {
+            name: "rows",
+            value: ratio(
+                read_tables
+                    .iter()
+                    .filter(|t| t.rows_read == Some(t.manifest_rows))
+                    .count() as u64,
+                read_tables.len() as u64,
+            ),
+        },
+    ];
+    crate::Score {
+        value: 100.0 * parts.iter().map(|p| p.value).sum::<f64>() / parts.len() as f64,
+        parts,
+        definition: crate::SCORE_DEFINITION,
+    }
 }
 
 fn benford_expected() -> [f64; 9] {
