@@ -247,6 +247,7 @@ fn progress_line(p: &Progress, limit: u64) -> String {
 pub fn estimate(args: EstimateArgs) -> u8 {
     let overrides = Overrides {
         out: args.out.clone(),
+        no_space_check: args.no_space_check,
         ..args.common.overrides()
     };
     let path = crate::config_path(args.common.config.as_deref(), args.common.no_config);

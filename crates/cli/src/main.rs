@@ -421,6 +421,10 @@ struct EstimateArgs {
     /// (output.directory).
     #[arg(long, short)]
     out: Option<PathBuf>,
+    /// Do not compare the disk need with the free space (output.space_check), as
+    /// `generate --no-space-check` would not.
+    #[arg(long)]
+    no_space_check: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,

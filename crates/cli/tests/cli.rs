@@ -287,7 +287,10 @@ fn a_limit_reached_mid_run_exits_3_with_valid_partial_output() {
 #[test]
 fn estimate_validate_init_and_probe() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = synthdata(dir.path(), &["estimate", "--entries", "10000000"]);
+    let out = synthdata(
+        dir.path(),
+        &["estimate", "--entries", "10000000", "--no-space-check"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let s = text(&out.stdout);
     assert!(

@@ -464,6 +464,17 @@ fn estimate_compares_the_disk_need_with_the_free_space() {
     );
     assert_eq!(json(&out)["disk_fits"], true);
     assert_eq!(out.status.code(), Some(0));
+    // With the check off, as generate --no-space-check would write: exit 0, "may not fit".
+    let out = run(
+        dir.path(),
+        &["estimate", "-n", "1M", "--out", small, "--no-space-check"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Disk: may not fit: about "),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
