@@ -2,7 +2,7 @@
 //! selector, the first eligible case of the window), how a case is changed to carry
 //! one, and the label rows of the `anomalies` table.
 
-use crate::anomalies::{AnomalyType as A, MAX_TRIES};
+use crate::anomalies::{AnomalyType as A, Change, Effect, MAX_TRIES};
 use crate::cases::{Plan, Role};
 use crate::world::World;
 use crate::world::economy::{CaseKind, SLOTS, tax_of};
@@ -55,22 +55,10 @@ impl World {
             };
             let p = self.plan_for(b, Some(t), &md);
             // The entry that carries the label.
-            let at = match t {
-                A::DuplicatePayment => p.first + u64::from(p.posted),
-                A::InvoiceWithoutOrder | A::PriceVariance | A::RevenueBeforeDelivery => {
-                    p.first + p.slot(Role::Invoice)
-                }
-                A::SplitPurchase
-                | A::SelfApproval
-                | A::ApprovalAboveLimit
-                | A::OffHoursEntry
-                | A::RoundAmount
-                | A::UnusualAccountPair
-                | A::BackdatedEntry
-                | A::ReversalReposted
-                | A::BenfordViolation
-                | A::FictitiousVendor
-                | A::VendorBankChange => p.first,
+            let at = match t.effect() {
+                Effect::Change(c) if c.on_duplicate() => p.first + u64::from(p.posted),
+                Effect::Change(_) => p.first + p.slot(Role::Invoice),
+                Effect::Twist(_) | Effect::Scene(_) => p.first,
             };
             if let Some(c) = counts
                 .iter_mut()
@@ -115,19 +103,23 @@ impl World {
     pub(crate) fn eligible(&self, p: &Plan, t: A) -> bool {
         let end = self.economy.end;
         let planned = u8::from(p.goods()) + 1 + p.n_pay;
-        match t {
-            A::DuplicatePayment => {
+        let Effect::Change(c) = t.effect() else {
+            // Standalone types replace a case instead of changing one.
+            return false;
+        };
+        match c {
+            Change::Duplicate => {
                 !p.sale()
                     && p.n_pay == 1
                     && p.posted == planned
                     && usize::from(p.posted) < SLOTS as usize
                     && p.pay[0].add_days(14) <= end
             }
-            A::InvoiceWithoutOrder => p.kind == CaseKind::P2pGoods && p.posted >= 2,
-            A::PriceVariance => {
+            Change::WithoutOrder => p.kind == CaseKind::P2pGoods && p.posted >= 2,
+            Change::PriceVariance => {
                 p.kind == CaseKind::P2pGoods && p.posted >= 2 && p.n_pay == 1 && p.items >= 1
             }
-            A::RevenueBeforeDelivery => {
+            Change::EarlyRevenue => {
                 let (y, m, day) = p.movement.ymd();
                 let (sy, sm, _) = self.economy.start.ymd();
                 p.kind == CaseKind::O2cGoods
@@ -136,18 +128,6 @@ impl World {
                     && day <= 10
                     && (y, m) != (sy, sm)
             }
-            // Standalone types replace a case instead of changing one.
-            A::SplitPurchase
-            | A::SelfApproval
-            | A::ApprovalAboveLimit
-            | A::OffHoursEntry
-            | A::RoundAmount
-            | A::UnusualAccountPair
-            | A::BackdatedEntry
-            | A::ReversalReposted
-            | A::BenfordViolation
-            | A::FictitiousVendor
-            | A::VendorBankChange => false,
         }
     }
 
@@ -155,14 +135,19 @@ impl World {
     pub(crate) fn plan_for(&self, block: u64, anomaly: Option<A>, md: &MasterData) -> Plan {
         let mut p = self.plan(block, md);
         p.anomaly = anomaly;
-        let Some(t) = anomaly else { return p };
+        // A duplicate payment adds an entry to the plan as it is; the standalone types
+        // replace the case instead of changing it.
+        let Some(Effect::Change(c)) = anomaly.map(A::effect) else {
+            return p;
+        };
         let mut d = Draws::new(self.config.seed, stream::ANOMALY_CASE, block);
-        match t {
-            A::InvoiceWithoutOrder => {
+        match c {
+            Change::Duplicate => {}
+            Change::WithoutOrder => {
                 p.with_order = false;
                 p.skip_movement = true;
             }
-            A::PriceVariance => {
+            Change::PriceVariance => {
                 let it = &mut p.cached[0];
                 let price = libm::round(it.po_price as f64 * (1.2 + 0.4 * d.unit())) as i64;
                 p.net += it.received * (price - it.price);
@@ -175,7 +160,7 @@ impl World {
                 }
                 p.pay_cash[0] = p.gross - p.pay_discount[0];
             }
-            A::RevenueBeforeDelivery => {
+            Change::EarlyRevenue => {
                 let cal = &self.economy.companies[p.company].calendar;
                 let (y, m, _) = p.movement.ymd();
                 let month_start = Date::from_ymd(y, m, 1).unwrap_or(p.movement);
@@ -186,20 +171,6 @@ impl World {
                 p.due = invoice.add_days(terms);
                 p.order_date = p.order_date.min(invoice.add_days(-1 - d.below(3) as i32));
             }
-            // A duplicate payment adds an entry to the plan as it is; the standalone
-            // types replace the case instead of changing it.
-            A::DuplicatePayment
-            | A::SplitPurchase
-            | A::SelfApproval
-            | A::ApprovalAboveLimit
-            | A::OffHoursEntry
-            | A::RoundAmount
-            | A::UnusualAccountPair
-            | A::BackdatedEntry
-            | A::ReversalReposted
-            | A::BenfordViolation
-            | A::FictitiousVendor
-            | A::VendorBankChange => {}
         }
         p
     }
@@ -228,13 +199,13 @@ impl World {
             stream::VENDOR_INVOICE
         };
         let mut lines: Option<(u64, u32)> = None;
-        match t {
-            A::DuplicatePayment => {
+        match t.effect() {
+            Effect::Change(Change::Duplicate) => {
                 push(self.doc_id(p, stream::DUPLICATE_PAYMENT));
                 push(self.doc_id(p, invoice_stream));
                 push(self.doc_id(p, stream::PAYMENT));
             }
-            A::PriceVariance => {
+            Effect::Change(Change::PriceVariance) => {
                 push(self.doc_id(p, invoice_stream));
                 push(self.doc_id(p, stream::PURCHASE_ORDER));
                 // The price-difference line follows the invoice's item lines.
@@ -244,22 +215,14 @@ impl World {
                     .map(|l| l.line_number);
                 lines = variance.map(|n| (index, n));
             }
-            A::RevenueBeforeDelivery => {
+            Effect::Change(Change::EarlyRevenue) => {
                 push(self.doc_id(p, invoice_stream));
                 push(self.doc_id(p, stream::DELIVERY));
             }
-            A::InvoiceWithoutOrder
-            | A::SplitPurchase
-            | A::SelfApproval
-            | A::ApprovalAboveLimit
-            | A::OffHoursEntry
-            | A::RoundAmount
-            | A::UnusualAccountPair
-            | A::BackdatedEntry
-            | A::ReversalReposted
-            | A::BenfordViolation
-            | A::FictitiousVendor
-            | A::VendorBankChange => push(self.doc_id(p, invoice_stream)),
+            // Standalone types label their own scenes.
+            Effect::Change(Change::WithoutOrder) | Effect::Twist(_) | Effect::Scene(_) => {
+                push(self.doc_id(p, invoice_stream))
+            }
         }
         if !docs {
             n_docs = 0;

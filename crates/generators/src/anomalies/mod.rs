@@ -12,7 +12,7 @@ use crate::world::rng::{record_key, stream};
 use serde::{Deserialize, Serialize};
 
 macro_rules! anomaly_types {
-    ($( $(#[$doc:meta])* $var:ident $field:ident $severity:literal $standalone:literal $desc:literal; )*) => {
+    ($( $(#[$doc:meta])* $var:ident $field:ident $severity:literal $effect:expr, $desc:literal; )*) => {
         /// A type of irregularity the generator can inject. Deliberately exhaustive: a
         /// `match` over it lists every type, so a new one is a compile error wherever its
         /// effect must be written.
@@ -40,9 +40,9 @@ macro_rules! anomaly_types {
                 match self { $( AnomalyType::$var => $desc, )* }
             }
 
-            /// Whether it replaces its block's business case (else it changes the case).
-            pub(crate) const fn standalone(self) -> bool {
-                match self { $( AnomalyType::$var => $standalone, )* }
+            /// What it does to the case block it falls on.
+            pub(crate) const fn effect(self) -> Effect {
+                match self { $( AnomalyType::$var => $effect, )* }
             }
 
             /// The type called `name`.
@@ -75,50 +75,128 @@ macro_rules! anomaly_types {
 
 anomaly_types! {
     /// A vendor invoice paid twice.
-    DuplicatePayment duplicate_payment "high" false
+    DuplicatePayment duplicate_payment "high" Effect::Change(Change::Duplicate),
         "A vendor invoice paid a second time, a few days after the first payment.";
     /// One purchase split into invoices just below an approval limit.
-    SplitPurchase split_purchase "high" true
+    SplitPurchase split_purchase "high" Effect::Scene(Staged::SplitPurchase),
         "One purchase entered as two invoices of the same vendor on the same day, each just below an approval limit that their sum exceeds.";
     /// A manual entry approved by the user who entered it.
-    SelfApproval self_approval "high" true
+    SelfApproval self_approval "high" Effect::Twist(Twisted::SelfApproval),
         "A manual entry approved by the user who entered it (segregation of duties).";
     /// A manual entry approved by someone whose limit it exceeds.
-    ApprovalAboveLimit approval_above_limit "medium" true
+    ApprovalAboveLimit approval_above_limit "medium" Effect::Twist(Twisted::AboveLimit),
         "A manual entry approved by a user whose approval limit is below its amount.";
     /// A manual entry at night, on a weekend or on a public holiday.
-    OffHoursEntry off_hours_entry "medium" true
+    OffHoursEntry off_hours_entry "medium" Effect::Twist(Twisted::OffHours),
         "A manual entry entered at night, on a weekend or on a public holiday.";
     /// A large round manual G/L posting.
-    RoundAmount round_amount "low" true
+    RoundAmount round_amount "low" Effect::Twist(Twisted::Round),
         "A manual G/L posting of a round amount: a multiple of 1,000 and at least 10,000.";
     /// Cash debited against an expense, without a document.
-    UnusualAccountPair unusual_account_pair "high" true
+    UnusualAccountPair unusual_account_pair "high" Effect::Twist(Twisted::CashAgainstExpense),
         "A manual entry without a document that debits cash or bank and credits an expense account.";
     /// A manual entry entered weeks after its posting date, into a closed period.
-    BackdatedEntry backdated_entry "medium" true
+    BackdatedEntry backdated_entry "medium" Effect::Twist(Twisted::Backdated),
         "A manual entry entered weeks after its posting date, into a month already closed.";
     /// A goods invoice with neither purchase order nor goods receipt.
-    InvoiceWithoutOrder invoice_without_order "medium" false
+    InvoiceWithoutOrder invoice_without_order "medium" Effect::Change(Change::WithoutOrder),
         "A vendor invoice for goods with neither a purchase order nor a goods receipt (three-way match failure).";
     /// An invoice price far above the purchase order's.
-    PriceVariance price_variance "medium" false
+    PriceVariance price_variance "medium" Effect::Change(Change::PriceVariance),
         "A vendor invoice whose price for an item is 20% to 60% above the purchase order's.";
     /// A customer invoice posted before its delivery, at a month end.
-    RevenueBeforeDelivery revenue_before_delivery "high" false
+    RevenueBeforeDelivery revenue_before_delivery "high" Effect::Change(Change::EarlyRevenue),
         "A customer invoice posted at a month end, before the goods are delivered in the next month (cut-off).";
     /// An entry reversed and posted again for a different amount.
-    ReversalReposted reversal_reposted "high" true
+    ReversalReposted reversal_reposted "high" Effect::Scene(Staged::ReversalReposted),
         "A manual accrual reversed by hand days later and posted again for a different amount.";
     /// One user's amounts that do not follow Benford's law.
-    BenfordViolation benford_violation "high" true
+    BenfordViolation benford_violation "high" Effect::Scene(Staged::Benford),
         "Manual entries of one user whose amounts mostly start with 7, 8 or 9 (against Benford's law).";
     /// A vendor created just before its first invoice, never ordered from, paid at once.
-    FictitiousVendor fictitious_vendor "high" true
+    FictitiousVendor fictitious_vendor "high" Effect::Scene(Staged::FictitiousVendor),
         "A vendor created days before its first and only invoice, with no purchase order, paid within days.";
     /// A vendor's bank account changed days before a payment, and changed back after it.
-    VendorBankChange vendor_bank_change "high" true
+    VendorBankChange vendor_bank_change "high" Effect::Scene(Staged::DivertedPayment),
         "A vendor's bank account changed in the vendor master days before a payment, which went to the new account; changed back after it.";
+}
+
+/// What an anomaly type does to the case block it falls on: the one place each type's
+/// effect is declared (in [`anomaly_types!`]'s list); every `match` over an effect names
+/// each kind, so a new type is a compile error wherever it must act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Effect {
+    /// Changes the block's business case, which carries the label.
+    Change(Change),
+    /// Replaces the case with one manual entry twisted to carry it.
+    Twist(Twisted),
+    /// Replaces the case with a scene of several entries (and master rows) of its own.
+    Scene(Staged),
+}
+
+/// How a business case is changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// The invoice is paid a second time.
+    Duplicate,
+    /// The goods invoice has neither order nor receipt.
+    WithoutOrder,
+    /// The invoice's price of one item is raised above the order's.
+    PriceVariance,
+    /// The customer invoice moves before the delivery, to the previous month end.
+    EarlyRevenue,
+}
+
+impl Change {
+    /// Whether the label goes on the duplicate payment (else on the invoice).
+    pub(crate) const fn on_duplicate(self) -> bool {
+        match self {
+            Change::Duplicate => true,
+            Change::WithoutOrder | Change::PriceVariance | Change::EarlyRevenue => false,
+        }
+    }
+}
+
+/// How a single manual entry is twisted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Twisted {
+    /// Approved by the user who entered it.
+    SelfApproval,
+    /// Approved by a user whose limit is below its amount.
+    AboveLimit,
+    /// Entered at night, on a weekend or on a public holiday.
+    OffHours,
+    /// A large round amount.
+    Round,
+    /// Cash or bank debited against an expense.
+    CashAgainstExpense,
+    /// Entered weeks after its posting date.
+    Backdated,
+}
+
+/// A scene of several entries that replaces a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Staged {
+    /// Two invoices just below an approval limit.
+    SplitPurchase,
+    /// An accrual, its reversal and a repost.
+    ReversalReposted,
+    /// One user's entries against Benford's law.
+    Benford,
+    /// A vendor created for one invoice, paid at once.
+    FictitiousVendor,
+    /// A payment diverted through a bank-detail change.
+    DivertedPayment,
+}
+
+impl AnomalyType {
+    /// Whether it replaces its block's business case (else it changes the case).
+    pub(crate) const fn standalone(self) -> bool {
+        match self.effect() {
+            Effect::Change(_) => false,
+            Effect::Twist(_) | Effect::Scene(_) => true,
+        }
+    }
 }
 
 /// The `anomalies` section: whether and how often irregularities are injected.

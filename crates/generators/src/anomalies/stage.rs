@@ -1,7 +1,7 @@
 //! The scenes of the standalone types: a block whose case is replaced by an anomaly,
 //! and the single-entry cases twisted to carry one.
 
-use crate::anomalies::AnomalyType as A;
+use crate::anomalies::{AnomalyType as A, Effect, Staged, Twisted};
 use crate::cases::{Plan, Twist};
 use crate::world::World;
 use crate::world::economy::FillerKind;
@@ -14,26 +14,21 @@ impl World {
     /// Slot `s` of a block whose case is replaced by a standalone anomaly `t`.
     pub(crate) fn scenario(&self, p: &Plan, t: A, s: u8, batch: &mut Batch, md: &MasterData) {
         let slot = p.first - self.layout.total + u64::from(s);
-        match t {
-            A::SplitPurchase => self.split_purchase(p, s, batch, md),
-            A::ReversalReposted if s < 3 => self.reversal_reposted(p, s, batch),
-            A::BenfordViolation => self.benford(p, s, batch),
-            A::FictitiousVendor if s < 2 => self.fictitious_vendor(p, s, batch, md),
-            A::VendorBankChange if s < 2 => self.diverted_payment(p, s, batch, md),
-            A::SelfApproval
-            | A::ApprovalAboveLimit
-            | A::OffHoursEntry
-            | A::RoundAmount
-            | A::UnusualAccountPair
-            | A::BackdatedEntry
-                if s == 0 =>
-            {
+        match t.effect() {
+            Effect::Scene(Staged::SplitPurchase) => self.split_purchase(p, s, batch, md),
+            Effect::Scene(Staged::ReversalReposted) if s < 3 => self.reversal_reposted(p, s, batch),
+            Effect::Scene(Staged::Benford) => self.benford(p, s, batch),
+            Effect::Scene(Staged::FictitiousVendor) if s < 2 => {
+                self.fictitious_vendor(p, s, batch, md)
+            }
+            Effect::Scene(Staged::DivertedPayment) if s < 2 => {
+                self.diverted_payment(p, s, batch, md)
+            }
+            Effect::Twist(_) if s == 0 => {
                 let tw = self.twist(p.block(), t);
-                let first_line = batch.lines.len();
                 self.filler_with(slot, batch, &tw);
                 let e = batch.entries.last().map(|e| e.posting_date);
                 let company = tw.company.unwrap_or(0);
-                let _ = first_line;
                 self.label(
                     batch,
                     t,
@@ -46,21 +41,13 @@ impl World {
                     None,
                 );
             }
-            // A scene's later slots hold single-entry cases.
-            A::ReversalReposted
-            | A::FictitiousVendor
-            | A::VendorBankChange
-            | A::SelfApproval
-            | A::ApprovalAboveLimit
-            | A::OffHoursEntry
-            | A::RoundAmount
-            | A::UnusualAccountPair
-            | A::BackdatedEntry => self.filler(slot, batch),
-            // Types that change a case never stage a scene of their own.
-            A::DuplicatePayment
-            | A::InvoiceWithoutOrder
-            | A::PriceVariance
-            | A::RevenueBeforeDelivery => self.filler(slot, batch),
+            // A scene's later slots hold single-entry cases; types that change a case
+            // never stage a scene of their own.
+            Effect::Scene(
+                Staged::ReversalReposted | Staged::FictitiousVendor | Staged::DivertedPayment,
+            )
+            | Effect::Twist(_)
+            | Effect::Change(_) => self.filler(slot, batch),
         }
     }
 
@@ -81,12 +68,16 @@ impl World {
             kind: Some(manual_kind),
             ..Twist::NONE
         };
-        match t {
-            A::SelfApproval => Twist {
+        let Effect::Twist(k) = t.effect() else {
+            // The others are staged by their scenes, or change a business case.
+            return base;
+        };
+        match k {
+            Twisted::SelfApproval => Twist {
                 self_approve: true,
                 ..base
             },
-            A::ApprovalAboveLimit => {
+            Twisted::AboveLimit => {
                 let limit = users::APPROVERS[0].1;
                 Twist {
                     kind: Some(FillerKind::Reclass),
@@ -97,7 +88,7 @@ impl World {
                     ..base
                 }
             }
-            A::OffHoursEntry => match d.below(3) {
+            Twisted::OffHours => match d.below(3) {
                 0 => {
                     // Late at night or before dawn, on a working day.
                     let secs = if d.below(2) == 0 {
@@ -158,7 +149,7 @@ impl World {
                     }
                 }
             },
-            A::RoundAmount => {
+            Twisted::Round => {
                 const K: &[i64] = &[10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 100, 120, 150, 250];
                 let scale = libm::pow(10.0, libm::floor(libm::log10(c.fx.max(1.0)))) as i64;
                 Twist {
@@ -167,11 +158,11 @@ impl World {
                     ..base
                 }
             }
-            A::UnusualAccountPair => Twist {
+            Twisted::CashAgainstExpense => Twist {
                 cash_against_expense: true,
                 ..base
             },
-            A::BackdatedEntry => {
+            Twisted::Backdated => {
                 let late = sc.date.add_days(20 + d.below(55) as i32);
                 let late = c.calendar.next_working(late);
                 Twist {
@@ -179,16 +170,6 @@ impl World {
                     ..base
                 }
             }
-            // The others are staged by their scenes, or change a business case.
-            A::SplitPurchase
-            | A::ReversalReposted
-            | A::BenfordViolation
-            | A::FictitiousVendor
-            | A::VendorBankChange
-            | A::DuplicatePayment
-            | A::InvoiceWithoutOrder
-            | A::PriceVariance
-            | A::RevenueBeforeDelivery => base,
         }
     }
 }

@@ -29,7 +29,7 @@ impl World {
     /// Slot `s` of a case as role `role` (a duplicate payment repeats the first payment
     /// in a free slot).
     pub(crate) fn case_entry_as(&self, p: &Plan, s: u8, role: Role, batch: &mut Batch) {
-        use crate::anomalies::AnomalyType as A;
+        use crate::anomalies::Effect;
         let seed = self.config.seed;
         let index = p.first + u64::from(s);
         let entry_id = self.entry_id(index);
@@ -61,26 +61,11 @@ impl World {
             document_id: document,
             reversal_of: None,
             partner_flow: flow,
-            anomaly: match p.anomaly {
-                Some(A::DuplicatePayment) => p.anomaly.filter(|_| duplicate),
-                Some(A::InvoiceWithoutOrder | A::PriceVariance | A::RevenueBeforeDelivery) => {
-                    p.anomaly.filter(|_| role == Role::Invoice)
-                }
+            anomaly: match p.anomaly.map(|t| (t, t.effect())) {
+                Some((t, Effect::Change(c))) if c.on_duplicate() => Some(t).filter(|_| duplicate),
+                Some((t, Effect::Change(_))) => Some(t).filter(|_| role == Role::Invoice),
                 // Standalone types stage scenes of their own; no case carries them.
-                Some(
-                    A::SplitPurchase
-                    | A::SelfApproval
-                    | A::ApprovalAboveLimit
-                    | A::OffHoursEntry
-                    | A::RoundAmount
-                    | A::UnusualAccountPair
-                    | A::BackdatedEntry
-                    | A::ReversalReposted
-                    | A::BenfordViolation
-                    | A::FictitiousVendor
-                    | A::VendorBankChange,
-                )
-                | None => None,
+                Some((_, Effect::Twist(_) | Effect::Scene(_))) | None => None,
             },
             ..Head::CLEAN
         };

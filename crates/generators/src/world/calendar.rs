@@ -203,6 +203,15 @@ pub fn holidays(country: &str, y: i32) -> Vec<Date> {
                 h.push(e.add_days(off));
             }
         }
+        "JP" | "AU" => pacific(country, y, e, &mut h),
+        _ => {}
+    }
+    h
+}
+
+/// The public holidays of Japan and Australia in year `y`, whose Easter is `e`.
+fn pacific(country: &str, y: i32, e: Date, h: &mut Vec<Date>) {
+    match country {
         "JP" => {
             for (m, d) in [
                 (1, 1),
@@ -256,7 +265,6 @@ pub fn holidays(country: &str, y: i32) -> Vec<Date> {
         }
         _ => {}
     }
-    h
 }
 
 /// One day of the period, with what entries need from it.

@@ -1,0 +1,367 @@
+//! The people who enter and approve entries, and the batch jobs that post.
+
+/// People who enter and approve entries: (login, name, role, department, approval
+/// limit in minor units).
+pub static USERS: &[(&str, &str, &str, &str, i64)] = &[
+    (
+        "JGARCIA",
+        "James Garcia",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    ("AKIM", "Anna Kim", "ap_clerk", "Accounts payable", 500000),
+    ("LIYER", "Li Iyer", "ap_clerk", "Accounts payable", 500000),
+    (
+        "PFISCHER",
+        "Pablo Fischer",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    (
+        "KBERNARD",
+        "Keiko Bernard",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    (
+        "RPETROV",
+        "Ravi Petrov",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    (
+        "SSINGH",
+        "Sofia Singh",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    (
+        "MLINDQVIST",
+        "Marco Lindqvist",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    (
+        "ENOVAK",
+        "Emma Novak",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    (
+        "TFARAH",
+        "Tunde Farah",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    (
+        "HMEYER",
+        "Hana Meyer",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    (
+        "DOLSEN",
+        "Dorota Olsen",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    (
+        "LSMITH",
+        "Lukas Smith",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    (
+        "CNAKAMURA",
+        "Chloe Nakamura",
+        "ap_clerk",
+        "Accounts payable",
+        500000,
+    ),
+    (
+        "ODUBOIS",
+        "Omar Dubois",
+        "ar_clerk",
+        "Accounts receivable",
+        500000,
+    ),
+    (
+        "INOWAK",
+        "Ingrid Nowak",
+        "ar_clerk",
+        "Accounts receivable",
+        500000,
+    ),
+    (
+        "MHADDAD",
+        "Mateo Haddad",
+        "ar_clerk",
+        "Accounts receivable",
+        500000,
+    ),
+    (
+        "PLOPEZ",
+        "Priya Lopez",
+        "ar_clerk",
+        "Accounts receivable",
+        500000,
+    ),
+    (
+        "NSANTOS",
+        "Noah Santos",
+        "ar_clerk",
+        "Accounts receivable",
+        500000,
+    ),
+    (
+        "YTANAKA",
+        "Yara Tanaka",
+        "ar_clerk",
+        "Accounts receivable",
+        500000,
+    ),
+    (
+        "FAZIZ",
+        "Felix Aziz",
+        "ar_clerk",
+        "Accounts receivable",
+        500000,
+    ),
+    (
+        "AWILSON",
+        "Aiko Wilson",
+        "ar_clerk",
+        "Accounts receivable",
+        500000,
+    ),
+    (
+        "JCOSTA",
+        "Jonas Costa",
+        "ar_clerk",
+        "Accounts receivable",
+        500000,
+    ),
+    (
+        "LTAYLOR",
+        "Lea Taylor",
+        "ar_clerk",
+        "Accounts receivable",
+        500000,
+    ),
+    ("SMOREAU", "Samir Moreau", "warehouse_clerk", "Logistics", 0),
+    ("GBERG", "Grace Berg", "warehouse_clerk", "Logistics", 0),
+    (
+        "VCLARKE",
+        "Viktor Clarke",
+        "warehouse_clerk",
+        "Logistics",
+        0,
+    ),
+    ("ESATO", "Elena Sato", "warehouse_clerk", "Logistics", 0),
+    ("BROMANO", "Ben Romano", "warehouse_clerk", "Logistics", 0),
+    ("MEVANS", "Mia Evans", "warehouse_clerk", "Logistics", 0),
+    (
+        "ALAURENT",
+        "Arjun Laurent",
+        "warehouse_clerk",
+        "Logistics",
+        0,
+    ),
+    (
+        "NNILSSON",
+        "Nora Nilsson",
+        "warehouse_clerk",
+        "Logistics",
+        0,
+    ),
+    (
+        "TKELLER",
+        "Tom Keller",
+        "gl_accountant",
+        "Accounting",
+        2500000,
+    ),
+    (
+        "SHANSEN",
+        "Sara Hansen",
+        "gl_accountant",
+        "Accounting",
+        2500000,
+    ),
+    (
+        "KORTEGA",
+        "Kenji Ortega",
+        "gl_accountant",
+        "Accounting",
+        2500000,
+    ),
+    (
+        "LOLSEN",
+        "Laura Olsen",
+        "gl_accountant",
+        "Accounting",
+        2500000,
+    ),
+    (
+        "IVOGEL",
+        "Ivan Vogel",
+        "gl_accountant",
+        "Accounting",
+        2500000,
+    ),
+    (
+        "ZWRIGHT",
+        "Zoe Wright",
+        "gl_accountant",
+        "Accounting",
+        2500000,
+    ),
+    (
+        "HYOUNG",
+        "Hugo Young",
+        "gl_accountant",
+        "Accounting",
+        2500000,
+    ),
+    (
+        "AMUELLER",
+        "Amira Mueller",
+        "gl_accountant",
+        "Accounting",
+        2500000,
+    ),
+    (
+        "OJOHANSSON",
+        "Oscar Johansson",
+        "senior_accountant",
+        "Accounting",
+        10000000,
+    ),
+    (
+        "JOKAFOR",
+        "Julia Okafor",
+        "senior_accountant",
+        "Accounting",
+        10000000,
+    ),
+    (
+        "MWEBER",
+        "Mats Weber",
+        "senior_accountant",
+        "Accounting",
+        10000000,
+    ),
+    (
+        "CLARSEN",
+        "Clara Larsen",
+        "senior_accountant",
+        "Accounting",
+        10000000,
+    ),
+    (
+        "DBROWN",
+        "Diego Brown",
+        "senior_accountant",
+        "Accounting",
+        10000000,
+    ),
+    (
+        "RSCHULZ",
+        "Rosa Schulz",
+        "controller",
+        "Controlling",
+        100000000,
+    ),
+    (
+        "ESILVA",
+        "Erik Silva",
+        "controller",
+        "Controlling",
+        100000000,
+    ),
+    ("LCHEN", "Lina Chen", "controller", "Controlling", 100000000),
+    (
+        "PMARTIN",
+        "Paul Martin",
+        "controller",
+        "Controlling",
+        100000000,
+    ),
+    (
+        "APATEL",
+        "Ava Patel",
+        "finance_director",
+        "Finance",
+        1000000000,
+    ),
+    (
+        "JROSSI",
+        "James Rossi",
+        "finance_director",
+        "Finance",
+        1000000000,
+    ),
+    ("AKIM2", "Anna Kim", "cfo", "Finance", 100000000000),
+];
+
+/// Batch jobs that post: (login, description).
+pub static BATCH_USERS: &[(&str, &str)] = &[
+    ("BATCH_AP", "Invoice capture (OCR/EDI)"),
+    ("SYS_PAYRUN", "Payment run"),
+    ("BATCH_AR", "Billing run"),
+    ("SYS_BANKSTMT", "Bank statement import"),
+    ("SYS_PAYROLL", "Payroll interface"),
+    ("SYS_ASSETS", "Depreciation run"),
+    ("SYS_MM", "Goods movements interface"),
+    ("SYS_EXPENSE", "Expense claims interface"),
+    ("SYS_GL", "Automatic reversals"),
+];
+
+/// Users by role (indices into [`USERS`]), and batch job logins.
+pub mod users {
+    /// Accounts payable clerks.
+    pub const AP: std::ops::Range<usize> = 0..14;
+    /// Accounts receivable clerks.
+    pub const AR: std::ops::Range<usize> = 14..24;
+    /// Warehouse clerks.
+    pub const WAREHOUSE: std::ops::Range<usize> = 24..32;
+    /// G/L accountants.
+    pub const GL: std::ops::Range<usize> = 32..40;
+    /// Approvers, from the lowest limit to the highest: (users, limit in minor units).
+    pub const APPROVERS: &[(std::ops::Range<usize>, i64)] = &[
+        (32..40, 2_500_000),
+        (40..45, 10_000_000),
+        (45..49, 100_000_000),
+        (49..51, 1_000_000_000),
+        (51..52, 100_000_000_000),
+    ];
+    /// Invoice capture.
+    pub const BATCH_AP: &str = "BATCH_AP";
+    /// Payment run.
+    pub const PAYRUN: &str = "SYS_PAYRUN";
+    /// Billing run.
+    pub const BATCH_AR: &str = "BATCH_AR";
+    /// Bank statement import.
+    pub const BANK: &str = "SYS_BANKSTMT";
+    /// Payroll.
+    pub const PAYROLL: &str = "SYS_PAYROLL";
+    /// Depreciation.
+    pub const ASSETS: &str = "SYS_ASSETS";
+    /// Goods movements.
+    pub const MM: &str = "SYS_MM";
+    /// Expense claims.
+    pub const EXPENSE: &str = "SYS_EXPENSE";
+    /// Automatic reversals.
+    pub const GL_AUTO: &str = "SYS_GL";
+}
