@@ -1,6 +1,8 @@
 //! End to end through the built `synthdata` binary: real processes, real files, a real
 //! HTTP client against the real server, real signals.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -366,13 +368,6 @@ fn estimate_validate_init_and_probe() {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
-
 fn wait_exit(child: &mut Child, secs: u64) -> Option<i32> {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(secs) {
@@ -388,7 +383,6 @@ fn wait_exit(child: &mut Child, secs: u64) -> Option<i32> {
 #[test]
 fn health_and_metrics_during_a_run_then_sigint_stops_cleanly() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let addr = format!("127.0.0.1:{}", free_port());
     let mut child = Command::new(env!("CARGO_BIN_EXE_synthdata"))
         .args([
             "generate",
@@ -399,7 +393,7 @@ fn health_and_metrics_during_a_run_then_sigint_stops_cleanly() {
             "--out",
             "o",
             "--health-addr",
-            &addr,
+            "127.0.0.1:0",
             "--memory-limit",
             "1GiB",
         ])
@@ -408,6 +402,8 @@ fn health_and_metrics_during_a_run_then_sigint_stops_cleanly() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("starts");
+    // The port the server bound, from its log line (none picked beforehand).
+    let addr = common::server_address(&mut child);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -512,7 +508,7 @@ fn sigterm_also_stops_cleanly() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    std::thread::sleep(Duration::from_millis(300));
+    // The first part is written: the run is under way; stop it there.
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

@@ -6,7 +6,6 @@
 mod common;
 
 use common::{bin, run, text};
-use std::io::BufRead;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -499,22 +498,7 @@ fn health_reads_the_probe_from_its_first_answer() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("starts");
-    // The address the server bound, from its log line.
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if let Some(rest) = line.split("serving http://").nth(1) {
-                let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the server's address");
+    let addr = common::server_address(&mut child);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()

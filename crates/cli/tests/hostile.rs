@@ -341,23 +341,20 @@ fn serving_every_interface_is_warned_about() {
 #[test]
 fn idle_health_clients_cannot_use_up_the_runs_file_descriptors() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let addr = format!("127.0.0.1:{port}");
     // 64 descriptors in all: without a cap on connections, 200 idle clients take them.
-    let child = Command::new("bash")
+    let mut child = Command::new("bash")
         .arg("-c")
         .arg(format!(
-            "ulimit -n 64 && exec {} generate --entries 400000 --out o --quiet --health-addr {addr}",
+            "ulimit -n 64 && exec {} generate --entries 400000 --out o --health-addr 127.0.0.1:0",
             env!("CARGO_BIN_EXE_synthdata")
         ))
         .current_dir(dir.path())
+        .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawns");
+    let addr = common::server_address(&mut child);
     let mut idle = Vec::new();
     let until = Instant::now() + Duration::from_secs(60);
     while idle.is_empty() && Instant::now() < until {

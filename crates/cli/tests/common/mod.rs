@@ -70,3 +70,24 @@ impl Drop for SmallDisk {
         let _ = Command::new("umount").arg(self.0.path()).status();
     }
 }
+
+/// The address a child's health server bound (`--health-addr 127.0.0.1:0`), from its log
+/// line, read as the child prints it; the rest of its stderr keeps being drained so it
+/// never blocks on a full pipe. No port is picked before the child starts.
+pub fn server_address(child: &mut Child) -> String {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().expect("stderr piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(rest) = line.split("serving http://").nth(1) {
+                let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("the server's address in the log")
+}
