@@ -6,9 +6,6 @@
 //!
 //! `cargo run --release -p synth-parquet --example writers [ENTRIES]` (default 200 000).
 
-#[path = "../tests/arrow_rows/mod.rs"]
-mod arrow_rows;
-
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
@@ -41,10 +38,10 @@ impl TableVisitor for Write {
                 .set_statistics_enabled(EnabledStatistics::Chunk)
                 .set_max_row_group_bytes(Some(16 << 20))
                 .build();
-            let first = arrow_rows::record_batch(&rows[..0]);
+            let first = synth_arrow::record_batch(&rows[..0], synth_arrow::Ids::Binary)?;
             let mut w = ArrowWriter::try_new(Vec::new(), first.schema(), Some(props))?;
             for chunk in rows.chunks(BATCH_ROWS) {
-                w.write(&arrow_rows::record_batch(chunk))?;
+                w.write(&synth_arrow::record_batch(chunk, synth_arrow::Ids::Binary)?)?;
             }
             w.into_inner()?
         } else {

@@ -2,10 +2,7 @@
 //! table written both ways, read back with parquet-rs's Arrow reader, must give equal
 //! columns, and equal column statistics (min, max, null count; ids have none in ours).
 
-mod arrow_rows;
-
 use arrow_array::RecordBatch;
-use arrow_rows::record_batch;
 use bytes::Bytes;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -67,7 +64,7 @@ impl TableVisitor for Differential {
         rows: &[R],
     ) -> Result<(), Self::Error> {
         let name = table.name();
-        let batch = record_batch(rows);
+        let batch = synth_arrow::record_batch(rows, synth_arrow::Ids::Binary).expect("a batch");
         let (a, b) = (ours(rows), theirs(&batch));
         let none = || batch.slice(0, 0);
         let ca = read_back(&a, rows.len()).unwrap_or_else(none);
