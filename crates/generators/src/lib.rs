@@ -40,7 +40,7 @@ pub use config::{
 };
 pub use count::{deserialize_count, deserialize_count_u32, parse_count};
 pub use journal::{InvalidRange, JournalGenerator};
-pub use synth_model::{Batch, PerTable, Table};
+pub use synth_model::{Batch, PerTable, Table, TablePhase};
 pub use world::calendar::{PostingCalendar, SUPPORTED_COUNTRIES, holidays};
 pub use world::master;
 pub use world::master::{LazyRegistry, MasterData, account_node_id};

@@ -53,10 +53,10 @@ pub use orchestrator::{
     GenerationOrchestrator, PROGRESS_INTERVAL, Progress, RunReport, guard_config,
 };
 pub use output::RUNNING_MESSAGE;
-pub use plan::AUTO_DROP_PAGE_CACHE_EVERY;
+pub use plan::{AUTO_DROP_PAGE_CACHE_EVERY, Parts};
 pub use synth_generators::{
-    CompanyConfig, DocumentsConfig, GraphConfig, MAX_ANOMALY_RATE, MasterDataConfig, Table,
-    TransactionsConfig, parse_count,
+    CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, JournalGenerator,
+    MAX_ANOMALY_RATE, MasterDataConfig, Table, TablePhase, TransactionsConfig, parse_count,
 };
 pub use synth_guard::{ByteRate, ByteSize, LimitSource, MemoryStatus, format_bytes};
 pub use synth_guard::{HealthReading, HealthSnapshot, HealthStatus, Phase};

@@ -25,7 +25,7 @@ use crate::estimate::{MemoryEstimate, estimate_plan};
 use crate::lane::{BatchObserver, CancelHandle, GeneratorJob, Msg, Shared, StopReason, lock};
 use crate::outcome::{Outcome, Threads};
 use crate::output::{Output, RUNNING_MESSAGE, manifest};
-use crate::plan::RunPlan;
+use crate::plan::{Parts, RunPlan};
 use crate::preflight::{Limits, Preflight};
 use crate::writer::{MasterJob, WriterJob};
 use crate::written::{Event, Tally, Written};
@@ -34,7 +34,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use synth_generators::{AnomalyType, Batch, JournalGenerator};
+use synth_generators::{AnomalyType, Batch, GeneratorConfig, JournalGenerator};
 use synth_guard::{
     ByteSize, EffectiveLimit, HealthSnapshot, LimitSource, MemoryBudget, MemoryGuard,
     MemoryGuardConfig, MemoryStatus, Phase, format_bytes,
@@ -203,6 +203,18 @@ impl GenerationOrchestrator {
             observer: None,
             kept_entries: 0,
         })
+    }
+
+    /// The parts of this run and the tables written: what a program that makes parts
+    /// itself (the Python bindings) generates, part by part.
+    pub fn parts(&self) -> Parts {
+        self.plan.parts_view()
+    }
+
+    /// The generator's config of this run (the graph off when no graph table is
+    /// written; every other table is the same bytes either way).
+    pub fn generator_config(&self) -> &GeneratorConfig {
+        &self.plan.generator
     }
 
     /// The configuration of this run.

@@ -44,6 +44,30 @@ impl PartPlan {
     }
 }
 
+/// The parts of a run as a program that makes parts itself sees them (the Python
+/// bindings, a Spark or Dask task): the face of the run plan, nothing reserved or opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parts {
+    /// Journal entries of the whole run.
+    pub entries: u64,
+    /// Entries per part (the last may hold fewer).
+    pub part_entries: u64,
+    /// How many parts the whole run has (0 when no streaming table is written).
+    pub count: u64,
+    /// The parts this run makes, in order: all, or its shard's.
+    pub owned: Vec<u64>,
+    /// The tables written, in the order of [`Table::ALL`].
+    pub tables: Vec<Table>,
+}
+
+impl Parts {
+    /// The entries of part `k`; `None` past the last part.
+    pub fn range(&self, k: u64) -> Option<Range<u64>> {
+        (k < self.count)
+            .then(|| PartPlan::new(self.entries, self.part_entries, self.count).range(k))
+    }
+}
+
 /// What a run will do: its parts and which of them it makes, its tables, how many parts
 /// it wants at once, and how its sinks write.
 #[derive(Debug, Clone)]
@@ -150,6 +174,21 @@ impl RunPlan {
         }
     }
 
+    /// The plan's parts and tables, as [`Parts`].
+    pub(crate) fn parts_view(&self) -> Parts {
+        Parts {
+            entries: self.parts.total,
+            part_entries: self.parts.part_entries,
+            count: self.parts.parts,
+            owned: self.owned.clone(),
+            tables: Table::ALL
+                .iter()
+                .copied()
+                .filter(|&t| self.writes[t])
+                .collect(),
+        }
+    }
+
     /// Whether any streaming table is written (so parts are generated).
     pub(crate) fn streams(&self) -> bool {
         self.stream_tables > 0
@@ -186,6 +225,30 @@ mod tests {
     fn plan(yaml: &str, source: LimitSource) -> RunPlan {
         let config = Config::from_yaml(yaml, None).expect("valid config");
         RunPlan::new(&config, &limit(source))
+    }
+
+    #[test]
+    fn the_parts_a_program_sees_are_the_plans() {
+        for yaml in [
+            "transactions:\n  target_count: 2500000\n",
+            "transactions:\n  target_count: 7000\noutput:\n  part_entries: 3000\n  shard: 1/2\n",
+            "transactions:\n  target_count: 5000\noutput:\n  tables: [vendors]\n",
+            "transactions:\n  target_count: 5000\ngraph:\n  enabled: false\ndocuments:\n  enabled: false\n",
+        ] {
+            let p = plan(yaml, LimitSource::PhysicalRam);
+            let v = p.parts_view();
+            assert_eq!((v.count, &v.owned), (p.parts.parts, &p.owned), "{yaml}");
+            for k in 0..p.parts.parts {
+                assert_eq!(v.range(k), Some(p.parts.range(k)), "{yaml}");
+            }
+            assert_eq!(v.range(p.parts.parts), None);
+            let written: Vec<Table> = Table::ALL
+                .iter()
+                .copied()
+                .filter(|&t| p.writes[t])
+                .collect();
+            assert_eq!(v.tables, written, "{yaml}");
+        }
     }
 
     #[test]
