@@ -1,7 +1,7 @@
 //! The native half of the Python package `synthdata` (`synthdata._native`): a thin face
 //! over the Rust crates, no subprocess. Configs are validated by the runtime with the
 //! CLI's messages and handed to Python as their canonical YAML text (so a config pickles
-//! to a Spark or Dask worker as a string); a part of a table is a [`TableStream`] that
+//! to a Spark or Dask worker as a string); a part of a table is a `TableStream` that
 //! generates its rows batch by batch when a consumer pulls them through the Arrow C
 //! stream interface (`__arrow_c_stream__`) or Python iteration; a whole run is the
 //! orchestrator's, Ctrl-C included.
