@@ -79,11 +79,14 @@ impl World {
             },
             Twisted::AboveLimit => {
                 let limit = users::APPROVERS[0].1;
+                // Cents, rounded to hundreds as often as clean reclassifications are.
+                let mut amount = libm::round(limit as f64 * (1.1 + 2.5 * d.unit())) as i64;
+                if d.below(100) < 60 {
+                    amount = off_round(amount / 10_000 * 10_000);
+                }
                 Twist {
                     kind: Some(FillerKind::Reclass),
-                    amount: Some(off_round(
-                        libm::round(limit as f64 * (1.1 + 2.5 * d.unit()) / 100.0) as i64 * 100,
-                    )),
+                    amount: Some(amount),
                     approver_tier: Some(0),
                     ..base
                 }

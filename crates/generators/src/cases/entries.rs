@@ -191,7 +191,8 @@ impl World {
             for k in 0..p.items {
                 let it = self.item_of(p, k);
                 if p.skip_movement {
-                    // No order, no receipt: straight to stock.
+                    // No order, no receipt: straight to stock, under the clerk's usual
+                    // text (the account tells, not the words).
                     Self::line(
                         batch,
                         entry_id,
@@ -199,7 +200,7 @@ impl World {
                             account: acc::INVENTORY,
                             amount: it.received * it.price,
                             tax,
-                            text: "Invoice for goods",
+                            text: "Invoice for goods received",
                             ..Line::BARE
                         },
                     );

@@ -120,13 +120,19 @@ impl World {
         } else {
             acc::BANK
         };
+        // The texts of a petty cash or bank line and of the expense it pays: only the
+        // direction is irregular.
         Self::line(
             batch,
             entry_id,
             Line {
                 account: cash,
                 amount,
-                text: "Cash",
+                text: if cash == acc::CASH {
+                    "Paid from petty cash"
+                } else {
+                    "Bank"
+                },
                 ..Line::BARE
             },
         );
@@ -137,7 +143,7 @@ impl World {
                 account,
                 amount: -amount,
                 cost_center: Some(d.pick(centers::ALL)),
-                text: "Expense correction",
+                text: "Petty cash purchase",
                 ..Line::BARE
             },
         );
@@ -247,18 +253,8 @@ impl World {
         }
     }
 
-    /// A reclassification between two cost centers.
-    fn reclass(
-        tw: &Twist,
-        mut amount: i64,
-        batch: &mut Batch,
-        entry_id: u128,
-        d: &mut Draws,
-    ) -> FillerHead {
-        // Manual adjustments are often round.
-        if d.below(100) < 60 && tw.amount.is_none() && amount >= 100_000 {
-            amount = off_round((amount / 10_000).max(1) * 10_000);
-        }
+    /// The two lines of a reclassification of `amount` between two cost centers.
+    pub(crate) fn reclass_lines(batch: &mut Batch, entry_id: u128, amount: i64, d: &mut Draws) {
         let account = d.pick(acc::RECLASS);
         let from = d.pick(centers::ALL);
         let mut to = d.pick(centers::ALL);
@@ -287,6 +283,21 @@ impl World {
                 ..Line::BARE
             },
         );
+    }
+
+    /// A reclassification between two cost centers.
+    fn reclass(
+        tw: &Twist,
+        mut amount: i64,
+        batch: &mut Batch,
+        entry_id: u128,
+        d: &mut Draws,
+    ) -> FillerHead {
+        // Manual adjustments are often round.
+        if d.below(100) < 60 && tw.amount.is_none() && amount >= 100_000 {
+            amount = off_round((amount / 10_000).max(1) * 10_000);
+        }
+        Self::reclass_lines(batch, entry_id, amount, d);
         (
             "SA",
             "general_ledger",
