@@ -97,7 +97,7 @@ record! {
     pub struct Company in "companies" {
         /// Company code, referenced by every entry, document and master record.
         company_code: CompanyCode,
-        /// Legal name.
+        /// Legal name: `... Group` and its country's common legal form (no partner has the word).
         name: PartnerName,
         /// ISO country code: decides the public holidays and the tax codes.
         country: &'static str,
@@ -174,7 +174,7 @@ record! {
     pub struct Vendor in "vendors" {
         /// Unique id, referenced by `journal_lines.partner_id` and `documents.partner_id`.
         vendor_id: u128,
-        /// Name (unique).
+        /// Name (unique), with a legal form of its country (`GmbH` in Germany, `Inc.` in the US).
         name: PartnerName,
         /// ISO country code.
         country: &'static str,
@@ -219,7 +219,7 @@ record! {
         customer_id: u128,
         /// The company that sells to it (its credit limit is in that company's currency).
         company_code: CompanyCode,
-        /// Name (unique).
+        /// Name (unique), with a legal form of its country (`GmbH` in Germany, `Inc.` in the US).
         name: PartnerName,
         /// ISO country code.
         country: &'static str,

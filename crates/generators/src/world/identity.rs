@@ -5,35 +5,50 @@ use crate::world::pools;
 use crate::world::rng::{Draws, stream};
 use synth_model::{BankAccount, PartnerName};
 
-/// Distinct partner names: a permutation of the name parts' combinations, with a
-/// number once they are used up.
-pub(crate) fn partner_name(i: u64, offset: u64) -> PartnerName {
+/// Distinct partner names: a permutation of the name parts' combinations (a first
+/// word, a second, an optional third), with a number once they are used up, and a
+/// legal form of `country` (the country's common form most often).
+pub(crate) fn partner_name(i: u64, offset: u64, country: &str) -> PartnerName {
     let (f, s, x) = (
         pools::NAME_FIRST.len() as u64,
         pools::NAME_SECOND.len() as u64,
-        pools::NAME_SUFFIX.len() as u64,
+        pools::NAME_VARIANT.len() as u64,
     );
     let combos = f * s * x;
     // 7919 is prime and does not divide `combos`, so this is a bijection of 0..combos.
     let k = ((i % combos) * 7919 + offset) % combos;
     let round = i / combos;
     let (a, b, c) = (k % f, k / f % s, k / (f * s));
-    let name = if round == 0 {
-        format!(
-            "{} {} {}",
-            pools::NAME_FIRST[a as usize],
-            pools::NAME_SECOND[b as usize],
-            pools::NAME_SUFFIX[c as usize]
-        )
-    } else {
-        format!(
-            "{} {} {} {}",
-            pools::NAME_FIRST[a as usize],
-            pools::NAME_SECOND[b as usize],
-            round + 1,
-            pools::NAME_SUFFIX[c as usize]
-        )
+    let forms = pools::legal_forms(country);
+    // Half the partners have the country's common form, the rest one of its others.
+    let h = crate::world::rng::splitmix64(i ^ offset.rotate_left(32));
+    let form = match h % 2 {
+        0 => forms[0],
+        _ => forms[(h / 2 % forms.len() as u64) as usize],
     };
+    let mut name = String::with_capacity(48);
+    name.push_str(pools::NAME_FIRST[a as usize]);
+    name.push(' ');
+    name.push_str(pools::NAME_SECOND[b as usize]);
+    if c > 0 {
+        name.push(' ');
+        name.push_str(pools::NAME_VARIANT[c as usize]);
+    }
+    if round > 0 {
+        name.push_str(&format!(" {}", round + 1));
+    }
+    name.push(' ');
+    name.push_str(form);
+    PartnerName::from(name.as_str())
+}
+
+/// The name of the group's company `i` in `country`: "GROUP_WORD" in it, which no
+/// partner's name has, so a company is never taken for one of its partners.
+pub(crate) fn company_name(i: u64, country: &str) -> PartnerName {
+    let f = pools::NAME_FIRST.len() as u64;
+    let first = pools::NAME_FIRST[((i * 17 + 8) % f) as usize];
+    let form = pools::legal_forms(country)[0];
+    let name = format!("{first} {} {form}", pools::GROUP_WORD);
     PartnerName::from(name.as_str())
 }
 
@@ -146,6 +161,42 @@ pub(crate) fn account(seed: u64, vendor: u64, generation: u32, country: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partner_names_are_distinct_whole_and_of_their_country() {
+        use std::collections::HashSet;
+        let mut seen = HashSet::new();
+        for i in 0..30_000u64 {
+            for country in ["US", "DE", "JP", "XX"] {
+                let name = partner_name(i, 3571, country);
+                let text = name.as_str().to_string();
+                let forms = pools::legal_forms(country);
+                assert!(
+                    forms.iter().any(|f| text.ends_with(&format!(" {f}"))),
+                    "{text} has a legal form of {country}"
+                );
+                assert!(!text.contains(pools::GROUP_WORD), "{text}");
+                if country == "US" {
+                    assert!(seen.insert(text), "partner {i}: a name given twice");
+                }
+            }
+        }
+        // The longest parts together still fit, untruncated.
+        let longest = |p: &[&str]| p.iter().map(|s| s.len()).max().unwrap_or(0);
+        let forms = pools::LEGAL_FORMS
+            .iter()
+            .map(|f| longest(f.1))
+            .max()
+            .unwrap_or(0);
+        let most = longest(pools::NAME_FIRST)
+            + longest(pools::NAME_SECOND)
+            + longest(pools::NAME_VARIANT)
+            + forms
+            + 3
+            + 3;
+        assert!(most <= 48, "names may need {most} bytes");
+        assert!(company_name(0, "DE").as_str().ends_with(" Group GmbH"));
+    }
 
     #[test]
     fn ibans_have_valid_check_digits_and_their_country_s_length() {

@@ -209,7 +209,7 @@ fn ordinary_vendor(config: &GeneratorConfig, economy: &Economy, i: u64) -> Vendo
     let discount = d.below(100) < 30;
     Vendor {
         vendor_id: record_id(seed, stream::VENDOR, i),
-        name: partner_name(i, 0),
+        name: partner_name(i, 0, country),
         country,
         city,
         payment_terms_days: d.pick(pools::PAYMENT_TERMS),
@@ -237,7 +237,7 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         .enumerate()
         .map(|(i, c)| Company {
             company_code: c.code,
-            name: partner_name(i as u64 * 1013 + 77, 4243),
+            name: crate::world::identity::company_name(i as u64, c.country),
             country: c.country,
             currency: c.currency,
         })
@@ -307,7 +307,7 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
                 company_code: economy.companies
                     [customer_company(i as usize, economy.companies.len())]
                 .code,
-                name: partner_name(i, 3571),
+                name: partner_name(i, 3571, country),
                 country,
                 city,
                 credit_limit: limit,

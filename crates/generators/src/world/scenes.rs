@@ -95,7 +95,7 @@ pub(crate) fn fictitious_vendors(
             let city = local.clone().nth(k).map_or("", |l| l.1);
             synth_model::Vendor {
                 vendor_id: record_id(seed, stream::VENDOR, i),
-                name: crate::world::identity::partner_name(i, 0),
+                name: crate::world::identity::partner_name(i, 0, c.country),
                 country: c.country,
                 city,
                 payment_terms_days: d.pick(crate::world::pools::PAYMENT_TERMS),

@@ -428,10 +428,43 @@ pub static NAME_SECOND: &[&str] = &[
     "Automation",
     "Materials",
 ];
-/// Legal forms.
-pub static NAME_SUFFIX: &[&str] = &[
-    "Inc.", "LLC", "GmbH", "Ltd", "S.A.", "AG", "B.V.", "Corp.", "& Co. KG", "S.r.l.",
+/// A third word of partner names (none for a tenth), at most 6 characters so that
+/// every name fits its 48 bytes.
+pub static NAME_VARIANT: &[&str] = &[
+    "", "& Sons", "Works", "Global", "Supply", "Direct", "Plus", "Tech", "Line", "Labs",
 ];
+/// The word that marks the group's own companies' names (no partner has it).
+pub const GROUP_WORD: &str = "Group";
+/// Legal forms by country (the first entry of each country is its most common form);
+/// countries without their own list use [`DEFAULT_LEGAL_FORMS`].
+pub static LEGAL_FORMS: &[(&str, &[&str])] = &[
+    ("US", &["Inc.", "LLC", "Corp."]),
+    ("CA", &["Inc.", "Ltd.", "Corp."]),
+    ("GB", &["Ltd", "PLC", "LLP"]),
+    ("IE", &["Ltd", "DAC", "PLC"]),
+    ("DE", &["GmbH", "AG", "GmbH & Co. KG"]),
+    ("AT", &["GmbH", "AG", "KG"]),
+    ("CH", &["AG", "GmbH", "SA"]),
+    ("FR", &["SAS", "SARL", "S.A."]),
+    ("IT", &["S.r.l.", "S.p.A."]),
+    ("ES", &["S.L.", "S.A."]),
+    ("NL", &["B.V.", "N.V."]),
+    ("BE", &["BV", "NV", "SRL"]),
+    ("PL", &["Sp. z o.o.", "S.A."]),
+    ("SE", &["AB"]),
+    ("JP", &["K.K.", "G.K."]),
+    ("AU", &["Pty Ltd", "Ltd"]),
+];
+/// Legal forms of the countries [`LEGAL_FORMS`] does not list.
+pub static DEFAULT_LEGAL_FORMS: &[&str] = &["Ltd"];
+
+/// The legal forms of `country`.
+pub fn legal_forms(country: &str) -> &'static [&'static str] {
+    LEGAL_FORMS
+        .iter()
+        .find(|f| f.0 == country)
+        .map_or(DEFAULT_LEGAL_FORMS, |f| f.1)
+}
 /// (country, city) pairs.
 pub static LOCATIONS: &[(&str, &str)] = &[
     ("US", "Chicago"),
