@@ -310,7 +310,7 @@ fn new_change(
         change_id: record_id(seed, stream::BANK_CHANGE, key),
         vendor_id,
         changed_at: office_hours(day, d),
-        changed_by: crate::world::people::pick_user(users::AP, d),
+        changed_by: crate::world::people::pick_user(users::MASTER_DATA, d),
         old_bank_account: old,
         new_bank_account: new,
     }

@@ -313,6 +313,27 @@ pub static USERS: &[(&str, &str, &str, &str, i64)] = &[
         1000000000,
     ),
     ("AKIM2", "Anna Kim", "cfo", "Finance", 100000000000),
+    (
+        "LMEYER",
+        "Laura Meyer",
+        "master_data_specialist",
+        "Finance",
+        0,
+    ),
+    (
+        "DOKAFOR",
+        "Daniel Okafor",
+        "master_data_specialist",
+        "Finance",
+        0,
+    ),
+    (
+        "SHANSEN",
+        "Sofia Hansen",
+        "master_data_specialist",
+        "Finance",
+        0,
+    ),
 ];
 
 /// Batch jobs that post: (login, description).
@@ -338,6 +359,9 @@ pub mod users {
     pub const WAREHOUSE: std::ops::Range<usize> = 24..32;
     /// G/L accountants.
     pub const GL: std::ops::Range<usize> = 32..40;
+    /// Master data specialists: they alone change vendors' bank accounts (segregation
+    /// of duties: the clerks who post a vendor's invoices never do).
+    pub const MASTER_DATA: std::ops::Range<usize> = 52..55;
     /// Approvers, from the lowest limit to the highest: (users, limit in minor units).
     pub const APPROVERS: &[(std::ops::Range<usize>, i64)] = &[
         (32..40, 2_500_000),
