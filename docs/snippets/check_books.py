@@ -195,6 +195,32 @@ check("every manual G/L entry is approved", n == 0, f"{n} entries")
 n = one("SELECT count(DISTINCT user_id) FROM journal_entries")[0]
 check("many users post", n >= 40, f"{n} users")
 
+# Master data a registry would accept: each partner's legal form is one of its
+# country's (the forms registries use: GmbH/AG/KG in Germany, Inc./LLC/Corp. in the US,
+# ...), the group's companies are not also its partners, and vendors' bank accounts are
+# changed by a master data role, never by a clerk who posts that vendor's invoices
+# (segregation of duties, as auditors test it).
+FORMS = {"US": ["Inc.", "LLC", "Corp."], "CA": ["Inc.", "Ltd.", "Corp."], "GB": ["Ltd", "PLC", "LLP"],
+         "DE": ["GmbH", "AG", "GmbH & Co. KG"], "FR": ["SAS", "SARL", "S.A."], "IT": ["S.r.l.", "S.p.A."],
+         "ES": ["S.L.", "S.A."], "NL": ["B.V.", "N.V."], "PL": ["Sp. z o.o.", "S.A."], "SE": ["AB"],
+         "JP": ["K.K.", "G.K."], "AU": ["Pty Ltd", "Ltd"]}
+con.execute("CREATE TABLE forms (country VARCHAR, form VARCHAR)")
+con.executemany("INSERT INTO forms VALUES (?, ?)", [(c, f) for c, fs in FORMS.items() for f in fs])
+for table in ("vendors", "customers", "companies"):
+    n, total = one(f"""SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM forms f WHERE f.country = p.country
+                                                                AND p.name LIKE '% ' || f.form)), count(*)
+                       FROM {table} p WHERE p.country IN (SELECT country FROM forms)""")
+    check(f"{table}: legal form of the partner's country", n == 0, f"{n} of {total} foreign to their country")
+n = one("SELECT count(*) FROM companies c WHERE c.name IN (SELECT name FROM customers UNION ALL SELECT name FROM vendors)")[0]
+check("no company of the group is also one of its partners", n == 0, f"{n} companies")
+n, total = one("""SELECT count(*) FILTER (WHERE u.role <> 'master_data_specialist'), count(*)
+                  FROM read_csv('""" + str(d) + """/vendor_bank_changes.csv', header=true) c JOIN users u ON u.user_id = c.changed_by""")
+check("vendor bank changes by a master data role", n == 0, f"{n} of {total} by another role")
+n = one("""SELECT count(*) FROM read_csv('""" + str(d) + """/vendor_bank_changes.csv', header=true) c
+           WHERE EXISTS (SELECT 1 FROM journal_lines l JOIN journal_entries e USING (entry_id)
+                         WHERE l.partner_id = c.vendor_id AND e.user_id = c.changed_by)""")[0]
+check("no clerk changes the bank account of a vendor whose invoices they post", n == 0, f"{n} changes")
+
 # Benford's law over all line amounts: first-digit MAD below 0.006 (Nigrini: close conformity).
 rows = con.execute("""SELECT left(CAST(CAST(greatest(debit, credit) * 100 AS BIGINT) AS VARCHAR), 1) AS d, count(*)
                       FROM journal_lines GROUP BY 1 ORDER BY 1""").fetchall()

@@ -204,18 +204,20 @@ impl World {
                 let n = range.end - range.start;
                 let mut k = range.start + d.below(n);
                 if USERS[k].0 == creator {
-                    k = if n > 1 {
-                        range.start + (k - range.start + 1) % n
-                    } else {
-                        range.end
-                    };
+                    if n == 1 {
+                        // The only one of the role: the next role up approves.
+                        continue;
+                    }
+                    k = range.start + (k - range.start + 1) % n;
                 }
-                if let Some(u) = USERS.get(k) {
-                    return u.0;
-                }
+                return USERS[k].0;
             }
         }
-        USERS[USERS.len() - 1].0
+        // Above every limit: the highest role (the CFO).
+        let top = users::APPROVERS
+            .last()
+            .map_or(USERS.len() - 1, |(r, _)| r.start);
+        USERS[top].0
     }
 
     /// A time of day: office hours for people, mostly night for batch jobs.

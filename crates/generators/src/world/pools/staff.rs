@@ -328,8 +328,8 @@ pub static USERS: &[(&str, &str, &str, &str, i64)] = &[
         0,
     ),
     (
-        "SHANSEN",
-        "Sofia Hansen",
+        "SNIELSEN",
+        "Sofia Nielsen",
         "master_data_specialist",
         "Finance",
         0,
@@ -388,4 +388,30 @@ pub mod users {
     pub const EXPENSE: &str = "SYS_EXPENSE";
     /// Automatic reversals.
     pub const GL_AUTO: &str = "SYS_GL";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logins_are_unique_and_the_role_ranges_hold_their_roles() {
+        let mut logins: Vec<&str> = USERS.iter().map(|u| u.0).collect();
+        logins.extend(BATCH_USERS.iter().map(|u| u.0));
+        let n = logins.len();
+        logins.sort_unstable();
+        logins.dedup();
+        assert_eq!(logins.len(), n, "a login given twice");
+        for k in users::MASTER_DATA {
+            assert_eq!(USERS[k].2, "master_data_specialist", "{}", USERS[k].0);
+            assert_eq!(USERS[k].4, 0, "master data specialists approve nothing");
+        }
+        for (range, limit) in users::APPROVERS {
+            for k in range.clone() {
+                assert_eq!(USERS[k].4, *limit, "{}", USERS[k].0);
+            }
+        }
+        let top = users::APPROVERS.last().map(|(r, _)| r.start);
+        assert_eq!(top.map(|k| USERS[k].2), Some("cfo"));
+    }
 }
