@@ -113,8 +113,7 @@ def main() -> int:
             row[g] = auc(cross_fitted(sub[g].astype(str), label, sub["fold"]), label)
         rows.append(row)
     table = pd.DataFrame(rows).set_index("type")
-    with pd.option_context("display.width", 160, "display.float_format", "{:.3f}".format):
-        print(table)
+    print(table.to_string(float_format="{:.3f}".format))
     bad = [
         (t, g, table.loc[t, g])
         for t in table.index
