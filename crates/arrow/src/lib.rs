@@ -342,6 +342,155 @@ impl RecordBatchReader for PartReader {
     }
 }
 
+/// Several streaming tables of one part from one generation: each generator batch is
+/// turned into a record batch of every table and queued for that table's reader, so
+/// tables read side by side generate the entries once, not once each. A table whose
+/// queue reaches [`SHARED_QUEUE_BATCHES`] (its reader is not keeping up: tables read
+/// one after another) leaves the sharing: its queue is dropped, and its reader later
+/// generates its own rows from the first entry it has not had. Memory stays bounded by
+/// that many batches per table.
+pub struct SharedPart;
+
+/// Batches a table's queue may hold before the table leaves the sharing.
+pub const SHARED_QUEUE_BATCHES: usize = 8;
+
+/// What the readers of a [`SharedPart`] share.
+struct Shared {
+    generator: Arc<JournalGenerator>,
+    tables: Vec<Table>,
+    ids: Ids,
+    next: u64,
+    end: u64,
+    batch_entries: u64,
+    batch: Batch,
+    /// Per table: its queued batches, with the first entry each covers.
+    queues: Vec<std::collections::VecDeque<(u64, RecordBatch)>>,
+    /// Per table: the first entry it has not had, once it left the sharing.
+    left: Vec<Option<u64>>,
+    failed: Option<String>,
+}
+
+impl SharedPart {
+    /// One reader per table of `tables` (streaming tables) over the entries `range`.
+    pub fn readers(
+        generator: Arc<JournalGenerator>,
+        tables: &[Table],
+        range: Range<u64>,
+        batch_entries: u64,
+        ids: Ids,
+    ) -> Vec<SharedReader> {
+        let shared = Arc::new(std::sync::Mutex::new(Shared {
+            generator,
+            tables: tables.to_vec(),
+            ids,
+            next: range.start,
+            end: range.end,
+            batch_entries: batch_entries.max(1),
+            batch: Batch::default(),
+            queues: tables.iter().map(|_| Default::default()).collect(),
+            left: vec![None; tables.len()],
+            failed: None,
+        }));
+        tables
+            .iter()
+            .enumerate()
+            .map(|(slot, &t)| SharedReader {
+                shared: Arc::clone(&shared),
+                slot,
+                table: t,
+                schema: schema(t, ids),
+                own: None,
+            })
+            .collect()
+    }
+}
+
+/// One table's reader of a [`SharedPart`].
+pub struct SharedReader {
+    shared: Arc<std::sync::Mutex<Shared>>,
+    slot: usize,
+    table: Table,
+    schema: SchemaRef,
+    /// Its own reader, once the table left the sharing.
+    own: Option<PartReader>,
+}
+
+impl Shared {
+    /// Generates the next batch of entries and queues every table's rows of it.
+    fn advance(&mut self) -> Result<(), ArrowError> {
+        let to = (self.next + self.batch_entries).min(self.end);
+        let range = self.next..to;
+        self.next = to;
+        self.generator
+            .generate_batch(&mut self.batch, range.clone())
+            .map_err(|e| ArrowError::ComputeError(e.to_string()))?;
+        for (i, &t) in self.tables.iter().enumerate() {
+            if self.left[i].is_some() {
+                continue;
+            }
+            if self.queues[i].len() >= SHARED_QUEUE_BATCHES {
+                // Not read meanwhile: it generates its own rows later, from the first
+                // entry of its oldest queued batch.
+                let from = self.queues[i].front().map_or(range.start, |q| q.0);
+                self.left[i] = Some(from);
+                self.queues[i].clear();
+                continue;
+            }
+            let b = table_batch(&self.batch, t, self.ids)?;
+            if b.num_rows() > 0 {
+                self.queues[i].push_back((range.start, b));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for SharedReader {
+    type Item = Result<RecordBatch, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(own) = self.own.as_mut() {
+            return own.next();
+        }
+        let mut s = self
+            .shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        loop {
+            if let Some((_, b)) = s.queues[self.slot].pop_front() {
+                return Some(Ok(b));
+            }
+            if let Some(from) = s.left[self.slot] {
+                let own = PartReader::new(
+                    Arc::clone(&s.generator),
+                    self.table,
+                    from..s.end,
+                    s.batch_entries,
+                    s.ids,
+                );
+                drop(s);
+                return self.own.insert(own).next();
+            }
+            if let Some(e) = &s.failed {
+                return Some(Err(ArrowError::ComputeError(e.clone())));
+            }
+            if s.next >= s.end {
+                return None;
+            }
+            if let Err(e) = s.advance() {
+                s.failed = Some(e.to_string());
+                s.next = s.end;
+            }
+        }
+    }
+}
+
+impl RecordBatchReader for SharedReader {
+    fn schema(&self) -> SchemaRef {
+        Arc::clone(&self.schema)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,6 +534,45 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn tables_read_from_one_generation_equal_their_own_readers() {
+        let g = Arc::new(JournalGenerator::new(GeneratorConfig::default()).expect("config"));
+        let tables = [Table::JournalEntries, Table::JournalLines, Table::Anomalies];
+        let mut shared = SharedPart::readers(Arc::clone(&g), &tables, 100..9_100, 1_000, Ids::Text);
+        // Read the last table first, then the others (they leave the sharing after a few
+        // batches), then side by side below: each gets all of its own rows, in order.
+        shared.reverse();
+        for (reader, &t) in shared.into_iter().zip(tables.iter().rev()) {
+            let mine: Vec<RecordBatch> = reader.collect::<Result<_, _>>().expect("batches");
+            let own: Vec<RecordBatch> =
+                PartReader::new(Arc::clone(&g), t, 100..9_100, 1_000, Ids::Text)
+                    .collect::<Result<_, _>>()
+                    .expect("batches");
+            assert_eq!(values(&mine), values(&own), "{t}");
+        }
+        // Side by side, one batch of each in turn.
+        let mut readers =
+            SharedPart::readers(Arc::clone(&g), &tables, 100..9_100, 1_000, Ids::Text);
+        let mut got: Vec<Vec<RecordBatch>> = vec![Vec::new(); tables.len()];
+        let mut live = true;
+        while live {
+            live = false;
+            for (r, out) in readers.iter_mut().zip(got.iter_mut()) {
+                if let Some(b) = r.next() {
+                    out.push(b.expect("batch"));
+                    live = true;
+                }
+            }
+        }
+        for (mine, &t) in got.iter().zip(tables.iter()) {
+            let own: Vec<RecordBatch> =
+                PartReader::new(Arc::clone(&g), t, 100..9_100, 1_000, Ids::Text)
+                    .collect::<Result<_, _>>()
+                    .expect("batches");
+            assert_eq!(values(mine), values(&own), "{t} side by side");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ use pyo3::types::{PyCapsule, PyDict, PyTuple};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use synth_arrow::{Ids, PartReader};
+use synth_arrow::{Ids, PartReader, SharedPart};
 use synth_runtime::{
     Config, Error, GenerationOrchestrator, JournalGenerator, MAX_CONFIG_BYTES, Overrides, Table,
     format_bytes,
@@ -279,25 +279,40 @@ fn streams(
             ),
         ));
     }
-    Ok(chosen
-        .into_iter()
-        .zip(estimates)
-        .map(|(t, estimated_bytes)| {
-            let r = match t.phase() {
-                synth_runtime::TablePhase::Stream => range.clone(),
-                _ if part == 0 => 0..1,
-                _ => 0..0,
-            };
-            TableStream {
-                schema: synth_arrow::schema(t, ids),
-                reader: Some(PartReader::new(Arc::clone(&generator), t, r, batch, ids)),
-                table: t.name(),
-                part,
-                estimated_bytes,
+    // The streaming tables share one generation of the part's entries; a master table
+    // is read from the master data.
+    let streaming: Vec<Table> = chosen
+        .iter()
+        .copied()
+        .filter(|t| t.phase() == synth_runtime::TablePhase::Stream)
+        .collect();
+    let mut shared =
+        SharedPart::readers(Arc::clone(&generator), &streaming, range, batch, ids).into_iter();
+    let mut out = Vec::with_capacity(chosen.len());
+    for (t, estimated_bytes) in chosen.into_iter().zip(estimates) {
+        let reader: Reader = match t.phase() {
+            synth_runtime::TablePhase::Stream => match shared.next() {
+                Some(r) => Box::new(r),
+                None => return Err(raise(py, "RunError", format!("no reader for {t}"))),
+            },
+            _ => {
+                let r = if part == 0 { 0..1 } else { 0..0 };
+                Box::new(PartReader::new(Arc::clone(&generator), t, r, batch, ids))
             }
-        })
-        .collect())
+        };
+        out.push(TableStream {
+            schema: synth_arrow::schema(t, ids),
+            reader: Some(reader),
+            table: t.name(),
+            part,
+            estimated_bytes,
+        });
+    }
+    Ok(out)
 }
+
+/// A table's stream of record batches.
+type Reader = Box<dyn RecordBatchReader + Send + Sync>;
 
 /// One table of one part, generated batch by batch as it is read: through the Arrow C
 /// stream interface (`pyarrow.table(s)`, `polars.DataFrame(s)`, `duckdb.sql`) or by
@@ -305,7 +320,7 @@ fn streams(
 #[pyclass(module = "synthdata._native")]
 struct TableStream {
     schema: SchemaRef,
-    reader: Option<PartReader>,
+    reader: Option<Reader>,
     #[pyo3(get)]
     table: &'static str,
     #[pyo3(get)]
@@ -374,7 +389,7 @@ impl TableStream {
 /// A stream that stops at Ctrl-C: a consumer reading it whole in C (pyarrow's
 /// `read_all`, Polars, DuckDB) raises its own error, "interrupted (KeyboardInterrupt)",
 /// at the next batch.
-struct Interruptible(PartReader);
+struct Interruptible(Reader);
 
 impl Iterator for Interruptible {
     type Item = Result<RecordBatch, ArrowError>;
