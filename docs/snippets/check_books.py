@@ -221,6 +221,15 @@ n = one("""SELECT count(*) FROM read_csv('""" + str(d) + """/vendor_bank_changes
                          WHERE l.partner_id = c.vendor_id AND e.user_id = c.changed_by)""")[0]
 check("no clerk changes the bank account of a vendor whose invoices they post", n == 0, f"{n} changes")
 
+# Sales abroad: a wholesaler sells mostly at home; 10-40% of sales to customers abroad
+# (the issue's measure of a plausible wholesale business; was 81-86%).
+for company, share in con.execute("""
+        SELECT d.company_code, sum(d.amount) FILTER (WHERE c.country <> k.country) / sum(d.amount)
+        FROM documents d JOIN customers c ON c.customer_id = d.partner_id
+        JOIN companies k ON k.company_code = d.company_code
+        WHERE d.document_type = 'customer_invoice' GROUP BY 1 ORDER BY 1""").fetchall():
+    check(f"company {company}: 10-40% of sales to customers abroad", 0.10 <= share <= 0.40, f"{share:.0%}")
+
 # Benford's law over all line amounts: first-digit MAD below 0.006 (Nigrini: close conformity).
 rows = con.execute("""SELECT left(CAST(CAST(greatest(debit, credit) * 100 AS BIGINT) AS VARCHAR), 1) AS d, count(*)
                       FROM journal_lines GROUP BY 1 ORDER BY 1""").fetchall()

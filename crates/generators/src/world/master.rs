@@ -28,6 +28,29 @@ pub(crate) fn customer_company(j: usize, companies: usize) -> usize {
     j % companies.max(1)
 }
 
+/// Share of a company's customers abroad, in percent: a wholesaler sells mostly at home
+/// (10-40% of sales abroad is typical; the largest customers fall either way).
+pub(crate) const CUSTOMERS_ABROAD_PERCENT: usize = 25;
+
+/// Where a customer of a company in `home` is: a city of `home` three times in four,
+/// else one of another country.
+fn customer_location(home: &str, d: &mut Draws) -> (&'static str, &'static str) {
+    let abroad = d.below(100) < CUSTOMERS_ABROAD_PERCENT;
+    let candidates = pools::LOCATIONS.iter().filter(|l| (l.0 == home) != abroad);
+    let n = candidates.clone().count();
+    match n {
+        0 => d.pick(pools::LOCATIONS),
+        _ => {
+            let k = d.below(n);
+            candidates
+                .clone()
+                .nth(k)
+                .copied()
+                .unwrap_or(pools::LOCATIONS[0])
+        }
+    }
+}
+
 /// The share of a partner's business: partner `j` of `n` is drawn with
 /// `floor(n·u²)`, so its share is `sqrt((j+1)/n) - sqrt(j/n)`.
 pub(crate) fn partner_share(j: usize, n: usize) -> f64 {
@@ -290,7 +313,9 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
     let customers: Vec<Customer> = (0..n_customers as u64)
         .map(|i| {
             let mut d = Draws::new(seed, stream::CUSTOMER, i);
-            let (country, city) = d.pick(pools::LOCATIONS);
+            let home =
+                economy.companies[customer_company(i as usize, economy.companies.len())].country;
+            let (country, city) = customer_location(home, &mut d);
             let terms = d.pick(pools::PAYMENT_TERMS);
             let discount = d.below(100) < 20;
             // Credit limit: four times the customer's expected open items, and room

@@ -481,6 +481,12 @@ pub static LOCATIONS: &[(&str, &str)] = &[
     ("CA", "Montréal"),
     ("PL", "Kraków"),
     ("SE", "Göteborg"),
+    ("CH", "Basel"),
+    ("AU", "Melbourne"),
+    ("US", "Atlanta"),
+    ("DE", "Stuttgart"),
+    ("GB", "Leeds"),
+    ("FR", "Toulouse"),
 ];
 /// Payment terms in days.
 pub static PAYMENT_TERMS: &[u16] = &[14, 30, 30, 30, 45, 60, 60, 90];
