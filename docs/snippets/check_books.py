@@ -224,7 +224,7 @@ check("no clerk changes the bank account of a vendor whose invoices they post", 
 # Sales abroad: a wholesaler sells mostly at home; 10-40% of sales to customers abroad
 # (the issue's measure of a plausible wholesale business; was 81-86%).
 for company, share in con.execute("""
-        SELECT d.company_code, sum(d.amount) FILTER (WHERE c.country <> k.country) / sum(d.amount)
+        SELECT d.company_code, coalesce(sum(d.amount) FILTER (WHERE c.country <> k.country), 0) / sum(d.amount)
         FROM documents d JOIN customers c ON c.customer_id = d.partner_id
         JOIN companies k ON k.company_code = d.company_code
         WHERE d.document_type = 'customer_invoice' GROUP BY 1 ORDER BY 1""").fetchall():

@@ -50,6 +50,7 @@ SHORT_NAMES: Dict[str, str] = {
     "start_month": "global.start_month",
     "vendors": "master_data.vendors",
     "customers": "master_data.customers",
+    "customers_abroad": "master_data.customers_abroad",
     "anomaly_rate": "anomalies.rate",
     "anomalies": "anomalies.enabled",
     "documents": "documents.enabled",

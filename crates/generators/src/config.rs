@@ -66,7 +66,7 @@ impl Default for TransactionsConfig {
 }
 
 /// The `master_data` section: how many partners and materials.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MasterDataConfig {
     /// Number of vendors (at least 1).
@@ -78,6 +78,9 @@ pub struct MasterDataConfig {
     /// Number of materials (at least 1).
     #[serde(deserialize_with = "crate::count::deserialize_count_u32")]
     pub materials: u32,
+    /// Share of customers abroad, 0 to 1: each customer is in another country than its
+    /// company's with this probability (a wholesaler's 10-40% of sales by default).
+    pub customers_abroad: f64,
 }
 
 impl Default for MasterDataConfig {
@@ -86,6 +89,7 @@ impl Default for MasterDataConfig {
             vendors: 500,
             customers: 2_000,
             materials: 400,
+            customers_abroad: 0.25,
         }
     }
 }
@@ -323,6 +327,13 @@ impl GeneratorConfig {
         }
         if self.master_data.materials == 0 {
             p.push(invalid("master_data.materials", "at least 1", 0));
+        }
+        if !(0.0..=1.0).contains(&self.master_data.customers_abroad) {
+            p.push(invalid(
+                "master_data.customers_abroad",
+                "a share from 0.0 to 1.0",
+                self.master_data.customers_abroad,
+            ));
         }
         let a = &self.anomalies;
         if !(0.0..=crate::anomalies::MAX_RATE).contains(&a.rate) {

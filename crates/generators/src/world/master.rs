@@ -28,14 +28,10 @@ pub(crate) fn customer_company(j: usize, companies: usize) -> usize {
     j % companies.max(1)
 }
 
-/// Share of a company's customers abroad, in percent: a wholesaler sells mostly at home
-/// (10-40% of sales abroad is typical; the largest customers fall either way).
-pub(crate) const CUSTOMERS_ABROAD_PERCENT: usize = 25;
-
-/// Where a customer of a company in `home` is: a city of `home` three times in four,
-/// else one of another country.
-fn customer_location(home: &str, d: &mut Draws) -> (&'static str, &'static str) {
-    let abroad = d.below(100) < CUSTOMERS_ABROAD_PERCENT;
+/// Where a customer of a company in `home` is: a city of another country with
+/// probability `abroad` (`master_data.customers_abroad`), else one of `home`.
+fn customer_location(home: &str, abroad: f64, d: &mut Draws) -> (&'static str, &'static str) {
+    let abroad = d.unit() < abroad;
     let candidates = pools::LOCATIONS.iter().filter(|l| (l.0 == home) != abroad);
     let n = candidates.clone().count();
     match n {
@@ -315,7 +311,8 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
             let mut d = Draws::new(seed, stream::CUSTOMER, i);
             let home =
                 economy.companies[customer_company(i as usize, economy.companies.len())].country;
-            let (country, city) = customer_location(home, &mut d);
+            let (country, city) =
+                customer_location(home, config.master_data.customers_abroad, &mut d);
             let terms = d.pick(pools::PAYMENT_TERMS);
             let discount = d.below(100) < 20;
             // Credit limit: four times the customer's expected open items, and room
