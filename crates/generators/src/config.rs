@@ -83,6 +83,28 @@ pub struct MasterDataConfig {
     pub customers_abroad: f64,
 }
 
+impl MasterDataConfig {
+    /// The section's problems, pushed onto `p`.
+    fn problems(&self, p: &mut Vec<InvalidGeneratorConfig>) {
+        if self.vendors == 0 {
+            p.push(invalid("master_data.vendors", "at least 1", 0));
+        }
+        if self.customers == 0 {
+            p.push(invalid("master_data.customers", "at least 1", 0));
+        }
+        if self.materials == 0 {
+            p.push(invalid("master_data.materials", "at least 1", 0));
+        }
+        if !(0.0..=1.0).contains(&self.customers_abroad) {
+            p.push(invalid(
+                "master_data.customers_abroad",
+                "a share from 0.0 to 1.0",
+                self.customers_abroad,
+            ));
+        }
+    }
+}
+
 impl Default for MasterDataConfig {
     fn default() -> Self {
         Self {
@@ -319,22 +341,7 @@ impl GeneratorConfig {
                 t.amount_sigma,
             ));
         }
-        if self.master_data.vendors == 0 {
-            p.push(invalid("master_data.vendors", "at least 1", 0));
-        }
-        if self.master_data.customers == 0 {
-            p.push(invalid("master_data.customers", "at least 1", 0));
-        }
-        if self.master_data.materials == 0 {
-            p.push(invalid("master_data.materials", "at least 1", 0));
-        }
-        if !(0.0..=1.0).contains(&self.master_data.customers_abroad) {
-            p.push(invalid(
-                "master_data.customers_abroad",
-                "a share from 0.0 to 1.0",
-                self.master_data.customers_abroad,
-            ));
-        }
+        self.master_data.problems(&mut p);
         let a = &self.anomalies;
         if !(0.0..=crate::anomalies::MAX_RATE).contains(&a.rate) {
             p.push(invalid(

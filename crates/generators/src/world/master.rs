@@ -239,6 +239,48 @@ fn ordinary_vendor(config: &GeneratorConfig, economy: &Economy, i: u64) -> Vendo
     }
 }
 
+/// The customers: each with its company's country or another, terms, a credit limit
+/// that fits its share of the sales.
+fn customers(config: &GeneratorConfig, economy: &Economy) -> Vec<Customer> {
+    let seed = config.seed;
+    let start = economy.start;
+    let n_customers = config.master_data.customers as usize;
+    (0..n_customers as u64)
+        .map(|i| {
+            let mut d = Draws::new(seed, stream::CUSTOMER, i);
+            let home =
+                economy.companies[customer_company(i as usize, economy.companies.len())].country;
+            let (country, city) =
+                customer_location(home, config.master_data.customers_abroad, &mut d);
+            let terms = d.pick(pools::PAYMENT_TERMS);
+            let discount = d.below(100) < 20;
+            // Credit limit: four times the customer's expected open items, and room
+            // for six large orders (an order over a third of the limit is blocked).
+            let exposure = partner_share(i as usize, n_customers)
+                * economy.sales_year_base
+                * (f64::from(terms) + 20.0)
+                / 365.0;
+            let fx = economy.companies[customer_company(i as usize, economy.companies.len())].fx;
+            let limit =
+                nice_ceil((4.0 * exposure).max(6.0 * economy.sale_p95).max(5_000.0) * 100.0 * fx);
+            Customer {
+                customer_id: record_id(seed, stream::CUSTOMER, i),
+                company_code: economy.companies
+                    [customer_company(i as usize, economy.companies.len())]
+                .code,
+                name: partner_name(i, 3571, country),
+                country,
+                city,
+                credit_limit: limit,
+                payment_terms_days: terms,
+                cash_discount_percent: if discount { 200 } else { 0 },
+                cash_discount_days: if discount { 10 } else { 0 },
+                created_date: start.add_days(-(30 + d.below(3000) as i32)),
+            }
+        })
+        .collect()
+}
+
 /// Builds every master record from the config and its seed.
 pub fn build(config: &GeneratorConfig) -> MasterData {
     let layout = Layout::new(config);
@@ -305,41 +347,7 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
     for (i, v) in vendors.iter_mut().enumerate() {
         v.bank_account = history.final_account(i, v.bank_account);
     }
-    let n_customers = config.master_data.customers as usize;
-    let customers: Vec<Customer> = (0..n_customers as u64)
-        .map(|i| {
-            let mut d = Draws::new(seed, stream::CUSTOMER, i);
-            let home =
-                economy.companies[customer_company(i as usize, economy.companies.len())].country;
-            let (country, city) =
-                customer_location(home, config.master_data.customers_abroad, &mut d);
-            let terms = d.pick(pools::PAYMENT_TERMS);
-            let discount = d.below(100) < 20;
-            // Credit limit: four times the customer's expected open items, and room
-            // for six large orders (an order over a third of the limit is blocked).
-            let exposure = partner_share(i as usize, n_customers)
-                * economy.sales_year_base
-                * (f64::from(terms) + 20.0)
-                / 365.0;
-            let fx = economy.companies[customer_company(i as usize, economy.companies.len())].fx;
-            let limit =
-                nice_ceil((4.0 * exposure).max(6.0 * economy.sale_p95).max(5_000.0) * 100.0 * fx);
-            Customer {
-                customer_id: record_id(seed, stream::CUSTOMER, i),
-                company_code: economy.companies
-                    [customer_company(i as usize, economy.companies.len())]
-                .code,
-                name: partner_name(i, 3571, country),
-                country,
-                city,
-                credit_limit: limit,
-                payment_terms_days: terms,
-                cash_discount_percent: if discount { 200 } else { 0 },
-                cash_discount_days: if discount { 10 } else { 0 },
-                created_date: start.add_days(-(30 + d.below(3000) as i32)),
-            }
-        })
-        .collect();
+    let customers = customers(config, economy);
     let materials = economy
         .materials
         .iter()
