@@ -144,7 +144,11 @@ class Config:
         return hash(self._yaml)
 
     def __repr__(self) -> str:
-        p = _native.plan(self._yaml)
+        try:
+            p = _native.plan(self._yaml)
+        except SynthDataError as e:
+            # A config that cannot run (its plan alone exceeds the limit) still prints.
+            return f"<synthdata.Config (cannot run here: {e})>"
         return f"<synthdata.Config: {p['entries']:,} entries in {p['parts']} parts>"
 
 

@@ -135,6 +135,13 @@ def test_a_config_file_reads_as_the_cli_reads_it(tmp_path):
         assert line.removeprefix("error: ") in str(e.value)
 
 
+def test_a_config_that_cannot_run_here_still_prints_and_says_why_on_use():
+    huge = synthdata.Config(entries="1T", part_entries="1B", memory_limit="1GiB")
+    assert "cannot run here" in repr(huge)
+    with pytest.raises(synthdata.MemoryLimitError, match="planning the labelled anomalies"):
+        synthdata.plan(huge)
+
+
 def test_a_config_pickles_as_its_text(config):
     again = pickle.loads(pickle.dumps(config))
     assert again == config and again.yaml == config.yaml
