@@ -237,17 +237,19 @@ fn streams(
     let generator = py.detach(move || JournalGenerator::new(generator_config));
     let generator = Arc::new(generator.map_err(|e| raise(py, "ConfigError", e.to_string()))?);
     // What the part weighs held whole in Arrow, measured on a sample of its entries.
+    // One generation of the sample serves every table.
     let sample = range.start..(range.start + SAMPLE_ENTRIES).min(range.end);
+    let mut sampled = synth_generators::Batch::default();
+    generator
+        .generate_batch(&mut sampled, sample.clone())
+        .map_err(|e| raise(py, "RunError", e.to_string()))?;
     let mut estimates = Vec::new();
     for &t in &chosen {
         let bytes = match t.phase() {
             synth_runtime::TablePhase::Stream => {
-                let reader = PartReader::new(Arc::clone(&generator), t, sample.clone(), batch, ids);
-                let mut measured = 0u64;
-                for b in reader {
-                    let b = b.map_err(|e| raise(py, "RunError", e.to_string()))?;
-                    measured += b.get_array_memory_size() as u64;
-                }
+                let measured = synth_arrow::table_batch(&sampled, t, ids)
+                    .map(|b| b.get_array_memory_size() as u64)
+                    .map_err(|e| raise(py, "RunError", e.to_string()))?;
                 let n = (sample.end - sample.start).max(1);
                 (measured as f64 / n as f64 * (range.end - range.start) as f64) as u64
             }
