@@ -370,6 +370,11 @@ fn summaries_count_what_this_run_did() {
     let out = run(dir.path(), &["generate", "-n", "1", "--out", "one"]);
     let summary = text(&out.stdout);
     assert!(summary.contains("Done: 1 journal entry ("), "{summary}");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("generating 1 journal entry (seed 42)"),
+        "{err}"
+    );
     assert!(summary.contains("1 part generated, 1 at once"), "{summary}");
     assert!(summary.contains("0 reliefs, 0 throttles"), "{summary}");
     // A resume that keeps 2 of 3 parts generates 1 and says so.

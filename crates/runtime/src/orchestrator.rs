@@ -389,9 +389,12 @@ impl GenerationOrchestrator {
             1 => "1 part".to_string(),
             n => format!("{n} parts of {} entries", plan.parts.part_entries),
         };
+        let entries = match plan.parts.total {
+            1 => "1 journal entry".to_string(),
+            n => format!("{n} journal entries"),
+        };
         info!(
-            "generating {} journal entries (seed {}) into {} as {}: {parts}, {lanes} at once; hard limit {} (from {}), soft limit {}, estimated peak {}",
-            plan.parts.total,
+            "generating {entries} (seed {}) into {} as {}: {parts}, {lanes} at once; hard limit {} (from {}), soft limit {}, estimated peak {}",
             self.config.global.seed,
             o.directory.display(),
             o.format.name(),
