@@ -114,6 +114,23 @@ for company, revenue, cogs, profit, opex in rows:
     check(f"company {company}: gross margin 20-60%", 0.20 <= gm <= 0.60, f"{gm:.1%}")
     check(f"company {company}: operating expenses below revenue", opex < revenue, f"{opex / revenue:.1%} of revenue")
     check(f"company {company}: net margin -5% to 25%", -0.05 <= nm <= 0.25, f"{nm:.1%}")
+# Income tax: each company's expense for a year with a provision is its country's
+# combined statutory rate (OECD corporate tax statistics, 2024) on that year's profit
+# before tax, to the unit: of the books as they are, labelled entries included.
+RATES = {"US": 25.8, "CA": 26.1, "GB": 25.0, "DE": 29.9, "FR": 25.8, "NL": 25.8,
+         "IT": 27.8, "ES": 25.0, "CH": 19.6, "JP": 29.7, "AU": 30.0}
+home = dict(con.execute("SELECT company_code::VARCHAR, country FROM companies").fetchall())
+rows = con.execute("""SELECT e.company_code::VARCHAR, e.fiscal_year,
+      sum(CASE WHEN l.account >= 400000 AND l.account <> 890000 THEN l.credit - l.debit ELSE 0 END),
+      sum(CASE WHEN l.account = 890000 THEN l.debit - l.credit ELSE 0 END),
+      count(*) FILTER (WHERE l.account = 890000)
+    FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id) GROUP BY 1, 2""").fetchall()
+years = [(c, y, float(p), float(t)) for c, y, p, t, n in rows if n]
+bad = [(c, y, t, p) for c, y, p, t in years if abs(t - max(p, 0) * RATES[home[c]] / 100) > 1.0]
+check("income tax = the country's rate x the year's profit before tax", years and not bad,
+      f"{len(years)} company-years, {len(bad)} off {bad[:2]}; effective "
+      + ", ".join(f"{c}/{y}: {t / p:.1%}" for c, y, p, t in years if p > 0))
+
 
 # The balance sheet balances, and contra accounts carry their normal balance.
 wrong = con.execute("""SELECT company_code, account, b FROM (

@@ -3,7 +3,8 @@
 //! The entry indices of a run are laid out in two ranges. The first holds the
 //! scheduled postings (opening balances and their settlement, then per company and
 //! month payroll, depreciation, accruals and their reversals, rent, bank charges,
-//! interest, petty cash), in a fixed number of slots per company and month. The rest is
+//! interest, petty cash, the tax return), in a fixed number of slots per company and
+//! month, then each company's income tax postings of the period. The rest is
 //! cut into blocks of [`SLOTS`] entries: block *b* is one business case (procure to pay
 //! or order to cash) that uses the first slots of the block for its entries, and the
 //! free slots hold single-entry cases. So an index alone says what its entry is, and
@@ -16,6 +17,7 @@ use crate::world::economy::SLOTS;
 use crate::world::master::MasterData;
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use synth_model::{Batch, PerTable};
 
 /// Generates journal entries and everything they cause, deterministically by index.
@@ -71,6 +73,22 @@ impl JournalGenerator {
         Ok(Self {
             world: World::new(config)?,
         })
+    }
+
+    /// Flags that, once set, cut short the summing of the books (see [`Self::books_need`]):
+    /// the scheduled entries generated after that are not the run's, so set them only
+    /// when the run stops and what it generates from then on is thrown away.
+    pub fn with_stop_flags(self, flags: Vec<Arc<AtomicBool>>) -> Self {
+        let _ = self.world.stops.set(flags);
+        self
+    }
+
+    /// Whether generating `range` needs the books of the whole run summed first (the
+    /// tax returns, petty cash top-ups and income tax postings among the scheduled
+    /// entries pay what the books hold): about a third of the run's generation time,
+    /// once per generator.
+    pub fn books_need(&self, range: Range<u64>) -> bool {
+        range.start < self.world.layout.total && range.start < range.end
     }
 
     /// The configuration in use.

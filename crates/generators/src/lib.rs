@@ -25,6 +25,7 @@
 //! knowledge of memory limits (that is `synth-guard`).
 
 mod anomalies;
+mod books;
 mod cases;
 mod config;
 mod count;

@@ -289,6 +289,9 @@ impl World {
     fn edges(&self, batch: &mut Batch, head: &Head, entry_id: u128, first_line: usize) {
         let seed = self.config.seed;
         let end = batch.lines.len();
+        if end == first_line {
+            return;
+        }
         let debits = batch.lines[first_line..end]
             .iter()
             .filter(|l| l.debit > 0)

@@ -22,8 +22,9 @@ fn a_year_of_books_makes_business_sense() {
     let (g, b) = run(300_000);
     let md = g.master_data();
     assert_eq!(b.entries.len(), 300_000, "exactly the entries asked for");
-    // US: opening + 12 x 15 (two payroll runs); Germany: opening + 12 x 13.
-    assert_eq!(g.scheduled_entries(), 193 + 169);
+    // US: opening + 12 x 15 (two payroll runs); Germany: opening + 12 x 13; each
+    // + 6 income tax postings (4 prepayments, the provision, last year's settlement).
+    assert_eq!(g.scheduled_entries(), 199 + 175);
     let accounts: HashMap<u32, &synth_model::Account> =
         md.accounts.iter().map(|a| (a.account, a)).collect();
     let entry_of: HashMap<u128, &synth_model::JournalEntry> =
@@ -191,4 +192,56 @@ fn manual_entries_are_entered_on_working_days_in_office_hours() {
         manual += 1;
     }
     assert!(manual > 10_000 && !holidays.is_empty());
+}
+
+#[test]
+fn taxes_and_petty_cash_settle_what_the_books_hold() {
+    let (_, b) = run(200_000);
+    let mut lines_of: HashMap<u128, Vec<&synth_model::JournalLine>> = HashMap::new();
+    for l in &b.lines {
+        lines_of.entry(l.entry_id).or_default().push(l);
+    }
+    // Per company: profit before income tax, income tax expense, each account's balance
+    // at the end, December's output tax, and per month the petty cash spent and the
+    // top-up.
+    let mut profit: HashMap<&str, i64> = HashMap::new();
+    let mut tax: HashMap<&str, i64> = HashMap::new();
+    let mut balance: HashMap<(&str, u32), i64> = HashMap::new();
+    let mut december: HashMap<&str, i64> = HashMap::new();
+    let mut spent: HashMap<(&str, u8), i64> = HashMap::new();
+    let mut top_up: HashMap<(&str, u8), i64> = HashMap::new();
+    for e in &b.entries {
+        let c = e.company_code.as_str();
+        let refill = e.header_text == "Petty cash replenishment";
+        let tax_return = e.header_text == "Tax return of the month before";
+        for l in &lines_of[&e.entry_id] {
+            let net = l.debit - l.credit;
+            *balance.entry((c, l.account)).or_default() += net;
+            match l.account {
+                890000 => *tax.entry(c).or_default() += net,
+                a if a >= 400000 => *profit.entry(c).or_default() -= net,
+                220000 if e.fiscal_period == 12 && !tax_return => {
+                    *december.entry(c).or_default() += net
+                }
+                100000 if refill => *top_up.entry((c, e.fiscal_period)).or_default() += net,
+                100000 if e.business_process != "opening_balances" => {
+                    *spent.entry((c, e.fiscal_period)).or_default() -= net
+                }
+                _ => {}
+            }
+        }
+    }
+    for (c, rate) in [("1000", 2580), ("2000", 2990)] {
+        let p = profit[c];
+        assert!(p > 0, "{c}: profit {p}");
+        assert_eq!(tax[c], p * rate / 10_000, "{c}: tax at {rate} bp of {p}");
+        assert_eq!(balance[&(c, 146000)], 0, "{c}: prepayments cleared");
+        // The output tax account holds December's tax alone.
+        assert_eq!(balance[&(c, 220000)], december[c], "{c}: one return period");
+        // Petty cash is an imprest float: each month's top-up is the month before's
+        // spending.
+        for m in 2..=12u8 {
+            assert_eq!(top_up[&(c, m)], spent[&(c, m - 1)], "{c}: month {m}");
+        }
+    }
 }

@@ -20,6 +20,11 @@ use tracing::{debug, info, warn};
 pub struct CancelHandle(Arc<AtomicBool>);
 
 impl CancelHandle {
+    /// The flag itself, for work that polls it (the generator's summing of the books).
+    pub(crate) fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.0)
+    }
+
     /// Asks the run to stop after the current batch.
     pub fn cancel(&self) {
         self.0.store(true, Ordering::Relaxed);
@@ -81,7 +86,8 @@ pub(crate) struct Shared {
     pub(crate) next_part: AtomicU64,
     /// The first reason to stop; once set, every part in flight is abandoned.
     pub(crate) stop: Mutex<Option<StopReason>>,
-    pub(crate) stopping: AtomicBool,
+    /// Set with the first stop; the generator's summing of the books reads it too.
+    pub(crate) stopping: Arc<AtomicBool>,
     pub(crate) probe_error: Mutex<Option<synth_probe::ProbeError>>,
     /// Parts generated at once at most.
     pub(crate) lanes: usize,

@@ -272,8 +272,10 @@ impl GenerationOrchestrator {
         };
         // Refused before anything is on disk, or reserved.
         let pre = Preflight::new(&plan, &limits, &self.estimate)?;
-        let generator =
-            JournalGenerator::new(plan.generator.clone()).map_err(ConfigErrors::from)?;
+        let stopping = Arc::new(AtomicBool::new(false));
+        let generator = JournalGenerator::new(plan.generator.clone())
+            .map_err(ConfigErrors::from)?
+            .with_stop_flags(vec![self.cancel.flag(), Arc::clone(&stopping)]);
         let output = crate::output::open(
             &self.config,
             &plan,
@@ -291,7 +293,7 @@ impl GenerationOrchestrator {
         } = pre;
         part_sinks.truncate(output.todo.len());
         self.log_start(&plan, part_sinks.len());
-        let shared = self.shared(&plan, &output, part_sinks.len())?;
+        let shared = self.shared(&plan, &output, part_sinks.len(), stopping)?;
         let master = Arc::clone(generator.master_data());
         let generator = Arc::new(generator);
         let (events_tx, events) = crossbeam_channel::unbounded::<Event>();
@@ -411,6 +413,7 @@ impl GenerationOrchestrator {
         plan: &RunPlan,
         output: &Output,
         lanes: usize,
+        stopping: Arc<AtomicBool>,
     ) -> Result<Arc<Shared>, Error> {
         let guard = MemoryGuard::new(self.guard_config.clone()).map_err(|e| match e {
             synth_guard::GuardError::Probe(p) => Error::Probe(p),
@@ -435,7 +438,7 @@ impl GenerationOrchestrator {
             todo: output.todo.clone(),
             next_part: AtomicU64::new(0),
             stop: Mutex::new(None),
-            stopping: AtomicBool::new(false),
+            stopping,
             probe_error: Mutex::new(None),
             lanes,
             allowed: AtomicUsize::new(lanes),

@@ -10,6 +10,7 @@
 mod month_end;
 mod opening;
 mod payroll;
+mod tax;
 
 use crate::post::{Head, Line};
 use crate::world::World;
@@ -49,6 +50,17 @@ pub(crate) type Posted = (
 use synth_model::{Batch, Date, days_in_month};
 
 impl World {
+    /// Year, month, first and last day of month `month` of the period.
+    pub(crate) fn month_dates(&self, month: u64) -> (i32, u32, Date, Date) {
+        let start = self.economy.start;
+        let t = i64::from(self.config.start_year) * 12 + i64::from(self.config.start_month) - 1
+            + month as i64;
+        let (y, m) = ((t / 12) as i32, (t % 12) as u32 + 1);
+        let first = Date::from_ymd(y, m, 1).unwrap_or(start);
+        let last = Date::from_ymd(y, m, days_in_month(y, m)).unwrap_or(start);
+        (y, m, first, last)
+    }
+
     /// Scheduled entry `i` (below `layout.total`).
     pub(crate) fn scheduled(&self, i: u64, md: &MasterData, batch: &mut Batch) {
         let layout = &self.layout;
@@ -119,15 +131,15 @@ impl World {
             self.close(batch, &head, first_line, &mut d);
             return;
         }
+        if r >= l.taxes {
+            let event = self.layout.taxes[(r - l.taxes) as usize];
+            let head = self.income_tax(ci, event, batch, entry_id, &mut d, head);
+            self.close(batch, &head, first_line, &mut d);
+            return;
+        }
         let month = (r - l.opening) / l.per_month;
         let q = (r - l.opening) % l.per_month;
-        let (y, m) = {
-            let t = i64::from(self.config.start_year) * 12 + i64::from(self.config.start_month) - 1
-                + month as i64;
-            ((t / 12) as i32, (t % 12) as u32 + 1)
-        };
-        let first = Date::from_ymd(y, m, 1).unwrap_or(start);
-        let last = Date::from_ymd(y, m, days_in_month(y, m)).unwrap_or(start);
+        let (y, m, first, last) = self.month_dates(month);
         let mo = Month {
             l,
             s,

@@ -199,7 +199,8 @@ impl World {
         }
     }
 
-    /// Slot `q` past the accruals: rent, bank charges, interest and the petty cash top-up.
+    /// Slot `q` past the accruals: rent, bank charges, interest, the petty cash top-up and
+    /// the tax return.
     pub(super) fn bank_posting(
         &self,
         mo: &Month<'_>,
@@ -211,7 +212,7 @@ impl World {
             0 => self.rent(mo, batch, d),
             1 => self.bank_charges(mo, batch, d),
             2 => self.interest(mo, batch, d),
-            4 => self.tax_on_account(mo, batch, d),
+            4 => self.tax_return(mo, batch, d),
             _ => self.petty_cash(mo, batch, d),
         }
     }
@@ -342,21 +343,33 @@ impl World {
         )
     }
 
-    /// The month's tax payment on account.
-    fn tax_on_account(&self, mo: &Month<'_>, batch: &mut Batch, _d: &mut Draws) -> Posted {
+    /// The tax return of the month before, paid: the output tax it charged less the
+    /// input tax it reclaims, as the books hold them (the first month's: the opening
+    /// balances).
+    fn tax_return(&self, mo: &Month<'_>, batch: &mut Batch, _d: &mut Draws) -> Posted {
         let Month {
             s,
             cal,
             first,
             entry_id,
+            month,
             ..
         } = *mo;
+        // A month whose books hold no tax at all (only in runs too small to fill every
+        // month) pays the expected tax on account instead of a nil return.
+        let (output, input) = match month {
+            0 => (s.vat_output, s.vat_input),
+            _ => match self.books().month(s.company, month - 1) {
+                b if b.output_tax == 0 && b.input_tax == 0 => (s.vat_output, s.vat_input),
+                b => (-b.output_tax, b.input_tax),
+            },
+        };
         Self::line(
             batch,
             entry_id,
             Line {
                 account: acc::OUTPUT_TAX,
-                amount: s.vat_output,
+                amount: output,
                 text: "Output tax of the month before",
                 ..Line::BARE
             },
@@ -366,7 +379,7 @@ impl World {
             entry_id,
             Line {
                 account: acc::INPUT_TAX,
-                amount: -s.vat_input,
+                amount: -input,
                 text: "Input tax of the month before",
                 ..Line::BARE
             },
@@ -376,13 +389,13 @@ impl World {
             entry_id,
             Line {
                 account: acc::BANK,
-                amount: s.vat_input - s.vat_output,
-                text: "Tax payment on account",
+                amount: input - output,
+                text: "Tax return payment",
                 ..Line::BARE
             },
         );
         (
-            "Tax payment on account",
+            "Tax return of the month before",
             cal.next_working(first.add_days(9)),
             "ZB",
             "treasury",
@@ -392,21 +405,28 @@ impl World {
         )
     }
 
-    /// The petty cash top-up to its float.
+    /// The petty cash top-up to its float: what the month before spent, as the books
+    /// hold it (the first month's: the expected spending of a month).
     fn petty_cash(&self, mo: &Month<'_>, batch: &mut Batch, d: &mut Draws) -> Posted {
         let Month {
             s,
             cal,
             first,
             entry_id,
+            month,
             ..
         } = *mo;
+        let spent = match month {
+            0 => s.petty,
+            _ => -self.books().month(s.company, month - 1).cash,
+        };
+        let top_up = if spent > 0 { spent } else { s.petty };
         Self::line(
             batch,
             entry_id,
             Line {
                 account: acc::CASH,
-                amount: s.petty,
+                amount: top_up,
                 text: "Petty cash top-up",
                 ..Line::BARE
             },
@@ -416,7 +436,7 @@ impl World {
             entry_id,
             Line {
                 account: acc::BANK,
-                amount: -s.petty,
+                amount: -top_up,
                 text: "Cash withdrawal",
                 ..Line::BARE
             },

@@ -1,5 +1,5 @@
-//! The layout of the scheduled entries: how many slots each company's opening balances
-//! and monthly postings take, and where the case blocks begin.
+//! The layout of the scheduled entries: how many slots each company's opening balances,
+//! monthly postings and income tax postings take, and where the case blocks begin.
 
 use crate::config::GeneratorConfig;
 use crate::world::pools::{ASSET_CLASSES, COST_CENTERS, COUNTRIES};
@@ -8,10 +8,65 @@ use crate::world::pools::{ASSET_CLASSES, COST_CENTERS, COUNTRIES};
 pub(crate) const OPEN_ITEMS: usize = 6;
 /// Opening lines before the open items: bank, cash, inventory, each asset class's
 /// cost and accumulated depreciation, accrued and payroll liabilities, last month's
-/// output and input tax, share capital, retained earnings.
-pub(crate) const OPENING_FIXED_LINES: usize = 3 + 2 * ASSET_CLASSES.len() + 6;
+/// output and input tax, the income tax of the year before, share capital, retained
+/// earnings.
+pub(crate) const OPENING_FIXED_LINES: usize = 3 + 2 * ASSET_CLASSES.len() + 7;
 /// Month-end accruals per company and month.
 pub(crate) const ACCRUALS: u64 = 2;
+
+/// Slots at the end of each month that post what the month before's books hold (the
+/// petty cash top-up, the tax return): generated after the books are summed.
+pub(crate) const BOOKED_SLOTS: u64 = 2;
+
+/// An income tax posting of every company, in month `month` of the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TaxEvent {
+    /// A quarterly prepayment of the year's income tax (10th of March, June, September
+    /// and December).
+    Prepayment { year: i32, month: u64 },
+    /// The year-end provision of the year's tax (31 December): expense, prepayments
+    /// cleared, the rest payable.
+    Provision { year: i32, month: u64 },
+    /// The payment of the year's remaining tax (end of May of the next year).
+    Settlement { year: i32, month: u64 },
+}
+
+impl TaxEvent {
+    /// Month of the period it is posted in.
+    pub(crate) fn month(self) -> u64 {
+        match self {
+            TaxEvent::Prepayment { month, .. }
+            | TaxEvent::Provision { month, .. }
+            | TaxEvent::Settlement { month, .. } => month,
+        }
+    }
+
+    /// The income tax postings of a period, in date order: a prepayment at the end of
+    /// every calendar quarter, a provision every December, the settlement of the year
+    /// before every May (the first year's: the opening payable, when the period starts
+    /// by May).
+    pub(crate) fn of(config: &GeneratorConfig) -> Vec<TaxEvent> {
+        let mut events = Vec::new();
+        for month in 0..u64::from(config.months) {
+            let t = i64::from(config.start_year) * 12 + i64::from(config.start_month) - 1
+                + month as i64;
+            let (year, m) = ((t / 12) as i32, t % 12 + 1);
+            if m == 5 {
+                events.push(TaxEvent::Settlement {
+                    year: year - 1,
+                    month,
+                });
+            }
+            if m % 3 == 0 {
+                events.push(TaxEvent::Prepayment { year, month });
+            }
+            if m == 12 {
+                events.push(TaxEvent::Provision { year, month });
+            }
+        }
+        events
+    }
+}
 
 /// Where each company's scheduled entries are among the first indices of the run.
 #[derive(Debug, Clone)]
@@ -36,6 +91,8 @@ pub(crate) struct CompanyLayout {
     pub classes_per_chunk: usize,
     /// Opening lines per opening entry (plus one clearing line).
     pub lines_per_opening: usize,
+    /// Index (from `offset`) of its first income tax posting, after the months.
+    pub taxes: u64,
 }
 
 /// The layout of the scheduled entries of a config.
@@ -43,6 +100,8 @@ pub(crate) struct CompanyLayout {
 pub(crate) struct Layout {
     /// Per company.
     pub companies: Vec<CompanyLayout>,
+    /// The income tax postings of every company, in order.
+    pub taxes: Vec<TaxEvent>,
     /// All scheduled entries.
     pub total: u64,
 }
@@ -59,6 +118,7 @@ impl Layout {
         let opening_lines = OPENING_FIXED_LINES + 2 * OPEN_ITEMS;
         let opening_chunks = opening_lines.div_ceil(lines_per_opening) as u64;
         let months = u64::from(config.months);
+        let taxes = TaxEvent::of(config);
         let mut offset = 0;
         let companies = config
             .companies
@@ -80,13 +140,15 @@ impl Layout {
                     depreciation_chunks,
                     classes_per_chunk,
                     lines_per_opening,
+                    taxes: opening + months * per_month,
                 };
-                offset += opening + months * per_month;
+                offset += opening + months * per_month + taxes.len() as u64;
                 l
             })
             .collect();
         Layout {
             companies,
+            taxes,
             total: offset,
         }
     }

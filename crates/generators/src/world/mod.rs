@@ -12,6 +12,7 @@ pub(crate) mod calendar;
 pub(crate) mod economy;
 pub(crate) mod identity;
 pub(crate) mod layout;
+pub(crate) mod ledger;
 pub mod master;
 pub(crate) mod people;
 pub(crate) mod pools;
@@ -41,6 +42,10 @@ pub(crate) struct World {
     /// Every vendor's bank-account history.
     pub(crate) bank: crate::world::bank::BankHistory,
     pub(crate) registry: LazyRegistry,
+    /// The books of the run, summed on first need (`books.rs`).
+    pub(crate) books: std::sync::OnceLock<ledger::Books>,
+    /// Flags that cut the summing of the books short (the run stops).
+    pub(crate) stops: std::sync::OnceLock<Vec<std::sync::Arc<std::sync::atomic::AtomicBool>>>,
 }
 
 impl World {
@@ -69,6 +74,8 @@ impl World {
             economy,
             layout,
             schedules,
+            books: std::sync::OnceLock::new(),
+            stops: std::sync::OnceLock::new(),
         })
     }
 }

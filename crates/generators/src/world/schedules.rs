@@ -10,8 +10,8 @@ use crate::world::pools::{ASSET_CLASSES, accounts as acc};
 use crate::world::rng::{Draws, stream};
 use synth_model::Date;
 
-/// Share of the expected tax of a month paid on account (the rest is settled with the
-/// annual return, after the period).
+/// Share of a month's expected output and input tax that the opening balances hold as
+/// the tax of the month before the period (paid with the first month's return).
 pub(crate) const VAT_ON_ACCOUNT: f64 = 0.9;
 /// Share of gross salaries withheld (income tax, employee's social security).
 pub(crate) const WITHHOLDING: f64 = 0.25;
@@ -49,6 +49,10 @@ pub(crate) struct CompanySchedule {
     pub(crate) accrual_base: f64,
     pub(crate) vat_output: i64,
     pub(crate) vat_input: i64,
+    /// Income tax rate in basis points.
+    pub(crate) income_tax_bp: i64,
+    /// The income tax of the year before the period still payable at its start.
+    pub(crate) income_tax_opening: i64,
     pub(crate) company: usize,
     pub(crate) seed: u64,
 }
@@ -137,18 +141,17 @@ impl CompanySchedule {
             accrual_base: share::ACCRUAL * c.revenue_month,
             vat_output: 0,
             vat_input: 0,
+            income_tax_bp: crate::world::pools::income_tax_bp(c.country),
+            income_tax_opening: 0,
             company: ci,
             seed: config.seed,
         };
-        // Opening balances: enough cash for three months of spending, two months
-        // of stock, the fixed assets at cost less depreciation so far, the open
-        // items and liabilities of the year before; equity balances them.
-        // A few of the largest sales on top, so that small runs (few, uneven cases)
-        // stay positive too.
+        // Opening balances: cash for three months of spending (and a few of the largest
+        // sales, for small runs), two months of stock, the fixed assets at cost less
+        // depreciation, the year before's open items and liabilities; equity balances.
         let large = economy.sale_p95 * 100.0 * c.fx;
         let bank = nice_ceil(3.3 * c.revenue_month + 5.0 * large).max(100_000);
-        // Petty cash: two and a half months of spending, and at least three of the
-        // largest purchases (so that few, large ones cannot empty it).
+        // Petty cash: 2.5 months of spending and three of the largest purchases.
         let cap = crate::world::people::petty_cap(economy.price_scale, c.fx) as f64;
         let cash = round_to(2.5 * c.petty_month + 3.0 * cap, 10_000);
         let inventory = nice_ceil(2.0 * c.cogs_month + 5.0 * large).max(10_000);
@@ -208,6 +211,13 @@ impl CompanySchedule {
             None,
             "Opening balance",
         ));
+        s.income_tax_opening = Self::income_tax_opening(config, c, s.income_tax_bp);
+        lines.push((
+            acc::INCOME_TAX_PAYABLE,
+            -s.income_tax_opening,
+            None,
+            "Opening balance, income tax of the year before",
+        ));
         for k in 0..2 * OPEN_ITEMS {
             let item = Self::open_item(config, economy, md, ci, c, k);
             s.items.push(item);
@@ -237,6 +247,18 @@ impl CompanySchedule {
         ));
         s.opening = lines;
         s
+    }
+
+    /// The year before's income tax less its prepayments, paid in May: a fifth of the
+    /// year's tax on a 10% margin (none when the period starts after May).
+    fn income_tax_opening(config: &GeneratorConfig, c: &CompanyBooks, bp: i64) -> i64 {
+        if config.start_month > 5 {
+            return 0;
+        }
+        round_to(
+            0.2 * 0.10 * 12.0 * c.revenue_month * bp as f64 / 10_000.0,
+            10_000,
+        )
     }
 
     /// Open item `k` of company `ci`'s opening balances (customers first, then vendors),

@@ -51,6 +51,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
         "asset",
         "credit",
     ),
+    acct(146000, "Income tax prepayments", "asset", "debit"),
     acct(200000, "Trade payables", "liability", "credit"),
     acct(
         205000,
@@ -61,6 +62,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(210000, "Accrued liabilities", "liability", "credit"),
     acct(220000, "Output tax payable", "liability", "credit"),
     acct(230000, "Payroll liabilities", "liability", "credit"),
+    acct(240000, "Income tax payable", "liability", "credit"),
     acct(300000, "Share capital", "equity", "credit"),
     acct(310000, "Retained earnings", "equity", "credit"),
     acct(399000, "Opening balance clearing", "equity", "credit"),
@@ -85,6 +87,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(680000, "Depreciation expense", "expense", "debit"),
     acct(690000, "Repairs and maintenance", "expense", "debit"),
     acct(695000, "Bank charges", "expense", "debit"),
+    acct(890000, "Income tax expense", "expense", "debit"),
 ];
 
 /// Account numbers by role.
@@ -101,6 +104,8 @@ pub mod accounts {
     pub const INVENTORY: u32 = 130000;
     /// Input tax receivable.
     pub const INPUT_TAX: u32 = 145000;
+    /// Income tax paid in advance of the year's provision.
+    pub const INCOME_TAX_PREPAID: u32 = 146000;
     /// Trade payables.
     pub const PAYABLES: u32 = 200000;
     /// Goods received, not invoiced.
@@ -111,6 +116,8 @@ pub mod accounts {
     pub const OUTPUT_TAX: u32 = 220000;
     /// Payroll liabilities (withheld tax, social security).
     pub const PAYROLL_LIABILITIES: u32 = 230000;
+    /// Income tax payable (the year's tax less its prepayments).
+    pub const INCOME_TAX_PAYABLE: u32 = 240000;
     /// Share capital.
     pub const SHARE_CAPITAL: u32 = 300000;
     /// Retained earnings.
@@ -149,6 +156,8 @@ pub mod accounts {
     pub const DEPRECIATION: u32 = 680000;
     /// Bank charges.
     pub const BANK_CHARGES: u32 = 695000;
+    /// Income tax expense (current tax; no deferred tax).
+    pub const INCOME_TAX: u32 = 890000;
     /// Expense accounts manual reclassifications move costs between.
     pub const RECLASS: &[u32] = &[
         610000, 620000, 630000, 640000, 650000, 660000, 670000, 690000,
@@ -341,6 +350,25 @@ pub static COUNTRIES: &[(&str, i64, u32, f64)] = &[
     ("JP", 1500, 1, 380000.0),
     ("AU", 1100, 1, 6900.0),
 ];
+
+/// Combined statutory rate of corporate income tax, in basis points (national and the
+/// usual local taxes on profit; OECD corporate tax statistics, 2024).
+pub fn income_tax_bp(country: &str) -> i64 {
+    match country {
+        "US" => 2580,
+        "CA" => 2610,
+        "GB" => 2500,
+        "DE" => 2990,
+        "FR" => 2580,
+        "NL" => 2580,
+        "IT" => 2780,
+        "ES" => 2500,
+        "CH" => 1960,
+        "JP" => 2970,
+        "AU" => 3000,
+        _ => 2500,
+    }
+}
 
 /// The country a currency implies when a company names none.
 pub fn country_of_currency(currency: &str) -> Option<&'static str> {

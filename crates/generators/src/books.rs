@@ -1,0 +1,143 @@
+//! The books of a run, summed: what each company's ledger holds per month on the
+//! accounts that the month's closing postings settle (output and input tax, petty cash)
+//! and its profit before income tax.
+//!
+//! The tax return, the petty cash top-up and the income tax postings pay what the books
+//! hold, so they need the sum of every other entry of the run. It is computed once per
+//! generator, on first need, by generating every other entry (without writing it) on
+//! all cores and summing its lines: integers, so the sum is the same whatever the order
+//! or the number of threads. Only the scheduled entries need it, and they are the first
+//! indices of a run, so only the part that holds them waits for it; its cost is that of
+//! generating the run's entries once more without formatting (about 0.3 s per million
+//! entries of one core).
+
+use crate::world::World;
+use crate::world::layout::BOOKED_SLOTS;
+use crate::world::ledger::Books;
+use crate::world::pools::accounts as acc;
+use std::ops::Range;
+use synth_model::Batch;
+
+/// Entries generated at once by each thread of the sum.
+const CHUNK: u64 = 1024;
+
+impl World {
+    /// The books of the run, summed on first use.
+    pub(crate) fn books(&self) -> &Books {
+        self.books.get_or_init(|| self.sum_books())
+    }
+
+    /// Whether the run stopped (the books summed so far are then thrown away with
+    /// whatever is generated from them).
+    fn stopped(&self) -> bool {
+        self.stops.get().is_some_and(|flags| {
+            flags
+                .iter()
+                .any(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+        })
+    }
+
+    /// The entries the books are summed over: every scheduled month without its booked
+    /// slots (the opening entries and the income tax postings left out), then the cases.
+    fn summed_ranges(&self) -> (Vec<Range<u64>>, Range<u64>) {
+        let end = self.config.transactions.target_count;
+        let clip = |r: Range<u64>| r.start.min(end)..r.end.min(end);
+        let mut scheduled = Vec::new();
+        for l in &self.layout.companies {
+            for month in 0..u64::from(self.config.months) {
+                let first = l.offset + l.opening + month * l.per_month;
+                scheduled.push(clip(first..first + l.per_month - BOOKED_SLOTS));
+            }
+        }
+        (scheduled, clip(self.layout.total..end))
+    }
+
+    fn sum_books(&self) -> Books {
+        let (scheduled, cases) = self.summed_ranges();
+        let mut books = Books::new(self.economy.companies.len(), self.config.months as usize);
+        let mut batch = Batch::with_capacity(CHUNK as usize);
+        for r in scheduled {
+            self.sum_range(r, &mut batch, &mut books);
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8) as u64;
+        // Whole chunks per thread, so that no case block is cut between two ranges.
+        let span = (cases.end - cases.start)
+            .div_ceil(threads)
+            .div_ceil(CHUNK)
+            .max(1)
+            * CHUNK;
+        let parts: Vec<Books> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| cases.start + t * span)
+                .filter(|&a| a < cases.end)
+                .map(|a| {
+                    let b = (a + span).min(cases.end);
+                    scope.spawn(move || {
+                        let mut books =
+                            Books::new(self.economy.companies.len(), self.config.months as usize);
+                        let mut batch = Batch::with_capacity(CHUNK as usize);
+                        let mut i = a;
+                        while i < b && !self.stopped() {
+                            let to = (i + CHUNK).min(b);
+                            self.sum_range(i..to, &mut batch, &mut books);
+                            i = to;
+                        }
+                        books
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| match h.join() {
+                    Ok(b) => b,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        });
+        for p in &parts {
+            books.merge(p);
+        }
+        books
+    }
+
+    /// Adds the lines of entries `range` to `books`.
+    fn sum_range(&self, range: Range<u64>, batch: &mut Batch, books: &mut Books) {
+        if range.is_empty() {
+            return;
+        }
+        self.fill(batch, range);
+        let start = i64::from(self.config.start_year) * 12 + i64::from(self.config.start_month);
+        let mut next = 0;
+        for e in &batch.entries {
+            let lines = &batch.lines[next..next + e.line_count as usize];
+            next += e.line_count as usize;
+            let Some(company) = self
+                .economy
+                .companies
+                .iter()
+                .position(|c| c.code == e.company_code)
+            else {
+                continue;
+            };
+            let (y, m, _) = e.posting_date.ymd();
+            let month = i64::from(y) * 12 + i64::from(m) - start;
+            if !(0..i64::from(self.config.months)).contains(&month) {
+                continue;
+            }
+            let cell = &mut books.cells[company * books.months + month as usize];
+            for l in lines {
+                debug_assert_eq!(l.entry_id, e.entry_id);
+                let net = l.debit - l.credit;
+                match l.account {
+                    acc::OUTPUT_TAX => cell.output_tax += net,
+                    acc::INPUT_TAX => cell.input_tax += net,
+                    acc::CASH => cell.cash += net,
+                    a if a >= acc::REVENUE_PRODUCTS => cell.profit -= net,
+                    _ => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Income tax: quarterly prepayments, the year-end provision at the country's rate on
+//! the year's profit before tax (current tax only: no deferred tax), and the payment of
+//! what remains in May of the next year.
+
+use crate::post::{Head, Line};
+use crate::world::World;
+use crate::world::layout::TaxEvent;
+use crate::world::pools::{accounts as acc, centers, users};
+use crate::world::rng::Draws;
+use crate::world::schedules::round_to;
+
+use synth_model::Batch;
+
+impl World {
+    /// Company `company`'s profit before income tax in `year` (the months of the period
+    /// in that year), and how many months of the period fall in it.
+    fn profit_of_year(&self, company: usize, year: i32) -> (i64, i64) {
+        let books = self.books();
+        (0..u64::from(self.config.months))
+            .filter(|&m| self.month_dates(m).0 == year)
+            .fold((0, 0), |(p, n), m| {
+                (p + books.month(company, m).profit, n + 1)
+            })
+    }
+
+    /// Income tax at the company's rate on a profit (none on a loss).
+    fn tax_on(&self, company: usize, profit: i64) -> i64 {
+        let bp = self.schedules[company].income_tax_bp;
+        (i128::from(profit.max(0)) * i128::from(bp) / 10_000) as i64
+    }
+
+    /// One quarterly prepayment of `year`'s tax: a quarter of 90% of the tax on the
+    /// year before's profit when the period holds all of it, else on this year's profit
+    /// at an annual rate (the tax office's cautious estimate), in round hundreds; the
+    /// provision finds the rest payable.
+    fn prepayment(&self, company: usize, year: i32) -> i64 {
+        let (before, months_before) = self.profit_of_year(company, year - 1);
+        let base = if months_before == 12 {
+            before
+        } else {
+            let (profit, months) = self.profit_of_year(company, year);
+            profit * 12 / months.max(1)
+        };
+        round_to(0.9 * self.tax_on(company, base) as f64 / 4.0, 10_000)
+    }
+
+    /// `year`'s tax and the prepayments of it the period holds.
+    fn tax_and_prepaid(&self, company: usize, year: i32) -> (i64, i64) {
+        let tax = self.tax_on(company, self.profit_of_year(company, year).0);
+        let prepaid = self
+            .layout
+            .taxes
+            .iter()
+            .filter(|e| matches!(e, TaxEvent::Prepayment { year: y, .. } if *y == year))
+            .count() as i64
+            * self.prepayment(company, year);
+        (tax, prepaid)
+    }
+
+    /// The income tax posting `event` of company `company`.
+    pub(super) fn income_tax(
+        &self,
+        company: usize,
+        event: TaxEvent,
+        batch: &mut Batch,
+        entry_id: u128,
+        d: &mut Draws,
+        head: Head,
+    ) -> Head {
+        let cal = &self.economy.companies[company].calendar;
+        let (_, _, first, last) = self.month_dates(event.month());
+        let line = |batch: &mut Batch, account, amount, text| {
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account,
+                    amount,
+                    text,
+                    ..Line::BARE
+                },
+            )
+        };
+        let payment = Head {
+            document_type: "ZB",
+            process: "treasury",
+            manual: false,
+            user: users::PAYRUN,
+            approval: true,
+            ..head
+        };
+        match event {
+            TaxEvent::Prepayment { year, .. } => {
+                let amount = self.prepayment(company, year);
+                line(
+                    batch,
+                    acc::INCOME_TAX_PREPAID,
+                    amount,
+                    "Income tax prepayment",
+                );
+                line(batch, acc::BANK, -amount, "Income tax prepayment");
+                let day = cal.next_working(first.add_days(9));
+                Head {
+                    posting: day,
+                    document_date: day,
+                    header_text: "Income tax prepayment",
+                    ..payment
+                }
+            }
+            TaxEvent::Provision { year, .. } => {
+                let (tax, prepaid) = self.tax_and_prepaid(company, year);
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::INCOME_TAX,
+                        amount: tax,
+                        cost_center: Some(centers::OVERHEAD[1]),
+                        text: "Income tax for the year",
+                        ..Line::BARE
+                    },
+                );
+                line(
+                    batch,
+                    acc::INCOME_TAX_PREPAID,
+                    -prepaid,
+                    "Prepayments of the year cleared",
+                );
+                line(
+                    batch,
+                    acc::INCOME_TAX_PAYABLE,
+                    prepaid - tax,
+                    "Income tax payable",
+                );
+                Head {
+                    posting: last,
+                    document_date: last,
+                    document_type: "SA",
+                    process: "period_close",
+                    manual: true,
+                    user: crate::world::people::pick_user(users::GL, d),
+                    approval: true,
+                    header_text: "Income tax provision",
+                    ..head
+                }
+            }
+            TaxEvent::Settlement { year, .. } => {
+                let owed = if self.config.start_year > year {
+                    self.schedules[company].income_tax_opening
+                } else {
+                    let (tax, prepaid) = self.tax_and_prepaid(company, year);
+                    tax - prepaid
+                };
+                line(
+                    batch,
+                    acc::INCOME_TAX_PAYABLE,
+                    owed,
+                    "Income tax of the year before",
+                );
+                line(batch, acc::BANK, -owed, "Income tax payment");
+                let day = cal.previous_working(last);
+                Head {
+                    posting: day,
+                    document_date: day,
+                    header_text: "Income tax of the year before",
+                    ..payment
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! The books of a run, summed per company and month (`books.rs` sums them): what the
+//! scheduled postings that settle a month or a year pay.
+
+/// One company's month, in minor units.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct MonthBooks {
+    /// Movement of output tax (debit less credit: negative when tax was charged).
+    pub output_tax: i64,
+    /// Movement of input tax (debit less credit).
+    pub input_tax: i64,
+    /// Movement of petty cash (debit less credit: negative when cash was spent).
+    pub cash: i64,
+    /// Profit before income tax: revenue less expenses.
+    pub profit: i64,
+}
+
+impl MonthBooks {
+    pub(crate) fn add(&mut self, o: &MonthBooks) {
+        self.output_tax += o.output_tax;
+        self.input_tax += o.input_tax;
+        self.cash += o.cash;
+        self.profit += o.profit;
+    }
+}
+
+/// Every company's months.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Books {
+    pub(crate) months: usize,
+    /// Company-major: `company * months + month`.
+    pub(crate) cells: Vec<MonthBooks>,
+}
+
+impl Books {
+    pub(crate) fn new(companies: usize, months: usize) -> Books {
+        Books {
+            months,
+            cells: vec![MonthBooks::default(); companies * months],
+        }
+    }
+
+    /// Company `company`'s month `month` of the period.
+    pub(crate) fn month(&self, company: usize, month: u64) -> MonthBooks {
+        self.cells
+            .get(company * self.months + month as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn merge(&mut self, o: &Books) {
+        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
+            a.add(b);
+        }
+    }
+}
