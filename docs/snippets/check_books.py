@@ -114,6 +114,34 @@ for company, revenue, cogs, profit, opex in rows:
     check(f"company {company}: gross margin 20-60%", 0.20 <= gm <= 0.60, f"{gm:.1%}")
     check(f"company {company}: operating expenses below revenue", opex < revenue, f"{opex / revenue:.1%} of revenue")
     check(f"company {company}: net margin -5% to 25%", -0.05 <= nm <= 0.25, f"{nm:.1%}")
+# Continuity: the first year opens as a steady state, so each company's receivables
+# and payables (with goods received not invoiced) at the start are 0.6-1.4x what they
+# are at the end (before the steady-state opening: 0.09 and 0.22, issue 29), and the tax
+# accounts hold at most one return period at the end: output and input tax no more than
+# 1.5x the largest month's (a month's tax is paid with the next month's return).
+rows = con.execute("""SELECT e.company_code::VARCHAR,
+      sum(CASE WHEN l.account = 120000 AND e.business_process = 'opening_balances' THEN l.debit - l.credit ELSE 0 END),
+      sum(CASE WHEN l.account = 120000 THEN l.debit - l.credit ELSE 0 END),
+      sum(CASE WHEN l.account IN (200000, 205000) AND e.business_process = 'opening_balances' THEN l.credit - l.debit ELSE 0 END),
+      sum(CASE WHEN l.account IN (200000, 205000) THEN l.credit - l.debit ELSE 0 END)
+    FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id) GROUP BY 1 ORDER BY 1""").fetchall()
+for c, ar0, ar1, ap0, ap1 in rows:
+    ar, ap = float(ar0) / max(float(ar1), 1.0), float(ap0) / max(float(ap1), 1.0)
+    check(f"company {c}: opening receivables and payables 0.6-1.4x the closing ones",
+          0.6 <= ar <= 1.4 and 0.6 <= ap <= 1.4, f"receivables {ar:.2f}x, payables {ap:.2f}x")
+rows = con.execute("""WITH m AS (
+      SELECT e.company_code::VARCHAR c, l.account a, e.fiscal_year, e.fiscal_period,
+        abs(sum(CASE WHEN e.header_text <> 'Tax return of the month before' THEN l.debit - l.credit ELSE 0 END)) month_tax
+      FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+      WHERE l.account IN (145000, 220000) AND e.business_process <> 'opening_balances' GROUP BY ALL),
+    b AS (SELECT e.company_code::VARCHAR c, l.account a, abs(sum(l.debit - l.credit)) closing
+      FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+      WHERE l.account IN (145000, 220000) GROUP BY ALL)
+    SELECT b.c, b.a, b.closing, max(m.month_tax) FROM b JOIN m USING (c, a) GROUP BY ALL""").fetchall()
+over = [(c, a, float(x), float(mx)) for c, a, x, mx in rows if float(x) > 1.5 * float(mx)]
+check("tax accounts hold at most one return period at the end", rows and not over,
+      f"{len(rows)} accounts, {len(over)} over {over[:2]}")
+
 # Income tax: each company's expense for a year with a provision is its country's
 # combined statutory rate (OECD corporate tax statistics, 2024) on that year's profit
 # before tax, to the unit: of the books as they are, labelled entries included.

@@ -22,9 +22,10 @@ fn a_year_of_books_makes_business_sense() {
     let (g, b) = run(300_000);
     let md = g.master_data();
     assert_eq!(b.entries.len(), 300_000, "exactly the entries asked for");
-    // US: opening + 12 x 15 (two payroll runs); Germany: opening + 12 x 13; each
-    // + 6 income tax postings (4 prepayments, the provision, last year's settlement).
-    assert_eq!(g.scheduled_entries(), 199 + 175);
+    // Each: opening (2 balance entries, 2 x 75 open items settled) + 12 x 15 (US: two
+    // payroll runs) or 12 x 13 (Germany) + 6 income tax postings (4 prepayments, the
+    // provision, last year's settlement).
+    assert_eq!(g.scheduled_entries(), 338 + 314);
     let accounts: HashMap<u32, &synth_model::Account> =
         md.accounts.iter().map(|a| (a.account, a)).collect();
     let entry_of: HashMap<u128, &synth_model::JournalEntry> =

@@ -132,9 +132,11 @@ impl World {
                     prepaid - tax,
                     "Income tax payable",
                 );
+                // Entered by hand, so on the last working day of December.
+                let day = cal.previous_working(last);
                 Head {
-                    posting: last,
-                    document_date: last,
+                    posting: day,
+                    document_date: day,
                     document_type: "SA",
                     process: "period_close",
                     manual: true,

@@ -4,8 +4,11 @@
 use crate::config::GeneratorConfig;
 use crate::world::pools::{ASSET_CLASSES, COST_CENTERS, COUNTRIES};
 
-/// Open items (per side: receivables, payables) each company opens with.
-pub(crate) const OPEN_ITEMS: usize = 6;
+/// Open items (per side: receivables, payables) each company opens with: one per 4 000
+/// entries of the run, 16 to 256, so that each stays within its customer's credit limit.
+pub(crate) fn open_items(config: &GeneratorConfig) -> usize {
+    (config.transactions.target_count / 4_000).clamp(16, 256) as usize
+}
 /// Opening lines before the open items: bank, cash, inventory, each asset class's
 /// cost and accumulated depreciation, accrued and payroll liabilities, last month's
 /// output and input tax, the income tax of the year before, share capital, retained
@@ -115,7 +118,8 @@ impl Layout {
         let classes_per_chunk = (m / 2).max(1);
         let depreciation_chunks = ASSET_CLASSES.len().div_ceil(classes_per_chunk) as u64;
         let lines_per_opening = m - 1;
-        let opening_lines = OPENING_FIXED_LINES + 2 * OPEN_ITEMS;
+        let items = open_items(config);
+        let opening_lines = OPENING_FIXED_LINES + 2 * items;
         let opening_chunks = opening_lines.div_ceil(lines_per_opening) as u64;
         let months = u64::from(config.months);
         let taxes = TaxEvent::of(config);
@@ -126,7 +130,7 @@ impl Layout {
             .map(|c| {
                 let country = c.country().unwrap_or("US");
                 let runs = COUNTRIES.iter().find(|x| x.0 == country).map_or(1, |x| x.2) as u64;
-                let opening = opening_chunks + 2 * OPEN_ITEMS as u64;
+                let opening = opening_chunks + 2 * items as u64;
                 let per_month =
                     runs * (1 + payroll_chunks) + 1 + depreciation_chunks + 2 * ACCRUALS + 5;
                 let l = CompanyLayout {

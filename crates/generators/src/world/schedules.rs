@@ -4,7 +4,7 @@
 
 use crate::config::GeneratorConfig;
 use crate::world::economy::{CompanyBooks, Economy, nice_ceil, share};
-use crate::world::layout::{ACCRUALS, Layout, OPEN_ITEMS};
+use crate::world::layout::{ACCRUALS, Layout, open_items};
 use crate::world::master::{CompanyTotals, MasterData, company_totals};
 use crate::world::pools::{ASSET_CLASSES, accounts as acc};
 use crate::world::rng::{Draws, stream};
@@ -218,7 +218,7 @@ impl CompanySchedule {
             None,
             "Opening balance, income tax of the year before",
         ));
-        for k in 0..2 * OPEN_ITEMS {
+        for k in 0..2 * open_items(config) {
             let item = Self::open_item(config, economy, md, ci, c, k);
             s.items.push(item);
             lines.push(match item.customer {
@@ -273,15 +273,16 @@ impl CompanySchedule {
     ) -> OpenItem {
         let cal = &c.calendar;
         let (start, end) = (economy.start, economy.end);
-        let customer = k < OPEN_ITEMS;
-        let j = k % OPEN_ITEMS;
+        let items = open_items(config);
+        let customer = k < items;
+        let j = k % items;
         let mut d = Draws::new(
             config.seed,
             stream::OPENING_DOCUMENT,
             (ci as u64) << 32 | k as u64,
         );
         let (partner, partner_id, terms, cap) = if customer {
-            // The company's own biggest customers.
+            // The company's own customers, each within its credit limit.
             let n = economy.companies.len();
             let k = (ci + j * n) % md.customers.len();
             let p = &md.customers[k];
@@ -289,23 +290,33 @@ impl CompanySchedule {
                 k,
                 p.customer_id,
                 p.payment_terms_days,
-                p.credit_limit as f64 / 3.0,
+                p.credit_limit as f64 * 0.9,
             )
         } else {
-            let configured = md
+            // The first vendors, whose bank accounts never change.
+            let steady = md
                 .vendors
                 .len()
                 .min(config.master_data.vendors as usize)
-                .max(1);
-            let p = &md.vendors[j % configured];
-            (j % configured, p.vendor_id, p.payment_terms_days, f64::MAX)
+                .clamp(1, crate::world::bank::STEADY_VENDORS);
+            let p = &md.vendors[j % steady];
+            (j % steady, p.vendor_id, p.payment_terms_days, f64::MAX)
         };
-        let base = if customer {
-            c.revenue_month * 1.1
+        // A steady state: what a month's invoices leave open for the days they stay
+        // open (customers pay about ten days after their terms, vendors are paid about
+        // five days early for the discount), spread over the items.
+        let (base, days) = if customer {
+            let own = md.customers.iter().filter(|p| p.company_code == c.code);
+            (
+                c.revenue_month * 1.1,
+                mean_terms(own.map(|p| p.payment_terms_days)) + 10.0,
+            )
         } else {
-            c.purchases_month
+            let vendors = md.vendors.iter().map(|p| p.payment_terms_days);
+            (c.purchases_month, mean_terms(vendors) - 5.0)
         };
-        let gross = (0.04 * base * (0.6 + 0.8 * d.unit()))
+        let share = base * days.max(7.0) / 30.4 / items as f64;
+        let gross = (share * (0.7 + 0.6 * d.unit()))
             .min(cap * (0.5 + 0.4 * d.unit()))
             .round()
             .max(100.0) as i64;
@@ -316,7 +327,8 @@ impl CompanySchedule {
         }]
         .3;
         let net = (gross as f64 / (1.0 + rate as f64 / 10_000.0)).round() as i64;
-        let date = start.add_days(-(3 + d.below(30) as i32));
+        // Invoiced within its terms before the start, so due in the period.
+        let date = start.add_days(-(1 + d.below(usize::from(terms.max(1))) as i32));
         let due = date.add_days(i32::from(terms));
         let mut settle = cal.next_working(due.add_days(d.below(12) as i32 - 3).max(start));
         if settle > end {
@@ -344,4 +356,10 @@ impl CompanySchedule {
             10_000,
         ))
     }
+}
+
+/// The mean of payment terms in days (30 for none).
+fn mean_terms(terms: impl Iterator<Item = u16>) -> f64 {
+    let (sum, n) = terms.fold((0f64, 0f64), |(s, n), t| (s + f64::from(t), n + 1.0));
+    if n == 0.0 { 30.0 } else { sum / n }
 }
