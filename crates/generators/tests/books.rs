@@ -163,6 +163,8 @@ fn tax_is_the_rate_times_the_net_and_approvals_respect_limits() {
             }
         }
         let expected = (net.abs() as f64 * rates[code] as f64 / 10_000.0).round() as i64;
+        // The reverse charge posts the tax twice: input and output, self-assessed.
+        let tax = if code.ends_with("-IRC") { tax / 2 } else { tax };
         assert!((tax - expected).abs() <= 1, "{code}: tax {tax} on {net}");
         taxed += 1;
     }

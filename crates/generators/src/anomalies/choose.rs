@@ -152,7 +152,11 @@ impl World {
                 let price = libm::round(it.po_price as f64 * (1.2 + 0.4 * d.unit())) as i64;
                 p.net += it.received * (price - it.price);
                 it.price = price;
-                p.tax_amount = tax_of(p.tax, p.net);
+                if p.self_assessed != 0 {
+                    p.self_assessed = tax_of(p.tax, p.net);
+                } else {
+                    p.tax_amount = tax_of(p.tax, p.net);
+                }
                 p.gross = p.net + p.tax_amount;
                 if p.pay_discount[0] > 0 {
                     p.pay_discount[0] =

@@ -247,6 +247,28 @@ impl World {
                 );
             }
             Self::tax_line(batch, entry_id, p.tax, p.tax_amount);
+            if p.self_assessed != 0 {
+                for (account, amount, text) in [
+                    (acc::INPUT_TAX, p.self_assessed, "Input tax, reverse charge"),
+                    (
+                        acc::OUTPUT_TAX,
+                        -p.self_assessed,
+                        "Output tax, reverse charge",
+                    ),
+                ] {
+                    Self::line(
+                        batch,
+                        entry_id,
+                        Line {
+                            account,
+                            amount,
+                            tax,
+                            text,
+                            ..Line::BARE
+                        },
+                    );
+                }
+            }
             Self::line(
                 batch,
                 entry_id,

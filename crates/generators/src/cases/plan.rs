@@ -66,6 +66,9 @@ pub(crate) struct Plan {
     pub(crate) scales: Scales,
     pub(crate) net: i64,
     pub(crate) tax_amount: i64,
+    /// Tax the company self-assesses under the reverse charge (input and output alike;
+    /// not on the invoice).
+    pub(crate) self_assessed: i64,
     pub(crate) gross: i64,
     /// Σ quantity × order price.
     pub(crate) ordered: i64,
@@ -199,8 +202,29 @@ impl World {
         };
         let (ordered, received_value, net, cost, cached) =
             priced(e, kind, items_key, items, &scales);
-        let tax = TaxSet::draw(if sale { c.tax.output } else { c.tax.input }, &mut d);
-        let tax_amount = tax_of(tax, net);
+        // Tax from the partner's country: a customer abroad buys zero-rated (an export or
+        // an intra-community supply); a vendor abroad invoices without tax, which the
+        // company self-assesses (the reverse charge) where its country has a VAT.
+        let drawn = TaxSet::draw(if sale { c.tax.output } else { c.tax.input }, &mut d);
+        let abroad = if sale {
+            md.customers
+                .get(partner)
+                .is_some_and(|p| p.country != c.country)
+        } else {
+            md.vendors
+                .get(partner)
+                .is_some_and(|p| p.country != c.country)
+        };
+        let tax = match (abroad, sale, c.tax.reverse) {
+            (true, true, _) => c.tax.export,
+            (true, false, Some(reverse)) => reverse,
+            _ => drawn,
+        };
+        let (tax_amount, self_assessed) = if Some(tax) == c.tax.reverse {
+            (0, tax_of(tax, net))
+        } else {
+            (tax_of(tax, net), 0)
+        };
         let gross = net + tax_amount;
         let cost_center = match kind {
             CaseKind::O2cGoods => d.pick(centers::SALES),
@@ -273,6 +297,7 @@ impl World {
             scales,
             net,
             tax_amount,
+            self_assessed,
             gross,
             ordered,
             received_value,

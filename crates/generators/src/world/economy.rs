@@ -191,19 +191,30 @@ pub(crate) struct TaxSet {
     pub output: [usize; 3],
     /// Input: standard, reduced, zero.
     pub input: [usize; 3],
+    /// Sales to customers abroad: exports and intra-community supplies, zero-rated.
+    pub export: usize,
+    /// Purchases from vendors abroad: the reverse charge (input and output tax
+    /// self-assessed on the same invoice), where the country has a value-added tax.
+    pub reverse: Option<usize>,
 }
 
 impl TaxSet {
     fn of(country: &str) -> TaxSet {
         let mut output = Vec::new();
         let mut input = Vec::new();
+        let (mut export, mut reverse) = (None, None);
         for (i, t) in TAX_CODES.iter().enumerate() {
-            if t.1 == country {
-                if t.2 == "output" {
-                    output.push(i);
-                } else {
-                    input.push(i);
-                }
+            if t.1 != country {
+                continue;
+            }
+            if t.0.ends_with("-OX") {
+                export = Some(i);
+            } else if t.0.ends_with("-IRC") {
+                reverse = Some(i);
+            } else if t.2 == "output" {
+                output.push(i);
+            } else {
+                input.push(i);
             }
         }
         // Standard first, then reduced, then zero (a country with one rate repeats it).
@@ -219,8 +230,11 @@ impl TaxSet {
             let reduced = rated.get(1).copied().unwrap_or(standard);
             [standard, reduced, zero]
         };
+        let output = pick(&output);
         TaxSet {
-            output: pick(&output),
+            export: export.unwrap_or(output[2]),
+            reverse,
+            output,
             input: pick(&input),
         }
     }

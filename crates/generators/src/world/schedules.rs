@@ -320,12 +320,23 @@ impl CompanySchedule {
             .min(cap * (0.5 + 0.4 * d.unit()))
             .round()
             .max(100.0) as i64;
-        let rate = crate::world::pools::TAX_CODES[if customer {
-            c.tax.output[0]
+        // Tax by the partner's country, as the cases have it: none on an invoice to or
+        // from abroad (zero-rated export; the reverse charge is self-assessed).
+        let abroad = if customer {
+            md.customers[partner].country != c.country
         } else {
-            c.tax.input[0]
-        }]
-        .3;
+            md.vendors[partner].country != c.country
+        };
+        let rate = if abroad {
+            0
+        } else {
+            crate::world::pools::TAX_CODES[if customer {
+                c.tax.output[0]
+            } else {
+                c.tax.input[0]
+            }]
+            .3
+        };
         let net = (gross as f64 / (1.0 + rate as f64 / 10_000.0)).round() as i64;
         // Invoiced within its terms before the start, so due in the period.
         let date = start.add_days(-(1 + d.below(usize::from(terms.max(1))) as i32));
