@@ -91,6 +91,12 @@ impl JournalGenerator {
         range.start < self.world.layout.total && range.start < range.end
     }
 
+    /// Sums the books of the run now if they are not yet (see [`Self::books_need`]), so
+    /// that a caller can run it where it can be interrupted.
+    pub fn prepare_books(&self) {
+        let _ = self.world.books();
+    }
+
     /// The configuration in use.
     pub fn config(&self) -> &GeneratorConfig {
         &self.world.config

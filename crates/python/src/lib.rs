@@ -235,7 +235,15 @@ fn streams(
     let batch = batch_entries.unwrap_or(run.config().output.batch_size as u64);
     let generator_config = run.generator_config().clone();
     let generator = py.detach(move || JournalGenerator::new(generator_config));
-    let generator = Arc::new(generator.map_err(|e| raise(py, "ConfigError", e.to_string()))?);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let generator = Arc::new(
+        generator
+            .map_err(|e| raise(py, "ConfigError", e.to_string()))?
+            .with_stop_flags(vec![Arc::clone(&stop)]),
+    );
+    if streaming && generator.books_need(range.clone()) {
+        prepare_books(py, &generator, &stop)?;
+    }
     // What the part weighs held whole in Arrow, measured on a sample of its entries.
     // One generation of the sample serves every table.
     let sample = range.start..(range.start + SAMPLE_ENTRIES).min(range.end);
@@ -386,6 +394,34 @@ impl TableStream {
             format_bytes(self.estimated_bytes)
         )
     }
+}
+
+/// Sums the books of the run (the first part's scheduled entries pay what they hold) on
+/// another thread while this one answers Ctrl-C: a KeyboardInterrupt stops the sum and
+/// is raised (the generator is then not used again).
+fn prepare_books(
+    py: Python<'_>,
+    generator: &JournalGenerator,
+    stop: &std::sync::atomic::AtomicBool,
+) -> PyResult<()> {
+    std::thread::scope(|scope| {
+        let summing = scope.spawn(|| generator.prepare_books());
+        loop {
+            if summing.is_finished() {
+                return Ok(());
+            }
+            if let Err(e) = py.check_signals() {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                py.detach(|| {
+                    while !summing.is_finished() {
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                });
+                return Err(e);
+            }
+            py.detach(|| std::thread::sleep(Duration::from_millis(50)));
+        }
+    })
 }
 
 /// A stream that stops at Ctrl-C: a consumer reading it whole in C (pyarrow's
