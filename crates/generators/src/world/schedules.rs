@@ -218,8 +218,15 @@ impl CompanySchedule {
             None,
             "Opening balance, income tax of the year before",
         ));
+        // How long an invoice stays open: customers pay about ten days after their
+        // terms, vendors are paid about five days early for the discount.
+        let own = md.customers.iter().filter(|p| p.company_code == c.code);
+        let open_days = (
+            mean_terms(own.map(|p| p.payment_terms_days)) + 10.0,
+            mean_terms(md.vendors.iter().map(|p| p.payment_terms_days)) - 5.0,
+        );
         for k in 0..2 * open_items(config) {
-            let item = Self::open_item(config, economy, md, ci, c, k);
+            let item = Self::open_item(config, economy, md, (ci, c, open_days), k);
             s.items.push(item);
             lines.push(match item.customer {
                 true => (
@@ -262,13 +269,13 @@ impl CompanySchedule {
     }
 
     /// Open item `k` of company `ci`'s opening balances (customers first, then vendors),
-    /// settled early in the period.
+    /// settled early in the period; `open_days`: how long a customer's and a vendor's invoice
+    /// stays open.
     fn open_item(
         config: &GeneratorConfig,
         economy: &Economy,
         md: &MasterData,
-        ci: usize,
-        c: &CompanyBooks,
+        (ci, c, (customer_days, vendor_days)): (usize, &CompanyBooks, (f64, f64)),
         k: usize,
     ) -> OpenItem {
         let cal = &c.calendar;
@@ -303,17 +310,11 @@ impl CompanySchedule {
             (j % steady, p.vendor_id, p.payment_terms_days, f64::MAX)
         };
         // A steady state: what a month's invoices leave open for the days they stay
-        // open (customers pay about ten days after their terms, vendors are paid about
-        // five days early for the discount), spread over the items.
+        // open, spread over the items.
         let (base, days) = if customer {
-            let own = md.customers.iter().filter(|p| p.company_code == c.code);
-            (
-                c.revenue_month * 1.1,
-                mean_terms(own.map(|p| p.payment_terms_days)) + 10.0,
-            )
+            (c.revenue_month * 1.1, customer_days)
         } else {
-            let vendors = md.vendors.iter().map(|p| p.payment_terms_days);
-            (c.purchases_month, mean_terms(vendors) - 5.0)
+            (c.purchases_month, vendor_days)
         };
         let share = base * days.max(7.0) / 30.4 / items as f64;
         let gross = (share * (0.7 + 0.6 * d.unit()))
