@@ -107,7 +107,7 @@ rows = con.execute("""
         - sum(CASE WHEN a.account_type = 'expense' THEN l.debit - l.credit ELSE 0 END) AS profit,
       sum(CASE WHEN a.account_type = 'expense' AND l.account NOT IN (500000, 505000) THEN l.debit - l.credit ELSE 0 END) AS opex
     FROM journal_lines l JOIN journal_entries e USING (entry_id) JOIN accounts a USING (account)
-    GROUP BY 1 ORDER BY 1""").fetchall()
+    WHERE e.fiscal_period <= 12 GROUP BY 1 ORDER BY 1""").fetchall()
 for company, revenue, cogs, profit, opex in rows:
     gm = (revenue - cogs) / revenue
     nm = profit / revenue
@@ -152,13 +152,35 @@ rows = con.execute("""SELECT e.company_code::VARCHAR, e.fiscal_year,
       sum(CASE WHEN l.account >= 400000 AND l.account <> 890000 THEN l.credit - l.debit ELSE 0 END),
       sum(CASE WHEN l.account = 890000 THEN l.debit - l.credit ELSE 0 END),
       count(*) FILTER (WHERE l.account = 890000)
-    FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id) GROUP BY 1, 2""").fetchall()
+    FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+    WHERE e.fiscal_period <= 12 GROUP BY 1, 2""").fetchall()
 years = [(c, y, float(p), float(t)) for c, y, p, t, n in rows if n]
 bad = [(c, y, t, p) for c, y, p, t in years if abs(t - max(p, 0) * RATES[home[c]] / 100) > 1.0]
 check("income tax = the country's rate x the year's profit before tax", years and not bad,
       f"{len(years)} company-years, {len(bad)} off {bad[:2]}; effective "
       + ", ".join(f"{c}/{y}: {t / p:.1%}" for c, y, p, t in years if p > 0))
 
+
+# Years that close: every December of the period ends with closing entries (fiscal
+# period 13, 31 December) that leave each profit and loss account of the year at zero and
+# carry the year's result, labelled entries included, to retained earnings (310000).
+rows = con.execute("""SELECT e.company_code::VARCHAR, e.fiscal_year,
+      sum(CASE WHEN a.account_type IN ('revenue', 'expense') AND e.fiscal_period <= 12 THEN l.credit - l.debit ELSE 0 END) result,
+      sum(CASE WHEN l.account = 310000 AND e.fiscal_period = 13 THEN l.credit - l.debit ELSE 0 END) carried,
+      count(DISTINCT l.account) FILTER (WHERE a.account_type IN ('revenue', 'expense')) pl_accounts,
+      count(DISTINCT e.entry_id) FILTER (WHERE e.fiscal_period = 13) closings,
+      bool_and(e.posting_date = make_date(e.fiscal_year, 12, 31)) FILTER (WHERE e.fiscal_period = 13) on_31_dec
+    FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id) JOIN accounts a USING (account)
+    GROUP BY 1, 2 ORDER BY 1, 2""").fetchall()
+left = dict(((c, y), float(v)) for c, y, v in con.execute("""SELECT e.company_code::VARCHAR, e.fiscal_year,
+      sum(l.debit - l.credit) FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+      JOIN accounts a USING (account) WHERE a.account_type IN ('revenue', 'expense') GROUP BY 1, 2""").fetchall())
+decembers = set(con.execute("""SELECT DISTINCT company_code::VARCHAR, fiscal_year FROM all_journal_entries
+      WHERE fiscal_period = 12""").fetchall())
+bad = [(c, y, float(r), float(k)) for c, y, r, k, _, n, on in rows
+       if ((c, y) in decembers) != (n > 0) or (n and (r != k or left[(c, y)] != 0 or not on))]
+check("each year with a December closes: P&L at zero, the result in retained earnings", rows and not bad,
+      f"{sum(1 for r in rows if r[5])} company-years closed, {len(bad)} wrong {bad[:2]}")
 
 # The balance sheet balances, and contra accounts carry their normal balance.
 wrong = con.execute("""SELECT company_code, account, b FROM (
@@ -219,9 +241,9 @@ check("manual entries in office hours", n == 0, f"{n} outside 07:00-19:00")
 n = one("""SELECT count(*) FROM journal_lines l JOIN accounts a USING (account)
            WHERE a.account_type IN ('asset', 'liability', 'equity') AND l.cost_center IS NOT NULL""")[0]
 check("no cost center on balance-sheet lines", n == 0, f"{n} lines")
-n = one("""SELECT count(*) FROM journal_lines l JOIN accounts a USING (account)
-           WHERE a.account_type IN ('revenue', 'expense') AND l.cost_center IS NULL""")[0]
-check("every P&L line has a cost center", n == 0, f"{n} lines")
+n = one("""SELECT count(*) FROM journal_lines l JOIN accounts a USING (account) JOIN journal_entries e USING (entry_id)
+           WHERE a.account_type IN ('revenue', 'expense') AND l.cost_center IS NULL AND e.fiscal_period <= 12""")[0]
+check("every P&L line has a cost center (closing entries aside)", n == 0, f"{n} lines")
 for t in ("vendors", "customers"):
     n = one(f"SELECT count(*) - count(DISTINCT name) FROM {t}")[0]
     check(f"unique {t} names", n == 0, f"{n} duplicates")

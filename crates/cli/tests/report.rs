@@ -477,3 +477,88 @@ fn parquet_ids_without_the_uuid_annotation_are_the_same_data() {
     let annotated = std::fs::read(dir.path().join("uuid/journal_lines.parquet")).expect("file");
     assert_ne!(lines, annotated);
 }
+
+#[test]
+fn statements_per_company_and_year_tie_and_open_with_the_last_close() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    generate(dir.path(), "out", &["--start", "2023-07", "--months", "24"]);
+    let (code, r) = report_json(dir.path(), "out");
+    assert_eq!(code, Some(0), "{}", r["problems"]);
+    let st = r["statements"].as_array().expect("statements");
+    // Two companies, each with July-December 2023, 2024 and January-June 2025.
+    assert_eq!(st.len(), 6, "{st:?}");
+    let f = |v: &serde_json::Value| v.as_f64().expect("a number");
+    for s in st {
+        let ties = s["ties"].as_array().expect("ties");
+        let closed = s["year"] != 2025;
+        assert_eq!(ties.len(), if closed { 5 } else { 3 }, "{ties:?}");
+        for t in ties {
+            assert_eq!(t["holds"], true, "{t}");
+        }
+        assert!(s["trial_balance"].as_array().expect("rows").len() > 30);
+        // A closed year ends with its result in retained earnings; the last, open,
+        // year keeps it on the profit and loss accounts.
+        let unclosed = f(&s["closing"]["unclosed_result"]);
+        let net = f(&s["income"]["net_income"]);
+        if closed {
+            assert_eq!(unclosed, 0.0);
+            let grown =
+                f(&s["closing"]["retained_earnings"]) - f(&s["opening"]["retained_earnings"]);
+            assert!((grown - net).abs() < 0.005, "{grown} vs {net}");
+        } else {
+            assert!((unclosed - net).abs() < 0.005, "{unclosed} vs {net}");
+        }
+        let cf = &s["cash_flow"];
+        assert!(
+            (f(&cf["net_change"]) - (f(&cf["cash_closing"]) - f(&cf["cash_opening"]))).abs()
+                < 0.005
+        );
+    }
+    // Each year opens with the year before's close.
+    for pair in st.windows(2).filter(|w| w[0]["company"] == w[1]["company"]) {
+        for key in ["total_assets", "retained_earnings", "cash", "receivables"] {
+            assert_eq!(pair[0]["closing"][key], pair[1]["opening"][key], "{key}");
+        }
+    }
+
+    // A closing entry that carries one unit more than the result is reported.
+    let path = dir.path().join("out/journal_lines.csv");
+    let csv = std::fs::read_to_string(&path).expect("lines");
+    let re = csv
+        .lines()
+        .find(|l| {
+            l.contains("Result of the year to retained earnings")
+                && l.split(',').nth(4) != Some("0.00")
+        })
+        .expect("a closing line carrying a profit")
+        .to_string();
+    let entry = re.split(',').next().expect("entry id").to_string();
+    // Columns: entry_id, line_number, account, debit, credit, ...: the result (a profit)
+    // is a credit, the closing of a revenue account a debit.
+    let other = csv
+        .lines()
+        .find(|l| {
+            l.starts_with(&entry)
+                && l.contains("Year-end closing")
+                && l.split(',').nth(3) != Some("0.00")
+        })
+        .expect("a closing debit")
+        .to_string();
+    let bump = |line: &str, col: usize| {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        let v: f64 = cells[col].parse().expect("amount");
+        cells[col] = format!("{:.2}", v + 1.0);
+        cells.join(",")
+    };
+    let damaged = csv
+        .replace(&re, &bump(&re, 4))
+        .replace(&other, &bump(&other, 3));
+    std::fs::write(&path, damaged).expect("write");
+    let (code, r) = report_json(dir.path(), "out");
+    assert_eq!(code, Some(1));
+    let problems = r["problems"].to_string();
+    assert!(
+        problems.contains("the result carried to retained earnings = net income does not hold"),
+        "{problems}"
+    );
+}

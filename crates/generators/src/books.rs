@@ -1,6 +1,6 @@
 //! The books of a run, summed: what each company's ledger holds per month on the
-//! accounts that the month's closing postings settle (output and input tax, petty cash)
-//! and its profit before income tax.
+//! accounts that the month's closing postings settle (output and input tax, petty cash),
+//! its profit before income tax and the movement of each profit and loss account.
 //!
 //! The tax return, the petty cash top-up and the income tax postings pay what the books
 //! hold, so they need the sum of every other entry of the run. It is computed once per
@@ -12,7 +12,7 @@
 //! entries of one core).
 
 use crate::world::World;
-use crate::world::layout::BOOKED_SLOTS;
+use crate::world::layout::{BOOKED_SLOTS, pl_accounts};
 use crate::world::ledger::Books;
 use crate::world::pools::accounts as acc;
 use std::ops::Range;
@@ -109,6 +109,7 @@ impl World {
         }
         self.fill(batch, range);
         let start = i64::from(self.config.start_year) * 12 + i64::from(self.config.start_month);
+        let pl_accounts = pl_accounts();
         let mut next = 0;
         for e in &batch.entries {
             let lines = &batch.lines[next..next + e.line_count as usize];
@@ -126,7 +127,9 @@ impl World {
             if !(0..i64::from(self.config.months)).contains(&month) {
                 continue;
             }
-            let cell = &mut books.cells[company * books.months + month as usize];
+            let at = company * books.months + month as usize;
+            let pl = &mut books.pl[at * pl_accounts.len()..(at + 1) * pl_accounts.len()];
+            let cell = &mut books.cells[at];
             for l in lines {
                 debug_assert_eq!(l.entry_id, e.entry_id);
                 let net = l.debit - l.credit;
@@ -134,7 +137,12 @@ impl World {
                     acc::OUTPUT_TAX => cell.output_tax += net,
                     acc::INPUT_TAX => cell.input_tax += net,
                     acc::CASH => cell.cash += net,
-                    a if a >= acc::REVENUE_PRODUCTS => cell.profit -= net,
+                    a if a >= acc::REVENUE_PRODUCTS => {
+                        cell.profit -= net;
+                        if let Ok(k) = pl_accounts.binary_search(&a) {
+                            pl[k] += net;
+                        }
+                    }
                     _ => {}
                 }
             }

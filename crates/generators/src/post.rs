@@ -43,6 +43,8 @@ pub(crate) struct Head {
     pub approver: Option<&'static str>,
     /// When it was entered, when not on its posting date (anomalies).
     pub created: Option<DateTime>,
+    /// A year-end closing entry: posted in fiscal period 13 of its year.
+    pub closing: bool,
 }
 
 impl Head {
@@ -64,6 +66,7 @@ impl Head {
         anomaly: None,
         approver: None,
         created: None,
+        closing: false,
     };
 }
 
@@ -262,7 +265,7 @@ impl World {
             entry_id,
             company_code: company.code,
             fiscal_year: y as u16,
-            fiscal_period: m as u8,
+            fiscal_period: if head.closing { 13 } else { m as u8 },
             posting_date: head.posting,
             document_date: head.document_date.min(head.posting),
             created_at,

@@ -24,8 +24,8 @@ fn a_year_of_books_makes_business_sense() {
     assert_eq!(b.entries.len(), 300_000, "exactly the entries asked for");
     // Each: opening (2 balance entries, 2 x 75 open items settled) + 12 x 15 (US: two
     // payroll runs) or 12 x 13 (Germany) + 6 income tax postings (4 prepayments, the
-    // provision, last year's settlement).
-    assert_eq!(g.scheduled_entries(), 338 + 314);
+    // provision, last year's settlement) + the year-end closing.
+    assert_eq!(g.scheduled_entries(), 339 + 315);
     let accounts: HashMap<u32, &synth_model::Account> =
         md.accounts.iter().map(|a| (a.account, a)).collect();
     let entry_of: HashMap<u128, &synth_model::JournalEntry> =
@@ -66,6 +66,10 @@ fn a_year_of_books_makes_business_sense() {
     for e in &b.entries {
         let lines = &b.lines[k..k + e.line_count as usize];
         k += lines.len();
+        if e.fiscal_period == 13 {
+            // The year-end closing: checked in `taxes_and_petty_cash_settle_...`.
+            continue;
+        }
         let company = e.company_code.as_str().to_string();
         if e.header_text == "Payroll run" {
             *payroll_runs
@@ -213,8 +217,27 @@ fn taxes_and_petty_cash_settle_what_the_books_hold() {
     let mut december: HashMap<&str, i64> = HashMap::new();
     let mut spent: HashMap<(&str, u8), i64> = HashMap::new();
     let mut top_up: HashMap<(&str, u8), i64> = HashMap::new();
+    // What the closing entries carried to retained earnings, and the P&L balance after.
+    let mut carried: HashMap<&str, i64> = HashMap::new();
+    let mut pl_after: HashMap<&str, i64> = HashMap::new();
     for e in &b.entries {
         let c = e.company_code.as_str();
+        if e.fiscal_period == 13 {
+            assert_eq!(
+                e.posting_date.ymd(),
+                (2024, 12, 31),
+                "closing on 31 December"
+            );
+            for l in &lines_of[&e.entry_id] {
+                let net = l.debit - l.credit;
+                match l.account {
+                    310000 => *carried.entry(c).or_default() -= net,
+                    a if a >= 400000 => *pl_after.entry(c).or_default() += net,
+                    a => panic!("a closing entry posts on {a}"),
+                }
+            }
+            continue;
+        }
         let refill = e.header_text == "Petty cash replenishment";
         let tax_return = e.header_text == "Tax return of the month before";
         for l in &lines_of[&e.entry_id] {
@@ -239,6 +262,15 @@ fn taxes_and_petty_cash_settle_what_the_books_hold() {
         assert!(p > 0, "{c}: profit {p}");
         assert_eq!(tax[c], p * rate / 10_000, "{c}: tax at {rate} bp of {p}");
         assert_eq!(balance[&(c, 146000)], 0, "{c}: prepayments cleared");
+        // The closing carries the result after tax to retained earnings and leaves
+        // every P&L account at zero.
+        assert_eq!(carried[c], p - tax[c], "{c}: result carried");
+        let pl_left: i64 = balance
+            .iter()
+            .filter(|((cc, a), _)| *cc == c && *a >= 400000)
+            .map(|(_, v)| v)
+            .sum();
+        assert_eq!(pl_left + pl_after[c], 0, "{c}: P&L closed");
         // The output tax account holds December's tax alone.
         assert_eq!(balance[&(c, 220000)], december[c], "{c}: one return period");
         // Petty cash is an imprest float: each month's top-up is the month before's

@@ -26,7 +26,7 @@ record! {
         company_code: CompanyCode,
         /// Fiscal (calendar) year of the posting date.
         fiscal_year: u16,
-        /// Fiscal period 1–12 (the month of the posting date).
+        /// Fiscal period 1–12 (the month of the posting date); 13 for the year-end closing entries of 31 December.
         fiscal_period: u8,
         /// When it was posted.
         posting_date: Date,

@@ -479,7 +479,9 @@ pub fn page(r: &Report) -> Result<String, PlotError> {
             if c.balanced { "yes" } else { "no" }
         );
     }
-    h += "</table>\n<h2>Anomalies</h2>\n";
+    h += "</table>\n";
+    h += &statements_html(r);
+    h += "<h2>Anomalies</h2>\n";
     h += &format!("<figure>{}</figure>\n", inline(&anomalies_svg(r)?));
     h += "<table>\n<tr><th class=\"l\">type</th><th>labels</th><th>entries marked</th></tr>\n";
     for a in &r.anomalies {
@@ -494,4 +496,112 @@ pub fn page(r: &Report) -> Result<String, PlotError> {
     h += &profiles_html(r);
     h += "</body>\n</html>\n";
     Ok(h)
+}
+
+/// Per company and year: the income statement, the balance sheets, the cash flow and
+/// the ties in one table, the trial balance folded under it.
+fn statements_html(r: &Report) -> String {
+    let mut h = String::from("<h2>Statements</h2>\n");
+    for st in &r.statements {
+        h += &format!(
+            "<h3>{} {} ({})</h3>\n<table>\n<tr><th class=\"l\">income statement</th><th>{}</th></tr>\n",
+            esc(&st.company),
+            st.year,
+            esc(&st.currency),
+            st.year
+        );
+        let i = &st.income;
+        for (label, v) in [
+            ("revenue", i.revenue),
+            ("cost of sales", -i.cost_of_sales),
+            ("gross profit", i.gross_profit),
+            ("operating expenses", -i.operating_expenses),
+            ("other income", i.other_income),
+            ("profit before income tax", i.profit_before_tax),
+            ("income tax", -i.income_tax),
+            ("net income", i.net_income),
+        ] {
+            h += &format!("<tr><td class=\"l\">{label}</td><td>{v:.2}</td></tr>\n");
+        }
+        h += "</table>\n<table>\n<tr><th class=\"l\">balance sheet</th><th>opening</th><th>closing</th></tr>\n";
+        let (o, c) = (&st.opening, &st.closing);
+        for (label, a, b) in [
+            ("cash and bank", o.cash, c.cash),
+            ("receivables", o.receivables, c.receivables),
+            ("inventory", o.inventory, c.inventory),
+            (
+                "other current assets",
+                o.other_current_assets,
+                c.other_current_assets,
+            ),
+            ("fixed assets, net", o.fixed_assets, c.fixed_assets),
+            ("total assets", o.total_assets, c.total_assets),
+            ("payables", o.payables, c.payables),
+            (
+                "other liabilities",
+                o.other_liabilities,
+                c.other_liabilities,
+            ),
+            (
+                "total liabilities",
+                o.total_liabilities,
+                c.total_liabilities,
+            ),
+            ("share capital", o.share_capital, c.share_capital),
+            (
+                "retained earnings",
+                o.retained_earnings,
+                c.retained_earnings,
+            ),
+            ("other equity", o.other_equity, c.other_equity),
+            (
+                "result not yet closed",
+                o.unclosed_result,
+                c.unclosed_result,
+            ),
+            ("total equity", o.total_equity, c.total_equity),
+        ] {
+            h += &format!("<tr><td class=\"l\">{label}</td><td>{a:.2}</td><td>{b:.2}</td></tr>\n");
+        }
+        h += "</table>\n<table>\n<tr><th class=\"l\">cash flow (indirect)</th><th>amount</th></tr>\n";
+        let f = &st.cash_flow;
+        for (label, v) in [
+            ("net income", f.net_income),
+            ("depreciation", f.depreciation),
+            ("change in working capital", f.working_capital),
+            ("operating", f.operating),
+            ("investing", f.investing),
+            ("financing", f.financing),
+            ("net change in cash", f.net_change),
+        ] {
+            h += &format!("<tr><td class=\"l\">{label}</td><td>{v:.2}</td></tr>\n");
+        }
+        h += "</table>\n<table>\n<tr><th class=\"l\">tie</th><th>left</th><th>right</th><th>ties</th></tr>\n";
+        for t in &st.ties {
+            h += &format!(
+                "<tr><td class=\"l\">{}</td><td>{:.2}</td><td>{:.2}</td><td>{}</td></tr>\n",
+                esc(t.check),
+                t.left,
+                t.right,
+                if t.holds { "yes" } else { "no" }
+            );
+        }
+        h += &format!(
+            "</table>\n<details><summary>trial balance ({} accounts)</summary>\n<table>\n<tr><th>account</th><th class=\"l\">name</th><th>opening</th><th>debit</th><th>credit</th><th>closing</th></tr>\n",
+            st.trial_balance.len()
+        );
+        for t in &st.trial_balance {
+            h += &format!(
+                "<tr><td>{}</td><td class=\"l\">{}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td></tr>\n",
+                t.account,
+                esc(&t.name),
+                t.opening,
+                t.debit,
+                t.credit,
+                t.closing
+            );
+        }
+        h += "</table>\n</details>\n";
+    }
+    h
 }

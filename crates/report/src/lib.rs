@@ -162,6 +162,7 @@ pub const CHECKED: &[&str] = &[
     "postings per weekday and day of month, and entered hours",
     "settlement of invoices by payments",
     "profit and loss and the balance sheet per company",
+    "per company and year: trial balance, income statement, balance sheet and cash flow, and that they tie",
     "anomaly labels against the entries they name",
 ];
 
@@ -261,6 +262,138 @@ pub struct CompanyBooks {
     pub balanced: bool,
 }
 
+/// One account of a trial balance, in the company's currency.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrialBalanceRow {
+    /// Account number.
+    pub account: i64,
+    /// Account name.
+    pub name: String,
+    /// Account type.
+    pub account_type: String,
+    /// Balance at the opening of the year (debit positive).
+    pub opening: f64,
+    /// Debits of the year (closing entries included, opening entries not).
+    pub debit: f64,
+    /// Credits of the year.
+    pub credit: f64,
+    /// Balance at the end of the year (debit positive).
+    pub closing: f64,
+}
+
+/// A year's income statement: the year's movements, closing entries left out.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncomeStatement {
+    /// Revenue from sales, net of discounts granted.
+    pub revenue: f64,
+    /// Cost of goods sold, price variances, freight and purchased services.
+    pub cost_of_sales: f64,
+    /// Revenue less cost of sales.
+    pub gross_profit: f64,
+    /// Every other expense but income tax.
+    pub operating_expenses: f64,
+    /// Interest and other income.
+    pub other_income: f64,
+    /// Gross profit less operating expenses plus other income.
+    pub profit_before_tax: f64,
+    /// Income tax expense.
+    pub income_tax: f64,
+    /// Profit before tax less income tax.
+    pub net_income: f64,
+}
+
+/// A balance sheet at one day: assets positive, liabilities and equity positive.
+#[derive(Debug, Clone, Serialize)]
+pub struct BalanceSheet {
+    /// Cash on hand and bank accounts.
+    pub cash: f64,
+    /// Trade receivables.
+    pub receivables: f64,
+    /// Inventory.
+    pub inventory: f64,
+    /// Tax receivables, prepayments and other current assets.
+    pub other_current_assets: f64,
+    /// Fixed assets at cost less accumulated depreciation.
+    pub fixed_assets: f64,
+    /// All assets.
+    pub total_assets: f64,
+    /// Trade payables.
+    pub payables: f64,
+    /// Every other liability (goods received not invoiced, accruals, taxes, payroll).
+    pub other_liabilities: f64,
+    /// All liabilities.
+    pub total_liabilities: f64,
+    /// Share capital.
+    pub share_capital: f64,
+    /// Retained earnings (with the results of earlier years).
+    pub retained_earnings: f64,
+    /// Other equity accounts (the opening balance clearing nets to zero).
+    pub other_equity: f64,
+    /// The result still on profit and loss accounts (no closing entry has carried it).
+    pub unclosed_result: f64,
+    /// Equity with the unclosed result.
+    pub total_equity: f64,
+}
+
+/// A year's cash flow by the indirect method.
+#[derive(Debug, Clone, Serialize)]
+pub struct CashFlow {
+    /// The year's net income.
+    pub net_income: f64,
+    /// Depreciation added back (the increase in accumulated depreciation).
+    pub depreciation: f64,
+    /// The change in receivables, inventory, other current assets and liabilities.
+    pub working_capital: f64,
+    /// Net income + depreciation + working capital.
+    pub operating: f64,
+    /// Fixed assets bought (less sold), at cost.
+    pub investing: f64,
+    /// Equity moved by anything but the result.
+    pub financing: f64,
+    /// Operating + investing + financing.
+    pub net_change: f64,
+    /// Cash and bank at the opening.
+    pub cash_opening: f64,
+    /// Cash and bank at the end.
+    pub cash_closing: f64,
+}
+
+/// A check that two figures of the statements agree.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tie {
+    /// What is checked.
+    pub check: &'static str,
+    /// The left side.
+    pub left: f64,
+    /// The right side.
+    pub right: f64,
+    /// Whether they are equal (to the minor unit).
+    pub holds: bool,
+}
+
+/// One company's statements for one (calendar) year, in its currency.
+#[derive(Debug, Clone, Serialize)]
+pub struct Statements {
+    /// Company code.
+    pub company: String,
+    /// Currency.
+    pub currency: String,
+    /// Fiscal year.
+    pub year: i32,
+    /// Every account with a balance or a posting in the year.
+    pub trial_balance: Vec<TrialBalanceRow>,
+    /// Income statement.
+    pub income: IncomeStatement,
+    /// Balance sheet at the opening of the year.
+    pub opening: BalanceSheet,
+    /// Balance sheet at the end of the year.
+    pub closing: BalanceSheet,
+    /// Cash flow statement.
+    pub cash_flow: CashFlow,
+    /// The ties checked.
+    pub ties: Vec<Tie>,
+}
+
 /// Anomalies of one type: labels and the entries marked.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnomalyCount {
@@ -320,6 +453,8 @@ pub struct Report {
     pub settlement: Settlement,
     /// Profit and loss and balance sheet per company.
     pub companies: Vec<CompanyBooks>,
+    /// Trial balance, income statement, balance sheet and cash flow per company and year.
+    pub statements: Vec<Statements>,
     /// Labelled anomalies per type.
     pub anomalies: Vec<AnomalyCount>,
     /// Everything wrong: damaged or missing files, unbalanced entries, broken

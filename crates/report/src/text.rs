@@ -151,6 +151,7 @@ pub fn text(r: &Report) -> String {
             }
         );
     }
+    s += &statements_text(r);
     s += "\nAnomalies (labels / entries marked):\n";
     if r.anomalies.is_empty() {
         s += "  none\n";
@@ -201,6 +202,113 @@ fn profiles_text(r: &Report) -> String {
                 c.distinct,
                 c.min.as_deref().unwrap_or("-"),
                 c.max.as_deref().unwrap_or("-")
+            );
+        }
+    }
+    s
+}
+
+/// The statements of every company and year: income statement, balance sheets, cash
+/// flow, the ties, and the trial balance.
+fn statements_text(r: &Report) -> String {
+    let mut s = String::new();
+    let row = |s: &mut String, label: &str, v: f64| {
+        *s += &format!("    {label:<40} {v:>20.2}\n");
+    };
+    let two = |s: &mut String, label: &str, a: f64, b: f64| {
+        *s += &format!("    {label:<40} {a:>20.2} {b:>20.2}\n");
+    };
+    for st in &r.statements {
+        s += &format!(
+            "\nStatements: company {}, {} ({})\n  Income statement\n",
+            st.company, st.year, st.currency
+        );
+        let i = &st.income;
+        row(&mut s, "Revenue", i.revenue);
+        row(&mut s, "Cost of sales", -i.cost_of_sales);
+        row(&mut s, "Gross profit", i.gross_profit);
+        row(&mut s, "Operating expenses", -i.operating_expenses);
+        row(&mut s, "Other income", i.other_income);
+        row(&mut s, "Profit before income tax", i.profit_before_tax);
+        row(&mut s, "Income tax", -i.income_tax);
+        row(&mut s, "Net income", i.net_income);
+        s += &format!("  Balance sheet {:>45} {:>20}\n", "opening", "closing");
+        let (o, c) = (&st.opening, &st.closing);
+        for (label, a, b) in [
+            ("Cash and bank", o.cash, c.cash),
+            ("Receivables", o.receivables, c.receivables),
+            ("Inventory", o.inventory, c.inventory),
+            (
+                "Other current assets",
+                o.other_current_assets,
+                c.other_current_assets,
+            ),
+            ("Fixed assets, net", o.fixed_assets, c.fixed_assets),
+            ("Total assets", o.total_assets, c.total_assets),
+            ("Payables", o.payables, c.payables),
+            (
+                "Other liabilities",
+                o.other_liabilities,
+                c.other_liabilities,
+            ),
+            (
+                "Total liabilities",
+                o.total_liabilities,
+                c.total_liabilities,
+            ),
+            ("Share capital", o.share_capital, c.share_capital),
+            (
+                "Retained earnings",
+                o.retained_earnings,
+                c.retained_earnings,
+            ),
+            ("Other equity", o.other_equity, c.other_equity),
+            (
+                "Result not yet closed",
+                o.unclosed_result,
+                c.unclosed_result,
+            ),
+            ("Total equity", o.total_equity, c.total_equity),
+        ] {
+            two(&mut s, label, a, b);
+        }
+        s += "  Cash flow (indirect method)\n";
+        let f = &st.cash_flow;
+        row(&mut s, "Net income", f.net_income);
+        row(&mut s, "Depreciation", f.depreciation);
+        row(&mut s, "Change in working capital", f.working_capital);
+        row(&mut s, "Operating cash flow", f.operating);
+        row(&mut s, "Investing cash flow", f.investing);
+        row(&mut s, "Financing cash flow", f.financing);
+        row(&mut s, "Net change in cash", f.net_change);
+        two(
+            &mut s,
+            "Cash and bank: opening, closing",
+            f.cash_opening,
+            f.cash_closing,
+        );
+        s += "  Ties\n";
+        for t in &st.ties {
+            s += &format!(
+                "    {:<62} {}\n",
+                t.check,
+                if t.holds { "ties" } else { "DOES NOT TIE" }
+            );
+        }
+        s += &format!(
+            "  Trial balance ({} accounts)\n    {:<8} {:<44} {:>18} {:>18} {:>18} {:>18}\n",
+            st.trial_balance.len(),
+            "account",
+            "name",
+            "opening",
+            "debit",
+            "credit",
+            "closing"
+        );
+        for t in &st.trial_balance {
+            s += &format!(
+                "    {:<8} {:<44} {:>18.2} {:>18.2} {:>18.2} {:>18.2}\n",
+                t.account, t.name, t.opening, t.debit, t.credit, t.closing
             );
         }
     }

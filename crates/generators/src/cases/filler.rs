@@ -101,6 +101,7 @@ impl World {
                 })
             },
             created: tw.created,
+            closing: false,
         };
         let _ = pools::COST_CENTERS.len();
         self.close(batch, &head, first_line, &mut d);

@@ -131,8 +131,8 @@ impl World {
             self.close(batch, &head, first_line, &mut d);
             return;
         }
-        if r >= l.taxes {
-            let event = self.layout.taxes[(r - l.taxes) as usize];
+        if r >= l.year_end {
+            let event = self.layout.year_end[(r - l.year_end) as usize];
             let head = self.income_tax(ci, event, batch, entry_id, &mut d, head);
             self.close(batch, &head, first_line, &mut d);
             return;

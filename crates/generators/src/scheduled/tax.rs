@@ -1,10 +1,12 @@
-//! Income tax: quarterly prepayments, the year-end provision at the country's rate on
-//! the year's profit before tax (current tax only: no deferred tax), and the payment of
-//! what remains in May of the next year.
+//! The year's postings: income tax (quarterly prepayments, the year-end provision at
+//! the country's rate on the year's profit before tax, current tax only: no deferred
+//! tax, and the payment of what remains in May of the next year), and the year-end
+//! closing that carries the balance of every profit and loss account to retained
+//! earnings (31 December, fiscal period 13).
 
 use crate::post::{Head, Line};
 use crate::world::World;
-use crate::world::layout::TaxEvent;
+use crate::world::layout::{YearEvent, pl_accounts};
 use crate::world::pools::{accounts as acc, centers, users};
 use crate::world::rng::Draws;
 use crate::world::schedules::round_to;
@@ -49,19 +51,44 @@ impl World {
         let tax = self.tax_on(company, self.profit_of_year(company, year).0);
         let prepaid = self
             .layout
-            .taxes
+            .year_end
             .iter()
-            .filter(|e| matches!(e, TaxEvent::Prepayment { year: y, .. } if *y == year))
+            .filter(|e| matches!(e, YearEvent::Prepayment { year: y, .. } if *y == year))
             .count() as i64
             * self.prepayment(company, year);
         (tax, prepaid)
     }
 
-    /// The income tax posting `event` of company `company`.
+    /// The profit and loss accounts that closing entry `chunk` of `of` of company
+    /// `company` carries to retained earnings, with their balances of `year` (debit
+    /// less credit): the accounts with a balance, shared evenly among the entries.
+    fn closing_lines(&self, company: usize, year: i32, chunk: u32, of: u32) -> Vec<(u32, i64)> {
+        let books = self.books();
+        let months: Vec<u64> = (0..u64::from(self.config.months))
+            .filter(|&m| self.month_dates(m).0 == year)
+            .collect();
+        let tax = self.tax_and_prepaid(company, year).0;
+        let balances: Vec<(u32, i64)> = pl_accounts()
+            .iter()
+            .map(|&a| {
+                let moved: i64 = months
+                    .iter()
+                    .map(|&m| books.pl_movement(company, m, a))
+                    .sum();
+                (a, moved + if a == acc::INCOME_TAX { tax } else { 0 })
+            })
+            .filter(|&(_, b)| b != 0)
+            .collect();
+        let n = balances.len();
+        let (of, chunk) = (of.max(1) as usize, chunk as usize);
+        balances[chunk * n / of..(chunk + 1) * n / of].to_vec()
+    }
+
+    /// The year-end posting `event` (income tax, closing) of company `company`.
     pub(super) fn income_tax(
         &self,
         company: usize,
-        event: TaxEvent,
+        event: YearEvent,
         batch: &mut Batch,
         entry_id: u128,
         d: &mut Draws,
@@ -90,7 +117,7 @@ impl World {
             ..head
         };
         match event {
-            TaxEvent::Prepayment { year, .. } => {
+            YearEvent::Prepayment { year, .. } => {
                 let amount = self.prepayment(company, year);
                 line(
                     batch,
@@ -107,7 +134,7 @@ impl World {
                     ..payment
                 }
             }
-            TaxEvent::Provision { year, .. } => {
+            YearEvent::Provision { year, .. } => {
                 let (tax, prepaid) = self.tax_and_prepaid(company, year);
                 Self::line(
                     batch,
@@ -146,7 +173,35 @@ impl World {
                     ..head
                 }
             }
-            TaxEvent::Settlement { year, .. } => {
+            YearEvent::Close {
+                year, chunk, of, ..
+            } => {
+                let lines = self.closing_lines(company, year, chunk, of);
+                let mut result = 0;
+                for (account, balance) in lines {
+                    line(batch, account, -balance, "Year-end closing");
+                    result += balance;
+                }
+                line(
+                    batch,
+                    acc::RETAINED_EARNINGS,
+                    result,
+                    "Result of the year to retained earnings",
+                );
+                Head {
+                    posting: last,
+                    document_date: last,
+                    document_type: "SA",
+                    process: "period_close",
+                    manual: false,
+                    user: users::GL_AUTO,
+                    approval: false,
+                    header_text: "Year-end closing",
+                    closing: true,
+                    ..head
+                }
+            }
+            YearEvent::Settlement { year, .. } => {
                 let owed = if self.config.start_year > year {
                     self.schedules[company].income_tax_opening
                 } else {

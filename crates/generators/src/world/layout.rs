@@ -21,9 +21,10 @@ pub(crate) const ACCRUALS: u64 = 2;
 /// petty cash top-up, the tax return): generated after the books are summed.
 pub(crate) const BOOKED_SLOTS: u64 = 2;
 
-/// An income tax posting of every company, in month `month` of the period.
+/// A posting of every company that a year's books call for (income tax, the closing),
+/// in month `month` of the period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TaxEvent {
+pub(crate) enum YearEvent {
     /// A quarterly prepayment of the year's income tax (10th of March, June, September
     /// and December).
     Prepayment { year: i32, month: u64 },
@@ -32,39 +33,79 @@ pub(crate) enum TaxEvent {
     Provision { year: i32, month: u64 },
     /// The payment of the year's remaining tax (end of May of the next year).
     Settlement { year: i32, month: u64 },
+    /// One of the `of` entries of the year-end closing (31 December, fiscal period 13):
+    /// the year's balance of its share of the profit and loss accounts carried to
+    /// retained earnings.
+    Close {
+        year: i32,
+        month: u64,
+        chunk: u32,
+        of: u32,
+    },
 }
 
-impl TaxEvent {
+/// Entries of one year-end closing: one line per profit and loss account and one on
+/// retained earnings, at most `max_lines` lines each.
+pub(crate) fn closing_entries(config: &GeneratorConfig) -> u32 {
+    let per = config.transactions.max_lines.max(4) - 1;
+    (pl_accounts().len() as u32).div_ceil(per)
+}
+
+/// The profit and loss accounts of the chart (revenue and expense), by number.
+pub(crate) fn pl_accounts() -> &'static [u32] {
+    static PL: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    PL.get_or_init(|| {
+        let mut v: Vec<u32> = crate::world::pools::CHART_OF_ACCOUNTS
+            .iter()
+            .filter(|a| a.account_type == "revenue" || a.account_type == "expense")
+            .map(|a| a.account)
+            .collect();
+        v.sort_unstable();
+        v
+    })
+}
+
+impl YearEvent {
     /// Month of the period it is posted in.
     pub(crate) fn month(self) -> u64 {
         match self {
-            TaxEvent::Prepayment { month, .. }
-            | TaxEvent::Provision { month, .. }
-            | TaxEvent::Settlement { month, .. } => month,
+            YearEvent::Prepayment { month, .. }
+            | YearEvent::Provision { month, .. }
+            | YearEvent::Settlement { month, .. }
+            | YearEvent::Close { month, .. } => month,
         }
     }
 
-    /// The income tax postings of a period, in date order: a prepayment at the end of
-    /// every calendar quarter, a provision every December, the settlement of the year
-    /// before every May (the first year's: the opening payable, when the period starts
-    /// by May).
-    pub(crate) fn of(config: &GeneratorConfig) -> Vec<TaxEvent> {
+    /// The year's postings of a period, in date order: an income tax prepayment at the
+    /// end of every calendar quarter, the provision and the closing every December, the
+    /// settlement of the year before every May (the first year's: the opening payable,
+    /// when the period starts by May).
+    pub(crate) fn of(config: &GeneratorConfig) -> Vec<YearEvent> {
         let mut events = Vec::new();
+        let of = closing_entries(config);
         for month in 0..u64::from(config.months) {
             let t = i64::from(config.start_year) * 12 + i64::from(config.start_month) - 1
                 + month as i64;
             let (year, m) = ((t / 12) as i32, t % 12 + 1);
             if m == 5 {
-                events.push(TaxEvent::Settlement {
+                events.push(YearEvent::Settlement {
                     year: year - 1,
                     month,
                 });
             }
             if m % 3 == 0 {
-                events.push(TaxEvent::Prepayment { year, month });
+                events.push(YearEvent::Prepayment { year, month });
             }
             if m == 12 {
-                events.push(TaxEvent::Provision { year, month });
+                events.push(YearEvent::Provision { year, month });
+                for chunk in 0..of {
+                    events.push(YearEvent::Close {
+                        year,
+                        month,
+                        chunk,
+                        of,
+                    });
+                }
             }
         }
         events
@@ -94,8 +135,8 @@ pub(crate) struct CompanyLayout {
     pub classes_per_chunk: usize,
     /// Opening lines per opening entry (plus one clearing line).
     pub lines_per_opening: usize,
-    /// Index (from `offset`) of its first income tax posting, after the months.
-    pub taxes: u64,
+    /// Index (from `offset`) of its first year-end posting, after the months.
+    pub year_end: u64,
 }
 
 /// The layout of the scheduled entries of a config.
@@ -103,8 +144,8 @@ pub(crate) struct CompanyLayout {
 pub(crate) struct Layout {
     /// Per company.
     pub companies: Vec<CompanyLayout>,
-    /// The income tax postings of every company, in order.
-    pub taxes: Vec<TaxEvent>,
+    /// The year-end postings (income tax, closing) of every company, in order.
+    pub year_end: Vec<YearEvent>,
     /// All scheduled entries.
     pub total: u64,
 }
@@ -122,7 +163,7 @@ impl Layout {
         let opening_lines = OPENING_FIXED_LINES + 2 * items;
         let opening_chunks = opening_lines.div_ceil(lines_per_opening) as u64;
         let months = u64::from(config.months);
-        let taxes = TaxEvent::of(config);
+        let year_end = YearEvent::of(config);
         let mut offset = 0;
         let companies = config
             .companies
@@ -144,15 +185,15 @@ impl Layout {
                     depreciation_chunks,
                     classes_per_chunk,
                     lines_per_opening,
-                    taxes: opening + months * per_month,
+                    year_end: opening + months * per_month,
                 };
-                offset += opening + months * per_month + taxes.len() as u64;
+                offset += opening + months * per_month + year_end.len() as u64;
                 l
             })
             .collect();
         Layout {
             companies,
-            taxes,
+            year_end,
             total: offset,
         }
     }

@@ -1,6 +1,8 @@
 //! The books of a run, summed per company and month (`books.rs` sums them): what the
 //! scheduled postings that settle a month or a year pay.
 
+use crate::world::layout::pl_accounts;
+
 /// One company's month, in minor units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct MonthBooks {
@@ -29,6 +31,9 @@ pub(crate) struct Books {
     pub(crate) months: usize,
     /// Company-major: `company * months + month`.
     pub(crate) cells: Vec<MonthBooks>,
+    /// The movement (debit less credit) of each profit and loss account
+    /// ([`pl_accounts`] order) in each cell: `cell * pl_accounts().len() + account`.
+    pub(crate) pl: Vec<i64>,
 }
 
 impl Books {
@@ -36,6 +41,21 @@ impl Books {
         Books {
             months,
             cells: vec![MonthBooks::default(); companies * months],
+            pl: vec![0; companies * months * pl_accounts().len()],
+        }
+    }
+
+    /// Company `company`'s movement of profit and loss account `account` in month
+    /// `month` of the period (0 for an account not of profit and loss).
+    pub(crate) fn pl_movement(&self, company: usize, month: u64, account: u32) -> i64 {
+        let accounts = pl_accounts();
+        match accounts.binary_search(&account) {
+            Ok(k) => self
+                .pl
+                .get((company * self.months + month as usize) * accounts.len() + k)
+                .copied()
+                .unwrap_or(0),
+            Err(_) => 0,
         }
     }
 
@@ -50,6 +70,9 @@ impl Books {
     pub(crate) fn merge(&mut self, o: &Books) {
         for (a, b) in self.cells.iter_mut().zip(&o.cells) {
             a.add(b);
+        }
+        for (a, b) in self.pl.iter_mut().zip(&o.pl) {
+            *a += b;
         }
     }
 }

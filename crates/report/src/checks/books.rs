@@ -2,7 +2,7 @@
 //! balance sheet per company, the integrity checks, rows read against the manifest.
 
 use super::documents::Documents;
-use super::entries::Entries;
+use super::entries::{Entries, Ledger};
 use super::master::Masters;
 use super::{Reader, money};
 use crate::{AnomalyCount, CompanyBooks, Integrity, ReportError, TableCheck};
@@ -46,44 +46,48 @@ pub(crate) fn labels(
     Ok((anomalies, label_rows))
 }
 
-/// Profit and loss and the balance sheet of every company.
-pub(crate) fn companies(m: &Masters, balances: &HashMap<(String, i64), i64>) -> Vec<CompanyBooks> {
-    let (accounts, currencies) = (&m.accounts, &m.currencies);
-    // Profit and loss, balance sheet.
+/// Profit and loss and the balance sheet of every company over the whole data: the
+/// profit and loss of every year (closing entries left out), the balances at the end.
+pub(crate) fn companies(m: &Masters, ledger: &Ledger) -> Vec<CompanyBooks> {
+    let accounts = &m.accounts;
     let mut companies = Vec::new();
-    for (code, currency) in currencies {
-        let sum = |ty: &str, sign: i64, cogs_only: bool| -> i64 {
-            balances
+    for (ci, (code, currency)) in m.currencies.iter().enumerate() {
+        // (debits less credits without closing entries, balance at the end) of the
+        // accounts that `keep` selects.
+        let sum = |ty: &str, keep: &dyn Fn(i64) -> bool| -> (i64, i64) {
+            ledger
                 .iter()
-                .filter(|((c, a), _)| {
-                    c == code
-                        && accounts.get(a).is_some_and(|t| t == ty)
-                        && (!cogs_only || (500_000..510_000).contains(a))
+                .filter(|((c, _, a), _)| {
+                    *c == ci && accounts.get(a).is_some_and(|t| t == ty) && keep(*a)
                 })
-                .map(|(_, v)| v * sign)
-                .sum()
+                .fold((0, 0), |s, (_, v)| {
+                    let moved = v.debit - v.credit;
+                    (s.0 + moved - v.closing, s.1 + moved + v.opening)
+                })
         };
-        let revenue = sum("revenue", -1, false);
-        let expenses = sum("expense", 1, false);
-        let cogs = sum("expense", 1, true);
-        let assets = sum("asset", 1, false);
-        let liabilities = sum("liability", -1, false);
-        let equity = sum("equity", -1, false);
+        let any = |_: i64| true;
+        let revenue = sum("revenue", &any);
+        let expenses = sum("expense", &any);
+        let cogs = sum("expense", &|a| (500_000..510_000).contains(&a)).0;
+        let assets = sum("asset", &any).1;
+        let liabilities = -sum("liability", &any).1;
+        let equity = -sum("equity", &any).1;
+        let (revenue_now, expenses_now) = (-revenue.0, expenses.0);
         companies.push(CompanyBooks {
             company: code.clone(),
             currency: currency.clone(),
-            revenue: money(revenue),
-            expenses: money(expenses),
-            net_income: money(revenue - expenses),
-            gross_margin: if revenue != 0 {
-                1.0 - cogs as f64 / revenue as f64
+            revenue: money(revenue_now),
+            expenses: money(expenses_now),
+            net_income: money(revenue_now - expenses_now),
+            gross_margin: if revenue_now != 0 {
+                1.0 - cogs as f64 / revenue_now as f64
             } else {
                 0.0
             },
             assets: money(assets),
             liabilities: money(liabilities),
             equity: money(equity),
-            balanced: assets == liabilities + equity + revenue - expenses,
+            balanced: assets == liabilities + equity - revenue.1 - expenses.1,
         });
     }
     companies

@@ -33,8 +33,35 @@ pub(crate) struct Entries {
     pub(crate) off_hours: u64,
     /// Entries marked per anomaly type.
     pub(crate) marked: BTreeMap<String, u64>,
-    /// (company, account) → debits less credits.
-    pub(crate) balances: HashMap<(String, i64), i64>,
+    /// The ledger: what each company posted on each account in each year.
+    pub(crate) ledger: Ledger,
+}
+
+/// What was posted on one account of one company in one year, in minor units.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Cell {
+    /// Opening entries (debits less credits).
+    pub(crate) opening: i64,
+    /// Debits of every other entry (closing entries included).
+    pub(crate) debit: i64,
+    /// Credits of every other entry (closing entries included).
+    pub(crate) credit: i64,
+    /// Closing entries (fiscal period 13 and later): debits less credits.
+    pub(crate) closing: i64,
+}
+
+/// (company index in the company master, fiscal year, account) → what was posted.
+pub(crate) type Ledger = HashMap<(usize, i32, i64), Cell>;
+
+/// What an entry is to the statements.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// An opening balance entry: the balances it posts are where the year starts.
+    Opening,
+    /// A year-end closing entry (a fiscal period after the twelfth).
+    Closing,
+    /// Anything else: the year's business.
+    Flow,
 }
 
 /// A line as the merge needs it: entry, account, debit, credit, partner.
@@ -48,6 +75,20 @@ fn line_of(l: &read::Row) -> Line {
         l.cents(3).unwrap_or(0),
         l.id(4),
     )
+}
+
+/// Adds a line's `debit` and `credit` of an entry of `kind` to its ledger cell.
+fn post(cell: &mut Cell, kind: Kind, debit: i64, credit: i64) {
+    match kind {
+        Kind::Opening => cell.opening += debit - credit,
+        Kind::Closing | Kind::Flow => {
+            cell.debit += debit;
+            cell.credit += credit;
+            if kind == Kind::Closing {
+                cell.closing += debit - credit;
+            }
+        }
+    }
 }
 
 /// Reads entries and lines side by side.
@@ -70,6 +111,8 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
         "approved_by",
         "line_count",
         "anomaly_type",
+        "business_process",
+        "fiscal_period",
     ];
     const L: &[&str] = &["entry_id", "account", "debit", "credit", "partner_id"];
     let mut entries = r.table("journal_entries", E);
@@ -85,15 +128,24 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
     let mut histogram: BTreeMap<i64, u64> = BTreeMap::new();
     let (mut manual, mut off_hours) = (0u64, 0u64);
     let mut marked: BTreeMap<String, u64> = BTreeMap::new();
-    // (company, account) → debits less credits.
-    let mut balances: HashMap<(String, i64), i64> = HashMap::new();
+    let mut ledger = Ledger::new();
     while let Some(e) = entries.next_row()? {
         n_entries += 1;
         let id = e.id(0);
-        let company = e.text(1).unwrap_or("").to_string();
-        if !currencies.contains_key(&company) {
+        let company = e
+            .text(1)
+            .and_then(|c| currencies.keys().position(|k| k == c));
+        if company.is_none() {
             bad_company += 1;
         }
+        let year = e.date(2).map_or(0, |d| d.ymd().0);
+        let kind = if e.text(9) == Some("opening_balances") {
+            Kind::Opening
+        } else if e.int(10).is_some_and(|p| p > 12) {
+            Kind::Closing
+        } else {
+            Kind::Flow
+        };
         let user_ok = e.text(5).is_some_and(|u| users.contains(u))
             && e.text(6).is_none_or(|u| users.contains(u));
         if !user_ok {
@@ -134,7 +186,9 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
                     bad_partner += 1;
                 }
             }
-            *balances.entry((company.clone(), l.1)).or_default() += l.2 - l.3;
+            if let Some(c) = company {
+                post(ledger.entry((c, year, l.1)).or_default(), kind, l.2, l.3);
+            }
             n_lines += 1;
             r.tick()?;
             pending = lines.next_row()?.map(line_of);
@@ -177,6 +231,6 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
         manual,
         off_hours,
         marked,
-        balances,
+        ledger,
     })
 }

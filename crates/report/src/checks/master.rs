@@ -10,6 +10,8 @@ use synth_model::Date;
 pub(crate) struct Masters {
     /// Account → account type.
     pub(crate) accounts: HashMap<i64, String>,
+    /// Account → name and whether its normal balance is a credit.
+    pub(crate) names: HashMap<i64, (String, bool)>,
     /// Company code → currency.
     pub(crate) currencies: BTreeMap<String, String>,
     /// User ids.
@@ -25,10 +27,16 @@ pub(crate) struct Masters {
 pub(crate) fn read(r: &mut Reader<'_>) -> Result<Masters, ReportError> {
     // Master data: small, kept whole.
     let mut accounts: HashMap<i64, String> = HashMap::new();
-    let mut t = r.table("accounts", &["account", "account_type"]);
+    let mut names: HashMap<i64, (String, bool)> = HashMap::new();
+    let mut t = r.table(
+        "accounts",
+        &["account", "account_type", "name", "normal_balance"],
+    );
     while let Some(row) = t.next_row()? {
         if let (Some(a), Some(ty)) = (row.int(0), row.text(1)) {
             accounts.insert(a, ty.to_string());
+            let name = row.text(2).unwrap_or("").to_string();
+            names.insert(a, (name, row.text(3) == Some("credit")));
         }
     }
     let mut currencies: BTreeMap<String, String> = BTreeMap::new();
@@ -91,6 +99,7 @@ pub(crate) fn read(r: &mut Reader<'_>) -> Result<Masters, ReportError> {
     }
     Ok(Masters {
         accounts,
+        names,
         currencies,
         users,
         banks,

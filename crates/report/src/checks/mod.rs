@@ -7,6 +7,7 @@ mod documents;
 mod entries;
 mod master;
 mod profile;
+mod statements;
 
 use crate::read::TableRows;
 use crate::{Benford, Report, ReportError, nigrini};
@@ -106,7 +107,7 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
     let e = entries::read(&mut r, &m)?;
     let d = documents::read(&mut r, &m)?;
     let (anomalies, label_rows) = books::labels(&mut r, &e.marked, &mut problems)?;
-    let companies = books::companies(&m, &e.balances);
+    let companies = books::companies(&m, &e.ledger);
     let total_digits: u64 = e.digits.iter().sum();
     let expected = benford_expected();
     let observed: [f64; 9] =
@@ -135,6 +136,7 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
             ));
         }
     }
+    let statements = statements::statements(&m, &e.ledger, &mut problems);
     let tables = books::tables(&r, &e, d.rows, label_rows, &mut problems);
     let profiles = profile::profile(&mut r)?;
     let entries_written = r.manifest.entries_written;
@@ -175,6 +177,7 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
             .collect(),
         settlement: d.settlement,
         companies,
+        statements,
         anomalies,
         problems,
         score: crate::Score {

@@ -1,0 +1,280 @@
+//! The financial statements of each company and year, from the ledger the entries pass
+//! summed: the trial balance, the income statement, the balance sheet and a cash-flow
+//! statement by the indirect method, and the checks that they tie.
+//!
+//! Accounts are grouped by their type in the chart and by the ranges of its numbering:
+//! 10xxxx–11xxxx cash and bank, 12xxxx receivables, 13xxxx inventory, 14xxxx other
+//! current assets, 15xxxx–19xxxx fixed assets (cost on debit accounts, accumulated
+//! depreciation on credit ones), 20xxxx payables, 31xxxx retained earnings, 48xxxx and
+//! up other income, 5xxxxx cost of sales, 89xxxx income tax.
+//!
+//! A year opens with the previous year's closing balances; what the profit and loss
+//! accounts hold at a year's end that no closing entry carried to retained earnings is
+//! carried there when the next year opens, as an ERP's balance carryforward does.
+
+use super::entries::{Cell, Ledger};
+use super::master::Masters;
+use super::money;
+use crate::{BalanceSheet, CashFlow, IncomeStatement, Statements, Tie, TrialBalanceRow};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The first account of retained earnings, where results are carried.
+const RETAINED_EARNINGS: i64 = 310_000;
+
+/// Whether an account of type `ty` is one of profit and loss.
+fn is_pl(ty: &str) -> bool {
+    ty == "revenue" || ty == "expense"
+}
+
+/// The statements of every company and year, and the problems their ties found.
+pub(crate) fn statements(
+    m: &Masters,
+    ledger: &Ledger,
+    problems: &mut Vec<String>,
+) -> Vec<Statements> {
+    let mut years: BTreeMap<usize, BTreeSet<i32>> = BTreeMap::new();
+    for &(c, y, _) in ledger.keys() {
+        years.entry(c).or_default().insert(y);
+    }
+    let mut out = Vec::new();
+    for (ci, (code, currency)) in m.currencies.iter().enumerate() {
+        let Some(ys) = years.get(&ci) else {
+            continue;
+        };
+        let mut accounts: BTreeSet<i64> = BTreeSet::new();
+        for &(c, _, a) in ledger.keys() {
+            if c == ci {
+                accounts.insert(a);
+            }
+        }
+        // Closing balances carried into the next year (debits less credits).
+        let mut carried: BTreeMap<i64, i64> = BTreeMap::new();
+        for &year in ys {
+            let s = year_statements(m, ledger, ci, year, &accounts, &mut carried);
+            let s = Statements {
+                company: code.clone(),
+                currency: currency.clone(),
+                ..s
+            };
+            for t in &s.ties {
+                if !t.holds {
+                    problems.push(format!(
+                        "company {}, {}: {} does not hold ({:.2} against {:.2})",
+                        s.company, s.year, t.check, t.left, t.right
+                    ));
+                }
+            }
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// (account, opening, movement without closing entries, closing) in minor units.
+type Balance = (i64, i64, i64, i64);
+
+/// The trial balance of company `ci` for `year`, opening with `carried` (which is left
+/// holding the year's closing balances): its rows, each account's balances, and the
+/// year's debits and credits (opening entries included).
+fn trial_balance(
+    m: &Masters,
+    ledger: &Ledger,
+    (ci, year): (usize, i32),
+    accounts: &BTreeSet<i64>,
+    carried: &mut BTreeMap<i64, i64>,
+) -> (Vec<TrialBalanceRow>, Vec<Balance>, i64, i64) {
+    let ty = |a: i64| m.accounts.get(&a).map_or("", String::as_str);
+    // Profit and loss balances are carried to retained earnings when the year opens.
+    let left_in_pl: i64 = carried
+        .iter()
+        .filter(|(a, _)| is_pl(ty(**a)))
+        .map(|(_, v)| v)
+        .sum();
+    carried.retain(|a, _| !is_pl(ty(*a)));
+    *carried.entry(RETAINED_EARNINGS).or_default() += left_in_pl;
+
+    let mut rows = Vec::new();
+    let mut bal: Vec<Balance> = Vec::new();
+    let (mut debits, mut credits) = (0i64, 0i64);
+    let mut all: BTreeSet<i64> = accounts.clone();
+    all.extend(carried.keys().copied());
+    for &a in &all {
+        let cell = ledger
+            .get(&(ci, year, a))
+            .copied()
+            .unwrap_or(Cell::default());
+        let opening = carried.get(&a).copied().unwrap_or(0) + cell.opening;
+        let closing = opening + cell.debit - cell.credit;
+        if opening == 0 && cell.debit == 0 && cell.credit == 0 {
+            continue;
+        }
+        debits += cell.debit + cell.opening.max(0);
+        credits += cell.credit + (-cell.opening).max(0);
+        bal.push((a, opening, cell.debit - cell.credit - cell.closing, closing));
+        let (name, _) = m.names.get(&a).cloned().unwrap_or_default();
+        rows.push(TrialBalanceRow {
+            account: a,
+            name,
+            account_type: ty(a).to_string(),
+            opening: money(opening),
+            debit: money(cell.debit),
+            credit: money(cell.credit),
+            closing: money(closing),
+        });
+        carried.insert(a, closing);
+    }
+    (rows, bal, debits, credits)
+}
+
+/// One company's statements for `year`; `carried` holds the closing balances of the
+/// year before and is left holding this year's.
+fn year_statements(
+    m: &Masters,
+    ledger: &Ledger,
+    ci: usize,
+    year: i32,
+    accounts: &BTreeSet<i64>,
+    carried: &mut BTreeMap<i64, i64>,
+) -> Statements {
+    let ty = |a: i64| m.accounts.get(&a).map_or("", String::as_str);
+    let (rows, bal, debits, credits) = trial_balance(m, ledger, (ci, year), accounts, carried);
+    let credit_normal = |a: i64| m.names.get(&a).is_some_and(|n| n.1);
+    // Sums over the accounts that `keep` selects: (opening, movement, closing).
+    let sum = |keep: &dyn Fn(i64) -> bool| -> (i64, i64, i64) {
+        bal.iter()
+            .filter(|b| keep(b.0))
+            .fold((0, 0, 0), |s, b| (s.0 + b.1, s.1 + b.2, s.2 + b.3))
+    };
+    let kind = |t: &'static str| move |a: i64| ty(a) == t;
+    let within = |lo: i64, hi: i64| move |a: i64| (lo..hi).contains(&a);
+
+    // Income statement: the year's movements, closing entries left out.
+    let revenue_all = -sum(&kind("revenue")).1;
+    let other_income = -sum(&|a| kind("revenue")(a) && a >= 480_000).1;
+    let revenue = revenue_all - other_income;
+    let cost_of_sales = sum(&|a| kind("expense")(a) && within(500_000, 600_000)(a)).1;
+    let income_tax = sum(&|a| kind("expense")(a) && within(890_000, 900_000)(a)).1;
+    let expenses = sum(&kind("expense")).1;
+    let operating_expenses = expenses - cost_of_sales - income_tax;
+    let before_tax = revenue_all - expenses + income_tax;
+    let net_income = before_tax - income_tax;
+    let income = IncomeStatement {
+        revenue: money(revenue),
+        cost_of_sales: money(cost_of_sales),
+        gross_profit: money(revenue - cost_of_sales),
+        operating_expenses: money(operating_expenses),
+        other_income: money(other_income),
+        profit_before_tax: money(before_tax),
+        income_tax: money(income_tax),
+        net_income: money(net_income),
+    };
+
+    // Balance sheet at the year's end, and at its opening.
+    let asset = kind("asset");
+    let cash = sum(&|a| asset(a) && within(100_000, 120_000)(a));
+    let receivables = sum(&|a| asset(a) && within(120_000, 130_000)(a));
+    let inventory = sum(&|a| asset(a) && within(130_000, 140_000)(a));
+    let other_current = sum(&|a| asset(a) && within(140_000, 150_000)(a));
+    let fixed_cost = sum(&|a| asset(a) && a >= 150_000 && !credit_normal(a));
+    let depreciation = sum(&|a| asset(a) && a >= 150_000 && credit_normal(a));
+    let assets = sum(&asset);
+    let liability = kind("liability");
+    let payables = sum(&|a| liability(a) && within(200_000, 205_000)(a));
+    let liabilities = sum(&liability);
+    let equity_kind = kind("equity");
+    let retained = sum(&|a| equity_kind(a) && within(310_000, 320_000)(a));
+    let share_capital = sum(&|a| equity_kind(a) && within(300_000, 310_000)(a));
+    let equity = sum(&equity_kind);
+    let pl = sum(&|a| is_pl(ty(a)));
+    let sheet = |pick: fn((i64, i64, i64)) -> i64| BalanceSheet {
+        cash: money(pick(cash)),
+        receivables: money(pick(receivables)),
+        inventory: money(pick(inventory)),
+        other_current_assets: money(pick(other_current)),
+        fixed_assets: money(pick(fixed_cost) + pick(depreciation)),
+        total_assets: money(pick(assets)),
+        payables: money(-pick(payables)),
+        other_liabilities: money(-pick(liabilities) + pick(payables)),
+        total_liabilities: money(-pick(liabilities)),
+        share_capital: money(-pick(share_capital)),
+        retained_earnings: money(-pick(retained)),
+        other_equity: money(-pick(equity) + pick(share_capital) + pick(retained)),
+        unclosed_result: money(-pick(pl)),
+        total_equity: money(-pick(equity) - pick(pl)),
+    };
+    let opening_sheet = sheet(|t| t.0);
+    let closing_sheet = sheet(|t| t.2);
+
+    // Cash flow, indirect: the result, the depreciation added back, the change in
+    // working capital; the change in fixed assets at cost; the change in equity other
+    // than the result.
+    let d_depr = -(depreciation.2 - depreciation.0);
+    let d_working = -(receivables.2 - receivables.0)
+        - (inventory.2 - inventory.0)
+        - (other_current.2 - other_current.0)
+        - (liabilities.2 - liabilities.0);
+    let operating = net_income + d_depr + d_working;
+    let investing = -(fixed_cost.2 - fixed_cost.0);
+    // Equity moved by anything but the result (closing entries, which carry the result,
+    // are left out of the movements).
+    let financing = -sum(&equity_kind).1;
+    let change = cash.2 - cash.0;
+    let cash_flow = CashFlow {
+        net_income: money(net_income),
+        depreciation: money(d_depr),
+        working_capital: money(d_working),
+        operating: money(operating),
+        investing: money(investing),
+        financing: money(financing),
+        net_change: money(operating + investing + financing),
+        cash_opening: money(cash.0),
+        cash_closing: money(cash.2),
+    };
+    let tie = |check: &'static str, left: i64, right: i64| Tie {
+        check,
+        left: money(left),
+        right: money(right),
+        holds: left == right,
+    };
+    let closed = accounts
+        .iter()
+        .any(|&a| ledger.get(&(ci, year, a)).is_some_and(|c| c.closing != 0));
+    let mut ties = vec![
+        tie("trial balance: debits = credits", debits, credits),
+        tie(
+            "balance sheet: assets = liabilities + equity",
+            assets.2,
+            -liabilities.2 - equity.2 - pl.2,
+        ),
+        tie(
+            "cash flow: operating + investing + financing = change in cash",
+            operating + investing + financing,
+            change,
+        ),
+    ];
+    if closed {
+        // What the closing entries carried to retained earnings is the year's result,
+        // and the profit and loss accounts end the year at zero.
+        ties.push(tie(
+            "closing: the result carried to retained earnings = net income",
+            -(retained.2 - retained.0 - retained.1),
+            net_income,
+        ));
+        ties.push(tie(
+            "closing: profit and loss accounts at zero after it",
+            pl.2,
+            0,
+        ));
+    }
+    Statements {
+        company: String::new(),
+        currency: String::new(),
+        year,
+        trial_balance: rows,
+        income,
+        opening: opening_sheet,
+        closing: closing_sheet,
+        cash_flow,
+        ties,
+    }
+}
