@@ -161,6 +161,34 @@ check("income tax = the country's rate x the year's profit before tax", years an
       + ", ".join(f"{c}/{y}: {t / p:.1%}" for c, y, p, t in years if p > 0))
 
 
+# A company that lives: the bank credits interest each month at 2% a year on the
+# balance at the end of the month before (the opening balance in the first month), to
+# the cent (before issue 29: the same amount every month); the rent is indexed once a
+# year, in January, by 2-4% (a CPI-linked lease), and is the same in every other month.
+rows = con.execute("""WITH m AS (
+      SELECT e.company_code::VARCHAR c, date_trunc('month', e.posting_date) mo,
+        sum(CASE WHEN l.account = 110000 THEN l.debit - l.credit ELSE 0 END) flow,
+        sum(CASE WHEN l.account = 480000 AND e.fiscal_period <= 12 THEN l.credit - l.debit ELSE 0 END) interest
+      FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id) GROUP BY ALL),
+    b AS (SELECT *, sum(flow) OVER (PARTITION BY c ORDER BY mo) - flow AS before FROM m)
+    SELECT c, mo, interest, before FROM b WHERE before > 0 AND mo > (SELECT min(mo) FROM m)""").fetchall()
+off = [(c, str(mo)[:7], float(i), float(b)) for c, mo, i, b in rows
+       if abs(float(i) - round(float(b) * 0.02 / 12, 2)) > 0.011]
+check("interest = 2% a year on the bank balance of the month before", rows and not off,
+      f"{len(rows)} company-months, {len(off)} off {off[:2]}")
+rents = con.execute("""SELECT e.company_code::VARCHAR, e.fiscal_year, month(e.posting_date), l.debit
+      FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+      WHERE l.account = 610000 AND e.header_text = 'Rent' ORDER BY 1, 2, 3""").fetchall()
+bad = []
+for (c0, y0, m0, r0), (c1, y1, m1, r1) in zip(rents, rents[1:]):
+    if c0 != c1:
+        continue
+    rise = float(r1) / float(r0) - 1
+    if (y1 > y0 and not 0.0199 <= rise <= 0.0401) or (y1 == y0 and r1 != r0):
+        bad.append((c1, y1, m1, f"{rise:+.2%}"))
+check("rent indexed by 2-4% each January, the same every other month", rents and not bad,
+      f"{len(rents)} rents, {len(bad)} off {bad[:2]}")
+
 # Years that close: every December of the period ends with closing entries (fiscal
 # period 13, 31 December) that leave each profit and loss account of the year at zero and
 # carry the year's result, labelled entries included, to retained earnings (310000).

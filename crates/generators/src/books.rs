@@ -21,10 +21,45 @@ use synth_model::Batch;
 /// Entries generated at once by each thread of the sum.
 const CHUNK: u64 = 1024;
 
+/// The yearly interest rate on a bank balance, in basis points.
+const INTEREST_BP: i64 = 200;
+
 impl World {
     /// The books of the run, summed on first use.
     pub(crate) fn books(&self) -> &Books {
-        self.books.get_or_init(|| self.sum_books())
+        self.books.get_or_init(|| {
+            let mut books = self.sum_books();
+            self.credit_interest(&mut books);
+            books
+        })
+    }
+
+    /// The interest each company's bank credits month by month: the yearly rate on
+    /// the balance at the end of the month before (the opening balance in the first),
+    /// at least 1.00. The balance is what the books hold with every posting that pays
+    /// from the bank on what they hold: the tax returns, the petty cash top-ups, the
+    /// income tax prepayments and payments, and the interest itself.
+    fn credit_interest(&self, books: &mut Books) {
+        for (ci, s) in self.schedules.iter().enumerate() {
+            let mut balance = s
+                .opening
+                .iter()
+                .filter(|l| l.0 == acc::BANK)
+                .map(|l| l.1)
+                .sum::<i64>();
+            for month in 0..u64::from(self.config.months) {
+                // Rounded to the minor unit, half up.
+                let interest = ((i128::from(balance.max(0)) * i128::from(INTEREST_BP) + 60_000)
+                    / 120_000)
+                    .max(100) as i64;
+                books.interest[ci * books.months + month as usize] = interest;
+                let (output, input) = Self::tax_return_amounts(books, s, month);
+                balance += books.month(ci, month).bank + interest - Self::top_up(books, s, month)
+                    + input
+                    - output
+                    - self.year_end_payments(books, ci, month);
+            }
+        }
     }
 
     /// Whether the run stopped (the books summed so far are then thrown away with
@@ -37,13 +72,15 @@ impl World {
         })
     }
 
-    /// The entries the books are summed over: every scheduled month without its booked
-    /// slots (the opening entries and the income tax postings left out), then the cases.
+    /// The entries the books are summed over: the settlements of the open items the
+    /// books open with, every scheduled month without its booked slots (the opening
+    /// balances and the year-end postings left out), then the cases.
     fn summed_ranges(&self) -> (Vec<Range<u64>>, Range<u64>) {
         let end = self.config.transactions.target_count;
         let clip = |r: Range<u64>| r.start.min(end)..r.end.min(end);
         let mut scheduled = Vec::new();
         for l in &self.layout.companies {
+            scheduled.push(clip(l.offset + l.opening_chunks..l.offset + l.opening));
             for month in 0..u64::from(self.config.months) {
                 let first = l.offset + l.opening + month * l.per_month;
                 scheduled.push(clip(first..first + l.per_month - BOOKED_SLOTS));
@@ -137,6 +174,7 @@ impl World {
                     acc::OUTPUT_TAX => cell.output_tax += net,
                     acc::INPUT_TAX => cell.input_tax += net,
                     acc::CASH => cell.cash += net,
+                    acc::BANK => cell.bank += net,
                     a if a >= acc::REVENUE_PRODUCTS => {
                         cell.profit -= net;
                         if let Ok(k) = pl_accounts.binary_search(&a) {

@@ -280,3 +280,53 @@ fn taxes_and_petty_cash_settle_what_the_books_hold() {
         }
     }
 }
+
+#[test]
+fn interest_is_on_the_bank_balance_and_rent_is_indexed_each_january() {
+    let mut c = GeneratorConfig::default();
+    c.transactions.target_count = 150_000;
+    c.start_year = 2023;
+    c.months = 24;
+    let g = JournalGenerator::new(c).expect("valid");
+    let b = g.generate_range(0..150_000).expect("valid range");
+    let mut k = 0;
+    // Per company and month (from the start): the bank's movement, the interest
+    // credited and the rent.
+    let mut bank: HashMap<(&str, i32), i64> = HashMap::new();
+    let mut interest: HashMap<(&str, i32), i64> = HashMap::new();
+    let mut rent: HashMap<(&str, i32), i64> = HashMap::new();
+    for e in &b.entries {
+        let lines = &b.lines[k..k + e.line_count as usize];
+        k += lines.len();
+        let (y, m, _) = e.posting_date.ymd();
+        let month = (y - 2023) * 12 + m as i32 - 1;
+        let c = e.company_code.as_str();
+        for l in lines {
+            match l.account {
+                110000 => *bank.entry((c, month)).or_default() += l.debit - l.credit,
+                480000 if e.fiscal_period <= 12 => {
+                    *interest.entry((c, month)).or_default() += l.credit
+                }
+                610000 if e.header_text == "Rent" => {
+                    *rent.entry((c, month)).or_default() += l.debit
+                }
+                _ => {}
+            }
+        }
+    }
+    for c in ["1000", "2000"] {
+        let mut balance = bank[&(c, 0)];
+        for month in 1..24 {
+            let expected = (balance * 200 + 60_000) / 120_000;
+            assert_eq!(interest[&(c, month)], expected, "{c} month {month}");
+            balance += bank[&(c, month)];
+        }
+        let (first, second) = (rent[&(c, 0)], rent[&(c, 12)]);
+        assert!(
+            (1..12).all(|m| rent[&(c, m)] == first),
+            "{c}: rent fixed in a year"
+        );
+        let rise = second as f64 / first as f64 - 1.0;
+        assert!((0.0199..=0.0401).contains(&rise), "{c}: indexed {rise}");
+    }
+}

@@ -5,8 +5,10 @@ use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::economy::tax_of;
 use crate::world::layout::ACCRUALS;
+use crate::world::ledger::Books;
 use crate::world::pools::{ASSET_CLASSES, accounts as acc, centers, users};
 use crate::world::rng::Draws;
+use crate::world::schedules::CompanySchedule;
 
 use super::{Month, Posted};
 use synth_model::Batch;
@@ -224,15 +226,17 @@ impl World {
             cal,
             first,
             entry_id,
+            y,
             ..
         } = *mo;
-        let tax = tax_of(s.rent_tax, s.rent);
+        let rent = s.rent_in(self.config.start_year, y);
+        let tax = tax_of(s.rent_tax, rent);
         Self::line(
             batch,
             entry_id,
             Line {
                 account: acc::RENT,
-                amount: s.rent,
+                amount: rent,
                 tax: Some(s.rent_tax),
                 cost_center: Some(centers::FACILITIES),
                 text: "Office and warehouse rent",
@@ -245,7 +249,7 @@ impl World {
             entry_id,
             Line {
                 account: acc::BANK,
-                amount: -(s.rent + tax),
+                amount: -(rent + tax),
                 text: "Standing order",
                 ..Line::BARE
             },
@@ -309,14 +313,16 @@ impl World {
             cal,
             last,
             entry_id,
+            month,
             ..
         } = *mo;
+        let interest = self.books().interest(s.company, month);
         Self::line(
             batch,
             entry_id,
             Line {
                 account: acc::BANK,
-                amount: s.interest,
+                amount: interest,
                 text: "Interest credited",
                 ..Line::BARE
             },
@@ -326,7 +332,7 @@ impl World {
             entry_id,
             Line {
                 account: acc::INTEREST_INCOME,
-                amount: -s.interest,
+                amount: -interest,
                 cost_center: Some(centers::FINANCE),
                 text: "Interest income",
                 ..Line::BARE
@@ -343,6 +349,31 @@ impl World {
         )
     }
 
+    /// The output and input tax the return of month `month` pays: the month before's as
+    /// `books` hold them (the first month's: the opening balances). A month whose books
+    /// hold no tax at all (only in runs too small to fill every month) pays the expected
+    /// tax on account instead of a nil return.
+    pub(crate) fn tax_return_amounts(books: &Books, s: &CompanySchedule, month: u64) -> (i64, i64) {
+        match month {
+            0 => (s.vat_output, s.vat_input),
+            _ => match books.month(s.company, month - 1) {
+                b if b.output_tax == 0 && b.input_tax == 0 => (s.vat_output, s.vat_input),
+                b => (-b.output_tax, b.input_tax),
+            },
+        }
+    }
+
+    /// The petty cash top-up of month `month`: what the month before spent, as `books`
+    /// hold it (the first month's, or after a month without spending: the expected
+    /// spending of a month).
+    pub(crate) fn top_up(books: &Books, s: &CompanySchedule, month: u64) -> i64 {
+        let spent = match month {
+            0 => s.petty,
+            _ => -books.month(s.company, month - 1).cash,
+        };
+        if spent > 0 { spent } else { s.petty }
+    }
+
     /// The tax return of the month before, paid: the output tax it charged less the
     /// input tax it reclaims, as the books hold them (the first month's: the opening
     /// balances).
@@ -355,15 +386,7 @@ impl World {
             month,
             ..
         } = *mo;
-        // A month whose books hold no tax at all (only in runs too small to fill every
-        // month) pays the expected tax on account instead of a nil return.
-        let (output, input) = match month {
-            0 => (s.vat_output, s.vat_input),
-            _ => match self.books().month(s.company, month - 1) {
-                b if b.output_tax == 0 && b.input_tax == 0 => (s.vat_output, s.vat_input),
-                b => (-b.output_tax, b.input_tax),
-            },
-        };
+        let (output, input) = Self::tax_return_amounts(self.books(), s, month);
         Self::line(
             batch,
             entry_id,
@@ -416,11 +439,7 @@ impl World {
             month,
             ..
         } = *mo;
-        let spent = match month {
-            0 => s.petty,
-            _ => -self.books().month(s.company, month - 1).cash,
-        };
-        let top_up = if spent > 0 { spent } else { s.petty };
+        let top_up = Self::top_up(self.books(), s, month);
         Self::line(
             batch,
             entry_id,

@@ -7,6 +7,7 @@
 use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::layout::{YearEvent, pl_accounts};
+use crate::world::ledger::Books;
 use crate::world::pools::{accounts as acc, centers, users};
 use crate::world::rng::Draws;
 use crate::world::schedules::round_to;
@@ -15,13 +16,24 @@ use synth_model::Batch;
 
 impl World {
     /// Company `company`'s profit before income tax in `year` (the months of the period
-    /// in that year), and how many months of the period fall in it.
-    fn profit_of_year(&self, company: usize, year: i32) -> (i64, i64) {
-        let books = self.books();
+    /// in that year) as `books` hold it, with the interest credited when `interest`,
+    /// and how many months of the period fall in it.
+    fn profit_of_year(
+        &self,
+        books: &Books,
+        company: usize,
+        year: i32,
+        interest: bool,
+    ) -> (i64, i64) {
         (0..u64::from(self.config.months))
             .filter(|&m| self.month_dates(m).0 == year)
             .fold((0, 0), |(p, n), m| {
-                (p + books.month(company, m).profit, n + 1)
+                let credited = if interest {
+                    books.interest(company, m)
+                } else {
+                    0
+                };
+                (p + books.month(company, m).profit + credited, n + 1)
             })
     }
 
@@ -32,31 +44,58 @@ impl World {
     }
 
     /// One quarterly prepayment of `year`'s tax: a quarter of 90% of the tax on the
-    /// year before's profit when the period holds all of it, else on this year's profit
-    /// at an annual rate (the tax office's cautious estimate), in round hundreds; the
-    /// provision finds the rest payable.
-    fn prepayment(&self, company: usize, year: i32) -> i64 {
-        let (before, months_before) = self.profit_of_year(company, year - 1);
+    /// year before's profit when the period holds all of it, else on this year's
+    /// operating profit (interest aside) at an annual rate (the tax office's cautious
+    /// estimate), in round hundreds; the provision finds the rest payable.
+    fn prepayment(&self, books: &Books, company: usize, year: i32) -> i64 {
+        let (before, months_before) = self.profit_of_year(books, company, year - 1, true);
         let base = if months_before == 12 {
             before
         } else {
-            let (profit, months) = self.profit_of_year(company, year);
+            let (profit, months) = self.profit_of_year(books, company, year, false);
             profit * 12 / months.max(1)
         };
         round_to(0.9 * self.tax_on(company, base) as f64 / 4.0, 10_000)
     }
 
     /// `year`'s tax and the prepayments of it the period holds.
-    fn tax_and_prepaid(&self, company: usize, year: i32) -> (i64, i64) {
-        let tax = self.tax_on(company, self.profit_of_year(company, year).0);
+    fn tax_and_prepaid(&self, books: &Books, company: usize, year: i32) -> (i64, i64) {
+        let tax = self.tax_on(company, self.profit_of_year(books, company, year, true).0);
         let prepaid = self
             .layout
             .year_end
             .iter()
             .filter(|e| matches!(e, YearEvent::Prepayment { year: y, .. } if *y == year))
             .count() as i64
-            * self.prepayment(company, year);
+            * self.prepayment(books, company, year);
         (tax, prepaid)
+    }
+
+    /// The income tax of `year` still owed at its settlement (the first year's: the
+    /// payable the books opened with).
+    fn owed(&self, books: &Books, company: usize, year: i32) -> i64 {
+        if self.config.start_year > year {
+            self.schedules[company].income_tax_opening
+        } else {
+            let (tax, prepaid) = self.tax_and_prepaid(books, company, year);
+            tax - prepaid
+        }
+    }
+
+    /// What company `company` pays from the bank for income tax in month `month`
+    /// (prepayments and settlements), from `books`: only months before `month` need
+    /// their interest known.
+    pub(crate) fn year_end_payments(&self, books: &Books, company: usize, month: u64) -> i64 {
+        self.layout
+            .year_end
+            .iter()
+            .filter(|e| e.month() == month)
+            .map(|e| match *e {
+                YearEvent::Prepayment { year, .. } => self.prepayment(books, company, year),
+                YearEvent::Settlement { year, .. } => self.owed(books, company, year),
+                YearEvent::Provision { .. } | YearEvent::Close { .. } => 0,
+            })
+            .sum()
     }
 
     /// The profit and loss accounts that closing entry `chunk` of `of` of company
@@ -67,7 +106,7 @@ impl World {
         let months: Vec<u64> = (0..u64::from(self.config.months))
             .filter(|&m| self.month_dates(m).0 == year)
             .collect();
-        let tax = self.tax_and_prepaid(company, year).0;
+        let tax = self.tax_and_prepaid(books, company, year).0;
         let balances: Vec<(u32, i64)> = pl_accounts()
             .iter()
             .map(|&a| {
@@ -75,7 +114,15 @@ impl World {
                     .iter()
                     .map(|&m| books.pl_movement(company, m, a))
                     .sum();
-                (a, moved + if a == acc::INCOME_TAX { tax } else { 0 })
+                let posted = match a {
+                    acc::INCOME_TAX => tax,
+                    acc::INTEREST_INCOME => -months
+                        .iter()
+                        .map(|&m| books.interest(company, m))
+                        .sum::<i64>(),
+                    _ => 0,
+                };
+                (a, moved + posted)
             })
             .filter(|&(_, b)| b != 0)
             .collect();
@@ -118,7 +165,7 @@ impl World {
         };
         match event {
             YearEvent::Prepayment { year, .. } => {
-                let amount = self.prepayment(company, year);
+                let amount = self.prepayment(self.books(), company, year);
                 line(
                     batch,
                     acc::INCOME_TAX_PREPAID,
@@ -135,7 +182,7 @@ impl World {
                 }
             }
             YearEvent::Provision { year, .. } => {
-                let (tax, prepaid) = self.tax_and_prepaid(company, year);
+                let (tax, prepaid) = self.tax_and_prepaid(self.books(), company, year);
                 Self::line(
                     batch,
                     entry_id,
@@ -202,12 +249,7 @@ impl World {
                 }
             }
             YearEvent::Settlement { year, .. } => {
-                let owed = if self.config.start_year > year {
-                    self.schedules[company].income_tax_opening
-                } else {
-                    let (tax, prepaid) = self.tax_and_prepaid(company, year);
-                    tax - prepaid
-                };
+                let owed = self.owed(self.books(), company, year);
                 line(
                     batch,
                     acc::INCOME_TAX_PAYABLE,

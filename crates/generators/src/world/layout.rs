@@ -17,9 +17,10 @@ pub(crate) const OPENING_FIXED_LINES: usize = 3 + 2 * ASSET_CLASSES.len() + 7;
 /// Month-end accruals per company and month.
 pub(crate) const ACCRUALS: u64 = 2;
 
-/// Slots at the end of each month that post what the month before's books hold (the
-/// petty cash top-up, the tax return): generated after the books are summed.
-pub(crate) const BOOKED_SLOTS: u64 = 2;
+/// Slots at the end of each month that post what the books hold (the interest on the
+/// bank balance, the petty cash top-up, the tax return): generated after the books are
+/// summed.
+pub(crate) const BOOKED_SLOTS: u64 = 3;
 
 /// A posting of every company that a year's books call for (income tax, the closing),
 /// in month `month` of the period.

@@ -12,6 +12,8 @@ pub(crate) struct MonthBooks {
     pub input_tax: i64,
     /// Movement of petty cash (debit less credit: negative when cash was spent).
     pub cash: i64,
+    /// Movement of the operating bank account.
+    pub bank: i64,
     /// Profit before income tax: revenue less expenses.
     pub profit: i64,
 }
@@ -21,6 +23,7 @@ impl MonthBooks {
         self.output_tax += o.output_tax;
         self.input_tax += o.input_tax;
         self.cash += o.cash;
+        self.bank += o.bank;
         self.profit += o.profit;
     }
 }
@@ -34,6 +37,9 @@ pub(crate) struct Books {
     /// The movement (debit less credit) of each profit and loss account
     /// ([`pl_accounts`] order) in each cell: `cell * pl_accounts().len() + account`.
     pub(crate) pl: Vec<i64>,
+    /// The interest credited on the bank balance in each cell (computed from the rest,
+    /// month by month, once they are summed).
+    pub(crate) interest: Vec<i64>,
 }
 
 impl Books {
@@ -42,7 +48,16 @@ impl Books {
             months,
             cells: vec![MonthBooks::default(); companies * months],
             pl: vec![0; companies * months * pl_accounts().len()],
+            interest: vec![0; companies * months],
         }
+    }
+
+    /// The interest credited to company `company` in month `month` of the period.
+    pub(crate) fn interest(&self, company: usize, month: u64) -> i64 {
+        self.interest
+            .get(company * self.months + month as usize)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Company `company`'s movement of profit and loss account `account` in month

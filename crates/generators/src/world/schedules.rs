@@ -41,10 +41,12 @@ pub(crate) struct CompanySchedule {
     pub(crate) run_net: [i64; 2],
     pub(crate) remittance: i64,
     pub(crate) depreciation: Vec<i64>,
+    /// The monthly rent in the period's first calendar year.
     pub(crate) rent: i64,
+    /// The lease's yearly indexation (each January), in basis points: 2.0% to 4.0%.
+    pub(crate) rent_index_bp: i64,
     pub(crate) rent_tax: usize,
     pub(crate) bank_fee: i64,
-    pub(crate) interest: i64,
     pub(crate) petty: i64,
     pub(crate) accrual_base: f64,
     pub(crate) vat_output: i64,
@@ -55,6 +57,20 @@ pub(crate) struct CompanySchedule {
     pub(crate) income_tax_opening: i64,
     pub(crate) company: usize,
     pub(crate) seed: u64,
+}
+
+impl CompanySchedule {
+    /// The monthly rent in calendar year `year`: the first year's, indexed each January
+    /// since, rounded to the unit.
+    pub(crate) fn rent_in(&self, first_year: i32, year: i32) -> i64 {
+        let mut rent = self.rent;
+        for _ in first_year..year {
+            rent = (rent + (i128::from(rent) * i128::from(self.rent_index_bp) / 10_000) as i64)
+                / 100
+                * 100;
+        }
+        rent
+    }
 }
 
 pub(crate) fn round_to(x: f64, unit: i64) -> i64 {
@@ -129,10 +145,12 @@ impl CompanySchedule {
             remittance,
             depreciation: totals[ci].assets.iter().map(|a| a.2.max(1)).collect(),
             rent: round_to(share::RENT * c.revenue_month, 10_000),
+            rent_index_bp: 200
+                + 50 * (crate::world::rng::record_key(config.seed, stream::RENT_INDEX, ci as u64)
+                    % 5) as i64,
             rent_tax: c.tax.input[0],
             bank_fee: (share::BANK_CHARGES * c.revenue_month).round() as i64
                 + (4_500.0 * c.fx) as i64,
-            interest: 0,
             petty: crate::world::people::off_round(round_to(
                 (1.25 * c.petty_month)
                     .max(crate::world::people::petty_cap(economy.price_scale, c.fx) as f64),
@@ -155,7 +173,6 @@ impl CompanySchedule {
         let cap = crate::world::people::petty_cap(economy.price_scale, c.fx) as f64;
         let cash = round_to(2.5 * c.petty_month + 3.0 * cap, 10_000);
         let inventory = nice_ceil(2.0 * c.cogs_month + 5.0 * large).max(10_000);
-        s.interest = (bank as f64 * 0.02 / 12.0).round().max(100.0) as i64;
         let mut lines = vec![
             (acc::BANK, bank, None, "Opening balance"),
             (acc::CASH, cash, None, "Opening balance"),
