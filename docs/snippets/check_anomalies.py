@@ -57,8 +57,8 @@ DETECTORS = {
     # approval limit, two or more of them.
     "split_purchase": """
         WITH inv AS (
-            SELECT e.entry_id, e.company_code, e.posting_date, e.user_id, l.partner_id, l.credit AS gross
-            FROM journal_entries e JOIN journal_lines l USING (entry_id)
+            SELECT e.entry_id, e.company_code, e.posting_date, e.user_id, l.partner_id, t.total AS gross
+            FROM journal_entries e JOIN journal_lines l USING (entry_id) JOIN totals t USING (entry_id)
             WHERE e.document_type = 'KR' AND e.source = 'manual' AND l.account = 200000 AND l.credit > 0),
         lim AS (SELECT DISTINCT u.approval_limit AS l FROM users u
                 WHERE u.user_id IN (SELECT approved_by FROM journal_entries WHERE approved_by IS NOT NULL)),

@@ -235,6 +235,37 @@ n = one("""SELECT count(*) FROM journal_entries e WHERE document_type = 'DR' AND
     SELECT 1 FROM journal_lines l WHERE l.entry_id = e.entry_id AND l.account BETWEEN 400000 AND 429999)""")[0]
 check("every customer invoice posts revenue", n == 0, f"{n} invoices without revenue")
 
+# People: each month's gross salaries per company and cost center are the salaries of
+# the employees employed in it (hired on or before its last day, not left before its
+# first), each raised by its annual_raise_percent on every anniversary month of its hire
+# after the first month it is paid, rounded half up to the cent; people leave (the
+# monthly churn, 1.5% by default: about 17% a year, near published turnover rates) and
+# are replaced, so headcount holds and payroll moves (before issue 29: the same
+# salaries every month, no hire or leaver).
+emp = con.execute("""SELECT company_code::VARCHAR, cost_center, hire_date, leave_date,
+      CAST(round(monthly_salary * 100) AS BIGINT), CAST(round(annual_raise_percent * 100) AS BIGINT) FROM employees""").fetchall()
+paid = {(c, cc, y * 12 + m - 1): int(round(float(g) * 100)) for c, cc, y, m, g in con.execute("""
+      SELECT e.company_code::VARCHAR, l.cost_center, year(e.posting_date), month(e.posting_date), sum(l.debit)
+      FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+      WHERE e.header_text = 'Payroll run' AND l.account = 600000 GROUP BY ALL""").fetchall()}
+months = sorted({k[2] for k in paid})
+due = {}
+for c, cc, hire, leave, salary, raise_bp in emp:
+    first = max(hire.year * 12 + hire.month - 1, months[0])
+    last = min(leave.year * 12 + leave.month - 1, months[-1]) if leave else months[-1]
+    for t in range(first, last + 1):
+        if t > first and t % 12 + 1 == hire.month:
+            salary += (salary * raise_bp + 5000) // 10000
+        due[(c, cc, t)] = due.get((c, cc, t), 0) + salary
+off = [(k, due.get(k, 0), v) for k, v in paid.items() if due.get(k, 0) != v]
+check("payroll = the salaries of the employees of the month, by cost center", paid and not off,
+      f"{len(paid)} company-center-months, {len(off)} off {off[:2]}")
+leavers = one("SELECT count(*) FILTER (WHERE leave_date IS NOT NULL), count(*) FILTER (WHERE hire_date >= (SELECT min(posting_date) FROM all_journal_entries)) FROM employees")
+heads = one("""SELECT count(*) FILTER (WHERE leave_date IS NULL) FROM employees""")[0]
+rate = leavers[0] / max(heads, 1) / max(len(months) - 1, 1)
+check("people leave (0.5-3% a month) and are replaced", 0.005 <= rate <= 0.03 and leavers[0] == leavers[1],
+      f"{leavers[0]} leavers, {leavers[1]} hires, {rate:.2%} a month of {heads} positions")
+
 # Payroll: at most two runs per company and month; depreciation once a month.
 worst = one("""SELECT max(c) FROM (SELECT company_code, fiscal_year, fiscal_period, count(*) c FROM journal_entries
                WHERE header_text = 'Payroll run' GROUP BY ALL)""")[0]

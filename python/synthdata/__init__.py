@@ -51,6 +51,7 @@ SHORT_NAMES: Dict[str, str] = {
     "vendors": "master_data.vendors",
     "customers": "master_data.customers",
     "customers_abroad": "master_data.customers_abroad",
+    "employee_churn": "master_data.employee_churn",
     "anomaly_rate": "anomalies.rate",
     "anomalies": "anomalies.enabled",
     "documents": "documents.enabled",

@@ -633,3 +633,48 @@ fn a_run_whose_anomaly_plan_cannot_fit_is_refused_before_it_is_built() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn shares_of_the_business_outside_0_to_1_are_refused_naming_the_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "global:
+  companies:
+    - code: \"1000\"
+      currency: EUR
+      country: XX
+master_data:
+  customers_abroad: -0.1
+  employee_churn: .nan
+",
+    )
+    .expect("writes");
+    let out = run(dir.path(), &["validate", "bad.yaml", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    let paths: Vec<&str> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| p["path"].as_str().expect("path"))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "global.companies[0].country",
+            "master_data.customers_abroad",
+            "master_data.employee_churn",
+        ],
+        "{v}"
+    );
+    // The same through generate: exit 2, nothing written.
+    let out = run(
+        dir.path(),
+        &["generate", "--config", "bad.yaml", "--out", "o", "--quiet"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("master_data.employee_churn"), "{err}");
+    assert!(!dir.path().join("o").exists());
+}

@@ -81,6 +81,9 @@ pub struct MasterDataConfig {
     /// Share of customers abroad, 0 to 1: each customer is in another country than its
     /// company's with this probability (a wholesaler's 10-40% of sales by default).
     pub customers_abroad: f64,
+    /// Share of employees who leave at the end of a month, 0 to 1 (each is replaced from
+    /// the next month).
+    pub employee_churn: f64,
 }
 
 impl MasterDataConfig {
@@ -102,6 +105,13 @@ impl MasterDataConfig {
                 self.customers_abroad,
             ));
         }
+        if !(0.0..=1.0).contains(&self.employee_churn) {
+            p.push(invalid(
+                "master_data.employee_churn",
+                "a monthly share from 0.0 to 1.0",
+                self.employee_churn,
+            ));
+        }
     }
 }
 
@@ -112,6 +122,7 @@ impl Default for MasterDataConfig {
             customers: 2_000,
             materials: 400,
             customers_abroad: 0.25,
+            employee_churn: 0.015,
         }
     }
 }

@@ -198,6 +198,35 @@ impl World {
         }
     }
 
+    /// The two lines of tax the company self-assesses under the reverse charge (code
+    /// `tax`): input tax and output tax of `amount`.
+    pub(crate) fn reverse_charge_lines(batch: &mut Batch, entry_id: u128, tax: usize, amount: i64) {
+        for (account, amount, text) in [
+            (
+                crate::world::pools::accounts::INPUT_TAX,
+                amount,
+                "Input tax, reverse charge",
+            ),
+            (
+                crate::world::pools::accounts::OUTPUT_TAX,
+                -amount,
+                "Output tax, reverse charge",
+            ),
+        ] {
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account,
+                    amount,
+                    tax: Some(tax),
+                    text,
+                    ..Line::BARE
+                },
+            );
+        }
+    }
+
     /// An approver for an entry of `total` entered by `creator`: a user of the lowest
     /// role whose approval limit covers it, never the creator.
     #[inline]

@@ -270,10 +270,17 @@ record! {
         job_title: &'static str,
         /// The cost center the salary is charged to.
         cost_center: &'static str,
-        /// Hire date.
+        /// Hire date (the first day of a month for those hired during the period).
         hire_date: Date,
-        /// Gross monthly salary in the company's currency (the same every month).
+        /// Last day of employment (the end of a month; the position is filled again from
+        /// the next day); null for those still employed at the end of the data.
+        leave_date: Option<Date>,
+        /// Gross monthly salary in the company's currency when the period starts (at hire
+        /// for those hired during it).
         monthly_salary: i64 as Money,
+        /// Raise on each anniversary of the hire date within the period, in percent: from
+        /// that month on the salary is this much higher, rounded to the minor unit.
+        annual_raise_percent: i64 as Money,
     }
 }
 

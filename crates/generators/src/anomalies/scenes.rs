@@ -6,7 +6,7 @@ use crate::anomalies::AnomalyType as A;
 use crate::cases::Plan;
 use crate::post::Head;
 use crate::world::World;
-use crate::world::economy::{FillerKind, TaxSet, tax_of};
+use crate::world::economy::{FillerKind, tax_of};
 use crate::world::master::MasterData;
 use crate::world::people::off_round;
 use crate::world::pools::{SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, users};
@@ -104,14 +104,19 @@ impl World {
             .ok()
             .and_then(|k| self.fictitious_of.get(k))
             .map_or(0, |j| u64::from(*j));
-        let (vendor, terms, bank) = md
-            .vendors
-            .get((configured + j) as usize)
-            .map_or((0, 30, BankAccount::new()), |v| {
-                (v.vendor_id, v.payment_terms_days, v.bank_account)
-            });
+        let (vendor, terms, bank, abroad) = md.vendors.get((configured + j) as usize).map_or(
+            (0, 30, BankAccount::new(), false),
+            |v| {
+                (
+                    v.vendor_id,
+                    v.payment_terms_days,
+                    v.bank_account,
+                    v.country != c.country,
+                )
+            },
+        );
         let user = crate::world::people::pick_user(users::AP, d);
-        let tax = TaxSet::draw(c.tax.input, d);
+        let tax = Self::input_tax(c, abroad, d);
         // A service clean invoices also buy (advertising, legal advice, software,
         // cleaning): its text and account, nothing of its own.
         let (text, account, _, pool) = SERVICES_BOUGHT[d.pick(&[6, 9, 5, 2])];
@@ -181,7 +186,13 @@ impl World {
             date,
             net,
             tax,
-            tax_amount: tax_of(tax, net),
+            // Under the reverse charge the vendor charges no tax (the company
+            // self-assesses it on the invoice's entry).
+            tax_amount: if Some(tax) == self.economy.companies[company].tax.reverse {
+                0
+            } else {
+                tax_of(tax, net)
+            },
             invoice: record_id(seed, stream::VENDOR_INVOICE, p.block()),
             anomaly: None,
         };
@@ -199,12 +210,11 @@ impl World {
         let mut sc = self.scene(p.block());
         let d = &mut sc.d;
         let c = &self.economy.companies[sc.company];
-        let (vendor, terms) = md
-            .vendors
-            .get(f.vendor)
-            .map_or((0, 30), |v| (v.vendor_id, v.payment_terms_days));
+        let (vendor, terms, abroad) = md.vendors.get(f.vendor).map_or((0, 30, false), |v| {
+            (v.vendor_id, v.payment_terms_days, v.country != c.country)
+        });
         let user = crate::world::people::pick_user(users::AP, d);
-        let tax = TaxSet::draw(c.tax.input, d);
+        let tax = Self::input_tax(c, abroad, d);
         let service = d.below(SERVICES_BOUGHT.len());
         let (text, account, _, pool) = SERVICES_BOUGHT[service];
         // An invoice entered by hand, its amount spread evenly over two orders of

@@ -5,7 +5,7 @@ use crate::anomalies::AnomalyType as A;
 use crate::cases::Plan;
 use crate::post::{Head, Line};
 use crate::world::World;
-use crate::world::economy::{TaxSet, tax_of};
+use crate::world::economy::{CompanyBooks, TaxSet, tax_of};
 use crate::world::master::MasterData;
 use crate::world::pools::{SERVICES_BOUGHT, accounts as acc, texts, users};
 use crate::world::rng::{Draws, record_id, stream};
@@ -37,6 +37,17 @@ pub(crate) struct VendorPosting {
 }
 
 impl World {
+    /// The tax code of a purchase of company `c` from a vendor at home or `abroad`, as
+    /// any invoice of that vendor has it: from abroad, the reverse charge where the
+    /// company's country has a VAT; else one of its input codes.
+    pub(crate) fn input_tax(c: &CompanyBooks, abroad: bool, d: &mut Draws) -> usize {
+        let drawn = TaxSet::draw(c.tax.input, d);
+        match c.tax.reverse {
+            Some(reverse) if abroad => reverse,
+            _ => drawn,
+        }
+    }
+
     /// One purchase split into two invoices of one vendor, on one day, each just below
     /// an approval limit; slots 2 and 3 pay them by their terms.
     pub(crate) fn split_purchase(&self, p: &Plan, s: u8, batch: &mut Batch, md: &MasterData) {
@@ -51,14 +62,14 @@ impl World {
             // Not a vendor whose bank account changes: its payments stay clear of that.
             v %= crate::world::bank::STEADY_VENDORS;
         }
-        let (vendor, terms) = md
-            .vendors
-            .get(v)
-            .map_or((0, 30), |x| (x.vendor_id, x.payment_terms_days));
+        let (vendor, terms, abroad) = md.vendors.get(v).map_or((0, 30, false), |x| {
+            (x.vendor_id, x.payment_terms_days, x.country != c.country)
+        });
         let user = crate::world::people::pick_user(users::AP, d);
         // The lowest limit: the one a clerk's purchases meet (and the books can carry).
         let limit = users::APPROVERS[0].1;
-        let tax = TaxSet::draw(c.tax.input, d);
+        let tax = Self::input_tax(c, abroad, d);
+        let reverse = Some(tax) == c.tax.reverse;
         let service = d.below(SERVICES_BOUGHT.len());
         let (text, account, _, pool) = SERVICES_BOUGHT[service];
         let rate = crate::world::pools::TAX_CODES[tax].3;
@@ -70,7 +81,7 @@ impl World {
             while net + tax_of(tax, net) >= limit {
                 net -= 100;
             }
-            *part = (net, tax_of(tax, net));
+            *part = (net, if reverse { 0 } else { tax_of(tax, net) });
         }
         let cost_center = d.pick(pool);
         let due = sc.date.add_days(i32::from(terms));
@@ -163,6 +174,9 @@ impl World {
             },
         );
         Self::tax_line(batch, entry_id, v.tax, v.tax_amount);
+        if Some(v.tax) == self.economy.companies[v.company].tax.reverse {
+            Self::reverse_charge_lines(batch, entry_id, v.tax, tax_of(v.tax, v.net));
+        }
         Self::line(
             batch,
             entry_id,

@@ -248,26 +248,7 @@ impl World {
             }
             Self::tax_line(batch, entry_id, p.tax, p.tax_amount);
             if p.self_assessed != 0 {
-                for (account, amount, text) in [
-                    (acc::INPUT_TAX, p.self_assessed, "Input tax, reverse charge"),
-                    (
-                        acc::OUTPUT_TAX,
-                        -p.self_assessed,
-                        "Output tax, reverse charge",
-                    ),
-                ] {
-                    Self::line(
-                        batch,
-                        entry_id,
-                        Line {
-                            account,
-                            amount,
-                            tax,
-                            text,
-                            ..Line::BARE
-                        },
-                    );
-                }
+                Self::reverse_charge_lines(batch, entry_id, p.tax, p.self_assessed);
             }
             Self::line(
                 batch,

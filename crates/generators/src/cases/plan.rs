@@ -238,11 +238,12 @@ impl World {
         let (start, end) = (e.start, e.end);
         let anchor = cal.sample(&mut d);
         let manual_movement = d.below(100) < if sale { 30 } else { 50 };
-        // Invoices just below an approval limit are captured by the batch, never by
-        // hand: so that two of them from one clerk are only ever a labelled
-        // `split_purchase`.
-        let manual_invoice =
-            d.below(100) < if sale { 10 } else { 40 } && (sale || !near_limit(gross));
+        // Invoices whose entry total (what its approver signs off: the invoice with any
+        // tax the company self-assesses on it) is just below an approval limit are
+        // captured by the batch, never by hand: so that two of them from one clerk are
+        // only ever a labelled `split_purchase`.
+        let manual_invoice = d.below(100) < if sale { 10 } else { 40 }
+            && (sale || !near_limit(gross + self_assessed));
         let manual_pay = d.below(100) < if sale { 15 } else { 5 };
         let with_order = sale || goods || d.below(100) < 70;
         let (order_date, movement, invoice_post) = case_dates(

@@ -31,15 +31,17 @@ impl World {
             first,
             last,
             entry_id,
+            month,
             ..
         } = *mo;
         if q == 0 {
+            let remittance = s.remittance(month);
             Self::line(
                 batch,
                 entry_id,
                 Line {
                     account: acc::PAYROLL_LIABILITIES,
-                    amount: s.remittance,
+                    amount: remittance,
                     text: "Remittance to tax office and social security",
                     ..Line::BARE
                 },
@@ -49,7 +51,7 @@ impl World {
                 entry_id,
                 Line {
                     account: acc::BANK,
-                    amount: -s.remittance,
+                    amount: -remittance,
                     text: "Remittance",
                     ..Line::BARE
                 },

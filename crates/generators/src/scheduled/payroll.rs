@@ -4,7 +4,7 @@
 use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::pools::{accounts as acc, users};
-use crate::world::schedules::{CompanySchedule, WITHHOLDING};
+use crate::world::schedules::CompanySchedule;
 
 use super::Month;
 use synth_model::{Batch, Date};
@@ -27,6 +27,7 @@ impl World {
             m,
             last,
             entry_id,
+            month,
             ..
         } = *mo;
         let ss_bp = s.social_security_bp;
@@ -40,7 +41,7 @@ impl World {
                 cal.previous_working(last)
             };
             if q == 0 {
-                let net = s.run_net[run.min(1) as usize];
+                let net = s.run_amounts(month, run, 0..s.centers.len()).0;
                 Self::line(
                     batch,
                     entry_id,
@@ -77,12 +78,12 @@ impl World {
             if q <= l.payroll_chunks {
                 let k = (q - 1) as usize;
                 let from = k * l.centers_per_chunk;
-                let chunk = &s.salaries[from.min(s.salaries.len())
-                    ..(from + l.centers_per_chunk).min(s.salaries.len())];
-                let (mut net, mut liabilities) = (0, 0);
-                for &(cc, g) in chunk {
-                    let gross = CompanySchedule::run_gross(g, run, l.runs);
-                    let withheld = (gross as f64 * WITHHOLDING).round() as i64;
+                let js =
+                    from.min(s.centers.len())..(from + l.centers_per_chunk).min(s.centers.len());
+                let (net, liabilities) = s.run_amounts(month, run, js.clone());
+                for j in js {
+                    let cc = s.centers[j];
+                    let gross = CompanySchedule::run_gross(s.gross(month, j), run, l.runs);
                     let ss = (gross as i128 * i128::from(ss_bp) / 10_000) as i64;
                     Self::line(
                         batch,
@@ -106,8 +107,6 @@ impl World {
                             ..Line::BARE
                         },
                     );
-                    net += gross - withheld;
-                    liabilities += withheld + ss;
                 }
                 Self::line(
                     batch,

@@ -6,11 +6,11 @@ use crate::config::GeneratorConfig;
 use crate::world::economy::{CompanyBooks, Economy, nice_ceil, share};
 use crate::world::identity::partner_name;
 use crate::world::layout::Layout;
-use crate::world::pools::{self, ASSET_CLASSES, CHART_OF_ACCOUNTS, COST_CENTERS, JOB_TITLES};
+use crate::world::pools::{self, ASSET_CLASSES, CHART_OF_ACCOUNTS, COST_CENTERS};
 use crate::world::rng::{Draws, record_id, stream};
 use std::sync::{Arc, OnceLock};
 use synth_model::{
-    Company, CostCenter, Customer, Date, Employee, FixedAsset, GraphNode, MasterTables, Material,
+    Company, CostCenter, Customer, Date, FixedAsset, GraphNode, MasterTables, Material,
     PartnerName, PerTable, Table, TaxCode, User, Vendor,
 };
 
@@ -54,23 +54,8 @@ pub(crate) fn partner_share(j: usize, n: usize) -> f64 {
     libm::sqrt((j as f64 + 1.0) / n) - libm::sqrt(j as f64 / n)
 }
 
-/// The most employees a company has: beyond it, salaries grow with the company instead,
-/// so that master data (held in memory whole) stays bounded at any size.
-const MAX_EMPLOYEES: f64 = 5_000.0;
 /// The most fixed assets a company has (beyond it, they cost more).
 const MAX_ASSETS: f64 = 2_000.0;
-
-/// Employees of a company and the factor its salaries are scaled by (1 unless the
-/// head count hit a bound).
-pub(crate) fn headcount(c: &CompanyBooks) -> (u32, f64) {
-    let target = share::PAYROLL * c.revenue_month;
-    let per_head = c.median_salary * 100.0 * 1.05 * (1.0 + c.social_security_bp as f64 / 10_000.0);
-    let wanted = target / per_head.max(1.0);
-    let n = wanted
-        .round()
-        .clamp(COST_CENTERS.len() as f64, MAX_EMPLOYEES);
-    (n as u32, if wanted.round() == n { 1.0 } else { wanted / n })
-}
 
 /// Fixed assets of a company.
 pub(crate) fn asset_count(c: &CompanyBooks, price_scale: f64) -> u32 {
@@ -107,7 +92,8 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
     let employees: u64 = economy
         .companies
         .iter()
-        .map(|c| u64::from(headcount(c).0))
+        .enumerate()
+        .map(|(ci, c)| crate::world::employees::employee_count(config, ci, c))
         .sum();
     let assets: u64 = economy
         .companies
@@ -154,24 +140,23 @@ pub fn estimated_bytes(config: &GeneratorConfig) -> u64 {
 /// The per-company aggregates scheduled postings need from the master data.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CompanyTotals {
-    /// Gross monthly salaries per cost center (index into `COST_CENTERS`).
-    pub salaries: Vec<(usize, i64)>,
+    /// Gross salaries per month of the period and cost center (index into
+    /// `COST_CENTERS`).
+    pub payroll: Vec<Vec<i64>>,
     /// Per asset class: (cost at start, accumulated depreciation at start, monthly depreciation).
     pub assets: Vec<(i64, i64, i64)>,
 }
 
 /// Sums of employees and fixed assets per company, in the order of the companies.
-pub(crate) fn company_totals(md: &MasterData, economy: &Economy) -> Vec<CompanyTotals> {
+pub(crate) fn company_totals(
+    config: &GeneratorConfig,
+    md: &MasterData,
+    economy: &Economy,
+) -> Vec<CompanyTotals> {
     economy
         .companies
         .iter()
         .map(|c| {
-            let mut salaries = vec![0i64; COST_CENTERS.len()];
-            for e in md.employees.iter().filter(|e| e.company_code == c.code) {
-                if let Some(k) = COST_CENTERS.iter().position(|x| x.0 == e.cost_center) {
-                    salaries[k] += e.monthly_salary;
-                }
-            }
             let mut assets = vec![(0i64, 0i64, 0i64); ASSET_CLASSES.len()];
             for a in md.fixed_assets.iter().filter(|a| a.company_code == c.code) {
                 if let Some(k) = ASSET_CLASSES.iter().position(|x| x.0 == a.asset_class) {
@@ -182,18 +167,17 @@ pub(crate) fn company_totals(md: &MasterData, economy: &Economy) -> Vec<CompanyT
                 }
             }
             CompanyTotals {
-                salaries: salaries
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(_, s)| *s > 0)
-                    .collect(),
+                payroll: crate::world::employees::payroll_by_month(
+                    config,
+                    &md.employees,
+                    c.code.as_str(),
+                ),
                 assets,
             }
         })
         .collect()
 }
 
-/// Whole months from `a` to `b` (both on the 1st of a month for acquisitions).
 fn months_between(a: Date, b: Date) -> u32 {
     let (ya, ma, _) = a.ymd();
     let (yb, mb, _) = b.ymd();
@@ -373,7 +357,9 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
     let mut fixed_assets = Vec::new();
     let months = i64::from(config.months);
     for (ci, c) in economy.companies.iter().enumerate() {
-        employees.extend(company_employees(seed, start, ci, c));
+        employees.extend(crate::world::employees::company_employees(
+            config, start, ci, c,
+        ));
         fixed_assets.extend(company_assets(seed, (start, months), economy, ci, c));
     }
     let mut nodes = Vec::with_capacity(CHART_OF_ACCOUNTS.len() + vendors.len() + customers.len());
@@ -446,50 +432,6 @@ impl LazyRegistry {
     pub fn clear(&mut self) -> usize {
         self.cell.take().map_or(0, |m| m.heap_bytes())
     }
-}
-
-/// The employees of company `ci`: its headcount, each with a cost center (the first one
-/// in each), a title of its department, a salary around the company's median.
-fn company_employees(seed: u64, start: Date, ci: usize, c: &CompanyBooks) -> Vec<Employee> {
-    let mut employees = Vec::new();
-    let (n, factor) = headcount(c);
-    for k in 0..u64::from(n) {
-        let index = (ci as u64) << 32 | k;
-        let mut d = Draws::new(seed, stream::EMPLOYEE, index);
-        let cc = if (k as usize) < COST_CENTERS.len() {
-            k as usize
-        } else {
-            // Sales, logistics and service employ most people.
-            let pool = match d.below(10) {
-                0..4 => pools::centers::SALES,
-                4..6 => pools::centers::LOGISTICS,
-                6..8 => pools::centers::SERVICES,
-                _ => pools::centers::ALL,
-            };
-            d.pick(pool)
-        };
-        let department = COST_CENTERS[cc].2;
-        let titles = JOB_TITLES
-            .iter()
-            .find(|t| t.0 == department)
-            .map_or(&["Employee"][..], |t| t.1);
-        let salary = c.median_salary * factor * libm::exp(0.3 * d.normal());
-        let name = format!(
-            "{} {}",
-            d.pick(pools::PERSON_FIRST),
-            d.pick(pools::PERSON_LAST)
-        );
-        employees.push(Employee {
-            employee_id: record_id(seed, stream::EMPLOYEE, index),
-            company_code: c.code,
-            name: PartnerName::from(name.as_str()),
-            job_title: d.pick(titles),
-            cost_center: COST_CENTERS[cc].0,
-            hire_date: start.add_days(-(20 + d.below(6000) as i32)),
-            monthly_salary: ((salary * 10.0).round() as i64 * 10).max(100),
-        });
-    }
-    employees
 }
 
 /// The fixed assets of company `ci`, their costs scaled so that a month's depreciation

@@ -10,6 +10,7 @@
 pub(crate) mod bank;
 pub(crate) mod calendar;
 pub(crate) mod economy;
+pub(crate) mod employees;
 pub(crate) mod identity;
 pub(crate) mod layout;
 pub(crate) mod ledger;

@@ -36,6 +36,7 @@ pub(crate) mod stream {
     pub const EMPLOYEE: u64 = 41;
     pub const ASSET: u64 = 42;
     pub const RENT_INDEX: u64 = 43;
+    pub const EMPLOYEE_CHURN: u64 = 44;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -87,22 +87,19 @@ pub(crate) fn fictitious_vendors(
             let i = configured + j as u64;
             let sc = scene_of(seed, economy, block);
             let mut d = Draws::new(seed, stream::VENDOR, i);
-            let c = &economy.companies[sc.company];
-            let local = crate::world::pools::LOCATIONS
-                .iter()
-                .filter(|l| l.0 == c.country);
-            let k = d.below(local.clone().count().max(1));
-            let city = local.clone().nth(k).map_or("", |l| l.1);
+            // Where any vendor is: at home or abroad alike (a shell registered abroad
+            // is as plausible as one next door, and no rarer in the data).
+            let (country, city) = d.pick(crate::world::pools::LOCATIONS);
             synth_model::Vendor {
                 vendor_id: record_id(seed, stream::VENDOR, i),
-                name: crate::world::identity::partner_name(i, 0, c.country),
-                country: c.country,
+                name: crate::world::identity::partner_name(i, 0, country),
+                country,
                 city,
                 payment_terms_days: d.pick(crate::world::pools::PAYMENT_TERMS),
                 cash_discount_percent: 0,
                 cash_discount_days: 0,
                 created_date: sc.date.add_days(-(2 + d.below(12) as i32)),
-                bank_account: crate::world::identity::account(seed, i, 0, c.country),
+                bank_account: crate::world::identity::account(seed, i, 0, country),
             }
         })
         .collect()

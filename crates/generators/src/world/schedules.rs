@@ -36,10 +36,13 @@ pub(crate) struct OpenItem {
 pub(crate) struct CompanySchedule {
     pub(crate) opening: Vec<(u32, i64, Option<u128>, &'static str)>,
     pub(crate) items: Vec<OpenItem>,
-    pub(crate) salaries: Vec<(usize, i64)>,
+    /// The cost centers with employees (index into `COST_CENTERS`), in order.
+    pub(crate) centers: Vec<usize>,
+    /// Gross salaries per month of the period, one per entry of `centers`.
+    pub(crate) payroll: Vec<Vec<i64>>,
+    /// Payroll runs per month.
+    pub(crate) runs: u64,
     pub(crate) social_security_bp: i64,
-    pub(crate) run_net: [i64; 2],
-    pub(crate) remittance: i64,
     pub(crate) depreciation: Vec<i64>,
     /// The monthly rent in the period's first calendar year.
     pub(crate) rent: i64,
@@ -86,6 +89,44 @@ pub(crate) fn nice_floor(x: f64) -> i64 {
 }
 
 impl CompanySchedule {
+    /// Gross salaries of `centers[j]` in month `month` of the period.
+    pub(crate) fn gross(&self, month: u64, j: usize) -> i64 {
+        self.payroll
+            .get(month as usize)
+            .and_then(|row| row.get(j))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The net pay and the liabilities (withheld tax and social security, the
+    /// employer's contributions) of `centers[js]` in payroll run `run` of month `month`.
+    pub(crate) fn run_amounts(
+        &self,
+        month: u64,
+        run: u64,
+        js: std::ops::Range<usize>,
+    ) -> (i64, i64) {
+        js.fold((0, 0), |(net, liabilities), j| {
+            let gross = Self::run_gross(self.gross(month, j), run, self.runs);
+            let withheld = (gross as f64 * WITHHOLDING).round() as i64;
+            let ss = (gross as i128 * i128::from(self.social_security_bp) / 10_000) as i64;
+            (net + gross - withheld, liabilities + withheld + ss)
+        })
+    }
+
+    /// The payroll liabilities of month `month`'s runs (paid on the 10th of the next).
+    pub(crate) fn liabilities(&self, month: u64) -> i64 {
+        (0..self.runs)
+            .map(|r| self.run_amounts(month, r, 0..self.centers.len()).1)
+            .sum()
+    }
+
+    /// What the remittance of month `month` pays: the month before's liabilities (the
+    /// first month's: those the books open with, a month like the first).
+    pub(crate) fn remittance(&self, month: u64) -> i64 {
+        self.liabilities(month.saturating_sub(1))
+    }
+
     /// The gross salary of cost center entry `k` in payroll run `run` of `runs`.
     pub(crate) fn run_gross(gross: i64, run: u64, runs: u64) -> i64 {
         if runs <= 1 {
@@ -103,7 +144,7 @@ impl CompanySchedule {
         economy: &Economy,
         md: &MasterData,
     ) -> Vec<CompanySchedule> {
-        let totals = company_totals(md, economy);
+        let totals = company_totals(config, md, economy);
         let layout = Layout::new(config);
         economy
             .companies
@@ -123,26 +164,21 @@ impl CompanySchedule {
         c: &CompanyBooks,
     ) -> CompanySchedule {
         let runs = layout.companies[ci].runs;
-        let salaries = totals[ci].salaries.clone();
-        let mut run_net = [0i64; 2];
-        let mut run_liabilities = [0i64; 2];
-        for r in 0..runs.min(2) {
-            for (_, g) in &salaries {
-                let gross = Self::run_gross(*g, r, runs);
-                let withheld = (gross as f64 * WITHHOLDING).round() as i64;
-                let ss = (gross as i128 * i128::from(c.social_security_bp) / 10_000) as i64;
-                run_net[r as usize] += gross - withheld;
-                run_liabilities[r as usize] += withheld + ss;
-            }
-        }
-        let remittance = run_liabilities.iter().sum::<i64>();
+        let by_center = &totals[ci].payroll;
+        let centers: Vec<usize> = (0..crate::world::pools::COST_CENTERS.len())
+            .filter(|&k| by_center.iter().any(|row| row[k] > 0))
+            .collect();
+        let payroll: Vec<Vec<i64>> = by_center
+            .iter()
+            .map(|row| centers.iter().map(|&k| row[k]).collect())
+            .collect();
         let mut s = CompanySchedule {
             opening: Vec::new(),
             items: Vec::new(),
-            salaries,
+            centers,
+            payroll,
+            runs,
             social_security_bp: c.social_security_bp,
-            run_net,
-            remittance,
             depreciation: totals[ci].assets.iter().map(|a| a.2.max(1)).collect(),
             rent: round_to(share::RENT * c.revenue_month, 10_000),
             rent_index_bp: 200
@@ -224,7 +260,7 @@ impl CompanySchedule {
         ));
         lines.push((
             acc::PAYROLL_LIABILITIES,
-            -remittance.max(1),
+            -s.remittance(0).max(1),
             None,
             "Opening balance",
         ));

@@ -144,6 +144,7 @@ pub const KEYS: &[Key] = &[
     key("master_data.customers", "Number of customers.").range(whole(1.0, 4_294_967_295.0)).flag("--customers"),
     key("master_data.materials", "Number of materials.").range(whole(1.0, 4_294_967_295.0)),
     key("master_data.customers_abroad", "Share of customers in another country than their company's (0.25: about a quarter of sales abroad, as a wholesaler's).").range(real(0.0, 1.0)),
+    key("master_data.employee_churn", "Share of employees who leave at the end of a month, each replaced from the next month (0.015: about 17% a year, near the published turnover of wholesale and office staff).").range(real(0.0, 1.0)),
     key("documents.enabled", "Purchase orders, goods receipts, invoices, payments, sales orders, receipts."),
     key("graph.enabled", "Graph nodes (accounts, vendors, customers) and money-flow edges."),
     key("anomalies.enabled", "Labelled irregularities for training and testing detectors (false: clean books). Each is listed in the anomalies table and marked on journal_entries.is_anomaly.").flag("--no-anomalies"),
