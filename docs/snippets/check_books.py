@@ -266,6 +266,33 @@ rate = leavers[0] / max(heads, 1) / max(len(months) - 1, 1)
 check("people leave (0.5-3% a month) and are replaced", 0.005 <= rate <= 0.03 and leavers[0] == leavers[1],
       f"{leavers[0]} leavers, {leavers[1]} hires, {rate:.2%} a month of {heads} positions")
 
+# Fixed assets bought in the period (before issue 29: none all year): each is
+# capitalised at its acquisition cost on its class's account by a vendor invoice on its
+# acquisition date, and each month's depreciation run is the sum of the monthly
+# depreciation of the assets owned before that month (bought ones from the month after).
+bought = dict(((c, str(d), int(a)), float(k)) for c, d, a, k in con.execute("""
+      SELECT company_code::VARCHAR, acquisition_date, account, acquisition_cost FROM fixed_assets
+      WHERE acquisition_date >= (SELECT min(posting_date) FROM all_journal_entries)""").fetchall())
+posted = dict(((c, str(d), int(a)), float(k)) for c, d, a, k in con.execute("""
+      SELECT e.company_code::VARCHAR, e.posting_date, l.account, sum(l.debit)
+      FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+      WHERE l.account BETWEEN 150000 AND 158999 AND e.document_type = 'KR' GROUP BY ALL""").fetchall())
+check("fixed assets bought are capitalised at cost on their acquisition date", bought and bought == posted,
+      f"{len(bought)} bought, {len(posted)} capitalised, {len(set(bought.items()) ^ set(posted.items()))} differ")
+runs = con.execute("""SELECT e.company_code::VARCHAR, date_trunc('month', e.posting_date) mo, sum(l.debit)
+      FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+      WHERE e.header_text = 'Depreciation run' AND l.account = 680000 GROUP BY ALL""").fetchall()
+owned = dict(((c, str(mo)), float(v)) for c, mo, v in con.execute("""
+      SELECT e.company_code::VARCHAR, e.mo, sum(a.monthly_depreciation)
+      FROM (SELECT DISTINCT company_code, date_trunc('month', posting_date) mo FROM all_journal_entries
+            WHERE header_text = 'Depreciation run') e
+      JOIN fixed_assets a ON a.company_code = e.company_code AND date_trunc('month', a.acquisition_date) < e.mo
+        AND a.acquisition_date < e.mo + INTERVAL 1 MONTH
+      GROUP BY ALL""").fetchall())
+off = [(c, str(mo)[:7], float(v), owned.get((c, str(mo)))) for c, mo, v in runs if owned.get((c, str(mo))) != float(v)]
+check("depreciation each month = the assets owned before it", runs and not off,
+      f"{len(runs)} company-months, {len(off)} off {off[:2]}")
+
 # Payroll: at most two runs per company and month; depreciation once a month.
 worst = one("""SELECT max(c) FROM (SELECT company_code, fiscal_year, fiscal_period, count(*) c FROM journal_entries
                WHERE header_text = 'Payroll run' GROUP BY ALL)""")[0]

@@ -232,7 +232,7 @@ fn invalid(field: impl Into<String>, expected: &str, got: impl ToString) -> Inva
 pub const MAX_LINES_LIMIT: u32 = 256;
 /// The fewest lines an entry must be allowed: an invoice with one item, a price
 /// variance, its tax and the partner.
-pub const MIN_LINES: u32 = 4;
+pub const MIN_LINES: u32 = 5;
 
 impl GeneratorConfig {
     /// Whether this config writes `table` (documents and graph can be switched off).
@@ -334,7 +334,7 @@ impl GeneratorConfig {
         if !(MIN_LINES..=MAX_LINES_LIMIT).contains(&t.max_lines) {
             p.push(invalid(
                 "transactions.max_lines",
-                "from 4 to 256",
+                "from 5 to 256",
                 t.max_lines,
             ));
         }

@@ -84,6 +84,28 @@ fn line_counts_are_heavy_tailed() {
     assert!((30..=100).contains(&max), "longest entry {max}");
 }
 
+#[test]
+fn no_entry_has_more_lines_than_max_lines() {
+    for max_lines in [5u32, 9, 100] {
+        let mut c = GeneratorConfig::default();
+        c.transactions.target_count = 300_000;
+        c.transactions.max_lines = max_lines;
+        // Two companies in VAT countries: invoices from abroad self-assess two tax lines.
+        c.companies[0].currency = "EUR".into();
+        let g = JournalGenerator::new(c).expect("valid");
+        let b = g.generate_range(0..300_000).expect("valid range");
+        let worst = b.entries.iter().map(|e| e.line_count).max().unwrap_or(0);
+        assert!(
+            worst <= max_lines,
+            "max_lines {max_lines}: an entry of {worst} lines"
+        );
+        assert!(
+            b.entries.iter().all(|e| e.line_count >= 2),
+            "max_lines {max_lines}"
+        );
+    }
+}
+
 /// Nigrini's mean absolute deviation of first digits from Benford's law.
 fn benford_mad(amounts: impl Iterator<Item = i64>) -> f64 {
     let mut observed = [0f64; 9];
@@ -332,7 +354,7 @@ fn invalid_config_names_the_field() {
     let e = JournalGenerator::new(c).expect_err("max_lines 1 is invalid");
     assert_eq!(
         e.to_string(),
-        "transactions.max_lines: expected from 4 to 256, got 1"
+        "transactions.max_lines: expected from 5 to 256, got 1"
     );
 }
 

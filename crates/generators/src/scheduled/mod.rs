@@ -7,6 +7,7 @@
 //! They take the first entry indices of a run, in a fixed number of slots per company
 //! and month, so the index of each is known from the config alone.
 
+mod capex;
 mod month_end;
 mod opening;
 mod payroll;
@@ -25,6 +26,7 @@ use crate::world::schedules::CompanySchedule;
 #[derive(Clone, Copy)]
 pub(crate) struct Month<'a> {
     l: &'a CompanyLayout,
+    md: &'a MasterData,
     s: &'a CompanySchedule,
     cal: &'a PostingCalendar,
     /// Months since the start of the period.
@@ -142,6 +144,7 @@ impl World {
         let (y, m, first, last) = self.month_dates(month);
         let mo = Month {
             l,
+            md,
             s,
             cal,
             month,

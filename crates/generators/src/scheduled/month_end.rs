@@ -4,7 +4,7 @@
 use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::economy::tax_of;
-use crate::world::layout::ACCRUALS;
+use crate::world::layout::{ACCRUALS, CAPEX_SLOTS};
 use crate::world::ledger::Books;
 use crate::world::pools::{ASSET_CLASSES, accounts as acc, centers, users};
 use crate::world::rng::Draws;
@@ -70,7 +70,12 @@ impl World {
             let from = k * l.classes_per_chunk;
             let to = (from + l.classes_per_chunk).min(ASSET_CLASSES.len());
             for (class, info) in ASSET_CLASSES.iter().enumerate().take(to).skip(from) {
-                let amount = s.depreciation[class];
+                let amount = s
+                    .depreciation
+                    .get(mo.month as usize)
+                    .and_then(|row| row.get(class))
+                    .copied()
+                    .unwrap_or(1);
                 Self::line(
                     batch,
                     entry_id,
@@ -106,8 +111,10 @@ impl World {
             let q = q - 1 - l.depreciation_chunks;
             if q < 2 * ACCRUALS {
                 self.accrual(mo, q, batch, d, head)
+            } else if q < 2 * ACCRUALS + CAPEX_SLOTS {
+                self.capex(mo, q - 2 * ACCRUALS, batch, head)
             } else {
-                self.bank_posting(mo, q - 2 * ACCRUALS, batch, d)
+                self.bank_posting(mo, q - 2 * ACCRUALS - CAPEX_SLOTS, batch, d)
             }
         }
     }

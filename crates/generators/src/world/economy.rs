@@ -359,7 +359,9 @@ impl Economy {
         let services: Vec<usize> = (0..materials.len())
             .filter(|i| !materials[*i].goods)
             .collect();
-        let max_items = (config.transactions.max_lines.saturating_sub(3)).max(1) as usize;
+        // An invoice's lines besides its items: a price difference, two of tax (the
+        // reverse charge self-assesses input and output tax), the partner's.
+        let max_items = (config.transactions.max_lines.saturating_sub(4)).max(1) as usize;
         let mut economy = Economy {
             materials,
             goods,

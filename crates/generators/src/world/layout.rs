@@ -16,6 +16,8 @@ pub(crate) fn open_items(config: &GeneratorConfig) -> usize {
 pub(crate) const OPENING_FIXED_LINES: usize = 3 + 2 * ASSET_CLASSES.len() + 7;
 /// Month-end accruals per company and month.
 pub(crate) const ACCRUALS: u64 = 2;
+/// The month's purchase of a fixed asset: its invoice and its payment.
+pub(crate) const CAPEX_SLOTS: u64 = 2;
 
 /// Slots at the end of each month that post what the books hold (the interest on the
 /// bank balance, the petty cash top-up, the tax return): generated after the books are
@@ -48,7 +50,7 @@ pub(crate) enum YearEvent {
 /// Entries of one year-end closing: one line per profit and loss account and one on
 /// retained earnings, at most `max_lines` lines each.
 pub(crate) fn closing_entries(config: &GeneratorConfig) -> u32 {
-    let per = config.transactions.max_lines.max(4) - 1;
+    let per = config.transactions.max_lines.max(5) - 1;
     (pl_accounts().len() as u32).div_ceil(per)
 }
 
@@ -154,7 +156,7 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a validated config.
     pub fn new(config: &GeneratorConfig) -> Layout {
-        let m = config.transactions.max_lines.max(4) as usize;
+        let m = config.transactions.max_lines.max(5) as usize;
         let centers_per_chunk = ((m - 2) / 2).max(1);
         let payroll_chunks = COST_CENTERS.len().div_ceil(centers_per_chunk) as u64;
         let classes_per_chunk = (m / 2).max(1);
@@ -173,8 +175,12 @@ impl Layout {
                 let country = c.country().unwrap_or("US");
                 let runs = COUNTRIES.iter().find(|x| x.0 == country).map_or(1, |x| x.2) as u64;
                 let opening = opening_chunks + 2 * items as u64;
-                let per_month =
-                    runs * (1 + payroll_chunks) + 1 + depreciation_chunks + 2 * ACCRUALS + 5;
+                let per_month = runs * (1 + payroll_chunks)
+                    + 1
+                    + depreciation_chunks
+                    + 2 * ACCRUALS
+                    + CAPEX_SLOTS
+                    + 5;
                 let l = CompanyLayout {
                     offset,
                     opening,

@@ -98,7 +98,7 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
     let assets: u64 = economy
         .companies
         .iter()
-        .map(|c| u64::from(asset_count(c, economy.price_scale)))
+        .map(|c| u64::from(asset_count(c, economy.price_scale)) + u64::from(config.months))
         .sum();
     let countries: std::collections::HashSet<&str> =
         economy.companies.iter().map(|c| c.country).collect();
@@ -143,8 +143,12 @@ pub(crate) struct CompanyTotals {
     /// Gross salaries per month of the period and cost center (index into
     /// `COST_CENTERS`).
     pub payroll: Vec<Vec<i64>>,
-    /// Per asset class: (cost at start, accumulated depreciation at start, monthly depreciation).
-    pub assets: Vec<(i64, i64, i64)>,
+    /// Per asset class: (cost at start, accumulated depreciation at start) of the assets
+    /// owned at the start.
+    pub assets: Vec<(i64, i64)>,
+    /// Depreciation per month of the period and asset class: of the assets owned at
+    /// the start, and of those bought from the month after their purchase.
+    pub depreciation: Vec<Vec<i64>>,
 }
 
 /// Sums of employees and fixed assets per company, in the order of the companies.
@@ -157,13 +161,23 @@ pub(crate) fn company_totals(
         .companies
         .iter()
         .map(|c| {
-            let mut assets = vec![(0i64, 0i64, 0i64); ASSET_CLASSES.len()];
+            let months = config.months as usize;
+            let mut assets = vec![(0i64, 0i64); ASSET_CLASSES.len()];
+            let mut depreciation = vec![vec![0i64; ASSET_CLASSES.len()]; months];
             for a in md.fixed_assets.iter().filter(|a| a.company_code == c.code) {
-                if let Some(k) = ASSET_CLASSES.iter().position(|x| x.0 == a.asset_class) {
+                let Some(k) = ASSET_CLASSES.iter().position(|x| x.0 == a.asset_class) else {
+                    continue;
+                };
+                let from = if a.acquisition_date < economy.start {
                     let months = months_between(a.acquisition_date, economy.start);
                     assets[k].0 += a.acquisition_cost;
                     assets[k].1 += a.monthly_depreciation * i64::from(months);
-                    assets[k].2 += a.monthly_depreciation;
+                    0
+                } else {
+                    months_between(economy.start, a.acquisition_date) as usize + 1
+                };
+                for row in depreciation.iter_mut().skip(from) {
+                    row[k] += a.monthly_depreciation;
                 }
             }
             CompanyTotals {
@@ -173,6 +187,7 @@ pub(crate) fn company_totals(
                     c.code.as_str(),
                 ),
                 assets,
+                depreciation,
             }
         })
         .collect()
@@ -494,5 +509,54 @@ fn company_assets(
             monthly_depreciation: (cost / life).max(1),
         });
     }
+    fixed_assets.extend(bought(seed, (start, months), ci, c, target));
     fixed_assets
+}
+
+/// Where an asset bought in the period goes in the asset index space of its company
+/// (above those it opened with).
+const BOUGHT: u64 = 1 << 31;
+
+/// The fixed assets company `ci` buys in the period: one a month, invoiced on the first
+/// working day from the 5th, costing about a month's depreciation of what it owns (so
+/// that a year's purchases replace what a year wears out), depreciated straight-line
+/// from the next month.
+fn bought(
+    seed: u64,
+    (start, months): (Date, i64),
+    ci: usize,
+    c: &CompanyBooks,
+    target: f64,
+) -> Vec<FixedAsset> {
+    let (y0, m0, _) = start.ymd();
+    (0..months)
+        .map(|m| {
+            let index = (ci as u64) << 32 | BOUGHT | m as u64;
+            let mut d = Draws::new(seed, stream::ASSET, index);
+            let class = match d.below(100) {
+                0..40 => 0,
+                40..75 => 1,
+                _ => 2,
+            };
+            let (class_name, account, dep_account, life, names) = ASSET_CLASSES[class];
+            let life = i64::from(life).max(months + 13);
+            let cost = target * libm::exp(0.5 * d.normal() - 0.125);
+            let cost = ((cost / 100.0).round() as i64).max(1) * 100;
+            let t = i64::from(y0) * 12 + i64::from(m0) - 1 + m;
+            let fifth = Date::from_ymd((t / 12) as i32, (t % 12) as u32 + 1, 5).unwrap_or(start);
+            FixedAsset {
+                asset_id: record_id(seed, stream::ASSET, index),
+                company_code: c.code,
+                description: d.pick(names),
+                asset_class: class_name,
+                account,
+                depreciation_account: dep_account,
+                cost_center: COST_CENTERS[pools::centers::ASSET_CENTERS[class]].0,
+                acquisition_date: c.calendar.next_working(fifth),
+                acquisition_cost: cost,
+                useful_life_months: life as u16,
+                monthly_depreciation: (cost / life).max(1),
+            }
+        })
+        .collect()
 }

@@ -37,6 +37,9 @@ pub(crate) mod stream {
     pub const ASSET: u64 = 42;
     pub const RENT_INDEX: u64 = 43;
     pub const EMPLOYEE_CHURN: u64 = 44;
+    pub const CAPEX: u64 = 45;
+    pub const CAPEX_INVOICE: u64 = 46;
+    pub const CAPEX_PAYMENT: u64 = 47;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

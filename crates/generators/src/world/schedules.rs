@@ -43,7 +43,11 @@ pub(crate) struct CompanySchedule {
     /// Payroll runs per month.
     pub(crate) runs: u64,
     pub(crate) social_security_bp: i64,
-    pub(crate) depreciation: Vec<i64>,
+    /// Depreciation per month of the period and asset class.
+    pub(crate) depreciation: Vec<Vec<i64>>,
+    /// The fixed asset bought in each month of the period (index into the master's
+    /// `fixed_assets`), if any.
+    pub(crate) capex: Vec<Option<usize>>,
     /// The monthly rent in the period's first calendar year.
     pub(crate) rent: i64,
     /// The lease's yearly indexation (each January), in basis points: 2.0% to 4.0%.
@@ -127,6 +131,28 @@ impl CompanySchedule {
         self.liabilities(month.saturating_sub(1))
     }
 
+    /// The fixed asset company `c` buys in each month of the period (index into
+    /// `md.fixed_assets`).
+    fn capex(
+        config: &GeneratorConfig,
+        economy: &Economy,
+        md: &MasterData,
+        c: &CompanyBooks,
+    ) -> Vec<Option<usize>> {
+        let mut by_month = vec![None; config.months as usize];
+        let (y0, m0, _) = economy.start.ymd();
+        for (k, a) in md.fixed_assets.iter().enumerate() {
+            if a.company_code == c.code && a.acquisition_date >= economy.start {
+                let (y, m, _) = a.acquisition_date.ymd();
+                let month = ((y - y0) * 12 + m as i32 - m0 as i32) as usize;
+                if let Some(slot) = by_month.get_mut(month) {
+                    *slot = Some(k);
+                }
+            }
+        }
+        by_month
+    }
+
     /// The gross salary of cost center entry `k` in payroll run `run` of `runs`.
     pub(crate) fn run_gross(gross: i64, run: u64, runs: u64) -> i64 {
         if runs <= 1 {
@@ -179,7 +205,12 @@ impl CompanySchedule {
             payroll,
             runs,
             social_security_bp: c.social_security_bp,
-            depreciation: totals[ci].assets.iter().map(|a| a.2.max(1)).collect(),
+            depreciation: totals[ci]
+                .depreciation
+                .iter()
+                .map(|row| row.iter().map(|a| (*a).max(1)).collect())
+                .collect(),
+            capex: Self::capex(config, economy, md, c),
             rent: round_to(share::RENT * c.revenue_month, 10_000),
             rent_index_bp: 200
                 + 50 * (crate::world::rng::record_key(config.seed, stream::RENT_INDEX, ci as u64)
@@ -215,7 +246,7 @@ impl CompanySchedule {
             (acc::INVENTORY, inventory, None, "Opening balance"),
         ];
         for (k, (_, account, dep_account, _, _)) in ASSET_CLASSES.iter().enumerate() {
-            let (cost, accumulated, _) = totals[ci].assets[k];
+            let (cost, accumulated) = totals[ci].assets[k];
             lines.push((*account, cost.max(1), None, "Opening balance, at cost"));
             lines.push((
                 *dep_account,

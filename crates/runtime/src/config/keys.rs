@@ -137,7 +137,7 @@ pub const KEYS: &[Key] = &[
     key("transactions.target_count", "Number of journal entries to generate, exactly: the scheduled postings (opening balances, payroll, depreciation, accruals, bank) first, then business cases. The size of the companies (revenue, staff, assets) grows with it.").range(whole(0.0, 1e12)).flag("--entries"),
     key("transactions.two_line_share", "Share of orders and invoices with a single item.").range(real(0.0, 1.0)),
     key("transactions.line_tail_exponent", "Pareto exponent of the tail of item counts (larger = fewer long invoices).").range(Some(Bound { min: 0.1, min_open: true, max: 10.0, whole: false })),
-    key("transactions.max_lines", "Most lines one entry may have: invoices carry at most this minus three items; longer scheduled postings are split into several entries.").range(whole(4.0, 256.0)),
+    key("transactions.max_lines", "Most lines one entry may have: invoices carry at most this minus four items; longer scheduled postings are split into several entries.").range(whole(5.0, 256.0)),
     key("transactions.amount_median", "Price scale in major units: 1200 gives the pools' list prices (a hydraulic pump about 1,450); every amount scales with it.").range(real(0.01, 1e9)),
     key("transactions.amount_sigma", "Spread of ln(quantity) of order items, times two.").range(real(0.0, 4.0)),
     key("master_data.vendors", "Number of vendors (employees, fixed assets and users follow from the size of the companies).").range(whole(1.0, 4_294_967_295.0)).flag("--vendors"),
