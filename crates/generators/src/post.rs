@@ -389,3 +389,31 @@ impl World {
         }
     }
 }
+
+/// A completed document of company `c` with vendor `vendor`, without tax, due date,
+/// reference or items (the caller sets those it has).
+pub(crate) fn bare_document(
+    c: &crate::world::economy::CompanyBooks,
+    vendor: u128,
+    (id, document_type): (u128, &'static str),
+    (amount, day): (i64, synth_model::Date),
+    entry_id: u128,
+) -> synth_model::Document {
+    synth_model::Document {
+        document_id: id,
+        document_type,
+        company_code: c.code,
+        partner_id: vendor,
+        document_date: day,
+        due_date: None,
+        amount,
+        tax_amount: 0,
+        discount_amount: 0,
+        currency: c.currency,
+        status: "completed",
+        reference_document_id: None,
+        entry_id: Some(entry_id),
+        item_count: 0,
+        bank_account: None,
+    }
+}

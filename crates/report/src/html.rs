@@ -510,70 +510,15 @@ fn statements_html(r: &Report) -> String {
             esc(&st.currency),
             st.year
         );
-        let i = &st.income;
-        for (label, v) in [
-            ("revenue", i.revenue),
-            ("cost of sales", -i.cost_of_sales),
-            ("gross profit", i.gross_profit),
-            ("operating expenses", -i.operating_expenses),
-            ("other income", i.other_income),
-            ("profit before income tax", i.profit_before_tax),
-            ("income tax", -i.income_tax),
-            ("net income", i.net_income),
-        ] {
+        for (label, v) in st.income.rows() {
             h += &format!("<tr><td class=\"l\">{label}</td><td>{v:.2}</td></tr>\n");
         }
         h += "</table>\n<table>\n<tr><th class=\"l\">balance sheet</th><th>opening</th><th>closing</th></tr>\n";
-        let (o, c) = (&st.opening, &st.closing);
-        for (label, a, b) in [
-            ("cash and bank", o.cash, c.cash),
-            ("receivables", o.receivables, c.receivables),
-            ("inventory", o.inventory, c.inventory),
-            (
-                "other current assets",
-                o.other_current_assets,
-                c.other_current_assets,
-            ),
-            ("fixed assets, net", o.fixed_assets, c.fixed_assets),
-            ("total assets", o.total_assets, c.total_assets),
-            ("payables", o.payables, c.payables),
-            (
-                "other liabilities",
-                o.other_liabilities,
-                c.other_liabilities,
-            ),
-            (
-                "total liabilities",
-                o.total_liabilities,
-                c.total_liabilities,
-            ),
-            ("share capital", o.share_capital, c.share_capital),
-            (
-                "retained earnings",
-                o.retained_earnings,
-                c.retained_earnings,
-            ),
-            ("other equity", o.other_equity, c.other_equity),
-            (
-                "result not yet closed",
-                o.unclosed_result,
-                c.unclosed_result,
-            ),
-            ("total equity", o.total_equity, c.total_equity),
-        ] {
+        for (label, a, b) in crate::BalanceSheet::rows(&st.opening, &st.closing) {
             h += &format!("<tr><td class=\"l\">{label}</td><td>{a:.2}</td><td>{b:.2}</td></tr>\n");
         }
         h += "</table>\n<table>\n<tr><th class=\"l\">cash flow (indirect)</th><th>amount</th></tr>\n";
-        let f = &st.cash_flow;
-        for (label, v) in [
-            ("net income", f.net_income),
-            ("depreciation", f.depreciation),
-            ("change in working capital", f.working_capital),
-            ("operating", f.operating),
-            ("investing", f.investing),
-            ("financing", f.financing),
-            ("net change in cash", f.net_change),
-        ] {
+        for (label, v) in st.cash_flow.rows() {
             h += &format!("<tr><td class=\"l\">{label}</td><td>{v:.2}</td></tr>\n");
         }
         h += "</table>\n<table>\n<tr><th class=\"l\">tie</th><th>left</th><th>right</th><th>ties</th></tr>\n";

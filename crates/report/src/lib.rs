@@ -358,6 +358,80 @@ pub struct CashFlow {
     pub cash_closing: f64,
 }
 
+impl IncomeStatement {
+    /// Its lines as a reader sees them (costs negative), in order.
+    pub fn rows(&self) -> [(&'static str, f64); 8] {
+        [
+            ("Revenue", self.revenue),
+            ("Cost of sales", -self.cost_of_sales),
+            ("Gross profit", self.gross_profit),
+            ("Operating expenses", -self.operating_expenses),
+            ("Other income", self.other_income),
+            ("Profit before income tax", self.profit_before_tax),
+            ("Income tax", -self.income_tax),
+            ("Net income", self.net_income),
+        ]
+    }
+}
+
+impl BalanceSheet {
+    /// The lines of the opening and closing sheets side by side, in order.
+    pub fn rows(opening: &BalanceSheet, closing: &BalanceSheet) -> [(&'static str, f64, f64); 14] {
+        let (o, c) = (opening, closing);
+        [
+            ("Cash and bank", o.cash, c.cash),
+            ("Receivables", o.receivables, c.receivables),
+            ("Inventory", o.inventory, c.inventory),
+            (
+                "Other current assets",
+                o.other_current_assets,
+                c.other_current_assets,
+            ),
+            ("Fixed assets, net", o.fixed_assets, c.fixed_assets),
+            ("Total assets", o.total_assets, c.total_assets),
+            ("Payables", o.payables, c.payables),
+            (
+                "Other liabilities",
+                o.other_liabilities,
+                c.other_liabilities,
+            ),
+            (
+                "Total liabilities",
+                o.total_liabilities,
+                c.total_liabilities,
+            ),
+            ("Share capital", o.share_capital, c.share_capital),
+            (
+                "Retained earnings",
+                o.retained_earnings,
+                c.retained_earnings,
+            ),
+            ("Other equity", o.other_equity, c.other_equity),
+            (
+                "Result not yet closed",
+                o.unclosed_result,
+                c.unclosed_result,
+            ),
+            ("Total equity", o.total_equity, c.total_equity),
+        ]
+    }
+}
+
+impl CashFlow {
+    /// Its lines, in order.
+    pub fn rows(&self) -> [(&'static str, f64); 7] {
+        [
+            ("Net income", self.net_income),
+            ("Depreciation", self.depreciation),
+            ("Change in working capital", self.working_capital),
+            ("Operating cash flow", self.operating),
+            ("Investing cash flow", self.investing),
+            ("Financing cash flow", self.financing),
+            ("Net change in cash", self.net_change),
+        ]
+    }
+}
+
 /// A check that two figures of the statements agree.
 #[derive(Debug, Clone, Serialize)]
 pub struct Tie {

@@ -223,64 +223,18 @@ fn statements_text(r: &Report) -> String {
             "\nStatements: company {}, {} ({})\n  Income statement\n",
             st.company, st.year, st.currency
         );
-        let i = &st.income;
-        row(&mut s, "Revenue", i.revenue);
-        row(&mut s, "Cost of sales", -i.cost_of_sales);
-        row(&mut s, "Gross profit", i.gross_profit);
-        row(&mut s, "Operating expenses", -i.operating_expenses);
-        row(&mut s, "Other income", i.other_income);
-        row(&mut s, "Profit before income tax", i.profit_before_tax);
-        row(&mut s, "Income tax", -i.income_tax);
-        row(&mut s, "Net income", i.net_income);
+        for (label, v) in st.income.rows() {
+            row(&mut s, label, v);
+        }
         s += &format!("  Balance sheet {:>45} {:>20}\n", "opening", "closing");
-        let (o, c) = (&st.opening, &st.closing);
-        for (label, a, b) in [
-            ("Cash and bank", o.cash, c.cash),
-            ("Receivables", o.receivables, c.receivables),
-            ("Inventory", o.inventory, c.inventory),
-            (
-                "Other current assets",
-                o.other_current_assets,
-                c.other_current_assets,
-            ),
-            ("Fixed assets, net", o.fixed_assets, c.fixed_assets),
-            ("Total assets", o.total_assets, c.total_assets),
-            ("Payables", o.payables, c.payables),
-            (
-                "Other liabilities",
-                o.other_liabilities,
-                c.other_liabilities,
-            ),
-            (
-                "Total liabilities",
-                o.total_liabilities,
-                c.total_liabilities,
-            ),
-            ("Share capital", o.share_capital, c.share_capital),
-            (
-                "Retained earnings",
-                o.retained_earnings,
-                c.retained_earnings,
-            ),
-            ("Other equity", o.other_equity, c.other_equity),
-            (
-                "Result not yet closed",
-                o.unclosed_result,
-                c.unclosed_result,
-            ),
-            ("Total equity", o.total_equity, c.total_equity),
-        ] {
+        for (label, a, b) in crate::BalanceSheet::rows(&st.opening, &st.closing) {
             two(&mut s, label, a, b);
         }
         s += "  Cash flow (indirect method)\n";
         let f = &st.cash_flow;
-        row(&mut s, "Net income", f.net_income);
-        row(&mut s, "Depreciation", f.depreciation);
-        row(&mut s, "Change in working capital", f.working_capital);
-        row(&mut s, "Operating cash flow", f.operating);
-        row(&mut s, "Investing cash flow", f.investing);
-        row(&mut s, "Financing cash flow", f.financing);
-        row(&mut s, "Net change in cash", f.net_change);
+        for (label, v) in f.rows() {
+            row(&mut s, label, v);
+        }
         two(
             &mut s,
             "Cash and bank: opening, closing",

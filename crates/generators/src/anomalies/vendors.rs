@@ -297,22 +297,6 @@ impl World {
         amount: i64,
     ) -> Document {
         let c = &self.economy.companies[v.company];
-        Document {
-            document_id: id,
-            document_type,
-            company_code: c.code,
-            partner_id: v.vendor,
-            document_date: v.date,
-            due_date: None,
-            amount,
-            tax_amount: 0,
-            discount_amount: 0,
-            currency: c.currency,
-            status: "completed",
-            reference_document_id: None,
-            entry_id: Some(entry_id),
-            item_count: 0,
-            bank_account: None,
-        }
+        crate::post::bare_document(c, v.vendor, (id, document_type), (amount, v.date), entry_id)
     }
 }

@@ -74,7 +74,7 @@ impl World {
         let invoice = record_id(seed, stream::CAPEX_INVOICE, key);
         let payment = record_id(seed, stream::CAPEX_PAYMENT, key);
         let document = |id, document_type, amount, day| {
-            bare_document(c, vendor, (id, document_type), (amount, day), entry_id)
+            crate::post::bare_document(c, vendor, (id, document_type), (amount, day), entry_id)
         };
         let line = |batch: &mut Batch, account, amount, partner, text| {
             Self::line(
@@ -154,33 +154,5 @@ impl World {
                 true,
             )
         }
-    }
-}
-
-/// A completed document of company `c` with vendor `vendor`, without tax, due date,
-/// reference or items (the caller sets those it has).
-fn bare_document(
-    c: &crate::world::economy::CompanyBooks,
-    vendor: u128,
-    (id, document_type): (u128, &'static str),
-    (amount, day): (i64, synth_model::Date),
-    entry_id: u128,
-) -> Document {
-    Document {
-        document_id: id,
-        document_type,
-        company_code: c.code,
-        partner_id: vendor,
-        document_date: day,
-        due_date: None,
-        amount,
-        tax_amount: 0,
-        discount_amount: 0,
-        currency: c.currency,
-        status: "completed",
-        reference_document_id: None,
-        entry_id: Some(entry_id),
-        item_count: 0,
-        bank_account: None,
     }
 }
