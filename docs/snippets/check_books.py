@@ -6,7 +6,7 @@ Usage: python3 check_books.py DIR   (a run of the default config, e.g. 1 000 000
 The entries and documents a labelled anomaly touched are left out (see
 check_anomalies.py for those); every other row must make business sense.
 
-Needs the `duckdb` and `holidays` packages. Prints one line per check with its measure.
+Needs the `duckdb`, `holidays` and `python-stdnum` packages. Prints one line per check with its measure.
 """
 import datetime
 import sys
@@ -367,6 +367,20 @@ for table in ("vendors", "customers", "companies"):
     check(f"{table}: legal form of the partner's country", n == 0, f"{n} of {total} foreign to their country")
 n = one("SELECT count(*) FROM companies c WHERE c.name IN (SELECT name FROM customers UNION ALL SELECT name FROM vendors)")[0]
 check("no company of the group is also one of its partners", n == 0, f"{n} companies")
+# Registration numbers a registry would accept: each company's, vendor's and customer's
+# vat_id is valid for its country by python-stdnum's own check-digit rules (VAT numbers
+# of DE, FR, NL, IT, ES, SE, PL, GB, the Swiss UID, the US EIN, the Canadian BN, the Japanese
+# corporate number, the Australian ABN), and no two partners share one.
+from stdnum import get_cc_module
+VALIDATORS = {"DE": "vat", "FR": "tva", "NL": "btw", "IT": "iva", "ES": "cif", "SE": "vat", "PL": "nip", "GB": "vat", "CH": "vat",
+              "US": "ein", "CA": "bn", "JP": "cn", "AU": "abn"}
+ids = con.execute("""SELECT 'companies', country, vat_id FROM companies UNION ALL
+      SELECT 'vendors', country, vat_id FROM vendors UNION ALL SELECT 'customers', country, vat_id FROM customers""").fetchall()
+bad = [(t, c, v) for t, c, v in ids if not get_cc_module(c.lower(), VALIDATORS[c]).is_valid(
+    v[2:] if c == "ES" else v)]
+dup = one("SELECT count(*) - count(DISTINCT vat_id) FROM (SELECT vat_id FROM vendors UNION ALL SELECT vat_id FROM customers)")[0]
+check("tax registration numbers valid for their country (python-stdnum), unique", ids and not bad and dup == 0,
+      f"{len(ids)} numbers, {len(bad)} invalid {bad[:3]}, {dup} shared")
 con.execute(f"CREATE VIEW vendor_bank_changes AS SELECT * FROM read_csv('{d}/vendor_bank_changes.csv', header=true)")
 n, total = one("""SELECT count(*) FILTER (WHERE u.role <> 'master_data_specialist'), count(*)
                   FROM vendor_bank_changes c JOIN users u ON u.user_id = c.changed_by""")

@@ -16,6 +16,8 @@ pub type LineList = InlineText<168>;
 pub type PartnerName = InlineText<48>;
 /// A bank account: an IBAN where the country has them, else bank and account numbers.
 pub type BankAccount = InlineText<34>;
+/// A tax registration number, such as `DE123456788`.
+pub type TaxId = InlineText<24>;
 
 record! {
     /// The header of a journal entry (`journal_entries`).
@@ -103,6 +105,10 @@ record! {
         country: &'static str,
         /// ISO 4217 currency of its books.
         currency: Currency,
+        /// Tax registration number of its country with a valid check digit: the VAT number
+        /// in the EU and the UK, the UID in Switzerland, the EIN in the US, the business
+        /// number in Canada, the corporate number in Japan, the ABN in Australia.
+        vat_id: TaxId,
     }
 }
 
@@ -180,6 +186,10 @@ record! {
         country: &'static str,
         /// City.
         city: &'static str,
+        /// Tax registration number of its country with a valid check digit: the VAT number
+        /// in the EU and the UK, the UID in Switzerland, the EIN in the US, the business
+        /// number in Canada, the corporate number in Japan, the ABN in Australia.
+        vat_id: TaxId,
         /// Days from the invoice date until an invoice is due.
         payment_terms_days: u16,
         /// Cash discount in percent for paying within `cash_discount_days` (0: none).
@@ -225,6 +235,10 @@ record! {
         country: &'static str,
         /// City.
         city: &'static str,
+        /// Tax registration number of its country with a valid check digit: the VAT number
+        /// in the EU and the UK, the UID in Switzerland, the EIN in the US, the business
+        /// number in Canada, the corporate number in Japan, the ABN in Australia.
+        vat_id: TaxId,
         /// Credit limit in the company's currency: an order over a third of it is blocked,
         /// and limits are set so that open receivables stay within them.
         credit_limit: i64 as Money,

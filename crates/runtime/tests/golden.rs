@@ -11,14 +11,14 @@ use synth_sinks::Manifest;
 
 /// XXH3-64 of every file of 5 000 entries, seed 42, default config, CSV, parts of 2 000.
 const GOLDEN: &[(&str, &str)] = &[
-    ("companies.csv", "61d690316be0e0a6"),
+    ("companies.csv", "c3488921dd3490f3"),
     ("accounts.csv", "fa337adaeeb566f4"),
     ("tax_codes.csv", "cc623aeb883ff14f"),
     ("cost_centers.csv", "c99bd1fc62f0af07"),
     ("users.csv", "3a15f3b415acc937"),
-    ("vendors.csv", "bc6c0e0e7f4a0efc"),
+    ("vendors.csv", "9f21b312b5e69e7a"),
     ("vendor_bank_changes.csv", "9f3e74732263013b"),
-    ("customers.csv", "ae6766bad6dd0787"),
+    ("customers.csv", "0d2a8a147e97d937"),
     ("materials.csv", "b5c240a606650adb"),
     ("employees.csv", "1bcc397a6fef4b55"),
     ("fixed_assets.csv", "df3c13ce7a8bdee0"),

@@ -8,6 +8,7 @@ use crate::world::identity::partner_name;
 use crate::world::layout::Layout;
 use crate::world::pools::{self, ASSET_CLASSES, CHART_OF_ACCOUNTS, COST_CENTERS};
 use crate::world::rng::{Draws, record_id, stream};
+use crate::world::tax_id::{CUSTOMER_IDS, VENDOR_IDS, vat_id};
 use std::sync::{Arc, OnceLock};
 use synth_model::{
     Company, CostCenter, Customer, Date, FixedAsset, GraphNode, MasterTables, Material,
@@ -230,6 +231,7 @@ fn ordinary_vendor(config: &GeneratorConfig, economy: &Economy, i: u64) -> Vendo
         name: partner_name(i, 0, country),
         country,
         city,
+        vat_id: vat_id(seed, VENDOR_IDS, i, country),
         payment_terms_days: d.pick(pools::PAYMENT_TERMS),
         cash_discount_percent: if discount { 200 } else { 0 },
         cash_discount_days: if discount { 10 } else { 0 },
@@ -270,6 +272,7 @@ fn customers(config: &GeneratorConfig, economy: &Economy) -> Vec<Customer> {
                 name: partner_name(i, 3571, country),
                 country,
                 city,
+                vat_id: vat_id(seed, CUSTOMER_IDS, i, country),
                 credit_limit: limit,
                 payment_terms_days: terms,
                 cash_discount_percent: if discount { 200 } else { 0 },
@@ -300,6 +303,7 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
             name: crate::world::identity::company_name(i as u64, c.country),
             country: c.country,
             currency: c.currency,
+            vat_id: vat_id(seed, 0, i as u64, c.country),
         })
         .collect();
     let countries: Vec<&str> = economy.companies.iter().map(|c| c.country).collect();

@@ -20,6 +20,7 @@ pub(crate) mod pools;
 pub(crate) mod rng;
 pub(crate) mod scenes;
 pub(crate) mod schedules;
+pub(crate) mod tax_id;
 
 use crate::config::{GeneratorConfig, InvalidGeneratorConfig};
 use economy::Economy;

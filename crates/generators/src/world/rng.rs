@@ -40,6 +40,7 @@ pub(crate) mod stream {
     pub const CAPEX: u64 = 45;
     pub const CAPEX_INVOICE: u64 = 46;
     pub const CAPEX_PAYMENT: u64 = 47;
+    pub const TAX_ID: u64 = 48;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

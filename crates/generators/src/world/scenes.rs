@@ -95,6 +95,12 @@ pub(crate) fn fictitious_vendors(
                 name: crate::world::identity::partner_name(i, 0, country),
                 country,
                 city,
+                vat_id: crate::world::tax_id::vat_id(
+                    seed,
+                    crate::world::tax_id::VENDOR_IDS,
+                    i,
+                    country,
+                ),
                 payment_terms_days: d.pick(crate::world::pools::PAYMENT_TERMS),
                 cash_discount_percent: 0,
                 cash_discount_days: 0,
