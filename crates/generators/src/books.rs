@@ -176,7 +176,6 @@ impl World {
                     acc::CASH => cell.cash += net,
                     acc::BANK => cell.bank += net,
                     a if a >= acc::REVENUE_PRODUCTS => {
-                        cell.profit -= net;
                         if let Ok(k) = pl_accounts.binary_search(&a) {
                             pl[k] += net;
                         }

@@ -198,6 +198,27 @@ impl World {
         }
     }
 
+    /// Appends a line with nothing but its account, amount, partner and text.
+    pub(crate) fn bare_line(
+        batch: &mut Batch,
+        entry_id: u128,
+        (account, amount): (u32, i64),
+        partner: Option<u128>,
+        text: &'static str,
+    ) {
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account,
+                amount,
+                partner,
+                text,
+                ..Line::BARE
+            },
+        );
+    }
+
     /// The two lines of tax the company self-assesses under the reverse charge (code
     /// `tax`): input tax and output tax of `amount`.
     pub(crate) fn reverse_charge_lines(batch: &mut Batch, entry_id: u128, tax: usize, amount: i64) {

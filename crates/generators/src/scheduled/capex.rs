@@ -76,19 +76,6 @@ impl World {
         let document = |id, document_type, amount, day| {
             crate::post::bare_document(c, vendor, (id, document_type), (amount, day), entry_id)
         };
-        let line = |batch: &mut Batch, account, amount, partner, text| {
-            Self::line(
-                batch,
-                entry_id,
-                Line {
-                    account,
-                    amount,
-                    partner,
-                    text,
-                    ..Line::BARE
-                },
-            )
-        };
         if q == 0 {
             Self::line(
                 batch,
@@ -105,7 +92,13 @@ impl World {
             if reverse {
                 Self::reverse_charge_lines(batch, entry_id, tax, tax_of(tax, net));
             }
-            line(batch, acc::PAYABLES, -gross, Some(vendor), "Vendor invoice");
+            Self::bare_line(
+                batch,
+                entry_id,
+                (acc::PAYABLES, -gross),
+                Some(vendor),
+                "Vendor invoice",
+            );
             if docs {
                 batch.documents.push(Document {
                     due_date: Some(date.add_days(i32::from(terms))),
@@ -132,8 +125,20 @@ impl World {
             let text = d.pick(texts::VENDOR_INVOICE);
             (text, date, "KR", "procure_to_pay", clerk, true, true)
         } else {
-            line(batch, acc::PAYABLES, gross, Some(vendor), "Cleared item");
-            line(batch, acc::BANK, -gross, None, "Outgoing payment");
+            Self::bare_line(
+                batch,
+                entry_id,
+                (acc::PAYABLES, gross),
+                Some(vendor),
+                "Cleared item",
+            );
+            Self::bare_line(
+                batch,
+                entry_id,
+                (acc::BANK, -gross),
+                None,
+                "Outgoing payment",
+            );
             if docs {
                 batch.documents.push(Document {
                     reference_document_id: Some(invoice),

@@ -33,7 +33,7 @@ impl World {
                 } else {
                     0
                 };
-                (p + books.month(company, m).profit + credited, n + 1)
+                (p + books.profit(company, m) + credited, n + 1)
             })
     }
 
@@ -144,16 +144,7 @@ impl World {
         let cal = &self.economy.companies[company].calendar;
         let (_, _, first, last) = self.month_dates(event.month());
         let line = |batch: &mut Batch, account, amount, text| {
-            Self::line(
-                batch,
-                entry_id,
-                Line {
-                    account,
-                    amount,
-                    text,
-                    ..Line::BARE
-                },
-            )
+            Self::bare_line(batch, entry_id, (account, amount), None, text)
         };
         let payment = Head {
             document_type: "ZB",

@@ -14,8 +14,6 @@ pub(crate) struct MonthBooks {
     pub cash: i64,
     /// Movement of the operating bank account.
     pub bank: i64,
-    /// Profit before income tax: revenue less expenses.
-    pub profit: i64,
 }
 
 impl MonthBooks {
@@ -24,7 +22,6 @@ impl MonthBooks {
         self.input_tax += o.input_tax;
         self.cash += o.cash;
         self.bank += o.bank;
-        self.profit += o.profit;
     }
 }
 
@@ -50,6 +47,17 @@ impl Books {
             pl: vec![0; companies * months * pl_accounts().len()],
             interest: vec![0; companies * months],
         }
+    }
+
+    /// Company `company`'s profit before income tax in month `month` of the period
+    /// (interest aside): revenue less expenses, the profit and loss movements negated.
+    pub(crate) fn profit(&self, company: usize, month: u64) -> i64 {
+        let n = pl_accounts().len();
+        let at = (company * self.months + month as usize) * n;
+        -self
+            .pl
+            .get(at..at + n)
+            .map_or(0, |row| row.iter().sum::<i64>())
     }
 
     /// The interest credited to company `company` in month `month` of the period.
