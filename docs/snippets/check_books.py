@@ -131,7 +131,9 @@ for c, ar0, ar1, ap0, ap1 in rows:
           0.5 <= ar <= 1.5 and 0.5 <= ap <= 1.5, f"receivables {ar:.2f}x, payables {ap:.2f}x")
 rows = con.execute("""WITH m AS (
       SELECT e.company_code::VARCHAR c, l.account a, e.fiscal_year, e.fiscal_period,
-        abs(sum(CASE WHEN e.header_text <> 'Tax return of the month before' THEN l.debit - l.credit ELSE 0 END)) month_tax
+        abs(sum(CASE WHEN e.header_text NOT IN ('Tax return of the month before', 'Tax return of the quarter before',
+                                                'VAT of the month before to the settlement account')
+                     THEN l.debit - l.credit ELSE 0 END)) month_tax
       FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
       WHERE l.account IN (145000, 220000) AND e.business_process <> 'opening_balances' GROUP BY ALL),
     b AS (SELECT e.company_code::VARCHAR c, l.account a, abs(sum(l.debit - l.credit)) closing
@@ -141,6 +143,30 @@ rows = con.execute("""WITH m AS (
 over = [(c, a, float(x), float(mx)) for c, a, x, mx in rows if float(x) > 1.5 * float(mx)]
 check("tax accounts hold at most one return period at the end", rows and not over,
       f"{len(rows)} accounts, {len(over)} over {over[:2]}")
+# Quarterly filers (GB, NL, CH by default: HMRC's, the Belastingdienst's and the Swiss
+# FTA's usual period) move each month's net tax to the VAT settlement account (225000) on
+# the 10th of the next month and pay the quarter's with the return in January, April,
+# July and October; the settlement account then holds at most the quarter's first two
+# months (2.5x the largest month's net tax, to allow for a growing month) and the return
+# pays exactly what the settlement account and the month before hold.
+rows = con.execute("""SELECT e.company_code::VARCHAR, month(e.posting_date) m, e.header_text,
+      sum(CASE WHEN l.account = 225000 THEN l.debit - l.credit ELSE 0 END) settled,
+      sum(CASE WHEN l.account IN (145000, 220000) THEN l.debit - l.credit ELSE 0 END) month_net,
+      sum(CASE WHEN l.account = 110000 THEN l.credit - l.debit ELSE 0 END) paid
+    FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+    WHERE e.header_text IN ('Tax return of the quarter before', 'VAT of the month before to the settlement account')
+    GROUP BY ALL""").fetchall()
+wrong = [r for r in rows if (r[2].startswith('Tax return') and (r[1] % 3 != 1 or r[5] != r[3] + r[4]))
+         or (r[2].startswith('VAT') and (r[1] % 3 == 1 or r[5] != 0 or r[3] != -r[4]))]
+quarterly = sorted({r[0] for r in rows})
+settle = con.execute("""SELECT e.company_code::VARCHAR, sum(l.credit - l.debit)
+    FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id) WHERE l.account = 225000 GROUP BY 1""").fetchall()
+months = dict(con.execute("""SELECT e.company_code::VARCHAR, max(abs(l.credit - l.debit))
+    FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+    WHERE l.account = 225000 AND e.header_text LIKE 'VAT of the month before%' GROUP BY 1""").fetchall())
+over = [(c, float(b)) for c, b in settle if float(b) > 2.5 * float(months.get(c, 0) or 0) + 1]
+check("quarterly VAT filers pay the quarter's tax after it and hold at most a quarter", not wrong and not over,
+      f"{len(rows)} postings of {quarterly}, {len(wrong)} wrong {wrong[:2]}, {len(over)} over {over[:2]}")
 
 # Income tax: each company's expense for a year with a provision is its country's
 # combined statutory rate (OECD corporate tax statistics, 2024) on that year's profit

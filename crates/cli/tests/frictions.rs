@@ -678,3 +678,35 @@ master_data:
     assert!(err.contains("master_data.employee_churn"), "{err}");
     assert!(!dir.path().join("o").exists());
 }
+
+#[test]
+fn an_unknown_vat_period_and_long_entry_shares_over_a_quarter_are_refused_naming_the_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (file, yaml, key) in [
+        (
+            "period.yaml",
+            "global:\n  companies:\n    - code: \"1000\"\n      currency: GBP\n      vat_returns: weekly\n",
+            "global.companies[0].vat_returns: unknown variant `weekly`, expected `monthly` or `quarterly`",
+        ),
+        (
+            "shares.yaml",
+            "transactions:\n  long_entries:\n    lines_10_to_99: 0.2\n    lines_100_to_999: 0.1\n",
+            "transactions.long_entries: expected shares that add up to at most 0.25",
+        ),
+        (
+            "nan.yaml",
+            "transactions:\n  long_entries:\n    lines_1000_or_more: .nan\n",
+            "transactions.long_entries.lines_1000_or_more: expected a share from 0.0 to 0.25",
+        ),
+    ] {
+        std::fs::write(dir.path().join(file), yaml).expect("writes");
+        let out = run(
+            dir.path(),
+            &["generate", "--config", file, "--out", "o", "--quiet"],
+        );
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(key), "{file}: {err}");
+        assert!(!dir.path().join("o").exists());
+    }
+}

@@ -53,10 +53,9 @@ impl World {
                     / 120_000)
                     .max(100) as i64;
                 books.interest[ci * books.months + month as usize] = interest;
-                let (output, input) = Self::tax_return_amounts(books, s, month);
-                balance += books.month(ci, month).bank + interest - Self::top_up(books, s, month)
-                    + input
-                    - output
+                balance += books.month(ci, month).bank + interest
+                    - Self::top_up(books, s, month)
+                    - self.vat_paid(books, s, month)
                     - self.year_end_payments(books, ci, month);
             }
         }

@@ -15,9 +15,34 @@ pub struct CompanyConfig {
     /// currency's country (USD US, EUR DE, GBP GB, CAD CA, CHF CH, JPY JP, AUD AU).
     #[serde(default)]
     pub country: Option<String>,
+    /// How often the company files its VAT or sales tax returns; `None`: as most
+    /// companies of its size in its country do (quarterly in GB, NL and CH, monthly
+    /// elsewhere).
+    #[serde(default)]
+    pub vat_returns: Option<VatReturns>,
+}
+
+/// How often a company files its VAT or sales tax returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VatReturns {
+    /// Each month's tax is paid with the return on the 10th of the next month.
+    Monthly,
+    /// Each month's tax is moved to the VAT settlement account on the 10th of the next
+    /// month; the quarter's is paid with the return on the 10th after the quarter.
+    Quarterly,
 }
 
 impl CompanyConfig {
+    /// How often the company files its VAT returns: as configured, else its
+    /// country's usual (quarterly in GB, NL and CH).
+    pub fn vat_returns(&self) -> VatReturns {
+        self.vat_returns.unwrap_or(match self.country() {
+            Some("GB" | "NL" | "CH") => VatReturns::Quarterly,
+            _ => VatReturns::Monthly,
+        })
+    }
+
     /// The company's country: the one given, else the currency's, if known.
     pub fn country(&self) -> Option<&'static str> {
         match &self.country {
@@ -41,9 +66,12 @@ pub struct TransactionsConfig {
     pub two_line_share: f64,
     /// Pareto exponent of the tail of item counts (orders with 2+ items); larger = thinner tail.
     pub line_tail_exponent: f64,
-    /// Most lines one entry may have (4..=256): an invoice has at most this many minus
-    /// three items; longer scheduled postings are split into several entries.
+    /// Most lines one entry may have (5..=100 000): an invoice has at most this many
+    /// minus four items; longer scheduled postings are split into several entries.
     pub max_lines: u32,
+    /// Shares of all entries that are cost allocations of many lines (the long tail of
+    /// a ledger's line counts).
+    pub long_entries: LongEntries,
     /// Price scale in major units: 1200 gives the list prices of the material pools
     /// (a hydraulic pump about 1,450); every amount scales with it.
     pub amount_median: f64,
@@ -58,12 +86,92 @@ impl Default for TransactionsConfig {
             target_count: 1_000_000,
             two_line_share: 0.60,
             line_tail_exponent: 2.0,
-            max_lines: 100,
+            max_lines: 2_000,
+            long_entries: LongEntries::default(),
             amount_median: 1_200.0,
             amount_sigma: 1.8,
         }
     }
 }
+
+/// Shares of all entries that are cost allocations (overhead assessed from the
+/// overhead cost centers to the others, two lines per sender, receiver and account) of
+/// 10 to 99, 100 to 999 and 1 000 or more lines; the line count is log-uniform within
+/// its band, at most `max_lines` and [`MAX_ALLOCATION_LINES`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LongEntries {
+    /// Share of entries that are allocations of 10 to 99 lines.
+    pub lines_10_to_99: f64,
+    /// Share of entries that are allocations of 100 to 999 lines.
+    pub lines_100_to_999: f64,
+    /// Share of entries that are allocations of 1 000 lines or more.
+    pub lines_1000_or_more: f64,
+}
+
+impl Default for LongEntries {
+    /// With the invoices' own items, near the line counts of real ledgers: 6.3% of
+    /// entries with 10 to 99 lines, 0.76% with 100 to 999, 0.02% with 1 000 or more.
+    fn default() -> Self {
+        Self {
+            lines_10_to_99: 0.057,
+            lines_100_to_999: 0.0075,
+            lines_1000_or_more: 0.0002,
+        }
+    }
+}
+
+impl LongEntries {
+    /// The three shares, from the longest band to the shortest, with each band's line
+    /// counts.
+    pub(crate) fn bands(&self) -> [(f64, u32, u32); 3] {
+        [
+            (self.lines_1000_or_more, 1_000, MAX_ALLOCATION_LINES),
+            (self.lines_100_to_999, 100, 999),
+            (self.lines_10_to_99, 10, 99),
+        ]
+    }
+
+    /// The share of all entries that are allocations.
+    pub fn total(&self) -> f64 {
+        self.bands().iter().map(|b| b.0).sum()
+    }
+
+    /// The section's problems, pushed onto `p`.
+    fn problems(&self, p: &mut Vec<InvalidGeneratorConfig>) {
+        let fields = [
+            ("lines_10_to_99", self.lines_10_to_99),
+            ("lines_100_to_999", self.lines_100_to_999),
+            ("lines_1000_or_more", self.lines_1000_or_more),
+        ];
+        for (name, v) in fields {
+            if !(0.0..=MAX_LONG_SHARE).contains(&v) {
+                p.push(invalid(
+                    format!("transactions.long_entries.{name}"),
+                    "a share from 0.0 to 0.25",
+                    v,
+                ));
+            }
+        }
+        if fields.iter().all(|f| (0.0..=MAX_LONG_SHARE).contains(&f.1))
+            && self.total() > MAX_LONG_SHARE
+        {
+            p.push(invalid(
+                "transactions.long_entries",
+                "shares that add up to at most 0.25 (allocations take the slots the business cases leave free)",
+                self.total(),
+            ));
+        }
+    }
+}
+
+/// The most entries that may be allocations: they take free slots of the case blocks,
+/// about a third of the entries.
+pub const MAX_LONG_SHARE: f64 = 0.25;
+
+/// The most lines of a cost allocation: two per sender (6 overhead cost centers),
+/// receiver (the 16 others) and account (8 expense accounts).
+pub const MAX_ALLOCATION_LINES: u32 = 2 * 6 * 16 * 8;
 
 /// The `master_data` section: how many partners and materials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,11 +300,13 @@ impl Default for GeneratorConfig {
                     code: "1000".into(),
                     currency: "USD".into(),
                     country: None,
+                    vat_returns: None,
                 },
                 CompanyConfig {
                     code: "2000".into(),
                     currency: "EUR".into(),
                     country: None,
+                    vat_returns: None,
                 },
             ],
             transactions: TransactionsConfig::default(),
@@ -229,7 +339,7 @@ fn invalid(field: impl Into<String>, expected: &str, got: impl ToString) -> Inva
 }
 
 /// The most lines an entry may have.
-pub const MAX_LINES_LIMIT: u32 = 256;
+pub const MAX_LINES_LIMIT: u32 = 100_000;
 /// The fewest lines an entry must be allowed: an invoice with one item, a price
 /// variance, its tax and the partner.
 pub const MIN_LINES: u32 = 5;
@@ -334,7 +444,7 @@ impl GeneratorConfig {
         if !(MIN_LINES..=MAX_LINES_LIMIT).contains(&t.max_lines) {
             p.push(invalid(
                 "transactions.max_lines",
-                "from 5 to 256",
+                "from 5 to 100000",
                 t.max_lines,
             ));
         }
@@ -352,6 +462,7 @@ impl GeneratorConfig {
                 t.amount_sigma,
             ));
         }
+        t.long_entries.problems(&mut p);
         self.master_data.problems(&mut p);
         let a = &self.anomalies;
         if !(0.0..=crate::anomalies::MAX_RATE).contains(&a.rate) {

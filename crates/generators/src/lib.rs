@@ -37,7 +37,8 @@ pub(crate) mod world;
 pub use anomalies::{AnomaliesConfig, AnomalyType, AnomalyWeights, MAX_RATE as MAX_ANOMALY_RATE};
 pub use config::{
     CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,
-    MAX_LINES_LIMIT, MIN_LINES, MasterDataConfig, TransactionsConfig,
+    LongEntries, MAX_ALLOCATION_LINES, MAX_LINES_LIMIT, MAX_LONG_SHARE, MIN_LINES,
+    MasterDataConfig, TransactionsConfig, VatReturns,
 };
 pub use count::{deserialize_count, deserialize_count_u32, parse_count};
 pub use journal::{InvalidRange, JournalGenerator};

@@ -45,6 +45,9 @@ pub(crate) struct Head {
     pub created: Option<DateTime>,
     /// A year-end closing entry: posted in fiscal period 13 of its year.
     pub closing: bool,
+    /// Moves value between accounts, as the graph's edges show (a cost allocation moves
+    /// costs between cost centers on each account, and has no edges).
+    pub flows: bool,
 }
 
 impl Head {
@@ -67,6 +70,7 @@ impl Head {
         approver: None,
         created: None,
         closing: false,
+        flows: true,
     };
 }
 
@@ -332,7 +336,7 @@ impl World {
             is_anomaly: head.anomaly.is_some(),
             anomaly_type: head.anomaly.map(AnomalyType::name),
         });
-        if self.config.graph.enabled {
+        if self.config.graph.enabled && head.flows {
             self.edges(batch, head, entry_id, first_line);
         }
     }

@@ -22,11 +22,11 @@ fn a_year_of_books_makes_business_sense() {
     let (g, b) = run(300_000);
     let md = g.master_data();
     assert_eq!(b.entries.len(), 300_000, "exactly the entries asked for");
-    // Each: opening (2 balance entries, 2 x 75 open items settled) + 12 x 15 (US: two
+    // Each: opening (1 balance entry, 2 x 75 open items settled) + 12 x 15 (US: two
     // payroll runs) or 12 x 13 (Germany) before the asset purchases + 6 income tax postings (4 prepayments, the
     // provision, last year's settlement) + the year-end closing + 12 x 2 for the
     // month's fixed asset (invoice, payment).
-    assert_eq!(g.scheduled_entries(), 363 + 339);
+    assert_eq!(g.scheduled_entries(), 362 + 338);
     let accounts: HashMap<u32, &synth_model::Account> =
         md.accounts.iter().map(|a| (a.account, a)).collect();
     let entry_of: HashMap<u128, &synth_model::JournalEntry> =
@@ -330,4 +330,50 @@ fn interest_is_on_the_bank_balance_and_rent_is_indexed_each_january() {
         let rise = second as f64 / first as f64 - 1.0;
         assert!((0.0199..=0.0401).contains(&rise), "{c}: indexed {rise}");
     }
+}
+
+#[test]
+fn a_quarterly_filer_pays_each_quarters_vat_after_it_and_a_monthly_one_each_month() {
+    let mut c = GeneratorConfig::default();
+    c.transactions.target_count = 100_000;
+    c.anomalies.enabled = false;
+    c.companies[0].currency = "GBP".into();
+    let g = JournalGenerator::new(c).expect("valid");
+    let b = g.generate_range(0..100_000).expect("valid range");
+    let mut lines_of: HashMap<u128, Vec<&synth_model::JournalLine>> = HashMap::new();
+    for l in &b.lines {
+        lines_of.entry(l.entry_id).or_default().push(l);
+    }
+    let mut returns: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut settlement: HashMap<&str, i64> = HashMap::new();
+    let mut transfers = 0;
+    for e in &b.entries {
+        let c = e.company_code.as_str();
+        let lines = &lines_of[&e.entry_id];
+        let net = |a: u32| -> i64 {
+            lines
+                .iter()
+                .filter(|l| l.account == a)
+                .map(|l| l.debit - l.credit)
+                .sum()
+        };
+        *settlement.entry(c).or_default() += net(225000);
+        if e.header_text.starts_with("Tax return") {
+            returns.entry(c).or_default().push(e.posting_date.ymd().1);
+            // The bank pays what the tax accounts and the settlement account held.
+            assert_eq!(-net(110000), net(220000) + net(145000) + net(225000));
+        }
+        if e.header_text == "VAT of the month before to the settlement account" {
+            transfers += 1;
+            assert_eq!(net(110000), 0);
+            assert_eq!(net(225000), -(net(220000) + net(145000)));
+        }
+    }
+    // GB files quarterly: in January, April, July and October; Germany each month.
+    assert_eq!(returns["1000"], [1, 4, 7, 10]);
+    assert_eq!(returns["2000"], (1..=12).collect::<Vec<u32>>());
+    assert_eq!(transfers, 8);
+    // The settlement account ends holding October's and November's tax: two months.
+    assert!(settlement["1000"] < 0, "a payable");
+    assert_eq!(settlement.get("2000").copied().unwrap_or(0), 0);
 }

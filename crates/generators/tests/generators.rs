@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use synth_generators::{Batch, GeneratorConfig, JournalGenerator, MasterData};
-use synth_model::{Date, Record, Table, Value};
+use synth_model::{Date, JournalLine, Record, Table, Value};
 
 fn generator() -> JournalGenerator {
     JournalGenerator::new(GeneratorConfig::default()).expect("default config is valid")
@@ -76,12 +76,94 @@ fn every_entry_balances_over_one_million_entries() {
 fn line_counts_are_heavy_tailed() {
     let b = generator().generate_range(0..200_000).expect("valid range");
     let counts: Vec<u32> = b.entries.iter().map(|e| e.line_count).collect();
-    let two = counts.iter().filter(|c| **c == 2).count() as f64 / counts.len() as f64;
-    let mean = counts.iter().map(|c| f64::from(*c)).sum::<f64>() / counts.len() as f64;
+    let n = counts.len() as f64;
+    let share =
+        |lo: u32, hi: u32| counts.iter().filter(|c| (lo..=hi).contains(*c)).count() as f64 / n;
+    let mean = counts.iter().map(|c| f64::from(*c)).sum::<f64>() / n;
     let max = counts.iter().copied().max().unwrap_or(0);
-    assert!((0.45..0.80).contains(&two), "share of 2-line entries {two}");
-    assert!((2.3..=5.0).contains(&mean), "mean lines {mean}");
-    assert!((30..=100).contains(&max), "longest entry {max}");
+    // A real ledger's: 61% two-line, 6.3% with 10-99 lines, 0.76% with 100-999, 0.02%
+    // with 1 000 or more.
+    assert!(
+        (0.50..0.70).contains(&share(2, 2)),
+        "two-line {}",
+        share(2, 2)
+    );
+    assert!(
+        (0.05..0.08).contains(&share(10, 99)),
+        "10-99 {}",
+        share(10, 99)
+    );
+    assert!(
+        (0.006..0.0095).contains(&share(100, 999)),
+        "100-999 {}",
+        share(100, 999)
+    );
+    assert!(
+        (0.0001..0.0004).contains(&share(1000, u32::MAX)),
+        "1000+ {}",
+        share(1000, u32::MAX)
+    );
+    assert!((5.0..=11.0).contains(&mean), "mean lines {mean}");
+    assert!((1000..=1536).contains(&max), "longest entry {max}");
+}
+
+#[test]
+fn allocations_move_costs_between_cost_centers_and_leave_every_account_as_it_was() {
+    let b = generator().generate_range(0..100_000).expect("valid range");
+    let mut lines = b.lines.iter().peekable();
+    let mut allocations = 0;
+    for e in &b.entries {
+        let mine: Vec<&JournalLine> =
+            std::iter::from_fn(|| lines.next_if(|l| l.entry_id == e.entry_id)).collect();
+        if e.business_process != "cost_allocation" {
+            continue;
+        }
+        allocations += 1;
+        assert!(!e.is_anomaly && e.user_id == "SYS_CO" && e.source == "automated");
+        assert_eq!(mine.len() % 2, 0);
+        let mut per_account: HashMap<u32, i64> = HashMap::new();
+        let mut triples = std::collections::HashSet::new();
+        for pair in mine.chunks(2) {
+            let (to, from) = (pair[0], pair[1]);
+            assert_eq!(to.account, from.account);
+            assert_eq!(to.debit, from.credit);
+            assert!(to.debit > 0);
+            let (to_cc, from_cc) = (
+                to.cost_center.expect("receiver"),
+                from.cost_center.expect("sender"),
+            );
+            assert_ne!(to_cc, from_cc);
+            assert!(
+                triples.insert((to.account, to_cc, from_cc)),
+                "a triple twice"
+            );
+            *per_account.entry(to.account).or_default() += to.debit - from.credit;
+        }
+        assert!(per_account.values().all(|v| *v == 0));
+        assert!(
+            b.edges.iter().all(|g| g.entry_id != e.entry_id),
+            "no graph edges"
+        );
+    }
+    assert!(allocations > 4_000, "{allocations} allocations");
+
+    // No shares: no allocations, and only the invoices' own items make long entries.
+    let mut c = GeneratorConfig::default();
+    c.transactions.target_count = 100_000;
+    c.transactions.long_entries = synth_generators::LongEntries {
+        lines_10_to_99: 0.0,
+        lines_100_to_999: 0.0,
+        lines_1000_or_more: 0.0,
+    };
+    let b = JournalGenerator::new(c)
+        .expect("valid")
+        .generate_range(0..100_000)
+        .expect("valid");
+    assert!(
+        b.entries
+            .iter()
+            .all(|e| e.business_process != "cost_allocation")
+    );
 }
 
 #[test]
@@ -354,7 +436,23 @@ fn invalid_config_names_the_field() {
     let e = JournalGenerator::new(c).expect_err("max_lines 1 is invalid");
     assert_eq!(
         e.to_string(),
-        "transactions.max_lines: expected from 5 to 256, got 1"
+        "transactions.max_lines: expected from 5 to 100000, got 1"
+    );
+    let mut c = GeneratorConfig::default();
+    c.transactions.long_entries.lines_100_to_999 = f64::NAN;
+    let e = JournalGenerator::new(c).expect_err("a share that is not a number");
+    assert_eq!(
+        e.to_string(),
+        "transactions.long_entries.lines_100_to_999: expected a share from 0.0 to 0.25, got NaN"
+    );
+    let mut c = GeneratorConfig::default();
+    c.transactions.long_entries.lines_10_to_99 = 0.2;
+    c.transactions.long_entries.lines_100_to_999 = 0.1;
+    let e = JournalGenerator::new(c).expect_err("shares over 0.25 together");
+    assert!(
+        e.to_string()
+            .starts_with("transactions.long_entries: expected shares that add up to at most 0.25"),
+        "{e}"
     );
 }
 

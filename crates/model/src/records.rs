@@ -42,8 +42,8 @@ record! {
         /// payroll, `AA` depreciation, `SA` G/L posting, `ZB` bank posting.
         document_type: &'static str,
         /// The business process: `procure_to_pay`, `order_to_cash`, `payroll`,
-        /// `fixed_assets`, `period_close`, `treasury`, `expenses`, `general_ledger` or
-        /// `opening_balances`.
+        /// `fixed_assets`, `period_close`, `treasury`, `expenses`, `general_ledger`,
+        /// `cost_allocation` or `opening_balances`.
         business_process: &'static str,
         /// `manual` or `automated`.
         source: &'static str,

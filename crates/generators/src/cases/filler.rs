@@ -1,5 +1,6 @@
 //! The single-entry cases that fill a block's free slots (expense claims, direct
-//! debits, petty cash, reclassifications), and how one is changed to carry an anomaly.
+//! debits, petty cash, reclassifications, cost allocations), and how one is changed to
+//! carry an anomaly.
 
 use crate::post::{Head, Line};
 use crate::world::World;
@@ -24,6 +25,10 @@ impl World {
     /// A single-entry case in a free slot of a block: an expense claim, a direct debit,
     /// a petty cash purchase or a reclassification.
     pub(crate) fn filler(&self, slot: u64, batch: &mut Batch) {
+        if let Some((n, d)) = self.allocation_lines(slot) {
+            self.allocation(slot, n, d, batch);
+            return;
+        }
         self.filler_with(slot, batch, &Twist::NONE);
     }
 
@@ -102,6 +107,7 @@ impl World {
             },
             created: tw.created,
             closing: false,
+            flows: true,
         };
         let _ = pools::COST_CENTERS.len();
         self.close(batch, &head, first_line, &mut d);

@@ -3,8 +3,9 @@
 //! single-entry cases that fill the free slots.
 //!
 //! `plan.rs` decides a case from its block index; `documents.rs` writes its documents,
-//! `entries.rs` its entries; `filler.rs` the single-entry cases.
+//! `entries.rs` its entries; `filler.rs` the single-entry cases, `allocation.rs` the cost allocations among them.
 
+mod allocation;
 mod documents;
 mod entries;
 mod filler;

@@ -383,9 +383,47 @@ impl World {
         if spent > 0 { spent } else { s.petty }
     }
 
-    /// The tax return of the month before, paid: the output tax it charged less the
-    /// input tax it reclaims, as the books hold them (the first month's: the opening
-    /// balances).
+    /// Whether the tax return slot of month `month` files a return: every month for a
+    /// monthly filer, the month after a quarter's end for a quarterly one.
+    pub(crate) fn files_vat(&self, s: &CompanySchedule, month: u64) -> bool {
+        !s.vat_quarterly || self.month_dates(month).1 % 3 == 1
+    }
+
+    /// What a quarterly filer's return of month `month` pays from the settlement
+    /// account: the net tax moved there in the quarter's months before (those before the
+    /// start from the opening balance); 0 in other months and for monthly filers.
+    pub(crate) fn vat_settled(&self, books: &Books, s: &CompanySchedule, month: u64) -> i64 {
+        if !s.vat_quarterly || !self.files_vat(s, month) {
+            return 0;
+        }
+        let moved: i64 = (1..=2u64.min(month))
+            .map(|j| {
+                let (output, input) = Self::tax_return_amounts(books, s, month - j);
+                output - input
+            })
+            .sum();
+        moved
+            + if month < 2 {
+                s.vat_settlement_opening
+            } else {
+                0
+            }
+    }
+
+    /// What the tax return slot of month `month` pays from the bank: the month before's
+    /// net tax and what the settlement account holds when it files, else nothing.
+    pub(crate) fn vat_paid(&self, books: &Books, s: &CompanySchedule, month: u64) -> i64 {
+        if !self.files_vat(s, month) {
+            return 0;
+        }
+        let (output, input) = Self::tax_return_amounts(books, s, month);
+        output - input + self.vat_settled(books, s, month)
+    }
+
+    /// The tax return slot: the month before's output tax less the input tax it
+    /// reclaims, as the books hold them (the first month's: the opening balances),
+    /// paid with the return; a quarterly filer moves it to the settlement account in the
+    /// quarter's other months and pays the quarter's with the return.
     fn tax_return(&self, mo: &Month<'_>, batch: &mut Batch, _d: &mut Draws) -> Posted {
         let Month {
             s,
@@ -395,7 +433,8 @@ impl World {
             month,
             ..
         } = *mo;
-        let (output, input) = Self::tax_return_amounts(self.books(), s, month);
+        let books = self.books();
+        let (output, input) = Self::tax_return_amounts(books, s, month);
         Self::line(
             batch,
             entry_id,
@@ -416,19 +455,56 @@ impl World {
                 ..Line::BARE
             },
         );
+        let day = cal.next_working(first.add_days(9));
+        if !self.files_vat(s, month) {
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::VAT_SETTLEMENT,
+                    amount: input - output,
+                    text: "Tax of the month before to the settlement account",
+                    ..Line::BARE
+                },
+            );
+            return (
+                "VAT of the month before to the settlement account",
+                day,
+                "SA",
+                "period_close",
+                users::GL_AUTO,
+                false,
+                false,
+            );
+        }
+        let settled = self.vat_settled(books, s, month);
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::VAT_SETTLEMENT,
+                amount: settled,
+                text: "Tax of the quarter's months before",
+                ..Line::BARE
+            },
+        );
         Self::line(
             batch,
             entry_id,
             Line {
                 account: acc::BANK,
-                amount: input - output,
+                amount: input - output - settled,
                 text: "Tax return payment",
                 ..Line::BARE
             },
         );
         (
-            "Tax return of the month before",
-            cal.next_working(first.add_days(9)),
+            if s.vat_quarterly {
+                "Tax return of the quarter before"
+            } else {
+                "Tax return of the month before"
+            },
+            day,
             "ZB",
             "treasury",
             users::PAYRUN,

@@ -35,6 +35,7 @@ pub(crate) mod stream {
     pub const MATERIAL: u64 = 40;
     pub const EMPLOYEE: u64 = 41;
     pub const ASSET: u64 = 42;
+    pub const ALLOCATION: u64 = 43;
     pub const RENT_INDEX: u64 = 43;
     pub const EMPLOYEE_CHURN: u64 = 44;
     pub const CAPEX: u64 = 45;

@@ -58,6 +58,11 @@ pub(crate) struct CompanySchedule {
     pub(crate) accrual_base: f64,
     pub(crate) vat_output: i64,
     pub(crate) vat_input: i64,
+    /// Files its VAT returns quarterly (else monthly).
+    pub(crate) vat_quarterly: bool,
+    /// What the VAT settlement account holds at the start: the net tax of the months of
+    /// the quarter before the start already moved there.
+    pub(crate) vat_settlement_opening: i64,
     /// Income tax rate in basis points.
     pub(crate) income_tax_bp: i64,
     /// The income tax of the year before the period still payable at its start.
@@ -226,6 +231,11 @@ impl CompanySchedule {
             accrual_base: share::ACCRUAL * c.revenue_month,
             vat_output: 0,
             vat_input: 0,
+            vat_quarterly: config
+                .companies
+                .get(ci)
+                .is_some_and(|c| c.vat_returns() == crate::config::VatReturns::Quarterly),
+            vat_settlement_opening: 0,
             income_tax_bp: crate::world::pools::income_tax_bp(c.country),
             income_tax_opening: 0,
             company: ci,
@@ -289,6 +299,19 @@ impl CompanySchedule {
             None,
             "Opening balance, tax of the month before",
         ));
+        if s.vat_quarterly {
+            // The months of the quarter moved to the settlement account before the
+            // start: those before the month before the start (January: October and
+            // November).
+            let before = (config.start_month + 10) % 12;
+            s.vat_settlement_opening = i64::from(before % 3) * (s.vat_output - s.vat_input);
+            lines.push((
+                acc::VAT_SETTLEMENT,
+                -s.vat_settlement_opening,
+                None,
+                "Opening balance, tax of the quarter's months before",
+            ));
+        }
         lines.push((
             acc::PAYROLL_LIABILITIES,
             -s.remittance(0).max(1),

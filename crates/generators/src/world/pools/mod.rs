@@ -61,6 +61,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     ),
     acct(210000, "Accrued liabilities", "liability", "credit"),
     acct(220000, "Output tax payable", "liability", "credit"),
+    acct(225000, "VAT settlement", "liability", "credit"),
     acct(230000, "Payroll liabilities", "liability", "credit"),
     acct(240000, "Income tax payable", "liability", "credit"),
     acct(300000, "Share capital", "equity", "credit"),
@@ -114,6 +115,8 @@ pub mod accounts {
     pub const ACCRUED: u32 = 210000;
     /// Output tax payable.
     pub const OUTPUT_TAX: u32 = 220000;
+    /// VAT settlement: the net tax of a quarter's months until its return pays it.
+    pub const VAT_SETTLEMENT: u32 = 225000;
     /// Payroll liabilities (withheld tax, social security).
     pub const PAYROLL_LIABILITIES: u32 = 230000;
     /// Income tax payable (the year's tax less its prepayments).
@@ -202,6 +205,8 @@ pub mod centers {
     pub const LOGISTICS: &[usize] = &[7, 8, 9];
     /// Overheads (rent, utilities, IT, fees, bank charges).
     pub const OVERHEAD: &[usize] = &[0, 1, 2, 3, 4, 5];
+    /// Where overheads are allocated to (everyone but the overheads).
+    pub const RECEIVERS: &[usize] = &[6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
     /// Everyone (travel, office supplies, reclassifications).
     pub const ALL: &[usize] = &[
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
@@ -834,5 +839,13 @@ pub mod texts {
         "Reclassification",
         "Cost center correction",
         "Reclass, see memo",
+    ];
+    /// Cost allocation cycles.
+    pub const ALLOCATION: &[&str] = &[
+        "Overhead assessment",
+        "Cost center assessment",
+        "Administration overhead allocation",
+        "IT and facility cost distribution",
+        "Periodic cost allocation",
     ];
 }

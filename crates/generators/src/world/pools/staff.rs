@@ -347,6 +347,7 @@ pub static BATCH_USERS: &[(&str, &str)] = &[
     ("SYS_MM", "Goods movements interface"),
     ("SYS_EXPENSE", "Expense claims interface"),
     ("SYS_GL", "Automatic reversals"),
+    ("SYS_CO", "Cost allocation cycles"),
 ];
 
 /// Users by role (indices into [`USERS`]), and batch job logins.
@@ -388,6 +389,8 @@ pub mod users {
     pub const EXPENSE: &str = "SYS_EXPENSE";
     /// Automatic reversals.
     pub const GL_AUTO: &str = "SYS_GL";
+    /// Cost allocation cycles.
+    pub const ALLOCATION: &str = "SYS_CO";
 }
 
 #[cfg(test)]
