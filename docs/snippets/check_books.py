@@ -23,7 +23,8 @@ money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amou
          "employees": ["monthly_salary"], "fixed_assets": ["acquisition_cost", "monthly_depreciation"]}
 for t in ("journal_entries", "journal_lines", "documents", "accounts", "customers", "vendors",
           "companies", "users", "tax_codes", "employees", "fixed_assets", "anomalies"):
-    types = ", ".join(f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, []))
+    types = ", ".join([f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, [])]
+                      + (["'postcode': 'VARCHAR'"] if t in ("customers", "vendors") else []))
     name = f"all_{t}" if t in ("journal_entries", "journal_lines", "documents") else t
     con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
 # The books without the labelled anomalies (check_anomalies.py checks those): what an
@@ -407,6 +408,44 @@ bad = [(t, c, v) for t, c, v in ids if not get_cc_module(c.lower(), VALIDATORS[c
 dup = one("SELECT count(*) - count(DISTINCT vat_id) FROM (SELECT vat_id FROM vendors UNION ALL SELECT vat_id FROM customers)")[0]
 check("tax registration numbers valid for their country (python-stdnum), unique", ids and not bad and dup == 0,
       f"{len(ids)} numbers, {len(bad)} invalid {bad[:3]}, {dup} shared")
+# Addresses a post office would deliver to: each partner's postcode has its country's
+# format (the national postal services' published formats), its region is an ISO
+# 3166-2 subdivision of its country, and a US ZIP code's first three digits are its
+# state's (USPS ZIP code prefixes).
+import re
+POSTCODE = {"US": r"\d{5}", "DE": r"\d{5}", "FR": r"\d{5}", "IT": r"\d{5}", "ES": r"\d{5}",
+            "GB": r"[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}", "NL": r"[1-9]\d{3} [A-Z]{2}",
+            "CA": r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d", "JP": r"\d{3}-\d{4}",
+            "PL": r"\d{2}-\d{3}", "SE": r"[1-9]\d{2} \d{2}", "CH": r"[1-9]\d{3}", "AU": r"\d{4}"}
+ZIP3 = {"US-NY": (100, 149), "US-IL": (600, 629), "US-TX": (750, 799), "US-GA": (300, 319), "US-CA": (900, 961),
+        "US-WA": (980, 994), "US-FL": (320, 349), "US-CO": (800, 816), "US-AZ": (850, 865), "US-MA": (10, 27),
+        "US-PA": (150, 196), "US-OR": (970, 979), "US-OH": (430, 459), "US-NC": (270, 289), "US-MI": (480, 499),
+        "US-TN": (370, 385)}
+rows = con.execute("""SELECT 'vendors', country, region, postcode FROM vendors UNION ALL
+      SELECT 'customers', country, region, postcode FROM customers""").fetchall()
+bad = [r for r in rows if not re.fullmatch(POSTCODE[r[1]], r[3] or "") or not (r[2] or "").startswith(r[1] + "-")
+       or (r[1] == "US" and not (r[2] in ZIP3 and ZIP3[r[2]][0] <= int(r[3][:3]) <= ZIP3[r[2]][1]))]
+check("postcodes in their country's format, regions of their country, US ZIP codes of their state",
+      rows and not bad, f"{len(rows)} partners, {len(bad)} wrong {bad[:3]}")
+# US sales tax (issue 29: every US sale charged one 7.25% rate): a US company charges a US
+# customer its state's sales tax (the state's rate, local rates left out) where it has
+# nexus, none in a state without a sales tax (Oregon) or without nexus, and none on a
+# sale for resale (exempt, 5% of sales). A state is taxed or not throughout, and every
+# state the company sells over 2x the 100 000 USD economic nexus threshold into a year
+# (most states' since South Dakota v. Wayfair, 2018) is taxed.
+rows = con.execute("""SELECT c.region, year(e.posting_date) y,
+      list(DISTINCT l.tax_code) FILTER (WHERE l.tax_code IS NOT NULL AND l.tax_code <> 'US-O0'),
+      sum(l.credit) FILTER (WHERE l.account BETWEEN 400000 AND 429999)
+    FROM journal_entries e JOIN journal_lines l USING (entry_id)
+    JOIN (SELECT DISTINCT entry_id, partner_id FROM journal_lines WHERE account = 120000) p USING (entry_id)
+    JOIN customers c ON c.customer_id = p.partner_id JOIN companies k ON k.company_code = e.company_code
+    WHERE k.country = 'US' AND c.country = 'US' AND e.document_type = 'DR' GROUP BY ALL""").fetchall()
+wrong = [r for r in rows if len(r[2]) > 1 or (r[2] and r[2][0] not in (r[0], "US-NN", "US-OR"))
+         or (r[0] == "US-OR" and r[2] != ["US-OR"] and r[2]) or (r[0] != "US-OR" and float(r[3] or 0) > 200_000 and r[2] != [r[0]])]
+taxed = sorted({r[0] for r in rows if r[2] == [r[0]] and r[0] != "US-OR"})
+if any(k == "US" for k in home.values()):
+    check("US sales tax by the customer's state where the company has nexus", rows and not wrong,
+          f"{len(rows)} state-years, {len(wrong)} wrong {wrong[:2]}, {len(taxed)} states taxed")
 con.execute(f"CREATE VIEW vendor_bank_changes AS SELECT * FROM read_csv('{d}/vendor_bank_changes.csv', header=true)")
 n, total = one("""SELECT count(*) FILTER (WHERE u.role <> 'master_data_specialist'), count(*)
                   FROM vendor_bank_changes c JOIN users u ON u.user_id = c.changed_by""")

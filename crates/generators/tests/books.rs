@@ -377,3 +377,53 @@ fn a_quarterly_filer_pays_each_quarters_vat_after_it_and_a_monthly_one_each_mont
     assert!(settlement["1000"] < 0, "a payable");
     assert_eq!(settlement.get("2000").copied().unwrap_or(0), 0);
 }
+
+#[test]
+fn a_us_company_charges_the_sales_tax_of_the_customers_state() {
+    let (g, b) = run(100_000);
+    let md = g.master_data();
+    let region: HashMap<u128, (&str, &str)> = md
+        .customers
+        .iter()
+        .map(|c| (c.customer_id, (c.country, c.region)))
+        .collect();
+    let us_entries: HashMap<u128, bool> = b
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.entry_id,
+                e.company_code.as_str() == "1000" && e.document_type == "DR",
+            )
+        })
+        .collect();
+    let mut customer_of: HashMap<u128, u128> = HashMap::new();
+    for l in &b.lines {
+        if l.account == 120000
+            && us_entries[&l.entry_id]
+            && let Some(p) = l.partner_id
+        {
+            customer_of.insert(l.entry_id, p);
+        }
+    }
+    let mut taxed = std::collections::HashSet::new();
+    for l in &b.lines {
+        let (Some(code), Some(p)) = (l.tax_code, customer_of.get(&l.entry_id)) else {
+            continue;
+        };
+        let (country, state) = region[p];
+        if country != "US" {
+            assert_eq!(code, "US-OX", "exports are zero-rated");
+            continue;
+        }
+        assert!(
+            code == state || code == "US-O0" || code == "US-NN",
+            "a sale into {state} taxed as {code}"
+        );
+        if code == state && state != "US-OR" {
+            taxed.insert(state);
+        }
+    }
+    assert!(!taxed.contains("US-OR"), "Oregon has no sales tax");
+    assert!(taxed.len() >= 10, "{taxed:?}");
+}

@@ -5,7 +5,7 @@
 //! ```
 //! use synth_model::{JournalLine, Record, Value};
 //! let line = JournalLine { entry_id: 7, line_number: 1, account: 400000, debit: 0,
-//!     credit: 12_345, tax_code: Some("US-O7"), cost_center: Some("CC3000"), partner_id: None,
+//!     credit: 12_345, tax_code: Some("US-CA"), cost_center: Some("CC3000"), partner_id: None,
 //!     line_text: "Revenue" };
 //! let mut names = Vec::new();
 //! line.visit(&mut |v: Value<'_>| names.push(format!("{v:?}")));

@@ -18,6 +18,8 @@ pub type PartnerName = InlineText<48>;
 pub type BankAccount = InlineText<34>;
 /// A tax registration number, such as `DE123456788`.
 pub type TaxId = InlineText<24>;
+/// A postcode, such as `10115` or `SE1 2AB`.
+pub type Postcode = InlineText<12>;
 
 record! {
     /// The header of a journal entry (`journal_entries`).
@@ -186,6 +188,12 @@ record! {
         country: &'static str,
         /// City.
         city: &'static str,
+        /// ISO 3166-2 code of its state, province or region (`US-NY`, `DE-BY`, `GB-ENG`);
+        /// a US customer's decides its sales tax.
+        region: &'static str,
+        /// Postcode in its country's format and of its city (a ZIP code of its state in
+        /// the US, `SE1 4AB` in the UK, `H2X 3B7` in Canada).
+        postcode: Postcode,
         /// Tax registration number of its country with a valid check digit: the VAT number
         /// in the EU and the UK, the UID in Switzerland, the EIN in the US, the business
         /// number in Canada, the corporate number in Japan, the ABN in Australia.
@@ -235,6 +243,12 @@ record! {
         country: &'static str,
         /// City.
         city: &'static str,
+        /// ISO 3166-2 code of its state, province or region (`US-NY`, `DE-BY`, `GB-ENG`);
+        /// a US customer's decides its sales tax.
+        region: &'static str,
+        /// Postcode in its country's format and of its city (a ZIP code of its state in
+        /// the US, `SE1 4AB` in the UK, `H2X 3B7` in Canada).
+        postcode: Postcode,
         /// Tax registration number of its country with a valid check digit: the VAT number
         /// in the EU and the UK, the UID in Switzerland, the EIN in the US, the business
         /// number in Canada, the corporate number in Japan, the ABN in Australia.

@@ -1,5 +1,5 @@
 //! Memory stays flat: a child process generating 10 M journal entries to CSV, two parts
-//! at once, peaks at most at 64 MiB of RSS (its own `VmHWM`), and within 10% of the
+//! at once, peaks at most at 96 MiB of RSS (its own `VmHWM`), and within 10% of the
 //! 5 M run's peak, plus what its bigger company's master data holds.
 
 mod common;
@@ -20,14 +20,14 @@ fn child_peak(entries: u64) -> u64 {
 
 /// Runs in the child only: generates and prints its peak RSS.
 #[test]
-#[ignore = "a child process of ten_million_entries_to_csv_peak_under_64_mib"]
+#[ignore = "a child process of ten_million_entries_to_csv_peak_under_96_mib"]
 fn child() {
     let Ok(entries) = std::env::var(ROLE) else {
         return;
     };
     let dir = std::env::var("SYNTH_RUNTIME_CHILD_DIR").expect("dir");
     let mut c = common::config(std::path::Path::new(&dir), entries.parse().expect("count"));
-    // Entries and lines only, to keep the disk use of 10 M entries near 4.5 GB.
+    // Entries and lines only, to keep the disk use of 10 M entries near 9 GB.
     c.documents.enabled = false;
     c.graph.enabled = false;
     // The same parallelism at both sizes: two parts at once, 2 parts at 1 M, 20 at 10 M.
@@ -45,8 +45,8 @@ fn child() {
 }
 
 #[test]
-fn ten_million_entries_to_csv_peak_under_64_mib() {
-    if !common::slow_tests("ten_million_entries_to_csv_peak_under_64_mib") {
+fn ten_million_entries_to_csv_peak_under_96_mib() {
+    if !common::slow_tests("ten_million_entries_to_csv_peak_under_96_mib") {
         return;
     }
     // Both runs are many parts long (10 and 20 parts of 500 000, two at once), so what
@@ -58,7 +58,9 @@ fn ten_million_entries_to_csv_peak_under_64_mib() {
         small >> 10,
         big >> 10
     );
-    assert!(big <= 64 << 20, "10 M entries peaked at {} MiB", big >> 20);
+    // 96 MiB: batches of 4 096 entries hold 7.8 lines an entry (the long tail of cost
+    // allocations; 2.6 before them, when this bound was 64 MiB).
+    assert!(big <= 96 << 20, "10 M entries peaked at {} MiB", big >> 20);
     // The company grows with the entries asked for (more employees and fixed assets,
     // up to a bound), and its master data is held whole, at most three times (the
     // estimate's sample, the generator's, the tables being written): that much may grow.

@@ -205,7 +205,12 @@ impl World {
         // Tax from the partner's country: a customer abroad buys zero-rated (an export or
         // an intra-community supply); a vendor abroad invoices without tax, which the
         // company self-assesses (the reverse charge) where its country has a VAT.
-        let drawn = TaxSet::draw(if sale { c.tax.output } else { c.tax.input }, &mut d);
+        let codes = match md.customers.get(partner) {
+            Some(customer) if sale => self.schedules[company].sale_codes(c, customer),
+            _ if sale => c.tax.output,
+            _ => c.tax.input,
+        };
+        let drawn = TaxSet::draw(codes, &mut d);
         let abroad = if sale {
             md.customers
                 .get(partner)

@@ -207,7 +207,7 @@ impl TaxSet {
         let mut output = Vec::new();
         let mut input = Vec::new();
         let (mut export, mut reverse) = (None, None);
-        for (i, t) in TAX_CODES.iter().enumerate() {
+        for (i, t) in TAX_CODES[..pools::first_state_tax()].iter().enumerate() {
             if t.1 != country {
                 continue;
             }

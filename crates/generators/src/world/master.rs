@@ -6,6 +6,7 @@ use crate::config::GeneratorConfig;
 use crate::world::economy::{CompanyBooks, Economy, nice_ceil, share};
 use crate::world::identity::partner_name;
 use crate::world::layout::Layout;
+use crate::world::pools::places::{self, Place};
 use crate::world::pools::{self, ASSET_CLASSES, CHART_OF_ACCOUNTS, COST_CENTERS};
 use crate::world::rng::{Draws, record_id, stream};
 use crate::world::tax_id::{CUSTOMER_IDS, VENDOR_IDS, vat_id};
@@ -31,21 +32,24 @@ pub(crate) fn customer_company(j: usize, companies: usize) -> usize {
 
 /// Where a customer of a company in `home` is: a city of another country with
 /// probability `abroad` (`master_data.customers_abroad`), else one of `home`.
-fn customer_location(home: &str, abroad: f64, d: &mut Draws) -> (&'static str, &'static str) {
+fn customer_location(home: &str, abroad: f64, d: &mut Draws) -> Place {
     let abroad = d.unit() < abroad;
-    let candidates = pools::LOCATIONS.iter().filter(|l| (l.0 == home) != abroad);
+    let candidates = places::COUNTRY_SLOTS
+        .iter()
+        .filter(|c| (**c == home) != abroad);
     let n = candidates.clone().count();
-    match n {
-        0 => d.pick(pools::LOCATIONS),
+    let country = match n {
+        0 => d.pick(places::COUNTRY_SLOTS),
         _ => {
             let k = d.below(n);
             candidates
                 .clone()
                 .nth(k)
                 .copied()
-                .unwrap_or(pools::LOCATIONS[0])
+                .unwrap_or(places::COUNTRY_SLOTS[0])
         }
-    }
+    };
+    places::place_in(country, d)
 }
 
 /// The share of a partner's business: partner `j` of `n` is drawn with
@@ -224,13 +228,20 @@ fn vendors(config: &GeneratorConfig, economy: &Economy) -> Vec<Vendor> {
 fn ordinary_vendor(config: &GeneratorConfig, economy: &Economy, i: u64) -> Vendor {
     let seed = config.seed;
     let mut d = Draws::new(seed, stream::VENDOR, i);
-    let (country, city) = d.pick(pools::LOCATIONS);
+    let Place {
+        country,
+        city,
+        region,
+        postcode,
+    } = places::place(&mut d);
     let discount = d.below(100) < 30;
     Vendor {
         vendor_id: record_id(seed, stream::VENDOR, i),
         name: partner_name(i, 0, country),
         country,
         city,
+        region,
+        postcode,
         vat_id: vat_id(seed, VENDOR_IDS, i, country),
         payment_terms_days: d.pick(pools::PAYMENT_TERMS),
         cash_discount_percent: if discount { 200 } else { 0 },
@@ -251,8 +262,12 @@ fn customers(config: &GeneratorConfig, economy: &Economy) -> Vec<Customer> {
             let mut d = Draws::new(seed, stream::CUSTOMER, i);
             let home =
                 economy.companies[customer_company(i as usize, economy.companies.len())].country;
-            let (country, city) =
-                customer_location(home, config.master_data.customers_abroad, &mut d);
+            let Place {
+                country,
+                city,
+                region,
+                postcode,
+            } = customer_location(home, config.master_data.customers_abroad, &mut d);
             let terms = d.pick(pools::PAYMENT_TERMS);
             let discount = d.below(100) < 20;
             // Credit limit: four times the customer's expected open items, and room
@@ -272,6 +287,8 @@ fn customers(config: &GeneratorConfig, economy: &Economy) -> Vec<Customer> {
                 name: partner_name(i, 3571, country),
                 country,
                 city,
+                region,
+                postcode,
                 vat_id: vat_id(seed, CUSTOMER_IDS, i, country),
                 credit_limit: limit,
                 payment_terms_days: terms,

@@ -5,7 +5,7 @@
 //! `economy` (companies, partners' shares, prices), `identity` (partners' names and bank
 //! accounts from their index), `layout` (the scheduled entries'
 //! slots), `people` (users and the amounts they type), `scenes` (where standalone
-//! anomalies fall), `schedules` (the amounts of each company's scheduled postings), `bank` (vendors' bank-account history), `master` (the master data).
+//! anomalies fall), `schedules` (the amounts of each company's scheduled postings), `bank` (vendors' bank-account history), `master` (the master data), `sales_tax` (US sales tax by state and nexus).
 
 pub(crate) mod bank;
 pub(crate) mod calendar;
@@ -18,6 +18,7 @@ pub mod master;
 pub(crate) mod people;
 pub(crate) mod pools;
 pub(crate) mod rng;
+pub(crate) mod sales_tax;
 pub(crate) mod scenes;
 pub(crate) mod schedules;
 pub(crate) mod tax_id;

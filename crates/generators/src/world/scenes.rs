@@ -89,12 +89,19 @@ pub(crate) fn fictitious_vendors(
             let mut d = Draws::new(seed, stream::VENDOR, i);
             // Where any vendor is: at home or abroad alike (a shell registered abroad
             // is as plausible as one next door, and no rarer in the data).
-            let (country, city) = d.pick(crate::world::pools::LOCATIONS);
+            let crate::world::pools::places::Place {
+                country,
+                city,
+                region,
+                postcode,
+            } = crate::world::pools::places::place(&mut d);
             synth_model::Vendor {
                 vendor_id: record_id(seed, stream::VENDOR, i),
                 name: crate::world::identity::partner_name(i, 0, country),
                 country,
                 city,
+                region,
+                postcode,
                 vat_id: crate::world::tax_id::vat_id(
                     seed,
                     crate::world::tax_id::VENDOR_IDS,

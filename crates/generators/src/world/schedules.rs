@@ -58,6 +58,8 @@ pub(crate) struct CompanySchedule {
     pub(crate) accrual_base: f64,
     pub(crate) vat_output: i64,
     pub(crate) vat_input: i64,
+    /// The US states where the company has nexus (see `sales_tax.rs`).
+    pub(crate) nexus: u32,
     /// Files its VAT returns quarterly (else monthly).
     pub(crate) vat_quarterly: bool,
     /// What the VAT settlement account holds at the start: the net tax of the months of
@@ -236,6 +238,7 @@ impl CompanySchedule {
                 .get(ci)
                 .is_some_and(|c| c.vat_returns() == crate::config::VatReturns::Quarterly),
             vat_settlement_opening: 0,
+            nexus: 0,
             income_tax_bp: crate::world::pools::income_tax_bp(c.country),
             income_tax_opening: 0,
             company: ci,
@@ -278,10 +281,14 @@ impl CompanySchedule {
         } else {
             average(c.tax.input)
         };
-        s.vat_output = round_to(
-            VAT_ON_ACCOUNT * c.revenue_month * average(c.tax.output),
-            100,
-        );
+        let (nexus, us_rate) = crate::world::sales_tax::nexus(economy, md, ci, c);
+        s.nexus = nexus;
+        let output_rate = if c.country == "US" {
+            0.95 * us_rate / 10_000.0
+        } else {
+            average(c.tax.output)
+        };
+        s.vat_output = round_to(VAT_ON_ACCOUNT * c.revenue_month * output_rate, 100);
         s.vat_input = if input_rate > 0.0 {
             round_to(VAT_ON_ACCOUNT * c.purchases_month / 1.1 * input_rate, 100)
         } else {
@@ -333,7 +340,7 @@ impl CompanySchedule {
             mean_terms(md.vendors.iter().map(|p| p.payment_terms_days)) - 5.0,
         );
         for k in 0..2 * open_items(config) {
-            let item = Self::open_item(config, economy, md, (ci, c, open_days), k);
+            let item = s.open_item(config, economy, md, (ci, c, open_days), k);
             s.items.push(item);
             lines.push(match item.customer {
                 true => (
@@ -379,6 +386,7 @@ impl CompanySchedule {
     /// settled early in the period; `open_days`: how long a customer's and a vendor's invoice
     /// stays open.
     fn open_item(
+        &self,
         config: &GeneratorConfig,
         economy: &Economy,
         md: &MasterData,
@@ -439,7 +447,7 @@ impl CompanySchedule {
             0
         } else {
             crate::world::pools::TAX_CODES[if customer {
-                c.tax.output[0]
+                self.sale_codes(c, &md.customers[partner])[0]
             } else {
                 c.tax.input[0]
             }]

@@ -3,6 +3,7 @@
 
 use synth_model::Account;
 
+pub(crate) mod places;
 mod staff;
 pub use staff::{BATCH_USERS, USERS, users};
 
@@ -223,7 +224,6 @@ pub mod centers {
 
 /// Tax codes: (code, country, direction, rate in hundredths of a percent, account, description).
 pub static TAX_CODES: &[(&str, &str, &str, i64, u32, &str)] = &[
-    ("US-O7", "US", "output", 725, 220000, "Sales tax 7.25%"),
     ("US-O0", "US", "output", 0, 0, "Sales tax exempt (resale)"),
     ("US-I0", "US", "input", 0, 0, "Purchase, no recoverable tax"),
     ("CA-O5", "CA", "output", 500, 220000, "GST 5%"),
@@ -464,7 +464,166 @@ pub static TAX_CODES: &[(&str, &str, &str, i64, u32, &str)] = &[
         145000,
         "Reverse charge: GST 10%",
     ),
+    // US sales tax by the customer's state (the last [`STATE_TAX_CODES`] codes): the
+    // state's own rate (2024; local rates left out); none where the company has no
+    // nexus.
+    (
+        "US-AZ",
+        "US",
+        "output",
+        560,
+        220000,
+        "Sales tax Arizona 5.6% (state rate)",
+    ),
+    (
+        "US-CA",
+        "US",
+        "output",
+        725,
+        220000,
+        "Sales tax California 7.25% (state rate)",
+    ),
+    (
+        "US-CO",
+        "US",
+        "output",
+        290,
+        220000,
+        "Sales tax Colorado 2.9% (state rate)",
+    ),
+    (
+        "US-FL",
+        "US",
+        "output",
+        600,
+        220000,
+        "Sales tax Florida 6% (state rate)",
+    ),
+    (
+        "US-GA",
+        "US",
+        "output",
+        400,
+        220000,
+        "Sales tax Georgia 4% (state rate)",
+    ),
+    (
+        "US-IL",
+        "US",
+        "output",
+        625,
+        220000,
+        "Sales tax Illinois 6.25% (state rate)",
+    ),
+    (
+        "US-MA",
+        "US",
+        "output",
+        625,
+        220000,
+        "Sales tax Massachusetts 6.25% (state rate)",
+    ),
+    (
+        "US-MI",
+        "US",
+        "output",
+        600,
+        220000,
+        "Sales tax Michigan 6% (state rate)",
+    ),
+    (
+        "US-NC",
+        "US",
+        "output",
+        475,
+        220000,
+        "Sales tax North Carolina 4.75% (state rate)",
+    ),
+    (
+        "US-NY",
+        "US",
+        "output",
+        400,
+        220000,
+        "Sales tax New York 4% (state rate)",
+    ),
+    (
+        "US-OH",
+        "US",
+        "output",
+        575,
+        220000,
+        "Sales tax Ohio 5.75% (state rate)",
+    ),
+    (
+        "US-PA",
+        "US",
+        "output",
+        600,
+        220000,
+        "Sales tax Pennsylvania 6% (state rate)",
+    ),
+    (
+        "US-TN",
+        "US",
+        "output",
+        700,
+        220000,
+        "Sales tax Tennessee 7% (state rate)",
+    ),
+    (
+        "US-TX",
+        "US",
+        "output",
+        625,
+        220000,
+        "Sales tax Texas 6.25% (state rate)",
+    ),
+    (
+        "US-WA",
+        "US",
+        "output",
+        650,
+        220000,
+        "Sales tax Washington 6.5% (state rate)",
+    ),
+    (
+        "US-OR",
+        "US",
+        "output",
+        0,
+        0,
+        "No sales tax: Oregon has none",
+    ),
+    (
+        "US-NN",
+        "US",
+        "output",
+        0,
+        0,
+        "No sales tax: no nexus in the customer's state",
+    ),
 ];
+
+/// How many codes at the end of [`TAX_CODES`] are US states' sales tax (and the code
+/// of a state without nexus).
+const STATE_TAX_CODES: usize = 17;
+
+/// Index into [`TAX_CODES`] of the first US state's sales tax code: the codes before
+/// it are each country's own.
+pub fn first_state_tax() -> usize {
+    TAX_CODES.len() - STATE_TAX_CODES
+}
+
+/// Index into [`TAX_CODES`] of the sales tax code of US state `region` (`US-NY`).
+pub fn state_tax(region: &str) -> Option<usize> {
+    (first_state_tax()..TAX_CODES.len()).find(|i| TAX_CODES[*i].0 == region)
+}
+
+/// Index into [`TAX_CODES`] of a US sale into a state where the seller has no nexus.
+pub fn no_nexus_tax() -> usize {
+    TAX_CODES.len() - 1
+}
 
 /// Countries a company may be in: (code, employer social security in hundredths of a
 /// percent, payroll runs per month, median monthly salary in major units).
@@ -624,29 +783,6 @@ pub fn legal_forms(country: &str) -> &'static [&'static str] {
         .find(|f| f.0 == country)
         .map_or(DEFAULT_LEGAL_FORMS, |f| f.1)
 }
-/// (country, city) pairs.
-pub static LOCATIONS: &[(&str, &str)] = &[
-    ("US", "Chicago"),
-    ("US", "Houston"),
-    ("US", "New York"),
-    ("DE", "München"),
-    ("DE", "Hamburg"),
-    ("FR", "Lyon"),
-    ("GB", "Manchester"),
-    ("NL", "Rotterdam"),
-    ("IT", "Milano"),
-    ("ES", "Zaragoza"),
-    ("JP", "Ōsaka"),
-    ("CA", "Montréal"),
-    ("PL", "Kraków"),
-    ("SE", "Göteborg"),
-    ("CH", "Basel"),
-    ("AU", "Melbourne"),
-    ("US", "Atlanta"),
-    ("DE", "Stuttgart"),
-    ("GB", "Leeds"),
-    ("FR", "Toulouse"),
-];
 /// Payment terms in days.
 pub static PAYMENT_TERMS: &[u16] = &[14, 30, 30, 30, 45, 60, 60, 90];
 
