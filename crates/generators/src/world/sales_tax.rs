@@ -6,7 +6,6 @@
 use crate::world::economy::{CompanyBooks, Economy};
 use crate::world::master::{MasterData, customer_company, partner_share};
 use crate::world::pools::{TAX_CODES, first_state_tax, no_nexus_tax, state_tax};
-use crate::world::schedules::CompanySchedule;
 use synth_model::Customer;
 
 /// Yearly sales into a state above which a seller has nexus there, in base units (USD).
@@ -51,19 +50,18 @@ pub(crate) fn nexus(economy: &Economy, md: &MasterData, ci: usize, c: &CompanyBo
     )
 }
 
-impl CompanySchedule {
-    /// The output tax codes of a sale of company `c` to `customer` at home (standard,
-    /// reduced, zero-rated): its country's, or in the US the customer's state's where
-    /// the company has nexus (none where not), or tax exempt for resale.
-    pub(crate) fn sale_codes(&self, c: &CompanyBooks, customer: &Customer) -> [usize; 3] {
-        if c.country != "US" || customer.country != "US" {
-            return c.tax.output;
-        }
-        let code = match state_tax(customer.region) {
-            Some(k) if TAX_CODES[k].3 == 0 => k,
-            Some(k) if self.nexus & (1 << (k - first_state_tax()).min(31)) != 0 => k,
-            _ => no_nexus_tax(),
-        };
-        [code, code, c.tax.output[2]]
+/// The output tax codes of a sale of company `c` (with nexus in the states of
+/// `nexus`) to `customer` at home (standard, reduced, zero-rated): its country's, or in
+/// the US the customer's state's where the company has nexus (none where not), or tax
+/// exempt for resale.
+pub(crate) fn sale_codes(nexus: u32, c: &CompanyBooks, customer: &Customer) -> [usize; 3] {
+    if c.country != "US" || customer.country != "US" {
+        return c.tax.output;
     }
+    let code = match state_tax(customer.region) {
+        Some(k) if TAX_CODES[k].3 == 0 => k,
+        Some(k) if nexus & (1 << (k - first_state_tax()).min(31)) != 0 => k,
+        _ => no_nexus_tax(),
+    };
+    [code, code, c.tax.output[2]]
 }

@@ -74,6 +74,16 @@ pub(crate) struct CompanySchedule {
 }
 
 impl CompanySchedule {
+    /// The output tax codes of a sale of company `c` to `customer` at home (see
+    /// `sales_tax.rs`).
+    pub(crate) fn sale_codes(
+        &self,
+        c: &CompanyBooks,
+        customer: &synth_model::Customer,
+    ) -> [usize; 3] {
+        crate::world::sales_tax::sale_codes(self.nexus, c, customer)
+    }
+
     /// The monthly rent in calendar year `year`: the first year's, indexed each January
     /// since, rounded to the unit.
     pub(crate) fn rent_in(&self, first_year: i32, year: i32) -> i64 {
