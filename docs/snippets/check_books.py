@@ -408,6 +408,47 @@ bad = [(t, c, v) for t, c, v in ids if not get_cc_module(c.lower(), VALIDATORS[c
 dup = one("SELECT count(*) - count(DISTINCT vat_id) FROM (SELECT vat_id FROM vendors UNION ALL SELECT vat_id FROM customers)")[0]
 check("tax registration numbers valid for their country (python-stdnum), unique", ids and not bad and dup == 0,
       f"{len(ids)} numbers, {len(bad)} invalid {bad[:3]}, {dup} shared")
+# Seasonality (issue 29: a company frozen in time): each company's invoices fall on the
+# months as transactions.seasonality weighs them (the default: a wholesaler's mild year,
+# January 0.90 ... October 1.06) times the month's days as the calendar weighs them
+# (working day 100, weekend 12, holiday 8; the last 3 days x2.5, a quarter's last 5 x1.5,
+# December's last 5 x1.5 more): each month's share of the period's invoices within 10%
+# of that expectation (first and last months left out: cases begin and end there).
+import calendar
+import datetime
+SEASON = [0.90, 0.93, 1.05, 1.00, 1.02, 1.03, 0.95, 0.97, 1.03, 1.06, 1.04, 1.02]
+def month_weight(country, y, m):
+    hol = set(public_holidays.country_holidays(country, years=y))
+    if country == "JP":  # the banks' year-end holidays, as the generator's calendar has them
+        hol |= {datetime.date(y, 1, 2), datetime.date(y, 1, 3), datetime.date(y, 12, 31)}
+    n = calendar.monthrange(y, m)[1]
+    total = 0.0
+    for k in range(1, n + 1):
+        day = datetime.date(y, m, k)
+        w = 12 if day.weekday() >= 5 else (8 if day in hol else 100)
+        if n - k < 3:
+            w *= 2.5
+        if n - k < 5 and m % 3 == 0:
+            w *= 1.5
+        if n - k < 5 and m == 12:
+            w *= 1.5
+        total += w
+    return total * SEASON[m - 1]
+rows = con.execute("""SELECT d.company_code::VARCHAR, k.country, year(d.document_date), month(d.document_date), count(*)
+    FROM documents d JOIN companies k ON k.company_code = d.company_code
+    WHERE d.document_type IN ('customer_invoice', 'vendor_invoice')
+      AND d.document_date >= (SELECT min(posting_date) FROM journal_entries) GROUP BY ALL ORDER BY 1, 3, 4""").fetchall()
+off, months = [], 0
+for company in sorted({r[0] for r in rows}):
+    mine = [r for r in rows if r[0] == company][1:-1]
+    expected = [month_weight(r[1], r[2], r[3]) for r in mine]
+    n, e = sum(r[4] for r in mine), sum(expected)
+    for r, x in zip(mine, expected):
+        months += 1
+        ratio = (r[4] / n) / (x / e)
+        if abs(ratio - 1) > 0.10:
+            off.append((company, r[2], r[3], round(ratio, 2)))
+check("invoices follow the seasonality of the months", months and not off, f"{months} company-months, {len(off)} off {off[:3]}")
 # Addresses a post office would deliver to: each partner's postcode has its country's
 # format (the national postal services' published formats), its region is an ISO
 # 3166-2 subdivision of its country, and a US ZIP code's first three digits are its

@@ -680,7 +680,8 @@ master_data:
 }
 
 #[test]
-fn an_unknown_vat_period_and_long_entry_shares_over_a_quarter_are_refused_naming_the_key() {
+fn an_unknown_vat_period_a_short_seasonality_and_long_entry_shares_over_a_quarter_are_refused_naming_the_key()
+ {
     let dir = tempfile::tempdir().expect("tempdir");
     for (file, yaml, key) in [
         (
@@ -692,6 +693,11 @@ fn an_unknown_vat_period_and_long_entry_shares_over_a_quarter_are_refused_naming
             "shares.yaml",
             "transactions:\n  long_entries:\n    lines_10_to_99: 0.2\n    lines_100_to_999: 0.1\n",
             "transactions.long_entries: expected shares that add up to at most 0.25",
+        ),
+        (
+            "season.yaml",
+            "transactions:\n  seasonality: [1, 2]\n",
+            "transactions.seasonality: invalid length 2, expected an array of length 12",
         ),
         (
             "nan.yaml",

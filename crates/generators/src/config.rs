@@ -72,6 +72,9 @@ pub struct TransactionsConfig {
     /// Shares of all entries that are cost allocations of many lines (the long tail of
     /// a ledger's line counts).
     pub long_entries: LongEntries,
+    /// How busy each calendar month is, January first: relative weights of the days
+    /// business cases and single-entry cases fall on.
+    pub seasonality: [f64; 12],
     /// Price scale in major units: 1200 gives the list prices of the material pools
     /// (a hydraulic pump about 1,450); every amount scales with it.
     pub amount_median: f64,
@@ -88,6 +91,7 @@ impl Default for TransactionsConfig {
             line_tail_exponent: 2.0,
             max_lines: 2_000,
             long_entries: LongEntries::default(),
+            seasonality: SEASONALITY,
             amount_median: 1_200.0,
             amount_sigma: 1.8,
         }
@@ -172,6 +176,13 @@ pub const MAX_LONG_SHARE: f64 = 0.25;
 /// The most lines of a cost allocation: two per sender (6 overhead cost centers),
 /// receiver (the 16 others) and account (8 expense accounts).
 pub const MAX_ALLOCATION_LINES: u32 = 2 * 6 * 16 * 8;
+
+/// The default seasonality: a wholesaler's mild year (within 10% of the mean), quiet in
+/// January, February and the summer holidays, busy at the end of the first quarter and
+/// in the autumn.
+pub const SEASONALITY: [f64; 12] = [
+    0.90, 0.93, 1.05, 1.00, 1.02, 1.03, 0.95, 0.97, 1.03, 1.06, 1.04, 1.02,
+];
 
 /// The `master_data` section: how many partners and materials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -463,6 +474,15 @@ impl GeneratorConfig {
             ));
         }
         t.long_entries.problems(&mut p);
+        if t.seasonality.iter().any(|w| !(0.0..=100.0).contains(w))
+            || t.seasonality.iter().all(|w| *w <= 0.0)
+        {
+            p.push(invalid(
+                "transactions.seasonality",
+                "12 weights from 0 to 100, January first, at least one above 0",
+                format!("{:?}", t.seasonality),
+            ));
+        }
         self.master_data.problems(&mut p);
         let a = &self.anomalies;
         if !(0.0..=crate::anomalies::MAX_RATE).contains(&a.rate) {

@@ -531,3 +531,40 @@ fn an_inverted_range_is_an_error() {
         0
     );
 }
+
+#[test]
+fn seasonality_shapes_the_months_and_bad_weights_are_refused() {
+    let mut c = GeneratorConfig::default();
+    c.transactions.target_count = 60_000;
+    c.anomalies.enabled = false;
+    // July four times as busy as any other month.
+    c.transactions.seasonality = [1.0; 12];
+    c.transactions.seasonality[6] = 4.0;
+    let b = JournalGenerator::new(c)
+        .expect("valid")
+        .generate_range(0..60_000)
+        .expect("valid range");
+    let invoices = |m: u32| {
+        b.documents
+            .iter()
+            .filter(|d| d.document_type == "customer_invoice" && d.document_date.ymd().1 == m)
+            .count() as f64
+    };
+    let (july, june, august) = (invoices(7), invoices(6), invoices(8));
+    assert!(
+        july > 3.0 * june && july > 3.0 * august,
+        "{june} {july} {august}"
+    );
+
+    let mut c = GeneratorConfig::default();
+    c.transactions.seasonality = [0.0; 12];
+    let e = JournalGenerator::new(c).expect_err("no month has any weight");
+    assert!(
+        e.to_string()
+            .starts_with("transactions.seasonality: expected 12 weights"),
+        "{e}"
+    );
+    let mut c = GeneratorConfig::default();
+    c.transactions.seasonality[3] = f64::NAN;
+    assert!(JournalGenerator::new(c).is_err());
+}

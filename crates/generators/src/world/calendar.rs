@@ -287,8 +287,25 @@ pub struct PostingCalendar {
 }
 
 impl PostingCalendar {
-    /// The calendar of `months` months from `year`-`month`-01 for a company in `country`.
+    /// The calendar of `months` months from `year`-`month`-01 for a company in `country`,
+    /// every month as busy as the others.
     pub fn new(country: &str, year: i32, month: u32, months: u32) -> Self {
+        Self::seasonal(country, (year, month, months), &[1.0; 12])
+    }
+
+    /// The calendar of `months` months from `year`-`month`-01 for a company in
+    /// `country`, each calendar month's days weighted by its entry of `season`
+    /// (January first; relative weights).
+    pub fn seasonal(
+        country: &str,
+        (year, month, months): (i32, u32, u32),
+        season: &[f64; 12],
+    ) -> Self {
+        let mean = season.iter().sum::<f64>() / 12.0;
+        let scale: Vec<u64> = season
+            .iter()
+            .map(|w| libm::round(1_000.0 * w / if mean > 0.0 { mean } else { 1.0 }) as u64)
+            .collect();
         let start = ymd(year, month, 1);
         let end_month = (month - 1 + months) % 12 + 1;
         let end_year = year + ((month - 1 + months) / 12) as i32;
@@ -334,9 +351,10 @@ impl PostingCalendar {
             if from_end < 5 && m == 12 {
                 w = w * YEAR_END_PERCENT / 100;
             }
-            total += u64::from(w);
+            let w = u64::from(w) * scale[(m - 1) as usize % 12];
+            total += w;
             if work {
-                total_working += u64::from(w);
+                total_working += w;
             }
             calendar.days.push(Day { date });
             calendar.cumulative.push(total);

@@ -481,11 +481,10 @@ impl Economy {
                 currency: c.currency.as_str().into(),
                 country,
                 fx,
-                calendar: PostingCalendar::new(
+                calendar: PostingCalendar::seasonal(
                     country,
-                    config.start_year,
-                    config.start_month,
-                    config.months,
+                    (config.start_year, config.start_month, config.months),
+                    &config.transactions.seasonality,
                 ),
                 tax: TaxSet::of(country),
                 social_security_bp: ss,
