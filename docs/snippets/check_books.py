@@ -20,7 +20,7 @@ con = duckdb.connect()
 # Money columns as DECIMAL(18,2), so that sums are exact.
 money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amount", "discount_amount"],
          "customers": ["credit_limit"], "users": ["approval_limit"], "tax_codes": ["rate_percent"],
-         "employees": ["monthly_salary"], "fixed_assets": ["acquisition_cost", "monthly_depreciation"]}
+         "employees": ["monthly_salary"], "fixed_assets": ["acquisition_cost", "monthly_depreciation", "disposal_proceeds"]}
 for t in ("journal_entries", "journal_lines", "documents", "accounts", "customers", "vendors",
           "companies", "users", "tax_codes", "employees", "fixed_assets", "anomalies"):
     types = ", ".join([f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, [])]
@@ -315,17 +315,41 @@ owned = dict(((c, str(mo)), float(v)) for c, mo, v in con.execute("""
             WHERE header_text = 'Depreciation run') e
       JOIN fixed_assets a ON a.company_code = e.company_code AND date_trunc('month', a.acquisition_date) < e.mo
         AND a.acquisition_date < e.mo + INTERVAL 1 MONTH
+        AND (a.disposal_date IS NULL OR date_trunc('month', a.disposal_date) > e.mo)
       GROUP BY ALL""").fetchall())
 off = [(c, str(mo)[:7], float(v), owned.get((c, str(mo)))) for c, mo, v in runs if owned.get((c, str(mo))) != float(v)]
 check("depreciation each month = the assets owned before it", runs and not off,
       f"{len(runs)} company-months, {len(off)} off {off[:2]}")
+# Assets retired (issue 29: none all year): each month a company retires and sells one
+# asset: its cost and accumulated depreciation to the day leave the books (the
+# depreciation runs of the months it was held), its net book value goes to 685000 and
+# the proceeds (fixed_assets.disposal_proceeds) to 485000, so gain or loss = proceeds -
+# net book value; it is depreciated no more from that month.
+rows = con.execute("""SELECT a.asset_id, a.acquisition_cost, a.disposal_proceeds,
+      (SELECT sum(l.debit) FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+        WHERE e.header_text = 'Fixed asset retired' AND e.posting_date = a.disposal_date
+          AND e.company_code = a.company_code AND l.account = a.depreciation_account) accumulated,
+      (SELECT sum(l.debit) FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+        WHERE e.header_text = 'Fixed asset retired' AND e.posting_date = a.disposal_date
+          AND e.company_code = a.company_code AND l.account = 685000) nbv,
+      (SELECT sum(l.credit) FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+        WHERE e.header_text = 'Sale of a retired fixed asset' AND e.posting_date = a.disposal_date
+          AND e.company_code = a.company_code AND l.account = 485000) proceeds,
+      a.monthly_depreciation,
+      date_diff('month', date_trunc('month', a.acquisition_date), date_trunc('month', a.disposal_date)) held
+    FROM fixed_assets a WHERE a.disposal_date IS NOT NULL""").fetchall()
+bad = [r for r in rows if r[3] is None or r[3] + r[4] != r[1] or r[5] != r[2]
+       or r[3] not in (r[6] * r[7], r[6] * (r[7] - 1))]
+gain = sum(float(r[2] - r[4]) for r in rows if r[4] is not None)
+check("retired assets leave at cost with their depreciation to date, sold for the proceeds", rows and not bad,
+      f"{len(rows)} retired, {len(bad)} wrong {bad[:2]}, net gain {gain:,.2f}")
 
 # Payroll: at most two runs per company and month; depreciation once a month.
 worst = one("""SELECT max(c) FROM (SELECT company_code, fiscal_year, fiscal_period, count(*) c FROM journal_entries
                WHERE header_text = 'Payroll run' GROUP BY ALL)""")[0]
 check("payroll runs <= 2 per company-month", worst <= 2, f"at most {worst}")
 worst = one("""SELECT max(c) FROM (SELECT company_code, fiscal_year, fiscal_period, count(*) c FROM journal_entries
-               WHERE document_type = 'AA' GROUP BY ALL)""")[0]
+               WHERE header_text = 'Depreciation run' GROUP BY ALL)""")[0]
 check("one depreciation run per company-month", worst == 1, f"at most {worst}")
 
 # Calendars: holidays as quiet as weekends; manual entries on working days, in office hours.

@@ -127,11 +127,19 @@ impl JournalGenerator {
     /// Rows of each table per entry of this config, measured on `sample` entries of
     /// business cases (1 for journal entries, 0 for master tables).
     pub fn records_per_entry(&self, sample: u64) -> PerTable<f64> {
+        // In chunks, so that a large sample holds no more than a chunk's records.
+        const CHUNK: u64 = 1_024;
         let start = self.world.layout.total;
-        let mut b = Batch::with_capacity(sample.max(1) as usize);
-        self.world.fill(&mut b, start..start + sample.max(1));
-        let n = b.entries.len().max(1) as f64;
-        PerTable::from_fn(|t| b.rows(t) as f64 / n)
+        let end = start + sample.max(1);
+        let mut b = Batch::with_capacity(CHUNK as usize);
+        let mut rows = PerTable::from_fn(|_| 0usize);
+        let mut n = 0usize;
+        for a in (start..end).step_by(CHUNK as usize) {
+            self.world.fill(&mut b, a..(a + CHUNK).min(end));
+            n += b.entries.len();
+            rows = PerTable::from_fn(|t| rows[t] + b.rows(t));
+        }
+        PerTable::from_fn(|t| rows[t] as f64 / n.max(1) as f64)
     }
 
     /// Records for the entries `range`, in a new batch.

@@ -25,8 +25,9 @@ fn a_year_of_books_makes_business_sense() {
     // Each: opening (1 balance entry, 2 x 75 open items settled) + 12 x 15 (US: two
     // payroll runs) or 12 x 13 (Germany) before the asset purchases + 6 income tax postings (4 prepayments, the
     // provision, last year's settlement) + the year-end closing + 12 x 2 for the
-    // month's fixed asset (invoice, payment).
-    assert_eq!(g.scheduled_entries(), 362 + 338);
+    // month's fixed asset (invoice, payment) + 12 x 2 for the asset retired (retirement,
+    // sale).
+    assert_eq!(g.scheduled_entries(), 386 + 362);
     let accounts: HashMap<u32, &synth_model::Account> =
         md.accounts.iter().map(|a| (a.account, a)).collect();
     let entry_of: HashMap<u128, &synth_model::JournalEntry> =

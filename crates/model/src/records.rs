@@ -337,6 +337,10 @@ record! {
         useful_life_months: u16,
         /// Depreciation per month (cost / life).
         monthly_depreciation: i64 as Money,
+        /// When it was retired and sold (from then on not depreciated); null while held.
+        disposal_date: Option<Date>,
+        /// What it was sold for, net of tax (0 while held).
+        disposal_proceeds: i64 as Money,
     }
 }
 

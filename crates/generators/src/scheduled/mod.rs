@@ -2,12 +2,14 @@
 //! open items it opened with), then posts, every month, the same fixed set: payroll
 //! (funding, runs, remittance of the withheld tax and social security), depreciation,
 //! month-end accruals and their reversal on the first working day of the next month,
-//! rent, bank charges, interest and the petty cash top-up.
+//! the purchase and the retirement of a fixed asset, rent, bank charges, interest and
+//! the petty cash top-up.
 //!
 //! They take the first entry indices of a run, in a fixed number of slots per company
 //! and month, so the index of each is known from the config alone.
 
 mod capex;
+mod disposal;
 mod month_end;
 mod opening;
 mod payroll;

@@ -4,7 +4,7 @@
 use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::economy::tax_of;
-use crate::world::layout::{ACCRUALS, CAPEX_SLOTS};
+use crate::world::layout::{ACCRUALS, CAPEX_SLOTS, DISPOSAL_SLOTS};
 use crate::world::ledger::Books;
 use crate::world::pools::{ASSET_CLASSES, accounts as acc, centers, users};
 use crate::world::rng::Draws;
@@ -113,8 +113,15 @@ impl World {
                 self.accrual(mo, q, batch, d, head)
             } else if q < 2 * ACCRUALS + CAPEX_SLOTS {
                 self.capex(mo, q - 2 * ACCRUALS, batch, head)
+            } else if q < 2 * ACCRUALS + CAPEX_SLOTS + DISPOSAL_SLOTS {
+                self.disposal(mo, q - 2 * ACCRUALS - CAPEX_SLOTS, batch)
             } else {
-                self.bank_posting(mo, q - 2 * ACCRUALS - CAPEX_SLOTS, batch, d)
+                self.bank_posting(
+                    mo,
+                    q - 2 * ACCRUALS - CAPEX_SLOTS - DISPOSAL_SLOTS,
+                    batch,
+                    d,
+                )
             }
         }
     }

@@ -18,6 +18,8 @@ pub(crate) const OPENING_FIXED_LINES: usize = 3 + 2 * ASSET_CLASSES.len() + 7;
 pub(crate) const ACCRUALS: u64 = 2;
 /// The month's purchase of a fixed asset: its invoice and its payment.
 pub(crate) const CAPEX_SLOTS: u64 = 2;
+/// Slots of the month's asset retirement: the retirement, the sale.
+pub(crate) const DISPOSAL_SLOTS: u64 = 2;
 
 /// Slots at the end of each month that post what the books hold (the interest on the
 /// bank balance, the petty cash top-up, the tax return): generated after the books are
@@ -180,6 +182,7 @@ impl Layout {
                     + depreciation_chunks
                     + 2 * ACCRUALS
                     + CAPEX_SLOTS
+                    + DISPOSAL_SLOTS
                     + 5;
                 let l = CompanyLayout {
                     offset,

@@ -181,7 +181,11 @@ pub(crate) fn company_totals(
                 } else {
                     months_between(economy.start, a.acquisition_date) as usize + 1
                 };
-                for row in depreciation.iter_mut().skip(from) {
+                // Not depreciated from the month it is retired.
+                let until = a
+                    .disposal_date
+                    .map_or(months, |d| months_between(economy.start, d) as usize);
+                for row in depreciation.iter_mut().take(until).skip(from) {
                     row[k] += a.monthly_depreciation;
                 }
             }
@@ -528,10 +532,67 @@ fn company_assets(
             acquisition_cost: cost,
             useful_life_months: life as u16,
             monthly_depreciation: (cost / life).max(1),
+            disposal_date: None,
+            disposal_proceeds: 0,
         });
     }
     fixed_assets.extend(bought(seed, (start, months), ci, c, target));
+    retire(seed, (start, months), (ci, c), &mut fixed_assets);
     fixed_assets
+}
+
+/// Each month a company retires and sells one asset on the first working day from the
+/// 20th: the oldest it opened with, then (once those are gone) the one it bought that
+/// many months before. The buyer pays the net book value times a lognormal factor
+/// (median 0.97, σ 0.35: gains and losses), or a scrap price of 2% of cost (one in
+/// seven); at least 1.00.
+fn retire(
+    seed: u64,
+    (start, months): (Date, i64),
+    (ci, c): (usize, &CompanyBooks),
+    assets: &mut [FixedAsset],
+) {
+    let mut order: Vec<usize> = (0..assets.len())
+        .filter(|&k| assets[k].acquisition_date < start)
+        .collect();
+    order.sort_by_key(|&k| (assets[k].acquisition_date, k));
+    let opened = order.len();
+    let bought: Vec<usize> = (0..assets.len())
+        .filter(|&k| assets[k].acquisition_date >= start)
+        .collect();
+    let (y0, m0, _) = start.ymd();
+    for month in 0..months {
+        let k = match order.get(month as usize) {
+            Some(&k) => k,
+            None => match bought.get(month as usize - opened) {
+                Some(&k) => k,
+                None => break,
+            },
+        };
+        let t = i64::from(y0) * 12 + i64::from(m0) - 1 + month;
+        let day = Date::from_ymd((t / 12) as i32, (t % 12) as u32 + 1, 20).unwrap_or(start);
+        let a = &mut assets[k];
+        let nbv = a.acquisition_cost - accumulated_at(a, start, month);
+        let mut d = Draws::new(seed, stream::DISPOSAL, (ci as u64) << 32 | month as u64);
+        let price = if d.below(7) == 0 {
+            a.acquisition_cost as f64 * 0.02
+        } else {
+            nbv as f64 * libm::exp(0.35 * d.normal() - 0.03)
+        };
+        a.disposal_date = Some(c.calendar.next_working(day));
+        a.disposal_proceeds = ((price / 100.0).round() as i64).max(1) * 100;
+    }
+}
+
+/// The depreciation asset `a` has accumulated by month `month` of the period (runs of
+/// the months before it; the books open with its depreciation before the start).
+pub(crate) fn accumulated_at(a: &FixedAsset, start: Date, month: i64) -> i64 {
+    let runs = if a.acquisition_date < start {
+        i64::from(months_between(a.acquisition_date, start)) + month
+    } else {
+        month - i64::from(months_between(start, a.acquisition_date)) - 1
+    };
+    a.monthly_depreciation * runs.max(0)
 }
 
 /// Where an asset bought in the period goes in the asset index space of its company
@@ -577,6 +638,8 @@ fn bought(
                 acquisition_cost: cost,
                 useful_life_months: life as u16,
                 monthly_depreciation: (cost / life).max(1),
+                disposal_date: None,
+                disposal_proceeds: 0,
             }
         })
         .collect()

@@ -35,13 +35,14 @@ pub(crate) mod stream {
     pub const MATERIAL: u64 = 40;
     pub const EMPLOYEE: u64 = 41;
     pub const ASSET: u64 = 42;
-    pub const ALLOCATION: u64 = 43;
     pub const RENT_INDEX: u64 = 43;
     pub const EMPLOYEE_CHURN: u64 = 44;
     pub const CAPEX: u64 = 45;
     pub const CAPEX_INVOICE: u64 = 46;
     pub const CAPEX_PAYMENT: u64 = 47;
     pub const TAX_ID: u64 = 48;
+    pub const ALLOCATION: u64 = 49;
+    pub const DISPOSAL: u64 = 50;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -48,6 +48,9 @@ pub(crate) struct CompanySchedule {
     /// The fixed asset bought in each month of the period (index into the master's
     /// `fixed_assets`), if any.
     pub(crate) capex: Vec<Option<usize>>,
+    /// The fixed asset retired and sold in each month of the period (index into the
+    /// master's `fixed_assets`), if any.
+    pub(crate) disposals: Vec<Option<usize>>,
     /// The monthly rent in the period's first calendar year.
     pub(crate) rent: i64,
     /// The lease's yearly indexation (each January), in basis points: 2.0% to 4.0%.
@@ -170,6 +173,27 @@ impl CompanySchedule {
         by_month
     }
 
+    /// The asset company `c` retires in each month of the period.
+    fn disposals(
+        config: &GeneratorConfig,
+        economy: &Economy,
+        md: &MasterData,
+        c: &CompanyBooks,
+    ) -> Vec<Option<usize>> {
+        let mut by_month = vec![None; config.months as usize];
+        let (y0, m0, _) = economy.start.ymd();
+        for (k, a) in md.fixed_assets.iter().enumerate() {
+            if let Some(day) = a.disposal_date.filter(|_| a.company_code == c.code) {
+                let (y, m, _) = day.ymd();
+                let month = ((y - y0) * 12 + m as i32 - m0 as i32) as usize;
+                if let Some(slot) = by_month.get_mut(month) {
+                    *slot = Some(k);
+                }
+            }
+        }
+        by_month
+    }
+
     /// The gross salary of cost center entry `k` in payroll run `run` of `runs`.
     pub(crate) fn run_gross(gross: i64, run: u64, runs: u64) -> i64 {
         if runs <= 1 {
@@ -228,6 +252,7 @@ impl CompanySchedule {
                 .map(|row| row.iter().map(|a| (*a).max(1)).collect())
                 .collect(),
             capex: Self::capex(config, economy, md, c),
+            disposals: Self::disposals(config, economy, md, c),
             rent: round_to(share::RENT * c.revenue_month, 10_000),
             rent_index_bp: 200
                 + 50 * (crate::world::rng::record_key(config.seed, stream::RENT_INDEX, ci as u64)

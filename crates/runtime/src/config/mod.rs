@@ -247,7 +247,7 @@ impl Default for OutputConfig {
         Self {
             directory: PathBuf::from("output"),
             format: Format::Csv,
-            batch_size: 4096,
+            batch_size: 2048,
             channel_capacity: 2,
             compression: None,
             rotate_bytes: None,

@@ -74,6 +74,12 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(440000, "Sales discounts", "revenue", "debit"),
     acct(450000, "Cash discounts received", "revenue", "credit"),
     acct(480000, "Interest income", "revenue", "credit"),
+    acct(
+        485000,
+        "Proceeds from disposals of fixed assets",
+        "revenue",
+        "credit",
+    ),
     acct(500000, "Cost of goods sold", "expense", "debit"),
     acct(505000, "Purchase price variances", "expense", "debit"),
     acct(510000, "Freight and purchased services", "expense", "debit"),
@@ -87,6 +93,12 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(660000, "Marketing", "expense", "debit"),
     acct(670000, "Professional fees", "expense", "debit"),
     acct(680000, "Depreciation expense", "expense", "debit"),
+    acct(
+        685000,
+        "Net book value of fixed assets disposed",
+        "expense",
+        "debit",
+    ),
     acct(690000, "Repairs and maintenance", "expense", "debit"),
     acct(695000, "Bank charges", "expense", "debit"),
     acct(890000, "Income tax expense", "expense", "debit"),
@@ -106,6 +118,10 @@ pub mod accounts {
     pub const INVENTORY: u32 = 130000;
     /// Input tax receivable.
     pub const INPUT_TAX: u32 = 145000;
+    /// Proceeds from the sale of fixed assets retired (net of tax).
+    pub const DISPOSAL_PROCEEDS: u32 = 485000;
+    /// The net book value of fixed assets retired (with the proceeds: the gain or loss).
+    pub const DISPOSAL_NBV: u32 = 685000;
     /// Income tax paid in advance of the year's provision.
     pub const INCOME_TAX_PREPAID: u32 = 146000;
     /// Trade payables.
