@@ -340,13 +340,16 @@ pub struct BalanceSheet {
 pub struct CashFlow {
     /// The year's net income.
     pub net_income: f64,
-    /// Depreciation added back (the increase in accumulated depreciation).
+    /// Depreciation added back (the year's depreciation expense).
     pub depreciation: f64,
+    /// The gain on fixed assets sold taken out, or the loss added back (their proceeds
+    /// are investing cash).
+    pub disposals: f64,
     /// The change in receivables, inventory, other current assets and liabilities.
     pub working_capital: f64,
-    /// Net income + depreciation + working capital.
+    /// Net income + depreciation + disposals + working capital.
     pub operating: f64,
-    /// Fixed assets bought (less sold), at cost.
+    /// Fixed assets bought, less the proceeds of those sold.
     pub investing: f64,
     /// Equity moved by anything but the result.
     pub financing: f64,
@@ -419,10 +422,11 @@ impl BalanceSheet {
 
 impl CashFlow {
     /// Its lines, in order.
-    pub fn rows(&self) -> [(&'static str, f64); 7] {
+    pub fn rows(&self) -> [(&'static str, f64); 8] {
         [
             ("Net income", self.net_income),
             ("Depreciation", self.depreciation),
+            ("Loss (gain) on assets sold", self.disposals),
             ("Change in working capital", self.working_capital),
             ("Operating cash flow", self.operating),
             ("Investing cash flow", self.investing),

@@ -205,23 +205,30 @@ fn year_statements(
     let opening_sheet = sheet(|t| t.0);
     let closing_sheet = sheet(|t| t.2);
 
-    // Cash flow, indirect: the result, the depreciation added back, the change in
-    // working capital; the change in fixed assets at cost; the change in equity other
-    // than the result.
-    let d_depr = -(depreciation.2 - depreciation.0);
+    // Cash flow, indirect: the result, the depreciation added back, the loss on assets
+    // sold added back (their net book value less their proceeds), the change in
+    // working capital; fixed assets bought less the proceeds of those sold (the change
+    // in their net book value with the depreciation and the book value retired added
+    // back); the change in equity other than the result.
+    let depreciation_expense = sum(&|a| a == 680_000).1;
+    let book_value_sold = sum(&|a| a == 685_000).1;
+    let proceeds = -sum(&|a| a == 485_000).1;
+    let loss_on_sales = book_value_sold - proceeds;
     let d_working = -(receivables.2 - receivables.0)
         - (inventory.2 - inventory.0)
         - (other_current.2 - other_current.0)
         - (liabilities.2 - liabilities.0);
-    let operating = net_income + d_depr + d_working;
-    let investing = -(fixed_cost.2 - fixed_cost.0);
+    let operating = net_income + depreciation_expense + loss_on_sales + d_working;
+    let d_net_fixed = (fixed_cost.2 - fixed_cost.0) + (depreciation.2 - depreciation.0);
+    let investing = -(d_net_fixed + depreciation_expense + book_value_sold) + proceeds;
     // Equity moved by anything but the result (closing entries, which carry the result,
     // are left out of the movements).
     let financing = -sum(&equity_kind).1;
     let change = cash.2 - cash.0;
     let cash_flow = CashFlow {
         net_income: money(net_income),
-        depreciation: money(d_depr),
+        depreciation: money(depreciation_expense),
+        disposals: money(loss_on_sales),
         working_capital: money(d_working),
         operating: money(operating),
         investing: money(investing),
