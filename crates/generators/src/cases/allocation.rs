@@ -5,7 +5,7 @@
 //! between cost centers and changes no account's balance.
 
 use crate::config::MAX_ALLOCATION_LINES;
-use crate::post::{Head, Line};
+use crate::post::Head;
 use crate::world::World;
 use crate::world::economy::{FillerKind, filler_median};
 use crate::world::pools::{accounts as acc, centers, texts, users};
@@ -60,27 +60,12 @@ impl World {
             let sender = senders[(t % senders.len() as u64) as usize];
             let receiver = receivers[(t / senders.len() as u64) as usize % receivers.len()];
             let amount = libm::round(median * libm::exp(1.2 * d.normal())).max(100.0) as i64;
-            Self::line(
+            Self::center_pair(
                 batch,
                 entry_id,
-                Line {
-                    account,
-                    amount,
-                    cost_center: Some(receiver),
-                    text: "Allocated overhead",
-                    ..Line::BARE
-                },
-            );
-            Self::line(
-                batch,
-                entry_id,
-                Line {
-                    account,
-                    amount: -amount,
-                    cost_center: Some(sender),
-                    text: "Overhead allocated to cost centers",
-                    ..Line::BARE
-                },
+                (account, amount),
+                (receiver, sender),
+                ("Allocated overhead", "Overhead allocated to cost centers"),
             );
         }
         let head = Head {

@@ -268,6 +268,24 @@ impl World {
         if to == from {
             to = centers::ALL[(from + 1) % centers::ALL.len()];
         }
+        Self::center_pair(
+            batch,
+            entry_id,
+            (account, amount),
+            (to, from),
+            ("Reclass to cost center", "Reclass from cost center"),
+        );
+    }
+
+    /// Two lines that move `amount` on `account` from cost center `from` to `to`: the
+    /// debit of `to`, then the credit of `from`, with their texts.
+    pub(crate) fn center_pair(
+        batch: &mut Batch,
+        entry_id: u128,
+        (account, amount): (u32, i64),
+        (to, from): (usize, usize),
+        (to_text, from_text): (&'static str, &'static str),
+    ) {
         Self::line(
             batch,
             entry_id,
@@ -275,7 +293,7 @@ impl World {
                 account,
                 amount,
                 cost_center: Some(to),
-                text: "Reclass to cost center",
+                text: to_text,
                 ..Line::BARE
             },
         );
@@ -286,7 +304,7 @@ impl World {
                 account,
                 amount: -amount,
                 cost_center: Some(from),
-                text: "Reclass from cost center",
+                text: from_text,
                 ..Line::BARE
             },
         );

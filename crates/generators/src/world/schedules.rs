@@ -151,40 +151,18 @@ impl CompanySchedule {
         self.liabilities(month.saturating_sub(1))
     }
 
-    /// The fixed asset company `c` buys in each month of the period (index into
-    /// `md.fixed_assets`).
-    fn capex(
-        config: &GeneratorConfig,
-        economy: &Economy,
-        md: &MasterData,
+    /// Company `c`'s fixed asset (index into `md.fixed_assets`) that `day` dates in
+    /// each month of the period, if any: the one it buys, or the one it retires.
+    fn assets_by_month(
+        (config, economy, md): (&GeneratorConfig, &Economy, &MasterData),
         c: &CompanyBooks,
+        day: impl Fn(&synth_model::FixedAsset) -> Option<Date>,
     ) -> Vec<Option<usize>> {
         let mut by_month = vec![None; config.months as usize];
         let (y0, m0, _) = economy.start.ymd();
         for (k, a) in md.fixed_assets.iter().enumerate() {
-            if a.company_code == c.code && a.acquisition_date >= economy.start {
-                let (y, m, _) = a.acquisition_date.ymd();
-                let month = ((y - y0) * 12 + m as i32 - m0 as i32) as usize;
-                if let Some(slot) = by_month.get_mut(month) {
-                    *slot = Some(k);
-                }
-            }
-        }
-        by_month
-    }
-
-    /// The asset company `c` retires in each month of the period.
-    fn disposals(
-        config: &GeneratorConfig,
-        economy: &Economy,
-        md: &MasterData,
-        c: &CompanyBooks,
-    ) -> Vec<Option<usize>> {
-        let mut by_month = vec![None; config.months as usize];
-        let (y0, m0, _) = economy.start.ymd();
-        for (k, a) in md.fixed_assets.iter().enumerate() {
-            if let Some(day) = a.disposal_date.filter(|_| a.company_code == c.code) {
-                let (y, m, _) = day.ymd();
+            if let Some(d) = day(a).filter(|d| a.company_code == c.code && *d >= economy.start) {
+                let (y, m, _) = d.ymd();
                 let month = ((y - y0) * 12 + m as i32 - m0 as i32) as usize;
                 if let Some(slot) = by_month.get_mut(month) {
                     *slot = Some(k);
@@ -251,8 +229,8 @@ impl CompanySchedule {
                 .iter()
                 .map(|row| row.iter().map(|a| (*a).max(1)).collect())
                 .collect(),
-            capex: Self::capex(config, economy, md, c),
-            disposals: Self::disposals(config, economy, md, c),
+            capex: Self::assets_by_month((config, economy, md), c, |a| Some(a.acquisition_date)),
+            disposals: Self::assets_by_month((config, economy, md), c, |a| a.disposal_date),
             rent: round_to(share::RENT * c.revenue_month, 10_000),
             rent_index_bp: 200
                 + 50 * (crate::world::rng::record_key(config.seed, stream::RENT_INDEX, ci as u64)
