@@ -542,35 +542,44 @@ fn company_assets(
 }
 
 /// Each month a company retires and sells one asset on the first working day from the
-/// 20th: the oldest it opened with, then (once those are gone) the one it bought that
-/// many months before. The buyer pays the net book value times a lognormal factor
-/// (median 0.97, σ 0.35: gains and losses), or a scrap price of 2% of cost (one in
-/// seven); at least 1.00.
+/// 20th: the oldest it owns that cost no more than the asset it buys that month (like
+/// replaced with like, so the fleet neither shrinks nor balloons), else the cheapest.
+/// The buyer pays the net book value times a lognormal factor (median 0.97, σ 0.35:
+/// gains and losses), or a scrap price of 2% of cost (one in seven); at least 1.00.
 fn retire(
     seed: u64,
     (start, months): (Date, i64),
     (ci, c): (usize, &CompanyBooks),
     assets: &mut [FixedAsset],
 ) {
-    let mut order: Vec<usize> = (0..assets.len())
-        .filter(|&k| assets[k].acquisition_date < start)
-        .collect();
+    let mut order: Vec<usize> = (0..assets.len()).collect();
     order.sort_by_key(|&k| (assets[k].acquisition_date, k));
-    let opened = order.len();
-    let bought: Vec<usize> = (0..assets.len())
+    let bought: Vec<usize> = order
+        .iter()
+        .copied()
         .filter(|&k| assets[k].acquisition_date >= start)
         .collect();
+    let mut retired = vec![false; assets.len()];
     let (y0, m0, _) = start.ymd();
     for month in 0..months {
-        let k = match order.get(month as usize) {
-            Some(&k) => k,
-            None => match bought.get(month as usize - opened) {
-                Some(&k) => k,
-                None => break,
-            },
-        };
         let t = i64::from(y0) * 12 + i64::from(m0) - 1 + month;
-        let day = Date::from_ymd((t / 12) as i32, (t % 12) as u32 + 1, 20).unwrap_or(start);
+        let first = Date::from_ymd((t / 12) as i32, (t % 12) as u32 + 1, 1).unwrap_or(start);
+        let cap = bought
+            .get(month as usize)
+            .map_or(i64::MAX, |&k| assets[k].acquisition_cost);
+        let owned = || {
+            order
+                .iter()
+                .copied()
+                .filter(|&k| !retired[k] && assets[k].acquisition_date < first)
+        };
+        let Some(k) = owned()
+            .find(|&k| assets[k].acquisition_cost <= cap)
+            .or_else(|| owned().min_by_key(|&k| assets[k].acquisition_cost))
+        else {
+            break;
+        };
+        retired[k] = true;
         let a = &mut assets[k];
         let nbv = a.acquisition_cost - accumulated_at(a, start, month);
         let mut d = Draws::new(seed, stream::DISPOSAL, (ci as u64) << 32 | month as u64);
@@ -579,7 +588,7 @@ fn retire(
         } else {
             nbv as f64 * libm::exp(0.35 * d.normal() - 0.03)
         };
-        a.disposal_date = Some(c.calendar.next_working(day));
+        a.disposal_date = Some(c.calendar.next_working(first.add_days(19)));
         a.disposal_proceeds = ((price / 100.0).round() as i64).max(1) * 100;
     }
 }
