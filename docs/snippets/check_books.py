@@ -22,7 +22,7 @@ money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amou
          "customers": ["credit_limit"], "users": ["approval_limit"], "tax_codes": ["rate_percent"],
          "employees": ["monthly_salary"], "fixed_assets": ["acquisition_cost", "monthly_depreciation", "disposal_proceeds"]}
 for t in ("journal_entries", "journal_lines", "documents", "accounts", "customers", "vendors",
-          "companies", "users", "tax_codes", "employees", "fixed_assets", "anomalies"):
+          "companies", "users", "tax_codes", "employees", "fixed_assets", "anomalies", "cost_centers"):
     types = ", ".join([f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, [])]
                       + (["'postcode': 'VARCHAR'"] if t in ("customers", "vendors") else []))
     name = f"all_{t}" if t in ("journal_entries", "journal_lines", "documents") else t
@@ -270,23 +270,78 @@ check("every customer invoice posts revenue", n == 0, f"{n} invoices without rev
 # are replaced, so headcount holds and payroll moves (before issue 29: the same
 # salaries every month, no hire or leaver).
 emp = con.execute("""SELECT company_code::VARCHAR, cost_center, hire_date, leave_date,
-      CAST(round(monthly_salary * 100) AS BIGINT), CAST(round(annual_raise_percent * 100) AS BIGINT) FROM employees""").fetchall()
+      CAST(round(monthly_salary * 100) AS BIGINT), CAST(round(annual_raise_percent * 100) AS BIGINT),
+      CAST(round(bonus_percent * 100) AS BIGINT) FROM employees""").fetchall()
 paid = {(c, cc, y * 12 + m - 1): int(round(float(g) * 100)) for c, cc, y, m, g in con.execute("""
       SELECT e.company_code::VARCHAR, l.cost_center, year(e.posting_date), month(e.posting_date), sum(l.debit)
       FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
       WHERE e.header_text = 'Payroll run' AND l.account = 600000 GROUP BY ALL""").fetchall()}
 months = sorted({k[2] for k in paid})
-due = {}
-for c, cc, hire, leave, salary, raise_bp in emp:
+due, bonus_due = {}, {}
+for c, cc, hire, leave, salary, raise_bp, bonus_bp in emp:
     first = max(hire.year * 12 + hire.month - 1, months[0])
     last = min(leave.year * 12 + leave.month - 1, months[-1]) if leave else months[-1]
     for t in range(first, last + 1):
         if t > first and t % 12 + 1 == hire.month:
             salary += (salary * raise_bp + 5000) // 10000
         due[(c, cc, t)] = due.get((c, cc, t), 0) + salary
+        if t % 12 == 11:
+            worked = 12 if hire.year < t // 12 else 13 - hire.month
+            bonus_due[(c, cc, t)] = bonus_due.get((c, cc, t), 0) + (salary * worked * bonus_bp + 5000) // 10000
 off = [(k, due.get(k, 0), v) for k, v in paid.items() if due.get(k, 0) != v]
 check("payroll = the salaries of the employees of the month, by cost center", paid and not off,
       f"{len(paid)} company-center-months, {len(off)} off {off[:2]}")
+
+# Year-end bonuses (before issue 29: none): paid with December's payroll to those
+# employed in December, bonus_percent of December's salary times the months employed
+# that calendar year (12 for those hired before it), rounded half up, per cost center.
+bonuses = {(c, cc, y * 12 + m - 1): int(round(float(g) * 100)) for c, cc, y, m, g in con.execute("""
+      SELECT e.company_code::VARCHAR, l.cost_center, year(e.posting_date), month(e.posting_date), sum(l.debit - l.credit)
+      FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+      WHERE e.header_text = 'Payroll run' AND l.account = 603000 GROUP BY ALL""").fetchall()}
+due_bonus = {k: v for k, v in bonus_due.items() if v}
+off = [(k, due_bonus.get(k, 0), v) for k, v in bonuses.items() | due_bonus.items()
+       if due_bonus.get(k, 0) != bonuses.get(k, 0)]
+decembers = sum(1 for t in months if t % 12 == 11)
+check("year-end bonuses = bonus_percent of December's salary, pro rata, by cost center",
+      (bool(bonuses) or not decembers) and not off, f"{len(bonuses)} company-center-Decembers, {len(off)} off {off[:2]}")
+
+# Overtime (before issue 29: none): only in logistics and service cost centers (hourly
+# staff), at most 15% of their salaries in any month, and more in busy months: per
+# company, the month's overtime share of salaries follows the seasonality weights
+# (SEASON below, the default; Pearson correlation at least 0.5 over a year).
+ot = con.execute("""
+  WITH p AS (SELECT e.company_code::VARCHAR AS c, l.cost_center AS cc, year(e.posting_date) * 12 + month(e.posting_date) - 1 AS t,
+      sum(l.debit - l.credit) FILTER (WHERE l.account = 602000) AS overtime,
+      sum(l.debit - l.credit) FILTER (WHERE l.account = 600000) AS salaries
+    FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+    WHERE e.header_text = 'Payroll run' GROUP BY ALL)
+  SELECT p.c, p.cc, p.t, coalesce(p.overtime, 0), p.salaries, k.department
+  FROM p JOIN cost_centers k ON k.cost_center = p.cc""").fetchall()
+wrong_place = [r[:3] for r in ot if r[3] and r[5] not in ("Logistics", "Service")]
+too_much = [r[:5] for r in ot if r[3] and not 0 < float(r[3]) <= 0.15 * float(r[4])]
+share = {}
+for c, cc, t, o, sal, dept in ot:
+    if dept in ("Logistics", "Service"):
+        a = share.setdefault((c, t), [0.0, 0.0])
+        a[0] += float(o)
+        a[1] += float(sal)
+SEASON_OF = [0.90, 0.93, 1.05, 1.00, 1.02, 1.03, 0.95, 0.97, 1.03, 1.06, 1.04, 1.02]
+def pearson(xs, ys):
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx = sum((x - mx) ** 2 for x in xs) ** 0.5
+    syy = sum((y - my) ** 2 for y in ys) ** 0.5
+    return sxy / (sxx * syy) if sxx and syy else 0.0
+corr = {}
+for c in sorted({k[0] for k in share}):
+    ts = sorted(t for cc, t in share if cc == c)
+    if len(ts) >= 12:
+        corr[c] = pearson([share[(c, t)][0] / share[(c, t)][1] for t in ts], [SEASON_OF[t % 12] for t in ts])
+check("overtime only in logistics and service, at most 15% of salaries, more in busy months",
+      ot and not wrong_place and not too_much and all(r >= 0.5 for r in corr.values()),
+      f"{sum(1 for r in ot if r[3])} center-months with overtime, {len(wrong_place)} elsewhere, {len(too_much)} over 15%, "
+      f"correlation with seasonality {', '.join(f'{c} {r:.2f}' for c, r in corr.items())}")
 leavers = one("SELECT count(*) FILTER (WHERE leave_date IS NOT NULL), count(*) FILTER (WHERE hire_date >= (SELECT min(posting_date) FROM all_journal_entries)) FROM employees")
 heads = one("""SELECT count(*) FILTER (WHERE leave_date IS NULL) FROM employees""")[0]
 rate = leavers[0] / max(heads, 1) / max(len(months) - 1, 1)

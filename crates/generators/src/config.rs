@@ -351,9 +351,9 @@ fn invalid(field: impl Into<String>, expected: &str, got: impl ToString) -> Inva
 
 /// The most lines an entry may have.
 pub const MAX_LINES_LIMIT: u32 = 100_000;
-/// The fewest lines an entry must be allowed: an invoice with one item, a price
-/// variance, its tax and the partner.
-pub const MIN_LINES: u32 = 5;
+/// The fewest lines an entry must be allowed: a payroll entry's four lines of one cost
+/// center (salaries, overtime, bonuses, social security), its net pay and liabilities.
+pub const MIN_LINES: u32 = 6;
 
 impl GeneratorConfig {
     /// Whether this config writes `table` (documents and graph can be switched off).
@@ -455,7 +455,7 @@ impl GeneratorConfig {
         if !(MIN_LINES..=MAX_LINES_LIMIT).contains(&t.max_lines) {
             p.push(invalid(
                 "transactions.max_lines",
-                "from 5 to 100000",
+                "from 6 to 100000",
                 t.max_lines,
             ));
         }

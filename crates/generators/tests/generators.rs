@@ -168,7 +168,7 @@ fn allocations_move_costs_between_cost_centers_and_leave_every_account_as_it_was
 
 #[test]
 fn no_entry_has_more_lines_than_max_lines() {
-    for max_lines in [5u32, 9, 100] {
+    for max_lines in [6u32, 9, 100] {
         let mut c = GeneratorConfig::default();
         c.transactions.target_count = 300_000;
         c.transactions.max_lines = max_lines;
@@ -436,7 +436,7 @@ fn invalid_config_names_the_field() {
     let e = JournalGenerator::new(c).expect_err("max_lines 1 is invalid");
     assert_eq!(
         e.to_string(),
-        "transactions.max_lines: expected from 5 to 100000, got 1"
+        "transactions.max_lines: expected from 6 to 100000, got 1"
     );
     let mut c = GeneratorConfig::default();
     c.transactions.long_entries.lines_100_to_999 = f64::NAN;

@@ -309,6 +309,10 @@ record! {
         /// Raise on each anniversary of the hire date within the period, in percent: from
         /// that month on the salary is this much higher, rounded to the minor unit.
         annual_raise_percent: i64 as Money,
+        /// Year-end bonus as a share of a year's salary, in percent: paid with December's
+        /// payroll to those employed in December, on December's salary times the months
+        /// employed in that calendar year.
+        bonus_percent: i64 as Money,
     }
 }
 

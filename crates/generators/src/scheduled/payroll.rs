@@ -4,7 +4,6 @@
 use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::pools::{accounts as acc, users};
-use crate::world::schedules::CompanySchedule;
 
 use super::Month;
 use synth_model::{Batch, Date};
@@ -30,7 +29,6 @@ impl World {
             month,
             ..
         } = *mo;
-        let ss_bp = s.social_security_bp;
         // Payroll: per run, the funding of the payroll account, then the run's entries.
         for run in 0..l.runs {
             let pay_day = if l.runs == 1 {
@@ -82,31 +80,32 @@ impl World {
                     from.min(s.centers.len())..(from + l.centers_per_chunk).min(s.centers.len());
                 let (net, liabilities) = s.run_amounts(month, run, js.clone());
                 for j in js {
-                    let cc = s.centers[j];
-                    let gross = CompanySchedule::run_gross(s.gross(month, j), run, l.runs);
-                    let ss = (gross as i128 * i128::from(ss_bp) / 10_000) as i64;
-                    Self::line(
-                        batch,
-                        entry_id,
-                        Line {
-                            account: acc::SALARIES,
-                            amount: gross,
-                            cost_center: Some(cc),
-                            text: "Gross salaries",
-                            ..Line::BARE
-                        },
-                    );
-                    Self::line(
-                        batch,
-                        entry_id,
-                        Line {
-                            account: acc::SOCIAL_SECURITY,
-                            amount: ss,
-                            cost_center: Some(cc),
-                            text: "Employer contributions",
-                            ..Line::BARE
-                        },
-                    );
+                    let cc = Some(s.centers[j]);
+                    let pay = s.run_pay(month, run, j);
+                    for (account, amount, text) in [
+                        (acc::SALARIES, pay.salary, "Gross salaries"),
+                        (acc::OVERTIME, pay.overtime, "Overtime"),
+                        (acc::BONUSES, pay.bonus, "Year-end bonuses"),
+                        (
+                            acc::SOCIAL_SECURITY,
+                            s.social_security(pay.gross()),
+                            "Employer contributions",
+                        ),
+                    ] {
+                        if amount != 0 || account == acc::SALARIES {
+                            Self::line(
+                                batch,
+                                entry_id,
+                                Line {
+                                    account,
+                                    amount,
+                                    cost_center: cc,
+                                    text,
+                                    ..Line::BARE
+                                },
+                            );
+                        }
+                    }
                 }
                 Self::line(
                     batch,

@@ -2,7 +2,8 @@
 //! position's holder may leave at the end of any month (the monthly churn of the
 //! config) and is replaced from the first day of the next month, and everyone's salary
 //! rises on each anniversary of their hire. The payroll of a month is the sum of the
-//! salaries of the people employed in it, per cost center.
+//! salaries of the people employed in it, per cost center, and in December their
+//! year-end bonuses.
 
 use crate::config::GeneratorConfig;
 use crate::world::economy::CompanyBooks;
@@ -38,6 +39,23 @@ fn tenures(config: &GeneratorConfig, ci: usize, positions: u32) -> Vec<Tenure> {
     out
 }
 
+/// Overtime and bonuses on top of salaries, as a share of them (measured on the default
+/// run: bonuses 6.6-8.4%, overtime 2.1-2.3%), so that the payroll's share of revenue
+/// holds.
+const EXTRA_PAY: f64 = 0.095;
+
+/// The year-end bonus of a holder of a position in `department`, in hundredths of a
+/// percent of a year's salary: management 15-30%, sales and marketing 8-20%, logistics
+/// and service (paid overtime instead) 0-5%, the others 0-10%.
+fn bonus_percent(department: &str, d: &mut Draws) -> i64 {
+    match department {
+        "Management" => 1_500 + 250 * d.below(7) as i64,
+        "Sales" | "Marketing" => 800 + 200 * d.below(7) as i64,
+        "Logistics" | "Service" => 250 * d.below(3) as i64,
+        _ => 250 * d.below(5) as i64,
+    }
+}
+
 /// The most employees a company has: beyond it, salaries grow with the company instead,
 /// so that master data (held in memory whole) stays bounded at any size.
 const MAX_EMPLOYEES: f64 = 5_000.0;
@@ -45,7 +63,11 @@ const MAX_EMPLOYEES: f64 = 5_000.0;
 /// head count hit a bound).
 pub(crate) fn headcount(c: &CompanyBooks) -> (u32, f64) {
     let target = share::PAYROLL * c.revenue_month;
-    let per_head = c.median_salary * 100.0 * 1.05 * (1.0 + c.social_security_bp as f64 / 10_000.0);
+    let per_head = c.median_salary
+        * 100.0
+        * 1.05
+        * (1.0 + EXTRA_PAY)
+        * (1.0 + c.social_security_bp as f64 / 10_000.0);
     let wanted = target / per_head.max(1.0);
     let n = wanted
         .round()
@@ -108,6 +130,7 @@ pub(crate) fn company_employees(
         let job_title = d.pick(titles);
         let before = start.add_days(-(20 + d.below(6000) as i32));
         let raise = 150 + 50 * d.below(8) as i64;
+        let bonus = bonus_percent(department, &mut d);
         let (y, m) = year_month(config, from);
         let hire_date = if holder == 0 {
             before
@@ -128,20 +151,21 @@ pub(crate) fn company_employees(
             leave_date,
             monthly_salary: ((salary * 10.0).round() as i64 * 10).max(100),
             annual_raise_percent: raise,
+            bonus_percent: bonus,
         });
     }
     employees
 }
 
-/// The gross salaries of company `code`'s employees per month of the period and cost
-/// center: `months` rows of `COST_CENTERS.len()`.
+/// What company `code` pays its employees per month of the period and cost center
+/// (`months` rows of `COST_CENTERS.len()`): salaries and year-end bonuses.
 pub(crate) fn payroll_by_month(
     config: &GeneratorConfig,
     employees: &[Employee],
     code: &str,
-) -> Vec<Vec<i64>> {
+) -> Vec<Vec<Pay>> {
     let months = u64::from(config.months);
-    let mut table = vec![vec![0i64; COST_CENTERS.len()]; months as usize];
+    let mut table = vec![vec![Pay::default(); COST_CENTERS.len()]; months as usize];
     let first = i64::from(config.start_year) * 12 + i64::from(config.start_month) - 1;
     let month_of = |d: Date| {
         let (y, m, _) = d.ymd();
@@ -155,16 +179,57 @@ pub(crate) fn payroll_by_month(
         let to = e
             .leave_date
             .map_or(months, |d| (month_of(d) + 1).clamp(0, months as i64) as u64);
-        let hired_in = e.hire_date.ymd().1;
+        let (hired_year, hired_in, _) = e.hire_date.ymd();
         let mut salary = e.monthly_salary;
         for m in from..to {
-            if m > from && year_month(config, m).1 == hired_in {
+            let (y, month) = year_month(config, m);
+            if m > from && month == hired_in {
                 salary = raised(salary, e.annual_raise_percent);
             }
-            table[m as usize][cc] += salary;
+            let pay = &mut table[m as usize][cc];
+            pay.salary += salary;
+            if month == 12 {
+                pay.bonus += bonus(salary, e.bonus_percent, (hired_year, hired_in), y);
+            }
         }
     }
     table
+}
+
+/// What a cost center pays in a month, in minor units.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Pay {
+    /// Salaries.
+    pub salary: i64,
+    /// Overtime (set by the schedule, not from the employees).
+    pub overtime: i64,
+    /// Year-end bonuses.
+    pub bonus: i64,
+}
+
+impl Pay {
+    /// Everything paid.
+    pub(crate) fn gross(self) -> i64 {
+        self.salary + self.overtime + self.bonus
+    }
+}
+
+/// The year-end bonus paid in December of `year` on a December salary of `salary` at
+/// `percent` hundredths of a percent of a year's pay, pro rata to the months employed
+/// that year (all twelve for those hired before it; from the month of hire else),
+/// rounded half up to the minor unit.
+pub(crate) fn bonus(
+    salary: i64,
+    percent: i64,
+    (hired_year, hired_in): (i32, u32),
+    year: i32,
+) -> i64 {
+    let months = if hired_year < year {
+        12
+    } else {
+        13 - i64::from(hired_in)
+    };
+    (salary * months * percent + 5_000) / 10_000
 }
 
 /// A salary after a raise of `percent` hundredths of a percent, rounded half up to the

@@ -52,7 +52,7 @@ pub(crate) enum YearEvent {
 /// Entries of one year-end closing: one line per profit and loss account and one on
 /// retained earnings, at most `max_lines` lines each.
 pub(crate) fn closing_entries(config: &GeneratorConfig) -> u32 {
-    let per = config.transactions.max_lines.max(5) - 1;
+    let per = config.transactions.max_lines.max(crate::config::MIN_LINES) - 1;
     (pl_accounts().len() as u32).div_ceil(per)
 }
 
@@ -158,8 +158,10 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a validated config.
     pub fn new(config: &GeneratorConfig) -> Layout {
-        let m = config.transactions.max_lines.max(5) as usize;
-        let centers_per_chunk = ((m - 2) / 2).max(1);
+        let m = config.transactions.max_lines.max(crate::config::MIN_LINES) as usize;
+        // Salaries, overtime, bonuses and social security per center; net pay and
+        // liabilities once.
+        let centers_per_chunk = ((m - 2) / 4).max(1);
         let payroll_chunks = COST_CENTERS.len().div_ceil(centers_per_chunk) as u64;
         let classes_per_chunk = (m / 2).max(1);
         let depreciation_chunks = ASSET_CLASSES.len().div_ceil(classes_per_chunk) as u64;

@@ -145,9 +145,9 @@ pub fn estimated_bytes(config: &GeneratorConfig) -> u64 {
 /// The per-company aggregates scheduled postings need from the master data.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CompanyTotals {
-    /// Gross salaries per month of the period and cost center (index into
+    /// Salaries and bonuses per month of the period and cost center (index into
     /// `COST_CENTERS`).
-    pub payroll: Vec<Vec<i64>>,
+    pub payroll: Vec<Vec<crate::world::employees::Pay>>,
     /// Per asset class: (cost at start, accumulated depreciation at start) of the assets
     /// owned at the start.
     pub assets: Vec<(i64, i64)>,

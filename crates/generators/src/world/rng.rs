@@ -43,6 +43,7 @@ pub(crate) mod stream {
     pub const TAX_ID: u64 = 48;
     pub const ALLOCATION: u64 = 49;
     pub const DISPOSAL: u64 = 50;
+    pub const OVERTIME: u64 = 51;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -4,6 +4,7 @@
 
 use crate::config::GeneratorConfig;
 use crate::world::economy::{CompanyBooks, Economy, nice_ceil, share};
+use crate::world::employees::Pay;
 use crate::world::layout::{ACCRUALS, Layout, open_items};
 use crate::world::master::{CompanyTotals, MasterData, company_totals};
 use crate::world::pools::{ASSET_CLASSES, accounts as acc};
@@ -38,8 +39,8 @@ pub(crate) struct CompanySchedule {
     pub(crate) items: Vec<OpenItem>,
     /// The cost centers with employees (index into `COST_CENTERS`), in order.
     pub(crate) centers: Vec<usize>,
-    /// Gross salaries per month of the period, one per entry of `centers`.
-    pub(crate) payroll: Vec<Vec<i64>>,
+    /// What is paid per month of the period, one per entry of `centers`.
+    pub(crate) payroll: Vec<Vec<Pay>>,
     /// Payroll runs per month.
     pub(crate) runs: u64,
     pub(crate) social_security_bp: i64,
@@ -100,6 +101,28 @@ impl CompanySchedule {
     }
 }
 
+/// The overtime of cost center `k` (index into `COST_CENTERS`) of company `ci` in month
+/// `month` of the period, on `salaries`: only logistics and service centers pay it,
+/// about 5% of their salaries in a month of average activity, more in busy months (the
+/// cube of the month's seasonality weight over their mean), at most 15%.
+fn overtime(config: &GeneratorConfig, ci: usize, month: u64, k: usize, salaries: i64) -> i64 {
+    use crate::world::pools::centers::{LOGISTICS, SERVICES};
+    if !LOGISTICS.contains(&k) && !SERVICES.contains(&k) {
+        return 0;
+    }
+    let weights = &config.transactions.seasonality;
+    let mean = weights.iter().sum::<f64>() / 12.0;
+    let calendar = (u64::from(config.start_month) - 1 + month) % 12;
+    let busy = weights[calendar as usize] / mean.max(f64::MIN_POSITIVE);
+    let mut d = Draws::new(
+        config.seed,
+        stream::OVERTIME,
+        (ci as u64) << 40 | month << 8 | k as u64,
+    );
+    let rate = (0.05 * busy * busy * busy * libm::exp(0.15 * d.normal())).min(0.15);
+    (salaries as f64 * rate).round() as i64
+}
+
 pub(crate) fn round_to(x: f64, unit: i64) -> i64 {
     ((x / unit as f64).round() as i64).max(1) * unit
 }
@@ -113,13 +136,33 @@ pub(crate) fn nice_floor(x: f64) -> i64 {
 }
 
 impl CompanySchedule {
-    /// Gross salaries of `centers[j]` in month `month` of the period.
-    pub(crate) fn gross(&self, month: u64, j: usize) -> i64 {
+    /// What `centers[j]` pays in month `month` of the period.
+    pub(crate) fn pay(&self, month: u64, j: usize) -> Pay {
         self.payroll
             .get(month as usize)
             .and_then(|row| row.get(j))
             .copied()
-            .unwrap_or(0)
+            .unwrap_or_default()
+    }
+
+    /// What `centers[j]` pays in payroll run `run` of month `month`: half the salaries
+    /// in each of two runs, overtime and bonuses with the last.
+    pub(crate) fn run_pay(&self, month: u64, run: u64, j: usize) -> Pay {
+        let pay = self.pay(month, j);
+        let salary = Self::run_gross(pay.salary, run, self.runs);
+        if run + 1 == self.runs.max(1) {
+            Pay { salary, ..pay }
+        } else {
+            Pay {
+                salary,
+                ..Pay::default()
+            }
+        }
+    }
+
+    /// The employer's social security on `gross`.
+    pub(crate) fn social_security(&self, gross: i64) -> i64 {
+        (gross as i128 * i128::from(self.social_security_bp) / 10_000) as i64
     }
 
     /// The net pay and the liabilities (withheld tax and social security, the
@@ -131,9 +174,9 @@ impl CompanySchedule {
         js: std::ops::Range<usize>,
     ) -> (i64, i64) {
         js.fold((0, 0), |(net, liabilities), j| {
-            let gross = Self::run_gross(self.gross(month, j), run, self.runs);
+            let gross = self.run_pay(month, run, j).gross();
             let withheld = (gross as f64 * WITHHOLDING).round() as i64;
-            let ss = (gross as i128 * i128::from(self.social_security_bp) / 10_000) as i64;
+            let ss = self.social_security(gross);
             (net + gross - withheld, liabilities + withheld + ss)
         })
     }
@@ -172,7 +215,7 @@ impl CompanySchedule {
         by_month
     }
 
-    /// The gross salary of cost center entry `k` in payroll run `run` of `runs`.
+    /// The share of `gross` paid in payroll run `run` of `runs`.
     pub(crate) fn run_gross(gross: i64, run: u64, runs: u64) -> i64 {
         if runs <= 1 {
             gross
@@ -211,11 +254,20 @@ impl CompanySchedule {
         let runs = layout.companies[ci].runs;
         let by_center = &totals[ci].payroll;
         let centers: Vec<usize> = (0..crate::world::pools::COST_CENTERS.len())
-            .filter(|&k| by_center.iter().any(|row| row[k] > 0))
+            .filter(|&k| by_center.iter().any(|row| row[k].salary > 0))
             .collect();
-        let payroll: Vec<Vec<i64>> = by_center
+        let payroll: Vec<Vec<Pay>> = by_center
             .iter()
-            .map(|row| centers.iter().map(|&k| row[k]).collect())
+            .enumerate()
+            .map(|(month, row)| {
+                centers
+                    .iter()
+                    .map(|&k| Pay {
+                        overtime: overtime(config, ci, month as u64, k, row[k].salary),
+                        ..row[k]
+                    })
+                    .collect()
+            })
             .collect();
         let mut s = CompanySchedule {
             opening: Vec::new(),

@@ -85,6 +85,8 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(510000, "Freight and purchased services", "expense", "debit"),
     acct(600000, "Salaries and wages", "expense", "debit"),
     acct(601000, "Social security contributions", "expense", "debit"),
+    acct(602000, "Overtime pay", "expense", "debit"),
+    acct(603000, "Bonuses", "expense", "debit"),
     acct(610000, "Rent", "expense", "debit"),
     acct(620000, "Utilities", "expense", "debit"),
     acct(630000, "Travel expenses", "expense", "debit"),
@@ -162,6 +164,10 @@ pub mod accounts {
     pub const SALARIES: u32 = 600000;
     /// Employer's social security.
     pub const SOCIAL_SECURITY: u32 = 601000;
+    /// Overtime pay.
+    pub const OVERTIME: u32 = 602000;
+    /// Year-end bonuses.
+    pub const BONUSES: u32 = 603000;
     /// Rent.
     pub const RENT: u32 = 610000;
     /// Utilities.
