@@ -92,9 +92,9 @@ anomaly_types! {
     /// A large round manual G/L posting.
     RoundAmount round_amount "low" Effect::Twist(Twisted::Round),
         "A manual G/L posting of a round amount: a multiple of 1,000 and at least 10,000.";
-    /// Cash debited against an expense, without a document.
+    /// Petty cash debited against an expense, without a document.
     UnusualAccountPair unusual_account_pair "high" Effect::Twist(Twisted::CashAgainstExpense),
-        "A manual entry without a document that debits cash or bank and credits an expense account.";
+        "A manual entry without a document that debits petty cash and credits an expense account.";
     /// A manual entry entered weeks after its posting date, into a closed period.
     BackdatedEntry backdated_entry "medium" Effect::Twist(Twisted::Backdated),
         "A manual entry entered weeks after its posting date, into a month already closed.";
@@ -109,7 +109,7 @@ anomaly_types! {
         "A customer invoice posted at a month end, before the goods are delivered in the next month (cut-off).";
     /// An entry reversed and posted again for a different amount.
     ReversalReposted reversal_reposted "high" Effect::Scene(Staged::ReversalReposted),
-        "A manual accrual reversed by hand days later and posted again for a different amount.";
+        "A manual month-end accrual reversed by hand days later and posted again for a different amount.";
     /// One user's amounts that do not follow Benford's law.
     BenfordViolation benford_violation "high" Effect::Scene(Staged::Benford),
         "Manual entries of one user whose amounts mostly start with 7, 8 or 9 (against Benford's law).";

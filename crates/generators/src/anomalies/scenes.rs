@@ -4,18 +4,25 @@
 use super::vendors::VendorPosting;
 use crate::anomalies::AnomalyType as A;
 use crate::cases::Plan;
-use crate::post::Head;
+use crate::post::{Head, Line};
 use crate::world::World;
-use crate::world::economy::{FillerKind, tax_of};
+use crate::world::economy::tax_of;
 use crate::world::master::MasterData;
 use crate::world::people::off_round;
 use crate::world::pools::{SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, users};
 use crate::world::rng::{Draws, record_id, stream};
 use synth_model::{BankAccount, Batch, Date};
 
+/// The days of the month of `x`.
+fn days_in(x: Date) -> i32 {
+    let (y, m, _) = x.ymd();
+    synth_model::days_in_month(y, m) as i32
+}
+
 impl World {
-    /// A manual accrual (slot 0), reversed by hand days later (slot 1) and posted again
-    /// for a different amount (slot 2).
+    /// A manual month-end accrual (slot 0), reversed by hand days later (slot 1) and
+    /// posted again for a different amount (slot 2): texts, amounts, dates and users
+    /// as the scheduled month-end accruals and their reversals have them.
     pub(crate) fn reversal_reposted(&self, p: &Plan, s: u8, batch: &mut Batch) {
         let seed = self.config.seed;
         let mut sc = self.scene(p.block());
@@ -24,43 +31,90 @@ impl World {
         let account = d.pick(acc::ACCRUED_EXPENSES);
         let cost_center = d.pick(centers::OVERHEAD);
         let user = crate::world::people::pick_user(users::GL, d);
-        let base = crate::world::economy::filler_median(FillerKind::Reclass)
-            * self.economy.price_scale
-            * self.economy.filler_scale
-            * c.fx
-            * 100.0
-            * libm::exp(0.8 * d.normal());
-        let amount = off_round(((base / 10_000.0).round() as i64).max(1) * 10_000);
+        let base = self
+            .schedules
+            .get(sc.company)
+            .map_or(1_000_000.0, |s| s.accrual_base)
+            * libm::exp(0.35 * d.normal());
+        let amount = off_round(crate::world::schedules::round_to(base, 10_000));
         let factor = if d.below(10) < 7 {
             1.15 + 0.45 * d.unit()
         } else {
             0.55 + 0.3 * d.unit()
         };
-        let changed = off_round(libm::round(amount as f64 * factor / 100.0) as i64 * 100);
+        let changed = off_round(crate::world::schedules::round_to(
+            amount as f64 * factor,
+            10_000,
+        ));
+        // Accrued on a month's last working day, as the scheduled accruals are; the
+        // month before when the reversal would fall after the period.
+        let month_end = |x: Date| {
+            let (y, m, _) = x.ymd();
+            Date::from_ymd(y, m, synth_model::days_in_month(y, m)).unwrap_or(x)
+        };
+        let (start, end) = (self.economy.start, self.economy.end);
+        let mut close = month_end(sc.date);
+        if close.add_days(16) > end {
+            close = month_end(close.add_days(-days_in(close)));
+        }
+        if close < start {
+            close = end.add_days(-16).max(start);
+        }
+        let accrual_day = c.calendar.previous_working(close);
         let reversal_day = c
             .calendar
-            .next_working(sc.date.add_days(1 + d.below(5) as i32));
+            .next_working(accrual_day.add_days(1 + d.below(5) as i32));
         let repost_day = if d.below(2) == 0 {
             reversal_day
         } else {
             c.calendar.next_working(reversal_day.add_days(1))
         };
-        let text = "Accrued expenses";
         let index = p.first + u64::from(s);
         let entry_id = self.entry_id(index);
         let mut ed = Draws::new(seed, stream::ENTRY, index);
         let first_line = batch.lines.len();
         let (amount, day, header, reversal_of) = match s {
-            0 => (amount, sc.date, text, None),
+            0 => (amount, accrual_day, "Month-end accrual", None),
             1 => (
                 -amount,
                 reversal_day,
-                "Reversal of accrual",
+                "Reversal of month-end accrual",
                 Some(self.entry_id(p.first)),
             ),
-            _ => (changed, repost_day, text, None),
+            _ => (changed, repost_day, "Month-end accrual", None),
         };
-        Self::accrual_lines(batch, entry_id, (account, cost_center), amount, "Accrual");
+        if s == 1 {
+            // The lines of a scheduled reversal, in its order.
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::ACCRUED,
+                    amount: -amount,
+                    text: "Accrued liabilities",
+                    ..Line::BARE
+                },
+            );
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account,
+                    amount,
+                    cost_center: Some(cost_center),
+                    text: "Reversal of accrual",
+                    ..Line::BARE
+                },
+            );
+        } else {
+            Self::accrual_lines(
+                batch,
+                entry_id,
+                (account, cost_center),
+                amount,
+                "Month-end accrual",
+            );
+        }
         let head = Head {
             index,
             company: sc.company,
@@ -83,7 +137,7 @@ impl World {
                 A::ReversalReposted,
                 p.first,
                 sc.company,
-                sc.date,
+                accrual_day,
                 &[p.first, p.first + 1, p.first + 2],
                 &[],
                 &[],

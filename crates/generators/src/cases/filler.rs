@@ -72,7 +72,10 @@ impl World {
             amount = amount.min(users::APPROVERS[0].1 * 4 / 5 - 1_111);
         }
         let (document_type, process, manual, user, approval, header_text) = match kind {
-            _ if tw.cash_against_expense => Self::cash_correction(amount, batch, entry_id, &mut d),
+            _ if tw.cash_against_expense => {
+                let cap = petty_cap(e.price_scale, c.fx);
+                Self::cash_correction((amount.min(cap).max(100), tax), batch, entry_id, &mut d)
+            }
             FillerKind::ExpenseClaim | FillerKind::DirectDebit | FillerKind::PettyCash => {
                 self.expense(c, (kind, tw), (amount, tax), batch, entry_id, &mut d)
             }
@@ -115,42 +118,37 @@ impl World {
 
     /// A manual entry that debits cash or bank and credits an expense (an anomaly's twist).
     fn cash_correction(
-        amount: i64,
+        (amount, tax): (i64, usize),
         batch: &mut Batch,
         entry_id: u128,
         d: &mut Draws,
     ) -> FillerHead {
         let amount = off_round(amount);
         let account = d.pick(&[acc::OFFICE_SUPPLIES, acc::TRAVEL, 690000]);
-        let cash = if d.below(2) == 0 {
-            acc::CASH
-        } else {
-            acc::BANK
-        };
-        // The texts of a petty cash or bank line and of the expense it pays: only the
-        // direction is irregular.
-        Self::line(
-            batch,
-            entry_id,
-            Line {
-                account: cash,
-                amount,
-                text: if cash == acc::CASH {
-                    "Paid from petty cash"
-                } else {
-                    "Bank"
-                },
-                ..Line::BARE
-            },
-        );
+        let t = tax_of(tax, amount);
+        // A petty cash purchase turned around, with its texts and its tax as clean ones
+        // have them: only the direction is irregular (a manual entry of this kind never
+        // touches the bank).
         Self::line(
             batch,
             entry_id,
             Line {
                 account,
                 amount: -amount,
+                tax: Some(tax),
                 cost_center: Some(d.pick(centers::ALL)),
                 text: "Petty cash purchase",
+                ..Line::BARE
+            },
+        );
+        Self::tax_line(batch, entry_id, tax, -t);
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::CASH,
+                amount: amount + t,
+                text: "Paid from petty cash",
                 ..Line::BARE
             },
         );
