@@ -177,6 +177,37 @@ impl World {
         );
     }
 
+    /// Appends the two lines that reverse an accrual of `amount` on `account` and
+    /// `cost_center`: accrued liabilities debited, the expense credited.
+    pub(crate) fn accrual_reversal_lines(
+        batch: &mut Batch,
+        entry_id: u128,
+        (account, cost_center): (u32, usize),
+        amount: i64,
+    ) {
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: crate::world::pools::accounts::ACCRUED,
+                amount,
+                text: "Accrued liabilities",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account,
+                amount: -amount,
+                cost_center: Some(cost_center),
+                text: "Reversal of accrual",
+                ..Line::BARE
+            },
+        );
+    }
+
     /// Appends the tax line of code `tax` (input tax debited, output tax credited by the
     /// sign of `amount`), if the code posts tax to an account.
     #[inline]

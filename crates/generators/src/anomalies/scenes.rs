@@ -4,7 +4,7 @@
 use super::vendors::VendorPosting;
 use crate::anomalies::AnomalyType as A;
 use crate::cases::Plan;
-use crate::post::{Head, Line};
+use crate::post::Head;
 use crate::world::World;
 use crate::world::economy::tax_of;
 use crate::world::master::MasterData;
@@ -84,28 +84,8 @@ impl World {
             _ => (changed, repost_day, "Month-end accrual", None),
         };
         if s == 1 {
-            // The lines of a scheduled reversal, in its order.
-            Self::line(
-                batch,
-                entry_id,
-                Line {
-                    account: acc::ACCRUED,
-                    amount: -amount,
-                    text: "Accrued liabilities",
-                    ..Line::BARE
-                },
-            );
-            Self::line(
-                batch,
-                entry_id,
-                Line {
-                    account,
-                    amount,
-                    cost_center: Some(cost_center),
-                    text: "Reversal of accrual",
-                    ..Line::BARE
-                },
-            );
+            // The lines of a scheduled reversal.
+            Self::accrual_reversal_lines(batch, entry_id, (account, cost_center), -amount);
         } else {
             Self::accrual_lines(
                 batch,

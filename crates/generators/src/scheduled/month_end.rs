@@ -174,27 +174,7 @@ impl World {
                 centers::OVERHEAD[(a as usize * 3 + month as usize + centers::OVERHEAD.len() - 1)
                     % centers::OVERHEAD.len()];
             let amount = s.accrual(prev, a);
-            Self::line(
-                batch,
-                entry_id,
-                Line {
-                    account: acc::ACCRUED,
-                    amount,
-                    text: "Accrued liabilities",
-                    ..Line::BARE
-                },
-            );
-            Self::line(
-                batch,
-                entry_id,
-                Line {
-                    account: prev_account,
-                    amount: -amount,
-                    cost_center: Some(prev_cc),
-                    text: "Reversal of accrual",
-                    ..Line::BARE
-                },
-            );
+            Self::accrual_reversal_lines(batch, entry_id, (prev_account, prev_cc), amount);
             if prev >= 0 {
                 let accrual_index = l.offset
                     + l.opening
