@@ -8,12 +8,15 @@
 //! cut into blocks of [`SLOTS`] entries: block *b* is one business case (procure to pay
 //! or order to cash) that uses the first slots of the block for its entries, and the
 //! free slots hold single-entry cases. So an index alone says what its entry is, and
-//! any range of indices can be generated on its own.
+//! any range of indices can be generated on its own. The run writes the case blocks in
+//! groups of 64, slot by slot (`Layout::index_at`), so that a case's entries are spread
+//! over its group in their order rather than adjacent.
 
 use crate::anomalies::AnomalyType;
 use crate::config::{GeneratorConfig, InvalidGeneratorConfig};
 use crate::world::World;
 use crate::world::economy::SLOTS;
+use crate::world::layout::INTERLEAVE;
 use crate::world::master::MasterData;
 use std::ops::Range;
 use std::sync::Arc;
@@ -184,17 +187,21 @@ impl World {
         batch.range = range.clone();
         let md = Arc::clone(self.registry.get());
         let k = self.layout.total;
-        let mut plan: Option<crate::cases::Plan> = None;
+        let end = self.config.transactions.target_count;
+        // One plan per block of an interleaved group, kept in place (a few hundred
+        // bytes each).
+        let mut plans: [Option<crate::cases::Plan>; INTERLEAVE as usize] =
+            [const { None }; INTERLEAVE as usize];
         let mut window: crate::anomalies::WindowChoice = None;
-        for i in range {
+        for pos in range {
+            let i = self.layout.index_at(pos, end);
             if i < k {
                 self.scheduled(i, &md, batch);
                 continue;
             }
             let slot = i - k;
             let (block, s) = (slot / SLOTS, slot % SLOTS);
-            // One plan per block, kept in place (it is a few hundred bytes).
-            let p = match &mut plan {
+            let p = match &mut plans[(block % INTERLEAVE) as usize] {
                 Some(p) if p.block() == block => &*p,
                 slot => {
                     let anomaly = self.anomaly_of(block, &md, &mut window);

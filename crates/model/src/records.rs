@@ -532,7 +532,7 @@ record! {
         anomaly_type: &'static str,
         /// `low`, `medium` or `high`: how much an auditor would care.
         severity: &'static str,
-        /// The case it was injected into: the run index of the case's first entry.
+        /// The case it was injected into: the position in the run of the case's first entry.
         case_index: u64,
         /// The company whose books it is in.
         company_code: CompanyCode,

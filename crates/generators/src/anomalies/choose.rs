@@ -47,8 +47,13 @@ impl World {
             return counts;
         }
         let md = std::sync::Arc::clone(self.registry.get());
-        let first_block = (range.start.max(k) - k) / SLOTS;
-        let last_block = (range.end - 1 - k) / SLOTS;
+        // The blocks whose entries the range may hold: those of the interleaved groups
+        // it touches.
+        let span = crate::world::layout::INTERLEAVE;
+        let first_block = (range.start.max(k) - k) / SLOTS / span * span;
+        let end = self.config.transactions.target_count;
+        let last_block = (((range.end - 1 - k) / SLOTS / span + 1) * span - 1)
+            .min(end.saturating_sub(k + 1) / SLOTS);
         for w in self.selector.window_of(first_block)..=self.selector.window_of(last_block) {
             let Some((b, t)) = self.choose(w, &md) else {
                 continue;
@@ -63,7 +68,7 @@ impl World {
             if let Some(c) = counts
                 .iter_mut()
                 .find(|(x, _)| *x == t)
-                .filter(|_| range.contains(&at))
+                .filter(|_| range.contains(&self.layout.position_of(at, end)))
             {
                 c.1 += 1;
             }
@@ -296,7 +301,9 @@ impl World {
             anomaly_id: record_id(self.config.seed, stream::ANOMALY_ID, case_index),
             anomaly_type: t.name(),
             severity: t.severity(),
-            case_index,
+            case_index: self
+                .layout
+                .position_of(case_index, self.config.transactions.target_count),
             company_code: self.economy.companies[company].code,
             posting_date: posting,
             entry_ids,

@@ -2,6 +2,7 @@
 //! monthly postings and income tax postings take, and where the case blocks begin.
 
 use crate::config::GeneratorConfig;
+use crate::world::economy::SLOTS;
 use crate::world::pools::{ASSET_CLASSES, COST_CENTERS, COUNTRIES};
 
 /// Open items (per side: receivables, payables) each company opens with: one per 4 000
@@ -117,6 +118,16 @@ impl YearEvent {
     }
 }
 
+/// Case blocks per group of interleaved blocks (see [`Layout::index_at`]).
+pub(crate) const INTERLEAVE: u64 = 64;
+
+/// How far row `row` of group `g` is turned: a fixed mix of both, below
+/// [`INTERLEAVE`].
+fn turn(g: u64, row: u64) -> u64 {
+    let x = (g << 2 | row).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (x >> 58) % INTERLEAVE
+}
+
 /// Where each company's scheduled entries are among the first indices of the run.
 #[derive(Debug, Clone)]
 pub(crate) struct CompanyLayout {
@@ -210,6 +221,38 @@ impl Layout {
         }
     }
 
+    /// The entry index written at position `pos` of the run. The scheduled postings
+    /// keep their places; the case blocks are written in groups of [`INTERLEAVE`]
+    /// blocks, slot by slot (each block's first slot, then each one's second, ...),
+    /// each row of a group turned by its own amount, so that a case's entries (or an
+    /// anomaly's) are not adjacent rows but spread over the group in their order, among
+    /// other cases' entries, as an export by date of entry would have them. The last
+    /// group, when short, is written block by block.
+    pub fn index_at(&self, pos: u64, end: u64) -> u64 {
+        let k = self.total;
+        let span = INTERLEAVE * SLOTS;
+        if pos < k || (pos - k) / span >= end.saturating_sub(k) / span {
+            return pos;
+        }
+        let (g, r) = ((pos - k) / span, (pos - k) % span);
+        let (row, col) = (r / INTERLEAVE, r % INTERLEAVE);
+        let block = (col + turn(g, row)) % INTERLEAVE;
+        k + (g * INTERLEAVE + block) * SLOTS + row
+    }
+
+    /// The position of entry `index` in the run (the inverse of [`Layout::index_at`]).
+    pub fn position_of(&self, index: u64, end: u64) -> u64 {
+        let k = self.total;
+        let span = INTERLEAVE * SLOTS;
+        if index < k || (index - k) / span >= end.saturating_sub(k) / span {
+            return index;
+        }
+        let (g, r) = ((index - k) / span, (index - k) % span);
+        let (block, row) = (r / SLOTS, r % SLOTS);
+        let col = (block + INTERLEAVE - turn(g, row)) % INTERLEAVE;
+        k + g * span + row * INTERLEAVE + col
+    }
+
     /// Case blocks of a run of this config.
     pub fn cases(&self, config: &GeneratorConfig) -> u64 {
         config
@@ -217,5 +260,41 @@ impl Layout {
             .target_count
             .saturating_sub(self.total)
             .div_ceil(crate::world::economy::SLOTS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_and_indices_are_one_bijection_that_keeps_each_blocks_order() {
+        let mut config = GeneratorConfig::default();
+        for end in [10_000u64, 12_345, 3_000] {
+            config.transactions.target_count = end;
+            let layout = Layout::new(&config);
+            let mut seen = vec![false; end as usize];
+            let mut last_row = std::collections::HashMap::new();
+            for pos in 0..end {
+                let i = layout.index_at(pos, end);
+                assert!(i < end, "position {pos} maps to {i}, past the end {end}");
+                assert!(!seen[i as usize], "index {i} written twice");
+                seen[i as usize] = true;
+                assert_eq!(layout.position_of(i, end), pos);
+                if i >= layout.total {
+                    let (block, row) = ((i - layout.total) / SLOTS, (i - layout.total) % SLOTS);
+                    if let Some(prev) = last_row.insert(block, row) {
+                        assert!(row > prev, "block {block}: slot {row} after slot {prev}");
+                    }
+                }
+            }
+            // Interleaved: a block's first two slots are not adjacent rows.
+            let k = layout.total;
+            let adjacent = (k..end.saturating_sub(INTERLEAVE * SLOTS))
+                .filter(|&i| (i - k).is_multiple_of(SLOTS))
+                .filter(|&i| layout.position_of(i + 1, end) == layout.position_of(i, end) + 1)
+                .count();
+            assert!(adjacent < 5, "{adjacent} blocks with adjacent first slots");
+        }
     }
 }
