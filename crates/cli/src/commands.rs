@@ -421,6 +421,44 @@ pub fn verify(dirs: &[PathBuf], json_out: bool) -> u8 {
     if whole { 0 } else { 1 }
 }
 
+pub fn score(dir: &Path, predictions: &Path, json_out: bool) -> u8 {
+    if !dir.join(synth_sinks::MANIFEST_FILE).is_file() {
+        err!(
+            "error: {}: no manifest.json (expected the directory a finished run wrote)",
+            dir.display()
+        );
+        return 2;
+    }
+    let s = match synth_report::score::score(dir, predictions) {
+        Ok(s) => s,
+        Err(synth_report::score::ScoreError::Run(
+            e @ (synth_report::ReportError::Damaged { .. }
+            | synth_report::ReportError::Io { .. }
+            | synth_report::ReportError::Format(_)),
+        )) => {
+            err!("error: {e}");
+            return 1;
+        }
+        Err(synth_report::score::ScoreError::Run(e @ synth_report::ReportError::Memory { .. })) => {
+            err!("error: {e}");
+            return 3;
+        }
+        Err(e) => {
+            err!("error: {e}");
+            return 2;
+        }
+    };
+    if json_out {
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&s).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        );
+    } else {
+        out!("{}", synth_report::score::score_text(&s));
+    }
+    0
+}
+
 pub fn report(dir: &Path, json_out: bool, html: Option<&Path>) -> u8 {
     if !dir.is_dir() {
         err!(

@@ -143,6 +143,28 @@ Flags override the config file, and each override is logged.")]
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
     },
+    /// Score a detector's predictions against a run's labels: per entry and per anomaly
+    /// (scheme), overall and per type, the average precision, the precision and recall
+    /// at k (k = the labelled count) and the precision of the 100 best (exit 0 scored,
+    /// 1 the run's files damaged, 2 no such run or malformed predictions, 3 memory).
+    #[command(
+        after_help = "PREDICTIONS is a CSV file with a header naming entry_id and score (other
+columns are ignored): one row per entry scored, higher meaning more suspect; entries
+not scored count as never found. Every entry_id must be an entry of the run.
+
+Examples:
+  synthdata score output predictions.csv
+  synthdata score output predictions.csv --json | jq .scheme"
+    )]
+    Score {
+        /// The output directory (with its manifest.json and its anomalies table).
+        dir: PathBuf,
+        /// The predictions: a CSV file with the columns entry_id and score.
+        predictions: PathBuf,
+        /// Print the scores as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the default config, with a comment on every key.
     #[command(after_help = "Examples:
   synthdata init                 writes ./synthdata.yaml
@@ -512,6 +534,11 @@ fn run(args: Vec<std::ffi::OsString>) -> u8 {
         } => commands::init(&path, force, markdown),
         Command::Verify { dirs, json } => commands::verify(&dirs, json),
         Command::Report { dir, json, html } => commands::report(&dir, json, html.as_deref()),
+        Command::Score {
+            dir,
+            predictions,
+            json,
+        } => commands::score(&dir, &predictions, json),
         Command::Probe { json } => commands::probe(json),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

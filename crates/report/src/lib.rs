@@ -11,6 +11,7 @@
 mod checks;
 pub mod html;
 mod read;
+pub mod score;
 mod text;
 
 use serde::Serialize;

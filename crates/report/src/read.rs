@@ -92,7 +92,7 @@ fn parse_date(s: &str) -> Option<Date> {
 }
 
 /// Parses a UUID's 32 hex digits, dashes anywhere.
-fn parse_id(s: &str) -> Option<u128> {
+pub(crate) fn parse_id(s: &str) -> Option<u128> {
     let mut v: u128 = 0;
     let mut n = 0;
     for c in s.bytes() {

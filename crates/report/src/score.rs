@@ -1,0 +1,363 @@
+//! Scores a detector's predictions against the labels of a run (`synthdata score`): per
+//! entry and per anomaly (scheme), overall and per type, the average precision, the
+//! precision and recall at k (k = the count of labelled units) and the precision at 100.
+
+use crate::ReportError;
+use crate::read::{TableRows, parse_id};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use synth_sinks::Manifest;
+
+/// Why predictions could not be scored.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScoreError {
+    /// The run could not be read.
+    #[error(transparent)]
+    Run(#[from] ReportError),
+    /// The predictions file is missing or malformed.
+    #[error("{path}: {reason}")]
+    Predictions {
+        /// The predictions file.
+        path: PathBuf,
+        /// What is wrong, and what was expected.
+        reason: String,
+    },
+}
+
+/// How well a ranking finds the labelled units of one grain.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Metrics {
+    /// Labelled units (entries, or anomalies).
+    pub positives: u64,
+    /// Labelled units among the k best scored, k = `positives`.
+    pub found_at_k: u64,
+    /// `found_at_k / positives`.
+    pub recall_at_k: f64,
+    /// `found_at_k / k` (equal to the recall at this k).
+    pub precision_at_k: f64,
+    /// Average precision: the mean over labelled units of the precision at the rank
+    /// each is found (0 for those never scored); ties rank clean units first.
+    pub average_precision: f64,
+    /// Labelled units among the 100 best scored, over 100.
+    pub precision_at_100: f64,
+}
+
+/// The metrics of one anomaly type.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TypeScores {
+    /// The type's name.
+    pub anomaly_type: String,
+    /// Its entries against the clean entries.
+    pub entry: Metrics,
+    /// Its anomalies (each scored by its best-scored entry) against the clean entries.
+    pub scheme: Metrics,
+}
+
+/// The scores of a predictions file against a run.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Scores {
+    /// Entries of the run.
+    pub entries: u64,
+    /// Entries the predictions score.
+    pub predicted: u64,
+    /// Labelled entries of the run.
+    pub labelled_entries: u64,
+    /// Anomalies (schemes) of the run.
+    pub anomalies: u64,
+    /// Every labelled entry against the clean ones.
+    pub entry: Metrics,
+    /// Every anomaly against the clean entries.
+    pub scheme: Metrics,
+    /// Per type, in the order of the labels table.
+    pub types: Vec<TypeScores>,
+}
+
+/// Ranks `units` (score, labelled) best first, clean first among equal scores, and
+/// measures how early the `positives` labelled units come.
+fn metrics(units: &mut [(f64, bool)], positives: u64) -> Metrics {
+    units.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let k = positives as usize;
+    let (mut found, mut found_at_k, mut found_at_100, mut sum) = (0u64, 0u64, 0u64, 0.0);
+    for (rank, (_, labelled)) in units.iter().enumerate() {
+        if *labelled {
+            found += 1;
+            sum += found as f64 / (rank + 1) as f64;
+            if rank < k {
+                found_at_k += 1;
+            }
+            if rank < 100 {
+                found_at_100 += 1;
+            }
+        }
+    }
+    let share = |x: u64, of: u64| if of == 0 { 0.0 } else { x as f64 / of as f64 };
+    Metrics {
+        positives,
+        found_at_k,
+        recall_at_k: share(found_at_k, positives),
+        precision_at_k: share(found_at_k, positives),
+        average_precision: share(1, positives) * sum,
+        precision_at_100: found_at_100 as f64 / 100.0,
+    }
+}
+
+/// Reads `path`: a CSV file with a header naming `entry_id` and `score` (other columns
+/// are ignored), one row per scored entry.
+fn read_predictions(path: &Path) -> Result<Vec<(u128, f64)>, ScoreError> {
+    let bad = |reason: String| ScoreError::Predictions {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file = synth_sinks::open_regular(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(file);
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(format!("unreadable header: {e}")))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let (Some(id_at), Some(score_at)) = (column("entry_id"), column("score")) else {
+        return Err(bad(format!(
+            "expected a header with the columns entry_id and score, found {:?}",
+            headers.iter().collect::<Vec<_>>()
+        )));
+    };
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let mut line = 1u64;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => line += 1,
+            Err(e) => return Err(bad(format!("line {}: {e}", line + 1))),
+        }
+        let id_text = record.get(id_at).unwrap_or("").trim();
+        let id = parse_id(id_text).ok_or_else(|| {
+            bad(format!(
+                "line {line}: entry_id {id_text:?} is not an entry id (a UUID)"
+            ))
+        })?;
+        let score_text = record.get(score_at).unwrap_or("").trim();
+        let score = score_text
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite())
+            .ok_or_else(|| {
+                bad(format!(
+                    "line {line}: score {score_text:?} is not a finite number"
+                ))
+            })?;
+        out.push((id, score));
+    }
+    Ok(out)
+}
+
+/// Scores the predictions in `predictions` against the labels of the run in `dir`.
+pub fn score(dir: &Path, predictions: &Path) -> Result<Scores, ScoreError> {
+    let manifest = Manifest::read(dir).map_err(|e| ReportError::NoManifest {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let files = |table: &str| -> Vec<PathBuf> {
+        manifest
+            .tables
+            .iter()
+            .find(|t| t.table == table)
+            .map(|t| t.files.iter().map(|f| dir.join(&f.path)).collect())
+            .unwrap_or_default()
+    };
+    let predicted = read_predictions(predictions)?;
+    let bad = |reason: String| ScoreError::Predictions {
+        path: predictions.to_path_buf(),
+        reason,
+    };
+    let mut at: HashMap<u128, usize> = HashMap::with_capacity(predicted.len());
+    for (k, (id, _)) in predicted.iter().enumerate() {
+        if at.insert(*id, k).is_some() {
+            return Err(bad(format!(
+                "line {}: entry {} is scored twice",
+                k + 2,
+                synth_sinks::uuid_string(*id)
+            )));
+        }
+    }
+
+    // The labels: each anomaly's type and entries.
+    let mut types: Vec<String> = Vec::new();
+    let mut schemes: Vec<(usize, Vec<u128>)> = Vec::new();
+    let mut rows = TableRows::new(
+        "anomalies",
+        &manifest.format,
+        files("anomalies"),
+        &["anomaly_type", "entry_ids"],
+    );
+    while let Some(row) = rows.next_row()? {
+        let t = row.text(0).unwrap_or("").to_string();
+        let ti = types.iter().position(|x| *x == t).unwrap_or_else(|| {
+            types.push(t);
+            types.len() - 1
+        });
+        let ids = row
+            .text(1)
+            .unwrap_or("")
+            .split_whitespace()
+            .filter_map(parse_id)
+            .collect();
+        schemes.push((ti, ids));
+    }
+    let mut type_of: HashMap<u128, usize> = HashMap::new();
+    for (ti, ids) in &schemes {
+        for id in ids {
+            type_of.entry(*id).or_insert(*ti);
+        }
+    }
+
+    // The entries: every predicted id must be one of them.
+    let mut seen = vec![false; predicted.len()];
+    let mut entries = 0u64;
+    let mut rows = TableRows::new(
+        "journal_entries",
+        &manifest.format,
+        files("journal_entries"),
+        &["entry_id"],
+    );
+    while let Some(row) = rows.next_row()? {
+        entries += 1;
+        if let Some(k) = row.id(0).and_then(|id| at.get(&id)) {
+            seen[*k] = true;
+        }
+    }
+    if let Some(k) = seen.iter().position(|s| !s) {
+        let unknown = seen.iter().filter(|s| !**s).count();
+        return Err(bad(format!(
+            "{unknown} of the {} scored entries are not entries of this run (the first: {} on line {}); \
+             expected the entry_id values of its journal_entries",
+            predicted.len(),
+            synth_sinks::uuid_string(predicted[k].0),
+            k + 2
+        )));
+    }
+
+    let clean: Vec<(f64, bool)> = predicted
+        .iter()
+        .filter(|(id, _)| !type_of.contains_key(id))
+        .map(|(_, s)| (*s, false))
+        .collect();
+    let labelled = |only: Option<usize>| -> Vec<(f64, bool)> {
+        predicted
+            .iter()
+            .filter(|(id, _)| {
+                type_of
+                    .get(id)
+                    .is_some_and(|t| only.is_none_or(|o| *t == o))
+            })
+            .map(|(_, s)| (*s, true))
+            .collect()
+    };
+    let best = |ids: &[u128]| {
+        ids.iter()
+            .filter_map(|id| at.get(id).map(|k| predicted[*k].1))
+            .reduce(f64::max)
+    };
+    let scheme_units = |only: Option<usize>| -> (Vec<(f64, bool)>, u64) {
+        let mut units = clean.clone();
+        let mut n = 0;
+        for (ti, ids) in &schemes {
+            if only.is_none_or(|o| *ti == o) {
+                n += 1;
+                if let Some(s) = best(ids) {
+                    units.push((s, true));
+                }
+            }
+        }
+        (units, n)
+    };
+    let entry_metrics = |only: Option<usize>| {
+        let mut units = clean.clone();
+        units.extend(labelled(only));
+        let positives = type_of
+            .values()
+            .filter(|t| only.is_none_or(|o| **t == o))
+            .count() as u64;
+        metrics(&mut units, positives)
+    };
+    let scheme_metrics = |only: Option<usize>| {
+        let (mut units, n) = scheme_units(only);
+        metrics(&mut units, n)
+    };
+    Ok(Scores {
+        entries,
+        predicted: predicted.len() as u64,
+        labelled_entries: type_of.len() as u64,
+        anomalies: schemes.len() as u64,
+        entry: entry_metrics(None),
+        scheme: scheme_metrics(None),
+        types: types
+            .iter()
+            .enumerate()
+            .map(|(ti, t)| TypeScores {
+                anomaly_type: t.clone(),
+                entry: entry_metrics(Some(ti)),
+                scheme: scheme_metrics(Some(ti)),
+            })
+            .collect(),
+    })
+}
+
+/// The scores as a text table.
+pub fn score_text(s: &Scores) -> String {
+    let mut out = format!(
+        "Scored {} of {} entries; {} anomalies label {} entries\n\
+         (AP: average precision; P@k and R@k at k = the labelled count; P@100: precision of the 100 best)\n\n\
+         {:<8} {:<26} {:>9} {:>7} {:>7} {:>7} {:>7}\n",
+        s.predicted,
+        s.entries,
+        s.anomalies,
+        s.labelled_entries,
+        "grain",
+        "type",
+        "labelled",
+        "AP",
+        "P@k",
+        "R@k",
+        "P@100"
+    );
+    let mut row = |grain: &str, t: &str, m: &Metrics| {
+        out.push_str(&format!(
+            "{grain:<8} {t:<26} {:>9} {:>7.3} {:>7.3} {:>7.3} {:>7.3}\n",
+            m.positives, m.average_precision, m.precision_at_k, m.recall_at_k, m.precision_at_100
+        ));
+    };
+    row("entry", "all", &s.entry);
+    row("scheme", "all", &s.scheme);
+    for t in &s.types {
+        row("entry", &t.anomaly_type, &t.entry);
+    }
+    for t in &s.types {
+        row("scheme", &t.anomaly_type, &t.scheme);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_perfect_ranking_scores_one_and_ties_rank_clean_first() {
+        let mut units = vec![(0.9, true), (0.8, true), (0.1, false), (0.0, false)];
+        let m = metrics(&mut units, 2);
+        assert_eq!((m.average_precision, m.recall_at_k), (1.0, 1.0));
+        // Everything tied: the labelled units rank last.
+        let mut units = vec![(1.0, true), (1.0, false), (1.0, false), (1.0, false)];
+        let m = metrics(&mut units, 1);
+        assert_eq!(m.found_at_k, 0);
+        assert!((m.average_precision - 0.25).abs() < 1e-12);
+        // A labelled unit never scored counts as never found.
+        let mut units = vec![(0.5, true)];
+        assert_eq!(metrics(&mut units, 2).average_precision, 0.5);
+    }
+}
