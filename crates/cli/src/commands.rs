@@ -421,7 +421,7 @@ pub fn verify(dirs: &[PathBuf], json_out: bool) -> u8 {
     if whole { 0 } else { 1 }
 }
 
-pub fn score(dir: &Path, predictions: &Path, json_out: bool) -> u8 {
+pub fn score(dir: &Path, predictions: &Path, json_out: bool, scored_only: bool) -> u8 {
     if !dir.join(synth_sinks::MANIFEST_FILE).is_file() {
         err!(
             "error: {}: no manifest.json (expected the directory a finished run wrote)",
@@ -429,7 +429,7 @@ pub fn score(dir: &Path, predictions: &Path, json_out: bool) -> u8 {
         );
         return 2;
     }
-    let s = match synth_report::score::score(dir, predictions) {
+    let s = match synth_report::score::score(dir, predictions, scored_only) {
         Ok(s) => s,
         Err(synth_report::score::ScoreError::Run(
             e @ (synth_report::ReportError::Damaged { .. }

@@ -164,6 +164,10 @@ Examples:
         /// Print the scores as JSON.
         #[arg(long)]
         json: bool,
+        /// Score against the labels of the scored entries only (a test split), not
+        /// every label of the run.
+        #[arg(long)]
+        scored_only: bool,
     },
     /// Write the default config, with a comment on every key.
     #[command(after_help = "Examples:
@@ -538,7 +542,8 @@ fn run(args: Vec<std::ffi::OsString>) -> u8 {
             dir,
             predictions,
             json,
-        } => commands::score(&dir, &predictions, json),
+            scored_only,
+        } => commands::score(&dir, &predictions, json, scored_only),
         Command::Probe { json } => commands::probe(json),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

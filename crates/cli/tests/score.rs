@@ -81,6 +81,23 @@ fn a_perfect_ranking_scores_one_a_random_one_its_prevalence_and_bad_predictions_
         assert_eq!(t["entry"]["average_precision"], 1.0, "{t}");
     }
 
+    // A test split: half the entries scored, against their own labels only.
+    let half = dir.path().join("half.csv");
+    predictions(&out, &half, |a, _| if a { 1.0 } else { 0.0 });
+    let text = std::fs::read_to_string(&half).expect("read");
+    let lines: Vec<&str> = text.lines().collect();
+    std::fs::write(&half, lines[..lines.len() / 2].join("\n") + "\n").expect("write");
+    let v = json(&synthdata(
+        dir.path(),
+        &["score", "out", "half.csv", "--json", "--scored-only"],
+    ));
+    assert_eq!(v["entry"]["average_precision"], 1.0);
+    let v = json(&synthdata(
+        dir.path(),
+        &["score", "out", "half.csv", "--json"],
+    ));
+    assert!(v["entry"]["recall_at_k"].as_f64().expect("recall") < 1.0);
+
     // A ranking that knows nothing: a fixed scramble of the rows.
     let random = dir.path().join("random.csv");
     predictions(&out, &random, |_, k| {

@@ -31,14 +31,15 @@ pub enum ScoreError {
 pub struct Metrics {
     /// Labelled units (entries, or anomalies).
     pub positives: u64,
-    /// Labelled units among the k best scored, k = `positives`.
-    pub found_at_k: u64,
+    /// Labelled units among the k best scored, k = `positives` (expected, where equal
+    /// scores straddle the cut).
+    pub found_at_k: f64,
     /// `found_at_k / positives`.
     pub recall_at_k: f64,
     /// `found_at_k / k` (equal to the recall at this k).
     pub precision_at_k: f64,
-    /// Average precision: the mean over labelled units of the precision at the rank
-    /// each is found (0 for those never scored); ties rank clean units first.
+    /// Average precision: the mean over labelled units of the precision at the score
+    /// each is found (0 for those never scored); equal scores count as one step.
     pub average_precision: f64,
     /// Labelled units among the 100 best scored, over 100.
     pub precision_at_100: f64,
@@ -74,32 +75,43 @@ pub struct Scores {
     pub types: Vec<TypeScores>,
 }
 
-/// Ranks `units` (score, labelled) best first, clean first among equal scores, and
-/// measures how early the `positives` labelled units come.
+/// Ranks `units` (score, labelled) best first and measures how early the `positives`
+/// labelled units come. Equal scores form one step, as in the usual definition of
+/// average precision: every unit of a step counts at once, and a step that straddles
+/// a cut counts in proportion (so a constant score earns the prevalence).
 fn metrics(units: &mut [(f64, bool)], positives: u64) -> Metrics {
-    units.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let k = positives as usize;
-    let (mut found, mut found_at_k, mut found_at_100, mut sum) = (0u64, 0u64, 0u64, 0.0);
-    for (rank, (_, labelled)) in units.iter().enumerate() {
-        if *labelled {
-            found += 1;
-            sum += found as f64 / (rank + 1) as f64;
-            if rank < k {
-                found_at_k += 1;
-            }
-            if rank < 100 {
-                found_at_100 += 1;
-            }
+    units.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let k = positives as f64;
+    let (mut seen, mut found, mut sum) = (0.0f64, 0.0f64, 0.0f64);
+    let (mut found_at_k, mut found_at_100) = (0.0f64, 0.0f64);
+    let mut i = 0;
+    while i < units.len() {
+        let mut j = i;
+        while j < units.len() && units[j].0.total_cmp(&units[i].0).is_eq() {
+            j += 1;
         }
+        let size = (j - i) as f64;
+        let labelled = units[i..j].iter().filter(|u| u.1).count() as f64;
+        let at = |cut: f64| found + labelled * ((cut - seen).clamp(0.0, size) / size);
+        if seen < k {
+            found_at_k = at(k);
+        }
+        if seen < 100.0 {
+            found_at_100 = at(100.0);
+        }
+        seen += size;
+        found += labelled;
+        sum += labelled * found / seen;
+        i = j;
     }
-    let share = |x: u64, of: u64| if of == 0 { 0.0 } else { x as f64 / of as f64 };
+    let share = |x: f64, of: f64| if of == 0.0 { 0.0 } else { x / of };
     Metrics {
         positives,
         found_at_k,
-        recall_at_k: share(found_at_k, positives),
-        precision_at_k: share(found_at_k, positives),
-        average_precision: share(1, positives) * sum,
-        precision_at_100: found_at_100 as f64 / 100.0,
+        recall_at_k: share(found_at_k, k),
+        precision_at_k: share(found_at_k, k),
+        average_precision: share(sum, k),
+        precision_at_100: found_at_100 / 100.0,
     }
 }
 
@@ -155,8 +167,9 @@ fn read_predictions(path: &Path) -> Result<Vec<(u128, f64)>, ScoreError> {
     Ok(out)
 }
 
-/// Scores the predictions in `predictions` against the labels of the run in `dir`.
-pub fn score(dir: &Path, predictions: &Path) -> Result<Scores, ScoreError> {
+/// Scores the predictions in `predictions` against the labels of the run in `dir`; with
+/// `scored_only`, against the labels of the scored entries only (a test split).
+pub fn score(dir: &Path, predictions: &Path, scored_only: bool) -> Result<Scores, ScoreError> {
     let manifest = Manifest::read(dir).map_err(|e| ReportError::NoManifest {
         path: dir.to_path_buf(),
         reason: e.to_string(),
@@ -207,6 +220,14 @@ pub fn score(dir: &Path, predictions: &Path) -> Result<Scores, ScoreError> {
             .filter_map(parse_id)
             .collect();
         schemes.push((ti, ids));
+    }
+    if scored_only {
+        // Only what was scored: the entries of a test split, and the anomalies with at
+        // least one of them.
+        for (_, ids) in schemes.iter_mut() {
+            ids.retain(|id| at.contains_key(id));
+        }
+        schemes.retain(|(_, ids)| !ids.is_empty());
     }
     let mut type_of: HashMap<u128, usize> = HashMap::new();
     for (ti, ids) in &schemes {
@@ -311,7 +332,7 @@ pub fn score(dir: &Path, predictions: &Path) -> Result<Scores, ScoreError> {
 pub fn score_text(s: &Scores) -> String {
     let mut out = format!(
         "Scored {} of {} entries; {} anomalies label {} entries\n\
-         (AP: average precision; P@k and R@k at k = the labelled count; P@100: precision of the 100 best)\n\n\
+         (AP: average precision, equal scores one step; P@k and R@k at k = the labelled count; P@100: precision of the 100 best)\n\n\
          {:<8} {:<26} {:>9} {:>7} {:>7} {:>7} {:>7}\n",
         s.predicted,
         s.entries,
@@ -347,17 +368,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_perfect_ranking_scores_one_and_ties_rank_clean_first() {
+    fn a_perfect_ranking_scores_one_and_a_constant_one_the_prevalence() {
         let mut units = vec![(0.9, true), (0.8, true), (0.1, false), (0.0, false)];
         let m = metrics(&mut units, 2);
         assert_eq!((m.average_precision, m.recall_at_k), (1.0, 1.0));
-        // Everything tied: the labelled units rank last.
+        // Everything tied: one step, the prevalence, found in proportion at k.
         let mut units = vec![(1.0, true), (1.0, false), (1.0, false), (1.0, false)];
         let m = metrics(&mut units, 1);
-        assert_eq!(m.found_at_k, 0);
+        assert!((m.found_at_k - 0.25).abs() < 1e-12);
         assert!((m.average_precision - 0.25).abs() < 1e-12);
         // A labelled unit never scored counts as never found.
         let mut units = vec![(0.5, true)];
         assert_eq!(metrics(&mut units, 2).average_precision, 0.5);
+        // Worst first: the labelled one last of four.
+        let mut units = vec![(0.0, true), (0.3, false), (0.2, false), (0.1, false)];
+        let m = metrics(&mut units, 1);
+        assert_eq!((m.found_at_k, m.average_precision), (0.0, 0.25));
     }
 }
