@@ -1,16 +1,11 @@
 //! `synthdata score` through the built binary, on a real run: a perfect ranking, a
 //! random one, and predictions it must refuse.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn synthdata(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synthdata"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("synthdata runs")
-}
+use common::run as synthdata;
+use std::path::Path;
+use std::process::Output;
 
 /// Writes predictions for every entry of `out`: `score(is_anomaly, k)` for the k-th.
 fn predictions(out: &Path, path: &Path, score: impl Fn(bool, u64) -> f64) {

@@ -192,7 +192,7 @@ impl World {
         // bytes each).
         let mut plans: [Option<crate::cases::Plan>; INTERLEAVE as usize] =
             [const { None }; INTERLEAVE as usize];
-        let mut window: crate::anomalies::WindowChoice = None;
+        let mut window: crate::anomalies::WindowChoice = [None; 2];
         for pos in range {
             let i = self.layout.index_at(pos, end);
             if i < k {

@@ -12,11 +12,12 @@ use crate::world::rng::{Draws, record_id, stream};
 use crate::world::scenes::{Scene, scene_of};
 use synth_model::{Anomaly, Batch, Date, IdList, LineList};
 
-/// The anomaly chosen for one window of blocks, as the fill loop keeps it.
-pub(crate) type WindowChoice = Option<(u64, Option<(u64, A)>)>;
+/// The anomalies chosen for the last windows of blocks, as the fill loop keeps them
+/// (two, by the window's parity: an interleaved group of blocks may span two windows).
+pub(crate) type WindowChoice = [Option<(u64, Option<(u64, A)>)>; 2];
 
 impl World {
-    /// The anomaly block `block` carries, if any (`cache` keeps its window's choice).
+    /// The anomaly block `block` carries, if any (`cache` keeps its windows' choices).
     pub(crate) fn anomaly_of(
         &self,
         block: u64,
@@ -27,6 +28,7 @@ impl World {
             return None;
         }
         let w = self.selector.window_of(block);
+        let cache = &mut cache[(w % 2) as usize];
         let choice = match cache {
             Some((cw, c)) if *cw == w => *c,
             _ => {
