@@ -13,7 +13,9 @@ bank debited while an expense is credited; payables debited; inventory or GR/IR)
 `gbm` (default): a gradient-boosted classifier trained on the labels of the entries
 posted before --split (default: 1 July of the first year) and scored on those after:
 a temporal split (score it with `synthdata score DIR PREDICTIONS.csv --scored-only`).
-`isolation`: an IsolationForest, unsupervised, on every entry.
+`isolation`: an IsolationForest, unsupervised, on every entry. Rows are ordered by
+entry id, so that a run gives the same scores each time (the models' random draws are
+seeded).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def main() -> int:
                (l.cash_debit and l.expense_credit)::int as cash_against_expense,
                l.payables_debit::int as payables_debit, l.goods::int as goods
         from {e} e join lines l using (entry_id) left join {u} a on a.user_id = e.approved_by
+        order by e.entry_id
     """).df()
     features = [c for c in frame.columns if c not in ("entry_id", "posting_date", "is_anomaly")]
     x = frame[features].fillna(0).to_numpy(dtype=float)
