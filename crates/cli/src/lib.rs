@@ -276,6 +276,10 @@ struct Common {
     /// Clean books: no labelled anomalies (anomalies.enabled: false).
     #[arg(long)]
     no_anomalies: bool,
+    /// How hard the anomalies are to find, for every type: easy, realistic or hard
+    /// (anomalies.difficulty; clears anomalies.difficulty_by_type).
+    #[arg(long, value_name = "LEVEL", value_parser = difficulty)]
+    difficulty: Option<synth_runtime::Difficulty>,
     /// Compression (output.compression): Parquet zstd (default), snappy or none; CSV and
     /// JSON Lines zstd or gzip (journal_lines.csv.zst) or none (default).
     #[arg(long)]
@@ -350,6 +354,15 @@ fn anomaly_rate(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `--difficulty`: easy, realistic or hard.
+fn difficulty(text: &str) -> Result<synth_runtime::Difficulty, String> {
+    use synth_runtime::Difficulty as D;
+    [D::Easy, D::Realistic, D::Hard]
+        .into_iter()
+        .find(|d| d.name() == text.trim())
+        .ok_or_else(|| format!("expected easy, realistic or hard, got {:?}", text.trim()))
+}
+
 /// A count flag: `1000000`, `1_000_000`, `1M`, `2.5e6`, `10k`.
 fn count<T: TryFrom<u64>>(text: &str) -> Result<T, String> {
     let n = synth_runtime::parse_count(text)?;
@@ -381,6 +394,7 @@ impl Common {
         synth_runtime::Overrides {
             anomaly_rate: self.anomaly_rate,
             no_anomalies: self.no_anomalies,
+            difficulty: self.difficulty,
             entries: self.entries,
             format: self.format,
             memory_limit: self.memory_limit,

@@ -71,6 +71,7 @@ fn a_perfect_ranking_scores_one_a_random_one_its_prevalence_and_bad_predictions_
     for grain in ["entry", "scheme"] {
         assert_eq!(v[grain]["average_precision"], 1.0, "{grain}");
         assert_eq!(v[grain]["recall_at_k"], 1.0, "{grain}");
+        assert_eq!(v[grain]["roc_auc"], 1.0, "{grain}");
     }
     for t in v["types"].as_array().expect("types") {
         assert_eq!(t["entry"]["average_precision"], 1.0, "{t}");
@@ -96,7 +97,11 @@ fn a_perfect_ranking_scores_one_a_random_one_its_prevalence_and_bad_predictions_
     // A ranking that knows nothing: a fixed scramble of the rows.
     let random = dir.path().join("random.csv");
     predictions(&out, &random, |_, k| {
-        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11) as f64
+        // SplitMix64's finalizer: no structure left of the row number.
+        let mut z = k.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64
     });
     let v = json(&synthdata(
         dir.path(),
@@ -108,6 +113,9 @@ fn a_perfect_ranking_scores_one_a_random_one_its_prevalence_and_bad_predictions_
         ap < 5.0 * prevalence + 0.01,
         "random AP {ap}, prevalence {prevalence}"
     );
+    // About 0.5 (several hundred labelled entries among 40 000 scrambled rows).
+    let auc = v["entry"]["roc_auc"].as_f64().expect("AUC");
+    assert!((0.4..0.6).contains(&auc), "random AUC {auc}");
     let text = synthdata(dir.path(), &["score", "out", "random.csv"]);
     assert!(String::from_utf8_lossy(&text.stdout).contains("scheme   all"));
 

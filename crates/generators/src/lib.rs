@@ -34,7 +34,10 @@ mod post;
 mod scheduled;
 pub(crate) mod world;
 
-pub use anomalies::{AnomaliesConfig, AnomalyType, AnomalyWeights, MAX_RATE as MAX_ANOMALY_RATE};
+pub use anomalies::{
+    AnomaliesConfig, AnomalyDifficulties, AnomalyType, AnomalyWeights, Difficulty, Family,
+    MAX_RATE as MAX_ANOMALY_RATE,
+};
 pub use config::{
     CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,
     LongEntries, MAX_ALLOCATION_LINES, MAX_LINES_LIMIT, MAX_LONG_SHARE, MIN_LINES,

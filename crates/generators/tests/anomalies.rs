@@ -3,7 +3,9 @@
 //! rate and weights, and switching them off leaves clean books.
 
 use std::collections::{HashMap, HashSet};
-use synth_generators::{AnomalyType, AnomalyWeights, Batch, GeneratorConfig, JournalGenerator};
+use synth_generators::{
+    AnomalyType, AnomalyWeights, Batch, Difficulty, GeneratorConfig, JournalGenerator,
+};
 
 /// UUID text of an id, as the labels spell it.
 fn uuid_string(id: u128) -> String {
@@ -325,4 +327,137 @@ fn anomaly_vendors_are_bounded_by_the_vendor_master_whatever_the_labels() {
             .iter()
             .any(|v| by_vendor.get(v).is_some_and(|d| d.len() >= 4))
     );
+}
+
+/// A run of `n` entries with only `types` weighted, at `level` (or easy with `types[0]`
+/// at `level` when `only_first`).
+fn at_level(
+    n: u64,
+    types: &[AnomalyType],
+    level: Difficulty,
+    only_first: bool,
+) -> (JournalGenerator, Batch) {
+    let g = generator(n, |c| {
+        let mut w = AnomalyWeights::default();
+        for t in AnomalyType::ALL {
+            w.set(*t, f64::from(u8::from(types.contains(t))));
+        }
+        c.anomalies.weights = w;
+        c.anomalies.rate = 0.02;
+        if only_first {
+            c.anomalies.difficulty_by_type.approval_above_limit = Some(level);
+        } else {
+            c.anomalies.difficulty = level;
+        }
+    });
+    let b = all(&g, n);
+    (g, b)
+}
+
+/// Each entry's total debit.
+fn totals(b: &Batch) -> HashMap<u128, i64> {
+    let mut t = HashMap::new();
+    for l in &b.lines {
+        *t.entry(l.entry_id).or_insert(0) += l.debit;
+    }
+    t
+}
+
+#[test]
+fn levels_move_each_type_toward_the_clean_rows_and_add_look_alikes() {
+    use AnomalyType as A;
+    let types = [
+        A::ApprovalAboveLimit,
+        A::BackdatedEntry,
+        A::OffHoursEntry,
+        A::RoundAmount,
+    ];
+    let n = 60_000;
+    let mut lateness = Vec::new();
+    for level in [Difficulty::Easy, Difficulty::Realistic, Difficulty::Hard] {
+        let (g, b) = at_level(n, &types, level, false);
+        let limits: HashMap<&str, i64> = g
+            .master_data()
+            .users
+            .iter()
+            .map(|u| (u.user_id, u.approval_limit))
+            .collect();
+        let total = totals(&b);
+        // Every entry balances at every level.
+        let mut credit: HashMap<u128, i64> = HashMap::new();
+        for l in &b.lines {
+            *credit.entry(l.entry_id).or_insert(0) += l.credit;
+        }
+        assert_eq!(total, credit, "{level:?}: an entry does not balance");
+        for a in &b.anomalies {
+            assert_eq!(a.difficulty, level.name());
+            assert_eq!(
+                a.family,
+                AnomalyType::from_name(a.anomaly_type)
+                    .expect("type")
+                    .family()
+                    .name()
+            );
+        }
+        let (mut over, mut late, mut look_alikes) = (Vec::new(), Vec::new(), 0);
+        for e in &b.entries {
+            let hour = e.created_at.seconds_of_day() / 3600;
+            let lag = e.created_at.date().0 - e.posting_date.0;
+            match e.anomaly_type {
+                Some("approval_above_limit") => {
+                    let limit = limits[e.approved_by.expect("approved")];
+                    over.push(total[&e.entry_id] as f64 / limit as f64);
+                }
+                Some("backdated_entry") => {
+                    let (_, pm, _) = e.posting_date.ymd();
+                    let (_, cm, _) = e.created_at.date().ymd();
+                    assert!(pm != cm, "{level:?}: backdated within its month: {e:?}");
+                    late.push(lag);
+                }
+                None if e.source == "manual" && !(7..19).contains(&hour) => look_alikes += 1,
+                None if e.source == "manual" && lag > 0 => look_alikes += 1,
+                _ => {}
+            }
+        }
+        let min = over.iter().copied().fold(f64::MAX, f64::min);
+        let max = over.iter().copied().fold(0.0, f64::max);
+        assert!(!over.is_empty() && min > 1.0, "{level:?}: {min}");
+        let (want_min, want_max) = level.pick_for_test((1.1, 3.6), (1.02, 1.5), (1.0, 1.1));
+        assert!(
+            min >= want_min - 0.01 && max <= want_max + 0.01,
+            "{level:?}: {min}..{max}"
+        );
+        lateness.push(late.iter().sum::<i32>() as f64 / late.len().max(1) as f64);
+        // Clean look-alikes (late at a close, entered in the next month's first days)
+        // only above easy.
+        match level {
+            Difficulty::Easy => assert_eq!(look_alikes, 0),
+            _ => assert!(look_alikes > 0, "{level:?}: no near misses"),
+        }
+    }
+    assert!(
+        lateness[0] > lateness[1] && lateness[1] > lateness[2],
+        "{lateness:?}"
+    );
+
+    // One type at another level: only its labels say so, the rest stay easy.
+    let (_, b) = at_level(n, &types, Difficulty::Hard, true);
+    for a in &b.anomalies {
+        let hard = a.anomaly_type == "approval_above_limit";
+        assert_eq!(a.difficulty, if hard { "hard" } else { "easy" });
+    }
+}
+
+trait PickForTest {
+    fn pick_for_test<T>(self, easy: T, realistic: T, hard: T) -> T;
+}
+
+impl PickForTest for Difficulty {
+    fn pick_for_test<T>(self, easy: T, realistic: T, hard: T) -> T {
+        match self {
+            Difficulty::Easy => easy,
+            Difficulty::Realistic => realistic,
+            Difficulty::Hard => hard,
+        }
+    }
 }

@@ -532,6 +532,10 @@ record! {
         anomaly_type: &'static str,
         /// `low`, `medium` or `high`: how much an auditor would care.
         severity: &'static str,
+        /// The type's family, such as `asset_misappropriation`.
+        family: &'static str,
+        /// `easy`, `realistic` or `hard`: the level it was generated at.
+        difficulty: &'static str,
         /// The case it was injected into: the position in the run of the case's first entry.
         case_index: u64,
         /// The company whose books it is in.

@@ -43,6 +43,9 @@ pub struct Metrics {
     pub average_precision: f64,
     /// Labelled units among the 100 best scored, over 100.
     pub precision_at_100: f64,
+    /// ROC AUC: the chance that a labelled unit scores above a clean one (equal scores
+    /// count a half; a labelled unit never scored counts below every clean one).
+    pub roc_auc: f64,
 }
 
 /// The metrics of one anomaly type.
@@ -84,6 +87,8 @@ fn metrics(units: &mut [(f64, bool)], positives: u64) -> Metrics {
     let k = positives as f64;
     let (mut seen, mut found, mut sum) = (0.0f64, 0.0f64, 0.0f64);
     let (mut found_at_k, mut found_at_100) = (0.0f64, 0.0f64);
+    let clean = units.iter().filter(|u| !u.1).count() as f64;
+    let (mut clean_seen, mut above_clean) = (0.0f64, 0.0f64);
     let mut i = 0;
     while i < units.len() {
         let mut j = i;
@@ -99,6 +104,11 @@ fn metrics(units: &mut [(f64, bool)], positives: u64) -> Metrics {
         if seen < 100.0 {
             found_at_100 = at(100.0);
         }
+        // Each labelled unit of the step is above the clean units after it and ties
+        // with the clean ones of its step.
+        let clean_here = size - labelled;
+        above_clean += labelled * (clean - clean_seen - clean_here + 0.5 * clean_here);
+        clean_seen += clean_here;
         seen += size;
         found += labelled;
         sum += labelled * found / seen;
@@ -112,6 +122,7 @@ fn metrics(units: &mut [(f64, bool)], positives: u64) -> Metrics {
         precision_at_k: share(found_at_k, k),
         average_precision: share(sum, k),
         precision_at_100: found_at_100 / 100.0,
+        roc_auc: share(above_clean, k * clean),
     }
 }
 
@@ -332,8 +343,8 @@ pub fn score(dir: &Path, predictions: &Path, scored_only: bool) -> Result<Scores
 pub fn score_text(s: &Scores) -> String {
     let mut out = format!(
         "Scored {} of {} entries; {} anomalies label {} entries\n\
-         (AP: average precision, equal scores one step; P@k and R@k at k = the labelled count; P@100: precision of the 100 best)\n\n\
-         {:<8} {:<26} {:>9} {:>7} {:>7} {:>7} {:>7}\n",
+         (AP: average precision, equal scores one step; P@k and R@k at k = the labelled count; P@100: precision of the 100 best; AUC: ROC AUC)\n\n\
+         {:<8} {:<26} {:>9} {:>7} {:>7} {:>7} {:>7} {:>7}\n",
         s.predicted,
         s.entries,
         s.anomalies,
@@ -344,12 +355,18 @@ pub fn score_text(s: &Scores) -> String {
         "AP",
         "P@k",
         "R@k",
-        "P@100"
+        "P@100",
+        "AUC"
     );
     let mut row = |grain: &str, t: &str, m: &Metrics| {
         out.push_str(&format!(
-            "{grain:<8} {t:<26} {:>9} {:>7.3} {:>7.3} {:>7.3} {:>7.3}\n",
-            m.positives, m.average_precision, m.precision_at_k, m.recall_at_k, m.precision_at_100
+            "{grain:<8} {t:<26} {:>9} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>7.3}\n",
+            m.positives,
+            m.average_precision,
+            m.precision_at_k,
+            m.recall_at_k,
+            m.precision_at_100,
+            m.roc_auc
         ));
     };
     row("entry", "all", &s.entry);
@@ -371,18 +388,35 @@ mod tests {
     fn a_perfect_ranking_scores_one_and_a_constant_one_the_prevalence() {
         let mut units = vec![(0.9, true), (0.8, true), (0.1, false), (0.0, false)];
         let m = metrics(&mut units, 2);
-        assert_eq!((m.average_precision, m.recall_at_k), (1.0, 1.0));
+        assert_eq!(
+            (m.average_precision, m.recall_at_k, m.roc_auc),
+            (1.0, 1.0, 1.0)
+        );
         // Everything tied: one step, the prevalence, found in proportion at k.
         let mut units = vec![(1.0, true), (1.0, false), (1.0, false), (1.0, false)];
         let m = metrics(&mut units, 1);
         assert!((m.found_at_k - 0.25).abs() < 1e-12);
         assert!((m.average_precision - 0.25).abs() < 1e-12);
+        assert_eq!(m.roc_auc, 0.5);
         // A labelled unit never scored counts as never found.
         let mut units = vec![(0.5, true)];
         assert_eq!(metrics(&mut units, 2).average_precision, 0.5);
+        // Labelled units at the 2nd and 4th place of five: above 2 of 3 clean, then 0.
+        let mut units = vec![
+            (5.0, false),
+            (4.0, true),
+            (3.0, false),
+            (2.0, true),
+            (1.0, false),
+        ];
+        let m = metrics(&mut units, 2);
+        assert!((m.roc_auc - 0.5).abs() < 1e-12, "{}", m.roc_auc);
         // Worst first: the labelled one last of four.
         let mut units = vec![(0.0, true), (0.3, false), (0.2, false), (0.1, false)];
         let m = metrics(&mut units, 1);
-        assert_eq!((m.found_at_k, m.average_precision), (0.0, 0.25));
+        assert_eq!(
+            (m.found_at_k, m.average_precision, m.roc_auc),
+            (0.0, 0.25, 0.0)
+        );
     }
 }

@@ -55,7 +55,7 @@ pub use orchestrator::{
 pub use output::RUNNING_MESSAGE;
 pub use plan::{AUTO_DROP_PAGE_CACHE_EVERY, Parts};
 pub use synth_generators::{
-    CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, JournalGenerator,
+    CompanyConfig, Difficulty, DocumentsConfig, GeneratorConfig, GraphConfig, JournalGenerator,
     MAX_ANOMALY_RATE, MasterDataConfig, Table, TablePhase, TransactionsConfig, parse_count,
 };
 pub use synth_guard::{ByteRate, ByteSize, LimitSource, MemoryStatus, format_bytes};

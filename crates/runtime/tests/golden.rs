@@ -38,9 +38,9 @@ const GOLDEN: &[(&str, &str)] = &[
     ("graph_edges/part-00000.csv", "50d2acea16bc44db"),
     ("graph_edges/part-00001.csv", "eb99157fce17e87b"),
     ("graph_edges/part-00002.csv", "87e026ae89f5508e"),
-    ("anomalies/part-00000.csv", "292adfc4d2336422"),
-    ("anomalies/part-00001.csv", "7e15f682e2256d51"),
-    ("anomalies/part-00002.csv", "820fcc040a8632ac"),
+    ("anomalies/part-00000.csv", "26711f93e8db5531"),
+    ("anomalies/part-00001.csv", "789b2e890d4b9850"),
+    ("anomalies/part-00002.csv", "1908d8008e032503"),
 ];
 
 #[test]

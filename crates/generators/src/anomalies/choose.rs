@@ -120,7 +120,7 @@ impl World {
                     && p.n_pay == 1
                     && p.posted == planned
                     && usize::from(p.posted) < SLOTS as usize
-                    && p.pay[0].add_days(14) <= end
+                    && p.pay[0].add_days(self.duplicate_lag().1 + 4) <= end
             }
             Change::WithoutOrder => p.kind == CaseKind::P2pGoods && p.posted >= 2,
             Change::PriceVariance => {
@@ -132,7 +132,7 @@ impl World {
                 p.kind == CaseKind::O2cGoods
                     && !p.blocked
                     && p.posted >= 2
-                    && day <= 10
+                    && day <= self.level(t).pick(10, 6, 4)
                     && (y, m) != (sy, sm)
             }
         }
@@ -156,7 +156,12 @@ impl World {
             }
             Change::PriceVariance => {
                 let it = &mut p.cached[0];
-                let price = libm::round(it.po_price as f64 * (1.2 + 0.4 * d.unit())) as i64;
+                // 20-60% above the order's price (easy), 10-25% (realistic), 5-15% (hard).
+                let (low, width) =
+                    self.level(A::PriceVariance)
+                        .pick((1.2, 0.4), (1.1, 0.15), (1.05, 0.1));
+                let price = libm::round(it.po_price as f64 * (low + width * d.unit())) as i64;
+                let price = price.max(it.po_price + 1);
                 p.net += it.received * (price - it.price);
                 it.price = price;
                 if p.self_assessed != 0 {
@@ -186,11 +191,25 @@ impl World {
         p
     }
 
-    /// The date of a duplicate payment: a few working days after the first.
+    /// The date of a duplicate payment: a few working days after the first (easy), two to
+    /// four weeks (realistic), four to eight (hard).
     pub(crate) fn duplicate_date(&self, p: &Plan) -> Date {
         let cal = &self.economy.companies[p.company].calendar;
         let mut d = Draws::new(self.config.seed, stream::ANOMALY_CASE, p.block());
-        cal.next_working(p.pay[0].add_days(3 + d.below(8) as i32))
+        let (low, high) = self.duplicate_lag();
+        cal.next_working(p.pay[0].add_days(low + d.below((high - low + 1) as usize) as i32))
+    }
+
+    /// The fewest and most days between a payment and its duplicate (before the next
+    /// working day).
+    fn duplicate_lag(&self) -> (i32, i32) {
+        self.level(A::DuplicatePayment)
+            .pick((3, 10), (14, 30), (28, 56))
+    }
+
+    /// The difficulty of type `t` in this run.
+    pub(crate) fn level(&self, t: A) -> crate::anomalies::Difficulty {
+        self.config.anomalies.level(t)
     }
 
     /// Writes the label of a case's anomaly, with the entry that carries it.
@@ -303,6 +322,8 @@ impl World {
             anomaly_id: record_id(self.config.seed, stream::ANOMALY_ID, case_index),
             anomaly_type: t.name(),
             severity: t.severity(),
+            family: t.family().name(),
+            difficulty: self.config.anomalies.level(t).name(),
             case_index: self
                 .layout
                 .position_of(case_index, self.config.transactions.target_count),

@@ -12,7 +12,7 @@ use crate::world::rng::{record_key, stream};
 use serde::{Deserialize, Serialize};
 
 macro_rules! anomaly_types {
-    ($( $(#[$doc:meta])* $var:ident $field:ident $severity:literal $effect:expr, $desc:literal; )*) => {
+    ($( $(#[$doc:meta])* $var:ident $field:ident $family:ident $severity:literal $effect:expr, $desc:literal; )*) => {
         /// A type of irregularity the generator can inject. Deliberately exhaustive: a
         /// `match` over it lists every type, so a new one is a compile error wherever its
         /// effect must be written.
@@ -33,6 +33,11 @@ macro_rules! anomaly_types {
             /// `low`, `medium` or `high`.
             pub const fn severity(self) -> &'static str {
                 match self { $( AnomalyType::$var => $severity, )* }
+            }
+
+            /// The family it belongs to, as auditors and fraud examiners group them.
+            pub const fn family(self) -> Family {
+                match self { $( AnomalyType::$var => Family::$family, )* }
             }
 
             /// What the irregularity is, in a sentence.
@@ -69,56 +74,138 @@ macro_rules! anomaly_types {
             pub fn get(&self, t: AnomalyType) -> f64 {
                 match t { $( AnomalyType::$var => self.$field, )* }
             }
+
+            /// Sets the weight of `t`.
+            pub fn set(&mut self, t: AnomalyType, w: f64) {
+                match t { $( AnomalyType::$var => self.$field = w, )* }
+            }
+        }
+
+        /// The difficulty of each type, where it differs from the section's (null: the
+        /// section's `difficulty`).
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct AnomalyDifficulties {
+            $( $(#[$doc])* pub $field: Option<Difficulty>, )*
+        }
+
+        impl AnomalyDifficulties {
+            /// The level set for `t`, if any.
+            pub fn get(&self, t: AnomalyType) -> Option<Difficulty> {
+                match t { $( AnomalyType::$var => self.$field, )* }
+            }
         }
     };
 }
 
 anomaly_types! {
     /// A vendor invoice paid twice.
-    DuplicatePayment duplicate_payment "high" Effect::Change(Change::Duplicate),
-        "A vendor invoice paid a second time, a few days after the first payment.";
+    DuplicatePayment duplicate_payment AssetMisappropriation "high" Effect::Change(Change::Duplicate),
+        "A vendor invoice paid a second time: 3-10 days after the first payment (easy), 2-4 weeks (realistic), 4-8 weeks (hard).";
     /// One purchase split into invoices just below an approval limit.
-    SplitPurchase split_purchase "high" Effect::Scene(Staged::SplitPurchase),
-        "One purchase entered as two invoices of the same vendor on the same day, each just below an approval limit that their sum exceeds.";
+    SplitPurchase split_purchase ControlCircumvention "high" Effect::Scene(Staged::SplitPurchase),
+        "One purchase entered as two invoices of the same vendor on the same day, each below an approval limit that their sum exceeds: at 90-99.5% of it (easy), 85-99.5% (realistic), 80-99% (hard).";
     /// A manual entry approved by the user who entered it.
-    SelfApproval self_approval "high" Effect::Twist(Twisted::SelfApproval),
+    SelfApproval self_approval ControlCircumvention "high" Effect::Twist(Twisted::SelfApproval),
         "A manual entry approved by the user who entered it (segregation of duties).";
     /// A manual entry approved by someone whose limit it exceeds.
-    ApprovalAboveLimit approval_above_limit "medium" Effect::Twist(Twisted::AboveLimit),
-        "A manual entry approved by a user whose approval limit is below its amount.";
+    ApprovalAboveLimit approval_above_limit ControlCircumvention "medium" Effect::Twist(Twisted::AboveLimit),
+        "A manual entry approved by a user whose approval limit is below its amount: 1.1-3.6 times the limit (easy), 1.02-1.5 (realistic), 1.002-1.1 (hard).";
     /// A manual entry at night, on a weekend or on a public holiday.
-    OffHoursEntry off_hours_entry "medium" Effect::Twist(Twisted::OffHours),
-        "A manual entry entered at night, on a weekend or on a public holiday.";
+    OffHoursEntry off_hours_entry JournalEntryOutlier "medium" Effect::Twist(Twisted::OffHours),
+        "A manual entry entered on a weekend, a public holiday or out of hours: at night (easy), in the evening or early morning (realistic), just after 19:00 or before 07:00 (hard).";
     /// A large round manual G/L posting.
-    RoundAmount round_amount "low" Effect::Twist(Twisted::Round),
-        "A manual G/L posting of a round amount: a multiple of 1,000 and at least 10,000.";
+    RoundAmount round_amount JournalEntryOutlier "low" Effect::Twist(Twisted::Round),
+        "A manual G/L posting of a round amount: a multiple of 1,000 from 10,000 (easy), of 500 from 5,000 (realistic), of 100 from 1,000 (hard).";
     /// Petty cash debited against an expense, without a document.
-    UnusualAccountPair unusual_account_pair "high" Effect::Twist(Twisted::CashAgainstExpense),
+    UnusualAccountPair unusual_account_pair AssetMisappropriation "high" Effect::Twist(Twisted::CashAgainstExpense),
         "A manual entry without a document that debits petty cash and credits an expense account.";
     /// A manual entry entered weeks after its posting date, into a closed period.
-    BackdatedEntry backdated_entry "medium" Effect::Twist(Twisted::Backdated),
-        "A manual entry entered weeks after its posting date, into a month already closed.";
+    BackdatedEntry backdated_entry ControlCircumvention "medium" Effect::Twist(Twisted::Backdated),
+        "A manual entry entered after its posting date, into a month already closed: 20-74 days later (easy), 5-20 days into the next month (realistic), on its 4th-9th day, posted on one of the month's last working days (hard).";
     /// A goods invoice with neither purchase order nor goods receipt.
-    InvoiceWithoutOrder invoice_without_order "medium" Effect::Change(Change::WithoutOrder),
+    InvoiceWithoutOrder invoice_without_order ProcessError "medium" Effect::Change(Change::WithoutOrder),
         "A vendor invoice for goods with neither a purchase order nor a goods receipt (three-way match failure).";
     /// An invoice price far above the purchase order's.
-    PriceVariance price_variance "medium" Effect::Change(Change::PriceVariance),
-        "A vendor invoice whose price for an item is 20% to 60% above the purchase order's.";
+    PriceVariance price_variance ProcessError "medium" Effect::Change(Change::PriceVariance),
+        "A vendor invoice whose price for an item is above the purchase order's: by 20-60% (easy), 10-25% (realistic), 5-15% (hard).";
     /// A customer invoice posted before its delivery, at a month end.
-    RevenueBeforeDelivery revenue_before_delivery "high" Effect::Change(Change::EarlyRevenue),
-        "A customer invoice posted at a month end, before the goods are delivered in the next month (cut-off).";
+    RevenueBeforeDelivery revenue_before_delivery FinancialStatementFraud "high" Effect::Change(Change::EarlyRevenue),
+        "A customer invoice posted at a month end, before the goods are delivered in the next month (cut-off): by its 10th day (easy), 6th (realistic), 4th (hard).";
     /// An entry reversed and posted again for a different amount.
-    ReversalReposted reversal_reposted "high" Effect::Scene(Staged::ReversalReposted),
-        "A manual month-end accrual reversed by hand days later and posted again for a different amount.";
+    ReversalReposted reversal_reposted FinancialStatementFraud "high" Effect::Scene(Staged::ReversalReposted),
+        "A manual month-end accrual reversed by hand days later and posted again for a different amount: 15-60% higher or 15-45% lower (easy), 8-30% or 8-25% (realistic), 2-10% (hard).";
     /// One user's amounts that do not follow Benford's law.
-    BenfordViolation benford_violation "high" Effect::Scene(Staged::Benford),
-        "Manual entries of one user whose amounts mostly start with 7, 8 or 9 (against Benford's law).";
+    BenfordViolation benford_violation FinancialStatementFraud "high" Effect::Scene(Staged::Benford),
+        "Manual entries of one user whose first digits break Benford's law: mostly 7, 8 or 9, from a controller who otherwise only approves (easy); 5 to 9 evenly (realistic) or 1 to 9 evenly (hard), from an accountant who also does ordinary work.";
     /// A vendor created just before its first invoice, never ordered from, paid at once.
-    FictitiousVendor fictitious_vendor "high" Effect::Scene(Staged::FictitiousVendor),
-        "A vendor created days before its first and only invoice, with no purchase order, paid within days.";
+    FictitiousVendor fictitious_vendor AssetMisappropriation "high" Effect::Scene(Staged::FictitiousVendor),
+        "A vendor created days before its first and only invoice, with no purchase order, paid 1-3 days after it (easy), 4-10 (realistic), 8-20 (hard).";
     /// A vendor's bank account changed days before a payment, and changed back after it.
-    VendorBankChange vendor_bank_change "high" Effect::Scene(Staged::DivertedPayment),
+    VendorBankChange vendor_bank_change AssetMisappropriation "high" Effect::Scene(Staged::DivertedPayment),
         "A vendor's bank account changed in the vendor master days before a payment, which went to the new account; changed back after it.";
+}
+
+/// A family of anomaly types: the journal-entry test groups auditors run and the
+/// occupational-fraud classification fraud examiners use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// Theft of the company's money or goods (payments, vendors, petty cash).
+    AssetMisappropriation,
+    /// Books made to look better or different (revenue, accruals, invented amounts).
+    FinancialStatementFraud,
+    /// Approvals, limits and periods got around.
+    ControlCircumvention,
+    /// Entries that stand out by their amount or their time.
+    JournalEntryOutlier,
+    /// A process gone wrong (three-way match failures).
+    ProcessError,
+}
+
+impl Family {
+    /// Its name, as the `anomalies.family` column spells it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Family::AssetMisappropriation => "asset_misappropriation",
+            Family::FinancialStatementFraud => "financial_statement_fraud",
+            Family::ControlCircumvention => "control_circumvention",
+            Family::JournalEntryOutlier => "journal_entry_outlier",
+            Family::ProcessError => "process_error",
+        }
+    }
+}
+
+/// How hard an anomaly is to tell from the clean rows of its kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Difficulty {
+    /// Far from the clean rows: a one-line rule finds every one, and nothing else.
+    #[default]
+    Easy,
+    /// Closer to the clean rows, which hold look-alikes (near misses) the rule also finds.
+    Realistic,
+    /// Just across the line, among more look-alikes.
+    Hard,
+}
+
+impl Difficulty {
+    /// Its name, as the config and the `anomalies.difficulty` column spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Difficulty::Easy => "easy",
+            Difficulty::Realistic => "realistic",
+            Difficulty::Hard => "hard",
+        }
+    }
+
+    /// One of three values by level: `easy`, `realistic`, `hard`.
+    pub(crate) const fn pick<T: Copy>(self, easy: T, realistic: T, hard: T) -> T {
+        match self {
+            Difficulty::Easy => easy,
+            Difficulty::Realistic => realistic,
+            Difficulty::Hard => hard,
+        }
+    }
 }
 
 /// What an anomaly type does to the case block it falls on: the one place each type's
@@ -209,6 +296,17 @@ pub struct AnomaliesConfig {
     pub rate: f64,
     /// Relative weight of each type.
     pub weights: AnomalyWeights,
+    /// How hard the anomalies are to find: easy, realistic or hard.
+    pub difficulty: Difficulty,
+    /// The difficulty of single types, where it differs from `difficulty`.
+    pub difficulty_by_type: AnomalyDifficulties,
+}
+
+impl AnomaliesConfig {
+    /// The difficulty of type `t`.
+    pub fn level(&self, t: AnomalyType) -> Difficulty {
+        self.difficulty_by_type.get(t).unwrap_or(self.difficulty)
+    }
 }
 
 impl Default for AnomaliesConfig {
@@ -217,6 +315,8 @@ impl Default for AnomaliesConfig {
             enabled: true,
             rate: 0.005,
             weights: AnomalyWeights::default(),
+            difficulty: Difficulty::Easy,
+            difficulty_by_type: AnomalyDifficulties::default(),
         }
     }
 }

@@ -37,10 +37,17 @@ impl World {
             .map_or(1_000_000.0, |s| s.accrual_base)
             * libm::exp(0.35 * d.normal());
         let amount = off_round(crate::world::schedules::round_to(base, 10_000));
+        // Posted again 15-60% higher or 15-45% lower (easy), 8-30% or 8-25% (realistic),
+        // 2-10% either way (hard).
+        let ((up, up_width), (down, down_width)) = self.level(A::ReversalReposted).pick(
+            ((1.15, 0.45), (0.55, 0.3)),
+            ((1.08, 0.22), (0.75, 0.17)),
+            ((1.02, 0.08), (0.9, 0.08)),
+        );
         let factor = if d.below(10) < 7 {
-            1.15 + 0.45 * d.unit()
+            up + up_width * d.unit()
         } else {
-            0.55 + 0.3 * d.unit()
+            down + down_width * d.unit()
         };
         let changed = off_round(crate::world::schedules::round_to(
             amount as f64 * factor,
@@ -157,11 +164,17 @@ impl World {
         // Below the lowest approval limit, so that one approver signs it off.
         let limit = users::APPROVERS[0].1 as f64;
         let net = off_round(libm::round(limit * (0.3 + 0.5 * d.unit()) / 1.25) as i64);
+        // Paid 1-3 days after the invoice (easy), 4-10 (realistic), 8-20 (hard: among
+        // the clean invoices paid early for their cash discount).
+        let (after, width, most) =
+            self.level(A::FictitiousVendor)
+                .pick((1, 3, 6), (4, 7, 13), (8, 13, 23));
         let mut pay = c
             .calendar
-            .next_working(sc.date.add_days(1 + d.below(3) as i32));
-        if pay > sc.date.add_days(6) {
-            // Holidays ahead (New Year, Golden Week): paid the same day.
+            .next_working(sc.date.add_days(after + d.below(width) as i32));
+        if pay > sc.date.add_days(most) || pay > self.economy.end {
+            // Holidays ahead (New Year, Golden Week), or the period's end: paid the
+            // same day.
             pay = sc.date;
         }
         let docs = self.config.documents.enabled;
@@ -298,10 +311,15 @@ impl World {
     }
 
     /// The user whose amounts break Benford's law in this run: a controller, who
-    /// otherwise only approves (a fraudster who also does ordinary work hides the
-    /// digits among them: the harder level issue 30 asks for, not built yet).
+    /// otherwise only approves (easy); a G/L accountant, whose ordinary work hides the
+    /// invented amounts among real ones (realistic and hard).
     pub(crate) fn benford_user(&self) -> &'static str {
-        let r = users::APPROVERS[1].0.clone();
+        let r = match self.level(A::BenfordViolation) {
+            crate::anomalies::Difficulty::Easy => users::APPROVERS[1].0.clone(),
+            crate::anomalies::Difficulty::Realistic | crate::anomalies::Difficulty::Hard => {
+                users::GL
+            }
+        };
         USERS[r.start + (self.config.seed % (r.end - r.start) as u64) as usize].0
     }
 
@@ -314,11 +332,15 @@ impl World {
         let entry_id = self.entry_id(index);
         let mut ed = Draws::new(seed, stream::ENTRY, index);
         let mut d = Draws::new(seed, stream::ANOMALY_CASE, index ^ (1 << 62));
-        let digit = match d.below(20) {
-            0..2 => 6.0,
-            2..8 => 7.0,
-            8..14 => 8.0,
-            _ => 9.0,
+        // Leading digits mostly 7, 8 or 9 (easy); 5 to 9 evenly (realistic); 1 to 9
+        // evenly (hard), as invented numbers tend to be.
+        let digit = match (self.level(A::BenfordViolation), d.below(20)) {
+            (crate::anomalies::Difficulty::Easy, 0..2) => 6.0,
+            (crate::anomalies::Difficulty::Easy, 2..8) => 7.0,
+            (crate::anomalies::Difficulty::Easy, 8..14) => 8.0,
+            (crate::anomalies::Difficulty::Easy, _) => 9.0,
+            (crate::anomalies::Difficulty::Realistic, k) => (5 + k % 5) as f64,
+            (crate::anomalies::Difficulty::Hard, _) => (1 + d.below(9)) as f64,
         };
         let scale = libm::pow(10.0, libm::floor(libm::log10(c.fx.max(1.0))));
         let magnitude = libm::pow(10.0, (1 + d.below(3)) as f64) * scale;

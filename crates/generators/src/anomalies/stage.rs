@@ -79,10 +79,14 @@ impl World {
             },
             Twisted::AboveLimit => {
                 let limit = users::APPROVERS[0].1;
-                // Cents, rounded to hundreds as often as clean reclassifications are.
-                let mut amount = libm::round(limit as f64 * (1.1 + 2.5 * d.unit())) as i64;
+                // 1.1 to 3.6 times the limit (easy), 1.02 to 1.5 (realistic), 1.002 to
+                // 1.1 (hard): cents, rounded to hundreds as often as clean
+                // reclassifications are, and above the limit still.
+                let (low, width) = self.level(t).pick((1.1, 2.5), (1.02, 0.48), (1.002, 0.098));
+                let mut amount = libm::round(limit as f64 * (low + width * d.unit())) as i64;
                 if d.below(100) < 60 {
-                    amount = off_round(amount / 10_000 * 10_000);
+                    let rounded = off_round(amount / 10_000 * 10_000);
+                    amount = if rounded > limit { rounded } else { amount };
                 }
                 Twist {
                     kind: Some(FillerKind::Reclass),
@@ -93,12 +97,16 @@ impl World {
             }
             Twisted::OffHours => match d.below(3) {
                 0 => {
-                    // Late at night or before dawn, on a working day.
-                    let secs = if d.below(2) == 0 {
-                        20 * 3600 + d.below(4 * 3600) as u32
-                    } else {
-                        1800 + d.below(5 * 3600) as u32
-                    };
+                    // On a working day: late at night or before dawn (easy), in the
+                    // evening or early morning (realistic), just after 19:00 or before
+                    // 07:00 (hard), where the clean near misses are.
+                    let (late, early) = self.level(t).pick(
+                        ((20 * 3600, 4 * 3600), (1800, 5 * 3600)),
+                        ((19 * 3600, 3 * 3600), (5 * 3600, 2 * 3600)),
+                        ((19 * 3600, 3600), (6 * 3600, 3600)),
+                    );
+                    let (from, width) = if d.below(2) == 0 { late } else { early };
+                    let secs = from + d.below(width as usize) as u32;
                     Twist {
                         created: Some(DateTime::new(sc.date, secs)),
                         ..base
@@ -157,7 +165,10 @@ impl World {
                 let scale = libm::pow(10.0, libm::floor(libm::log10(c.fx.max(1.0)))) as i64;
                 Twist {
                     kind: Some(FillerKind::Reclass),
-                    amount: Some(d.pick(K) * 100_000 * scale),
+                    // A round thousand from 10,000 (easy), a round 500 from 5,000
+                    // (realistic), a round 100 from 1,000 (hard), in the company's
+                    // currency units scaled as its prices are.
+                    amount: Some(d.pick(K) * self.level(t).pick(100_000, 50_000, 10_000) * scale),
                     ..base
                 }
             }
@@ -166,9 +177,48 @@ impl World {
                 ..base
             },
             Twisted::Backdated => {
-                let late = sc.date.add_days(20 + d.below(55) as i32);
+                let level = self.level(t);
+                let (date, late) = match level {
+                    // Entered 20 to 74 days after its posting date, in a later month
+                    // (a month later where that would still be the posting's).
+                    crate::anomalies::Difficulty::Easy => {
+                        let late = sc.date.add_days(20 + d.below(55) as i32);
+                        let (y, m, _) = sc.date.ymd();
+                        let (ly, lm, _) = late.ymd();
+                        let late = if (y, m) == (ly, lm) {
+                            late.add_days(synth_model::days_in_month(y, m) as i32)
+                        } else {
+                            late
+                        };
+                        (sc.date, late)
+                    }
+                    // Posted in a month's second half, entered 5 to 20 days into the
+                    // next (realistic); posted on one of its last three working days,
+                    // entered on the 4th to 9th (hard), after the close the clean near
+                    // misses fall in.
+                    crate::anomalies::Difficulty::Realistic
+                    | crate::anomalies::Difficulty::Hard => {
+                        let (y, m, _) = sc.date.ymd();
+                        let last = Date::from_ymd(y, m, synth_model::days_in_month(y, m))
+                            .unwrap_or(sc.date);
+                        let mut day = c.calendar.previous_working(last);
+                        let back = level.pick(0, 14, 3);
+                        for _ in 0..d.below(back) {
+                            day = c.calendar.previous_working(day.add_days(-1));
+                        }
+                        let (from, width) = level.pick((0, 1), (5, 16), (4, 6));
+                        (day, last.add_days(from + d.below(width) as i32))
+                    }
+                };
+                let (start, end) = (self.economy.start, self.economy.end);
+                let date = if date < start || date > end {
+                    sc.date
+                } else {
+                    date
+                };
                 let late = c.calendar.next_working(late);
                 Twist {
+                    date: Some(date),
                     created: Some(DateTime::new(late, 9 * 3600 + d.below(8 * 3600) as u32)),
                     ..base
                 }

@@ -73,10 +73,14 @@ impl World {
         let service = d.below(SERVICES_BOUGHT.len());
         let (text, account, _, pool) = SERVICES_BOUGHT[service];
         let rate = crate::world::pools::TAX_CODES[tax].3;
-        // Two invoices, each 90-99.5% of the limit.
+        // Two invoices, each 90-99.5% of the limit (easy), 85-99.5% (realistic),
+        // 80-99% (hard).
+        let (low, width) =
+            self.level(A::SplitPurchase)
+                .pick((0.90, 0.095), (0.85, 0.145), (0.80, 0.19));
         let mut parts = [(0i64, 0i64); 2];
         for part in &mut parts {
-            let gross = limit as f64 * (0.90 + 0.095 * d.unit());
+            let gross = limit as f64 * (low + width * d.unit());
             let mut net = libm::round(gross * 10_000.0 / (10_000.0 + rate as f64)) as i64;
             while net + tax_of(tax, net) >= limit {
                 net -= 100;

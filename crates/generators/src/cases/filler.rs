@@ -29,7 +29,93 @@ impl World {
             self.allocation(slot, n, d, batch);
             return;
         }
-        self.filler_with(slot, batch, &Twist::NONE);
+        let tw = self.near_miss(slot).unwrap_or(Twist::NONE);
+        self.filler_with(slot, batch, &tw);
+    }
+
+    /// A clean look-alike of a single-entry anomaly whose type is set above `easy`, for
+    /// a share of the slots: what a naive rule flags too (entries made late in the
+    /// evening at a month end, legitimate round amounts, a month's last entries made in
+    /// the first days of the next). About two per anomaly of the type (realistic), five
+    /// (hard); none at `easy`.
+    fn near_miss(&self, slot: u64) -> Option<Twist> {
+        use crate::anomalies::{AnomalyType as A, Difficulty};
+        const LOOK_ALIKES: [A; 3] = [A::OffHoursEntry, A::RoundAmount, A::BackdatedEntry];
+        let a = &self.config.anomalies;
+        if !a.enabled || LOOK_ALIKES.iter().all(|t| a.level(*t) == Difficulty::Easy) {
+            return None;
+        }
+        let total: f64 = A::ALL.iter().map(|t| a.weights.get(*t).max(0.0)).sum();
+        let mut d = Draws::new(self.config.seed, stream::NEAR_MISS, slot);
+        let u = d.unit();
+        let mut below = 0.0;
+        let t = LOOK_ALIKES.into_iter().find(|t| {
+            let per_anomaly = a.level(*t).pick(0.0, 2.0, 5.0);
+            below +=
+                a.rate * a.weights.get(*t).max(0.0) / total.max(f64::MIN_POSITIVE) * per_anomaly;
+            u < below
+        })?;
+        let level = a.level(t);
+        let e = &self.economy;
+        let company = d.below(e.companies.len());
+        let c = &e.companies[company];
+        // A month's last two working days: the close, when people work late.
+        let drawn = c.calendar.sample_working(&mut d);
+        let (y, m, _) = drawn.ymd();
+        let last = Date::from_ymd(y, m, synth_model::days_in_month(y, m)).unwrap_or(drawn);
+        let mut close = c.calendar.previous_working(last);
+        if d.below(2) == 0 {
+            close = c.calendar.previous_working(close.add_days(-1));
+        }
+        if close < e.start || close > e.end {
+            close = drawn;
+        }
+        let manual = Twist {
+            company: Some(company),
+            date: Some(close),
+            kind: Some(if d.below(2) == 0 {
+                FillerKind::Reclass
+            } else {
+                FillerKind::PettyCash
+            }),
+            ..Twist::NONE
+        };
+        let secs = |from: u32, width: u32, d: &mut Draws| from + d.below(width as usize) as u32;
+        Some(match t {
+            A::OffHoursEntry => {
+                let at = match (level, d.below(2)) {
+                    (Difficulty::Hard, 0) => secs(6 * 3600, 2 * 3600, &mut d),
+                    (Difficulty::Hard, _) => secs(18 * 3600, 3 * 3600, &mut d),
+                    _ => secs(18 * 3600, 9000, &mut d),
+                };
+                Twist {
+                    created: Some(synth_model::DateTime::new(close, at)),
+                    ..manual
+                }
+            }
+            A::RoundAmount => {
+                const K: &[i64] = &[10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 100];
+                let scale = libm::pow(10.0, libm::floor(libm::log10(c.fx.max(1.0)))) as i64;
+                Twist {
+                    kind: Some(FillerKind::Reclass),
+                    date: Some(drawn),
+                    amount: Some(d.pick(K) * 100_000 * scale),
+                    ..manual
+                }
+            }
+            _ => {
+                let late = c
+                    .calendar
+                    .next_working(close.add_days(1 + d.below(3) as i32));
+                Twist {
+                    created: Some(synth_model::DateTime::new(
+                        late,
+                        secs(9 * 3600, 8 * 3600, &mut d),
+                    )),
+                    ..manual
+                }
+            }
+        })
     }
 
     /// A single-entry case, changed as `tw` says (the anomalies that are one entry).

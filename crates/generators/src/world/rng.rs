@@ -44,6 +44,7 @@ pub(crate) mod stream {
     pub const ALLOCATION: u64 = 49;
     pub const DISPOSAL: u64 = 50;
     pub const OVERTIME: u64 = 51;
+    pub const NEAR_MISS: u64 = 52;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -152,6 +152,8 @@ pub const KEYS: &[Key] = &[
     key("anomalies.enabled", "Labelled irregularities for training and testing detectors (false: clean books). Each is listed in the anomalies table and marked on journal_entries.is_anomaly.").flag("--no-anomalies"),
     key("anomalies.rate", "Share of business cases that carry one.").range(real(0.0, 0.5)).flag("--anomaly-rate"),
     key("anomalies.weights", "Relative weight of each type, 0 to 1e9 (0 leaves it out); see the anomalies page of the docs."),
+    key("anomalies.difficulty", "How hard the anomalies are to tell from clean rows: easy (far from them: a one-line rule finds each, and nothing else), realistic or hard (closer, each type by its own measure, among clean look-alikes that the rule also flags); see the anomalies page of the docs.").flag("--difficulty"),
+    key("anomalies.difficulty_by_type", "The level of single types, where it differs from anomalies.difficulty, e.g. {price_variance: hard}; null = the section's."),
     key("output.directory", "Where the files go; created if missing. \"-\" = standard output (the one table of output.tables, csv or jsonl, no manifest).").flag("--out"),
     key("output.format", "csv, jsonl, parquet or null (nothing written; for benchmarks).").flag("--format"),
     key("output.tables", "Only these tables, e.g. [journal_entries, journal_lines]; null = every table.").flag("--tables"),

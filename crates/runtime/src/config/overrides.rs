@@ -34,6 +34,8 @@ pub struct Overrides {
     pub anomaly_rate: Option<f64>,
     /// `--no-anomalies`
     pub no_anomalies: bool,
+    /// `--difficulty`: every anomaly type's level
+    pub difficulty: Option<synth_generators::Difficulty>,
     /// `--compression`
     pub compression: Option<Compression>,
     /// `--no-space-check`
@@ -168,6 +170,22 @@ impl Config {
             let old = self.anomalies.enabled.to_string();
             note("anomalies.enabled", old, "true".into());
             self.anomalies.enabled = true;
+        }
+        if let Some(level) = o.difficulty {
+            let old = self.anomalies.difficulty.name().to_string();
+            note("anomalies.difficulty", old, level.name().into());
+            self.anomalies.difficulty = level;
+            let set = synth_generators::AnomalyType::ALL
+                .iter()
+                .any(|t| self.anomalies.difficulty_by_type.get(*t).is_some());
+            if set {
+                note(
+                    "anomalies.difficulty_by_type",
+                    "some types set".into(),
+                    "every type at the one level".into(),
+                );
+                self.anomalies.difficulty_by_type = Default::default();
+            }
         }
         if o.no_anomalies {
             let old = self.anomalies.enabled.to_string();
