@@ -89,13 +89,16 @@ fn counts_follow_the_rate_and_weights_and_the_generator_knows_them() {
         *seen.entry(a.anomaly_type).or_default() += 1;
     }
     let blocks = (n - g.scheduled_entries()) as f64 / 4.0;
-    let total_weight = 14.0 + 2.0; // 15 types, one at 3, one at 0
+    // The default weights (1, and 0 for the data-quality family), one at 3, one at 0.
+    let defaults = AnomalyWeights::default();
+    let w = |t: &AnomalyType| match t.name() {
+        "round_amount" => 3.0,
+        "benford_violation" => 0.0,
+        _ => defaults.get(*t),
+    };
+    let total_weight: f64 = AnomalyType::ALL.iter().map(w).sum();
     for t in AnomalyType::ALL {
-        let w = match t.name() {
-            "round_amount" => 3.0,
-            "benford_violation" => 0.0,
-            _ => 1.0,
-        };
+        let w = w(t);
         let want = blocks * 0.02 * w / total_weight;
         let got = seen.get(t.name()).copied().unwrap_or(0) as f64;
         assert!(
@@ -256,23 +259,13 @@ fn anomaly_vendors_are_bounded_by_the_vendor_master_whatever_the_labels() {
     let g = generator(n, |c| {
         c.master_data.vendors = 40;
         c.anomalies.rate = 0.05;
-        c.anomalies.weights = AnomalyWeights {
-            duplicate_payment: 0.0,
-            split_purchase: 0.0,
-            self_approval: 0.0,
-            approval_above_limit: 0.0,
-            off_hours_entry: 0.0,
-            round_amount: 0.0,
-            unusual_account_pair: 0.0,
-            backdated_entry: 0.0,
-            invoice_without_order: 0.0,
-            price_variance: 0.0,
-            revenue_before_delivery: 0.0,
-            reversal_reposted: 0.0,
-            benford_violation: 0.0,
-            fictitious_vendor: 1.0,
-            vendor_bank_change: 1.0,
-        };
+        for t in AnomalyType::ALL {
+            let on = matches!(
+                t,
+                AnomalyType::FictitiousVendor | AnomalyType::VendorBankChange
+            );
+            c.anomalies.weights.set(*t, f64::from(u8::from(on)));
+        }
     });
     let b = all(&g, n);
     let md = g.master_data();
@@ -459,5 +452,68 @@ impl PickForTest for Difficulty {
             Difficulty::Realistic => realistic,
             Difficulty::Hard => hard,
         }
+    }
+}
+
+#[test]
+fn the_data_quality_family_is_off_by_default_and_damages_only_its_labelled_rows() {
+    use AnomalyType as A;
+    let dq = [A::MissingCostCenter, A::MissingText, A::EncodingDamage];
+    let defaults = AnomalyWeights::default();
+    for t in AnomalyType::ALL {
+        let off = t.family() == synth_generators::Family::DataQuality;
+        assert_eq!(off, dq.contains(t), "{}", t.name());
+        assert_eq!(
+            defaults.get(*t),
+            if off { 0.0 } else { 1.0 },
+            "{}",
+            t.name()
+        );
+    }
+    let n = 60_000;
+    let g = generator(n, |c| {
+        for t in AnomalyType::ALL {
+            c.anomalies
+                .weights
+                .set(*t, f64::from(u8::from(dq.contains(t))));
+        }
+        c.anomalies.rate = 0.05;
+    });
+    let b = all(&g, n);
+    let mut seen = HashMap::new();
+    for e in &b.entries {
+        let no_text = e.header_text.is_empty();
+        let damaged = e.header_text.contains('\u{FFFD}');
+        let lost = b.lines.iter().any(|l| {
+            l.entry_id == e.entry_id
+                && l.cost_center.is_none()
+                && (500_000..700_000).contains(&l.account)
+                && e.source == "manual"
+        });
+        let want = match e.anomaly_type {
+            Some("missing_text") => (true, false, false),
+            Some("encoding_damage") => (false, true, false),
+            Some("missing_cost_center") => (false, false, true),
+            _ => (false, false, false),
+        };
+        assert_eq!((no_text, damaged, lost), want, "{e:?}");
+        *seen.entry(e.anomaly_type).or_insert(0) += 1;
+    }
+    for t in dq {
+        assert!(
+            seen.get(&Some(t.name())).copied().unwrap_or(0) > 10,
+            "{}: {seen:?}",
+            t.name()
+        );
+    }
+    // The line that lost its cost center is the one the label names.
+    for a in b
+        .anomalies
+        .iter()
+        .filter(|a| a.anomaly_type == "missing_cost_center")
+    {
+        let refs = a.line_refs.as_ref().expect("line_refs");
+        assert_eq!(refs.as_str().split(' ').count(), 1, "{a:?}");
+        assert_eq!(a.family, "data_quality");
     }
 }

@@ -12,7 +12,7 @@ use crate::world::rng::{record_key, stream};
 use serde::{Deserialize, Serialize};
 
 macro_rules! anomaly_types {
-    ($( $(#[$doc:meta])* $var:ident $field:ident $family:ident $severity:literal $effect:expr, $desc:literal; )*) => {
+    ($( $(#[$doc:meta])* $var:ident $field:ident $family:ident $severity:literal $weight:literal $effect:expr, $desc:literal; )*) => {
         /// A type of irregularity the generator can inject. Deliberately exhaustive: a
         /// `match` over it lists every type, so a new one is a compile error wherever its
         /// effect must be written.
@@ -56,7 +56,8 @@ macro_rules! anomaly_types {
             }
         }
 
-        /// Relative weights of the anomaly types (each 1 by default; 0 leaves a type out).
+        /// Relative weights of the anomaly types (1 by default, 0 for the data-quality
+        /// family; 0 leaves a type out).
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields, default)]
         pub struct AnomalyWeights {
@@ -65,7 +66,7 @@ macro_rules! anomaly_types {
 
         impl Default for AnomalyWeights {
             fn default() -> Self {
-                Self { $( $field: 1.0, )* }
+                Self { $( $field: $weight, )* }
             }
         }
 
@@ -100,50 +101,59 @@ macro_rules! anomaly_types {
 
 anomaly_types! {
     /// A vendor invoice paid twice.
-    DuplicatePayment duplicate_payment AssetMisappropriation "high" Effect::Change(Change::Duplicate),
+    DuplicatePayment duplicate_payment AssetMisappropriation "high" 1.0 Effect::Change(Change::Duplicate),
         "A vendor invoice paid a second time: 3-10 days after the first payment (easy), 2-4 weeks (realistic), 4-8 weeks (hard).";
     /// One purchase split into invoices just below an approval limit.
-    SplitPurchase split_purchase ControlCircumvention "high" Effect::Scene(Staged::SplitPurchase),
+    SplitPurchase split_purchase ControlCircumvention "high" 1.0 Effect::Scene(Staged::SplitPurchase),
         "One purchase entered as two invoices of the same vendor on the same day, each below an approval limit that their sum exceeds: at 90-99.5% of it (easy), 85-99.5% (realistic), 80-99% (hard).";
     /// A manual entry approved by the user who entered it.
-    SelfApproval self_approval ControlCircumvention "high" Effect::Twist(Twisted::SelfApproval),
+    SelfApproval self_approval ControlCircumvention "high" 1.0 Effect::Twist(Twisted::SelfApproval),
         "A manual entry approved by the user who entered it (segregation of duties).";
     /// A manual entry approved by someone whose limit it exceeds.
-    ApprovalAboveLimit approval_above_limit ControlCircumvention "medium" Effect::Twist(Twisted::AboveLimit),
+    ApprovalAboveLimit approval_above_limit ControlCircumvention "medium" 1.0 Effect::Twist(Twisted::AboveLimit),
         "A manual entry approved by a user whose approval limit is below its amount: 1.1-3.6 times the limit (easy), 1.02-1.5 (realistic), 1.002-1.1 (hard).";
     /// A manual entry at night, on a weekend or on a public holiday.
-    OffHoursEntry off_hours_entry JournalEntryOutlier "medium" Effect::Twist(Twisted::OffHours),
+    OffHoursEntry off_hours_entry JournalEntryOutlier "medium" 1.0 Effect::Twist(Twisted::OffHours),
         "A manual entry entered on a weekend, a public holiday or out of hours: at night (easy), in the evening or early morning (realistic), just after 19:00 or before 07:00 (hard).";
     /// A large round manual G/L posting.
-    RoundAmount round_amount JournalEntryOutlier "low" Effect::Twist(Twisted::Round),
+    RoundAmount round_amount JournalEntryOutlier "low" 1.0 Effect::Twist(Twisted::Round),
         "A manual G/L posting of a round amount: a multiple of 1,000 from 10,000 (easy), of 500 from 5,000 (realistic), of 100 from 1,000 (hard).";
     /// Petty cash debited against an expense, without a document.
-    UnusualAccountPair unusual_account_pair AssetMisappropriation "high" Effect::Twist(Twisted::CashAgainstExpense),
+    UnusualAccountPair unusual_account_pair AssetMisappropriation "high" 1.0 Effect::Twist(Twisted::CashAgainstExpense),
         "A manual entry without a document that debits petty cash and credits an expense account.";
     /// A manual entry entered weeks after its posting date, into a closed period.
-    BackdatedEntry backdated_entry ControlCircumvention "medium" Effect::Twist(Twisted::Backdated),
+    BackdatedEntry backdated_entry ControlCircumvention "medium" 1.0 Effect::Twist(Twisted::Backdated),
         "A manual entry entered after its posting date, into a month already closed: 20-74 days later (easy), 5-20 days into the next month (realistic), on its 4th-9th day, posted on one of the month's last working days (hard).";
     /// A goods invoice with neither purchase order nor goods receipt.
-    InvoiceWithoutOrder invoice_without_order ProcessError "medium" Effect::Change(Change::WithoutOrder),
+    InvoiceWithoutOrder invoice_without_order ProcessError "medium" 1.0 Effect::Change(Change::WithoutOrder),
         "A vendor invoice for goods with neither a purchase order nor a goods receipt (three-way match failure).";
     /// An invoice price far above the purchase order's.
-    PriceVariance price_variance ProcessError "medium" Effect::Change(Change::PriceVariance),
+    PriceVariance price_variance ProcessError "medium" 1.0 Effect::Change(Change::PriceVariance),
         "A vendor invoice whose price for an item is above the purchase order's: by 20-60% (easy), 10-25% (realistic), 5-15% (hard).";
     /// A customer invoice posted before its delivery, at a month end.
-    RevenueBeforeDelivery revenue_before_delivery FinancialStatementFraud "high" Effect::Change(Change::EarlyRevenue),
+    RevenueBeforeDelivery revenue_before_delivery FinancialStatementFraud "high" 1.0 Effect::Change(Change::EarlyRevenue),
         "A customer invoice posted at a month end, before the goods are delivered in the next month (cut-off): by its 10th day (easy), 6th (realistic), 4th (hard).";
     /// An entry reversed and posted again for a different amount.
-    ReversalReposted reversal_reposted FinancialStatementFraud "high" Effect::Scene(Staged::ReversalReposted),
+    ReversalReposted reversal_reposted FinancialStatementFraud "high" 1.0 Effect::Scene(Staged::ReversalReposted),
         "A manual month-end accrual reversed by hand days later and posted again for a different amount: 15-60% higher or 15-45% lower (easy), 8-30% or 8-25% (realistic), 2-10% (hard).";
     /// One user's amounts that do not follow Benford's law.
-    BenfordViolation benford_violation FinancialStatementFraud "high" Effect::Scene(Staged::Benford),
+    BenfordViolation benford_violation FinancialStatementFraud "high" 1.0 Effect::Scene(Staged::Benford),
         "Manual entries of one user whose first digits break Benford's law: mostly 7, 8 or 9, from a controller who otherwise only approves (easy); 5 to 9 evenly (realistic) or 1 to 9 evenly (hard), from an accountant who also does ordinary work.";
     /// A vendor created just before its first invoice, never ordered from, paid at once.
-    FictitiousVendor fictitious_vendor AssetMisappropriation "high" Effect::Scene(Staged::FictitiousVendor),
+    FictitiousVendor fictitious_vendor AssetMisappropriation "high" 1.0 Effect::Scene(Staged::FictitiousVendor),
         "A vendor created days before its first and only invoice, with no purchase order, paid 1-3 days after it (easy), 4-10 (realistic), 8-20 (hard).";
     /// A vendor's bank account changed days before a payment, and changed back after it.
-    VendorBankChange vendor_bank_change AssetMisappropriation "high" Effect::Scene(Staged::DivertedPayment),
+    VendorBankChange vendor_bank_change AssetMisappropriation "high" 1.0 Effect::Scene(Staged::DivertedPayment),
         "A vendor's bank account changed in the vendor master days before a payment, which went to the new account; changed back after it.";
+    /// A manual expense line without a cost center (data quality, off by default).
+    MissingCostCenter missing_cost_center DataQuality "low" 0.0 Effect::Twist(Twisted::NoCostCenter),
+        "A manual entry whose expense line has no cost center (a missing value; data quality, off by default).";
+    /// A manual entry without a header text (data quality, off by default).
+    MissingText missing_text DataQuality "low" 0.0 Effect::Twist(Twisted::NoText),
+        "A manual entry saved without a header text (a missing value; data quality, off by default).";
+    /// A header text with a character lost in an encoding (data quality, off by default).
+    EncodingDamage encoding_damage DataQuality "low" 0.0 Effect::Twist(Twisted::Damaged),
+        "A manual entry whose header text lost a character to a broken encoding, now U+FFFD (data quality, off by default).";
 }
 
 /// A family of anomaly types: the journal-entry test groups auditors run and the
@@ -160,6 +170,8 @@ pub enum Family {
     JournalEntryOutlier,
     /// A process gone wrong (three-way match failures).
     ProcessError,
+    /// Rows damaged on their way: missing values, broken encodings (off by default).
+    DataQuality,
 }
 
 impl Family {
@@ -171,6 +183,7 @@ impl Family {
             Family::ControlCircumvention => "control_circumvention",
             Family::JournalEntryOutlier => "journal_entry_outlier",
             Family::ProcessError => "process_error",
+            Family::DataQuality => "data_quality",
         }
     }
 }
@@ -259,6 +272,12 @@ pub(crate) enum Twisted {
     CashAgainstExpense,
     /// Entered weeks after its posting date.
     Backdated,
+    /// Its expense line without a cost center.
+    NoCostCenter,
+    /// Without a header text.
+    NoText,
+    /// Its header text with a character lost to an encoding.
+    Damaged,
 }
 
 /// A scene of several entries that replaces a case.

@@ -26,9 +26,20 @@ impl World {
             }
             Effect::Twist(_) if s == 0 => {
                 let tw = self.twist(p.block(), t);
+                let first_line = batch.lines.len();
                 self.filler_with(slot, batch, &tw);
                 let e = batch.entries.last().map(|e| e.posting_date);
                 let company = tw.company.unwrap_or(0);
+                // The line that lost its cost center, where one did.
+                let line = match tw.no_cost_center {
+                    true => batch.lines[first_line..]
+                        .iter()
+                        .find(|l| {
+                            l.cost_center.is_none() && (500_000..700_000).contains(&l.account)
+                        })
+                        .map(|l| (p.first, l.line_number)),
+                    false => None,
+                };
                 self.label(
                     batch,
                     t,
@@ -37,7 +48,7 @@ impl World {
                     e.unwrap_or(self.economy.start),
                     &[p.first],
                     &[],
-                    &[],
+                    line.as_slice(),
                     None,
                 );
             }
@@ -174,6 +185,18 @@ impl World {
             }
             Twisted::CashAgainstExpense => Twist {
                 cash_against_expense: true,
+                ..base
+            },
+            Twisted::NoCostCenter => Twist {
+                no_cost_center: true,
+                ..base
+            },
+            Twisted::NoText => Twist {
+                header: Some(""),
+                ..base
+            },
+            Twisted::Damaged => Twist {
+                damaged_header: true,
                 ..base
             },
             Twisted::Backdated => {

@@ -167,6 +167,18 @@ impl World {
             }
             FillerKind::Reclass => Self::reclass(tw, amount, batch, entry_id, &mut d),
         };
+        let header_text = match (tw.header, tw.damaged_header) {
+            (Some(h), _) => h,
+            (None, true) => damaged(header_text),
+            (None, false) => header_text,
+        };
+        if tw.no_cost_center
+            && let Some(l) = batch.lines[first_line..]
+                .iter_mut()
+                .find(|l| l.cost_center.is_some())
+        {
+            l.cost_center = None;
+        }
         let head = Head {
             index,
             company,
@@ -439,6 +451,12 @@ pub(crate) struct Twist {
     pub approver_tier: Option<usize>,
     /// Cash or bank debited against an expense credited.
     pub cash_against_expense: bool,
+    /// Its first line with a cost center loses it.
+    pub no_cost_center: bool,
+    /// The header text, instead of the drawn one.
+    pub header: Option<&'static str>,
+    /// The header text with a character lost to an encoding.
+    pub damaged_header: bool,
 }
 
 impl Twist {
@@ -453,5 +471,31 @@ impl Twist {
         self_approve: false,
         approver_tier: None,
         cash_against_expense: false,
+        no_cost_center: false,
+        header: None,
+        damaged_header: false,
     };
+}
+
+/// `text` with one character lost to a broken encoding (U+FFFD in its place): the header
+/// texts of manual single-entry cases, each damaged once.
+fn damaged(text: &str) -> &'static str {
+    const DAMAGED: &[(&str, &str)] = &[
+        ("Petty cash", "Petty c\u{FFFD}sh"),
+        ("Cash purchase", "Cash purch\u{FFFD}se"),
+        ("Petty cash voucher", "Petty cash vouch\u{FFFD}r"),
+        ("Reclassification", "Reclassi\u{FFFD}cation"),
+        ("Cost center correction", "Cost center correcti\u{FFFD}n"),
+        ("Reclass, see memo", "Reclass, see m\u{FFFD}mo"),
+        ("Expense claim", "Expense cl\u{FFFD}im"),
+        ("Travel expense report", "Travel expense rep\u{FFFD}rt"),
+        ("Employee reimbursement", "Employee reimburs\u{FFFD}ment"),
+        ("Direct debit", "Direct d\u{FFFD}bit"),
+        ("Bank debit", "Bank d\u{FFFD}bit"),
+        ("Standing order", "Standing ord\u{FFFD}r"),
+    ];
+    DAMAGED
+        .iter()
+        .find(|(clean, _)| *clean == text)
+        .map_or("Reclassi\u{FFFD}cation", |(_, d)| d)
 }
