@@ -3,7 +3,8 @@ reaches without the giveaways (texts, users, row order). Writes predictions that
 `synthdata score` reads.
 
     python docs/snippets/baseline_detector.py OUTPUT_DIR PREDICTIONS.csv
-        [--model gbm|isolation] [--split YYYY-MM-DD] [--per-type TABLE.json]
+        [--model gbm|isolation] [--split YYYY-MM-DD | --test-company CODE]
+        [--per-type TABLE.json]
 
 Features per entry: the amount (log), line count, manual or automated, document type,
 business process, hour and weekday entered, days between posting and entry, approved,
@@ -17,6 +18,7 @@ invoice to payment, days since the vendor's bank account last changed.
 `gbm` (default): a gradient-boosted classifier trained on the labels of the entries
 posted before --split (default: 1 July of the first year) and scored on those after:
 a temporal split (score it with `synthdata score DIR PREDICTIONS.csv --scored-only`).
+`--test-company CODE` splits by company instead: trained on the others, scored on it.
 `isolation`: an IsolationForest, unsupervised, on every entry. Rows are ordered by
 entry id, so that a run gives the same scores each time (the models' random draws are
 seeded). `--per-type TABLE.json`: also one model per type, trained on that type's
@@ -52,6 +54,7 @@ def main() -> int:
     ap.add_argument("predictions", type=Path)
     ap.add_argument("--model", choices=["gbm", "isolation"], default="gbm")
     ap.add_argument("--split", default=None)
+    ap.add_argument("--test-company", default=None)
     ap.add_argument("--per-type", type=Path, default=None)
     args = ap.parse_args()
     con = duckdb.connect()
@@ -98,6 +101,7 @@ def main() -> int:
                    bool_or(account in (130000, 205000)) as goods
             from {l} group by 1)
         select cast(e.entry_id as varchar) as entry_id, e.posting_date, e.is_anomaly,
+               cast(e.company_code as varchar) as company_code,
                ln(1 + l.amount) as log_amount, e.line_count,
                (e.source = 'manual')::int as manual,
                hash(e.document_type) % 1000 as document_type,
@@ -130,7 +134,8 @@ def main() -> int:
         left join chain ch on ch.document_id = e.document_id
         order by e.entry_id
     """).df()
-    features = [c for c in frame.columns if c not in ("entry_id", "posting_date", "is_anomaly", "anomaly_type")]
+    features = [c for c in frame.columns
+                if c not in ("entry_id", "posting_date", "is_anomaly", "anomaly_type", "company_code")]
     x = frame[features].fillna(0).to_numpy(dtype=float)
     y = frame["is_anomaly"].astype(bool).to_numpy()
     if args.model == "isolation":
@@ -138,9 +143,7 @@ def main() -> int:
         keep = np.ones(len(frame), dtype=bool)
         score = -model.score_samples(x)
     else:
-        dates = frame["posting_date"].astype("datetime64[ns]")
-        split = np.datetime64(args.split or f"{dates.min().year}-07-01")
-        train = (dates < split).to_numpy()
+        train = training_rows(frame, args)
         keep = ~train
         if y[train].sum() == 0:
             sys.exit("no labelled entry before the split: nothing to learn from")
@@ -155,15 +158,25 @@ def main() -> int:
     return 0
 
 
+def training_rows(frame, args) -> np.ndarray:
+    """The rows to train on: posted before the split date, or of another company."""
+    if args.test_company is not None:
+        companies = frame["company_code"].astype(str)
+        if not (companies == args.test_company).any():
+            sys.exit(f"no entries of company {args.test_company} in {args.out}")
+        return (companies != args.test_company).to_numpy()
+    dates = frame["posting_date"].astype("datetime64[ns]")
+    split = np.datetime64(args.split or f"{dates.min().year}-07-01")
+    return (dates < split).to_numpy()
+
+
 def per_type(frame, x, args) -> None:
     """One model per type: its entries against the clean ones, temporal split."""
     import json
 
     from sklearn.metrics import roc_auc_score
 
-    dates = frame["posting_date"].astype("datetime64[ns]")
-    split = np.datetime64(args.split or f"{dates.min().year}-07-01")
-    train = (dates < split).to_numpy()
+    train = training_rows(frame, args)
     kind = frame["anomaly_type"].fillna("").to_numpy()
     clean = kind == ""
     table = {}
