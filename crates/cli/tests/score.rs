@@ -144,6 +144,18 @@ fn a_perfect_ranking_scores_one_a_random_one_its_prevalence_and_bad_predictions_
     .expect("write");
     let bad = synthdata(dir.path(), &["score", "out", "nan.csv"]);
     assert_eq!(bad.status.code(), Some(2));
+    #[cfg(unix)]
+    {
+        // Never read through a symbolic link, and said plainly.
+        std::os::unix::fs::symlink(&perfect, dir.path().join("link.csv")).expect("symlink");
+        let bad = synthdata(dir.path(), &["score", "out", "link.csv"]);
+        let err = String::from_utf8_lossy(&bad.stderr).into_owned();
+        assert_eq!(bad.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("link.csv") && err.contains("symbolic link"),
+            "{err}"
+        );
+    }
     assert!(String::from_utf8_lossy(&bad.stderr).contains("line 2: score \"NaN\""));
     let missing = synthdata(dir.path(), &["score", "nowhere", "perfect.csv"]);
     assert_eq!(missing.status.code(), Some(2));

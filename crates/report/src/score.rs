@@ -133,7 +133,14 @@ fn read_predictions(path: &Path) -> Result<Vec<(u128, f64)>, ScoreError> {
         path: path.to_path_buf(),
         reason,
     };
-    let file = synth_sinks::open_regular(path).map_err(|e| bad(format!("cannot be read: {e}")))?;
+    // Only a regular file, never through a symbolic link (the tool's rule for every
+    // file it opens), said in the words of a file the user gave.
+    let file = synth_sinks::open_regular(path).map_err(|e| match e {
+        synth_sinks::SinkError::NotOurs { .. } => {
+            bad("is a symbolic link or not a regular file; give the file itself".into())
+        }
+        e => bad(format!("cannot be read: {e}")),
+    })?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(file);
