@@ -415,7 +415,7 @@ fn levels_move_each_type_toward_the_clean_rows_and_add_look_alikes() {
         let min = over.iter().copied().fold(f64::MAX, f64::min);
         let max = over.iter().copied().fold(0.0, f64::max);
         assert!(!over.is_empty() && min > 1.0, "{level:?}: {min}");
-        let (want_min, want_max) = level.pick_for_test((1.1, 3.6), (1.02, 1.5), (1.0, 1.1));
+        let (want_min, want_max) = level.pick((1.1, 3.6), (1.02, 1.5), (1.0, 1.1));
         assert!(
             min >= want_min - 0.01 && max <= want_max + 0.01,
             "{level:?}: {min}..{max}"
@@ -438,20 +438,6 @@ fn levels_move_each_type_toward_the_clean_rows_and_add_look_alikes() {
     for a in &b.anomalies {
         let hard = a.anomaly_type == "approval_above_limit";
         assert_eq!(a.difficulty, if hard { "hard" } else { "easy" });
-    }
-}
-
-trait PickForTest {
-    fn pick_for_test<T>(self, easy: T, realistic: T, hard: T) -> T;
-}
-
-impl PickForTest for Difficulty {
-    fn pick_for_test<T>(self, easy: T, realistic: T, hard: T) -> T {
-        match self {
-            Difficulty::Easy => easy,
-            Difficulty::Realistic => realistic,
-            Difficulty::Hard => hard,
-        }
     }
 }
 

@@ -212,7 +212,7 @@ impl Difficulty {
     }
 
     /// One of three values by level: `easy`, `realistic`, `hard`.
-    pub(crate) const fn pick<T: Copy>(self, easy: T, realistic: T, hard: T) -> T {
+    pub const fn pick<T: Copy>(self, easy: T, realistic: T, hard: T) -> T {
         match self {
             Difficulty::Easy => easy,
             Difficulty::Realistic => realistic,

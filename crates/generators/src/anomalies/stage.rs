@@ -106,71 +106,7 @@ impl World {
                     ..base
                 }
             }
-            Twisted::OffHours => match d.below(3) {
-                0 => {
-                    // On a working day: late at night or before dawn (easy), in the
-                    // evening or early morning (realistic), just after 19:00 or before
-                    // 07:00 (hard), where the clean near misses are.
-                    let (late, early) = self.level(t).pick(
-                        ((20 * 3600, 4 * 3600), (1800, 5 * 3600)),
-                        ((19 * 3600, 3 * 3600), (5 * 3600, 2 * 3600)),
-                        ((19 * 3600, 3600), (6 * 3600, 3600)),
-                    );
-                    let (from, width) = if d.below(2) == 0 { late } else { early };
-                    let secs = from + d.below(width as usize) as u32;
-                    Twist {
-                        created: Some(DateTime::new(sc.date, secs)),
-                        ..base
-                    }
-                }
-                v => {
-                    // A weekend day, or a public holiday where the period has one.
-                    let (start, end) = (self.economy.start, self.economy.end);
-                    let mut day = sc.date;
-                    // New Year's Day and Christmas Day: public holidays of (nearly) every
-                    // country, national rather than regional.
-                    let wanted = |x: Date| {
-                        let (_, m, day) = x.ymd();
-                        if v == 1 {
-                            x.is_weekend()
-                        } else {
-                            !x.is_weekend()
-                                && !c.calendar.is_working(x)
-                                && matches!((m, day), (1, 1) | (12, 25))
-                        }
-                    };
-                    let mut found = None;
-                    for k in 0..800 {
-                        let x = day.add_days(k);
-                        let x = if x > end {
-                            start.add_days((x.0 - end.0 - 1) % (end.0 - start.0 + 1).max(1))
-                        } else {
-                            x
-                        };
-                        if wanted(x) {
-                            found = Some(x);
-                            break;
-                        }
-                    }
-                    if found.is_none() {
-                        // No holiday in the period: the next weekend day.
-                        while !day.is_weekend() {
-                            day = day.add_days(1);
-                        }
-                        if day > end {
-                            day = day.add_days(-7);
-                        }
-                        found = Some(day);
-                    }
-                    let day = found.unwrap_or(day);
-                    let secs = 9 * 3600 + d.below(8 * 3600) as u32;
-                    Twist {
-                        date: Some(day),
-                        created: Some(DateTime::new(day, secs)),
-                        ..base
-                    }
-                }
-            },
+            Twisted::OffHours => self.off_hours(&mut sc, t, base),
             Twisted::Round => {
                 const K: &[i64] = &[10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 100, 120, 150, 250];
                 let scale = libm::pow(10.0, libm::floor(libm::log10(c.fx.max(1.0)))) as i64;
@@ -199,53 +135,129 @@ impl World {
                 damaged_header: true,
                 ..base
             },
-            Twisted::Backdated => {
-                let level = self.level(t);
-                let (date, late) = match level {
-                    // Entered 20 to 74 days after its posting date, in a later month
-                    // (a month later where that would still be the posting's).
-                    crate::anomalies::Difficulty::Easy => {
-                        let late = sc.date.add_days(20 + d.below(55) as i32);
-                        let (y, m, _) = sc.date.ymd();
-                        let (ly, lm, _) = late.ymd();
-                        let late = if (y, m) == (ly, lm) {
-                            late.add_days(synth_model::days_in_month(y, m) as i32)
-                        } else {
-                            late
-                        };
-                        (sc.date, late)
-                    }
-                    // Posted in a month's second half, entered 5 to 20 days into the
-                    // next (realistic); posted on one of its last three working days,
-                    // entered on the 4th to 9th (hard), after the close the clean near
-                    // misses fall in.
-                    crate::anomalies::Difficulty::Realistic
-                    | crate::anomalies::Difficulty::Hard => {
-                        let (y, m, _) = sc.date.ymd();
-                        let last = Date::from_ymd(y, m, synth_model::days_in_month(y, m))
-                            .unwrap_or(sc.date);
-                        let mut day = c.calendar.previous_working(last);
-                        let back = level.pick(0, 14, 3);
-                        for _ in 0..d.below(back) {
-                            day = c.calendar.previous_working(day.add_days(-1));
-                        }
-                        let (from, width) = level.pick((0, 1), (5, 16), (4, 6));
-                        (day, last.add_days(from + d.below(width) as i32))
-                    }
-                };
-                let (start, end) = (self.economy.start, self.economy.end);
-                let date = if date < start || date > end {
-                    sc.date
-                } else {
-                    date
-                };
-                let late = c.calendar.next_working(late);
+            Twisted::Backdated => self.backdated(&mut sc, t, base),
+        }
+    }
+
+    /// A manual entry out of hours (as far out as `t`'s level says), on a weekend or on
+    /// a public holiday.
+    fn off_hours(&self, sc: &mut crate::world::scenes::Scene, t: A, base: Twist) -> Twist {
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
+        match d.below(3) {
+            0 => {
+                // On a working day: late at night or before dawn (easy), in the
+                // evening or early morning (realistic), just after 19:00 or before
+                // 07:00 (hard), where the clean near misses are.
+                let (late, early) = self.level(t).pick(
+                    ((20 * 3600, 4 * 3600), (1800, 5 * 3600)),
+                    ((19 * 3600, 3 * 3600), (5 * 3600, 2 * 3600)),
+                    ((19 * 3600, 3600), (6 * 3600, 3600)),
+                );
+                let (from, width) = if d.below(2) == 0 { late } else { early };
+                let secs = from + d.below(width as usize) as u32;
                 Twist {
-                    date: Some(date),
-                    created: Some(DateTime::new(late, 9 * 3600 + d.below(8 * 3600) as u32)),
+                    created: Some(DateTime::new(sc.date, secs)),
                     ..base
                 }
             }
+            v => {
+                // A weekend day, or a public holiday where the period has one.
+                let (start, end) = (self.economy.start, self.economy.end);
+                let mut day = sc.date;
+                // New Year's Day and Christmas Day: public holidays of (nearly) every
+                // country, national rather than regional.
+                let wanted = |x: Date| {
+                    let (_, m, day) = x.ymd();
+                    if v == 1 {
+                        x.is_weekend()
+                    } else {
+                        !x.is_weekend()
+                            && !c.calendar.is_working(x)
+                            && matches!((m, day), (1, 1) | (12, 25))
+                    }
+                };
+                let mut found = None;
+                for k in 0..800 {
+                    let x = day.add_days(k);
+                    let x = if x > end {
+                        start.add_days((x.0 - end.0 - 1) % (end.0 - start.0 + 1).max(1))
+                    } else {
+                        x
+                    };
+                    if wanted(x) {
+                        found = Some(x);
+                        break;
+                    }
+                }
+                if found.is_none() {
+                    // No holiday in the period: the next weekend day.
+                    while !day.is_weekend() {
+                        day = day.add_days(1);
+                    }
+                    if day > end {
+                        day = day.add_days(-7);
+                    }
+                    found = Some(day);
+                }
+                let day = found.unwrap_or(day);
+                let secs = 9 * 3600 + d.below(8 * 3600) as u32;
+                Twist {
+                    date: Some(day),
+                    created: Some(DateTime::new(day, secs)),
+                    ..base
+                }
+            }
+        }
+    }
+
+    /// A manual entry entered after its month closed, as far after as `t`'s level says.
+    fn backdated(&self, sc: &mut crate::world::scenes::Scene, t: A, base: Twist) -> Twist {
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
+        let level = self.level(t);
+        let (date, late) = match level {
+            // Entered 20 to 74 days after its posting date, in a later month
+            // (a month later where that would still be the posting's).
+            crate::anomalies::Difficulty::Easy => {
+                let late = sc.date.add_days(20 + d.below(55) as i32);
+                let (y, m, _) = sc.date.ymd();
+                let (ly, lm, _) = late.ymd();
+                let late = if (y, m) == (ly, lm) {
+                    late.add_days(synth_model::days_in_month(y, m) as i32)
+                } else {
+                    late
+                };
+                (sc.date, late)
+            }
+            // Posted in a month's second half, entered 5 to 20 days into the
+            // next (realistic); posted on one of its last three working days,
+            // entered on the 4th to 9th (hard), after the close the clean near
+            // misses fall in.
+            crate::anomalies::Difficulty::Realistic | crate::anomalies::Difficulty::Hard => {
+                let (y, m, _) = sc.date.ymd();
+                let last =
+                    Date::from_ymd(y, m, synth_model::days_in_month(y, m)).unwrap_or(sc.date);
+                let mut day = c.calendar.previous_working(last);
+                let back = level.pick(0, 14, 3);
+                for _ in 0..d.below(back) {
+                    day = c.calendar.previous_working(day.add_days(-1));
+                }
+                let (from, width) = level.pick((0, 1), (5, 16), (4, 6));
+                (day, last.add_days(from + d.below(width) as i32))
+            }
+        };
+        let (start, end) = (self.economy.start, self.economy.end);
+        let date = if date < start || date > end {
+            sc.date
+        } else {
+            date
+        };
+        let late = c.calendar.next_working(late);
+        Twist {
+            date: Some(date),
+            created: Some(DateTime::new(late, 9 * 3600 + d.below(8 * 3600) as u32)),
+            ..base
         }
     }
 }
