@@ -550,9 +550,13 @@ ZIP3 = {"US-NY": (100, 149), "US-IL": (600, 629), "US-TX": (750, 799), "US-GA": 
         "US-TN": (370, 385)}
 rows = con.execute("""SELECT 'vendors', country, region, postcode FROM vendors UNION ALL
       SELECT 'customers', country, region, postcode FROM customers""").fetchall()
+# Canada Post: the first letter of a postal code names the province (H, G, J Quebec;
+# K, L, M, N, P Ontario; V British Columbia; T Alberta; R Manitoba; E New Brunswick).
+FSA = {"CA-QC": "GHJ", "CA-ON": "KLMNP", "CA-BC": "V", "CA-AB": "T", "CA-MB": "R", "CA-NB": "E"}
 bad = [r for r in rows if not re.fullmatch(POSTCODE[r[1]], r[3] or "") or not (r[2] or "").startswith(r[1] + "-")
-       or (r[1] == "US" and not (r[2] in ZIP3 and ZIP3[r[2]][0] <= int(r[3][:3]) <= ZIP3[r[2]][1]))]
-check("postcodes in their country's format, regions of their country, US ZIP codes of their state",
+       or (r[1] == "US" and not (r[2] in ZIP3 and ZIP3[r[2]][0] <= int(r[3][:3]) <= ZIP3[r[2]][1]))
+       or (r[1] == "CA" and r[3][0] not in FSA.get(r[2], ""))]
+check("postcodes in their country's format, regions of their country, US ZIP codes of their state, Canadian postal codes of their province",
       rows and not bad, f"{len(rows)} partners, {len(bad)} wrong {bad[:3]}")
 # US sales tax (issue 29: every US sale charged one 7.25% rate): a US company charges a US
 # customer its state's sales tax (the state's rate, local rates left out) where it has
@@ -573,6 +577,29 @@ taxed = sorted({r[0] for r in rows if r[2] == [r[0]] and r[0] != "US-OR"})
 if any(k == "US" for k in home.values()):
     check("US sales tax by the customer's state where the company has nexus", rows and not wrong,
           f"{len(rows)} state-years, {len(wrong)} wrong {wrong[:2]}, {len(taxed)} states taxed")
+# Canadian GST/HST (issue 29: every Canadian sale charged the 5% GST): a Canadian
+# company (in Ontario) charges a Canadian customer the tax of the customer's province,
+# the place of supply of goods delivered there (Excise Tax Act, Schedule IX): the HST
+# of Ontario (13%) and New Brunswick (15%), the 5% GST elsewhere (no QST from a supplier
+# outside Quebec, no PST on a sale for resale); zero-rated supplies (CA-O0) aside.
+# What it buys at home is delivered to Ontario: 13% HST or zero-rated.
+CA_RATE = {"CA-ON": 13, "CA-NB": 15, "CA-QC": 5, "CA-BC": 5, "CA-AB": 5, "CA-MB": 5}
+rows = con.execute("""SELECT c.region, list(DISTINCT l.tax_code) FILTER (WHERE l.tax_code <> 'CA-O0'), count(*)
+    FROM journal_entries e JOIN journal_lines l USING (entry_id)
+    JOIN (SELECT DISTINCT entry_id, partner_id FROM journal_lines WHERE account = 120000) p USING (entry_id)
+    JOIN customers c ON c.customer_id = p.partner_id JOIN companies k ON k.company_code = e.company_code
+    WHERE k.country = 'CA' AND c.country = 'CA' AND e.document_type = 'DR' AND l.tax_code IS NOT NULL
+    GROUP BY ALL""").fetchall()
+rates = dict(con.execute("SELECT tax_code, rate_percent FROM tax_codes").fetchall())
+wrong = [r for r in rows if r[2] and (r[1] != [r[0]] or float(rates[r[0]]) != CA_RATE[r[0]])]
+bought = con.execute("""SELECT list(DISTINCT l.tax_code) FROM journal_entries e JOIN journal_lines l USING (entry_id)
+    JOIN (SELECT DISTINCT entry_id, partner_id FROM journal_lines WHERE account = 200000) p USING (entry_id)
+    JOIN vendors v ON v.vendor_id = p.partner_id JOIN companies k ON k.company_code = e.company_code
+    WHERE k.country = 'CA' AND v.country = 'CA' AND l.tax_code IS NOT NULL""").fetchone()[0] or []
+if any(k == "CA" for k in home.values()):
+    check("Canadian GST/HST by the customer's province, Ontario's HST on purchases at home",
+          len(rows) == len(CA_RATE) and not wrong and set(bought) <= {"CA-I13", "CA-I0"},
+          f"{len(rows)} provinces, {len(wrong)} wrong {wrong[:2]}, purchases at home {sorted(bought)}")
 con.execute(f"CREATE VIEW vendor_bank_changes AS SELECT * FROM read_csv('{d}/vendor_bank_changes.csv', header=true)")
 n, total = one("""SELECT count(*) FILTER (WHERE u.role <> 'master_data_specialist'), count(*)
                   FROM vendor_bank_changes c JOIN users u ON u.user_id = c.changed_by""")

@@ -428,3 +428,78 @@ fn a_us_company_charges_the_sales_tax_of_the_customers_state() {
     assert!(!taxed.contains("US-OR"), "Oregon has no sales tax");
     assert!(taxed.len() >= 10, "{taxed:?}");
 }
+
+#[test]
+fn a_canadian_company_charges_the_gst_or_hst_of_the_customers_province() {
+    let mut c = GeneratorConfig::default();
+    c.transactions.target_count = 100_000;
+    c.anomalies.enabled = false;
+    c.companies[0].currency = "CAD".into();
+    let g = JournalGenerator::new(c).expect("valid");
+    let b = g.generate_range(0..100_000).expect("valid range");
+    let md = g.master_data();
+    let region: HashMap<u128, (&str, &str)> = md
+        .customers
+        .iter()
+        .map(|c| (c.customer_id, (c.country, c.region)))
+        .chain(
+            md.vendors
+                .iter()
+                .map(|v| (v.vendor_id, (v.country, v.region))),
+        )
+        .collect();
+    let kind: HashMap<u128, &str> = b
+        .entries
+        .iter()
+        .filter(|e| e.company_code.as_str() == "1000")
+        .map(|e| (e.entry_id, e.document_type))
+        .collect();
+    let mut partner_of: HashMap<u128, u128> = HashMap::new();
+    for l in &b.lines {
+        if (l.account == 120000 || l.account == 200000)
+            && kind.contains_key(&l.entry_id)
+            && let Some(p) = l.partner_id
+        {
+            partner_of.insert(l.entry_id, p);
+        }
+    }
+    let mut provinces = std::collections::HashSet::new();
+    let mut bought_at_home = 0;
+    for l in &b.lines {
+        let (Some(code), Some(p)) = (l.tax_code, partner_of.get(&l.entry_id)) else {
+            continue;
+        };
+        let (country, province) = region[p];
+        match (kind[&l.entry_id], country) {
+            ("DR", "CA") => {
+                assert!(
+                    code == province || code == "CA-O0",
+                    "a sale into {province} taxed as {code}"
+                );
+                provinces.insert(province);
+            }
+            ("DR", _) => assert_eq!(code, "CA-OX", "exports are zero-rated"),
+            ("KR", "CA") => {
+                assert!(
+                    code == "CA-I13" || code == "CA-I0",
+                    "bought at home: {code}"
+                );
+                bought_at_home += 1;
+            }
+            _ => {}
+        }
+    }
+    // Ontario and New Brunswick charge the HST, the others the GST; every province
+    // with a city is sold into.
+    assert_eq!(provinces.len(), 6, "{provinces:?}");
+    assert!(bought_at_home > 0);
+    let rate = |code: &str| {
+        md.tax_codes
+            .iter()
+            .find(|t| t.tax_code == code)
+            .map(|t| t.rate_percent)
+    };
+    assert_eq!(rate("CA-ON"), Some(1300));
+    assert_eq!(rate("CA-NB"), Some(1500));
+    assert_eq!(rate("CA-QC"), Some(500));
+}

@@ -1,7 +1,9 @@
-//! US sales tax: a US company charges a US customer the sales tax of the customer's
-//! state where it has nexus there, and none where it has not (or the state has no sales
-//! tax). Nexus is economic, as most states have had it since 2018: the company's
-//! expected sales to the state's customers exceed 100 000 USD a year.
+//! Tax by the customer's region. US sales tax: a US company charges a US customer the
+//! sales tax of the customer's state where it has nexus there, and none where it has
+//! not (or the state has no sales tax). Nexus is economic, as most states have had it
+//! since 2018: the company's expected sales to the state's customers exceed 100 000 USD
+//! a year. Canadian GST/HST: a Canadian company charges a Canadian customer the HST of
+//! the customer's province where it has one, else the GST.
 
 use crate::world::economy::{CompanyBooks, Economy};
 use crate::world::master::{MasterData, customer_company, partner_share};
@@ -11,10 +13,13 @@ use synth_model::Customer;
 /// Yearly sales into a state above which a seller has nexus there, in base units (USD).
 const NEXUS_SALES: f64 = 100_000.0;
 
-/// Where company `ci` has nexus (a bit per state code from
-/// [`first_state_tax`]), and the mean sales tax rate of its domestic sales in
-/// hundredths of a percent; none and 0 outside the US.
+/// Where company `ci` has nexus (a bit per US state code from [`first_state_tax`]),
+/// and the mean regional tax rate of its domestic sales in hundredths of a percent;
+/// none and 0 outside the US and Canada.
 pub(crate) fn nexus(economy: &Economy, md: &MasterData, ci: usize, c: &CompanyBooks) -> (u32, f64) {
+    if c.country == "CA" {
+        return (0, provinces_rate(economy, md, ci));
+    }
     if c.country != "US" {
         return (0, 0.0);
     }
@@ -50,11 +55,37 @@ pub(crate) fn nexus(economy: &Economy, md: &MasterData, ci: usize, c: &CompanyBo
     )
 }
 
+/// The mean GST/HST rate of Canadian company `ci`'s sales to Canadian customers, in
+/// hundredths of a percent (0 without any).
+fn provinces_rate(economy: &Economy, md: &MasterData, ci: usize) -> f64 {
+    let (mut domestic, mut taxed) = (0.0, 0.0);
+    let n = md.customers.len();
+    for (j, cu) in md.customers.iter().enumerate() {
+        if customer_company(j, economy.companies.len()) != ci || cu.country != "CA" {
+            continue;
+        }
+        let share = partner_share(j, n);
+        domestic += share;
+        taxed += share * state_tax(cu.region).map_or(0.0, |k| TAX_CODES[k].3 as f64);
+    }
+    if domestic > 0.0 {
+        taxed / domestic
+    } else {
+        0.0
+    }
+}
+
 /// The output tax codes of a sale of company `c` (with nexus in the states of
-/// `nexus`) to `customer` at home (standard, reduced, zero-rated): its country's, or in
+/// `nexus`) to `customer` at home (standard, reduced, zero-rated): its country's; in
 /// the US the customer's state's where the company has nexus (none where not), or tax
-/// exempt for resale.
+/// exempt for resale; in Canada the GST/HST of the customer's province.
 pub(crate) fn sale_codes(nexus: u32, c: &CompanyBooks, customer: &Customer) -> [usize; 3] {
+    if c.country == "CA" && customer.country == "CA" {
+        return match state_tax(customer.region) {
+            Some(k) => [k, k, c.tax.output[2]],
+            None => c.tax.output,
+        };
+    }
     if c.country != "US" || customer.country != "US" {
         return c.tax.output;
     }

@@ -346,10 +346,10 @@ impl CompanySchedule {
         } else {
             average(c.tax.input)
         };
-        let (nexus, us_rate) = crate::world::sales_tax::nexus(economy, md, ci, c);
+        let (nexus, regional_rate) = crate::world::sales_tax::nexus(economy, md, ci, c);
         s.nexus = nexus;
-        let output_rate = if c.country == "US" {
-            0.95 * us_rate / 10_000.0
+        let output_rate = if c.country == "US" || c.country == "CA" {
+            0.95 * regional_rate / 10_000.0
         } else {
             average(c.tax.output)
         };

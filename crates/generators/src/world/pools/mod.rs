@@ -248,15 +248,18 @@ pub mod centers {
 pub static TAX_CODES: &[(&str, &str, &str, i64, u32, &str)] = &[
     ("US-O0", "US", "output", 0, 0, "Sales tax exempt (resale)"),
     ("US-I0", "US", "input", 0, 0, "Purchase, no recoverable tax"),
-    ("CA-O5", "CA", "output", 500, 220000, "GST 5%"),
+    // A Canadian company is in Ontario: what it buys at home is delivered there and
+    // carries Ontario's HST; what it sells at home carries the tax of the customer's
+    // province (the regional codes below).
+    ("CA-O13", "CA", "output", 1300, 220000, "HST 13% (Ontario)"),
     ("CA-O0", "CA", "output", 0, 0, "Zero-rated supply"),
     (
-        "CA-I5",
+        "CA-I13",
         "CA",
         "input",
-        500,
+        1300,
         145000,
-        "GST input tax credit 5%",
+        "HST input tax credit 13% (Ontario)",
     ),
     ("CA-I0", "CA", "input", 0, 0, "Zero-rated purchase"),
     ("GB-O20", "GB", "output", 2000, 220000, "Output VAT 20%"),
@@ -366,9 +369,9 @@ pub static TAX_CODES: &[(&str, &str, &str, i64, u32, &str)] = &[
         "CA-IRC",
         "CA",
         "input",
-        500,
+        1300,
         145000,
-        "Reverse charge: GST self-assessed 5%",
+        "Reverse charge: HST self-assessed 13% (Ontario)",
     ),
     ("GB-OX", "GB", "output", 0, 0, "Export, zero-rated"),
     (
@@ -486,9 +489,9 @@ pub static TAX_CODES: &[(&str, &str, &str, i64, u32, &str)] = &[
         145000,
         "Reverse charge: GST 10%",
     ),
-    // US sales tax by the customer's state (the last [`STATE_TAX_CODES`] codes): the
-    // state's own rate (2024; local rates left out); none where the company has no
-    // nexus.
+    // Regional codes (the last [`STATE_TAX_CODES`]), named as the customer's region.
+    // US sales tax by the customer's state: the state's own rate (2024; local rates
+    // left out); none where the company has no nexus.
     (
         "US-AZ",
         "US",
@@ -617,6 +620,51 @@ pub static TAX_CODES: &[(&str, &str, &str, i64, u32, &str)] = &[
         0,
         "No sales tax: Oregon has none",
     ),
+    // Canadian GST/HST by the customer's province (the place of supply of goods
+    // delivered there): the HST of a participating province, else the GST. A supplier
+    // outside Quebec selling to registrants need not register for the QST, and the
+    // provincial sales taxes exempt a sale for resale, so neither is charged.
+    ("CA-ON", "CA", "output", 1300, 220000, "HST Ontario 13%"),
+    (
+        "CA-NB",
+        "CA",
+        "output",
+        1500,
+        220000,
+        "HST New Brunswick 15%",
+    ),
+    (
+        "CA-QC",
+        "CA",
+        "output",
+        500,
+        220000,
+        "GST 5% (Quebec; no QST from a supplier outside Quebec)",
+    ),
+    (
+        "CA-BC",
+        "CA",
+        "output",
+        500,
+        220000,
+        "GST 5% (British Columbia; PST exempt for resale)",
+    ),
+    (
+        "CA-AB",
+        "CA",
+        "output",
+        500,
+        220000,
+        "GST 5% (Alberta has no provincial sales tax)",
+    ),
+    (
+        "CA-MB",
+        "CA",
+        "output",
+        500,
+        220000,
+        "GST 5% (Manitoba; RST exempt for resale)",
+    ),
     (
         "US-NN",
         "US",
@@ -627,17 +675,18 @@ pub static TAX_CODES: &[(&str, &str, &str, i64, u32, &str)] = &[
     ),
 ];
 
-/// How many codes at the end of [`TAX_CODES`] are US states' sales tax (and the code
-/// of a state without nexus).
-const STATE_TAX_CODES: usize = 17;
+/// How many codes at the end of [`TAX_CODES`] are regional: US states' sales tax,
+/// Canadian provinces' GST/HST, and the code of a US state without nexus.
+const STATE_TAX_CODES: usize = 23;
 
-/// Index into [`TAX_CODES`] of the first US state's sales tax code: the codes before
-/// it are each country's own.
+/// Index into [`TAX_CODES`] of the first regional code (a US state's sales tax, a
+/// Canadian province's GST/HST): the codes before it are each country's own.
 pub fn first_state_tax() -> usize {
     TAX_CODES.len() - STATE_TAX_CODES
 }
 
-/// Index into [`TAX_CODES`] of the sales tax code of US state `region` (`US-NY`).
+/// Index into [`TAX_CODES`] of the regional code of `region` (US state `US-NY`,
+/// Canadian province `CA-ON`).
 pub fn state_tax(region: &str) -> Option<usize> {
     (first_state_tax()..TAX_CODES.len()).find(|i| TAX_CODES[*i].0 == region)
 }

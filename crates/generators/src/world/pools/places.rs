@@ -106,6 +106,10 @@ pub static CITIES: &[(&str, &[City])] = &[
             ("Montréal", "CA-QC", "H%@ %@%"),
             ("Toronto", "CA-ON", "M%@ %@%"),
             ("Vancouver", "CA-BC", "V%@ %@%"),
+            ("Calgary", "CA-AB", "T%@ %@%"),
+            ("Ottawa", "CA-ON", "K%@ %@%"),
+            ("Winnipeg", "CA-MB", "R%@ %@%"),
+            ("Moncton", "CA-NB", "E%@ %@%"),
         ],
     ),
     (
