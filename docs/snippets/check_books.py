@@ -348,6 +348,82 @@ rate = leavers[0] / max(heads, 1) / max(len(months) - 1, 1)
 check("people leave (0.5-3% a month) and are replaced", 0.005 <= rate <= 0.03 and leavers[0] == leavers[1],
       f"{leavers[0]} leavers, {leavers[1]} hires, {rate:.2%} a month of {heads} positions")
 
+# Payslips (issue 32: payroll was one line per cost center, no person in it). Each
+# payroll entry is the sum of its payslips, by cost center and account, to the cent:
+# salaries 600000, overtime 602000, bonuses 603000, the employer's social security
+# 601000; net pay credited to the payroll bank 111000; income tax and both social
+# securities to 230000.
+con.execute(f"""CREATE VIEW payslips AS SELECT * FROM read_csv('{d}/payslips.csv', header=true,
+    types={{'salary': 'DECIMAL(18,2)', 'overtime': 'DECIMAL(18,2)', 'bonus': 'DECIMAL(18,2)', 'gross': 'DECIMAL(18,2)',
+            'income_tax': 'DECIMAL(18,2)', 'employee_social_security': 'DECIMAL(18,2)', 'net': 'DECIMAL(18,2)',
+            'employer_social_security': 'DECIMAL(18,2)'}})""")
+off = con.execute("""WITH slips AS (SELECT entry_id, cost_center, sum(salary) s, sum(overtime) o, sum(bonus) b,
+        sum(employer_social_security) r FROM payslips GROUP BY ALL),
+      posted AS (SELECT l.entry_id, l.cost_center,
+        sum(l.debit - l.credit) FILTER (WHERE l.account = 600000) s, coalesce(sum(l.debit - l.credit) FILTER (WHERE l.account = 602000), 0) o,
+        coalesce(sum(l.debit - l.credit) FILTER (WHERE l.account = 603000), 0) b, coalesce(sum(l.debit - l.credit) FILTER (WHERE l.account = 601000), 0) r
+        FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+        WHERE e.header_text = 'Payroll run' AND l.cost_center IS NOT NULL GROUP BY ALL)
+    SELECT count(*), count(*) FILTER (WHERE slips.s IS DISTINCT FROM posted.s OR slips.o IS DISTINCT FROM posted.o
+        OR slips.b IS DISTINCT FROM posted.b OR slips.r IS DISTINCT FROM posted.r)
+    FROM slips FULL JOIN posted USING (entry_id, cost_center)""").fetchone()
+heads_off = con.execute("""WITH slips AS (SELECT entry_id, sum(net) net,
+        sum(income_tax + employee_social_security + employer_social_security) owed FROM payslips GROUP BY ALL),
+      posted AS (SELECT l.entry_id, sum(l.credit - l.debit) FILTER (WHERE l.account = 111000) net,
+        sum(l.credit - l.debit) FILTER (WHERE l.account = 230000) owed
+        FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id) WHERE e.header_text = 'Payroll run' GROUP BY ALL)
+    SELECT count(*) FILTER (WHERE slips.net IS DISTINCT FROM posted.net OR slips.owed IS DISTINCT FROM posted.owed)
+    FROM slips FULL JOIN posted USING (entry_id)""").fetchone()[0]
+check("each payroll entry = the sum of its payslips (by cost center and account; net pay; what is owed)",
+      off[0] > 0 and off[1] == 0 and heads_off == 0, f"{off[0]} entry-centers, {off[1]} off, {heads_off} entries off in net or owed")
+# Each payslip adds up, pays someone employed in the period it pays for, into the
+# employee's bank account, on the day its entry posts, for the 1st-15th and 16th-end of
+# the month where payroll runs twice a month (US, Canada), else the whole month.
+n = one("""SELECT count(*) FILTER (WHERE p.gross <> p.salary + p.overtime + p.bonus
+        OR p.net <> p.gross - p.income_tax - p.employee_social_security
+        OR e.hire_date > p.period_end OR e.leave_date < p.period_start OR p.bank_account <> e.bank_account
+        OR p.pay_date <> j.posting_date OR p.company_code <> e.company_code OR p.cost_center <> e.cost_center
+        OR NOT (day(p.period_start) IN (1, 16) AND (day(p.period_end) = 15 OR p.period_end = last_day(p.period_end)))), count(*)
+      FROM payslips p JOIN employees e USING (employee_id) JOIN all_journal_entries j USING (entry_id)""")
+check("payslips add up, for people employed then, into their accounts, on their entry's day", n[1] > 0 and n[0] == 0,
+      f"{n[0]} of {n[1]} wrong")
+# Withholding by country, recomputed from the published 2024 rates this script holds
+# on its own: the employee's social security (US FICA 7.65%; Canada CPP 5.95% + EI
+# 1.66%; UK NI 8%; Germany pension 9.3%, health 8.15%, unemployment 1.3%, care 1.7%;
+# France about 22%; Italy 9.19%; Spain 6.35%; Switzerland AHV/IV/EO 5.3%, ALV 1.1%,
+# pension fund 7%; Japan about 15%; the Netherlands and Australia none apart from tax)
+# on gross, and income tax on two brackets of the yearly salary (the run's salary times
+# the runs in a year; overtime and bonus at the marginal rate), rounded half up. The
+# German and French brackets are moved to gross pay (their schedules tax pay after
+# social security and a standard deduction: about 70% of gross in France, 2024 tables).
+RULES = {"US": (765, 14600, 1600, 100525, 2800), "CA": (761, 15705, 2005, 55867, 2965),
+         "GB": (800, 12570, 2000, 50270, 4000), "DE": (2045, 15000, 2300, 80000, 4200),
+         "FR": (2200, 16134, 1100, 41139, 3000), "NL": (0, 20000, 3697, 75518, 4950),
+         "IT": (919, 8500, 2300, 28000, 3500), "ES": (635, 5550, 1900, 35200, 3000),
+         "CH": (1340, 0, 0, 0, 0), "JP": (1500, 1500000, 2000, 6950000, 3300), "AU": (0, 18200, 1800, 45000, 3200)}
+runs = {"US": 2, "CA": 2}
+def pct(x, bp):
+    return (x * bp + 5000) // 10000
+wrong, slips, taxed = [], 0, {}
+for c, salary, extra, gross, tax, ss in con.execute("""SELECT company_code::VARCHAR, CAST(salary * 100 AS BIGINT),
+        CAST((overtime + bonus) * 100 AS BIGINT), CAST(gross * 100 AS BIGINT), CAST(income_tax * 100 AS BIGINT),
+        CAST(employee_social_security * 100 AS BIGINT) FROM payslips""").fetchall():
+    ee, allowance, low, threshold, high = RULES[home[c]]
+    periods = 12 * runs.get(home[c], 1)
+    yearly, allowance, threshold = salary * periods, allowance * 100, threshold * 100
+    lo, hi = max(min(yearly, threshold) - allowance, 0), max(yearly - max(threshold, allowance), 0)
+    marginal = high if hi > 0 else low if lo > 0 else 0
+    due = (pct(lo, low) + pct(hi, high) + periods // 2) // periods + pct(extra, marginal)
+    slips += 1
+    taxed.setdefault(home[c], [0, 0])
+    taxed[home[c]][0] += tax + ss
+    taxed[home[c]][1] += gross
+    if tax != due or ss != pct(gross, ee):
+        wrong.append((c, salary, tax, due, ss))
+check("income tax and social security withheld as the country's rules have them", slips and not wrong,
+      f"{slips} payslips, {len(wrong)} wrong {wrong[:2]}; withheld of gross "
+      + ", ".join(f"{k} {v[0] / max(v[1], 1):.1%}" for k, v in sorted(taxed.items())))
+
 # Fixed assets bought in the period (before issue 29: none all year): each is
 # capitalised at its acquisition cost on its class's account by a vendor invoice on its
 # acquisition date, and each month's depreciation run is the sum of the monthly
@@ -494,6 +570,19 @@ bad = [(t, c, v) for t, c, v in ids if not get_cc_module(c.lower(), VALIDATORS[c
 dup = one("SELECT count(*) - count(DISTINCT vat_id) FROM (SELECT vat_id FROM vendors UNION ALL SELECT vat_id FROM customers)")[0]
 check("tax registration numbers valid for their country (python-stdnum), unique", ids and not bad and dup == 0,
       f"{len(ids)} numbers, {len(bad)} invalid {bad[:3]}, {dup} shared")
+# Bank accounts a bank would accept (python-stdnum): vendors' and employees' IBANs have
+# valid check digits (ISO 13616) where the country uses IBANs, US accounts a valid ABA
+# routing number; no two employees share one.
+from stdnum import iban
+from stdnum.us import rtn
+accounts = con.execute("""SELECT 'vendors', country, bank_account FROM vendors UNION ALL
+      SELECT 'employees', k.country, e.bank_account FROM employees e JOIN companies k USING (company_code)""").fetchall()
+bad = [r for r in accounts if (r[2][:2] == r[1] and not iban.is_valid(r[2]))
+       or (r[1] == "US" and not rtn.is_valid(r[2].split(" ")[0]))]
+ibans = sum(1 for r in accounts if r[2][:2] == r[1])
+dup = one("SELECT count(*) - count(DISTINCT bank_account) FROM employees")[0]
+check("bank accounts valid (IBAN check digits, US routing numbers), employees' unique", accounts and not bad and dup == 0,
+      f"{len(accounts)} accounts ({ibans} IBANs), {len(bad)} invalid {bad[:3]}, {dup} shared")
 # Seasonality (issue 29: a company frozen in time): each company's invoices fall on the
 # months as transactions.seasonality weighs them (the default: a wholesaler's mild year,
 # January 0.90 ... October 1.06) times the month's days as the calendar weighs them

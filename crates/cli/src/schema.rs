@@ -137,6 +137,7 @@ fn primary_key(t: Table) -> &'static [&'static str] {
         Table::Documents => &["document_id"],
         Table::DocumentItems => &["document_id", "item_number"],
         Table::GraphEdges => &[],
+        Table::Payslips => &["payslip_id"],
         Table::Anomalies => &["anomaly_id"],
     }
 }
@@ -185,6 +186,12 @@ fn foreign_keys(t: Table) -> &'static [(&'static str, Table, &'static str)] {
         T::GraphEdges => &[
             ("source_node_id", T::GraphNodes, "node_id"),
             ("target_node_id", T::GraphNodes, "node_id"),
+            ("entry_id", T::JournalEntries, "entry_id"),
+        ],
+        T::Payslips => &[
+            ("company_code", T::Companies, "company_code"),
+            ("employee_id", T::Employees, "employee_id"),
+            ("cost_center", T::CostCenters, "cost_center"),
             ("entry_id", T::JournalEntries, "entry_id"),
         ],
         T::Anomalies => &[("company_code", T::Companies, "company_code")],

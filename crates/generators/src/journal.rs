@@ -21,7 +21,7 @@ use crate::world::master::MasterData;
 use std::ops::Range;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use synth_model::{Batch, PerTable};
+use synth_model::{Batch, PerTable, Table};
 
 /// Generates journal entries and everything they cause, deterministically by index.
 ///
@@ -128,7 +128,8 @@ impl JournalGenerator {
     }
 
     /// Rows of each table per entry of this config, measured on `sample` entries of
-    /// business cases (1 for journal entries, 0 for master tables).
+    /// business cases (1 for journal entries, 0 for master tables); payslips, which only
+    /// payroll entries write, counted over the whole run.
     pub fn records_per_entry(&self, sample: u64) -> PerTable<f64> {
         // In chunks, so that a large sample holds no more than a chunk's records.
         const CHUNK: u64 = 1_024;
@@ -142,7 +143,19 @@ impl JournalGenerator {
             n += b.entries.len();
             rows = PerTable::from_fn(|t| rows[t] + b.rows(t));
         }
-        PerTable::from_fn(|t| rows[t] as f64 / n.max(1) as f64)
+        let entries = self.world.config.transactions.target_count.max(1) as f64;
+        PerTable::from_fn(|t| match t {
+            Table::Payslips => self.world.slips.total as f64 / entries,
+            _ => rows[t] as f64 / n.max(1) as f64,
+        })
+    }
+
+    /// Payslips of the first payroll run of the period (their entry not written): a
+    /// sample to measure what a payslip's row takes.
+    pub fn sample_payslips(&self) -> Vec<synth_model::Payslip> {
+        let mut batch = Batch::default();
+        self.world.sample_payslips(&mut batch);
+        batch.payslips
     }
 
     /// Records for the entries `range`, in a new batch.
@@ -193,6 +206,7 @@ impl World {
         let mut plans: [Option<crate::cases::Plan>; INTERLEAVE as usize] =
             [const { None }; INTERLEAVE as usize];
         let mut window: crate::anomalies::WindowChoice = [None; 2];
+        self.payslips_at(range.clone(), &md, batch);
         for pos in range {
             let i = self.layout.index_at(pos, end);
             if i < k {

@@ -503,3 +503,58 @@ fn a_canadian_company_charges_the_gst_or_hst_of_the_customers_province() {
     assert_eq!(rate("CA-NB"), Some(1500));
     assert_eq!(rate("CA-QC"), Some(500));
 }
+
+#[test]
+fn each_payroll_entry_is_the_sum_of_its_payslips() {
+    let (g, b) = run(100_000);
+    let md = g.master_data();
+    let employee: HashMap<u128, &synth_model::Employee> =
+        md.employees.iter().map(|e| (e.employee_id, e)).collect();
+    // (entry, cost center or none, account) -> amount, from the payslips and the lines.
+    let mut slips: HashMap<(u128, Option<&str>, u32), i64> = HashMap::new();
+    for p in &b.payslips {
+        let e = employee[&p.employee_id];
+        assert_eq!(p.gross, p.salary + p.overtime + p.bonus);
+        assert_eq!(p.net, p.gross - p.income_tax - p.employee_social_security);
+        assert!(p.income_tax >= 0 && p.employee_social_security > 0 && p.net > 0);
+        assert_eq!(
+            (p.bank_account, p.cost_center),
+            (e.bank_account, e.cost_center)
+        );
+        assert!(e.hire_date <= p.period_end && e.leave_date.is_none_or(|d| d >= p.period_start));
+        let cc = Some(p.cost_center);
+        for (account, amount) in [
+            (600000, p.salary),
+            (602000, p.overtime),
+            (603000, p.bonus),
+            (601000, p.employer_social_security),
+        ] {
+            *slips.entry((p.entry_id, cc, account)).or_default() += amount;
+        }
+        *slips.entry((p.entry_id, None, 111000)).or_default() -= p.net;
+        *slips.entry((p.entry_id, None, 230000)).or_default() -=
+            p.income_tax + p.employee_social_security + p.employer_social_security;
+    }
+    let payroll: std::collections::HashSet<u128> = b
+        .entries
+        .iter()
+        .filter(|e| e.header_text == "Payroll run")
+        .map(|e| e.entry_id)
+        .collect();
+    let mut posted: HashMap<(u128, Option<&str>, u32), i64> = HashMap::new();
+    for l in b.lines.iter().filter(|l| payroll.contains(&l.entry_id)) {
+        let cc = if matches!(l.account, 111000 | 230000) {
+            None
+        } else {
+            l.cost_center
+        };
+        *posted.entry((l.entry_id, cc, l.account)).or_default() += l.debit - l.credit;
+    }
+    slips.retain(|_, v| *v != 0);
+    assert!(
+        payroll.len() >= 24 && slips.len() > 1_000,
+        "{}",
+        slips.len()
+    );
+    assert_eq!(slips, posted);
+}

@@ -21,6 +21,7 @@ fn a_range_equals_the_same_slice_of_a_full_run_whatever_the_batch_size() {
             joined.documents.extend(b.documents);
             joined.items.extend(b.items);
             joined.edges.extend(b.edges);
+            joined.payslips.extend(b.payslips);
             joined.anomalies.extend(b.anomalies);
         }
         joined.range = 0..3000;

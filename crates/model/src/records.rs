@@ -313,6 +313,51 @@ record! {
         /// payroll to those employed in December, on December's salary times the months
         /// employed in that calendar year.
         bonus_percent: i64 as Money,
+        /// The account the net pay goes to, in the company's country (an IBAN where the
+        /// country uses them).
+        bank_account: BankAccount,
+    }
+}
+
+record! {
+    /// One employee's pay in one payroll run (`payslips`): the payroll entry of the run
+    /// is the sum of its payslips, by cost center.
+    pub struct Payslip in "payslips" {
+        /// Unique id.
+        payslip_id: u128,
+        /// The employing company.
+        company_code: CompanyCode,
+        /// The employee (see `employees`).
+        employee_id: u128,
+        /// The cost center the pay is charged to.
+        cost_center: &'static str,
+        /// First day the run pays for (the 1st, or the 16th in a second run of the month).
+        period_start: Date,
+        /// Last day it pays for.
+        period_end: Date,
+        /// When the net pay is paid: the posting date of the payroll entry.
+        pay_date: Date,
+        /// Salary of the run: the month's, or half of it in each of two runs.
+        salary: i64 as Money,
+        /// Overtime, with the month's last run (logistics and service staff).
+        overtime: i64 as Money,
+        /// Year-end bonus, with December's last run.
+        bonus: i64 as Money,
+        /// salary + overtime + bonus.
+        gross: i64 as Money,
+        /// Income tax withheld: the country's schedule on the salary at its yearly rate,
+        /// overtime and bonus at the marginal rate of that salary.
+        income_tax: i64 as Money,
+        /// The employee's social security contributions withheld (the country's rate).
+        employee_social_security: i64 as Money,
+        /// gross - income_tax - employee_social_security: paid to `bank_account`.
+        net: i64 as Money,
+        /// The employer's social security contributions on the gross (not deducted).
+        employer_social_security: i64 as Money,
+        /// The employee's bank account the net pay goes to.
+        bank_account: BankAccount,
+        /// The payroll entry that posts it.
+        entry_id: u128,
     }
 }
 

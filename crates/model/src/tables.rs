@@ -231,6 +231,8 @@ tables! {
         DocumentItems items: DocumentItem, Documents;
         /// Graph edges derived from the entries.
         GraphEdges edges: GraphEdge, Graph;
+        /// Payslips of the payroll runs among the entries.
+        Payslips payslips: Payslip, Core;
         /// Labels of the injected irregularities (empty when anomalies are off).
         Anomalies anomalies: Anomaly, Core;
     }

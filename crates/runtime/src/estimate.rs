@@ -177,6 +177,8 @@ pub(crate) fn estimate_plan(config: &Config, plan: &RunPlan) -> Result<MemoryEst
     };
     let _ = generator.master_data().visit(&mut bytes);
     let _ = batch.visit(&mut bytes);
+    // Payslips come with the scheduled payroll entries, not the business cases.
+    let _ = bytes.rows(Table::Payslips, &generator.sample_payslips());
     Ok(estimate_of_plan(config, plan, per_entry, bytes.per_row))
 }
 

@@ -3,10 +3,14 @@
 
 use crate::post::{Head, Line};
 use crate::world::World;
-use crate::world::pools::{accounts as acc, users};
+use crate::world::employees::{month_pay, overtime_rate};
+use crate::world::pools::{COST_CENTERS, accounts as acc, users};
+use crate::world::rng::{record_id, splitmix64, stream};
 
 use super::Month;
-use synth_model::{Batch, Date};
+use crate::world::calendar::PostingCalendar;
+use crate::world::master::MasterData;
+use synth_model::{Batch, Date, Employee, Payslip};
 
 impl World {
     /// The payroll of month `mo`: per run, the funding of the payroll account, then the
@@ -31,13 +35,7 @@ impl World {
         } = *mo;
         // Payroll: per run, the funding of the payroll account, then the run's entries.
         for run in 0..l.runs {
-            let pay_day = if l.runs == 1 {
-                cal.previous_working(Date::from_ymd(y, m, 25).unwrap_or(last))
-            } else if run == 0 {
-                cal.previous_working(Date::from_ymd(y, m, 15).unwrap_or(last))
-            } else {
-                cal.previous_working(last)
-            };
+            let pay_day = pay_day(cal, (y, m, last), run, l.runs);
             if q == 0 {
                 let net = s.run_amounts(month, run, 0..s.centers.len()).0;
                 Self::line(
@@ -88,7 +86,7 @@ impl World {
                         (acc::BONUSES, pay.bonus, "Year-end bonuses"),
                         (
                             acc::SOCIAL_SECURITY,
-                            s.social_security(pay.gross()),
+                            pay.employer_ss,
                             "Employer contributions",
                         ),
                     ] {
@@ -141,5 +139,157 @@ impl World {
             q -= 1 + l.payroll_chunks;
         }
         Err(q)
+    }
+
+    /// The payslips written with the entries at positions `range` of the run: an even
+    /// share of the run's payslips (their ordinals from `start * total / entries`), so
+    /// that no batch holds more than its share, whatever the size of the company.
+    pub(crate) fn payslips_at(
+        &self,
+        range: std::ops::Range<u64>,
+        md: &MasterData,
+        batch: &mut Batch,
+    ) {
+        let total = self.slips.total;
+        let entries = self.config.transactions.target_count.max(1);
+        let at = |pos: u64| (u128::from(pos) * u128::from(total) / u128::from(entries)) as u64;
+        let (from, to) = (at(range.start), at(range.end));
+        if from >= to {
+            return;
+        }
+        let months = &self.slips.months;
+        let mut g = months.partition_point(|x| x.0 <= from).saturating_sub(1);
+        let mut p = from;
+        while p < to && g < months.len() {
+            let (start, ci, month, ref before) = months[g];
+            let per_run = before.last().copied().unwrap_or(0);
+            let s = &self.schedules[ci];
+            for run in 0..s.pay_rules.runs {
+                let run_start = start + run * per_run;
+                if p >= run_start + per_run || p >= to {
+                    continue;
+                }
+                for j in 0..s.centers.len() {
+                    let (lo, hi) = (run_start + before[j], run_start + before[j + 1]);
+                    if p >= hi || p >= to {
+                        continue;
+                    }
+                    // The `p - lo`th employee paid this month, then the next ones.
+                    let skip = p - lo;
+                    let last = to.min(hi);
+                    let paid = s.staff[j]
+                        .iter()
+                        .filter_map(|&i| md.employees.get(i as usize))
+                        .filter_map(|e| month_pay(&self.config, e, month).map(|pay| (e, pay)))
+                        .skip(skip as usize)
+                        .take((last - p) as usize);
+                    let slip = self.slip_of(ci, month, run, j);
+                    for (e, pay) in paid {
+                        self.payslip(&slip, e, pay, batch);
+                    }
+                    p = last;
+                }
+            }
+            g += 1;
+        }
+    }
+
+    /// What the payslips of `centers[j]` of company `ci` in run `run` of month `month`
+    /// share: their entry, pay day, period and overtime rate.
+    fn slip_of(&self, ci: usize, month: u64, run: u64, j: usize) -> Slip {
+        let l = &self.layout.companies[ci];
+        let s = &self.schedules[ci];
+        let cal = &self.economy.companies[ci].calendar;
+        let (y, m, first, last) = self.month_dates(month);
+        let chunk = (j / l.centers_per_chunk.max(1)) as u64;
+        let index =
+            l.offset + l.opening + month * l.per_month + run * (1 + l.payroll_chunks) + 1 + chunk;
+        let k = s.centers[j];
+        // The first of two runs pays for the 1st to the 15th, the second for the rest.
+        let (start, end) = match (s.pay_rules.runs, run) {
+            (1, _) => (first, last),
+            (_, 0) => (first, first.add_days(14)),
+            _ => (first.add_days(15), last),
+        };
+        Slip {
+            company: ci,
+            run,
+            center: COST_CENTERS[k].0,
+            period: (start, end),
+            pay_day: pay_day(cal, (y, m, last), run, l.runs),
+            overtime_rate: overtime_rate(&self.config, ci, month, k),
+            entry_id: self.entry_id(index),
+        }
+    }
+
+    /// The payslip of employee `e`, paid `pay` (salary, bonus) this month.
+    fn payslip(&self, slip: &Slip, e: &Employee, pay: (i64, i64), batch: &mut Batch) {
+        let p = self.schedules[slip.company]
+            .pay_rules
+            .slip(pay, slip.overtime_rate, slip.run);
+        let key = splitmix64(e.employee_id as u64) ^ splitmix64(slip.entry_id as u64);
+        batch.payslips.push(Payslip {
+            payslip_id: record_id(self.config.seed, stream::PAYSLIP, key),
+            company_code: e.company_code,
+            employee_id: e.employee_id,
+            cost_center: slip.center,
+            period_start: slip.period.0,
+            period_end: slip.period.1,
+            pay_date: slip.pay_day,
+            salary: p.salary,
+            overtime: p.overtime,
+            bonus: p.bonus,
+            gross: p.gross(),
+            income_tax: p.income_tax,
+            employee_social_security: p.employee_ss,
+            net: p.net(),
+            employer_social_security: p.employer_ss,
+            bank_account: e.bank_account,
+            entry_id: slip.entry_id,
+        });
+    }
+
+    /// Payslips of the first company's first payroll run: what payslips look like, to
+    /// measure their size.
+    pub(crate) fn sample_payslips(&self, batch: &mut Batch) {
+        let md = self.registry.get();
+        let Some(s) = self.schedules.first() else {
+            return;
+        };
+        for j in 0..s.centers.len() {
+            let slip = self.slip_of(0, 0, 0, j);
+            for e in s.staff[j]
+                .iter()
+                .filter_map(|&i| md.employees.get(i as usize))
+            {
+                if let Some(pay) = month_pay(&self.config, e, 0) {
+                    self.payslip(&slip, e, pay, batch);
+                }
+            }
+        }
+    }
+}
+
+/// What the payslips of one cost center in one payroll run share.
+struct Slip {
+    company: usize,
+    run: u64,
+    center: &'static str,
+    period: (Date, Date),
+    pay_day: Date,
+    overtime_rate: f64,
+    entry_id: u128,
+}
+
+/// The day payroll run `run` of `runs` of the month (`y`, `m`, its `last` day) pays: the
+/// last working day on or before the 25th for a monthly payroll, else on or before the
+/// 15th and the month's end.
+fn pay_day(cal: &PostingCalendar, (y, m, last): (i32, u32, Date), run: u64, runs: u64) -> Date {
+    if runs == 1 {
+        cal.previous_working(Date::from_ymd(y, m, 25).unwrap_or(last))
+    } else if run == 0 {
+        cal.previous_working(Date::from_ymd(y, m, 15).unwrap_or(last))
+    } else {
+        cal.previous_working(last)
     }
 }

@@ -1,9 +1,10 @@
 //! Employees over the period: each company has a fixed number of positions; each
 //! position's holder may leave at the end of any month (the monthly churn of the
 //! config) and is replaced from the first day of the next month, and everyone's salary
-//! rises on each anniversary of their hire. The payroll of a month is the sum of the
-//! salaries of the people employed in it, per cost center, and in December their
-//! year-end bonuses.
+//! rises on each anniversary of their hire. Each payroll run pays each person employed
+//! in the month a payslip (salary, overtime, year-end bonus in December, less income
+//! tax and social security by the country's rules); the run's entry is the sum of its
+//! payslips, per cost center.
 
 use crate::config::GeneratorConfig;
 use crate::world::economy::CompanyBooks;
@@ -152,65 +153,239 @@ pub(crate) fn company_employees(
             monthly_salary: ((salary * 10.0).round() as i64 * 10).max(100),
             annual_raise_percent: raise,
             bonus_percent: bonus,
+            bank_account: crate::world::identity::employee_account(seed, index, c.country),
         });
     }
     employees
 }
 
-/// What company `code` pays its employees per month of the period and cost center
-/// (`months` rows of `COST_CENTERS.len()`): salaries and year-end bonuses.
+/// Months from year 0 to the first month of the period.
+fn first_month(config: &GeneratorConfig) -> i64 {
+    i64::from(config.start_year) * 12 + i64::from(config.start_month) - 1
+}
+
+/// Month of the period (0 = the first; negative before it) that date `d` falls in.
+fn month_of(config: &GeneratorConfig, d: Date) -> i64 {
+    let (y, m, _) = d.ymd();
+    i64::from(y) * 12 + i64::from(m) - 1 - first_month(config)
+}
+
+/// The monthly salary and year-end bonus of employee `e` in month `m` of the period;
+/// none when it does not employ them. The salary is raised on each anniversary of the
+/// hire within the period; the bonus is paid in December.
+pub(crate) fn month_pay(config: &GeneratorConfig, e: &Employee, m: u64) -> Option<(i64, i64)> {
+    let months = i64::from(config.months);
+    let from = month_of(config, e.hire_date).max(0);
+    let to = e
+        .leave_date
+        .map_or(months, |d| (month_of(config, d) + 1).min(months));
+    let m = m as i64;
+    if m < from || m >= to {
+        return None;
+    }
+    let (hired_year, hired_in, _) = e.hire_date.ymd();
+    // The first anniversary after `from`, in months of the period.
+    let calendar = |t: i64| (first_month(config) + t).rem_euclid(12) + 1;
+    let ahead = (i64::from(hired_in) - calendar(from)).rem_euclid(12);
+    let first = from + if ahead == 0 { 12 } else { ahead };
+    let raises = if m >= first { (m - first) / 12 + 1 } else { 0 };
+    let mut salary = e.monthly_salary;
+    for _ in 0..raises {
+        salary = raised(salary, e.annual_raise_percent);
+    }
+    let (y, month) = year_month(config, m as u64);
+    let bonus = if month == 12 {
+        bonus(salary, e.bonus_percent, (hired_year, hired_in), y)
+    } else {
+        0
+    };
+    Some((salary, bonus))
+}
+
+/// The overtime rate of cost center `k` (index into `COST_CENTERS`) of company `ci` in
+/// month `month` of the period: only logistics and service centers pay it, about 5% of
+/// salaries in a month of average activity, more in busy months (the cube of the
+/// month's seasonality weight over their mean), at most 15%.
+pub(crate) fn overtime_rate(config: &GeneratorConfig, ci: usize, month: u64, k: usize) -> f64 {
+    use crate::world::pools::centers::{LOGISTICS, SERVICES};
+    if !LOGISTICS.contains(&k) && !SERVICES.contains(&k) {
+        return 0.0;
+    }
+    let weights = &config.transactions.seasonality;
+    let mean = weights.iter().sum::<f64>() / 12.0;
+    let calendar = (u64::from(config.start_month) - 1 + month) % 12;
+    let busy = weights[calendar as usize] / mean.max(f64::MIN_POSITIVE);
+    let mut d = Draws::new(
+        config.seed,
+        stream::OVERTIME,
+        (ci as u64) << 40 | month << 8 | k as u64,
+    );
+    (0.05 * busy * busy * busy * libm::exp(0.15 * d.normal())).min(0.15)
+}
+
+/// How a company's country withholds and insures pay, in minor units of its pay.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PayRules {
+    /// The employee's social security, in hundredths of a percent of gross.
+    employee_bp: i64,
+    /// The employer's social security, in hundredths of a percent of gross.
+    employer_bp: i64,
+    /// Yearly salary free of income tax.
+    allowance: i64,
+    /// Rate above the allowance, in hundredths of a percent.
+    low_bp: i64,
+    /// Yearly salary above which the higher rate applies.
+    threshold: i64,
+    /// Rate above the threshold, in hundredths of a percent.
+    high_bp: i64,
+    /// Payroll runs per month.
+    pub runs: u64,
+}
+
+impl PayRules {
+    /// The rules of company `c`.
+    pub(crate) fn of(c: &CompanyBooks) -> PayRules {
+        let runs = pools::COUNTRIES
+            .iter()
+            .find(|x| x.0 == c.country)
+            .map_or(1, |x| x.2);
+        let (_, employee_bp, allowance, low_bp, threshold, high_bp) = pools::WITHHOLDING
+            .iter()
+            .copied()
+            .find(|w| w.0 == c.country)
+            .unwrap_or(pools::WITHHOLDING[0]);
+        PayRules {
+            employee_bp,
+            employer_bp: c.social_security_bp,
+            allowance: (allowance * 100.0) as i64,
+            low_bp,
+            threshold: (threshold * 100.0) as i64,
+            high_bp,
+            runs: u64::from(runs.clamp(1, 2)),
+        }
+    }
+
+    /// The income tax on a yearly salary of `yearly`, and the marginal rate there.
+    fn yearly_tax(&self, yearly: i64) -> (i64, i64) {
+        let low = (yearly.min(self.threshold) - self.allowance).max(0);
+        let high = (yearly - self.threshold.max(self.allowance)).max(0);
+        let marginal = if high > 0 {
+            self.high_bp
+        } else if low > 0 {
+            self.low_bp
+        } else {
+            0
+        };
+        (
+            share_of(low, self.low_bp) + share_of(high, self.high_bp),
+            marginal,
+        )
+    }
+
+    /// What an employee with a monthly salary and bonus of `(salary, bonus)` is paid in
+    /// run `run` of the month, at an overtime rate of `overtime_rate`: the salary split
+    /// evenly between the runs, overtime and bonus with the last; income tax on the
+    /// run's salary at its yearly rate, on overtime and bonus at the marginal rate.
+    pub(crate) fn slip(&self, (salary, bonus): (i64, i64), overtime_rate: f64, run: u64) -> Pay {
+        let runs = self.runs as i64;
+        let r = run as i64;
+        let last = r + 1 == runs;
+        let overtime = if last {
+            (salary as f64 * overtime_rate).round() as i64
+        } else {
+            0
+        };
+        let salary = salary * (r + 1) / runs - salary * r / runs;
+        let bonus = if last { bonus } else { 0 };
+        let periods = 12 * runs;
+        let (tax, marginal) = self.yearly_tax(salary * periods);
+        let gross = salary + overtime + bonus;
+        Pay {
+            salary,
+            overtime,
+            bonus,
+            income_tax: (tax + periods / 2) / periods + share_of(overtime + bonus, marginal),
+            employee_ss: share_of(gross, self.employee_bp),
+            employer_ss: share_of(gross, self.employer_bp),
+        }
+    }
+}
+
+/// `bp` hundredths of a percent of `x`, rounded half up to the minor unit.
+fn share_of(x: i64, bp: i64) -> i64 {
+    ((i128::from(x) * i128::from(bp) + 5_000) / 10_000) as i64
+}
+
+/// What company `ci` (`code`, paid by `rules`) pays its employees per month of the
+/// period, cost center (`COST_CENTERS.len()`) and payroll run: the sums of the
+/// payslips.
 pub(crate) fn payroll_by_month(
     config: &GeneratorConfig,
+    (ci, code, rules): (usize, &str, &PayRules),
     employees: &[Employee],
-    code: &str,
-) -> Vec<Vec<Pay>> {
+) -> Vec<Vec<[Pay; 2]>> {
     let months = u64::from(config.months);
-    let mut table = vec![vec![Pay::default(); COST_CENTERS.len()]; months as usize];
-    let first = i64::from(config.start_year) * 12 + i64::from(config.start_month) - 1;
-    let month_of = |d: Date| {
-        let (y, m, _) = d.ymd();
-        i64::from(y) * 12 + i64::from(m) - 1 - first
-    };
+    let mut table = vec![vec![[Pay::default(); 2]; COST_CENTERS.len()]; months as usize];
     for e in employees.iter().filter(|e| e.company_code.as_str() == code) {
-        let Some(cc) = COST_CENTERS.iter().position(|x| x.0 == e.cost_center) else {
+        let Some(k) = COST_CENTERS.iter().position(|x| x.0 == e.cost_center) else {
             continue;
         };
-        let from = month_of(e.hire_date).max(0) as u64;
-        let to = e
-            .leave_date
-            .map_or(months, |d| (month_of(d) + 1).clamp(0, months as i64) as u64);
-        let (hired_year, hired_in, _) = e.hire_date.ymd();
-        let mut salary = e.monthly_salary;
-        for m in from..to {
-            let (y, month) = year_month(config, m);
-            if m > from && month == hired_in {
-                salary = raised(salary, e.annual_raise_percent);
-            }
-            let pay = &mut table[m as usize][cc];
-            pay.salary += salary;
-            if month == 12 {
-                pay.bonus += bonus(salary, e.bonus_percent, (hired_year, hired_in), y);
+        for m in 0..months {
+            let Some(pay) = month_pay(config, e, m) else {
+                continue;
+            };
+            let rate = overtime_rate(config, ci, m, k);
+            for run in 0..rules.runs.min(2) {
+                table[m as usize][k][run as usize] += rules.slip(pay, rate, run);
             }
         }
     }
     table
 }
 
-/// What a cost center pays in a month, in minor units.
+/// What one employee is paid in one payroll run, or the sum of such payslips, in minor
+/// units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Pay {
-    /// Salaries.
+    /// Salary.
     pub salary: i64,
-    /// Overtime (set by the schedule, not from the employees).
+    /// Overtime.
     pub overtime: i64,
-    /// Year-end bonuses.
+    /// Year-end bonus.
     pub bonus: i64,
+    /// Income tax withheld.
+    pub income_tax: i64,
+    /// The employee's social security withheld.
+    pub employee_ss: i64,
+    /// The employer's social security on top.
+    pub employer_ss: i64,
 }
 
 impl Pay {
-    /// Everything paid.
+    /// Everything earned.
     pub(crate) fn gross(self) -> i64 {
         self.salary + self.overtime + self.bonus
+    }
+
+    /// What is withheld and owed to the authorities on the employee's behalf.
+    pub(crate) fn withheld(self) -> i64 {
+        self.income_tax + self.employee_ss
+    }
+
+    /// What the employee is paid.
+    pub(crate) fn net(self) -> i64 {
+        self.gross() - self.withheld()
+    }
+}
+
+impl std::ops::AddAssign for Pay {
+    fn add_assign(&mut self, o: Pay) {
+        self.salary += o.salary;
+        self.overtime += o.overtime;
+        self.bonus += o.bonus;
+        self.income_tax += o.income_tax;
+        self.employee_ss += o.employee_ss;
+        self.employer_ss += o.employer_ss;
     }
 }
 

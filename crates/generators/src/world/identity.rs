@@ -107,11 +107,22 @@ const BBAN: &[Bban] = &[
 /// Account number `generation` of vendor `vendor` in `country`: an IBAN with valid
 /// check digits where the country uses them, else its domestic bank and account numbers.
 pub(crate) fn account(seed: u64, vendor: u64, generation: u32, country: &str) -> BankAccount {
-    let mut d = Draws::new(
+    let d = Draws::new(
         seed,
         stream::BANK_ACCOUNT,
         vendor << 16 | u64::from(generation),
     );
+    account_from(d, country)
+}
+
+/// The account employee `employee` (its index in the employee stream) is paid into,
+/// in `country`: as a vendor's, from a stream of its own.
+pub(crate) fn employee_account(seed: u64, employee: u64, country: &str) -> BankAccount {
+    account_from(Draws::new(seed, stream::EMPLOYEE_BANK, employee), country)
+}
+
+/// A bank account in `country` drawn from `d`.
+fn account_from(mut d: Draws, country: &str) -> BankAccount {
     let mut buf = [0u8; 34];
     let mut len = 0;
     if country == "US" {
@@ -144,6 +155,9 @@ pub(crate) fn account(seed: u64, vendor: u64, generation: u32, country: &str) ->
         let bank = d.pick(banks);
         fill(&mut d, &mut buf, &mut len, bank);
         fill(&mut d, &mut buf, &mut len, digits);
+        if country == "ES" {
+            spanish_check_digits(&mut buf[4..len]);
+        }
         // Check digits: 98 - (BBAN, country, "00") mod 97.
         let mut moved = [0u8; 34];
         let bban = len - 4;
@@ -158,9 +172,41 @@ pub(crate) fn account(seed: u64, vendor: u64, generation: u32, country: &str) ->
     t
 }
 
+/// Sets the two control digits of a Spanish account number (CCC: bank, branch, control
+/// digits, account; 20 digits): the first over "00", bank and branch, the second over
+/// the account, each 11 - (weighted sum mod 11), 10 written as 1 and 11 as 0.
+fn spanish_check_digits(ccc: &mut [u8]) {
+    const WEIGHTS: [u32; 10] = [1, 2, 4, 8, 5, 10, 9, 7, 3, 6];
+    if ccc.len() != 20 {
+        return;
+    }
+    let digit = |digits: &[u8]| {
+        let sum: u32 = (digits.iter().zip(WEIGHTS))
+            .map(|(c, w)| u32::from(c - b'0') * w)
+            .sum();
+        match 11 - sum % 11 {
+            11 => b'0',
+            10 => b'1',
+            x => b'0' + x as u8,
+        }
+    };
+    let mut office = [b'0'; 10];
+    office[2..].copy_from_slice(&ccc[..8]);
+    ccc[8] = digit(&office);
+    ccc[9] = digit(&ccc[10..20]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spanish_control_digits_are_those_of_a_real_account() {
+        // A published example account of CaixaBank: 2100 0418 45 0200051332.
+        let mut ccc = *b"21000418000200051332";
+        spanish_check_digits(&mut ccc);
+        assert_eq!(&ccc, b"21000418450200051332");
+    }
 
     #[test]
     fn partner_names_are_distinct_whole_and_of_their_country() {

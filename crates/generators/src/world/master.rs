@@ -4,6 +4,7 @@
 
 use crate::config::GeneratorConfig;
 use crate::world::economy::{CompanyBooks, Economy, nice_ceil, share};
+use crate::world::employees::PayRules;
 use crate::world::identity::partner_name;
 use crate::world::layout::Layout;
 use crate::world::pools::places::{self, Place};
@@ -130,6 +131,7 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
         | Table::Documents
         | Table::DocumentItems
         | Table::GraphEdges
+        | Table::Payslips
         | Table::Anomalies => 0,
     })
 }
@@ -145,9 +147,9 @@ pub fn estimated_bytes(config: &GeneratorConfig) -> u64 {
 /// The per-company aggregates scheduled postings need from the master data.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CompanyTotals {
-    /// Salaries and bonuses per month of the period and cost center (index into
-    /// `COST_CENTERS`).
-    pub payroll: Vec<Vec<crate::world::employees::Pay>>,
+    /// The sums of the payslips per month of the period, cost center (index into
+    /// `COST_CENTERS`) and payroll run.
+    pub payroll: Vec<Vec<[crate::world::employees::Pay; 2]>>,
     /// Per asset class: (cost at start, accumulated depreciation at start) of the assets
     /// owned at the start.
     pub assets: Vec<(i64, i64)>,
@@ -165,7 +167,8 @@ pub(crate) fn company_totals(
     economy
         .companies
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(ci, c)| {
             let months = config.months as usize;
             let mut assets = vec![(0i64, 0i64); ASSET_CLASSES.len()];
             let mut depreciation = vec![vec![0i64; ASSET_CLASSES.len()]; months];
@@ -192,8 +195,8 @@ pub(crate) fn company_totals(
             CompanyTotals {
                 payroll: crate::world::employees::payroll_by_month(
                     config,
+                    (ci, c.code.as_str(), &PayRules::of(c)),
                     &md.employees,
-                    c.code.as_str(),
                 ),
                 assets,
                 depreciation,

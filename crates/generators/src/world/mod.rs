@@ -37,6 +37,8 @@ pub(crate) struct World {
     pub(crate) economy: Economy,
     pub(crate) layout: Layout,
     pub(crate) schedules: Vec<CompanySchedule>,
+    /// Where each company-month's payslips are among the run's.
+    pub(crate) slips: crate::world::schedules::SlipIndex,
     pub(crate) selector: crate::anomalies::Selector,
     /// The blocks that carry a fictitious vendor, in order.
     pub(crate) fictitious: Vec<u64>,
@@ -59,6 +61,7 @@ impl World {
         let economy = Economy::new(&config, layout.cases(&config));
         let md = crate::world::master::build_with(&config, &economy);
         let schedules = CompanySchedule::all(&config, &economy, &md);
+        let slips = crate::world::schedules::SlipIndex::new(&config, &md, &schedules);
         let selector = crate::anomalies::Selector::new(config.seed, &config.anomalies);
         let bank = crate::world::bank::BankHistory::build(&config, &economy, &md.vendors).0;
         let fictitious =
@@ -77,6 +80,7 @@ impl World {
             economy,
             layout,
             schedules,
+            slips,
             books: std::sync::OnceLock::new(),
             stops: std::sync::OnceLock::new(),
         })

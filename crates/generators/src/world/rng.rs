@@ -45,6 +45,8 @@ pub(crate) mod stream {
     pub const DISPOSAL: u64 = 50;
     pub const OVERTIME: u64 = 51;
     pub const NEAR_MISS: u64 = 52;
+    pub const EMPLOYEE_BANK: u64 = 53;
+    pub const PAYSLIP: u64 = 54;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

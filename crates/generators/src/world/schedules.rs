@@ -14,8 +14,6 @@ use synth_model::Date;
 /// Share of a month's expected output and input tax that the opening balances hold as
 /// the tax of the month before the period (paid with the first month's return).
 pub(crate) const VAT_ON_ACCOUNT: f64 = 0.9;
-/// Share of gross salaries withheld (income tax, employee's social security).
-pub(crate) const WITHHOLDING: f64 = 0.25;
 
 /// A receivable or payable a company opens with, settled early in the period.
 #[derive(Debug, Clone, Copy)]
@@ -39,11 +37,15 @@ pub(crate) struct CompanySchedule {
     pub(crate) items: Vec<OpenItem>,
     /// The cost centers with employees (index into `COST_CENTERS`), in order.
     pub(crate) centers: Vec<usize>,
-    /// What is paid per month of the period, one per entry of `centers`.
-    pub(crate) payroll: Vec<Vec<Pay>>,
+    /// What is paid per month of the period, one per entry of `centers`, per payroll
+    /// run: the sums of the payslips.
+    pub(crate) payroll: Vec<Vec<[Pay; 2]>>,
+    /// The employees of each of `centers` (indices into the master's `employees`).
+    pub(crate) staff: Vec<Vec<u32>>,
+    /// How the company's country withholds and insures pay.
+    pub(crate) pay_rules: crate::world::employees::PayRules,
     /// Payroll runs per month.
     pub(crate) runs: u64,
-    pub(crate) social_security_bp: i64,
     /// Depreciation per month of the period and asset class.
     pub(crate) depreciation: Vec<Vec<i64>>,
     /// The fixed asset bought in each month of the period (index into the master's
@@ -101,28 +103,6 @@ impl CompanySchedule {
     }
 }
 
-/// The overtime of cost center `k` (index into `COST_CENTERS`) of company `ci` in month
-/// `month` of the period, on `salaries`: only logistics and service centers pay it,
-/// about 5% of their salaries in a month of average activity, more in busy months (the
-/// cube of the month's seasonality weight over their mean), at most 15%.
-fn overtime(config: &GeneratorConfig, ci: usize, month: u64, k: usize, salaries: i64) -> i64 {
-    use crate::world::pools::centers::{LOGISTICS, SERVICES};
-    if !LOGISTICS.contains(&k) && !SERVICES.contains(&k) {
-        return 0;
-    }
-    let weights = &config.transactions.seasonality;
-    let mean = weights.iter().sum::<f64>() / 12.0;
-    let calendar = (u64::from(config.start_month) - 1 + month) % 12;
-    let busy = weights[calendar as usize] / mean.max(f64::MIN_POSITIVE);
-    let mut d = Draws::new(
-        config.seed,
-        stream::OVERTIME,
-        (ci as u64) << 40 | month << 8 | k as u64,
-    );
-    let rate = (0.05 * busy * busy * busy * libm::exp(0.15 * d.normal())).min(0.15);
-    (salaries as f64 * rate).round() as i64
-}
-
 pub(crate) fn round_to(x: f64, unit: i64) -> i64 {
     ((x / unit as f64).round() as i64).max(1) * unit
 }
@@ -136,33 +116,15 @@ pub(crate) fn nice_floor(x: f64) -> i64 {
 }
 
 impl CompanySchedule {
-    /// What `centers[j]` pays in month `month` of the period.
-    pub(crate) fn pay(&self, month: u64, j: usize) -> Pay {
+    /// What `centers[j]` pays in payroll run `run` of month `month`: the sum of its
+    /// payslips.
+    pub(crate) fn run_pay(&self, month: u64, run: u64, j: usize) -> Pay {
         self.payroll
             .get(month as usize)
             .and_then(|row| row.get(j))
+            .and_then(|runs| runs.get(run as usize))
             .copied()
             .unwrap_or_default()
-    }
-
-    /// What `centers[j]` pays in payroll run `run` of month `month`: half the salaries
-    /// in each of two runs, overtime and bonuses with the last.
-    pub(crate) fn run_pay(&self, month: u64, run: u64, j: usize) -> Pay {
-        let pay = self.pay(month, j);
-        let salary = Self::run_gross(pay.salary, run, self.runs);
-        if run + 1 == self.runs.max(1) {
-            Pay { salary, ..pay }
-        } else {
-            Pay {
-                salary,
-                ..Pay::default()
-            }
-        }
-    }
-
-    /// The employer's social security on `gross`.
-    pub(crate) fn social_security(&self, gross: i64) -> i64 {
-        (gross as i128 * i128::from(self.social_security_bp) / 10_000) as i64
     }
 
     /// The net pay and the liabilities (withheld tax and social security, the
@@ -174,10 +136,11 @@ impl CompanySchedule {
         js: std::ops::Range<usize>,
     ) -> (i64, i64) {
         js.fold((0, 0), |(net, liabilities), j| {
-            let gross = self.run_pay(month, run, j).gross();
-            let withheld = (gross as f64 * WITHHOLDING).round() as i64;
-            let ss = self.social_security(gross);
-            (net + gross - withheld, liabilities + withheld + ss)
+            let pay = self.run_pay(month, run, j);
+            (
+                net + pay.net(),
+                liabilities + pay.withheld() + pay.employer_ss,
+            )
         })
     }
 
@@ -215,17 +178,6 @@ impl CompanySchedule {
         by_month
     }
 
-    /// The share of `gross` paid in payroll run `run` of `runs`.
-    pub(crate) fn run_gross(gross: i64, run: u64, runs: u64) -> i64 {
-        if runs <= 1 {
-            gross
-        } else if run == 0 {
-            gross / 2
-        } else {
-            gross - gross / 2
-        }
-    }
-
     /// The schedules of every company.
     pub fn all(
         config: &GeneratorConfig,
@@ -254,18 +206,21 @@ impl CompanySchedule {
         let runs = layout.companies[ci].runs;
         let by_center = &totals[ci].payroll;
         let centers: Vec<usize> = (0..crate::world::pools::COST_CENTERS.len())
-            .filter(|&k| by_center.iter().any(|row| row[k].salary > 0))
+            .filter(|&k| by_center.iter().any(|row| row[k][0].salary > 0))
             .collect();
-        let payroll: Vec<Vec<Pay>> = by_center
+        let payroll: Vec<Vec<[Pay; 2]>> = by_center
             .iter()
-            .enumerate()
-            .map(|(month, row)| {
-                centers
-                    .iter()
-                    .map(|&k| Pay {
-                        overtime: overtime(config, ci, month as u64, k, row[k].salary),
-                        ..row[k]
+            .map(|row| centers.iter().map(|&k| row[k]).collect())
+            .collect();
+        let staff = centers
+            .iter()
+            .map(|&k| {
+                (md.employees.iter().enumerate())
+                    .filter(|(_, e)| {
+                        e.company_code == c.code
+                            && e.cost_center == crate::world::pools::COST_CENTERS[k].0
                     })
+                    .map(|(i, _)| i as u32)
                     .collect()
             })
             .collect();
@@ -274,8 +229,9 @@ impl CompanySchedule {
             items: Vec::new(),
             centers,
             payroll,
+            staff,
+            pay_rules: crate::world::employees::PayRules::of(c),
             runs,
-            social_security_bp: c.social_security_bp,
             depreciation: totals[ci]
                 .depreciation
                 .iter()
@@ -554,4 +510,46 @@ impl CompanySchedule {
 fn mean_terms(terms: impl Iterator<Item = u16>) -> f64 {
     let (sum, n) = terms.fold((0f64, 0f64), |(s, n), t| (s + f64::from(t), n + 1.0));
     if n == 0.0 { 30.0 } else { sum / n }
+}
+
+/// Where each company-month's payslips are among the run's payslips, which are written
+/// spread over the whole run (a share of them with every batch of entries), not with
+/// the payroll entries at its start: their order is company, month, payroll run, cost
+/// center (the order of `centers`), employee (the order of `staff`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SlipIndex {
+    /// Per company-month: its first payslip, company, month, and the payslips of each
+    /// run before each cost center (`centers.len() + 1` counts, the last the run's).
+    pub(crate) months: Vec<(u64, usize, u64, Vec<u64>)>,
+    /// Payslips in all.
+    pub(crate) total: u64,
+}
+
+impl SlipIndex {
+    /// The index of `schedules`, whose staff are in `md`.
+    pub(crate) fn new(
+        config: &GeneratorConfig,
+        md: &MasterData,
+        schedules: &[CompanySchedule],
+    ) -> Self {
+        let mut index = SlipIndex::default();
+        for (ci, s) in schedules.iter().enumerate() {
+            for month in 0..u64::from(config.months) {
+                let mut before = Vec::with_capacity(s.staff.len() + 1);
+                let mut n = 0u64;
+                for staff in &s.staff {
+                    before.push(n);
+                    n += staff
+                        .iter()
+                        .filter_map(|&i| md.employees.get(i as usize))
+                        .filter(|e| crate::world::employees::month_pay(config, e, month).is_some())
+                        .count() as u64;
+                }
+                before.push(n);
+                index.months.push((index.total, ci, month, before));
+                index.total += n * s.pay_rules.runs;
+            }
+        }
+        index
+    }
 }

@@ -712,6 +712,31 @@ pub static COUNTRIES: &[(&str, i64, u32, f64)] = &[
     ("AU", 1100, 1, 6900.0),
 ];
 
+/// How each country withholds from pay: (country, the employee's social security in
+/// hundredths of a percent of gross, the yearly salary free of income tax, the rate
+/// above it in hundredths of a percent, the yearly salary where the higher rate starts,
+/// that rate), in major units of the country's currency. Two brackets stand for each
+/// 2024 schedule (national and the usual regional income tax on a single earner;
+/// contribution ceilings left out). Germany's and France's brackets are moved to gross
+/// pay (their schedules tax pay after social security and a standard deduction, about
+/// 70% of gross in France). The Netherlands' first bracket includes social
+/// insurance, its allowance stands for the general and labour tax credits; Swiss
+/// employers withhold no income tax from residents (the employee's pension fund share
+/// is in the social security); Australia's rates include the Medicare levy.
+pub static WITHHOLDING: &[(&str, i64, f64, i64, f64, i64)] = &[
+    ("US", 765, 14_600.0, 1_600, 100_525.0, 2_800),
+    ("CA", 761, 15_705.0, 2_005, 55_867.0, 2_965),
+    ("GB", 800, 12_570.0, 2_000, 50_270.0, 4_000),
+    ("DE", 2_045, 15_000.0, 2_300, 80_000.0, 4_200),
+    ("FR", 2_200, 16_134.0, 1_100, 41_139.0, 3_000),
+    ("NL", 0, 20_000.0, 3_697, 75_518.0, 4_950),
+    ("IT", 919, 8_500.0, 2_300, 28_000.0, 3_500),
+    ("ES", 635, 5_550.0, 1_900, 35_200.0, 3_000),
+    ("CH", 1_340, 0.0, 0, 0.0, 0),
+    ("JP", 1_500, 1_500_000.0, 2_000, 6_950_000.0, 3_300),
+    ("AU", 0, 18_200.0, 1_800, 45_000.0, 3_200),
+];
+
 /// Combined statutory rate of corporate income tax, in basis points (national and the
 /// usual local taxes on profit; OECD corporate tax statistics, 2024).
 pub fn income_tax_bp(country: &str) -> i64 {
