@@ -264,12 +264,15 @@ impl World {
         let tax = Self::input_tax(c, abroad, d);
         let service = d.below(SERVICES_BOUGHT.len());
         let (text, account, _, pool) = SERVICES_BOUGHT[service];
-        // An invoice entered by hand, its amount spread evenly over two orders of
-        // magnitude around the lowest approval limit (so that its clerk's amounts keep
-        // Benford's first digits), not within 10% below an approval limit.
-        let limit = users::APPROVERS[0].1 as f64;
-        let spread = libm::pow(10.0, 2.0 * d.unit() - 1.0);
-        let mut net = off_round(libm::round(limit * spread / 1.25) as i64);
+        // An invoice entered by hand, among the larger ones the company pays (a fraud
+        // waits for one worth diverting) but of the business's own size, so that the
+        // books do not carry an expense no clean case would: a tenth to the whole of a
+        // large sale (the 95th percentile), spread evenly over that order of magnitude
+        // (so that its clerk's amounts keep Benford's first digits), not within 10%
+        // below an approval limit.
+        let large = self.economy.sale_p95 * 100.0 * c.fx;
+        let spread = libm::pow(10.0, d.unit() - 1.0);
+        let mut net = off_round((libm::round(large * spread) as i64).max(1_000));
         while crate::world::people::near_limit(net + tax_of(tax, net)) {
             net = off_round(net * 8 / 10);
         }
