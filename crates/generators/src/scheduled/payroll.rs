@@ -161,22 +161,24 @@ impl World {
         let mut g = months.partition_point(|x| x.0 <= from).saturating_sub(1);
         let mut p = from;
         while p < to && g < months.len() {
-            let (start, ci, month, ref before) = months[g];
+            let (start, ci, month, ref before, written) = months[g];
+            // The month's written payslips are a prefix of its runs' in order.
+            let end = to.min(start + written);
             let per_run = before.last().copied().unwrap_or(0);
             let s = &self.schedules[ci];
             for run in 0..s.pay_rules.runs {
                 let run_start = start + run * per_run;
-                if p >= run_start + per_run || p >= to {
+                if p >= run_start + per_run || p >= end {
                     continue;
                 }
                 for j in 0..s.centers.len() {
                     let (lo, hi) = (run_start + before[j], run_start + before[j + 1]);
-                    if p >= hi || p >= to {
+                    if p >= hi || p >= end {
                         continue;
                     }
                     // The `p - lo`th employee paid this month, then the next ones.
                     let skip = p - lo;
-                    let last = to.min(hi);
+                    let last = end.min(hi);
                     let paid = s.staff[j]
                         .iter()
                         .filter_map(|&i| md.employees.get(i as usize))

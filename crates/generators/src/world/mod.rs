@@ -61,7 +61,7 @@ impl World {
         let economy = Economy::new(&config, layout.cases(&config));
         let md = crate::world::master::build_with(&config, &economy);
         let schedules = CompanySchedule::all(&config, &economy, &md);
-        let slips = crate::world::schedules::SlipIndex::new(&config, &md, &schedules);
+        let slips = crate::world::schedules::SlipIndex::new(&config, &md, &schedules, &layout);
         let selector = crate::anomalies::Selector::new(config.seed, &config.anomalies);
         let bank = crate::world::bank::BankHistory::build(&config, &economy, &md.vendors).0;
         let fictitious =

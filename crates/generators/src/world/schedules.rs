@@ -518,22 +518,28 @@ fn mean_terms(terms: impl Iterator<Item = u16>) -> f64 {
 /// center (the order of `centers`), employee (the order of `staff`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SlipIndex {
-    /// Per company-month: its first payslip, company, month, and the payslips of each
-    /// run before each cost center (`centers.len() + 1` counts, the last the run's).
-    pub(crate) months: Vec<(u64, usize, u64, Vec<u64>)>,
+    /// Per company-month: its first payslip, company, month, the payslips of each run
+    /// before each cost center (`centers.len() + 1` counts, the last the run's), and how
+    /// many of the month's payslips are written: all of them unless the run ends before
+    /// some of the month's payroll entries, whose payslips are then not written.
+    pub(crate) months: Vec<(u64, usize, u64, Vec<u64>, u64)>,
     /// Payslips in all.
     pub(crate) total: u64,
 }
 
 impl SlipIndex {
-    /// The index of `schedules`, whose staff are in `md`.
+    /// The index of `schedules`, whose staff are in `md` and payroll entries where
+    /// `layout` puts them.
     pub(crate) fn new(
         config: &GeneratorConfig,
         md: &MasterData,
         schedules: &[CompanySchedule],
+        layout: &crate::world::layout::Layout,
     ) -> Self {
         let mut index = SlipIndex::default();
+        let entries = config.transactions.target_count;
         for (ci, s) in schedules.iter().enumerate() {
+            let l = &layout.companies[ci];
             for month in 0..u64::from(config.months) {
                 let mut before = Vec::with_capacity(s.staff.len() + 1);
                 let mut n = 0u64;
@@ -546,8 +552,21 @@ impl SlipIndex {
                         .count() as u64;
                 }
                 before.push(n);
-                index.months.push((index.total, ci, month, before));
-                index.total += n * s.pay_rules.runs;
+                // The runs' payslips in order (run, then cost center) while their payroll
+                // entry is among the run's entries.
+                let base = l.offset + l.opening + month * l.per_month;
+                let mut written = 0;
+                'runs: for run in 0..s.pay_rules.runs {
+                    for j in 0..s.staff.len() {
+                        let chunk = (j / l.centers_per_chunk.max(1)) as u64;
+                        if base + run * (1 + l.payroll_chunks) + 1 + chunk >= entries {
+                            break 'runs;
+                        }
+                        written += before[j + 1] - before[j];
+                    }
+                }
+                index.months.push((index.total, ci, month, before, written));
+                index.total += written;
             }
         }
         index
