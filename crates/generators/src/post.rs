@@ -310,7 +310,7 @@ impl World {
 
     /// A time of day: office hours for people, mostly night for batch jobs.
     #[inline]
-    fn time_of_day(manual: bool, d: &mut Draws) -> u32 {
+    pub(crate) fn time_of_day(manual: bool, d: &mut Draws) -> u32 {
         if manual {
             // 08:00-18:00, quieter over lunch.
             let mut s = 8 * 3600 + d.below(10 * 3600) as u32;

@@ -567,3 +567,31 @@ fn payslips_tie_out(entries: u64) -> (usize, usize) {
     assert_eq!(slips, posted);
     (payroll.len(), slips.len())
 }
+
+#[test]
+fn each_document_is_entered_after_the_one_it_follows() {
+    let (_, b) = run(100_000);
+    let created: HashMap<u128, synth_model::DateTime> = b
+        .entries
+        .iter()
+        .map(|e| (e.entry_id, e.created_at))
+        .collect();
+    let entered: HashMap<u128, synth_model::DateTime> = b
+        .documents
+        .iter()
+        .filter_map(|d| Some((d.document_id, created[&d.entry_id?])))
+        .collect();
+    let (mut pairs, mut same_day) = (0, 0);
+    for d in &b.documents {
+        let (Some(at), Some(before)) = (
+            entered.get(&d.document_id),
+            d.reference_document_id.and_then(|r| entered.get(&r)),
+        ) else {
+            continue;
+        };
+        pairs += 1;
+        same_day += usize::from(at.date() == before.date());
+        assert!(at > before, "{d:?} entered at {at:?}, before {before:?}");
+    }
+    assert!(pairs > 10_000 && same_day > 1_000, "{pairs} {same_day}");
+}

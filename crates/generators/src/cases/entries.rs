@@ -18,7 +18,7 @@ use crate::world::World;
 use crate::world::economy::CaseKind;
 use crate::world::pools::{SERVICES_BOUGHT, accounts as acc, centers, texts};
 use crate::world::rng::{Draws, stream};
-use synth_model::{Batch, Date};
+use synth_model::{Batch, Date, DateTime};
 
 impl World {
     /// Slot `s` of a case: its goods movement, invoice or a payment.
@@ -61,6 +61,7 @@ impl World {
             document_id: document,
             reversal_of: None,
             partner_flow: flow,
+            created: self.same_day_clock(p, role, posting),
             anomaly: match p.anomaly.map(|t| (t, t.effect())) {
                 Some((t, Effect::Change(c))) if c.on_duplicate() => Some(t).filter(|_| duplicate),
                 Some((t, Effect::Change(_))) => Some(t).filter(|_| role == Role::Invoice),
@@ -73,6 +74,44 @@ impl World {
         if head.anomaly.is_some() {
             self.label_case(p, index, first_line, batch);
         }
+    }
+
+    /// When the goods movement and the invoice of a case posted the same day are
+    /// entered: each at a time of day of its kind (by hand in office hours, else mostly
+    /// in the night batch), the invoice after the movement it bills; `None` (a time of
+    /// the entry's own) for other entries.
+    fn same_day_clock(&self, p: &Plan, role: Role, posting: Date) -> Option<DateTime> {
+        const DAY_END: u32 = 86_399;
+        let same_day = p.goods() && !p.skip_movement && p.invoice_post == p.movement;
+        if !same_day || !matches!(role, Role::Movement | Role::Invoice) {
+            return None;
+        }
+        let mut d = Draws::new(self.config.seed, stream::CASE_CLOCK, p.block);
+        let (by_hand, invoice_by_hand) = (p.manual[0], p.manual[1]);
+        let mut movement = World::time_of_day(by_hand, &mut d);
+        let mut invoice = World::time_of_day(invoice_by_hand, &mut d);
+        if invoice <= movement {
+            // Each time stays in its kind's hours: two of a kind swap; a batch invoice
+            // runs within four hours of a movement entered by hand; a movement from a
+            // batch in the day runs from 06:00 before an invoice entered by hand.
+            if by_hand == invoice_by_hand {
+                (movement, invoice) = (invoice, movement);
+                if movement == invoice {
+                    movement -= 60;
+                }
+            } else if by_hand {
+                let room = (DAY_END - movement - 60).min(4 * 3600);
+                invoice = movement + 60 + d.below(room as usize + 1) as u32;
+            } else {
+                movement = 6 * 3600 + d.below((invoice - 60 - 6 * 3600) as usize) as u32;
+            }
+        }
+        let at = if role == Role::Movement {
+            movement
+        } else {
+            invoice
+        };
+        Some(DateTime::new(posting, at))
     }
 
     /// A case's goods receipt or delivery (role 0).

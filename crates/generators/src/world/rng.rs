@@ -47,6 +47,7 @@ pub(crate) mod stream {
     pub const NEAR_MISS: u64 = 52;
     pub const EMPLOYEE_BANK: u64 = 53;
     pub const PAYSLIP: u64 = 54;
+    pub const CASE_CLOCK: u64 = 55;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.
