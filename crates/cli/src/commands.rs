@@ -459,6 +459,110 @@ pub fn score(dir: &Path, predictions: &Path, json_out: bool, scored_only: bool) 
     0
 }
 
+pub fn export_ocel(dir: &Path, out: &Path, json_out: bool) -> u8 {
+    if !dir.join(synth_sinks::MANIFEST_FILE).is_file() {
+        err!(
+            "error: {}: no manifest.json (expected the directory a finished run wrote)",
+            dir.display()
+        );
+        return 2;
+    }
+    if let Err(why) = export_target(dir, out) {
+        err!(
+            "error: cannot write the event logs into {}: {why}",
+            out.display()
+        );
+        return 2;
+    }
+    // The export reads inside the same memory guard as a run: its hard limit stops it.
+    let mut guard = synth_probe::LimitDiscovery::system()
+        .discover()
+        .ok()
+        .and_then(|limit| {
+            synth_guard::MemoryGuard::new(synth_guard::MemoryGuardConfig::from_limit(
+                &limit, None, None,
+            ))
+            .ok()
+        });
+    let s = match synth_report::events::export(dir, out, guard.as_mut()) {
+        Ok(s) => s,
+        Err(e @ synth_report::ReportError::Memory { .. }) => {
+            err!("error: {e}");
+            return 3;
+        }
+        Err(e @ synth_report::ReportError::NoManifest { .. }) => {
+            err!("error: {e}");
+            return 2;
+        }
+        Err(e) => {
+            err!("error: {e}");
+            return 1;
+        }
+    };
+    if json_out {
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&s).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        );
+    } else {
+        out!(
+            "{} documents: {} events on {} objects",
+            s.documents,
+            s.events,
+            s.objects
+        );
+        for (process, cases, events) in &s.processes {
+            out!("  {process:<16} {cases:>10} cases {events:>10} events");
+        }
+        for f in &s.files {
+            out!("Wrote {}", f.display());
+        }
+    }
+    0
+}
+
+/// Why the event logs cannot go into `out`: a link, not a directory, or inside the
+/// dataset `dataset` they are made from.
+fn export_target(dataset: &Path, out: &Path) -> Result<(), String> {
+    match std::fs::symlink_metadata(out) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err("it is a symbolic link; name the directory itself".into());
+        }
+        Ok(m) if !m.is_dir() => return Err("it exists and is not a directory".into()),
+        _ => {}
+    }
+    let names =
+        std::iter::once(synth_report::events::OCEL_FILE).chain(synth_report::events::XES_FILES);
+    for name in names {
+        if std::fs::symlink_metadata(out.join(name)).is_ok() {
+            return Err(format!(
+                "{name} exists there already; it is left alone (remove it or choose another directory)"
+            ));
+        }
+    }
+    // The nearest existing ancestor, to compare real paths.
+    let mut probe = out.to_path_buf();
+    while !probe.exists() {
+        match probe.parent() {
+            Some(p) if !p.as_os_str().is_empty() => probe = p.to_path_buf(),
+            _ => {
+                probe = PathBuf::from(".");
+                break;
+            }
+        }
+    }
+    let probe = std::fs::canonicalize(&probe)
+        .map_err(|e| format!("{} cannot be opened: {e}", probe.display()))?;
+    let dataset = std::fs::canonicalize(dataset).unwrap_or_else(|_| dataset.to_path_buf());
+    if probe.starts_with(&dataset) {
+        return Err(format!(
+            "it is inside the dataset {} it is made from; write it elsewhere",
+            dataset.display()
+        ));
+    }
+    Ok(())
+}
+
 pub fn report(dir: &Path, json_out: bool, html: Option<&Path>) -> u8 {
     if !dir.is_dir() {
         err!(

@@ -143,6 +143,29 @@ Flags override the config file, and each override is logged.")]
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
     },
+    /// Write a finished run's procure-to-pay and order-to-cash documents as event logs
+    /// for process mining: one OCEL 2.0 object-centric log (ocel2.json) and one XES log
+    /// per process (procure_to_pay.xes, order_to_cash.xes) in OUT (exit 0 written, 1 the
+    /// run's files damaged or unfit, 2 no such run or OUT refused, 3 memory).
+    #[command(
+        after_help = "Each document is an event at the time its journal entry was entered (an
+order, which has no entry, at its date in office hours); a case is an order and the
+documents that follow it (or an invoice without an order). OUT is created if missing;
+the logs' files must not exist there yet, and OUT must not be inside DIR.
+
+Examples:
+  synthdata export-ocel output logs
+  python -c \"import pm4py; print(pm4py.read_ocel2_json('logs/ocel2.json'))\""
+    )]
+    ExportOcel {
+        /// The output directory of a finished run (with its manifest.json and documents).
+        dir: PathBuf,
+        /// The directory to write the logs into.
+        out: PathBuf,
+        /// Print what was written as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Score a detector's predictions against a run's labels: per entry and per anomaly
     /// (scheme), overall and per type, the average precision, the precision and recall
     /// at k (k = the labelled count) and the precision of the 100 best (exit 0 scored,
@@ -552,6 +575,7 @@ fn run(args: Vec<std::ffi::OsString>) -> u8 {
         } => commands::init(&path, force, markdown),
         Command::Verify { dirs, json } => commands::verify(&dirs, json),
         Command::Report { dir, json, html } => commands::report(&dir, json, html.as_deref()),
+        Command::ExportOcel { dir, out, json } => commands::export_ocel(&dir, &out, json),
         Command::Score {
             dir,
             predictions,

@@ -317,7 +317,8 @@ fn every_subcommand_named_by_the_man_page_has_its_own() {
     }
     let top = text(&run(dir.path(), &["man"]).stdout);
     for sub in &subs {
-        assert!(top.contains(&format!("synthdata\\-{sub}(1)")), "{sub}");
+        let escaped = sub.replace('-', "\\-");
+        assert!(top.contains(&format!("synthdata\\-{escaped}(1)")), "{sub}");
         let page = run(dir.path(), &["man", sub]);
         assert_eq!(page.status.code(), Some(0));
         assert!(

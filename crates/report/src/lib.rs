@@ -9,6 +9,7 @@
 //! and an invoice is dropped once settled.
 
 mod checks;
+pub mod events;
 pub mod html;
 mod read;
 pub mod score;
@@ -60,6 +61,9 @@ pub enum ReportError {
         /// The limit.
         limit: u64,
     },
+    /// The directory cannot be exported as asked (the sentence says why).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Rows of one table: the manifest's count and what was read.

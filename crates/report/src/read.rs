@@ -205,6 +205,18 @@ impl Row {
         }
     }
 
+    /// Column `i` (a timestamp) as seconds since its midnight.
+    pub fn seconds_of_day(&self, i: usize) -> Option<u32> {
+        match self.cell(i) {
+            Cell::Micros(us) => Some((us.div_euclid(1_000_000) % 86_400) as u32),
+            Cell::Text(s) => {
+                let part = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
+                Some(part(11..13)? * 3600 + part(14..16)? * 60 + part(17..19)?)
+            }
+            _ => None,
+        }
+    }
+
     fn set_text(&mut self, i: usize, s: &str) {
         if s.is_empty() {
             self.cells[i] = Cell::Null;

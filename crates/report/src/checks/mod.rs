@@ -30,7 +30,24 @@ pub(crate) struct Reader<'a> {
     read: u64,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    /// Opens the output directory `dir` (its manifest), with `guard` checked as rows go by.
+    pub(crate) fn open(
+        dir: &Path,
+        guard: Option<&'a mut MemoryGuard>,
+    ) -> Result<Self, ReportError> {
+        let manifest = Manifest::read(dir).map_err(|e| ReportError::NoManifest {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        Ok(Reader {
+            dir: dir.to_path_buf(),
+            manifest,
+            guard,
+            read: 0,
+        })
+    }
+
     pub(crate) fn files(&self, table: &str) -> Vec<PathBuf> {
         self.manifest
             .tables
