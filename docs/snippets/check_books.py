@@ -90,6 +90,33 @@ corr = one("""SELECT corr(date_diff('day', s.invoiced_on, s.paid_on), date_diff(
               FROM settle s""")[0]
 check("days to pay follow the payment terms", corr > 0.5, f"correlation {corr:.2f}")
 
+# Dunning: a notice 14, 28 and 42 days past due (the next working day) while the invoice
+# is unpaid, for what is open that day, never on a day it is paid (that level is skipped).
+n, total, invoices = one("""WITH n AS (
+    SELECT d.document_id, d.document_date AS dunned_on, d.amount, d.due_date AS pay_by,
+           i.document_type AS invoice_type, i.due_date, i.amount AS gross, i.document_id AS invoice,
+           row_number() OVER (PARTITION BY i.document_id ORDER BY d.document_date) AS level
+    FROM documents d JOIN documents i ON d.reference_document_id = i.document_id
+    WHERE d.document_type = 'dunning_notice')
+  SELECT count(*) FILTER (WHERE invoice_type <> 'customer_invoice' OR level > 3
+           OR NOT (date_diff('day', due_date, dunned_on) BETWEEN 14 AND 46
+                   AND date_diff('day', due_date, dunned_on) % 14 <= 4)
+           OR pay_by <> dunned_on + 10
+           OR amount <> gross - coalesce((SELECT sum(paid) FROM settle s
+                                          WHERE s.invoice = n.invoice AND s.paid_on <= n.dunned_on), 0)
+           OR EXISTS (SELECT 1 FROM settle s WHERE s.invoice = n.invoice AND s.paid_on = n.dunned_on)),
+         count(*), count(DISTINCT invoice)
+  FROM n""")
+check("dunning notices: 14/28/42 days past due, for the open amount, never on a payment's day",
+      n == 0 and total > 0, f"{n} wrong of {total} notices on {invoices} invoices")
+n = one("""SELECT count(*) FROM documents i
+    WHERE i.document_type = 'customer_invoice' AND i.status <> 'paid'
+      AND i.due_date + 20 < (SELECT max(posting_date) FROM journal_entries)
+      AND i.entry_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.reference_document_id = i.document_id
+                      AND d.document_type = 'dunning_notice')""")[0]
+check("every customer invoice unpaid three weeks past due has been dunned", n == 0, f"{n} invoices")
+
 # Bank and cash never negative at a month end.
 n, worst = one("""WITH m AS (
     SELECT e.company_code, l.account, date_trunc('month', e.posting_date) AS month, sum(l.debit - l.credit) AS flow

@@ -67,10 +67,11 @@ case document_type
   when 'sales_order' then 'Create Sales Order'
   when 'delivery' then 'Deliver Goods'
   when 'customer_invoice' then 'Issue Customer Invoice'
+  when 'dunning_notice' then 'Send Dunning Notice'
   when 'receipt' then if(discount_amount > 0, 'Receive Customer Payment with Cash Discount', 'Receive Customer Payment')
 end"""
 RANK = """list_position(['purchase_order','goods_receipt','vendor_invoice','payment','sales_order',
-  'delivery','customer_invoice','receipt'], document_type)"""
+  'delivery','customer_invoice','dunning_notice','receipt'], document_type)"""
 
 con.sql(f"""
 create table docs as
@@ -111,7 +112,7 @@ HAPPY = {
 }
 
 for process, sale in [("procure_to_pay", False), ("order_to_cash", True)]:
-    types = "('sales_order','delivery','customer_invoice','receipt')"
+    types = "('sales_order','delivery','customer_invoice','dunning_notice','receipt')"
     where = f"document_type {'' if sale else 'not '}in {types}"
     expected = {
         tuple(v): n
@@ -146,6 +147,8 @@ for process, sale in [("procure_to_pay", False), ("order_to_cash", True)]:
     if sale:
         want["Block Sales Order"] = q(
             "select count(*) from docs where document_type = 'sales_order' and status = 'blocked'")
+        want["Send Dunning Notice"] = q(
+            "select count(*) from docs where document_type = 'dunning_notice'")
     for activity, n in want.items():
         if count(activity) != n or n == 0:
             fail(f"{process}: {activity} {count(activity)} times, the tables say {n}")
@@ -157,7 +160,9 @@ for process, sale in [("procure_to_pay", False), ("order_to_cash", True)]:
     if paid_twice != two or two == 0:
         fail(f"{process}: {paid_twice} cases paid in two, the tables say {two}")
     without_order = sum(n for v, n in variants.items() if v[0] == HAPPY[process][2])
+    dunned = sum(n for v, n in variants.items() if "Send Dunning Notice" in v)
     print(f"  credit blocks {want.get('Block Sales Order', 0)}, cash discounts {want[discount]},"
+          f" dunning notices {want.get('Send Dunning Notice', 0)} in {dunned} cases,"
           f" paid in two {two}, cases starting at the {invoice} {without_order}")
     if sale:
         early = sum(n for v, n in variants.items()
@@ -190,7 +195,7 @@ for t, n in con.sql("select document_type, count(*) from docs group by 1").fetch
     if types.get(t) != n:
         fail(f"OCEL: {types.get(t)} {t} objects, the documents table has {n}")
 # pm4py keeps the partners and materials that take part in an event.
-sales = "('sales_order','delivery','customer_invoice','receipt')"
+sales = "('sales_order','delivery','customer_invoice','dunning_notice','receipt')"
 for t, sql in [
     ("vendor", f"select count(distinct partner_id) from docs where document_type not in {sales}"),
     ("customer", f"select count(distinct partner_id) from docs where document_type in {sales}"),

@@ -399,7 +399,7 @@ record! {
         /// Unique id.
         document_id: u128,
         /// `purchase_order`, `goods_receipt`, `vendor_invoice`, `payment`, `sales_order`,
-        /// `delivery`, `customer_invoice` or `receipt`.
+        /// `delivery`, `customer_invoice`, `dunning_notice` or `receipt`.
         document_type: &'static str,
         /// The company.
         company_code: CompanyCode,
@@ -407,10 +407,12 @@ record! {
         partner_id: u128,
         /// Date of the document.
         document_date: Date,
-        /// When an invoice is due (its date + the partner's payment terms); null otherwise.
+        /// When an invoice is due (its date + the partner's payment terms), or what a
+        /// dunning notice asks to be paid by (its date + 10 days); null otherwise.
         due_date: Option<Date>,
         /// Total, in `currency`: gross (net + tax) for invoices, the amount paid for
-        /// payments and receipts, net for orders, receipts of goods and deliveries.
+        /// payments and receipts, net for orders, receipts of goods and deliveries, what
+        /// is still open of its invoice for a dunning notice.
         amount: i64 as Money,
         /// Tax included in `amount` (invoices), else 0.
         tax_amount: i64 as Money,
@@ -422,7 +424,8 @@ record! {
         /// At the end of the data: invoices `open`, `partially_paid` or `paid`; sales
         /// orders `blocked` (over the credit limit) or `released`; others `completed`.
         status: &'static str,
-        /// The document before this one in its chain (a payment: the invoice it settles).
+        /// The document before this one in its chain (a payment: the invoice it settles;
+        /// a dunning notice: the invoice it reminds of).
         reference_document_id: Option<u128>,
         /// The journal entry this document caused, if it caused one.
         entry_id: Option<u128>,

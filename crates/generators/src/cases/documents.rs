@@ -7,6 +7,11 @@ use crate::world::pools::SERVICES_BOUGHT;
 use crate::world::rng::{record_id, stream};
 use synth_model::{Batch, Document, DocumentItem};
 
+/// Dunning notices a customer invoice gets at most.
+const DUNNING_LEVELS: u64 = 3;
+/// Days past the due date between dunning notices.
+const DUNNING_EVERY: i32 = 14;
+
 /// The id streams of a case's documents: its order, goods movement, invoice and payments.
 struct Streams {
     order: u64,
@@ -87,6 +92,9 @@ impl World {
             });
         }
         if slot == p.slot(Role::Invoice) {
+            if sale {
+                self.dunning_notices(p, paid, invoice, &base, batch);
+            }
             let status = match paid {
                 0 => "open",
                 k if k == p.n_pay => "paid",
@@ -109,6 +117,52 @@ impl World {
                 entry_id: Some(self.entry_id(p.first + p.slot(Role::Invoice))),
                 item_count,
                 ..base
+            });
+        }
+    }
+
+    /// The dunning notices of customer invoice `invoice` of case `p` (whose first `paid`
+    /// receipts are in the data): a notice 14, 28 and 42 days past the due date (the
+    /// next working day), each while some of the invoice is still unpaid that day and
+    /// the day is within the data, for what is still open, to be paid within 10 days;
+    /// none on a day a receipt of it arrives.
+    fn dunning_notices(
+        &self,
+        p: &Plan,
+        paid: u8,
+        invoice: u128,
+        base: &Document,
+        batch: &mut Batch,
+    ) {
+        let cal = &self.economy.companies[p.company].calendar;
+        let end = self
+            .month_dates(u64::from(self.config.months).saturating_sub(1))
+            .3;
+        for level in 1..=DUNNING_LEVELS {
+            let day = cal.next_working(p.due.add_days(DUNNING_EVERY * level as i32));
+            if day > end {
+                return;
+            }
+            let settled: i64 = (0..usize::from(paid))
+                .filter(|&k| p.pay[k] <= day)
+                .map(|k| p.pay_cash[k] + p.pay_discount[k])
+                .sum();
+            let open = p.gross - settled;
+            if open <= 0 {
+                return;
+            }
+            if (0..usize::from(paid)).any(|k| p.pay[k] == day) {
+                // The dunning run sees a receipt that day and waits for the next.
+                continue;
+            }
+            batch.documents.push(Document {
+                document_id: self.doc_id(p, stream::DUNNING + level - 1),
+                document_type: "dunning_notice",
+                document_date: day,
+                due_date: Some(day.add_days(10)),
+                amount: open,
+                reference_document_id: Some(invoice),
+                ..*base
             });
         }
     }

@@ -48,6 +48,8 @@ pub(crate) mod stream {
     pub const EMPLOYEE_BANK: u64 = 53;
     pub const PAYSLIP: u64 = 54;
     pub const CASE_CLOCK: u64 = 55;
+    /// Dunning notices 1 to 3 of a customer invoice: 56, 57, 58.
+    pub const DUNNING: u64 = 56;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -40,12 +40,13 @@ pub(crate) enum Kind {
     SalesOrder,
     Delivery,
     CustomerInvoice,
+    DunningNotice,
     Receipt,
 }
 
 impl Kind {
     /// Every kind, procure-to-pay first, each process in the order of its chain.
-    pub(crate) const ALL: [Kind; 8] = [
+    pub(crate) const ALL: [Kind; 9] = [
         Kind::PurchaseOrder,
         Kind::GoodsReceipt,
         Kind::VendorInvoice,
@@ -53,6 +54,7 @@ impl Kind {
         Kind::SalesOrder,
         Kind::Delivery,
         Kind::CustomerInvoice,
+        Kind::DunningNotice,
         Kind::Receipt,
     ];
 
@@ -66,6 +68,7 @@ impl Kind {
             Kind::SalesOrder => "sales_order",
             Kind::Delivery => "delivery",
             Kind::CustomerInvoice => "customer_invoice",
+            Kind::DunningNotice => "dunning_notice",
             Kind::Receipt => "receipt",
         }
     }
@@ -81,6 +84,7 @@ impl Kind {
             (Kind::SalesOrder, _) => "Create Sales Order",
             (Kind::Delivery, _) => "Deliver Goods",
             (Kind::CustomerInvoice, _) => "Issue Customer Invoice",
+            (Kind::DunningNotice, _) => "Send Dunning Notice",
             (Kind::Receipt, false) => "Receive Customer Payment",
             (Kind::Receipt, true) => "Receive Customer Payment with Cash Discount",
         }
