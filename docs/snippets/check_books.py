@@ -91,7 +91,7 @@ corr = one("""SELECT corr(date_diff('day', s.invoiced_on, s.paid_on), date_diff(
 check("days to pay follow the payment terms", corr > 0.5, f"correlation {corr:.2f}")
 
 # Dunning: a notice 14, 28 and 42 days past due (the next working day) while the invoice
-# is unpaid, for what is open that day, never on a day it is paid (that level is skipped).
+# is unpaid, for what is open that day, never on a day it is paid (a working day later).
 n, total, invoices = one("""WITH n AS (
     SELECT d.document_id, d.document_date AS dunned_on, d.amount, d.due_date AS pay_by,
            i.document_type AS invoice_type, i.due_date, i.amount AS gross, i.document_id AS invoice,
@@ -99,8 +99,8 @@ n, total, invoices = one("""WITH n AS (
     FROM documents d JOIN documents i ON d.reference_document_id = i.document_id
     WHERE d.document_type = 'dunning_notice')
   SELECT count(*) FILTER (WHERE invoice_type <> 'customer_invoice' OR level > 3
-           OR NOT (date_diff('day', due_date, dunned_on) BETWEEN 14 AND 46
-                   AND date_diff('day', due_date, dunned_on) % 14 <= 4)
+           OR NOT (date_diff('day', due_date, dunned_on) BETWEEN 14 AND 52
+                   AND date_diff('day', due_date, dunned_on) % 14 <= 10)
            OR pay_by <> dunned_on + 10
            OR amount <> gross - coalesce((SELECT sum(paid) FROM settle s
                                           WHERE s.invoice = n.invoice AND s.paid_on <= n.dunned_on), 0)
@@ -414,6 +414,32 @@ n = one("""SELECT count(*) FILTER (WHERE p.gross <> p.salary + p.overtime + p.bo
       FROM payslips p JOIN employees e USING (employee_id) JOIN all_journal_entries j USING (entry_id)""")
 check("payslips add up, for people employed then, into their accounts, on their entry's day", n[1] > 0 and n[0] == 0,
       f"{n[0]} of {n[1]} wrong")
+# Expense claims: each is the (clean) entry that reimburses it (the expense on the claimant's
+# cost center, its input tax, the bank paying both), by someone employed that day, spent
+# before it was submitted and submitted before it posted; each expense-claim entry has
+# its claim; the description fits the size (hotels and flights are not the small ones).
+con.execute(f"""CREATE VIEW expense_claims AS SELECT * FROM read_csv('{d}/expense_claims.csv', header=true,
+    types={{'amount': 'DECIMAL(18,2)', 'tax_amount': 'DECIMAL(18,2)'}})""")
+n = one("""WITH posted AS (SELECT entry_id, sum(credit) FILTER (WHERE account = 110000) paid,
+        sum(debit) FILTER (WHERE account = 630000) spent, any_value(cost_center) FILTER (WHERE account = 630000) cc
+        FROM all_journal_lines GROUP BY 1)
+    SELECT count(*) FILTER (WHERE p.paid IS DISTINCT FROM c.amount OR p.spent IS DISTINCT FROM c.amount - c.tax_amount
+        OR p.cc IS DISTINCT FROM c.cost_center OR c.cost_center <> e.cost_center OR c.company_code <> j.company_code
+        OR e.hire_date > c.expense_date OR e.leave_date < j.posting_date OR c.bank_account <> e.bank_account
+        OR NOT (c.expense_date <= c.submitted_date AND c.submitted_date <= j.posting_date)), count(*)
+    FROM expense_claims c JOIN employees e USING (employee_id) JOIN journal_entries j USING (entry_id)
+    JOIN posted p USING (entry_id)""")
+orphans = one("""SELECT count(*) FROM all_journal_entries j WHERE j.user_id = 'SYS_EXPENSE'
+    AND j.entry_id NOT IN (SELECT entry_id FROM expense_claims)""")[0]
+check("expense claims: each its entry, by someone employed then, dated before it posted; every claim entry has one",
+      n[1] > 0 and n[0] == 0 and orphans == 0, f"{n[0]} of {n[1]} wrong, {orphans} entries without a claim")
+sizes = dict(con.execute("""SELECT description, median(amount / c.fx) FROM expense_claims x
+    JOIN (SELECT company_code, CASE currency WHEN 'USD' THEN 1.0 WHEN 'CAD' THEN 1.35 WHEN 'EUR' THEN 0.92 ELSE NULL END fx
+          FROM companies) c USING (company_code) GROUP BY 1""").fetchall())
+check("expense claims' descriptions fit their size (a flight or a hotel night is more than a taxi)",
+      all(v is None or sizes.get(big, 0) > v for big in ("Flight", "Hotel") for k, v in sizes.items()
+          if k in ("Taxi", "Business lunch")),
+      f"median in USD: Taxi {sizes.get('Taxi', 0):.0f}, Hotel {sizes.get('Hotel', 0):.0f}, Flight {sizes.get('Flight', 0):.0f}")
 # Withholding by country, recomputed from the published 2024 rates this script holds
 # on its own: the employee's social security (US FICA 7.65%; Canada CPP 5.95% + EI
 # 1.66%; UK NI 8%; Germany pension 9.3%, health 8.15%, unemployment 1.3%, care 1.7%;

@@ -459,6 +459,29 @@ pub fn score(dir: &Path, predictions: &Path, json_out: bool, scored_only: bool) 
     0
 }
 
+/// The memory guard a command that reads a run works inside, the same as a run's: its
+/// hard limit stops the reading.
+fn reading_guard() -> Option<synth_guard::MemoryGuard> {
+    synth_probe::LimitDiscovery::system()
+        .discover()
+        .ok()
+        .and_then(|limit| {
+            synth_guard::MemoryGuard::new(synth_guard::MemoryGuardConfig::from_limit(
+                &limit, None, None,
+            ))
+            .ok()
+        })
+}
+
+/// The exit code of a command that could not read a run: 3 memory, 2 no run, else 1.
+fn read_failure(e: &synth_report::ReportError) -> u8 {
+    match e {
+        synth_report::ReportError::Memory { .. } => 3,
+        synth_report::ReportError::NoManifest { .. } => 2,
+        _ => 1,
+    }
+}
+
 pub fn export_ocel(dir: &Path, out: &Path, json_out: bool) -> u8 {
     if !dir.join(synth_sinks::MANIFEST_FILE).is_file() {
         err!(
@@ -474,29 +497,12 @@ pub fn export_ocel(dir: &Path, out: &Path, json_out: bool) -> u8 {
         );
         return 2;
     }
-    // The export reads inside the same memory guard as a run: its hard limit stops it.
-    let mut guard = synth_probe::LimitDiscovery::system()
-        .discover()
-        .ok()
-        .and_then(|limit| {
-            synth_guard::MemoryGuard::new(synth_guard::MemoryGuardConfig::from_limit(
-                &limit, None, None,
-            ))
-            .ok()
-        });
+    let mut guard = reading_guard();
     let s = match synth_report::events::export(dir, out, guard.as_mut()) {
         Ok(s) => s,
-        Err(e @ synth_report::ReportError::Memory { .. }) => {
-            err!("error: {e}");
-            return 3;
-        }
-        Err(e @ synth_report::ReportError::NoManifest { .. }) => {
-            err!("error: {e}");
-            return 2;
-        }
         Err(e) => {
             err!("error: {e}");
-            return 1;
+            return read_failure(&e);
         }
     };
     if json_out {
@@ -588,29 +594,12 @@ pub fn report(dir: &Path, json_out: bool, html: Option<&Path>) -> u8 {
         );
         return 2;
     }
-    // The report reads inside the same memory guard as a run: its hard limit stops it.
-    let mut guard = synth_probe::LimitDiscovery::system()
-        .discover()
-        .ok()
-        .and_then(|limit| {
-            synth_guard::MemoryGuard::new(synth_guard::MemoryGuardConfig::from_limit(
-                &limit, None, None,
-            ))
-            .ok()
-        });
+    let mut guard = reading_guard();
     let r = match synth_report::report(dir, guard.as_mut()) {
         Ok(r) => r,
-        Err(e @ synth_report::ReportError::Memory { .. }) => {
-            err!("error: {e}");
-            return 3;
-        }
-        Err(e @ synth_report::ReportError::NoManifest { .. }) => {
-            err!("error: {e}");
-            return 2;
-        }
         Err(e) => {
             err!("error: {e}");
-            return 1;
+            return read_failure(&e);
         }
     };
     if let Some(path) = html {

@@ -138,6 +138,7 @@ fn primary_key(t: Table) -> &'static [&'static str] {
         Table::DocumentItems => &["document_id", "item_number"],
         Table::GraphEdges => &[],
         Table::Payslips => &["payslip_id"],
+        Table::ExpenseClaims => &["claim_id"],
         Table::Anomalies => &["anomaly_id"],
     }
 }
@@ -189,6 +190,12 @@ fn foreign_keys(t: Table) -> &'static [(&'static str, Table, &'static str)] {
             ("entry_id", T::JournalEntries, "entry_id"),
         ],
         T::Payslips => &[
+            ("company_code", T::Companies, "company_code"),
+            ("employee_id", T::Employees, "employee_id"),
+            ("cost_center", T::CostCenters, "cost_center"),
+            ("entry_id", T::JournalEntries, "entry_id"),
+        ],
+        T::ExpenseClaims => &[
             ("company_code", T::Companies, "company_code"),
             ("employee_id", T::Employees, "employee_id"),
             ("cost_center", T::CostCenters, "cost_center"),

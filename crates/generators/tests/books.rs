@@ -595,3 +595,49 @@ fn each_document_is_entered_after_the_one_it_follows() {
     }
     assert!(pairs > 10_000 && same_day > 1_000, "{pairs} {same_day}");
 }
+
+#[test]
+fn each_expense_claim_is_its_entry_and_an_employee_in_service() {
+    let (g, b) = run(60_000);
+    let md = g.master_data();
+    let employee: HashMap<u128, &synth_model::Employee> =
+        md.employees.iter().map(|e| (e.employee_id, e)).collect();
+    let entry: HashMap<u128, &synth_model::JournalEntry> =
+        b.entries.iter().map(|e| (e.entry_id, e)).collect();
+    let mut lines: HashMap<u128, Vec<&synth_model::JournalLine>> = HashMap::new();
+    for l in &b.lines {
+        lines.entry(l.entry_id).or_default().push(l);
+    }
+    for c in &b.claims {
+        let (e, j, ls) = (
+            employee[&c.employee_id],
+            entry[&c.entry_id],
+            &lines[&c.entry_id],
+        );
+        assert!(
+            e.hire_date <= c.expense_date && e.leave_date.is_none_or(|d| d >= j.posting_date),
+            "{c:?}"
+        );
+        assert!(c.expense_date <= c.submitted_date && c.submitted_date <= j.posting_date);
+        assert_eq!(
+            (c.company_code, c.cost_center, c.bank_account),
+            (j.company_code, e.cost_center, e.bank_account)
+        );
+        // The expense on the claimant's cost center, its input tax, the bank paying both.
+        assert_eq!(ls[0].cost_center, Some(c.cost_center));
+        assert_eq!(ls.iter().map(|l| l.credit).sum::<i64>(), c.amount);
+        assert_eq!(c.amount - ls[0].debit, c.tax_amount);
+    }
+    let claims: std::collections::HashSet<u128> = b.claims.iter().map(|c| c.entry_id).collect();
+    let entries = b
+        .entries
+        .iter()
+        .filter(|e| e.user_id == "SYS_EXPENSE")
+        .inspect(|e| assert!(claims.contains(&e.entry_id), "{e:?} has no claim"))
+        .count();
+    assert!(
+        entries > 1_000 && entries == claims.len(),
+        "{entries} {}",
+        claims.len()
+    );
+}

@@ -22,6 +22,7 @@ fn a_range_equals_the_same_slice_of_a_full_run_whatever_the_batch_size() {
             joined.items.extend(b.items);
             joined.edges.extend(b.edges);
             joined.payslips.extend(b.payslips);
+            joined.claims.extend(b.claims);
             joined.anomalies.extend(b.anomalies);
         }
         joined.range = 0..3000;

@@ -362,6 +362,40 @@ record! {
 }
 
 record! {
+    /// An employee's expense claim (`expense_claims`), reimbursed by bank with the
+    /// journal entry that posts it.
+    pub struct ExpenseClaim in "expense_claims" {
+        /// Unique id.
+        claim_id: u128,
+        /// The employing company.
+        company_code: CompanyCode,
+        /// The employee who claims (see `employees`), employed on the day it posts.
+        employee_id: u128,
+        /// The employee's cost center, charged with the expense.
+        cost_center: &'static str,
+        /// `travel`, `lodging`, `meals` or `mileage`.
+        category: &'static str,
+        /// What the money was spent on.
+        description: &'static str,
+        /// The day of the expense (a trip's first day).
+        expense_date: Date,
+        /// When the employee submitted the claim: on or after the expense, on or before
+        /// the posting.
+        submitted_date: Date,
+        /// What is reimbursed: the expense and its input tax.
+        amount: i64 as Money,
+        /// Input tax included in `amount`, reclaimed by the company.
+        tax_amount: i64 as Money,
+        /// Currency of the amounts (the company's).
+        currency: Currency,
+        /// The employee's bank account the reimbursement goes to.
+        bank_account: BankAccount,
+        /// The journal entry that posts and pays it.
+        entry_id: u128,
+    }
+}
+
+record! {
     /// A fixed asset, depreciated straight-line every month (`fixed_assets`).
     pub struct FixedAsset in "fixed_assets" {
         /// Unique id.

@@ -233,6 +233,8 @@ tables! {
         GraphEdges edges: GraphEdge, Graph;
         /// Payslips of the payroll runs among the entries.
         Payslips payslips: Payslip, Core;
+        /// Expense claims of the expense-claim entries among the entries.
+        ExpenseClaims claims: ExpenseClaim, Core;
         /// Labels of the injected irregularities (empty when anomalies are off).
         Anomalies anomalies: Anomaly, Core;
     }

@@ -185,6 +185,48 @@ fn read_predictions(path: &Path) -> Result<Vec<(u128, f64)>, ScoreError> {
     Ok(out)
 }
 
+/// The labels of a run: the anomaly types, and each anomaly's type and entries.
+type Labels = (Vec<String>, Vec<(usize, Vec<u128>)>);
+
+/// The labels of `rows` (the anomalies table): the types in order of first appearance,
+/// and each anomaly's type (an index into them) and entries.
+fn read_labels(mut rows: TableRows) -> Result<Labels, ScoreError> {
+    let mut types: Vec<String> = Vec::new();
+    let mut schemes: Vec<(usize, Vec<u128>)> = Vec::new();
+    while let Some(row) = rows.next_row()? {
+        let t = row.text(0).unwrap_or("").to_string();
+        let ti = types.iter().position(|x| *x == t).unwrap_or_else(|| {
+            types.push(t);
+            types.len() - 1
+        });
+        let ids = row
+            .text(1)
+            .unwrap_or("")
+            .split_whitespace()
+            .filter_map(parse_id)
+            .collect();
+        schemes.push((ti, ids));
+    }
+    Ok((types, schemes))
+}
+
+/// How many entries `rows` (the journal entries) hold, and which of the predictions
+/// (at their positions `at`) name one of them.
+fn entries_seen(
+    mut rows: TableRows,
+    at: &HashMap<u128, usize>,
+) -> Result<(u64, Vec<bool>), ScoreError> {
+    let mut seen = vec![false; at.len()];
+    let mut entries = 0u64;
+    while let Some(row) = rows.next_row()? {
+        entries += 1;
+        if let Some(k) = row.id(0).and_then(|id| at.get(&id)) {
+            seen[*k] = true;
+        }
+    }
+    Ok((entries, seen))
+}
+
 /// Scores the predictions in `predictions` against the labels of the run in `dir`; with
 /// `scored_only`, against the labels of the scored entries only (a test split).
 pub fn score(dir: &Path, predictions: &Path, scored_only: bool) -> Result<Scores, ScoreError> {
@@ -216,29 +258,12 @@ pub fn score(dir: &Path, predictions: &Path, scored_only: bool) -> Result<Scores
         }
     }
 
-    // The labels: each anomaly's type and entries.
-    let mut types: Vec<String> = Vec::new();
-    let mut schemes: Vec<(usize, Vec<u128>)> = Vec::new();
-    let mut rows = TableRows::new(
+    let (types, mut schemes) = read_labels(TableRows::new(
         "anomalies",
         &manifest.format,
         files("anomalies"),
         &["anomaly_type", "entry_ids"],
-    );
-    while let Some(row) = rows.next_row()? {
-        let t = row.text(0).unwrap_or("").to_string();
-        let ti = types.iter().position(|x| *x == t).unwrap_or_else(|| {
-            types.push(t);
-            types.len() - 1
-        });
-        let ids = row
-            .text(1)
-            .unwrap_or("")
-            .split_whitespace()
-            .filter_map(parse_id)
-            .collect();
-        schemes.push((ti, ids));
-    }
+    ))?;
     if scored_only {
         // Only what was scored: the entries of a test split, and the anomalies with at
         // least one of them.
@@ -255,20 +280,15 @@ pub fn score(dir: &Path, predictions: &Path, scored_only: bool) -> Result<Scores
     }
 
     // The entries: every predicted id must be one of them.
-    let mut seen = vec![false; predicted.len()];
-    let mut entries = 0u64;
-    let mut rows = TableRows::new(
-        "journal_entries",
-        &manifest.format,
-        files("journal_entries"),
-        &["entry_id"],
-    );
-    while let Some(row) = rows.next_row()? {
-        entries += 1;
-        if let Some(k) = row.id(0).and_then(|id| at.get(&id)) {
-            seen[*k] = true;
-        }
-    }
+    let (entries, seen) = entries_seen(
+        TableRows::new(
+            "journal_entries",
+            &manifest.format,
+            files("journal_entries"),
+            &["entry_id"],
+        ),
+        &at,
+    )?;
     if let Some(k) = seen.iter().position(|s| !s) {
         let unknown = seen.iter().filter(|s| !**s).count();
         return Err(bad(format!(

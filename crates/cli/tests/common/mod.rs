@@ -72,8 +72,8 @@ impl Drop for SmallDisk {
 }
 
 /// The address a child's health server bound (`--health-addr 127.0.0.1:0`), from its log
-/// line, read as the child prints it; the rest of its stderr keeps being drained so it
-/// never blocks on a full pipe. No port is picked before the child starts.
+/// line, read as the child prints it; the rest of its stderr keeps being drained (and
+/// echoed to the test's) so it never blocks on a full pipe. No port is picked before the child starts.
 pub fn server_address(child: &mut Child) -> String {
     use std::io::BufRead;
     let stderr = child.stderr.take().expect("stderr piped");
@@ -83,6 +83,8 @@ pub fn server_address(child: &mut Child) -> String {
             .lines()
             .map_while(Result::ok)
         {
+            // Shown with a failing test's output.
+            eprintln!("child: {line}");
             if let Some(rest) = line.split("serving http://").nth(1) {
                 let _ = tx.send(rest.split('/').next().unwrap_or_default().to_string());
             }

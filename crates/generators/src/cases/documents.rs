@@ -5,7 +5,7 @@ use crate::world::World;
 use crate::world::master::MasterData;
 use crate::world::pools::SERVICES_BOUGHT;
 use crate::world::rng::{record_id, stream};
-use synth_model::{Batch, Document, DocumentItem};
+use synth_model::{Batch, Date, Document, DocumentItem};
 
 /// Dunning notices a customer invoice gets at most.
 const DUNNING_LEVELS: u64 = 3;
@@ -125,7 +125,7 @@ impl World {
     /// receipts are in the data): a notice 14, 28 and 42 days past the due date (the
     /// next working day), each while some of the invoice is still unpaid that day and
     /// the day is within the data, for what is still open, to be paid within 10 days;
-    /// none on a day a receipt of it arrives.
+    /// on a day a receipt of it arrives, the next working day instead.
     fn dunning_notices(
         &self,
         p: &Plan,
@@ -139,7 +139,12 @@ impl World {
             .month_dates(u64::from(self.config.months).saturating_sub(1))
             .3;
         for level in 1..=DUNNING_LEVELS {
-            let day = cal.next_working(p.due.add_days(DUNNING_EVERY * level as i32));
+            let mut day = cal.next_working(p.due.add_days(DUNNING_EVERY * level as i32));
+            let received = |day: Date| (0..usize::from(paid)).any(|k| p.pay[k] == day);
+            // The dunning run that sees a receipt of it waits a working day.
+            while received(day) {
+                day = cal.next_working(day.add_days(1));
+            }
             if day > end {
                 return;
             }
@@ -150,10 +155,6 @@ impl World {
             let open = p.gross - settled;
             if open <= 0 {
                 return;
-            }
-            if (0..usize::from(paid)).any(|k| p.pay[k] == day) {
-                // The dunning run sees a receipt that day and waits for the next.
-                continue;
             }
             batch.documents.push(Document {
                 document_id: self.doc_id(p, stream::DUNNING + level - 1),

@@ -157,16 +157,44 @@ impl World {
             // Within the user's own limit: only the approval itself is irregular.
             amount = amount.min(users::APPROVERS[0].1 * 4 / 5 - 1_111);
         }
+        // An expense claim is an employee's, charged to their cost center.
+        let md = self.registry.get();
+        let claimant = (kind == FillerKind::ExpenseClaim && !tw.cash_against_expense)
+            .then(|| self.claimant(&md.employees, company, date, slot))
+            .flatten();
         let (document_type, process, manual, user, approval, header_text) = match kind {
             _ if tw.cash_against_expense => {
                 let cap = petty_cap(e.price_scale, c.fx);
                 Self::cash_correction((amount.min(cap).max(100), tax), batch, entry_id, &mut d)
             }
             FillerKind::ExpenseClaim | FillerKind::DirectDebit | FillerKind::PettyCash => {
-                self.expense(c, (kind, tw), (amount, tax), batch, entry_id, &mut d)
+                let center = claimant.map(|c| c.1);
+                self.expense(
+                    c,
+                    (kind, tw, center),
+                    (amount, tax),
+                    batch,
+                    entry_id,
+                    &mut d,
+                )
             }
             FillerKind::Reclass => Self::reclass(tw, amount, batch, entry_id, &mut d),
         };
+        if let Some((i, k)) = claimant
+            && let (Some(e), Some(expense)) = (md.employees.get(i), batch.lines.get(first_line))
+        {
+            let gross: i64 = batch.lines[first_line..].iter().map(|l| l.credit).sum();
+            let claim = super::claims::ClaimEntry {
+                company,
+                slot,
+                date,
+                gross,
+                tax: gross - expense.debit,
+                fx: c.fx,
+                entry_id,
+            };
+            self.claim(&claim, (e, k), batch);
+        }
         let header_text = match (tw.header, tw.damaged_header) {
             (Some(h), _) => h,
             (None, true) => damaged(header_text),
@@ -260,11 +288,12 @@ impl World {
         )
     }
 
-    /// An expense claim, a direct debit or a petty cash purchase.
+    /// An expense claim (charged to `center`, the claimant's, if any), a direct debit or
+    /// a petty cash purchase.
     fn expense(
         &self,
         c: &CompanyBooks,
-        (kind, tw): (FillerKind, &Twist),
+        (kind, tw, center): (FillerKind, &Twist, Option<usize>),
         (mut amount, tax): (i64, usize),
         batch: &mut Batch,
         entry_id: u128,
@@ -303,7 +332,7 @@ impl World {
                 account,
                 amount,
                 tax: Some(tax),
-                cost_center: Some(d.pick(centers_pool)),
+                cost_center: Some(center.unwrap_or(d.pick(centers_pool))),
                 text,
                 ..Line::BARE
             },

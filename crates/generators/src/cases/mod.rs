@@ -6,6 +6,7 @@
 //! `entries.rs` its entries; `filler.rs` the single-entry cases, `allocation.rs` the cost allocations among them.
 
 mod allocation;
+mod claims;
 mod documents;
 mod entries;
 mod filler;

@@ -132,6 +132,7 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
         | Table::DocumentItems
         | Table::GraphEdges
         | Table::Payslips
+        | Table::ExpenseClaims
         | Table::Anomalies => 0,
     })
 }

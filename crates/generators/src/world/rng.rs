@@ -50,6 +50,8 @@ pub(crate) mod stream {
     pub const CASE_CLOCK: u64 = 55;
     /// Dunning notices 1 to 3 of a customer invoice: 56, 57, 58.
     pub const DUNNING: u64 = 56;
+    pub const EXPENSE_CLAIM: u64 = 59;
+    pub const CLAIM_DETAIL: u64 = 60;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.
