@@ -88,7 +88,8 @@ fn man() -> Result<()> {
     }
     let top = String::from_utf8_lossy(&pages[0].1);
     for sub in list.lines() {
-        let named = format!("synthdata\\-{sub}(1)");
+        // roff escapes every hyphen of the name: synthdata\-export\-ocel(1).
+        let named = format!("synthdata\\-{}(1)", sub.replace('-', "\\-"));
         if !top.contains(&named) && !top.contains(&format!("synthdata-{sub}(1)")) {
             return Err(format!("synthdata.1 does not name {named}"));
         }
