@@ -478,31 +478,25 @@ impl std::fmt::Display for Stamp {
     }
 }
 
-/// Money in minor units, written as a decimal number with two places.
+/// Money in minor units, written as a decimal number with two places (the sinks' own
+/// formatting).
 pub(crate) struct Money(pub(crate) i64);
 
 impl std::fmt::Display for Money {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let c = self.0.unsigned_abs();
-        write!(f, "{sign}{}.{:02}", c / 100, c % 100)
+        let mut v = Vec::with_capacity(24);
+        synth_sinks::push_money(&mut v, self.0);
+        f.write_str(std::str::from_utf8(&v).map_err(|_| std::fmt::Error)?)
     }
 }
 
-/// An id, written as a UUID (lower-case, hyphenated).
+/// An id, written as a UUID (lower-case, hyphenated: the sinks' own formatting).
 pub(crate) struct Id(pub(crate) u128);
 
 impl std::fmt::Display for Id {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let x = self.0;
-        write!(
-            f,
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            x >> 96,
-            (x >> 80) & 0xffff,
-            (x >> 64) & 0xffff,
-            (x >> 48) & 0xffff,
-            x & 0xffff_ffff_ffff
-        )
+        let mut v = Vec::with_capacity(36);
+        synth_sinks::push_uuid(&mut v, self.0);
+        f.write_str(std::str::from_utf8(&v).map_err(|_| std::fmt::Error)?)
     }
 }
