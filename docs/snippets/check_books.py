@@ -440,6 +440,61 @@ check("expense claims' descriptions fit their size (a flight or a hotel night is
       all(v is None or sizes.get(big, 0) > v for big in ("Flight", "Hotel") for k, v in sizes.items()
           if k in ("Taxi", "Business lunch")),
       f"median in USD: Taxi {sizes.get('Taxi', 0):.0f}, Hotel {sizes.get('Hotel', 0):.0f}, Flight {sizes.get('Flight', 0):.0f}")
+# Bank statements, as the bank sees the operating account (every entry, anomalies too:
+# the bank books what was paid): each month's statement opens with the closing balance
+# of the one before (the first with the opening balance sheet's bank), its totals are
+# the sum of its lines, its closing balance less the payments posted but not yet booked
+# by the bank is the G/L balance that day, and those outstanding payments are exactly
+# the lines posted by the statement date and booked after it. Every bank line of the
+# G/L is on a statement or booked after the data's end; the bank books no payment
+# before it was posted, a transfer out at most two working days after (within ten days:
+# Japan's banks close from 31 December to 3 January), all else the day it was posted.
+con.execute(f"""CREATE VIEW bank_statements AS SELECT * FROM read_csv('{d}/bank_statements.csv', header=true,
+    types={{'opening_balance': 'DECIMAL(18,2)', 'total_credits': 'DECIMAL(18,2)', 'total_debits': 'DECIMAL(18,2)',
+           'closing_balance': 'DECIMAL(18,2)', 'book_balance': 'DECIMAL(18,2)', 'outstanding_payments': 'DECIMAL(18,2)'}})""")
+con.execute(f"""CREATE VIEW bank_statement_lines AS SELECT * FROM read_csv('{d}/bank_statement_lines.csv',
+    header=true, types={{'amount': 'DECIMAL(18,2)'}})""")
+n = one("""WITH s AS (SELECT statement_id, sum(greatest(amount, 0)) cr, sum(greatest(-amount, 0)) dr
+                   FROM bank_statement_lines GROUP BY 1),
+        gl AS (SELECT b.statement_id, sum(l.debit - l.credit) bal FROM bank_statements b
+               JOIN all_journal_entries e ON e.company_code = b.company_code AND e.posting_date <= b.statement_date
+               JOIN all_journal_lines l USING (entry_id) WHERE l.account = 110000 GROUP BY 1),
+        o AS (SELECT b.statement_id, -sum(x.amount) outstanding FROM bank_statements b
+              JOIN all_journal_entries e ON e.company_code = b.company_code AND e.posting_date <= b.statement_date
+              JOIN bank_statement_lines x USING (entry_id) WHERE x.booking_date > b.statement_date GROUP BY 1),
+        p AS (SELECT statement_id, lag(closing_balance) OVER (PARTITION BY company_code ORDER BY statement_date) prev
+              FROM bank_statements)
+    SELECT count(*) FILTER (WHERE coalesce(s.cr, 0) <> b.total_credits OR coalesce(s.dr, 0) <> b.total_debits
+        OR b.closing_balance <> b.opening_balance + b.total_credits - b.total_debits
+        OR b.book_balance <> gl.bal OR b.closing_balance - b.outstanding_payments <> b.book_balance
+        OR (p.prev IS NOT NULL AND p.prev <> b.opening_balance)
+        OR (b.statement_date < (SELECT max(statement_date) FROM bank_statements)
+            AND coalesce(o.outstanding, 0) <> b.outstanding_payments)),
+        count(*), sum(b.outstanding_payments), min(b.closing_balance)
+    FROM bank_statements b LEFT JOIN s USING (statement_id) LEFT JOIN gl USING (statement_id)
+    LEFT JOIN o USING (statement_id) JOIN p USING (statement_id)""")
+check("bank statements: totals are their lines, each opens with the last's close, close less outstanding is the G/L",
+      n[1] > 0 and n[0] == 0 and n[3] >= 0,
+      f"{n[0]} of {n[1]} statements wrong; outstanding at month ends {n[2]}, lowest closing balance {n[3]}")
+n = one("""WITH bank AS (SELECT l.entry_id, l.line_number, l.debit - l.credit amount FROM all_journal_lines l
+                      JOIN all_journal_entries e USING (entry_id)
+                      WHERE l.account = 110000 AND e.business_process <> 'opening_balances' AND l.debit <> l.credit)
+    SELECT (SELECT count(*) FROM bank) - (SELECT count(*) FROM bank_statement_lines),
+        (SELECT count(*) FROM bank_statement_lines x JOIN all_journal_entries e USING (entry_id)
+         WHERE x.booking_date < e.posting_date
+            OR (x.booking_date > e.posting_date AND NOT (x.transaction_code = 'transfer_out'
+                AND e.business_process IN ('procure_to_pay', 'expenses')
+                AND x.booking_date <= e.posting_date + INTERVAL 10 DAY))),
+        (SELECT count(*) FROM bank_statement_lines x ANTI JOIN bank USING (entry_id)),
+        (SELECT count(*) FILTER (WHERE x.booking_date > e.posting_date) / count(*)
+         FROM bank_statement_lines x JOIN all_journal_entries e USING (entry_id)
+         WHERE e.business_process IN ('procure_to_pay', 'expenses') AND x.amount < 0)""")
+after = one("""SELECT count(*) FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
+    WHERE l.account = 110000 AND e.posting_date > (SELECT max(statement_date) - INTERVAL 7 DAY FROM bank_statements)""")[0]
+check("bank statement lines: one per bank line of the G/L (but those booked after the data's end), on its day or a transfer out a day or two later",
+      0 <= n[0] <= after and n[1] == 0 and n[2] == 0,
+      f"{n[0]} bank lines booked after the end, {n[1]} on a wrong day, {n[2]} matching no bank line; "
+      f"{n[3]:.0%} of vendor and claim payments booked after their posting date")
 # Withholding by country, recomputed from the published 2024 rates this script holds
 # on its own: the employee's social security (US FICA 7.65%; Canada CPP 5.95% + EI
 # 1.66%; UK NI 8%; Germany pension 9.3%, health 8.15%, unemployment 1.3%, care 1.7%;

@@ -139,6 +139,8 @@ fn primary_key(t: Table) -> &'static [&'static str] {
         Table::GraphEdges => &[],
         Table::Payslips => &["payslip_id"],
         Table::ExpenseClaims => &["claim_id"],
+        Table::BankStatements => &["statement_id"],
+        Table::BankStatementLines => &["line_id"],
         Table::Anomalies => &["anomaly_id"],
     }
 }
@@ -193,6 +195,13 @@ fn foreign_keys(t: Table) -> &'static [(&'static str, Table, &'static str)] {
             ("company_code", T::Companies, "company_code"),
             ("employee_id", T::Employees, "employee_id"),
             ("cost_center", T::CostCenters, "cost_center"),
+            ("entry_id", T::JournalEntries, "entry_id"),
+        ],
+        T::BankStatements => &[("company_code", T::Companies, "company_code")],
+        T::BankStatementLines => &[
+            ("statement_id", T::BankStatements, "statement_id"),
+            ("company_code", T::Companies, "company_code"),
+            ("document_id", T::Documents, "document_id"),
             ("entry_id", T::JournalEntries, "entry_id"),
         ],
         T::ExpenseClaims => &[

@@ -126,4 +126,25 @@ fn refuses_an_output_inside_the_run_a_taken_name_and_a_run_without_documents() {
         text(&bare.stderr)
     );
     assert!(!d.join("logs3/ocel2.json").exists());
+    // A documents file replaced since the run (here by a line of text) is damage.
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join("run/manifest.json")).expect("manifest"),
+    )
+    .expect("manifest JSON");
+    let docs = manifest["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .find(|t| t["table"] == "documents")
+        .expect("documents listed");
+    let file = docs["files"][0]["path"].as_str().expect("a file");
+    std::fs::write(d.join("run").join(file), "hello\n").expect("replaced");
+    let damaged = synthdata(d, &["export-ocel", "run", "logs4"]);
+    assert_eq!(damaged.status.code(), Some(1), "{}", text(&damaged.stderr));
+    assert!(
+        text(&damaged.stderr).contains("the manifest lists"),
+        "{}",
+        text(&damaged.stderr)
+    );
+    assert!(!d.join("logs4/ocel2.json").exists());
 }

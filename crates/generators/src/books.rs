@@ -13,7 +13,7 @@
 
 use crate::world::World;
 use crate::world::layout::{BOOKED_SLOTS, pl_accounts};
-use crate::world::ledger::Books;
+use crate::world::ledger::{Books, Statement};
 use crate::world::pools::accounts as acc;
 use std::ops::Range;
 use synth_model::Batch;
@@ -48,16 +48,32 @@ impl World {
                 .filter(|l| l.0 == acc::BANK)
                 .map(|l| l.1)
                 .sum::<i64>();
+            let mut statement = balance;
             for month in 0..u64::from(self.config.months) {
                 // Rounded to the minor unit, half up.
                 let interest = ((i128::from(balance.max(0)) * i128::from(INTEREST_BP) + 60_000)
                     / 120_000)
                     .max(100) as i64;
-                books.interest[ci * books.months + month as usize] = interest;
-                balance += books.month(ci, month).bank + interest
-                    - Self::top_up(books, s, month)
-                    - self.vat_paid(books, s, month)
-                    - self.year_end_payments(books, ci, month);
+                let cell = ci * books.months + month as usize;
+                books.interest[cell] = interest;
+                let c = books.month(ci, month);
+                // The postings computed from the books: the bank books them the day
+                // they are posted.
+                let computed = [
+                    interest,
+                    -Self::top_up(books, s, month),
+                    -self.vat_paid(books, s, month),
+                    -self.year_end_payments(books, ci, month),
+                ];
+                balance += c.bank + computed.iter().sum::<i64>();
+                books.statements[cell] = Statement {
+                    opening: statement,
+                    credits: c.bank_in + computed.iter().filter(|&&x| x > 0).sum::<i64>(),
+                    debits: c.bank_out - computed.iter().filter(|&&x| x < 0).sum::<i64>(),
+                    book: balance,
+                    outstanding: c.outstanding,
+                };
+                statement = books.statements[cell].closing();
             }
         }
     }
@@ -165,6 +181,20 @@ impl World {
                 continue;
             }
             let at = company * books.months + month as usize;
+            // The bank's side: the month the bank books each bank line in.
+            for l in lines {
+                let Some((c, late)) = self.cleared(company, e, lines, l) else {
+                    continue;
+                };
+                if late {
+                    books.cells[at].outstanding += l.credit - l.debit;
+                }
+                if (c.month as usize) < books.months {
+                    let cell = &mut books.cells[company * books.months + c.month as usize];
+                    cell.bank_in += l.debit;
+                    cell.bank_out += l.credit;
+                }
+            }
             let pl = &mut books.pl[at * pl_accounts.len()..(at + 1) * pl_accounts.len()];
             let cell = &mut books.cells[at];
             for l in lines {

@@ -146,6 +146,11 @@ impl JournalGenerator {
         let entries = self.world.config.transactions.target_count.max(1) as f64;
         PerTable::from_fn(|t| match t {
             Table::Payslips => self.world.slips.total as f64 / entries,
+            Table::BankStatements => {
+                (self.world.economy.companies.len() as u64 * u64::from(self.world.config.months))
+                    as f64
+                    / entries
+            }
             _ => rows[t] as f64 / n.max(1) as f64,
         })
     }
@@ -237,5 +242,6 @@ impl World {
                 self.filler(slot, batch);
             }
         }
+        self.bank_lines(batch);
     }
 }

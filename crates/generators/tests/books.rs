@@ -641,3 +641,97 @@ fn each_expense_claim_is_its_entry_and_an_employee_in_service() {
         claims.len()
     );
 }
+
+#[test]
+fn bank_statements_hold_every_bank_line_and_reconcile_to_the_ledger() {
+    // Anomalies on: the bank books what was paid, labelled or not.
+    let mut c = GeneratorConfig::default();
+    c.transactions.target_count = 60_000;
+    let g = JournalGenerator::new(c).expect("valid");
+    let b = g.generate_range(0..60_000).expect("valid range");
+    assert_eq!(b.bank_statements.len(), 24, "two companies, twelve months");
+    let entry_of: HashMap<u128, &synth_model::JournalEntry> =
+        b.entries.iter().map(|e| (e.entry_id, e)).collect();
+    let mut sums: HashMap<u128, (i64, i64)> = HashMap::new();
+    for x in &b.bank_lines {
+        let s = sums.entry(x.statement_id).or_default();
+        if x.amount > 0 {
+            s.0 += x.amount;
+        } else {
+            s.1 -= x.amount;
+        }
+        let e = entry_of[&x.entry_id];
+        let late = (x.booking_date.0 - e.posting_date.0) as i64;
+        assert!(
+            late == 0 || (x.transaction_code == "transfer_out" && (1..=10).contains(&late)),
+            "{x:?} booked {late} days after {e:?}"
+        );
+    }
+    // The G/L bank balance of each company at each month end, from the lines.
+    let mut by_company: HashMap<&str, Vec<&synth_model::BankStatement>> = HashMap::new();
+    for s in &b.bank_statements {
+        by_company
+            .entry(s.company_code.as_str())
+            .or_default()
+            .push(s);
+    }
+    let mut next = 0;
+    let mut bank: Vec<(&str, Date, i64, Date)> = Vec::new();
+    let booked: HashMap<(u128, i64), Date> = b
+        .bank_lines
+        .iter()
+        .map(|x| ((x.entry_id, x.amount), x.booking_date))
+        .collect();
+    for e in &b.entries {
+        let lines = &b.lines[next..next + e.line_count as usize];
+        next += e.line_count as usize;
+        for l in lines.iter().filter(|l| l.account == 110000) {
+            let amount = l.debit - l.credit;
+            let on = booked.get(&(e.entry_id, amount)).copied();
+            if e.business_process != "opening_balances" && amount != 0 {
+                assert!(
+                    on.is_some()
+                        || e.posting_date.0 > Date::from_ymd(2024, 12, 20).expect("date").0,
+                    "{e:?}: a bank line on no statement"
+                );
+            }
+            // An opening balance is no transaction: the statement opens with it.
+            let on = match e.business_process {
+                "opening_balances" => e.posting_date,
+                _ => on.unwrap_or(Date(i32::MAX)),
+            };
+            bank.push((e.company_code.as_str(), e.posting_date, amount, on));
+        }
+    }
+    let mut outstanding_seen = 0;
+    for (company, statements) in by_company {
+        let mut prev: Option<i64> = None;
+        for s in statements {
+            let (cr, dr) = sums.get(&s.statement_id).copied().unwrap_or_default();
+            assert_eq!((s.total_credits, s.total_debits), (cr, dr), "{s:?}");
+            assert_eq!(s.closing_balance, s.opening_balance + cr - dr);
+            if let Some(p) = prev {
+                assert_eq!(s.opening_balance, p, "{s:?} opens with the last close");
+            }
+            prev = Some(s.closing_balance);
+            let gl: i64 = bank
+                .iter()
+                .filter(|x| x.0 == company && x.1 <= s.statement_date)
+                .map(|x| x.2)
+                .sum();
+            assert_eq!(s.book_balance, gl, "{s:?}: the G/L says {gl}");
+            let out: i64 = bank
+                .iter()
+                .filter(|x| x.0 == company && x.1 <= s.statement_date && x.3 > s.statement_date)
+                .map(|x| -x.2)
+                .sum();
+            assert_eq!(s.outstanding_payments, out, "{s:?}");
+            assert_eq!(s.closing_balance - s.outstanding_payments, s.book_balance);
+            outstanding_seen += usize::from(out > 0);
+        }
+    }
+    assert!(
+        outstanding_seen >= 12,
+        "payments outstanding at {outstanding_seen} month ends"
+    );
+}

@@ -23,6 +23,8 @@ fn a_range_equals_the_same_slice_of_a_full_run_whatever_the_batch_size() {
             joined.edges.extend(b.edges);
             joined.payslips.extend(b.payslips);
             joined.claims.extend(b.claims);
+            joined.bank_statements.extend(b.bank_statements);
+            joined.bank_lines.extend(b.bank_lines);
             joined.anomalies.extend(b.anomalies);
         }
         joined.range = 0..3000;

@@ -396,6 +396,71 @@ record! {
 }
 
 record! {
+    /// A company's monthly bank statement (`bank_statements`): the bank's balances
+    /// and totals of the month, and its reconciliation with the G/L bank account.
+    pub struct BankStatement in "bank_statements" {
+        /// Unique id, referenced by its lines (see `bank_statement_lines`).
+        statement_id: u128,
+        /// The company that holds the account.
+        company_code: CompanyCode,
+        /// The company's operating account at its bank (G/L account 1100).
+        bank_account: BankAccount,
+        /// Currency of the account (the company's).
+        currency: Currency,
+        /// First day the statement covers (the 1st of the month).
+        period_start: Date,
+        /// Last day it covers (the month's last day): the date of its balances.
+        statement_date: Date,
+        /// The balance the month opens with: the closing balance of the statement before.
+        opening_balance: i64 as Money,
+        /// The sum of its lines that credit the account (money in).
+        total_credits: i64 as Money,
+        /// The sum of its lines that debit the account (money out), as a positive amount.
+        total_debits: i64 as Money,
+        /// opening_balance + total_credits - total_debits.
+        closing_balance: i64 as Money,
+        /// The G/L bank account's balance at the end of statement_date.
+        book_balance: i64 as Money,
+        /// Payments posted on or before statement_date that the bank books after it
+        /// (positive): closing_balance - outstanding_payments = book_balance.
+        outstanding_payments: i64 as Money,
+    }
+}
+
+record! {
+    /// One booking on a bank statement (`bank_statement_lines`): the bank's side of a
+    /// journal entry's line on the bank account.
+    pub struct BankStatementLine in "bank_statement_lines" {
+        /// Unique id.
+        line_id: u128,
+        /// The statement of the month the bank booked it in (see `bank_statements`).
+        statement_id: u128,
+        /// The company that holds the account.
+        company_code: CompanyCode,
+        /// When the bank booked it: the posting date, or for a transfer to a vendor or an
+        /// employee up to two working days later.
+        booking_date: Date,
+        /// The day interest counts from: the booking date, the month's last day for
+        /// interest and account fees.
+        value_date: Date,
+        /// Signed, as the bank sees it: positive credits the account (money in),
+        /// negative debits it.
+        amount: i64 as Money,
+        /// Currency of the amount (the account's).
+        currency: Currency,
+        /// `transfer_in`, `transfer_out`, `salary`, `tax`, `standing_order`, `fee`,
+        /// `interest` or `cash_withdrawal`.
+        transaction_code: &'static str,
+        /// The vendor or customer paid or paying, where the entry names one.
+        partner_id: Option<u128>,
+        /// The document the payment settles or is (see `documents`), if any.
+        document_id: Option<u128>,
+        /// The journal entry whose bank line it matches.
+        entry_id: u128,
+    }
+}
+
+record! {
     /// A fixed asset, depreciated straight-line every month (`fixed_assets`).
     pub struct FixedAsset in "fixed_assets" {
         /// Unique id.

@@ -235,6 +235,10 @@ tables! {
         Payslips payslips: Payslip, Core;
         /// Expense claims of the expense-claim entries among the entries.
         ExpenseClaims claims: ExpenseClaim, Core;
+        /// Monthly bank statements, each with the last scheduled entry of its month.
+        BankStatements bank_statements: BankStatement, Core;
+        /// Bank statement lines, one per bank line of the entries, with its entry.
+        BankStatementLines bank_lines: BankStatementLine, Core;
         /// Labels of the injected irregularities (empty when anomalies are off).
         Anomalies anomalies: Anomaly, Core;
     }

@@ -52,7 +52,10 @@ impl CancelHandle {
 /// Called on the writer thread with every batch after it was written.
 pub type BatchObserver = Box<dyn FnMut(&Batch) + Send>;
 
-/// From a lane's generator to its writer.
+/// From a lane's generator to its writer. A batch moves by value (its vectors' three
+/// words each, a few hundred bytes, once per batch): boxing it would allocate per batch
+/// what the pool of batches exists to avoid.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Msg {
     /// Open the files of part `k`.
     Start(u64),

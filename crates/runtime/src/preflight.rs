@@ -194,7 +194,10 @@ impl Preflight {
         let lanes = open_files(plan, limits.config, lanes)?;
         let mut part_sinks = Vec::new();
         for lane in 0..lanes {
-            let lane_bytes = plan.stream_tables * sink_bytes + options.thread_bytes(o.format);
+            // What the estimate holds for a part's sinks: a Parquet table's buffer is
+            // never more than what it writes in a part (a table of a few rows a part
+            // holds a few pages, not a row group).
+            let lane_bytes = e.writer_buffers + options.thread_bytes(o.format);
             match budget.try_reserve("part sinks", lane_bytes) {
                 Ok(r) => part_sinks.push(r),
                 Err(b) if lane == 0 => {

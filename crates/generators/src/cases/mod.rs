@@ -3,9 +3,11 @@
 //! single-entry cases that fill the free slots.
 //!
 //! `plan.rs` decides a case from its block index; `documents.rs` writes its documents,
-//! `entries.rs` its entries; `filler.rs` the single-entry cases, `allocation.rs` the cost allocations among them.
+//! `entries.rs` its entries; `filler.rs` the single-entry cases, `allocation.rs` the cost allocations among them; `bank.rs` the bank statement lines of
+//! every entry.
 
 mod allocation;
+mod bank;
 mod claims;
 mod documents;
 mod entries;

@@ -11,7 +11,8 @@ use crate::world::rng::Draws;
 use crate::world::schedules::CompanySchedule;
 
 use super::{Month, Posted};
-use synth_model::Batch;
+use crate::world::identity::company_account;
+use synth_model::{BankStatement, Batch};
 
 impl World {
     /// Slot `q` past the payroll of month `mo`: the remittance of withheld tax and social
@@ -302,6 +303,33 @@ impl World {
         )
     }
 
+    /// The month's bank statement of the company, written with its interest.
+    fn bank_statement(&self, mo: &Month<'_>, batch: &mut Batch) {
+        let Month {
+            s,
+            first,
+            last,
+            month,
+            ..
+        } = *mo;
+        let c = &self.economy.companies[s.company];
+        let st = self.books().statement(s.company, month);
+        batch.bank_statements.push(BankStatement {
+            statement_id: self.statement_id(s.company, month),
+            company_code: c.code,
+            bank_account: company_account(self.config.seed, s.company as u64, c.country),
+            currency: c.currency,
+            period_start: first,
+            statement_date: last,
+            opening_balance: st.opening,
+            total_credits: st.credits,
+            total_debits: st.debits,
+            closing_balance: st.closing(),
+            book_balance: st.book,
+            outstanding_payments: st.outstanding,
+        });
+    }
+
     /// The month's interest.
     fn interest(&self, mo: &Month<'_>, batch: &mut Batch, _d: &mut Draws) -> Posted {
         let Month {
@@ -313,6 +341,9 @@ impl World {
             ..
         } = *mo;
         let interest = self.books().interest(s.company, month);
+        if self.banked(s.company) {
+            self.bank_statement(mo, batch);
+        }
         Self::line(
             batch,
             entry_id,

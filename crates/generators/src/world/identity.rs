@@ -121,6 +121,11 @@ pub(crate) fn employee_account(seed: u64, employee: u64, country: &str) -> BankA
     account_from(Draws::new(seed, stream::EMPLOYEE_BANK, employee), country)
 }
 
+/// The operating account company `company` (its index) holds at its bank in `country`.
+pub(crate) fn company_account(seed: u64, company: u64, country: &str) -> BankAccount {
+    account_from(Draws::new(seed, stream::COMPANY_BANK, company), country)
+}
+
 /// A bank account in `country` drawn from `d`.
 fn account_from(mut d: Draws, country: &str) -> BankAccount {
     let mut buf = [0u8; 34];

@@ -14,6 +14,13 @@ pub(crate) struct MonthBooks {
     pub cash: i64,
     /// Movement of the operating bank account.
     pub bank: i64,
+    /// Money in that the bank books in the month (the postings summed; the month-end
+    /// postings computed from the books are added to the statement).
+    pub bank_in: i64,
+    /// Money out that the bank books in the month (positive).
+    pub bank_out: i64,
+    /// Payments posted in the month that the bank books after it (positive).
+    pub outstanding: i64,
 }
 
 impl MonthBooks {
@@ -22,6 +29,9 @@ impl MonthBooks {
         self.input_tax += o.input_tax;
         self.cash += o.cash;
         self.bank += o.bank;
+        self.bank_in += o.bank_in;
+        self.bank_out += o.bank_out;
+        self.outstanding += o.outstanding;
     }
 }
 
@@ -37,6 +47,30 @@ pub(crate) struct Books {
     /// The interest credited on the bank balance in each cell (computed from the rest,
     /// month by month, once they are summed).
     pub(crate) interest: Vec<i64>,
+    /// The bank statement of each cell (computed with the interest).
+    pub(crate) statements: Vec<Statement>,
+}
+
+/// A month's bank statement, and the book balance it reconciles to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Statement {
+    /// The balance the month opens with.
+    pub opening: i64,
+    /// Money in.
+    pub credits: i64,
+    /// Money out (positive).
+    pub debits: i64,
+    /// The G/L bank balance at the month's end.
+    pub book: i64,
+    /// Payments posted by the month's end that the bank books after it.
+    pub outstanding: i64,
+}
+
+impl Statement {
+    /// The balance the month closes with.
+    pub(crate) fn closing(&self) -> i64 {
+        self.opening + self.credits - self.debits
+    }
 }
 
 impl Books {
@@ -46,6 +80,7 @@ impl Books {
             cells: vec![MonthBooks::default(); companies * months],
             pl: vec![0; companies * months * pl_accounts().len()],
             interest: vec![0; companies * months],
+            statements: vec![Statement::default(); companies * months],
         }
     }
 
@@ -80,6 +115,14 @@ impl Books {
                 .unwrap_or(0),
             Err(_) => 0,
         }
+    }
+
+    /// Company `company`'s bank statement of month `month` of the period.
+    pub(crate) fn statement(&self, company: usize, month: u64) -> Statement {
+        self.statements
+            .get(company * self.months + month as usize)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Company `company`'s month `month` of the period.

@@ -133,6 +133,8 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
         | Table::GraphEdges
         | Table::Payslips
         | Table::ExpenseClaims
+        | Table::BankStatements
+        | Table::BankStatementLines
         | Table::Anomalies => 0,
     })
 }

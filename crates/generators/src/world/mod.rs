@@ -5,10 +5,11 @@
 //! `economy` (companies, partners' shares, prices), `identity` (partners' names and bank
 //! accounts from their index), `layout` (the scheduled entries'
 //! slots), `people` (users and the amounts they type), `scenes` (where standalone
-//! anomalies fall), `schedules` (the amounts of each company's scheduled postings), `bank` (vendors' bank-account history), `master` (the master data), `sales_tax` (US sales tax by state and nexus).
+//! anomalies fall), `schedules` (the amounts of each company's scheduled postings), `bank` (vendors' bank-account history), `clearing` (the bank's side of bank postings), `master` (the master data), `sales_tax` (US sales tax by state and nexus).
 
 pub(crate) mod bank;
 pub(crate) mod calendar;
+pub(crate) mod clearing;
 pub(crate) mod economy;
 pub(crate) mod employees;
 pub(crate) mod identity;

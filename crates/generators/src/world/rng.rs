@@ -52,6 +52,10 @@ pub(crate) mod stream {
     pub const DUNNING: u64 = 56;
     pub const EXPENSE_CLAIM: u64 = 59;
     pub const CLAIM_DETAIL: u64 = 60;
+    pub const BANK_DAY: u64 = 61;
+    pub const BANK_STATEMENT: u64 = 62;
+    pub const BANK_LINE: u64 = 63;
+    pub const COMPANY_BANK: u64 = 64;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -61,6 +61,25 @@ impl<'a> Reader<'a> {
         TableRows::new(table, &self.manifest.format, self.files(table), columns)
     }
 
+    /// Fails unless `t` (read to its end) held as many rows as the manifest lists for
+    /// its table: a file replaced, cut short or grown since the run is damage.
+    pub(crate) fn whole(&self, table: &str, t: &TableRows) -> Result<(), ReportError> {
+        let listed = self
+            .manifest
+            .tables
+            .iter()
+            .find(|m| m.table == table)
+            .map_or(0, |m| m.rows);
+        if t.rows == listed {
+            return Ok(());
+        }
+        Err(ReportError::Damaged {
+            path: self.dir.join(table),
+            table: table.to_string(),
+            reason: format!("{} rows read, the manifest lists {listed}", t.rows),
+        })
+    }
+
     pub(crate) fn tick(&mut self) -> Result<(), ReportError> {
         self.read += 1;
         if self.read.is_multiple_of(GUARD_EVERY)

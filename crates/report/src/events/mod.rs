@@ -367,6 +367,7 @@ fn load(r: &mut Reader<'_>) -> Result<Logs, ReportError> {
         logs.docs.push(doc);
         r.tick()?;
     }
+    r.whole("documents", &t)?;
     read_materials(r, &mut logs, &index)?;
     read_partners(r, &mut logs)?;
     // When and by whom each document's entry was entered.
@@ -382,6 +383,7 @@ fn load(r: &mut Reader<'_>) -> Result<Logs, ReportError> {
         }
         r.tick()?;
     }
+    r.whole("journal_entries", &t)?;
     drop(by_entry);
     for d in &mut logs.docs {
         if d.reference != 0 {
@@ -417,6 +419,7 @@ fn read_materials(
             logs.materials.push((id, text));
         }
     }
+    r.whole("materials", &t)?;
     let mut t = r.table("document_items", &["document_id", "material_id"]);
     while let Some(row) = t.next_row()? {
         if let (Some(&d), Some(&m)) = (
@@ -427,6 +430,7 @@ fn read_materials(
         }
         r.tick()?;
     }
+    r.whole("document_items", &t)?;
     logs.items.sort_unstable();
     logs.items.dedup();
     Ok(())
@@ -446,6 +450,7 @@ fn read_partners(r: &mut Reader<'_>, logs: &mut Logs) -> Result<(), ReportError>
                 logs.partners.push((id, name, country, customer));
             }
         }
+        r.whole(table, &t)?;
     }
     Ok(())
 }

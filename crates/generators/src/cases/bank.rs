@@ -1,0 +1,55 @@
+//! Bank statement lines: the bank's side of each bank line of a batch's entries (see
+//! `world/clearing.rs`), written with the entry it matches.
+
+use crate::world::World;
+use crate::world::rng::{record_id, stream};
+use synth_model::{BankStatementLine, Batch};
+
+impl World {
+    /// Adds to `batch` a statement line for each bank line of its entries that a
+    /// statement of the data holds.
+    pub(crate) fn bank_lines(&self, batch: &mut Batch) {
+        let seed = self.config.seed;
+        let mut next = 0;
+        for e in &batch.entries {
+            let lines = &batch.lines[next..next + e.line_count as usize];
+            next += e.line_count as usize;
+            let Some(company) = self
+                .economy
+                .companies
+                .iter()
+                .position(|c| c.code == e.company_code)
+            else {
+                continue;
+            };
+            if !self.banked(company) {
+                continue;
+            }
+            for l in lines {
+                let Some((c, _)) = self.cleared(company, e, lines, l) else {
+                    continue;
+                };
+                if c.month >= u64::from(self.config.months) {
+                    continue;
+                }
+                batch.bank_lines.push(BankStatementLine {
+                    line_id: record_id(
+                        seed,
+                        stream::BANK_LINE,
+                        (e.entry_id as u64) ^ u64::from(l.line_number) << 56,
+                    ),
+                    statement_id: self.statement_id(company, c.month),
+                    company_code: e.company_code,
+                    booking_date: c.booking,
+                    value_date: c.value,
+                    amount: l.debit - l.credit,
+                    currency: e.currency,
+                    transaction_code: c.code,
+                    partner_id: lines.iter().find_map(|x| x.partner_id),
+                    document_id: e.document_id,
+                    entry_id: e.entry_id,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The bank's side of the postings to a company's operating bank account: when the bank
+//! books each one, what kind of transaction it is, and which monthly statement holds it.
+//!
+//! The bank books most postings on their posting date. A transfer the company sends to
+//! a vendor or an employee (a payment of procure-to-pay or of an expense claim) leaves
+//! the same day in about half the cases and one or two working days later in the rest,
+//! so the payments of a month's last days are often still outstanding at its end: the
+//! reconciling items between the book balance and the statement's. What a posting
+//! becomes on the bank's side is a function of the entry alone, so the books pass
+//! (`books.rs`) sums the statements from the same function the lines are written with.
+
+use crate::world::World;
+use crate::world::pools::accounts as acc;
+use crate::world::rng::{Draws, record_id, stream};
+use synth_model::{Date, JournalEntry, JournalLine, days_in_month};
+
+/// The bank's view of one bank line of an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cleared {
+    /// When the bank books it.
+    pub booking: Date,
+    /// The day interest counts from.
+    pub value: Date,
+    /// Month of the period whose statement holds it.
+    pub month: u64,
+    /// The transaction code.
+    pub code: &'static str,
+}
+
+impl World {
+    /// Whether company `company`'s statements are written: every scheduled entry of
+    /// it (the year-end payments included) is in the run, so each month's statement
+    /// holds every line that the month's bank postings have.
+    pub(crate) fn banked(&self, company: usize) -> bool {
+        self.layout.companies.get(company).is_some_and(|l| {
+            l.offset + l.year_end + self.layout.year_end.len() as u64
+                <= self.config.transactions.target_count
+        })
+    }
+
+    /// Month of the period that `date` falls in, if it falls in the period.
+    pub(crate) fn period_month(&self, date: Date) -> Option<u64> {
+        let (y, m, _) = date.ymd();
+        let t = i64::from(y) * 12 + i64::from(m)
+            - (i64::from(self.config.start_year) * 12 + i64::from(self.config.start_month));
+        (0..i64::from(self.config.months))
+            .contains(&t)
+            .then_some(t as u64)
+    }
+
+    /// What the bank makes of line `l` of entry `e` (of company `company`, with all its
+    /// lines `lines`), when `l` is on the operating bank account and moves money: `None`
+    /// for any other line, an opening balance (no transaction at all) or a zero amount.
+    /// The month is that of the booking date, which may fall after the period (then no
+    /// statement of the data holds it).
+    pub(crate) fn cleared(
+        &self,
+        company: usize,
+        e: &JournalEntry,
+        lines: &[JournalLine],
+        l: &JournalLine,
+    ) -> Option<(Cleared, bool)> {
+        if l.account != acc::BANK || l.debit == l.credit || e.business_process == "opening_balances"
+        {
+            return None;
+        }
+        let out = l.credit > l.debit;
+        let cal = &self.economy.companies.get(company)?.calendar;
+        let counter = |a: u32| lines.iter().any(|x| x.account == a);
+        let transfer = out && matches!(e.business_process, "procure_to_pay" | "expenses");
+        let code = if counter(acc::BANK_CHARGES) {
+            "fee"
+        } else if counter(acc::INTEREST_INCOME) {
+            "interest"
+        } else if counter(acc::CASH) {
+            "cash_withdrawal"
+        } else if counter(acc::RENT) {
+            "standing_order"
+        } else if counter(acc::PAYROLL_BANK) {
+            "payroll_funding"
+        } else if counter(acc::PAYROLL_LIABILITIES)
+            || (e.business_process == "treasury" && counter(acc::OUTPUT_TAX))
+            || counter(acc::VAT_SETTLEMENT)
+            || counter(acc::INCOME_TAX_PREPAID)
+            || counter(acc::INCOME_TAX_PAYABLE)
+        {
+            "tax"
+        } else if out {
+            "transfer_out"
+        } else {
+            "transfer_in"
+        };
+        let mut booking = e.posting_date;
+        if transfer {
+            let mut d = Draws::new(
+                self.config.seed,
+                stream::BANK_DAY,
+                (e.entry_id as u64) ^ u64::from(l.line_number),
+            );
+            let u = d.unit();
+            let days = if u < 0.5 {
+                0
+            } else if u < 0.85 {
+                1
+            } else {
+                2
+            };
+            for _ in 0..days {
+                booking = cal.next_working(booking.add_days(1));
+            }
+        }
+        let value = if matches!(code, "fee" | "interest") {
+            let (y, m, _) = booking.ymd();
+            Date::from_ymd(y, m, days_in_month(y, m)).unwrap_or(booking)
+        } else {
+            booking
+        };
+        let month = self.period_month(booking).unwrap_or(u64::MAX);
+        let posted = self.period_month(e.posting_date).unwrap_or(u64::MAX);
+        Some((
+            Cleared {
+                booking,
+                value,
+                month,
+                code,
+            },
+            month != posted,
+        ))
+    }
+
+    /// The id of company `company`'s statement of month `month` of the period.
+    pub(crate) fn statement_id(&self, company: usize, month: u64) -> u128 {
+        record_id(
+            self.config.seed,
+            stream::BANK_STATEMENT,
+            (company as u64) << 32 | month,
+        )
+    }
+}
