@@ -59,6 +59,22 @@ fn the_report_reads_every_format_alike() {
             banks["of"].as_u64().expect("of") > 1_000,
             "{format}: {banks}"
         );
+        // The bank statements were checked (24 of them: two companies, twelve months),
+        // and every line of theirs (all failures are 0 above).
+        let statements = r["integrity"]
+            .as_array()
+            .expect("integrity")
+            .iter()
+            .filter(|c| {
+                c["check"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("bank statement"))
+            })
+            .map(|c| c["of"].as_u64().expect("of"))
+            .collect::<Vec<_>>();
+        assert_eq!(statements.len(), 4, "{format}");
+        assert_eq!(statements[..3], [24, 24, 24], "{format}");
+        assert!(statements[3] > 10_000, "{format}: {statements:?}");
         let mad = r["benford"]["mad"].as_f64().expect("mad");
         assert!(mad < 0.015, "{format}: MAD {mad}");
         let labels: u64 = r["anomalies"]

@@ -160,7 +160,7 @@ impl World {
         if range.is_empty() {
             return;
         }
-        self.fill(batch, range);
+        self.fill_with(batch, range, false);
         let start = i64::from(self.config.start_year) * 12 + i64::from(self.config.start_month);
         let pl_accounts = pl_accounts();
         let mut next = 0;
@@ -183,14 +183,19 @@ impl World {
             let at = company * books.months + month as usize;
             // The bank's side: the month the bank books each bank line in.
             for l in lines {
-                let Some((c, late)) = self.cleared(company, e, lines, l) else {
+                let Some(booking) = self.booked(company, e, l) else {
                     continue;
                 };
-                if late {
+                let bank_month = if booking == e.posting_date {
+                    month as u64
+                } else {
+                    self.period_month(booking).unwrap_or(u64::MAX)
+                };
+                if bank_month != month as u64 {
                     books.cells[at].outstanding += l.credit - l.debit;
                 }
-                if (c.month as usize) < books.months {
-                    let cell = &mut books.cells[company * books.months + c.month as usize];
+                if (bank_month as usize) < books.months {
+                    let cell = &mut books.cells[company * books.months + bank_month as usize];
                     cell.bank_in += l.debit;
                     cell.bank_out += l.credit;
                 }

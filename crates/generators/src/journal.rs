@@ -201,6 +201,12 @@ impl World {
     /// The records of entries `range` into `batch` (emptied first): the dispatcher from
     /// an entry index to a scheduled posting, a case's entry or an anomaly scene.
     pub(crate) fn fill(&self, batch: &mut Batch, range: Range<u64>) {
+        self.fill_with(batch, range, true);
+    }
+
+    /// [`World::fill`], with the bank statement lines when `bank` (the books pass sums
+    /// the bank's side itself, without them).
+    pub(crate) fn fill_with(&self, batch: &mut Batch, range: Range<u64>, bank: bool) {
         batch.clear();
         batch.range = range.clone();
         let md = Arc::clone(self.registry.get());
@@ -242,6 +248,8 @@ impl World {
                 self.filler(slot, batch);
             }
         }
-        self.bank_lines(batch);
+        if bank {
+            self.bank_lines(batch);
+        }
     }
 }

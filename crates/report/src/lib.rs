@@ -169,6 +169,7 @@ pub const CHECKED: &[&str] = &[
     "profit and loss and the balance sheet per company",
     "per company and year: trial balance, income statement, balance sheet and cash flow, and that they tie",
     "anomaly labels against the entries they name",
+    "bank statements against their lines, each other and the G/L bank account",
 ];
 
 /// One integrity check: how many rows failed it, of how many.

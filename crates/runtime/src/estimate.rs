@@ -23,7 +23,8 @@ use synth_generators::{Batch, JournalGenerator, PerTable, Table, master};
 use synth_guard::{EffectiveLimit, LimitSource};
 use synth_model::{Record, TablePhase, TableVisitor};
 use synth_sinks::{
-    CsvEncoder, Format, JsonlEncoder, PARQUET_ROW_GROUP_BYTES, PARQUET_TABLE_BYTES, RecordWriter,
+    CsvEncoder, Format, JsonlEncoder, MIN_BUFFER_BYTES, PARQUET_ROW_GROUP_BYTES,
+    PARQUET_TABLE_BYTES, RecordWriter, SinkOptions,
 };
 
 /// What the process uses before generating: binary, allocator arenas, thread stacks
@@ -103,6 +104,12 @@ pub struct MemoryEstimate {
     /// Measured rows per entry of each table.
     #[serde(skip)]
     pub per_entry: PerTable<f64>,
+    /// Bytes each streaming text table encodes before one write: the configured buffer
+    /// for the tables that write at least a quarter of what the largest one does, less
+    /// (down to the minimum buffer) in proportion for the others, so that a table that
+    /// writes little holds little and every table writes about as often.
+    #[serde(skip)]
+    pub buffers: PerTable<usize>,
 }
 
 impl MemoryEstimate {
@@ -266,14 +273,19 @@ fn estimate_of_plan(
     // Two buffers per text table (one being encoded, one with the I/O thread); Parquet
     // its compressed open row group and each column's open page and dictionary.
     let write_behind = matches!(o.format, Format::Csv | Format::Jsonl);
-    let per_buffer = plan.sink_options.memory_bytes(o.format, write_behind);
+    let buffers = text_buffers(&plan.sink_options, plan, &per_entry, &bytes_per_row);
+    let per_buffer = |t: Table| {
+        let mut options = plan.sink_options.clone();
+        options.buffer_bytes = buffers[t];
+        options.memory_bytes(o.format, write_behind)
+    };
     // A Parquet table holds at most its open row group, compressed: never more than what
     // it writes in a part (the anomalies, the master tables), however large the group.
-    let buffer_for = |disk_per_part: f64| -> u64 {
+    let buffer_for = |t: Table, disk_per_part: f64| -> u64 {
         if o.format != Format::Parquet {
-            return per_buffer;
+            return per_buffer(t);
         }
-        let group = per_buffer.saturating_sub(PARQUET_TABLE_BYTES);
+        let group = per_buffer(t).saturating_sub(PARQUET_TABLE_BYTES);
         group.min(disk_per_part as u64) + PARQUET_TABLE_BYTES
     };
     let master_rows = master::row_counts(generator);
@@ -292,7 +304,7 @@ fn estimate_of_plan(
                         record_bytes,
                         batch_bytes: (per_entry[t] * batch_entries as f64) as u64 * record_bytes,
                         buffer_bytes: if plan.writes[t] {
-                            buffer_for(per_entry[t] * part_entries as f64 * bytes_per_row[t])
+                            buffer_for(t, per_entry[t] * part_entries as f64 * bytes_per_row[t])
                         } else {
                             0
                         },
@@ -334,7 +346,7 @@ fn estimate_of_plan(
     let master_sink = Table::ALL
         .iter()
         .filter(|&&t| t.phase() != TablePhase::Stream && plan.writes[t])
-        .map(|&t| buffer_for(master_rows[t] as f64 * bytes_per_row[t]))
+        .map(|&t| buffer_for(t, master_rows[t] as f64 * bytes_per_row[t]))
         .max()
         .unwrap_or(0);
     let parts = plan.parts.parts;
@@ -381,5 +393,31 @@ fn estimate_of_plan(
         recommended_limit: recommended(streaming_peak),
         per_table,
         per_entry,
+        buffers,
     }
+}
+
+/// See [`MemoryEstimate::buffers`]: master tables (written one at a time) get the
+/// configured buffer.
+fn text_buffers(
+    options: &SinkOptions,
+    plan: &RunPlan,
+    per_entry: &PerTable<f64>,
+    bytes_per_row: &PerTable<f64>,
+) -> PerTable<usize> {
+    let full = options.buffer_bytes.max(MIN_BUFFER_BYTES);
+    let written = |t: Table| t.phase() == TablePhase::Stream && plan.writes[t];
+    let per_entry_bytes = |t: Table| per_entry[t] * bytes_per_row[t];
+    let largest = Table::ALL
+        .iter()
+        .filter(|&&t| written(t))
+        .map(|&t| per_entry_bytes(t))
+        .fold(0.0, f64::max);
+    PerTable::from_fn(|t| {
+        if !written(t) || largest <= 0.0 {
+            return full;
+        }
+        let share = (4.0 * per_entry_bytes(t) / largest).min(1.0);
+        ((full as f64 * share) as usize).clamp(MIN_BUFFER_BYTES, full)
+    })
 }

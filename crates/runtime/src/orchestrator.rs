@@ -764,6 +764,7 @@ impl Lanes<'_> {
                 options: self.plan.sink_options.clone(),
                 behind,
                 writes: self.plan.writes,
+                buffers: estimate.buffers,
                 shared: Arc::clone(self.shared),
                 events: self.events.clone(),
                 _budget: sinks_budget,

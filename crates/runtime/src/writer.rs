@@ -56,6 +56,8 @@ pub(crate) struct WriterJob {
     pub(crate) behind: Option<WriteBehind>,
     /// The tables this run writes.
     pub(crate) writes: PerTable<bool>,
+    /// Bytes a text table encodes before one write (see [`crate::MemoryEstimate::buffers`]).
+    pub(crate) buffers: PerTable<usize>,
     pub(crate) shared: Arc<Shared>,
     pub(crate) events: Sender<Event>,
     /// The budget of this lane's sinks.
@@ -161,6 +163,7 @@ impl TableVisitor for Opener<'_> {
     ) -> Result<(), SinkError> {
         let j = self.job;
         if j.writes[table] {
+            self.options.buffer_bytes = j.buffers[table];
             let sink =
                 open_table_sink::<R>(j.dir.as_ref(), j.format, &self.options, j.behind.as_ref())?;
             self.sinks.open[table] = Some(Box::new(Typed(sink)));

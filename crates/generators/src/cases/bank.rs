@@ -10,6 +10,9 @@ impl World {
     /// statement of the data holds.
     pub(crate) fn bank_lines(&self, batch: &mut Batch) {
         let seed = self.config.seed;
+        let months = u64::from(self.config.months);
+        // The statement id of the last line's company and month (most lines share it).
+        let mut last: Option<(usize, u64, u128)> = None;
         let mut next = 0;
         for e in &batch.entries {
             let lines = &batch.lines[next..next + e.line_count as usize];
@@ -26,19 +29,27 @@ impl World {
                 continue;
             }
             for l in lines {
-                let Some((c, _)) = self.cleared(company, e, lines, l) else {
+                let Some(c) = self.cleared(company, e, lines, l) else {
                     continue;
                 };
-                if c.month >= u64::from(self.config.months) {
+                if c.month >= months {
                     continue;
                 }
+                let statement_id = match last {
+                    Some((k, m, id)) if k == company && m == c.month => id,
+                    _ => {
+                        let id = self.statement_id(company, c.month);
+                        last = Some((company, c.month, id));
+                        id
+                    }
+                };
                 batch.bank_lines.push(BankStatementLine {
                     line_id: record_id(
                         seed,
                         stream::BANK_LINE,
                         (e.entry_id as u64) ^ u64::from(l.line_number) << 56,
                     ),
-                    statement_id: self.statement_id(company, c.month),
+                    statement_id,
                     company_code: e.company_code,
                     booking_date: c.booking,
                     value_date: c.value,

@@ -48,50 +48,19 @@ impl World {
             .then_some(t as u64)
     }
 
-    /// What the bank makes of line `l` of entry `e` (of company `company`, with all its
-    /// lines `lines`), when `l` is on the operating bank account and moves money: `None`
-    /// for any other line, an opening balance (no transaction at all) or a zero amount.
-    /// The month is that of the booking date, which may fall after the period (then no
-    /// statement of the data holds it).
-    pub(crate) fn cleared(
-        &self,
-        company: usize,
-        e: &JournalEntry,
-        lines: &[JournalLine],
-        l: &JournalLine,
-    ) -> Option<(Cleared, bool)> {
+    /// When the bank books line `l` of entry `e` of company `company`, if `l` is on the
+    /// operating bank account and moves money: `None` for any other line, an opening
+    /// balance (no transaction at all) or a zero amount. It may fall after the period
+    /// (then no statement of the data holds it).
+    #[inline]
+    pub(crate) fn booked(&self, company: usize, e: &JournalEntry, l: &JournalLine) -> Option<Date> {
         if l.account != acc::BANK || l.debit == l.credit || e.business_process == "opening_balances"
         {
             return None;
         }
-        let out = l.credit > l.debit;
-        let cal = &self.economy.companies.get(company)?.calendar;
-        let counter = |a: u32| lines.iter().any(|x| x.account == a);
-        let transfer = out && matches!(e.business_process, "procure_to_pay" | "expenses");
-        let code = if counter(acc::BANK_CHARGES) {
-            "fee"
-        } else if counter(acc::INTEREST_INCOME) {
-            "interest"
-        } else if counter(acc::CASH) {
-            "cash_withdrawal"
-        } else if counter(acc::RENT) {
-            "standing_order"
-        } else if counter(acc::PAYROLL_BANK) {
-            "payroll_funding"
-        } else if counter(acc::PAYROLL_LIABILITIES)
-            || (e.business_process == "treasury" && counter(acc::OUTPUT_TAX))
-            || counter(acc::VAT_SETTLEMENT)
-            || counter(acc::INCOME_TAX_PREPAID)
-            || counter(acc::INCOME_TAX_PAYABLE)
-        {
-            "tax"
-        } else if out {
-            "transfer_out"
-        } else {
-            "transfer_in"
-        };
         let mut booking = e.posting_date;
-        if transfer {
+        if l.credit > l.debit && matches!(e.business_process, "procure_to_pay" | "expenses") {
+            let cal = &self.economy.companies.get(company)?.calendar;
             let mut d = Draws::new(
                 self.config.seed,
                 stream::BANK_DAY,
@@ -109,23 +78,54 @@ impl World {
                 booking = cal.next_working(booking.add_days(1));
             }
         }
+        Some(booking)
+    }
+
+    /// What the bank makes of line `l` of entry `e` (of company `company`, with all its
+    /// lines `lines`): see [`World::booked`].
+    pub(crate) fn cleared(
+        &self,
+        company: usize,
+        e: &JournalEntry,
+        lines: &[JournalLine],
+        l: &JournalLine,
+    ) -> Option<Cleared> {
+        let booking = self.booked(company, e, l)?;
+        let counter = |a: u32| lines.iter().any(|x| x.account == a);
+        let code = if counter(acc::BANK_CHARGES) {
+            "fee"
+        } else if counter(acc::INTEREST_INCOME) {
+            "interest"
+        } else if counter(acc::CASH) {
+            "cash_withdrawal"
+        } else if counter(acc::RENT) {
+            "standing_order"
+        } else if counter(acc::PAYROLL_BANK) {
+            "payroll_funding"
+        } else if counter(acc::PAYROLL_LIABILITIES)
+            || (e.business_process == "treasury" && counter(acc::OUTPUT_TAX))
+            || counter(acc::VAT_SETTLEMENT)
+            || counter(acc::INCOME_TAX_PREPAID)
+            || counter(acc::INCOME_TAX_PAYABLE)
+        {
+            "tax"
+        } else if l.credit > l.debit {
+            "transfer_out"
+        } else {
+            "transfer_in"
+        };
         let value = if matches!(code, "fee" | "interest") {
             let (y, m, _) = booking.ymd();
             Date::from_ymd(y, m, days_in_month(y, m)).unwrap_or(booking)
         } else {
             booking
         };
-        let month = self.period_month(booking).unwrap_or(u64::MAX);
-        let posted = self.period_month(e.posting_date).unwrap_or(u64::MAX);
-        Some((
-            Cleared {
-                booking,
-                value,
-                month,
-                code,
-            },
-            month != posted,
-        ))
+        Some(Cleared {
+            booking,
+            value,
+            month: self.period_month(booking).unwrap_or(u64::MAX),
+            code,
+        })
     }
 
     /// The id of company `company`'s statement of month `month` of the period.

@@ -35,7 +35,13 @@ pub(crate) struct Entries {
     pub(crate) marked: BTreeMap<String, u64>,
     /// The ledger: what each company posted on each account in each year.
     pub(crate) ledger: Ledger,
+    /// The movement of the operating bank account per company and month of the
+    /// posting date (months since year 0), opening balances included.
+    pub(crate) bank: BTreeMap<(usize, i32), i64>,
 }
+
+/// The operating bank account of the chart (see `bank_statements`).
+pub(crate) const BANK_ACCOUNT: i64 = 110_000;
 
 /// What was posted on one account of one company in one year, in minor units.
 #[derive(Debug, Clone, Copy, Default)]
@@ -129,6 +135,7 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
     let (mut manual, mut off_hours) = (0u64, 0u64);
     let mut marked: BTreeMap<String, u64> = BTreeMap::new();
     let mut ledger = Ledger::new();
+    let mut bank: BTreeMap<(usize, i32), i64> = BTreeMap::new();
     while let Some(e) = entries.next_row()? {
         n_entries += 1;
         let id = e.id(0);
@@ -138,7 +145,10 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
         if company.is_none() {
             bad_company += 1;
         }
-        let year = e.date(2).map_or(0, |d| d.ymd().0);
+        let (year, month) = e.date(2).map_or((0, 0), |d| {
+            let (y, m, _) = d.ymd();
+            (y, y * 12 + m as i32 - 1)
+        });
         let kind = if e.text(9) == Some("opening_balances") {
             Kind::Opening
         } else if e.int(10).is_some_and(|p| p > 12) {
@@ -188,6 +198,9 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
             }
             if let Some(c) = company {
                 post(ledger.entry((c, year, l.1)).or_default(), kind, l.2, l.3);
+                if l.1 == BANK_ACCOUNT {
+                    *bank.entry((c, month)).or_default() += l.2 - l.3;
+                }
             }
             n_lines += 1;
             r.tick()?;
@@ -232,5 +245,6 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
         off_hours,
         marked,
         ledger,
+        bank,
     })
 }

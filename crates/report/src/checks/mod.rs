@@ -1,7 +1,9 @@
 //! The checks of a report, one streaming pass per table group: master data
 //! (`master.rs`), entries and their lines side by side (`entries.rs`), documents with
-//! only unsettled invoices kept (`documents.rs`), then the books as a whole (`books.rs`).
+//! only unsettled invoices kept (`documents.rs`), the bank statements against their
+//! lines and the ledger (`bank.rs`), then the books as a whole (`books.rs`).
 
+mod bank;
 mod books;
 mod documents;
 mod entries;
@@ -152,7 +154,8 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
         .map(|i| (observed[i] - expected[i]).abs())
         .sum::<f64>()
         / 9.0;
-    let integrity = books::integrity(&e, &d);
+    let mut integrity = books::integrity(&e, &d);
+    integrity.extend(bank::check(&mut r, &m, &e)?);
     for i in &integrity {
         if i.failures > 0 {
             problems.push(format!("{}: {} of {} fail", i.check, i.failures, i.of));

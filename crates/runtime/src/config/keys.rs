@@ -166,7 +166,7 @@ pub const KEYS: &[Key] = &[
     key("output.compression", "Compression. Parquet: zstd, snappy or none (its pages). CSV and JSON Lines: zstd or gzip (the whole file: journal_lines.csv.zst, .csv.gz) or none. null = the format's default: zstd for Parquet, none for CSV and JSON Lines.").flag("--compression"),
     key("output.rotate_bytes", "Start a new file every this many bytes (CSV and JSONL, at least 1MiB); null = one file per table.").bytes(),
     key("output.overwrite", "Write an existing, non-empty directory (removing only the files an earlier run of this tool wrote).").flag("--overwrite"),
-    key("output.buffer_bytes", "Bytes encoded per table before one write.").range(whole(262_144.0, 1_073_741_824.0)).bytes(),
+    key("output.buffer_bytes", "Bytes encoded per table before one write, by the tables that write most (one that writes little uses less, at least 256 KiB).").range(whole(262_144.0, 1_073_741_824.0)).bytes(),
     key("output.row_group_bytes", "Parquet row groups close once this many bytes of values (counted before encoding) went into them; a table holds its open group as compressed pages, about a quarter of this.").range(whole(65_536.0, 1_073_741_824.0)).bytes(),
     key("output.drop_page_cache_every", "Drop written pages from the page cache every this many bytes (0 or at least 1MiB), so the cache does not count against a container's memory. null = 64MiB when a cgroup limit is found, off otherwise; 0 = off.").bytes(),
     key("output.space_check", "Before writing, compare the expected bytes on disk with the free space of the output file system, and refuse a run that clearly cannot fit (exit 1). false = skip.").flag("--no-space-check"),
