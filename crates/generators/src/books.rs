@@ -163,18 +163,7 @@ impl World {
         self.fill_with(batch, range, false);
         let start = i64::from(self.config.start_year) * 12 + i64::from(self.config.start_month);
         let pl_accounts = pl_accounts();
-        let mut next = 0;
-        for e in &batch.entries {
-            let lines = &batch.lines[next..next + e.line_count as usize];
-            next += e.line_count as usize;
-            let Some(company) = self
-                .economy
-                .companies
-                .iter()
-                .position(|c| c.code == e.company_code)
-            else {
-                continue;
-            };
+        for (company, e, lines) in self.with_lines(&batch.entries, &batch.lines) {
             let (y, m, _) = e.posting_date.ymd();
             let month = i64::from(y) * 12 + i64::from(m) - start;
             if !(0..i64::from(self.config.months)).contains(&month) {

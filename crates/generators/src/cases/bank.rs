@@ -13,18 +13,7 @@ impl World {
         let months = u64::from(self.config.months);
         // The statement id of the last line's company and month (most lines share it).
         let mut last: Option<(usize, u64, u128)> = None;
-        let mut next = 0;
-        for e in &batch.entries {
-            let lines = &batch.lines[next..next + e.line_count as usize];
-            next += e.line_count as usize;
-            let Some(company) = self
-                .economy
-                .companies
-                .iter()
-                .position(|c| c.code == e.company_code)
-            else {
-                continue;
-            };
+        for (company, e, lines) in self.with_lines(&batch.entries, &batch.lines) {
             if !self.banked(company) {
                 continue;
             }

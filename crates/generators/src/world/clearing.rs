@@ -28,6 +28,26 @@ pub(crate) struct Cleared {
 }
 
 impl World {
+    /// Each of `entries` with its lines (`lines` holds them all, in entry order) and the
+    /// index of its company; entries of a company not in the run are left out.
+    pub(crate) fn with_lines<'a>(
+        &'a self,
+        entries: &'a [JournalEntry],
+        lines: &'a [JournalLine],
+    ) -> impl Iterator<Item = (usize, &'a JournalEntry, &'a [JournalLine])> + 'a {
+        let mut next = 0;
+        entries.iter().filter_map(move |e| {
+            let own = lines.get(next..next + e.line_count as usize).unwrap_or(&[]);
+            next += e.line_count as usize;
+            let company = self
+                .economy
+                .companies
+                .iter()
+                .position(|c| c.code == e.company_code)?;
+            Some((company, e, own))
+        })
+    }
+
     /// Whether company `company`'s statements are written: every scheduled entry of
     /// it (the year-end payments included) is in the run, so each month's statement
     /// holds every line that the month's bank postings have.
