@@ -126,6 +126,85 @@ fn trial_balance(
     (rows, bal, debits, credits)
 }
 
+/// (opening, movement, closing) of a group of accounts, in minor units.
+type Sums = (i64, i64, i64);
+
+/// The account groups a balance sheet shows, each summed.
+struct SheetGroups {
+    cash: Sums,
+    receivables: Sums,
+    inventory: Sums,
+    other_current: Sums,
+    fixed_cost: Sums,
+    depreciation: Sums,
+    assets: Sums,
+    payables: Sums,
+    liabilities: Sums,
+    share_capital: Sums,
+    retained: Sums,
+    equity: Sums,
+    pl: Sums,
+}
+
+impl SheetGroups {
+    /// The cash flow statement of the year (indirect), the sum of its three flows and
+    /// the change in cash: `sold` is the book value of the assets sold and their
+    /// proceeds.
+    fn cash_flow(
+        &self,
+        net_income: i64,
+        depreciation: i64,
+        (book_value_sold, proceeds): (i64, i64),
+        financing: i64,
+    ) -> (CashFlow, i64, i64) {
+        let moved = |g: Sums| g.2 - g.0;
+        let loss_on_sales = book_value_sold - proceeds;
+        let d_working = -moved(self.receivables)
+            - moved(self.inventory)
+            - moved(self.other_current)
+            - moved(self.liabilities);
+        let operating = net_income + depreciation + loss_on_sales + d_working;
+        let d_net_fixed = moved(self.fixed_cost) + moved(self.depreciation);
+        let investing = -(d_net_fixed + depreciation + book_value_sold) + proceeds;
+        let flows = operating + investing + financing;
+        let flow = CashFlow {
+            net_income: money(net_income),
+            depreciation: money(depreciation),
+            disposals: money(loss_on_sales),
+            working_capital: money(d_working),
+            operating: money(operating),
+            investing: money(investing),
+            financing: money(financing),
+            net_change: money(flows),
+            cash_opening: money(self.cash.0),
+            cash_closing: money(self.cash.2),
+        };
+        (flow, flows, moved(self.cash))
+    }
+
+    /// The balance sheet of the balances `pick` takes (the opening or the closing).
+    fn sheet(&self, pick: fn(Sums) -> i64) -> BalanceSheet {
+        BalanceSheet {
+            cash: money(pick(self.cash)),
+            receivables: money(pick(self.receivables)),
+            inventory: money(pick(self.inventory)),
+            other_current_assets: money(pick(self.other_current)),
+            fixed_assets: money(pick(self.fixed_cost) + pick(self.depreciation)),
+            total_assets: money(pick(self.assets)),
+            payables: money(-pick(self.payables)),
+            other_liabilities: money(-pick(self.liabilities) + pick(self.payables)),
+            total_liabilities: money(-pick(self.liabilities)),
+            share_capital: money(-pick(self.share_capital)),
+            retained_earnings: money(-pick(self.retained)),
+            other_equity: money(
+                -pick(self.equity) + pick(self.share_capital) + pick(self.retained),
+            ),
+            unclosed_result: money(-pick(self.pl)),
+            total_equity: money(-pick(self.equity) - pick(self.pl)),
+        }
+    }
+}
+
 /// One company's statements for `year`; `carried` holds the closing balances of the
 /// year before and is left holding this year's.
 fn year_statements(
@@ -140,7 +219,7 @@ fn year_statements(
     let (rows, bal, debits, credits) = trial_balance(m, ledger, (ci, year), accounts, carried);
     let credit_normal = |a: i64| m.names.get(&a).is_some_and(|n| n.1);
     // Sums over the accounts that `keep` selects: (opening, movement, closing).
-    let sum = |keep: &dyn Fn(i64) -> bool| -> (i64, i64, i64) {
+    let sum = |keep: &dyn Fn(i64) -> bool| -> Sums {
         bal.iter()
             .filter(|b| keep(b.0))
             .fold((0, 0, 0), |s, b| (s.0 + b.1, s.1 + b.2, s.2 + b.3))
@@ -186,24 +265,23 @@ fn year_statements(
     let share_capital = sum(&|a| equity_kind(a) && within(300_000, 310_000)(a));
     let equity = sum(&equity_kind);
     let pl = sum(&|a| is_pl(ty(a)));
-    let sheet = |pick: fn((i64, i64, i64)) -> i64| BalanceSheet {
-        cash: money(pick(cash)),
-        receivables: money(pick(receivables)),
-        inventory: money(pick(inventory)),
-        other_current_assets: money(pick(other_current)),
-        fixed_assets: money(pick(fixed_cost) + pick(depreciation)),
-        total_assets: money(pick(assets)),
-        payables: money(-pick(payables)),
-        other_liabilities: money(-pick(liabilities) + pick(payables)),
-        total_liabilities: money(-pick(liabilities)),
-        share_capital: money(-pick(share_capital)),
-        retained_earnings: money(-pick(retained)),
-        other_equity: money(-pick(equity) + pick(share_capital) + pick(retained)),
-        unclosed_result: money(-pick(pl)),
-        total_equity: money(-pick(equity) - pick(pl)),
+    let groups = SheetGroups {
+        cash,
+        receivables,
+        inventory,
+        other_current,
+        fixed_cost,
+        depreciation,
+        assets,
+        payables,
+        liabilities,
+        share_capital,
+        retained,
+        equity,
+        pl,
     };
-    let opening_sheet = sheet(|t| t.0);
-    let closing_sheet = sheet(|t| t.2);
+    let opening_sheet = groups.sheet(|t| t.0);
+    let closing_sheet = groups.sheet(|t| t.2);
 
     // Cash flow, indirect: the result, the depreciation added back, the loss on assets
     // sold added back (their net book value less their proceeds), the change in
@@ -213,30 +291,15 @@ fn year_statements(
     let depreciation_expense = sum(&|a| a == 680_000).1;
     let book_value_sold = sum(&|a| a == 685_000).1;
     let proceeds = -sum(&|a| a == 485_000).1;
-    let loss_on_sales = book_value_sold - proceeds;
-    let d_working = -(receivables.2 - receivables.0)
-        - (inventory.2 - inventory.0)
-        - (other_current.2 - other_current.0)
-        - (liabilities.2 - liabilities.0);
-    let operating = net_income + depreciation_expense + loss_on_sales + d_working;
-    let d_net_fixed = (fixed_cost.2 - fixed_cost.0) + (depreciation.2 - depreciation.0);
-    let investing = -(d_net_fixed + depreciation_expense + book_value_sold) + proceeds;
     // Equity moved by anything but the result (closing entries, which carry the result,
     // are left out of the movements).
     let financing = -sum(&equity_kind).1;
-    let change = cash.2 - cash.0;
-    let cash_flow = CashFlow {
-        net_income: money(net_income),
-        depreciation: money(depreciation_expense),
-        disposals: money(loss_on_sales),
-        working_capital: money(d_working),
-        operating: money(operating),
-        investing: money(investing),
-        financing: money(financing),
-        net_change: money(operating + investing + financing),
-        cash_opening: money(cash.0),
-        cash_closing: money(cash.2),
-    };
+    let (cash_flow, flows, change) = groups.cash_flow(
+        net_income,
+        depreciation_expense,
+        (book_value_sold, proceeds),
+        financing,
+    );
     let tie = |check: &'static str, left: i64, right: i64| Tie {
         check,
         left: money(left),
@@ -255,7 +318,7 @@ fn year_statements(
         ),
         tie(
             "cash flow: operating + investing + financing = change in cash",
-            operating + investing + financing,
+            flows,
             change,
         ),
     ];
