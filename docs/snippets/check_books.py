@@ -684,12 +684,14 @@ check("tax registration numbers valid for their country (python-stdnum), unique"
 from stdnum import iban
 from stdnum.us import rtn
 accounts = con.execute("""SELECT 'vendors', country, bank_account FROM vendors UNION ALL
-      SELECT 'employees', k.country, e.bank_account FROM employees e JOIN companies k USING (company_code)""").fetchall()
+      SELECT 'employees', k.country, e.bank_account FROM employees e JOIN companies k USING (company_code) UNION ALL
+      SELECT DISTINCT 'companies', k.country, s.bank_account FROM bank_statements s JOIN companies k USING (company_code)""").fetchall()
 bad = [r for r in accounts if (r[2][:2] == r[1] and not iban.is_valid(r[2]))
        or (r[1] == "US" and not rtn.is_valid(r[2].split(" ")[0]))]
 ibans = sum(1 for r in accounts if r[2][:2] == r[1])
 dup = one("SELECT count(*) - count(DISTINCT bank_account) FROM employees")[0]
-check("bank accounts valid (IBAN check digits, US routing numbers), employees' unique", accounts and not bad and dup == 0,
+dup += one("SELECT count(DISTINCT bank_account) - count(DISTINCT company_code) FROM bank_statements")[0]
+check("bank accounts valid (IBAN check digits, US routing numbers), employees' unique, one per company's statements", accounts and not bad and dup == 0,
       f"{len(accounts)} accounts ({ibans} IBANs), {len(bad)} invalid {bad[:3]}, {dup} shared")
 # Seasonality (issue 29: a company frozen in time): each company's invoices fall on the
 # months as transactions.seasonality weighs them (the default: a wholesaler's mild year,
