@@ -583,3 +583,31 @@ fn statements_per_company_and_year_tie_and_open_with_the_last_close() {
         "{problems}"
     );
 }
+
+#[test]
+fn bank_statements_written_alone_are_checked_against_their_lines() {
+    // A run of the bank tables only: no companies, no ledger. The statements still tie
+    // to their lines and to each other; the ledger is not there to hold them against.
+    let dir = tempfile::tempdir().expect("tempdir");
+    generate(
+        dir.path(),
+        "banks",
+        &["--tables", "bank_statements,bank_statement_lines"],
+    );
+    let (_, r) = report_json(dir.path(), "banks");
+    let checks: Vec<&serde_json::Value> = r["integrity"]
+        .as_array()
+        .expect("integrity")
+        .iter()
+        .filter(|c| {
+            c["check"]
+                .as_str()
+                .is_some_and(|t| t.contains("bank statement"))
+        })
+        .collect();
+    assert_eq!(checks.len(), 4, "{checks:?}");
+    for c in checks {
+        assert_eq!(c["failures"], 0, "{c}");
+        assert!(c["of"].as_u64().expect("of") > 0, "{c}");
+    }
+}
