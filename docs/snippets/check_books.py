@@ -495,6 +495,73 @@ check("bank statement lines: one per bank line of the G/L (but those booked afte
       0 <= n[0] <= after and n[1] == 0 and n[2] == 0,
       f"{n[0]} bank lines booked after the end, {n[1]} on a wrong day, {n[2]} matching no bank line; "
       f"{n[3]:.0%} of vendor and claim payments booked after their posting date")
+# The stock ledger (every entry, anomalies too: an invoice posted straight to stock
+# without a goods receipt, labelled invoice_without_order, is the one thing on the
+# inventory account that the stock ledger does not hold). Each movement is valued at
+# its material's standard cost, one cost per company and material; each entry's
+# movements add up to what it posts to the inventory account (130000); at every month
+# end the account less those labelled invoices is the stock ledger; no material's stock
+# on hand is ever below zero, even were each day's issues taken before its receipts;
+# and goods received not invoiced (205000) at every month end is exactly the receipts
+# whose invoice is not yet posted.
+con.execute(f"""CREATE VIEW stock_movements AS SELECT * FROM read_csv('{d}/stock_movements.csv', header=true,
+    types={{'unit_cost': 'DECIMAL(18,2)', 'value': 'DECIMAL(18,2)'}})""")
+n = one("""WITH s AS (SELECT entry_id, sum(value) v FROM stock_movements GROUP BY 1),
+        g AS (SELECT entry_id, sum(debit - credit) v FROM all_journal_lines WHERE account = 130000 GROUP BY 1),
+        labelled AS (SELECT DISTINCT u.id FROM anomalies a, unnest(string_split(a.entry_ids, ' ')) u(id)
+                     WHERE a.anomaly_type = 'invoice_without_order')
+    SELECT count(*) FILTER (WHERE s.v IS NOT NULL AND s.v <> coalesce(g.v, 0)),
+        count(*) FILTER (WHERE s.v IS NULL AND CAST(g.entry_id AS VARCHAR) NOT IN (SELECT id FROM labelled)),
+        count(*) FILTER (WHERE s.v IS NULL),
+        (SELECT count(*) FROM stock_movements WHERE value <> quantity * unit_cost),
+        (SELECT count(*) FROM (SELECT company_code, material_id FROM stock_movements GROUP BY ALL
+                               HAVING count(DISTINCT unit_cost) > 1)),
+        (SELECT count(*) FROM stock_movements)
+    FROM s FULL JOIN g USING (entry_id)""")
+check("stock movements: each entry's movements are what it posts to inventory, at one standard cost per material",
+      n[5] > 0 and n[0] == 0 and n[1] == 0 and n[3] == 0 and n[4] == 0,
+      f"{n[5]} movements; {n[0]} entries differing, {n[1]} unlabelled entries on inventory without movements "
+      f"({n[2]} labelled invoices without order), {n[3]} values not quantity x cost, {n[4]} materials at two costs")
+n = one("""WITH m AS (SELECT DISTINCT last_day(posting_date) d FROM stock_movements),
+        labelled AS (SELECT DISTINCT u.id FROM anomalies a, unnest(string_split(a.entry_ids, ' ')) u(id)
+                     WHERE a.anomaly_type = 'invoice_without_order'),
+        gl AS (SELECT e.company_code, m.d, sum(l.debit - l.credit) v FROM all_journal_lines l
+               JOIN all_journal_entries e USING (entry_id) JOIN m ON e.posting_date <= m.d
+               WHERE l.account = 130000 AND CAST(e.entry_id AS VARCHAR) NOT IN (SELECT id FROM labelled) GROUP BY ALL),
+        st AS (SELECT company_code, m.d, sum(value) v FROM stock_movements JOIN m ON posting_date <= m.d GROUP BY ALL)
+    SELECT count(*) FILTER (WHERE gl.v IS DISTINCT FROM st.v), count(*), min(st.v), max(st.v)
+    FROM gl FULL JOIN st USING (company_code, d)""")
+check("inventory account less labelled invoices without order is the stock ledger at every month end",
+      n[1] > 0 and n[0] == 0, f"{n[0]} of {n[1]} company month ends differ; stock {n[2]} to {n[3]}")
+n = one(f"""WITH daily AS (SELECT company_code, material_id, posting_date, movement_type = 'opening_balance' opening,
+                          sum(quantity) q, sum(least(quantity, 0)) issued FROM stock_movements GROUP BY ALL),
+        run AS (SELECT *, sum(q) OVER (PARTITION BY company_code, material_id ORDER BY posting_date, opening DESC)
+                          - q before FROM daily)
+    SELECT count(*) FILTER (WHERE before + issued < 0), min(before + q), count(DISTINCT (company_code, material_id)),
+        (SELECT count(*) FROM stock_movements WHERE movement_type = 'opening_balance'),
+        (SELECT count(*) FROM read_csv('{d}/materials.csv', header=true) WHERE material_type = 'trading_good')
+            * (SELECT count(*) FROM companies)
+    FROM run""")
+check("stock on hand is never negative (each day's issues taken first), every trading good stocked at the opening",
+      n[0] == 0 and n[3] == n[4], f"{n[0]} material days short, lowest end-of-day stock {n[1]} units, "
+      f"{n[2]} materials moved; {n[3]} opening movements for {n[4]} company trading goods")
+n = one("""WITH m AS (SELECT DISTINCT last_day(posting_date) d FROM all_journal_entries
+                   WHERE posting_date >= (SELECT min(posting_date) FROM stock_movements)),
+        gl AS (SELECT e.company_code, m.d, sum(l.credit - l.debit) v FROM all_journal_lines l
+               JOIN all_journal_entries e USING (entry_id) JOIN m ON e.posting_date <= m.d
+               WHERE l.account = 205000 GROUP BY ALL),
+        gr AS (SELECT g.company_code, g.document_id, e.posting_date, sum(l.credit - l.debit) v FROM all_documents g
+               JOIN all_journal_entries e ON e.entry_id = g.entry_id
+               JOIN all_journal_lines l ON l.entry_id = e.entry_id AND l.account = 205000
+               WHERE g.document_type = 'goods_receipt' GROUP BY ALL),
+        inv AS (SELECT i.reference_document_id document_id, min(e.posting_date) posted FROM all_documents i
+                JOIN all_journal_entries e ON e.entry_id = i.entry_id WHERE i.document_type = 'vendor_invoice' GROUP BY 1),
+        open AS (SELECT gr.company_code, m.d, sum(gr.v) v FROM gr JOIN m ON gr.posting_date <= m.d
+                 LEFT JOIN inv USING (document_id) WHERE inv.posted IS NULL OR inv.posted > m.d GROUP BY ALL)
+    SELECT count(*) FILTER (WHERE gl.v <> coalesce(open.v, 0)), count(*), max(gl.v)
+    FROM gl LEFT JOIN open USING (company_code, d)""")
+check("goods received not invoiced is the receipts whose invoice is not yet posted, at every month end",
+      n[1] > 0 and n[0] == 0, f"{n[0]} of {n[1]} company month ends differ; largest balance {n[2]}")
 # Withholding by country, recomputed from the published 2024 rates this script holds
 # on its own: the employee's social security (US FICA 7.65%; Canada CPP 5.95% + EI
 # 1.66%; UK NI 8%; Germany pension 9.3%, health 8.15%, unemployment 1.3%, care 1.7%;

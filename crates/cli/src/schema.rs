@@ -141,6 +141,7 @@ fn primary_key(t: Table) -> &'static [&'static str] {
         Table::ExpenseClaims => &["claim_id"],
         Table::BankStatements => &["statement_id"],
         Table::BankStatementLines => &["line_id"],
+        Table::StockMovements => &["movement_id"],
         Table::Anomalies => &["anomaly_id"],
     }
 }
@@ -201,6 +202,12 @@ fn foreign_keys(t: Table) -> &'static [(&'static str, Table, &'static str)] {
         T::BankStatementLines => &[
             ("statement_id", T::BankStatements, "statement_id"),
             ("company_code", T::Companies, "company_code"),
+            ("document_id", T::Documents, "document_id"),
+            ("entry_id", T::JournalEntries, "entry_id"),
+        ],
+        T::StockMovements => &[
+            ("company_code", T::Companies, "company_code"),
+            ("material_id", T::Materials, "material_id"),
             ("document_id", T::Documents, "document_id"),
             ("entry_id", T::JournalEntries, "entry_id"),
         ],

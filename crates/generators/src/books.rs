@@ -3,7 +3,9 @@
 //! its profit before income tax and the movement of each profit and loss account.
 //!
 //! The tax return, the petty cash top-up and the income tax postings pay what the books
-//! hold, so they need the sum of every other entry of the run. It is computed once per
+//! hold, and the opening stock covers each material's issues of the run (its movements
+//! tallied per company, material and month: `world/stock.rs`), so they need the sum of
+//! every other entry of the run. It is computed once per
 //! generator, on first need, by generating every other entry (without writing it) on
 //! all cores and summing its lines: integers, so the sum is the same whatever the order
 //! or the number of threads. Only the scheduled entries need it, and they are the first
@@ -15,6 +17,7 @@ use crate::world::World;
 use crate::world::layout::{BOOKED_SLOTS, pl_accounts};
 use crate::world::ledger::{Books, Statement};
 use crate::world::pools::accounts as acc;
+use crate::world::stock::StockTally;
 use std::ops::Range;
 use synth_model::Batch;
 
@@ -29,7 +32,13 @@ impl World {
     /// The books of the run, summed on first use.
     pub(crate) fn books(&self) -> &Books {
         self.books.get_or_init(|| {
-            let mut books = self.sum_books();
+            let tally = StockTally::new(
+                self.economy.companies.len(),
+                self.economy.materials.len(),
+                self.config.months as usize,
+            );
+            let mut books = self.sum_books(&tally);
+            books.stock_opening = self.opening_stock(&tally);
             self.credit_interest(&mut books);
             books
         })
@@ -105,12 +114,12 @@ impl World {
         (scheduled, clip(self.layout.total..end))
     }
 
-    fn sum_books(&self) -> Books {
+    fn sum_books(&self, tally: &StockTally) -> Books {
         let (scheduled, cases) = self.summed_ranges();
         let mut books = Books::new(self.economy.companies.len(), self.config.months as usize);
         let mut batch = Batch::with_capacity(CHUNK as usize);
         for r in scheduled {
-            self.sum_range(r, &mut batch, &mut books);
+            self.sum_range(r, &mut batch, &mut books, tally);
         }
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -134,7 +143,7 @@ impl World {
                         let mut i = a;
                         while i < b && !self.stopped() {
                             let to = (i + CHUNK).min(b);
-                            self.sum_range(i..to, &mut batch, &mut books);
+                            self.sum_range(i..to, &mut batch, &mut books, tally);
                             i = to;
                         }
                         books
@@ -155,12 +164,19 @@ impl World {
         books
     }
 
-    /// Adds the lines of entries `range` to `books`.
-    fn sum_range(&self, range: Range<u64>, batch: &mut Batch, books: &mut Books) {
+    /// Adds the lines of entries `range` to `books`, their stock movements to `tally`.
+    fn sum_range(
+        &self,
+        range: Range<u64>,
+        batch: &mut Batch,
+        books: &mut Books,
+        tally: &StockTally,
+    ) {
         if range.is_empty() {
             return;
         }
         self.fill_with(batch, range, false);
+        self.tally_stock(&batch.stock, tally);
         let start = i64::from(self.config.start_year) * 12 + i64::from(self.config.start_month);
         let pl_accounts = pl_accounts();
         for (company, e, lines) in self.with_lines(&batch.entries, &batch.lines) {

@@ -63,12 +63,19 @@ fn check_range(range: &Range<u64>) -> Result<usize, InvalidRange> {
 
 impl JournalGenerator {
     /// Bytes [`JournalGenerator::new`] will spend on planning the anomalies of `config`
-    /// that reach beyond one case (an upper bound, proportional to the entries; computed
-    /// without building anything, so that a run can be refused before it is built).
+    /// that reach beyond one case (an upper bound, proportional to the entries) and the
+    /// books pass on its stock tally (companies × materials × months); computed without
+    /// building anything, so that a run can be refused before it is built.
     pub fn planning_bytes(config: &GeneratorConfig) -> u64 {
         let scheduled = crate::world::layout::Layout::new(config).total;
+        let tally = crate::world::stock::StockTally::bytes(
+            config.companies.len(),
+            config.master_data.materials as usize,
+            config.months as usize,
+        );
         crate::anomalies::Selector::new(config.seed, &config.anomalies)
             .planning_bytes(scheduled, config.transactions.target_count)
+            .saturating_add(tally)
     }
 
     /// A generator for a validated config.

@@ -26,8 +26,8 @@ fn a_year_of_books_makes_business_sense() {
     // payroll runs) or 12 x 13 (Germany) before the asset purchases + 6 income tax postings (4 prepayments, the
     // provision, last year's settlement) + the year-end closing + 12 x 2 for the
     // month's fixed asset (invoice, payment) + 12 x 2 for the asset retired (retirement,
-    // sale).
-    assert_eq!(g.scheduled_entries(), 386 + 362);
+    // sale) + 12 cycle counts.
+    assert_eq!(g.scheduled_entries(), 398 + 374);
     let accounts: HashMap<u32, &synth_model::Account> =
         md.accounts.iter().map(|a| (a.account, a)).collect();
     let entry_of: HashMap<u128, &synth_model::JournalEntry> =
@@ -734,4 +734,79 @@ fn bank_statements_hold_every_bank_line_and_reconcile_to_the_ledger() {
         outstanding_seen >= 12,
         "payments outstanding at {outstanding_seen} month ends"
     );
+}
+
+#[test]
+fn the_stock_ledger_is_the_inventory_account_and_never_runs_short() {
+    // Anomalies off: every inventory line is a movement's (an invoice posted straight to
+    // stock is labelled and has none).
+    let (g, b) = run(60_000);
+    let goods = g
+        .master_data()
+        .materials
+        .iter()
+        .filter(|m| m.material_type == "trading_good")
+        .count();
+    let opening = b
+        .stock
+        .iter()
+        .filter(|m| m.movement_type == "opening_balance")
+        .count();
+    assert_eq!(
+        opening,
+        2 * goods,
+        "each company opens with every trading good"
+    );
+    // Each entry's movements are what it posts to the inventory account.
+    let mut by_entry: HashMap<u128, i64> = HashMap::new();
+    for m in &b.stock {
+        assert_eq!(m.value, m.quantity * m.unit_cost, "{m:?}");
+        *by_entry.entry(m.entry_id).or_default() += m.value;
+    }
+    let mut next = 0;
+    let mut posted = 0;
+    for e in &b.entries {
+        let lines = &b.lines[next..next + e.line_count as usize];
+        next += e.line_count as usize;
+        let inventory: i64 = lines
+            .iter()
+            .filter(|l| l.account == 130000)
+            .map(|l| l.debit - l.credit)
+            .sum();
+        if inventory != 0 || by_entry.contains_key(&e.entry_id) {
+            assert_eq!(
+                by_entry.get(&e.entry_id).copied().unwrap_or(0),
+                inventory,
+                "{e:?}"
+            );
+            posted += 1;
+        }
+    }
+    assert_eq!(posted, by_entry.len());
+    // No material's stock is short on any day, were its issues taken before its receipts.
+    let mut moves: Vec<&synth_model::StockMovement> = b.stock.iter().collect();
+    moves.sort_by_key(|m| {
+        (
+            m.company_code.as_str(),
+            m.material_id,
+            m.posting_date.0,
+            m.movement_type != "opening_balance",
+            m.quantity >= 0,
+        )
+    });
+    let mut on_hand: HashMap<(&str, u128), i64> = HashMap::new();
+    for m in moves {
+        let s = on_hand
+            .entry((m.company_code.as_str(), m.material_id))
+            .or_default();
+        *s += m.quantity;
+        assert!(*s >= 0, "short after {m:?}: {s}");
+    }
+    // Cycle counts and scrap each month, on the month's own accounts.
+    let counts = b
+        .stock
+        .iter()
+        .filter(|m| m.movement_type == "scrap")
+        .count();
+    assert_eq!(counts, 24, "one scrap a month per company");
 }

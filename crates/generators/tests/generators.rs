@@ -25,6 +25,7 @@ fn a_range_equals_the_same_slice_of_a_full_run_whatever_the_batch_size() {
             joined.claims.extend(b.claims);
             joined.bank_statements.extend(b.bank_statements);
             joined.bank_lines.extend(b.bank_lines);
+            joined.stock.extend(b.stock);
             joined.anomalies.extend(b.anomalies);
         }
         joined.range = 0..3000;

@@ -461,6 +461,39 @@ record! {
 }
 
 record! {
+    /// One movement of a material in or out of a company's stock (`stock_movements`),
+    /// valued at the material's standard cost: the stock ledger that the G/L inventory
+    /// account sums to.
+    pub struct StockMovement in "stock_movements" {
+        /// Unique id.
+        movement_id: u128,
+        /// The company whose stock moves.
+        company_code: CompanyCode,
+        /// The material (see `materials`).
+        material_id: u128,
+        /// `opening_balance`, `goods_receipt`, `goods_issue` (to a sales delivery),
+        /// `count_difference` (a cycle count's gain or loss) or `scrap`.
+        movement_type: &'static str,
+        /// The day it moves: the posting date of its entry.
+        posting_date: Date,
+        /// Signed: positive into stock, negative out of it.
+        quantity: i64,
+        /// The material's standard cost per unit in the company's currency.
+        unit_cost: i64 as Money,
+        /// quantity × unit_cost: what its entry posts to the inventory account.
+        value: i64 as Money,
+        /// Currency of the amounts (the company's).
+        currency: Currency,
+        /// The vendor delivering or the customer receiving, for receipts and issues.
+        partner_id: Option<u128>,
+        /// The goods receipt or delivery document (see `documents`), if any.
+        document_id: Option<u128>,
+        /// The journal entry that values it on the inventory account.
+        entry_id: u128,
+    }
+}
+
+record! {
     /// A fixed asset, depreciated straight-line every month (`fixed_assets`).
     pub struct FixedAsset in "fixed_assets" {
         /// Unique id.

@@ -239,6 +239,9 @@ tables! {
         BankStatements bank_statements: BankStatement, Core;
         /// Bank statement lines, one per bank line of the entries, with its entry.
         BankStatementLines bank_lines: BankStatementLine, Core;
+        /// Stock movements of the goods movements, counts and opening stock among the
+        /// entries, with their entry.
+        StockMovements stock: StockMovement, Core;
         /// Labels of the injected irregularities (empty when anomalies are off).
         Anomalies anomalies: Anomaly, Core;
     }

@@ -160,7 +160,7 @@ pub struct RunInfo {
 /// What the report checks, in the order it reports them.
 pub const CHECKED: &[&str] = &[
     "every file's size and xxh3 checksum against the manifest",
-    "the rows of journal_entries, journal_lines, documents and anomalies against the manifest",
+    "the rows of journal_entries, journal_lines, documents, anomalies, bank_statements, bank_statement_lines and stock_movements against the manifest",
     "every entry balances",
     "referential integrity (lines, documents, partners, accounts, reversals)",
     "Benford's law over line amounts",
@@ -170,6 +170,7 @@ pub const CHECKED: &[&str] = &[
     "per company and year: trial balance, income statement, balance sheet and cash flow, and that they tie",
     "anomaly labels against the entries they name",
     "bank statements against their lines, each other and the G/L bank account",
+    "the stock ledger against the inventory account month by month, and stock on hand at month ends",
 ];
 
 /// One integrity check: how many rows failed it, of how many.

@@ -71,6 +71,9 @@ impl World {
             ..Head::CLEAN
         };
         self.close(batch, &head, first_line, &mut d);
+        if role == Role::Movement {
+            self.case_stock(p, batch);
+        }
         if head.anomaly.is_some() {
             self.label_case(p, index, first_line, batch);
         }

@@ -4,7 +4,7 @@
 //!
 //! `plan.rs` decides a case from its block index; `documents.rs` writes its documents,
 //! `entries.rs` its entries; `filler.rs` the single-entry cases, `allocation.rs` the cost allocations among them; `bank.rs` the bank statement lines of
-//! every entry.
+//! every entry; `stock.rs` the stock movements of its goods receipt or delivery.
 
 mod allocation;
 mod bank;
@@ -13,6 +13,7 @@ mod documents;
 mod entries;
 mod filler;
 mod plan;
+mod stock;
 
 pub(crate) use filler::Twist;
 pub(crate) use plan::{Plan, Role};

@@ -2,7 +2,7 @@
 //! open items it opened with), then posts, every month, the same fixed set: payroll
 //! (funding, runs, remittance of the withheld tax and social security), depreciation,
 //! month-end accruals and their reversal on the first working day of the next month,
-//! the purchase and the retirement of a fixed asset, rent, bank charges, interest and
+//! the purchase and the retirement of a fixed asset, the cycle count and scrap, rent, bank charges, interest and
 //! the petty cash top-up.
 //!
 //! They take the first entry indices of a run, in a fixed number of slots per company
@@ -13,6 +13,7 @@ mod disposal;
 mod month_end;
 mod opening;
 mod payroll;
+mod stock;
 mod tax;
 
 use crate::post::{Head, Line};
@@ -103,6 +104,7 @@ impl World {
             let lines = &s.opening[from.min(s.opening.len())..(from + per).min(s.opening.len())];
             let mut sum = 0;
             for &(account, amount, partner, text) in lines {
+                let amount = self.opening_amount(ci, account, amount);
                 Self::line(
                     batch,
                     entry_id,
@@ -127,6 +129,9 @@ impl World {
                 },
             );
             self.close(batch, &head, first_line, &mut d);
+            if lines.iter().any(|l| l.0 == acc::INVENTORY) {
+                self.opening_stock_rows(ci, batch);
+            }
             return;
         }
         if r < l.opening {
@@ -175,5 +180,8 @@ impl World {
             }
         };
         self.close(batch, &head, first_line, &mut d);
+        if q == l.stock_count_slot() {
+            self.stock_count_rows(ci, month, batch);
+        }
     }
 }

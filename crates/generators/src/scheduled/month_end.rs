@@ -1,10 +1,11 @@
 //! A month's postings past the payroll: the remittance of withheld tax and social
-//! security, depreciation, accruals and their reversals, rent, bank and petty cash.
+//! security, depreciation, accruals and their reversals, the cycle count, rent, bank and
+//! petty cash.
 
 use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::economy::tax_of;
-use crate::world::layout::{ACCRUALS, CAPEX_SLOTS, DISPOSAL_SLOTS};
+use crate::world::layout::{ACCRUALS, CAPEX_SLOTS, DISPOSAL_SLOTS, STOCK_COUNT_SLOTS};
 use crate::world::ledger::Books;
 use crate::world::pools::{ASSET_CLASSES, accounts as acc, centers, users};
 use crate::world::rng::Draws;
@@ -116,10 +117,12 @@ impl World {
                 self.capex(mo, q - 2 * ACCRUALS, batch, head)
             } else if q < 2 * ACCRUALS + CAPEX_SLOTS + DISPOSAL_SLOTS {
                 self.disposal(mo, q - 2 * ACCRUALS - CAPEX_SLOTS, batch)
+            } else if q < 2 * ACCRUALS + CAPEX_SLOTS + DISPOSAL_SLOTS + STOCK_COUNT_SLOTS {
+                self.stock_count_entry(mo, batch, d)
             } else {
                 self.bank_posting(
                     mo,
-                    q - 2 * ACCRUALS - CAPEX_SLOTS - DISPOSAL_SLOTS,
+                    q - 2 * ACCRUALS - CAPEX_SLOTS - DISPOSAL_SLOTS - STOCK_COUNT_SLOTS,
                     batch,
                     d,
                 )

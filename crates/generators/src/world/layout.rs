@@ -22,6 +22,9 @@ pub(crate) const CAPEX_SLOTS: u64 = 2;
 /// Slots of the month's asset retirement: the retirement, the sale.
 pub(crate) const DISPOSAL_SLOTS: u64 = 2;
 
+/// The month's cycle count and scrap.
+pub(crate) const STOCK_COUNT_SLOTS: u64 = 1;
+
 /// Slots at the end of each month that post what the books hold (the interest on the
 /// bank balance, the petty cash top-up, the tax return): generated after the books are
 /// summed.
@@ -155,6 +158,18 @@ pub(crate) struct CompanyLayout {
     pub year_end: u64,
 }
 
+impl CompanyLayout {
+    /// The slot of a month (from the month's first) that holds its cycle count.
+    pub(crate) fn stock_count_slot(&self) -> u64 {
+        self.runs * (1 + self.payroll_chunks)
+            + 1
+            + self.depreciation_chunks
+            + 2 * ACCRUALS
+            + CAPEX_SLOTS
+            + DISPOSAL_SLOTS
+    }
+}
+
 /// The layout of the scheduled entries of a config.
 #[derive(Debug, Clone)]
 pub(crate) struct Layout {
@@ -196,6 +211,7 @@ impl Layout {
                     + 2 * ACCRUALS
                     + CAPEX_SLOTS
                     + DISPOSAL_SLOTS
+                    + STOCK_COUNT_SLOTS
                     + 5;
                 let l = CompanyLayout {
                     offset,

@@ -49,6 +49,9 @@ pub(crate) struct Books {
     pub(crate) interest: Vec<i64>,
     /// The bank statement of each cell (computed with the interest).
     pub(crate) statements: Vec<Statement>,
+    /// Each company's opening stock of each material in units, `company * materials +
+    /// material` (computed from the stock tally once the books are summed).
+    pub(crate) stock_opening: Vec<i64>,
 }
 
 /// A month's bank statement, and the book balance it reconciles to.
@@ -81,6 +84,7 @@ impl Books {
             pl: vec![0; companies * months * pl_accounts().len()],
             interest: vec![0; companies * months],
             statements: vec![Statement::default(); companies * months],
+            stock_opening: Vec::new(),
         }
     }
 

@@ -135,6 +135,7 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
         | Table::ExpenseClaims
         | Table::BankStatements
         | Table::BankStatementLines
+        | Table::StockMovements
         | Table::Anomalies => 0,
     })
 }

@@ -5,7 +5,7 @@
 //! `economy` (companies, partners' shares, prices), `identity` (partners' names and bank
 //! accounts from their index), `layout` (the scheduled entries'
 //! slots), `people` (users and the amounts they type), `scenes` (where standalone
-//! anomalies fall), `schedules` (the amounts of each company's scheduled postings), `bank` (vendors' bank-account history), `clearing` (the bank's side of bank postings), `master` (the master data), `sales_tax` (US sales tax by state and nexus).
+//! anomalies fall), `schedules` (the amounts of each company's scheduled postings), `bank` (vendors' bank-account history), `stock` (the opening stock that keeps every material's stock on hand from going negative), `clearing` (the bank's side of bank postings), `master` (the master data), `sales_tax` (US sales tax by state and nexus).
 
 pub(crate) mod bank;
 pub(crate) mod calendar;
@@ -22,6 +22,7 @@ pub(crate) mod rng;
 pub(crate) mod sales_tax;
 pub(crate) mod scenes;
 pub(crate) mod schedules;
+pub(crate) mod stock;
 pub(crate) mod tax_id;
 
 use crate::config::{GeneratorConfig, InvalidGeneratorConfig};
@@ -48,6 +49,8 @@ pub(crate) struct World {
     /// Every vendor's bank-account history.
     pub(crate) bank: crate::world::bank::BankHistory,
     pub(crate) registry: LazyRegistry,
+    /// Where each material is among the materials, by id (for the stock tally).
+    pub(crate) material_index: stock::MaterialIndex,
     /// The books of the run, summed on first need (`books.rs`).
     pub(crate) books: std::sync::OnceLock<ledger::Books>,
     /// Flags that cut the summing of the books short (the run stops).
@@ -61,6 +64,8 @@ impl World {
         let layout = Layout::new(&config);
         let economy = Economy::new(&config, layout.cases(&config));
         let md = crate::world::master::build_with(&config, &economy);
+        let md_ids: Vec<u128> = md.materials.iter().map(|m| m.material_id).collect();
+        let md_ids = md_ids.into_iter();
         let schedules = CompanySchedule::all(&config, &economy, &md);
         let slips = crate::world::schedules::SlipIndex::new(&config, &md, &schedules, &layout);
         let selector = crate::anomalies::Selector::new(config.seed, &config.anomalies);
@@ -82,6 +87,7 @@ impl World {
             layout,
             schedules,
             slips,
+            material_index: stock::MaterialIndex::new(md_ids),
             books: std::sync::OnceLock::new(),
             stops: std::sync::OnceLock::new(),
         })

@@ -56,6 +56,8 @@ pub(crate) mod stream {
     pub const BANK_STATEMENT: u64 = 62;
     pub const BANK_LINE: u64 = 63;
     pub const COMPANY_BANK: u64 = 64;
+    pub const STOCK_MOVEMENT: u64 = 65;
+    pub const STOCK_COUNT: u64 = 66;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

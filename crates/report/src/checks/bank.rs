@@ -3,8 +3,9 @@
 //! before and closes at opening + credits - debits, and its closing balance less the
 //! payments outstanding is the G/L bank account's balance on its date.
 
+use super::Checked;
 use super::Reader;
-use super::entries::Entries;
+use super::entries::{BANK_ACCOUNT, Entries};
 use super::master::Masters;
 use crate::{Integrity, ReportError};
 use std::collections::{BTreeMap, HashMap};
@@ -14,14 +15,11 @@ use synth_model::Date;
 /// balance, outstanding payments.
 type Statement = (String, Date, i64, i64, i64, i64, i64, i64);
 
-/// The integrity checks of the bank statements, none when the run wrote none.
-pub(crate) fn check(
-    r: &mut Reader<'_>,
-    m: &Masters,
-    e: &Entries,
-) -> Result<Vec<Integrity>, ReportError> {
+/// The integrity checks of the bank statements (none when the run wrote none), and the
+/// rows read of each table.
+pub(crate) fn check(r: &mut Reader<'_>, m: &Masters, e: &Entries) -> Result<Checked, ReportError> {
     if r.files("bank_statements").is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     const S: &[&str] = &[
         "statement_id",
@@ -87,8 +85,8 @@ pub(crate) fn check(
         let (y, mo, _) = s.1.ymd();
         let month = y * 12 + mo as i32 - 1;
         let gl: Option<i64> = m.currencies.keys().position(|k| *k == s.0).map(|c| {
-            e.bank
-                .range((c, i32::MIN)..=(c, month))
+            e.monthly
+                .range((BANK_ACCOUNT, c, i32::MIN)..=(BANK_ACCOUNT, c, month))
                 .map(|(_, v)| v)
                 .sum()
         });
@@ -110,7 +108,8 @@ pub(crate) fn check(
         }
         prev = Some((c, closing));
     }
-    Ok(vec![
+    let read = vec![("bank_statements", n), ("bank_statement_lines", lines)];
+    Ok((vec![
         Integrity {
             check: "each bank statement's totals are its lines, and it closes at opening + credits - debits".into(),
             failures: totals,
@@ -131,5 +130,5 @@ pub(crate) fn check(
             failures: orphans,
             of: lines,
         },
-    ])
+    ], read))
 }

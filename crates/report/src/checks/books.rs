@@ -139,22 +139,20 @@ pub(crate) fn integrity(e: &Entries, d: &Documents) -> Vec<Integrity> {
     ]
 }
 
-/// Rows per table: the manifest's, and those read for the tables the report reads (a
-/// difference is a problem).
+/// Rows per table: the manifest's, and those read for the tables the report reads (the
+/// entries and lines, and `read`'s; a difference is a problem).
 pub(crate) fn tables(
     r: &Reader<'_>,
     e: &Entries,
-    docs_rows: u64,
-    label_rows: u64,
+    read: &[(&'static str, u64)],
     problems: &mut Vec<String>,
 ) -> Vec<TableCheck> {
     let read_rows: HashMap<&str, u64> = [
         ("journal_entries", e.n_entries),
         ("journal_lines", e.n_lines),
-        ("documents", docs_rows),
-        ("anomalies", label_rows),
     ]
     .into_iter()
+    .chain(read.iter().copied())
     .collect();
     let tables: Vec<TableCheck> = r
         .manifest
@@ -177,14 +175,7 @@ pub(crate) fn tables(
         })
         .collect();
     for t in &tables {
-        let read = match t.table.as_str() {
-            "journal_entries" => Some(e.n_entries),
-            "journal_lines" => Some(e.n_lines),
-            "anomalies" => Some(label_rows),
-            "documents" => Some(docs_rows),
-            _ => None,
-        };
-        if let Some(n) = read
+        if let Some(n) = t.rows_read
             && n != t.manifest_rows
         {
             problems.push(format!(

@@ -35,13 +35,17 @@ pub(crate) struct Entries {
     pub(crate) marked: BTreeMap<String, u64>,
     /// The ledger: what each company posted on each account in each year.
     pub(crate) ledger: Ledger,
-    /// The movement of the operating bank account per company and month of the
-    /// posting date (months since year 0), opening balances included.
-    pub(crate) bank: BTreeMap<(usize, i32), i64>,
+    /// The movement of the operating bank account and of the inventory account per
+    /// account, company and month of the posting date (months since year 0), opening
+    /// balances included; the invoices labelled as posted to stock without an order
+    /// left out of the inventory (the stock ledger does not hold them).
+    pub(crate) monthly: BTreeMap<(i64, usize, i32), i64>,
 }
 
 /// The operating bank account of the chart (see `bank_statements`).
 pub(crate) const BANK_ACCOUNT: i64 = 110_000;
+/// The inventory account of the chart (see `stock_movements`).
+pub(crate) const INVENTORY_ACCOUNT: i64 = 130_000;
 
 /// What was posted on one account of one company in one year, in minor units.
 #[derive(Debug, Clone, Copy, Default)]
@@ -135,7 +139,7 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
     let (mut manual, mut off_hours) = (0u64, 0u64);
     let mut marked: BTreeMap<String, u64> = BTreeMap::new();
     let mut ledger = Ledger::new();
-    let mut bank: BTreeMap<(usize, i32), i64> = BTreeMap::new();
+    let mut monthly: BTreeMap<(i64, usize, i32), i64> = BTreeMap::new();
     while let Some(e) = entries.next_row()? {
         n_entries += 1;
         let id = e.id(0);
@@ -176,16 +180,15 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
         if let Some(t) = e.text(8) {
             *marked.entry(t.to_string()).or_default() += 1;
         }
+        let stocked = e.text(8) != Some("invoice_without_order");
         let want_lines = e.int(7).unwrap_or(-1);
         let (mut got, mut debit, mut credit) = (0i64, 0i64, 0i64);
         while let Some(l) = pending.filter(|l| l.0 == id) {
             got += 1;
             debit += l.2;
             credit += l.3;
-            for amount in [l.2, l.3] {
-                if amount > 0 {
-                    digits[first_digit(amount) - 1] += 1;
-                }
+            for amount in [l.2, l.3].into_iter().filter(|&a| a > 0) {
+                digits[first_digit(amount) - 1] += 1;
             }
             if !accounts.contains_key(&l.1) {
                 bad_account += 1;
@@ -198,8 +201,8 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
             }
             if let Some(c) = company {
                 post(ledger.entry((c, year, l.1)).or_default(), kind, l.2, l.3);
-                if l.1 == BANK_ACCOUNT {
-                    *bank.entry((c, month)).or_default() += l.2 - l.3;
+                if l.1 == BANK_ACCOUNT || (l.1 == INVENTORY_ACCOUNT && stocked) {
+                    *monthly.entry((l.1, c, month)).or_default() += l.2 - l.3;
                 }
             }
             n_lines += 1;
@@ -245,6 +248,6 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Entries, ReportErr
         off_hours,
         marked,
         ledger,
-        bank,
+        monthly,
     })
 }

@@ -1,15 +1,20 @@
 //! The checks of a report, one streaming pass per table group: master data
 //! (`master.rs`), entries and their lines side by side (`entries.rs`), documents with
 //! only unsettled invoices kept (`documents.rs`), the bank statements against their
-//! lines and the ledger (`bank.rs`), then the books as a whole (`books.rs`).
+//! lines and the ledger (`bank.rs`), the stock ledger against the inventory account
+//! (`stock.rs`), then the books as a whole (`books.rs`).
 
 mod bank;
+
+/// What a group of checks found, and the rows it read of each table.
+type Checked = (Vec<crate::Integrity>, Vec<(&'static str, u64)>);
 mod books;
 mod documents;
 mod entries;
 mod master;
 mod profile;
 mod statements;
+mod stock;
 
 use crate::read::TableRows;
 use crate::{Benford, Report, ReportError, nigrini};
@@ -155,7 +160,11 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
         .sum::<f64>()
         / 9.0;
     let mut integrity = books::integrity(&e, &d);
-    integrity.extend(bank::check(&mut r, &m, &e)?);
+    let (bank_checks, mut read) = bank::check(&mut r, &m, &e)?;
+    let (stock_checks, stock_read) = stock::check(&mut r, &m, &e)?;
+    integrity.extend(bank_checks);
+    integrity.extend(stock_checks);
+    read.extend(stock_read);
     for i in &integrity {
         if i.failures > 0 {
             problems.push(format!("{}: {} of {} fail", i.check, i.failures, i.of));
@@ -176,7 +185,8 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
         }
     }
     let statements = statements::statements(&m, &e.ledger, &mut problems);
-    let tables = books::tables(&r, &e, d.rows, label_rows, &mut problems);
+    read.extend([("documents", d.rows), ("anomalies", label_rows)]);
+    let tables = books::tables(&r, &e, &read, &mut problems);
     let profiles = profile::profile(&mut r)?;
     let entries_written = r.manifest.entries_written;
     let mut report = Report {

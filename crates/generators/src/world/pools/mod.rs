@@ -82,6 +82,8 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     ),
     acct(500000, "Cost of goods sold", "expense", "debit"),
     acct(505000, "Purchase price variances", "expense", "debit"),
+    acct(506000, "Inventory differences", "expense", "debit"),
+    acct(507000, "Scrap", "expense", "debit"),
     acct(510000, "Freight and purchased services", "expense", "debit"),
     acct(600000, "Salaries and wages", "expense", "debit"),
     acct(601000, "Social security contributions", "expense", "debit"),
@@ -160,6 +162,10 @@ pub mod accounts {
     pub const COGS: u32 = 500000;
     /// Purchase price variances.
     pub const PRICE_VARIANCE: u32 = 505000;
+    /// Stock counted short (or over, a credit) at the cycle counts.
+    pub const INVENTORY_DIFFERENCES: u32 = 506000;
+    /// Stock scrapped.
+    pub const SCRAP: u32 = 507000;
     /// Salaries.
     pub const SALARIES: u32 = 600000;
     /// Employer's social security.
