@@ -289,8 +289,8 @@ n = one("""SELECT count(*) FROM journal_entries e WHERE document_type = 'DR' AND
     SELECT 1 FROM journal_lines l WHERE l.entry_id = e.entry_id AND l.account BETWEEN 400000 AND 429999)""")[0]
 check("every customer invoice posts revenue", n == 0, f"{n} invoices without revenue")
 
-# People: each month's gross salaries per company and cost center are the salaries of
-# the employees employed in it (hired on or before its last day, not left before its
+# People: each month's gross salaries per company and cost center (with the unpaid
+# leave deducted from them added back) are the salaries of the employees employed in it (hired on or before its last day, not left before its
 # first), each raised by its annual_raise_percent on every anniversary month of its hire
 # after the first month it is paid, rounded half up to the cent; people leave (the
 # monthly churn, 1.5% by default: about 17% a year, near published turnover rates) and
@@ -303,6 +303,12 @@ paid = {(c, cc, y * 12 + m - 1): int(round(float(g) * 100)) for c, cc, y, m, g i
       SELECT e.company_code::VARCHAR, l.cost_center, year(e.posting_date), month(e.posting_date), sum(l.debit)
       FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
       WHERE e.header_text = 'Payroll run' AND l.account = 600000 GROUP BY ALL""").fetchall()}
+# Unpaid leave comes off the salaries posted (see "time off" below): added back here.
+for c, cc, y, m, unpaid in con.execute(f"""SELECT company_code::VARCHAR, cost_center, year(period_end),
+      month(period_end), sum(unpaid_leave_deduction) FROM read_csv('{d}/payslips.csv', header=true,
+      types={{'unpaid_leave_deduction': 'DECIMAL(18,2)'}}) GROUP BY ALL""").fetchall():
+    if (c, cc, y * 12 + m - 1) in paid:
+        paid[(c, cc, y * 12 + m - 1)] += int(round(float(unpaid) * 100))
 months = sorted({k[2] for k in paid})
 due, bonus_due = {}, {}
 for c, cc, hire, leave, salary, raise_bp, bonus_bp in emp:
@@ -414,6 +420,29 @@ n = one("""SELECT count(*) FILTER (WHERE p.gross <> p.salary + p.overtime + p.bo
       FROM payslips p JOIN employees e USING (employee_id) JOIN all_journal_entries j USING (entry_id)""")
 check("payslips add up, for people employed then, into their accounts, on their entry's day", n[1] > 0 and n[0] == 0,
       f"{n[0]} of {n[1]} wrong")
+# Time off: a month's days away are on its last payslip (none on the first of two runs),
+# at most 20 working days; no employee takes more vacation in a calendar year than the
+# country's usual entitlement (this script's own table: Germany 30 days, France,
+# Switzerland, the Netherlands and the UK 25, Italy 26, Spain 23, Australia 20, Japan 12,
+# the US and Canada 15); unpaid leave takes a 21.75th (the working days of an average
+# month) of the month's salary per day off it.
+ENTITLEMENT = {"DE": 30, "FR": 25, "CH": 25, "NL": 25, "GB": 25, "IT": 26, "ES": 23, "AU": 20, "JP": 12,
+               "US": 15, "CA": 15}
+country_of = dict(con.execute("SELECT company_code::VARCHAR, country FROM companies").fetchall())
+n = one("""SELECT count(*) FILTER (WHERE (day(period_end) = 15 AND vacation_days + sick_days + unpaid_leave_days > 0)
+                                  OR vacation_days + sick_days + unpaid_leave_days > 20),
+              sum(vacation_days), sum(sick_days), sum(unpaid_leave_days), count(*) FILTER (WHERE unpaid_leave_days > 0)
+           FROM payslips""")
+years = con.execute("""SELECT company_code::VARCHAR, max(v) FROM (SELECT company_code, employee_id, year(period_end),
+                          sum(vacation_days) v FROM payslips GROUP BY ALL) GROUP BY 1""").fetchall()
+over = [(c, v) for c, v in years if v > ENTITLEMENT.get(country_of.get(c), 15)]
+bad = one("""WITH m AS (SELECT employee_id, year(period_end) y, month(period_end) mo, sum(salary) s,
+                          sum(unpaid_leave_deduction) d, sum(unpaid_leave_days) k FROM payslips GROUP BY ALL)
+             SELECT count(*) FILTER (WHERE d <> round((s + d) * k / 21.75, 2)), count(*) FILTER (WHERE k > 0) FROM m""")
+check("time off: on the month's last payslip, within the country's yearly vacation, unpaid days deducted at 1/21.75 of the salary",
+      n[0] == 0 and not over and bad[0] == 0,
+      f"{n[0]} payslips wrong, {len(over)} companies over entitlement {over[:2]}, {bad[0]} of {bad[1]} deductions wrong; "
+      f"{n[1]} vacation, {n[2]} sick, {n[3]} unpaid days ({n[4]} payslips)")
 # Expense claims: each is the (clean) entry that reimburses it (the expense on the claimant's
 # cost center, its input tax, the bank paying both), by someone employed that day, spent
 # before it was submitted and submitted before it posted; each expense-claim entry has

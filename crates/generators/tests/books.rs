@@ -528,6 +528,12 @@ fn payslips_tie_out(entries: u64) -> (usize, usize) {
     for p in &b.payslips {
         let e = employee[&p.employee_id];
         assert_eq!(p.gross, p.salary + p.overtime + p.bonus);
+        assert!(p.vacation_days + p.sick_days + p.unpaid_leave_days <= 20);
+        assert_eq!(
+            p.unpaid_leave_days == 0,
+            p.unpaid_leave_deduction == 0,
+            "{p:?}"
+        );
         assert_eq!(p.net, p.gross - p.income_tax - p.employee_social_security);
         assert!(p.income_tax >= 0 && p.employee_social_security > 0 && p.net > 0);
         assert_eq!(

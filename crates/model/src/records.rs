@@ -337,8 +337,19 @@ record! {
         period_end: Date,
         /// When the net pay is paid: the posting date of the payroll entry.
         pay_date: Date,
-        /// Salary of the run: the month's, or half of it in each of two runs.
+        /// Salary of the run: the month's, or half of it in each of two runs, less the
+        /// unpaid leave deduction.
         salary: i64 as Money,
+        /// Paid vacation days taken in the month (on the month's last run; 0 on the first
+        /// of two).
+        vacation_days: u32,
+        /// Paid sick days in the month (on the month's last run).
+        sick_days: u32,
+        /// Unpaid leave days in the month (on the month's last run).
+        unpaid_leave_days: u32,
+        /// What the unpaid days take off the month's salary: a 21.75th of it per day
+        /// (the working days of an average month), rounded half up.
+        unpaid_leave_deduction: i64 as Money,
         /// Overtime, with the month's last run (logistics and service staff).
         overtime: i64 as Money,
         /// Year-end bonus, with December's last run.

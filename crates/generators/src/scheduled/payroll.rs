@@ -221,14 +221,22 @@ impl World {
             pay_day: pay_day(cal, (y, m, last), run, l.runs),
             overtime_rate: overtime_rate(&self.config, ci, month, k),
             entry_id: self.entry_id(index),
+            month,
         }
     }
 
-    /// The payslip of employee `e`, paid `pay` (salary, bonus) this month.
+    /// The payslip of employee `e`, paid `pay` (salary, bonus) this month; the month's
+    /// time off is on the payslip of its last run.
     fn payslip(&self, slip: &Slip, e: &Employee, pay: (i64, i64), batch: &mut Batch) {
-        let p = self.schedules[slip.company]
-            .pay_rules
-            .slip(pay, slip.overtime_rate, slip.run);
+        let s = &self.schedules[slip.company];
+        let country = self.economy.companies[slip.company].country;
+        let off = crate::world::time_off::time_off(&self.config, e, country, slip.month);
+        let p = s.pay_rules.slip(pay, off, slip.overtime_rate, slip.run);
+        let off = if slip.run + 1 == s.pay_rules.runs {
+            off
+        } else {
+            Default::default()
+        };
         let key = splitmix64(e.employee_id as u64) ^ splitmix64(slip.entry_id as u64);
         batch.payslips.push(Payslip {
             payslip_id: record_id(self.config.seed, stream::PAYSLIP, key),
@@ -239,6 +247,10 @@ impl World {
             period_end: slip.period.1,
             pay_date: slip.pay_day,
             salary: p.salary,
+            vacation_days: off.vacation,
+            sick_days: off.sick,
+            unpaid_leave_days: off.unpaid,
+            unpaid_leave_deduction: p.unpaid,
             overtime: p.overtime,
             bonus: p.bonus,
             gross: p.gross(),
@@ -281,6 +293,8 @@ struct Slip {
     pay_day: Date,
     overtime_rate: f64,
     entry_id: u128,
+    /// The month of the period.
+    month: u64,
 }
 
 /// The day payroll run `run` of `runs` of the month (`y`, `m`, its `last` day) pays: the

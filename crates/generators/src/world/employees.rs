@@ -11,6 +11,7 @@ use crate::world::economy::CompanyBooks;
 use crate::world::economy::share;
 use crate::world::pools::{self, COST_CENTERS, JOB_TITLES};
 use crate::world::rng::{Draws, record_id, stream};
+use crate::world::time_off::{TimeOff, time_off};
 use synth_model::{Date, Employee, PartnerName, days_in_month};
 
 /// One holder of a position: (position, holder number, first month paid, last month
@@ -282,11 +283,18 @@ impl PayRules {
         )
     }
 
-    /// What an employee with a monthly salary and bonus of `(salary, bonus)` is paid in
-    /// run `run` of the month, at an overtime rate of `overtime_rate`: the salary split
-    /// evenly between the runs, overtime and bonus with the last; income tax on the
-    /// run's salary at its yearly rate, on overtime and bonus at the marginal rate.
-    pub(crate) fn slip(&self, (salary, bonus): (i64, i64), overtime_rate: f64, run: u64) -> Pay {
+    /// What an employee with a monthly salary and bonus of `(salary, bonus)` and time off
+    /// `off` is paid in run `run` of the month, at an overtime rate of `overtime_rate`:
+    /// the salary split evenly between the runs, less the unpaid leave, overtime and
+    /// bonus with the last; income tax on the run's salary at its yearly rate, on
+    /// overtime and bonus at the marginal rate.
+    pub(crate) fn slip(
+        &self,
+        (salary, bonus): (i64, i64),
+        off: TimeOff,
+        overtime_rate: f64,
+        run: u64,
+    ) -> Pay {
         let runs = self.runs as i64;
         let r = run as i64;
         let last = r + 1 == runs;
@@ -295,7 +303,8 @@ impl PayRules {
         } else {
             0
         };
-        let salary = salary * (r + 1) / runs - salary * r / runs;
+        let unpaid = if last { off.deduction(salary) } else { 0 };
+        let salary = salary * (r + 1) / runs - salary * r / runs - unpaid;
         let bonus = if last { bonus } else { 0 };
         let periods = 12 * runs;
         let (tax, marginal) = self.yearly_tax(salary * periods);
@@ -304,6 +313,7 @@ impl PayRules {
             salary,
             overtime,
             bonus,
+            unpaid,
             income_tax: (tax + periods / 2) / periods + share_of(overtime + bonus, marginal),
             employee_ss: share_of(gross, self.employee_bp),
             employer_ss: share_of(gross, self.employer_bp),
@@ -316,12 +326,12 @@ fn share_of(x: i64, bp: i64) -> i64 {
     ((i128::from(x) * i128::from(bp) + 5_000) / 10_000) as i64
 }
 
-/// What company `ci` (`code`, paid by `rules`) pays its employees per month of the
-/// period, cost center (`COST_CENTERS.len()`) and payroll run: the sums of the
-/// payslips.
+/// What company `ci` (`code`, in `country`, paid by `rules`) pays its employees per
+/// month of the period, cost center (`COST_CENTERS.len()`) and payroll run: the sums of
+/// the payslips.
 pub(crate) fn payroll_by_month(
     config: &GeneratorConfig,
-    (ci, code, rules): (usize, &str, &PayRules),
+    (ci, code, country, rules): (usize, &str, &str, &PayRules),
     employees: &[Employee],
 ) -> Vec<Vec<[Pay; 2]>> {
     let months = u64::from(config.months);
@@ -335,8 +345,9 @@ pub(crate) fn payroll_by_month(
                 continue;
             };
             let rate = overtime_rate(config, ci, m, k);
+            let off = time_off(config, e, country, m);
             for run in 0..rules.runs.min(2) {
-                table[m as usize][k][run as usize] += rules.slip(pay, rate, run);
+                table[m as usize][k][run as usize] += rules.slip(pay, off, rate, run);
             }
         }
     }
@@ -347,8 +358,10 @@ pub(crate) fn payroll_by_month(
 /// units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Pay {
-    /// Salary.
+    /// Salary (less unpaid leave).
     pub salary: i64,
+    /// Unpaid leave deducted from the salary.
+    pub unpaid: i64,
     /// Overtime.
     pub overtime: i64,
     /// Year-end bonus.
@@ -381,6 +394,7 @@ impl Pay {
 impl std::ops::AddAssign for Pay {
     fn add_assign(&mut self, o: Pay) {
         self.salary += o.salary;
+        self.unpaid += o.unpaid;
         self.overtime += o.overtime;
         self.bonus += o.bonus;
         self.income_tax += o.income_tax;

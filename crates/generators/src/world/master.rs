@@ -199,7 +199,7 @@ pub(crate) fn company_totals(
             CompanyTotals {
                 payroll: crate::world::employees::payroll_by_month(
                     config,
-                    (ci, c.code.as_str(), &PayRules::of(c)),
+                    (ci, c.code.as_str(), c.country, &PayRules::of(c)),
                     &md.employees,
                 ),
                 assets,

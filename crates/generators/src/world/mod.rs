@@ -5,7 +5,7 @@
 //! `economy` (companies, partners' shares, prices), `identity` (partners' names and bank
 //! accounts from their index), `layout` (the scheduled entries'
 //! slots), `people` (users and the amounts they type), `scenes` (where standalone
-//! anomalies fall), `schedules` (the amounts of each company's scheduled postings), `bank` (vendors' bank-account history), `stock` (the opening stock that keeps every material's stock on hand from going negative), `clearing` (the bank's side of bank postings), `master` (the master data), `sales_tax` (US sales tax by state and nexus).
+//! anomalies fall), `schedules` (the amounts of each company's scheduled postings), `bank` (vendors' bank-account history), `stock` (the opening stock that keeps every material's stock on hand from going negative), `clearing` (the bank's side of bank postings), `master` (the master data), `sales_tax` (US sales tax by state and nexus), `time_off` (each employee's vacation, sick and unpaid days per month).
 
 pub(crate) mod bank;
 pub(crate) mod calendar;
@@ -24,6 +24,7 @@ pub(crate) mod scenes;
 pub(crate) mod schedules;
 pub(crate) mod stock;
 pub(crate) mod tax_id;
+pub(crate) mod time_off;
 
 use crate::config::{GeneratorConfig, InvalidGeneratorConfig};
 use economy::Economy;

@@ -58,6 +58,7 @@ pub(crate) mod stream {
     pub const COMPANY_BANK: u64 = 64;
     pub const STOCK_MOVEMENT: u64 = 65;
     pub const STOCK_COUNT: u64 = 66;
+    pub const TIME_OFF: u64 = 67;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.
