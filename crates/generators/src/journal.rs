@@ -170,6 +170,12 @@ impl JournalGenerator {
         batch.payslips
     }
 
+    /// Each company's bank statements of the first year, with balances of the size its
+    /// books plan (not summed): a sample to measure what a statement's row takes.
+    pub fn sample_statements(&self) -> Vec<synth_model::BankStatement> {
+        self.world.sample_statements()
+    }
+
     /// Records for the entries `range`, in a new batch.
     pub fn generate_range(&self, range: Range<u64>) -> Result<Batch, InvalidRange> {
         let cases = check_range(&range)?;

@@ -186,6 +186,8 @@ pub(crate) fn estimate_plan(config: &Config, plan: &RunPlan) -> Result<MemoryEst
     let _ = batch.visit(&mut bytes);
     // Payslips come with the scheduled payroll entries, not the business cases.
     let _ = bytes.rows(Table::Payslips, &generator.sample_payslips());
+    // Statements come with each month's interest posting, which needs the books summed.
+    let _ = bytes.rows(Table::BankStatements, &generator.sample_statements());
     Ok(estimate_of_plan(config, plan, per_entry, bytes.per_row))
 }
 

@@ -63,3 +63,34 @@ fn estimates_are_within_25_percent_of_measured_peaks() {
         );
     }
 }
+
+#[test]
+fn the_disk_estimate_of_each_table_is_within_a_third_of_what_is_written() {
+    // Every table with rows, the scheduled ones too (payslips, bank statements): none
+    // estimated at nothing.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut c = Config::default();
+    c.output.directory = dir.path().join("out");
+    c.transactions.target_count = 30_000;
+    let estimate = estimate_memory(&c).expect("estimate");
+    GenerationOrchestrator::new(c)
+        .expect("valid")
+        .run()
+        .expect("completes");
+    let manifest = synth_sinks::Manifest::read(&dir.path().join("out")).expect("manifest");
+    for t in manifest.tables.iter().filter(|t| t.rows >= 20) {
+        let e = estimate
+            .per_table
+            .iter()
+            .find(|e| e.table == t.table)
+            .expect("every table estimated");
+        let ratio = e.disk_bytes as f64 / t.bytes as f64;
+        assert!(
+            (0.67..=1.5).contains(&ratio),
+            "{}: estimated {} bytes, wrote {} ({ratio:.2})",
+            t.table,
+            e.disk_bytes,
+            t.bytes
+        );
+    }
+}

@@ -308,19 +308,24 @@ impl World {
 
     /// The month's bank statement of the company, written with its interest.
     fn bank_statement(&self, mo: &Month<'_>, batch: &mut Batch) {
-        let Month {
-            s,
-            first,
-            last,
-            month,
-            ..
-        } = *mo;
-        let c = &self.economy.companies[s.company];
-        let st = self.books().statement(s.company, month);
-        batch.bank_statements.push(BankStatement {
-            statement_id: self.statement_id(s.company, month),
+        let st = self.books().statement(mo.s.company, mo.month);
+        let row = self.statement_row(mo.s.company, mo.month, &st);
+        batch.bank_statements.push(row);
+    }
+
+    /// Company `ci`'s statement of month `month` of the period, with the balances `st`.
+    pub(crate) fn statement_row(
+        &self,
+        ci: usize,
+        month: u64,
+        st: &crate::world::ledger::Statement,
+    ) -> BankStatement {
+        let c = &self.economy.companies[ci];
+        let (_, _, first, last) = self.month_dates(month);
+        BankStatement {
+            statement_id: self.statement_id(ci, month),
             company_code: c.code,
-            bank_account: company_account(self.config.seed, s.company as u64, c.country),
+            bank_account: company_account(self.config.seed, ci as u64, c.country),
             currency: c.currency,
             period_start: first,
             statement_date: last,
@@ -330,7 +335,7 @@ impl World {
             closing_balance: st.closing(),
             book_balance: st.book,
             outstanding_payments: st.outstanding,
-        });
+        }
     }
 
     /// The month's interest.
@@ -575,5 +580,35 @@ impl World {
             true,
             true,
         )
+    }
+}
+
+impl World {
+    /// Each company's statements of the first year with balances of the planned size:
+    /// its opening bank balance, a month's revenue in and purchases out (the books are
+    /// not summed).
+    pub(crate) fn sample_statements(&self) -> Vec<BankStatement> {
+        let months = u64::from(self.config.months).min(12);
+        (0..self.economy.companies.len() as u64 * months)
+            .map(|k| {
+                let (ci, month) = ((k / months) as usize, k % months);
+                let c = &self.economy.companies[ci];
+                let opening = self.schedules[ci]
+                    .opening
+                    .iter()
+                    .filter(|l| l.0 == acc::BANK)
+                    .map(|l| l.1)
+                    .sum::<i64>();
+                let (credits, debits) = (c.revenue_month as i64, c.purchases_month as i64);
+                let st = crate::world::ledger::Statement {
+                    opening,
+                    credits,
+                    debits,
+                    book: opening + credits - debits,
+                    outstanding: debits / 50,
+                };
+                self.statement_row(ci, month, &st)
+            })
+            .collect()
     }
 }
