@@ -75,6 +75,26 @@ fn the_report_reads_every_format_alike() {
         assert_eq!(statements.len(), 4, "{format}");
         assert_eq!(statements[..3], [24, 24, 24], "{format}");
         assert!(statements[3] > 10_000, "{format}: {statements:?}");
+        // The stock ledger was checked: every movement, each company-month against the
+        // inventory account (two companies, twelve months), each material's month ends.
+        let stock = r["integrity"]
+            .as_array()
+            .expect("integrity")
+            .iter()
+            .filter(|c| c["check"].as_str().is_some_and(|t| t.contains("stock")))
+            .map(|c| c["of"].as_u64().expect("of"))
+            .collect::<Vec<_>>();
+        assert_eq!(stock.len(), 3, "{format}");
+        assert!(stock[0] > 10_000 && stock[2] > 1_000, "{format}: {stock:?}");
+        assert_eq!(stock[1], 24, "{format}: {stock:?}");
+        // Each table the report reads is counted against the manifest.
+        for t in r["tables"].as_array().expect("tables") {
+            if ["bank_statements", "bank_statement_lines", "stock_movements"]
+                .contains(&t["table"].as_str().unwrap_or(""))
+            {
+                assert_eq!(t["rows_read"], t["manifest_rows"], "{format}: {t}");
+            }
+        }
         let mad = r["benford"]["mad"].as_f64().expect("mad");
         assert!(mad < 0.015, "{format}: MAD {mad}");
         let labels: u64 = r["anomalies"]
