@@ -10,11 +10,14 @@ use crate::world::rng::{Draws, stream};
 use crate::world::stock::Move;
 use synth_model::Batch;
 
-/// Materials a month's cycle count recounts.
-const COUNTED: usize = 4;
+/// The share of a material's issues that goes missing (theft, breakage, miscounted
+/// receipts) until a count finds it: about 0.5%, a trading company's usual shrinkage.
+const SHRINKAGE: f64 = 0.005;
+/// The share of a material's issues scrapped (damaged, expired) in a month it is.
+const SCRAP_SHARE: f64 = 0.002;
 
 /// A month's cycle count and scrap: (material, signed units, type) for each movement.
-type Count = [(usize, i64, &'static str); COUNTED + 1];
+type Count = Vec<(usize, i64, &'static str)>;
 
 impl World {
     /// The amount the opening balances put on `account`: the planned amount, but for the
@@ -58,38 +61,59 @@ impl World {
         }
     }
 
-    /// Month `month`'s cycle count of company `ci` (the best sellers recounted most
-    /// often; about half the counts find a unit or three short, a fifth one or two over)
-    /// and the month's scrap (one to four units of one material). A material counted
-    /// twice is counted once.
+    /// Month `month`'s cycle count of company `ci` and its scrap. The fastest-moving
+    /// fifth of the trading goods is counted every month, the rest in turn once a year
+    /// (a twelfth each month); a count finds what went missing since the last one, about
+    /// 0.5% of the material's expected issues over that time (lognormal, so some counts
+    /// find nothing and a few find much more), or in one count of five a small surplus
+    /// (a miscounted receipt). One or two materials a month are scrapped, about 0.2% of a
+    /// month's issues each, at least one unit.
     fn stock_count(&self, ci: usize, month: u64) -> Count {
         let goods = &self.economy.goods;
-        let mut count: Count = [(0, 0, "count_difference"); COUNTED + 1];
-        if goods.is_empty() {
+        let n = goods.len();
+        let mut count = Count::new();
+        if n == 0 {
             return count;
         }
+        let c = &self.economy.companies[ci];
+        // Units of the material at position `k` of the goods expected to be issued in a
+        // month: its share of the sales (see `skewed`) of the month's cost of goods sold.
+        let monthly = |k: usize| {
+            let share = ((k + 1) as f64 / n as f64).sqrt() - (k as f64 / n as f64).sqrt();
+            c.cogs_month * share / self.economy.unit_cost(goods[k], c.fx) as f64
+        };
         let mut d = Draws::new(
             self.config.seed,
             stream::STOCK_COUNT,
             (ci as u64) << 32 | month,
         );
-        for k in 0..COUNTED {
-            let m = goods[skewed(goods.len(), d.unit())];
-            let roll = d.below(100);
-            let units = if count[..k].iter().any(|c| c.0 == m) || roll >= 70 {
-                0
-            } else if roll < 50 {
-                -1 - d.below(3) as i64
+        let fast = n.div_ceil(5);
+        for (k, &m) in goods.iter().enumerate() {
+            let months_since = if k < fast {
+                1.0
+            } else if (k as u64 + month).is_multiple_of(12) {
+                12.0
             } else {
-                1 + d.below(2) as i64
+                continue;
             };
-            count[k] = (m, units, "count_difference");
+            let expected =
+                SHRINKAGE * monthly(k) * months_since * libm::exp(0.8 * d.normal() - 0.32);
+            let units = if d.below(5) == 0 {
+                (0.3 * expected).round() as i64
+            } else {
+                -(expected.round() as i64)
+            };
+            if units != 0 {
+                count.push((m, units, "count_difference"));
+            }
         }
-        count[COUNTED] = (
-            goods[skewed(goods.len(), d.unit())],
-            -1 - d.below(4) as i64,
-            "scrap",
-        );
+        for _ in 0..1 + d.below(2) {
+            let k = skewed(n, d.unit());
+            let units = (SCRAP_SHARE * monthly(k) * libm::exp(0.5 * d.normal()))
+                .round()
+                .max(1.0);
+            count.push((goods[k], -(units as i64), "scrap"));
+        }
         count
     }
 
@@ -151,7 +175,7 @@ impl World {
     /// entry (the batch's last).
     pub(super) fn stock_count_rows(&self, ci: usize, month: u64, batch: &mut Batch) {
         let fx = self.economy.companies[ci].fx;
-        for (k, (m, units, kind)) in self.stock_count(ci, month).into_iter().enumerate() {
+        for (k, &(m, units, kind)) in self.stock_count(ci, month).iter().enumerate() {
             if units == 0 {
                 continue;
             }
