@@ -631,3 +631,29 @@ fn bank_statements_written_alone_are_checked_against_their_lines() {
         assert!(c["of"].as_u64().expect("of") > 0, "{c}");
     }
 }
+
+#[test]
+fn stock_movements_written_alone_are_checked_without_the_companies() {
+    // A run of the stock ledger only: no companies master, no ledger. Each movement is
+    // still its quantity at its cost and no material runs short; the month totals are
+    // not held against a ledger that is not there.
+    let dir = tempfile::tempdir().expect("tempdir");
+    generate(dir.path(), "stock", &["--tables", "stock_movements"]);
+    let (code, r) = report_json(dir.path(), "stock");
+    let checks: Vec<&serde_json::Value> = r["integrity"]
+        .as_array()
+        .expect("integrity")
+        .iter()
+        .filter(|c| c["check"].as_str().is_some_and(|t| t.contains("stock")))
+        .collect();
+    assert_eq!(checks.len(), 3, "{checks:?}");
+    for c in &checks {
+        assert_eq!(c["failures"], 0, "{c}");
+    }
+    assert!(
+        checks[0]["of"].as_u64().expect("of") > 1_000,
+        "{}",
+        checks[0]
+    );
+    assert_eq!(code, Some(0), "{}", r["problems"]);
+}

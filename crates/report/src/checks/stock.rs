@@ -24,16 +24,21 @@ pub(crate) fn check(r: &mut Reader<'_>, m: &Masters, e: &Entries) -> Result<Chec
         "unit_cost",
         "value",
     ];
-    // Value per company and month; units per company, material and month.
+    // Value per company and month; units per company, material and month; companies
+    // by code, as the rows name them (a run may not have written the companies).
+    let mut codes: Vec<String> = Vec::new();
     let mut value: BTreeMap<(usize, i32), i64> = BTreeMap::new();
     let mut units: BTreeMap<(usize, u128, i32), i64> = BTreeMap::new();
     let (mut rows, mut wrong) = (0u64, 0u64);
     let mut t = r.table("stock_movements", S);
     while let Some(row) = t.next_row()? {
         rows += 1;
-        let company = row
-            .text(0)
-            .and_then(|c| m.currencies.keys().position(|k| k == c));
+        let company = row.text(0).map(|code| {
+            codes.iter().position(|k| k == code).unwrap_or_else(|| {
+                codes.push(code.to_string());
+                codes.len() - 1
+            })
+        });
         match (
             company,
             row.id(1),
@@ -54,27 +59,21 @@ pub(crate) fn check(r: &mut Reader<'_>, m: &Masters, e: &Entries) -> Result<Chec
         r.tick()?;
     }
     // The inventory account against the ledger month by month, when the run wrote the
-    // journal lines.
+    // journal lines (the ledger's companies are the master's, by position).
     let ledger_read = !r.files("journal_lines").is_empty();
-    let inventory = |k: &(usize, i32)| {
-        e.monthly
-            .get(&(INVENTORY_ACCOUNT, k.0, k.1))
-            .copied()
-            .unwrap_or(0)
-    };
-    let months: std::collections::BTreeSet<(usize, i32)> = value
-        .keys()
-        .copied()
-        .chain(
-            e.monthly
-                .keys()
-                .filter(|k| k.0 == INVENTORY_ACCOUNT)
-                .map(|k| (k.1, k.2)),
-        )
-        .collect();
+    let master: Vec<&String> = m.currencies.keys().collect();
+    let mut months: BTreeMap<(&str, i32), (i64, i64)> = BTreeMap::new();
+    for (&(c, month), &v) in &value {
+        months.entry((codes[c].as_str(), month)).or_default().0 += v;
+    }
+    for (&(account, c, month), &v) in &e.monthly {
+        if let Some(code) = master.get(c).filter(|_| account == INVENTORY_ACCOUNT) {
+            months.entry((code.as_str(), month)).or_default().1 += v;
+        }
+    }
     let differ = months
-        .iter()
-        .filter(|k| ledger_read && value.get(k).copied().unwrap_or(0) != inventory(k))
+        .values()
+        .filter(|(stock, gl)| ledger_read && stock != gl)
         .count() as u64;
     // Each material's stock on hand at each month end (the months in order).
     let mut short = 0u64;
