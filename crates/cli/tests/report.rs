@@ -31,6 +31,16 @@ fn report_json(dir: &Path, out: &str) -> (Option<i32>, serde_json::Value) {
     (o.status.code(), v)
 }
 
+/// The report's integrity checks whose text contains `needle`, in order.
+fn checks<'a>(r: &'a serde_json::Value, needle: &str) -> Vec<&'a serde_json::Value> {
+    r["integrity"]
+        .as_array()
+        .expect("integrity")
+        .iter()
+        .filter(|c| c["check"].as_str().is_some_and(|t| t.contains(needle)))
+        .collect()
+}
+
 #[test]
 fn the_report_reads_every_format_alike() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -45,15 +55,8 @@ fn the_report_reads_every_format_alike() {
         for check in r["integrity"].as_array().expect("integrity") {
             assert_eq!(check["failures"], 0, "{format}: {check}");
         }
-        let banks = r["integrity"]
-            .as_array()
-            .expect("integrity")
-            .iter()
-            .find(|c| {
-                c["check"]
-                    .as_str()
-                    .is_some_and(|t| t.contains("bank account"))
-            })
+        let banks = *checks(&r, "bank account")
+            .first()
             .expect("the bank-account check");
         assert!(
             banks["of"].as_u64().expect("of") > 1_000,
@@ -61,15 +64,8 @@ fn the_report_reads_every_format_alike() {
         );
         // The bank statements were checked (24 of them: two companies, twelve months),
         // and every line of theirs (all failures are 0 above).
-        let statements = r["integrity"]
-            .as_array()
-            .expect("integrity")
+        let statements = checks(&r, "bank statement")
             .iter()
-            .filter(|c| {
-                c["check"]
-                    .as_str()
-                    .is_some_and(|t| t.contains("bank statement"))
-            })
             .map(|c| c["of"].as_u64().expect("of"))
             .collect::<Vec<_>>();
         assert_eq!(statements.len(), 4, "{format}");
@@ -77,11 +73,8 @@ fn the_report_reads_every_format_alike() {
         assert!(statements[3] > 10_000, "{format}: {statements:?}");
         // The stock ledger was checked: every movement, each company-month against the
         // inventory account (two companies, twelve months), each material's month ends.
-        let stock = r["integrity"]
-            .as_array()
-            .expect("integrity")
+        let stock = checks(&r, "stock")
             .iter()
-            .filter(|c| c["check"].as_str().is_some_and(|t| t.contains("stock")))
             .map(|c| c["of"].as_u64().expect("of"))
             .collect::<Vec<_>>();
         assert_eq!(stock.len(), 3, "{format}");
@@ -615,18 +608,9 @@ fn bank_statements_written_alone_are_checked_against_their_lines() {
         &["--tables", "bank_statements,bank_statement_lines"],
     );
     let (_, r) = report_json(dir.path(), "banks");
-    let checks: Vec<&serde_json::Value> = r["integrity"]
-        .as_array()
-        .expect("integrity")
-        .iter()
-        .filter(|c| {
-            c["check"]
-                .as_str()
-                .is_some_and(|t| t.contains("bank statement"))
-        })
-        .collect();
-    assert_eq!(checks.len(), 4, "{checks:?}");
-    for c in checks {
+    let found = checks(&r, "bank statement");
+    assert_eq!(found.len(), 4, "{found:?}");
+    for c in found {
         assert_eq!(c["failures"], 0, "{c}");
         assert!(c["of"].as_u64().expect("of") > 0, "{c}");
     }
@@ -640,20 +624,11 @@ fn stock_movements_written_alone_are_checked_without_the_companies() {
     let dir = tempfile::tempdir().expect("tempdir");
     generate(dir.path(), "stock", &["--tables", "stock_movements"]);
     let (code, r) = report_json(dir.path(), "stock");
-    let checks: Vec<&serde_json::Value> = r["integrity"]
-        .as_array()
-        .expect("integrity")
-        .iter()
-        .filter(|c| c["check"].as_str().is_some_and(|t| t.contains("stock")))
-        .collect();
-    assert_eq!(checks.len(), 3, "{checks:?}");
-    for c in &checks {
+    let found = checks(&r, "stock");
+    assert_eq!(found.len(), 3, "{found:?}");
+    for c in &found {
         assert_eq!(c["failures"], 0, "{c}");
     }
-    assert!(
-        checks[0]["of"].as_u64().expect("of") > 1_000,
-        "{}",
-        checks[0]
-    );
+    assert!(found[0]["of"].as_u64().expect("of") > 1_000, "{}", found[0]);
     assert_eq!(code, Some(0), "{}", r["problems"]);
 }

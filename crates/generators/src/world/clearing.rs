@@ -39,12 +39,7 @@ impl World {
         entries.iter().filter_map(move |e| {
             let own = lines.get(next..next + e.line_count as usize).unwrap_or(&[]);
             next += e.line_count as usize;
-            let company = self
-                .economy
-                .companies
-                .iter()
-                .position(|c| c.code == e.company_code)?;
-            Some((company, e, own))
+            Some((self.company_of(e.company_code)?, e, own))
         })
     }
 
