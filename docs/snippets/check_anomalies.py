@@ -172,6 +172,33 @@ DETECTORS = {
                 WHERE p.document_type = 'payment' AND p.document_date <= inv.document_date + INTERVAL {PAID_WITHIN} DAY)
         SELECT inv.entry_id FROM inv WHERE inv.document_id IN (SELECT reference_document_id FROM pay)
         UNION SELECT entry_id FROM pay""",
+    # Manual G/L postings (document type SA) without an approval: every other manual
+    # entry has one.
+    "missing_approval": """
+        SELECT entry_id FROM journal_entries
+        WHERE source = 'manual' AND document_type = 'SA' AND approved_by IS NULL""",
+    # Manual G/L postings of the general ledger and expenses entered by a user whose role
+    # is not in accounting (a clerk of goods, receivables or payables).
+    "unusual_user": """
+        SELECT e.entry_id FROM journal_entries e JOIN users u USING (user_id)
+        WHERE e.source = 'manual' AND e.document_type = 'SA'
+          AND e.business_process IN ('general_ledger', 'expenses')
+          AND u.role NOT IN ('gl_accountant', 'senior_accountant', 'controller', 'finance_director', 'cfo')""",
+    # Manual expenses posted in another month than their document's date.
+    "wrong_period": """
+        SELECT entry_id FROM journal_entries
+        WHERE source = 'manual' AND document_type = 'SA' AND business_process = 'expenses'
+          AND date_trunc('month', document_date) <> date_trunc('month', posting_date)""",
+    # Manual entries that debit a sales revenue account.
+    "misposting": """
+        SELECT DISTINCT e.entry_id FROM journal_entries e JOIN journal_lines l USING (entry_id)
+        WHERE e.source = 'manual' AND l.account BETWEEN 400000 AND 429999 AND l.debit > 0""",
+    # Manual G/L postings that debit a fixed asset account (assets are capitalised by
+    # vendor invoices, entered in the asset register).
+    "improper_capitalization": """
+        SELECT DISTINCT e.entry_id FROM journal_entries e JOIN journal_lines l USING (entry_id)
+        WHERE e.source = 'manual' AND e.document_type = 'SA'
+          AND l.account BETWEEN 150000 AND 158999 AND l.debit > 0""",
     # Data quality (off by default). Manual entries with an expense line that has no
     # cost center.
     "missing_cost_center": """

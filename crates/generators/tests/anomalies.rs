@@ -503,3 +503,80 @@ fn the_data_quality_family_is_off_by_default_and_damages_only_its_labelled_rows(
         assert_eq!(a.family, "data_quality");
     }
 }
+
+#[test]
+fn each_manual_entry_type_carries_its_mark_and_no_clean_entry_does() {
+    // What each of five single-entry types is, as an auditor's rule reads it: every
+    // labelled entry of the type meets it, no other entry does, at every level.
+    use synth_model::{JournalEntry, JournalLine};
+    type Rule = fn(&JournalEntry, &[&JournalLine], &HashSet<&str>) -> bool;
+    let rules: [(&str, Rule); 5] = [
+        ("missing_approval", |e, _, _| {
+            e.source == "manual" && e.document_type == "SA" && e.approved_by.is_none()
+        }),
+        ("unusual_user", |e, _, accounting| {
+            e.source == "manual"
+                && e.document_type == "SA"
+                && matches!(e.business_process, "general_ledger" | "expenses")
+                && !accounting.contains(e.user_id)
+        }),
+        ("wrong_period", |e, _, _| {
+            let (y, m, _) = e.posting_date.ymd();
+            let (dy, dm, _) = e.document_date.ymd();
+            e.source == "manual"
+                && e.document_type == "SA"
+                && e.business_process == "expenses"
+                && (y, m) != (dy, dm)
+        }),
+        ("misposting", |e, lines, _| {
+            e.source == "manual"
+                && lines
+                    .iter()
+                    .any(|l| (400_000..430_000).contains(&l.account) && l.debit > 0)
+        }),
+        ("improper_capitalization", |e, lines, _| {
+            e.source == "manual"
+                && e.document_type == "SA"
+                && lines
+                    .iter()
+                    .any(|l| (150_000..159_000).contains(&l.account) && l.debit > 0)
+        }),
+    ];
+    for level in [Difficulty::Easy, Difficulty::Hard] {
+        let n = 150_000;
+        let g = generator(n, |c| {
+            c.anomalies.rate = 0.02;
+            c.anomalies.difficulty = level;
+        });
+        let b = all(&g, n);
+        let accounting: HashSet<&str> = g
+            .master_data()
+            .users
+            .iter()
+            .filter(|u| {
+                matches!(
+                    u.role,
+                    "gl_accountant"
+                        | "senior_accountant"
+                        | "controller"
+                        | "finance_director"
+                        | "cfo"
+                )
+            })
+            .map(|u| u.user_id)
+            .collect();
+        let mut lines: HashMap<u128, Vec<&JournalLine>> = HashMap::new();
+        for l in &b.lines {
+            lines.entry(l.entry_id).or_default().push(l);
+        }
+        for (t, rule) in rules {
+            let mut found = 0;
+            for e in &b.entries {
+                let hit = rule(e, &lines[&e.entry_id], &accounting);
+                assert_eq!(hit, e.anomaly_type == Some(t), "{t} at {level:?}: {e:?}");
+                found += usize::from(hit);
+            }
+            assert!(found > 20, "{t} at {level:?}: {found}");
+        }
+    }
+}

@@ -145,6 +145,21 @@ anomaly_types! {
     /// A vendor's bank account changed days before a payment, and changed back after it.
     VendorBankChange vendor_bank_change AssetMisappropriation "high" 1.0 Effect::Scene(Staged::DivertedPayment),
         "A vendor's bank account changed in the vendor master days before a payment, which went to the new account; changed back after it.";
+    /// A manual G/L entry posted without the approval every manual entry needs.
+    MissingApproval missing_approval ControlCircumvention "medium" 1.0 Effect::Twist(Twisted::Unapproved),
+        "A manual G/L posting saved without an approval, where every other manual entry has one (the four-eyes principle skipped).";
+    /// A manual G/L entry entered by a clerk whose role never posts to the general ledger.
+    UnusualUser unusual_user ControlCircumvention "medium" 1.0 Effect::Twist(Twisted::Outsider),
+        "A manual G/L posting entered by a user whose role never posts to the general ledger: a warehouse, receivables or payables clerk, who otherwise does ordinary work of their own (access rights too wide).";
+    /// A petty cash purchase posted in a month other than its receipt's.
+    WrongPeriod wrong_period ProcessError "medium" 1.0 Effect::Twist(Twisted::WrongPeriod),
+        "A petty cash purchase posted in a later month than its receipt's date (cut-off error): 32-90 days later (easy), 6-31 days, in the next month (realistic), a receipt of a month's last three days posted on the next month's first working days (hard).";
+    /// A petty cash purchase debited to a revenue account instead of an expense.
+    Misposting misposting ProcessError "low" 1.0 Effect::Twist(Twisted::Misposted),
+        "A petty cash purchase debited to a revenue account instead of its expense account (a wrong account: revenue understated, expenses too, profit the same).";
+    /// An expense moved to a fixed asset account by a manual entry.
+    ImproperCapitalization improper_capitalization FinancialStatementFraud "high" 1.0 Effect::Twist(Twisted::Capitalised),
+        "Repairs or software expenses moved to a fixed asset account by a manual reclassification, outside the asset register: profit overstated by its amount.";
     /// A manual expense line without a cost center (data quality, off by default).
     MissingCostCenter missing_cost_center DataQuality "low" 0.0 Effect::Twist(Twisted::NoCostCenter),
         "A manual entry whose expense line has no cost center (a missing value; data quality, off by default).";
@@ -278,6 +293,16 @@ pub(crate) enum Twisted {
     NoText,
     /// Its header text with a character lost to an encoding.
     Damaged,
+    /// Saved without an approval.
+    Unapproved,
+    /// Entered by a clerk whose role never posts to the general ledger.
+    Outsider,
+    /// Posted in a later month than its receipt's date.
+    WrongPeriod,
+    /// Its expense debited to a revenue account.
+    Misposted,
+    /// An expense moved to a fixed asset account.
+    Capitalised,
 }
 
 /// A scene of several entries that replaces a case.

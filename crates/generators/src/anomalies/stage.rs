@@ -6,7 +6,8 @@ use crate::cases::{Plan, Twist};
 use crate::world::World;
 use crate::world::economy::FillerKind;
 use crate::world::master::MasterData;
-use crate::world::people::off_round;
+use crate::world::people::{off_round, pick_user};
+use crate::world::pools::accounts as acc;
 use crate::world::pools::users;
 use synth_model::{Batch, Date, DateTime};
 
@@ -136,6 +137,87 @@ impl World {
                 ..base
             },
             Twisted::Backdated => self.backdated(&mut sc, t, base),
+            Twisted::Unapproved => Twist {
+                kind: Some(FillerKind::Reclass),
+                unapproved: true,
+                ..base
+            },
+            Twisted::Outsider => {
+                // A clerk of another department who also does ordinary work of their
+                // own: goods movements, receivables or payables.
+                let pool = [users::WAREHOUSE, users::AR, users::AP][d.below(3)].clone();
+                Twist {
+                    user: Some(pick_user(pool, d)),
+                    ..base
+                }
+            }
+            Twisted::WrongPeriod => self.wrong_period(&mut sc, t, base),
+            Twisted::Misposted => Twist {
+                kind: Some(FillerKind::PettyCash),
+                expense_account: Some(d.pick(&[acc::REVENUE_PRODUCTS, acc::REVENUE_SERVICES])),
+                ..base
+            },
+            Twisted::Capitalised => Twist {
+                kind: Some(FillerKind::Reclass),
+                capitalise: true,
+                ..base
+            },
+        }
+    }
+
+    /// A petty cash purchase posted in a later month than its receipt, as far from it as
+    /// `t`'s level says.
+    fn wrong_period(&self, sc: &mut crate::world::scenes::Scene, t: A, base: Twist) -> Twist {
+        use crate::anomalies::Difficulty;
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
+        let level = self.level(t);
+        let month_end = |x: Date| {
+            let (y, m, _) = x.ymd();
+            Date::from_ymd(y, m, synth_model::days_in_month(y, m)).unwrap_or(x)
+        };
+        let mut plan = |receipt: Date| match level {
+            // 32 to 90 days later: a month or more.
+            Difficulty::Easy => (
+                receipt,
+                c.calendar
+                    .next_working(receipt.add_days(32 + d.below(59) as i32)),
+            ),
+            // 6 to 31 days later, in the next month.
+            Difficulty::Realistic => {
+                let last = month_end(receipt);
+                let mut late = receipt.add_days(6 + d.below(26) as i32);
+                if late <= last {
+                    late = last.add_days(1 + d.below(5) as i32);
+                }
+                (receipt, c.calendar.next_working(late))
+            }
+            // A receipt of a month's last three days, posted on one of the next month's
+            // first three working days.
+            Difficulty::Hard => {
+                let last = month_end(receipt);
+                let mut posting = c.calendar.next_working(last.add_days(1));
+                for _ in 0..d.below(3) {
+                    posting = c.calendar.next_working(posting.add_days(1));
+                }
+                (last.add_days(-(d.below(3) as i32)), posting)
+            }
+        };
+        let (start, end) = (self.economy.start, self.economy.end);
+        let (mut receipt, mut posting) = plan(sc.date);
+        if posting > end {
+            // Three months back, where the posting falls within the period.
+            (receipt, posting) = plan(sc.date.add_days(-92));
+        }
+        if posting > end || posting < start {
+            // A period too short for the level's distance: 35 days, another month.
+            (receipt, posting) = (sc.date.add_days(-35), sc.date);
+        }
+        Twist {
+            kind: Some(FillerKind::PettyCash),
+            date: Some(posting),
+            document_date: Some(receipt),
+            ..base
         }
     }
 

@@ -180,6 +180,7 @@ impl World {
             }
             FillerKind::Reclass => Self::reclass(tw, amount, batch, entry_id, &mut d),
         };
+        let user = tw.user.unwrap_or(user);
         if let Some((i, k)) = claimant
             && let (Some(e), Some(expense)) = (md.employees.get(i), batch.lines.get(first_line))
         {
@@ -211,12 +212,12 @@ impl World {
             index,
             company,
             posting: date,
-            document_date: date,
+            document_date: tw.document_date.unwrap_or(date),
             document_type,
             process,
             manual,
             user,
-            approval,
+            approval: approval && !tw.unapproved,
             header_text,
             document_id: None,
             reversal_of: None,
@@ -299,7 +300,7 @@ impl World {
         entry_id: u128,
         d: &mut Draws,
     ) -> FillerHead {
-        let (account, centers_pool) = match kind {
+        let (drawn, centers_pool) = match kind {
             FillerKind::ExpenseClaim => (acc::TRAVEL, centers::ALL),
             FillerKind::DirectDebit => (
                 d.pick(&[acc::UTILITIES, 650000, 690000, acc::PROFESSIONAL_FEES]),
@@ -310,6 +311,7 @@ impl World {
                 centers::ALL,
             ),
         };
+        let account = tw.expense_account.unwrap_or(drawn);
         if kind == FillerKind::PettyCash && tw.amount.is_none() {
             amount = amount
                 .min(petty_cap(self.economy.price_scale, c.fx))
@@ -402,6 +404,34 @@ impl World {
         );
     }
 
+    /// The two lines of an expense moved to a fixed asset account (an anomaly's twist):
+    /// the asset debited without a cost center, repairs or software credited on a cost
+    /// center, with the texts of a reclassification, as the entry is disguised.
+    fn capitalisation(batch: &mut Batch, entry_id: u128, amount: i64, d: &mut Draws) {
+        let (asset, expense) = d.pick(&[(150000, 690000), (151000, 650000), (151000, 690000)]);
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: asset,
+                amount,
+                text: "Reclass to cost center",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: expense,
+                amount: -amount,
+                cost_center: Some(d.pick(centers::ALL)),
+                text: "Reclass from cost center",
+                ..Line::BARE
+            },
+        );
+    }
+
     /// Two lines that move `amount` on `account` from cost center `from` to `to`: the
     /// debit of `to`, then the credit of `from`, with their texts.
     pub(crate) fn center_pair(
@@ -447,7 +477,11 @@ impl World {
         if d.below(100) < 60 && tw.amount.is_none() && amount >= 100_000 {
             amount = off_round((amount / 10_000).max(1) * 10_000);
         }
-        Self::reclass_lines(batch, entry_id, amount, d);
+        if tw.capitalise {
+            Self::capitalisation(batch, entry_id, amount, d);
+        } else {
+            Self::reclass_lines(batch, entry_id, amount, d);
+        }
         (
             "SA",
             "general_ledger",
@@ -486,6 +520,17 @@ pub(crate) struct Twist {
     pub header: Option<&'static str>,
     /// The header text with a character lost to an encoding.
     pub damaged_header: bool,
+    /// Saved without an approval.
+    pub unapproved: bool,
+    /// Entered by this user, instead of one whose role posts such entries.
+    pub user: Option<&'static str>,
+    /// The date of its document (receipt), instead of the posting date.
+    pub document_date: Option<Date>,
+    /// Its expense line's account, instead of the drawn expense account.
+    pub expense_account: Option<u32>,
+    /// An expense moved to a fixed asset account, instead of a reclassification between
+    /// cost centers.
+    pub capitalise: bool,
 }
 
 impl Twist {
@@ -503,6 +548,11 @@ impl Twist {
         no_cost_center: false,
         header: None,
         damaged_header: false,
+        unapproved: false,
+        user: None,
+        document_date: None,
+        expense_account: None,
+        capitalise: false,
     };
 }
 
