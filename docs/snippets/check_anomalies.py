@@ -209,6 +209,13 @@ DETECTORS = {
     "missing_text": "SELECT entry_id FROM journal_entries WHERE coalesce(header_text, '') = ''",
     # Header texts with U+FFFD, the replacement character of a broken decoding.
     "encoding_damage": "SELECT entry_id FROM journal_entries WHERE contains(header_text, '\ufffd')",
+    # Header texts used a hundred times less than one a typing error away from them
+    # (two letters swapped, one left out or changed), broken encodings aside.
+    "typo": """
+        WITH t AS (SELECT header_text h, count(*) n FROM journal_entries WHERE header_text <> '' GROUP BY 1),
+        typo AS (SELECT DISTINCT r.h FROM t r JOIN t c
+                 ON c.n >= 100 * r.n AND damerau_levenshtein(r.h, c.h) = 1 AND NOT contains(r.h, '\ufffd'))
+        SELECT entry_id FROM journal_entries WHERE header_text IN (SELECT h FROM typo)""",
     # Payments to a vendor within 30 days after its bank account was changed.
     "vendor_bank_change": """
         SELECT DISTINCT p.entry_id FROM documents p
@@ -217,7 +224,7 @@ DETECTORS = {
           AND p.document_date BETWEEN CAST(c.changed_at AS DATE) AND CAST(c.changed_at AS DATE) + INTERVAL 30 DAY""",
 }
 
-DATA_QUALITY = {"missing_cost_center", "missing_text", "encoding_damage"}
+DATA_QUALITY = {"missing_cost_center", "missing_text", "encoding_damage", "typo"}
 failures = []
 
 

@@ -216,8 +216,13 @@ fn clean_books_have_no_labels_and_the_summary_counts_each_type() {
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     let counts = summary["anomalies"].as_object().expect("counts per type");
     // Every type, the data-quality family (off by default) at 0.
-    assert_eq!(counts.len(), 23);
-    for t in ["missing_cost_center", "missing_text", "encoding_damage"] {
+    assert_eq!(counts.len(), 24);
+    for t in [
+        "missing_cost_center",
+        "missing_text",
+        "encoding_damage",
+        "typo",
+    ] {
         assert_eq!(counts[t], 0, "{t}");
     }
     let total: u64 = counts.values().map(|v| v.as_u64().expect("count")).sum();
@@ -233,10 +238,16 @@ fn clean_books_have_no_labels_and_the_summary_counts_each_type() {
         .map(|t| t["rows"].as_u64().expect("rows"));
     assert_eq!(rows, Some(total), "the summary counts what the table holds");
     // 0.5% of about 50 000 cases, evenly over the types on by default.
-    let on = counts.len() as u64 - 3;
+    let on = counts.len() as u64 - 4;
     for (t, n) in counts {
         let n = n.as_u64().expect("count");
-        let off = ["missing_cost_center", "missing_text", "encoding_damage"].contains(&t.as_str());
+        let off = [
+            "missing_cost_center",
+            "missing_text",
+            "encoding_damage",
+            "typo",
+        ]
+        .contains(&t.as_str());
         assert!(off || n.abs_diff(total / on) <= 2, "{t}: {n} of {total}");
     }
 }

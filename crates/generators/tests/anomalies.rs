@@ -444,7 +444,12 @@ fn levels_move_each_type_toward_the_clean_rows_and_add_look_alikes() {
 #[test]
 fn the_data_quality_family_is_off_by_default_and_damages_only_its_labelled_rows() {
     use AnomalyType as A;
-    let dq = [A::MissingCostCenter, A::MissingText, A::EncodingDamage];
+    let dq = [
+        A::MissingCostCenter,
+        A::MissingText,
+        A::EncodingDamage,
+        A::Typo,
+    ];
     let defaults = AnomalyWeights::default();
     for t in AnomalyType::ALL {
         let off = t.family() == synth_generators::Family::DataQuality;
@@ -470,6 +475,21 @@ fn the_data_quality_family_is_off_by_default_and_damages_only_its_labelled_rows(
     for e in &b.entries {
         let no_text = e.header_text.is_empty();
         let damaged = e.header_text.contains('\u{FFFD}');
+        const TYPOS: &[&str] = &[
+            "Petty cahs",
+            "Cash purhcase",
+            "Petty cash vocuher",
+            "Reclassifciation",
+            "Cost center corretcion",
+            "Reclass, see meom",
+            "Expense cliam",
+            "Travel expense reoprt",
+            "Employee reimbursment",
+            "Direct debti",
+            "Bank debti",
+            "Standing oredr",
+        ];
+        let typo = TYPOS.contains(&e.header_text);
         let lost = b.lines.iter().any(|l| {
             l.entry_id == e.entry_id
                 && l.cost_center.is_none()
@@ -477,12 +497,13 @@ fn the_data_quality_family_is_off_by_default_and_damages_only_its_labelled_rows(
                 && e.source == "manual"
         });
         let want = match e.anomaly_type {
-            Some("missing_text") => (true, false, false),
-            Some("encoding_damage") => (false, true, false),
-            Some("missing_cost_center") => (false, false, true),
-            _ => (false, false, false),
+            Some("missing_text") => (true, false, false, false),
+            Some("encoding_damage") => (false, true, false, false),
+            Some("missing_cost_center") => (false, false, true, false),
+            Some("typo") => (false, false, false, true),
+            _ => (false, false, false, false),
         };
-        assert_eq!((no_text, damaged, lost), want, "{e:?}");
+        assert_eq!((no_text, damaged, lost, typo), want, "{e:?}");
         *seen.entry(e.anomaly_type).or_insert(0) += 1;
     }
     for t in dq {

@@ -166,6 +166,9 @@ anomaly_types! {
     /// A manual entry without a header text (data quality, off by default).
     MissingText missing_text DataQuality "low" 0.0 Effect::Twist(Twisted::NoText),
         "A manual entry saved without a header text (a missing value; data quality, off by default).";
+    /// A header text with a typing error (data quality, off by default).
+    Typo typo DataQuality "low" 0.0 Effect::Twist(Twisted::Typo),
+        "A manual entry whose header text has a typing error: two letters swapped or one left out (data quality, off by default).";
     /// A header text with a character lost in an encoding (data quality, off by default).
     EncodingDamage encoding_damage DataQuality "low" 0.0 Effect::Twist(Twisted::Damaged),
         "A manual entry whose header text lost a character to a broken encoding, now U+FFFD (data quality, off by default).";
@@ -185,7 +188,8 @@ pub enum Family {
     JournalEntryOutlier,
     /// A process gone wrong (three-way match failures).
     ProcessError,
-    /// Rows damaged on their way: missing values, broken encodings (off by default).
+    /// Rows damaged on their way: missing values, typing errors, broken encodings (off by
+    /// default).
     DataQuality,
 }
 
@@ -293,6 +297,8 @@ pub(crate) enum Twisted {
     NoText,
     /// Its header text with a character lost to an encoding.
     Damaged,
+    /// Its header text with a typing error.
+    Typo,
     /// Saved without an approval.
     Unapproved,
     /// Entered by a clerk whose role never posts to the general ledger.

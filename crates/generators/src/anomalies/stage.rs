@@ -2,7 +2,7 @@
 //! and the single-entry cases twisted to carry one.
 
 use crate::anomalies::{AnomalyType as A, Effect, Staged, Twisted};
-use crate::cases::{Plan, Twist};
+use crate::cases::{Damage, Plan, Twist};
 use crate::world::World;
 use crate::world::economy::FillerKind;
 use crate::world::master::MasterData;
@@ -133,7 +133,11 @@ impl World {
                 ..base
             },
             Twisted::Damaged => Twist {
-                damaged_header: true,
+                damaged_header: Some(Damage::Encoding),
+                ..base
+            },
+            Twisted::Typo => Twist {
+                damaged_header: Some(Damage::Typo),
                 ..base
             },
             Twisted::Backdated => self.backdated(&mut sc, t, base),

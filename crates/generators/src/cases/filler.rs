@@ -198,8 +198,8 @@ impl World {
         }
         let header_text = match (tw.header, tw.damaged_header) {
             (Some(h), _) => h,
-            (None, true) => damaged(header_text),
-            (None, false) => header_text,
+            (None, Some(how)) => damaged(header_text, how),
+            (None, None) => header_text,
         };
         if tw.no_cost_center
             && let Some(l) = batch.lines[first_line..]
@@ -518,8 +518,8 @@ pub(crate) struct Twist {
     pub no_cost_center: bool,
     /// The header text, instead of the drawn one.
     pub header: Option<&'static str>,
-    /// The header text with a character lost to an encoding.
-    pub damaged_header: bool,
+    /// The header text damaged: a character lost to an encoding, or a typing error.
+    pub damaged_header: Option<Damage>,
     /// Saved without an approval.
     pub unapproved: bool,
     /// Entered by this user, instead of one whose role posts such entries.
@@ -547,7 +547,7 @@ impl Twist {
         cash_against_expense: false,
         no_cost_center: false,
         header: None,
-        damaged_header: false,
+        damaged_header: None,
         unapproved: false,
         user: None,
         document_date: None,
@@ -556,25 +556,63 @@ impl Twist {
     };
 }
 
-/// `text` with one character lost to a broken encoding (U+FFFD in its place): the header
-/// texts of manual single-entry cases, each damaged once.
-fn damaged(text: &str) -> &'static str {
-    const DAMAGED: &[(&str, &str)] = &[
-        ("Petty cash", "Petty c\u{FFFD}sh"),
-        ("Cash purchase", "Cash purch\u{FFFD}se"),
-        ("Petty cash voucher", "Petty cash vouch\u{FFFD}r"),
-        ("Reclassification", "Reclassi\u{FFFD}cation"),
-        ("Cost center correction", "Cost center correcti\u{FFFD}n"),
-        ("Reclass, see memo", "Reclass, see m\u{FFFD}mo"),
-        ("Expense claim", "Expense cl\u{FFFD}im"),
-        ("Travel expense report", "Travel expense rep\u{FFFD}rt"),
-        ("Employee reimbursement", "Employee reimburs\u{FFFD}ment"),
-        ("Direct debit", "Direct d\u{FFFD}bit"),
-        ("Bank debit", "Bank d\u{FFFD}bit"),
-        ("Standing order", "Standing ord\u{FFFD}r"),
+/// How a header text is damaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Damage {
+    /// One character lost to a broken encoding (U+FFFD in its place).
+    Encoding,
+    /// A typing error: two letters swapped, or one left out.
+    Typo,
+}
+
+/// `text` damaged as `how` says: the header texts of manual single-entry cases, each
+/// damaged once each way.
+fn damaged(text: &str, how: Damage) -> &'static str {
+    const DAMAGED: &[(&str, &str, &str)] = &[
+        ("Petty cash", "Petty c\u{FFFD}sh", "Petty cahs"),
+        ("Cash purchase", "Cash purch\u{FFFD}se", "Cash purhcase"),
+        (
+            "Petty cash voucher",
+            "Petty cash vouch\u{FFFD}r",
+            "Petty cash vocuher",
+        ),
+        (
+            "Reclassification",
+            "Reclassi\u{FFFD}cation",
+            "Reclassifciation",
+        ),
+        (
+            "Cost center correction",
+            "Cost center correcti\u{FFFD}n",
+            "Cost center corretcion",
+        ),
+        (
+            "Reclass, see memo",
+            "Reclass, see m\u{FFFD}mo",
+            "Reclass, see meom",
+        ),
+        ("Expense claim", "Expense cl\u{FFFD}im", "Expense cliam"),
+        (
+            "Travel expense report",
+            "Travel expense rep\u{FFFD}rt",
+            "Travel expense reoprt",
+        ),
+        (
+            "Employee reimbursement",
+            "Employee reimburs\u{FFFD}ment",
+            "Employee reimbursment",
+        ),
+        ("Direct debit", "Direct d\u{FFFD}bit", "Direct debti"),
+        ("Bank debit", "Bank d\u{FFFD}bit", "Bank debti"),
+        ("Standing order", "Standing ord\u{FFFD}r", "Standing oredr"),
     ];
-    DAMAGED
+    let (_, encoding, typo) = DAMAGED
         .iter()
-        .find(|(clean, _)| *clean == text)
-        .map_or("Reclassi\u{FFFD}cation", |(_, d)| d)
+        .find(|(clean, _, _)| *clean == text)
+        .copied()
+        .unwrap_or(DAMAGED[3]);
+    match how {
+        Damage::Encoding => encoding,
+        Damage::Typo => typo,
+    }
 }

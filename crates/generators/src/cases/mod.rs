@@ -15,5 +15,5 @@ mod filler;
 mod plan;
 mod stock;
 
-pub(crate) use filler::Twist;
+pub(crate) use filler::{Damage, Twist};
 pub(crate) use plan::{Plan, Role};
