@@ -30,9 +30,10 @@ rate = float(args[args.index("--rate") + 1]) if "--rate" in args else None
 
 con = duckdb.connect()
 money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amount", "discount_amount"],
-         "document_items": ["unit_price", "amount"], "users": ["approval_limit"]}
+         "document_items": ["unit_price", "amount"], "users": ["approval_limit"],
+         "expense_claims": ["amount", "tax_amount"]}
 for t in ("journal_entries", "journal_lines", "documents", "document_items", "accounts", "users",
-          "companies", "vendors", "vendor_bank_changes", "anomalies"):
+          "companies", "vendors", "vendor_bank_changes", "expense_claims", "anomalies"):
     types = ", ".join(f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, []))
     con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
 
@@ -172,6 +173,28 @@ DETECTORS = {
                 WHERE p.document_type = 'payment' AND p.document_date <= inv.document_date + INTERVAL {PAID_WITHIN} DAY)
         SELECT inv.entry_id FROM inv WHERE inv.document_id IN (SELECT reference_document_id FROM pay)
         UNION SELECT entry_id FROM pay""",
+    # Manual G/L reclassifications of one company, user and text the same in every line
+    # (account, cost center, amount) as an earlier one: the later ones.
+    "duplicate_entry": """
+        WITH m AS (
+            SELECT e.entry_id, e.company_code, e.user_id, e.header_text, e.posting_date, e.created_at,
+                   string_agg(l.account || ':' || coalesce(l.cost_center, '') || ':' || l.debit || ':' || l.credit,
+                              ' ' ORDER BY l.line_number) lines
+            FROM journal_entries e JOIN journal_lines l USING (entry_id)
+            WHERE e.source = 'manual' AND e.document_type = 'SA' AND e.business_process = 'general_ledger'
+            GROUP BY ALL)
+        SELECT entry_id FROM (
+            SELECT entry_id, row_number() OVER (PARTITION BY company_code, user_id, header_text, lines
+                                               ORDER BY posting_date, created_at, entry_id) k FROM m)
+        WHERE k > 1""",
+    # Expense claims of one employee for the same receipt (day, amount, category,
+    # description) as one submitted at least five days before. (Clean claims can match
+    # in all of that: two taxi rides at one fare, submitted together.)
+    "duplicate_expense_claim": """
+        SELECT b.entry_id FROM expense_claims a JOIN expense_claims b
+            ON a.employee_id = b.employee_id AND a.expense_date = b.expense_date AND a.amount = b.amount
+           AND a.category = b.category AND a.description = b.description
+           AND b.submitted_date >= a.submitted_date + INTERVAL 5 DAY""",
     # Manual G/L postings (document type SA) without an approval: every other manual
     # entry has one.
     "missing_approval": """

@@ -601,3 +601,77 @@ fn each_manual_entry_type_carries_its_mark_and_no_clean_entry_does() {
         }
     }
 }
+
+#[test]
+fn a_duplicate_repeats_an_earlier_case_and_no_clean_case_repeats_one() {
+    let n = 150_000;
+    for level in [Difficulty::Easy, Difficulty::Hard] {
+        let g = generator(n, |c| {
+            c.anomalies.rate = 0.02;
+            c.anomalies.difficulty = level;
+        });
+        let b = all(&g, n);
+        let entry: HashMap<u128, &synth_model::JournalEntry> =
+            b.entries.iter().map(|e| (e.entry_id, e)).collect();
+        // Claims: the same receipt submitted again, five days or more after the first.
+        let mut receipts: HashMap<_, Vec<&synth_model::ExpenseClaim>> = HashMap::new();
+        for c in &b.claims {
+            let key = (
+                c.employee_id,
+                c.expense_date,
+                c.amount,
+                c.category,
+                c.description,
+            );
+            receipts.entry(key).or_default().push(c);
+        }
+        let mut again = 0;
+        for claims in receipts.values() {
+            for c in claims {
+                let repeat = claims
+                    .iter()
+                    .any(|o| c.submitted_date.0 >= o.submitted_date.0 + 5);
+                let t = entry[&c.entry_id].anomaly_type;
+                assert_eq!(repeat, t == Some("duplicate_expense_claim"), "{c:?}");
+                again += usize::from(repeat);
+            }
+        }
+        assert!(again > 20, "{again} at {level:?}");
+        // Reclassifications: every line the same, by the same user with the same text.
+        type Lines<'a> = Vec<(u32, Option<&'a str>, i64, i64)>;
+        let mut lines: HashMap<u128, Lines> = HashMap::new();
+        for l in &b.lines {
+            lines.entry(l.entry_id).or_default().push((
+                l.account,
+                l.cost_center,
+                l.debit,
+                l.credit,
+            ));
+        }
+        let mut seen: HashMap<_, Vec<&synth_model::JournalEntry>> = HashMap::new();
+        for e in &b.entries {
+            if e.business_process == "general_ledger" && e.source == "manual" {
+                let key = (
+                    e.company_code,
+                    e.user_id,
+                    e.header_text,
+                    &lines[&e.entry_id],
+                );
+                seen.entry(key).or_default().push(e);
+            }
+        }
+        let mut twice = 0;
+        for same in seen.values() {
+            let first = same
+                .iter()
+                .min_by_key(|e| (e.posting_date, e.created_at))
+                .map(|e| e.entry_id);
+            for e in same {
+                let repeat = same.len() > 1 && Some(e.entry_id) != first;
+                assert_eq!(repeat, e.anomaly_type == Some("duplicate_entry"), "{e:?}");
+                twice += usize::from(repeat);
+            }
+        }
+        assert!(twice > 20, "{twice} at {level:?}");
+    }
+}

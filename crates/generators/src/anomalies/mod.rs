@@ -145,6 +145,12 @@ anomaly_types! {
     /// A vendor's bank account changed days before a payment, and changed back after it.
     VendorBankChange vendor_bank_change AssetMisappropriation "high" 1.0 Effect::Scene(Staged::DivertedPayment),
         "A vendor's bank account changed in the vendor master days before a payment, which went to the new account; changed back after it.";
+    /// A manual reclassification posted twice.
+    DuplicateEntry duplicate_entry ProcessError "low" 1.0 Effect::Scene(Staged::Duplicate),
+        "A manual reclassification posted a second time, the same in every line, by the same user with the same text: 7-20 days after the first (easy), 20-60 (realistic), 60-150 (hard).";
+    /// An expense claim reimbursed twice.
+    DuplicateExpenseClaim duplicate_expense_claim AssetMisappropriation "medium" 1.0 Effect::Scene(Staged::Duplicate),
+        "An employee's expense claim submitted and reimbursed a second time: the same receipt (day, amount, category, description), 7-20 days after the first (easy), 20-60 (realistic), 60-150 (hard).";
     /// A manual G/L entry posted without the approval every manual entry needs.
     MissingApproval missing_approval ControlCircumvention "medium" 1.0 Effect::Twist(Twisted::Unapproved),
         "A manual G/L posting saved without an approval, where every other manual entry has one (the four-eyes principle skipped).";
@@ -324,6 +330,8 @@ pub(crate) enum Staged {
     FictitiousVendor,
     /// A payment diverted through a bank-detail change.
     DivertedPayment,
+    /// A case posted twice: a manual reclassification, or an expense claim.
+    Duplicate,
 }
 
 impl AnomalyType {

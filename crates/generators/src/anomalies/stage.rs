@@ -25,6 +25,7 @@ impl World {
             Effect::Scene(Staged::DivertedPayment) if s < 2 => {
                 self.diverted_payment(p, s, batch, md)
             }
+            Effect::Scene(Staged::Duplicate) if s < 2 => self.duplicate(p, t, s, batch),
             Effect::Twist(_) if s == 0 => {
                 let tw = self.twist(p.block(), t);
                 let first_line = batch.lines.len();
@@ -56,11 +57,71 @@ impl World {
             // A scene's later slots hold single-entry cases; types that change a case
             // never stage a scene of their own.
             Effect::Scene(
-                Staged::ReversalReposted | Staged::FictitiousVendor | Staged::DivertedPayment,
+                Staged::ReversalReposted
+                | Staged::FictitiousVendor
+                | Staged::DivertedPayment
+                | Staged::Duplicate,
             )
             | Effect::Twist(_)
             | Effect::Change(_) => self.filler(slot, batch),
         }
+    }
+
+    /// A case posted twice: its original in slot 0 (clean), its duplicate in slot 1
+    /// (labelled), as many days later as `t`'s level says: a manual reclassification,
+    /// or an expense claim (`duplicate_expense_claim`).
+    fn duplicate(&self, p: &Plan, t: A, s: u8, batch: &mut Batch) {
+        let mut sc = self.scene(p.block());
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
+        let (start, end) = (self.economy.start, self.economy.end);
+        let kind = if t == A::DuplicateExpenseClaim {
+            FillerKind::ExpenseClaim
+        } else {
+            FillerKind::Reclass
+        };
+        let (low, width) = self.level(t).pick((7, 14), (20, 41), (60, 91));
+        let gap = low + d.below(width) as i32;
+        // The duplicate `gap` days after the original; where that is past the period's
+        // end, the original as long before.
+        let mut first = sc.date;
+        let mut second = c.calendar.next_working(first.add_days(gap));
+        if second > end {
+            second = sc.date;
+            first = c.calendar.previous_working(second.add_days(-gap));
+        }
+        if first < start {
+            (first, second) = (sc.date, sc.date);
+        }
+        let slot0 = p.first - self.layout.total;
+        let original = Twist {
+            company: Some(sc.company),
+            date: Some(first),
+            kind: Some(kind),
+            ..Twist::NONE
+        };
+        if s == 0 {
+            self.filler_with(slot0, batch, &original);
+            return;
+        }
+        let again = Twist {
+            anomaly: Some(t),
+            date: Some(second),
+            replay: Some((slot0, first)),
+            ..original
+        };
+        self.filler_with(slot0 + 1, batch, &again);
+        self.label(
+            batch,
+            t,
+            p.first,
+            sc.company,
+            second,
+            &[p.first + 1],
+            &[],
+            &[],
+            None,
+        );
     }
 
     /// How a single-entry case is changed to carry `t`.

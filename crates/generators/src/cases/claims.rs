@@ -54,7 +54,12 @@ const TRIES: usize = 8;
 pub(crate) struct ClaimEntry {
     pub(crate) company: usize,
     pub(crate) slot: u64,
+    /// The slot whose draws the claim's details follow (its own, or its original's).
+    pub(crate) draws: u64,
+    /// The day the claim was first posted.
     pub(crate) date: Date,
+    /// The day a duplicate claim was posted again.
+    pub(crate) resubmitted: Option<Date>,
     pub(crate) gross: i64,
     pub(crate) tax: i64,
     /// Units of the company's currency to the US dollar.
@@ -112,7 +117,7 @@ impl World {
     /// hotel nights large), the day of the expense (up to a week before it was submitted) and of
     /// submission (up to three days before the posting), never before the hire.
     pub(crate) fn claim(&self, c: &ClaimEntry, (e, k): (&Employee, usize), batch: &mut Batch) {
-        let mut d = Draws::new(self.config.seed, stream::CLAIM_DETAIL, c.slot);
+        let mut d = Draws::new(self.config.seed, stream::CLAIM_DETAIL, c.draws);
         let size = c.gross as f64 / (100.0 * c.fx.max(f64::MIN_POSITIVE));
         let band = BANDS
             .iter()
@@ -121,6 +126,11 @@ impl World {
         let (category, description) = d.pick(band);
         let submitted = c.date.add_days(-(d.below(4) as i32)).max(e.hire_date);
         let spent = submitted.add_days(-(d.below(8) as i32)).max(e.hire_date);
+        // A duplicate: the same receipt, submitted again the day it is posted or the day
+        // before.
+        let submitted = c
+            .resubmitted
+            .map_or(submitted, |r| r.add_days(-(d.below(2) as i32)).max(spent));
         batch.claims.push(ExpenseClaim {
             claim_id: record_id(self.config.seed, stream::EXPENSE_CLAIM, c.slot),
             company_code: e.company_code,

@@ -124,7 +124,9 @@ impl World {
         let e = &self.economy;
         let index = self.layout.total + slot;
         let entry_id = self.entry_id(index);
-        let mut d = Draws::new(seed, stream::FILLER, slot);
+        // A duplicate draws what its original drew.
+        let draws = tw.replay.map_or(slot, |r| r.0);
+        let mut d = Draws::new(seed, stream::FILLER, draws);
         let drawn_kind = filler_kind(&mut d);
         let kind = tw.kind.unwrap_or(drawn_kind);
         let drawn_company = d.below(e.companies.len());
@@ -160,7 +162,10 @@ impl World {
         // An expense claim is an employee's, charged to their cost center.
         let md = self.registry.get();
         let claimant = (kind == FillerKind::ExpenseClaim && !tw.cash_against_expense)
-            .then(|| self.claimant(&md.employees, company, date, slot))
+            .then(|| {
+                let first = tw.replay.map_or(date, |r| r.1);
+                self.claimant(&md.employees, company, first, draws)
+            })
             .flatten();
         let (document_type, process, manual, user, approval, header_text) = match kind {
             _ if tw.cash_against_expense => {
@@ -188,7 +193,9 @@ impl World {
             let claim = super::claims::ClaimEntry {
                 company,
                 slot,
-                date,
+                draws,
+                date: tw.replay.map_or(date, |r| r.1),
+                resubmitted: tw.replay.map(|_| date),
                 gross,
                 tax: gross - expense.debit,
                 fx: c.fx,
@@ -531,6 +538,9 @@ pub(crate) struct Twist {
     /// An expense moved to a fixed asset account, instead of a reclassification between
     /// cost centers.
     pub capitalise: bool,
+    /// A duplicate of the case of this slot, first posted on this date: the same draws
+    /// (company, amount, accounts, texts, user, claimant), posted again.
+    pub replay: Option<(u64, Date)>,
 }
 
 impl Twist {
@@ -553,6 +563,7 @@ impl Twist {
         document_date: None,
         expense_account: None,
         capitalise: false,
+        replay: None,
     };
 }
 
