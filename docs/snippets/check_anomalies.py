@@ -63,6 +63,7 @@ SPLIT_SHARE = by_level("split_purchase", 0.9, 0.85, 0.8)
 ROUND_MIN, ROUND_STEP = by_level("round_amount", (10000, 1000), (5000, 500), (1000, 100))
 PRICE_OVER = by_level("price_variance", 1.10, 1.05, 1.0)
 PAID_WITHIN = by_level("fictitious_vendor", 7, 14, 24)
+PADDED_OVER = by_level("inflated_expense_claim", 2.0, 1.15, 1.0)
 
 # Each query returns the entries it finds: (entry_id). Thresholds are those of the
 # easy level, widened where a type was generated at another (see by_level above).
@@ -173,6 +174,24 @@ DETECTORS = {
                 WHERE p.document_type = 'payment' AND p.document_date <= inv.document_date + INTERVAL {PAID_WITHIN} DAY)
         SELECT inv.entry_id FROM inv WHERE inv.document_id IN (SELECT reference_document_id FROM pay)
         UNION SELECT entry_id FROM pay""",
+    # Meal claims above twice the 99th percentile of a company's meal claims (1.15 times
+    # at the realistic level, the percentile itself at the hard one).
+    "inflated_expense_claim": f"""
+        WITH p AS (SELECT company_code, quantile_cont(amount, 0.99) p99 FROM expense_claims
+                   WHERE category = 'meals' GROUP BY 1)
+        SELECT c.entry_id FROM expense_claims c JOIN p USING (company_code)
+        WHERE c.category = 'meals' AND c.amount > {PADDED_OVER} * p.p99""",
+    # Manual G/L postings that credit a sales revenue account (revenue is booked by
+    # customer invoices).
+    "fictitious_revenue": """
+        SELECT DISTINCT e.entry_id FROM journal_entries e JOIN journal_lines l USING (entry_id)
+        WHERE e.source = 'manual' AND e.document_type = 'SA'
+          AND l.account BETWEEN 400000 AND 429999 AND l.credit > 0""",
+    # Manual entries whose header text has words auditors search for.
+    "suspicious_text": """
+        SELECT entry_id FROM journal_entries
+        WHERE source = 'manual' AND regexp_matches(lower(header_text),
+            'plug|cfo|do not reverse|override|forecast|instructed|confidential|top-side')""",
     # Manual G/L reclassifications of one company, user and text the same in every line
     # (account, cost center, amount) as an earlier one: the later ones.
     "duplicate_entry": """
@@ -188,13 +207,14 @@ DETECTORS = {
                                                ORDER BY posting_date, created_at, entry_id) k FROM m)
         WHERE k > 1""",
     # Expense claims of one employee for the same receipt (day, amount, category,
-    # description) as one submitted at least five days before. (Clean claims can match
-    # in all of that: two taxi rides at one fare, submitted together.)
+    # description) as one submitted at least eight days before. (Clean claims can match
+    # in all of that, two taxi rides at one fare, but a day's claims are all submitted
+    # within a week of it.)
     "duplicate_expense_claim": """
         SELECT b.entry_id FROM expense_claims a JOIN expense_claims b
             ON a.employee_id = b.employee_id AND a.expense_date = b.expense_date AND a.amount = b.amount
            AND a.category = b.category AND a.description = b.description
-           AND b.submitted_date >= a.submitted_date + INTERVAL 5 DAY""",
+           AND b.submitted_date >= a.submitted_date + INTERVAL 8 DAY""",
     # Manual G/L postings (document type SA) without an approval: every other manual
     # entry has one.
     "missing_approval": """

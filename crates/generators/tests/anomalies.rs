@@ -531,7 +531,30 @@ fn each_manual_entry_type_carries_its_mark_and_no_clean_entry_does() {
     // labelled entry of the type meets it, no other entry does, at every level.
     use synth_model::{JournalEntry, JournalLine};
     type Rule = fn(&JournalEntry, &[&JournalLine], &HashSet<&str>) -> bool;
-    let rules: [(&str, Rule); 5] = [
+    let rules: [(&str, Rule); 7] = [
+        ("fictitious_revenue", |e, lines, _| {
+            e.source == "manual"
+                && e.document_type == "SA"
+                && lines
+                    .iter()
+                    .any(|l| (400_000..430_000).contains(&l.account) && l.credit > 0)
+        }),
+        ("suspicious_text", |e, _, _| {
+            let h = e.header_text.to_lowercase();
+            e.source == "manual"
+                && [
+                    "plug",
+                    "cfo",
+                    "do not reverse",
+                    "override",
+                    "forecast",
+                    "instructed",
+                    "confidential",
+                    "top-side",
+                ]
+                .iter()
+                .any(|w| h.contains(w))
+        }),
         ("missing_approval", |e, _, _| {
             e.source == "manual" && e.document_type == "SA" && e.approved_by.is_none()
         }),
@@ -599,6 +622,27 @@ fn each_manual_entry_type_carries_its_mark_and_no_clean_entry_does() {
             }
             assert!(found > 20, "{t} at {level:?}: {found}");
         }
+        // A padded meal claim is above every clean one of its company.
+        let kind: HashMap<u128, Option<&str>> = b
+            .entries
+            .iter()
+            .map(|e| (e.entry_id, e.anomaly_type))
+            .collect();
+        let meals = |padded: bool| {
+            let mut most: HashMap<_, (i64, i64)> = HashMap::new();
+            for c in b.claims.iter().filter(|c| c.category == "meals") {
+                if (kind[&c.entry_id] == Some("inflated_expense_claim")) == padded {
+                    let m = most.entry(c.company_code).or_insert((i64::MAX, 0));
+                    *m = (m.0.min(c.amount), m.1.max(c.amount));
+                }
+            }
+            most
+        };
+        let (padded, clean) = (meals(true), meals(false));
+        assert!(!padded.is_empty());
+        for (company, (lowest, _)) in padded {
+            assert!(lowest > clean[&company].1, "{company:?} at {level:?}");
+        }
     }
 }
 
@@ -613,7 +657,8 @@ fn a_duplicate_repeats_an_earlier_case_and_no_clean_case_repeats_one() {
         let b = all(&g, n);
         let entry: HashMap<u128, &synth_model::JournalEntry> =
             b.entries.iter().map(|e| (e.entry_id, e)).collect();
-        // Claims: the same receipt submitted again, five days or more after the first.
+        // Claims: the same receipt submitted again, eight days or more after the first
+        // (a day's clean claims are all submitted within a week of it).
         let mut receipts: HashMap<_, Vec<&synth_model::ExpenseClaim>> = HashMap::new();
         for c in &b.claims {
             let key = (
@@ -630,7 +675,7 @@ fn a_duplicate_repeats_an_earlier_case_and_no_clean_case_repeats_one() {
             for c in claims {
                 let repeat = claims
                     .iter()
-                    .any(|o| c.submitted_date.0 >= o.submitted_date.0 + 5);
+                    .any(|o| c.submitted_date.0 >= o.submitted_date.0 + 8);
                 let t = entry[&c.entry_id].anomaly_type;
                 assert_eq!(repeat, t == Some("duplicate_expense_claim"), "{c:?}");
                 again += usize::from(repeat);

@@ -145,12 +145,21 @@ anomaly_types! {
     /// A vendor's bank account changed days before a payment, and changed back after it.
     VendorBankChange vendor_bank_change AssetMisappropriation "high" 1.0 Effect::Scene(Staged::DivertedPayment),
         "A vendor's bank account changed in the vendor master days before a payment, which went to the new account; changed back after it.";
+    /// Revenue booked by a manual entry against receivables of no customer.
+    FictitiousRevenue fictitious_revenue FinancialStatementFraud "high" 1.0 Effect::Twist(Twisted::TopSide),
+        "Revenue booked by a manual entry dressed as a reclassification, against receivables of no customer and without an invoice (a top-side entry): on a quarter's last working day (easy), on one of a month's last three (realistic), on any day (hard).";
+    /// A manual entry whose header text is what auditors search for.
+    SuspiciousText suspicious_text JournalEntryOutlier "medium" 1.0 Effect::Twist(Twisted::Suspicious),
+        "A manual entry whose header text is one auditors search for: a plug, an override, an instruction from above, a request not to reverse it.";
+    /// A meal claimed at several times what any meal costs.
+    InflatedExpenseClaim inflated_expense_claim AssetMisappropriation "medium" 1.0 Effect::Twist(Twisted::Padded),
+        "An expense claim for a client dinner above what any clean meal claim reaches (padding): 2.5-8 times the largest (easy), 1.25-2.5 times (realistic), 1.02-1.4 times (hard).";
     /// A manual reclassification posted twice.
     DuplicateEntry duplicate_entry ProcessError "low" 1.0 Effect::Scene(Staged::Duplicate),
-        "A manual reclassification posted a second time, the same in every line, by the same user with the same text: 7-20 days after the first (easy), 20-60 (realistic), 60-150 (hard).";
+        "A manual reclassification posted a second time, the same in every line, by the same user with the same text: 10-20 days after the first (easy), 20-60 (realistic), 60-150 (hard).";
     /// An expense claim reimbursed twice.
     DuplicateExpenseClaim duplicate_expense_claim AssetMisappropriation "medium" 1.0 Effect::Scene(Staged::Duplicate),
-        "An employee's expense claim submitted and reimbursed a second time: the same receipt (day, amount, category, description), 7-20 days after the first (easy), 20-60 (realistic), 60-150 (hard).";
+        "An employee's expense claim submitted and reimbursed a second time: the same receipt (day, amount, category, description), 10-20 days after the first (easy), 20-60 (realistic), 60-150 (hard).";
     /// A manual G/L entry posted without the approval every manual entry needs.
     MissingApproval missing_approval ControlCircumvention "medium" 1.0 Effect::Twist(Twisted::Unapproved),
         "A manual G/L posting saved without an approval, where every other manual entry has one (the four-eyes principle skipped).";
@@ -315,6 +324,12 @@ pub(crate) enum Twisted {
     Misposted,
     /// An expense moved to a fixed asset account.
     Capitalised,
+    /// Revenue credited against receivables of no customer.
+    TopSide,
+    /// A header text auditors search for.
+    Suspicious,
+    /// A meal claim padded above any clean one.
+    Padded,
 }
 
 /// A scene of several entries that replaces a case.

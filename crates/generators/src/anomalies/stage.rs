@@ -11,6 +11,18 @@ use crate::world::pools::accounts as acc;
 use crate::world::pools::users;
 use synth_model::{Batch, Date, DateTime};
 
+/// Header texts auditors search for (a plug, an override, an instruction from above).
+const SUSPICIOUS: &[&str] = &[
+    "Plug to balance",
+    "Per CFO instruction",
+    "Do not reverse",
+    "Manual override, see email",
+    "Adjust to forecast",
+    "As instructed by management",
+    "Correction, confidential",
+    "Top-side adjustment",
+];
+
 impl World {
     /// Slot `s` of a block whose case is replaced by a standalone anomaly `t`.
     pub(crate) fn scenario(&self, p: &Plan, t: A, s: u8, batch: &mut Batch, md: &MasterData) {
@@ -80,7 +92,7 @@ impl World {
         } else {
             FillerKind::Reclass
         };
-        let (low, width) = self.level(t).pick((7, 14), (20, 41), (60, 91));
+        let (low, width) = self.level(t).pick((10, 11), (20, 41), (60, 91));
         let gap = low + d.below(width) as i32;
         // The duplicate `gap` days after the original; where that is past the period's
         // end, the original as long before.
@@ -225,6 +237,46 @@ impl World {
             Twisted::Capitalised => Twist {
                 kind: Some(FillerKind::Reclass),
                 capitalise: true,
+                ..base
+            },
+            Twisted::TopSide => {
+                // A quarter's last working day (easy), one of a month's last three
+                // (realistic), any day (hard).
+                let (y, m, _) = sc.date.ymd();
+                let level = self.level(t);
+                let month = level.pick(m.div_ceil(3) * 3, m, m);
+                let last = Date::from_ymd(y, month, synth_model::days_in_month(y, month))
+                    .unwrap_or(sc.date);
+                let mut day = c.calendar.previous_working(last);
+                for _ in 0..level.pick(0, d.below(3), 0) {
+                    day = c.calendar.previous_working(day.add_days(-1));
+                }
+                let day = match level {
+                    crate::anomalies::Difficulty::Hard => sc.date,
+                    _ if day < self.economy.start || day > self.economy.end => sc.date,
+                    _ => day,
+                };
+                Twist {
+                    kind: Some(FillerKind::Reclass),
+                    date: Some(day),
+                    top_side: true,
+                    ..base
+                }
+            }
+            Twisted::Padded => {
+                // Above the largest clean meal claim (80 US dollars), by as much as the
+                // level says before its tax (which only adds to it).
+                let (low, width) = self.level(t).pick((2.5, 5.5), (1.25, 1.25), (1.02, 0.38));
+                let gross = 80.0 * c.fx * 100.0 * (low + width * d.unit());
+                Twist {
+                    kind: Some(FillerKind::ExpenseClaim),
+                    amount: Some(libm::round(gross) as i64),
+                    padded: true,
+                    ..base
+                }
+            }
+            Twisted::Suspicious => Twist {
+                header: Some(d.pick(SUSPICIOUS)),
                 ..base
             },
         }

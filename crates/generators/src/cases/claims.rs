@@ -60,6 +60,8 @@ pub(crate) struct ClaimEntry {
     pub(crate) date: Date,
     /// The day a duplicate claim was posted again.
     pub(crate) resubmitted: Option<Date>,
+    /// A client dinner, whatever its size (a padded claim).
+    pub(crate) padded: bool,
     pub(crate) gross: i64,
     pub(crate) tax: i64,
     /// Units of the company's currency to the US dollar.
@@ -124,6 +126,11 @@ impl World {
             .find(|b| size < b.0)
             .map_or(BANDS[0].1, |b| b.1);
         let (category, description) = d.pick(band);
+        let (category, description) = if c.padded {
+            ("meals", "Client dinner")
+        } else {
+            (category, description)
+        };
         let submitted = c.date.add_days(-(d.below(4) as i32)).max(e.hire_date);
         let spent = submitted.add_days(-(d.below(8) as i32)).max(e.hire_date);
         // A duplicate: the same receipt, submitted again the day it is posted or the day

@@ -196,6 +196,7 @@ impl World {
                 draws,
                 date: tw.replay.map_or(date, |r| r.1),
                 resubmitted: tw.replay.map(|_| date),
+                padded: tw.padded,
                 gross,
                 tax: gross - expense.debit,
                 fx: c.fx,
@@ -439,6 +440,32 @@ impl World {
         );
     }
 
+    /// The two lines of revenue booked against receivables of no customer (an anomaly's
+    /// twist), with the texts of a reclassification, as the entry is disguised.
+    fn top_side(batch: &mut Batch, entry_id: u128, amount: i64, d: &mut Draws) {
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::RECEIVABLES,
+                amount,
+                text: "Reclass to cost center",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: d.pick(&[acc::REVENUE_PRODUCTS, acc::REVENUE_SERVICES]),
+                amount: -amount,
+                cost_center: Some(d.pick(centers::SALES)),
+                text: "Reclass from cost center",
+                ..Line::BARE
+            },
+        );
+    }
+
     /// Two lines that move `amount` on `account` from cost center `from` to `to`: the
     /// debit of `to`, then the credit of `from`, with their texts.
     pub(crate) fn center_pair(
@@ -486,6 +513,8 @@ impl World {
         }
         if tw.capitalise {
             Self::capitalisation(batch, entry_id, amount, d);
+        } else if tw.top_side {
+            Self::top_side(batch, entry_id, amount, d);
         } else {
             Self::reclass_lines(batch, entry_id, amount, d);
         }
@@ -538,6 +567,11 @@ pub(crate) struct Twist {
     /// An expense moved to a fixed asset account, instead of a reclassification between
     /// cost centers.
     pub capitalise: bool,
+    /// Revenue credited against receivables of no customer, instead of a
+    /// reclassification between cost centers.
+    pub top_side: bool,
+    /// An expense claim for a client dinner, whatever its amount (padded).
+    pub padded: bool,
     /// A duplicate of the case of this slot, first posted on this date: the same draws
     /// (company, amount, accounts, texts, user, claimant), posted again.
     pub replay: Option<(u64, Date)>,
@@ -563,6 +597,8 @@ impl Twist {
         document_date: None,
         expense_account: None,
         capitalise: false,
+        top_side: false,
+        padded: false,
         replay: None,
     };
 }
