@@ -174,6 +174,25 @@ DETECTORS = {
                 WHERE p.document_type = 'payment' AND p.document_date <= inv.document_date + INTERVAL {PAID_WITHIN} DAY)
         SELECT inv.entry_id FROM inv WHERE inv.document_id IN (SELECT reference_document_id FROM pay)
         UNION SELECT entry_id FROM pay""",
+    # Accrued liabilities released by a manual entry that reverses no accrual, and the
+    # earlier accrual of that amount, expense account and cost center in that company
+    # that no reversal names.
+    "cookie_jar_reserve": """
+        WITH rel AS (
+            SELECT e.entry_id, e.company_code, e.posting_date, x.account, x.cost_center, x.credit AS amount
+            FROM journal_entries e JOIN journal_lines l USING (entry_id)
+            JOIN journal_lines x ON x.entry_id = e.entry_id AND x.account <> 210000 AND x.credit > 0
+            WHERE e.source = 'manual' AND e.reversal_of IS NULL AND l.account = 210000 AND l.debit > 0),
+        kept AS (
+            SELECT e.entry_id, e.company_code, e.posting_date, x.account, x.cost_center, x.debit AS amount
+            FROM journal_entries e JOIN journal_lines l USING (entry_id)
+            JOIN journal_lines x ON x.entry_id = e.entry_id AND x.account <> 210000 AND x.debit > 0
+            WHERE l.account = 210000 AND l.credit > 0
+              AND e.entry_id NOT IN (SELECT reversal_of FROM journal_entries WHERE reversal_of IS NOT NULL))
+        SELECT entry_id FROM rel
+        UNION SELECT k.entry_id FROM kept k JOIN rel r
+            ON r.company_code = k.company_code AND r.amount = k.amount AND r.account = k.account
+           AND r.cost_center = k.cost_center AND k.posting_date <= r.posting_date""",
     # Meal claims above twice the 99th percentile of a company's meal claims (1.15 times
     # at the realistic level, the percentile itself at the hard one).
     "inflated_expense_claim": f"""

@@ -720,3 +720,55 @@ fn a_duplicate_repeats_an_earlier_case_and_no_clean_case_repeats_one() {
         assert!(twice > 20, "{twice} at {level:?}");
     }
 }
+
+#[test]
+fn a_cookie_jar_accrual_is_never_reversed_and_only_its_release_debits_accruals_by_hand() {
+    let n = 150_000;
+    let g = generator(n, |c| c.anomalies.rate = 0.02);
+    let b = all(&g, n);
+    let reversed: HashSet<u128> = b.entries.iter().filter_map(|e| e.reversal_of).collect();
+    let mut accrued: HashMap<u128, i64> = HashMap::new();
+    let mut released: HashMap<u128, i64> = HashMap::new();
+    for l in b.lines.iter().filter(|l| l.account == 210_000) {
+        *accrued.entry(l.entry_id).or_default() += l.credit;
+        *released.entry(l.entry_id).or_default() += l.debit;
+    }
+    let by_id: HashMap<u128, &synth_model::JournalEntry> =
+        b.entries.iter().map(|e| (e.entry_id, e)).collect();
+    // A manual debit of accrued liabilities that reverses nothing is a release.
+    for e in &b.entries {
+        let release = e.source == "manual"
+            && e.reversal_of.is_none()
+            && released.get(&e.entry_id).is_some_and(|d| *d > 0);
+        assert_eq!(
+            release,
+            e.anomaly_type == Some("cookie_jar_reserve")
+                && accrued.get(&e.entry_id).is_none_or(|c| *c == 0),
+            "{e:?}"
+        );
+    }
+    let mut labels = 0;
+    for a in b
+        .anomalies
+        .iter()
+        .filter(|a| a.anomaly_type == "cookie_jar_reserve")
+    {
+        let ids: Vec<u128> = a
+            .entry_ids
+            .as_str()
+            .split(' ')
+            .map(|s| u128::from_str_radix(&s.replace('-', ""), 16).expect("uuid"))
+            .collect();
+        let [accrual, release] = ids[..] else {
+            panic!("two entries: {a:?}")
+        };
+        assert!(!reversed.contains(&accrual), "{a:?}");
+        assert_eq!(accrued[&accrual], released[&release], "{a:?}");
+        assert!(
+            by_id[&accrual].posting_date < by_id[&release].posting_date,
+            "{a:?}"
+        );
+        labels += 1;
+    }
+    assert!(labels > 20, "{labels}");
+}

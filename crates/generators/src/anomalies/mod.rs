@@ -151,6 +151,9 @@ anomaly_types! {
     /// A manual entry whose header text is what auditors search for.
     SuspiciousText suspicious_text JournalEntryOutlier "medium" 1.0 Effect::Twist(Twisted::Suspicious),
         "A manual entry whose header text is one auditors search for: a plug, an override, an instruction from above, a request not to reverse it.";
+    /// An accrual kept as a reserve and released into profit months later.
+    CookieJarReserve cookie_jar_reserve FinancialStatementFraud "high" 1.0 Effect::Scene(Staged::CookieJar),
+        "A month-end accrual that is never reversed, kept as a reserve, and released into profit by a manual entry dressed as a reclassification two to five months later (cookie-jar accounting).";
     /// A meal claimed at several times what any meal costs.
     InflatedExpenseClaim inflated_expense_claim AssetMisappropriation "medium" 1.0 Effect::Twist(Twisted::Padded),
         "An expense claim for a client dinner above what any clean meal claim reaches (padding): 2.5-8 times the largest (easy), 1.25-2.5 times (realistic), 1.02-1.4 times (hard).";
@@ -347,6 +350,8 @@ pub(crate) enum Staged {
     DivertedPayment,
     /// A case posted twice: a manual reclassification, or an expense claim.
     Duplicate,
+    /// An accrual kept, released months later.
+    CookieJar,
 }
 
 impl AnomalyType {

@@ -20,6 +20,102 @@ fn days_in(x: Date) -> i32 {
 }
 
 impl World {
+    /// A month-end accrual as the scheduled ones are (slot 0), never reversed, released
+    /// into profit two to five months later by a manual entry dressed as a
+    /// reclassification (slot 1), on a month's last working day.
+    pub(crate) fn cookie_jar(&self, p: &Plan, s: u8, batch: &mut Batch) {
+        let seed = self.config.seed;
+        let mut sc = self.scene(p.block());
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
+        let account = d.pick(acc::ACCRUED_EXPENSES);
+        let cost_center = d.pick(centers::OVERHEAD);
+        let user = crate::world::people::pick_user(users::GL, d);
+        let base = self
+            .schedules
+            .get(sc.company)
+            .map_or(1_000_000.0, |s| s.accrual_base)
+            * libm::exp(0.35 * d.normal());
+        let amount = off_round(crate::world::schedules::round_to(base, 10_000));
+        let month_end = |x: Date| {
+            let (y, m, _) = x.ymd();
+            Date::from_ymd(y, m, synth_model::days_in_month(y, m)).unwrap_or(x)
+        };
+        let later =
+            |x: Date, months: u32| (0..months).fold(month_end(x), |m, _| month_end(m.add_days(1)));
+        let (start, end) = (self.economy.start, self.economy.end);
+        let months = 2 + d.below(4) as u32;
+        let mut accrued = month_end(sc.date);
+        if later(accrued, months) > end {
+            // Months before, where the release would fall after the period.
+            accrued = (0..months).fold(accrued, |m, _| month_end(m.add_days(-days_in(m))));
+        }
+        if accrued < start {
+            accrued = month_end(start);
+        }
+        let accrual_day = c.calendar.previous_working(accrued);
+        let release_day = c
+            .calendar
+            .previous_working(later(accrued, months))
+            .min(end)
+            .max(accrual_day);
+        let index = p.first + u64::from(s);
+        let entry_id = self.entry_id(index);
+        let mut ed = Draws::new(seed, stream::ENTRY, index);
+        let first_line = batch.lines.len();
+        let (day, process, header) = if s == 0 {
+            Self::accrual_lines(
+                batch,
+                entry_id,
+                (account, cost_center),
+                amount,
+                "Month-end accrual",
+            );
+            (accrual_day, "period_close", "Month-end accrual")
+        } else {
+            Self::center_pair(
+                batch,
+                entry_id,
+                (acc::ACCRUED, amount),
+                (cost_center, cost_center),
+                ("Reclass to cost center", "Reclass from cost center"),
+            );
+            // The accrued liability carries no cost center, the expense its own.
+            let n = batch.lines.len();
+            batch.lines[n - 2].cost_center = None;
+            batch.lines[n - 1].account = account;
+            (release_day, "general_ledger", d.pick(texts::RECLASS))
+        };
+        let head = Head {
+            index,
+            company: sc.company,
+            posting: day,
+            document_date: day,
+            document_type: "SA",
+            process,
+            manual: true,
+            user,
+            approval: true,
+            header_text: header,
+            anomaly: Some(A::CookieJarReserve),
+            ..Head::CLEAN
+        };
+        self.close(batch, &head, first_line, &mut ed);
+        if s == 0 {
+            self.label(
+                batch,
+                A::CookieJarReserve,
+                p.first,
+                sc.company,
+                accrual_day,
+                &[p.first, p.first + 1],
+                &[],
+                &[],
+                None,
+            );
+        }
+    }
+
     /// A manual month-end accrual (slot 0), reversed by hand days later (slot 1) and
     /// posted again for a different amount (slot 2): texts, amounts, dates and users
     /// as the scheduled month-end accruals and their reversals have them.

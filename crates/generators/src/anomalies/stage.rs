@@ -38,6 +38,7 @@ impl World {
                 self.diverted_payment(p, s, batch, md)
             }
             Effect::Scene(Staged::Duplicate) if s < 2 => self.duplicate(p, t, s, batch),
+            Effect::Scene(Staged::CookieJar) if s < 2 => self.cookie_jar(p, s, batch),
             Effect::Twist(_) if s == 0 => {
                 let tw = self.twist(p.block(), t);
                 let first_line = batch.lines.len();
@@ -72,7 +73,8 @@ impl World {
                 Staged::ReversalReposted
                 | Staged::FictitiousVendor
                 | Staged::DivertedPayment
-                | Staged::Duplicate,
+                | Staged::Duplicate
+                | Staged::CookieJar,
             )
             | Effect::Twist(_)
             | Effect::Change(_) => self.filler(slot, batch),
