@@ -92,16 +92,26 @@ fn version_one() -> u32 {
 
 impl Manifest {
     /// Writes the manifest atomically into `dir` (`manifest.json.partial`, synced, then
-    /// renamed), using the room kept for it if the disk is full.
+    /// renamed), using the room kept for it if the disk is full; on a disk too full even
+    /// for that, as compact JSON (about half the size) before giving up.
     pub fn write(&self, dir: &OutputDir) -> Result<PathBuf, SinkError> {
-        dir.write_atomic(dir.manifest_name(), &self.encode(dir)?)
+        match dir.write_atomic(dir.manifest_name(), &self.encode(dir, true)?) {
+            Err(SinkError::DiskFull { .. }) => {
+                dir.write_atomic(dir.manifest_name(), &self.encode(dir, false)?)
+            }
+            other => other,
+        }
     }
 
-    /// The manifest as pretty JSON with a final newline.
-    fn encode(&self, dir: &OutputDir) -> Result<Vec<u8>, SinkError> {
+    /// The manifest as JSON (pretty, or compact) with a final newline.
+    fn encode(&self, dir: &OutputDir, pretty: bool) -> Result<Vec<u8>, SinkError> {
         let path = dir.path().join(dir.manifest_name());
-        let mut text = serde_json::to_vec_pretty(self)
-            .map_err(|e| SinkError::io("encode", &path, e.into()))?;
+        let mut text = if pretty {
+            serde_json::to_vec_pretty(self)
+        } else {
+            serde_json::to_vec(self)
+        }
+        .map_err(|e| SinkError::io("encode", &path, e.into()))?;
         text.push(b'\n');
         Ok(text)
     }
@@ -122,7 +132,7 @@ impl Manifest {
     /// Writes the manifest atomically as [`Manifest::write`] does, without touching the
     /// room kept for the final manifest (a run's progress, after each part).
     pub fn write_progress(&self, dir: &OutputDir) -> Result<PathBuf, SinkError> {
-        dir.write_atomic_unreserved(dir.manifest_name(), &self.encode(dir)?)
+        dir.write_atomic_unreserved(dir.manifest_name(), &self.encode(dir, true)?)
     }
 
     /// Reads a manifest back.
