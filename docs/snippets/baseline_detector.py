@@ -14,7 +14,12 @@ bank debited while an expense is credited; payables debited; inventory or GR/IR)
 the document chain the entry's document sits in: payments of the same invoice and the
 days since the first, an invoice's days before its delivery, its price over its order's,
 whether it references an order or receipt, its vendor's age in days and orders, days from
-invoice to payment, days since the vendor's bank account last changed.
+invoice to payment, days since the vendor's bank account last changed; and the
+document's date before the posting, the user's role, revenue debited or credited, a
+fixed asset debited, accrued liabilities debited or credited (and whether an accrual
+was ever reversed), receivables without a customer, an expense claim's amount over its
+company's and category's 99th percentile, whether its receipt was claimed before, and
+whether the same user posted the same entry (lines, text) before.
 `gbm` (default): a gradient-boosted classifier trained on the labels of the entries
 posted before --split (default: 1 July of the first year) and scored on those after:
 a temporal split (score it with `synthdata score DIR PREDICTIONS.csv --scored-only`).
@@ -60,6 +65,7 @@ def main() -> int:
     con = duckdb.connect()
     e, l, u = (relation(args.out, t) for t in ("journal_entries", "journal_lines", "users"))
     d, i, v, b = (relation(args.out, t) for t in ("documents", "document_items", "vendors", "vendor_bank_changes"))
+    c = relation(args.out, "expense_claims")
     frame = con.sql(f"""
         with docs as (select * from {d}),
         pays as (
@@ -93,8 +99,32 @@ def main() -> int:
             left join docs ref on ref.document_id = x.reference_document_id
             left join {v} vd on vd.vendor_id = x.partner_id
             left join orders o on o.partner_id = x.partner_id),
+        claims as (
+            select cast(x.entry_id as varchar) as entry_id,
+                   cast(x.amount as double) / nullif(quantile_cont(cast(x.amount as double), 0.99)
+                       over (partition by x.company_code, x.category), 0) as claim_over_p99,
+                   row_number() over (partition by x.employee_id, x.expense_date, x.amount, x.category
+                                      order by x.submitted_date, x.entry_id) - 1 as receipt_claimed_before
+            from {c} x),
+        signature as (
+            select entry_id, string_agg(account || ':' || coalesce(cost_center, '') || ':' || debit || ':' || credit,
+                                        ' ' order by line_number) as lines
+            from {l} where entry_id in (select entry_id from {e} where source = 'manual') group by 1),
+        repeats as (
+            select cast(s.entry_id as varchar) as entry_id,
+                   row_number() over (partition by x.company_code, x.user_id, x.header_text, s.lines
+                                      order by x.posting_date, x.created_at, x.entry_id) - 1 as same_entry_before
+            from signature s join {e} x using (entry_id) where x.source = 'manual'),
+        released as (
+            select distinct cast(reversal_of as varchar) as entry_id from {e} where reversal_of is not null),
         lines as (
             select entry_id, sum(cast(debit as double)) as amount,
+                   bool_or(account between 400000 and 429999 and debit > 0) as revenue_debit,
+                   bool_or(account between 400000 and 429999 and credit > 0) as revenue_credit,
+                   bool_or(account between 150000 and 158999 and debit > 0) as asset_debit,
+                   bool_or(account = 210000 and debit > 0) as accrual_debit,
+                   bool_or(account = 210000 and credit > 0) as accrual_credit,
+                   bool_or(account = 120000 and partner_id is null) as receivable_without_customer,
                    bool_or(account in (100000, 110000) and debit > 0) as cash_debit,
                    bool_or(account between 500000 and 699999 and credit > 0) as expense_credit,
                    bool_or(account = 200000 and debit > 0) as payables_debit,
@@ -117,6 +147,15 @@ def main() -> int:
                (e.document_id is not null)::int as has_document,
                (e.reversal_of is not null)::int as is_reversal,
                day(e.posting_date) as day_of_month,
+               date_diff('day', e.document_date, e.posting_date) as document_lag_days,
+               hash(coalesce(ur.role, '')) % 1000 as user_role,
+               l.revenue_debit::int as revenue_debit, l.revenue_credit::int as revenue_credit,
+               l.asset_debit::int as asset_debit, l.accrual_debit::int as accrual_debit,
+               (l.accrual_credit and rv.entry_id is null)::int as accrual_never_reversed,
+               l.receivable_without_customer::int as receivable_without_customer,
+               coalesce(cl.claim_over_p99, 0) as claim_over_p99,
+               coalesce(cl.receipt_claimed_before, 0) as receipt_claimed_before,
+               coalesce(rp.same_entry_before, 0) as same_entry_before,
                l.cash_debit::int as cash_debit, l.expense_credit::int as expense_credit,
                (l.cash_debit and l.expense_credit)::int as cash_against_expense,
                l.payables_debit::int as payables_debit, l.goods::int as goods,
@@ -131,6 +170,10 @@ def main() -> int:
                coalesce(ch.days_from_reference, 0) as days_from_reference,
                coalesce(ch.days_since_bank_change, 9999) as days_since_bank_change
         from {e} e join lines l using (entry_id) left join {u} a on a.user_id = e.approved_by
+        left join {u} ur on ur.user_id = e.user_id
+        left join claims cl on cl.entry_id = cast(e.entry_id as varchar)
+        left join repeats rp on rp.entry_id = cast(e.entry_id as varchar)
+        left join released rv on rv.entry_id = cast(e.entry_id as varchar)
         left join chain ch on ch.document_id = e.document_id
         order by e.entry_id
     """).df()
