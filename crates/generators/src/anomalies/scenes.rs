@@ -19,7 +19,28 @@ fn days_in(x: Date) -> i32 {
     synth_model::days_in_month(y, m) as i32
 }
 
+/// The last day of the month of `x`.
+fn month_end(x: Date) -> Date {
+    let (y, m, _) = x.ymd();
+    Date::from_ymd(y, m, synth_model::days_in_month(y, m)).unwrap_or(x)
+}
+
 impl World {
+    /// A manual month-end accrual of company `ci` as the scheduled ones are: its expense
+    /// account, cost center, user (a G/L accountant) and amount.
+    fn manual_accrual(&self, ci: usize, d: &mut Draws) -> (u32, usize, &'static str, i64) {
+        let account = d.pick(acc::ACCRUED_EXPENSES);
+        let cost_center = d.pick(centers::OVERHEAD);
+        let user = crate::world::people::pick_user(users::GL, d);
+        let base = self
+            .schedules
+            .get(ci)
+            .map_or(1_000_000.0, |s| s.accrual_base)
+            * libm::exp(0.35 * d.normal());
+        let amount = off_round(crate::world::schedules::round_to(base, 10_000));
+        (account, cost_center, user, amount)
+    }
+
     /// A month-end accrual as the scheduled ones are (slot 0), never reversed, released
     /// into profit two to five months later by a manual entry dressed as a
     /// reclassification (slot 1), on a month's last working day.
@@ -28,19 +49,7 @@ impl World {
         let mut sc = self.scene(p.block());
         let d = &mut sc.d;
         let c = &self.economy.companies[sc.company];
-        let account = d.pick(acc::ACCRUED_EXPENSES);
-        let cost_center = d.pick(centers::OVERHEAD);
-        let user = crate::world::people::pick_user(users::GL, d);
-        let base = self
-            .schedules
-            .get(sc.company)
-            .map_or(1_000_000.0, |s| s.accrual_base)
-            * libm::exp(0.35 * d.normal());
-        let amount = off_round(crate::world::schedules::round_to(base, 10_000));
-        let month_end = |x: Date| {
-            let (y, m, _) = x.ymd();
-            Date::from_ymd(y, m, synth_model::days_in_month(y, m)).unwrap_or(x)
-        };
+        let (account, cost_center, user, amount) = self.manual_accrual(sc.company, d);
         let later =
             |x: Date, months: u32| (0..months).fold(month_end(x), |m, _| month_end(m.add_days(1)));
         let (start, end) = (self.economy.start, self.economy.end);
@@ -73,17 +82,12 @@ impl World {
             );
             (accrual_day, "period_close", "Month-end accrual")
         } else {
-            Self::center_pair(
+            Self::disguised_reclass(
                 batch,
                 entry_id,
-                (acc::ACCRUED, amount),
-                (cost_center, cost_center),
-                ("Reclass to cost center", "Reclass from cost center"),
+                amount,
+                (acc::ACCRUED, account, cost_center),
             );
-            // The accrued liability carries no cost center, the expense its own.
-            let n = batch.lines.len();
-            batch.lines[n - 2].cost_center = None;
-            batch.lines[n - 1].account = account;
             (release_day, "general_ledger", d.pick(texts::RECLASS))
         };
         let head = Head {
@@ -124,15 +128,7 @@ impl World {
         let mut sc = self.scene(p.block());
         let d = &mut sc.d;
         let c = &self.economy.companies[sc.company];
-        let account = d.pick(acc::ACCRUED_EXPENSES);
-        let cost_center = d.pick(centers::OVERHEAD);
-        let user = crate::world::people::pick_user(users::GL, d);
-        let base = self
-            .schedules
-            .get(sc.company)
-            .map_or(1_000_000.0, |s| s.accrual_base)
-            * libm::exp(0.35 * d.normal());
-        let amount = off_round(crate::world::schedules::round_to(base, 10_000));
+        let (account, cost_center, user, amount) = self.manual_accrual(sc.company, d);
         // Posted again 15-60% higher or 15-45% lower (easy), 8-30% or 8-25% (realistic),
         // 2-10% either way (hard).
         let ((up, up_width), (down, down_width)) = self.level(A::ReversalReposted).pick(
@@ -151,10 +147,6 @@ impl World {
         ));
         // Accrued on a month's last working day, as the scheduled accruals are; the
         // month before when the reversal would fall after the period.
-        let month_end = |x: Date| {
-            let (y, m, _) = x.ymd();
-            Date::from_ymd(y, m, synth_model::days_in_month(y, m)).unwrap_or(x)
-        };
         let (start, end) = (self.economy.start, self.economy.end);
         let mut close = month_end(sc.date);
         if close.add_days(16) > end {

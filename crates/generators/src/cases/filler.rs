@@ -413,41 +413,36 @@ impl World {
     }
 
     /// The two lines of an expense moved to a fixed asset account (an anomaly's twist):
-    /// the asset debited without a cost center, repairs or software credited on a cost
-    /// center, with the texts of a reclassification, as the entry is disguised.
+    /// repairs or software credited on a cost center, the asset debited.
     fn capitalisation(batch: &mut Batch, entry_id: u128, amount: i64, d: &mut Draws) {
         let (asset, expense) = d.pick(&[(150000, 690000), (151000, 650000), (151000, 690000)]);
-        Self::line(
-            batch,
-            entry_id,
-            Line {
-                account: asset,
-                amount,
-                text: "Reclass to cost center",
-                ..Line::BARE
-            },
-        );
-        Self::line(
-            batch,
-            entry_id,
-            Line {
-                account: expense,
-                amount: -amount,
-                cost_center: Some(d.pick(centers::ALL)),
-                text: "Reclass from cost center",
-                ..Line::BARE
-            },
-        );
+        let center = d.pick(centers::ALL);
+        Self::disguised_reclass(batch, entry_id, amount, (asset, expense, center));
     }
 
     /// The two lines of revenue booked against receivables of no customer (an anomaly's
-    /// twist), with the texts of a reclassification, as the entry is disguised.
+    /// twist).
     fn top_side(batch: &mut Batch, entry_id: u128, amount: i64, d: &mut Draws) {
+        let revenue = d.pick(&[acc::REVENUE_PRODUCTS, acc::REVENUE_SERVICES]);
+        let center = d.pick(centers::SALES);
+        Self::disguised_reclass(batch, entry_id, amount, (acc::RECEIVABLES, revenue, center));
+    }
+
+    /// Two lines dressed as a reclassification between cost centers (its texts), that
+    /// debit `debit` (a balance-sheet account, without a cost center) and credit `credit`
+    /// on cost center `center`: how the anomalies that move amounts out of the P&L or
+    /// into it disguise themselves.
+    pub(crate) fn disguised_reclass(
+        batch: &mut Batch,
+        entry_id: u128,
+        amount: i64,
+        (debit, credit, center): (u32, u32, usize),
+    ) {
         Self::line(
             batch,
             entry_id,
             Line {
-                account: acc::RECEIVABLES,
+                account: debit,
                 amount,
                 text: "Reclass to cost center",
                 ..Line::BARE
@@ -457,9 +452,9 @@ impl World {
             batch,
             entry_id,
             Line {
-                account: d.pick(&[acc::REVENUE_PRODUCTS, acc::REVENUE_SERVICES]),
+                account: credit,
                 amount: -amount,
-                cost_center: Some(d.pick(centers::SALES)),
+                cost_center: Some(center),
                 text: "Reclass from cost center",
                 ..Line::BARE
             },
