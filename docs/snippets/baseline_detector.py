@@ -66,6 +66,7 @@ def main() -> int:
     e, l, u = (relation(args.out, t) for t in ("journal_entries", "journal_lines", "users"))
     d, i, v, b = (relation(args.out, t) for t in ("documents", "document_items", "vendors", "vendor_bank_changes"))
     c = relation(args.out, "expense_claims")
+    emp, cu, m = (relation(args.out, t) for t in ("employees", "customers", "materials"))
     frame = con.sql(f"""
         with docs as (select * from {d}),
         pays as (
@@ -73,19 +74,41 @@ def main() -> int:
                    date_diff('day', min(document_date) over (partition by reference_document_id), document_date)
                        as days_after_first_payment
             from docs where document_type = 'payment'),
-        prices as (
-            select inv.document_id, max(cast(ii.unit_price as double) / nullif(cast(pi.unit_price as double), 0)) as price_over_order
+        items as (
+            select inv.document_id, gr.document_id as gr_id, inv.company_code,
+                   cast(ii.unit_price as double) as inv_price, cast(pi.unit_price as double) as po_price,
+                   cast(mt.standard_cost as double) as standard_cost,
+                   date_diff('day', inv.document_date, po.document_date) as order_after_invoice_days
             from docs inv join docs gr on gr.document_id = inv.reference_document_id and gr.document_type = 'goods_receipt'
             join docs po on po.document_id = gr.reference_document_id and po.document_type = 'purchase_order'
             join {i} ii on ii.document_id = inv.document_id
             join {i} pi on pi.document_id = po.document_id and pi.item_number = ii.item_number
-            where inv.document_type = 'vendor_invoice' group by 1),
+            left join {m} mt on mt.material_id = pi.material_id
+            where inv.document_type = 'vendor_invoice'),
+        rate as (select company_code, median(po_price / nullif(standard_cost, 0)) as fx from items group by 1),
+        prices as (
+            select document_id, max(inv_price / nullif(po_price, 0)) as price_over_order,
+                   max(po_price / nullif(standard_cost * fx, 0)) as order_over_standard,
+                   max(order_after_invoice_days) as order_after_invoice_days
+            from items join rate using (company_code) group by 1
+            union all
+            select gr_id, 1, max(po_price / nullif(standard_cost * fx, 0)), 0
+            from items join rate using (company_code) group by 1),
         orders as (select partner_id, count(*) as vendor_orders from docs where document_type = 'purchase_order' group by 1),
         chain as (
             select x.document_id, coalesce(p.payments_of_invoice, 0) as payments_of_invoice,
                    coalesce(p.days_after_first_payment, 0) as days_after_first_payment,
                    coalesce(date_diff('day', x.document_date, dl.document_date), 0) as days_before_delivery,
                    coalesce(pr.price_over_order, 1) as price_over_order,
+                   coalesce(pr.order_over_standard, 1) as order_over_standard,
+                   coalesce(pr.order_after_invoice_days, 0) as order_after_invoice_days,
+                   (x.bank_account in (select bank_account from {emp}))::int as paid_to_employee_account,
+                   coalesce((vd.bank_account in (select bank_account from {emp}))::int, 0) as vendor_account_of_employee,
+                   coalesce((select count(*) from {v} w where w.vat_id = vd.vat_id
+                                                         and w.created_date < vd.created_date), 0) as older_vendors_same_tax_id,
+                   case when x.document_type = 'receipt' and x.discount_amount > 0
+                        then date_diff('day', ref.document_date, x.document_date) - coalesce(cust.cash_discount_days, 0)
+                        else 0 end as discount_days_late,
                    (x.reference_document_id is not null)::int as has_reference,
                    coalesce(date_diff('day', vd.created_date, x.document_date), 9999) as vendor_age_days,
                    coalesce(o.vendor_orders, 0) as vendor_orders,
@@ -98,14 +121,16 @@ def main() -> int:
                 and x.document_type = 'customer_invoice'
             left join docs ref on ref.document_id = x.reference_document_id
             left join {v} vd on vd.vendor_id = x.partner_id
+            left join {cu} cust on cust.customer_id = x.partner_id
             left join orders o on o.partner_id = x.partner_id),
         claims as (
             select cast(x.entry_id as varchar) as entry_id,
                    cast(x.amount as double) / nullif(quantile_cont(cast(x.amount as double), 0.99)
                        over (partition by x.company_code, x.category), 0) as claim_over_p99,
                    row_number() over (partition by x.employee_id, x.expense_date, x.amount, x.category
-                                      order by x.submitted_date, x.entry_id) - 1 as receipt_claimed_before
-            from {c} x),
+                                      order by x.submitted_date, x.entry_id) - 1 as receipt_claimed_before,
+                   coalesce(date_diff('day', em.leave_date, x.expense_date), -9999) as days_after_leaving
+            from {c} x left join {emp} em using (employee_id)),
         signature as (
             select entry_id, string_agg(account || ':' || coalesce(cost_center, '') || ':' || debit || ':' || credit,
                                         ' ' order by line_number) as lines
@@ -155,6 +180,7 @@ def main() -> int:
                l.receivable_without_customer::int as receivable_without_customer,
                coalesce(cl.claim_over_p99, 0) as claim_over_p99,
                coalesce(cl.receipt_claimed_before, 0) as receipt_claimed_before,
+               coalesce(cl.days_after_leaving, -9999) as days_after_leaving,
                coalesce(rp.same_entry_before, 0) as same_entry_before,
                l.cash_debit::int as cash_debit, l.expense_credit::int as expense_credit,
                (l.cash_debit and l.expense_credit)::int as cash_against_expense,
@@ -164,6 +190,12 @@ def main() -> int:
                coalesce(ch.days_after_first_payment, 0) as days_after_first_payment,
                coalesce(ch.days_before_delivery, 0) as days_before_delivery,
                coalesce(ch.price_over_order, 1) as price_over_order,
+               coalesce(ch.order_over_standard, 1) as order_over_standard,
+               coalesce(ch.order_after_invoice_days, 0) as order_after_invoice_days,
+               coalesce(ch.paid_to_employee_account, 0) as paid_to_employee_account,
+               coalesce(ch.vendor_account_of_employee, 0) as vendor_account_of_employee,
+               coalesce(ch.older_vendors_same_tax_id, 0) as older_vendors_same_tax_id,
+               coalesce(ch.discount_days_late, 0) as discount_days_late,
                coalesce(ch.has_reference, 0) as has_reference,
                coalesce(ch.vendor_age_days, 9999) as vendor_age_days,
                coalesce(ch.vendor_orders, 0) as vendor_orders,

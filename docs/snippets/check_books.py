@@ -25,13 +25,16 @@ for t in ("journal_entries", "journal_lines", "documents", "accounts", "customer
           "companies", "users", "tax_codes", "employees", "fixed_assets", "anomalies", "cost_centers"):
     types = ", ".join([f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, [])]
                       + (["'postcode': 'VARCHAR'"] if t in ("customers", "vendors") else []))
-    name = f"all_{t}" if t in ("journal_entries", "journal_lines", "documents") else t
+    name = f"all_{t}" if t in ("journal_entries", "journal_lines", "documents", "vendors") else t
     con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
 # The books without the labelled anomalies (check_anomalies.py checks those): what an
 # accountant would see of the company once the irregularities are taken out.
 con.execute("""CREATE TABLE touched AS SELECT DISTINCT u.id FROM anomalies a,
                unnest(string_split(coalesce(a.document_ids, '') || ' ' || a.entry_ids, ' ')) u(id) WHERE u.id <> ''""")
 con.execute("CREATE VIEW journal_entries AS SELECT * FROM all_journal_entries WHERE NOT is_anomaly")
+# A vendor entered twice is labelled with its copy (`partner_id`), a master row like no other.
+con.execute("""CREATE VIEW vendors AS SELECT * FROM all_vendors WHERE vendor_id NOT IN
+               (SELECT partner_id FROM anomalies WHERE anomaly_type = 'duplicate_vendor')""")
 con.execute("CREATE VIEW journal_lines AS SELECT * FROM all_journal_lines SEMI JOIN journal_entries USING (entry_id)")
 con.execute("""CREATE VIEW documents AS SELECT * FROM all_documents d
                WHERE CAST(d.document_id AS VARCHAR) NOT IN (SELECT id FROM touched)

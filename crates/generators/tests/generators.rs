@@ -353,9 +353,14 @@ fn accounts_pair_sensibly_and_partners_exist() {
                 credits == HashSet::from([120000]) && within(&debits, &[110000, 440000]),
                 "{debits:?}"
             ),
-            "WE" => {
-                assert!(debits == HashSet::from([130000]) && credits == HashSet::from([205000]))
-            }
+            // An order priced off the standard cost leaves a price difference.
+            "WE" => assert!(
+                within(&debits, &[130000, 505000])
+                    && debits.contains(&130000)
+                    && within(&credits, &[205000, 505000])
+                    && credits.contains(&205000),
+                "{debits:?} {credits:?}"
+            ),
             "WL" => {
                 assert!(debits == HashSet::from([500000]) && credits == HashSet::from([130000]))
             }

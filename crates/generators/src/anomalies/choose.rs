@@ -64,6 +64,7 @@ impl World {
             // The entry that carries the label.
             let at = match t.effect() {
                 Effect::Change(c) if c.on_duplicate() => p.first + u64::from(p.posted),
+                Effect::Change(c) if c.on_payment() => p.first + p.slot(Role::Payment(0)),
                 Effect::Change(_) => p.first + p.slot(Role::Invoice),
                 Effect::Twist(_) | Effect::Scene(_) => p.first,
             };
@@ -88,6 +89,10 @@ impl World {
                 .selector
                 .standalone_block(w, self.layout.total, end)
                 .filter(|b| t != A::VendorBankChange || self.bank.fraud(*b).is_some())
+                .filter(|b| {
+                    t != A::FormerEmployeeClaim
+                        || self.former_claimant(self.scene(*b).company, *b).is_some()
+                })
                 .map(|b| (b, t));
         }
         let r = self.selector.window(w);
@@ -135,6 +140,215 @@ impl World {
                     && day <= self.level(t).pick(10, 6, 4)
                     && (y, m) != (sy, sm)
             }
+            Change::Transposed => {
+                p.kind == CaseKind::P2pGoods
+                    && p.posted >= 2
+                    && p.n_pay == 1
+                    && p.items >= 1
+                    && p.cached[0].price == p.cached[0].po_price
+                    && transposed(p.cached[0].po_price, self.level(t)).is_some()
+            }
+            Change::BillAndHold => {
+                p.kind == CaseKind::O2cGoods
+                    && !p.blocked
+                    && p.posted >= 2
+                    && self.bill_and_hold_date(p).is_some()
+            }
+            Change::OrderAfterInvoice => {
+                p.kind == CaseKind::P2pGoods
+                    && p.with_order
+                    && p.posted >= 2
+                    && p.invoice_date.add_days(self.order_lag(p.block).0) <= end
+            }
+            Change::UnearnedDiscount => {
+                p.sale()
+                    && p.n_pay == 1
+                    && p.discount_pct > 0
+                    && p.is_posted(crate::cases::Role::Payment(0))
+                    && self.late_discount_date(p) <= end
+            }
+            Change::Kickback => {
+                let it = &p.cached[0];
+                p.kind == CaseKind::P2pGoods
+                    && p.with_order
+                    && p.posted >= 2
+                    && p.n_pay == 1
+                    && p.items >= 1
+                    && it.price == it.po_price
+            }
+            Change::Diverted => {
+                !p.sale()
+                    && p.n_pay == 1
+                    && p.is_posted(crate::cases::Role::Payment(0))
+                    && !self.bank.changes(p.partner)
+            }
+            Change::Unrecorded => {
+                let post = self.unrecorded_post(p);
+                p.kind == CaseKind::P2pServices
+                    && p.posted >= 1
+                    && p.n_pay == 1
+                    && post <= end
+                    && post.ymd().1 != p.invoice_date.ymd().1
+            }
+        }
+    }
+
+    /// The bank account a `payment_diversion` case's payment goes to: that of one of
+    /// the company's employees employed on the day; `None` for any other case.
+    pub(crate) fn diverted_to(
+        &self,
+        p: &Plan,
+        md: &MasterData,
+    ) -> Option<synth_model::BankAccount> {
+        if p.anomaly != Some(A::PaymentDiversion) {
+            return None;
+        }
+        let code = self.economy.companies[p.company].code;
+        let day = p.pay[0];
+        let staff = md.employees.iter().filter(|e| {
+            e.company_code == code && e.hire_date <= day && e.leave_date.is_none_or(|l| l >= day)
+        });
+        let n = staff.clone().count();
+        let mut d = Draws::new(self.config.seed, stream::ANOMALY_PARTY, p.block);
+        staff.clone().nth(d.below(n.max(1))).map(|e| e.bank_account)
+    }
+
+    /// The invoice date of a bill-and-hold sale: the last working day of a month before
+    /// its delivery, 45-90 days before it (easy), 25-45 (realistic), 16-25 (hard).
+    fn bill_and_hold_date(&self, p: &Plan) -> Option<Date> {
+        let cal = &self.economy.companies[p.company].calendar;
+        let (low, high) = self
+            .level(A::BillAndHold)
+            .pick((45, 90), (25, 45), (16, 25));
+        let (mut y, mut m, _) = p.movement.ymd();
+        for _ in 0..4 {
+            let first = Date::from_ymd(y, m, 1)?;
+            let invoice = cal.previous_working(first.add_days(-1));
+            let gap = p.movement.0 - invoice.0;
+            if invoice < self.economy.start {
+                return None;
+            }
+            if (low..=high).contains(&gap) {
+                return Some(invoice);
+            }
+            (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+        }
+        None
+    }
+
+    /// The fewest and most days a purchase order is raised after its invoice: 10-30
+    /// (easy), 3-9 (realistic), 1-2 (hard); and the drawn lag of block `block`.
+    fn order_lag(&self, block: u64) -> (i32, i32) {
+        let (low, high) = self
+            .level(A::PurchaseOrderAfterInvoice)
+            .pick((10, 30), (3, 9), (1, 2));
+        (high, self.drawn_lag(block, low, high))
+    }
+
+    /// Days from `low` to `high`, drawn for block `block`'s anomaly.
+    fn drawn_lag(&self, block: u64, low: i32, high: i32) -> i32 {
+        let mut d = Draws::new(self.config.seed, stream::ANOMALY_CASE, block);
+        low + d.below((high - low + 1) as usize) as i32
+    }
+
+    /// When the payment of an `unearned_discount` comes: 20-40 days after the discount
+    /// period (easy), 10-19 (realistic), 6-9 (hard), on a working day.
+    fn late_discount_date(&self, p: &Plan) -> Date {
+        let cal = &self.economy.companies[p.company].calendar;
+        let (low, high) = self
+            .level(A::UnearnedDiscount)
+            .pick((20, 40), (10, 19), (6, 9));
+        let late = self.drawn_lag(p.block, low, high) + i32::from(p.discount_days);
+        cal.next_working(
+            p.invoice_date
+                .add_days(late)
+                .max(p.invoice_post.add_days(1)),
+        )
+    }
+
+    /// When the service invoice of an `unrecorded_liability` is posted: 35-70 days after
+    /// its date (easy), 15-30 (realistic), 11-14 (hard), on a working day.
+    fn unrecorded_post(&self, p: &Plan) -> Date {
+        let cal = &self.economy.companies[p.company].calendar;
+        let (low, high) = self
+            .level(A::UnrecordedLiability)
+            .pick((35, 70), (15, 30), (11, 14));
+        cal.next_working(p.invoice_date.add_days(self.drawn_lag(p.block, low, high)))
+    }
+
+    /// Changes clean case `p` into a look-alike of a case anomaly whose type is set
+    /// above `easy`, for a share of the cases: what its rule flags too (a service invoice
+    /// that arrived late, an order priced above the standard cost after the vendor's
+    /// price rose, a cash discount allowed on a payment the bank booked days late).
+    /// About two per anomaly of the type (realistic), five (hard); none at `easy`.
+    pub(crate) fn look_alike(&self, p: &mut Plan) {
+        use crate::anomalies::Difficulty;
+        const TYPES: [A; 3] = [A::UnrecordedLiability, A::Kickback, A::UnearnedDiscount];
+        let a = &self.config.anomalies;
+        if !a.enabled || TYPES.iter().all(|t| a.level(*t) == Difficulty::Easy) {
+            return;
+        }
+        let total: f64 = A::ALL.iter().map(|t| a.weights.get(*t).max(0.0)).sum();
+        let mut d = Draws::new(self.config.seed, stream::LOOK_ALIKE, p.block);
+        let u = d.unit();
+        let mut below = 0.0;
+        // A case of the kind each needs is about one in four.
+        let Some(t) = TYPES.into_iter().find(|t| {
+            let per_anomaly = a.level(*t).pick(0.0, 2.0, 5.0) * 4.0;
+            below +=
+                a.rate * a.weights.get(*t).max(0.0) / total.max(f64::MIN_POSITIVE) * per_anomaly;
+            u < below
+        }) else {
+            return;
+        };
+        let cal = &self.economy.companies[p.company].calendar;
+        let end = self.economy.end;
+        match t {
+            A::UnrecordedLiability => {
+                let post = cal.next_working(p.invoice_date.add_days(11 + d.below(10) as i32));
+                let fits = p.kind == CaseKind::P2pServices
+                    && p.posted >= 1
+                    && p.n_pay == 1
+                    && !self.bank.changes(p.partner)
+                    && post <= end
+                    && post.ymd().1 != p.invoice_date.ymd().1;
+                if fits {
+                    p.invoice_post = post;
+                    p.pay[0] = p.pay[0].max(cal.next_working(post.add_days(2 + d.below(6) as i32)));
+                    p.posted = self.posted_of(p.first, &[p.invoice_post, p.pay[0]]);
+                }
+            }
+            A::Kickback => {
+                let it = p.cached[0];
+                if p.kind == CaseKind::P2pGoods
+                    && p.n_pay == 1
+                    && p.items >= 1
+                    && it.price == it.po_price
+                {
+                    let price = libm::round(it.cost as f64 * (1.035 + 0.045 * d.unit())) as i64;
+                    p.ordered += it.quantity * (price - it.po_price);
+                    p.received_value += it.received * (price - it.po_price);
+                    p.cached[0].po_price = price;
+                    reprice(p, price);
+                }
+            }
+            _ => {
+                let late = p
+                    .invoice_date
+                    .add_days(i32::from(p.discount_days) + 6 + d.below(4) as i32);
+                let pay = cal.next_working(late.max(p.invoice_post.add_days(1)));
+                let fits = p.sale()
+                    && p.n_pay == 1
+                    && p.discount_pct > 0
+                    && p.is_posted(crate::cases::Role::Payment(0))
+                    && pay <= end;
+                if fits {
+                    p.pay[0] = pay;
+                    p.pay_discount[0] =
+                        (p.gross as i128 * i128::from(p.discount_pct) / 10_000) as i64;
+                    p.pay_cash[0] = p.gross - p.pay_discount[0];
+                }
+            }
         }
     }
 
@@ -155,26 +369,63 @@ impl World {
                 p.skip_movement = true;
             }
             Change::PriceVariance => {
-                let it = &mut p.cached[0];
+                let po_price = p.cached[0].po_price;
                 // 20-60% above the order's price (easy), 10-25% (realistic), 5-15% (hard).
                 let (low, width) =
                     self.level(A::PriceVariance)
                         .pick((1.2, 0.4), (1.1, 0.15), (1.05, 0.1));
-                let price = libm::round(it.po_price as f64 * (low + width * d.unit())) as i64;
-                let price = price.max(it.po_price + 1);
-                p.net += it.received * (price - it.price);
-                it.price = price;
-                if p.self_assessed != 0 {
-                    p.self_assessed = tax_of(p.tax, p.net);
-                } else {
-                    p.tax_amount = tax_of(p.tax, p.net);
+                let price = libm::round(po_price as f64 * (low + width * d.unit())) as i64;
+                reprice(&mut p, price.max(po_price + 1));
+            }
+            Change::Transposed => {
+                if let Some(price) =
+                    transposed(p.cached[0].po_price, self.level(A::TransposedDigits))
+                {
+                    reprice(&mut p, price);
                 }
-                p.gross = p.net + p.tax_amount;
-                if p.pay_discount[0] > 0 {
-                    p.pay_discount[0] =
-                        (p.gross as i128 * i128::from(p.discount_pct) / 10_000) as i64;
+            }
+            Change::BillAndHold => {
+                if let Some(invoice) = self.bill_and_hold_date(&p) {
+                    let terms = p.due.0 - p.invoice_date.0;
+                    p.invoice_date = invoice;
+                    p.invoice_post = invoice;
+                    p.due = invoice.add_days(terms);
+                    p.order_date = p.order_date.min(invoice.add_days(-1 - d.below(3) as i32));
+                    drop_discount(&mut p);
                 }
+            }
+            Change::OrderAfterInvoice => {
+                let cal = &self.economy.companies[p.company].calendar;
+                let lag = self.order_lag(block).1;
+                p.order_date = cal.next_working(p.invoice_date.add_days(lag));
+            }
+            Change::UnearnedDiscount => {
+                p.pay[0] = self.late_discount_date(&p);
+                p.pay_discount[0] = (p.gross as i128 * i128::from(p.discount_pct) / 10_000) as i64;
                 p.pay_cash[0] = p.gross - p.pay_discount[0];
+            }
+            Change::Kickback => {
+                // 25-60% above the standard cost (easy), 10-25% (realistic), 4-10% (hard).
+                let (low, width) =
+                    self.level(A::Kickback)
+                        .pick((1.25, 0.35), (1.1, 0.15), (1.04, 0.06));
+                let it = p.cached[0];
+                let price = (libm::round(it.cost as f64 * (low + width * d.unit())) as i64)
+                    .max(it.cost + 1);
+                p.ordered += it.quantity * (price - it.po_price);
+                p.received_value += it.received * (price - it.po_price);
+                p.cached[0].po_price = price;
+                reprice(&mut p, price);
+            }
+            Change::Diverted => {}
+            Change::Unrecorded => {
+                let cal = &self.economy.companies[p.company].calendar;
+                let post = self.unrecorded_post(&p);
+                p.invoice_post = post;
+                // Paid once posted: by its terms, or days after a late posting.
+                p.pay[0] = p.pay[0].max(cal.next_working(post.add_days(2 + d.below(6) as i32)));
+                let roles = [p.invoice_post, p.pay[0]];
+                p.posted = self.posted_of(p.first, &roles);
             }
             Change::EarlyRevenue => {
                 let cal = &self.economy.companies[p.company].calendar;
@@ -186,6 +437,7 @@ impl World {
                 p.invoice_post = invoice;
                 p.due = invoice.add_days(terms);
                 p.order_date = p.order_date.min(invoice.add_days(-1 - d.below(3) as i32));
+                drop_discount(&mut p);
             }
         }
         p
@@ -235,7 +487,7 @@ impl World {
                 push(self.doc_id(p, invoice_stream));
                 push(self.doc_id(p, stream::PAYMENT));
             }
-            Effect::Change(Change::PriceVariance) => {
+            Effect::Change(Change::PriceVariance | Change::Transposed) => {
                 push(self.doc_id(p, invoice_stream));
                 push(self.doc_id(p, stream::PURCHASE_ORDER));
                 // The price-difference line follows the invoice's item lines.
@@ -245,9 +497,27 @@ impl World {
                     .map(|l| l.line_number);
                 lines = variance.map(|n| (index, n));
             }
-            Effect::Change(Change::EarlyRevenue) => {
+            Effect::Change(Change::EarlyRevenue | Change::BillAndHold) => {
                 push(self.doc_id(p, invoice_stream));
                 push(self.doc_id(p, stream::DELIVERY));
+            }
+            Effect::Change(Change::Unrecorded) => push(self.doc_id(p, invoice_stream)),
+            Effect::Change(Change::OrderAfterInvoice) => {
+                push(self.doc_id(p, invoice_stream));
+                push(self.doc_id(p, stream::PURCHASE_ORDER));
+            }
+            Effect::Change(Change::Kickback) => {
+                push(self.doc_id(p, invoice_stream));
+                push(self.doc_id(p, stream::PURCHASE_ORDER));
+                push(self.doc_id(p, stream::GOODS_RECEIPT));
+            }
+            Effect::Change(Change::Diverted) => {
+                push(self.doc_id(p, stream::PAYMENT));
+                push(self.doc_id(p, invoice_stream));
+            }
+            Effect::Change(Change::UnearnedDiscount) => {
+                push(self.doc_id(p, stream::RECEIPT));
+                push(self.doc_id(p, invoice_stream));
             }
             // Standalone types label their own scenes.
             Effect::Change(Change::WithoutOrder) | Effect::Twist(_) | Effect::Scene(_) => {
@@ -261,13 +531,20 @@ impl World {
             .entries
             .last()
             .map_or(p.invoice_post, |e| e.posting_date);
+        // A kickback's goods receipt (a case with goods) carries the label too.
+        let with_movement = matches!(t.effect(), Effect::Change(c) if c.on_movement_too());
+        let both = match with_movement {
+            true => [p.first + p.slot(Role::Movement), index],
+            false => [index, index],
+        };
+        let entries: &[u64] = if with_movement { &both } else { &both[1..] };
         self.label(
             batch,
             t,
             p.first,
             p.company,
             posting,
-            &[index],
+            entries,
             &documents[..n_docs],
             lines.as_slice(),
             Some(p.partner_id),
@@ -339,5 +616,73 @@ impl World {
 
     pub(crate) fn scene(&self, block: u64) -> Scene {
         scene_of(self.config.seed, &self.economy, block)
+    }
+}
+
+/// Case `p` without the cash discount its payment took: paid in full, as a payment
+/// past the discount period of an invoice moved earlier is.
+fn drop_discount(p: &mut Plan) {
+    p.pay_discount[0] = 0;
+    if p.n_pay == 1 {
+        p.pay_cash[0] = p.gross;
+    }
+}
+
+/// Case `p` with its first item invoiced at `price` (its order's price unchanged): the
+/// net, tax, gross and payment follow.
+fn reprice(p: &mut Plan, price: i64) {
+    let it = &mut p.cached[0];
+    p.net += it.received * (price - it.price);
+    it.price = price;
+    if p.self_assessed != 0 {
+        p.self_assessed = tax_of(p.tax, p.net);
+    } else {
+        p.tax_amount = tax_of(p.tax, p.net);
+    }
+    p.gross = p.net + p.tax_amount;
+    if p.pay_discount[0] > 0 {
+        p.pay_discount[0] = (p.gross as i128 * i128::from(p.discount_pct) / 10_000) as i64;
+    }
+    p.pay_cash[0] = p.gross - p.pay_discount[0];
+}
+
+/// The decimal digits of `v`, most significant first, and how many there are.
+fn digits(v: i64) -> ([u8; 20], usize) {
+    let mut out = [0u8; 20];
+    let (mut n, mut v) = (0, v.max(0));
+    while v > 0 && n < out.len() {
+        out[n] = (v % 10) as u8;
+        v /= 10;
+        n += 1;
+    }
+    out[..n].reverse();
+    (out, n)
+}
+
+/// `price` (in minor units) with two adjacent digits swapped, as `level` places them:
+/// the two leading ones (easy), two in the middle (realistic), the last two (hard);
+/// `None` where those digits are equal or the swap would lead with a zero.
+pub(crate) fn transposed(price: i64, level: crate::anomalies::Difficulty) -> Option<i64> {
+    let (mut digits, n) = digits(price);
+    if n < 3 {
+        return None;
+    }
+    // Pairs (i, i + 1) from the left: the leading pair, the middle ones, the last.
+    let (from, to) = level.pick((0, 1), (1, n - 2), (n - 2, n - 1));
+    let i = (from..to).find(|&i| digits[i] != digits[i + 1] && !(i == 0 && digits[1] == 0))?;
+    digits.swap(i, i + 1);
+    Some(digits[..n].iter().fold(0i64, |a, x| a * 10 + i64::from(*x)))
+}
+
+/// Whether `a` and `b` differ by two adjacent digits swapped (a transposition).
+pub(crate) fn one_swap_apart(a: i64, b: i64) -> bool {
+    let ((x, n), (y, m)) = (digits(a), digits(b));
+    if a == b || n != m {
+        return false;
+    }
+    let mut diff = (0..n).filter(|&i| x[i] != y[i]);
+    match (diff.next(), diff.next(), diff.next()) {
+        (Some(i), Some(j), None) => j == i + 1 && x[i] == y[j] && x[j] == y[i],
+        _ => false,
     }
 }

@@ -142,6 +142,15 @@ anomaly_types! {
     /// A vendor created just before its first invoice, never ordered from, paid at once.
     FictitiousVendor fictitious_vendor AssetMisappropriation "high" 1.0 Effect::Scene(Staged::FictitiousVendor),
         "A vendor created days before its first and only invoice, with no purchase order, paid 1-3 days after it (easy), 4-10 (realistic), 8-20 (hard).";
+    /// A vendor paid into the bank account of one of the company's employees.
+    ShellVendor shell_vendor AssetMisappropriation "high" 1.0 Effect::Scene(Staged::FictitiousVendor),
+        "A vendor created days before its first invoice, never ordered from, whose bank account is that of one of the company's employees (a shell company): paid 1-3 days after the invoice (easy), 4-10 (realistic), 8-20 (hard).";
+    /// A vendor payment sent to an employee's bank account instead of the vendor's.
+    PaymentDiversion payment_diversion AssetMisappropriation "high" 1.0 Effect::Change(Change::Diverted),
+        "A vendor's payment sent to the bank account of one of the company's employees instead of the vendor's, which the vendor master keeps unchanged (a diverted payment, the invoice left unpaid in truth).";
+    /// A vendor entered a second time in the vendor master, and invoiced through.
+    DuplicateVendor duplicate_vendor ProcessError "low" 1.0 Effect::Scene(Staged::FictitiousVendor),
+        "A vendor entered in the vendor master a second time, with the same tax ID and bank account, and a service invoice booked to the copy: under the same name (easy), the name in capitals (realistic), in capitals without its legal form (hard).";
     /// A vendor's bank account changed days before a payment, and changed back after it.
     VendorBankChange vendor_bank_change AssetMisappropriation "high" 1.0 Effect::Scene(Staged::DivertedPayment),
         "A vendor's bank account changed in the vendor master days before a payment, which went to the new account; changed back after it.";
@@ -157,12 +166,33 @@ anomaly_types! {
     /// A meal claimed at several times what any meal costs.
     InflatedExpenseClaim inflated_expense_claim AssetMisappropriation "medium" 1.0 Effect::Twist(Twisted::Padded),
         "An expense claim for a client dinner above what any clean meal claim reaches (padding): 2.5-8 times the largest (easy), 1.25-2.5 times (realistic), 1.02-1.4 times (hard).";
+    /// An expense claim of an employee who had left the company before the expense.
+    FormerEmployeeClaim former_employee_claim AssetMisappropriation "medium" 1.0 Effect::Twist(Twisted::FormerClaimant),
+        "An expense claim reimbursed to an employee who had left the company before the expense: spent 45-120 days after leaving (easy), 15-44 (realistic), 1-14 (hard), paid into the account the payroll paid.";
     /// A manual reclassification posted twice.
     DuplicateEntry duplicate_entry ProcessError "low" 1.0 Effect::Scene(Staged::Duplicate),
         "A manual reclassification posted a second time, the same in every line, by the same user with the same text: 10-20 days after the first (easy), 20-60 (realistic), 60-150 (hard).";
     /// An expense claim reimbursed twice.
     DuplicateExpenseClaim duplicate_expense_claim AssetMisappropriation "medium" 1.0 Effect::Scene(Staged::Duplicate),
         "An employee's expense claim submitted and reimbursed a second time: the same receipt (day, amount, category, description), 10-20 days after the first (easy), 20-60 (realistic), 60-150 (hard).";
+    /// An invoice price with two adjacent digits swapped.
+    TransposedDigits transposed_digits ProcessError "low" 1.0 Effect::Change(Change::Transposed),
+        "A vendor invoice whose price for an item is the purchase order's with two adjacent digits swapped (a keying error): the two leading digits (easy), two in the middle (realistic), the last two, the cents (hard).";
+    /// Revenue billed while the goods stay in the warehouse for weeks.
+    BillAndHold bill_and_hold FinancialStatementFraud "high" 1.0 Effect::Change(Change::BillAndHold),
+        "A customer invoice posted on a month's last working day for goods delivered weeks later (bill and hold): 45-90 days later (easy), 25-45 (realistic), 16-25 (hard).";
+    /// A purchase order raised after the invoice it should have preceded.
+    PurchaseOrderAfterInvoice purchase_order_after_invoice ControlCircumvention "medium" 1.0 Effect::Change(Change::OrderAfterInvoice),
+        "A purchase order raised after the goods were received and invoiced, to make the three-way match pass (an after-the-fact order): 10-30 days after the invoice (easy), 3-9 (realistic), 1-2 (hard).";
+    /// A customer's cash discount granted on a payment made long after the discount period.
+    UnearnedDiscount unearned_discount AssetMisappropriation "medium" 1.0 Effect::Change(Change::UnearnedDiscount),
+        "A customer payment accepted with the cash discount of the customer's terms although it came after the discount period: 20-40 days after it (easy), 10-19 (realistic), 6-9 (hard).";
+    /// Goods bought above their standard cost from a vendor who pays the buyer back.
+    Kickback kickback Corruption "high" 1.0 Effect::Change(Change::Kickback),
+        "A purchase order priced above the material's standard cost, which every other order pays, by a buyer whom the vendor pays back (a kickback): 25-60% above (easy), 10-25% (realistic), 4-10% (hard).";
+    /// A service invoice left unposted past the month it belongs to.
+    UnrecordedLiability unrecorded_liability FinancialStatementFraud "medium" 1.0 Effect::Change(Change::Unrecorded),
+        "A vendor's service invoice posted in a later month than its date, leaving the month's expense and liability out of its books (cut-off of liabilities): 35-70 days after its date (easy), 15-30 (realistic), 11-14 (hard).";
     /// A manual G/L entry posted without the approval every manual entry needs.
     MissingApproval missing_approval ControlCircumvention "medium" 1.0 Effect::Twist(Twisted::Unapproved),
         "A manual G/L posting saved without an approval, where every other manual entry has one (the four-eyes principle skipped).";
@@ -206,6 +236,8 @@ pub enum Family {
     JournalEntryOutlier,
     /// A process gone wrong (three-way match failures).
     ProcessError,
+    /// An employee who uses the job to benefit a third party (kickbacks).
+    Corruption,
     /// Rows damaged on their way: missing values, typing errors, broken encodings (off by
     /// default).
     DataQuality,
@@ -220,6 +252,7 @@ impl Family {
             Family::ControlCircumvention => "control_circumvention",
             Family::JournalEntryOutlier => "journal_entry_outlier",
             Family::ProcessError => "process_error",
+            Family::Corruption => "corruption",
             Family::DataQuality => "data_quality",
         }
     }
@@ -271,6 +304,14 @@ pub(crate) enum Effect {
     Scene(Staged),
 }
 
+/// The types whose scenes bill through vendors of their own, created for them: in the
+/// order their vendors follow the configured ones.
+pub(crate) const VENDOR_SCENES: [AnomalyType; 3] = [
+    AnomalyType::FictitiousVendor,
+    AnomalyType::ShellVendor,
+    AnomalyType::DuplicateVendor,
+];
+
 /// How a business case is changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Change {
@@ -282,15 +323,36 @@ pub(crate) enum Change {
     PriceVariance,
     /// The customer invoice moves before the delivery, to the previous month end.
     EarlyRevenue,
+    /// The invoice's price of one item is the order's with two digits swapped.
+    Transposed,
+    /// The customer invoice moves weeks before the delivery, to a month end.
+    BillAndHold,
+    /// The purchase order moves after the invoice.
+    OrderAfterInvoice,
+    /// A late customer payment takes the cash discount.
+    UnearnedDiscount,
+    /// The order and invoice of one item are priced above its standard cost.
+    Kickback,
+    /// The invoice is posted weeks after its date, in a later month.
+    Unrecorded,
+    /// The payment goes to an employee's bank account.
+    Diverted,
 }
 
 impl Change {
     /// Whether the label goes on the duplicate payment (else on the invoice).
     pub(crate) const fn on_duplicate(self) -> bool {
-        match self {
-            Change::Duplicate => true,
-            Change::WithoutOrder | Change::PriceVariance | Change::EarlyRevenue => false,
-        }
+        matches!(self, Change::Duplicate)
+    }
+
+    /// Whether the goods movement carries the label too (with the invoice).
+    pub(crate) const fn on_movement_too(self) -> bool {
+        matches!(self, Change::Kickback)
+    }
+
+    /// Whether the label goes on the (first) payment (else on the invoice).
+    pub(crate) const fn on_payment(self) -> bool {
+        matches!(self, Change::UnearnedDiscount | Change::Diverted)
     }
 }
 
@@ -333,6 +395,8 @@ pub(crate) enum Twisted {
     Suspicious,
     /// A meal claim padded above any clean one.
     Padded,
+    /// An expense claim of someone who has left.
+    FormerClaimant,
 }
 
 /// A scene of several entries that replaces a case.
@@ -463,7 +527,8 @@ impl Selector {
             let i = AnomalyType::ALL.iter().position(|x| *x == t).unwrap_or(0);
             self.cumulative[i] - if i == 0 { 0.0 } else { self.cumulative[i - 1] }
         };
-        let per_window = share(AnomalyType::FictitiousVendor) * PLANNING_BYTES_FICTITIOUS
+        let vendors: f64 = VENDOR_SCENES.iter().map(|t| share(*t)).sum();
+        let per_window = vendors * PLANNING_BYTES_FICTITIOUS
             + share(AnomalyType::VendorBankChange) * PLANNING_BYTES_DIVERTED;
         // The sequence of types keeps each type's count within a few of its share.
         ((windows as f64 * per_window) as u64).saturating_add(64 << 10)
@@ -500,12 +565,6 @@ impl Selector {
         (0..n.min(MAX_TRIES))
             .map(|j| r.start + (first - r.start + j) % n)
             .find(|b| scheduled + b * 4 + 4 <= end)
-    }
-
-    /// The blocks that carry a fictitious vendor, in order (their vendors follow the
-    /// configured ones in the vendors table).
-    pub fn fictitious_vendor_blocks(&self, scheduled: u64, end: u64) -> Vec<u64> {
-        self.standalone_blocks(AnomalyType::FictitiousVendor, scheduled, end)
     }
 
     /// The blocks that carry a standalone anomaly of type `t`, in order.
@@ -586,4 +645,4 @@ mod scenes;
 mod stage;
 mod vendors;
 
-pub(crate) use choose::WindowChoice;
+pub(crate) use choose::{WindowChoice, one_swap_apart};

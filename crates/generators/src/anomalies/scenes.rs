@@ -222,28 +222,34 @@ impl World {
     }
 
     /// An invoice from a vendor created days before (slot 0), paid within days (slot 1).
-    pub(crate) fn fictitious_vendor(&self, p: &Plan, s: u8, batch: &mut Batch, md: &MasterData) {
+    pub(crate) fn fictitious_vendor(
+        &self,
+        p: &Plan,
+        t: A,
+        s: u8,
+        batch: &mut Batch,
+        md: &MasterData,
+    ) {
         let mut sc = self.scene(p.block());
         let d = &mut sc.d;
         let c = &self.economy.companies[sc.company];
-        let configured = u64::from(self.config.master_data.vendors);
-        let j = self
-            .fictitious
-            .binary_search(&p.block())
-            .ok()
-            .and_then(|k| self.fictitious_of.get(k))
-            .map_or(0, |j| u64::from(*j));
-        let (vendor, terms, bank, abroad) = md.vendors.get((configured + j) as usize).map_or(
-            (0, 30, BankAccount::new(), false),
-            |v| {
-                (
-                    v.vendor_id,
-                    v.payment_terms_days,
-                    v.bank_account,
-                    v.country != c.country,
-                )
-            },
-        );
+        let row = crate::anomalies::VENDOR_SCENES
+            .iter()
+            .position(|x| *x == t)
+            .and_then(|k| self.scene_vendors.get(k))
+            .and_then(|v| v.vendor_of(p.block()))
+            .unwrap_or(0);
+        let (vendor, terms, bank, abroad) =
+            md.vendors
+                .get(row as usize)
+                .map_or((0, 30, BankAccount::new(), false), |v| {
+                    (
+                        v.vendor_id,
+                        v.payment_terms_days,
+                        v.bank_account,
+                        v.country != c.country,
+                    )
+                });
         let user = crate::world::people::pick_user(users::AP, d);
         let tax = Self::input_tax(c, abroad, d);
         // A service clean invoices also buy (advertising, legal advice, software,
@@ -265,11 +271,23 @@ impl World {
             // same day.
             pay = sc.date;
         }
+        if t == A::DuplicateVendor {
+            // An invoice like any other: paid by the terms, or the day it is entered
+            // where they run past the period.
+            let due = c
+                .calendar
+                .previous_working(sc.date.add_days(i32::from(terms)));
+            pay = if due <= self.economy.end {
+                due.max(sc.date)
+            } else {
+                sc.date
+            };
+        }
         let docs = self.config.documents.enabled;
         let (posting, payment) =
             self.block_posting(p, s, sc.company, vendor, user, sc.date, (net, tax));
         let posting = VendorPosting {
-            anomaly: Some(A::FictitiousVendor),
+            anomaly: Some(t),
             ..posting
         };
         let invoice = posting.invoice;
@@ -280,7 +298,7 @@ impl World {
             let documents: &[u128] = if docs { &[invoice, payment] } else { &[] };
             self.label(
                 batch,
-                A::FictitiousVendor,
+                t,
                 p.first,
                 sc.company,
                 sc.date,

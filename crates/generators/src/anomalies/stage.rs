@@ -9,6 +9,7 @@ use crate::world::master::MasterData;
 use crate::world::people::{off_round, pick_user};
 use crate::world::pools::accounts as acc;
 use crate::world::pools::users;
+use crate::world::rng::Draws;
 use synth_model::{Batch, Date, DateTime};
 
 /// Header texts auditors search for (a plug, an override, an instruction from above).
@@ -32,7 +33,7 @@ impl World {
             Effect::Scene(Staged::ReversalReposted) if s < 3 => self.reversal_reposted(p, s, batch),
             Effect::Scene(Staged::Benford) => self.benford(p, s, batch),
             Effect::Scene(Staged::FictitiousVendor) if s < 2 => {
-                self.fictitious_vendor(p, s, batch, md)
+                self.fictitious_vendor(p, t, s, batch, md)
             }
             Effect::Scene(Staged::DivertedPayment) if s < 2 => {
                 self.diverted_payment(p, s, batch, md)
@@ -136,6 +137,47 @@ impl World {
             &[],
             None,
         );
+    }
+
+    /// Who claims a `former_employee_claim` of block `block` in company `company`, and
+    /// when it is posted: one of the company's leavers (their index in the employees
+    /// table), with an expense 45-120 days after leaving (easy), 15-44 (realistic), 1-14
+    /// (hard); `None` where nobody has left early enough.
+    pub(crate) fn former_claimant(&self, company: usize, block: u64) -> Option<(usize, Date)> {
+        let md = self.registry.get();
+        let c = &self.economy.companies[company];
+        let (low, high) = self
+            .level(A::FormerEmployeeClaim)
+            .pick((45, 120), (15, 44), (1, 14));
+        let mut d = Draws::new(
+            self.config.seed,
+            crate::world::rng::stream::ANOMALY_PARTY,
+            block,
+        );
+        let gap = low + d.below((high - low + 1) as usize) as i32;
+        // Posted up to ten days after the expense (spent up to a week before submission,
+        // submitted up to three days before posting).
+        let posted = |left: Date| c.calendar.next_working(left.add_days(gap + 10));
+        let leavers = md.employees.iter().enumerate().filter(|(_, e)| {
+            e.company_code == c.code && e.leave_date.is_some_and(|l| posted(l) <= self.economy.end)
+        });
+        let n = leavers.clone().count();
+        if n == 0 {
+            return None;
+        }
+        let (i, e) = leavers.clone().nth(d.below(n))?;
+        Some((i, posted(e.leave_date?)))
+    }
+
+    /// An expense claim of a former employee (`former_employee_claim`), on `base`.
+    fn former_twist(&self, company: usize, block: u64, base: Twist) -> Twist {
+        self.former_claimant(company, block)
+            .map_or(base, |(i, date)| Twist {
+                kind: Some(FillerKind::ExpenseClaim),
+                claimant: Some(i),
+                date: Some(date),
+                ..base
+            })
     }
 
     /// How a single-entry case is changed to carry `t`.
@@ -277,6 +319,7 @@ impl World {
                     ..base
                 }
             }
+            Twisted::FormerClaimant => self.former_twist(sc.company, block, base),
             Twisted::Suspicious => Twist {
                 header: Some(d.pick(SUSPICIOUS)),
                 ..base

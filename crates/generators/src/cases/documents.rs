@@ -71,7 +71,10 @@ impl World {
                 discount_amount: p.pay_discount[i],
                 reference_document_id: Some(invoice),
                 entry_id: Some(self.entry_id(p.first + p.slot(Role::Payment(k)))),
-                bank_account: paid_into(p.pay[i]),
+                bank_account: match self.diverted_to(p, md) {
+                    Some(account) if i == 0 => Some(account),
+                    _ => paid_into(p.pay[i]),
+                },
                 ..base
             });
         }

@@ -64,6 +64,12 @@ impl World {
             created: self.same_day_clock(p, role, posting),
             anomaly: match p.anomaly.map(|t| (t, t.effect())) {
                 Some((t, Effect::Change(c))) if c.on_duplicate() => Some(t).filter(|_| duplicate),
+                Some((t, Effect::Change(c))) if c.on_payment() => {
+                    Some(t).filter(|_| role == Role::Payment(0) && !duplicate)
+                }
+                Some((t, Effect::Change(c))) if c.on_movement_too() => {
+                    Some(t).filter(|_| matches!(role, Role::Invoice | Role::Movement))
+                }
                 Some((t, Effect::Change(_))) => Some(t).filter(|_| role == Role::Invoice),
                 // Standalone types stage scenes of their own; no case carries them.
                 Some((_, Effect::Twist(_) | Effect::Scene(_))) | None => None,
@@ -74,7 +80,9 @@ impl World {
         if role == Role::Movement {
             self.case_stock(p, batch);
         }
-        if head.anomaly.is_some() {
+        // The label is written with the entry that carries it (a kickback's receipt is
+        // marked too, and labelled with its invoice).
+        if head.anomaly.is_some() && role != Role::Movement {
             self.label_case(p, index, first_line, batch);
         }
     }
@@ -150,16 +158,31 @@ impl World {
                 },
             );
         } else {
+            // Inventory at standard cost; an order priced otherwise leaves the
+            // difference on the price-difference account.
             Self::line(
                 batch,
                 entry_id,
                 Line {
                     account: acc::INVENTORY,
-                    amount: p.received_value,
+                    amount: p.cost,
                     text: "Goods receipt",
                     ..Line::BARE
                 },
             );
+            if p.received_value != p.cost {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::PRICE_VARIANCE,
+                        amount: p.received_value - p.cost,
+                        cost_center: Some(centers::PURCHASING),
+                        text: "Price difference on receipt",
+                        ..Line::BARE
+                    },
+                );
+            }
             Self::line(
                 batch,
                 entry_id,

@@ -164,7 +164,15 @@ impl World {
         let claimant = (kind == FillerKind::ExpenseClaim && !tw.cash_against_expense)
             .then(|| {
                 let first = tw.replay.map_or(date, |r| r.1);
-                self.claimant(&md.employees, company, first, draws)
+                match tw.claimant {
+                    Some(i) => md.employees.get(i).and_then(|e| {
+                        let k = pools::COST_CENTERS
+                            .iter()
+                            .position(|x| x.0 == e.cost_center)?;
+                        Some((i, k))
+                    }),
+                    None => self.claimant(&md.employees, company, first, draws),
+                }
             })
             .flatten();
         let (document_type, process, manual, user, approval, header_text) = match kind {
@@ -570,6 +578,9 @@ pub(crate) struct Twist {
     /// A duplicate of the case of this slot, first posted on this date: the same draws
     /// (company, amount, accounts, texts, user, claimant), posted again.
     pub replay: Option<(u64, Date)>,
+    /// An expense claim of this employee (index in the employees table), instead of one
+    /// employed on the day.
+    pub claimant: Option<usize>,
 }
 
 impl Twist {
@@ -595,6 +606,7 @@ impl Twist {
         top_side: false,
         padded: false,
         replay: None,
+        claimant: None,
     };
 }
 

@@ -100,6 +100,8 @@ pub(crate) struct Plan {
     pub(crate) skip_movement: bool,
     /// Cash discount of the partner's terms, in hundredths of a percent.
     pub(crate) discount_pct: i64,
+    /// Days the partner's cash discount may be taken in.
+    pub(crate) discount_days: u16,
 }
 
 impl Plan {
@@ -146,15 +148,18 @@ impl World {
     /// The plan of case block `block`.
     pub(crate) fn plan(&self, block: u64, md: &MasterData) -> Plan {
         let p = self.plan_with(block, md, None);
-        if p.sale() || !self.bank.quiet(p.partner, &p.pay[..usize::from(p.n_pay)]) {
-            return p;
-        }
-        // It would pay a vendor close to a change of its bank account: it buys from one
-        // of the vendors whose account never changes instead.
-        let steady = (md.vendors.len())
-            .min(self.config.master_data.vendors as usize)
-            .clamp(1, crate::world::bank::STEADY_VENDORS);
-        self.plan_with(block, md, Some(block as usize % steady))
+        let mut p = if p.sale() || !self.bank.quiet(p.partner, &p.pay[..usize::from(p.n_pay)]) {
+            p
+        } else {
+            // It would pay a vendor close to a change of its bank account: it buys from
+            // one of the vendors whose account never changes instead.
+            let steady = (md.vendors.len())
+                .min(self.config.master_data.vendors as usize)
+                .clamp(1, crate::world::bank::STEADY_VENDORS);
+            self.plan_with(block, md, Some(block as usize % steady))
+        };
+        self.look_alike(&mut p);
+        p
     }
 
     /// The plan of block `block`, buying from vendor `vendor` where given.
@@ -240,7 +245,7 @@ impl World {
         // Dates: the invoice's date is drawn from the calendar; the order and the goods
         // movement come before it, the payments after, by the partner's terms.
         let cal = &c.calendar;
-        let (start, end) = (e.start, e.end);
+        let start = e.start;
         let anchor = cal.sample(&mut d);
         let manual_movement = d.below(100) < if sale { 30 } else { 50 };
         // Invoices whose entry total (what its approver signs off: the invoice with any
@@ -277,18 +282,15 @@ impl World {
         let roles: [Date; 4] = [movement, invoice_post, pay[0], pay[1]];
         let first_role = usize::from(!goods);
         let planned = if goods { 2 } else { 1 } + n_pay;
-        let mut posted = 0u8;
-        if !blocked {
-            posted = roles[first_role..first_role + usize::from(planned)]
-                .iter()
-                .take_while(|date| **date <= end)
-                .count() as u8;
-        }
         let first_index = self.layout.total + block * crate::world::economy::SLOTS;
-        let n = self.config.transactions.target_count;
-        if first_index < n {
-            posted = posted.min((n - first_index).min(4) as u8);
-        }
+        let posted = if blocked {
+            0
+        } else {
+            self.posted_of(
+                first_index,
+                &roles[first_role..first_role + usize::from(planned)],
+            )
+        };
         let users = case_users(sale, [manual_movement, manual_invoice, manual_pay], &mut d);
         Plan {
             block,
@@ -327,6 +329,7 @@ impl World {
             anomaly: None,
             skip_movement: false,
             discount_pct,
+            discount_days,
         }
     }
 
@@ -349,6 +352,20 @@ impl Plan {
     pub(crate) fn net_ordered(&self) -> i64 {
         // Sales are delivered and invoiced as ordered.
         self.net
+    }
+}
+
+impl World {
+    /// How many of a case's entries, dated `roles` in order from its entry `first`, are in
+    /// the data: those posted by the period's end, and within the run's count.
+    pub(crate) fn posted_of(&self, first: u64, roles: &[Date]) -> u8 {
+        let end = self.economy.end;
+        let mut posted = roles.iter().take_while(|date| **date <= end).count() as u8;
+        let n = self.config.transactions.target_count;
+        if first < n {
+            posted = posted.min((n - first).min(4) as u8);
+        }
+        posted
     }
 }
 

@@ -673,19 +673,38 @@ impl Economy {
                     } else {
                         qty
                     };
-                    let price = if d.below(1000) < 15 {
-                        let f = 0.01 + 0.03 * d.unit();
-                        let sign = if d.below(2) == 0 { 1.0 } else { -1.0 };
+                    // Three order items in ten are priced off the standard cost, by
+                    // 0.5-2.5% either way (the vendor's price moved; the standard is
+                    // set once a year): the receipt posts the difference to purchase
+                    // price variances. Drawn apart, so the other draws stay as they were.
+                    let mut o =
+                        Draws::from_key(splitmix64(items_key ^ u64::from(k) ^ PO_PRICE_KEY));
+                    let po = if o.below(10) < 3 {
+                        let f = 0.005 + 0.02 * o.unit();
+                        let sign = if o.below(2) == 0 { 1.0 } else { -1.0 };
                         (cost as f64 * (1.0 + sign * f)).round().max(1.0) as i64
                     } else {
                         cost
+                    };
+                    let price = if d.below(1000) < 15 {
+                        let f = 0.01 + 0.03 * d.unit();
+                        let sign = if d.below(2) == 0 { 1.0 } else { -1.0 };
+                        let mut price = (po as f64 * (1.0 + sign * f)).round().max(1.0) as i64;
+                        // Never the order's price with two digits swapped: that is a
+                        // keying error, which only a `transposed_digits` makes.
+                        while crate::anomalies::one_swap_apart(po, price) {
+                            price += 1;
+                        }
+                        price
+                    } else {
+                        po
                     };
                     Item {
                         material: Some(m),
                         service: 0,
                         quantity: qty,
                         received,
-                        po_price: cost,
+                        po_price: po,
                         price,
                         cost,
                     }
@@ -735,6 +754,9 @@ impl Economy {
         }
     }
 }
+
+/// Mixed into an item's key for the draws of its order price.
+const PO_PRICE_KEY: u64 = 0x9E6C_63D0_676A_9A99;
 
 /// The multipliers an item is priced with.
 #[derive(Debug, Clone, Copy)]

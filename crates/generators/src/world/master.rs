@@ -81,12 +81,10 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
     let configured = u64::from(config.master_data.vendors);
     let (v, c) = (
         configured
-            + crate::world::scenes::fictitious_count(
-                config,
-                crate::anomalies::Selector::new(config.seed, &config.anomalies)
-                    .fictitious_vendor_blocks(layout.total, config.transactions.target_count)
-                    .len(),
-            ) as u64
+            + crate::world::scenes::SceneVendors::all(config, &economy, configured)
+                .iter()
+                .map(|v| v.count)
+                .sum::<u64>()
             + occasional,
         u64::from(config.master_data.customers),
     );
@@ -222,9 +220,17 @@ fn vendors(config: &GeneratorConfig, economy: &Economy) -> Vec<Vendor> {
     let mut vendors: Vec<Vendor> = (0..configured)
         .map(|i| ordinary_vendor(config, economy, i))
         .collect();
-    vendors.extend(crate::world::scenes::fictitious_vendors(
-        config, economy, configured,
-    ));
+    let level = config
+        .anomalies
+        .level(crate::anomalies::AnomalyType::DuplicateVendor);
+    for (v, copy_of) in crate::world::scenes::fictitious_vendors(config, economy, configured) {
+        let original = copy_of.map(|block| duplicated(config.seed, block, configured));
+        let row = match original.and_then(|i| vendors.get(i as usize)) {
+            Some(original) => crate::world::scenes::duplicate_of(&v, original, level),
+            None => v,
+        };
+        vendors.push(row);
+    }
     // Then the occasional vendors, whose bank account a `vendor_bank_change` changes.
     let first = vendors.len() as u64;
     let occasional = crate::world::bank::occasional_count(
@@ -233,6 +239,15 @@ fn vendors(config: &GeneratorConfig, economy: &Economy) -> Vec<Vendor> {
     ) as u64;
     vendors.extend((first..first + occasional).map(|i| ordinary_vendor(config, economy, i)));
     vendors
+}
+
+/// Which configured vendor (of `configured`) a duplicate-vendor block enters again: one
+/// whose bank account never changes.
+fn duplicated(seed: u64, block: u64, configured: u64) -> u64 {
+    let steady = (crate::world::bank::STEADY_VENDORS as u64)
+        .min(configured)
+        .max(1);
+    Draws::new(seed, stream::ANOMALY_PARTY, block).below(steady as usize) as u64
 }
 
 /// Vendor `i` as the configured ones are made.

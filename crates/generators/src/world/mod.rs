@@ -43,10 +43,9 @@ pub(crate) struct World {
     /// Where each company-month's payslips are among the run's.
     pub(crate) slips: crate::world::schedules::SlipIndex,
     pub(crate) selector: crate::anomalies::Selector,
-    /// The blocks that carry a fictitious vendor, in order.
-    pub(crate) fictitious: Vec<u64>,
-    /// For each of those blocks, which fictitious vendor bills it.
-    pub(crate) fictitious_of: Vec<u32>,
+    /// The blocks of each vendor scene's type and the vendors that bill them (in
+    /// [`crate::world::scenes::VENDOR_SCENES`] order).
+    pub(crate) scene_vendors: Vec<crate::world::scenes::SceneVendors>,
     /// Every vendor's bank-account history.
     pub(crate) bank: crate::world::bank::BankHistory,
     pub(crate) registry: LazyRegistry,
@@ -71,16 +70,14 @@ impl World {
         let slips = crate::world::schedules::SlipIndex::new(&config, &md, &schedules, &layout);
         let selector = crate::anomalies::Selector::new(config.seed, &config.anomalies);
         let bank = crate::world::bank::BankHistory::build(&config, &economy, &md.vendors).0;
-        let fictitious =
-            selector.fictitious_vendor_blocks(layout.total, config.transactions.target_count);
+        let scene_vendors = crate::world::scenes::SceneVendors::all(
+            &config,
+            &economy,
+            u64::from(config.master_data.vendors),
+        );
         Ok(Self {
             bank,
-            fictitious_of: crate::world::scenes::fictitious_assignment(
-                &config,
-                &economy,
-                &fictitious,
-            ),
-            fictitious,
+            scene_vendors,
             selector,
             registry: LazyRegistry::with(config.clone(), md),
             config,

@@ -59,6 +59,10 @@ pub(crate) mod stream {
     pub const STOCK_MOVEMENT: u64 = 65;
     pub const STOCK_COUNT: u64 = 66;
     pub const TIME_OFF: u64 = 67;
+    /// Who or what an anomaly draws from the world (an employee, a vendor to copy).
+    pub const ANOMALY_PARTY: u64 = 68;
+    /// The clean look-alikes of the case anomalies set above `easy`.
+    pub const LOOK_ALIKE: u64 = 69;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -65,37 +65,95 @@ pub(crate) fn fictitious_assignment(
     of
 }
 
-/// The vendors created for fictitious-vendor anomalies, after the `configured` ones: each
-/// created days before its first invoice, in that invoice's company's country.
+/// The blocks of one type of [`crate::anomalies::VENDOR_SCENES`] and the vendors that bill them.
+#[derive(Debug, Default)]
+pub(crate) struct SceneVendors {
+    /// The blocks that carry the type, in order.
+    pub(crate) blocks: Vec<u64>,
+    /// For each of those blocks, which of the type's vendors bills it.
+    pub(crate) of: Vec<u32>,
+    /// The index of the type's first vendor in the vendors table.
+    pub(crate) first: u64,
+    /// How many vendors the type has.
+    pub(crate) count: u64,
+}
+
+impl SceneVendors {
+    /// The blocks and vendors of each type of [`crate::anomalies::VENDOR_SCENES`], in that order, their
+    /// vendors after the `configured` ones.
+    pub(crate) fn all(
+        config: &crate::config::GeneratorConfig,
+        economy: &crate::world::economy::Economy,
+        configured: u64,
+    ) -> Vec<SceneVendors> {
+        let layout = crate::world::layout::Layout::new(config);
+        let selector = crate::anomalies::Selector::new(config.seed, &config.anomalies);
+        let end = config.transactions.target_count;
+        let mut first = configured;
+        crate::anomalies::VENDOR_SCENES
+            .iter()
+            .map(|t| {
+                let blocks = selector.standalone_blocks(*t, layout.total, end);
+                let count = fictitious_count(config, blocks.len()) as u64;
+                let of = fictitious_assignment(config, economy, &blocks);
+                let v = SceneVendors {
+                    blocks,
+                    of,
+                    first,
+                    count,
+                };
+                first += count;
+                v
+            })
+            .collect()
+    }
+
+    /// The row of the vendor that bills block `block`, if this type has it.
+    pub(crate) fn vendor_of(&self, block: u64) -> Option<u64> {
+        let k = self.blocks.binary_search(&block).ok()?;
+        self.of.get(k).map(|j| self.first + u64::from(*j))
+    }
+}
+
+/// The vendors created for the vendor scenes, after the `configured` ones: each created
+/// days before its first invoice, in that invoice's company's country. A fictitious
+/// vendor is new in every way; a shell vendor too, but set up in its company's country;
+/// a duplicate vendor is a configured one entered again: its row comes with its block
+/// (the caller copies the vendor that block enters again, see [`duplicate_of`]).
 pub(crate) fn fictitious_vendors(
     config: &crate::config::GeneratorConfig,
     economy: &crate::world::economy::Economy,
     configured: u64,
-) -> Vec<synth_model::Vendor> {
-    let layout = crate::world::layout::Layout::new(config);
-    let selector = crate::anomalies::Selector::new(config.seed, &config.anomalies);
+) -> Vec<(synth_model::Vendor, Option<u64>)> {
     let seed = config.seed;
-    let blocks = selector.fictitious_vendor_blocks(layout.total, config.transactions.target_count);
-    let count = fictitious_count(config, blocks.len());
-    // Vendor j's first block is the j-th by date (see `fictitious_assignment`).
-    by_date(config, economy, &blocks)
-        .into_iter()
-        .take(count)
-        .map(|(_, k)| blocks[k])
-        .enumerate()
-        .map(|(j, block)| {
-            let i = configured + j as u64;
+    let scenes = SceneVendors::all(config, economy, configured);
+    let mut vendors = Vec::new();
+    for (t, sv) in crate::anomalies::VENDOR_SCENES.iter().zip(&scenes) {
+        // Vendor j's first block is the j-th by date (see `fictitious_assignment`).
+        let firsts = by_date(config, economy, &sv.blocks)
+            .into_iter()
+            .take(sv.count as usize)
+            .map(|(_, k)| sv.blocks[k]);
+        for (j, block) in firsts.enumerate() {
+            let i = sv.first + j as u64;
             let sc = scene_of(seed, economy, block);
             let mut d = Draws::new(seed, stream::VENDOR, i);
             // Where any vendor is: at home or abroad alike (a shell registered abroad
             // is as plausible as one next door, and no rarer in the data).
+            // A shell company is set up where its employee lives.
+            let home = economy.companies[sc.company].country;
             let crate::world::pools::places::Place {
                 country,
                 city,
                 region,
                 postcode,
-            } = crate::world::pools::places::place(&mut d);
-            synth_model::Vendor {
+            } = match t {
+                crate::anomalies::AnomalyType::ShellVendor => {
+                    crate::world::pools::places::place_in(home, &mut d)
+                }
+                _ => crate::world::pools::places::place(&mut d),
+            };
+            let mut v = synth_model::Vendor {
                 vendor_id: record_id(seed, stream::VENDOR, i),
                 name: crate::world::identity::partner_name(i, 0, country),
                 country,
@@ -113,7 +171,57 @@ pub(crate) fn fictitious_vendors(
                 cash_discount_days: 0,
                 created_date: sc.date.add_days(-(2 + d.below(12) as i32)),
                 bank_account: crate::world::identity::account(seed, i, 0, country),
-            }
-        })
-        .collect()
+            };
+            let copy_of = match t {
+                crate::anomalies::AnomalyType::ShellVendor => {
+                    v.bank_account = shell_account(config, economy, block);
+                    None
+                }
+                crate::anomalies::AnomalyType::DuplicateVendor => Some(block),
+                _ => None,
+            };
+            vendors.push((v, copy_of));
+        }
+    }
+    vendors
+}
+
+/// The row of a vendor entered again as `copy` (its id and creation date) from the
+/// `original`: the same tax ID, bank account, address and terms, under the same name
+/// (easy), in capitals (realistic), in capitals without its legal form (hard).
+pub(crate) fn duplicate_of(
+    copy: &synth_model::Vendor,
+    original: &synth_model::Vendor,
+    level: crate::anomalies::Difficulty,
+) -> synth_model::Vendor {
+    let s = original.name.as_str();
+    let bare = crate::world::pools::legal_forms(original.country)
+        .iter()
+        .find_map(|f| s.strip_suffix(f).and_then(|h| h.strip_suffix(' ')))
+        .unwrap_or(s);
+    let name = match level {
+        crate::anomalies::Difficulty::Easy => original.name,
+        crate::anomalies::Difficulty::Realistic => s.to_uppercase().as_str().into(),
+        crate::anomalies::Difficulty::Hard => bare.to_uppercase().as_str().into(),
+    };
+    synth_model::Vendor {
+        vendor_id: copy.vendor_id,
+        created_date: copy.created_date,
+        name,
+        ..*original
+    }
+}
+
+/// The bank account a shell vendor of block `block` is paid into: that of an employee of
+/// the block's company, the first holder of a drawn position.
+fn shell_account(
+    config: &crate::config::GeneratorConfig,
+    economy: &crate::world::economy::Economy,
+    block: u64,
+) -> synth_model::BankAccount {
+    let sc = scene_of(config.seed, economy, block);
+    let c = &economy.companies[sc.company];
+    let positions = crate::world::employees::headcount(c).0.max(1);
+    let k = Draws::new(config.seed, stream::ANOMALY_PARTY, block).below(positions as usize) as u64;
+    crate::world::identity::employee_account(config.seed, (sc.company as u64) << 32 | k, c.country)
 }

@@ -16,6 +16,18 @@ pub(crate) struct Documents {
     pub(crate) rows: u64,
 }
 
+/// The documents of labelled anomalies (a payment diverted to another account is one): a
+/// few per thousand entries.
+fn labelled_documents(r: &mut Reader<'_>) -> Result<HashSet<u128>, ReportError> {
+    let mut labelled = HashSet::new();
+    let mut labels = r.table("anomalies", &["document_ids"]);
+    while let Some(row) = labels.next_row()? {
+        let ids = row.text(0).unwrap_or("").split(' ');
+        labelled.extend(ids.filter_map(crate::read::parse_id));
+    }
+    Ok(labelled)
+}
+
 /// Reads the documents.
 pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Documents, ReportError> {
     let (currencies, banks) = (&m.currencies, &m.banks);
@@ -49,6 +61,7 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Documents, ReportE
     let mut settled_set: HashSet<u128> = HashSet::new();
     let mut terms: BTreeMap<i64, (u64, i64, u64)> = BTreeMap::new();
     let (mut vendor_payments, mut wrong_account) = (0u64, 0u64);
+    let labelled = labelled_documents(r)?;
     let mut docs = r.table("documents", D);
     while let Some(d) = docs.next_row()? {
         let kind = d.text(1).unwrap_or("");
@@ -74,8 +87,12 @@ pub(crate) fn read(r: &mut Reader<'_>, m: &Masters) -> Result<Documents, ReportE
             }
             "payment" | "receipt" => {
                 settlement.payments += 1;
-                if let (Some(h), Some(day)) = (d.id(8).and_then(|v| banks.get(&v)), d.date(3)) {
-                    // Paid into the account the vendor master had on the payment's day.
+                let clean = d.id(0).is_none_or(|id| !labelled.contains(&id));
+                if let (Some(h), Some(day), true) =
+                    (d.id(8).and_then(|v| banks.get(&v)), d.date(3), clean)
+                {
+                    // Paid into the account the vendor master had on the payment's day
+                    // (labelled payments aside).
                     vendor_payments += 1;
                     let k = h.partition_point(|(from, _)| *from <= day);
                     let want = h[k.saturating_sub(1)].1.as_str();
