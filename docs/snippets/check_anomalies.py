@@ -65,6 +65,16 @@ con.execute("""CREATE VIEW chain AS
     JOIN document_items ii ON ii.document_id = inv.document_id
     JOIN document_items pi ON pi.document_id = po.document_id AND pi.item_number = ii.item_number
     WHERE inv.document_type = 'vendor_invoice'""")
+# Customer invoices posted before the delivery they bill, and whether it came by the
+# 10th of the next month.
+con.execute("""CREATE VIEW billed_early AS
+    SELECT inv.entry_id, date_diff('month', ie.posting_date, de.posting_date) = 1
+                         AND day(de.posting_date) <= 10 AS by_the_10th
+    FROM documents inv
+    JOIN documents dl ON dl.document_id = inv.reference_document_id AND dl.document_type = 'delivery'
+    JOIN journal_entries ie ON ie.entry_id = inv.entry_id
+    JOIN journal_entries de ON de.entry_id = dl.entry_id
+    WHERE inv.document_type = 'customer_invoice' AND ie.posting_date < de.posting_date""")
 
 con.execute("""CREATE TABLE totals AS
     SELECT e.*, t.total FROM journal_entries e
@@ -158,21 +168,9 @@ DETECTORS = {
         SELECT entry_id FROM over UNION SELECT gr_entry FROM over""",
     # Customer invoices posted before their delivery, which comes by the 10th of the
     # next month.
-    "revenue_before_delivery": """
-        SELECT inv.entry_id FROM documents inv
-        JOIN documents dl ON dl.document_id = inv.reference_document_id AND dl.document_type = 'delivery'
-        JOIN journal_entries ie ON ie.entry_id = inv.entry_id
-        JOIN journal_entries de ON de.entry_id = dl.entry_id
-        WHERE inv.document_type = 'customer_invoice' AND ie.posting_date < de.posting_date
-          AND date_diff('month', ie.posting_date, de.posting_date) = 1 AND day(de.posting_date) <= 10""",
+    "revenue_before_delivery": "SELECT entry_id FROM billed_early WHERE by_the_10th",
     # Customer invoices posted before their delivery, which comes later than that.
-    "bill_and_hold": """
-        SELECT inv.entry_id FROM documents inv
-        JOIN documents dl ON dl.document_id = inv.reference_document_id AND dl.document_type = 'delivery'
-        JOIN journal_entries ie ON ie.entry_id = inv.entry_id
-        JOIN journal_entries de ON de.entry_id = dl.entry_id
-        WHERE inv.document_type = 'customer_invoice' AND ie.posting_date < de.posting_date
-          AND NOT (date_diff('month', ie.posting_date, de.posting_date) = 1 AND day(de.posting_date) <= 10)""",
+    "bill_and_hold": "SELECT entry_id FROM billed_early WHERE NOT by_the_10th",
     # Customer payments that took the cash discount more than five days after the
     # customer's discount period.
     "unearned_discount": """

@@ -386,12 +386,7 @@ impl World {
             }
             Change::BillAndHold => {
                 if let Some(invoice) = self.bill_and_hold_date(&p) {
-                    let terms = p.due.0 - p.invoice_date.0;
-                    p.invoice_date = invoice;
-                    p.invoice_post = invoice;
-                    p.due = invoice.add_days(terms);
-                    p.order_date = p.order_date.min(invoice.add_days(-1 - d.below(3) as i32));
-                    drop_discount(&mut p);
+                    invoice_early(&mut p, invoice, &mut d);
                 }
             }
             Change::OrderAfterInvoice => {
@@ -432,12 +427,7 @@ impl World {
                 let (y, m, _) = p.movement.ymd();
                 let month_start = Date::from_ymd(y, m, 1).unwrap_or(p.movement);
                 let invoice = cal.previous_working(month_start.add_days(-1));
-                let terms = p.due.0 - p.invoice_date.0;
-                p.invoice_date = invoice;
-                p.invoice_post = invoice;
-                p.due = invoice.add_days(terms);
-                p.order_date = p.order_date.min(invoice.add_days(-1 - d.below(3) as i32));
-                drop_discount(&mut p);
+                invoice_early(&mut p, invoice, &mut d);
             }
         }
         p
@@ -617,6 +607,17 @@ impl World {
     pub(crate) fn scene(&self, block: u64) -> Scene {
         scene_of(self.config.seed, &self.economy, block)
     }
+}
+
+/// Sale `p` invoiced on `invoice`, before its delivery: dated and posted then, due by its
+/// terms from then, ordered before it, paid in full (see [`drop_discount`]).
+fn invoice_early(p: &mut Plan, invoice: Date, d: &mut Draws) {
+    let terms = p.due.0 - p.invoice_date.0;
+    p.invoice_date = invoice;
+    p.invoice_post = invoice;
+    p.due = invoice.add_days(terms);
+    p.order_date = p.order_date.min(invoice.add_days(-1 - d.below(3) as i32));
+    drop_discount(p);
 }
 
 /// Case `p` without the cash discount its payment took: paid in full, as a payment
