@@ -168,8 +168,8 @@ for process, sale in [("procure_to_pay", False), ("order_to_cash", True)]:
         early = sum(n for v, n in variants.items()
                     if "Deliver Goods" in v and v.index("Issue Customer Invoice") < v.index("Deliver Goods"))
         labelled = q(f"""select count(*) from {table('anomalies')}
-                        where anomaly_type = 'revenue_before_delivery'""")
-        print(f"  invoiced before delivery {early} (labelled revenue_before_delivery: {labelled})")
+                        where anomaly_type in ('revenue_before_delivery', 'bill_and_hold')""")
+        print(f"  invoiced before delivery {early} (labelled revenue_before_delivery or bill_and_hold: {labelled})")
         if early > labelled:
             fail(f"{process}: {early} deliveries invoiced before they left, {labelled} labelled")
 
