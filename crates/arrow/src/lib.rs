@@ -46,6 +46,7 @@ pub fn data_type(ty: ColumnType, ids: Ids) -> DataType {
         },
         ColumnType::Int => DataType::Int64,
         ColumnType::Money => DataType::Decimal128(18, 2),
+        ColumnType::Rate => DataType::Decimal128(18, 8),
         ColumnType::Date => DataType::Date32,
         ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, None),
         ColumnType::Bool => DataType::Boolean,
@@ -91,6 +92,9 @@ impl Builder {
             (ColumnType::Money, _) => Builder::Money(
                 Decimal128Builder::with_capacity(rows).with_precision_and_scale(18, 2)?,
             ),
+            (ColumnType::Rate, _) => Builder::Money(
+                Decimal128Builder::with_capacity(rows).with_precision_and_scale(18, 8)?,
+            ),
             (ColumnType::Date, _) => Builder::Date(Date32Builder::with_capacity(rows)),
             (ColumnType::Timestamp, _) => {
                 Builder::Timestamp(TimestampMicrosecondBuilder::with_capacity(rows))
@@ -109,7 +113,7 @@ impl Builder {
                 b.append_value(&*text);
             }
             (Builder::Int(b), Value::Int(x)) => b.append_value(x),
-            (Builder::Money(b), Value::Money(x)) => b.append_value(i128::from(x)),
+            (Builder::Money(b), Value::Money(x) | Value::Rate(x)) => b.append_value(i128::from(x)),
             (Builder::Date(b), Value::Date(d)) => b.append_value(d.0),
             (Builder::Timestamp(b), Value::Timestamp(t)) => b.append_value(t.0 * 1_000_000),
             (Builder::Bool(b), Value::Bool(x)) => b.append_value(x),

@@ -109,6 +109,7 @@ fn postgres_type(ty: ColumnType) -> &'static str {
         ColumnType::Id => "uuid",
         ColumnType::Int => "bigint",
         ColumnType::Money => "numeric(18,2)",
+        ColumnType::Rate => "numeric(18,8)",
         ColumnType::Date => "date",
         ColumnType::Timestamp => "timestamp",
         ColumnType::Text => "text",
@@ -131,6 +132,7 @@ fn primary_key(t: Table) -> &'static [&'static str] {
         Table::Materials => &["material_id"],
         Table::Employees => &["employee_id"],
         Table::FixedAssets => &["asset_id"],
+        Table::FxRates => &["rate_date", "from_currency", "to_currency"],
         Table::GraphNodes => &["node_id"],
         Table::JournalEntries => &["entry_id"],
         Table::JournalLines => &["entry_id", "line_number"],
@@ -153,7 +155,7 @@ fn foreign_keys(t: Table) -> &'static [(&'static str, Table, &'static str)] {
     match t {
         T::Companies | T::Accounts | T::CostCenters | T::Users | T::Vendors => &[],
         // A tax code's account is 0 where it posts none (exempt, zero-rated).
-        T::Materials | T::GraphNodes | T::Customers | T::TaxCodes => &[],
+        T::Materials | T::GraphNodes | T::Customers | T::TaxCodes | T::FxRates => &[],
         T::VendorBankChanges => &[("vendor_id", T::Vendors, "vendor_id")],
         T::Employees => &[
             ("company_code", T::Companies, "company_code"),

@@ -246,6 +246,48 @@ impl Default for MasterDataConfig {
     }
 }
 
+/// The `fx` section: partners that invoice in their own currency, and the exchange
+/// rates their documents are booked at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FxConfig {
+    /// Share of vendors, and of customers abroad, that invoice (or are invoiced) in
+    /// their own country's currency, 0 to 1; the others in the company's.
+    pub foreign_currency_share: f64,
+    /// Yearly volatility of each exchange rate (the standard deviation of a year's log
+    /// change), 0 to 1: 0.08 is near the major currencies' against the dollar.
+    pub volatility: f64,
+}
+
+impl Default for FxConfig {
+    fn default() -> Self {
+        Self {
+            foreign_currency_share: 0.3,
+            volatility: 0.08,
+        }
+    }
+}
+
+impl FxConfig {
+    /// The section's problems, pushed onto `p`.
+    fn problems(&self, p: &mut Vec<InvalidGeneratorConfig>) {
+        if !(0.0..=1.0).contains(&self.foreign_currency_share) {
+            p.push(invalid(
+                "fx.foreign_currency_share",
+                "a share from 0.0 to 1.0",
+                self.foreign_currency_share,
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.volatility) {
+            p.push(invalid(
+                "fx.volatility",
+                "a yearly volatility from 0.0 to 1.0",
+                self.volatility,
+            ));
+        }
+    }
+}
+
 /// The `documents` section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -291,6 +333,8 @@ pub struct GeneratorConfig {
     pub transactions: TransactionsConfig,
     /// The `master_data` section.
     pub master_data: MasterDataConfig,
+    /// The `fx` section.
+    pub fx: FxConfig,
     /// The `documents` section.
     pub documents: DocumentsConfig,
     /// The `graph` section.
@@ -322,6 +366,7 @@ impl Default for GeneratorConfig {
             ],
             transactions: TransactionsConfig::default(),
             master_data: MasterDataConfig::default(),
+            fx: FxConfig::default(),
             documents: DocumentsConfig::default(),
             graph: GraphConfig::default(),
             anomalies: crate::anomalies::AnomaliesConfig::default(),
@@ -406,10 +451,13 @@ impl GeneratorConfig {
                     format!("{:?}", c.code),
                 ));
             }
-            if c.currency.len() != 3 || !c.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+            if !crate::world::fx::CURRENCIES.contains(&c.currency.as_str()) {
                 p.push(invalid(
                     format!("companies[{i}].currency"),
-                    "a 3-letter ISO 4217 code like \"USD\"",
+                    &format!(
+                        "an ISO 4217 code the exchange rates know: one of {}",
+                        crate::world::fx::CURRENCIES.join(", ")
+                    ),
                     format!("{:?}", c.currency),
                 ));
             } else if c.country().is_none() {
@@ -484,6 +532,7 @@ impl GeneratorConfig {
             ));
         }
         self.master_data.problems(&mut p);
+        self.fx.problems(&mut p);
         let a = &self.anomalies;
         if !(0.0..=crate::anomalies::MAX_RATE).contains(&a.rate) {
             p.push(invalid(

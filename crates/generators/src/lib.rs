@@ -39,7 +39,7 @@ pub use anomalies::{
     MAX_RATE as MAX_ANOMALY_RATE,
 };
 pub use config::{
-    CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,
+    CompanyConfig, DocumentsConfig, FxConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,
     LongEntries, MAX_ALLOCATION_LINES, MAX_LINES_LIMIT, MAX_LONG_SHARE, MIN_LINES,
     MasterDataConfig, TransactionsConfig, VatReturns,
 };

@@ -466,6 +466,7 @@ pub(crate) fn bare_document(
         tax_amount: 0,
         discount_amount: 0,
         currency: c.currency,
+        exchange_rate: crate::world::fx::RATE_ONE,
         status: "completed",
         reference_document_id: None,
         entry_id: Some(entry_id),

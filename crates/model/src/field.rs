@@ -127,6 +127,7 @@ impl<'a> Value<'a> {
     pub const fn typed(self, ty: ColumnType) -> Self {
         match (self, ty) {
             (Value::Int(x), ColumnType::Money) => Value::Money(x),
+            (Value::Int(x), ColumnType::Rate) => Value::Rate(x),
             (v, _) => v,
         }
     }
@@ -138,6 +139,7 @@ impl<'a> Value<'a> {
             (Value::Id(_), ColumnType::Id)
                 | (Value::Int(_), ColumnType::Int)
                 | (Value::Money(_), ColumnType::Money)
+                | (Value::Rate(_), ColumnType::Rate)
                 | (Value::Date(_), ColumnType::Date)
                 | (Value::Timestamp(_), ColumnType::Timestamp)
                 | (Value::Bool(_), ColumnType::Bool)

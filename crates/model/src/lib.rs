@@ -38,6 +38,8 @@ pub enum ColumnType {
     Int,
     /// Money in minor units (cents), written with two decimals.
     Money,
+    /// An exchange rate in hundred-millionths, written with eight decimals.
+    Rate,
     /// A calendar date, written `YYYY-MM-DD`.
     Date,
     /// A date and time of day without time zone, written `YYYY-MM-DD HH:MM:SS`.
@@ -55,6 +57,7 @@ impl ColumnType {
             ColumnType::Id => "uuid",
             ColumnType::Int => "int64",
             ColumnType::Money => "decimal(18,2)",
+            ColumnType::Rate => "decimal(18,8)",
             ColumnType::Date => "date",
             ColumnType::Timestamp => "timestamp",
             ColumnType::Text => "string",
@@ -112,6 +115,8 @@ pub enum Value<'a> {
     Int(i64),
     /// Money in minor units.
     Money(i64),
+    /// An exchange rate in hundred-millionths.
+    Rate(i64),
     /// A date.
     Date(Date),
     /// A date and time of day.

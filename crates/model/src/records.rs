@@ -209,6 +209,10 @@ record! {
         /// The bank account payments go to, as at the end of the data
         /// (`vendor_bank_changes` has its history).
         bank_account: BankAccount,
+        /// The currency it invoices in when that is its own country's (a share of
+        /// vendors, `fx.foreign_currency_share`); null when it invoices each company in
+        /// that company's currency.
+        currency: Option<&'static str>,
     }
 }
 
@@ -264,6 +268,9 @@ record! {
         cash_discount_days: u16,
         /// When the customer was created.
         created_date: Date,
+        /// The currency it is invoiced in: its own country's for a share of customers
+        /// abroad (`fx.foreign_currency_share`), else its company's.
+        currency: &'static str,
     }
 }
 
@@ -562,8 +569,14 @@ record! {
         /// Cash discount taken or granted with a payment or receipt, else 0: `amount` +
         /// `discount_amount` is what it settles of its invoice.
         discount_amount: i64 as Money,
-        /// Currency of the amount.
+        /// Currency of the amount: the partner's own where it invoices in it
+        /// (`vendors.currency`, `customers.currency`), else the company's.
         currency: Currency,
+        /// Units of the company's currency per unit of `currency` the document is booked
+        /// at (`fx_rates` of its date; 1 in the company's currency): its entry's lines
+        /// hold the company's amounts, and a payment's difference to its invoice's rate
+        /// is a realised exchange gain or loss.
+        exchange_rate: i64 as Rate,
         /// At the end of the data: invoices `open`, `partially_paid` or `paid`; sales
         /// orders `blocked` (over the credit limit) or `released`; others `completed`.
         status: &'static str,
@@ -744,5 +757,19 @@ record! {
         partner_id: Option<u128>,
         /// What was done, in a sentence.
         description: &'static str,
+    }
+}
+
+record! {
+    /// One exchange rate of one day.
+    pub struct FxRate in "fx_rates" {
+        /// The day (every weekday of the period; a weekend takes Friday's rate).
+        rate_date: Date,
+        /// The currency converted from: each a partner invoices in, or a company books in.
+        from_currency: &'static str,
+        /// The currency converted to: a company's.
+        to_currency: &'static str,
+        /// Units of `to_currency` per unit of `from_currency`.
+        rate: i64 as Rate,
     }
 }

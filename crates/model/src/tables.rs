@@ -211,6 +211,8 @@ tables! {
         Employees employees: Employee, Core;
         /// Fixed assets.
         FixedAssets fixed_assets: FixedAsset, Core;
+        /// Exchange rates of every weekday, to each company's currency.
+        FxRates fx_rates: FxRate, Core;
         /// Graph nodes: every account, vendor and customer.
         GraphNodes nodes: GraphNode, Graph;
     }

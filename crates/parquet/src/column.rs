@@ -79,7 +79,9 @@ impl ColumnChunk {
     pub(crate) fn new(c: &Column, descriptor: ColumnDescPtr, codec: Codec) -> Self {
         let kind = match c.ty {
             ColumnType::Id => Kind::Id,
-            ColumnType::Int | ColumnType::Money | ColumnType::Timestamp => Kind::I64,
+            ColumnType::Int | ColumnType::Money | ColumnType::Rate | ColumnType::Timestamp => {
+                Kind::I64
+            }
             ColumnType::Date => Kind::I32,
             ColumnType::Bool => Kind::Bool,
             ColumnType::Text => Kind::Text,

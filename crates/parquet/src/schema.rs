@@ -42,6 +42,13 @@ pub fn schema_with(
                     })))
                     .with_precision(18)
                     .with_scale(2),
+                ColumnType::Rate => Type::primitive_type_builder(c.name, Physical::INT64)
+                    .with_logical_type(Some(LogicalType::Decimal(parquet::basic::DecimalType {
+                        scale: 8,
+                        precision: 18,
+                    })))
+                    .with_precision(18)
+                    .with_scale(8),
                 ColumnType::Date => Type::primitive_type_builder(c.name, Physical::INT32)
                     .with_logical_type(Some(LogicalType::Date)),
                 ColumnType::Timestamp => Type::primitive_type_builder(c.name, Physical::INT64)

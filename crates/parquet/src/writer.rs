@@ -55,7 +55,7 @@ impl FieldVisitor for Columns<'_> {
             return;
         };
         let fits = match value {
-            Value::Int(x) | Value::Money(x) => col.int(x),
+            Value::Int(x) | Value::Money(x) | Value::Rate(x) => col.int(x),
             Value::Date(d) => col.int(i64::from(d.0)),
             Value::Timestamp(t) => col.int(t.0.saturating_mul(1_000_000)),
             Value::Bool(b) => col.bool(b),

@@ -2,7 +2,9 @@
 //! they hold a comma, a quote or a line break (quotes doubled inside).
 
 use crate::RowEncoder;
-use crate::text::{CleanCache, push_date, push_datetime, push_int, push_money, push_uuid};
+use crate::text::{
+    CleanCache, push_date, push_datetime, push_int, push_money, push_rate, push_uuid,
+};
 use synth_model::{Column, FieldVisitor, Record, Value};
 
 /// Encodes records as CSV rows.
@@ -30,6 +32,7 @@ impl FieldVisitor for Row<'_> {
             Value::Id(id) => push_uuid(self.out, id),
             Value::Int(v) => push_int(self.out, v),
             Value::Money(v) => push_money(self.out, v),
+            Value::Rate(v) => push_rate(self.out, v),
             Value::Date(d) => push_date(self.out, d),
             Value::Timestamp(t) => push_datetime(self.out, t, b' '),
             Value::Text(t) => push_text(self.out, t),

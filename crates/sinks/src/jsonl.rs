@@ -9,7 +9,7 @@
 
 use crate::RowEncoder;
 use crate::text::{
-    CleanCache, json_needs_escapes, push_date, push_datetime, push_int, push_money, push_uuid,
+    CleanCache, json_needs_escapes, push_date, push_datetime, push_int, push_money, push_rate, push_uuid,
 };
 use synth_model::{Column, FieldVisitor, Record, Value};
 
@@ -45,6 +45,7 @@ impl FieldVisitor for Row<'_> {
             }
             Value::Int(v) => push_int(self.out, v),
             Value::Money(v) => push_money(self.out, v),
+            Value::Rate(v) => push_rate(self.out, v),
             Value::Date(d) => {
                 self.out.push(b'"');
                 push_date(self.out, d);

@@ -57,5 +57,5 @@ pub use options::{
     PARQUET_TABLE_BYTES, PARQUET_ZSTD_CONTEXT_BYTES, SinkOptions, TEXT_GZIP_BYTES, TEXT_ZSTD_BYTES,
 };
 pub use sink::{NullSink, Sink, TextSink, table_report};
-pub use text::{push_date, push_int, push_money, push_uuid, uuid_string};
+pub use text::{push_date, push_int, push_money, push_rate, push_uuid, uuid_string};
 pub use writer::{RecordWriter, WriterSink};

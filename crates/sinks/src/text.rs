@@ -132,6 +132,25 @@ pub fn push_money(out: &mut Vec<u8>, minor: i64) {
     out.extend_from_slice(&DIGITS2[(abs % 100) as usize]);
 }
 
+/// Appends an exchange rate in hundred-millionths with exactly eight decimals: 108.5 is
+/// `108.50000000`.
+pub fn push_rate(out: &mut Vec<u8>, rate: i64) {
+    if rate < 0 {
+        out.push(b'-');
+    }
+    let abs = rate.unsigned_abs();
+    out.extend_from_slice(itoa::Buffer::new().format(abs / 100_000_000).as_bytes());
+    out.push(b'.');
+    let frac = abs % 100_000_000;
+    let mut digits = [b'0'; 8];
+    let mut f = frac;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (f % 10) as u8;
+        f /= 10;
+    }
+    out.extend_from_slice(&digits);
+}
+
 /// First year of the date table (dates outside it take the arithmetic path).
 const YEAR0: i32 = 1900;
 /// Years in the date table: 1900 to 2199.

@@ -119,6 +119,10 @@ impl World {
             // Standalone types replace a case instead of changing one.
             return false;
         };
+        // Their amounts and rules are the company's currency's.
+        if p.foreign() {
+            return false;
+        }
         match c {
             Change::Duplicate => {
                 !p.sale()
@@ -285,7 +289,7 @@ impl World {
         use crate::anomalies::Difficulty;
         const TYPES: [A; 3] = [A::UnrecordedLiability, A::Kickback, A::UnearnedDiscount];
         let a = &self.config.anomalies;
-        if !a.enabled || TYPES.iter().all(|t| a.level(*t) == Difficulty::Easy) {
+        if !a.enabled || p.foreign() || TYPES.iter().all(|t| a.level(*t) == Difficulty::Easy) {
             return;
         }
         let total: f64 = A::ALL.iter().map(|t| a.weights.get(*t).max(0.0)).sum();

@@ -69,6 +69,7 @@ impl World {
                 document_date: p.pay[i],
                 amount: p.pay_cash[i],
                 discount_amount: p.pay_discount[i],
+                exchange_rate: self.case_rate(p, p.pay[i]),
                 reference_document_id: Some(invoice),
                 entry_id: Some(self.entry_id(p.first + p.slot(Role::Payment(k)))),
                 bank_account: match self.diverted_to(p, md) {
@@ -88,6 +89,7 @@ impl World {
                 document_date: day,
                 amount: p.pay_cash[0],
                 discount_amount: p.pay_discount[0],
+                exchange_rate: self.case_rate(p, day),
                 reference_document_id: Some(invoice),
                 entry_id: Some(self.entry_id(p.first + slot)),
                 bank_account: paid_into(day),
@@ -115,6 +117,7 @@ impl World {
                 due_date: Some(p.due),
                 amount: p.gross,
                 tax_amount: p.tax_amount,
+                exchange_rate: self.case_rate(p, p.invoice_date),
                 status,
                 reference_document_id: previous,
                 entry_id: Some(self.entry_id(p.first + p.slot(Role::Invoice))),
@@ -165,6 +168,7 @@ impl World {
                 document_date: day,
                 due_date: Some(day.add_days(10)),
                 amount: open,
+                exchange_rate: self.case_rate(p, day),
                 reference_document_id: Some(invoice),
                 ..*base
             });
@@ -185,7 +189,8 @@ impl World {
             amount: 0,
             tax_amount: 0,
             discount_amount: 0,
-            currency: c.currency,
+            currency: crate::world::fx::CURRENCIES[usize::from(p.currency)].into(),
+            exchange_rate: crate::world::fx::RATE_ONE,
             status: "completed",
             reference_document_id: None,
             entry_id: None,
@@ -213,6 +218,7 @@ impl World {
             },
             document_date: p.order_date,
             amount: if sale { p.net_ordered() } else { p.ordered },
+            exchange_rate: self.case_rate(p, p.order_date),
             status,
             item_count,
             ..*base
@@ -235,11 +241,22 @@ impl World {
         } else {
             self.items(p, batch, id, |it| (it.received, it.po_price))
         };
+        // A delivery is valued at the company's cost, a receipt at the order's prices.
+        let (currency, exchange_rate) = if sale {
+            (
+                self.economy.companies[p.company].currency,
+                crate::world::fx::RATE_ONE,
+            )
+        } else {
+            (base.currency, self.case_rate(p, p.movement))
+        };
         batch.documents.push(Document {
             document_id: id,
             document_type: if sale { "delivery" } else { "goods_receipt" },
             document_date: p.movement,
             amount: if sale { p.cost } else { p.received_value },
+            currency,
+            exchange_rate,
             reference_document_id: previous,
             entry_id: Some(self.entry_id(p.first + p.slot(Role::Movement))),
             item_count,

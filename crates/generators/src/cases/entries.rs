@@ -158,8 +158,10 @@ impl World {
                 },
             );
         } else {
-            // Inventory at standard cost; an order priced otherwise leaves the
-            // difference on the price-difference account.
+            // Inventory at standard cost; an order priced otherwise (or in another
+            // currency, at the day's rate) leaves the difference on the price-difference
+            // account.
+            let received = self.receipt_at_home(p);
             Self::line(
                 batch,
                 entry_id,
@@ -170,13 +172,13 @@ impl World {
                     ..Line::BARE
                 },
             );
-            if p.received_value != p.cost {
+            if received != p.cost {
                 Self::line(
                     batch,
                     entry_id,
                     Line {
                         account: acc::PRICE_VARIANCE,
-                        amount: p.received_value - p.cost,
+                        amount: received - p.cost,
                         cost_center: Some(centers::PURCHASING),
                         text: "Price difference on receipt",
                         ..Line::BARE
@@ -188,7 +190,7 @@ impl World {
                 entry_id,
                 Line {
                     account: acc::GR_IR,
-                    amount: -p.received_value,
+                    amount: -received,
                     text: "Goods received, not invoiced",
                     ..Line::BARE
                 },
@@ -216,13 +218,30 @@ impl World {
         let docs = self.config.documents.enabled;
         let tax = Some(p.tax);
         let e = &self.economy;
+        // In the company's currency at the invoice's rate: the partner's line and the
+        // tax, each converted; the items too, the last taking what rounding leaves (or
+        // the price difference of a goods receipt, which clears at the receipt's rate).
+        let day = p.invoice_date;
+        let gross = self.at_home(p, p.gross, day);
+        let tax_amount = self.at_home(p, p.tax_amount, day);
+        let mut rest = gross - tax_amount;
+        let last = p.items.saturating_sub(1);
+        let item_at_home = |rest: &mut i64, k: u32, amount: i64| {
+            let x = if k == last {
+                *rest
+            } else {
+                self.at_home(p, amount, day)
+            };
+            *rest -= x;
+            x
+        };
         if sale {
             Self::line(
                 batch,
                 entry_id,
                 Line {
                     account: acc::RECEIVABLES,
-                    amount: p.gross,
+                    amount: gross,
                     partner: Some(p.partner_id),
                     text: "Customer invoice",
                     ..Line::BARE
@@ -243,7 +262,7 @@ impl World {
                     entry_id,
                     Line {
                         account,
-                        amount: -(it.received * it.price),
+                        amount: -item_at_home(&mut rest, k, it.received * it.price),
                         tax,
                         cost_center: Some(p.cost_center),
                         text,
@@ -251,7 +270,7 @@ impl World {
                     },
                 );
             }
-            Self::tax_line(batch, entry_id, p.tax, -p.tax_amount);
+            Self::tax_line(batch, entry_id, p.tax, -tax_amount);
         } else {
             for k in 0..p.items {
                 let it = self.item_of(p, k);
@@ -263,7 +282,7 @@ impl World {
                         entry_id,
                         Line {
                             account: acc::INVENTORY,
-                            amount: it.received * it.price,
+                            amount: item_at_home(&mut rest, k, it.received * it.price),
                             tax,
                             text: "Invoice for goods received",
                             ..Line::BARE
@@ -275,7 +294,11 @@ impl World {
                         entry_id,
                         Line {
                             account: acc::GR_IR,
-                            amount: it.received * it.po_price,
+                            amount: {
+                                let x = self.received_at_home(p, &it);
+                                rest -= x;
+                                x
+                            },
                             tax,
                             text: "Invoice for goods received",
                             ..Line::BARE
@@ -288,7 +311,7 @@ impl World {
                         entry_id,
                         Line {
                             account,
-                            amount: it.received * it.price,
+                            amount: item_at_home(&mut rest, k, it.received * it.price),
                             tax,
                             cost_center: Some(d.pick(pool)),
                             text,
@@ -303,7 +326,7 @@ impl World {
                     entry_id,
                     Line {
                         account: acc::PRICE_VARIANCE,
-                        amount: p.net - p.received_value,
+                        amount: rest,
                         tax,
                         cost_center: Some(centers::PURCHASING),
                         text: "Price difference",
@@ -311,16 +334,17 @@ impl World {
                     },
                 );
             }
-            Self::tax_line(batch, entry_id, p.tax, p.tax_amount);
+            Self::tax_line(batch, entry_id, p.tax, tax_amount);
             if p.self_assessed != 0 {
-                Self::reverse_charge_lines(batch, entry_id, p.tax, p.self_assessed);
+                let self_assessed = self.at_home(p, p.self_assessed, day);
+                Self::reverse_charge_lines(batch, entry_id, p.tax, self_assessed);
             }
             Self::line(
                 batch,
                 entry_id,
                 Line {
                     account: acc::PAYABLES,
-                    amount: -p.gross,
+                    amount: -gross,
                     partner: Some(p.partner_id),
                     text: "Vendor invoice",
                     ..Line::BARE
@@ -361,18 +385,24 @@ impl World {
         let sale = p.sale();
         let docs = self.config.documents.enabled;
         let k = usize::from(k);
-        let (cash, discount) = (p.pay_cash[k], p.pay_discount[k]);
+        let date = if duplicate {
+            self.duplicate_date(p)
+        } else {
+            p.pay[k]
+        };
+        // In the company's currency: the cash and the discount at the day's rate, the
+        // invoice's share at the invoice's; what differs is realised exchange gain or loss.
+        let (cash, discount) = (
+            self.at_home(p, p.pay_cash[k], date),
+            self.at_home(p, p.pay_discount[k], date),
+        );
+        let cleared = self.cleared_at_home(p, k);
         let stream_id = match (sale, k) {
             _ if duplicate => stream::DUPLICATE_PAYMENT,
             (true, 0) => stream::RECEIPT,
             (true, _) => stream::RECEIPT2,
             (false, 0) => stream::PAYMENT,
             (false, _) => stream::PAYMENT2,
-        };
-        let date = if duplicate {
-            self.duplicate_date(p)
-        } else {
-            p.pay[k]
         };
         if sale {
             Self::line(
@@ -401,12 +431,13 @@ impl World {
                 entry_id,
                 Line {
                     account: acc::RECEIVABLES,
-                    amount: -(cash + discount),
+                    amount: -cleared,
                     partner: Some(p.partner_id),
                     text: "Cleared item",
                     ..Line::BARE
                 },
             );
+            Self::exchange_difference(batch, entry_id, cleared - cash - discount);
             (
                 p.pay[k],
                 p.pay[k],
@@ -422,7 +453,7 @@ impl World {
                 entry_id,
                 Line {
                     account: acc::PAYABLES,
-                    amount: cash + discount,
+                    amount: cleared,
                     partner: Some(p.partner_id),
                     text: "Cleared item",
                     ..Line::BARE
@@ -449,6 +480,7 @@ impl World {
                     ..Line::BARE
                 },
             );
+            Self::exchange_difference(batch, entry_id, cash + discount - cleared);
             (
                 date,
                 date,
@@ -459,5 +491,25 @@ impl World {
                 Some((p.partner_id, true)),
             )
         }
+    }
+
+    /// The line that balances a settlement in another currency: `amount` (debit
+    /// positive) on realised exchange losses, or its credit on realised gains.
+    fn exchange_difference(batch: &mut Batch, entry_id: u128, amount: i64) {
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: if amount > 0 { acc::FX_LOSS } else { acc::FX_GAIN },
+                amount,
+                cost_center: Some(centers::FINANCE),
+                text: if amount > 0 {
+                    "Realised exchange loss"
+                } else {
+                    "Realised exchange gain"
+                },
+                ..Line::BARE
+            },
+        );
     }
 }

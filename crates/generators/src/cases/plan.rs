@@ -102,6 +102,11 @@ pub(crate) struct Plan {
     pub(crate) discount_pct: i64,
     /// Days the partner's cash discount may be taken in.
     pub(crate) discount_days: u16,
+    /// The currency of its documents ([`crate::world::fx::CURRENCIES`] index): the
+    /// partner's own, or the company's. Every amount of the plan is in it, but `cost`.
+    pub(crate) currency: u8,
+    /// The company's currency.
+    pub(crate) home: u8,
 }
 
 impl Plan {
@@ -114,6 +119,12 @@ impl Plan {
     #[inline]
     pub(crate) fn goods(&self) -> bool {
         matches!(self.kind, CaseKind::P2pGoods | CaseKind::O2cGoods)
+    }
+
+    /// Whether its documents are in another currency than the company's books.
+    #[inline]
+    pub(crate) fn foreign(&self) -> bool {
+        self.currency != self.home
     }
 
     #[inline]
@@ -200,10 +211,20 @@ impl World {
         let c = &e.companies[company];
         let (partner_id, terms, discount_pct, discount_days, limit) =
             partner_terms(md, sale, partner);
+        let currency = partner_currency(md, sale, partner).unwrap_or(c.currency_index);
+        let invoiced = if currency == c.currency_index {
+            1.0
+        } else {
+            crate::world::economy::currency_factor(crate::world::fx::CURRENCIES[currency]) / c.fx
+        };
+        // An amount of the invoice's currency in the company's, at the price lists' rate
+        // (for the limits a clerk knows by heart).
+        let at_home = |x: i64| libm::round(x as f64 / invoiced) as i64;
         let scales = Scales {
             purchase_quantity: e.purchase_quantity,
             service_scale: e.service_scale,
             fx: c.fx,
+            invoiced,
         };
         let (ordered, received_value, net, cost, cached) =
             priced(e, kind, items_key, items, &scales);
@@ -253,7 +274,7 @@ impl World {
         // captured by the batch, never by hand: so that two of them from one clerk are
         // only ever a labelled `split_purchase`.
         let manual_invoice = d.below(100) < if sale { 10 } else { 40 }
-            && (sale || !near_limit(gross + self_assessed));
+            && (sale || !near_limit(at_home(gross + self_assessed)));
         let manual_pay = d.below(100) < if sale { 15 } else { 5 };
         let with_order = sale || goods || d.below(100) < 70;
         let (order_date, movement, invoice_post) = case_dates(
@@ -275,7 +296,7 @@ impl World {
             (terms, discount_pct, discount_days),
             &mut d,
         );
-        let blocked = sale && limit != i64::MAX && gross > limit / 3;
+        let blocked = sale && limit != i64::MAX && at_home(gross) > limit / 3;
 
         // Which entries are in the data: those posted by the period's end, and within
         // the run's count of entries.
@@ -330,6 +351,8 @@ impl World {
             skip_movement: false,
             discount_pct,
             discount_days,
+            currency: currency as u8,
+            home: c.currency_index as u8,
         }
     }
 
@@ -340,6 +363,58 @@ impl World {
             Some(it) => *it,
             None => self.economy.item(p.kind, p.items_key, k, &p.scales),
         }
+    }
+
+    /// Units of the company's currency per unit of case `p`'s on `date`, in
+    /// hundred-millionths (one where they are the same).
+    #[inline]
+    pub(crate) fn case_rate(&self, p: &Plan, date: Date) -> i64 {
+        self.economy
+            .fx_rates
+            .rate(usize::from(p.currency), usize::from(p.home), date)
+    }
+
+    /// `amount` of case `p`'s currency in the company's, at the rate of `date`.
+    #[inline]
+    pub(crate) fn at_home(&self, p: &Plan, amount: i64, date: Date) -> i64 {
+        if p.foreign() {
+            crate::world::fx::convert(amount, self.case_rate(p, date))
+        } else {
+            amount
+        }
+    }
+
+    /// The goods of item `it` received, at the receipt's rate: what the receipt credits
+    /// to goods received not invoiced, and the invoice clears.
+    #[inline]
+    pub(crate) fn received_at_home(&self, p: &Plan, it: &Item) -> i64 {
+        self.at_home(p, it.received * it.po_price, p.movement)
+    }
+
+    /// What the case's receipt credits to goods received not invoiced, item by item.
+    pub(crate) fn receipt_at_home(&self, p: &Plan) -> i64 {
+        if !p.foreign() {
+            return p.received_value;
+        }
+        (0..p.items)
+            .map(|k| self.received_at_home(p, &self.item_of(p, k)))
+            .sum()
+    }
+
+    /// What payment `k` of case `p` clears of its invoice, in the company's currency:
+    /// its share of the invoice at the invoice's rate (the last payment the rest).
+    pub(crate) fn cleared_at_home(&self, p: &Plan, k: usize) -> i64 {
+        let carried = self.at_home(p, p.gross, p.invoice_date);
+        if !p.foreign() || p.n_pay < 2 {
+            return if p.foreign() {
+                carried
+            } else {
+                p.pay_cash[k] + p.pay_discount[k]
+            };
+        }
+        let first = (i128::from(carried) * i128::from(p.pay_cash[0] + p.pay_discount[0])
+            / i128::from(p.gross.max(1))) as i64;
+        if k == 0 { first } else { carried - first }
     }
 
     pub(crate) fn doc_id(&self, p: &Plan, what: u64) -> u128 {
@@ -367,6 +442,16 @@ impl World {
         }
         posted
     }
+}
+
+/// The currency a partner's documents are in, when it is not the company's.
+fn partner_currency(md: &MasterData, sale: bool, partner: usize) -> Option<usize> {
+    let code = if sale {
+        md.customers.get(partner).map(|c| c.currency)
+    } else {
+        md.vendors.get(partner).and_then(|v| v.currency)
+    }?;
+    crate::world::fx::FxRates::index(code)
 }
 
 /// A partner's id, payment terms, cash discount (percent in hundredths, days) and

@@ -108,6 +108,7 @@ impl World {
                     amount: item.gross,
                     tax_amount,
                     discount_amount: 0,
+                    exchange_rate: crate::world::fx::RATE_ONE,
                     currency: c.currency,
                     status: if due_date.is_some() {
                         "paid"

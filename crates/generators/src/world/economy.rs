@@ -305,6 +305,8 @@ pub(crate) struct CompanyBooks {
     pub country: &'static str,
     /// Units of its currency per base unit.
     pub fx: f64,
+    /// Its currency's place in [`crate::world::fx::CURRENCIES`].
+    pub currency_index: usize,
     /// Working days and posting-date weights.
     pub calendar: PostingCalendar,
     /// Its tax codes.
@@ -357,6 +359,8 @@ pub(crate) struct Economy {
     pub start: synth_model::Date,
     /// Last day of the period.
     pub end: synth_model::Date,
+    /// The exchange rates of the period.
+    pub fx_rates: crate::world::fx::FxRates,
 }
 
 /// A number rounded up to two significant digits (credit limits, capital).
@@ -397,6 +401,7 @@ impl Economy {
             sigma: 0.5 * config.transactions.amount_sigma,
             start: synth_model::Date(0),
             end: synth_model::Date(0),
+            fx_rates: crate::world::fx::FxRates::new(0, 0.0, synth_model::Date(0), synth_model::Date(0)),
         };
         let mut cal = economy.calibrate(config);
         let n_companies = config.companies.len().max(1) as f64;
@@ -489,6 +494,7 @@ impl Economy {
                 .unwrap_or(COUNTRIES[0]);
             let fx = currency_factor(&c.currency);
             economy.companies.push(CompanyBooks {
+                currency_index: crate::world::fx::FxRates::index(&c.currency).unwrap_or(0),
                 code: c.code.as_str().into(),
                 currency: c.currency.as_str().into(),
                 country,
@@ -510,6 +516,12 @@ impl Economy {
         if let Some(c) = economy.companies.first() {
             (economy.start, economy.end) = c.calendar.bounds();
         }
+        economy.fx_rates = crate::world::fx::FxRates::new(
+            config.seed,
+            config.fx.volatility,
+            crate::world::fx::first_rate_day(economy.start),
+            economy.end,
+        );
         economy
     }
 
@@ -522,6 +534,7 @@ impl Economy {
             purchase_quantity: 1.0,
             service_scale: 1.0,
             fx: 1.0,
+            invoiced: 1.0,
         };
         for b in 0..CALIBRATION_CASES {
             let key = crate::world::rng::record_key(config.seed, stream::CASE, b);
@@ -585,6 +598,7 @@ impl Economy {
             purchase_quantity,
             service_scale: 1.0,
             fx: 1.0,
+            invoiced: 1.0,
         };
         let (mut total, mut n) = (0f64, 0f64);
         for b in 0..PURCHASE_CALIBRATION_CASES {
@@ -624,9 +638,30 @@ impl Economy {
         libm::round(self.materials[m].cost * 100.0 * fx).max(1.0) as i64
     }
 
-    /// Item `k` of a case whose items come from `items_key`, in minor units.
+    /// Item `k` of a case whose items come from `items_key`, in minor units: its prices
+    /// in the invoice's currency, its cost in the company's.
     #[inline]
     pub fn item(&self, kind: CaseKind, items_key: u64, k: u32, s: &Scales) -> Item {
+        let it = self.item_at_home(kind, items_key, k, s);
+        if s.invoiced == 1.0 {
+            return it;
+        }
+        let price_in = |x: i64| libm::round(x as f64 * s.invoiced).max(1.0) as i64;
+        let po_price = price_in(it.po_price);
+        let mut price = price_in(it.price);
+        while price != po_price && crate::anomalies::one_swap_apart(po_price, price) {
+            price += 1;
+        }
+        Item {
+            po_price,
+            price,
+            ..it
+        }
+    }
+
+    /// Item `k` of a case, priced in the company's currency.
+    #[inline]
+    fn item_at_home(&self, kind: CaseKind, items_key: u64, k: u32, s: &Scales) -> Item {
         let mut d = Draws::from_key(splitmix64(items_key ^ u64::from(k)));
         let sigma = self.sigma;
         let quantity = |d: &mut Draws, median: f64| {
@@ -767,6 +802,9 @@ pub(crate) struct Scales {
     pub service_scale: f64,
     /// Units of the company's currency per base unit.
     pub fx: f64,
+    /// Units of the invoice's currency per unit of the company's, at the price lists'
+    /// rates: a partner that invoices in its own currency prices in it (1 otherwise).
+    pub invoiced: f64,
 }
 
 /// One item of an order, in minor units of the company's currency.

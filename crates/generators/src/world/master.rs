@@ -122,6 +122,7 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
         Table::Materials => u64::from(config.master_data.materials),
         Table::Employees => employees,
         Table::FixedAssets => assets,
+        Table::FxRates => fx_rate_count(&economy),
         Table::GraphNodes => accounts + v + c,
         // The streaming tables are not master data.
         Table::JournalEntries
@@ -274,7 +275,73 @@ fn ordinary_vendor(config: &GeneratorConfig, economy: &Economy, i: u64) -> Vendo
         cash_discount_days: if discount { 10 } else { 0 },
         created_date: economy.start.add_days(-(60 + d.below(3000) as i32)),
         bank_account: crate::world::identity::account(seed, i, 0, country),
+        currency: own_currency(config, i, country),
     }
+}
+
+/// The currency partner `key` of `country` invoices in when it is its own (drawn with
+/// the configured share; `None`: the company's).
+fn own_currency(config: &GeneratorConfig, key: u64, country: &str) -> Option<&'static str> {
+    let share = config.fx.foreign_currency_share;
+    let drawn = Draws::new(config.seed, stream::PARTNER_CURRENCY, key).unit() < share;
+    drawn
+        .then(|| crate::world::fx::currency_of_country(country))
+        .flatten()
+}
+
+/// The currencies of the rates: each a partner may invoice in or a company books in,
+/// converted to each company's (in [`crate::world::fx::CURRENCIES`] order).
+fn fx_pairs(economy: &Economy) -> Vec<(usize, usize)> {
+    use crate::world::fx::{CURRENCIES, currency_of_country};
+    let home: Vec<usize> = CURRENCIES
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| economy.companies.iter().any(|c| c.currency_index == *i))
+        .map(|(i, _)| i)
+        .collect();
+    let used = |i: usize, code: &str| {
+        home.contains(&i)
+            || places::COUNTRY_SLOTS
+                .iter()
+                .any(|c| currency_of_country(c) == Some(code))
+    };
+    home.iter()
+        .flat_map(|&to| {
+            CURRENCIES
+                .iter()
+                .enumerate()
+                .filter(move |&(from, code)| from != to && used(from, code))
+                .map(move |(from, _)| (from, to))
+        })
+        .collect()
+}
+
+/// Rows of `fx_rates`: each pair on each weekday of the period.
+fn fx_rate_count(economy: &Economy) -> u64 {
+    let first = crate::world::fx::first_rate_day(economy.start);
+    let weekdays = (first.0..=economy.end.0)
+        .filter(|d| !Date(*d).is_weekend())
+        .count();
+    (weekdays * fx_pairs(economy).len()) as u64
+}
+
+/// The rows of `fx_rates`, day by day.
+fn fx_rates(economy: &Economy) -> Vec<synth_model::FxRate> {
+    use crate::world::fx::CURRENCIES;
+    let pairs = fx_pairs(economy);
+    let rates = &economy.fx_rates;
+    (crate::world::fx::first_rate_day(economy.start).0..=economy.end.0)
+        .map(Date)
+        .filter(|d| !d.is_weekend())
+        .flat_map(|rate_date| {
+            pairs.iter().map(move |&(from, to)| synth_model::FxRate {
+                rate_date,
+                from_currency: CURRENCIES[from],
+                to_currency: CURRENCIES[to],
+                rate: rates.rate(from, to, rate_date),
+            })
+        })
+        .collect()
 }
 
 /// The customers: each with its company's country or another, terms, a credit limit
@@ -321,10 +388,30 @@ fn customers(config: &GeneratorConfig, economy: &Economy) -> Vec<Customer> {
                 cash_discount_percent: if discount { 200 } else { 0 },
                 cash_discount_days: if discount { 10 } else { 0 },
                 created_date: start.add_days(-(30 + d.below(3000) as i32)),
+                currency: customer_currency(config, economy, i, country),
             }
         })
         .collect()
 }
+
+/// The currency customer `i` of `country` is invoiced in: its own for the configured
+/// share of those abroad, else its company's.
+fn customer_currency(
+    config: &GeneratorConfig,
+    economy: &Economy,
+    i: u64,
+    country: &str,
+) -> &'static str {
+    let c = &economy.companies[customer_company(i as usize, economy.companies.len())];
+    let home = crate::world::fx::CURRENCIES[c.currency_index];
+    match own_currency(config, CUSTOMER_CURRENCY_KEYS + i, country) {
+        Some(own) if country != c.country => own,
+        _ => home,
+    }
+}
+
+/// Where customers' currency draws start among the partners' (vendors' come first).
+const CUSTOMER_CURRENCY_KEYS: u64 = 1 << 40;
 
 /// Builds every master record from the config and its seed.
 pub fn build(config: &GeneratorConfig) -> MasterData {
@@ -452,6 +539,7 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         materials,
         employees,
         fixed_assets,
+        fx_rates: fx_rates(economy),
         nodes,
     }
 }

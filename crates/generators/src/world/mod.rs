@@ -12,6 +12,7 @@ pub(crate) mod calendar;
 pub(crate) mod clearing;
 pub(crate) mod economy;
 pub(crate) mod employees;
+pub(crate) mod fx;
 pub(crate) mod identity;
 pub(crate) mod layout;
 pub(crate) mod ledger;

@@ -63,6 +63,10 @@ pub(crate) mod stream {
     pub const ANOMALY_PARTY: u64 = 68;
     /// The clean look-alikes of the case anomalies set above `easy`.
     pub const LOOK_ALIKE: u64 = 69;
+    /// Each currency's exchange-rate path.
+    pub const FX_RATE: u64 = 70;
+    /// Whether a partner invoices in its own currency.
+    pub const PARTNER_CURRENCY: u64 = 71;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

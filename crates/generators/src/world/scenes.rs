@@ -171,6 +171,7 @@ pub(crate) fn fictitious_vendors(
                 cash_discount_days: 0,
                 created_date: sc.date.add_days(-(2 + d.below(12) as i32)),
                 bank_account: crate::world::identity::account(seed, i, 0, country),
+                currency: None,
             };
             let copy_of = match t {
                 crate::anomalies::AnomalyType::ShellVendor => {
@@ -208,6 +209,8 @@ pub(crate) fn duplicate_of(
         vendor_id: copy.vendor_id,
         created_date: copy.created_date,
         name,
+        // Its invoices are booked in the company's currency.
+        currency: None,
         ..*original
     }
 }

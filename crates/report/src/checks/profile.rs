@@ -65,7 +65,7 @@ impl Running {
             ColumnType::Int | ColumnType::Money => 12,
             ColumnType::Date | ColumnType::Timestamp => 12,
             ColumnType::Bool => 2,
-            ColumnType::Id | ColumnType::Text => 0,
+            ColumnType::Id | ColumnType::Text | ColumnType::Rate => 0,
         };
         Self {
             ty,
@@ -175,6 +175,8 @@ pub(crate) fn profile(r: &mut Reader<'_>) -> Result<Vec<TableProfile>, ReportErr
                             c.see(Value::Day(d.0), h);
                         }
                     }
+                    // Rates are counted, not profiled (the profile reads money as cents).
+                    ColumnType::Rate => c.values += 1,
                     ColumnType::Bool => {
                         if let Some(b) = row.boolean(i) {
                             c.bins[usize::from(b)] += 1;

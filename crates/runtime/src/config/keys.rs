@@ -147,6 +147,8 @@ pub const KEYS: &[Key] = &[
     key("master_data.materials", "Number of materials.").range(whole(1.0, 4_294_967_295.0)),
     key("master_data.customers_abroad", "Share of customers in another country than their company's (0.25: about a quarter of sales abroad, as a wholesaler's).").range(real(0.0, 1.0)),
     key("master_data.employee_churn", "Share of employees who leave at the end of a month, each replaced from the next month (0.015: about 17% a year, near the published turnover of wholesale and office staff).").range(real(0.0, 1.0)),
+    key("fx.foreign_currency_share", "Share of vendors, and of customers abroad, that invoice (or are invoiced) in their own country's currency (0.3); the others in the company's. Their documents are in that currency and booked at the day's rate of fx_rates, with realised exchange gains and losses on payment.").range(real(0.0, 1.0)),
+    key("fx.volatility", "Yearly volatility of each exchange rate of fx_rates, 0 to 1 (0.08: near the major currencies' against the dollar); 0 keeps every rate at its anchor.").range(real(0.0, 1.0)),
     key("documents.enabled", "Purchase orders, goods receipts, invoices, payments, sales orders, receipts."),
     key("graph.enabled", "Graph nodes (accounts, vendors, customers) and money-flow edges."),
     key("anomalies.enabled", "Labelled irregularities for training and testing detectors (false: clean books). Each is listed in the anomalies table and marked on journal_entries.is_anomaly.").flag("--no-anomalies"),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use synth_generators::{
-    AnomaliesConfig, CompanyConfig, DocumentsConfig, GeneratorConfig, GraphConfig,
+    AnomaliesConfig, CompanyConfig, DocumentsConfig, FxConfig, GeneratorConfig, GraphConfig,
     MasterDataConfig, TransactionsConfig,
 };
 use synth_guard::{ByteRate, ByteSize};
@@ -34,6 +34,8 @@ pub struct Config {
     pub transactions: TransactionsConfig,
     /// How many vendors and customers.
     pub master_data: MasterDataConfig,
+    /// Partners in their own currency, and the exchange rates.
+    pub fx: FxConfig,
     /// Business documents on or off.
     pub documents: DocumentsConfig,
     /// Graph tables on or off.
@@ -53,6 +55,7 @@ impl Default for Config {
             global: GlobalConfig::default(),
             transactions: g.transactions,
             master_data: g.master_data,
+            fx: g.fx,
             documents: g.documents,
             graph: g.graph,
             anomalies: g.anomalies,
@@ -354,6 +357,7 @@ impl Config {
             companies: self.global.companies.clone(),
             transactions: self.transactions.clone(),
             master_data: self.master_data.clone(),
+            fx: self.fx.clone(),
             documents: self.documents.clone(),
             graph: self.graph.clone(),
             anomalies: self.anomalies.clone(),

@@ -73,6 +73,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(420000, "Revenue - licences", "revenue", "credit"),
     acct(440000, "Sales discounts", "revenue", "debit"),
     acct(450000, "Cash discounts received", "revenue", "credit"),
+    acct(476000, "Realised exchange gains", "revenue", "credit"),
     acct(480000, "Interest income", "revenue", "credit"),
     acct(
         485000,
@@ -105,6 +106,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     ),
     acct(690000, "Repairs and maintenance", "expense", "debit"),
     acct(695000, "Bank charges", "expense", "debit"),
+    acct(696000, "Realised exchange losses", "expense", "debit"),
     acct(890000, "Income tax expense", "expense", "debit"),
 ];
 
@@ -188,6 +190,11 @@ pub mod accounts {
     pub const DEPRECIATION: u32 = 680000;
     /// Bank charges.
     pub const BANK_CHARGES: u32 = 695000;
+    /// Realised exchange gains: a foreign-currency invoice settled for less (paid) or
+    /// more (received) in the company's currency than it was booked at.
+    pub const FX_GAIN: u32 = 476000;
+    /// Realised exchange losses: the other way round.
+    pub const FX_LOSS: u32 = 696000;
     /// Income tax expense (current tax; no deferred tax).
     pub const INCOME_TAX: u32 = 890000;
     /// Expense accounts manual reclassifications move costs between.
