@@ -29,6 +29,7 @@ _SPARK_TYPES = {
     "string": "STRING",
     "int64": "BIGINT",
     "decimal128(18, 2)": "DECIMAL(18,2)",
+    "decimal128(18, 8)": "DECIMAL(18,8)",
     "date32[day]": "DATE",
     "timestamp[us]": "TIMESTAMP_NTZ",
     "bool": "BOOLEAN",

@@ -681,6 +681,53 @@ master_data:
 }
 
 #[test]
+fn an_unknown_currency_and_exchange_rates_out_of_range_are_refused_naming_the_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "global:
+  companies:
+    - code: \"1000\"
+      currency: XYZ
+      country: US
+fx:
+  foreign_currency_share: 1.5
+  volatility: -0.1
+",
+    )
+    .expect("writes");
+    let out = run(dir.path(), &["validate", "bad.yaml", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    let paths: Vec<&str> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| p["path"].as_str().expect("path"))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "global.companies[0].currency",
+            "fx.foreign_currency_share",
+            "fx.volatility",
+        ],
+        "{v}"
+    );
+    let out = run(
+        dir.path(),
+        &["generate", "--config", "bad.yaml", "--out", "o", "--quiet"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("companies[0].currency") && err.contains("XYZ"),
+        "{err}"
+    );
+    assert!(!dir.path().join("o").exists());
+}
+
+#[test]
 fn an_unknown_vat_period_a_short_seasonality_and_long_entry_shares_over_a_quarter_are_refused_naming_the_key()
  {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -444,47 +444,7 @@ impl GeneratorConfig {
             ));
         }
         for (i, c) in self.companies.iter().enumerate() {
-            if c.code.is_empty() || c.code.chars().count() > 8 {
-                p.push(invalid(
-                    format!("companies[{i}].code"),
-                    "1 to 8 characters",
-                    format!("{:?}", c.code),
-                ));
-            }
-            if !crate::world::fx::CURRENCIES.contains(&c.currency.as_str()) {
-                p.push(invalid(
-                    format!("companies[{i}].currency"),
-                    &format!(
-                        "an ISO 4217 code the exchange rates know: one of {}",
-                        crate::world::fx::CURRENCIES.join(", ")
-                    ),
-                    format!("{:?}", c.currency),
-                ));
-            } else if c.country().is_none() {
-                let supported = crate::world::calendar::SUPPORTED_COUNTRIES.join(", ");
-                match &c.country {
-                    Some(country) => p.push(invalid(
-                        format!("companies[{i}].country"),
-                        &format!("one of {supported}"),
-                        format!("{country:?}"),
-                    )),
-                    None => p.push(invalid(
-                        format!("companies[{i}].country"),
-                        &format!(
-                            "a country (one of {supported}): currency {} implies none",
-                            c.currency
-                        ),
-                        "no country",
-                    )),
-                }
-            }
-            if self.companies[..i].iter().any(|o| o.code == c.code) {
-                p.push(invalid(
-                    format!("companies[{i}].code"),
-                    "a code no other company has",
-                    format!("{:?}", c.code),
-                ));
-            }
+            company_problems(i, c, &self.companies[..i], &mut p);
         }
         if !(0.0..=1.0).contains(&t.two_line_share) {
             p.push(invalid(
@@ -569,6 +529,57 @@ impl GeneratorConfig {
             ));
         }
         p
+    }
+}
+
+/// The problems of company `i` of the config (`before`: the companies listed before it),
+/// pushed onto `p`.
+fn company_problems(
+    i: usize,
+    c: &CompanyConfig,
+    before: &[CompanyConfig],
+    p: &mut Vec<InvalidGeneratorConfig>,
+) {
+    if c.code.is_empty() || c.code.chars().count() > 8 {
+        p.push(invalid(
+            format!("companies[{i}].code"),
+            "1 to 8 characters",
+            format!("{:?}", c.code),
+        ));
+    }
+    if !crate::world::fx::CURRENCIES.contains(&c.currency.as_str()) {
+        p.push(invalid(
+            format!("companies[{i}].currency"),
+            &format!(
+                "an ISO 4217 code the exchange rates know: one of {}",
+                crate::world::fx::CURRENCIES.join(", ")
+            ),
+            format!("{:?}", c.currency),
+        ));
+    } else if c.country().is_none() {
+        let supported = crate::world::calendar::SUPPORTED_COUNTRIES.join(", ");
+        match &c.country {
+            Some(country) => p.push(invalid(
+                format!("companies[{i}].country"),
+                &format!("one of {supported}"),
+                format!("{country:?}"),
+            )),
+            None => p.push(invalid(
+                format!("companies[{i}].country"),
+                &format!(
+                    "a country (one of {supported}): currency {} implies none",
+                    c.currency
+                ),
+                "no country",
+            )),
+        }
+    }
+    if before.iter().any(|o| o.code == c.code) {
+        p.push(invalid(
+            format!("companies[{i}].code"),
+            "a code no other company has",
+            format!("{:?}", c.code),
+        ));
     }
 }
 

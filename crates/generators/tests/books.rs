@@ -821,3 +821,108 @@ fn the_stock_ledger_is_the_inventory_account_and_never_runs_short() {
     let shrinkage = counted as f64 / issued as f64;
     assert!((0.001..0.01).contains(&shrinkage), "shrinkage {shrinkage}");
 }
+
+#[test]
+fn foreign_currency_documents_are_booked_at_the_days_rate_and_settle_with_realised_differences() {
+    let (g, b) = run(100_000);
+    let md = g.master_data();
+    let home: HashMap<&str, &str> = md
+        .companies
+        .iter()
+        .map(|c| (c.company_code.as_str(), c.currency.as_str()))
+        .collect();
+    let rate_of = |from: &str, to: &str, day: Date| -> i64 {
+        md.fx_rates
+            .iter()
+            .filter(|r| r.from_currency == from && r.to_currency == to && r.rate_date <= day)
+            .max_by_key(|r| r.rate_date)
+            .map_or(0, |r| r.rate)
+    };
+    let at = |amount: i64, rate: i64| (amount as f64 * rate as f64 / 1e8).round() as i64;
+    let mut lines_of: HashMap<u128, Vec<&synth_model::JournalLine>> = HashMap::new();
+    for l in &b.lines {
+        lines_of.entry(l.entry_id).or_default().push(l);
+    }
+    let side = |entry: u128, accounts: &[u32]| -> i64 {
+        lines_of[&entry]
+            .iter()
+            .filter(|l| accounts.contains(&l.account))
+            .map(|l| l.debit + l.credit)
+            .sum()
+    };
+    let foreign: Vec<&Document> = b
+        .documents
+        .iter()
+        .filter(|d| d.currency.as_str() != home[d.company_code.as_str()])
+        .collect();
+    let (mut invoices, mut payments, mut realised) = (0, 0, 0);
+    let mut booked: HashMap<u128, (i64, i64)> = HashMap::new();
+    for d in &foreign {
+        let to = home[d.company_code.as_str()];
+        let rate = rate_of(d.currency.as_str(), to, d.document_date);
+        assert_eq!(
+            d.exchange_rate, rate,
+            "{} of {:?}",
+            d.document_type, d.document_date
+        );
+        let Some(entry) = d.entry_id else { continue };
+        match d.document_type {
+            "vendor_invoice" | "customer_invoice" => {
+                assert_eq!(side(entry, &[120000, 200000]), at(d.amount, rate));
+                booked.entry(d.document_id).or_default().0 = at(d.amount, rate);
+                invoices += 1;
+            }
+            "payment" | "receipt" => {
+                assert_eq!(side(entry, &[110000]), at(d.amount, rate));
+                let lines = &lines_of[&entry];
+                let debit: i64 = lines.iter().map(|l| l.debit).sum();
+                let credit: i64 = lines.iter().map(|l| l.credit).sum();
+                assert_eq!(debit, credit, "a settlement balances");
+                realised += lines
+                    .iter()
+                    .filter(|l| matches!(l.account, 476000 | 696000))
+                    .count();
+                if let Some(invoice) = d.reference_document_id {
+                    booked.entry(invoice).or_default().1 += side(entry, &[120000, 200000]);
+                }
+                payments += 1;
+            }
+            _ => {}
+        }
+    }
+    // A paid invoice clears in the ledger at exactly what it was booked at.
+    let paid = b
+        .documents
+        .iter()
+        .filter(|d| d.status == "paid" && booked.contains_key(&d.document_id))
+        .inspect(|d| {
+            let (at_invoice, cleared) = booked[&d.document_id];
+            assert_eq!(at_invoice, cleared, "invoice of {:?}", d.document_date);
+        })
+        .count();
+    assert!(
+        invoices > 1_000 && payments > 1_000 && paid > 1_000,
+        "{invoices} {payments} {paid}"
+    );
+    assert!(
+        realised * 10 > payments * 9,
+        "{realised} of {payments} settle with a difference"
+    );
+    // Realised differences appear only on those settlements (and in the year-end close).
+    let settlements: std::collections::HashSet<u128> = foreign
+        .iter()
+        .filter(|d| matches!(d.document_type, "payment" | "receipt"))
+        .filter_map(|d| d.entry_id)
+        .collect();
+    for e in &b.entries {
+        if e.fiscal_period != 13 && !settlements.contains(&e.entry_id) {
+            assert!(
+                lines_of[&e.entry_id]
+                    .iter()
+                    .all(|l| !matches!(l.account, 476000 | 696000)),
+                "{} posts an exchange difference",
+                e.document_type
+            );
+        }
+    }
+}

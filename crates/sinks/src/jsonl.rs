@@ -9,7 +9,8 @@
 
 use crate::RowEncoder;
 use crate::text::{
-    CleanCache, json_needs_escapes, push_date, push_datetime, push_int, push_money, push_rate, push_uuid,
+    CleanCache, json_needs_escapes, push_date, push_datetime, push_int, push_money, push_rate,
+    push_uuid,
 };
 use synth_model::{Column, FieldVisitor, Record, Value};
 

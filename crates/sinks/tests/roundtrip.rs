@@ -19,6 +19,12 @@ fn expected_row<R: Record>(r: &R) -> Vec<String> {
                 m.unsigned_abs() / 100,
                 m.unsigned_abs() % 100
             ),
+            Value::Rate(r) => format!(
+                "{}{}.{:08}",
+                if r < 0 { "-" } else { "" },
+                r.unsigned_abs() / 100_000_000,
+                r.unsigned_abs() % 100_000_000
+            ),
             Value::Date(d) => {
                 let (y, m, day) = d.ymd();
                 format!("{y:04}-{m:02}-{day:02}")
@@ -106,6 +112,13 @@ fn check_jsonl<R: Record>(dir: &Path, records: &[R]) {
                             .expect("expected money")
                     );
                 }
+                (ColumnType::Rate, serde_json::Value::Number(x)) => {
+                    let got = (x.as_f64().expect("number") * 1e8).round() as i64;
+                    assert_eq!(
+                        got,
+                        want.replace('.', "").parse::<i64>().expect("expected rate")
+                    );
+                }
                 (ColumnType::Int, serde_json::Value::Number(x)) => assert_eq!(x.to_string(), want),
                 (ColumnType::Bool, serde_json::Value::Bool(b)) => assert_eq!(b.to_string(), want),
                 (ColumnType::Timestamp, serde_json::Value::String(s)) => {
@@ -146,11 +159,13 @@ fn check_parquet<R: Record>(dir: &Path, records: &[R]) {
                 }
                 Field::Decimal(d) => {
                     let v = i64::from_be_bytes(d.data().try_into().expect("8 bytes"));
+                    let unit = 10u64.pow(d.scale() as u32);
                     format!(
-                        "{}{}.{:02}",
+                        "{}{}.{:0width$}",
                         if v < 0 { "-" } else { "" },
-                        v.unsigned_abs() / 100,
-                        v.unsigned_abs() % 100
+                        v.unsigned_abs() / unit,
+                        v.unsigned_abs() % unit,
+                        width = d.scale() as usize
                     )
                 }
                 Field::Bytes(b) => {

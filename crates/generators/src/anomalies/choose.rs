@@ -188,7 +188,10 @@ impl World {
             }
             Change::Unrecorded => {
                 let post = self.unrecorded_post(p);
+                // Its payment moves with the late posting: never near a change of the
+                // vendor's bank account, which only a `vendor_bank_change` pays into.
                 p.kind == CaseKind::P2pServices
+                    && !self.bank.changes(p.partner)
                     && p.posted >= 1
                     && p.n_pay == 1
                     && post <= end

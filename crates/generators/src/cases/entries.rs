@@ -218,23 +218,13 @@ impl World {
         let docs = self.config.documents.enabled;
         let tax = Some(p.tax);
         let e = &self.economy;
-        // In the company's currency at the invoice's rate: the partner's line and the
-        // tax, each converted; the items too, the last taking what rounding leaves (or
-        // the price difference of a goods receipt, which clears at the receipt's rate).
-        let day = p.invoice_date;
-        let gross = self.at_home(p, p.gross, day);
-        let tax_amount = self.at_home(p, p.tax_amount, day);
+        let (gross, tax_amount) = (
+            self.at_home(p, p.gross, p.invoice_date),
+            self.at_home(p, p.tax_amount, p.invoice_date),
+        );
         let mut rest = gross - tax_amount;
-        let last = p.items.saturating_sub(1);
-        let item_at_home = |rest: &mut i64, k: u32, amount: i64| {
-            let x = if k == last {
-                *rest
-            } else {
-                self.at_home(p, amount, day)
-            };
-            *rest -= x;
-            x
-        };
+        let item_at_home =
+            |rest: &mut i64, k: u32, amount: i64| self.item_at_home(p, rest, k, amount);
         if sale {
             Self::line(
                 batch,
@@ -336,7 +326,7 @@ impl World {
             }
             Self::tax_line(batch, entry_id, p.tax, tax_amount);
             if p.self_assessed != 0 {
-                let self_assessed = self.at_home(p, p.self_assessed, day);
+                let self_assessed = self.at_home(p, p.self_assessed, p.invoice_date);
                 Self::reverse_charge_lines(batch, entry_id, p.tax, self_assessed);
             }
             Self::line(
@@ -500,7 +490,11 @@ impl World {
             batch,
             entry_id,
             Line {
-                account: if amount > 0 { acc::FX_LOSS } else { acc::FX_GAIN },
+                account: if amount > 0 {
+                    acc::FX_LOSS
+                } else {
+                    acc::FX_GAIN
+                },
                 amount,
                 cost_center: Some(centers::FINANCE),
                 text: if amount > 0 {
@@ -511,5 +505,19 @@ impl World {
                 ..Line::BARE
             },
         );
+    }
+
+    /// Item `k`'s `amount` of an invoice in the company's currency at the invoice's rate,
+    /// taken from `rest` (what the partner's line less the tax leaves for the items): the
+    /// last item takes what rounding leaves, unless a goods receipt's price difference
+    /// does.
+    fn item_at_home(&self, p: &Plan, rest: &mut i64, k: u32, amount: i64) -> i64 {
+        let x = if k + 1 == p.items {
+            *rest
+        } else {
+            self.at_home(p, amount, p.invoice_date)
+        };
+        *rest -= x;
+        x
     }
 }

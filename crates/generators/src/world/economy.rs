@@ -9,6 +9,7 @@
 
 use crate::config::GeneratorConfig;
 use crate::world::calendar::PostingCalendar;
+pub(crate) use crate::world::fx::currency_factor;
 use crate::world::pools::{self, COUNTRIES, GOODS, SERVICES_BOUGHT, SERVICES_SOLD, TAX_CODES};
 use crate::world::rng::{Draws, splitmix64, stream};
 use synth_model::{CompanyCode, Currency};
@@ -178,26 +179,6 @@ pub(crate) fn materials(config: &GeneratorConfig) -> Vec<MaterialInfo> {
             }
         })
         .collect()
-}
-
-/// Units of the company's currency per unit of the base price list (a fixed rate).
-pub(crate) fn currency_factor(currency: &str) -> f64 {
-    match currency {
-        "EUR" => 0.92,
-        "GBP" => 0.79,
-        "CHF" => 0.88,
-        "CAD" => 1.36,
-        "AUD" => 1.52,
-        "JPY" => 150.0,
-        "SEK" | "NOK" => 10.5,
-        "DKK" => 6.9,
-        "PLN" => 4.0,
-        "CNY" => 7.2,
-        "INR" => 83.0,
-        "MXN" => 17.0,
-        "BRL" => 5.0,
-        _ => 1.0,
-    }
 }
 
 /// Indices into [`TAX_CODES`] of a country's codes.
@@ -401,7 +382,7 @@ impl Economy {
             sigma: 0.5 * config.transactions.amount_sigma,
             start: synth_model::Date(0),
             end: synth_model::Date(0),
-            fx_rates: crate::world::fx::FxRates::new(0, 0.0, synth_model::Date(0), synth_model::Date(0)),
+            fx_rates: crate::world::fx::FxRates::default(),
         };
         let mut cal = economy.calibrate(config);
         let n_companies = config.companies.len().max(1) as f64;
@@ -516,10 +497,10 @@ impl Economy {
         if let Some(c) = economy.companies.first() {
             (economy.start, economy.end) = c.calendar.bounds();
         }
-        economy.fx_rates = crate::world::fx::FxRates::new(
+        economy.fx_rates = crate::world::fx::FxRates::of(
             config.seed,
             config.fx.volatility,
-            crate::world::fx::first_rate_day(economy.start),
+            economy.start,
             economy.end,
         );
         economy

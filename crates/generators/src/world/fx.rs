@@ -10,7 +10,6 @@
 //! same whatever the parts, threads or machine (the draws are keyed, the arithmetic is
 //! `libm`'s).
 
-use crate::world::economy::currency_factor;
 use crate::world::rng::{Draws, stream};
 use synth_model::Date;
 
@@ -20,6 +19,26 @@ pub const CURRENCIES: &[&str] = &[
     "USD", "EUR", "GBP", "JPY", "CAD", "CHF", "AUD", "PLN", "SEK", "NOK", "DKK", "CNY", "INR",
     "MXN", "BRL",
 ];
+
+/// Units of the company's currency per unit of the base price list (a fixed rate).
+pub(crate) fn currency_factor(currency: &str) -> f64 {
+    match currency {
+        "EUR" => 0.92,
+        "GBP" => 0.79,
+        "CHF" => 0.88,
+        "CAD" => 1.36,
+        "AUD" => 1.52,
+        "JPY" => 150.0,
+        "SEK" | "NOK" => 10.5,
+        "DKK" => 6.9,
+        "PLN" => 4.0,
+        "CNY" => 7.2,
+        "INR" => 83.0,
+        "MXN" => 17.0,
+        "BRL" => 5.0,
+        _ => 1.0,
+    }
+}
 
 /// The currency of a partner's country, where the rates know it.
 pub(crate) fn currency_of_country(country: &str) -> Option<&'static str> {
@@ -52,7 +71,7 @@ pub(crate) const RATE_ONE: i64 = 100_000_000;
 const REVERSION: f64 = 0.005;
 
 /// The rates of a run: each currency's path in dollars per unit, day by day.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct FxRates {
     /// The first day of the paths.
     first: Date,
@@ -63,6 +82,12 @@ pub(crate) struct FxRates {
 }
 
 impl FxRates {
+    /// The rates of a period from `start` to `end`, from the first day of
+    /// [`first_rate_day`].
+    pub(crate) fn of(seed: u64, volatility: f64, start: Date, end: Date) -> Self {
+        Self::new(seed, volatility, first_rate_day(start), end)
+    }
+
     /// The paths from `first` to `last` (both included) at yearly volatility
     /// `volatility`, drawn from `seed`.
     pub(crate) fn new(seed: u64, volatility: f64, first: Date, last: Date) -> Self {
@@ -101,7 +126,7 @@ impl FxRates {
         if from == to {
             return RATE_ONE;
         }
-        let day = (date.0 - self.first.0).clamp(0, self.days as i32 - 1) as usize;
+        let day = (date.0 - self.first.0).clamp(0, (self.days as i32 - 1).max(0)) as usize;
         let at = |c: usize| self.usd.get(c * self.days + day).copied().unwrap_or(1.0);
         libm::round(at(from) / at(to) * RATE_ONE as f64) as i64
     }
@@ -130,7 +155,7 @@ mod tests {
 
     #[test]
     fn cross_rates_agree_and_move_plausibly() {
-        let first = Date::from_ymd(2024, 1, 1);
+        let first = Date::from_ymd(2024, 1, 1).expect("a date");
         let fx = FxRates::new(42, 0.08, first, first.add_days(730));
         let (usd, eur, jpy) = (0, 1, 3);
         for day in 0..730 {
@@ -146,7 +171,10 @@ mod tests {
             }
         }
         let still = FxRates::new(42, 0.0, first, first.add_days(30));
-        assert_eq!(still.rate(eur, usd, first), still.rate(eur, usd, first.add_days(30)));
+        assert_eq!(
+            still.rate(eur, usd, first),
+            still.rate(eur, usd, first.add_days(30))
+        );
         assert_eq!(convert(10_000, RATE_ONE), 10_000);
         assert_eq!(convert(-150, 50_000_000), -75);
         assert_eq!(convert(1, 50_000_000), 1);

@@ -238,7 +238,12 @@ fn vendors(config: &GeneratorConfig, economy: &Economy) -> Vec<Vendor> {
         config,
         crate::world::bank::fraud_blocks(config).len(),
     ) as u64;
-    vendors.extend((first..first + occasional).map(|i| ordinary_vendor(config, economy, i)));
+    // Occasional vendors invoice in the company's currency (the diverted payments of
+    // `vendor_bank_change` are amounts of it).
+    vendors.extend((first..first + occasional).map(|i| Vendor {
+        currency: None,
+        ..ordinary_vendor(config, economy, i)
+    }));
     vendors
 }
 
