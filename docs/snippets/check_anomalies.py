@@ -58,7 +58,8 @@ con.execute("""CREATE MACRO swapped(a, b) AS (
 # A purchase chain: the invoice, its goods receipt and its order, item by item.
 con.execute("""CREATE VIEW chain AS
     SELECT inv.entry_id, gr.entry_id gr_entry, inv.document_date inv_date, po.document_date po_date,
-           inv.company_code, ii.unit_price inv_price, pi.unit_price po_price, pi.material_id
+           inv.company_code, ii.unit_price inv_price, pi.unit_price po_price, pi.material_id,
+           inv.currency = (SELECT k.currency FROM companies k WHERE k.company_code = inv.company_code) at_home
     FROM documents inv
     JOIN documents gr ON gr.document_id = inv.reference_document_id AND gr.document_type = 'goods_receipt'
     JOIN documents po ON po.document_id = gr.reference_document_id AND po.document_type = 'purchase_order'
@@ -162,9 +163,9 @@ DETECTORS = {
     # orders are at most 2.5% off it): the receipt and the invoice.
     "kickback": """
         WITH fx AS (SELECT company_code, median(po_price / standard_cost) fx FROM chain
-                    JOIN materials USING (material_id) GROUP BY 1),
+                    JOIN materials USING (material_id) WHERE at_home GROUP BY 1),
         over AS (SELECT c.entry_id, c.gr_entry FROM chain c JOIN materials m USING (material_id)
-                 JOIN fx USING (company_code) WHERE c.po_price > 1.032 * fx.fx * m.standard_cost)
+                 JOIN fx USING (company_code) WHERE c.at_home AND c.po_price > 1.032 * fx.fx * m.standard_cost)
         SELECT entry_id FROM over UNION SELECT gr_entry FROM over""",
     # Customer invoices posted before their delivery, which comes by the 10th of the
     # next month.

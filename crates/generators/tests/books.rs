@@ -669,7 +669,10 @@ fn bank_statements_hold_every_bank_line_and_reconcile_to_the_ledger() {
         let e = entry_of[&x.entry_id];
         let late = (x.booking_date.0 - e.posting_date.0) as i64;
         assert!(
-            late == 0 || (x.transaction_code == "transfer_out" && (1..=10).contains(&late)),
+            // A foreign transfer's fee is booked with it.
+            late == 0
+                || (matches!(x.transaction_code, "transfer_out" | "fee")
+                    && (1..=10).contains(&late)),
             "{x:?} booked {late} days after {e:?}"
         );
     }
@@ -873,7 +876,14 @@ fn foreign_currency_documents_are_booked_at_the_days_rate_and_settle_with_realis
                 invoices += 1;
             }
             "payment" | "receipt" => {
-                assert_eq!(side(entry, &[110000]), at(d.amount, rate));
+                // A payment abroad also pays the bank's fee for the transfer.
+                let fee: i64 = lines_of[&entry]
+                    .iter()
+                    .filter(|l| l.account == 695000)
+                    .map(|l| l.debit)
+                    .sum();
+                assert_eq!(fee > 0, d.document_type == "payment");
+                assert_eq!(side(entry, &[110000]), at(d.amount, rate) + fee);
                 let lines = &lines_of[&entry];
                 let debit: i64 = lines.iter().map(|l| l.debit).sum();
                 let credit: i64 = lines.iter().map(|l| l.credit).sum();

@@ -15,6 +15,7 @@ type Posting = (
 );
 use crate::post::{Head, Line};
 use crate::world::World;
+use crate::world::clearing::TRANSFER_FEE;
 use crate::world::economy::CaseKind;
 use crate::world::pools::{SERVICES_BOUGHT, accounts as acc, centers, texts};
 use crate::world::rng::{Draws, stream};
@@ -471,6 +472,31 @@ impl World {
                 },
             );
             Self::exchange_difference(batch, entry_id, cash + discount - cleared);
+            if p.foreign() {
+                // A transfer abroad, in another currency, costs the bank's fee.
+                let fee = self.transfer_fee(p.company);
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK_CHARGES,
+                        amount: fee,
+                        cost_center: Some(centers::FINANCE),
+                        text: TRANSFER_FEE,
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: -fee,
+                        text: TRANSFER_FEE,
+                        ..Line::BARE
+                    },
+                );
+            }
             (
                 date,
                 date,
@@ -481,6 +507,13 @@ impl World {
                 Some((p.partner_id, true)),
             )
         }
+    }
+
+    /// What company `company`'s bank charges for a transfer in another currency: 15
+    /// dollars in its currency at the price list's rate, in whole units.
+    pub(crate) fn transfer_fee(&self, company: usize) -> i64 {
+        let fx = self.economy.companies[company].fx;
+        libm::round(15.0 * fx).max(1.0) as i64 * 100
     }
 
     /// The line that balances a settlement in another currency: `amount` (debit

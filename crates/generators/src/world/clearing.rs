@@ -14,6 +14,10 @@ use crate::world::pools::accounts as acc;
 use crate::world::rng::{Draws, record_id, stream};
 use synth_model::{Date, JournalEntry, JournalLine, days_in_month};
 
+/// The text of the lines of a vendor payment's transfer fee (a transfer in another
+/// currency): the bank books the fee with the transfer, as a line of its own.
+pub(crate) const TRANSFER_FEE: &str = "Charges for foreign transfer";
+
 /// The bank's view of one bank line of an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Cleared {
@@ -76,10 +80,17 @@ impl World {
         let mut booking = e.posting_date;
         if l.credit > l.debit && matches!(e.business_process, "procure_to_pay" | "expenses") {
             let cal = &self.economy.companies.get(company)?.calendar;
+            // A transfer's fee is booked with it (a vendor payment's transfer is its
+            // second line).
+            let line = if l.line_text == TRANSFER_FEE {
+                2
+            } else {
+                l.line_number
+            };
             let mut d = Draws::new(
                 self.config.seed,
                 stream::BANK_DAY,
-                (e.entry_id as u64) ^ u64::from(l.line_number),
+                (e.entry_id as u64) ^ u64::from(line),
             );
             let u = d.unit();
             let days = if u < 0.5 {
@@ -107,7 +118,10 @@ impl World {
     ) -> Option<Cleared> {
         let booking = self.booked(company, e, l)?;
         let counter = |a: u32| lines.iter().any(|x| x.account == a);
-        let code = if counter(acc::BANK_CHARGES) {
+        let transfer_fee = l.line_text == TRANSFER_FEE;
+        let code = if transfer_fee
+            || (counter(acc::BANK_CHARGES) && e.business_process != "procure_to_pay")
+        {
             "fee"
         } else if counter(acc::INTEREST_INCOME) {
             "interest"
@@ -129,7 +143,7 @@ impl World {
         } else {
             "transfer_in"
         };
-        let value = if matches!(code, "fee" | "interest") {
+        let value = if matches!(code, "fee" | "interest") && !transfer_fee {
             let (y, m, _) = booking.ymd();
             Date::from_ymd(y, m, days_in_month(y, m)).unwrap_or(booking)
         } else {
