@@ -290,7 +290,7 @@ n, total = one("""WITH t AS (
       sum(CASE WHEN l.account IN (145000, 220000) THEN l.debit + l.credit ELSE 0 END) AS tax,
       sum(CASE WHEN l.account NOT IN (145000, 220000) THEN l.debit - l.credit ELSE 0 END) AS net
     FROM journal_lines l WHERE l.tax_code IS NOT NULL AND l.entry_id NOT IN
-      (SELECT entry_id FROM documents WHERE exchange_rate <> 1 AND entry_id IS NOT NULL) GROUP BY 1, 2)
+      (SELECT entry_id FROM all_documents WHERE exchange_rate <> 1 AND entry_id IS NOT NULL) GROUP BY 1, 2)
   SELECT count(*) FILTER (WHERE abs(CASE WHEN c.tax_code LIKE '%-IRC' THEN t.tax / 2 ELSE t.tax END
                                   - round(abs(t.net) * c.rate_percent * 0.01, 2)) > 0.01), count(*)
   FROM t JOIN tax_codes c USING (tax_code)""")
@@ -978,7 +978,10 @@ n, total = one("""SELECT count(*) FILTER (WHERE c.cleared <> i.partner_line), co
 check("a paid foreign-currency invoice is cleared in the ledger at exactly what it was booked at", n == 0,
       f"{n} of {total} paid invoices off")
 n = one("""SELECT count(*) FROM journal_lines l JOIN journal_entries e USING (entry_id)
-           WHERE l.account IN (476000, 696000) AND e.fiscal_period <> 13 AND l.entry_id NOT IN (SELECT entry_id FROM fx_docs WHERE document_type IN ('payment', 'receipt'))""")[0]
+           WHERE l.account IN (476000, 696000) AND e.fiscal_period <> 13 AND l.entry_id NOT IN (
+               SELECT d.entry_id FROM all_documents d JOIN companies k USING (company_code)
+               WHERE d.currency <> k.currency AND d.entry_id IS NOT NULL
+                 AND d.document_type IN ('payment', 'receipt'))""")[0]
 check("realised exchange gains and losses only on settling a foreign-currency invoice", n == 0, f"{n} lines elsewhere")
 n, total = one("""SELECT count(*) FILTER (WHERE abs(t.tax - round(round((d.amount - d.tax_amount) * c.rate_percent * 0.01, 2)
                                                        * d.exchange_rate, 2)) > 0.01), count(*)

@@ -635,11 +635,34 @@ fn a_run_whose_anomaly_plan_cannot_fit_is_refused_before_it_is_built() {
     );
 }
 
+/// Validates `yaml` (exit 2, the problems at `paths` in order) and generates from it
+/// (exit 2, stderr naming each of `named`, nothing written).
+fn refused_naming(yaml: &str, paths: &[&str], named: &[&str]) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("bad.yaml"), yaml).expect("writes");
+    let out = run(dir.path(), &["validate", "bad.yaml", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    let got: Vec<&str> = v["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| p["path"].as_str().expect("path"))
+        .collect();
+    assert_eq!(got, paths, "{v}");
+    let out = run(
+        dir.path(),
+        &["generate", "--config", "bad.yaml", "--out", "o", "--quiet"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(named.iter().all(|n| err.contains(n)), "{err}");
+    assert!(!dir.path().join("o").exists());
+}
+
 #[test]
 fn shares_of_the_business_outside_0_to_1_are_refused_naming_the_key() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("bad.yaml"),
+    refused_naming(
         "global:
   companies:
     - code: \"1000\"
@@ -649,42 +672,18 @@ master_data:
   customers_abroad: -0.1
   employee_churn: .nan
 ",
-    )
-    .expect("writes");
-    let out = run(dir.path(), &["validate", "bad.yaml", "--json"]);
-    assert_eq!(out.status.code(), Some(2));
-    let v = json(&out);
-    let paths: Vec<&str> = v["problems"]
-        .as_array()
-        .expect("problems")
-        .iter()
-        .map(|p| p["path"].as_str().expect("path"))
-        .collect();
-    assert_eq!(
-        paths,
-        [
+        &[
             "global.companies[0].country",
             "master_data.customers_abroad",
             "master_data.employee_churn",
         ],
-        "{v}"
+        &["master_data.employee_churn"],
     );
-    // The same through generate: exit 2, nothing written.
-    let out = run(
-        dir.path(),
-        &["generate", "--config", "bad.yaml", "--out", "o", "--quiet"],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("master_data.employee_churn"), "{err}");
-    assert!(!dir.path().join("o").exists());
 }
 
 #[test]
 fn an_unknown_currency_and_exchange_rates_out_of_range_are_refused_naming_the_key() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("bad.yaml"),
+    refused_naming(
         "global:
   companies:
     - code: \"1000\"
@@ -694,37 +693,13 @@ fx:
   foreign_currency_share: 1.5
   volatility: -0.1
 ",
-    )
-    .expect("writes");
-    let out = run(dir.path(), &["validate", "bad.yaml", "--json"]);
-    assert_eq!(out.status.code(), Some(2));
-    let v = json(&out);
-    let paths: Vec<&str> = v["problems"]
-        .as_array()
-        .expect("problems")
-        .iter()
-        .map(|p| p["path"].as_str().expect("path"))
-        .collect();
-    assert_eq!(
-        paths,
-        [
+        &[
             "global.companies[0].currency",
             "fx.foreign_currency_share",
             "fx.volatility",
         ],
-        "{v}"
+        &["companies[0].currency", "XYZ"],
     );
-    let out = run(
-        dir.path(),
-        &["generate", "--config", "bad.yaml", "--out", "o", "--quiet"],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("companies[0].currency") && err.contains("XYZ"),
-        "{err}"
-    );
-    assert!(!dir.path().join("o").exists());
 }
 
 #[test]

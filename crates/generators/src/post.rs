@@ -144,6 +144,29 @@ impl World {
         });
     }
 
+    /// Appends line `l` and its counterpart on the operating bank account, under
+    /// `bank_text`: what is paid from the bank (`l` a debit) or received into it.
+    #[inline]
+    pub(crate) fn paid_from_bank(
+        batch: &mut Batch,
+        entry_id: u128,
+        l: Line,
+        bank_text: &'static str,
+    ) {
+        let amount = l.amount;
+        Self::line(batch, entry_id, l);
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: crate::world::pools::accounts::BANK,
+                amount: -amount,
+                text: bank_text,
+                ..Line::BARE
+            },
+        );
+    }
+
     /// Appends an accrual's two lines: `amount` on expense `account` (cost center
     /// `cost_center`, text `text`), the opposite on accrued liabilities.
     #[inline]

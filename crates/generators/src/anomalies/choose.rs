@@ -119,8 +119,9 @@ impl World {
             // Standalone types replace a case instead of changing one.
             return false;
         };
-        // Their amounts and rules are the company's currency's.
-        if p.foreign() {
+        // A kickback prices the order off the standard cost, which is the company's
+        // currency's: a vendor invoicing in its own currency prices by its own rate.
+        if p.foreign() && matches!(c, Change::Kickback) {
             return false;
         }
         match c {
@@ -292,7 +293,7 @@ impl World {
         use crate::anomalies::Difficulty;
         const TYPES: [A; 3] = [A::UnrecordedLiability, A::Kickback, A::UnearnedDiscount];
         let a = &self.config.anomalies;
-        if !a.enabled || p.foreign() || TYPES.iter().all(|t| a.level(*t) == Difficulty::Easy) {
+        if !a.enabled || TYPES.iter().all(|t| a.level(*t) == Difficulty::Easy) {
             return;
         }
         let total: f64 = A::ALL.iter().map(|t| a.weights.get(*t).max(0.0)).sum();
@@ -328,6 +329,7 @@ impl World {
             A::Kickback => {
                 let it = p.cached[0];
                 if p.kind == CaseKind::P2pGoods
+                    && !p.foreign()
                     && p.n_pay == 1
                     && p.items >= 1
                     && it.price == it.po_price

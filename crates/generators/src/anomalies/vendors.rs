@@ -242,7 +242,7 @@ impl World {
         let mut ed = Draws::new(self.config.seed, stream::ENTRY, v.index);
         let first_line = batch.lines.len();
         let gross = v.net + v.tax_amount;
-        Self::line(
+        Self::paid_from_bank(
             batch,
             entry_id,
             Line {
@@ -252,16 +252,7 @@ impl World {
                 text: "Cleared item",
                 ..Line::BARE
             },
-        );
-        Self::line(
-            batch,
-            entry_id,
-            Line {
-                account: acc::BANK,
-                amount: -gross,
-                text: "Outgoing payment",
-                ..Line::BARE
-            },
+            "Outgoing payment",
         );
         let docs = self.config.documents.enabled;
         if docs {

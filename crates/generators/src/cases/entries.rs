@@ -475,7 +475,7 @@ impl World {
             if p.foreign() {
                 // A transfer abroad, in another currency, costs the bank's fee.
                 let fee = self.transfer_fee(p.company);
-                Self::line(
+                Self::paid_from_bank(
                     batch,
                     entry_id,
                     Line {
@@ -485,16 +485,7 @@ impl World {
                         text: TRANSFER_FEE,
                         ..Line::BARE
                     },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::BANK,
-                        amount: -fee,
-                        text: TRANSFER_FEE,
-                        ..Line::BARE
-                    },
+                    TRANSFER_FEE,
                 );
             }
             (

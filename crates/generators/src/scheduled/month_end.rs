@@ -38,7 +38,7 @@ impl World {
         } = *mo;
         if q == 0 {
             let remittance = s.remittance(month);
-            Self::line(
+            Self::paid_from_bank(
                 batch,
                 entry_id,
                 Line {
@@ -47,16 +47,7 @@ impl World {
                     text: "Remittance to tax office and social security",
                     ..Line::BARE
                 },
-            );
-            Self::line(
-                batch,
-                entry_id,
-                Line {
-                    account: acc::BANK,
-                    amount: -remittance,
-                    text: "Remittance",
-                    ..Line::BARE
-                },
+                "Remittance",
             );
             (
                 "Payroll taxes and social security",
@@ -274,7 +265,7 @@ impl World {
             entry_id,
             ..
         } = *mo;
-        Self::line(
+        Self::paid_from_bank(
             batch,
             entry_id,
             Line {
@@ -284,16 +275,7 @@ impl World {
                 text: "Account fees",
                 ..Line::BARE
             },
-        );
-        Self::line(
-            batch,
-            entry_id,
-            Line {
-                account: acc::BANK,
-                amount: -s.bank_fee,
-                text: "Bank charges",
-                ..Line::BARE
-            },
+            "Bank charges",
         );
         (
             "Bank charges",
@@ -551,7 +533,7 @@ impl World {
             ..
         } = *mo;
         let top_up = Self::top_up(self.books(), s, month);
-        Self::line(
+        Self::paid_from_bank(
             batch,
             entry_id,
             Line {
@@ -560,16 +542,7 @@ impl World {
                 text: "Petty cash top-up",
                 ..Line::BARE
             },
-        );
-        Self::line(
-            batch,
-            entry_id,
-            Line {
-                account: acc::BANK,
-                amount: -top_up,
-                text: "Cash withdrawal",
-                ..Line::BARE
-            },
+            "Cash withdrawal",
         );
         (
             "Petty cash replenishment",

@@ -46,7 +46,7 @@ impl World {
                 },
             );
         } else {
-            Self::line(
+            Self::paid_from_bank(
                 batch,
                 entry_id,
                 Line {
@@ -56,16 +56,7 @@ impl World {
                     text: "Cleared item",
                     ..Line::BARE
                 },
-            );
-            Self::line(
-                batch,
-                entry_id,
-                Line {
-                    account: acc::BANK,
-                    amount: -item.gross,
-                    text: "Outgoing payment",
-                    ..Line::BARE
-                },
+                "Outgoing payment",
             );
         }
         let docs = self.config.documents.enabled;

@@ -38,7 +38,7 @@ impl World {
             let pay_day = pay_day(cal, (y, m, last), run, l.runs);
             if q == 0 {
                 let net = s.run_amounts(month, run, 0..s.centers.len()).0;
-                Self::line(
+                Self::paid_from_bank(
                     batch,
                     entry_id,
                     Line {
@@ -47,16 +47,7 @@ impl World {
                         text: "Transfer for net salaries",
                         ..Line::BARE
                     },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::BANK,
-                        amount: -net,
-                        text: "Transfer to payroll account",
-                        ..Line::BARE
-                    },
+                    "Transfer to payroll account",
                 );
                 let day = cal.previous_working(pay_day.add_days(-1));
                 let head = Head {
