@@ -35,7 +35,7 @@ money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amou
          "customers": ["credit_limit"], "employees": ["monthly_salary", "annual_raise_percent", "bonus_percent"]}
 for t in ("journal_entries", "journal_lines", "documents", "document_items", "accounts", "users",
           "companies", "vendors", "vendor_bank_changes", "expense_claims", "anomalies", "materials",
-          "customers", "employees"):
+          "customers", "employees", "payslips"):
     types = ", ".join(f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, []))
     con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
 
@@ -94,6 +94,7 @@ ROUND_MIN, ROUND_STEP = by_level("round_amount", (10000, 1000), (5000, 500), (10
 PRICE_OVER = by_level("price_variance", 1.10, 1.05, 1.0)
 PAID_WITHIN = by_level("fictitious_vendor", 7, 14, 24)
 PADDED_OVER = by_level("inflated_expense_claim", 2.0, 1.15, 1.0)
+SPLIT_ENTRY_SHARE, SPLIT_ENTRY_DAYS = by_level("split_entry", (0.9, 0), (0.85, 4), (0.8, 14))
 
 # Each query returns the entries it finds: (entry_id). Thresholds are those of the
 # easy level, widened where a type was generated at another (see by_level above).
@@ -117,6 +118,24 @@ DETECTORS = {
         SELECT a.entry_id FROM near a JOIN near b
             ON a.company_code = b.company_code AND a.posting_date = b.posting_date AND a.user_id = b.user_id
            AND a.partner_id = b.partner_id AND a.l = b.l AND a.entry_id <> b.entry_id""",
+    # Manual reclassifications of one accountant on the same accounts and cost centers,
+    # each within 10% below its approver's limit (15% realistic, 20% hard) and together
+    # above it, on the same day (within 4 days realistic, 14 hard).
+    "split_entry": f"""
+        WITH m AS (
+            SELECT e.entry_id, e.company_code, e.user_id, e.posting_date, t.total, u.approval_limit lim,
+                   string_agg(l.account || ':' || coalesce(l.cost_center, '') || ':' || (l.debit > 0)::INT,
+                              ' ' ORDER BY l.account, l.cost_center, l.debit > 0) shape
+            FROM journal_entries e JOIN journal_lines l USING (entry_id) JOIN totals t USING (entry_id)
+            JOIN users u ON u.user_id = e.approved_by
+            WHERE e.source = 'manual' AND e.document_type = 'SA' AND e.business_process = 'general_ledger'
+              AND t.total <= u.approval_limit AND t.total >= {SPLIT_ENTRY_SHARE} * u.approval_limit
+            GROUP BY ALL)
+        SELECT DISTINCT a.entry_id FROM m a JOIN m b
+            ON a.company_code = b.company_code AND a.user_id = b.user_id AND a.shape = b.shape
+           AND a.lim = b.lim AND a.entry_id <> b.entry_id
+           AND abs(date_diff('day', a.posting_date, b.posting_date)) <= {SPLIT_ENTRY_DAYS}
+           AND a.total + b.total > a.lim""",
     "self_approval": "SELECT entry_id FROM journal_entries WHERE approved_by = user_id",
     "approval_above_limit": """
         SELECT t.entry_id FROM totals t JOIN users u ON u.user_id = t.approved_by
@@ -363,6 +382,15 @@ DETECTORS = {
           AND p.document_date BETWEEN CAST(c.changed_at AS DATE) AND CAST(c.changed_at AS DATE) + INTERVAL 30 DAY""",
 }
 
+# The types labelled on payslips, not entries (the books are right): each query returns
+# the payslips it finds, (payslip_id).
+PAYSLIP_DETECTORS = {
+    # Payslips paid to another account than the employee master's.
+    "payroll_diversion": """
+        SELECT p.payslip_id FROM payslips p JOIN employees e USING (employee_id)
+        WHERE p.bank_account <> e.bank_account""",
+}
+
 DATA_QUALITY = {"missing_cost_center", "missing_text", "encoding_damage", "typo"}
 failures = []
 
@@ -425,18 +453,27 @@ counts = dict(con.execute("SELECT anomaly_type, count(*) FROM anomalies GROUP BY
 if rate is not None:
     entries = one("SELECT count(*) FROM journal_entries")[0]
     # The data-quality family is off by default: its types count where a run has them.
-    on = [t for t in DETECTORS if t not in DATA_QUALITY or counts.get(t)]
+    on = [t for t in [*DETECTORS, *PAYSLIP_DETECTORS] if t not in DATA_QUALITY or counts.get(t)]
     want = rate * entries / 4 / len(on)
     for t in on:
         k = counts.get(t, 0)
         check(f"{t}: injected count within 15% of the rate", abs(k - want) <= 0.15 * want,
               f"{k} (expected {want:.0f})")
 
-for t, sql in DETECTORS.items():
+def run_rule(t, sql):
+    """Runs type t's query into the table `found`: how many it finds, or None in clean
+    books (where it must find nothing)."""
     con.execute(f"CREATE OR REPLACE TABLE found AS {sql}")
     found = one("SELECT count(*) FROM found")[0]
     if clean:
         check(f"{t}: none in clean books", found == 0, f"{found} found")
+        return None
+    return found
+
+
+for t, sql in DETECTORS.items():
+    found = run_rule(t, sql)
+    if found is None:
         continue
     unlabelled = one("""SELECT count(*) FROM found f JOIN journal_entries e USING (entry_id)
                         WHERE e.anomaly_type IS DISTINCT FROM ?""", [t])[0]
@@ -452,6 +489,23 @@ for t, sql in DETECTORS.items():
         recall = (labelled - missed) / labelled if labelled else 0.0
         print(f"     {t} ({LEVEL[t]}): the rule finds {found}, precision {precision:.3f}, "
               f"recall {recall:.3f} ({labelled} labelled entries)")
+
+for t, sql in PAYSLIP_DETECTORS.items():
+    found = run_rule(t, sql)
+    if found is None:
+        continue
+    con.execute("""CREATE OR REPLACE TABLE slips AS
+        SELECT DISTINCT CAST(u.id AS UUID) payslip_id FROM anomalies a, unnest(string_split(a.payslip_ids, ' ')) u(id)
+        WHERE a.anomaly_type = ?""", [t])
+    unlabelled = one("SELECT count(*) FROM found ANTI JOIN slips USING (payslip_id)")[0]
+    labelled = one("SELECT count(*) FROM slips")[0]
+    missed = one("SELECT count(*) FROM slips ANTI JOIN found USING (payslip_id)")[0]
+    check(f"{t}: every payslip found is labelled", unlabelled == 0,
+          f"{found} found, {unlabelled} unlabelled ({counts.get(t, 0)} labels, {labelled} payslips)")
+    check(f"{t}: every labelled payslip is found", missed == 0, f"{missed} of {labelled} missed")
+    n = one("""SELECT count(*) FROM anomalies a WHERE anomaly_type = ? AND (entry_ids IS NOT NULL
+               OR partner_id NOT IN (SELECT p.employee_id FROM payslips p JOIN slips USING (payslip_id)))""", [t])[0]
+    check(f"{t}: labels name no entry and the employee paid", n == 0, f"{n} labels")
 
 if failures:
     print(f"{len(failures)} checks failed", file=sys.stderr)

@@ -420,11 +420,14 @@ heads_off = con.execute("""WITH slips AS (SELECT entry_id, sum(net) net,
 check("each payroll entry = the sum of its payslips (by cost center and account; net pay; what is owed)",
       off[0] > 0 and off[1] == 0 and heads_off == 0, f"{off[0]} entry-centers, {off[1]} off, {heads_off} entries off in net or owed")
 # Each payslip adds up, pays someone employed in the period it pays for, into the
-# employee's bank account, on the day its entry posts, for the 1st-15th and 16th-end of
+# employee's bank account (but those a labelled payroll diversion sent elsewhere), on
+# the day its entry posts, for the 1st-15th and 16th-end of
 # the month where payroll runs twice a month (US, Canada), else the whole month.
 n = one("""SELECT count(*) FILTER (WHERE p.gross <> p.salary + p.overtime + p.bonus
         OR p.net <> p.gross - p.income_tax - p.employee_social_security
-        OR e.hire_date > p.period_end OR e.leave_date < p.period_start OR p.bank_account <> e.bank_account
+        OR e.hire_date > p.period_end OR e.leave_date < p.period_start
+        OR (p.bank_account <> e.bank_account AND CAST(p.payslip_id AS VARCHAR) NOT IN (
+            SELECT u.id FROM anomalies a, unnest(string_split(a.payslip_ids, ' ')) u(id)))
         OR p.pay_date <> j.posting_date OR p.company_code <> e.company_code OR p.cost_center <> e.cost_center
         OR NOT (day(p.period_start) IN (1, 16) AND (day(p.period_end) = 15 OR p.period_end = last_day(p.period_end)))), count(*)
       FROM payslips p JOIN employees e USING (employee_id) JOIN all_journal_entries j USING (entry_id)""")

@@ -746,14 +746,18 @@ record! {
         company_code: CompanyCode,
         /// The posting date of its first entry.
         posting_date: Date,
-        /// Every journal entry it touched (each has `is_anomaly` true), space-separated.
-        entry_ids: IdList,
+        /// Every journal entry it touched (each has `is_anomaly` true), space-separated;
+        /// null when it touched none (a `payroll_diversion`: the books are right, its
+        /// payslips are not).
+        entry_ids: Option<IdList>,
         /// Every document it touched, space-separated; null when none.
         document_ids: Option<IdList>,
         /// The lines it touched, as `ENTRY_ID:LINE_NUMBER`, space-separated; null when
         /// it touched every line of its entries.
         line_refs: Option<LineList>,
-        /// The vendor or customer involved, if any.
+        /// Every payslip it touched, space-separated; null when none.
+        payslip_ids: Option<IdList>,
+        /// The vendor, customer or employee involved, if any.
         partner_id: Option<u128>,
         /// What was done, in a sentence.
         description: &'static str,

@@ -189,22 +189,28 @@ fn read_predictions(path: &Path) -> Result<Vec<(u128, f64)>, ScoreError> {
 type Labels = (Vec<String>, Vec<(usize, Vec<u128>)>);
 
 /// The labels of `rows` (the anomalies table): the types in order of first appearance,
-/// and each anomaly's type (an index into them) and entries.
+/// and each anomaly's type (an index into them) and entries; those that name no entry
+/// left out.
 fn read_labels(mut rows: TableRows) -> Result<Labels, ScoreError> {
     let mut types: Vec<String> = Vec::new();
     let mut schemes: Vec<(usize, Vec<u128>)> = Vec::new();
     while let Some(row) = rows.next_row()? {
-        let t = row.text(0).unwrap_or("").to_string();
-        let ti = types.iter().position(|x| *x == t).unwrap_or_else(|| {
-            types.push(t);
-            types.len() - 1
-        });
-        let ids = row
+        let ids: Vec<u128> = row
             .text(1)
             .unwrap_or("")
             .split_whitespace()
             .filter_map(parse_id)
             .collect();
+        // Anomalies labelled on other records than entries (a payroll diversion's
+        // payslips) are out of reach of entry scores.
+        if ids.is_empty() {
+            continue;
+        }
+        let t = row.text(0).unwrap_or("").to_string();
+        let ti = types.iter().position(|x| *x == t).unwrap_or_else(|| {
+            types.push(t);
+            types.len() - 1
+        });
         schemes.push((ti, ids));
     }
     Ok((types, schemes))

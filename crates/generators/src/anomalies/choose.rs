@@ -89,6 +89,7 @@ impl World {
                 .selector
                 .standalone_block(w, self.layout.total, end)
                 .filter(|b| t != A::VendorBankChange || self.bank.fraud(*b).is_some())
+                .filter(|b| t != A::PayrollDiversion || self.diversions.of(*b).is_some())
                 .filter(|b| {
                     t != A::FormerEmployeeClaim
                         || self.former_claimant(self.scene(*b).company, *b).is_some()
@@ -605,9 +606,10 @@ impl World {
                 .position_of(case_index, self.config.transactions.target_count),
             company_code: self.economy.companies[company].code,
             posting_date: posting,
-            entry_ids,
+            entry_ids: (!entry_ids.is_empty()).then_some(entry_ids),
             document_ids: (!document_ids.is_empty()).then_some(document_ids),
             line_refs: (!line_refs.is_empty()).then_some(line_refs),
+            payslip_ids: None,
             partner_id: partner,
             description: t.description(),
         });

@@ -148,6 +148,9 @@ anomaly_types! {
     /// A vendor payment sent to an employee's bank account instead of the vendor's.
     PaymentDiversion payment_diversion AssetMisappropriation "high" 1.0 Effect::Change(Change::Diverted),
         "A vendor's payment sent to the bank account of one of the company's employees instead of the vendor's, which the vendor master keeps unchanged (a diverted payment, the invoice left unpaid in truth).";
+    /// An employee's net pay sent to another account, the employee master unchanged.
+    PayrollDiversion payroll_diversion AssetMisappropriation "high" 1.0 Effect::Scene(Staged::PayrollDiversion),
+        "An employee's net pay sent to another account than the employee's, which the employee master keeps (bank details changed for the payroll and changed back): every run of two months to a colleague's account (easy), of one month (realistic); one run to an account nobody in the data has (hard).";
     /// A vendor entered a second time in the vendor master, and invoiced through.
     DuplicateVendor duplicate_vendor ProcessError "low" 1.0 Effect::Scene(Staged::FictitiousVendor),
         "A vendor entered in the vendor master a second time, with the same tax ID and bank account, and a service invoice booked to the copy: under the same name (easy), the name in capitals (realistic), in capitals without its legal form (hard).";
@@ -208,6 +211,9 @@ anomaly_types! {
     /// An expense moved to a fixed asset account by a manual entry.
     ImproperCapitalization improper_capitalization FinancialStatementFraud "high" 1.0 Effect::Twist(Twisted::Capitalised),
         "Repairs or software expenses moved to a fixed asset account by a manual reclassification, outside the asset register: profit overstated by its amount.";
+    /// A manual G/L posting split in two, each part below the lowest approval limit.
+    SplitEntry split_entry ControlCircumvention "medium" 1.0 Effect::Scene(Staged::SplitEntry),
+        "One manual reclassification entered as two by one accountant, on the same accounts and cost centers, each part below the lowest approval limit and their sum above it (threshold avoidance): each at 90-99.5% of the limit, minutes apart (easy); 85-99.5%, the same or the next working day (realistic); 80-99%, one to five working days apart (hard).";
     /// A manual expense line without a cost center (data quality, off by default).
     MissingCostCenter missing_cost_center DataQuality "low" 0.0 Effect::Twist(Twisted::NoCostCenter),
         "A manual entry whose expense line has no cost center (a missing value; data quality, off by default).";
@@ -416,6 +422,10 @@ pub(crate) enum Staged {
     Duplicate,
     /// An accrual kept, released months later.
     CookieJar,
+    /// A manual posting split in two below an approval limit.
+    SplitEntry,
+    /// An employee's pay sent to another account.
+    PayrollDiversion,
 }
 
 impl AnomalyType {
@@ -529,7 +539,8 @@ impl Selector {
         };
         let vendors: f64 = VENDOR_SCENES.iter().map(|t| share(*t)).sum();
         let per_window = vendors * PLANNING_BYTES_FICTITIOUS
-            + share(AnomalyType::VendorBankChange) * PLANNING_BYTES_DIVERTED;
+            + share(AnomalyType::VendorBankChange) * PLANNING_BYTES_DIVERTED
+            + share(AnomalyType::PayrollDiversion) * PLANNING_BYTES_PAYROLL;
         // The sequence of types keeps each type's count within a few of its share.
         ((windows as f64 * per_window) as u64).saturating_add(64 << 10)
     }
@@ -598,6 +609,11 @@ const PLANNING_BYTES_FICTITIOUS: f64 = 32.0;
 /// only that type weighted), with a sixth more as margin.
 const PLANNING_BYTES_DIVERTED: f64 = 72.0;
 
+/// Bytes a payroll-diversion window costs: its block while the blocks are listed, its
+/// planned diversion and its employee's entry in the index by employee (computed from
+/// their sizes: a test holds it above them).
+pub(crate) const PLANNING_BYTES_PAYROLL: f64 = 256.0;
+
 /// How many candidates of a window are tried for a type that needs a particular case.
 pub(crate) const MAX_TRIES: u64 = 48;
 
@@ -641,7 +657,9 @@ mod tests {
 }
 
 mod choose;
+mod payroll;
 mod scenes;
+mod split;
 mod stage;
 mod vendors;
 

@@ -40,6 +40,11 @@ impl World {
             }
             Effect::Scene(Staged::Duplicate) if s < 2 => self.duplicate(p, t, s, batch),
             Effect::Scene(Staged::CookieJar) if s < 2 => self.cookie_jar(p, s, batch),
+            Effect::Scene(Staged::SplitEntry) if s < 2 => self.split_entry(p, s, batch),
+            Effect::Scene(Staged::PayrollDiversion) if s == 0 => {
+                self.filler(slot, batch);
+                self.payroll_diversion(p, batch);
+            }
             Effect::Twist(_) if s == 0 => {
                 let tw = self.twist(p.block(), t);
                 let first_line = batch.lines.len();
@@ -75,7 +80,9 @@ impl World {
                 | Staged::FictitiousVendor
                 | Staged::DivertedPayment
                 | Staged::Duplicate
-                | Staged::CookieJar,
+                | Staged::CookieJar
+                | Staged::SplitEntry
+                | Staged::PayrollDiversion,
             )
             | Effect::Twist(_)
             | Effect::Change(_) => self.filler(slot, batch),

@@ -249,9 +249,33 @@ impl World {
             employee_social_security: p.employee_ss,
             net: p.net(),
             employer_social_security: p.employer_ss,
-            bank_account: e.bank_account,
+            bank_account: self
+                .diversions
+                .account(e.employee_id, slip.month, slip.run)
+                .unwrap_or(e.bank_account),
             entry_id: slip.entry_id,
         });
+    }
+
+    /// The payslips diversion `x` (of employee `employee_id`) sends elsewhere, their ids
+    /// added to `ids` in order, and the day the first of them is paid.
+    pub(crate) fn diverted_payslips(
+        &self,
+        x: &crate::world::diversions::Diversion,
+        employee_id: u128,
+        ids: &mut synth_model::IdList,
+    ) -> Date {
+        let runs = self.schedules[x.company].pay_rules.runs;
+        let mut first = None;
+        for month in x.month..x.month + x.months {
+            for run in (0..runs).filter(|r| x.covers(month, *r)) {
+                let slip = self.slip_of(x.company, month, run, x.center);
+                first = first.or(Some(slip.pay_day));
+                let key = splitmix64(employee_id as u64) ^ splitmix64(slip.entry_id as u64);
+                ids.push_id(record_id(self.config.seed, stream::PAYSLIP, key));
+            }
+        }
+        first.unwrap_or(self.economy.start)
     }
 
     /// Payslips of the first company's first payroll run: what payslips look like, to

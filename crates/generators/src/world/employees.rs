@@ -166,7 +166,7 @@ fn first_month(config: &GeneratorConfig) -> i64 {
 }
 
 /// Month of the period (0 = the first; negative before it) that date `d` falls in.
-fn month_of(config: &GeneratorConfig, d: Date) -> i64 {
+pub(crate) fn month_of(config: &GeneratorConfig, d: Date) -> i64 {
     let (y, m, _) = d.ymd();
     i64::from(y) * 12 + i64::from(m) - 1 - first_month(config)
 }

@@ -10,6 +10,7 @@
 pub(crate) mod bank;
 pub(crate) mod calendar;
 pub(crate) mod clearing;
+pub(crate) mod diversions;
 pub(crate) mod economy;
 pub(crate) mod employees;
 pub(crate) mod fx;
@@ -49,6 +50,8 @@ pub(crate) struct World {
     pub(crate) scene_vendors: Vec<crate::world::scenes::SceneVendors>,
     /// Every vendor's bank-account history.
     pub(crate) bank: crate::world::bank::BankHistory,
+    /// Whose net pay the payroll diversions send elsewhere, when and where to.
+    pub(crate) diversions: crate::world::diversions::Diversions,
     pub(crate) registry: LazyRegistry,
     /// Where each material is among the materials, by id (for the stock tally).
     pub(crate) material_index: stock::MaterialIndex,
@@ -76,8 +79,11 @@ impl World {
             &economy,
             u64::from(config.master_data.vendors),
         );
+        let diversions =
+            crate::world::diversions::Diversions::plan(&config, &economy, &layout, &md, &schedules);
         Ok(Self {
             bank,
+            diversions,
             scene_vendors,
             selector,
             registry: LazyRegistry::with(config.clone(), md),

@@ -67,6 +67,8 @@ pub(crate) mod stream {
     pub const FX_RATE: u64 = 70;
     /// Whether a partner invoices in its own currency.
     pub const PARTNER_CURRENCY: u64 = 71;
+    /// Whose pay a payroll diversion redirects, and where to.
+    pub const PAYROLL_DIVERSION: u64 = 72;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

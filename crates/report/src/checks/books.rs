@@ -9,7 +9,8 @@ use crate::{AnomalyCount, CompanyBooks, Integrity, ReportError, TableCheck};
 use std::collections::{BTreeMap, HashMap};
 
 /// The labels per type against the entries marked with it (problems when a type has
-/// no label or fewer marked entries than labels), and the label rows read.
+/// no label or fewer marked entries than labels that name entries: a payroll
+/// diversion's names payslips), and the label rows read.
 pub(crate) fn labels(
     r: &mut Reader<'_>,
     marked: &BTreeMap<String, u64>,
@@ -17,11 +18,14 @@ pub(crate) fn labels(
 ) -> Result<(Vec<AnomalyCount>, u64), ReportError> {
     // Labels.
     let mut labels: BTreeMap<String, u64> = BTreeMap::new();
-    let mut t = r.table("anomalies", &["anomaly_type"]);
+    let mut naming: BTreeMap<String, u64> = BTreeMap::new();
+    let mut t = r.table("anomalies", &["anomaly_type", "entry_ids"]);
     while let Some(row) = t.next_row()? {
-        *labels
-            .entry(row.text(0).unwrap_or("").to_string())
-            .or_default() += 1;
+        let ty = row.text(0).unwrap_or("").to_string();
+        if row.text(1).is_some_and(|ids| !ids.trim().is_empty()) {
+            *naming.entry(ty.clone()).or_default() += 1;
+        }
+        *labels.entry(ty).or_default() += 1;
     }
     let label_rows: u64 = labels.values().sum();
     let mut anomaly_types: Vec<String> = labels.keys().chain(marked.keys()).cloned().collect();
@@ -36,7 +40,7 @@ pub(crate) fn labels(
         })
         .collect();
     for a in &anomalies {
-        if a.labels == 0 || a.entries < a.labels {
+        if a.labels == 0 || a.entries < naming.get(&a.anomaly_type).copied().unwrap_or(0) {
             problems.push(format!(
                 "anomaly type {}: {} labels but {} entries marked",
                 a.anomaly_type, a.labels, a.entries
