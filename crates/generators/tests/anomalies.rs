@@ -679,7 +679,7 @@ fn each_manual_entry_type_carries_its_mark_and_no_clean_entry_does() {
 fn a_duplicate_repeats_an_earlier_case_and_no_clean_case_repeats_one() {
     let n = 150_000;
     for level in [Difficulty::Easy, Difficulty::Hard] {
-        let (g, b) = every_type_at(n, level);
+        let (_, b) = every_type_at(n, level);
         let entry: HashMap<u128, &synth_model::JournalEntry> =
             b.entries.iter().map(|e| (e.entry_id, e)).collect();
         // Claims: the same receipt submitted again, eight days or more after the first
