@@ -24,12 +24,20 @@ money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amou
 rates = {"documents": ["exchange_rate"], "fx_rates": ["rate"]}
 for t in ("journal_entries", "journal_lines", "documents", "accounts", "customers", "vendors",
           "companies", "users", "tax_codes", "employees", "fixed_assets", "anomalies", "cost_centers",
-          "fx_rates"):
+          "fx_rates", "employee_bank_changes"):
     types = ", ".join([f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, [])]
                       + [f"'{c}': 'DECIMAL(18,8)'" for c in rates.get(t, [])]
                       + (["'postcode': 'VARCHAR'"] if t in ("customers", "vendors") else []))
     name = f"all_{t}" if t in ("journal_entries", "journal_lines", "documents", "vendors") else t
     con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
+# An employee's account on a day, as the employee master and its change log say: the
+# last change's on or before it, else the first change's old one, else the master's.
+con.execute("""CREATE MACRO account_on(emp, day) AS coalesce(
+    (SELECT last(ebc_.new_bank_account ORDER BY ebc_.changed_at) FROM employee_bank_changes ebc_
+     WHERE ebc_.employee_id = emp AND CAST(ebc_.changed_at AS DATE) <= day),
+    (SELECT first(ebc_.old_bank_account ORDER BY ebc_.changed_at) FROM employee_bank_changes ebc_
+     WHERE ebc_.employee_id = emp),
+    (SELECT emp_.bank_account FROM employees emp_ WHERE emp_.employee_id = emp))""")
 # The books without the labelled anomalies (check_anomalies.py checks those): what an
 # accountant would see of the company once the irregularities are taken out.
 con.execute("""CREATE TABLE touched AS SELECT DISTINCT u.id FROM anomalies a,
@@ -420,13 +428,13 @@ heads_off = con.execute("""WITH slips AS (SELECT entry_id, sum(net) net,
 check("each payroll entry = the sum of its payslips (by cost center and account; net pay; what is owed)",
       off[0] > 0 and off[1] == 0 and heads_off == 0, f"{off[0]} entry-centers, {off[1]} off, {heads_off} entries off in net or owed")
 # Each payslip adds up, pays someone employed in the period it pays for, into the
-# employee's bank account (but those a labelled payroll diversion sent elsewhere), on
-# the day its entry posts, for the 1st-15th and 16th-end of
+# employee's bank account of its day (but those a labelled payroll diversion sent
+# elsewhere), on the day its entry posts, for the 1st-15th and 16th-end of
 # the month where payroll runs twice a month (US, Canada), else the whole month.
 n = one("""SELECT count(*) FILTER (WHERE p.gross <> p.salary + p.overtime + p.bonus
         OR p.net <> p.gross - p.income_tax - p.employee_social_security
         OR e.hire_date > p.period_end OR e.leave_date < p.period_start
-        OR (p.bank_account <> e.bank_account AND CAST(p.payslip_id AS VARCHAR) NOT IN (
+        OR (p.bank_account <> account_on(p.employee_id, p.pay_date) AND CAST(p.payslip_id AS VARCHAR) NOT IN (
             SELECT u.id FROM anomalies a, unnest(string_split(a.payslip_ids, ' ')) u(id)))
         OR p.pay_date <> j.posting_date OR p.company_code <> e.company_code OR p.cost_center <> e.cost_center
         OR NOT (day(p.period_start) IN (1, 16) AND (day(p.period_end) = 15 OR p.period_end = last_day(p.period_end)))), count(*)
@@ -467,7 +475,8 @@ n = one("""WITH posted AS (SELECT entry_id, sum(credit) FILTER (WHERE account = 
         FROM all_journal_lines GROUP BY 1)
     SELECT count(*) FILTER (WHERE p.paid IS DISTINCT FROM c.amount OR p.spent IS DISTINCT FROM c.amount - c.tax_amount
         OR p.cc IS DISTINCT FROM c.cost_center OR c.cost_center <> e.cost_center OR c.company_code <> j.company_code
-        OR e.hire_date > c.expense_date OR e.leave_date < j.posting_date OR c.bank_account <> e.bank_account
+        OR e.hire_date > c.expense_date OR e.leave_date < j.posting_date
+        OR c.bank_account <> account_on(c.employee_id, j.posting_date)
         OR NOT (c.expense_date <= c.submitted_date AND c.submitted_date <= j.posting_date)), count(*)
     FROM expense_claims c JOIN employees e USING (employee_id) JOIN journal_entries j USING (entry_id)
     JOIN posted p USING (entry_id)""")
@@ -916,6 +925,18 @@ n = one("""SELECT count(*) FROM vendor_bank_changes c
            WHERE EXISTS (SELECT 1 FROM journal_lines l JOIN journal_entries e USING (entry_id)
                          WHERE l.partner_id = c.vendor_id AND e.user_id = c.changed_by)""")[0]
 check("no clerk changes the bank account of a vendor whose invoices they post", n == 0, f"{n} changes")
+# The employee master's change log: by a master data role, while employed, the last
+# change's account the master's; a few employees a year change banks.
+n = one("""SELECT count(*) FILTER (WHERE u.role <> 'master_data_specialist' OR CAST(c.changed_at AS DATE) < e.hire_date
+                                  OR CAST(c.changed_at AS DATE) > coalesce(e.leave_date, DATE '9999-12-31')
+                                  OR c.old_bank_account = c.new_bank_account
+                                  OR (c.changed_at = (SELECT max(changed_at) FROM employee_bank_changes x
+                                                      WHERE x.employee_id = c.employee_id)
+                                      AND c.new_bank_account <> e.bank_account)),
+                  count(*), (SELECT count(*) FROM employees)
+           FROM employee_bank_changes c JOIN employees e USING (employee_id) JOIN users u ON u.user_id = c.changed_by""")
+check("employee bank changes: by a master data role, while employed, ending at the master's account",
+      n[0] == 0 and 0 < n[1] < n[2] / 5, f"{n[0]} wrong of {n[1]} changes ({n[2]} employees)")
 
 # Foreign currency: partners that invoice in their own currency; the day's rates.
 COUNTRY_CURRENCY = {"US": "USD", "DE": "EUR", "FR": "EUR", "NL": "EUR", "IT": "EUR", "ES": "EUR", "GB": "GBP",

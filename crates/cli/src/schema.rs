@@ -131,6 +131,7 @@ fn primary_key(t: Table) -> &'static [&'static str] {
         Table::Customers => &["customer_id"],
         Table::Materials => &["material_id"],
         Table::Employees => &["employee_id"],
+        Table::EmployeeBankChanges => &["change_id"],
         Table::FixedAssets => &["asset_id"],
         Table::FxRates => &["rate_date", "from_currency", "to_currency"],
         Table::GraphNodes => &["node_id"],
@@ -157,6 +158,10 @@ fn foreign_keys(t: Table) -> &'static [(&'static str, Table, &'static str)] {
         // A tax code's account is 0 where it posts none (exempt, zero-rated).
         T::Materials | T::GraphNodes | T::Customers | T::TaxCodes | T::FxRates => &[],
         T::VendorBankChanges => &[("vendor_id", T::Vendors, "vendor_id")],
+        T::EmployeeBankChanges => &[
+            ("employee_id", T::Employees, "employee_id"),
+            ("changed_by", T::Users, "user_id"),
+        ],
         T::Employees => &[
             ("company_code", T::Companies, "company_code"),
             ("cost_center", T::CostCenters, "cost_center"),

@@ -1041,12 +1041,46 @@ fn a_payroll_diversion_pays_exactly_its_labelled_payslips_elsewhere() {
             .iter()
             .map(|e| (e.bank_account.as_str(), e.employee_id))
             .collect();
+        // The employee's account of a day, as the master and its change log say.
+        let changed: HashMap<u128, &synth_model::EmployeeBankChange> = md
+            .employee_bank_changes
+            .iter()
+            .map(|c| (c.employee_id, c))
+            .collect();
+        assert!(!changed.is_empty(), "some employees change banks");
+        assert_eq!(changed.len(), md.employee_bank_changes.len(), "once each");
+        let account_on = |id: u128, day: synth_model::Date| match changed.get(&id) {
+            Some(c) if day < c.changed_at.date() => c.old_bank_account,
+            _ => employee[&id].bank_account,
+        };
         let elsewhere: HashSet<u128> = b
             .payslips
             .iter()
-            .filter(|p| p.bank_account != employee[&p.employee_id].bank_account)
+            .filter(|p| p.bank_account != account_on(p.employee_id, p.pay_date))
             .map(|p| p.payslip_id)
             .collect();
+        // Reimbursements go to the account of their day, always.
+        let posted: HashMap<u128, synth_model::Date> = b
+            .entries
+            .iter()
+            .map(|e| (e.entry_id, e.posting_date))
+            .collect();
+        for c in &b.claims {
+            assert_eq!(
+                c.bank_account,
+                account_on(c.employee_id, posted[&c.entry_id]),
+                "{c:?}"
+            );
+        }
+        // Some payslips before an ordinary change go to the old account: what a rule
+        // that reads the master alone flags too.
+        let before = b
+            .payslips
+            .iter()
+            .filter(|p| p.bank_account != employee[&p.employee_id].bank_account)
+            .filter(|p| !elsewhere.contains(&p.payslip_id))
+            .count();
+        assert!(before > 0, "{level:?}");
         let labels: Vec<&synth_model::Anomaly> = b
             .anomalies
             .iter()

@@ -17,6 +17,26 @@ fn run(entries: u64) -> (JournalGenerator, Batch) {
     (g, b)
 }
 
+/// Employee `e`'s account on `day`, as the employee master and its change log say.
+fn account_on(
+    md: &synth_generators::MasterData,
+    e: &synth_model::Employee,
+    day: synth_model::Date,
+) -> synth_model::BankAccount {
+    // The log is by time: the last change on or before the day, else the first's old.
+    let changes: Vec<_> = md
+        .employee_bank_changes
+        .iter()
+        .filter(|c| c.employee_id == e.employee_id)
+        .collect();
+    match changes.iter().rev().find(|c| c.changed_at.date() <= day) {
+        Some(c) => c.new_bank_account,
+        None => changes
+            .first()
+            .map_or(e.bank_account, |c| c.old_bank_account),
+    }
+}
+
 #[test]
 fn a_year_of_books_makes_business_sense() {
     let (g, b) = run(300_000);
@@ -538,7 +558,7 @@ fn payslips_tie_out(entries: u64) -> (usize, usize) {
         assert!(p.income_tax >= 0 && p.employee_social_security > 0 && p.net > 0);
         assert_eq!(
             (p.bank_account, p.cost_center),
-            (e.bank_account, e.cost_center)
+            (account_on(md, e, p.pay_date), e.cost_center)
         );
         assert!(e.hire_date <= p.period_end && e.leave_date.is_none_or(|d| d >= p.period_start));
         let cc = Some(p.cost_center);
@@ -627,7 +647,11 @@ fn each_expense_claim_is_its_entry_and_an_employee_in_service() {
         assert!(c.expense_date <= c.submitted_date && c.submitted_date <= j.posting_date);
         assert_eq!(
             (c.company_code, c.cost_center, c.bank_account),
-            (j.company_code, e.cost_center, e.bank_account)
+            (
+                j.company_code,
+                e.cost_center,
+                account_on(md, e, j.posting_date)
+            )
         );
         // The expense on the claimant's cost center, its input tax, the bank paying both.
         assert_eq!(ls[0].cost_center, Some(c.cost_center));

@@ -235,6 +235,25 @@ record! {
 }
 
 record! {
+    /// A change of an employee's bank account in the employee master
+    /// (`employee_bank_changes`).
+    pub struct EmployeeBankChange in "employee_bank_changes" {
+        /// Unique id.
+        change_id: u128,
+        /// The employee (`employees.employee_id`).
+        employee_id: u128,
+        /// When the change was saved.
+        changed_at: DateTime,
+        /// Who saved it (`users.user_id`).
+        changed_by: &'static str,
+        /// The account before the change.
+        old_bank_account: BankAccount,
+        /// The account after it: pay and reimbursements from `changed_at` on go to it.
+        new_bank_account: BankAccount,
+    }
+}
+
+record! {
     /// A buyer (`customers`).
     pub struct Customer in "customers" {
         /// Unique id, referenced by `journal_lines.partner_id` and `documents.partner_id`.
@@ -321,7 +340,8 @@ record! {
         /// employed in that calendar year.
         bonus_percent: i64 as Money,
         /// The account the net pay goes to, in the company's country (an IBAN where the
-        /// country uses them).
+        /// country uses them), as at the end of the data (`employee_bank_changes` has its
+        /// history).
         bank_account: BankAccount,
     }
 }

@@ -209,6 +209,8 @@ tables! {
         Materials materials: Material, Core;
         /// Employees.
         Employees employees: Employee, Core;
+        /// Changes of employees' bank accounts, by date.
+        EmployeeBankChanges employee_bank_changes: EmployeeBankChange, Core;
         /// Fixed assets.
         FixedAssets fixed_assets: FixedAsset, Core;
         /// Exchange rates of every weekday, to each company's currency.

@@ -150,7 +150,10 @@ impl World {
             amount: c.gross,
             tax_amount: c.tax,
             currency: self.economy.companies[c.company].currency,
-            bank_account: e.bank_account,
+            // Reimbursed with the entry, into the account of its day.
+            bank_account: self
+                .diversions
+                .account_on(e, c.resubmitted.unwrap_or(c.date)),
             entry_id: c.entry_id,
         });
     }

@@ -251,8 +251,7 @@ impl World {
             employer_social_security: p.employer_ss,
             bank_account: self
                 .diversions
-                .account(e.employee_id, slip.month, slip.run)
-                .unwrap_or(e.bank_account),
+                .pay_account(e, (slip.month, slip.run), slip.pay_day),
             entry_id: slip.entry_id,
         });
     }
@@ -265,11 +264,23 @@ impl World {
         employee_id: u128,
         ids: &mut synth_model::IdList,
     ) -> Date {
-        let runs = self.schedules[x.company].pay_rules.runs;
+        let s = &self.schedules[x.company];
+        let runs = s.pay_rules.runs;
+        let md = self.registry.get();
+        // The employee's cost center, whose payroll entry pays them.
+        let center = md
+            .employees
+            .get(x.employee as usize)
+            .and_then(|e| {
+                s.centers
+                    .iter()
+                    .position(|k| COST_CENTERS[*k].0 == e.cost_center)
+            })
+            .unwrap_or(0);
         let mut first = None;
         for month in x.month..x.month + x.months {
             for run in (0..runs).filter(|r| x.covers(month, *r)) {
-                let slip = self.slip_of(x.company, month, run, x.center);
+                let slip = self.slip_of(x.company, month, run, center);
                 first = first.or(Some(slip.pay_day));
                 let key = splitmix64(employee_id as u64) ^ splitmix64(slip.entry_id as u64);
                 ids.push_id(record_id(self.config.seed, stream::PAYSLIP, key));

@@ -1,21 +1,26 @@
-//! Where the `payroll_diversion` anomalies fall, as far as the payslips must know it
-//! before any is written: whose net pay goes elsewhere, in which months, and to which
-//! account.
+//! Employees' bank accounts over the period: the ordinary changes (someone moves to
+//! another bank) and the `payroll_diversion` anomalies, as far as the payslips and
+//! expense claims must know them before any is written: whose pay goes elsewhere, in
+//! which months, to which account, and what the employee master's change log shows.
 
 use crate::anomalies::{AnomalyType, Difficulty, Selector};
 use crate::config::GeneratorConfig;
 use crate::world::economy::Economy;
 use crate::world::employees::{month_of, month_pay};
+use crate::world::identity::employee_account;
 use crate::world::layout::Layout;
-use crate::world::master::MasterData;
-use crate::world::rng::{Draws, stream};
+use crate::world::people::pick_user;
+use crate::world::pools::users;
+use crate::world::rng::{Draws, record_id, stream};
 use crate::world::scenes::scene_of;
-use crate::world::schedules::CompanySchedule;
 use std::collections::HashMap;
-use synth_model::BankAccount;
+use synth_model::{BankAccount, Date, DateTime, Employee, EmployeeBankChange};
 
-/// Draws from a company's staff to find an employee a diversion can take.
+/// Draws from a company's employees to find one a diversion can take.
 const TRIES: usize = 48;
+
+/// The share of employees who change their bank account in a year.
+const CHANGES_PER_YEAR: f64 = 0.04;
 
 /// One employee's net pay sent to another account for a while.
 #[derive(Debug, Clone, Copy)]
@@ -26,8 +31,6 @@ pub(crate) struct Diversion {
     pub(crate) company: usize,
     /// The employee whose pay is diverted (index in the employees table).
     pub(crate) employee: u32,
-    /// Index of the employee's cost center in the company's `centers`.
-    pub(crate) center: usize,
     /// The first month of the period it diverts.
     pub(crate) month: u64,
     /// How many months it diverts (1 or 2).
@@ -46,111 +49,182 @@ impl Diversion {
     }
 }
 
-/// Every payroll diversion of a run, by block, and by employee for the payslips.
+/// Every employee's bank-account history and every payroll diversion of a run.
 #[derive(Debug, Default)]
 pub(crate) struct Diversions {
-    /// By block.
+    /// The diversions, by block.
     items: Vec<Diversion>,
     /// For each diverted employee (by id), their diversions (indices into `items`).
     by_employee: HashMap<u128, Vec<usize>>,
+    /// The employees whose account changes in the ordinary way (by id): when, and the
+    /// account before (the master holds the one after).
+    moved: HashMap<u128, (DateTime, BankAccount)>,
+    /// The employee master's change log (the ordinary changes), by time.
+    log: Vec<EmployeeBankChange>,
 }
 
 impl Diversions {
-    /// Plans the diversions of a run: one per block of the type, in block order. Each
-    /// takes an employee of the block's company paid in every month it diverts, whose
-    /// payslips the run writes, and whom no earlier diversion took; the account is a
-    /// colleague's (easy: two months; realistic: one month) or one nobody in the data
-    /// has (hard: one payroll run). A block where a few draws find no such employee
-    /// carries nothing.
-    pub(crate) fn plan(
+    /// The bank-account history of `employees` (the employees table) and the run's
+    /// payroll diversions.
+    ///
+    /// About 4% of employees a year change their account once, on a working day while
+    /// employed: their pay and reimbursements go to the old account before it.
+    ///
+    /// One diversion per block of the type, in block order: an employee of the block's
+    /// company paid in every month it diverts, whose payslips the run writes, whose
+    /// account never changes, whom no earlier diversion took. Their net pay goes to a
+    /// colleague's account for two months (easy) or one (realistic), or for one payroll
+    /// run to an account nobody in the data has (hard), changed in the payroll's payment
+    /// run and nowhere else: the employee master and its log show nothing. A block where
+    /// a few draws find no such employee carries nothing.
+    pub(crate) fn new(
         config: &GeneratorConfig,
         economy: &Economy,
-        layout: &Layout,
-        md: &MasterData,
-        schedules: &[CompanySchedule],
+        employees: &[Employee],
     ) -> Diversions {
-        let selector = Selector::new(config.seed, &config.anomalies);
+        let seed = config.seed;
+        let mut out = Diversions::default();
+        let company_of = |e: &Employee| {
+            economy
+                .companies
+                .iter()
+                .position(|c| c.code == e.company_code)
+        };
+        // The ordinary changes.
+        let share = CHANGES_PER_YEAR * f64::from(config.months) / 12.0;
+        for e in employees {
+            let key = e.employee_id as u64;
+            let mut d = Draws::new(seed, stream::EMPLOYEE_BANK_CHANGE, key);
+            let Some(ci) = company_of(e) else { continue };
+            if d.unit() >= share {
+                continue;
+            }
+            let c = &economy.companies[ci];
+            let from = e.hire_date.max(economy.start).add_days(7);
+            let to = e
+                .leave_date
+                .unwrap_or(economy.end)
+                .min(economy.end)
+                .add_days(-7);
+            if to <= from {
+                continue;
+            }
+            let day = c
+                .calendar
+                .next_working(from.add_days(d.below((to.0 - from.0) as usize) as i32));
+            let at = DateTime::new(day, 8 * 3600 + d.below(9 * 3600) as u32);
+            let old = employee_account(seed, (1 << 61) | key, c.country);
+            out.moved.insert(e.employee_id, (at, old));
+            out.log.push(EmployeeBankChange {
+                change_id: record_id(seed, stream::EMPLOYEE_BANK_CHANGE, key),
+                employee_id: e.employee_id,
+                changed_at: at,
+                changed_by: pick_user(users::MASTER_DATA, &mut d),
+                old_bank_account: old,
+                new_bank_account: e.bank_account,
+            });
+        }
+        out.plan(config, economy, employees);
+        out.log.sort_by_key(|c| (c.changed_at, c.change_id));
+        out
+    }
+
+    /// Adds the run's diversions (see [`Diversions::new`]).
+    fn plan(&mut self, config: &GeneratorConfig, economy: &Economy, employees: &[Employee]) {
+        let seed = config.seed;
+        let company_of = |e: &Employee| {
+            economy
+                .companies
+                .iter()
+                .position(|c| c.code == e.company_code)
+                .unwrap_or(usize::MAX)
+        };
+        let layout = Layout::new(config);
+        let selector = Selector::new(seed, &config.anomalies);
         let t = AnomalyType::PayrollDiversion;
         let end = config.transactions.target_count;
-        let blocks = selector.standalone_blocks(t, layout.total, end);
         let level = config.anomalies.level(t);
         let span = level.pick(2, 1, 1);
         let months = u64::from(config.months);
-        let mut out = Diversions::default();
-        for block in blocks {
-            let sc = scene_of(config.seed, economy, block);
-            let (ci, s, l) = (
-                sc.company,
-                &schedules[sc.company],
-                &layout.companies[sc.company],
-            );
-            let first = (month_of(config, sc.date).max(0) as u64).min(months.saturating_sub(span));
+        let latest = months.saturating_sub(span);
+        if months < span {
+            return;
+        }
+        for block in selector.standalone_blocks(t, layout.total, end) {
+            let sc = scene_of(seed, economy, block);
+            let ci = sc.company;
+            let l = &layout.companies[ci];
+            let c = &economy.companies[ci];
+            let first = (month_of(config, sc.date).max(0) as u64).min(latest);
             // Every payroll entry of the months it diverts is in the run.
             let last_entry = l.offset
                 + l.opening
                 + (first + span - 1) * l.per_month
                 + l.runs * (1 + l.payroll_chunks);
-            if months < span || last_entry > end {
+            if last_entry > end {
                 continue;
             }
-            let paid = |i: u32| {
-                md.employees.get(i as usize).is_some_and(|e| {
+            // The company's employees: a contiguous range of the table.
+            let lo = employees.partition_point(|e| company_of(e) < ci);
+            let hi = employees.partition_point(|e| company_of(e) <= ci);
+            if hi <= lo + 1 {
+                continue;
+            }
+            let mut d = Draws::new(seed, stream::PAYROLL_DIVERSION, block);
+            let paid = |i: usize| {
+                employees.get(i).is_some_and(|e| {
                     (first..first + span).all(|m| month_pay(config, e, m).is_some())
                 })
             };
-            let mut d = Draws::new(config.seed, stream::PAYROLL_DIVERSION, block);
-            // A few draws from the company's staff, without listing it (a large run has
-            // thousands of employees and blocks).
-            let draw = |d: &mut Draws| {
-                let j = d.below(s.staff.len().max(1));
-                let staff = s.staff.get(j)?;
-                let i = *staff.get(d.below(staff.len().max(1)))?;
-                paid(i).then_some((i, j))
+            let free = |i: usize| {
+                employees.get(i).is_some_and(|e| {
+                    !self.by_employee.contains_key(&e.employee_id)
+                        && !self.moved.contains_key(&e.employee_id)
+                })
             };
-            let taken = |i: u32| {
-                md.employees
-                    .get(i as usize)
-                    .is_none_or(|e| out.by_employee.contains_key(&e.employee_id))
-            };
-            let Some((employee, center)) = (0..TRIES)
-                .filter_map(|_| draw(&mut d))
-                .find(|(i, _)| !taken(*i))
+            let Some(employee) = (0..TRIES)
+                .map(|_| lo + d.below(hi - lo))
+                .find(|&i| paid(i) && free(i))
             else {
                 continue;
             };
             let account = if level == Difficulty::Hard {
-                let country = economy.companies[ci].country;
-                crate::world::identity::employee_account(config.seed, (1 << 62) | block, country)
+                employee_account(seed, (1 << 62) | block, c.country)
             } else {
                 // A colleague's: anyone else paid in those months.
-                let Some(colleague) = (0..TRIES)
-                    .filter_map(|_| draw(&mut d))
-                    .find(|(i, _)| *i != employee)
-                    .and_then(|(i, _)| md.employees.get(i as usize))
-                else {
-                    continue;
-                };
-                colleague.bank_account
+                match (0..TRIES)
+                    .map(|_| lo + d.below(hi - lo))
+                    .find(|&i| i != employee && paid(i))
+                    .and_then(|i| employees.get(i))
+                {
+                    Some(colleague) => colleague.bank_account,
+                    None => continue,
+                }
             };
-            let Some(e) = md.employees.get(employee as usize) else {
+            let Some(e) = employees.get(employee) else {
                 continue;
             };
-            out.by_employee
-                .entry(e.employee_id)
-                .or_default()
-                .push(out.items.len());
-            out.items.push(Diversion {
+            let x = Diversion {
                 block,
                 company: ci,
-                employee,
-                center,
+                employee: employee as u32,
                 month: first,
                 months: span,
                 first_run_only: level == Difficulty::Hard,
                 account,
-            });
+            };
+            self.by_employee
+                .entry(e.employee_id)
+                .or_default()
+                .push(self.items.len());
+            self.items.push(x);
         }
-        out
+    }
+
+    /// About how many rows the change log of a run with `employees` employees holds,
+    /// without building it (for the estimate).
+    pub(crate) fn rows(config: &GeneratorConfig, employees: u64) -> u64 {
+        (employees as f64 * CHANGES_PER_YEAR * f64::from(config.months) / 12.0).ceil() as u64
     }
 
     /// The diversion block `block` carries, if any.
@@ -159,15 +233,37 @@ impl Diversions {
         self.items.get(k)
     }
 
-    /// Where the pay of employee `employee` (id) in run `run` of month `month` goes
-    /// instead of their own account, if it is diverted.
-    pub(crate) fn account(&self, employee: u128, month: u64, run: u64) -> Option<BankAccount> {
+    /// The account the pay of employee `e` in run `run` of month `month`, paid on
+    /// `day`, goes to: a diversion's, else the account of that day.
+    pub(crate) fn pay_account(
+        &self,
+        e: &Employee,
+        (month, run): (u64, u64),
+        day: Date,
+    ) -> BankAccount {
         self.by_employee
-            .get(&employee)?
-            .iter()
-            .filter_map(|k| self.items.get(*k))
-            .find(|x| x.covers(month, run))
-            .map(|x| x.account)
+            .get(&e.employee_id)
+            .and_then(|ks| {
+                ks.iter()
+                    .filter_map(|k| self.items.get(*k))
+                    .find(|x| x.covers(month, run))
+                    .map(|x| x.account)
+            })
+            .unwrap_or_else(|| self.account_on(e, day))
+    }
+
+    /// Employee `e`'s own account on `day`: the one before their ordinary change, if it
+    /// comes later, else the master's.
+    pub(crate) fn account_on(&self, e: &Employee, day: Date) -> BankAccount {
+        match self.moved.get(&e.employee_id) {
+            Some((at, old)) if day < at.date() => *old,
+            _ => e.bank_account,
+        }
+    }
+
+    /// The employee master's change log, by time.
+    pub(crate) fn log(&self) -> &[EmployeeBankChange] {
+        &self.log
     }
 }
 

@@ -121,6 +121,7 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
         Table::Customers => c,
         Table::Materials => u64::from(config.master_data.materials),
         Table::Employees => employees,
+        Table::EmployeeBankChanges => crate::world::diversions::Diversions::rows(config, employees),
         Table::FixedAssets => assets,
         Table::FxRates => fx_rate_count(&economy),
         Table::GraphNodes => accounts + v + c,
@@ -516,6 +517,10 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         ));
         fixed_assets.extend(company_assets(seed, (start, months), economy, ci, c));
     }
+    let employee_bank_changes =
+        crate::world::diversions::Diversions::new(config, economy, &employees)
+            .log()
+            .to_vec();
     let mut nodes = Vec::with_capacity(CHART_OF_ACCOUNTS.len() + vendors.len() + customers.len());
     nodes.extend(CHART_OF_ACCOUNTS.iter().map(|a| GraphNode {
         node_id: account_node_id(seed, a.account),
@@ -543,6 +548,7 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         customers,
         materials,
         employees,
+        employee_bank_changes,
         fixed_assets,
         fx_rates: fx_rates(economy),
         nodes,

@@ -50,7 +50,8 @@ pub(crate) struct World {
     pub(crate) scene_vendors: Vec<crate::world::scenes::SceneVendors>,
     /// Every vendor's bank-account history.
     pub(crate) bank: crate::world::bank::BankHistory,
-    /// Whose net pay the payroll diversions send elsewhere, when and where to.
+    /// Employees' bank accounts over the period, and whose net pay the payroll
+    /// diversions send elsewhere, when and where to.
     pub(crate) diversions: crate::world::diversions::Diversions,
     pub(crate) registry: LazyRegistry,
     /// Where each material is among the materials, by id (for the stock tally).
@@ -80,7 +81,7 @@ impl World {
             u64::from(config.master_data.vendors),
         );
         let diversions =
-            crate::world::diversions::Diversions::plan(&config, &economy, &layout, &md, &schedules);
+            crate::world::diversions::Diversions::new(&config, &economy, &md.employees);
         Ok(Self {
             bank,
             diversions,

@@ -69,6 +69,8 @@ pub(crate) mod stream {
     pub const PARTNER_CURRENCY: u64 = 71;
     /// Whose pay a payroll diversion redirects, and where to.
     pub const PAYROLL_DIVERSION: u64 = 72;
+    /// An employee's ordinary change of bank account, and the rows of the change log.
+    pub const EMPLOYEE_BANK_CHANGE: u64 = 73;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.
