@@ -347,6 +347,15 @@ fn anomaly_vendors_are_bounded_by_the_vendor_master_whatever_the_labels() {
 
 /// A run of `n` entries with only `types` weighted, at `level` (or easy with `types[0]`
 /// at `level` when `only_first`).
+/// Each user's approval limit.
+fn approval_limits(g: &JournalGenerator) -> HashMap<&'static str, i64> {
+    g.master_data()
+        .users
+        .iter()
+        .map(|u| (u.user_id, u.approval_limit))
+        .collect()
+}
+
 /// A run of `n` entries with every type on by default at `level`, at a rate of 2%.
 fn every_type_at(n: u64, level: Difficulty) -> (JournalGenerator, Batch) {
     let g = generator(n, |c| {
@@ -402,12 +411,7 @@ fn levels_move_each_type_toward_the_clean_rows_and_add_look_alikes() {
     let mut lateness = Vec::new();
     for level in [Difficulty::Easy, Difficulty::Realistic, Difficulty::Hard] {
         let (g, b) = at_level(n, &types, level, false);
-        let limits: HashMap<&str, i64> = g
-            .master_data()
-            .users
-            .iter()
-            .map(|u| (u.user_id, u.approval_limit))
-            .collect();
+        let limits = approval_limits(&g);
         let total = totals(&b);
         // Every entry balances at every level.
         let mut credit: HashMap<u128, i64> = HashMap::new();
@@ -949,12 +953,7 @@ fn a_split_entry_is_two_parts_below_a_limit_that_their_sum_exceeds_and_no_clean_
     let n = 150_000;
     for level in [Difficulty::Easy, Difficulty::Hard] {
         let (g, b) = every_type_at(n, level);
-        let limits: HashMap<&str, i64> = g
-            .master_data()
-            .users
-            .iter()
-            .map(|u| (u.user_id, u.approval_limit))
-            .collect();
+        let limits = approval_limits(&g);
         // Each manual reclassification's total and shape: its accounts, cost centers
         // and sides, whatever the amounts.
         type Shape<'a> = (i64, Vec<(u32, Option<&'a str>, bool)>);
