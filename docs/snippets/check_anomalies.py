@@ -417,6 +417,8 @@ if clean:
     check("no labels in clean books", labels == 0, f"{labels} labels")
     n = one("SELECT count(*) FROM journal_entries WHERE is_anomaly OR anomaly_type IS NOT NULL")[0]
     check("no entry marked in clean books", n == 0, f"{n} entries")
+    n = one("SELECT count(*) FROM payslips WHERE is_anomaly OR anomaly_type IS NOT NULL")[0]
+    check("no payslip marked in clean books", n == 0, f"{n} payslips")
 else:
     n = one("""SELECT count(*) FROM anomalies a, unnest(string_split(a.entry_ids, ' ')) u(id)
                ANTI JOIN journal_entries e ON CAST(e.entry_id AS VARCHAR) = u.id""")[0]
@@ -513,6 +515,10 @@ for t, sql in PAYSLIP_DETECTORS.items():
     n = one("""SELECT count(*) FROM anomalies a WHERE anomaly_type = ? AND (entry_ids IS NOT NULL
                OR partner_id NOT IN (SELECT p.employee_id FROM payslips p JOIN slips USING (payslip_id)))""", [t])[0]
     check(f"{t}: labels name no entry and the employee paid", n == 0, f"{n} labels")
+    n = one("""SELECT count(*) FROM payslips p LEFT JOIN slips s USING (payslip_id)
+               WHERE (s.payslip_id IS NOT NULL) <> p.is_anomaly
+                  OR (s.payslip_id IS NOT NULL AND p.anomaly_type IS DISTINCT FROM ?)""", [t])[0]
+    check(f"{t}: payslips.is_anomaly and anomaly_type agree with the labels", n == 0, f"{n} payslips")
 
 if failures:
     print(f"{len(failures)} checks failed", file=sys.stderr)

@@ -1113,5 +1113,11 @@ fn a_payroll_diversion_pays_exactly_its_labelled_payslips_elsewhere() {
             }
         }
         assert_eq!(elsewhere, labelled, "{level:?}");
+        // The payslips carry their label, as entries do.
+        for p in &b.payslips {
+            let diverted = labelled.contains(&p.payslip_id);
+            assert_eq!(p.is_anomaly, diverted, "{p:?}");
+            assert_eq!(p.anomaly_type, diverted.then_some("payroll_diversion"));
+        }
     }
 }

@@ -392,10 +392,16 @@ record! {
         net: i64 as Money,
         /// The employer's social security contributions on the gross (not deducted).
         employer_social_security: i64 as Money,
-        /// The employee's bank account the net pay goes to.
+        /// The bank account the net pay goes to: the employee's of the pay day (see
+        /// `employee_bank_changes`), unless a payroll diversion sent it elsewhere.
         bank_account: BankAccount,
         /// The payroll entry that posts it.
         entry_id: u128,
+        /// Whether an injected irregularity touched this payslip (see
+        /// `anomalies.payslip_ids`).
+        is_anomaly: bool,
+        /// The type of that irregularity; null when clean.
+        anomaly_type: Option<&'static str>,
     }
 }
 

@@ -229,6 +229,9 @@ impl World {
             Default::default()
         };
         let key = splitmix64(e.employee_id as u64) ^ splitmix64(slip.entry_id as u64);
+        let (bank_account, diverted) =
+            self.diversions
+                .pay_account(e, (slip.month, slip.run), slip.pay_day);
         batch.payslips.push(Payslip {
             payslip_id: record_id(self.config.seed, stream::PAYSLIP, key),
             company_code: e.company_code,
@@ -249,10 +252,10 @@ impl World {
             employee_social_security: p.employee_ss,
             net: p.net(),
             employer_social_security: p.employer_ss,
-            bank_account: self
-                .diversions
-                .pay_account(e, (slip.month, slip.run), slip.pay_day),
+            bank_account,
             entry_id: slip.entry_id,
+            is_anomaly: diverted,
+            anomaly_type: diverted.then(|| crate::anomalies::AnomalyType::PayrollDiversion.name()),
         });
     }
 

@@ -234,22 +234,23 @@ impl Diversions {
     }
 
     /// The account the pay of employee `e` in run `run` of month `month`, paid on
-    /// `day`, goes to: a diversion's, else the account of that day.
+    /// `day`, goes to, and whether a diversion sent it there: a diversion's, else the
+    /// account of that day.
     pub(crate) fn pay_account(
         &self,
         e: &Employee,
         (month, run): (u64, u64),
         day: Date,
-    ) -> BankAccount {
+    ) -> (BankAccount, bool) {
         self.by_employee
             .get(&e.employee_id)
             .and_then(|ks| {
                 ks.iter()
                     .filter_map(|k| self.items.get(*k))
                     .find(|x| x.covers(month, run))
-                    .map(|x| x.account)
+                    .map(|x| (x.account, true))
             })
-            .unwrap_or_else(|| self.account_on(e, day))
+            .unwrap_or_else(|| (self.account_on(e, day), false))
     }
 
     /// Employee `e`'s own account on `day`: the one before their ordinary change, if it
