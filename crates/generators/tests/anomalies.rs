@@ -1121,3 +1121,86 @@ fn a_payroll_diversion_pays_exactly_its_labelled_payslips_elsewhere() {
         }
     }
 }
+
+#[test]
+fn an_inventory_theft_is_written_off_by_its_months_count_and_no_clean_count_loses_as_much() {
+    let n = 150_000;
+    for level in [Difficulty::Easy, Difficulty::Hard] {
+        let (g, b) = every_type_at(n, level);
+        let months = f64::from(g.config().months);
+        // Each company's average month of goods issued, at cost.
+        let mut cogs: HashMap<synth_model::CompanyCode, f64> = HashMap::new();
+        for s in b.stock.iter().filter(|s| s.movement_type == "goods_issue") {
+            *cogs.entry(s.company_code).or_insert(0.0) -= s.value as f64 / months;
+        }
+        let entries: HashMap<u128, &synth_model::JournalEntry> =
+            b.entries.iter().map(|e| (e.entry_id, e)).collect();
+        let share = |s: &synth_model::StockMovement| -(s.value as f64) / cogs[&s.company_code];
+        let (mut stolen, mut clean) = (Vec::new(), Vec::new());
+        for s in b
+            .stock
+            .iter()
+            .filter(|s| s.movement_type == "count_difference")
+        {
+            let e = entries[&s.entry_id];
+            assert_eq!(e.header_text, "Cycle count and scrap");
+            match s.anomaly_type {
+                Some(t) => {
+                    assert_eq!(t, "inventory_theft");
+                    assert!(s.is_anomaly && s.quantity < 0, "{s:?}");
+                    assert_eq!(e.anomaly_type, Some("inventory_theft"), "{e:?}");
+                    stolen.push(share(s));
+                }
+                None => {
+                    assert!(!s.is_anomaly);
+                    clean.push(share(s));
+                }
+            }
+        }
+        // Only count differences carry the mark.
+        assert!(
+            b.stock
+                .iter()
+                .all(|s| s.movement_type == "count_difference" || !s.is_anomaly)
+        );
+        let labels: Vec<&synth_model::Anomaly> = b
+            .anomalies
+            .iter()
+            .filter(|a| a.anomaly_type == "inventory_theft")
+            .collect();
+        assert!(labels.len() >= 10, "{level:?}: {}", labels.len());
+        assert_eq!(stolen.len(), labels.len(), "one marked movement per theft");
+        let lines: HashMap<(u128, u32), &synth_model::JournalLine> = b
+            .lines
+            .iter()
+            .map(|l| ((l.entry_id, l.line_number), l))
+            .collect();
+        for a in &labels {
+            let ids = ids_of(entries_of(a));
+            assert_eq!(ids.len(), 1, "{a:?}");
+            assert_eq!(entries[&ids[0]].posting_date, a.posting_date);
+            let refs = a.line_refs.as_ref().map_or("", |x| x.as_str());
+            let texts: Vec<&str> = refs
+                .split(' ')
+                .map(|r| {
+                    let (id, n) = r.split_once(':').expect("ENTRY:LINE");
+                    assert_eq!(id, uuid_string(ids[0]));
+                    lines[&(ids[0], n.parse().expect("a line number"))].line_text
+                })
+                .collect();
+            assert_eq!(texts, ["Cycle count difference", "Stock adjustment"]);
+        }
+        let largest_clean = clean.iter().copied().fold(0.0, f64::max);
+        let smallest_theft = stolen.iter().copied().fold(f64::MAX, f64::min);
+        assert!(largest_clean < 0.003, "{level:?}: {largest_clean}");
+        match level {
+            // Far above any clean loss.
+            Difficulty::Easy => assert!(smallest_theft > 0.01, "{smallest_theft}"),
+            // Within what clean counts lose.
+            _ => assert!(
+                smallest_theft > 0.0001 && smallest_theft < largest_clean,
+                "{smallest_theft} vs {largest_clean}"
+            ),
+        }
+    }
+}

@@ -534,6 +534,12 @@ record! {
         document_id: Option<u128>,
         /// The journal entry that values it on the inventory account.
         entry_id: u128,
+        /// Whether an injected irregularity hides in this movement: the count
+        /// difference that writes off an `inventory_theft` (the irregularities of the
+        /// entries that move goods are marked on `journal_entries`).
+        is_anomaly: bool,
+        /// The type of that irregularity; null when clean.
+        anomaly_type: Option<&'static str>,
     }
 }
 

@@ -90,6 +90,7 @@ impl World {
                 .standalone_block(w, self.layout.total, end)
                 .filter(|b| t != A::VendorBankChange || self.bank.fraud(*b).is_some())
                 .filter(|b| t != A::PayrollDiversion || self.diversions.of(*b).is_some())
+                .filter(|b| t != A::InventoryTheft || self.thefts.of(*b).is_some())
                 .filter(|b| {
                     t != A::FormerEmployeeClaim
                         || self.former_claimant(self.scene(*b).company, *b).is_some()

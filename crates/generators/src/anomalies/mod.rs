@@ -214,6 +214,9 @@ anomaly_types! {
     /// A manual G/L posting split in two, each part below the lowest approval limit.
     SplitEntry split_entry ControlCircumvention "medium" 1.0 Effect::Scene(Staged::SplitEntry),
         "One manual reclassification entered as two by one accountant, on the same accounts and cost centers, each part below the lowest approval limit and their sum above it (threshold avoidance): each at 90-99.5% of the limit, minutes apart (easy); 85-99.5%, the same or the next working day (realistic); 80-99%, one to five working days apart (hard).";
+    /// Goods stolen from the warehouse and written off as a cycle count's loss.
+    InventoryTheft inventory_theft AssetMisappropriation "high" 1.0 Effect::Scene(Staged::InventoryTheft),
+        "Goods of a fast-moving material taken from the warehouse and written off with the month's cycle count as part of its loss (inventory write-off theft), worth 3-6% of the company's month of cost of goods sold (easy), 0.05-0.15% (realistic), 0.02-0.06% (hard), where the largest clean loss of a count is 0.03-0.12%.";
     /// A manual expense line without a cost center (data quality, off by default).
     MissingCostCenter missing_cost_center DataQuality "low" 0.0 Effect::Twist(Twisted::NoCostCenter),
         "A manual entry whose expense line has no cost center (a missing value; data quality, off by default).";
@@ -426,6 +429,8 @@ pub(crate) enum Staged {
     SplitEntry,
     /// An employee's pay sent to another account.
     PayrollDiversion,
+    /// Goods stolen and written off with a cycle count.
+    InventoryTheft,
 }
 
 impl AnomalyType {
@@ -540,7 +545,8 @@ impl Selector {
         let vendors: f64 = VENDOR_SCENES.iter().map(|t| share(*t)).sum();
         let per_window = vendors * PLANNING_BYTES_FICTITIOUS
             + share(AnomalyType::VendorBankChange) * PLANNING_BYTES_DIVERTED
-            + share(AnomalyType::PayrollDiversion) * PLANNING_BYTES_PAYROLL;
+            + share(AnomalyType::PayrollDiversion) * PLANNING_BYTES_PAYROLL
+            + share(AnomalyType::InventoryTheft) * PLANNING_BYTES_THEFT;
         // The sequence of types keeps each type's count within a few of its share.
         ((windows as f64 * per_window) as u64).saturating_add(64 << 10)
     }
@@ -614,6 +620,11 @@ const PLANNING_BYTES_DIVERTED: f64 = 72.0;
 /// their sizes: a test holds it above them).
 pub(crate) const PLANNING_BYTES_PAYROLL: f64 = 256.0;
 
+/// Bytes an inventory-theft window costs: its block while the blocks are listed, its
+/// planned theft, its place in the index by count and the planning's set of materials
+/// taken (computed from their sizes: a test holds it above them).
+pub(crate) const PLANNING_BYTES_THEFT: f64 = 160.0;
+
 /// How many candidates of a window are tried for a type that needs a particular case.
 pub(crate) const MAX_TRIES: u64 = 48;
 
@@ -661,6 +672,7 @@ mod payroll;
 mod scenes;
 mod split;
 mod stage;
+mod stock;
 mod vendors;
 
 pub(crate) use choose::{WindowChoice, one_swap_apart};

@@ -36,6 +36,18 @@ impl World {
             }
             *part = amount.min(limit - 1);
         }
+        // Two equal parts would repeat the first entry line for line (a duplicate
+        // entry): the second a hundred or two off it, within the range and not a round
+        // thousand.
+        if parts[1] == parts[0] {
+            let fits =
+                |x: &i64| *x < limit && *x as f64 >= limit as f64 * low && off_round(*x) == *x;
+            parts[1] = [-10_000, 10_000, -20_000, 20_000]
+                .map(|k| parts[0] + k)
+                .into_iter()
+                .find(fits)
+                .unwrap_or(parts[0] - 10_000);
+        }
         let days = level.pick(0, d.below(2), 1 + d.below(5)) as i32;
         let first = sc.date;
         let mut second = first;

@@ -45,6 +45,10 @@ impl World {
                 self.filler(slot, batch);
                 self.payroll_diversion(p, batch);
             }
+            Effect::Scene(Staged::InventoryTheft) if s == 0 => {
+                self.filler(slot, batch);
+                self.inventory_theft(p, batch);
+            }
             Effect::Twist(_) if s == 0 => {
                 let tw = self.twist(p.block(), t);
                 let first_line = batch.lines.len();
@@ -82,7 +86,8 @@ impl World {
                 | Staged::Duplicate
                 | Staged::CookieJar
                 | Staged::SplitEntry
-                | Staged::PayrollDiversion,
+                | Staged::PayrollDiversion
+                | Staged::InventoryTheft,
             )
             | Effect::Twist(_)
             | Effect::Change(_) => self.filler(slot, batch),

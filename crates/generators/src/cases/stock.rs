@@ -26,6 +26,7 @@ impl World {
                     unit_cost: it.cost,
                     partner: Some(p.partner_id),
                     key: u64::from(k),
+                    anomaly: None,
                 },
             );
         }

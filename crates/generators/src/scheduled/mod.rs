@@ -179,6 +179,14 @@ impl World {
                 }
             }
         };
+        // A count that writes off a theft carries its mark.
+        let head = match q == l.stock_count_slot() && self.thefts.in_count(ci, month).count() > 0 {
+            true => Head {
+                anomaly: Some(crate::anomalies::AnomalyType::InventoryTheft),
+                ..head
+            },
+            false => head,
+        };
         self.close(batch, &head, first_line, &mut d);
         if q == l.stock_count_slot() {
             self.stock_count_rows(ci, month, batch);

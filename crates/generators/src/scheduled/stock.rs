@@ -16,9 +16,6 @@ const SHRINKAGE: f64 = 0.005;
 /// The share of a material's issues scrapped (damaged, expired) in a month it is.
 const SCRAP_SHARE: f64 = 0.002;
 
-/// A month's cycle count and scrap: (material, signed units, type) for each movement.
-type Count = Vec<(usize, i64, &'static str)>;
-
 impl World {
     /// The amount the opening balances put on `account`: the planned amount, but for the
     /// inventory (the opening stock valued, see `world/stock.rs`) and the retained
@@ -56,6 +53,7 @@ impl World {
                     unit_cost: self.economy.unit_cost(m, fx),
                     partner: None,
                     key: m as u64,
+                    anomaly: None,
                 },
             );
         }
@@ -68,12 +66,13 @@ impl World {
     /// find nothing and a few find much more), or in one count of five a small surplus
     /// (a miscounted receipt). One or two materials a month are scrapped, about 0.2% of a
     /// month's issues each, at least one unit.
-    fn stock_count(&self, ci: usize, month: u64) -> Count {
+    ///
+    /// Calls `f` with (material, signed units, type) for each movement, in order.
+    fn stock_count(&self, ci: usize, month: u64, mut f: impl FnMut(usize, i64, &'static str)) {
         let goods = &self.economy.goods;
         let n = goods.len();
-        let mut count = Count::new();
         if n == 0 {
-            return count;
+            return;
         }
         let c = &self.economy.companies[ci];
         // Units of the material at position `k` of the goods expected to be issued in a
@@ -88,6 +87,7 @@ impl World {
             (ci as u64) << 32 | month,
         );
         let fast = n.div_ceil(5);
+        let thefts = self.thefts.in_count(ci, month).count() > 0;
         for (k, &m) in goods.iter().enumerate() {
             let months_since = if k < fast {
                 1.0
@@ -103,8 +103,13 @@ impl World {
             } else {
                 -(expected.round() as i64)
             };
+            // What a theft took is lost too (the fast fifth is counted every month).
+            let units = match thefts && k < fast {
+                true => units - self.thefts.stolen(ci, month, k),
+                false => units,
+            };
             if units != 0 {
-                count.push((m, units, "count_difference"));
+                f(m, units, "count_difference");
             }
         }
         for _ in 0..1 + d.below(2) {
@@ -112,32 +117,25 @@ impl World {
             let units = (SCRAP_SHARE * monthly(k) * libm::exp(0.5 * d.normal()))
                 .round()
                 .max(1.0);
-            count.push((goods[k], -(units as i64), "scrap"));
+            f(goods[k], -(units as i64), "scrap");
         }
-        count
     }
 
-    /// The month's cycle count and scrap: the differences on the inventory differences
-    /// account, the scrap on the scrap account, the inventory credited (or debited)
-    /// with their value, on the month's last working day.
-    pub(super) fn stock_count_entry(
-        &self,
-        mo: &Month<'_>,
-        batch: &mut Batch,
-        d: &mut Draws,
-    ) -> Posted {
-        let ci = mo.s.company;
+    /// The lines of company `ci`'s cycle count and scrap of month `month`, zero ones
+    /// included: the differences on the inventory differences account, the scrap on the
+    /// scrap account, the inventory credited (or debited) with their value.
+    pub(crate) fn stock_count_lines(&self, ci: usize, month: u64) -> [(u32, i64, &'static str); 3] {
         let fx = self.economy.companies[ci].fx;
         let (mut counted, mut scrapped) = (0, 0);
-        for (m, units, kind) in self.stock_count(ci, mo.month) {
+        self.stock_count(ci, month, |m, units, kind| {
             let value = units * self.economy.unit_cost(m, fx);
             if kind == "scrap" {
                 scrapped += value;
             } else {
                 counted += value;
             }
-        }
-        let lines = [
+        });
+        [
             (
                 acc::INVENTORY_DIFFERENCES,
                 -counted,
@@ -145,7 +143,18 @@ impl World {
             ),
             (acc::SCRAP, -scrapped, "Scrapped stock"),
             (acc::INVENTORY, counted + scrapped, "Stock adjustment"),
-        ];
+        ]
+    }
+
+    /// The month's cycle count and scrap (see [`World::stock_count_lines`]; those of
+    /// zero left out), on the month's last working day.
+    pub(super) fn stock_count_entry(
+        &self,
+        mo: &Month<'_>,
+        batch: &mut Batch,
+        d: &mut Draws,
+    ) -> Posted {
+        let lines = self.stock_count_lines(mo.s.company, mo.month);
         for (account, amount, text) in lines.into_iter().filter(|l| l.1 != 0) {
             Self::line(
                 batch,
@@ -175,10 +184,20 @@ impl World {
     /// entry (the batch's last).
     pub(super) fn stock_count_rows(&self, ci: usize, month: u64, batch: &mut Batch) {
         let fx = self.economy.companies[ci].fx;
-        for (k, &(m, units, kind)) in self.stock_count(ci, month).iter().enumerate() {
+        let goods = &self.economy.goods;
+        let fast = goods.len().div_ceil(5);
+        let mut k = 0u64;
+        self.stock_count(ci, month, |m, units, kind| {
+            k += 1;
             if units == 0 {
-                continue;
+                return;
             }
+            // The count difference that holds a theft.
+            let stolen = kind == "count_difference"
+                && goods[..fast]
+                    .iter()
+                    .position(|g| *g == m)
+                    .is_some_and(|good| self.thefts.stolen(ci, month, good) > 0);
             self.push_stock(
                 batch,
                 Move {
@@ -187,9 +206,10 @@ impl World {
                     quantity: units,
                     unit_cost: self.economy.unit_cost(m, fx),
                     partner: None,
-                    key: k as u64,
+                    key: k - 1,
+                    anomaly: stolen.then_some(crate::anomalies::AnomalyType::InventoryTheft),
                 },
             );
-        }
+        });
     }
 }

@@ -26,6 +26,7 @@ pub(crate) mod scenes;
 pub(crate) mod schedules;
 pub(crate) mod stock;
 pub(crate) mod tax_id;
+pub(crate) mod thefts;
 pub(crate) mod time_off;
 
 use crate::config::{GeneratorConfig, InvalidGeneratorConfig};
@@ -53,6 +54,8 @@ pub(crate) struct World {
     /// Employees' bank accounts over the period, and whose net pay the payroll
     /// diversions send elsewhere, when and where to.
     pub(crate) diversions: crate::world::diversions::Diversions,
+    /// The goods inventory thefts take, and the counts that write them off.
+    pub(crate) thefts: crate::world::thefts::Thefts,
     pub(crate) registry: LazyRegistry,
     /// Where each material is among the materials, by id (for the stock tally).
     pub(crate) material_index: stock::MaterialIndex,
@@ -82,9 +85,11 @@ impl World {
         );
         let diversions =
             crate::world::diversions::Diversions::new(&config, &economy, &md.employees);
+        let thefts = crate::world::thefts::Thefts::new(&config, &economy, &layout);
         Ok(Self {
             bank,
             diversions,
+            thefts,
             scene_vendors,
             selector,
             registry: LazyRegistry::with(config.clone(), md),

@@ -71,6 +71,8 @@ pub(crate) mod stream {
     pub const PAYROLL_DIVERSION: u64 = 72;
     /// An employee's ordinary change of bank account, and the rows of the change log.
     pub const EMPLOYEE_BANK_CHANGE: u64 = 73;
+    /// Which goods an inventory theft takes, and how many.
+    pub const INVENTORY_THEFT: u64 = 74;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -164,7 +164,7 @@ impl World {
 }
 
 /// What a stock movement is, past its entry: type, material, signed units, standard
-/// cost, partner, and the key its id is drawn from (unique within the entry).
+/// cost, partner, the key its id is drawn from (unique within the entry), and its label.
 pub(crate) struct Move {
     pub kind: &'static str,
     pub material: usize,
@@ -172,6 +172,8 @@ pub(crate) struct Move {
     pub unit_cost: i64,
     pub partner: Option<u128>,
     pub key: u64,
+    /// The irregularity it carries, if any.
+    pub anomaly: Option<crate::anomalies::AnomalyType>,
 }
 
 impl World {
@@ -202,6 +204,8 @@ impl World {
             partner_id: mv.partner,
             document_id: e.document_id,
             entry_id: e.entry_id,
+            is_anomaly: mv.anomaly.is_some(),
+            anomaly_type: mv.anomaly.map(crate::anomalies::AnomalyType::name),
         });
     }
 }
