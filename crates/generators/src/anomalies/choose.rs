@@ -2,6 +2,7 @@
 //! selector, the first eligible case of the window), how a case is changed to carry
 //! one, and the label rows of the `anomalies` table.
 
+use crate::anomalies::Touched;
 use crate::anomalies::{AnomalyType as A, Change, Effect, MAX_TRIES};
 use crate::cases::{Plan, Role};
 use crate::world::World;
@@ -545,15 +546,18 @@ impl World {
             p.first,
             p.company,
             posting,
-            entries,
-            &documents[..n_docs],
-            lines.as_slice(),
-            Some(p.partner_id),
+            Touched {
+                entries,
+                documents: &documents[..n_docs],
+                lines: lines.as_slice(),
+                partner: Some(p.partner_id),
+                ..Touched::NONE
+            },
         );
     }
 
-    /// Pushes one row of the `anomalies` table.
-    #[allow(clippy::too_many_arguments)]
+    /// Pushes one row of the `anomalies` table: type `t` drawn by the case at
+    /// `case_index`, in company `company`'s books from `posting` on, naming `touched`.
     pub(crate) fn label(
         &self,
         batch: &mut Batch,
@@ -561,11 +565,15 @@ impl World {
         case_index: u64,
         company: usize,
         posting: Date,
-        entries: &[u64],
-        documents: &[u128],
-        lines: &[(u64, u32)],
-        partner: Option<u128>,
+        touched: Touched<'_>,
     ) {
+        let Touched {
+            entries,
+            documents,
+            lines,
+            payslips,
+            partner,
+        } = touched;
         let mut entry_ids = IdList::new();
         for i in entries {
             entry_ids.push_id(self.entry_id(*i));
@@ -610,7 +618,7 @@ impl World {
             entry_ids: (!entry_ids.is_empty()).then_some(entry_ids),
             document_ids: (!document_ids.is_empty()).then_some(document_ids),
             line_refs: (!line_refs.is_empty()).then_some(line_refs),
-            payslip_ids: None,
+            payslip_ids: payslips,
             partner_id: partner,
             description: t.description(),
         });

@@ -443,6 +443,29 @@ impl AnomalyType {
     }
 }
 
+/// What a label names besides its type and case: the entries it touched (by index in
+/// the run), the documents, the lines (entry index and line number), the payslips and
+/// the vendor, customer or employee involved.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Touched<'a> {
+    pub(crate) entries: &'a [u64],
+    pub(crate) documents: &'a [u128],
+    pub(crate) lines: &'a [(u64, u32)],
+    pub(crate) payslips: Option<synth_model::IdList>,
+    pub(crate) partner: Option<u128>,
+}
+
+impl Touched<'_> {
+    /// Nothing: the fields a label leaves empty.
+    pub(crate) const NONE: Touched<'static> = Touched {
+        entries: &[],
+        documents: &[],
+        lines: &[],
+        payslips: None,
+        partner: None,
+    };
+}
+
 /// The `anomalies` section: whether and how often irregularities are injected.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

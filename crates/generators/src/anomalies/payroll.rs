@@ -2,6 +2,7 @@
 //! (`payroll_diversion`), labelled on the payslips it changed.
 
 use crate::anomalies::AnomalyType as A;
+use crate::anomalies::Touched;
 use crate::cases::Plan;
 use crate::world::World;
 use synth_model::{Batch, IdList};
@@ -27,13 +28,11 @@ impl World {
             p.first,
             x.company,
             paid,
-            &[],
-            &[],
-            &[],
-            Some(employee),
+            Touched {
+                payslips: Some(ids),
+                partner: Some(employee),
+                ..Touched::NONE
+            },
         );
-        if let Some(a) = batch.anomalies.last_mut() {
-            a.payslip_ids = Some(ids);
-        }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::vendors::VendorPosting;
 use crate::anomalies::AnomalyType as A;
+use crate::anomalies::Touched;
 use crate::cases::Plan;
 use crate::post::Head;
 use crate::world::World;
@@ -112,10 +113,10 @@ impl World {
                 p.first,
                 sc.company,
                 accrual_day,
-                &[p.first, p.first + 1],
-                &[],
-                &[],
-                None,
+                Touched {
+                    entries: &[p.first, p.first + 1],
+                    ..Touched::NONE
+                },
             );
         }
     }
@@ -213,10 +214,10 @@ impl World {
                 p.first,
                 sc.company,
                 accrual_day,
-                &[p.first, p.first + 1, p.first + 2],
-                &[],
-                &[],
-                None,
+                Touched {
+                    entries: &[p.first, p.first + 1, p.first + 2],
+                    ..Touched::NONE
+                },
             );
         }
     }
@@ -302,10 +303,12 @@ impl World {
                 p.first,
                 sc.company,
                 sc.date,
-                &[p.first, p.first + 1],
-                documents,
-                &[],
-                Some(vendor),
+                Touched {
+                    entries: &[p.first, p.first + 1],
+                    documents,
+                    partner: Some(vendor),
+                    ..Touched::NONE
+                },
             );
         } else {
             let paid = VendorPosting {
@@ -402,10 +405,12 @@ impl World {
                 p.first,
                 sc.company,
                 f.pay,
-                &[p.first + 1],
-                documents,
-                &[],
-                Some(vendor),
+                Touched {
+                    entries: &[p.first + 1],
+                    documents,
+                    partner: Some(vendor),
+                    ..Touched::NONE
+                },
             );
         } else {
             let paid = VendorPosting {
@@ -486,10 +491,10 @@ impl World {
                 p.first,
                 sc.company,
                 first,
-                &[p.first, p.first + 1, p.first + 2, p.first + 3],
-                &[],
-                &[],
-                None,
+                Touched {
+                    entries: &[p.first, p.first + 1, p.first + 2, p.first + 3],
+                    ..Touched::NONE
+                },
             );
         }
     }

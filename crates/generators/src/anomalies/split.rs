@@ -2,6 +2,7 @@
 //! limit (`split_entry`): the threshold avoidance auditors test journal entries for.
 
 use crate::anomalies::AnomalyType as A;
+use crate::anomalies::Touched;
 use crate::cases::{Plan, Twist};
 use crate::world::World;
 use crate::world::economy::FillerKind;
@@ -91,10 +92,10 @@ impl World {
                 p.first,
                 sc.company,
                 first,
-                &[p.first, p.first + 1],
-                &[],
-                &[],
-                None,
+                Touched {
+                    entries: &[p.first, p.first + 1],
+                    ..Touched::NONE
+                },
             );
             return;
         }

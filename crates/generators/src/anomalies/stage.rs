@@ -1,6 +1,7 @@
 //! The scenes of the standalone types: a block whose case is replaced by an anomaly,
 //! and the single-entry cases twisted to carry one.
 
+use crate::anomalies::Touched;
 use crate::anomalies::{AnomalyType as A, Effect, Staged, Twisted};
 use crate::cases::{Damage, Plan, Twist};
 use crate::world::World;
@@ -71,10 +72,11 @@ impl World {
                     p.first,
                     company,
                     e.unwrap_or(self.economy.start),
-                    &[p.first],
-                    &[],
-                    line.as_slice(),
-                    None,
+                    Touched {
+                        entries: &[p.first],
+                        lines: line.as_slice(),
+                        ..Touched::NONE
+                    },
                 );
             }
             // A scene's later slots hold single-entry cases; types that change a case
@@ -144,10 +146,10 @@ impl World {
             p.first,
             sc.company,
             second,
-            &[p.first + 1],
-            &[],
-            &[],
-            None,
+            Touched {
+                entries: &[p.first + 1],
+                ..Touched::NONE
+            },
         );
     }
 

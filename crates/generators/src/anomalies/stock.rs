@@ -2,6 +2,7 @@
 //! (`inventory_theft`), labelled on the count entry and its movement.
 
 use crate::anomalies::AnomalyType as A;
+use crate::anomalies::Touched;
 use crate::cases::Plan;
 use crate::world::World;
 use crate::world::thefts::Thefts;
@@ -35,10 +36,11 @@ impl World {
             p.first,
             x.company,
             day,
-            &[index],
-            &[],
-            &lines[..n],
-            None,
+            Touched {
+                entries: &[index],
+                lines: &lines[..n],
+                ..Touched::NONE
+            },
         );
     }
 }

@@ -2,6 +2,7 @@
 //! payments).
 
 use crate::anomalies::AnomalyType as A;
+use crate::anomalies::Touched;
 use crate::cases::Plan;
 use crate::post::{Head, Line};
 use crate::world::World;
@@ -143,10 +144,12 @@ impl World {
                 p.first,
                 sc.company,
                 sc.date,
-                &[p.first, p.first + 1],
-                documents,
-                &[],
-                Some(vendor),
+                Touched {
+                    entries: &[p.first, p.first + 1],
+                    documents,
+                    partner: Some(vendor),
+                    ..Touched::NONE
+                },
             );
         }
     }

@@ -22,6 +22,14 @@ const TRIES: usize = 48;
 /// The share of employees who change their bank account in a year.
 const CHANGES_PER_YEAR: f64 = 0.04;
 
+/// The position of employee `e`'s company among the companies.
+fn company_of(economy: &Economy, e: &Employee) -> Option<usize> {
+    economy
+        .companies
+        .iter()
+        .position(|c| c.code == e.company_code)
+}
+
 /// One employee's net pay sent to another account for a while.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Diversion {
@@ -84,18 +92,14 @@ impl Diversions {
     ) -> Diversions {
         let seed = config.seed;
         let mut out = Diversions::default();
-        let company_of = |e: &Employee| {
-            economy
-                .companies
-                .iter()
-                .position(|c| c.code == e.company_code)
-        };
         // The ordinary changes.
         let share = CHANGES_PER_YEAR * f64::from(config.months) / 12.0;
         for e in employees {
             let key = e.employee_id as u64;
             let mut d = Draws::new(seed, stream::EMPLOYEE_BANK_CHANGE, key);
-            let Some(ci) = company_of(e) else { continue };
+            let Some(ci) = company_of(economy, e) else {
+                continue;
+            };
             if d.unit() >= share {
                 continue;
             }
@@ -132,13 +136,6 @@ impl Diversions {
     /// Adds the run's diversions (see [`Diversions::new`]).
     fn plan(&mut self, config: &GeneratorConfig, economy: &Economy, employees: &[Employee]) {
         let seed = config.seed;
-        let company_of = |e: &Employee| {
-            economy
-                .companies
-                .iter()
-                .position(|c| c.code == e.company_code)
-                .unwrap_or(usize::MAX)
-        };
         let layout = Layout::new(config);
         let selector = Selector::new(seed, &config.anomalies);
         let t = AnomalyType::PayrollDiversion;
@@ -165,8 +162,10 @@ impl Diversions {
                 continue;
             }
             // The company's employees: a contiguous range of the table.
-            let lo = employees.partition_point(|e| company_of(e) < ci);
-            let hi = employees.partition_point(|e| company_of(e) <= ci);
+            let lo =
+                employees.partition_point(|e| company_of(economy, e).unwrap_or(usize::MAX) < ci);
+            let hi =
+                employees.partition_point(|e| company_of(economy, e).unwrap_or(usize::MAX) <= ci);
             if hi <= lo + 1 {
                 continue;
             }

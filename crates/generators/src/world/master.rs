@@ -428,6 +428,16 @@ pub fn build(config: &GeneratorConfig) -> MasterData {
 
 /// Builds every master record with an economy already computed.
 pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterData {
+    build_parts(config, economy).0
+}
+
+/// Builds every master record with an economy already computed, and the employees'
+/// bank-account history the change log is drawn from (the world keeps it for the
+/// payslips and expense claims).
+pub(crate) fn build_parts(
+    config: &GeneratorConfig,
+    economy: &Economy,
+) -> (MasterData, crate::world::diversions::Diversions) {
     let seed = config.seed;
     let start = economy.start;
     let companies: Vec<Company> = economy
@@ -517,10 +527,8 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         ));
         fixed_assets.extend(company_assets(seed, (start, months), economy, ci, c));
     }
-    let employee_bank_changes =
-        crate::world::diversions::Diversions::new(config, economy, &employees)
-            .log()
-            .to_vec();
+    let diversions = crate::world::diversions::Diversions::new(config, economy, &employees);
+    let employee_bank_changes = diversions.log().to_vec();
     let mut nodes = Vec::with_capacity(CHART_OF_ACCOUNTS.len() + vendors.len() + customers.len());
     nodes.extend(CHART_OF_ACCOUNTS.iter().map(|a| GraphNode {
         node_id: account_node_id(seed, a.account),
@@ -537,7 +545,7 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         node_type: "customer",
         label: c.name,
     }));
-    MasterData {
+    let md = MasterData {
         companies,
         accounts: CHART_OF_ACCOUNTS.to_vec(),
         tax_codes,
@@ -552,7 +560,8 @@ pub(crate) fn build_with(config: &GeneratorConfig, economy: &Economy) -> MasterD
         fixed_assets,
         fx_rates: fx_rates(economy),
         nodes,
-    }
+    };
+    (md, diversions)
 }
 
 /// Master data built on first use and shared read-only; can be dropped and rebuilt.

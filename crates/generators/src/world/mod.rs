@@ -71,7 +71,7 @@ impl World {
         config.validate()?;
         let layout = Layout::new(&config);
         let economy = Economy::new(&config, layout.cases(&config));
-        let md = crate::world::master::build_with(&config, &economy);
+        let (md, diversions) = crate::world::master::build_parts(&config, &economy);
         let md_ids: Vec<u128> = md.materials.iter().map(|m| m.material_id).collect();
         let md_ids = md_ids.into_iter();
         let schedules = CompanySchedule::all(&config, &economy, &md);
@@ -83,8 +83,6 @@ impl World {
             &economy,
             u64::from(config.master_data.vendors),
         );
-        let diversions =
-            crate::world::diversions::Diversions::new(&config, &economy, &md.employees);
         let thefts = crate::world::thefts::Thefts::new(&config, &economy, &layout);
         Ok(Self {
             bank,
