@@ -973,15 +973,19 @@ fn a_split_entry_is_two_parts_below_a_limit_that_their_sum_exceeds_and_no_clean_
             })
             .collect();
         let (share, days) = level.pick((0.9, 0), (0.85, 4), (0.8, 14));
-        // Whether two entries are a split, as the documented rule reads it.
-        let split = |a: &JournalEntry, b: &JournalEntry| {
+        // Whether two entries are a split, as the documented rule reads it (`naive`:
+        // against the lowest limit, whoever approved them).
+        let rule = |a: &JournalEntry, b: &JournalEntry, naive: bool| {
             let (ta, sa) = &shape[&a.entry_id];
             let (tb, sb) = &shape[&b.entry_id];
             let mut sa = sa.clone();
             let mut sb = sb.clone();
             sa.sort();
             sb.sort();
-            let lim = |e: &JournalEntry| e.approved_by.map_or(0, |u| limits[u]);
+            let lim = |e: &JournalEntry| match naive {
+                true => 2_500_000,
+                false => e.approved_by.map_or(0, |u| limits[u]),
+            };
             let near = |t: i64, l: i64| t <= l && t as f64 >= share * l as f64;
             a.company_code == b.company_code
                 && a.user_id == b.user_id
@@ -992,6 +996,7 @@ fn a_split_entry_is_two_parts_below_a_limit_that_their_sum_exceeds_and_no_clean_
                 && ta + tb > lim(a)
                 && (a.posting_date.0 - b.posting_date.0).abs() <= days
         };
+        let split = |a: &JournalEntry, b: &JournalEntry| rule(a, b, false);
         let labelled: Vec<Vec<u128>> = b
             .anomalies
             .iter()
@@ -1016,13 +1021,23 @@ fn a_split_entry_is_two_parts_below_a_limit_that_their_sum_exceeds_and_no_clean_
             // One accountant approves what a senior accountant should have.
             assert_eq!(limits[entry[&x].approved_by.unwrap_or("-")], 2_500_000);
         }
-        // No two clean reclassifications meet the rule.
+        // No two clean reclassifications meet the rule; above easy, some meet the naive
+        // one: the look-alikes, approved by a senior accountant.
+        let mut look_alikes = 0;
         for (i, a) in reclasses.iter().enumerate() {
             for b in &reclasses[i + 1..] {
                 if a.anomaly_type.is_none() || b.anomaly_type.is_none() {
                     assert!(!split(a, b), "{level:?}: {a:?} {b:?}");
+                    if rule(a, b, true) {
+                        assert_eq!(limits[a.approved_by.unwrap_or("-")], 10_000_000);
+                        look_alikes += 1;
+                    }
                 }
             }
+        }
+        match level {
+            Difficulty::Easy => assert_eq!(look_alikes, 0),
+            _ => assert!(look_alikes >= 10, "{look_alikes}"),
         }
     }
 }

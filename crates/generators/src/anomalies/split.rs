@@ -1,28 +1,81 @@
 //! A manual G/L posting split in two so that each part stays below the lowest approval
-//! limit (`split_entry`): the threshold avoidance auditors test journal entries for.
+//! limit (`split_entry`): the threshold avoidance auditors test journal entries for;
+//! and, above `easy`, its clean look-alike.
 
 use crate::anomalies::AnomalyType as A;
-use crate::anomalies::Touched;
+use crate::anomalies::{Difficulty, Touched};
 use crate::cases::{Plan, Twist};
 use crate::world::World;
 use crate::world::economy::FillerKind;
 use crate::world::people::off_round;
 use crate::world::pools::users;
-use synth_model::{Batch, DateTime};
+use crate::world::rng::{Draws, stream};
+use synth_model::{Batch, Date, DateTime};
+
+/// One reclassification entered as two: its company, the parts' amounts, days and
+/// times of entry.
+struct Pair {
+    company: usize,
+    parts: [i64; 2],
+    days: [Date; 2],
+    times: [u32; 2],
+}
 
 impl World {
-    /// Slot `s` (0 or 1) of a `split_entry` scene: one reclassification entered as two,
-    /// by one accountant, on the same accounts and cost centers, each part below the
-    /// lowest approval limit (so one accountant approves it) and their sum above it
+    /// Slot `s` of a `split_entry` scene. Slots 0 and 1: one reclassification entered
+    /// as two, by one accountant, on the same accounts and cost centers, each part below
+    /// the lowest approval limit (so one accountant approves it) and their sum above it
     /// (which a senior accountant should have approved). Each part is 90-99.5% of the
     /// limit, the second entered minutes after the first (easy); 85-99.5%, on the same
     /// day or the next working day (realistic); 80-99%, one to five working days apart
     /// (hard). Both entries carry the label, written with the first.
+    ///
+    /// Slots 2 and 3, above `easy`: a clean look-alike, another day's reclassification
+    /// entered as two in the same way but approved by a senior accountant, whose limit
+    /// covers their sum (two receipts booked apart, say): what a rule that reads the
+    /// lowest limit instead of the approver's flags too. At `easy`, single-entry cases.
     pub(crate) fn split_entry(&self, p: &Plan, s: u8, batch: &mut Batch) {
-        let mut sc = self.scene(p.block());
-        let d = &mut sc.d;
-        let c = &self.economy.companies[sc.company];
         let level = self.level(A::SplitEntry);
+        let slot0 = p.first - self.layout.total;
+        let mut sc = self.scene(p.block());
+        if s >= 2 {
+            if level == Difficulty::Easy {
+                self.filler(slot0 + u64::from(s), batch);
+                return;
+            }
+            let mut d = Draws::new(self.config.seed, stream::LOOK_ALIKE, p.block() | 1 << 63);
+            let c = &self.economy.companies[sc.company];
+            let mut date = c.calendar.sample_working(&mut d);
+            if date.add_days(21) > self.economy.end {
+                date = c
+                    .calendar
+                    .previous_working(self.economy.end.add_days(-21).max(self.economy.start));
+            }
+            let pair = self.split_pair(&mut d, sc.company, date, level);
+            self.split_part(&pair, s - 2, slot0 + 2, None, batch);
+            return;
+        }
+        let pair = self.split_pair(&mut sc.d, sc.company, sc.date, level);
+        self.split_part(&pair, s, slot0, Some(A::SplitEntry), batch);
+        if s == 0 {
+            self.label(
+                batch,
+                A::SplitEntry,
+                p.first,
+                sc.company,
+                pair.days[0],
+                Touched {
+                    entries: &[p.first, p.first + 1],
+                    ..Touched::NONE
+                },
+            );
+        }
+    }
+
+    /// A pair's amounts, days and times, drawn from `d` at `level` for company `ci`
+    /// around `date` (see [`World::split_entry`]).
+    fn split_pair(&self, d: &mut Draws, ci: usize, date: Date, level: Difficulty) -> Pair {
+        let c = &self.economy.companies[ci];
         let limit = users::APPROVERS[0].1;
         let (low, width) = level.pick((0.90, 0.095), (0.85, 0.145), (0.80, 0.19));
         let mut parts = [0i64; 2];
@@ -50,7 +103,7 @@ impl World {
                 .unwrap_or(parts[0] - 10_000);
         }
         let days = level.pick(0, d.below(2), 1 + d.below(5)) as i32;
-        let first = sc.date;
+        let first = date;
         let mut second = first;
         for _ in 0..days {
             second = c.calendar.next_working(second.add_days(1));
@@ -74,38 +127,37 @@ impl World {
         } else {
             Self::time_of_day(true, d)
         };
-        let slot0 = p.first - self.layout.total;
+        Pair {
+            company: ci,
+            parts,
+            days: [first, second],
+            times: [at, later],
+        }
+    }
+
+    /// Part `k` of `pair` in slot `slot0 + k`: the split itself when `anomaly` is set,
+    /// else its look-alike, approved by a senior accountant. The second part replays the
+    /// first's draws (accounts, cost centers, text, user and approver).
+    fn split_part(&self, pair: &Pair, k: u8, slot0: u64, anomaly: Option<A>, batch: &mut Batch) {
         let one = Twist {
-            anomaly: Some(A::SplitEntry),
-            company: Some(sc.company),
+            anomaly,
+            company: Some(pair.company),
             kind: Some(FillerKind::Reclass),
-            amount: Some(parts[0]),
-            date: Some(first),
-            created: Some(DateTime::new(first, at)),
+            amount: Some(pair.parts[0]),
+            date: Some(pair.days[0]),
+            created: Some(DateTime::new(pair.days[0], pair.times[0])),
+            approver_tier: anomaly.is_none().then_some(1),
             ..Twist::NONE
         };
-        if s == 0 {
+        if k == 0 {
             self.filler_with(slot0, batch, &one);
-            self.label(
-                batch,
-                A::SplitEntry,
-                p.first,
-                sc.company,
-                first,
-                Touched {
-                    entries: &[p.first, p.first + 1],
-                    ..Touched::NONE
-                },
-            );
             return;
         }
-        // The second part: the first's draws (accounts, cost centers, text, user and
-        // approver), its own amount and time.
         let two = Twist {
-            amount: Some(parts[1]),
-            date: Some(second),
-            created: Some(DateTime::new(second, later)),
-            replay: Some((slot0, first)),
+            amount: Some(pair.parts[1]),
+            date: Some(pair.days[1]),
+            created: Some(DateTime::new(pair.days[1], pair.times[1])),
+            replay: Some((slot0, pair.days[0])),
             ..one
         };
         self.filler_with(slot0 + 1, batch, &two);

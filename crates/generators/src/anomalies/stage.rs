@@ -41,7 +41,7 @@ impl World {
             }
             Effect::Scene(Staged::Duplicate) if s < 2 => self.duplicate(p, t, s, batch),
             Effect::Scene(Staged::CookieJar) if s < 2 => self.cookie_jar(p, s, batch),
-            Effect::Scene(Staged::SplitEntry) if s < 2 => self.split_entry(p, s, batch),
+            Effect::Scene(Staged::SplitEntry) => self.split_entry(p, s, batch),
             Effect::Scene(Staged::PayrollDiversion) if s == 0 => {
                 self.filler(slot, batch);
                 self.payroll_diversion(p, batch);
@@ -87,7 +87,6 @@ impl World {
                 | Staged::DivertedPayment
                 | Staged::Duplicate
                 | Staged::CookieJar
-                | Staged::SplitEntry
                 | Staged::PayrollDiversion
                 | Staged::InventoryTheft,
             )
