@@ -1219,3 +1219,34 @@ fn an_inventory_theft_is_written_off_by_its_months_count_and_no_clean_count_lose
         }
     }
 }
+
+#[test]
+fn a_count_writes_off_at_most_three_thefts() {
+    let n = 100_000;
+    let g = generator(n, |c| {
+        let mut w = AnomalyWeights::default();
+        for t in AnomalyType::ALL {
+            w.set(*t, f64::from(u8::from(*t == AnomalyType::InventoryTheft)));
+        }
+        c.anomalies.weights = w;
+        c.anomalies.rate = 0.5;
+    });
+    let b = all(&g, n);
+    let mut per_entry: HashMap<String, usize> = HashMap::new();
+    for a in b.anomalies.iter() {
+        assert_eq!(a.anomaly_type, "inventory_theft");
+        *per_entry.entry(entries_of(a).to_string()).or_default() += 1;
+    }
+    // Two companies, twelve months: every count full, none over.
+    let counts = b
+        .entries
+        .iter()
+        .filter(|e| e.header_text == "Cycle count and scrap")
+        .count();
+    assert_eq!(counts, 24);
+    assert_eq!(per_entry.len(), counts);
+    assert!(per_entry.values().all(|k| *k == 3), "{per_entry:?}");
+    // And the generator's summary agrees.
+    let summary: u64 = g.anomaly_counts(0..n).iter().map(|(_, k)| *k).sum();
+    assert_eq!(summary, 72);
+}

@@ -13,6 +13,10 @@ use crate::world::scenes::scene_of;
 /// Draws of a material to find one the month's count has not lost to a theft yet.
 const TRIES: usize = 16;
 
+/// The most thefts one count writes off: a warehouse that lost goods every month to
+/// a dozen thefts would not go unnoticed.
+pub(crate) const MAX_PER_COUNT: usize = 3;
+
 /// Goods of one material stolen and hidden in a month's cycle count.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Theft {
@@ -44,8 +48,12 @@ impl Thefts {
     /// or 0.02-0.06% (hard), where the largest clean loss of a month's count is 0.03-0.12%,
     /// taken in the month of the
     /// block's scene and written off by that month's count as part of its loss. A block
-    /// whose count is not in the run, or whose draws find only materials already taken
-    /// that month, carries nothing.
+    /// whose count already writes off [`MAX_PER_COUNT`] takes the next month's with
+    /// room (the period's first after its last); one where no count in the run has
+    /// room, or whose draws find only materials already taken that month, carries
+    /// nothing. So a run holds at most three thefts per company and month: beyond that
+    /// (at the default rate, from about 2.3 M entries of the default config) fewer than
+    /// the type's share.
     pub(crate) fn new(config: &GeneratorConfig, economy: &Economy, layout: &Layout) -> Thefts {
         let mut out = Thefts::default();
         let goods = &economy.goods;
@@ -63,16 +71,22 @@ impl Thefts {
                 .pick((0.03, 0.03), (0.0005, 0.001), (0.0002, 0.0004));
         let fast = goods.len().div_ceil(5);
         let mut taken = std::collections::HashSet::new();
+        let mut per_count: std::collections::HashMap<(usize, u64), usize> =
+            std::collections::HashMap::new();
         for block in selector.standalone_blocks(t, layout.total, end) {
             let sc = scene_of(seed, economy, block);
             let ci = sc.company;
             let Some(c) = economy.companies.get(ci) else {
                 continue;
             };
-            let month = (month_of(config, sc.date).max(0) as u64).min(u64::from(config.months) - 1);
-            if Self::count_entry(layout, ci, month) >= end {
+            let months = u64::from(config.months);
+            let drawn = (month_of(config, sc.date).max(0) as u64).min(months - 1);
+            let Some(month) = (0..months).map(|k| (drawn + k) % months).find(|m| {
+                Self::count_entry(layout, ci, *m) < end
+                    && per_count.get(&(ci, *m)).copied().unwrap_or(0) < MAX_PER_COUNT
+            }) else {
                 continue;
-            }
+            };
             let mut d = Draws::new(seed, stream::INVENTORY_THEFT, block);
             let share = low + width * d.unit();
             let Some(good) = (0..TRIES)
@@ -82,6 +96,7 @@ impl Thefts {
                 continue;
             };
             taken.insert((ci, month, good));
+            *per_count.entry((ci, month)).or_insert(0) += 1;
             let unit_cost = economy.unit_cost(goods[good], c.fx).max(1);
             let units = ((share * c.cogs_month / unit_cost as f64).round() as i64).max(1);
             out.items.push(Theft {

@@ -6,11 +6,13 @@ use super::entries::{Entries, Ledger};
 use super::master::Masters;
 use super::{Reader, money};
 use crate::{AnomalyCount, CompanyBooks, Integrity, ReportError, TableCheck};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 /// The labels per type against the entries marked with it (problems when a type has
-/// no label or fewer marked entries than labels that name entries: a payroll
-/// diversion's names payslips), and the label rows read.
+/// no label or fewer marked entries than the distinct entries its labels name: several
+/// inventory thefts can name one count entry, a payroll diversion's label names
+/// payslips only), and the label rows read.
 pub(crate) fn labels(
     r: &mut Reader<'_>,
     marked: &BTreeMap<String, u64>,
@@ -18,12 +20,15 @@ pub(crate) fn labels(
 ) -> Result<(Vec<AnomalyCount>, u64), ReportError> {
     // Labels.
     let mut labels: BTreeMap<String, u64> = BTreeMap::new();
-    let mut naming: BTreeMap<String, u64> = BTreeMap::new();
+    // The entries each type's labels name, by a hash of their id (8 bytes each).
+    let mut named: HashMap<String, HashSet<u64>> = HashMap::new();
     let mut t = r.table("anomalies", &["anomaly_type", "entry_ids"]);
     while let Some(row) = t.next_row()? {
         let ty = row.text(0).unwrap_or("").to_string();
-        if row.text(1).is_some_and(|ids| !ids.trim().is_empty()) {
-            *naming.entry(ty.clone()).or_default() += 1;
+        for id in row.text(1).unwrap_or("").split_whitespace() {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            id.hash(&mut h);
+            named.entry(ty.clone()).or_default().insert(h.finish());
         }
         *labels.entry(ty).or_default() += 1;
     }
@@ -40,7 +45,8 @@ pub(crate) fn labels(
         })
         .collect();
     for a in &anomalies {
-        if a.labels == 0 || a.entries < naming.get(&a.anomaly_type).copied().unwrap_or(0) {
+        let naming = named.get(&a.anomaly_type).map_or(0, |s| s.len() as u64);
+        if a.labels == 0 || a.entries < naming {
             problems.push(format!(
                 "anomaly type {}: {} labels but {} entries marked",
                 a.anomaly_type, a.labels, a.entries
