@@ -280,11 +280,13 @@ bad = [(c, y, float(r), float(k)) for c, y, r, k, _, n, on in rows
 check("each year with a December closes: P&L at zero, the result in retained earnings", rows and not bad,
       f"{sum(1 for r in rows if r[5])} company-years closed, {len(bad)} wrong {bad[:2]}")
 
-# The balance sheet balances, and contra accounts carry their normal balance.
+# The balance sheet balances, and contra accounts carry their normal balance (a revaluation
+# of open items, 120900 and 200900, goes either way).
 wrong = con.execute("""SELECT company_code, account, b FROM (
     SELECT e.company_code, a.account, a.normal_balance, sum(l.debit - l.credit) b
     FROM journal_lines l JOIN journal_entries e USING (entry_id) JOIN accounts a USING (account)
-    WHERE a.account_type IN ('asset', 'liability', 'equity') AND a.account <> 399000 GROUP BY ALL)
+    WHERE a.account_type IN ('asset', 'liability', 'equity') AND a.account NOT IN (399000, 120900, 200900)
+    GROUP BY ALL)
     WHERE (normal_balance = 'debit' AND b < 0) OR (normal_balance = 'credit' AND b > 0)""").fetchall()
 check("balance-sheet accounts end on their normal side", not wrong, f"{len(wrong)} on the wrong side {wrong[:3]}")
 n = one("""SELECT count(*) FROM (SELECT e.company_code, sum(l.debit - l.credit) b FROM journal_lines l
@@ -1007,6 +1009,48 @@ n = one("""SELECT count(*) FROM journal_lines l JOIN journal_entries e USING (en
                WHERE d.currency <> k.currency AND d.entry_id IS NOT NULL
                  AND d.document_type IN ('payment', 'receipt'))""")[0]
 check("realised exchange gains and losses only on settling a foreign-currency invoice", n == 0, f"{n} lines elsewhere")
+# The month-end revaluation: at each month end the revaluation accounts beside the
+# receivables (120900) and payables (200900) hold, per currency, what the open items are
+# worth at that day's rate less what they were booked at. An open item in the currency is
+# an invoice's amount less what its payments and receipts cleared (their cash and
+# discount); each month's entry posts the change since the month before's.
+# Labelled entries are in the books too, so this reads all of them.
+con.execute("""CREATE TABLE fx_open AS SELECT f.company_code, f.currency, e.posting_date,
+        (l.account = 200000)::INT AS side,
+        sign(l.debit - l.credit) * (f.amount + CASE WHEN f.document_type IN ('payment', 'receipt')
+            THEN f.discount_amount ELSE 0 END) AS fc,
+        l.debit - l.credit AS home
+    FROM all_documents f JOIN companies k USING (company_code) JOIN all_journal_entries e USING (entry_id)
+    JOIN all_journal_lines l ON l.entry_id = f.entry_id AND l.account IN (120000, 200000)
+    WHERE f.currency <> k.currency
+      AND f.document_type IN ('vendor_invoice', 'customer_invoice', 'payment', 'receipt')""")
+con.execute("""CREATE TABLE fx_revalued AS SELECT e.company_code, e.posting_date AS month_end,
+        (l.account = 200900)::INT AS side, right(l.line_text, 3) AS currency, sum(l.debit - l.credit) AS change
+    FROM journal_lines l JOIN journal_entries e USING (entry_id)
+    WHERE l.account IN (120900, 200900) GROUP BY ALL""")
+n, cells, months, worst = one("""WITH ends AS (SELECT DISTINCT e.company_code, e.posting_date AS month_end
+        FROM journal_entries e WHERE e.header_text = 'Revaluation of open items in foreign currency'),
+    pairs AS (SELECT DISTINCT company_code, side, currency FROM fx_open),
+    expected AS (SELECT x.company_code, x.month_end, p.side, p.currency,
+        coalesce(round((SELECT sum(o.fc) FROM fx_open o WHERE o.company_code = x.company_code
+            AND o.side = p.side AND o.currency = p.currency AND o.posting_date <= x.month_end) * r.rate, 2)
+          - (SELECT sum(o.home) FROM fx_open o WHERE o.company_code = x.company_code
+            AND o.side = p.side AND o.currency = p.currency AND o.posting_date <= x.month_end), 0) AS due
+        FROM ends x JOIN pairs p USING (company_code) JOIN companies k USING (company_code)
+        ASOF JOIN fx_rates r ON r.from_currency = p.currency AND r.to_currency = k.currency
+            AND r.rate_date <= x.month_end),
+    held AS (SELECT x.company_code, x.month_end, p.side, p.currency,
+        coalesce((SELECT sum(v.change) FROM fx_revalued v WHERE v.company_code = x.company_code
+            AND v.side = p.side AND v.currency = p.currency AND v.month_end <= x.month_end), 0) AS held
+        FROM ends x JOIN pairs p USING (company_code))
+    SELECT count(*) FILTER (WHERE abs(due - held) > 0.005), count(*), count(DISTINCT (company_code, month_end)),
+        max(abs(due - held)) FROM expected JOIN held USING (company_code, month_end, side, currency)""")
+check("month-end revaluation: 120900 and 200900 hold the open items at the month end's rate less as booked, "
+      "per currency", months > 0 and n == 0, f"{n} of {cells} off in {months} month ends (largest {worst})")
+n = one("""SELECT count(*) FROM journal_lines l JOIN journal_entries e USING (entry_id)
+           WHERE l.account IN (120900, 200900, 477000, 697000)
+             AND e.header_text <> 'Revaluation of open items in foreign currency' AND e.fiscal_period <> 13""")[0]
+check("unrealised exchange differences only in the month-end revaluations", n == 0, f"{n} lines elsewhere")
 n, total = one("""SELECT count(*) FILTER (WHERE abs(t.tax - round(round((d.amount - d.tax_amount) * c.rate_percent * 0.01, 2)
                                                        * d.exchange_rate, 2)) > 0.01), count(*)
     FROM fx_docs d JOIN (SELECT entry_id, tax_code, sum(debit + credit) / CASE WHEN tax_code LIKE '%-IRC' THEN 2 ELSE 1 END tax

@@ -14,7 +14,7 @@
 //! entries of one core).
 
 use crate::world::World;
-use crate::world::layout::{BOOKED_SLOTS, pl_accounts};
+use crate::world::layout::pl_accounts;
 use crate::world::ledger::{Books, Statement};
 use crate::world::pools::accounts as acc;
 use crate::world::stock::StockTally;
@@ -38,6 +38,7 @@ impl World {
                 self.config.months as usize,
             );
             let mut books = self.sum_books(&tally);
+            self.revalue(&mut books);
             books.stock_opening = self.opening_stock(&tally);
             self.credit_interest(&mut books);
             books
@@ -108,7 +109,7 @@ impl World {
             scheduled.push(clip(l.offset + l.opening_chunks..l.offset + l.opening));
             for month in 0..u64::from(self.config.months) {
                 let first = l.offset + l.opening + month * l.per_month;
-                scheduled.push(clip(first..first + l.per_month - BOOKED_SLOTS));
+                scheduled.push(clip(first..first + l.per_month - l.booked()));
             }
         }
         (scheduled, clip(self.layout.total..end))
@@ -164,6 +165,31 @@ impl World {
         books
     }
 
+    /// Adds partner line `f` in foreign currency of an entry with `lines`, posted in
+    /// company `company`'s month `month`, to the open items of `books`.
+    fn tally_foreign(
+        books: &mut Books,
+        company: usize,
+        month: u64,
+        lines: &[synth_model::JournalLine],
+        f: &synth_model::ForeignAmount,
+    ) {
+        let Some(currency) = crate::world::fx::FxRates::index(f.currency.as_str()) else {
+            return;
+        };
+        let partner = lines.iter().find(|l| {
+            l.partner_id.is_some() && matches!(l.account, acc::RECEIVABLES | acc::PAYABLES)
+        });
+        if let Some(l) = partner {
+            let side = usize::from(l.account == acc::PAYABLES);
+            let at = books.foreign_at(company, month, side, currency);
+            if let Some(cell) = books.foreign.get_mut(at) {
+                cell[0] += f.amount;
+                cell[1] += l.debit - l.credit;
+            }
+        }
+    }
+
     /// Adds the lines of entries `range` to `books`, their stock movements to `tally`.
     fn sum_range(
         &self,
@@ -179,11 +205,21 @@ impl World {
         self.tally_stock(&batch.stock, tally);
         let start = i64::from(self.config.start_year) * 12 + i64::from(self.config.start_month);
         let pl_accounts = pl_accounts();
+        // The partner lines in foreign currency, found by entry.
+        batch.foreign.sort_unstable_by_key(|f| f.entry_id);
         for (company, e, lines) in self.with_lines(&batch.entries, &batch.lines) {
             let (y, m, _) = e.posting_date.ymd();
             let month = i64::from(y) * 12 + i64::from(m) - start;
+            let amount = batch
+                .foreign
+                .binary_search_by_key(&e.entry_id, |f| f.entry_id)
+                .ok()
+                .and_then(|k| batch.foreign.get(k));
             if !(0..i64::from(self.config.months)).contains(&month) {
                 continue;
+            }
+            if let Some(f) = amount {
+                Self::tally_foreign(books, company, month as u64, lines, f);
             }
             let at = company * books.months + month as usize;
             // The bank's side: the month the bank books each bank line in.

@@ -27,6 +27,7 @@ fn a_range_equals_the_same_slice_of_a_full_run_whatever_the_batch_size() {
             joined.bank_lines.extend(b.bank_lines);
             joined.stock.extend(b.stock);
             joined.anomalies.extend(b.anomalies);
+            joined.foreign.extend(b.foreign);
         }
         joined.range = 0..3000;
         assert!(joined == full, "batch size {batch_size} differs");

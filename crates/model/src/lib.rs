@@ -26,7 +26,9 @@ mod text;
 pub use date::{Date, DateTime, days_in_month};
 pub use field::Field;
 pub use records::*;
-pub use tables::{Batch, MasterTables, PerTable, Table, TableGroup, TablePhase, TableVisitor};
+pub use tables::{
+    Batch, ForeignAmount, MasterTables, PerTable, Table, TableGroup, TablePhase, TableVisitor,
+};
 pub use text::InlineText;
 
 /// The type of a column, which decides how each format encodes it.

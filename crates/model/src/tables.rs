@@ -5,8 +5,21 @@
 //! To add a table: declare its record with [`crate::record!`], add one line below, and
 //! write the generator code that fills its vector.
 
+use crate::records::Currency;
 use crate::{Column, Record};
 use std::ops::{Index, IndexMut, Range};
+
+/// A partner line (receivable or payable) of an entry whose document is in another
+/// currency than the company's: the line's amount in the document's currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignAmount {
+    /// The entry the line belongs to.
+    pub entry_id: u128,
+    /// The document's currency.
+    pub currency: Currency,
+    /// The line's amount in it, in minor units: debit positive, credit negative.
+    pub amount: i64,
+}
 
 /// When a table is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +152,10 @@ macro_rules! tables {
             /// The case indices this batch holds.
             pub range: Range<u64>,
             $( $(#[$sm])* pub $sfield: Vec<$srec>, )*
+            /// The partner lines of these entries whose document is in another currency
+            /// than the company's, with their amount in it (not written: what a month-end
+            /// revaluation revalues).
+            pub foreign: Vec<ForeignAmount>,
         }
 
         impl $stream {
@@ -147,6 +164,7 @@ macro_rules! tables {
                 Self {
                     range: 0..0,
                     $( $sfield: Vec::with_capacity(capacity[Table::$svar]), )*
+                    foreign: Vec::new(),
                 }
             }
 
@@ -154,6 +172,7 @@ macro_rules! tables {
             pub fn clear(&mut self) {
                 self.range = 0..0;
                 $( self.$sfield.clear(); )*
+                self.foreign.clear();
             }
 
             /// Calls `visitor.rows` with every table of the batch, in order.
@@ -178,6 +197,7 @@ macro_rules! tables {
             /// Bytes this batch holds on the heap (its capacity, not its length).
             pub fn heap_bytes(&self) -> usize {
                 0 $( + self.$sfield.capacity() * size_of::<$srec>() )*
+                    + self.foreign.capacity() * size_of::<ForeignAmount>()
             }
         }
     };

@@ -238,6 +238,7 @@ impl World {
                     ..Line::BARE
                 },
             );
+            Self::foreign_amount(p, batch, entry_id, p.gross);
             for k in 0..p.items {
                 let it = self.item_of(p, k);
                 let account = it
@@ -341,6 +342,7 @@ impl World {
                     ..Line::BARE
                 },
             );
+            Self::foreign_amount(p, batch, entry_id, -p.gross);
         }
         let (doc_type, text, stream_id) = match p.kind {
             CaseKind::P2pGoods => ("KR", d.pick(texts::VENDOR_INVOICE), stream::VENDOR_INVOICE),
@@ -428,6 +430,7 @@ impl World {
                     ..Line::BARE
                 },
             );
+            Self::foreign_amount(p, batch, entry_id, -Self::cleared_in_currency(p, k));
             Self::exchange_difference(batch, entry_id, cleared - cash - discount);
             (
                 p.pay[k],
@@ -450,6 +453,7 @@ impl World {
                     ..Line::BARE
                 },
             );
+            Self::foreign_amount(p, batch, entry_id, Self::cleared_in_currency(p, k));
             Self::line(
                 batch,
                 entry_id,

@@ -9,7 +9,7 @@ use crate::world::master::MasterData;
 use crate::world::people::{near_limit, pick_user};
 use crate::world::pools::{centers, users};
 use crate::world::rng::{Draws, record_id, record_key, stream};
-use synth_model::Date;
+use synth_model::{Batch, Date};
 
 /// Items a plan keeps (most orders have fewer); longer orders recompute the rest.
 const CACHED_ITEMS: usize = 6;
@@ -415,6 +415,33 @@ impl World {
         let first = (i128::from(carried) * i128::from(p.pay_cash[0] + p.pay_discount[0])
             / i128::from(p.gross.max(1))) as i64;
         if k == 0 { first } else { carried - first }
+    }
+
+    /// What payment `k` of plan `p` clears of its invoice in the invoice's currency (as
+    /// [`World::cleared_at_home`] does in the company's): the whole of it for a single
+    /// payment, else its cash and discount, the last the rest.
+    pub(crate) fn cleared_in_currency(p: &Plan, k: usize) -> i64 {
+        if p.n_pay < 2 {
+            return p.gross;
+        }
+        let first = p.pay_cash[0] + p.pay_discount[0];
+        if k == 0 { first } else { p.gross - first }
+    }
+
+    /// Notes the amount in its document's currency (`amount`, debit positive) of the
+    /// partner line entry `entry_id` of plan `p` has just written, where that currency
+    /// is not the company's (what the month-end revaluation revalues).
+    pub(crate) fn foreign_amount(p: &Plan, batch: &mut Batch, entry_id: u128, amount: i64) {
+        if let (true, Some(code)) = (
+            p.foreign(),
+            crate::world::fx::CURRENCIES.get(usize::from(p.currency)),
+        ) {
+            batch.foreign.push(synth_model::ForeignAmount {
+                entry_id,
+                currency: synth_model::Currency::from(*code),
+                amount,
+            });
+        }
     }
 
     pub(crate) fn doc_id(&self, p: &Plan, what: u64) -> u128 {

@@ -13,6 +13,7 @@ mod disposal;
 mod month_end;
 mod opening;
 mod payroll;
+mod revaluation;
 mod stock;
 mod tax;
 

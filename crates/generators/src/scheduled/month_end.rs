@@ -102,6 +102,8 @@ impl World {
             )
         } else {
             let q = q - 1 - l.depreciation_chunks;
+            // The slot from the month's first.
+            let slot = q + l.runs * (1 + l.payroll_chunks) + 1 + l.depreciation_chunks;
             if q < 2 * ACCRUALS {
                 self.accrual(mo, q, batch, d, head)
             } else if q < 2 * ACCRUALS + CAPEX_SLOTS {
@@ -110,6 +112,8 @@ impl World {
                 self.disposal(mo, q - 2 * ACCRUALS - CAPEX_SLOTS, batch)
             } else if q < 2 * ACCRUALS + CAPEX_SLOTS + DISPOSAL_SLOTS + STOCK_COUNT_SLOTS {
                 self.stock_count_entry(mo, batch, d)
+            } else if slot >= l.revaluation_slot() {
+                self.revaluation(mo, batch)
             } else {
                 self.bank_posting(
                     mo,

@@ -27,8 +27,11 @@ pub(crate) const STOCK_COUNT_SLOTS: u64 = 1;
 
 /// Slots at the end of each month that post what the books hold (the interest on the
 /// bank balance, the petty cash top-up, the tax return): generated after the books are
-/// summed.
+/// summed. The revaluation's slots follow them, where a run has them.
 pub(crate) const BOOKED_SLOTS: u64 = 3;
+
+/// Slots of a month's revaluation of the open items in foreign currency.
+pub(crate) const REVALUATION_SLOTS: u64 = 1;
 
 /// A posting of every company that a year's books call for (income tax, the closing),
 /// in month `month` of the period.
@@ -156,6 +159,9 @@ pub(crate) struct CompanyLayout {
     pub lines_per_opening: usize,
     /// Index (from `offset`) of its first year-end posting, after the months.
     pub year_end: u64,
+    /// Slots of the month's revaluation ([`REVALUATION_SLOTS`], none where no partner
+    /// invoices in another currency).
+    pub revaluation: u64,
 }
 
 impl CompanyLayout {
@@ -167,6 +173,16 @@ impl CompanyLayout {
             + 2 * ACCRUALS
             + CAPEX_SLOTS
             + DISPOSAL_SLOTS
+    }
+
+    /// The slots at a month's end computed from the summed books (see [`BOOKED_SLOTS`]).
+    pub(crate) fn booked(&self) -> u64 {
+        BOOKED_SLOTS + self.revaluation
+    }
+
+    /// The slot of a month (from the month's first) that holds its revaluation.
+    pub(crate) fn revaluation_slot(&self) -> u64 {
+        self.per_month - self.revaluation
     }
 }
 
@@ -195,6 +211,12 @@ impl Layout {
         let items = open_items(config);
         let opening_lines = OPENING_FIXED_LINES + 2 * items;
         let opening_chunks = opening_lines.div_ceil(lines_per_opening) as u64;
+        // Only partners in another currency leave open items to revalue.
+        let revaluation = if config.fx.foreign_currency_share > 0.0 {
+            REVALUATION_SLOTS
+        } else {
+            0
+        };
         let months = u64::from(config.months);
         let year_end = YearEvent::of(config);
         let mut offset = 0;
@@ -212,7 +234,8 @@ impl Layout {
                     + CAPEX_SLOTS
                     + DISPOSAL_SLOTS
                     + STOCK_COUNT_SLOTS
-                    + 5;
+                    + 5
+                    + revaluation;
                 let l = CompanyLayout {
                     offset,
                     opening,
@@ -225,6 +248,7 @@ impl Layout {
                     classes_per_chunk,
                     lines_per_opening,
                     year_end: opening + months * per_month,
+                    revaluation,
                 };
                 offset += opening + months * per_month + year_end.len() as u64;
                 l

@@ -1,6 +1,7 @@
 //! The books of a run, summed per company and month (`books.rs` sums them): what the
 //! scheduled postings that settle a month or a year pay.
 
+use crate::world::fx::CURRENCIES;
 use crate::world::layout::pl_accounts;
 
 /// One company's month, in minor units.
@@ -52,6 +53,13 @@ pub(crate) struct Books {
     /// Each company's opening stock of each material in units, `company * materials +
     /// material` (computed from the stock tally once the books are summed).
     pub(crate) stock_opening: Vec<i64>,
+    /// The movement of the open items in foreign currency in each cell, per side and
+    /// currency (`(cell * 2 + side) * CURRENCIES.len() + currency`; side 0 receivables,
+    /// 1 payables): in the currency, and in the company's as booked.
+    pub(crate) foreign: Vec<[i64; 2]>,
+    /// What the revaluation at each cell's month end adds to its open items, per side
+    /// and currency, indexed as `foreign` (computed once the books are summed).
+    pub(crate) revaluation: Vec<i64>,
 }
 
 /// A month's bank statement, and the book balance it reconciles to.
@@ -85,7 +93,33 @@ impl Books {
             interest: vec![0; companies * months],
             statements: vec![Statement::default(); companies * months],
             stock_opening: Vec::new(),
+            foreign: vec![[0; 2]; companies * months * 2 * CURRENCIES.len()],
+            revaluation: Vec::new(),
         }
+    }
+
+    /// The index of side `side` (0 receivables, 1 payables) and currency `currency` of
+    /// company `company`'s month `month` in `foreign` and `revaluation`.
+    pub(crate) fn foreign_at(
+        &self,
+        company: usize,
+        month: u64,
+        side: usize,
+        currency: usize,
+    ) -> usize {
+        ((company * self.months + month as usize) * 2 + side) * CURRENCIES.len() + currency
+    }
+
+    /// What the revaluation at the end of company `company`'s month `month` adds to its
+    /// open items of side `side` in currency `currency` (0 outside the period).
+    pub(crate) fn revalued(&self, company: usize, month: u64, side: usize, currency: usize) -> i64 {
+        if month as usize >= self.months {
+            return 0;
+        }
+        self.revaluation
+            .get(self.foreign_at(company, month, side, currency))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Company `company`'s profit before income tax in month `month` of the period
@@ -143,6 +177,10 @@ impl Books {
         }
         for (a, b) in self.pl.iter_mut().zip(&o.pl) {
             *a += b;
+        }
+        for (a, b) in self.foreign.iter_mut().zip(&o.foreign) {
+            a[0] += b[0];
+            a[1] += b[1];
         }
     }
 }

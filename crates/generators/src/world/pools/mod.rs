@@ -29,6 +29,12 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(110000, "Bank - operating account", "asset", "debit"),
     acct(111000, "Bank - payroll account", "asset", "debit"),
     acct(120000, "Trade receivables", "asset", "debit"),
+    acct(
+        120900,
+        "Trade receivables - exchange revaluation",
+        "asset",
+        "debit",
+    ),
     acct(130000, "Inventory - trading goods", "asset", "debit"),
     acct(145000, "Input tax receivable", "asset", "debit"),
     acct(150000, "Machinery and equipment", "asset", "debit"),
@@ -55,6 +61,12 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(146000, "Income tax prepayments", "asset", "debit"),
     acct(200000, "Trade payables", "liability", "credit"),
     acct(
+        200900,
+        "Trade payables - exchange revaluation",
+        "liability",
+        "credit",
+    ),
+    acct(
         205000,
         "Goods received not invoiced (GR/IR)",
         "liability",
@@ -74,6 +86,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(440000, "Sales discounts", "revenue", "debit"),
     acct(450000, "Cash discounts received", "revenue", "credit"),
     acct(476000, "Realised exchange gains", "revenue", "credit"),
+    acct(477000, "Unrealised exchange gains", "revenue", "credit"),
     acct(480000, "Interest income", "revenue", "credit"),
     acct(
         485000,
@@ -107,6 +120,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(690000, "Repairs and maintenance", "expense", "debit"),
     acct(695000, "Bank charges", "expense", "debit"),
     acct(696000, "Realised exchange losses", "expense", "debit"),
+    acct(697000, "Unrealised exchange losses", "expense", "debit"),
     acct(890000, "Income tax expense", "expense", "debit"),
 ];
 
@@ -195,6 +209,16 @@ pub mod accounts {
     pub const FX_GAIN: u32 = 476000;
     /// Realised exchange losses: the other way round.
     pub const FX_LOSS: u32 = 696000;
+    /// What the month-end revaluation adds to the open foreign-currency receivables
+    /// (reversed the next month).
+    pub const RECEIVABLES_REVALUED: u32 = 120900;
+    /// What it adds to the open foreign-currency payables.
+    pub const PAYABLES_REVALUED: u32 = 200900;
+    /// Unrealised exchange gains: open items worth more (receivables) or less (payables)
+    /// in the company's currency at a month end than they were booked at.
+    pub const FX_UNREALISED_GAIN: u32 = 477000;
+    /// Unrealised exchange losses: the other way round.
+    pub const FX_UNREALISED_LOSS: u32 = 697000;
     /// Income tax expense (current tax; no deferred tax).
     pub const INCOME_TAX: u32 = 890000;
     /// Expense accounts manual reclassifications move costs between.
