@@ -960,3 +960,127 @@ fn foreign_currency_documents_are_booked_at_the_days_rate_and_settle_with_realis
         }
     }
 }
+
+#[test]
+fn open_items_in_foreign_currency_are_revalued_at_each_month_end() {
+    let (g, b) = run(100_000);
+    let md = g.master_data();
+    let home: HashMap<&str, &str> = md
+        .companies
+        .iter()
+        .map(|c| (c.company_code.as_str(), c.currency.as_str()))
+        .collect();
+    let rate_of = |from: &str, to: &str, day: Date| -> i128 {
+        md.fx_rates
+            .iter()
+            .filter(|r| r.from_currency == from && r.to_currency == to && r.rate_date <= day)
+            .max_by_key(|r| r.rate_date)
+            .map_or(0, |r| i128::from(r.rate))
+    };
+    // Half away from zero, as an ERP rounds.
+    let at = |amount: i128, rate: i128| -> i64 {
+        let x = amount * rate;
+        (if x >= 0 {
+            x + 50_000_000
+        } else {
+            x - 50_000_000
+        } / 100_000_000) as i64
+    };
+    let entry_of: HashMap<u128, &synth_model::JournalEntry> =
+        b.entries.iter().map(|e| (e.entry_id, e)).collect();
+    let mut lines_of: HashMap<u128, Vec<&synth_model::JournalLine>> = HashMap::new();
+    for l in &b.lines {
+        lines_of.entry(l.entry_id).or_default().push(l);
+    }
+    // Each partner line in another currency: company, side (0 receivables, 1 payables),
+    // currency, posting date, amount in the currency and in the company's (debit +).
+    let mut open = Vec::new();
+    for d in &b.documents {
+        let company = d.company_code.as_str();
+        let payment = matches!(d.document_type, "payment" | "receipt");
+        let invoice = matches!(d.document_type, "vendor_invoice" | "customer_invoice");
+        let (Some(entry), true) = (
+            d.entry_id,
+            (payment || invoice) && d.currency.as_str() != home[company],
+        ) else {
+            continue;
+        };
+        for l in lines_of[&entry]
+            .iter()
+            .filter(|l| matches!(l.account, 120000 | 200000))
+        {
+            let booked = l.debit - l.credit;
+            let fc = d.amount + if payment { d.discount_amount } else { 0 };
+            open.push((
+                company,
+                usize::from(l.account == 200000),
+                d.currency.as_str(),
+                entry_of[&entry].posting_date,
+                fc * booked.signum(),
+                booked,
+            ));
+        }
+    }
+    assert!(open.len() > 1_000, "{} partner lines abroad", open.len());
+    // The revaluations, in date order: each posts the change since the month before's.
+    let mut revaluations: Vec<&synth_model::JournalEntry> = b
+        .entries
+        .iter()
+        .filter(|e| e.header_text == "Revaluation of open items in foreign currency")
+        .collect();
+    revaluations.sort_by_key(|e| (e.company_code.as_str(), e.posting_date));
+    assert_eq!(revaluations.len(), 12 * md.companies.len(), "one a month");
+    let mut held: HashMap<(&str, usize, &str), i64> = HashMap::new();
+    let mut checked = 0;
+    for e in &revaluations {
+        let company = e.company_code.as_str();
+        let lines = &lines_of[&e.entry_id];
+        let debit: i64 = lines.iter().map(|l| l.debit).sum();
+        let credit: i64 = lines.iter().map(|l| l.credit).sum();
+        assert_eq!(debit, credit, "a revaluation balances");
+        for l in lines.iter() {
+            match l.account {
+                120900 | 200900 => {
+                    let currency = &l.line_text[l.line_text.len() - 3..];
+                    *held
+                        .entry((company, usize::from(l.account == 200900), currency))
+                        .or_default() += l.debit - l.credit;
+                }
+                477000 => assert_eq!(l.debit, 0, "a gain is a credit"),
+                697000 => assert_eq!(l.credit, 0, "a loss is a debit"),
+                other => panic!("a revaluation posts to {other}"),
+            }
+        }
+        // What is open at the month end, at its rate, less as booked: per side and currency.
+        let mut due: HashMap<(usize, &str), (i128, i64)> = HashMap::new();
+        for &(c, side, currency, day, fc, booked) in &open {
+            if c == company && day <= e.posting_date {
+                let x = due.entry((side, currency)).or_default();
+                x.0 += i128::from(fc);
+                x.1 += booked;
+            }
+        }
+        for (&(side, currency), &(fc, booked)) in &due {
+            let want = at(fc, rate_of(currency, home[company], e.posting_date)) - booked;
+            let got = held.get(&(company, side, currency)).copied().unwrap_or(0);
+            assert_eq!(
+                got, want,
+                "{company} {side} {currency} on {:?}",
+                e.posting_date
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked} month ends, sides and currencies");
+    // No partner abroad, nothing to revalue: no revaluation at all.
+    let mut c = GeneratorConfig::default();
+    c.transactions.target_count = 20_000;
+    c.fx.foreign_currency_share = 0.0;
+    let g = JournalGenerator::new(c).expect("valid");
+    let b = g.generate_range(0..20_000).expect("valid range");
+    assert!(
+        b.lines
+            .iter()
+            .all(|l| !matches!(l.account, 120900 | 200900 | 477000 | 697000))
+    );
+}
