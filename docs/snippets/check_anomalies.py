@@ -384,6 +384,11 @@ DETECTORS = {
                       FROM stock_movements WHERE movement_type = 'goods_issue' GROUP BY 1)
         SELECT DISTINCT s.entry_id FROM stock_movements s JOIN cogs USING (company_code)
         WHERE s.movement_type = 'count_difference' AND -s.value > {THEFT_SHARE} * cogs.monthly""",
+    # Payroll runs that pay someone for a period after their leave date (a leaver kept
+    # on the payroll).
+    "ghost_employee": """
+        SELECT DISTINCT p.entry_id FROM payslips p JOIN employees e USING (employee_id)
+        WHERE p.period_start > e.leave_date""",
     # Payments to a vendor within 30 days after its bank account was changed.
     "vendor_bank_change": """
         SELECT DISTINCT p.entry_id FROM documents p
@@ -397,10 +402,11 @@ DETECTORS = {
 PAYSLIP_DETECTORS = {
     # Payslips paid to another account than the employee's of the pay day, as the
     # employee master and its change log say (a naive rule that reads the master
-    # alone also flags the payslips paid before an ordinary change of account).
+    # alone also flags the payslips paid before an ordinary change of account), to
+    # someone still employed (a payslip after leaving is a ghost employee's).
     "payroll_diversion": """
         SELECT p.payslip_id FROM payslips p JOIN employees e USING (employee_id)
-        WHERE p.bank_account <> coalesce(
+        WHERE p.period_start <= coalesce(e.leave_date, DATE '9999-12-31') AND p.bank_account <> coalesce(
             (SELECT last(c.new_bank_account ORDER BY c.changed_at) FROM employee_bank_changes c
              WHERE c.employee_id = p.employee_id AND CAST(c.changed_at AS DATE) <= p.pay_date),
             (SELECT first(c.old_bank_account ORDER BY c.changed_at) FROM employee_bank_changes c
@@ -485,8 +491,11 @@ if rate is not None:
     entries = one("SELECT count(*) FROM journal_entries")[0]
     # The data-quality family is off by default: its types count where a run has them.
     on = [t for t in [*DETECTORS, *PAYSLIP_DETECTORS] if t not in DATA_QUALITY or counts.get(t)]
-    want = rate * entries / 4 / len(on)
+    want_all = rate * entries / 4 / len(on)
+    companies = one("SELECT count(*) FROM companies")[0]
     for t in on:
+        # Ghost employees are at most two a company.
+        want = min(want_all, 2 * companies) if t == "ghost_employee" else want_all
         k = counts.get(t, 0)
         check(f"{t}: injected count within 15% of the rate (or 2)", abs(k - want) <= max(0.15 * want, 2.0),
               f"{k} (expected {want:.0f})")
@@ -538,9 +547,26 @@ for t, sql in PAYSLIP_DETECTORS.items():
                OR partner_id NOT IN (SELECT p.employee_id FROM payslips p JOIN slips USING (payslip_id)))""", [t])[0]
     check(f"{t}: labels name no entry and the employee paid", n == 0, f"{n} labels")
     n = one("""SELECT count(*) FROM payslips p LEFT JOIN slips s USING (payslip_id)
-               WHERE (s.payslip_id IS NOT NULL) <> p.is_anomaly
-                  OR (s.payslip_id IS NOT NULL AND p.anomaly_type IS DISTINCT FROM ?)""", [t])[0]
+               WHERE (s.payslip_id IS NOT NULL) <> (p.anomaly_type IS NOT DISTINCT FROM ?)
+                  OR p.is_anomaly <> (p.anomaly_type IS NOT NULL)""", [t])[0]
     check(f"{t}: payslips.is_anomaly and anomaly_type agree with the labels", n == 0, f"{n} payslips")
+
+# A ghost employee's label names the payslips paid after the leave date (all of them,
+# marked), the payroll entries that pay them and the employee.
+if not clean:
+    con.execute("""CREATE OR REPLACE TABLE slips AS
+        SELECT DISTINCT CAST(u.id AS UUID) payslip_id, a.partner_id FROM anomalies a,
+            unnest(string_split(a.payslip_ids, ' ')) u(id) WHERE a.anomaly_type = 'ghost_employee'""")
+    after, labelled, unmarked = one("""SELECT count(*) FILTER (WHERE p.period_start > e.leave_date),
+            count(s.payslip_id),
+            count(*) FILTER (WHERE (s.payslip_id IS NOT NULL)
+                                   <> (p.anomaly_type IS NOT DISTINCT FROM 'ghost_employee')
+                                OR (s.payslip_id IS NOT NULL AND s.partner_id <> p.employee_id)
+                                OR (s.payslip_id IS NOT NULL) <> (p.period_start > coalesce(e.leave_date, DATE '9999-12-31')))
+        FROM payslips p JOIN employees e USING (employee_id) LEFT JOIN slips s USING (payslip_id)""")
+    check("ghost_employee: the labels name exactly the payslips after a leave date, each marked and the "
+          "employee's", unmarked == 0 and after == labelled, f"{after} after leaving, {labelled} labelled, "
+          f"{unmarked} otherwise")
 
 if failures:
     print(f"{len(failures)} checks failed", file=sys.stderr)

@@ -281,10 +281,11 @@ check("each year with a December closes: P&L at zero, the result in retained ear
       f"{sum(1 for r in rows if r[5])} company-years closed, {len(bad)} wrong {bad[:2]}")
 
 # The balance sheet balances, and contra accounts carry their normal balance (a revaluation
-# of open items, 120900 and 200900, goes either way).
+# of open items, 120900 and 200900, goes either way): the books as they are, labelled
+# entries included (a payroll run that pays a ghost employee still owes its taxes).
 wrong = con.execute("""SELECT company_code, account, b FROM (
     SELECT e.company_code, a.account, a.normal_balance, sum(l.debit - l.credit) b
-    FROM journal_lines l JOIN journal_entries e USING (entry_id) JOIN accounts a USING (account)
+    FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id) JOIN accounts a USING (account)
     WHERE a.account_type IN ('asset', 'liability', 'equity') AND a.account NOT IN (399000, 120900, 200900)
     GROUP BY ALL)
     WHERE (normal_balance = 'debit' AND b < 0) OR (normal_balance = 'credit' AND b > 0)""").fetchall()
@@ -329,6 +330,16 @@ for c, cc, y, m, unpaid in con.execute(f"""SELECT company_code::VARCHAR, cost_ce
       types={{'unpaid_leave_deduction': 'DECIMAL(18,2)'}}) GROUP BY ALL""").fetchall():
     if (c, cc, y * 12 + m - 1) in paid:
         paid[(c, cc, y * 12 + m - 1)] += int(round(float(unpaid) * 100))
+# A labelled ghost employee's pay after leaving is in the runs too: taken off here.
+ghost_bonus = {}
+for c, cc, y, m, salary, bonus in con.execute(f"""SELECT p.company_code::VARCHAR, p.cost_center, year(p.period_end),
+      month(p.period_end), sum(p.salary + p.unpaid_leave_deduction), sum(p.bonus)
+      FROM read_csv('{d}/payslips.csv', header=true,
+          types={{'salary': 'DECIMAL(18,2)', 'unpaid_leave_deduction': 'DECIMAL(18,2)', 'bonus': 'DECIMAL(18,2)'}}) p
+      WHERE p.anomaly_type = 'ghost_employee' GROUP BY ALL""").fetchall():
+    if (c, cc, y * 12 + m - 1) in paid:
+        paid[(c, cc, y * 12 + m - 1)] -= int(round(float(salary) * 100))
+    ghost_bonus[(c, cc, y * 12 + m - 1)] = int(round(float(bonus) * 100))
 months = sorted({k[2] for k in paid})
 due, bonus_due = {}, {}
 for c, cc, hire, leave, salary, raise_bp, bonus_bp in emp:
@@ -352,6 +363,10 @@ bonuses = {(c, cc, y * 12 + m - 1): int(round(float(g) * 100)) for c, cc, y, m, 
       SELECT e.company_code::VARCHAR, l.cost_center, year(e.posting_date), month(e.posting_date), sum(l.debit - l.credit)
       FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
       WHERE e.header_text = 'Payroll run' AND l.account = 603000 GROUP BY ALL""").fetchall()}
+for k, v in ghost_bonus.items():
+    if k in bonuses:
+        bonuses[k] -= v
+bonuses = {k: v for k, v in bonuses.items() if v}
 due_bonus = {k: v for k, v in bonus_due.items() if v}
 off = [(k, due_bonus.get(k, 0), v) for k, v in bonuses.items() | due_bonus.items()
        if due_bonus.get(k, 0) != bonuses.get(k, 0)]
@@ -429,13 +444,14 @@ heads_off = con.execute("""WITH slips AS (SELECT entry_id, sum(net) net,
     FROM slips FULL JOIN posted USING (entry_id)""").fetchone()[0]
 check("each payroll entry = the sum of its payslips (by cost center and account; net pay; what is owed)",
       off[0] > 0 and off[1] == 0 and heads_off == 0, f"{off[0]} entry-centers, {off[1]} off, {heads_off} entries off in net or owed")
-# Each payslip adds up, pays someone employed in the period it pays for, into the
+# Each payslip adds up, pays someone employed in the period it pays for (but a labelled
+# ghost employee, paid after leaving), into the
 # employee's bank account of its day (but those a labelled payroll diversion sent
 # elsewhere), on the day its entry posts, for the 1st-15th and 16th-end of
 # the month where payroll runs twice a month (US, Canada), else the whole month.
 n = one("""SELECT count(*) FILTER (WHERE p.gross <> p.salary + p.overtime + p.bonus
         OR p.net <> p.gross - p.income_tax - p.employee_social_security
-        OR e.hire_date > p.period_end OR e.leave_date < p.period_start
+        OR e.hire_date > p.period_end OR (e.leave_date < p.period_start AND p.anomaly_type IS DISTINCT FROM 'ghost_employee')
         OR (p.bank_account <> account_on(p.employee_id, p.pay_date) AND CAST(p.payslip_id AS VARCHAR) NOT IN (
             SELECT u.id FROM anomalies a, unnest(string_split(a.payslip_ids, ' ')) u(id)))
         OR p.pay_date <> j.posting_date OR p.company_code <> e.company_code OR p.cost_center <> e.cost_center

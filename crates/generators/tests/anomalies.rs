@@ -109,7 +109,11 @@ fn counts_follow_the_rate_and_weights_and_the_generator_knows_them() {
     let total_weight: f64 = AnomalyType::ALL.iter().map(w).sum();
     for t in AnomalyType::ALL {
         let w = w(t);
-        let want = blocks * 0.02 * w / total_weight;
+        let mut want = blocks * 0.02 * w / total_weight;
+        if t.name() == "ghost_employee" {
+            // At most two a company.
+            want = want.min(2.0 * g.master_data().companies.len() as f64);
+        }
         let got = seen.get(t.name()).copied().unwrap_or(0) as f64;
         assert!(
             (got - want).abs() <= 0.05 * want + 2.0,
@@ -1042,19 +1046,27 @@ fn a_split_entry_is_two_parts_below_a_limit_that_their_sum_exceeds_and_no_clean_
     }
 }
 
+/// The employees by id, and whose each bank account is.
+#[allow(clippy::type_complexity)]
+fn employees_and_accounts(
+    md: &synth_generators::MasterData,
+) -> (HashMap<u128, &synth_model::Employee>, HashMap<&str, u128>) {
+    (
+        md.employees.iter().map(|e| (e.employee_id, e)).collect(),
+        md.employees
+            .iter()
+            .map(|e| (e.bank_account.as_str(), e.employee_id))
+            .collect(),
+    )
+}
+
 #[test]
 fn a_payroll_diversion_pays_exactly_its_labelled_payslips_elsewhere() {
     let n = 150_000;
     for level in [Difficulty::Easy, Difficulty::Hard] {
         let (g, b) = every_type_at(n, level);
         let md = g.master_data();
-        let employee: HashMap<u128, &synth_model::Employee> =
-            md.employees.iter().map(|e| (e.employee_id, e)).collect();
-        let accounts: HashMap<&str, u128> = md
-            .employees
-            .iter()
-            .map(|e| (e.bank_account.as_str(), e.employee_id))
-            .collect();
+        let (employee, accounts) = employees_and_accounts(md);
         // The employee's account of a day, as the master and its change log say.
         let changed: HashMap<u128, &synth_model::EmployeeBankChange> = md
             .employee_bank_changes
@@ -1067,9 +1079,16 @@ fn a_payroll_diversion_pays_exactly_its_labelled_payslips_elsewhere() {
             Some(c) if day < c.changed_at.date() => c.old_bank_account,
             _ => employee[&id].bank_account,
         };
+        // Those still employed (a payslip after leaving is a ghost employee's).
+        let employed = |p: &synth_model::Payslip| {
+            employee[&p.employee_id]
+                .leave_date
+                .is_none_or(|d| p.period_start <= d)
+        };
         let elsewhere: HashSet<u128> = b
             .payslips
             .iter()
+            .filter(|p| employed(p))
             .filter(|p| p.bank_account != account_on(p.employee_id, p.pay_date))
             .map(|p| p.payslip_id)
             .collect();
@@ -1129,10 +1148,91 @@ fn a_payroll_diversion_pays_exactly_its_labelled_payslips_elsewhere() {
         }
         assert_eq!(elsewhere, labelled, "{level:?}");
         // The payslips carry their label, as entries do.
-        for p in &b.payslips {
+        for p in b.payslips.iter().filter(|p| employed(p)) {
             let diverted = labelled.contains(&p.payslip_id);
             assert_eq!(p.is_anomaly, diverted, "{p:?}");
             assert_eq!(p.anomaly_type, diverted.then_some("payroll_diversion"));
+        }
+    }
+}
+
+#[test]
+fn a_ghost_employee_is_paid_after_leaving_exactly_in_its_labelled_payslips_and_runs() {
+    let n = 150_000;
+    for level in [Difficulty::Easy, Difficulty::Realistic, Difficulty::Hard] {
+        let (g, b) = every_type_at(n, level);
+        let md = g.master_data();
+        let (employee, accounts) = employees_and_accounts(md);
+        // What a rule finds: payslips for a period after the leave date.
+        let after: Vec<&synth_model::Payslip> = b
+            .payslips
+            .iter()
+            .filter(|p| {
+                employee[&p.employee_id]
+                    .leave_date
+                    .is_some_and(|d| p.period_start > d)
+            })
+            .collect();
+        let labels: Vec<&synth_model::Anomaly> = b
+            .anomalies
+            .iter()
+            .filter(|a| a.anomaly_type == "ghost_employee")
+            .collect();
+        // At most two a company, and the run finds room for them.
+        assert!(
+            (2..=2 * md.companies.len()).contains(&labels.len()),
+            "{level:?}: {}",
+            labels.len()
+        );
+        let (mut slips, mut runs) = (HashSet::new(), HashSet::new());
+        for a in &labels {
+            let ids = ids_of(a.payslip_ids.as_ref().map_or("", |x| x.as_str()));
+            let entries = ids_of(entries_of(a));
+            for id in &ids {
+                let p = b
+                    .payslips
+                    .iter()
+                    .find(|p| p.payslip_id == *id)
+                    .expect("a labelled payslip is written");
+                assert_eq!(Some(p.employee_id), a.partner_id, "the employee paid");
+                assert!(entries.contains(&p.entry_id), "its run is named: {a:?}");
+                // A colleague's account (easy), else one nobody in the data has.
+                let owner = accounts.get(p.bank_account.as_str());
+                match level {
+                    Difficulty::Easy => {
+                        assert!(owner.is_some_and(|o| *o != p.employee_id), "{p:?}")
+                    }
+                    _ => assert_eq!(owner, None, "{p:?}"),
+                }
+                // No time off nor overtime, but at the hard level.
+                if level != Difficulty::Hard {
+                    assert_eq!((p.vacation_days + p.sick_days, p.overtime), (0, 0), "{p:?}");
+                }
+                slips.insert(*id);
+            }
+            runs.extend(entries);
+        }
+        let found: HashSet<u128> = after.iter().map(|p| p.payslip_id).collect();
+        assert_eq!(
+            found, slips,
+            "{level:?}: the payslips after leaving are the labelled"
+        );
+        // The runs that pay them are marked, and only those.
+        let marked: HashSet<u128> = b
+            .entries
+            .iter()
+            .filter(|e| e.anomaly_type == Some("ghost_employee"))
+            .map(|e| e.entry_id)
+            .collect();
+        let paying: HashSet<u128> = after.iter().map(|p| p.entry_id).collect();
+        assert_eq!(marked, runs, "{level:?}");
+        assert_eq!(marked, paying, "{level:?}");
+        for p in &b.payslips {
+            assert_eq!(
+                p.anomaly_type == Some("ghost_employee"),
+                found.contains(&p.payslip_id),
+                "{p:?}"
+            );
         }
     }
 }

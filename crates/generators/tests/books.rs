@@ -17,6 +17,23 @@ fn run(entries: u64) -> (JournalGenerator, Batch) {
     (g, b)
 }
 
+/// Each company's currency, by company code.
+fn home_currencies(md: &synth_generators::MasterData) -> HashMap<&str, &str> {
+    md.companies
+        .iter()
+        .map(|c| (c.company_code.as_str(), c.currency.as_str()))
+        .collect()
+}
+
+/// The rate from `from` to `to` of `day` in `fx_rates` (a weekend's: Friday's).
+fn rate_on(md: &synth_generators::MasterData, from: &str, to: &str, day: Date) -> i64 {
+    md.fx_rates
+        .iter()
+        .filter(|r| r.from_currency == from && r.to_currency == to && r.rate_date <= day)
+        .max_by_key(|r| r.rate_date)
+        .map_or(0, |r| r.rate)
+}
+
 /// Employee `e`'s account on `day`, as the employee master and its change log say.
 fn account_on(
     md: &synth_generators::MasterData,
@@ -853,18 +870,8 @@ fn the_stock_ledger_is_the_inventory_account_and_never_runs_short() {
 fn foreign_currency_documents_are_booked_at_the_days_rate_and_settle_with_realised_differences() {
     let (g, b) = run(100_000);
     let md = g.master_data();
-    let home: HashMap<&str, &str> = md
-        .companies
-        .iter()
-        .map(|c| (c.company_code.as_str(), c.currency.as_str()))
-        .collect();
-    let rate_of = |from: &str, to: &str, day: Date| -> i64 {
-        md.fx_rates
-            .iter()
-            .filter(|r| r.from_currency == from && r.to_currency == to && r.rate_date <= day)
-            .max_by_key(|r| r.rate_date)
-            .map_or(0, |r| r.rate)
-    };
+    let home = home_currencies(md);
+    let rate_of = |from: &str, to: &str, day: Date| rate_on(md, from, to, day);
     let at = |amount: i64, rate: i64| (amount as f64 * rate as f64 / 1e8).round() as i64;
     let mut lines_of: HashMap<u128, Vec<&synth_model::JournalLine>> = HashMap::new();
     for l in &b.lines {
@@ -965,18 +972,8 @@ fn foreign_currency_documents_are_booked_at_the_days_rate_and_settle_with_realis
 fn open_items_in_foreign_currency_are_revalued_at_each_month_end() {
     let (g, b) = run(100_000);
     let md = g.master_data();
-    let home: HashMap<&str, &str> = md
-        .companies
-        .iter()
-        .map(|c| (c.company_code.as_str(), c.currency.as_str()))
-        .collect();
-    let rate_of = |from: &str, to: &str, day: Date| -> i128 {
-        md.fx_rates
-            .iter()
-            .filter(|r| r.from_currency == from && r.to_currency == to && r.rate_date <= day)
-            .max_by_key(|r| r.rate_date)
-            .map_or(0, |r| i128::from(r.rate))
-    };
+    let home = home_currencies(md);
+    let rate_of = |from: &str, to: &str, day: Date| i128::from(rate_on(md, from, to, day));
     // Half away from zero, as an ERP rounds.
     let at = |amount: i128, rate: i128| -> i64 {
         let x = amount * rate;

@@ -92,6 +92,7 @@ impl World {
                 .filter(|b| t != A::VendorBankChange || self.bank.fraud(*b).is_some())
                 .filter(|b| t != A::PayrollDiversion || self.diversions.of(*b).is_some())
                 .filter(|b| t != A::InventoryTheft || self.thefts.of(*b).is_some())
+                .filter(|b| t != A::GhostEmployee || self.diversions.ghost(*b).is_some())
                 .filter(|b| {
                     t != A::FormerEmployeeClaim
                         || self.former_claimant(self.scene(*b).company, *b).is_some()

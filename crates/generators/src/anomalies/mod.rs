@@ -217,6 +217,9 @@ anomaly_types! {
     /// Goods stolen from the warehouse and written off as a cycle count's loss.
     InventoryTheft inventory_theft AssetMisappropriation "high" 1.0 Effect::Scene(Staged::InventoryTheft),
         "Goods of a fast-moving material taken from the warehouse and written off with the month's cycle count as part of its loss (inventory write-off theft), worth 3-6% of the company's month of cost of goods sold (easy), 0.05-0.15% (realistic), 0.02-0.06% (hard), where the largest clean loss of a count is 0.03-0.12%.";
+    /// An employee kept on the payroll after leaving, their pay sent elsewhere.
+    GhostEmployee ghost_employee AssetMisappropriation "high" 1.0 Effect::Scene(Staged::GhostEmployee),
+        "An employee who left, kept on the payroll (a ghost employee): the employee master has the leave date, yet the payroll pays every run of the next two months to a colleague's account, without time off or overtime (easy); of the next month to an account nobody in the data has, without time off or overtime (realistic); of the next month to such an account, with time off and overtime drawn as for anyone employed (hard). At most two a company.";
     /// A manual expense line without a cost center (data quality, off by default).
     MissingCostCenter missing_cost_center DataQuality "low" 0.0 Effect::Twist(Twisted::NoCostCenter),
         "A manual entry whose expense line has no cost center (a missing value; data quality, off by default).";
@@ -431,6 +434,8 @@ pub(crate) enum Staged {
     PayrollDiversion,
     /// Goods stolen and written off with a cycle count.
     InventoryTheft,
+    /// A leaver kept on the payroll.
+    GhostEmployee,
 }
 
 impl AnomalyType {
@@ -569,7 +574,8 @@ impl Selector {
         let per_window = vendors * PLANNING_BYTES_FICTITIOUS
             + share(AnomalyType::VendorBankChange) * PLANNING_BYTES_DIVERTED
             + share(AnomalyType::PayrollDiversion) * PLANNING_BYTES_PAYROLL
-            + share(AnomalyType::InventoryTheft) * PLANNING_BYTES_THEFT;
+            + share(AnomalyType::InventoryTheft) * PLANNING_BYTES_THEFT
+            + share(AnomalyType::GhostEmployee) * PLANNING_BYTES_GHOST;
         // The sequence of types keeps each type's count within a few of its share.
         ((windows as f64 * per_window) as u64).saturating_add(64 << 10)
     }
@@ -647,6 +653,11 @@ pub(crate) const PLANNING_BYTES_PAYROLL: f64 = 256.0;
 /// planned theft, its place in the index by count and the planning's set of materials
 /// taken (computed from their sizes: a test holds it above them).
 pub(crate) const PLANNING_BYTES_THEFT: f64 = 160.0;
+
+/// Bytes a ghost-employee window costs: its block while the blocks are listed, its
+/// planned ghost and its employee's entry in the index by employee (computed from their
+/// sizes: a test holds it above them).
+pub(crate) const PLANNING_BYTES_GHOST: f64 = 160.0;
 
 /// How many candidates of a window are tried for a type that needs a particular case.
 pub(crate) const MAX_TRIES: u64 = 48;

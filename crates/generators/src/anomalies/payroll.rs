@@ -36,3 +36,35 @@ impl World {
         );
     }
 }
+
+impl World {
+    /// The label of block `p`'s ghost employee: the payslips paid after the employee
+    /// left, the payroll entries that pay them (their expense is the ghost's pay) and
+    /// the employee. The block's entry is an ordinary case.
+    pub(crate) fn ghost_employee(&self, p: &Plan, batch: &mut Batch) {
+        let Some(g) = self.diversions.ghost(p.block()) else {
+            return;
+        };
+        let md = self.registry.get();
+        let Some(employee) = md.employees.get(g.employee as usize).map(|e| e.employee_id) else {
+            return;
+        };
+        let mut ids = IdList::new();
+        // Two months of two runs at most.
+        let mut entries = [0u64; 4];
+        let (paid, n) = self.ghost_payslips(g, employee, &mut ids, &mut entries);
+        self.label(
+            batch,
+            A::GhostEmployee,
+            p.first,
+            g.company,
+            paid,
+            Touched {
+                entries: &entries[..n],
+                payslips: Some(ids),
+                partner: Some(employee),
+                ..Touched::NONE
+            },
+        );
+    }
+}

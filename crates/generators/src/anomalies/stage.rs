@@ -50,6 +50,10 @@ impl World {
                 self.filler(slot, batch);
                 self.inventory_theft(p, batch);
             }
+            Effect::Scene(Staged::GhostEmployee) if s == 0 => {
+                self.filler(slot, batch);
+                self.ghost_employee(p, batch);
+            }
             Effect::Twist(_) if s == 0 => {
                 let tw = self.twist(p.block(), t);
                 let first_line = batch.lines.len();
@@ -88,7 +92,8 @@ impl World {
                 | Staged::Duplicate
                 | Staged::CookieJar
                 | Staged::PayrollDiversion
-                | Staged::InventoryTheft,
+                | Staged::InventoryTheft
+                | Staged::GhostEmployee,
             )
             | Effect::Twist(_)
             | Effect::Change(_) => self.filler(slot, batch),

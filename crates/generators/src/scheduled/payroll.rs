@@ -3,7 +3,7 @@
 
 use crate::post::{Head, Line};
 use crate::world::World;
-use crate::world::employees::{month_pay, overtime_rate};
+use crate::world::employees::{after_leaving, month_pay, overtime_rate};
 use crate::world::pools::{COST_CENTERS, accounts as acc, users};
 use crate::world::rng::{record_id, splitmix64, stream};
 
@@ -68,6 +68,7 @@ impl World {
                 let js =
                     from.min(s.centers.len())..(from + l.centers_per_chunk).min(s.centers.len());
                 let (net, liabilities) = s.run_amounts(month, run, js.clone());
+                let js_all = js.clone();
                 for j in js {
                     let cc = Some(s.centers[j]);
                     let pay = s.run_pay(month, run, j);
@@ -116,6 +117,14 @@ impl World {
                         ..Line::BARE
                     },
                 );
+                // A run that pays a ghost employee of these centers carries its mark.
+                let ghost = self.diversions.ghosts_paid(s.company, month).any(|g| {
+                    mo.md
+                        .employees
+                        .get(g.employee as usize)
+                        .and_then(|e| COST_CENTERS.iter().position(|x| x.0 == e.cost_center))
+                        .is_some_and(|k| s.centers[js_all.clone()].contains(&k))
+                });
                 let head = Head {
                     posting: pay_day,
                     document_date: pay_day,
@@ -123,6 +132,7 @@ impl World {
                     process: "payroll",
                     user: users::PAYROLL,
                     header_text: "Payroll run",
+                    anomaly: ghost.then_some(crate::anomalies::AnomalyType::GhostEmployee),
                     ..*head
                 };
                 return Ok(head);
@@ -173,7 +183,10 @@ impl World {
                     let paid = s.staff[j]
                         .iter()
                         .filter_map(|&i| md.employees.get(i as usize))
-                        .filter_map(|e| month_pay(&self.config, e, month).map(|pay| (e, pay)))
+                        .filter_map(|e| {
+                            let kept = self.diversions.kept(e);
+                            month_pay(&self.config, e, month, kept).map(|pay| (e, pay))
+                        })
                         .skip(skip as usize)
                         .take((last - p) as usize);
                     let slip = self.slip_of(ci, month, run, j);
@@ -221,8 +234,14 @@ impl World {
     fn payslip(&self, slip: &Slip, e: &Employee, pay: (i64, i64), batch: &mut Batch) {
         let s = &self.schedules[slip.company];
         let country = self.economy.companies[slip.company].country;
-        let off = crate::world::time_off::time_off(&self.config, e, country, slip.month);
-        let p = s.pay_rules.slip(pay, off, slip.overtime_rate, slip.run);
+        // A ghost employee's months after leaving: no time off, no overtime.
+        let (off, rate) = if after_leaving(&self.config, e, slip.month) {
+            (Default::default(), 0.0)
+        } else {
+            let off = crate::world::time_off::time_off(&self.config, e, country, slip.month);
+            (off, slip.overtime_rate)
+        };
+        let p = s.pay_rules.slip(pay, off, rate, slip.run);
         let off = if slip.run + 1 == s.pay_rules.runs {
             off
         } else {
@@ -254,8 +273,8 @@ impl World {
             employer_social_security: p.employer_ss,
             bank_account,
             entry_id: slip.entry_id,
-            is_anomaly: diverted,
-            anomaly_type: diverted.then(|| crate::anomalies::AnomalyType::PayrollDiversion.name()),
+            is_anomaly: diverted.is_some(),
+            anomaly_type: diverted.map(crate::anomalies::AnomalyType::name),
         });
     }
 
@@ -269,17 +288,7 @@ impl World {
     ) -> Date {
         let s = &self.schedules[x.company];
         let runs = s.pay_rules.runs;
-        let md = self.registry.get();
-        // The employee's cost center, whose payroll entry pays them.
-        let center = md
-            .employees
-            .get(x.employee as usize)
-            .and_then(|e| {
-                s.centers
-                    .iter()
-                    .position(|k| COST_CENTERS[*k].0 == e.cost_center)
-            })
-            .unwrap_or(0);
+        let center = self.center_of(x.company, x.employee);
         let mut first = None;
         for month in x.month..x.month + x.months {
             for run in (0..runs).filter(|r| x.covers(month, *r)) {
@@ -290,6 +299,57 @@ impl World {
             }
         }
         first.unwrap_or(self.economy.start)
+    }
+
+    /// The position among company `company`'s cost centers with staff of employee
+    /// `employee`'s (an index into the employees table), whose payroll entry pays them.
+    fn center_of(&self, company: usize, employee: u32) -> usize {
+        let s = &self.schedules[company];
+        self.registry
+            .get()
+            .employees
+            .get(employee as usize)
+            .and_then(|e| {
+                s.centers
+                    .iter()
+                    .position(|k| COST_CENTERS[*k].0 == e.cost_center)
+            })
+            .unwrap_or(0)
+    }
+
+    /// The payslips ghost `g` (employee `employee_id`) is paid after leaving, their ids
+    /// added to `ids` in order, and the indices of the payroll entries that pay them to
+    /// `entries` (as many as fit); the day the first of them is paid.
+    pub(crate) fn ghost_payslips(
+        &self,
+        g: &crate::world::diversions::Ghost,
+        employee_id: u128,
+        ids: &mut synth_model::IdList,
+        entries: &mut [u64],
+    ) -> (Date, usize) {
+        let s = &self.schedules[g.company];
+        let l = &self.layout.companies[g.company];
+        let center = self.center_of(g.company, g.employee);
+        let chunk = (center / l.centers_per_chunk.max(1)) as u64;
+        let (mut first, mut n) = (None, 0);
+        for month in g.month..g.month + g.months {
+            for run in 0..s.pay_rules.runs {
+                let slip = self.slip_of(g.company, month, run, center);
+                first = first.or(Some(slip.pay_day));
+                let key = splitmix64(employee_id as u64) ^ splitmix64(slip.entry_id as u64);
+                ids.push_id(record_id(self.config.seed, stream::PAYSLIP, key));
+                if let Some(x) = entries.get_mut(n) {
+                    *x = l.offset
+                        + l.opening
+                        + month * l.per_month
+                        + run * (1 + l.payroll_chunks)
+                        + 1
+                        + chunk;
+                    n += 1;
+                }
+            }
+        }
+        (first.unwrap_or(self.economy.start), n)
     }
 
     /// Payslips of the first company's first payroll run: what payslips look like, to
@@ -305,7 +365,7 @@ impl World {
                 .iter()
                 .filter_map(|&i| md.employees.get(i as usize))
             {
-                if let Some(pay) = month_pay(&self.config, e, 0) {
+                if let Some(pay) = month_pay(&self.config, e, 0, 0) {
                     self.payslip(&slip, e, pay, batch);
                 }
             }

@@ -30,6 +30,15 @@ fn company_of(economy: &Economy, e: &Employee) -> Option<usize> {
         .position(|c| c.code == e.company_code)
 }
 
+/// The rows of company `ci`'s employees in the employees table (a contiguous range).
+fn staff_of(economy: &Economy, employees: &[Employee], ci: usize) -> (usize, usize) {
+    let at = |e: &Employee| company_of(economy, e).unwrap_or(usize::MAX);
+    (
+        employees.partition_point(|e| at(e) < ci),
+        employees.partition_point(|e| at(e) <= ci),
+    )
+}
+
 /// One employee's net pay sent to another account for a while.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Diversion {
@@ -57,11 +66,35 @@ impl Diversion {
     }
 }
 
+/// The most ghost employees a company has (the type falls short of its share beyond).
+const MAX_GHOSTS: usize = 2;
+
+/// A leaver kept on the payroll, their pay sent elsewhere (`ghost_employee`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ghost {
+    /// The case block that carries its label.
+    pub(crate) block: u64,
+    /// Index of the company.
+    pub(crate) company: usize,
+    /// The employee who left (index in the employees table).
+    pub(crate) employee: u32,
+    /// The first month of the period paid after the leave date.
+    pub(crate) month: u64,
+    /// How many months are paid after it (1 or 2).
+    pub(crate) months: u64,
+    /// Where the pay goes.
+    pub(crate) account: BankAccount,
+}
+
 /// Every employee's bank-account history and every payroll diversion of a run.
 #[derive(Debug, Default)]
 pub(crate) struct Diversions {
     /// The diversions, by block.
     items: Vec<Diversion>,
+    /// The ghost employees, by block.
+    ghosts: Vec<Ghost>,
+    /// For each ghost employee (by id), their ghost (index into `ghosts`).
+    ghost_of: HashMap<u128, usize>,
     /// For each diverted employee (by id), their diversions (indices into `items`).
     by_employee: HashMap<u128, Vec<usize>>,
     /// The employees whose account changes in the ordinary way (by id): when, and the
@@ -128,6 +161,7 @@ impl Diversions {
                 new_bank_account: e.bank_account,
             });
         }
+        out.plan_ghosts(config, economy, employees);
         out.plan(config, economy, employees);
         out.log.sort_by_key(|c| (c.changed_at, c.change_id));
         out
@@ -161,24 +195,21 @@ impl Diversions {
             if last_entry > end {
                 continue;
             }
-            // The company's employees: a contiguous range of the table.
-            let lo =
-                employees.partition_point(|e| company_of(economy, e).unwrap_or(usize::MAX) < ci);
-            let hi =
-                employees.partition_point(|e| company_of(economy, e).unwrap_or(usize::MAX) <= ci);
+            let (lo, hi) = staff_of(economy, employees, ci);
             if hi <= lo + 1 {
                 continue;
             }
             let mut d = Draws::new(seed, stream::PAYROLL_DIVERSION, block);
             let paid = |i: usize| {
                 employees.get(i).is_some_and(|e| {
-                    (first..first + span).all(|m| month_pay(config, e, m).is_some())
+                    (first..first + span).all(|m| month_pay(config, e, m, 0).is_some())
                 })
             };
             let free = |i: usize| {
                 employees.get(i).is_some_and(|e| {
                     !self.by_employee.contains_key(&e.employee_id)
                         && !self.moved.contains_key(&e.employee_id)
+                        && !self.ghost_of.contains_key(&e.employee_id)
                 })
             };
             let Some(employee) = (0..TRIES)
@@ -220,6 +251,103 @@ impl Diversions {
         }
     }
 
+    /// Adds the run's ghost employees (see [`Diversions::new`]).
+    ///
+    /// One per block of the type, in block order, at most [`MAX_GHOSTS`] a company: an
+    /// employee of the block's company who leaves in the period early enough that the
+    /// months it keeps paying them (two at easy, one above) are in it, with every payroll entry of those months in the run, whose account never
+    /// changes in the ordinary way. Their pay goes to a colleague's account (easy) or to
+    /// one nobody in the data has (realistic, hard), changed in the payroll's payment run
+    /// only. A block where a few draws find no such leaver carries nothing.
+    fn plan_ghosts(&mut self, config: &GeneratorConfig, economy: &Economy, employees: &[Employee]) {
+        let seed = config.seed;
+        let layout = Layout::new(config);
+        let selector = Selector::new(seed, &config.anomalies);
+        let t = AnomalyType::GhostEmployee;
+        let end = config.transactions.target_count;
+        let level = config.anomalies.level(t);
+        let span = level.pick(2, 1, 1);
+        let months = u64::from(config.months);
+        for block in selector.standalone_blocks(t, layout.total, end) {
+            let ci = scene_of(seed, economy, block).company;
+            if self.ghosts.iter().filter(|g| g.company == ci).count() >= MAX_GHOSTS {
+                continue;
+            }
+            let l = &layout.companies[ci];
+            let c = &economy.companies[ci];
+            let (lo, hi) = staff_of(economy, employees, ci);
+            if hi <= lo + 1 {
+                continue;
+            }
+            // The first month paid after leaving, where the months kept are in the run.
+            let kept_from = |e: &Employee| -> Option<u64> {
+                let left = month_of(config, e.leave_date?);
+                let first = u64::try_from(left + 1).ok()?;
+                let last_entry = l.offset
+                    + l.opening
+                    + (first + span - 1) * l.per_month
+                    + l.runs * (1 + l.payroll_chunks);
+                (first + span <= months && last_entry <= end).then_some(first)
+            };
+            let mut d = Draws::new(seed, stream::GHOST_EMPLOYEE, block);
+            let Some((employee, first)) = (0..TRIES).map(|_| lo + d.below(hi - lo)).find_map(|i| {
+                let e = employees.get(i)?;
+                let free = !self.ghost_of.contains_key(&e.employee_id)
+                    && !self.moved.contains_key(&e.employee_id);
+                free.then(|| kept_from(e).map(|first| (i, first)))?
+            }) else {
+                continue;
+            };
+            let account = if level == Difficulty::Easy {
+                // A colleague's: anyone paid in those months.
+                match (0..TRIES)
+                    .map(|_| lo + d.below(hi - lo))
+                    .filter(|&i| i != employee)
+                    .filter_map(|i| employees.get(i))
+                    .find(|e| (first..first + span).all(|m| month_pay(config, e, m, 0).is_some()))
+                {
+                    Some(colleague) => colleague.bank_account,
+                    None => continue,
+                }
+            } else {
+                employee_account(seed, (3 << 61) | block, c.country)
+            };
+            let Some(e) = employees.get(employee) else {
+                continue;
+            };
+            self.ghost_of.insert(e.employee_id, self.ghosts.len());
+            self.ghosts.push(Ghost {
+                block,
+                company: ci,
+                employee: employee as u32,
+                month: first,
+                months: span,
+                account,
+            });
+        }
+    }
+
+    /// The ghost block `block` carries, if any.
+    pub(crate) fn ghost(&self, block: u64) -> Option<&Ghost> {
+        let k = self.ghosts.binary_search_by_key(&block, |g| g.block).ok()?;
+        self.ghosts.get(k)
+    }
+
+    /// Months the payroll keeps paying employee `e` after they left (0 but for a ghost).
+    pub(crate) fn kept(&self, e: &Employee) -> u64 {
+        self.ghost_of
+            .get(&e.employee_id)
+            .and_then(|k| self.ghosts.get(*k))
+            .map_or(0, |g| g.months)
+    }
+
+    /// The ghosts company `company` pays in month `month` of the period.
+    pub(crate) fn ghosts_paid(&self, company: usize, month: u64) -> impl Iterator<Item = &Ghost> {
+        self.ghosts
+            .iter()
+            .filter(move |g| g.company == company && (g.month..g.month + g.months).contains(&month))
+    }
+
     /// About how many rows the change log of a run with `employees` employees holds,
     /// without building it (for the estimate).
     pub(crate) fn rows(config: &GeneratorConfig, employees: u64) -> u64 {
@@ -233,23 +361,31 @@ impl Diversions {
     }
 
     /// The account the pay of employee `e` in run `run` of month `month`, paid on
-    /// `day`, goes to, and whether a diversion sent it there: a diversion's, else the
-    /// account of that day.
+    /// `day`, goes to, and the irregularity that sent it there, if any: a ghost's or a
+    /// diversion's, else the account of that day.
     pub(crate) fn pay_account(
         &self,
         e: &Employee,
         (month, run): (u64, u64),
         day: Date,
-    ) -> (BankAccount, bool) {
+    ) -> (BankAccount, Option<AnomalyType>) {
+        let ghost = self
+            .ghost_of
+            .get(&e.employee_id)
+            .and_then(|k| self.ghosts.get(*k))
+            .filter(|g| month >= g.month);
+        if let Some(g) = ghost {
+            return (g.account, Some(AnomalyType::GhostEmployee));
+        }
         self.by_employee
             .get(&e.employee_id)
             .and_then(|ks| {
                 ks.iter()
                     .filter_map(|k| self.items.get(*k))
                     .find(|x| x.covers(month, run))
-                    .map(|x| (x.account, true))
+                    .map(|x| (x.account, Some(AnomalyType::PayrollDiversion)))
             })
-            .unwrap_or_else(|| (self.account_on(e, day), false))
+            .unwrap_or_else(|| (self.account_on(e, day), None))
     }
 
     /// Employee `e`'s own account on `day`: the one before their ordinary change, if it
@@ -282,6 +418,19 @@ mod tests {
             + 2 * std::mem::size_of::<u64>();
         assert!(
             held as f64 <= crate::anomalies::PLANNING_BYTES_PAYROLL,
+            "{held}"
+        );
+    }
+
+    #[test]
+    fn the_planning_estimate_covers_what_a_ghost_holds() {
+        // Its row, its employee's entry in the index (the table's slot and control byte
+        // at its lowest load) and its block while the blocks are listed.
+        let held = std::mem::size_of::<Ghost>()
+            + 2 * (std::mem::size_of::<(u128, usize)>() + 1)
+            + 2 * std::mem::size_of::<u64>();
+        assert!(
+            held as f64 <= crate::anomalies::PLANNING_BYTES_GHOST,
             "{held}"
         );
     }

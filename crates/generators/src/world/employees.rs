@@ -172,14 +172,20 @@ pub(crate) fn month_of(config: &GeneratorConfig, d: Date) -> i64 {
 }
 
 /// The monthly salary and year-end bonus of employee `e` in month `m` of the period;
-/// none when it does not employ them. The salary is raised on each anniversary of the
-/// hire within the period; the bonus is paid in December.
-pub(crate) fn month_pay(config: &GeneratorConfig, e: &Employee, m: u64) -> Option<(i64, i64)> {
+/// none when the payroll does not pay them: before their hire, after their leave date
+/// (but for the `kept` months a ghost employee is paid past it). The salary is raised
+/// on each anniversary of the hire within the period; the bonus is paid in December.
+pub(crate) fn month_pay(
+    config: &GeneratorConfig,
+    e: &Employee,
+    m: u64,
+    kept: u64,
+) -> Option<(i64, i64)> {
     let months = i64::from(config.months);
     let from = month_of(config, e.hire_date).max(0);
-    let to = e
-        .leave_date
-        .map_or(months, |d| (month_of(config, d) + 1).min(months));
+    let to = e.leave_date.map_or(months, |d| {
+        (month_of(config, d) + 1 + kept as i64).min(months)
+    });
     let m = m as i64;
     if m < from || m >= to {
         return None;
@@ -201,6 +207,17 @@ pub(crate) fn month_pay(config: &GeneratorConfig, e: &Employee, m: u64) -> Optio
         0
     };
     Some((salary, bonus))
+}
+
+/// Whether month `m` of the period is after employee `e`'s leave date and the ghost
+/// employee's pay then has no time off and no overtime (below the hard level, where
+/// they are drawn as for anyone employed).
+pub(crate) fn after_leaving(config: &GeneratorConfig, e: &Employee, m: u64) -> bool {
+    let hard = config
+        .anomalies
+        .level(crate::anomalies::AnomalyType::GhostEmployee)
+        == crate::anomalies::Difficulty::Hard;
+    !hard && e.leave_date.is_some_and(|d| month_of(config, d) < m as i64)
 }
 
 /// The overtime rate of cost center `k` (index into `COST_CENTERS`) of company `ci` in
@@ -328,11 +345,12 @@ fn share_of(x: i64, bp: i64) -> i64 {
 
 /// What company `ci` (`code`, in `country`, paid by `rules`) pays its employees per
 /// month of the period, cost center (`COST_CENTERS.len()`) and payroll run: the sums of
-/// the payslips.
+/// the payslips (ghost employees', paid the months `kept` says past leaving, included).
 pub(crate) fn payroll_by_month(
     config: &GeneratorConfig,
     (ci, code, country, rules): (usize, &str, &str, &PayRules),
     employees: &[Employee],
+    kept: &dyn Fn(&Employee) -> u64,
 ) -> Vec<Vec<[Pay; 2]>> {
     let months = u64::from(config.months);
     let mut table = vec![vec![[Pay::default(); 2]; COST_CENTERS.len()]; months as usize];
@@ -341,11 +359,17 @@ pub(crate) fn payroll_by_month(
             continue;
         };
         for m in 0..months {
-            let Some(pay) = month_pay(config, e, m) else {
+            let Some(pay) = month_pay(config, e, m, kept(e)) else {
                 continue;
             };
-            let rate = overtime_rate(config, ci, m, k);
-            let off = time_off(config, e, country, m);
+            let (rate, off) = if after_leaving(config, e, m) {
+                (0.0, TimeOff::default())
+            } else {
+                (
+                    overtime_rate(config, ci, m, k),
+                    time_off(config, e, country, m),
+                )
+            };
             for run in 0..rules.runs.min(2) {
                 table[m as usize][k][run as usize] += rules.slip(pay, off, rate, run);
             }

@@ -167,6 +167,7 @@ pub(crate) fn company_totals(
     config: &GeneratorConfig,
     md: &MasterData,
     economy: &Economy,
+    diversions: &crate::world::diversions::Diversions,
 ) -> Vec<CompanyTotals> {
     economy
         .companies
@@ -201,6 +202,7 @@ pub(crate) fn company_totals(
                     config,
                     (ci, c.code.as_str(), c.country, &PayRules::of(c)),
                     &md.employees,
+                    &|e| diversions.kept(e),
                 ),
                 assets,
                 depreciation,

@@ -73,6 +73,8 @@ pub(crate) mod stream {
     pub const EMPLOYEE_BANK_CHANGE: u64 = 73;
     /// Which goods an inventory theft takes, and how many.
     pub const INVENTORY_THEFT: u64 = 74;
+    /// Which leaver a ghost employee is, and where the pay goes.
+    pub const GHOST_EMPLOYEE: u64 = 75;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

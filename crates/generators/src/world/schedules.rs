@@ -178,13 +178,15 @@ impl CompanySchedule {
         by_month
     }
 
-    /// The schedules of every company.
+    /// The schedules of every company (`diversions` says whom the payroll keeps paying
+    /// after they left).
     pub fn all(
         config: &GeneratorConfig,
         economy: &Economy,
         md: &MasterData,
+        diversions: &crate::world::diversions::Diversions,
     ) -> Vec<CompanySchedule> {
-        let totals = company_totals(config, md, economy);
+        let totals = company_totals(config, md, economy, diversions);
         let layout = Layout::new(config);
         economy
             .companies
@@ -533,6 +535,7 @@ impl SlipIndex {
     pub(crate) fn new(
         config: &GeneratorConfig,
         md: &MasterData,
+        diversions: &crate::world::diversions::Diversions,
         schedules: &[CompanySchedule],
         layout: &crate::world::layout::Layout,
     ) -> Self {
@@ -548,7 +551,10 @@ impl SlipIndex {
                     n += staff
                         .iter()
                         .filter_map(|&i| md.employees.get(i as usize))
-                        .filter(|e| crate::world::employees::month_pay(config, e, month).is_some())
+                        .filter(|e| {
+                            let kept = diversions.kept(e);
+                            crate::world::employees::month_pay(config, e, month, kept).is_some()
+                        })
                         .count() as u64;
                 }
                 before.push(n);
