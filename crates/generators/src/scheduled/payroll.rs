@@ -68,8 +68,7 @@ impl World {
                 let js =
                     from.min(s.centers.len())..(from + l.centers_per_chunk).min(s.centers.len());
                 let (net, liabilities) = s.run_amounts(month, run, js.clone());
-                let js_all = js.clone();
-                for j in js {
+                for j in js.clone() {
                     let cc = Some(s.centers[j]);
                     let pay = s.run_pay(month, run, j);
                     for (account, amount, text) in [
@@ -118,13 +117,10 @@ impl World {
                     },
                 );
                 // A run that pays a ghost employee of these centers carries its mark.
-                let ghost = self.diversions.ghosts_paid(s.company, month).any(|g| {
-                    mo.md
-                        .employees
-                        .get(g.employee as usize)
-                        .and_then(|e| COST_CENTERS.iter().position(|x| x.0 == e.cost_center))
-                        .is_some_and(|k| s.centers[js_all.clone()].contains(&k))
-                });
+                let ghost = self
+                    .diversions
+                    .ghosts_paid(s.company, month)
+                    .any(|g| js.contains(&self.center_of(s.company, g.employee)));
                 let head = Head {
                     posting: pay_day,
                     document_date: pay_day,
