@@ -385,7 +385,8 @@ DETECTORS = {
         SELECT DISTINCT s.entry_id FROM stock_movements s JOIN cogs USING (company_code)
         WHERE s.movement_type = 'count_difference' AND -s.value > {THEFT_SHARE} * cogs.monthly""",
     # Payroll runs that pay someone for a period after their leave date (a leaver kept
-    # on the payroll).
+    # on the payroll; above easy the rule also finds the runs that pay a leaver's unused
+    # vacation a month late, the clean look-alikes).
     "ghost_employee": """
         SELECT DISTINCT p.entry_id FROM payslips p JOIN employees e USING (employee_id)
         WHERE p.period_start > e.leave_date""",
@@ -551,22 +552,25 @@ for t, sql in PAYSLIP_DETECTORS.items():
                   OR p.is_anomaly <> (p.anomaly_type IS NOT NULL)""", [t])[0]
     check(f"{t}: payslips.is_anomaly and anomaly_type agree with the labels", n == 0, f"{n} payslips")
 
-# A ghost employee's label names the payslips paid after the leave date (all of them,
-# marked), the payroll entries that pay them and the employee.
+# A ghost employee's label names the payslips paid a salary after the leave date (all of
+# them, marked), the payroll entries that pay them and the employee; the other payslips
+# after a leave date pay unused vacation alone, without salary.
 if not clean:
     con.execute("""CREATE OR REPLACE TABLE slips AS
         SELECT DISTINCT CAST(u.id AS UUID) payslip_id, a.partner_id FROM anomalies a,
             unnest(string_split(a.payslip_ids, ' ')) u(id) WHERE a.anomaly_type = 'ghost_employee'""")
-    after, labelled, unmarked = one("""SELECT count(*) FILTER (WHERE p.period_start > e.leave_date),
+    after, labelled, unmarked, late = one("""SELECT count(*) FILTER (WHERE p.period_start > e.leave_date AND p.salary > 0),
             count(s.payslip_id),
             count(*) FILTER (WHERE (s.payslip_id IS NOT NULL)
                                    <> (p.anomaly_type IS NOT DISTINCT FROM 'ghost_employee')
                                 OR (s.payslip_id IS NOT NULL AND s.partner_id <> p.employee_id)
-                                OR (s.payslip_id IS NOT NULL) <> (p.period_start > coalesce(e.leave_date, DATE '9999-12-31')))
+                                OR (s.payslip_id IS NOT NULL) <> (p.period_start > coalesce(e.leave_date, DATE '9999-12-31')
+                                                                  AND p.salary > 0)),
+            count(*) FILTER (WHERE p.period_start > e.leave_date AND p.salary = 0 AND p.vacation_payout > 0)
         FROM payslips p JOIN employees e USING (employee_id) LEFT JOIN slips s USING (payslip_id)""")
-    check("ghost_employee: the labels name exactly the payslips after a leave date, each marked and the "
-          "employee's", unmarked == 0 and after == labelled, f"{after} after leaving, {labelled} labelled, "
-          f"{unmarked} otherwise")
+    check("ghost_employee: the labels name exactly the payslips of a salary after a leave date, each marked and "
+          "the employee's", unmarked == 0 and after == labelled, f"{after} after leaving, {labelled} labelled, "
+          f"{unmarked} otherwise; {late} unused-vacation payouts a month late")
 
 if failures:
     print(f"{len(failures)} checks failed", file=sys.stderr)

@@ -324,10 +324,12 @@ paid = {(c, cc, y * 12 + m - 1): int(round(float(g) * 100)) for c, cc, y, m, g i
       SELECT e.company_code::VARCHAR, l.cost_center, year(e.posting_date), month(e.posting_date), sum(l.debit)
       FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
       WHERE e.header_text = 'Payroll run' AND l.account = 600000 GROUP BY ALL""").fetchall()}
-# Unpaid leave comes off the salaries posted (see "time off" below): added back here.
+# Unpaid leave comes off the salaries posted (see "time off" below): added back here; a
+# leaver's unused vacation is paid on the same account (see "vacation paid out" below):
+# taken off here.
 for c, cc, y, m, unpaid in con.execute(f"""SELECT company_code::VARCHAR, cost_center, year(period_end),
-      month(period_end), sum(unpaid_leave_deduction) FROM read_csv('{d}/payslips.csv', header=true,
-      types={{'unpaid_leave_deduction': 'DECIMAL(18,2)'}}) GROUP BY ALL""").fetchall():
+      month(period_end), sum(unpaid_leave_deduction - vacation_payout) FROM read_csv('{d}/payslips.csv', header=true,
+      types={{'unpaid_leave_deduction': 'DECIMAL(18,2)', 'vacation_payout': 'DECIMAL(18,2)'}}) GROUP BY ALL""").fetchall():
     if (c, cc, y * 12 + m - 1) in paid:
         paid[(c, cc, y * 12 + m - 1)] += int(round(float(unpaid) * 100))
 # A labelled ghost employee's pay after leaving is in the runs too: taken off here.
@@ -418,14 +420,14 @@ check("people leave (0.5-3% a month) and are replaced", 0.005 <= rate <= 0.03 an
 
 # Payslips (issue 32: payroll was one line per cost center, no person in it). Each
 # payroll entry is the sum of its payslips, by cost center and account, to the cent:
-# salaries 600000, overtime 602000, bonuses 603000, the employer's social security
+# salaries 600000 (with unused vacation paid out), overtime 602000, bonuses 603000, the employer's social security
 # 601000; net pay credited to the payroll bank 111000; income tax and both social
 # securities to 230000.
 con.execute(f"""CREATE VIEW payslips AS SELECT * FROM read_csv('{d}/payslips.csv', header=true,
     types={{'salary': 'DECIMAL(18,2)', 'overtime': 'DECIMAL(18,2)', 'bonus': 'DECIMAL(18,2)', 'gross': 'DECIMAL(18,2)',
-            'income_tax': 'DECIMAL(18,2)', 'employee_social_security': 'DECIMAL(18,2)', 'net': 'DECIMAL(18,2)',
+            'vacation_payout': 'DECIMAL(18,2)', 'unpaid_leave_deduction': 'DECIMAL(18,2)', 'income_tax': 'DECIMAL(18,2)', 'employee_social_security': 'DECIMAL(18,2)', 'net': 'DECIMAL(18,2)',
             'employer_social_security': 'DECIMAL(18,2)'}})""")
-off = con.execute("""WITH slips AS (SELECT entry_id, cost_center, sum(salary) s, sum(overtime) o, sum(bonus) b,
+off = con.execute("""WITH slips AS (SELECT entry_id, cost_center, sum(salary + vacation_payout) s, sum(overtime) o, sum(bonus) b,
         sum(employer_social_security) r FROM payslips GROUP BY ALL),
       posted AS (SELECT l.entry_id, l.cost_center,
         sum(l.debit - l.credit) FILTER (WHERE l.account = 600000) s, coalesce(sum(l.debit - l.credit) FILTER (WHERE l.account = 602000), 0) o,
@@ -445,13 +447,15 @@ heads_off = con.execute("""WITH slips AS (SELECT entry_id, sum(net) net,
 check("each payroll entry = the sum of its payslips (by cost center and account; net pay; what is owed)",
       off[0] > 0 and off[1] == 0 and heads_off == 0, f"{off[0]} entry-centers, {off[1]} off, {heads_off} entries off in net or owed")
 # Each payslip adds up, pays someone employed in the period it pays for (but a labelled
-# ghost employee, paid after leaving), into the
+# ghost employee, paid after leaving, and a leaver's unused vacation paid with the next
+# month's last run, without salary), into the
 # employee's bank account of its day (but those a labelled payroll diversion sent
 # elsewhere), on the day its entry posts, for the 1st-15th and 16th-end of
 # the month where payroll runs twice a month (US, Canada), else the whole month.
-n = one("""SELECT count(*) FILTER (WHERE p.gross <> p.salary + p.overtime + p.bonus
+n = one("""SELECT count(*) FILTER (WHERE p.gross <> p.salary + p.overtime + p.bonus + p.vacation_payout
         OR p.net <> p.gross - p.income_tax - p.employee_social_security
-        OR e.hire_date > p.period_end OR (e.leave_date < p.period_start AND p.anomaly_type IS DISTINCT FROM 'ghost_employee')
+        OR e.hire_date > p.period_end OR (e.leave_date < p.period_start AND p.anomaly_type IS DISTINCT FROM 'ghost_employee'
+            AND NOT (p.salary = 0 AND p.vacation_payout > 0 AND p.period_end = last_day(e.leave_date + INTERVAL 1 DAY)))
         OR (p.bank_account <> account_on(p.employee_id, p.pay_date) AND CAST(p.payslip_id AS VARCHAR) NOT IN (
             SELECT u.id FROM anomalies a, unnest(string_split(a.payslip_ids, ' ')) u(id)))
         OR p.pay_date <> j.posting_date OR p.company_code <> e.company_code OR p.cost_center <> e.cost_center
@@ -482,6 +486,58 @@ check("time off: on the month's last payslip, within the country's yearly vacati
       n[0] == 0 and not over and bad[0] == 0,
       f"{n[0]} payslips wrong, {len(over)} companies over entitlement {over[:2]}, {bad[0]} of {bad[1]} deductions wrong; "
       f"{n[1]} vacation, {n[2]} sick, {n[3]} unpaid days ({n[4]} payslips)")
+# Vacation paid out (before: none): a leaver is paid the vacation days earned in the
+# calendar year they leave (the entitlement above, pro rata to the months employed that
+# year, from the month of hire if hired in it, rounded half up) and not taken (the
+# vacation days of that year's payslips), at a 21.75th of the leaving month's salary
+# (its payslips' salary and unpaid leave deduction) a day, rounded half up: with the
+# leaving month's last run, or (above the easy level, the ghost employees' clean
+# look-alikes) the next month's, on a payslip without salary. Recomputed for every
+# leaver whose year of leaving is in the data; every payout is a leaver's, at most one.
+first_month = one("SELECT min(period_start) FROM payslips")[0]
+slips = {}
+for emp_id, c, start, end, salary, unpaid, vac, days, payout in con.execute("""SELECT employee_id, company_code::VARCHAR,
+        period_start, period_end, CAST(salary * 100 AS BIGINT), CAST(unpaid_leave_deduction * 100 AS BIGINT),
+        vacation_days, vacation_payout_days, CAST(vacation_payout * 100 AS BIGINT) FROM payslips""").fetchall():
+    slips.setdefault(emp_id, []).append((start, end, salary, unpaid, vac, days, payout, c))
+people = con.execute("""SELECT employee_id, hire_date, leave_date FROM employees""").fetchall()
+wrong, checked, late, paid_out = [], 0, 0, 0
+for emp_id, hire, leave in people:
+    mine = slips.get(emp_id, [])
+    payouts = [x for x in mine if x[6] or x[5]]
+    paid_out += len(payouts)
+    if leave is None:
+        if payouts:
+            wrong.append((emp_id, "payout without leaving"))
+        continue
+    year_from = hire.month if hire.year == leave.year else 1
+    if (leave.year, year_from) < (first_month.year, first_month.month) or leave < first_month:
+        continue
+    checked += 1
+    ent = ENTITLEMENT.get(country_of.get(mine[0][7]) if mine else None, 15)
+    earned = (ent * (leave.month - year_from + 1) + 6) // 12
+    taken = sum(x[4] for x in mine if x[1].year == leave.year and x[1] <= leave)
+    days = max(earned - taken, 0)
+    month_salary = sum(x[2] + x[3] for x in mine if (x[1].year, x[1].month) == (leave.year, leave.month))
+    due = (month_salary * days * 100 * 2 + 2175) // (2 * 2175)
+    if len(payouts) > 1:
+        wrong.append((emp_id, "payouts", len(payouts)))
+        continue
+    if not payouts:
+        # Only where nothing was left, or the run ends before the leaving month's last run.
+        if days and any(x[1] == leave for x in mine):
+            wrong.append((emp_id, "unpaid", days))
+        continue
+    start, end, salary, _, _, got_days, got, _ = payouts[0]
+    in_month = (end.year, end.month) == (leave.year, leave.month)
+    next_month = end > leave and (end.year * 12 + end.month) == leave.year * 12 + leave.month + 1 and salary == 0
+    late += next_month
+    if got_days != days or got != due or not (in_month or next_month):
+        wrong.append((emp_id, days, got_days, due, got, str(end)))
+check("vacation paid out: a leaver's unused vacation of the year, at 1/21.75 of the month's salary, that month or the next",
+      checked > 0 and paid_out > 0 and not wrong,
+      f"{checked} leavers recomputed, {paid_out} payouts ({late} a month late), {len(wrong)} wrong {wrong[:2]}")
+
 # Expense claims: each is the (clean) entry that reimburses it (the expense on the claimant's
 # cost center, its input tax, the bank paying both), by someone employed that day, spent
 # before it was submitted and submitted before it posted; each expense-claim entry has
@@ -650,9 +706,12 @@ def pct(x, bp):
     return (x * bp + 5000) // 10000
 wrong, slips, taxed = [], 0, {}
 for c, salary, extra, gross, tax, ss in con.execute("""SELECT company_code::VARCHAR, CAST(salary * 100 AS BIGINT),
-        CAST((overtime + bonus) * 100 AS BIGINT), CAST(gross * 100 AS BIGINT), CAST(income_tax * 100 AS BIGINT),
+        CAST((overtime + bonus + vacation_payout) * 100 AS BIGINT), CAST(gross * 100 AS BIGINT), CAST(income_tax * 100 AS BIGINT),
         CAST(employee_social_security * 100 AS BIGINT) FROM payslips""").fetchall():
     ee, allowance, low, threshold, high = RULES[home[c]]
+    if salary == 0:
+        # A payslip of unused vacation alone withholds on it as on a run's salary.
+        salary, extra = extra, 0
     periods = 12 * runs.get(home[c], 1)
     yearly, allowance, threshold = salary * periods, allowance * 100, threshold * 100
     lo, hi = max(min(yearly, threshold) - allowance, 0), max(yearly - max(threshold, allowance), 0)

@@ -1163,8 +1163,10 @@ fn a_ghost_employee_is_paid_after_leaving_exactly_in_its_labelled_payslips_and_r
         let (g, b) = every_type_at(n, level);
         let md = g.master_data();
         let (employee, accounts) = employees_and_accounts(md);
-        // What a rule finds: payslips for a period after the leave date.
-        let after: Vec<&synth_model::Payslip> = b
+        // What a rule finds: payslips for a period after the leave date; those of a
+        // salary are the ghosts', the others (above easy) pay a leaver's unused
+        // vacation a month late, unlabelled, to their own account.
+        let (after, late): (Vec<&synth_model::Payslip>, Vec<&synth_model::Payslip>) = b
             .payslips
             .iter()
             .filter(|p| {
@@ -1172,7 +1174,19 @@ fn a_ghost_employee_is_paid_after_leaving_exactly_in_its_labelled_payslips_and_r
                     .leave_date
                     .is_some_and(|d| p.period_start > d)
             })
-            .collect();
+            .partition(|p| p.salary > 0);
+        for p in &late {
+            assert!(
+                p.vacation_payout > 0 && p.gross == p.vacation_payout,
+                "{p:?}"
+            );
+            assert!(!p.is_anomaly, "{p:?}");
+            assert_eq!(accounts.get(p.bank_account.as_str()), Some(&p.employee_id));
+        }
+        match level {
+            Difficulty::Easy => assert!(late.is_empty(), "{}", late.len()),
+            _ => assert!(!late.is_empty(), "{level:?}: no look-alike"),
+        }
         let labels: Vec<&synth_model::Anomaly> = b
             .anomalies
             .iter()

@@ -564,7 +564,13 @@ fn payslips_tie_out(entries: u64) -> (usize, usize) {
     let mut slips: HashMap<(u128, Option<&str>, u32), i64> = HashMap::new();
     for p in &b.payslips {
         let e = employee[&p.employee_id];
-        assert_eq!(p.gross, p.salary + p.overtime + p.bonus);
+        assert_eq!(p.gross, p.salary + p.overtime + p.bonus + p.vacation_payout);
+        // Unused vacation is paid to leavers only, on the leaving month's last run.
+        assert!(
+            p.vacation_payout == 0 || e.leave_date.is_some_and(|d| d == p.period_end),
+            "{p:?}"
+        );
+        assert_eq!(p.vacation_payout > 0, p.vacation_payout_days > 0, "{p:?}");
         assert!(p.vacation_days + p.sick_days + p.unpaid_leave_days <= 20);
         assert_eq!(
             p.unpaid_leave_days == 0,
@@ -580,7 +586,7 @@ fn payslips_tie_out(entries: u64) -> (usize, usize) {
         assert!(e.hire_date <= p.period_end && e.leave_date.is_none_or(|d| d >= p.period_start));
         let cc = Some(p.cost_center);
         for (account, amount) in [
-            (600000, p.salary),
+            (600000, p.salary + p.vacation_payout),
             (602000, p.overtime),
             (603000, p.bonus),
             (601000, p.employer_social_security),
@@ -1080,4 +1086,81 @@ fn open_items_in_foreign_currency_are_revalued_at_each_month_end() {
             .iter()
             .all(|l| !matches!(l.account, 120900 | 200900 | 477000 | 697000))
     );
+}
+
+#[test]
+fn a_leaver_is_paid_the_vacation_earned_that_year_and_not_taken() {
+    let (g, b) = run(300_000);
+    let md = g.master_data();
+    let country: HashMap<&str, &str> = md
+        .companies
+        .iter()
+        .map(|c| (c.company_code.as_str(), c.country))
+        .collect();
+    // The usual yearly vacation, in working days, as the countries have it.
+    let entitlement = |c: &str| match c {
+        "DE" => 30,
+        "FR" | "CH" | "NL" | "GB" => 25,
+        "IT" => 26,
+        "ES" => 23,
+        "AU" => 20,
+        "JP" => 12,
+        _ => 15,
+    };
+    let first = b
+        .payslips
+        .iter()
+        .map(|p| p.period_start)
+        .min()
+        .expect("payslips");
+    let (mut checked, mut paid) = (0, 0);
+    for e in md.employees.iter().filter(|e| e.leave_date.is_some()) {
+        let Some(left) = e.leave_date else { continue };
+        let (ly, lm, _) = left.ymd();
+        let (hy, hm, _) = e.hire_date.ymd();
+        let from = if hy == ly { hm } else { 1 };
+        let (fy, fm, _) = first.ymd();
+        if (ly, from) < (fy, fm) {
+            continue;
+        }
+        let mine: Vec<&synth_model::Payslip> = b
+            .payslips
+            .iter()
+            .filter(|p| p.employee_id == e.employee_id)
+            .collect();
+        if !mine.iter().any(|p| p.period_end == left) {
+            continue; // the run ends before the leaving month's last payroll
+        }
+        checked += 1;
+        let months = i64::from(lm - from + 1);
+        let earned = (entitlement(country[e.company_code.as_str()]) * months + 6) / 12;
+        let taken: i64 = mine
+            .iter()
+            .filter(|p| p.period_end.ymd().0 == ly && p.period_end <= left)
+            .map(|p| i64::from(p.vacation_days))
+            .sum();
+        let days = (earned - taken).max(0);
+        let salary: i64 = mine
+            .iter()
+            .filter(|p| p.period_end.ymd().0 == ly && p.period_end.ymd().1 == lm)
+            .map(|p| p.salary + p.unpaid_leave_deduction)
+            .sum();
+        let payouts: Vec<&&synth_model::Payslip> =
+            mine.iter().filter(|p| p.vacation_payout > 0).collect();
+        if days == 0 {
+            assert!(payouts.is_empty(), "{e:?}");
+            continue;
+        }
+        assert_eq!(payouts.len(), 1, "{e:?}");
+        let p = payouts[0];
+        assert_eq!(i64::from(p.vacation_payout_days), days, "{p:?}");
+        assert_eq!(
+            p.vacation_payout,
+            (salary * days * 200 + 2175) / 4350,
+            "{p:?}"
+        );
+        assert_eq!(p.period_end, left, "with the leaving month's last run");
+        paid += 1;
+    }
+    assert!(checked >= 20 && paid >= 5, "{checked} leavers, {paid} paid");
 }

@@ -381,7 +381,14 @@ record! {
         overtime: i64 as Money,
         /// Year-end bonus, with December's last run.
         bonus: i64 as Money,
-        /// salary + overtime + bonus.
+        /// A leaver's vacation days earned in the year they leave and not taken, paid
+        /// out with the last run of the month they leave (now and then of the month
+        /// after); 0 on every other payslip.
+        vacation_payout_days: u32,
+        /// What those days pay: a 21.75th of the last monthly salary each, rounded half
+        /// up, taxed like the bonus (as a run's salary on a payslip without salary).
+        vacation_payout: i64 as Money,
+        /// salary + overtime + bonus + vacation_payout.
         gross: i64 as Money,
         /// Income tax withheld: the country's schedule on the salary at its yearly rate,
         /// overtime and bonus at the marginal rate of that salary.

@@ -655,9 +655,10 @@ pub(crate) const PLANNING_BYTES_PAYROLL: f64 = 256.0;
 pub(crate) const PLANNING_BYTES_THEFT: f64 = 160.0;
 
 /// Bytes a ghost-employee window costs: its block while the blocks are listed, its
-/// planned ghost and its employee's entry in the index by employee (computed from their
-/// sizes: a test holds it above them).
-pub(crate) const PLANNING_BYTES_GHOST: f64 = 160.0;
+/// planned ghost, its employee's entry in the index by employee and its clean
+/// look-alikes' entries in the set of late vacation payouts (at most five; computed from
+/// their sizes: a test holds it above them).
+pub(crate) const PLANNING_BYTES_GHOST: f64 = 336.0;
 
 /// How many candidates of a window are tried for a type that needs a particular case.
 pub(crate) const MAX_TRIES: u64 = 48;

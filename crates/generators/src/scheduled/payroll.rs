@@ -3,7 +3,7 @@
 
 use crate::post::{Head, Line};
 use crate::world::World;
-use crate::world::employees::{after_leaving, month_pay, overtime_rate};
+use crate::world::employees::{MonthPay, after_leaving, month_pay, overtime_rate};
 use crate::world::pools::{COST_CENTERS, accounts as acc, users};
 use crate::world::rng::{record_id, splitmix64, stream};
 
@@ -72,7 +72,7 @@ impl World {
                     let cc = Some(s.centers[j]);
                     let pay = s.run_pay(month, run, j);
                     for (account, amount, text) in [
-                        (acc::SALARIES, pay.salary, "Gross salaries"),
+                        (acc::SALARIES, pay.salary + pay.payout, "Gross salaries"),
                         (acc::OVERTIME, pay.overtime, "Overtime"),
                         (acc::BONUSES, pay.bonus, "Year-end bonuses"),
                         (
@@ -161,27 +161,37 @@ impl World {
             let (start, ci, month, ref before, written) = months[g];
             // The month's written payslips are a prefix of its runs' in order.
             let end = to.min(start + written);
-            let per_run = before.last().copied().unwrap_or(0);
             let s = &self.schedules[ci];
-            for run in 0..s.pay_rules.runs {
-                let run_start = start + run * per_run;
-                if p >= run_start + per_run || p >= end {
+            let country = self.economy.companies[ci].country;
+            let runs = s.pay_rules.runs;
+            let width = s.centers.len() + 1;
+            let mut run_start = start;
+            for run in 0..runs {
+                let counts = before
+                    .get(run as usize * width..(run as usize + 1) * width)
+                    .unwrap_or_default();
+                let per_run = counts.last().copied().unwrap_or(0);
+                let here = run_start;
+                run_start += per_run;
+                if p >= here + per_run || p >= end {
                     continue;
                 }
                 for j in 0..s.centers.len() {
-                    let (lo, hi) = (run_start + before[j], run_start + before[j + 1]);
+                    let (lo, hi) = (here + counts[j], here + counts[j + 1]);
                     if p >= hi || p >= end {
                         continue;
                     }
-                    // The `p - lo`th employee paid this month, then the next ones.
+                    // The `p - lo`th employee this run pays, then the next ones.
                     let skip = p - lo;
                     let last = end.min(hi);
                     let paid = s.staff[j]
                         .iter()
                         .filter_map(|&i| md.employees.get(i as usize))
                         .filter_map(|e| {
-                            let kept = self.diversions.kept(e);
-                            month_pay(&self.config, e, month, kept).map(|pay| (e, pay))
+                            let leaving = self.diversions.leaving(e);
+                            month_pay(&self.config, e, month, country, leaving)
+                                .filter(|pay| pay.in_run(run, runs))
+                                .map(|pay| (e, pay))
                         })
                         .skip(skip as usize)
                         .take((last - p) as usize);
@@ -225,13 +235,14 @@ impl World {
         }
     }
 
-    /// The payslip of employee `e`, paid `pay` (salary, bonus) this month; the month's
-    /// time off is on the payslip of its last run.
-    fn payslip(&self, slip: &Slip, e: &Employee, pay: (i64, i64), batch: &mut Batch) {
+    /// The payslip of employee `e`, paid `pay` this month; the month's time off is on
+    /// the payslip of its last run.
+    fn payslip(&self, slip: &Slip, e: &Employee, pay: MonthPay, batch: &mut Batch) {
         let s = &self.schedules[slip.company];
         let country = self.economy.companies[slip.company].country;
-        // A ghost employee's months after leaving: no time off, no overtime.
-        let (off, rate) = if after_leaving(&self.config, e, slip.month) {
+        // A ghost employee's months after leaving, and a month that only pays unused
+        // vacation: no time off, no overtime.
+        let (off, rate) = if !pay.employed || after_leaving(&self.config, e, slip.month) {
             (Default::default(), 0.0)
         } else {
             let off = crate::world::time_off::time_off(&self.config, e, country, slip.month);
@@ -262,6 +273,8 @@ impl World {
             unpaid_leave_deduction: p.unpaid,
             overtime: p.overtime,
             bonus: p.bonus,
+            vacation_payout_days: if p.payout > 0 { pay.payout_days } else { 0 },
+            vacation_payout: p.payout,
             gross: p.gross(),
             income_tax: p.income_tax,
             employee_social_security: p.employee_ss,
@@ -361,7 +374,8 @@ impl World {
                 .iter()
                 .filter_map(|&i| md.employees.get(i as usize))
             {
-                if let Some(pay) = month_pay(&self.config, e, 0, 0) {
+                let country = self.economy.companies[0].country;
+                if let Some(pay) = month_pay(&self.config, e, 0, country, Default::default()) {
                     self.payslip(&slip, e, pay, batch);
                 }
             }

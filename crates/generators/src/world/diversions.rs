@@ -6,14 +6,15 @@
 use crate::anomalies::{AnomalyType, Difficulty, Selector};
 use crate::config::GeneratorConfig;
 use crate::world::economy::Economy;
-use crate::world::employees::{month_of, month_pay};
+use crate::world::employees::{Leaving, month_of, month_pay};
 use crate::world::identity::employee_account;
 use crate::world::layout::Layout;
 use crate::world::people::pick_user;
 use crate::world::pools::users;
 use crate::world::rng::{Draws, record_id, stream};
 use crate::world::scenes::scene_of;
-use std::collections::HashMap;
+use crate::world::time_off::unused_vacation;
+use std::collections::{HashMap, HashSet};
 use synth_model::{BankAccount, Date, DateTime, Employee, EmployeeBankChange};
 
 /// Draws from a company's employees to find one a diversion can take.
@@ -37,6 +38,12 @@ fn staff_of(economy: &Economy, employees: &[Employee], ci: usize) -> (usize, usi
         employees.partition_point(|e| at(e) < ci),
         employees.partition_point(|e| at(e) <= ci),
     )
+}
+
+/// Whether employee `e` (of a company in `country`) is employed, and paid a salary, in
+/// month `m` of the period.
+fn employed(config: &GeneratorConfig, e: &Employee, m: u64, country: &str) -> bool {
+    month_pay(config, e, m, country, Leaving::default()).is_some_and(|p| p.employed)
 }
 
 /// One employee's net pay sent to another account for a while.
@@ -95,6 +102,9 @@ pub(crate) struct Diversions {
     ghosts: Vec<Ghost>,
     /// For each ghost employee (by id), their ghost (index into `ghosts`).
     ghost_of: HashMap<u128, usize>,
+    /// The leavers (by id) whose unused vacation is paid a month late, the ghosts'
+    /// clean look-alikes.
+    deferred: HashSet<u128>,
     /// For each diverted employee (by id), their diversions (indices into `items`).
     by_employee: HashMap<u128, Vec<usize>>,
     /// The employees whose account changes in the ordinary way (by id): when, and the
@@ -162,6 +172,7 @@ impl Diversions {
             });
         }
         out.plan_ghosts(config, economy, employees);
+        out.plan_late_payouts(config, economy, employees);
         out.plan(config, economy, employees);
         out.log.sort_by_key(|c| (c.changed_at, c.change_id));
         out
@@ -202,7 +213,7 @@ impl Diversions {
             let mut d = Draws::new(seed, stream::PAYROLL_DIVERSION, block);
             let paid = |i: usize| {
                 employees.get(i).is_some_and(|e| {
-                    (first..first + span).all(|m| month_pay(config, e, m, 0).is_some())
+                    (first..first + span).all(|m| employed(config, e, m, c.country))
                 })
             };
             let free = |i: usize| {
@@ -304,7 +315,7 @@ impl Diversions {
                     .map(|_| lo + d.below(hi - lo))
                     .filter(|&i| i != employee)
                     .filter_map(|i| employees.get(i))
-                    .find(|e| (first..first + span).all(|m| month_pay(config, e, m, 0).is_some()))
+                    .find(|e| (first..first + span).all(|m| employed(config, e, m, c.country)))
                 {
                     Some(colleague) => colleague.bank_account,
                     None => continue,
@@ -324,6 +335,68 @@ impl Diversions {
                 months: span,
                 account,
             });
+        }
+    }
+
+    /// Adds the ghosts' clean look-alikes, above `easy` (see [`Diversions::new`]): in
+    /// each ghost's company, about two (realistic) or five (hard) leavers whose unused
+    /// vacation is paid with the next month's payroll instead of the leaving month's,
+    /// on a payslip dated after they left, which a rule that flags pay after leaving
+    /// flags too. Leavers with vacation left, whose next month's payroll entries are all
+    /// in the run, who are no ghost, in an order the seed draws.
+    fn plan_late_payouts(
+        &mut self,
+        config: &GeneratorConfig,
+        economy: &Economy,
+        employees: &[Employee],
+    ) {
+        let level = config.anomalies.level(AnomalyType::GhostEmployee);
+        let per_ghost = level.pick(0, 2, 5);
+        if self.ghosts.is_empty() || per_ghost == 0 {
+            return;
+        }
+        let layout = Layout::new(config);
+        let end = config.transactions.target_count;
+        let months = u64::from(config.months);
+        for (ci, c) in economy.companies.iter().enumerate() {
+            let wanted = per_ghost * self.ghosts.iter().filter(|g| g.company == ci).count();
+            if wanted == 0 {
+                continue;
+            }
+            let l = &layout.companies[ci];
+            let (lo, hi) = staff_of(economy, employees, ci);
+            let mut candidates: Vec<(u64, u128)> = employees
+                .get(lo..hi)
+                .unwrap_or_default()
+                .iter()
+                .filter(|e| !self.ghost_of.contains_key(&e.employee_id))
+                .filter_map(|e| {
+                    let left = u64::try_from(month_of(config, e.leave_date?)).ok()?;
+                    let last_entry = l.offset
+                        + l.opening
+                        + (left + 1) * l.per_month
+                        + l.runs * (1 + l.payroll_chunks);
+                    let late = left + 1 < months
+                        && last_entry <= end
+                        && month_of(config, e.hire_date) <= left as i64
+                        && unused_vacation(config, e, c.country, left as i64) > 0;
+                    let key = (e.employee_id as u64) ^ 1 << 63;
+                    let order = Draws::new(config.seed, stream::GHOST_EMPLOYEE, key).bits();
+                    late.then_some((order, e.employee_id))
+                })
+                .collect();
+            candidates.sort_unstable();
+            self.deferred
+                .extend(candidates.iter().take(wanted).map(|x| x.1));
+        }
+    }
+
+    /// How the payroll treats employee `e` when they leave: the months a ghost is kept
+    /// on it, and whether their unused vacation is paid a month late.
+    pub(crate) fn leaving(&self, e: &Employee) -> Leaving {
+        Leaving {
+            kept: self.kept(e),
+            deferred: self.deferred.contains(&e.employee_id),
         }
     }
 
@@ -425,10 +498,12 @@ mod tests {
     #[test]
     fn the_planning_estimate_covers_what_a_ghost_holds() {
         // Its row, its employee's entry in the index (the table's slot and control byte
-        // at its lowest load) and its block while the blocks are listed.
+        // at its lowest load), its block while the blocks are listed, and its five
+        // look-alikes' entries in the set of late payouts (at its lowest load).
         let held = std::mem::size_of::<Ghost>()
             + 2 * (std::mem::size_of::<(u128, usize)>() + 1)
-            + 2 * std::mem::size_of::<u64>();
+            + 2 * std::mem::size_of::<u64>()
+            + 5 * 2 * (std::mem::size_of::<u128>() + 1);
         assert!(
             held as f64 <= crate::anomalies::PLANNING_BYTES_GHOST,
             "{held}"

@@ -2,16 +2,16 @@
 //! position's holder may leave at the end of any month (the monthly churn of the
 //! config) and is replaced from the first day of the next month, and everyone's salary
 //! rises on each anniversary of their hire. Each payroll run pays each person employed
-//! in the month a payslip (salary, overtime, year-end bonus in December, less income
-//! tax and social security by the country's rules); the run's entry is the sum of its
-//! payslips, per cost center.
+//! in the month a payslip (salary, overtime, year-end bonus in December, a leaver's
+//! unused vacation, less income tax and social security by the country's rules); the
+//! run's entry is the sum of its payslips, per cost center.
 
 use crate::config::GeneratorConfig;
 use crate::world::economy::CompanyBooks;
 use crate::world::economy::share;
 use crate::world::pools::{self, COST_CENTERS, JOB_TITLES};
 use crate::world::rng::{Draws, record_id, stream};
-use crate::world::time_off::{TimeOff, time_off};
+use crate::world::time_off::{TimeOff, days_of, time_off, unused_vacation};
 use synth_model::{Date, Employee, PartnerName, days_in_month};
 
 /// One holder of a position: (position, holder number, first month paid, last month
@@ -171,26 +171,43 @@ pub(crate) fn month_of(config: &GeneratorConfig, d: Date) -> i64 {
     i64::from(y) * 12 + i64::from(m) - 1 - first_month(config)
 }
 
-/// The monthly salary and year-end bonus of employee `e` in month `m` of the period;
-/// none when the payroll does not pay them: before their hire, after their leave date
-/// (but for the `kept` months a ghost employee is paid past it). The salary is raised
-/// on each anniversary of the hire within the period; the bonus is paid in December.
-pub(crate) fn month_pay(
-    config: &GeneratorConfig,
-    e: &Employee,
-    m: u64,
-    kept: u64,
-) -> Option<(i64, i64)> {
-    let months = i64::from(config.months);
-    let from = month_of(config, e.hire_date).max(0);
-    let to = e.leave_date.map_or(months, |d| {
-        (month_of(config, d) + 1 + kept as i64).min(months)
-    });
-    let m = m as i64;
-    if m < from || m >= to {
-        return None;
+/// How the payroll treats an employee who leaves.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Leaving {
+    /// Months it keeps paying them past the leave date (0 but for a ghost employee).
+    pub kept: u64,
+    /// Their unused vacation is paid with the next month's payroll, not the leaving
+    /// month's (a clean look-alike of a ghost employee).
+    pub deferred: bool,
+}
+
+/// What the payroll pays an employee in a month of the period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct MonthPay {
+    /// Employed that month (else paid only for their unused vacation).
+    pub employed: bool,
+    /// Monthly salary (0 where not employed).
+    pub salary: i64,
+    /// Year-end bonus (December).
+    pub bonus: i64,
+    /// Vacation days earned that year and not taken, paid out on leaving.
+    pub payout_days: u32,
+    /// What those days pay: a 21.75th of the last monthly salary each.
+    pub payout: i64,
+}
+
+impl MonthPay {
+    /// Whether run `run` of `runs` of the month pays it: all runs pay the employed; a
+    /// month that only pays unused vacation pays it with its last run.
+    pub(crate) fn in_run(&self, run: u64, runs: u64) -> bool {
+        self.employed || run + 1 == runs
     }
-    let (hired_year, hired_in, _) = e.hire_date.ymd();
+}
+
+/// The monthly salary of employee `e`, first paid in month `from`, in month `m` of the
+/// period: raised on each anniversary of the hire after `from`.
+fn salary_in(config: &GeneratorConfig, e: &Employee, from: i64, m: i64) -> i64 {
+    let (_, hired_in, _) = e.hire_date.ymd();
     // The first anniversary after `from`, in months of the period.
     let calendar = |t: i64| (first_month(config) + t).rem_euclid(12) + 1;
     let ahead = (i64::from(hired_in) - calendar(from)).rem_euclid(12);
@@ -200,13 +217,54 @@ pub(crate) fn month_pay(
     for _ in 0..raises {
         salary = raised(salary, e.annual_raise_percent);
     }
-    let (y, month) = year_month(config, m as u64);
-    let bonus = if month == 12 {
-        bonus(salary, e.bonus_percent, (hired_year, hired_in), y)
-    } else {
-        0
+    salary
+}
+
+/// What the payroll pays employee `e` (of a company in `country`) in month `m` of the
+/// period; none when it pays them nothing: before their hire, after their leave date
+/// (but for the `kept` months a ghost employee is paid past it, and the month their
+/// unused vacation is paid). The salary is raised on each anniversary of the hire
+/// within the period; the bonus is paid in December; a leaver's unused vacation with
+/// the leaving month's payroll, or the next month's where `deferred`.
+pub(crate) fn month_pay(
+    config: &GeneratorConfig,
+    e: &Employee,
+    m: u64,
+    country: &str,
+    leaving: Leaving,
+) -> Option<MonthPay> {
+    let months = i64::from(config.months);
+    let from = month_of(config, e.hire_date).max(0);
+    let left = e.leave_date.map(|d| month_of(config, d));
+    let to = left.map_or(months, |l| (l + 1 + leaving.kept as i64).min(months));
+    let settles = left
+        .filter(|l| *l >= from)
+        .map(|l| l + i64::from(leaving.deferred))
+        .filter(|s| *s < months);
+    let m = m as i64;
+    let employed = m >= from && m < to;
+    if !employed && settles != Some(m) {
+        return None;
+    }
+    let mut pay = MonthPay {
+        employed,
+        ..MonthPay::default()
     };
-    Some((salary, bonus))
+    if employed {
+        pay.salary = salary_in(config, e, from, m);
+        let (hired_year, hired_in, _) = e.hire_date.ymd();
+        let (y, month) = year_month(config, m as u64);
+        if month == 12 {
+            pay.bonus = bonus(pay.salary, e.bonus_percent, (hired_year, hired_in), y);
+        }
+    }
+    if let (Some(s), Some(l)) = (settles, left)
+        && s == m
+    {
+        pay.payout_days = unused_vacation(config, e, country, l);
+        pay.payout = days_of(salary_in(config, e, from, l), pay.payout_days);
+    }
+    (employed || pay.payout_days > 0).then_some(pay)
 }
 
 /// Whether month `m` of the period is after employee `e`'s leave date and the ghost
@@ -300,38 +358,44 @@ impl PayRules {
         )
     }
 
-    /// What an employee with a monthly salary and bonus of `(salary, bonus)` and time off
-    /// `off` is paid in run `run` of the month, at an overtime rate of `overtime_rate`:
-    /// the salary split evenly between the runs, less the unpaid leave, overtime and
-    /// bonus with the last; income tax on the run's salary at its yearly rate, on
-    /// overtime and bonus at the marginal rate.
-    pub(crate) fn slip(
-        &self,
-        (salary, bonus): (i64, i64),
-        off: TimeOff,
-        overtime_rate: f64,
-        run: u64,
-    ) -> Pay {
+    /// What an employee paid `pay` this month, with time off `off`, is paid in run
+    /// `run` of the month, at an overtime rate of `overtime_rate`: the salary split
+    /// evenly between the runs, less the unpaid leave, overtime, bonus and unused
+    /// vacation with the last; income tax on the run's salary at its yearly rate, on
+    /// overtime, bonus and unused vacation at the marginal rate (where there is no
+    /// salary, on the unused vacation as on a run's salary).
+    pub(crate) fn slip(&self, pay: MonthPay, off: TimeOff, overtime_rate: f64, run: u64) -> Pay {
         let runs = self.runs as i64;
         let r = run as i64;
         let last = r + 1 == runs;
+        let month = pay.salary;
         let overtime = if last {
-            (salary as f64 * overtime_rate).round() as i64
+            (month as f64 * overtime_rate).round() as i64
         } else {
             0
         };
-        let unpaid = if last { off.deduction(salary) } else { 0 };
-        let salary = salary * (r + 1) / runs - salary * r / runs - unpaid;
-        let bonus = if last { bonus } else { 0 };
+        let unpaid = if last { off.deduction(month) } else { 0 };
+        let salary = month * (r + 1) / runs - month * r / runs - unpaid;
+        let (bonus, payout) = if last {
+            (pay.bonus, pay.payout)
+        } else {
+            (0, 0)
+        };
         let periods = 12 * runs;
-        let (tax, marginal) = self.yearly_tax(salary * periods);
-        let gross = salary + overtime + bonus;
+        let (regular, extra) = if pay.employed {
+            (salary, overtime + bonus + payout)
+        } else {
+            (payout, 0)
+        };
+        let (tax, marginal) = self.yearly_tax(regular * periods);
+        let gross = salary + overtime + bonus + payout;
         Pay {
             salary,
             overtime,
             bonus,
+            payout,
             unpaid,
-            income_tax: (tax + periods / 2) / periods + share_of(overtime + bonus, marginal),
+            income_tax: (tax + periods / 2) / periods + share_of(extra, marginal),
             employee_ss: share_of(gross, self.employee_bp),
             employer_ss: share_of(gross, self.employer_bp),
         }
@@ -345,12 +409,13 @@ fn share_of(x: i64, bp: i64) -> i64 {
 
 /// What company `ci` (`code`, in `country`, paid by `rules`) pays its employees per
 /// month of the period, cost center (`COST_CENTERS.len()`) and payroll run: the sums of
-/// the payslips (ghost employees', paid the months `kept` says past leaving, included).
+/// the payslips (ghost employees', paid the months `leaving` keeps them past leaving,
+/// and leavers' unused vacation, included).
 pub(crate) fn payroll_by_month(
     config: &GeneratorConfig,
     (ci, code, country, rules): (usize, &str, &str, &PayRules),
     employees: &[Employee],
-    kept: &dyn Fn(&Employee) -> u64,
+    leaving: &dyn Fn(&Employee) -> Leaving,
 ) -> Vec<Vec<[Pay; 2]>> {
     let months = u64::from(config.months);
     let mut table = vec![vec![[Pay::default(); 2]; COST_CENTERS.len()]; months as usize];
@@ -359,10 +424,10 @@ pub(crate) fn payroll_by_month(
             continue;
         };
         for m in 0..months {
-            let Some(pay) = month_pay(config, e, m, kept(e)) else {
+            let Some(pay) = month_pay(config, e, m, country, leaving(e)) else {
                 continue;
             };
-            let (rate, off) = if after_leaving(config, e, m) {
+            let (rate, off) = if !pay.employed || after_leaving(config, e, m) {
                 (0.0, TimeOff::default())
             } else {
                 (
@@ -370,7 +435,7 @@ pub(crate) fn payroll_by_month(
                     time_off(config, e, country, m),
                 )
             };
-            for run in 0..rules.runs.min(2) {
+            for run in (0..rules.runs.min(2)).filter(|r| pay.in_run(*r, rules.runs)) {
                 table[m as usize][k][run as usize] += rules.slip(pay, off, rate, run);
             }
         }
@@ -390,6 +455,8 @@ pub(crate) struct Pay {
     pub overtime: i64,
     /// Year-end bonus.
     pub bonus: i64,
+    /// Unused vacation paid out on leaving.
+    pub payout: i64,
     /// Income tax withheld.
     pub income_tax: i64,
     /// The employee's social security withheld.
@@ -401,7 +468,7 @@ pub(crate) struct Pay {
 impl Pay {
     /// Everything earned.
     pub(crate) fn gross(self) -> i64 {
-        self.salary + self.overtime + self.bonus
+        self.salary + self.overtime + self.bonus + self.payout
     }
 
     /// What is withheld and owed to the authorities on the employee's behalf.
@@ -421,6 +488,7 @@ impl std::ops::AddAssign for Pay {
         self.unpaid += o.unpaid;
         self.overtime += o.overtime;
         self.bonus += o.bonus;
+        self.payout += o.payout;
         self.income_tax += o.income_tax;
         self.employee_ss += o.employee_ss;
         self.employer_ss += o.employer_ss;

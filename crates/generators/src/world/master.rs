@@ -202,7 +202,7 @@ pub(crate) fn company_totals(
                     config,
                     (ci, c.code.as_str(), c.country, &PayRules::of(c)),
                     &md.employees,
-                    &|e| diversions.kept(e),
+                    &|e| diversions.leaving(e),
                 ),
                 assets,
                 depreciation,

@@ -75,8 +75,13 @@ impl World {
         let md_ids: Vec<u128> = md.materials.iter().map(|m| m.material_id).collect();
         let md_ids = md_ids.into_iter();
         let schedules = CompanySchedule::all(&config, &economy, &md, &diversions);
-        let slips =
-            crate::world::schedules::SlipIndex::new(&config, &md, &diversions, &schedules, &layout);
+        let slips = crate::world::schedules::SlipIndex::new(
+            &config,
+            (&economy, &md),
+            &diversions,
+            &schedules,
+            &layout,
+        );
         let selector = crate::anomalies::Selector::new(config.seed, &config.anomalies);
         let bank = crate::world::bank::BankHistory::build(&config, &economy, &md.vendors).0;
         let scene_vendors = crate::world::scenes::SceneVendors::all(

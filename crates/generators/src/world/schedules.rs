@@ -521,20 +521,21 @@ fn mean_terms(terms: impl Iterator<Item = u16>) -> f64 {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SlipIndex {
     /// Per company-month: its first payslip, company, month, the payslips of each run
-    /// before each cost center (`centers.len() + 1` counts, the last the run's), and how
-    /// many of the month's payslips are written: all of them unless the run ends before
-    /// some of the month's payroll entries, whose payslips are then not written.
+    /// before each cost center (`centers.len() + 1` counts per run, run after run, the
+    /// last of each the run's), and how many of the month's payslips are written: all of
+    /// them unless the run ends before some of the month's payroll entries, whose
+    /// payslips are then not written.
     pub(crate) months: Vec<(u64, usize, u64, Vec<u64>, u64)>,
     /// Payslips in all.
     pub(crate) total: u64,
 }
 
 impl SlipIndex {
-    /// The index of `schedules`, whose staff are in `md` and payroll entries where
-    /// `layout` puts them.
+    /// The index of `schedules` (of the companies of `economy`), whose staff are in
+    /// `md` and payroll entries where `layout` puts them.
     pub(crate) fn new(
         config: &GeneratorConfig,
-        md: &MasterData,
+        (economy, md): (&crate::world::economy::Economy, &MasterData),
         diversions: &crate::world::diversions::Diversions,
         schedules: &[CompanySchedule],
         layout: &crate::world::layout::Layout,
@@ -543,32 +544,44 @@ impl SlipIndex {
         let entries = config.transactions.target_count;
         for (ci, s) in schedules.iter().enumerate() {
             let l = &layout.companies[ci];
+            let country = economy.companies[ci].country;
+            let runs = s.pay_rules.runs;
             for month in 0..u64::from(config.months) {
-                let mut before = Vec::with_capacity(s.staff.len() + 1);
-                let mut n = 0u64;
-                for staff in &s.staff {
+                let mut before = Vec::with_capacity((s.staff.len() + 1) * runs as usize);
+                for run in 0..runs {
+                    let mut n = 0u64;
+                    for staff in &s.staff {
+                        before.push(n);
+                        n += staff
+                            .iter()
+                            .filter_map(|&i| md.employees.get(i as usize))
+                            .filter(|e| {
+                                crate::world::employees::month_pay(
+                                    config,
+                                    e,
+                                    month,
+                                    country,
+                                    diversions.leaving(e),
+                                )
+                                .is_some_and(|p| p.in_run(run, runs))
+                            })
+                            .count() as u64;
+                    }
                     before.push(n);
-                    n += staff
-                        .iter()
-                        .filter_map(|&i| md.employees.get(i as usize))
-                        .filter(|e| {
-                            let kept = diversions.kept(e);
-                            crate::world::employees::month_pay(config, e, month, kept).is_some()
-                        })
-                        .count() as u64;
                 }
-                before.push(n);
                 // The runs' payslips in order (run, then cost center) while their payroll
                 // entry is among the run's entries.
                 let base = l.offset + l.opening + month * l.per_month;
+                let width = s.staff.len() + 1;
                 let mut written = 0;
-                'runs: for run in 0..s.pay_rules.runs {
+                'runs: for run in 0..runs {
+                    let counts = &before[run as usize * width..(run as usize + 1) * width];
                     for j in 0..s.staff.len() {
                         let chunk = (j / l.centers_per_chunk.max(1)) as u64;
                         if base + run * (1 + l.payroll_chunks) + 1 + chunk >= entries {
                             break 'runs;
                         }
-                        written += before[j + 1] - before[j];
+                        written += counts[j + 1] - counts[j];
                     }
                 }
                 index.months.push((index.total, ci, month, before, written));

@@ -3,7 +3,8 @@
 //! in summer and at year end), paid sick leave (a spell of one to five days in about one month of
 //! eight), and unpaid leave (one to eight days in about one month of a hundred), which
 //! is deducted from the month's salary at a 21.75th (the working days of an average
-//! month) of it per day.
+//! month) of it per day. A leaver is paid the vacation they earned that year and did not
+//! take, at the same rate.
 
 use crate::config::GeneratorConfig;
 use crate::world::rng::{Draws, splitmix64, stream};
@@ -48,22 +49,28 @@ impl TimeOff {
     /// The deduction of the unpaid days from a monthly salary of `salary`, rounded half
     /// up to the minor unit.
     pub(crate) fn deduction(self, salary: i64) -> i64 {
-        let days = i128::from(self.unpaid);
-        ((i128::from(salary) * days * 100 * 2 + i128::from(WORKING_DAYS))
-            / (2 * i128::from(WORKING_DAYS))) as i64
+        days_of(salary, self.unpaid)
     }
 }
 
-/// Employee `e`'s time off in month `m` of the period (employed that month), in the
-/// country of company `country`. Each calendar year's vacation is planned whole: the
-/// entitlement in weeks and single days, each in a month drawn by the season, so a year
-/// never holds more than the entitlement (less for those hired or leaving during it).
-pub(crate) fn time_off(config: &GeneratorConfig, e: &Employee, country: &str, m: u64) -> TimeOff {
-    let t = u64::from(config.start_month) - 1 + m;
-    let (year, calendar) = (
-        i64::from(config.start_year) + (t / 12) as i64,
-        (t % 12) as usize,
-    );
+/// `days` working days of a monthly salary of `salary`: a 21.75th of it per day, rounded
+/// half up to the minor unit (what unpaid leave deducts and unused vacation pays).
+pub(crate) fn days_of(salary: i64, days: u32) -> i64 {
+    let days = i128::from(days);
+    ((i128::from(salary) * days * 100 * 2 + i128::from(WORKING_DAYS))
+        / (2 * i128::from(WORKING_DAYS))) as i64
+}
+
+/// The vacation days employee `e` of a company in `country` plans to take in month
+/// `calendar` (0 = January) of `year`: each calendar year's vacation is planned whole,
+/// the entitlement in weeks and single days, each in a month drawn by the season.
+fn planned(
+    config: &GeneratorConfig,
+    e: &Employee,
+    country: &str,
+    year: i64,
+    calendar: usize,
+) -> u32 {
     let person = splitmix64(e.employee_id as u64);
     let mut plan = Draws::new(config.seed, stream::TIME_OFF, person ^ (year as u64) << 40);
     let total: f64 = VACATION_SEASON.iter().sum();
@@ -85,6 +92,21 @@ pub(crate) fn time_off(config: &GeneratorConfig, e: &Employee, country: &str, m:
             vacation += length;
         }
     }
+    vacation
+}
+
+/// Employee `e`'s time off in month `m` of the period (employed that month), in the
+/// country of company `country`. Each calendar year's vacation is planned whole (see
+/// `planned`), so a year never holds more than the entitlement (less for those hired or
+/// leaving during it).
+pub(crate) fn time_off(config: &GeneratorConfig, e: &Employee, country: &str, m: u64) -> TimeOff {
+    let t = u64::from(config.start_month) - 1 + m;
+    let (year, calendar) = (
+        i64::from(config.start_year) + (t / 12) as i64,
+        (t % 12) as usize,
+    );
+    let vacation = planned(config, e, country, year, calendar);
+    let person = splitmix64(e.employee_id as u64);
     let mut d = Draws::new(config.seed, stream::TIME_OFF, person ^ (m + 1) << 52);
     let sick = if d.below(100) < 12 {
         1 + d.below(5) as u32
@@ -103,4 +125,39 @@ pub(crate) fn time_off(config: &GeneratorConfig, e: &Employee, country: &str, m:
         sick,
         unpaid,
     }
+}
+
+/// The vacation days employee `e` (of a company in `country`), leaving at the end of
+/// month `left` of the period, has earned and not taken in the calendar year they leave:
+/// the country's entitlement pro rata to the months employed that year (from the month
+/// of hire if hired in it), rounded half up to whole days, less the days taken in those
+/// months (months before the period count as planned); none where they took more.
+pub(crate) fn unused_vacation(
+    config: &GeneratorConfig,
+    e: &Employee,
+    country: &str,
+    left: i64,
+) -> u32 {
+    let first_month = i64::from(config.start_year) * 12 + i64::from(config.start_month) - 1;
+    let at = first_month + left;
+    let (year, calendar) = (at.div_euclid(12), at.rem_euclid(12));
+    let (hired_year, hired_in, _) = e.hire_date.ymd();
+    let from = if i64::from(hired_year) == year {
+        i64::from(hired_in) - 1
+    } else {
+        0
+    };
+    let months = (calendar - from + 1).max(0);
+    let earned = (i64::from(entitlement(country) as u32) * months + 6) / 12;
+    let taken: i64 = (from..=calendar)
+        .map(|k| {
+            let m = year * 12 + k - first_month;
+            match u64::try_from(m) {
+                Ok(m) => time_off(config, e, country, m).vacation,
+                Err(_) => planned(config, e, country, year, k as usize).min(20),
+            }
+        })
+        .map(i64::from)
+        .sum();
+    (earned - taken).max(0) as u32
 }
