@@ -601,18 +601,24 @@ n = one("""WITH s AS (SELECT statement_id, sum(greatest(amount, 0)) cr, sum(grea
 check("bank statements: totals are their lines, each opens with the last's close, close less outstanding is the G/L",
       n[1] > 0 and n[0] == 0 and n[3] >= 0,
       f"{n[0]} of {n[1]} statements wrong; outstanding at month ends {n[2]}, lowest closing balance {n[3]}")
+# A returned transfer's return and second sending are the statement's own lines (see
+# "returned transfers" below): left out here, so each line of the G/L has one line.
+con.execute("""CREATE OR REPLACE TABLE first_lines AS SELECT x.* FROM bank_statement_lines x
+    WHERE x.transaction_code <> 'return' AND NOT EXISTS (SELECT 1 FROM bank_statement_lines r
+        WHERE r.transaction_code = 'return' AND r.entry_id = x.entry_id AND r.booking_date < x.booking_date
+          AND r.amount = -x.amount)""")
 n = one("""WITH bank AS (SELECT l.entry_id, l.line_number, l.debit - l.credit amount FROM all_journal_lines l
                       JOIN all_journal_entries e USING (entry_id)
                       WHERE l.account = 110000 AND e.business_process <> 'opening_balances' AND l.debit <> l.credit)
-    SELECT (SELECT count(*) FROM bank) - (SELECT count(*) FROM bank_statement_lines),
-        (SELECT count(*) FROM bank_statement_lines x JOIN all_journal_entries e USING (entry_id)
+    SELECT (SELECT count(*) FROM bank) - (SELECT count(*) FROM first_lines),
+        (SELECT count(*) FROM first_lines x JOIN all_journal_entries e USING (entry_id)
          WHERE x.booking_date < e.posting_date
             OR (x.booking_date > e.posting_date AND NOT (x.transaction_code IN ('transfer_out', 'fee')
                 AND e.business_process IN ('procure_to_pay', 'expenses')
                 AND x.booking_date <= e.posting_date + INTERVAL 10 DAY))),
         (SELECT count(*) FROM bank_statement_lines x ANTI JOIN bank USING (entry_id)),
         (SELECT count(*) FILTER (WHERE x.booking_date > e.posting_date) / count(*)
-         FROM bank_statement_lines x JOIN all_journal_entries e USING (entry_id)
+         FROM first_lines x JOIN all_journal_entries e USING (entry_id)
          WHERE e.business_process IN ('procure_to_pay', 'expenses') AND x.amount < 0)""")
 after = one("""SELECT count(*) FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id)
     WHERE l.account = 110000 AND e.posting_date > (SELECT max(statement_date) - INTERVAL 7 DAY FROM bank_statements)""")[0]
@@ -620,6 +626,31 @@ check("bank statement lines: one per bank line of the G/L (but those booked afte
       0 <= n[0] <= after and n[1] == 0 and n[2] == 0,
       f"{n[0]} bank lines booked after the end, {n[1]} on a wrong day, {n[2]} matching no bank line; "
       f"{n[3]:.0%} of vendor and claim payments booked after their posting date")
+# Returned transfers (before: none): the vendor's bank sends a few vendor payments back
+# (ISO 20022 reasons BE04, RR04, MS03), two to four working days after the transfer was
+# booked (within ten days), and the company's bank books the transfer sent again one or
+# two working days later (within ten: Japan's year-end closing), with no posting in between: each return has its
+# transfer before it and its second sending after it (but at the data's end), of the
+# same entry and amount. While the money is back the payment is outstanding again, which
+# the statements' check above holds.
+n = one("""WITH r AS (SELECT r.*, e.business_process,
+        (SELECT max(x.booking_date) FROM bank_statement_lines x WHERE x.entry_id = r.entry_id
+           AND x.transaction_code = 'transfer_out' AND x.amount = -r.amount AND x.booking_date < r.booking_date) first_out,
+        (SELECT min(x.booking_date) FROM bank_statement_lines x WHERE x.entry_id = r.entry_id
+           AND x.transaction_code = 'transfer_out' AND x.amount = -r.amount AND x.booking_date > r.booking_date) again
+      FROM bank_statement_lines r JOIN all_journal_entries e USING (entry_id) WHERE r.transaction_code = 'return')
+    SELECT count(*), count(*) FILTER (WHERE business_process <> 'procure_to_pay' OR amount <= 0
+        OR return_reason IS NULL OR return_reason NOT IN ('BE04', 'RR04', 'MS03') OR first_out IS NULL
+        OR booking_date - first_out NOT BETWEEN 2 AND 10
+        OR (again IS NOT NULL AND again - booking_date NOT BETWEEN 1 AND 10)
+        OR (again IS NULL AND booking_date < (SELECT max(statement_date) FROM bank_statements) - INTERVAL 7 DAY)),
+      (SELECT count(*) FROM bank_statement_lines WHERE (transaction_code = 'return') <> (return_reason IS NOT NULL)),
+      (SELECT count(*) FROM bank_statement_lines x JOIN all_journal_entries e USING (entry_id)
+        WHERE x.transaction_code = 'transfer_out' AND e.business_process = 'procure_to_pay')
+    FROM r""")
+check("returned transfers: each back two to four working days after its transfer, sent again a day or two later",
+      n[0] > 0 and n[1] == 0 and n[2] == 0,
+      f"{n[0]} returns of {n[3]} vendor transfers ({n[0] / max(n[3], 1):.2%}), {n[1]} wrong, {n[2]} reasons misplaced")
 # The stock ledger (every entry, anomalies too: an invoice posted straight to stock
 # without a goods receipt, labelled invoice_without_order, is the one thing on the
 # inventory account that the stock ledger does not hold). Each movement is valued at

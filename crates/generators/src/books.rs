@@ -227,18 +227,29 @@ impl World {
                 let Some(booking) = self.booked(company, e, l) else {
                     continue;
                 };
-                let bank_month = if booking == e.posting_date {
-                    month as u64
-                } else {
-                    self.period_month(booking).unwrap_or(u64::MAX)
+                // Each statement line (amount as the bank sees it: positive in) on the
+                // statement of the month it is booked in, and outstanding at every
+                // month end from the posting's to the one before.
+                let mut bank = |day: synth_model::Date, amount: i64| {
+                    let bank_month = if day == e.posting_date {
+                        month as usize
+                    } else {
+                        self.period_month(day).map_or(usize::MAX, |m| m as usize)
+                    };
+                    for t in month as usize..bank_month.min(books.months) {
+                        books.cells[company * books.months + t].outstanding -= amount;
+                    }
+                    if bank_month < books.months {
+                        let cell = &mut books.cells[company * books.months + bank_month];
+                        cell.bank_in += amount.max(0);
+                        cell.bank_out += (-amount).max(0);
+                    }
                 };
-                if bank_month != month as u64 {
-                    books.cells[at].outstanding += l.credit - l.debit;
-                }
-                if (bank_month as usize) < books.months {
-                    let cell = &mut books.cells[company * books.months + bank_month as usize];
-                    cell.bank_in += l.debit;
-                    cell.bank_out += l.credit;
+                let amount = l.debit - l.credit;
+                bank(booking, amount);
+                if let Some(r) = self.returned(company, e, l, booking) {
+                    bank(r.back, -amount);
+                    bank(r.again, amount);
                 }
             }
             let pl = &mut books.pl[at * pl_accounts.len()..(at + 1) * pl_accounts.len()];

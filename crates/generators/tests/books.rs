@@ -716,13 +716,27 @@ fn bank_statements_hold_every_bank_line_and_reconcile_to_the_ledger() {
         let e = entry_of[&x.entry_id];
         let late = (x.booking_date.0 - e.posting_date.0) as i64;
         assert!(
-            // A foreign transfer's fee is booked with it.
+            // A foreign transfer's fee is booked with it; a returned transfer comes
+            // back and is sent again within a fortnight or so.
             late == 0
                 || (matches!(x.transaction_code, "transfer_out" | "fee")
-                    && (1..=10).contains(&late)),
+                    && (1..=10).contains(&late))
+                || (matches!(x.transaction_code, "transfer_out" | "return")
+                    && e.business_process == "procure_to_pay"
+                    && (2..=26).contains(&late)),
             "{x:?} booked {late} days after {e:?}"
         );
+        assert_eq!(
+            x.transaction_code == "return",
+            x.return_reason.is_some(),
+            "{x:?}"
+        );
     }
+    let returns = b
+        .bank_lines
+        .iter()
+        .filter(|x| x.transaction_code == "return")
+        .count();
     // The G/L bank balance of each company at each month end, from the lines.
     let mut by_company: HashMap<&str, Vec<&synth_model::BankStatement>> = HashMap::new();
     for s in &b.bank_statements {
@@ -776,11 +790,25 @@ fn bank_statements_hold_every_bank_line_and_reconcile_to_the_ledger() {
                 .map(|x| x.2)
                 .sum();
             assert_eq!(s.book_balance, gl, "{s:?}: the G/L says {gl}");
-            let out: i64 = bank
+            // What the bank books after the month end of what was posted by then (a
+            // returned transfer is outstanding again while the money is back).
+            let out: i64 = b
+                .bank_lines
                 .iter()
-                .filter(|x| x.0 == company && x.1 <= s.statement_date && x.3 > s.statement_date)
-                .map(|x| -x.2)
-                .sum();
+                .filter(|x| {
+                    x.company_code.as_str() == company
+                        && entry_of[&x.entry_id].posting_date <= s.statement_date
+                        && x.booking_date > s.statement_date
+                })
+                .map(|x| -x.amount)
+                .sum::<i64>()
+                // and what no statement of the data holds (booked after its end).
+                + bank
+                    .iter()
+                    .filter(|x| x.0 == company && x.1 <= s.statement_date && x.3 == Date(i32::MAX))
+                    .map(|x| -x.2)
+                    .sum::<i64>();
+
             assert_eq!(s.outstanding_payments, out, "{s:?}");
             assert_eq!(s.closing_balance - s.outstanding_payments, s.book_balance);
             outstanding_seen += usize::from(out > 0);
@@ -790,6 +818,7 @@ fn bank_statements_hold_every_bank_line_and_reconcile_to_the_ledger() {
         outstanding_seen >= 12,
         "payments outstanding at {outstanding_seen} month ends"
     );
+    assert!(returns > 0, "no transfer came back");
 }
 
 #[test]

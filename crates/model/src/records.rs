@@ -489,7 +489,8 @@ record! {
         /// The company that holds the account.
         company_code: CompanyCode,
         /// When the bank booked it: the posting date, or for a transfer to a vendor or an
-        /// employee up to two working days later.
+        /// employee up to two working days later (a returned transfer's return and
+        /// second transfer later still).
         booking_date: Date,
         /// The day interest counts from: the booking date, the month's last day for
         /// interest and account fees.
@@ -499,9 +500,15 @@ record! {
         amount: i64 as Money,
         /// Currency of the amount (the account's).
         currency: Currency,
-        /// `transfer_in`, `transfer_out`, `salary`, `tax`, `standing_order`, `fee`,
-        /// `interest` or `cash_withdrawal`.
+        /// `transfer_in`, `transfer_out`, `payroll_funding`, `tax`, `standing_order`,
+        /// `fee`, `interest`, `cash_withdrawal`, or `return`: a transfer to a vendor that
+        /// the vendor's bank sent back (the company sends it again, a second
+        /// `transfer_out` line of the same entry).
         transaction_code: &'static str,
+        /// Why a `return` came back, as ISO 20022 codes it (`BE04` creditor address
+        /// missing, `RR04` regulatory reason, `MS03` reason not specified); null on
+        /// every other line.
+        return_reason: Option<&'static str>,
         /// The vendor or customer paid or paying, where the entry names one.
         partner_id: Option<u128>,
         /// The document the payment settles or is (see `documents`), if any.

@@ -32,7 +32,7 @@ impl World {
                         id
                     }
                 };
-                batch.bank_lines.push(BankStatementLine {
+                let line = BankStatementLine {
                     line_id: record_id(
                         seed,
                         stream::BANK_LINE,
@@ -45,10 +45,39 @@ impl World {
                     amount: l.debit - l.credit,
                     currency: e.currency,
                     transaction_code: c.code,
+                    return_reason: None,
                     partner_id: lines.iter().find_map(|x| x.partner_id),
                     document_id: e.document_id,
                     entry_id: e.entry_id,
-                });
+                };
+                batch.bank_lines.push(line);
+                // A returned transfer: the money back, then the transfer sent again, each
+                // on the statement of its month (in the data).
+                let Some(r) = self.returned(company, e, l, c.booking) else {
+                    continue;
+                };
+                for (k, day, amount, code, reason) in [
+                    (1u64, r.back, -line.amount, "return", Some(r.reason)),
+                    (2, r.again, line.amount, "transfer_out", None),
+                ] {
+                    let Some(month) = self.period_month(day) else {
+                        continue;
+                    };
+                    batch.bank_lines.push(BankStatementLine {
+                        line_id: record_id(
+                            seed,
+                            stream::BANK_LINE,
+                            (e.entry_id as u64) ^ u64::from(l.line_number) << 56 ^ k << 52,
+                        ),
+                        statement_id: self.statement_id(company, month),
+                        booking_date: day,
+                        value_date: day,
+                        amount,
+                        transaction_code: code,
+                        return_reason: reason,
+                        ..line
+                    });
+                }
             }
         }
     }

@@ -5,7 +5,9 @@
 //! a vendor or an employee (a payment of procure-to-pay or of an expense claim) leaves
 //! the same day in about half the cases and one or two working days later in the rest,
 //! so the payments of a month's last days are often still outstanding at its end: the
-//! reconciling items between the book balance and the statement's. What a posting
+//! reconciling items between the book balance and the statement's. A few transfers to
+//! vendors come back (the vendor's bank returns them) and are sent again a day or two
+//! later, with no posting in between: outstanding again while they are back. What a posting
 //! becomes on the bank's side is a function of the entry alone, so the books pass
 //! (`books.rs`) sums the statements from the same function the lines are written with.
 
@@ -17,6 +19,26 @@ use synth_model::{Date, JournalEntry, JournalLine, days_in_month};
 /// The text of the lines of a vendor payment's transfer fee (a transfer in another
 /// currency): the bank books the fee with the transfer, as a line of its own.
 pub(crate) const TRANSFER_FEE: &str = "Charges for foreign transfer";
+
+/// The share of transfers to vendors that the vendor's bank returns (returns of credit
+/// transfers run at a few in a thousand).
+const RETURN_SHARE: f64 = 0.004;
+
+/// Why a vendor's bank returns a transfer, as ISO 20022 codes it: reasons the company
+/// mends by sending it again with what the first lacked.
+const RETURN_REASONS: [&str; 3] = ["BE04", "RR04", "MS03"];
+
+/// A transfer the vendor's bank sent back, and its second sending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Returned {
+    /// When the bank books the money coming back: two to four working days after it
+    /// booked the transfer.
+    pub back: Date,
+    /// When it books the transfer sent again: one or two working days after that.
+    pub again: Date,
+    /// Why it came back (see [`RETURN_REASONS`]).
+    pub reason: &'static str,
+}
 
 /// The bank's view of one bank line of an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +127,48 @@ impl World {
             }
         }
         Some(booking)
+    }
+
+    /// Whether the vendor's bank returns the transfer of line `l` of entry `e` (of
+    /// company `company`), booked on `booking`, and when the company's bank books the
+    /// return and the second sending: for a share of the transfers of vendor payments
+    /// ([`RETURN_SHARE`]; never a transfer's fee), drawn from the entry and line alone.
+    pub(crate) fn returned(
+        &self,
+        company: usize,
+        e: &JournalEntry,
+        l: &JournalLine,
+        booking: Date,
+    ) -> Option<Returned> {
+        if l.account != acc::BANK
+            || l.credit <= l.debit
+            || e.business_process != "procure_to_pay"
+            || l.line_text == TRANSFER_FEE
+        {
+            return None;
+        }
+        let mut d = Draws::new(
+            self.config.seed,
+            stream::BANK_RETURN,
+            (e.entry_id as u64) ^ u64::from(l.line_number),
+        );
+        if d.unit() >= RETURN_SHARE {
+            return None;
+        }
+        let cal = &self.economy.companies.get(company)?.calendar;
+        let mut back = booking;
+        for _ in 0..2 + d.below(3) {
+            back = cal.next_working(back.add_days(1));
+        }
+        let mut again = back;
+        for _ in 0..1 + d.below(2) {
+            again = cal.next_working(again.add_days(1));
+        }
+        Some(Returned {
+            back,
+            again,
+            reason: d.pick(&RETURN_REASONS),
+        })
     }
 
     /// What the bank makes of line `l` of entry `e` (of company `company`, with all its

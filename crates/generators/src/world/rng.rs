@@ -75,6 +75,8 @@ pub(crate) mod stream {
     pub const INVENTORY_THEFT: u64 = 74;
     /// Which leaver a ghost employee is, and where the pay goes.
     pub const GHOST_EMPLOYEE: u64 = 75;
+    /// The transfers the beneficiary's bank returns, and when.
+    pub const BANK_RETURN: u64 = 76;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.
