@@ -8,12 +8,14 @@ the run's own tables in DuckDB.
   an activity at its entry's created_at, an order before what follows it, a blocked
   order's block after its creation); the happy path is the most frequent variant; the
   documented variants are there in the numbers the tables give (credit blocks, cash
-  discounts, invoices paid in two parts, invoices without an order, deliveries invoiced
-  before they left, which are the labelled revenue_before_delivery); the inductive
+  discounts, invoices paid in two parts, invoices without an order, transfers the
+  vendor's bank returned and their second sending, from bank_statement_lines,
+  deliveries invoiced before they left, which are the labelled
+  revenue_before_delivery); the inductive
   miner discovers a net that replays every trace (fitness 1.0) and whose directly-follows
   graph holds the happy path.
 - The OCEL 2.0 log (ocel2.json): pm4py reads it; its events are the documents (and the
-  blocks), its objects the documents, partners and materials, each type as many as the
+  blocks, returns and second sendings), its objects the documents, partners and materials, each type as many as the
   tables hold (partners and materials: those in a document, which pm4py keeps); the object-centric directly-follows graph is discovered; flattened on
   sales_order it has one case per sales order.
 
@@ -94,6 +96,19 @@ with recursive up(document_id, node, depth) as (
 )
 select document_id, arg_max(node, depth) as root from up group by document_id
 """)
+# Payments whose transfer the vendor's bank sent back: the day the bank booked the
+# return, and the last day it booked a transfer of the payment when that is later (the
+# transfer sent again); both stamped 09:00.
+con.sql(f"""
+create table returns as
+with x as (select document_id, transaction_code, booking_date from {table('bank_statement_lines')}
+           where transaction_code in ('return', 'transfer_out') and document_id is not null)
+select r.document_id, r.back, o.last_out as again
+from (select document_id, max(booking_date) as back from x where transaction_code = 'return' group by 1) r
+left join (select document_id, max(booking_date) as last_out from x where transaction_code = 'transfer_out' group by 1) o
+  on o.document_id = r.document_id and o.last_out > r.back
+join docs d on d.document_id = r.document_id and d.document_type = 'payment'
+""")
 con.sql("""
 create table events as
 select c.root, d.activity, d.ts, d.rank, 0 as part, d.document_type, d.status
@@ -102,6 +117,13 @@ union all
 select c.root, 'Block Sales Order', d.ts + interval 60 second, d.rank, 1 as part, d.document_type, d.status
 from docs d join chain c using (document_id)
 where d.document_type = 'sales_order' and d.status = 'blocked'
+union all
+select c.root, 'Payment Returned by Bank', r.back::timestamp + interval 9 hour, d.rank, 2 as part, d.document_type, d.status
+from docs d join chain c using (document_id) join returns r using (document_id)
+union all
+select c.root, 'Send Payment Again', r.again::timestamp + interval 9 hour, d.rank, 3 as part, d.document_type, d.status
+from docs d join chain c using (document_id) join returns r using (document_id)
+where r.again is not null
 """)
 
 HAPPY = {
@@ -144,6 +166,9 @@ for process, sale in [("procure_to_pay", False), ("order_to_cash", True)]:
     want = {
         discount: q(f"select count(*) from docs where document_type = '{kind}' and discount_amount > 0"),
     }
+    if not sale:
+        want["Payment Returned by Bank"] = q("select count(*) from returns")
+        want["Send Payment Again"] = q("select count(again) from returns")
     if sale:
         want["Block Sales Order"] = q(
             "select count(*) from docs where document_type = 'sales_order' and status = 'blocked'")
@@ -163,7 +188,9 @@ for process, sale in [("procure_to_pay", False), ("order_to_cash", True)]:
     dunned = sum(n for v, n in variants.items() if "Send Dunning Notice" in v)
     print(f"  credit blocks {want.get('Block Sales Order', 0)}, cash discounts {want[discount]},"
           f" dunning notices {want.get('Send Dunning Notice', 0)} in {dunned} cases,"
-          f" paid in two {two}, cases starting at the {invoice} {without_order}")
+          f" paid in two {two}, cases starting at the {invoice} {without_order},"
+          f" transfers returned {want.get('Payment Returned by Bank', 0)}"
+          f" (sent again {want.get('Send Payment Again', 0)})")
     if sale:
         early = sum(n for v, n in variants.items()
                     if "Deliver Goods" in v and v.index("Issue Customer Invoice") < v.index("Deliver Goods"))
@@ -188,8 +215,9 @@ for process, sale in [("procure_to_pay", False), ("order_to_cash", True)]:
 ocel = pm4py.read_ocel2_json(f"{logs}/ocel2.json")
 n_docs = q("select count(*) from docs")
 n_blocks = q("select count(*) from docs where document_type = 'sales_order' and status = 'blocked'")
-if len(ocel.events) != n_docs + n_blocks:
-    fail(f"OCEL: {len(ocel.events)} events, the tables give {n_docs + n_blocks}")
+n_returns = q("select count(*) + count(again) from returns")
+if len(ocel.events) != n_docs + n_blocks + n_returns:
+    fail(f"OCEL: {len(ocel.events)} events, the tables give {n_docs + n_blocks + n_returns}")
 types = ocel.objects["ocel:type"].value_counts().to_dict()
 for t, n in con.sql("select document_type, count(*) from docs group by 1").fetchall():
     if types.get(t) != n:

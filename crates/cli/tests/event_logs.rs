@@ -77,6 +77,42 @@ fn every_format_gives_the_same_logs_with_every_document_an_event() {
         let rel = e["relationships"].as_array().expect("relationships");
         assert!(rel.len() >= 2, "{e}");
     }
+    // A payment whose transfer came back has its return as an event, one per return
+    // line of the bank statements, each after the payment's own.
+    let mut returns = csv::Reader::from_path(d.join("csv/bank_statement_lines.csv"))
+        .expect("bank statement lines");
+    let code = returns
+        .headers()
+        .expect("header")
+        .iter()
+        .position(|h| h == "transaction_code")
+        .expect("transaction_code");
+    let lines = returns
+        .records()
+        .filter(|r| r.as_ref().is_ok_and(|r| r.get(code) == Some("return")))
+        .count();
+    let events_of = |activity: &str| -> Vec<&serde_json::Value> {
+        ocel["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter(|e| e["type"] == activity)
+            .collect()
+    };
+    let returned = events_of("Payment Returned by Bank");
+    assert!(lines > 0, "no transfer came back in the run");
+    assert_eq!(returned.len(), lines);
+    let times: std::collections::HashMap<&str, &str> = ocel["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| Some((e["id"].as_str()?, e["time"].as_str()?)))
+        .collect();
+    for e in returned {
+        let id = e["id"].as_str().expect("id");
+        let paid = times[id.trim_end_matches("-returned")];
+        assert!(e["time"].as_str().expect("time") > paid, "{e}");
+    }
     let xes = std::fs::read_to_string(d.join("logs-csv/order_to_cash.xes")).expect("xes");
     let traces = xes.matches("<trace>").count() as u64;
     assert_eq!(Some(traces), summary["processes"][1][1].as_u64());

@@ -3,7 +3,9 @@
 //! (JSON, `ocel.rs`) and one XES log per process (`xes.rs`).
 //!
 //! Every document is an event (a blocked sales order two: its creation and its credit
-//! block), stamped when its journal entry was entered (`created_at`); a document
+//! block; a payment whose transfer the vendor's bank sent back three: the payment, the
+//! return and the transfer sent again, those two at 09:00 of the days the bank booked
+//! them), stamped when its journal entry was entered (`created_at`); a document
 //! without an entry (an order, an invoice carried over from before the data) at its
 //! date, at a time of day drawn from its id in office hours. A case is the chain a
 //! document starts: an order, or an invoice without one. The documents are held in
@@ -101,10 +103,54 @@ impl Kind {
 }
 
 /// What orders events (see [`Logs::order_key`]).
-pub(crate) type OrderKey = (i64, Kind, bool, u128);
+pub(crate) type OrderKey = (i64, Kind, Step, u128);
+
+/// Which of a document's events: its own, or one that follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Step {
+    /// The document itself (its creation, its posting).
+    Main,
+    /// A blocked sales order's credit block, a minute after its creation.
+    Block,
+    /// A payment's transfer sent back by the vendor's bank, when the bank books it.
+    Returned,
+    /// The returned transfer sent again, when the bank books it.
+    SentAgain,
+}
+
+impl Step {
+    /// The activity of the step of document `d`.
+    pub(crate) fn activity(self, d: &Doc) -> &'static str {
+        match self {
+            Step::Main => d.kind.activity(d.discount != 0),
+            Step::Block => BLOCK,
+            Step::Returned => RETURNED,
+            Step::SentAgain => SENT_AGAIN,
+        }
+    }
+
+    /// What tells its event's id from the document's (empty for the document's own).
+    pub(crate) const fn suffix(self) -> &'static str {
+        match self {
+            Step::Main => "",
+            Step::Block => "-block",
+            Step::Returned => "-returned",
+            Step::SentAgain => "-again",
+        }
+    }
+}
 
 /// The activity of a blocked sales order's second event.
 pub(crate) const BLOCK: &str = "Block Sales Order";
+
+/// The activity of a payment's transfer that the vendor's bank sent back.
+pub(crate) const RETURNED: &str = "Payment Returned by Bank";
+
+/// The activity of a returned transfer sent again.
+pub(crate) const SENT_AGAIN: &str = "Send Payment Again";
+
+/// The time of day a bank booking is stamped with (statements carry no time): 09:00.
+const BANK_TIME: i64 = 9 * 3600;
 
 /// One document, as the logs need it.
 #[derive(Debug, Clone)]
@@ -149,6 +195,10 @@ pub(crate) struct Logs {
     /// Interned short texts (company codes, currencies, statuses, users).
     pub(crate) words: Vec<String>,
     word_of: HashMap<String, u16>,
+    /// The payments whose transfer came back (by document index): when the bank booked
+    /// the return and the transfer sent again (0: not in the data), in seconds since
+    /// 1970-01-01 UTC.
+    pub(crate) returns: HashMap<u32, (i64, i64)>,
 }
 
 impl Logs {
@@ -166,29 +216,49 @@ impl Logs {
         w
     }
 
-    /// The events, in time order: (document, whether its second event: a credit block).
-    pub(crate) fn events(&self) -> Vec<(u32, bool)> {
-        let mut events: Vec<(u32, bool)> = Vec::with_capacity(self.docs.len());
-        for (i, d) in self.docs.iter().enumerate() {
-            events.push((i as u32, false));
-            if d.blocked(self) {
-                events.push((i as u32, true));
-            }
+    /// The steps of document `i`: its own event, a blocked order's block, a returned
+    /// payment's return and second sending.
+    pub(crate) fn steps(&self, i: u32) -> impl Iterator<Item = Step> + '_ {
+        let blocked = self.docs[i as usize].blocked(self);
+        let returned = self.returns.get(&i).copied();
+        [
+            Some(Step::Main),
+            blocked.then_some(Step::Block),
+            returned.map(|_| Step::Returned),
+            returned.filter(|r| r.1 != 0).map(|_| Step::SentAgain),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// The events, in time order: (document, step).
+    pub(crate) fn events(&self) -> Vec<(u32, Step)> {
+        let mut events: Vec<(u32, Step)> = Vec::with_capacity(self.docs.len());
+        for i in 0..self.docs.len() as u32 {
+            events.extend(self.steps(i).map(|s| (i, s)));
         }
-        events.sort_by_key(|&(i, second)| self.order_key(i, second));
+        events.sort_by_key(|&(i, step)| self.order_key(i, step));
         events
     }
 
     /// What orders events: time, then the chain (an order's block after its creation,
     /// a document after the one it follows), then the id.
-    pub(crate) fn order_key(&self, i: u32, second: bool) -> OrderKey {
+    pub(crate) fn order_key(&self, i: u32, step: Step) -> OrderKey {
         let d = &self.docs[i as usize];
-        (self.time(i, second), d.kind, second, d.id)
+        (self.time(i, step), d.kind, step, d.id)
     }
 
-    /// When event `i` (`second`: a credit block, a minute after the order) happened.
-    pub(crate) fn time(&self, i: u32, second: bool) -> i64 {
-        self.docs[i as usize].at + if second { 60 } else { 0 }
+    /// When step `step` of document `i` happened: a credit block a minute after the
+    /// order, a payment's return and second sending when the bank booked them.
+    pub(crate) fn time(&self, i: u32, step: Step) -> i64 {
+        let at = self.docs[i as usize].at;
+        let returned = self.returns.get(&i).copied().unwrap_or((at, at));
+        match step {
+            Step::Main => at,
+            Step::Block => at + 60,
+            Step::Returned => returned.0,
+            Step::SentAgain => returned.1,
+        }
     }
 
     /// The materials of document `i`'s items.
@@ -385,6 +455,7 @@ fn load(r: &mut Reader<'_>) -> Result<Logs, ReportError> {
     }
     r.whole("journal_entries", &t)?;
     drop(by_entry);
+    read_returns(r, &mut logs, &index)?;
     for d in &mut logs.docs {
         if d.reference != 0 {
             d.parent = index.get(&d.reference).copied().unwrap_or(NONE);
@@ -433,6 +504,42 @@ fn read_materials(
     r.whole("document_items", &t)?;
     logs.items.sort_unstable();
     logs.items.dedup();
+    Ok(())
+}
+
+/// The payments whose transfer the vendor's bank sent back, from the bank statement
+/// lines (none where the run did not write them): the day the bank booked the return,
+/// and the last day it booked a transfer of the payment, the second sending, where that
+/// is after the return.
+fn read_returns(
+    r: &mut Reader<'_>,
+    logs: &mut Logs,
+    index: &HashMap<u128, u32>,
+) -> Result<(), ReportError> {
+    let mut back: HashMap<u32, i32> = HashMap::new();
+    let mut last_out: HashMap<u32, i32> = HashMap::new();
+    let cols = ["document_id", "transaction_code", "booking_date"];
+    let mut t = r.table("bank_statement_lines", &cols);
+    while let Some(row) = t.next_row()? {
+        let doc = row.id(0).and_then(|d| index.get(&d)).copied();
+        if let (Some(i), Some(code), Some(day)) = (doc, row.text(1), row.date(2))
+            && logs.docs[i as usize].kind == Kind::Payment
+        {
+            let seen = match code {
+                "return" => back.entry(i).or_insert(day.0),
+                "transfer_out" => last_out.entry(i).or_insert(day.0),
+                _ => continue,
+            };
+            *seen = (*seen).max(day.0);
+        }
+        r.tick()?;
+    }
+    r.whole("bank_statement_lines", &t)?;
+    let stamp = |day: i32| i64::from(day) * 86_400 + BANK_TIME;
+    for (i, day) in back {
+        let again = last_out.get(&i).copied().filter(|d| *d > day);
+        logs.returns.insert(i, (stamp(day), again.map_or(0, stamp)));
+    }
     Ok(())
 }
 

@@ -2,14 +2,14 @@
 //! attributes, the objects (documents, partners, materials) with their relations, and
 //! the events with theirs, in time order.
 
-use super::{BLOCK, Id, Kind, Logs, Money, NONE, Stamp};
+use super::{BLOCK, Id, Kind, Logs, Money, NONE, RETURNED, SENT_AGAIN, Stamp, Step};
 use std::io::{self, Write};
 
 /// The time OCEL 2.0 gives an object attribute that never changes.
 const SINCE_EVER: &str = "1970-01-01T00:00:00Z";
 
 /// Writes the log of `logs` with `events` (in time order); returns the objects written.
-pub(super) fn write(logs: &Logs, events: &[(u32, bool)], w: &mut impl Write) -> io::Result<u64> {
+pub(super) fn write(logs: &Logs, events: &[(u32, Step)], w: &mut impl Write) -> io::Result<u64> {
     w.write_all(b"{\"objectTypes\":[")?;
     let document = [
         ("company_code", "string"),
@@ -46,6 +46,10 @@ pub(super) fn write(logs: &Logs, events: &[(u32, bool)], w: &mut impl Write) -> 
         if matches!(k, Kind::Payment | Kind::Receipt) {
             types.push((k.activity(true), payment));
         }
+        if k == Kind::Payment {
+            types.push((RETURNED, event));
+            types.push((SENT_AGAIN, event));
+        }
         if k == Kind::SalesOrder {
             types.push((BLOCK, event));
         }
@@ -54,11 +58,11 @@ pub(super) fn write(logs: &Logs, events: &[(u32, bool)], w: &mut impl Write) -> 
     w.write_all(b"],\"objects\":[")?;
     let objects = write_objects(logs, w)?;
     w.write_all(b"],\"events\":[")?;
-    for (n, &(i, second)) in events.iter().enumerate() {
+    for (n, &(i, step)) in events.iter().enumerate() {
         if n > 0 {
             w.write_all(b",")?;
         }
-        write_event(logs, i, second, w)?;
+        write_event(logs, i, step, w)?;
     }
     w.write_all(b"]}\n")?;
     Ok(objects)
@@ -163,25 +167,22 @@ fn write_objects(logs: &Logs, w: &mut impl Write) -> io::Result<u64> {
     Ok(n)
 }
 
-/// Event `i` (`second`: a sales order's credit block): its activity, time and
-/// attributes; related to its document, the document that one follows and the first
-/// of its chain, its partner and the materials of its items.
-fn write_event(logs: &Logs, i: u32, second: bool, w: &mut impl Write) -> io::Result<()> {
+/// Step `step` of document `i` (its own event, a sales order's credit block, a
+/// payment's return or second sending): its activity, time and attributes; related to
+/// its document, the document that one follows and the first of its chain, its partner
+/// and the materials of its items.
+fn write_event(logs: &Logs, i: u32, step: Step, w: &mut impl Write) -> io::Result<()> {
     let d = &logs.docs[i as usize];
-    let discount = d.discount != 0;
-    let activity = if second {
-        BLOCK
-    } else {
-        d.kind.activity(discount)
-    };
-    let suffix = if second { "-block" } else { "" };
+    let discount = d.discount != 0 && step == Step::Main;
+    let activity = step.activity(d);
+    let suffix = step.suffix();
     let word = |x: u16| logs.words[usize::from(x)].as_str();
     write!(
         w,
         "{{\"id\":\"e-{}{suffix}\",\"type\":\"{activity}\",\"time\":\"{}Z\",\"attributes\":[\
          {{\"name\":\"company_code\",\"value\":",
         Id(d.id),
-        Stamp(logs.time(i, second))
+        Stamp(logs.time(i, step))
     )?;
     text(word(d.company), w)?;
     write!(
@@ -191,7 +192,7 @@ fn write_event(logs: &Logs, i: u32, second: bool, w: &mut impl Write) -> io::Res
     )?;
     text(word(d.currency), w)?;
     w.write_all(b"}")?;
-    if d.user != u16::MAX {
+    if d.user != u16::MAX && step != Step::Returned {
         w.write_all(b",{\"name\":\"resource\",\"value\":")?;
         text(word(d.user), w)?;
         w.write_all(b"}")?;

@@ -1,7 +1,7 @@
 //! One process's event log as XES (IEEE 1849): a trace per case (an order, or an
 //! invoice without one), its events in time order.
 
-use super::{BLOCK, Id, Logs, Money, Stamp};
+use super::{Id, Logs, Money, Stamp, Step};
 use std::io::{self, Write};
 
 const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -18,7 +18,7 @@ const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 /// returns its cases and events.
 pub(super) fn write(logs: &Logs, sale: bool, w: &mut impl Write) -> io::Result<(u64, u64)> {
     // (the case's first event, the event), sorted: cases in the order they began.
-    let mut events: Vec<((i64, u128), super::OrderKey, u32, bool)> = Vec::new();
+    let mut events: Vec<((i64, u128), super::OrderKey, u32, Step)> = Vec::new();
     for (i, d) in logs.docs.iter().enumerate() {
         if d.kind.sale() != sale {
             continue;
@@ -26,16 +26,15 @@ pub(super) fn write(logs: &Logs, sale: bool, w: &mut impl Write) -> io::Result<(
         let i = i as u32;
         let root = &logs.docs[d.root as usize];
         let case = (root.at, root.id);
-        events.push((case, logs.order_key(i, false), i, false));
-        if d.blocked(logs) {
-            events.push((case, logs.order_key(i, true), i, true));
+        for step in logs.steps(i) {
+            events.push((case, logs.order_key(i, step), i, step));
         }
     }
     events.sort_unstable_by_key(|e| (e.0, e.1));
     w.write_all(HEAD.as_bytes())?;
     let mut cases = 0u64;
     let mut current = None;
-    for &(case, _, i, second) in &events {
+    for &(case, _, i, step) in &events {
         if current != Some(case) {
             if current.is_some() {
                 w.write_all(b"</trace>\n")?;
@@ -57,7 +56,7 @@ pub(super) fn write(logs: &Logs, sale: bool, w: &mut impl Write) -> io::Result<(
                 Id(root.partner)
             )?;
         }
-        write_event(logs, i, second, w)?;
+        write_event(logs, i, step, w)?;
     }
     if current.is_some() {
         w.write_all(b"</trace>\n")?;
@@ -66,22 +65,18 @@ pub(super) fn write(logs: &Logs, sale: bool, w: &mut impl Write) -> io::Result<(
     Ok((cases, events.len() as u64))
 }
 
-/// One event: its activity, time, resource (who entered its entry), document and
-/// amount.
-fn write_event(logs: &Logs, i: u32, second: bool, w: &mut impl Write) -> io::Result<()> {
+/// One event: its activity, time, resource (who entered its entry; none for what the
+/// bank did), document and amount.
+fn write_event(logs: &Logs, i: u32, step: Step, w: &mut impl Write) -> io::Result<()> {
     let d = &logs.docs[i as usize];
-    let activity = if second {
-        BLOCK
-    } else {
-        d.kind.activity(d.discount != 0)
-    };
+    let activity = step.activity(d);
     write!(
         w,
         "<event><string key=\"concept:name\" value=\"{activity}\"/>\
          <date key=\"time:timestamp\" value=\"{}.000+00:00\"/>",
-        Stamp(logs.time(i, second))
+        Stamp(logs.time(i, step))
     )?;
-    if d.user != u16::MAX {
+    if d.user != u16::MAX && step != Step::Returned {
         w.write_all(b"<string key=\"org:resource\" value=\"")?;
         escaped(&logs.words[usize::from(d.user)], w)?;
         w.write_all(b"\"/>")?;
