@@ -199,11 +199,7 @@ impl Diversions {
             let c = &economy.companies[ci];
             let first = (month_of(config, sc.date).max(0) as u64).min(latest);
             // Every payroll entry of the months it diverts is in the run.
-            let last_entry = l.offset
-                + l.opening
-                + (first + span - 1) * l.per_month
-                + l.runs * (1 + l.payroll_chunks);
-            if last_entry > end {
+            if l.payroll_end(first + span - 1) > end {
                 continue;
             }
             let (lo, hi) = staff_of(economy, employees, ci);
@@ -294,11 +290,7 @@ impl Diversions {
             let kept_from = |e: &Employee| -> Option<u64> {
                 let left = month_of(config, e.leave_date?);
                 let first = u64::try_from(left + 1).ok()?;
-                let last_entry = l.offset
-                    + l.opening
-                    + (first + span - 1) * l.per_month
-                    + l.runs * (1 + l.payroll_chunks);
-                (first + span <= months && last_entry <= end).then_some(first)
+                (first + span <= months && l.payroll_end(first + span - 1) <= end).then_some(first)
             };
             let mut d = Draws::new(seed, stream::GHOST_EMPLOYEE, block);
             let Some((employee, first)) = (0..TRIES).map(|_| lo + d.below(hi - lo)).find_map(|i| {
@@ -372,12 +364,8 @@ impl Diversions {
                 .filter(|e| !self.ghost_of.contains_key(&e.employee_id))
                 .filter_map(|e| {
                     let left = u64::try_from(month_of(config, e.leave_date?)).ok()?;
-                    let last_entry = l.offset
-                        + l.opening
-                        + (left + 1) * l.per_month
-                        + l.runs * (1 + l.payroll_chunks);
                     let late = left + 1 < months
-                        && last_entry <= end
+                        && l.payroll_end(left + 1) <= end
                         && month_of(config, e.hire_date) <= left as i64
                         && unused_vacation(config, e, c.country, left as i64) > 0;
                     let key = (e.employee_id as u64) ^ 1 << 63;

@@ -180,6 +180,12 @@ impl CompanyLayout {
         BOOKED_SLOTS + self.revaluation
     }
 
+    /// The position (in the run's entries) just after month `month`'s last payroll
+    /// entry: its payroll is in a run of more entries than that.
+    pub(crate) fn payroll_end(&self, month: u64) -> u64 {
+        self.offset + self.opening + month * self.per_month + self.runs * (1 + self.payroll_chunks)
+    }
+
     /// The slot of a month (from the month's first) that holds its revaluation.
     pub(crate) fn revaluation_slot(&self) -> u64 {
         self.per_month - self.revaluation
