@@ -307,7 +307,7 @@ n, total = one("""WITH t AS (
   FROM t JOIN tax_codes c USING (tax_code)""")
 check("tax = rate x net within one minor unit", n == 0, f"{n} of {total} taxed postings")
 n = one("""SELECT count(*) FROM journal_entries e WHERE document_type = 'DR' AND NOT EXISTS (
-    SELECT 1 FROM journal_lines l WHERE l.entry_id = e.entry_id AND l.account BETWEEN 400000 AND 429999)""")[0]
+    SELECT 1 FROM journal_lines l WHERE l.entry_id = e.entry_id AND l.account BETWEEN 400000 AND 439999)""")[0]
 check("every customer invoice posts revenue", n == 0, f"{n} invoices without revenue")
 
 # People: each month's gross salaries per company and cost center (with the unpaid
@@ -1114,7 +1114,9 @@ n = one("""SELECT count(*) FROM journal_lines l JOIN journal_entries e USING (en
            WHERE l.account IN (476000, 696000) AND e.fiscal_period <> 13 AND l.entry_id NOT IN (
                SELECT d.entry_id FROM all_documents d JOIN companies k USING (company_code)
                WHERE d.currency <> k.currency AND d.entry_id IS NOT NULL
-                 AND d.document_type IN ('payment', 'receipt'))""")[0]
+                 AND d.document_type IN ('payment', 'receipt')
+               UNION ALL SELECT buyer_entry_id FROM read_csv('""" + str(d) + """/intercompany.csv', header=true)
+               WHERE document_type = 'payment' AND currency <> buyer_currency)""")[0]
 check("realised exchange gains and losses only on settling a foreign-currency invoice", n == 0, f"{n} lines elsewhere")
 # The month-end revaluation: at each month end the revaluation accounts beside the
 # receivables (120900) and payables (200900) hold, per currency, what the open items are
@@ -1209,6 +1211,101 @@ rc = con.execute("""SELECT d.document_id,
 n = sum(1 for _, ok in rc if not ok)
 check("invoices from vendors abroad: no tax charged, input and output tax self-assessed (reverse charge)",
       rc and n == 0, f"{n} of {len(rc)} otherwise")
+
+# The group (issue 32): each month a group company charges another for services, in its
+# own currency. Both sides post their half, the intercompany table matches them, and at
+# every month end the seller's receivable and the buyer's payable agree in the invoice's
+# currency but for what is in transit: invoices the buyer has not booked yet, payments
+# its bank has sent and the seller's has not yet booked.
+con.execute(f"""CREATE VIEW intercompany AS SELECT * FROM read_csv('{d}/intercompany.csv', header=true,
+    types={{'amount': 'DECIMAL(18,2)', 'seller_amount': 'DECIMAL(18,2)', 'buyer_amount': 'DECIMAL(18,2)'}})""")
+con.execute("""CREATE TABLE ic_side AS SELECT i.document_id, i.document_type, 'seller' AS side, l.account,
+        sum(l.debit - l.credit) AS amount, any_value(e.posting_date) AS posting_date, any_value(e.company_code) AS company
+    FROM intercompany i JOIN all_journal_entries e ON e.entry_id = i.seller_entry_id
+    JOIN all_journal_lines l ON l.entry_id = e.entry_id GROUP BY ALL
+    UNION ALL SELECT i.document_id, i.document_type, 'buyer', l.account, sum(l.debit - l.credit),
+        any_value(e.posting_date), any_value(e.company_code)
+    FROM intercompany i JOIN all_journal_entries e ON e.entry_id = i.buyer_entry_id
+    JOIN all_journal_lines l ON l.entry_id = e.entry_id GROUP BY ALL""")
+n, total, pairs = one("""SELECT count(*) FILTER (WHERE NOT (
+        seller_company <> buyer_company AND currency = (SELECT currency FROM companies WHERE company_code = seller_company)
+        AND buyer_currency = (SELECT currency FROM companies WHERE company_code = buyer_company)
+        AND seller_amount = amount AND amount > 0
+        AND (SELECT company FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'seller' LIMIT 1) = seller_company
+        AND (SELECT company FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'buyer' LIMIT 1) = buyer_company
+        AND (SELECT min(posting_date) FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'seller') = seller_posting_date
+        AND (SELECT min(posting_date) FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'buyer') = buyer_posting_date)),
+    count(*), count(DISTINCT (seller_company, buyer_company)) FROM intercompany i
+    WHERE seller_entry_id IS NOT NULL AND buyer_entry_id IS NOT NULL""")
+check("intercompany: each document posted by both sides, in their companies and currencies, on the days listed",
+      total > 0 and n == 0, f"{n} of {total} documents off, {pairs} pairs of group companies")
+n, total = one("""SELECT count(*) FILTER (WHERE NOT (
+        coalesce((SELECT amount FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'seller' AND s.account = 125000), 0)
+            = i.seller_amount
+        AND coalesce((SELECT -amount FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'seller' AND s.account = 430000), 0)
+            = i.seller_amount
+        AND coalesce((SELECT -amount FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'buyer' AND s.account = 206000), 0)
+            = i.buyer_amount
+        AND coalesce((SELECT amount FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'buyer' AND s.account = 675000), 0)
+            = i.buyer_amount
+        AND i.buyer_amount = round(i.amount * r.rate, 2)
+        AND i.buyer_posting_date >= i.document_date AND i.due_date = i.document_date + 30)), count(*)
+    FROM intercompany i ASOF JOIN fx_rates r ON r.from_currency = i.currency AND r.to_currency = i.buyer_currency
+        AND r.rate_date <= i.document_date
+    WHERE i.document_type = 'invoice' AND i.seller_entry_id IS NOT NULL AND i.buyer_entry_id IS NOT NULL""")
+check("intercompany invoices: receivable and revenue of the seller, payable and expense of the buyer at the invoice "
+      "day's rate", total > 0 and n == 0, f"{n} of {total} off")
+n, total, differences = one("""SELECT count(*) FILTER (WHERE NOT (
+        coalesce((SELECT -amount FROM ic_side s WHERE s.document_id = p.document_id AND s.side = 'seller' AND s.account = 125000), 0)
+            = p.amount
+        AND coalesce((SELECT amount FROM ic_side s WHERE s.document_id = p.document_id AND s.side = 'seller' AND s.account = 110000), 0)
+            = p.amount
+        AND coalesce((SELECT amount FROM ic_side s WHERE s.document_id = p.document_id AND s.side = 'buyer' AND s.account = 206000), 0)
+            = v.buyer_amount
+        AND coalesce((SELECT -amount FROM ic_side s WHERE s.document_id = p.document_id AND s.side = 'buyer' AND s.account = 110000), 0)
+            = round(p.amount * r.rate, 2)
+        AND p.amount = v.amount AND p.document_date >= v.buyer_posting_date AND p.seller_posting_date >= p.document_date)),
+    count(*), count(*) FILTER (WHERE v.buyer_amount <> round(p.amount * r.rate, 2))
+    FROM intercompany p JOIN intercompany v ON v.document_id = p.reference_document_id
+    ASOF JOIN fx_rates r ON r.from_currency = p.currency AND r.to_currency = p.buyer_currency AND r.rate_date <= p.document_date
+    WHERE p.document_type = 'payment' AND p.seller_entry_id IS NOT NULL AND p.buyer_entry_id IS NOT NULL""")
+check("intercompany payments: the whole invoice, at the payment day's rate (the difference a realised gain or loss), "
+      "received after it was sent", total > 0 and n == 0, f"{n} of {total} off, {differences} with an exchange difference")
+# At each month end: the seller's 125000 and the buyer's 206000 as the ledgers hold them,
+# and the open items per pair in the invoice's currency as each side has posted them.
+con.execute("""CREATE TABLE ic_ends AS SELECT DISTINCT last_day(posting_date) AS month_end FROM all_journal_entries
+    WHERE fiscal_period <= 12""")
+n, cells, transit_cells, worst = one("""WITH per_pair AS (
+    SELECT x.month_end, i.seller_company, i.buyer_company,
+        sum(CASE WHEN i.document_type = 'invoice' THEN 1 ELSE -1 END * i.amount)
+            FILTER (WHERE i.seller_posting_date <= x.month_end) AS seller_open,
+        sum(CASE WHEN i.document_type = 'invoice' THEN 1 ELSE -1 END * i.amount)
+            FILTER (WHERE i.buyer_posting_date <= x.month_end) AS buyer_open,
+        sum(i.amount) FILTER (WHERE i.document_type = 'invoice' AND i.seller_posting_date <= x.month_end
+                              AND i.buyer_posting_date > x.month_end) AS invoices_in_transit,
+        sum(i.amount) FILTER (WHERE i.document_type = 'payment' AND i.buyer_posting_date <= x.month_end
+                              AND i.seller_posting_date > x.month_end) AS cash_in_transit
+    FROM ic_ends x, intercompany i GROUP BY ALL)
+    SELECT count(*) FILTER (WHERE coalesce(seller_open, 0) - coalesce(buyer_open, 0)
+                            <> coalesce(invoices_in_transit, 0) + coalesce(cash_in_transit, 0)),
+        count(*), count(*) FILTER (WHERE coalesce(invoices_in_transit, 0) + coalesce(cash_in_transit, 0) > 0),
+        max(abs(coalesce(seller_open, 0) - coalesce(buyer_open, 0))) FROM per_pair""")
+check("intercompany balances agree at every month end but for the invoices and payments in transit",
+      cells > 0 and n == 0, f"{n} of {cells} pair-month ends off, {transit_cells} with items in transit "
+      f"(largest difference {worst})")
+n, cells = one("""WITH gl AS (SELECT x.month_end, e.company_code, l.account, sum(l.debit - l.credit) AS balance
+        FROM ic_ends x JOIN all_journal_entries e ON e.posting_date <= x.month_end
+        JOIN all_journal_lines l USING (entry_id) WHERE l.account IN (125000, 206000) GROUP BY ALL),
+    sub AS (SELECT x.month_end, i.seller_company AS company_code, 125000 AS account,
+            sum(CASE WHEN i.document_type = 'invoice' THEN 1 ELSE -1 END * i.seller_amount) AS balance
+        FROM ic_ends x JOIN intercompany i ON i.seller_posting_date <= x.month_end GROUP BY ALL
+        UNION ALL SELECT x.month_end, i.buyer_company, 206000,
+            -sum(CASE WHEN i.document_type = 'invoice' THEN 1 ELSE -1 END * i.buyer_amount)
+        FROM ic_ends x JOIN intercompany i ON i.buyer_posting_date <= x.month_end GROUP BY ALL)
+    SELECT count(*) FILTER (WHERE coalesce(gl.balance, 0) <> coalesce(sub.balance, 0)), count(*)
+    FROM gl FULL JOIN sub USING (month_end, company_code, account)""")
+check("intercompany accounts: 125000 and 206000 are the open items of the intercompany table at every month end",
+      cells > 0 and n == 0, f"{n} of {cells} company-month ends off")
 
 # Benford's law over all line amounts: first-digit MAD below 0.006 (Nigrini: close conformity).
 rows = con.execute("""SELECT left(CAST(CAST(greatest(debit, credit) * 100 AS BIGINT) AS VARCHAR), 1) AS d, count(*)

@@ -145,6 +145,7 @@ fn primary_key(t: Table) -> &'static [&'static str] {
         Table::BankStatements => &["statement_id"],
         Table::BankStatementLines => &["line_id"],
         Table::StockMovements => &["movement_id"],
+        Table::Intercompany => &["document_id"],
         Table::Anomalies => &["anomaly_id"],
     }
 }
@@ -223,6 +224,13 @@ fn foreign_keys(t: Table) -> &'static [(&'static str, Table, &'static str)] {
             ("employee_id", T::Employees, "employee_id"),
             ("cost_center", T::CostCenters, "cost_center"),
             ("entry_id", T::JournalEntries, "entry_id"),
+        ],
+        T::Intercompany => &[
+            ("reference_document_id", T::Intercompany, "document_id"),
+            ("seller_company", T::Companies, "company_code"),
+            ("buyer_company", T::Companies, "company_code"),
+            ("seller_entry_id", T::JournalEntries, "entry_id"),
+            ("buyer_entry_id", T::JournalEntries, "entry_id"),
         ],
         T::Anomalies => &[("company_code", T::Companies, "company_code")],
     }

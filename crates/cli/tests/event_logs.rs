@@ -14,7 +14,7 @@ fn generate(dir: &Path, out: &str, format: &str) {
             "generate",
             "--no-config",
             "--entries",
-            "6000",
+            "8000",
             "--format",
             format,
             "--out",

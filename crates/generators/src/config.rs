@@ -288,6 +288,122 @@ impl FxConfig {
     }
 }
 
+/// Where a group company charges another for services every month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntercompanyPair {
+    /// The code of the company that charges (and is paid).
+    pub seller: String,
+    /// The code of the company that is charged (and pays).
+    pub buyer: String,
+}
+
+/// The `group` section: the companies as one group, what they charge each other and
+/// the currency the group reports in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GroupConfig {
+    /// The currency the group reports in; `None`: the first company's.
+    pub currency: Option<String>,
+    /// Each month's service charge between two group companies, as a share of the
+    /// buyer's monthly revenue, 0 to 0.2; 0 charges nothing.
+    pub service_charge: f64,
+    /// Which company charges which; `None`: the first company charges each other one.
+    pub intercompany: Option<Vec<IntercompanyPair>>,
+}
+
+impl Default for GroupConfig {
+    fn default() -> Self {
+        Self {
+            currency: None,
+            service_charge: 0.02,
+            intercompany: None,
+        }
+    }
+}
+
+impl GroupConfig {
+    /// The (seller, buyer) pairs by index into `companies`, in the config's order: none
+    /// without a charge, and the pairs that name no company (which validation refuses)
+    /// left out.
+    pub fn pairs(&self, companies: &[CompanyConfig]) -> Vec<(usize, usize)> {
+        if self.service_charge <= 0.0 || companies.len() < 2 {
+            return Vec::new();
+        }
+        let at = |code: &str| companies.iter().position(|c| c.code == code);
+        match &self.intercompany {
+            None => (1..companies.len()).map(|b| (0, b)).collect(),
+            Some(list) => list
+                .iter()
+                .filter_map(|p| Some((at(&p.seller)?, at(&p.buyer)?)))
+                .filter(|(s, b)| s != b)
+                .collect(),
+        }
+    }
+
+    /// The group's currency: as configured, else the first company's.
+    pub fn currency<'a>(&'a self, companies: &'a [CompanyConfig]) -> &'a str {
+        match &self.currency {
+            Some(c) => c,
+            None => companies.first().map_or("USD", |c| c.currency.as_str()),
+        }
+    }
+
+    /// The section's problems, pushed onto `p`.
+    fn problems(&self, companies: &[CompanyConfig], p: &mut Vec<InvalidGeneratorConfig>) {
+        if let Some(c) = &self.currency
+            && !crate::world::fx::CURRENCIES.contains(&c.as_str())
+        {
+            p.push(invalid(
+                "group.currency",
+                &format!(
+                    "an ISO 4217 code the exchange rates know: one of {}",
+                    crate::world::fx::CURRENCIES.join(", ")
+                ),
+                format!("{c:?}"),
+            ));
+        }
+        if !(0.0..=0.2).contains(&self.service_charge) {
+            p.push(invalid(
+                "group.service_charge",
+                "a share of the buyer's revenue from 0.0 to 0.2",
+                self.service_charge,
+            ));
+        }
+        let codes: Vec<&str> = companies.iter().map(|c| c.code.as_str()).collect();
+        let known = format!("the code of a company of the run ({})", codes.join(", "));
+        for (i, pair) in self.intercompany.iter().flatten().enumerate() {
+            for (key, code) in [("seller", &pair.seller), ("buyer", &pair.buyer)] {
+                if !codes.contains(&code.as_str()) {
+                    p.push(invalid(
+                        format!("group.intercompany[{i}].{key}"),
+                        &known,
+                        format!("{code:?}"),
+                    ));
+                }
+            }
+            if pair.seller == pair.buyer {
+                p.push(invalid(
+                    format!("group.intercompany[{i}].buyer"),
+                    "another company than the seller",
+                    format!("{:?}", pair.buyer),
+                ));
+            }
+            let seen = self.intercompany.iter().flatten().take(i);
+            if seen
+                .into_iter()
+                .any(|o| o.seller == pair.seller && o.buyer == pair.buyer)
+            {
+                p.push(invalid(
+                    format!("group.intercompany[{i}]"),
+                    "a seller and buyer no other pair has",
+                    format!("{} to {}", pair.seller, pair.buyer),
+                ));
+            }
+        }
+    }
+}
+
 /// The `documents` section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -335,6 +451,8 @@ pub struct GeneratorConfig {
     pub master_data: MasterDataConfig,
     /// The `fx` section.
     pub fx: FxConfig,
+    /// The `group` section.
+    pub group: GroupConfig,
     /// The `documents` section.
     pub documents: DocumentsConfig,
     /// The `graph` section.
@@ -367,6 +485,7 @@ impl Default for GeneratorConfig {
             transactions: TransactionsConfig::default(),
             master_data: MasterDataConfig::default(),
             fx: FxConfig::default(),
+            group: GroupConfig::default(),
             documents: DocumentsConfig::default(),
             graph: GraphConfig::default(),
             anomalies: crate::anomalies::AnomaliesConfig::default(),
@@ -493,6 +612,7 @@ impl GeneratorConfig {
         }
         self.master_data.problems(&mut p);
         self.fx.problems(&mut p);
+        self.group.problems(&self.companies, &mut p);
         let a = &self.anomalies;
         if !(0.0..=crate::anomalies::MAX_RATE).contains(&a.rate) {
             p.push(invalid(

@@ -39,9 +39,9 @@ pub use anomalies::{
     MAX_RATE as MAX_ANOMALY_RATE,
 };
 pub use config::{
-    CompanyConfig, DocumentsConfig, FxConfig, GeneratorConfig, GraphConfig, InvalidGeneratorConfig,
-    LongEntries, MAX_ALLOCATION_LINES, MAX_LINES_LIMIT, MAX_LONG_SHARE, MIN_LINES,
-    MasterDataConfig, TransactionsConfig, VatReturns,
+    CompanyConfig, DocumentsConfig, FxConfig, GeneratorConfig, GraphConfig, GroupConfig,
+    IntercompanyPair, InvalidGeneratorConfig, LongEntries, MAX_ALLOCATION_LINES, MAX_LINES_LIMIT,
+    MAX_LONG_SHARE, MIN_LINES, MasterDataConfig, TransactionsConfig, VatReturns,
 };
 pub use count::{deserialize_count, deserialize_count_u32, parse_count};
 pub use journal::{InvalidRange, JournalGenerator};

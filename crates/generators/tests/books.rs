@@ -1193,3 +1193,127 @@ fn a_leaver_is_paid_the_vacation_earned_that_year_and_not_taken() {
     }
     assert!(checked >= 20 && paid >= 5, "{checked} leavers, {paid} paid");
 }
+
+#[test]
+fn group_companies_post_both_halves_of_each_charge_and_their_balances_agree_but_for_transit() {
+    let (g, b) = run(60_000);
+    let md = g.master_data();
+    let homes = home_currencies(md);
+    let invoices: Vec<_> = b
+        .intercompany
+        .iter()
+        .filter(|d| d.document_type == "invoice")
+        .collect();
+    let payments: Vec<_> = b
+        .intercompany
+        .iter()
+        .filter(|d| d.document_type == "payment")
+        .collect();
+    assert_eq!(invoices.len(), 12, "one charge a month of the default pair");
+    assert_eq!(payments.len(), 12, "each paid within the period");
+    // Each entry's lines by account, debit positive.
+    let mut by_entry: HashMap<u128, (&synth_model::JournalEntry, HashMap<u32, i64>)> =
+        HashMap::new();
+    let mut next = 0;
+    for e in &b.entries {
+        let lines = &b.lines[next..next + e.line_count as usize];
+        next += e.line_count as usize;
+        let mut sums = HashMap::new();
+        for l in lines {
+            *sums.entry(l.account).or_insert(0) += l.debit - l.credit;
+        }
+        by_entry.insert(e.entry_id, (e, sums));
+    }
+    let side = |id: Option<u128>, company: &str, day: Date| {
+        let (e, sums) = by_entry
+            .get(&id.expect("in the run"))
+            .expect("entry written");
+        assert_eq!(e.company_code.as_str(), company);
+        assert_eq!(e.posting_date, day);
+        assert_eq!(e.business_process, "intercompany");
+        sums
+    };
+    for i in &invoices {
+        assert_eq!(i.currency.as_str(), homes[i.seller_company.as_str()]);
+        let rate = rate_on(
+            md,
+            i.currency.as_str(),
+            i.buyer_currency.as_str(),
+            i.document_date,
+        );
+        assert_eq!(
+            i.buyer_amount,
+            (i128::from(i.amount) * i128::from(rate) + 50_000_000).div_euclid(100_000_000) as i64,
+            "the buyer books the invoice at its day's rate"
+        );
+        let s = side(
+            i.seller_entry_id,
+            i.seller_company.as_str(),
+            i.document_date,
+        );
+        assert_eq!((s[&125000], s[&430000]), (i.amount, -i.amount));
+        let bside = side(
+            i.buyer_entry_id,
+            i.buyer_company.as_str(),
+            i.buyer_posting_date,
+        );
+        assert_eq!(
+            (bside[&675000], bside[&206000]),
+            (i.buyer_amount, -i.buyer_amount)
+        );
+        // The German buyer self-assesses VAT on a service from abroad.
+        assert_eq!(bside.get(&145000).copied(), bside.get(&220000).map(|x| -x));
+        assert!(bside.get(&145000).is_some_and(|x| *x > 0));
+        assert!(i.buyer_posting_date > i.document_date);
+    }
+    for p in &payments {
+        let i = invoices
+            .iter()
+            .find(|i| Some(i.document_id) == p.reference_document_id)
+            .expect("the invoice it pays");
+        assert_eq!(p.amount, i.amount);
+        let bside = side(p.buyer_entry_id, p.buyer_company.as_str(), p.document_date);
+        let rate = rate_on(
+            md,
+            p.currency.as_str(),
+            p.buyer_currency.as_str(),
+            p.document_date,
+        );
+        let paid =
+            (i128::from(p.amount) * i128::from(rate) + 50_000_000).div_euclid(100_000_000) as i64;
+        assert_eq!((bside[&206000], bside[&110000]), (i.buyer_amount, -paid));
+        let fx = bside
+            .get(&476000)
+            .or(bside.get(&696000))
+            .copied()
+            .unwrap_or(0);
+        assert_eq!(
+            fx,
+            paid - i.buyer_amount,
+            "the difference is a realised gain or loss"
+        );
+        let s = side(
+            p.seller_entry_id,
+            p.seller_company.as_str(),
+            p.seller_posting_date,
+        );
+        assert_eq!((s[&110000], s[&125000]), (p.amount, -p.amount));
+        assert!(p.seller_posting_date >= p.document_date);
+    }
+    // At every month end: what the seller is owed less what the buyer owes, in the
+    // invoice's currency, is what is in transit.
+    let start = Date::from_ymd(2024, 1, 1).expect("date");
+    for m in 1..=12 {
+        let end = Date::from_ymd(2024, m, synth_model::days_in_month(2024, m)).expect("date");
+        let (mut seller, mut buyer, mut transit) = (0, 0, 0);
+        for d in &b.intercompany {
+            let sign = if d.document_type == "invoice" { 1 } else { -1 };
+            let (a, z) = (d.seller_posting_date, d.buyer_posting_date);
+            seller += sign * d.amount * i64::from(a <= end);
+            buyer += sign * d.amount * i64::from(z <= end);
+            transit += d.amount * i64::from(a.min(z) <= end && a.max(z) > end);
+        }
+        assert_eq!(seller - buyer, transit, "month end {end:?}");
+        assert!(end > start);
+    }
+}

@@ -519,6 +519,52 @@ record! {
 }
 
 record! {
+    /// One intercompany document (`intercompany`): a month's service charge that one
+    /// group company invoices another, or the buyer's payment of it, with the entry each
+    /// side posted it in: the matching of the group's two ledgers.
+    pub struct IntercompanyDocument in "intercompany" {
+        /// Unique id, the reference both sides' entries are matched by.
+        document_id: u128,
+        /// `invoice` or `payment`.
+        document_type: &'static str,
+        /// The invoice a payment settles; null on an invoice.
+        reference_document_id: Option<u128>,
+        /// The company that charges and is paid (see `companies`).
+        seller_company: CompanyCode,
+        /// The company that is charged and pays.
+        buyer_company: CompanyCode,
+        /// Date of the invoice, or of the payment (the buyer's transfer).
+        document_date: Date,
+        /// When a payment is due: the invoice date + 30 days; null on a payment.
+        due_date: Option<Date>,
+        /// The amount, in `currency`.
+        amount: i64 as Money,
+        /// The seller's currency, which the invoice is in.
+        currency: Currency,
+        /// The seller's entry (its receivable from the buyer, or the money received);
+        /// null where the run ends before it.
+        seller_entry_id: Option<u128>,
+        /// When the seller posted it: the invoice date, or the day its bank booked the
+        /// money (one or two working days after the buyer's transfer).
+        seller_posting_date: Date,
+        /// The amount in the seller's currency (its line on 125000).
+        seller_amount: i64 as Money,
+        /// The buyer's entry (its payable to the seller, or the transfer); null where
+        /// the run ends before it.
+        buyer_entry_id: Option<u128>,
+        /// When the buyer posted it: an invoice one to six working days after its date,
+        /// a payment on its date.
+        buyer_posting_date: Date,
+        /// The amount in the buyer's currency (its line on 206000): at the rate of the
+        /// invoice's date for both, so that what a payment clears is what the invoice
+        /// booked.
+        buyer_amount: i64 as Money,
+        /// The buyer's currency.
+        buyer_currency: Currency,
+    }
+}
+
+record! {
     /// One movement of a material in or out of a company's stock (`stock_movements`),
     /// valued at the material's standard cost: the stock ledger that the G/L inventory
     /// account sums to.

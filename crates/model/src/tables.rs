@@ -266,6 +266,9 @@ tables! {
         /// Stock movements of the goods movements, counts and opening stock among the
         /// entries, with their entry.
         StockMovements stock: StockMovement, Core;
+        /// Intercompany documents: the service charges between group companies and
+        /// their payments, with each side's entry.
+        Intercompany intercompany: IntercompanyDocument, Core;
         /// Labels of the injected irregularities (empty when anomalies are off).
         Anomalies anomalies: Anomaly, Core;
     }

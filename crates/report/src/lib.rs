@@ -168,6 +168,7 @@ pub const CHECKED: &[&str] = &[
     "settlement of invoices by payments",
     "profit and loss and the balance sheet per company",
     "per company and year: trial balance, income statement, balance sheet and cash flow, and that they tie",
+    "per year: the group's consolidated trial balance, translated into the group's currency with intercompany balances and results eliminated",
     "anomaly labels against the entries they name",
     "bank statements against their lines, each other and the G/L bank account",
     "the stock ledger against the inventory account month by month, and stock on hand at month ends",
@@ -479,6 +480,64 @@ pub struct Statements {
     pub ties: Vec<Tie>,
 }
 
+/// A company's rates into the group's currency for a year.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupRate {
+    /// Company code.
+    pub company: String,
+    /// Its currency.
+    pub currency: String,
+    /// Units of the group's currency per unit of it on the year's first rate day (equity).
+    pub opening: f64,
+    /// The mean of the year's daily rates (revenue and expenses).
+    pub average: f64,
+    /// On the year's last rate day (assets and liabilities).
+    pub closing: f64,
+}
+
+/// One account of the consolidated trial balance, in the group's currency (debit
+/// positive), before the year-end closing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsolidatedRow {
+    /// Account number.
+    pub account: i64,
+    /// Account name.
+    pub name: String,
+    /// Account type.
+    pub account_type: String,
+    /// The companies' balances translated and summed.
+    pub companies: f64,
+    /// What the consolidation eliminates (intercompany balances and results).
+    pub eliminated: f64,
+    /// The group's balance.
+    pub consolidated: f64,
+}
+
+/// The group's consolidated trial balance for one year, in the group's currency.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupStatements {
+    /// Calendar year.
+    pub year: i32,
+    /// The group's currency.
+    pub currency: String,
+    /// Each company's translation rates.
+    pub rates: Vec<GroupRate>,
+    /// Every account with a balance.
+    pub rows: Vec<ConsolidatedRow>,
+    /// The currency translation difference, to equity (credit negative).
+    pub translation_difference: f64,
+    /// Intercompany receivables less payables after translation: items in transit and
+    /// exchange rates.
+    pub elimination_difference_balances: f64,
+    /// Intercompany revenue less charges after translation (exchange rates).
+    pub elimination_difference_results: f64,
+    /// What was in transit between group companies at the year's last rate day, at that
+    /// day's rates.
+    pub in_transit: f64,
+    /// The ties checked.
+    pub ties: Vec<Tie>,
+}
+
 /// Anomalies of one type: labels and the entries marked.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnomalyCount {
@@ -540,6 +599,8 @@ pub struct Report {
     pub companies: Vec<CompanyBooks>,
     /// Trial balance, income statement, balance sheet and cash flow per company and year.
     pub statements: Vec<Statements>,
+    /// The group's consolidated trial balance per year (with two or more companies).
+    pub group: Vec<GroupStatements>,
     /// Labelled anomalies per type.
     pub anomalies: Vec<AnomalyCount>,
     /// Everything wrong: damaged or missing files, unbalanced entries, broken

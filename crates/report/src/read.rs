@@ -158,6 +158,18 @@ impl Row {
         }
     }
 
+    /// Column `i` as an exchange rate (a Parquet decimal of eight places, a JSON
+    /// number, or text).
+    pub fn rate(&self, i: usize) -> Option<f64> {
+        match self.cell(i) {
+            Cell::Cents(v) => Some(*v as f64 / 1e8),
+            Cell::Int(v) => Some(*v as f64),
+            Cell::Num(x) => Some(*x),
+            Cell::Text(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+
     /// Column `i` as an integer.
     pub fn int(&self, i: usize) -> Option<i64> {
         match self.cell(i) {

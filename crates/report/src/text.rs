@@ -152,6 +152,7 @@ pub fn text(r: &Report) -> String {
         );
     }
     s += &statements_text(r);
+    s += &group_text(r);
     s += "\nAnomalies (labels / entries marked):\n";
     if r.anomalies.is_empty() {
         s += "  none\n";
@@ -203,6 +204,52 @@ fn profiles_text(r: &Report) -> String {
                 c.min.as_deref().unwrap_or("-"),
                 c.max.as_deref().unwrap_or("-")
             );
+        }
+    }
+    s
+}
+
+/// The group's consolidated trial balance of every year: rates, accounts, eliminations,
+/// differences and ties.
+fn group_text(r: &Report) -> String {
+    let mut s = String::new();
+    for g in &r.group {
+        s += &format!(
+            "\nGroup: consolidated trial balance, {} ({}), before the year-end closing\n  Rates (opening, average, closing):\n",
+            g.year, g.currency
+        );
+        for x in &g.rates {
+            s += &format!(
+                "    {:<10} {} {:>14.6} {:>14.6} {:>14.6}\n",
+                x.company, x.currency, x.opening, x.average, x.closing
+            );
+        }
+        s += &format!(
+            "  {:<8} {:<40} {:>18} {:>18} {:>18}\n",
+            "account", "name", "companies", "eliminated", "group"
+        );
+        for row in &g.rows {
+            s += &format!(
+                "  {:<8} {:<40} {:>18.2} {:>18.2} {:>18.2}\n",
+                row.account, row.name, row.companies, row.eliminated, row.consolidated
+            );
+        }
+        for (label, v) in [
+            ("Currency translation difference", g.translation_difference),
+            (
+                "Intercompany balances left by eliminating",
+                g.elimination_difference_balances,
+            ),
+            (
+                "Intercompany results left by eliminating",
+                g.elimination_difference_results,
+            ),
+            ("In transit between group companies", g.in_transit),
+        ] {
+            s += &format!("  {label:<49} {v:>18.2}\n");
+        }
+        for t in &g.ties {
+            s += &format!("  {} {}\n", if t.holds { "ok  " } else { "FAIL" }, t.check);
         }
     }
     s

@@ -10,6 +10,7 @@
 
 mod capex;
 mod disposal;
+mod intercompany;
 mod month_end;
 mod opening;
 mod payroll;
@@ -167,9 +168,16 @@ impl World {
             Err(q) => {
                 let (text, day, document_type, process, user, manual, approval) =
                     self.month_end(&mo, q, batch, &mut d, &mut head);
+                // A posting of an older document (an intercompany invoice the buyer
+                // books days after its date) set its date; the others are of their day.
+                let document_date = if head.document_date > start && head.document_date < day {
+                    head.document_date
+                } else {
+                    day
+                };
                 Head {
                     posting: day,
-                    document_date: day,
+                    document_date,
                     document_type,
                     process,
                     user,

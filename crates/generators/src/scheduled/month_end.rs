@@ -112,12 +112,18 @@ impl World {
                 self.disposal(mo, q - 2 * ACCRUALS - CAPEX_SLOTS, batch)
             } else if q < 2 * ACCRUALS + CAPEX_SLOTS + DISPOSAL_SLOTS + STOCK_COUNT_SLOTS {
                 self.stock_count_entry(mo, batch, d)
+            } else if slot < l.intercompany_slot() + l.intercompany_slots() {
+                self.intercompany(mo, slot - l.intercompany_slot(), batch, head)
             } else if slot >= l.revaluation_slot() {
                 self.revaluation(mo, batch)
             } else {
                 self.bank_posting(
                     mo,
-                    q - 2 * ACCRUALS - CAPEX_SLOTS - DISPOSAL_SLOTS - STOCK_COUNT_SLOTS,
+                    q - 2 * ACCRUALS
+                        - CAPEX_SLOTS
+                        - DISPOSAL_SLOTS
+                        - STOCK_COUNT_SLOTS
+                        - l.intercompany_slots(),
                     batch,
                     d,
                 )

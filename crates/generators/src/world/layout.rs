@@ -162,6 +162,10 @@ pub(crate) struct CompanyLayout {
     /// Slots of the month's revaluation ([`REVALUATION_SLOTS`], none where no partner
     /// invoices in another currency).
     pub revaluation: u64,
+    /// The intercompany charges it takes part in each month, in the order of its slots
+    /// (two each: as seller the invoice and the receipt, as buyer the invoice's posting
+    /// and the payment): the pair's index in [`Layout::pairs`], and whether it sells.
+    pub intercompany: Vec<(usize, bool)>,
 }
 
 impl CompanyLayout {
@@ -186,6 +190,17 @@ impl CompanyLayout {
         self.offset + self.opening + month * self.per_month + self.runs * (1 + self.payroll_chunks)
     }
 
+    /// The slot of a month (from the month's first) that holds its first intercompany
+    /// posting.
+    pub(crate) fn intercompany_slot(&self) -> u64 {
+        self.stock_count_slot() + STOCK_COUNT_SLOTS
+    }
+
+    /// Intercompany slots per month.
+    pub(crate) fn intercompany_slots(&self) -> u64 {
+        2 * self.intercompany.len() as u64
+    }
+
     /// The slot of a month (from the month's first) that holds its revaluation.
     pub(crate) fn revaluation_slot(&self) -> u64 {
         self.per_month - self.revaluation
@@ -199,6 +214,8 @@ pub(crate) struct Layout {
     pub companies: Vec<CompanyLayout>,
     /// The year-end postings (income tax, closing) of every company, in order.
     pub year_end: Vec<YearEvent>,
+    /// The intercompany charges: (seller, buyer) by company index.
+    pub pairs: Vec<(usize, usize)>,
     /// All scheduled entries.
     pub total: u64,
 }
@@ -225,11 +242,19 @@ impl Layout {
         };
         let months = u64::from(config.months);
         let year_end = YearEvent::of(config);
+        let pairs = config.group.pairs(&config.companies);
         let mut offset = 0;
         let companies = config
             .companies
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(ci, c)| {
+                let intercompany: Vec<(usize, bool)> = pairs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (s, b))| *s == ci || *b == ci)
+                    .map(|(k, (s, _))| (k, *s == ci))
+                    .collect();
                 let country = c.country().unwrap_or("US");
                 let runs = COUNTRIES.iter().find(|x| x.0 == country).map_or(1, |x| x.2) as u64;
                 let opening = opening_chunks + 2 * items as u64;
@@ -240,6 +265,7 @@ impl Layout {
                     + CAPEX_SLOTS
                     + DISPOSAL_SLOTS
                     + STOCK_COUNT_SLOTS
+                    + 2 * intercompany.len() as u64
                     + 5
                     + revaluation;
                 let l = CompanyLayout {
@@ -255,6 +281,7 @@ impl Layout {
                     lines_per_opening,
                     year_end: opening + months * per_month,
                     revaluation,
+                    intercompany,
                 };
                 offset += opening + months * per_month + year_end.len() as u64;
                 l
@@ -263,8 +290,27 @@ impl Layout {
         Layout {
             companies,
             year_end,
+            pairs,
             total: offset,
         }
+    }
+
+    /// The entry index of intercompany charge `pair`'s posting `r` (0 or 1: see
+    /// [`CompanyLayout::intercompany`]) on the seller's side (`seller`) or the buyer's,
+    /// in month `month`.
+    pub(crate) fn intercompany_index(&self, pair: usize, seller: bool, r: u64, month: u64) -> u64 {
+        let Some(&(s, b)) = self.pairs.get(pair) else {
+            return u64::MAX;
+        };
+        let Some(l) = self.companies.get(if seller { s } else { b }) else {
+            return u64::MAX;
+        };
+        let k = l
+            .intercompany
+            .iter()
+            .position(|&x| x == (pair, seller))
+            .unwrap_or(0) as u64;
+        l.offset + l.opening + month * l.per_month + l.intercompany_slot() + 2 * k + r
     }
 
     /// The entry index written at position `pos` of the run. The scheduled postings

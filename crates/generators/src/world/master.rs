@@ -136,6 +136,7 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
         | Table::BankStatements
         | Table::BankStatementLines
         | Table::StockMovements
+        | Table::Intercompany
         | Table::Anomalies => 0,
     })
 }

@@ -77,6 +77,12 @@ pub(crate) mod stream {
     pub const GHOST_EMPLOYEE: u64 = 75;
     /// The transfers the beneficiary's bank returns, and when.
     pub const BANK_RETURN: u64 = 76;
+    /// A month's intercompany service charge: its amount and days.
+    pub const INTERCOMPANY: u64 = 77;
+    /// Its invoice's id.
+    pub const IC_INVOICE: u64 = 78;
+    /// Its payment's id.
+    pub const IC_PAYMENT: u64 = 79;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -11,6 +11,7 @@ type Checked = (Vec<crate::Integrity>, Vec<(&'static str, u64)>);
 mod books;
 mod documents;
 mod entries;
+mod group;
 mod master;
 mod profile;
 mod statements;
@@ -185,6 +186,7 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
         }
     }
     let statements = statements::statements(&m, &e.ledger, &mut problems);
+    let group = group::consolidate(&mut r, &m, &e.ledger, &statements, &mut problems)?;
     read.extend([("documents", d.rows), ("anomalies", label_rows)]);
     let tables = books::tables(&r, &e, &read, &mut problems);
     let profiles = profile::profile(&mut r)?;
@@ -227,6 +229,7 @@ pub(crate) fn report(dir: &Path, guard: Option<&mut MemoryGuard>) -> Result<Repo
         settlement: d.settlement,
         companies,
         statements,
+        group,
         anomalies,
         problems,
         score: crate::Score {

@@ -11,7 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use synth_generators::{
     AnomaliesConfig, CompanyConfig, DocumentsConfig, FxConfig, GeneratorConfig, GraphConfig,
-    MasterDataConfig, TransactionsConfig,
+    GroupConfig, MasterDataConfig, TransactionsConfig,
 };
 use synth_guard::{ByteRate, ByteSize};
 use synth_sinks::{Compression, Format};
@@ -36,6 +36,8 @@ pub struct Config {
     pub master_data: MasterDataConfig,
     /// Partners in their own currency, and the exchange rates.
     pub fx: FxConfig,
+    /// The group: what its companies charge each other, the currency it reports in.
+    pub group: GroupConfig,
     /// Business documents on or off.
     pub documents: DocumentsConfig,
     /// Graph tables on or off.
@@ -56,6 +58,7 @@ impl Default for Config {
             transactions: g.transactions,
             master_data: g.master_data,
             fx: g.fx,
+            group: g.group,
             documents: g.documents,
             graph: g.graph,
             anomalies: g.anomalies,
@@ -358,6 +361,7 @@ impl Config {
             transactions: self.transactions.clone(),
             master_data: self.master_data.clone(),
             fx: self.fx.clone(),
+            group: self.group.clone(),
             documents: self.documents.clone(),
             graph: self.graph.clone(),
             anomalies: self.anomalies.clone(),

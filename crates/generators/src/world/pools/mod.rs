@@ -35,6 +35,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
         "asset",
         "debit",
     ),
+    acct(125000, "Receivables from group companies", "asset", "debit"),
     acct(130000, "Inventory - trading goods", "asset", "debit"),
     acct(145000, "Input tax receivable", "asset", "debit"),
     acct(150000, "Machinery and equipment", "asset", "debit"),
@@ -72,6 +73,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
         "liability",
         "credit",
     ),
+    acct(206000, "Payables to group companies", "liability", "credit"),
     acct(210000, "Accrued liabilities", "liability", "credit"),
     acct(220000, "Output tax payable", "liability", "credit"),
     acct(225000, "VAT settlement", "liability", "credit"),
@@ -83,6 +85,12 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(400000, "Revenue - products", "revenue", "credit"),
     acct(410000, "Revenue - services", "revenue", "credit"),
     acct(420000, "Revenue - licences", "revenue", "credit"),
+    acct(
+        430000,
+        "Revenue - intercompany services",
+        "revenue",
+        "credit",
+    ),
     acct(440000, "Sales discounts", "revenue", "debit"),
     acct(450000, "Cash discounts received", "revenue", "credit"),
     acct(476000, "Realised exchange gains", "revenue", "credit"),
@@ -110,6 +118,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(650000, "IT and software", "expense", "debit"),
     acct(660000, "Marketing", "expense", "debit"),
     acct(670000, "Professional fees", "expense", "debit"),
+    acct(675000, "Intercompany service charges", "expense", "debit"),
     acct(680000, "Depreciation expense", "expense", "debit"),
     acct(
         685000,
@@ -130,6 +139,14 @@ pub mod accounts {
     pub const CASH: u32 = 100000;
     /// The operating bank account.
     pub const BANK: u32 = 110000;
+    /// What group companies owe for the services charged them.
+    pub const IC_RECEIVABLES: u32 = 125000;
+    /// What the company owes group companies for their services.
+    pub const IC_PAYABLES: u32 = 206000;
+    /// The services charged to group companies.
+    pub const IC_REVENUE: u32 = 430000;
+    /// The services group companies charged.
+    pub const IC_CHARGES: u32 = 675000;
     /// The payroll bank account.
     pub const PAYROLL_BANK: u32 = 111000;
     /// Trade receivables.

@@ -1,0 +1,352 @@
+//! The group's intercompany service charges: every month each configured seller
+//! invoices its buyer for services (a share of the buyer's revenue, in the seller's
+//! currency), and each side posts its half in its own books. The seller books the
+//! receivable on the invoice's date; the buyer books the payable one to six working days
+//! later (so at a month end an invoice may be booked by one side only), pays it 30 days
+//! after the invoice, and the seller's bank books the money one or two working days after
+//! that (cash in transit at a month end). The `intercompany` table lists each invoice and
+//! payment with both sides' entries: the matching of the group's two ledgers.
+//!
+//! A buyer in another country self-assesses its VAT under the reverse charge; a buyer
+//! in another currency books the payable at the invoice day's rate and the payment at
+//! its own, the difference a realised exchange gain or loss. In the period's last month
+//! what would fall after its end is posted on its last working day: the group settles
+//! before it closes.
+
+use crate::post::{Head, Line};
+use crate::world::World;
+use crate::world::economy::tax_of;
+use crate::world::fx::convert;
+use crate::world::pools::{accounts as acc, centers, users};
+use crate::world::rng::{Draws, record_id, stream};
+
+use super::{Month, Posted};
+use synth_model::{Batch, Date, IntercompanyDocument};
+
+/// Days from an intercompany invoice to its due date.
+const TERMS_DAYS: i32 = 30;
+
+/// One month's charge of one pair of group companies.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Charge {
+    /// Seller and buyer (company indices).
+    pub seller: usize,
+    pub buyer: usize,
+    /// The amount, in the seller's currency.
+    pub amount: i64,
+    /// The invoice's date (the seller's posting date).
+    pub invoice: Date,
+    /// When it is due.
+    pub due: Date,
+    /// When the buyer posts the invoice.
+    pub booked: Date,
+    /// When the buyer pays it.
+    pub paid: Date,
+    /// When the seller's bank books the money.
+    pub received: Date,
+    /// The amount in the buyer's currency at the invoice day's rate.
+    pub at_buyer: i64,
+    /// The amount in the buyer's currency at the payment day's rate.
+    pub paid_at_buyer: i64,
+}
+
+impl World {
+    /// Charge `pair` (of [`crate::world::layout::Layout::pairs`]) of month `month`.
+    pub(crate) fn charge(&self, pair: usize, month: u64) -> Option<Charge> {
+        let &(seller, buyer) = self.layout.pairs.get(pair)?;
+        let (s, b) = (
+            self.economy.companies.get(seller)?,
+            self.economy.companies.get(buyer)?,
+        );
+        let (_, _, first, last) = self.month_dates(month);
+        let mut d = Draws::new(
+            self.config.seed,
+            stream::INTERCOMPANY,
+            (pair as u64) << 32 | month,
+        );
+        // Invoiced on a working day from the 5th to the 26th.
+        let day = first.add_days(4 + d.below(22) as i32);
+        let mut invoice = s.calendar.next_working(day);
+        if invoice > last {
+            invoice = s.calendar.previous_working(last);
+        }
+        // Nothing after the period's end: its last working day on each side.
+        let end = self.economy.end;
+        let cap = |x: Date, cal: &crate::world::calendar::PostingCalendar, not_before: Date| {
+            if x > end {
+                cal.previous_working(end).max(not_before)
+            } else {
+                x
+            }
+        };
+        let mut booked = invoice;
+        for _ in 0..1 + d.below(6) {
+            booked = b.calendar.next_working(booked.add_days(1));
+        }
+        let booked = cap(booked, &b.calendar, invoice);
+        let due = invoice.add_days(TERMS_DAYS);
+        let paid = cap(b.calendar.next_working(due), &b.calendar, booked);
+        let mut received = paid;
+        for _ in 0..1 + d.below(2) {
+            received = s.calendar.next_working(received.add_days(1));
+        }
+        let received = cap(received, &s.calendar, paid);
+        let rates = &self.economy.fx_rates;
+        // A share of the buyer's revenue, 85% to 115% of it, in the seller's currency.
+        let share = self.config.group.service_charge * (0.85 + 0.3 * d.unit());
+        let base = libm::round(b.revenue_month * share) as i64;
+        let amount = convert(
+            base,
+            rates.rate(b.currency_index, s.currency_index, invoice),
+        )
+        .max(100);
+        let at = |date| convert(amount, rates.rate(s.currency_index, b.currency_index, date));
+        Some(Charge {
+            seller,
+            buyer,
+            amount,
+            invoice,
+            due,
+            booked,
+            paid,
+            received,
+            at_buyer: at(invoice),
+            paid_at_buyer: at(paid),
+        })
+    }
+
+    /// The id of entry `index`, where the run has it.
+    fn entry_in_run(&self, index: u64) -> Option<u128> {
+        (index < self.config.transactions.target_count).then(|| self.entry_id(index))
+    }
+
+    /// Slot `q` of month `mo`'s intercompany postings (see
+    /// [`crate::world::layout::CompanyLayout::intercompany`]).
+    pub(super) fn intercompany(
+        &self,
+        mo: &Month<'_>,
+        q: u64,
+        batch: &mut Batch,
+        head: &mut Head,
+    ) -> Posted {
+        let Month {
+            l,
+            first,
+            month,
+            entry_id,
+            ..
+        } = *mo;
+        let (pair, sells) = l.intercompany[(q / 2) as usize];
+        let r = q % 2;
+        let Some(c) = self.charge(pair, month) else {
+            // Not reached: every pair of the layout has its charge.
+            return (
+                "Intercompany service charge",
+                first,
+                "SA",
+                "intercompany",
+                users::GL_AUTO,
+                false,
+                false,
+            );
+        };
+        let seed = self.config.seed;
+        let key = (pair as u64) << 32 | month;
+        let invoice_id = record_id(seed, stream::IC_INVOICE, key);
+        let (s, b) = (
+            &self.economy.companies[c.seller],
+            &self.economy.companies[c.buyer],
+        );
+        let index =
+            |seller, r| self.entry_in_run(self.layout.intercompany_index(pair, seller, r, month));
+        let row = |document_id, document_type| IntercompanyDocument {
+            document_id,
+            document_type,
+            reference_document_id: None,
+            seller_company: s.code,
+            buyer_company: b.code,
+            document_date: c.invoice,
+            due_date: Some(c.due),
+            amount: c.amount,
+            currency: s.currency,
+            seller_entry_id: index(true, 0),
+            seller_posting_date: c.invoice,
+            seller_amount: c.amount,
+            buyer_entry_id: index(false, 0),
+            buyer_posting_date: c.booked,
+            buyer_amount: c.at_buyer,
+            buyer_currency: b.currency,
+        };
+        match (sells, r) {
+            (true, 0) => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::IC_RECEIVABLES,
+                        amount: c.amount,
+                        text: "Receivable from group company",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::IC_REVENUE,
+                        amount: -c.amount,
+                        cost_center: Some(0),
+                        text: "Group services charged",
+                        ..Line::BARE
+                    },
+                );
+                batch.intercompany.push(row(invoice_id, "invoice"));
+                (
+                    "Intercompany service charge",
+                    c.invoice,
+                    "DR",
+                    "intercompany",
+                    users::BATCH_AR,
+                    false,
+                    false,
+                )
+            }
+            (false, 0) => {
+                // A service from abroad: the buyer self-assesses its VAT.
+                let reverse = if s.country != b.country {
+                    b.tax.reverse
+                } else {
+                    None
+                };
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::IC_CHARGES,
+                        amount: c.at_buyer,
+                        tax: reverse,
+                        cost_center: Some(0),
+                        text: "Group services received",
+                        ..Line::BARE
+                    },
+                );
+                if let Some(tax) = reverse {
+                    Self::reverse_charge_lines(batch, entry_id, tax, tax_of(tax, c.at_buyer));
+                }
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::IC_PAYABLES,
+                        amount: -c.at_buyer,
+                        text: "Payable to group company",
+                        ..Line::BARE
+                    },
+                );
+                head.document_date = c.invoice;
+                (
+                    "Intercompany service charge",
+                    c.booked,
+                    "KR",
+                    "intercompany",
+                    users::BATCH_AP,
+                    false,
+                    false,
+                )
+            }
+            (false, _) => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::IC_PAYABLES,
+                        amount: c.at_buyer,
+                        text: "Cleared item",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: -c.paid_at_buyer,
+                        text: "Outgoing payment",
+                        ..Line::BARE
+                    },
+                );
+                let difference = c.paid_at_buyer - c.at_buyer;
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: if difference > 0 {
+                            acc::FX_LOSS
+                        } else {
+                            acc::FX_GAIN
+                        },
+                        amount: difference,
+                        cost_center: Some(centers::FINANCE),
+                        text: if difference > 0 {
+                            "Realised exchange loss"
+                        } else {
+                            "Realised exchange gain"
+                        },
+                        ..Line::BARE
+                    },
+                );
+                batch.intercompany.push(IntercompanyDocument {
+                    document_type: "payment",
+                    reference_document_id: Some(invoice_id),
+                    document_date: c.paid,
+                    due_date: None,
+                    seller_entry_id: index(true, 1),
+                    seller_posting_date: c.received,
+                    buyer_entry_id: index(false, 1),
+                    buyer_posting_date: c.paid,
+                    ..row(record_id(seed, stream::IC_PAYMENT, key), "payment")
+                });
+                (
+                    "Intercompany payment",
+                    c.paid,
+                    "KZ",
+                    "intercompany",
+                    users::PAYRUN,
+                    false,
+                    false,
+                )
+            }
+            (true, _) => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::BANK,
+                        amount: c.amount,
+                        text: "Incoming payment",
+                        ..Line::BARE
+                    },
+                );
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::IC_RECEIVABLES,
+                        amount: -c.amount,
+                        text: "Cleared item",
+                        ..Line::BARE
+                    },
+                );
+                (
+                    "Intercompany receipt",
+                    c.received,
+                    "DZ",
+                    "intercompany",
+                    users::BANK,
+                    false,
+                    false,
+                )
+            }
+        }
+    }
+}

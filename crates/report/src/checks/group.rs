@@ -1,0 +1,287 @@
+//! The group's consolidated trial balance per year: each company's trial balance before
+//! its year-end closing, translated into the group's currency (assets and liabilities
+//! at the closing rate, revenue and expenses at the year's average rate, equity at the
+//! year's opening rate, the difference a currency translation difference in equity),
+//! summed, with the intercompany receivables and payables, and the intercompany revenue
+//! and charges, eliminated (what eliminating leaves, from items in transit and exchange
+//! rates, is shown as the elimination differences).
+
+use super::Reader;
+use super::entries::Ledger;
+use super::master::Masters;
+use super::money;
+use crate::{ConsolidatedRow, GroupRate, GroupStatements, ReportError, Statements, Tie};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use synth_model::Date;
+
+/// The intercompany accounts eliminated in pairs: receivables against payables, revenue
+/// against charges.
+const ELIMINATED: [(i64, i64); 2] = [(125_000, 206_000), (430_000, 675_000)];
+
+/// Rates to one currency of the companies per day: (date, from) → rate.
+struct Rates {
+    to: String,
+    by_day: BTreeMap<Date, HashMap<String, f64>>,
+}
+
+impl Rates {
+    /// Units of `to_currency` per unit of `from` on day `day` (a cross rate through
+    /// the table's currency).
+    fn rate(&self, from: &str, to_currency: &str, day: Date) -> Option<f64> {
+        let day_rates = self.by_day.get(&day)?;
+        let of = |c: &str| {
+            if c == self.to {
+                Some(1.0)
+            } else {
+                day_rates.get(c).copied()
+            }
+        };
+        Some(of(from)? / of(to_currency)?)
+    }
+
+    /// (opening, average, closing) rates from `from` to `to_currency` over the rate
+    /// days of `year`.
+    fn year(&self, from: &str, to_currency: &str, year: i32) -> Option<(f64, f64, f64)> {
+        let days: Vec<Date> = self
+            .by_day
+            .keys()
+            .copied()
+            .filter(|d| d.ymd().0 == year)
+            .collect();
+        let first = self.rate(from, to_currency, *days.first()?)?;
+        let last = self.rate(from, to_currency, *days.last()?)?;
+        let all: Vec<f64> = days
+            .iter()
+            .filter_map(|d| self.rate(from, to_currency, *d))
+            .collect();
+        Some((first, all.iter().sum::<f64>() / all.len() as f64, last))
+    }
+}
+
+/// Reads `fx_rates` (to the first currency it converts to) and the group's currency
+/// from the manifest's config (the first company's when unset).
+fn rates(r: &mut Reader<'_>) -> Result<(Rates, String), ReportError> {
+    let config = &r.manifest.config;
+    let group = config["group"]["currency"]
+        .as_str()
+        .or_else(|| config["global"]["companies"][0]["currency"].as_str())
+        .unwrap_or("USD")
+        .to_string();
+    let mut t = r.table(
+        "fx_rates",
+        &["rate_date", "from_currency", "to_currency", "rate"],
+    );
+    let mut rates = Rates {
+        to: String::new(),
+        by_day: BTreeMap::new(),
+    };
+    while let Some(row) = t.next_row()? {
+        let (Some(day), Some(from), Some(to), Some(rate)) =
+            (row.date(0), row.text(1), row.text(2), row.rate(3))
+        else {
+            continue;
+        };
+        if rates.to.is_empty() {
+            rates.to = to.to_string();
+        }
+        if to == rates.to {
+            rates
+                .by_day
+                .entry(day)
+                .or_default()
+                .insert(from.to_string(), rate);
+        }
+    }
+    Ok((rates, group))
+}
+
+/// What is in transit between group companies at day `end`, in the group's currency at
+/// the day's rates: invoices one side has posted and the other not yet, payments sent
+/// and not yet received.
+fn in_transit(
+    r: &mut Reader<'_>,
+    rates: &Rates,
+    group: &str,
+    ends: &BTreeMap<i32, Date>,
+) -> Result<BTreeMap<i32, i64>, ReportError> {
+    let mut out = BTreeMap::new();
+    let mut t = r.table(
+        "intercompany",
+        &[
+            "seller_posting_date",
+            "buyer_posting_date",
+            "amount",
+            "currency",
+        ],
+    );
+    while let Some(row) = t.next_row()? {
+        let (Some(a), Some(b), Some(amount), Some(currency)) =
+            (row.date(0), row.date(1), row.cents(2), row.text(3))
+        else {
+            continue;
+        };
+        for (&year, &end) in ends {
+            if a.min(b) <= end
+                && a.max(b) > end
+                && let Some(rate) = rates.rate(currency, group, end)
+            {
+                *out.entry(year).or_default() += (amount as f64 * rate).round() as i64;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The consolidated trial balance of every year the companies' statements cover.
+pub(crate) fn consolidate(
+    r: &mut Reader<'_>,
+    m: &Masters,
+    ledger: &Ledger,
+    statements: &[Statements],
+    problems: &mut Vec<String>,
+) -> Result<Vec<GroupStatements>, ReportError> {
+    if m.currencies.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let (rates, group) = rates(r)?;
+    let years: BTreeSet<i32> = statements.iter().map(|s| s.year).collect();
+    // The last rate day of each year: where the year's balance sheet is translated.
+    let ends: BTreeMap<i32, Date> = years
+        .iter()
+        .filter_map(|&y| {
+            let last = rates.by_day.keys().rev().find(|d| d.ymd().0 == y)?;
+            Some((y, *last))
+        })
+        .collect();
+    let transit = in_transit(r, &rates, &group, &ends)?;
+    let index: HashMap<&str, usize> = m
+        .currencies
+        .keys()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    for &year in &years {
+        let mut translated: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut group_rates = Vec::new();
+        let mut unbalanced = 0;
+        let mut missing = false;
+        for st in statements.iter().filter(|s| s.year == year) {
+            let Some((opening, average, closing)) = rates.year(&st.currency, &group, year) else {
+                missing = true;
+                continue;
+            };
+            group_rates.push(GroupRate {
+                company: st.company.clone(),
+                currency: st.currency.clone(),
+                opening,
+                average,
+                closing,
+            });
+            let ci = index
+                .get(st.company.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
+            let mut sum = 0;
+            for row in &st.trial_balance {
+                let closed = ledger
+                    .get(&(ci, year, row.account))
+                    .map_or(0, |c| c.closing);
+                // The balance before the year-end closing carried results to equity.
+                let pre = (row.closing * 100.0).round() as i64 - closed;
+                sum += pre;
+                let rate = match row.account_type.as_str() {
+                    "revenue" | "expense" => average,
+                    "equity" => opening,
+                    _ => closing,
+                };
+                *translated.entry(row.account).or_default() += (pre as f64 * rate).round() as i64;
+            }
+            unbalanced += sum.abs();
+        }
+        if missing {
+            problems.push(format!(
+                "{year}: no exchange rates to translate every company into {group}"
+            ));
+            continue;
+        }
+        let translation = -translated.values().sum::<i64>();
+        let mut eliminated: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut differences = [0i64; 2];
+        for (k, (a, b)) in ELIMINATED.iter().enumerate() {
+            let (x, y) = (
+                translated.get(a).copied().unwrap_or(0),
+                translated.get(b).copied().unwrap_or(0),
+            );
+            eliminated.insert(*a, -x);
+            eliminated.insert(*b, -y);
+            differences[k] = x + y;
+        }
+        let rows: Vec<ConsolidatedRow> = translated
+            .iter()
+            .map(|(&account, &v)| {
+                let e = eliminated.get(&account).copied().unwrap_or(0);
+                let (name, _) = m.names.get(&account).cloned().unwrap_or_default();
+                ConsolidatedRow {
+                    account,
+                    name,
+                    account_type: m.accounts.get(&account).cloned().unwrap_or_default(),
+                    companies: money(v),
+                    eliminated: money(e),
+                    consolidated: money(v + e),
+                }
+            })
+            .collect();
+        let left_over: i64 = ELIMINATED
+            .iter()
+            .flat_map(|(a, b)| [a, b])
+            .map(|a| {
+                translated.get(a).copied().unwrap_or(0) + eliminated.get(a).copied().unwrap_or(0)
+            })
+            .sum();
+        let total: i64 = translated.values().sum::<i64>()
+            + eliminated.values().sum::<i64>()
+            + translation
+            + differences.iter().sum::<i64>();
+        let ties = vec![
+            Tie {
+                check: "each company's trial balance before translation sums to zero",
+                left: money(unbalanced),
+                right: 0.0,
+                holds: unbalanced == 0,
+            },
+            Tie {
+                check: "the intercompany accounts are eliminated to zero",
+                left: money(left_over),
+                right: 0.0,
+                holds: left_over == 0,
+            },
+            Tie {
+                check: "the consolidated trial balance and its differences sum to zero",
+                left: money(total),
+                right: 0.0,
+                holds: total == 0,
+            },
+        ];
+        for t in &ties {
+            if !t.holds {
+                problems.push(format!(
+                    "group, {year}: {} does not hold ({:.2} against {:.2})",
+                    t.check, t.left, t.right
+                ));
+            }
+        }
+        out.push(GroupStatements {
+            year,
+            currency: group.clone(),
+            rates: group_rates,
+            rows,
+            translation_difference: money(translation),
+            elimination_difference_balances: money(differences[0]),
+            elimination_difference_results: money(differences[1]),
+            in_transit: money(transit.get(&year).copied().unwrap_or(0)),
+            ties,
+        });
+    }
+    Ok(out)
+}
