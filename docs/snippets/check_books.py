@@ -1119,7 +1119,8 @@ n = one("""SELECT count(*) FROM journal_lines l JOIN journal_entries e USING (en
                WHERE document_type = 'payment' AND currency <> buyer_currency)""")[0]
 check("realised exchange gains and losses only on settling a foreign-currency invoice", n == 0, f"{n} lines elsewhere")
 # The month-end revaluation: at each month end the revaluation accounts beside the
-# receivables (120900) and payables (200900) hold, per currency, what the open items are
+# receivables (120900) and payables (200900), and beside a buyer's payables to group
+# companies in another currency (206900), hold, per currency, what the open items are
 # worth at that day's rate less what they were booked at. An open item in the currency is
 # an invoice's amount less what its payments and receipts cleared (their cash and
 # discount); each month's entry posts the change since the month before's.
@@ -1132,11 +1133,18 @@ con.execute("""CREATE TABLE fx_open AS SELECT f.company_code, f.currency, e.post
     FROM all_documents f JOIN companies k USING (company_code) JOIN all_journal_entries e USING (entry_id)
     JOIN all_journal_lines l ON l.entry_id = f.entry_id AND l.account IN (120000, 200000)
     WHERE f.currency <> k.currency
-      AND f.document_type IN ('vendor_invoice', 'customer_invoice', 'payment', 'receipt')""")
+      AND f.document_type IN ('vendor_invoice', 'customer_invoice', 'payment', 'receipt')
+    UNION ALL SELECT buyer_company, currency, buyer_posting_date, 3,
+        CASE document_type WHEN 'invoice' THEN -amount ELSE amount END,
+        CASE document_type WHEN 'invoice' THEN -buyer_amount ELSE buyer_amount END
+    FROM read_csv('""" + str(d) + """/intercompany.csv', header=true,
+        types={'amount': 'DECIMAL(18,2)', 'buyer_amount': 'DECIMAL(18,2)'})
+    WHERE currency <> buyer_currency AND buyer_entry_id IS NOT NULL""")
 con.execute("""CREATE TABLE fx_revalued AS SELECT e.company_code, e.posting_date AS month_end,
-        (l.account = 200900)::INT AS side, right(l.line_text, 3) AS currency, sum(l.debit - l.credit) AS change
+        CASE l.account WHEN 120900 THEN 0 WHEN 200900 THEN 1 WHEN 125900 THEN 2 ELSE 3 END AS side,
+        right(l.line_text, 3) AS currency, sum(l.debit - l.credit) AS change
     FROM journal_lines l JOIN journal_entries e USING (entry_id)
-    WHERE l.account IN (120900, 200900) GROUP BY ALL""")
+    WHERE l.account IN (120900, 200900, 125900, 206900) GROUP BY ALL""")
 n, cells, months, worst = one("""WITH ends AS (SELECT DISTINCT e.company_code, e.posting_date AS month_end
         FROM journal_entries e WHERE e.header_text = 'Revaluation of open items in foreign currency'),
     pairs AS (SELECT DISTINCT company_code, side, currency FROM fx_open),
@@ -1154,10 +1162,10 @@ n, cells, months, worst = one("""WITH ends AS (SELECT DISTINCT e.company_code, e
         FROM ends x JOIN pairs p USING (company_code))
     SELECT count(*) FILTER (WHERE abs(due - held) > 0.005), count(*), count(DISTINCT (company_code, month_end)),
         max(abs(due - held)) FROM expected JOIN held USING (company_code, month_end, side, currency)""")
-check("month-end revaluation: 120900 and 200900 hold the open items at the month end's rate less as booked, "
-      "per currency", months > 0 and n == 0, f"{n} of {cells} off in {months} month ends (largest {worst})")
+check("month-end revaluation: 120900, 200900 and 206900 hold the open items (of trade partners, and of group "
+      "companies) at the month end's rate less as booked, per currency", months > 0 and n == 0, f"{n} of {cells} off in {months} month ends (largest {worst})")
 n = one("""SELECT count(*) FROM journal_lines l JOIN journal_entries e USING (entry_id)
-           WHERE l.account IN (120900, 200900, 477000, 697000)
+           WHERE l.account IN (120900, 200900, 125900, 206900, 477000, 697000)
              AND e.header_text <> 'Revaluation of open items in foreign currency' AND e.fiscal_period <> 13""")[0]
 check("unrealised exchange differences only in the month-end revaluations", n == 0, f"{n} lines elsewhere")
 n, total = one("""SELECT count(*) FILTER (WHERE abs(t.tax - round(round((d.amount - d.tax_amount) * c.rate_percent * 0.01, 2)

@@ -644,3 +644,43 @@ fn stock_movements_written_alone_are_checked_without_the_companies() {
     assert!(found[0]["of"].as_u64().expect("of") > 1_000, "{}", found[0]);
     assert_eq!(code, Some(0), "{}", r["problems"]);
 }
+
+#[test]
+fn the_group_is_consolidated_in_its_currency_with_intercompany_eliminated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("group.yaml");
+    std::fs::write(
+        &config,
+        "global:\n  start_year: 2023\n  start_month: 7\n  months: 24\n  companies:\n    \
+         - {code: UK01, currency: GBP}\n    - {code: JP01, currency: JPY}\n    \
+         - {code: FR01, currency: EUR, country: FR}\ngroup:\n  currency: USD\n",
+    )
+    .expect("config");
+    let path = config.to_string_lossy().into_owned();
+    generate(dir.path(), "out", &["--config", &path]);
+    let (code, r) = report_json(dir.path(), "out");
+    assert_eq!(code, Some(0), "{}", r["problems"]);
+    let group = r["group"].as_array().expect("group");
+    assert_eq!(group.len(), 3, "2023, 2024 and 2025");
+    let f = |v: &serde_json::Value| v.as_f64().expect("a number");
+    let mut transit = 0.0;
+    for g in group {
+        // USD is none of the companies' currencies: crossed through theirs.
+        assert_eq!(g["currency"], "USD");
+        assert_eq!(g["rates"].as_array().map(Vec::len), Some(3));
+        for t in g["ties"].as_array().expect("ties") {
+            assert_eq!(t["holds"], true, "{}: {t}", g["year"]);
+        }
+        for row in g["rows"].as_array().expect("rows") {
+            let account = row["account"].as_i64().expect("account");
+            if [125000, 125900, 206000, 206900, 430000, 675000].contains(&account) {
+                assert_eq!(f(&row["consolidated"]), 0.0, "{row}");
+            }
+        }
+        let left = f(&g["elimination_difference_balances"]);
+        assert!((left - f(&g["in_transit"])).abs() < 0.5, "{g}");
+        transit += f(&g["in_transit"]).abs();
+        assert!(f(&g["translation_difference"]) != 0.0);
+    }
+    assert!(transit > 0.0, "something in transit at a year's end");
+}

@@ -15,7 +15,7 @@
 
 use crate::world::World;
 use crate::world::layout::pl_accounts;
-use crate::world::ledger::{Books, Statement};
+use crate::world::ledger::{Books, OPEN_ITEM_ACCOUNTS, Statement};
 use crate::world::pools::accounts as acc;
 use crate::world::stock::StockTally;
 use std::ops::Range;
@@ -177,11 +177,12 @@ impl World {
         let Some(currency) = crate::world::fx::FxRates::index(f.currency.as_str()) else {
             return;
         };
-        let partner = lines.iter().find(|l| {
-            l.partner_id.is_some() && matches!(l.account, acc::RECEIVABLES | acc::PAYABLES)
+        // A trade partner's line, or a group company's (which names no partner).
+        let partner = lines.iter().find_map(|l| {
+            let side = OPEN_ITEM_ACCOUNTS.iter().position(|a| *a == l.account)?;
+            (l.partner_id.is_some() || side >= 2).then_some((l, side))
         });
-        if let Some(l) = partner {
-            let side = usize::from(l.account == acc::PAYABLES);
+        if let Some((l, side)) = partner {
             let at = books.foreign_at(company, month, side, currency);
             if let Some(cell) = books.foreign.get_mut(at) {
                 cell[0] += f.amount;

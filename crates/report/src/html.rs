@@ -481,6 +481,7 @@ pub fn page(r: &Report) -> Result<String, PlotError> {
     }
     h += "</table>\n";
     h += &statements_html(r);
+    h += &group_html(r);
     h += "<h2>Anomalies</h2>\n";
     h += &format!("<figure>{}</figure>\n", inline(&anomalies_svg(r)?));
     h += "<table>\n<tr><th class=\"l\">type</th><th>labels</th><th>entries marked</th></tr>\n";
@@ -496,6 +497,73 @@ pub fn page(r: &Report) -> Result<String, PlotError> {
     h += &profiles_html(r);
     h += "</body>\n</html>\n";
     Ok(h)
+}
+
+/// Per year: the group's rates, differences and ties, the consolidated trial balance
+/// folded under them.
+fn group_html(r: &Report) -> String {
+    if r.group.is_empty() {
+        return String::new();
+    }
+    let mut h = String::from("<h2>The group</h2>\n");
+    for g in &r.group {
+        h += &format!(
+            "<h3>{} ({})</h3>\n<table>\n<tr><th class=\"l\">company</th><th class=\"l\">currency</th><th>opening</th><th>average</th><th>closing</th></tr>\n",
+            g.year,
+            esc(&g.currency)
+        );
+        for x in &g.rates {
+            h += &format!(
+                "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{:.6}</td><td>{:.6}</td><td>{:.6}</td></tr>\n",
+                esc(&x.company),
+                esc(&x.currency),
+                x.opening,
+                x.average,
+                x.closing
+            );
+        }
+        h += "</table>\n<table>\n<tr><th class=\"l\">difference</th><th>amount</th></tr>\n";
+        for (label, v) in [
+            ("currency translation difference", g.translation_difference),
+            (
+                "intercompany balances left by eliminating",
+                g.elimination_difference_balances,
+            ),
+            (
+                "intercompany results left by eliminating",
+                g.elimination_difference_results,
+            ),
+            ("in transit between group companies", g.in_transit),
+        ] {
+            h += &format!("<tr><td class=\"l\">{label}</td><td>{v:.2}</td></tr>\n");
+        }
+        h += "</table>\n<table>\n<tr><th class=\"l\">tie</th><th>left</th><th>right</th><th>ties</th></tr>\n";
+        for t in &g.ties {
+            h += &format!(
+                "<tr><td class=\"l\">{}</td><td>{:.2}</td><td>{:.2}</td><td>{}</td></tr>\n",
+                esc(t.check),
+                t.left,
+                t.right,
+                if t.holds { "yes" } else { "no" }
+            );
+        }
+        h += &format!(
+            "</table>\n<details><summary>consolidated trial balance ({} accounts)</summary>\n<table>\n<tr><th>account</th><th class=\"l\">name</th><th>companies</th><th>eliminated</th><th>group</th></tr>\n",
+            g.rows.len()
+        );
+        for row in &g.rows {
+            h += &format!(
+                "<tr><td>{}</td><td class=\"l\">{}</td><td>{:.2}</td><td>{:.2}</td><td>{:.2}</td></tr>\n",
+                row.account,
+                esc(&row.name),
+                row.companies,
+                row.eliminated,
+                row.consolidated
+            );
+        }
+        h += "</table>\n</details>\n";
+    }
+    h
 }
 
 /// Per company and year: the income statement, the balance sheets, the cash flow and

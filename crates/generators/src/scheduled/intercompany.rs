@@ -137,7 +137,6 @@ impl World {
             ..
         } = *mo;
         let (pair, sells) = l.intercompany[(q / 2) as usize];
-        let r = q % 2;
         let Some(c) = self.charge(pair, month) else {
             // Not reached: every pair of the layout has its charge.
             return (
@@ -153,15 +152,15 @@ impl World {
         let seed = self.config.seed;
         let key = (pair as u64) << 32 | month;
         let invoice_id = record_id(seed, stream::IC_INVOICE, key);
+        let index =
+            |seller, r| self.entry_in_run(self.layout.intercompany_index(pair, seller, r, month));
         let (s, b) = (
             &self.economy.companies[c.seller],
             &self.economy.companies[c.buyer],
         );
-        let index =
-            |seller, r| self.entry_in_run(self.layout.intercompany_index(pair, seller, r, month));
-        let row = |document_id, document_type| IntercompanyDocument {
-            document_id,
-            document_type,
+        let invoice = IntercompanyDocument {
+            document_id: invoice_id,
+            document_type: "invoice",
             reference_document_id: None,
             seller_company: s.code,
             buyer_company: b.code,
@@ -177,125 +176,18 @@ impl World {
             buyer_amount: c.at_buyer,
             buyer_currency: b.currency,
         };
-        match (sells, r) {
+        match (sells, q % 2) {
             (true, 0) => {
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::IC_RECEIVABLES,
-                        amount: c.amount,
-                        text: "Receivable from group company",
-                        ..Line::BARE
-                    },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::IC_REVENUE,
-                        amount: -c.amount,
-                        cost_center: Some(0),
-                        text: "Group services charged",
-                        ..Line::BARE
-                    },
-                );
-                batch.intercompany.push(row(invoice_id, "invoice"));
-                (
-                    "Intercompany service charge",
-                    c.invoice,
-                    "DR",
-                    "intercompany",
-                    users::BATCH_AR,
-                    false,
-                    false,
-                )
+                batch.intercompany.push(invoice);
+                Self::ic_invoice(&c, batch, entry_id)
             }
             (false, 0) => {
-                // A service from abroad: the buyer self-assesses its VAT.
-                let reverse = if s.country != b.country {
-                    b.tax.reverse
-                } else {
-                    None
-                };
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::IC_CHARGES,
-                        amount: c.at_buyer,
-                        tax: reverse,
-                        cost_center: Some(0),
-                        text: "Group services received",
-                        ..Line::BARE
-                    },
-                );
-                if let Some(tax) = reverse {
-                    Self::reverse_charge_lines(batch, entry_id, tax, tax_of(tax, c.at_buyer));
-                }
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::IC_PAYABLES,
-                        amount: -c.at_buyer,
-                        text: "Payable to group company",
-                        ..Line::BARE
-                    },
-                );
                 head.document_date = c.invoice;
-                (
-                    "Intercompany service charge",
-                    c.booked,
-                    "KR",
-                    "intercompany",
-                    users::BATCH_AP,
-                    false,
-                    false,
-                )
+                self.ic_booking(&c, batch, entry_id)
             }
             (false, _) => {
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::IC_PAYABLES,
-                        amount: c.at_buyer,
-                        text: "Cleared item",
-                        ..Line::BARE
-                    },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::BANK,
-                        amount: -c.paid_at_buyer,
-                        text: "Outgoing payment",
-                        ..Line::BARE
-                    },
-                );
-                let difference = c.paid_at_buyer - c.at_buyer;
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: if difference > 0 {
-                            acc::FX_LOSS
-                        } else {
-                            acc::FX_GAIN
-                        },
-                        amount: difference,
-                        cost_center: Some(centers::FINANCE),
-                        text: if difference > 0 {
-                            "Realised exchange loss"
-                        } else {
-                            "Realised exchange gain"
-                        },
-                        ..Line::BARE
-                    },
-                );
                 batch.intercompany.push(IntercompanyDocument {
+                    document_id: record_id(seed, stream::IC_PAYMENT, key),
                     document_type: "payment",
                     reference_document_id: Some(invoice_id),
                     document_date: c.paid,
@@ -304,49 +196,195 @@ impl World {
                     seller_posting_date: c.received,
                     buyer_entry_id: index(false, 1),
                     buyer_posting_date: c.paid,
-                    ..row(record_id(seed, stream::IC_PAYMENT, key), "payment")
+                    ..invoice
                 });
-                (
-                    "Intercompany payment",
-                    c.paid,
-                    "KZ",
-                    "intercompany",
-                    users::PAYRUN,
-                    false,
-                    false,
-                )
+                self.ic_payment(&c, batch, entry_id)
             }
-            (true, _) => {
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::BANK,
-                        amount: c.amount,
-                        text: "Incoming payment",
-                        ..Line::BARE
-                    },
-                );
-                Self::line(
-                    batch,
-                    entry_id,
-                    Line {
-                        account: acc::IC_RECEIVABLES,
-                        amount: -c.amount,
-                        text: "Cleared item",
-                        ..Line::BARE
-                    },
-                );
-                (
-                    "Intercompany receipt",
-                    c.received,
-                    "DZ",
-                    "intercompany",
-                    users::BANK,
-                    false,
-                    false,
-                )
-            }
+            (true, _) => Self::ic_receipt(&c, batch, entry_id),
         }
+    }
+
+    /// The seller's invoice: its receivable from the buyer and its revenue.
+    fn ic_invoice(c: &Charge, batch: &mut Batch, entry_id: u128) -> Posted {
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::IC_RECEIVABLES,
+                amount: c.amount,
+                text: "Receivable from group company",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::IC_REVENUE,
+                amount: -c.amount,
+                cost_center: Some(0),
+                text: "Group services charged",
+                ..Line::BARE
+            },
+        );
+        (
+            "Intercompany service charge",
+            c.invoice,
+            "DR",
+            "intercompany",
+            users::BATCH_AR,
+            false,
+            false,
+        )
+    }
+
+    /// The amount `amount` in the seller's currency of the buyer's line on its payable,
+    /// noted for the month-end revaluation where that is another currency than its own.
+    fn ic_foreign(&self, c: &Charge, batch: &mut Batch, entry_id: u128, amount: i64) {
+        let (s, b) = (
+            &self.economy.companies[c.seller],
+            &self.economy.companies[c.buyer],
+        );
+        if s.currency_index != b.currency_index {
+            batch.foreign.push(synth_model::ForeignAmount {
+                entry_id,
+                currency: s.currency,
+                amount,
+            });
+        }
+    }
+
+    /// The buyer's posting of the invoice: its expense (with the VAT it self-assesses
+    /// on a service from abroad) and its payable to the seller.
+    fn ic_booking(&self, c: &Charge, batch: &mut Batch, entry_id: u128) -> Posted {
+        let (s, b) = (
+            &self.economy.companies[c.seller],
+            &self.economy.companies[c.buyer],
+        );
+        let reverse = if s.country != b.country {
+            b.tax.reverse
+        } else {
+            None
+        };
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::IC_CHARGES,
+                amount: c.at_buyer,
+                tax: reverse,
+                cost_center: Some(0),
+                text: "Group services received",
+                ..Line::BARE
+            },
+        );
+        if let Some(tax) = reverse {
+            Self::reverse_charge_lines(batch, entry_id, tax, tax_of(tax, c.at_buyer));
+        }
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::IC_PAYABLES,
+                amount: -c.at_buyer,
+                text: "Payable to group company",
+                ..Line::BARE
+            },
+        );
+        self.ic_foreign(c, batch, entry_id, -c.amount);
+        (
+            "Intercompany service charge",
+            c.booked,
+            "KR",
+            "intercompany",
+            users::BATCH_AP,
+            false,
+            false,
+        )
+    }
+
+    /// The buyer's payment: the payable cleared at what the invoice booked, the bank
+    /// at the payment day's rate, the difference a realised gain or loss.
+    fn ic_payment(&self, c: &Charge, batch: &mut Batch, entry_id: u128) -> Posted {
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::IC_PAYABLES,
+                amount: c.at_buyer,
+                text: "Cleared item",
+                ..Line::BARE
+            },
+        );
+        self.ic_foreign(c, batch, entry_id, c.amount);
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::BANK,
+                amount: -c.paid_at_buyer,
+                text: "Outgoing payment",
+                ..Line::BARE
+            },
+        );
+        let difference = c.paid_at_buyer - c.at_buyer;
+        let (account, text) = if difference > 0 {
+            (acc::FX_LOSS, "Realised exchange loss")
+        } else {
+            (acc::FX_GAIN, "Realised exchange gain")
+        };
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account,
+                amount: difference,
+                cost_center: Some(centers::FINANCE),
+                text,
+                ..Line::BARE
+            },
+        );
+        (
+            "Intercompany payment",
+            c.paid,
+            "KZ",
+            "intercompany",
+            users::PAYRUN,
+            false,
+            false,
+        )
+    }
+
+    /// The seller's receipt, on the day its bank books the money.
+    fn ic_receipt(c: &Charge, batch: &mut Batch, entry_id: u128) -> Posted {
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::BANK,
+                amount: c.amount,
+                text: "Incoming payment",
+                ..Line::BARE
+            },
+        );
+        Self::line(
+            batch,
+            entry_id,
+            Line {
+                account: acc::IC_RECEIVABLES,
+                amount: -c.amount,
+                text: "Cleared item",
+                ..Line::BARE
+            },
+        );
+        (
+            "Intercompany receipt",
+            c.received,
+            "DZ",
+            "intercompany",
+            users::BANK,
+            false,
+            false,
+        )
     }
 }

@@ -1,7 +1,8 @@
 //! The month-end revaluation of the open items in foreign currency: each company's
-//! receivables and payables still open at a month's end, per currency, at that day's
-//! rate against what they were booked at. The revaluation accounts beside the
-//! receivables (120900) and payables (200900) hold that difference at every month end,
+//! receivables and payables still open at a month's end (to trade partners and to group
+//! companies), per currency, at that day's rate against what they were booked at. The
+//! revaluation accounts beside the receivables (120900, 125900) and payables (200900,
+//! 206900) hold that difference at every month end,
 //! against unrealised exchange gains (477000) or losses (697000): each month's entry
 //! posts the change since the month before's (the month before's reversed on the
 //! first and the new one posted, netted into one entry, as SAP's delta logic does), so
@@ -10,7 +11,7 @@
 use crate::post::Line;
 use crate::world::World;
 use crate::world::fx::{CURRENCIES, convert};
-use crate::world::ledger::Books;
+use crate::world::ledger::{Books, SIDES};
 use crate::world::pools::{accounts as acc, centers, users};
 
 use super::{Month, Posted};
@@ -39,7 +40,12 @@ const TEXTS: [&str; 15] = [
 const ALL_CURRENCIES: &str = "Revaluation of open items in foreign currency";
 
 /// The revaluation accounts of the receivables (side 0) and payables (side 1).
-const ACCOUNTS: [u32; 2] = [acc::RECEIVABLES_REVALUED, acc::PAYABLES_REVALUED];
+const ACCOUNTS: [u32; SIDES] = [
+    acc::RECEIVABLES_REVALUED,
+    acc::PAYABLES_REVALUED,
+    acc::IC_RECEIVABLES_REVALUED,
+    acc::IC_PAYABLES_REVALUED,
+];
 
 impl World {
     /// Sets what the revaluation at each month's end adds to each company's open items
@@ -49,7 +55,7 @@ impl World {
         let n = CURRENCIES.len();
         books.revaluation = vec![0; books.foreign.len()];
         for (ci, c) in self.economy.companies.iter().enumerate() {
-            for side in 0..2 {
+            for side in 0..SIDES {
                 for currency in (0..n).filter(|&k| k != c.currency_index) {
                     let (mut open, mut booked) = (0i64, 0i64);
                     for month in 0..books.months as u64 {
@@ -93,7 +99,7 @@ impl World {
             };
             books.revalued(company, month, side, k) - before
         };
-        let pairs = (0..2)
+        let pairs = (0..SIDES)
             .flat_map(|side| (0..n).map(move |k| (side, k)))
             .filter(|&(side, k)| change(side, k) != 0)
             .count();

@@ -234,15 +234,19 @@ impl Layout {
         let items = open_items(config);
         let opening_lines = OPENING_FIXED_LINES + 2 * items;
         let opening_chunks = opening_lines.div_ceil(lines_per_opening) as u64;
-        // Only partners in another currency leave open items to revalue.
-        let revaluation = if config.fx.foreign_currency_share > 0.0 {
+        let pairs = config.group.pairs(&config.companies);
+        // Only partners, or group companies, in another currency leave open items to
+        // revalue.
+        let currency = |c: usize| config.companies.get(c).map(|c| c.currency.as_str());
+        let revaluation = if config.fx.foreign_currency_share > 0.0
+            || pairs.iter().any(|(s, b)| currency(*s) != currency(*b))
+        {
             REVALUATION_SLOTS
         } else {
             0
         };
         let months = u64::from(config.months);
         let year_end = YearEvent::of(config);
-        let pairs = config.group.pairs(&config.companies);
         let mut offset = 0;
         let companies = config
             .companies

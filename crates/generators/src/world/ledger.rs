@@ -54,13 +54,26 @@ pub(crate) struct Books {
     /// material` (computed from the stock tally once the books are summed).
     pub(crate) stock_opening: Vec<i64>,
     /// The movement of the open items in foreign currency in each cell, per side and
-    /// currency (`(cell * 2 + side) * CURRENCIES.len() + currency`; side 0 receivables,
-    /// 1 payables): in the currency, and in the company's as booked.
+    /// currency (`(cell * SIDES + side) * CURRENCIES.len() + currency`; the sides are
+    /// [`OPEN_ITEM_ACCOUNTS`]): in the currency, and in the company's as booked.
     pub(crate) foreign: Vec<[i64; 2]>,
     /// What the revaluation at each cell's month end adds to its open items, per side
     /// and currency, indexed as `foreign` (computed once the books are summed).
     pub(crate) revaluation: Vec<i64>,
 }
+
+/// The accounts of the open items that are revalued at month ends, one per side of
+/// [`Books::foreign`]: trade receivables and payables, and what group companies owe
+/// each other.
+pub(crate) const OPEN_ITEM_ACCOUNTS: [u32; SIDES] = [
+    crate::world::pools::accounts::RECEIVABLES,
+    crate::world::pools::accounts::PAYABLES,
+    crate::world::pools::accounts::IC_RECEIVABLES,
+    crate::world::pools::accounts::IC_PAYABLES,
+];
+
+/// Sides of the open items in foreign currency (see [`OPEN_ITEM_ACCOUNTS`]).
+pub(crate) const SIDES: usize = 4;
 
 /// A month's bank statement, and the book balance it reconciles to.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -93,12 +106,12 @@ impl Books {
             interest: vec![0; companies * months],
             statements: vec![Statement::default(); companies * months],
             stock_opening: Vec::new(),
-            foreign: vec![[0; 2]; companies * months * 2 * CURRENCIES.len()],
+            foreign: vec![[0; 2]; companies * months * SIDES * CURRENCIES.len()],
             revaluation: Vec::new(),
         }
     }
 
-    /// The index of side `side` (0 receivables, 1 payables) and currency `currency` of
+    /// The index of side `side` (see [`OPEN_ITEM_ACCOUNTS`]) and currency `currency` of
     /// company `company`'s month `month` in `foreign` and `revaluation`.
     pub(crate) fn foreign_at(
         &self,
@@ -107,7 +120,7 @@ impl Books {
         side: usize,
         currency: usize,
     ) -> usize {
-        ((company * self.months + month as usize) * 2 + side) * CURRENCIES.len() + currency
+        ((company * self.months + month as usize) * SIDES + side) * CURRENCIES.len() + currency
     }
 
     /// What the revaluation at the end of company `company`'s month `month` adds to its

@@ -14,11 +14,15 @@ use crate::{ConsolidatedRow, GroupRate, GroupStatements, ReportError, Statements
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use synth_model::Date;
 
-/// The intercompany accounts eliminated in pairs: receivables against payables, revenue
-/// against charges.
-const ELIMINATED: [(i64, i64); 2] = [(125_000, 206_000), (430_000, 675_000)];
+/// The intercompany accounts eliminated against each other: receivables (with their
+/// revaluation) against payables (with theirs), revenue against charges.
+const ELIMINATED: [(&[i64], &[i64]); 2] = [
+    (&[125_000, 125_900], &[206_000, 206_900]),
+    (&[430_000], &[675_000]),
+];
 
-/// Rates to one currency of the companies per day: (date, from) → rate.
+/// Rates to one currency of the companies per day of the run's period: (date, from) →
+/// rate.
 struct Rates {
     to: String,
     by_day: BTreeMap<Date, HashMap<String, f64>>,
@@ -67,6 +71,16 @@ fn rates(r: &mut Reader<'_>) -> Result<(Rates, String), ReportError> {
         .or_else(|| config["global"]["companies"][0]["currency"].as_str())
         .unwrap_or("USD")
         .to_string();
+    // The period's days: `fx_rates` starts two months before it.
+    let (year, month, months) = (
+        config["global"]["start_year"].as_i64().unwrap_or(0),
+        config["global"]["start_month"].as_i64().unwrap_or(1),
+        config["global"]["months"].as_i64().unwrap_or(0),
+    );
+    let first = Date::from_ymd(year as i32, month as u32, 1).unwrap_or(Date(i32::MIN));
+    let t_end = year * 12 + month - 1 + months;
+    let end = Date::from_ymd((t_end / 12) as i32, (t_end % 12) as u32 + 1, 1)
+        .map_or(Date(i32::MAX), |d| d.add_days(-1));
     let mut t = r.table(
         "fx_rates",
         &["rate_date", "from_currency", "to_currency", "rate"],
@@ -84,7 +98,7 @@ fn rates(r: &mut Reader<'_>) -> Result<(Rates, String), ReportError> {
         if rates.to.is_empty() {
             rates.to = to.to_string();
         }
-        if to == rates.to {
+        if to == rates.to && (first..=end).contains(&day) {
             rates
                 .by_day
                 .entry(day)
@@ -95,15 +109,16 @@ fn rates(r: &mut Reader<'_>) -> Result<(Rates, String), ReportError> {
     Ok((rates, group))
 }
 
-/// What is in transit between group companies at day `end`, in the group's currency at
-/// the day's rates: invoices one side has posted and the other not yet, payments sent
-/// and not yet received.
+/// What is in transit between group companies at each year's end `ends`, in the group's
+/// currency at the day's rates (invoices one side has posted and the other not yet,
+/// payments sent and not yet received), and how many intercompany documents each year
+/// has.
 fn in_transit(
     r: &mut Reader<'_>,
     rates: &Rates,
     group: &str,
     ends: &BTreeMap<i32, Date>,
-) -> Result<BTreeMap<i32, i64>, ReportError> {
+) -> Result<BTreeMap<i32, (i64, i64)>, ReportError> {
     let mut out = BTreeMap::new();
     let mut t = r.table(
         "intercompany",
@@ -121,11 +136,14 @@ fn in_transit(
             continue;
         };
         for (&year, &end) in ends {
+            if a.ymd().0 == year {
+                out.entry(year).or_insert((0, 0)).1 += 1;
+            }
             if a.min(b) <= end
                 && a.max(b) > end
                 && let Some(rate) = rates.rate(currency, group, end)
             {
-                *out.entry(year).or_default() += (amount as f64 * rate).round() as i64;
+                out.entry(year).or_insert((0, 0)).0 += (amount as f64 * rate).round() as i64;
             }
         }
     }
@@ -209,13 +227,11 @@ pub(crate) fn consolidate(
         let mut eliminated: BTreeMap<i64, i64> = BTreeMap::new();
         let mut differences = [0i64; 2];
         for (k, (a, b)) in ELIMINATED.iter().enumerate() {
-            let (x, y) = (
-                translated.get(a).copied().unwrap_or(0),
-                translated.get(b).copied().unwrap_or(0),
-            );
-            eliminated.insert(*a, -x);
-            eliminated.insert(*b, -y);
-            differences[k] = x + y;
+            for account in a.iter().chain(b.iter()) {
+                let x = translated.get(account).copied().unwrap_or(0);
+                eliminated.insert(*account, -x);
+                differences[k] += x;
+            }
         }
         let rows: Vec<ConsolidatedRow> = translated
             .iter()
@@ -234,11 +250,16 @@ pub(crate) fn consolidate(
             .collect();
         let left_over: i64 = ELIMINATED
             .iter()
-            .flat_map(|(a, b)| [a, b])
+            .flat_map(|(a, b)| a.iter().chain(b.iter()))
             .map(|a| {
                 translated.get(a).copied().unwrap_or(0) + eliminated.get(a).copied().unwrap_or(0)
             })
             .sum();
+        let (transit, documents) = transit.get(&year).copied().unwrap_or((0, 0));
+        // Each open item is translated and revalued at rates of eight places, each
+        // rounded to the minor unit: at most a unit apart per document.
+        let off = differences[0] - transit;
+        let tolerance = documents + 1;
         let total: i64 = translated.values().sum::<i64>()
             + eliminated.values().sum::<i64>()
             + translation
@@ -255,6 +276,12 @@ pub(crate) fn consolidate(
                 left: money(left_over),
                 right: 0.0,
                 holds: left_over == 0,
+            },
+            Tie {
+                check: "the intercompany balances left by eliminating are what is in transit (to a minor unit per document)",
+                left: money(differences[0]),
+                right: money(transit),
+                holds: off.abs() <= tolerance,
             },
             Tie {
                 check: "the consolidated trial balance and its differences sum to zero",
@@ -279,7 +306,7 @@ pub(crate) fn consolidate(
             translation_difference: money(translation),
             elimination_difference_balances: money(differences[0]),
             elimination_difference_results: money(differences[1]),
-            in_transit: money(transit.get(&year).copied().unwrap_or(0)),
+            in_transit: money(transit),
             ties,
         });
     }

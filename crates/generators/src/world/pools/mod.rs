@@ -36,6 +36,12 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
         "debit",
     ),
     acct(125000, "Receivables from group companies", "asset", "debit"),
+    acct(
+        125900,
+        "Receivables from group companies - exchange revaluation",
+        "asset",
+        "debit",
+    ),
     acct(130000, "Inventory - trading goods", "asset", "debit"),
     acct(145000, "Input tax receivable", "asset", "debit"),
     acct(150000, "Machinery and equipment", "asset", "debit"),
@@ -74,6 +80,12 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
         "credit",
     ),
     acct(206000, "Payables to group companies", "liability", "credit"),
+    acct(
+        206900,
+        "Payables to group companies - exchange revaluation",
+        "liability",
+        "credit",
+    ),
     acct(210000, "Accrued liabilities", "liability", "credit"),
     acct(220000, "Output tax payable", "liability", "credit"),
     acct(225000, "VAT settlement", "liability", "credit"),
@@ -143,6 +155,10 @@ pub mod accounts {
     pub const IC_RECEIVABLES: u32 = 125000;
     /// What the company owes group companies for their services.
     pub const IC_PAYABLES: u32 = 206000;
+    /// The revaluation of what group companies owe in another currency.
+    pub const IC_RECEIVABLES_REVALUED: u32 = 125900;
+    /// The revaluation of what the company owes group companies in another currency.
+    pub const IC_PAYABLES_REVALUED: u32 = 206900;
     /// The services charged to group companies.
     pub const IC_REVENUE: u32 = 430000;
     /// The services group companies charged.
