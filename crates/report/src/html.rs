@@ -499,6 +499,24 @@ pub fn page(r: &Report) -> Result<String, PlotError> {
     Ok(h)
 }
 
+/// Closes the table before and opens one of `ties`: each check, its sides, whether it
+/// holds.
+fn ties_html(ties: &[crate::Tie]) -> String {
+    let mut h = String::from(
+        "</table>\n<table>\n<tr><th class=\"l\">tie</th><th>left</th><th>right</th><th>ties</th></tr>\n",
+    );
+    for t in ties {
+        h += &format!(
+            "<tr><td class=\"l\">{}</td><td>{:.2}</td><td>{:.2}</td><td>{}</td></tr>\n",
+            esc(t.check),
+            t.left,
+            t.right,
+            if t.holds { "yes" } else { "no" }
+        );
+    }
+    h
+}
+
 /// Per year: the group's rates, differences and ties, the consolidated trial balance
 /// folded under them.
 fn group_html(r: &Report) -> String {
@@ -537,16 +555,19 @@ fn group_html(r: &Report) -> String {
         ] {
             h += &format!("<tr><td class=\"l\">{label}</td><td>{v:.2}</td></tr>\n");
         }
-        h += "</table>\n<table>\n<tr><th class=\"l\">tie</th><th>left</th><th>right</th><th>ties</th></tr>\n";
-        for t in &g.ties {
+        for x in &g.transit_items {
             h += &format!(
-                "<tr><td class=\"l\">{}</td><td>{:.2}</td><td>{:.2}</td><td>{}</td></tr>\n",
-                esc(t.check),
-                t.left,
-                t.right,
-                if t.holds { "yes" } else { "no" }
+                "<tr><td class=\"l\">in transit: {} {} to {} (seller {}, buyer {})</td><td>{:.2} {}</td></tr>\n",
+                esc(&x.document_type),
+                esc(&x.seller_company),
+                esc(&x.buyer_company),
+                esc(&x.seller_posting_date),
+                esc(&x.buyer_posting_date),
+                x.amount,
+                esc(&x.currency)
             );
         }
+        h += &ties_html(&g.ties);
         h += &format!(
             "</table>\n<details><summary>consolidated trial balance ({} accounts)</summary>\n<table>\n<tr><th>account</th><th class=\"l\">name</th><th>companies</th><th>eliminated</th><th>group</th></tr>\n",
             g.rows.len()
@@ -589,16 +610,7 @@ fn statements_html(r: &Report) -> String {
         for (label, v) in st.cash_flow.rows() {
             h += &format!("<tr><td class=\"l\">{label}</td><td>{v:.2}</td></tr>\n");
         }
-        h += "</table>\n<table>\n<tr><th class=\"l\">tie</th><th>left</th><th>right</th><th>ties</th></tr>\n";
-        for t in &st.ties {
-            h += &format!(
-                "<tr><td class=\"l\">{}</td><td>{:.2}</td><td>{:.2}</td><td>{}</td></tr>\n",
-                esc(t.check),
-                t.left,
-                t.right,
-                if t.holds { "yes" } else { "no" }
-            );
-        }
+        h += &ties_html(&st.ties);
         h += &format!(
             "</table>\n<details><summary>trial balance ({} accounts)</summary>\n<table>\n<tr><th>account</th><th class=\"l\">name</th><th>opening</th><th>debit</th><th>credit</th><th>closing</th></tr>\n",
             st.trial_balance.len()

@@ -513,6 +513,27 @@ pub struct ConsolidatedRow {
     pub consolidated: f64,
 }
 
+/// An intercompany document one side had posted at a year's end and the other not yet.
+#[derive(Debug, Clone, Serialize)]
+pub struct TransitItem {
+    /// Its id (`intercompany.document_id`).
+    pub document_id: String,
+    /// `invoice` or `payment`.
+    pub document_type: String,
+    /// The company that charged.
+    pub seller_company: String,
+    /// The company charged.
+    pub buyer_company: String,
+    /// The amount, in `currency`.
+    pub amount: f64,
+    /// The invoice's currency.
+    pub currency: String,
+    /// When the seller posted it.
+    pub seller_posting_date: String,
+    /// When the buyer posted it.
+    pub buyer_posting_date: String,
+}
+
 /// The group's consolidated trial balance for one year, in the group's currency.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupStatements {
@@ -534,6 +555,8 @@ pub struct GroupStatements {
     /// What was in transit between group companies at the year's last rate day, at that
     /// day's rates.
     pub in_transit: f64,
+    /// The intercompany documents in transit then, one side having posted them.
+    pub transit_items: Vec<TransitItem>,
     /// The ties checked.
     pub ties: Vec<Tie>,
 }

@@ -248,6 +248,19 @@ fn group_text(r: &Report) -> String {
         ] {
             s += &format!("  {label:<49} {v:>18.2}\n");
         }
+        for x in &g.transit_items {
+            s += &format!(
+                "    in transit: {} {} {} to {}, {:.2} {}, posted by the seller {}, by the buyer {}\n",
+                x.document_type,
+                x.document_id,
+                x.seller_company,
+                x.buyer_company,
+                x.amount,
+                x.currency,
+                x.seller_posting_date,
+                x.buyer_posting_date
+            );
+        }
         for t in &g.ties {
             s += &format!("  {} {}\n", if t.holds { "ok  " } else { "FAIL" }, t.check);
         }

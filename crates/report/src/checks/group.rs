@@ -10,7 +10,9 @@ use super::Reader;
 use super::entries::Ledger;
 use super::master::Masters;
 use super::money;
-use crate::{ConsolidatedRow, GroupRate, GroupStatements, ReportError, Statements, Tie};
+use crate::{
+    ConsolidatedRow, GroupRate, GroupStatements, ReportError, Statements, Tie, TransitItem,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use synth_model::Date;
 
@@ -109,17 +111,25 @@ fn rates(r: &mut Reader<'_>) -> Result<(Rates, String), ReportError> {
     Ok((rates, group))
 }
 
-/// What is in transit between group companies at each year's end `ends`, in the group's
-/// currency at the day's rates (invoices one side has posted and the other not yet,
-/// payments sent and not yet received), and how many intercompany documents each year
-/// has.
+/// What the `intercompany` table says of one year: the documents in transit at its
+/// end, their sum in the group's currency at that day's rates, and how many documents
+/// the year has.
+#[derive(Default)]
+struct YearTransit {
+    items: Vec<TransitItem>,
+    sum: i64,
+    documents: i64,
+}
+
+/// The documents in transit between group companies at each year's end `ends` (invoices
+/// one side has posted and the other not yet, payments sent and not yet received).
 fn in_transit(
     r: &mut Reader<'_>,
     rates: &Rates,
     group: &str,
     ends: &BTreeMap<i32, Date>,
-) -> Result<BTreeMap<i32, (i64, i64)>, ReportError> {
-    let mut out = BTreeMap::new();
+) -> Result<BTreeMap<i32, YearTransit>, ReportError> {
+    let mut out: BTreeMap<i32, YearTransit> = BTreeMap::new();
     let mut t = r.table(
         "intercompany",
         &[
@@ -127,6 +137,10 @@ fn in_transit(
             "buyer_posting_date",
             "amount",
             "currency",
+            "document_id",
+            "document_type",
+            "seller_company",
+            "buyer_company",
         ],
     );
     while let Some(row) = t.next_row()? {
@@ -136,14 +150,26 @@ fn in_transit(
             continue;
         };
         for (&year, &end) in ends {
+            let y = out.entry(year).or_default();
             if a.ymd().0 == year {
-                out.entry(year).or_insert((0, 0)).1 += 1;
+                y.documents += 1;
             }
             if a.min(b) <= end
                 && a.max(b) > end
                 && let Some(rate) = rates.rate(currency, group, end)
             {
-                out.entry(year).or_insert((0, 0)).0 += (amount as f64 * rate).round() as i64;
+                y.sum += (amount as f64 * rate).round() as i64;
+                let text = |k| row.text(k).unwrap_or("").to_string();
+                y.items.push(TransitItem {
+                    document_id: row.id(4).map(synth_sinks::uuid_string).unwrap_or_default(),
+                    document_type: text(5),
+                    seller_company: text(6),
+                    buyer_company: text(7),
+                    amount: money(amount),
+                    currency: currency.to_string(),
+                    seller_posting_date: super::date_text(a),
+                    buyer_posting_date: super::date_text(b),
+                });
             }
         }
     }
@@ -171,7 +197,7 @@ pub(crate) fn consolidate(
             Some((y, *last))
         })
         .collect();
-    let transit = in_transit(r, &rates, &group, &ends)?;
+    let mut transit = in_transit(r, &rates, &group, &ends)?;
     let index: HashMap<&str, usize> = m
         .currencies
         .keys()
@@ -255,7 +281,11 @@ pub(crate) fn consolidate(
                 translated.get(a).copied().unwrap_or(0) + eliminated.get(a).copied().unwrap_or(0)
             })
             .sum();
-        let (transit, documents) = transit.get(&year).copied().unwrap_or((0, 0));
+        let YearTransit {
+            items,
+            sum: transit,
+            documents,
+        } = transit.remove(&year).unwrap_or_default();
         // Each open item is translated and revalued at rates of eight places, each
         // rounded to the minor unit: at most a unit apart per document.
         let off = differences[0] - transit;
@@ -307,6 +337,7 @@ pub(crate) fn consolidate(
             elimination_difference_balances: money(differences[0]),
             elimination_difference_results: money(differences[1]),
             in_transit: money(transit),
+            transit_items: items,
             ties,
         });
     }
