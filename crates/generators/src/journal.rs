@@ -158,6 +158,12 @@ impl JournalGenerator {
                     as f64
                     / entries
             }
+            // An invoice and a payment per pair of group companies and month.
+            Table::Intercompany => {
+                (2 * self.world.layout.pairs.len() as u64 * u64::from(self.world.config.months))
+                    as f64
+                    / entries
+            }
             _ => rows[t] as f64 / n.max(1) as f64,
         })
     }
@@ -168,6 +174,27 @@ impl JournalGenerator {
         let mut batch = Batch::default();
         self.world.sample_payslips(&mut batch);
         batch.payslips
+    }
+
+    /// The first year's intercompany invoices and payments of the first pair of group
+    /// companies (none without a pair): a sample to measure what a row takes (enough
+    /// rows that a text file's header weighs little on each).
+    pub fn sample_intercompany(&self) -> Vec<synth_model::IntercompanyDocument> {
+        let layout = &self.world.layout;
+        if layout.pairs.is_empty() {
+            return Vec::new();
+        }
+        let mut batch = Batch::default();
+        let mut rows = Vec::new();
+        for month in 0..u64::from(self.world.config.months.min(12)) {
+            for (seller, r) in [(true, 0), (false, 1)] {
+                let i = layout.intercompany_index(0, seller, r, month);
+                // Each fill starts the batch afresh.
+                self.world.fill(&mut batch, i..i + 1);
+                rows.append(&mut batch.intercompany);
+            }
+        }
+        rows
     }
 
     /// Each company's bank statements of the first year, with balances of the size its

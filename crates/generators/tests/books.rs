@@ -63,8 +63,10 @@ fn a_year_of_books_makes_business_sense() {
     // payroll runs) or 12 x 13 (Germany) before the asset purchases + 6 income tax postings (4 prepayments, the
     // provision, last year's settlement) + the year-end closing + 12 x 2 for the
     // month's fixed asset (invoice, payment) + 12 x 2 for the asset retired (retirement,
-    // sale) + 12 cycle counts + 12 revaluations of the open items in foreign currency.
-    assert_eq!(g.scheduled_entries(), 410 + 386);
+    // sale) + 12 cycle counts + 12 revaluations of the open items in foreign currency
+    // + 12 x 2 for the month's intercompany charge (the US company's invoice and
+    // receipt, the German one's posting of it and payment).
+    assert_eq!(g.scheduled_entries(), 434 + 410);
     let accounts: HashMap<u32, &synth_model::Account> =
         md.accounts.iter().map(|a| (a.account, a)).collect();
     let entry_of: HashMap<u128, &synth_model::JournalEntry> =
@@ -802,11 +804,27 @@ fn bank_statements_hold_every_bank_line_and_reconcile_to_the_ledger() {
                 })
                 .map(|x| -x.amount)
                 .sum::<i64>()
-                // and what no statement of the data holds (booked after its end).
+                // and what no statement of the data holds (booked after its end),
                 + bank
                     .iter()
                     .filter(|x| x.0 == company && x.1 <= s.statement_date && x.3 == Date(i32::MAX))
                     .map(|x| -x.2)
+                    .sum::<i64>()
+                // and a returned transfer sent again after the data's end: the money is
+                // back, the payment outstanding again.
+                + b.bank_lines
+                    .iter()
+                    .filter(|x| {
+                        x.company_code.as_str() == company
+                            && x.transaction_code == "return"
+                            && x.booking_date <= s.statement_date
+                            && b.bank_lines
+                                .iter()
+                                .filter(|y| y.entry_id == x.entry_id && y.amount == -x.amount)
+                                .count()
+                                < 2
+                    })
+                    .map(|x| x.amount)
                     .sum::<i64>();
 
             assert_eq!(s.outstanding_payments, out, "{s:?}");
@@ -985,10 +1003,17 @@ fn foreign_currency_documents_are_booked_at_the_days_rate_and_settle_with_realis
         "{realised} of {payments} settle with a difference"
     );
     // Realised differences appear only on those settlements (and in the year-end close).
+    // (A group company's payment in the seller's currency is one.)
     let settlements: std::collections::HashSet<u128> = foreign
         .iter()
         .filter(|d| matches!(d.document_type, "payment" | "receipt"))
         .filter_map(|d| d.entry_id)
+        .chain(
+            b.intercompany
+                .iter()
+                .filter(|d| d.document_type == "payment" && d.currency != d.buyer_currency)
+                .filter_map(|d| d.buyer_entry_id),
+        )
         .collect();
     for e in &b.entries {
         if e.fiscal_period != 13 && !settlements.contains(&e.entry_id) {
@@ -1053,6 +1078,22 @@ fn open_items_in_foreign_currency_are_revalued_at_each_month_end() {
             ));
         }
     }
+    // A buyer's payable to a group company in that one's currency (side 3: 206900).
+    for d in b
+        .intercompany
+        .iter()
+        .filter(|d| d.currency != d.buyer_currency)
+    {
+        let sign = if d.document_type == "invoice" { -1 } else { 1 };
+        open.push((
+            d.buyer_company.as_str(),
+            3,
+            d.currency.as_str(),
+            d.buyer_posting_date,
+            sign * d.amount,
+            sign * d.buyer_amount,
+        ));
+    }
     assert!(open.len() > 1_000, "{} partner lines abroad", open.len());
     // The revaluations, in date order: each posts the change since the month before's.
     let mut revaluations: Vec<&synth_model::JournalEntry> = b
@@ -1072,11 +1113,14 @@ fn open_items_in_foreign_currency_are_revalued_at_each_month_end() {
         assert_eq!(debit, credit, "a revaluation balances");
         for l in lines.iter() {
             match l.account {
-                120900 | 200900 => {
+                120900 | 200900 | 206900 => {
                     let currency = &l.line_text[l.line_text.len() - 3..];
-                    *held
-                        .entry((company, usize::from(l.account == 200900), currency))
-                        .or_default() += l.debit - l.credit;
+                    let side = match l.account {
+                        120900 => 0,
+                        200900 => 1,
+                        _ => 3,
+                    };
+                    *held.entry((company, side, currency)).or_default() += l.debit - l.credit;
                 }
                 477000 => assert_eq!(l.debit, 0, "a gain is a credit"),
                 697000 => assert_eq!(l.credit, 0, "a loss is a debit"),
@@ -1104,16 +1148,27 @@ fn open_items_in_foreign_currency_are_revalued_at_each_month_end() {
         }
     }
     assert!(checked > 100, "{checked} month ends, sides and currencies");
-    // No partner abroad, nothing to revalue: no revaluation at all.
+    // No partner abroad: only the payable to the group company is revalued; and
+    // without intercompany charges, nothing is.
     let mut c = GeneratorConfig::default();
     c.transactions.target_count = 20_000;
     c.fx.foreign_currency_share = 0.0;
-    let g = JournalGenerator::new(c).expect("valid");
+    let g = JournalGenerator::new(c.clone()).expect("valid");
     let b = g.generate_range(0..20_000).expect("valid range");
     assert!(
         b.lines
             .iter()
-            .all(|l| !matches!(l.account, 120900 | 200900 | 477000 | 697000))
+            .all(|l| !matches!(l.account, 120900 | 200900))
+    );
+    assert!(b.lines.iter().any(|l| l.account == 206900));
+    c.group.service_charge = 0.0;
+    let g = JournalGenerator::new(c).expect("valid");
+    let b = g.generate_range(0..20_000).expect("valid range");
+    assert!(b.intercompany.is_empty());
+    assert!(
+        b.lines
+            .iter()
+            .all(|l| !matches!(l.account, 120900 | 200900 | 206900 | 477000 | 697000))
     );
 }
 

@@ -188,6 +188,8 @@ pub(crate) fn estimate_plan(config: &Config, plan: &RunPlan) -> Result<MemoryEst
     let _ = bytes.rows(Table::Payslips, &generator.sample_payslips());
     // Statements come with each month's interest posting, which needs the books summed.
     let _ = bytes.rows(Table::BankStatements, &generator.sample_statements());
+    // Intercompany documents come with scheduled entries too.
+    let _ = bytes.rows(Table::Intercompany, &generator.sample_intercompany());
     Ok(estimate_of_plan(config, plan, per_entry, bytes.per_row))
 }
 
