@@ -9,7 +9,7 @@ import sys
 
 SECTIONS = [
     "Data-quality report", "Score", "Tables", "Integrity", "Benford's law", "Calendar",
-    "Amounts", "Settlement", "Profit and loss, balance sheet", "Statements", "Anomalies", "Column profiles",
+    "Amounts", "Settlement", "Profit and loss, balance sheet", "Statements", "The group", "Anomalies", "Column profiles",
 ]
 
 
