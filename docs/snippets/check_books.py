@@ -1256,9 +1256,9 @@ n, total = one("""SELECT count(*) FILTER (WHERE NOT (
             = i.buyer_amount
         AND coalesce((SELECT amount FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'buyer' AND s.account = 675000), 0)
             = i.buyer_amount
-        AND i.buyer_amount = round(i.amount * r.rate, 2)
+        AND i.buyer_amount = round(i.amount * CASE WHEN i.currency = i.buyer_currency THEN 1 ELSE r.rate END, 2)
         AND i.buyer_posting_date >= i.document_date AND i.due_date = i.document_date + 30)), count(*)
-    FROM intercompany i ASOF JOIN fx_rates r ON r.from_currency = i.currency AND r.to_currency = i.buyer_currency
+    FROM intercompany i ASOF LEFT JOIN fx_rates r ON r.from_currency = i.currency AND r.to_currency = i.buyer_currency
         AND r.rate_date <= i.document_date
     WHERE i.document_type = 'invoice' AND i.seller_entry_id IS NOT NULL AND i.buyer_entry_id IS NOT NULL""")
 check("intercompany invoices: receivable and revenue of the seller, payable and expense of the buyer at the invoice "
@@ -1271,11 +1271,12 @@ n, total, differences = one("""SELECT count(*) FILTER (WHERE NOT (
         AND coalesce((SELECT amount FROM ic_side s WHERE s.document_id = p.document_id AND s.side = 'buyer' AND s.account = 206000), 0)
             = v.buyer_amount
         AND coalesce((SELECT -amount FROM ic_side s WHERE s.document_id = p.document_id AND s.side = 'buyer' AND s.account = 110000), 0)
-            = round(p.amount * r.rate, 2)
+            = round(p.amount * CASE WHEN p.currency = p.buyer_currency THEN 1 ELSE r.rate END, 2)
         AND p.amount = v.amount AND p.document_date >= v.buyer_posting_date AND p.seller_posting_date >= p.document_date)),
-    count(*), count(*) FILTER (WHERE v.buyer_amount <> round(p.amount * r.rate, 2))
+    count(*), count(*) FILTER (WHERE p.currency <> p.buyer_currency AND v.buyer_amount <> round(p.amount * r.rate, 2))
     FROM intercompany p JOIN intercompany v ON v.document_id = p.reference_document_id
-    ASOF JOIN fx_rates r ON r.from_currency = p.currency AND r.to_currency = p.buyer_currency AND r.rate_date <= p.document_date
+    ASOF LEFT JOIN fx_rates r ON r.from_currency = p.currency AND r.to_currency = p.buyer_currency
+        AND r.rate_date <= p.document_date
     WHERE p.document_type = 'payment' AND p.seller_entry_id IS NOT NULL AND p.buyer_entry_id IS NOT NULL""")
 check("intercompany payments: the whole invoice, at the payment day's rate (the difference a realised gain or loss), "
       "received after it was sent", total > 0 and n == 0, f"{n} of {total} off, {differences} with an exchange difference")
