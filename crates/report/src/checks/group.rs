@@ -23,11 +23,12 @@ const ELIMINATED: [(&[i64], &[i64]); 2] = [
     (&[430_000], &[675_000]),
 ];
 
-/// Rates to one currency of the companies per day of the run's period: (date, from) →
-/// rate.
+/// Rates to one currency of the companies per day of the run's period: each day's rate
+/// of each currency (by its index in `currencies`; NaN where the table has none).
 struct Rates {
     to: String,
-    by_day: BTreeMap<Date, HashMap<String, f64>>,
+    currencies: Vec<String>,
+    by_day: BTreeMap<Date, Vec<f64>>,
 }
 
 impl Rates {
@@ -37,10 +38,10 @@ impl Rates {
         let day_rates = self.by_day.get(&day)?;
         let of = |c: &str| {
             if c == self.to {
-                Some(1.0)
-            } else {
-                day_rates.get(c).copied()
+                return Some(1.0);
             }
+            let k = self.currencies.iter().position(|x| x == c)?;
+            day_rates.get(k).copied().filter(|r| r.is_finite())
         };
         Some(of(from)? / of(to_currency)?)
     }
@@ -89,6 +90,7 @@ fn rates(r: &mut Reader<'_>) -> Result<(Rates, String), ReportError> {
     );
     let mut rates = Rates {
         to: String::new(),
+        currencies: Vec::new(),
         by_day: BTreeMap::new(),
     };
     while let Some(row) = t.next_row()? {
@@ -101,11 +103,18 @@ fn rates(r: &mut Reader<'_>) -> Result<(Rates, String), ReportError> {
             rates.to = to.to_string();
         }
         if to == rates.to && (first..=end).contains(&day) {
-            rates
-                .by_day
-                .entry(day)
-                .or_default()
-                .insert(from.to_string(), rate);
+            let k = match rates.currencies.iter().position(|x| x == from) {
+                Some(k) => k,
+                None => {
+                    rates.currencies.push(from.to_string());
+                    rates.currencies.len() - 1
+                }
+            };
+            let day_rates = rates.by_day.entry(day).or_default();
+            if day_rates.len() <= k {
+                day_rates.resize(k + 1, f64::NAN);
+            }
+            day_rates[k] = rate;
         }
     }
     Ok((rates, group))
