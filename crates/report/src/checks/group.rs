@@ -193,7 +193,9 @@ pub(crate) fn consolidate(
     statements: &[Statements],
     problems: &mut Vec<String>,
 ) -> Result<Vec<GroupStatements>, ReportError> {
-    if m.currencies.len() < 2 {
+    // One company, or a run written without its rates (`output.tables`): no group to
+    // translate.
+    if m.currencies.len() < 2 || r.files("fx_rates").is_empty() {
         return Ok(Vec::new());
     }
     let (rates, group) = rates(r)?;
