@@ -683,6 +683,30 @@ fn the_group_is_consolidated_in_its_currency_with_intercompany_eliminated() {
         let items = g["transit_items"].as_array().expect("transit items");
         assert_eq!(items.is_empty(), f(&g["in_transit"]) == 0.0, "{g}");
         assert!(f(&g["translation_difference"]) != 0.0);
+        // The group's net income: each company's at its average rate, with what
+        // eliminating the intercompany results left (a minor unit per account rounded).
+        let year = &g["year"];
+        let companies: f64 = r["statements"]
+            .as_array()
+            .expect("statements")
+            .iter()
+            .filter(|s| &s["year"] == year)
+            .map(|s| {
+                let rate = g["rates"]
+                    .as_array()
+                    .expect("rates")
+                    .iter()
+                    .find(|x| x["company"] == s["company"])
+                    .map_or(f64::NAN, |x| f(&x["average"]));
+                f(&s["income"]["net_income"]) * rate
+            })
+            .sum();
+        let group_income = f(&g["income"]["net_income"]);
+        let expected = companies + f(&g["elimination_difference_results"]);
+        assert!(
+            (group_income - expected).abs() < 2.0,
+            "{group_income} vs {expected}"
+        );
     }
     assert!(transit > 0.0, "something in transit at a year's end");
 }

@@ -540,6 +540,10 @@ fn group_html(r: &Report) -> String {
                 x.closing
             );
         }
+        h += "</table>\n<table>\n<tr><th class=\"l\">income statement of the group</th><th>amount</th></tr>\n";
+        for (label, v) in g.income.rows() {
+            h += &format!("<tr><td class=\"l\">{label}</td><td>{v:.2}</td></tr>\n");
+        }
         h += "</table>\n<table>\n<tr><th class=\"l\">difference</th><th>amount</th></tr>\n";
         for (label, v) in [
             ("currency translation difference", g.translation_difference),

@@ -557,6 +557,9 @@ pub struct GroupStatements {
     pub in_transit: f64,
     /// The intercompany documents in transit then, one side having posted them.
     pub transit_items: Vec<TransitItem>,
+    /// The group's income statement: the consolidated profit and loss, intercompany
+    /// revenue and charges eliminated.
+    pub income: IncomeStatement,
     /// The ties checked.
     pub ties: Vec<Tie>,
 }

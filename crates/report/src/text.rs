@@ -224,6 +224,10 @@ fn group_text(r: &Report) -> String {
                 x.company, x.currency, x.opening, x.average, x.closing
             );
         }
+        s += "  Income statement of the group\n";
+        for (label, v) in g.income.rows() {
+            s += &format!("    {label:<40} {v:>20.2}\n");
+        }
         s += &format!(
             "  {:<8} {:<40} {:>18} {:>18} {:>18}\n",
             "account", "name", "companies", "eliminated", "group"

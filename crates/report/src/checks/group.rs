@@ -270,6 +270,15 @@ pub(crate) fn consolidate(
                 differences[k] += x;
             }
         }
+        // The group's income statement: its profit and loss accounts, intercompany
+        // revenue and charges eliminated.
+        let (income, _) = super::statements::income_statement(m, &|keep| {
+            translated
+                .iter()
+                .filter(|(a, _)| keep(**a))
+                .map(|(a, v)| v + eliminated.get(a).copied().unwrap_or(0))
+                .sum()
+        });
         let rows: Vec<ConsolidatedRow> = translated
             .iter()
             .map(|(&account, &v)| {
@@ -348,6 +357,7 @@ pub(crate) fn consolidate(
             elimination_difference_balances: money(differences[0]),
             elimination_difference_results: money(differences[1]),
             in_transit: money(transit),
+            income,
             transit_items: items,
             ties,
         });

@@ -205,6 +205,40 @@ impl SheetGroups {
     }
 }
 
+/// Which accounts a sum takes.
+pub(crate) type Keep<'a> = &'a dyn Fn(i64) -> bool;
+
+/// The income statement of the profit and loss movements that `movement` sums over the
+/// accounts it is given (debit positive), and its net income in minor units.
+pub(crate) fn income_statement(
+    m: &Masters,
+    movement: &dyn Fn(Keep<'_>) -> i64,
+) -> (IncomeStatement, i64) {
+    let ty = |a: i64| m.accounts.get(&a).map_or("", String::as_str);
+    let kind = |t: &'static str| move |a: i64| ty(a) == t;
+    let within = |lo: i64, hi: i64| move |a: i64| (lo..hi).contains(&a);
+    let revenue_all = -movement(&kind("revenue"));
+    let other_income = -movement(&|a| kind("revenue")(a) && a >= 480_000);
+    let revenue = revenue_all - other_income;
+    let cost_of_sales = movement(&|a| kind("expense")(a) && within(500_000, 600_000)(a));
+    let income_tax = movement(&|a| kind("expense")(a) && within(890_000, 900_000)(a));
+    let expenses = movement(&kind("expense"));
+    let operating_expenses = expenses - cost_of_sales - income_tax;
+    let before_tax = revenue_all - expenses + income_tax;
+    let net_income = before_tax - income_tax;
+    let income = IncomeStatement {
+        revenue: money(revenue),
+        cost_of_sales: money(cost_of_sales),
+        gross_profit: money(revenue - cost_of_sales),
+        operating_expenses: money(operating_expenses),
+        other_income: money(other_income),
+        profit_before_tax: money(before_tax),
+        income_tax: money(income_tax),
+        net_income: money(net_income),
+    };
+    (income, net_income)
+}
+
 /// One company's statements for `year`; `carried` holds the closing balances of the
 /// year before and is left holding this year's.
 fn year_statements(
@@ -228,25 +262,7 @@ fn year_statements(
     let within = |lo: i64, hi: i64| move |a: i64| (lo..hi).contains(&a);
 
     // Income statement: the year's movements, closing entries left out.
-    let revenue_all = -sum(&kind("revenue")).1;
-    let other_income = -sum(&|a| kind("revenue")(a) && a >= 480_000).1;
-    let revenue = revenue_all - other_income;
-    let cost_of_sales = sum(&|a| kind("expense")(a) && within(500_000, 600_000)(a)).1;
-    let income_tax = sum(&|a| kind("expense")(a) && within(890_000, 900_000)(a)).1;
-    let expenses = sum(&kind("expense")).1;
-    let operating_expenses = expenses - cost_of_sales - income_tax;
-    let before_tax = revenue_all - expenses + income_tax;
-    let net_income = before_tax - income_tax;
-    let income = IncomeStatement {
-        revenue: money(revenue),
-        cost_of_sales: money(cost_of_sales),
-        gross_profit: money(revenue - cost_of_sales),
-        operating_expenses: money(operating_expenses),
-        other_income: money(other_income),
-        profit_before_tax: money(before_tax),
-        income_tax: money(income_tax),
-        net_income: money(net_income),
-    };
+    let (income, net_income) = income_statement(m, &|keep| sum(keep).1);
 
     // Balance sheet at the year's end, and at its opening.
     let asset = kind("asset");
