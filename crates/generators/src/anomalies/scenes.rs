@@ -253,9 +253,10 @@ impl World {
                 });
         let user = crate::world::people::pick_user(users::AP, d);
         let tax = Self::input_tax(c, abroad, d);
-        // A service clean invoices also buy (advertising, legal advice, software,
-        // cleaning): its text and account, nothing of its own.
-        let (text, account, _, pool) = SERVICES_BOUGHT[d.pick(&[6, 9, 5, 2])];
+        // A service clean invoices also buy, any of them (a handful would set its texts
+        // apart from the clean invoices of its size): its text and account, nothing of
+        // its own.
+        let (text, account, _, pool) = SERVICES_BOUGHT[d.below(SERVICES_BOUGHT.len())];
         // Below the lowest approval limit, so that one approver signs it off.
         let limit = users::APPROVERS[0].1 as f64;
         let net = off_round(libm::round(limit * (0.3 + 0.5 * d.unit()) / 1.25) as i64);
