@@ -19,7 +19,10 @@ document's date before the posting, the user's role, revenue debited or credited
 fixed asset debited, accrued liabilities debited or credited (and whether an accrual
 was ever reversed), receivables without a customer, an expense claim's amount over its
 company's and category's 99th percentile, whether its receipt was claimed before, and
-whether the same user posted the same entry (lines, text) before.
+whether the same user posted the same entry (lines, text) before; how close the
+document's vendor sits to an employee's home (the same street, the same street name, the
+same postcode), and how many manual entries of the entry's approver its user approved
+within a week (and the largest of them against its approver's limit).
 `gbm` (default): a gradient-boosted classifier trained on the labels of the entries
 posted before --split (default: 1 July of the first year) and scored on those after:
 a temporal split (score it with `synthdata score DIR PREDICTIONS.csv --scored-only`).
@@ -50,7 +53,9 @@ def relation(out: Path, table: str) -> str:
         sys.exit(f"no {table} in {out}")
     if files[0].endswith(".parquet"):
         return f"read_parquet({files!r})"
-    return f"read_csv({files!r}, header=true)"
+    # Postcodes as text: a US ZIP code may start with a zero.
+    types = ", types={'postcode': 'VARCHAR'}" if table in ("vendors", "customers", "employees") else ""
+    return f"read_csv({files!r}, header=true{types})"
 
 
 def main() -> int:
@@ -95,6 +100,13 @@ def main() -> int:
             select gr_id, 1, max(po_price / nullif(standard_cost * fx, 0)), 0
             from items join rate using (company_code) group by 1),
         orders as (select partner_id, count(*) as vendor_orders from docs where document_type = 'purchase_order' group by 1),
+        homes as (
+            select vd.vendor_id, em.company_code,
+                   max(case when vd.street = em.street then 3
+                            when regexp_replace(vd.street, '[0-9-]+', '', 'g')
+                                 = regexp_replace(em.street, '[0-9-]+', '', 'g') then 2 else 1 end) as vendor_home_match
+            from {v} vd join {emp} em on em.postcode = vd.postcode and em.city = vd.city
+            group by 1, 2),
         chain as (
             select x.document_id, coalesce(p.payments_of_invoice, 0) as payments_of_invoice,
                    coalesce(p.days_after_first_payment, 0) as days_after_first_payment,
@@ -115,8 +127,10 @@ def main() -> int:
                    coalesce(date_diff('day', ref.document_date, x.document_date), 0) as days_from_reference,
                    coalesce((select min(date_diff('day', cast(c.changed_at as date), x.document_date)) from {b} c
                              where c.vendor_id = x.partner_id and cast(c.changed_at as date) <= x.document_date), 9999)
-                       as days_since_bank_change
+                       as days_since_bank_change,
+                   coalesce(hm.vendor_home_match, 0) as vendor_home_match
             from docs x left join pays p using (document_id) left join prices pr using (document_id)
+            left join homes hm on hm.vendor_id = x.partner_id and hm.company_code = x.company_code
             left join docs dl on dl.document_id = x.reference_document_id and dl.document_type = 'delivery'
                 and x.document_type = 'customer_invoice'
             left join docs ref on ref.document_id = x.reference_document_id
@@ -140,6 +154,18 @@ def main() -> int:
                    row_number() over (partition by x.company_code, x.user_id, x.header_text, s.lines
                                       order by x.posting_date, x.created_at, x.entry_id) - 1 as same_entry_before
             from signature s join {e} x using (entry_id) where x.source = 'manual'),
+        approvals as (
+            select cast(x.entry_id as varchar) as entry_id, x.company_code, x.user_id, x.approved_by, x.posting_date,
+                   t.amount / nullif(cast(a.approval_limit as double), 0) as of_limit
+            from {e} x join (select entry_id, sum(cast(debit as double)) as amount from {l} group by 1) t using (entry_id)
+            join {u} a on a.user_id = x.approved_by
+            where x.source = 'manual' and x.approved_by <> x.user_id),
+        reciprocal as (
+            select p.entry_id, count(q.entry_id) as reciprocal_approvals, max(q.of_limit) as reciprocal_of_limit
+            from approvals p join approvals q
+              on q.company_code = p.company_code and q.user_id = p.approved_by and q.approved_by = p.user_id
+             and abs(date_diff('day', p.posting_date, q.posting_date)) <= 7
+            group by 1),
         released as (
             select distinct cast(reversal_of as varchar) as entry_id from {e} where reversal_of is not null),
         lines as (
@@ -200,13 +226,17 @@ def main() -> int:
                coalesce(ch.vendor_age_days, 9999) as vendor_age_days,
                coalesce(ch.vendor_orders, 0) as vendor_orders,
                coalesce(ch.days_from_reference, 0) as days_from_reference,
-               coalesce(ch.days_since_bank_change, 9999) as days_since_bank_change
+               coalesce(ch.days_since_bank_change, 9999) as days_since_bank_change,
+               coalesce(ch.vendor_home_match, 0) as vendor_home_match,
+               coalesce(rc.reciprocal_approvals, 0) as reciprocal_approvals,
+               coalesce(rc.reciprocal_of_limit, 0) as reciprocal_of_limit
         from {e} e join lines l using (entry_id) left join {u} a on a.user_id = e.approved_by
         left join {u} ur on ur.user_id = e.user_id
         left join claims cl on cl.entry_id = cast(e.entry_id as varchar)
         left join repeats rp on rp.entry_id = cast(e.entry_id as varchar)
         left join released rv on rv.entry_id = cast(e.entry_id as varchar)
         left join chain ch on ch.document_id = e.document_id
+        left join reciprocal rc on rc.entry_id = cast(e.entry_id as varchar)
         order by e.entry_id
     """).df()
     features = [c for c in frame.columns

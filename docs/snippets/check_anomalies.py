@@ -37,7 +37,8 @@ money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amou
 for t in ("journal_entries", "journal_lines", "documents", "document_items", "accounts", "users",
           "companies", "vendors", "vendor_bank_changes", "expense_claims", "anomalies", "materials",
           "customers", "employees", "payslips", "employee_bank_changes", "stock_movements"):
-    types = ", ".join(f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, []))
+    types = ", ".join([f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, [])]
+                      + (["'postcode': 'VARCHAR'"] if t in ("customers", "vendors", "employees") else []))
     con.execute(f"CREATE VIEW {t} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
 
 # Public holidays of each company's country over the period, for the off-hours query.
@@ -97,6 +98,12 @@ PAID_WITHIN = by_level("fictitious_vendor", 7, 14, 24)
 PADDED_OVER = by_level("inflated_expense_claim", 2.0, 1.15, 1.0)
 SPLIT_ENTRY_SHARE, SPLIT_ENTRY_DAYS = by_level("split_entry", (0.9, 0), (0.85, 4), (0.8, 14))
 THEFT_SHARE = by_level("inventory_theft", 0.01, 0.0004, 0.00015)
+COLLUSION_SHARE, COLLUSION_DAYS = by_level("collusion", (0.55, 0), (0.35, 7), (0.15, 21))
+# How much of an employee's home address a vendor's must share: the whole address, the
+# street without its house number, the postcode.
+HOME_MATCH = by_level("conflict_of_interest", "v.street = e.street",
+                      "regexp_replace(v.street, '[0-9-]+', '', 'g') = regexp_replace(e.street, '[0-9-]+', '', 'g')",
+                      "true")
 
 # Each query returns the entries it finds: (entry_id). Thresholds are those of the
 # easy level, widened where a type was generated at another (see by_level above).
@@ -221,7 +228,7 @@ DETECTORS = {
              AND n.posting_date BETWEEN r.posting_date AND r.posting_date + INTERVAL 7 DAY""",
     # Users whose manual entries' first digits stray from Benford's law (MAD > 0.04,
     # Nigrini's nonconformity is 0.015), over at least 30 entries (the fewest a run of 300 000 entries gives one user
-    # with 40 types; clean users post hundreds): all their entries.
+    # with 41 types; clean users post hundreds): all their entries.
     "benford_violation": """
         WITH m AS (SELECT user_id, entry_id,
                           CAST(left(regexp_replace(CAST(total AS VARCHAR), '^[0.]+', ''), 1) AS INT) AS digit
@@ -376,6 +383,32 @@ DETECTORS = {
         typo AS (SELECT DISTINCT r.h FROM t r JOIN t c
                  ON c.n >= 100 * r.n AND damerau_levenshtein(r.h, c.h) = 1 AND NOT contains(r.h, '\ufffd'))
         SELECT entry_id FROM journal_entries WHERE header_text IN (SELECT h FROM typo)""",
+    # Invoices and payments of vendors registered at the home address of an employee of
+    # the company they bill (the same street without the house number at the realistic
+    # level, the same postcode at the hard one).
+    "conflict_of_interest": f"""
+        WITH v AS (SELECT DISTINCT v.vendor_id, e.company_code FROM vendors v JOIN employees e
+                   ON e.postcode = v.postcode AND e.city = v.city AND e.region = v.region AND {HOME_MATCH})
+        SELECT d.entry_id FROM documents d JOIN v ON v.vendor_id = d.partner_id AND v.company_code = d.company_code
+        WHERE d.document_type IN ('vendor_invoice', 'payment')""",
+    # Manual reclassifications of a pair of users who, within the same day (7 days
+    # realistic, 21 hard), each enter two or more that the other approves: a pair
+    # approving each other. Each at 55% of its approver's limit or more (35% realistic,
+    # 15% hard), below it.
+    "collusion": f"""
+        WITH m AS (
+            SELECT e.entry_id, e.company_code, e.user_id, e.approved_by, e.posting_date
+            FROM totals e JOIN users u ON u.user_id = e.approved_by
+            WHERE e.source = 'manual' AND e.document_type = 'SA' AND e.business_process = 'general_ledger'
+              AND e.user_id <> e.approved_by
+              AND e.total < u.approval_limit AND e.total >= {COLLUSION_SHARE} * u.approval_limit)
+        SELECT a.entry_id FROM m a JOIN m b
+            ON b.company_code = a.company_code AND abs(date_diff('day', a.posting_date, b.posting_date)) <= {COLLUSION_DAYS}
+           AND ((b.user_id = a.user_id AND b.approved_by = a.approved_by)
+                OR (b.user_id = a.approved_by AND b.approved_by = a.user_id))
+        GROUP BY a.entry_id
+        HAVING count(*) FILTER (WHERE b.user_id = a.user_id) >= 2
+           AND count(*) FILTER (WHERE b.user_id = a.approved_by) >= 2""",
     # A cycle count that loses more of one material than 1% of the company's average
     # month of goods issued at cost (0.04% realistic, 0.015% hard): clean counts lose
     # about 0.5% of a material's own issues.

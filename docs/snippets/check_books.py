@@ -27,7 +27,7 @@ for t in ("journal_entries", "journal_lines", "documents", "accounts", "customer
           "fx_rates", "employee_bank_changes"):
     types = ", ".join([f"'{c}': 'DECIMAL(18,2)'" for c in money.get(t, [])]
                       + [f"'{c}': 'DECIMAL(18,8)'" for c in rates.get(t, [])]
-                      + (["'postcode': 'VARCHAR'"] if t in ("customers", "vendors") else []))
+                      + (["'postcode': 'VARCHAR'"] if t in ("customers", "vendors", "employees") else []))
     name = f"all_{t}" if t in ("journal_entries", "journal_lines", "documents", "vendors") else t
     con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_csv('{d}/{t}.csv', header=true, types={{{types}}})")
 # An employee's account on a day, as the employee master and its change log say: the
@@ -281,12 +281,14 @@ check("each year with a December closes: P&L at zero, the result in retained ear
       f"{sum(1 for r in rows if r[5])} company-years closed, {len(bad)} wrong {bad[:2]}")
 
 # The balance sheet balances, and contra accounts carry their normal balance (a revaluation
-# of open items, 120900 and 200900, goes either way): the books as they are, labelled
-# entries included (a payroll run that pays a ghost employee still owes its taxes).
+# of open items, 120900 and 200900, goes either way; income tax payable, 240000, ends on
+# the debit side when a year's prepayments exceed its tax, a refund due, which the income
+# tax check above ties to the year's profit): the books as they are, labelled entries
+# included (a payroll run that pays a ghost employee still owes its taxes).
 wrong = con.execute("""SELECT company_code, account, b FROM (
     SELECT e.company_code, a.account, a.normal_balance, sum(l.debit - l.credit) b
     FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id) JOIN accounts a USING (account)
-    WHERE a.account_type IN ('asset', 'liability', 'equity') AND a.account NOT IN (399000, 120900, 200900)
+    WHERE a.account_type IN ('asset', 'liability', 'equity') AND a.account NOT IN (399000, 120900, 200900, 240000)
     GROUP BY ALL)
     WHERE (normal_balance = 'debit' AND b < 0) OR (normal_balance = 'credit' AND b > 0)""").fetchall()
 check("balance-sheet accounts end on their normal side", not wrong, f"{len(wrong)} on the wrong side {wrong[:3]}")
@@ -961,7 +963,7 @@ for company in sorted({r[0] for r in rows}):
         if abs(ratio - 1) > 0.10:
             off.append((company, r[2], r[3], round(ratio, 2)))
 check("invoices follow the seasonality of the months", months and not off, f"{months} company-months, {len(off)} off {off[:3]}")
-# Addresses a post office would deliver to: each partner's postcode has its country's
+# Addresses a post office would deliver to: each partner's and employee's postcode has its country's
 # format (the national postal services' published formats), its region is an ISO
 # 3166-2 subdivision of its country, and a US ZIP code's first three digits are its
 # state's (USPS ZIP code prefixes).
@@ -974,16 +976,20 @@ ZIP3 = {"US-NY": (100, 149), "US-IL": (600, 629), "US-TX": (750, 799), "US-GA": 
         "US-WA": (980, 994), "US-FL": (320, 349), "US-CO": (800, 816), "US-AZ": (850, 865), "US-MA": (10, 27),
         "US-PA": (150, 196), "US-OR": (970, 979), "US-OH": (430, 459), "US-NC": (270, 289), "US-MI": (480, 499),
         "US-TN": (370, 385)}
-rows = con.execute("""SELECT 'vendors', country, region, postcode FROM vendors UNION ALL
-      SELECT 'customers', country, region, postcode FROM customers""").fetchall()
+rows = con.execute("""SELECT 'vendors', country, region, postcode, street FROM vendors UNION ALL
+      SELECT 'customers', country, region, postcode, street FROM customers UNION ALL
+      SELECT 'employees', k.country, e.region, e.postcode, e.street FROM employees e JOIN companies k USING (company_code)
+      """).fetchall()
 # Canada Post: the first letter of a postal code names the province (H, G, J Quebec;
 # K, L, M, N, P Ontario; V British Columbia; T Alberta; R Manitoba; E New Brunswick).
 FSA = {"CA-QC": "GHJ", "CA-ON": "KLMNP", "CA-BC": "V", "CA-AB": "T", "CA-MB": "R", "CA-NB": "E"}
 bad = [r for r in rows if not re.fullmatch(POSTCODE[r[1]], r[3] or "") or not (r[2] or "").startswith(r[1] + "-")
        or (r[1] == "US" and not (r[2] in ZIP3 and ZIP3[r[2]][0] <= int(r[3][:3]) <= ZIP3[r[2]][1]))
-       or (r[1] == "CA" and r[3][0] not in FSA.get(r[2], ""))]
-check("postcodes in their country's format, regions of their country, US ZIP codes of their state, Canadian postal codes of their province",
-      rows and not bad, f"{len(rows)} partners, {len(bad)} wrong {bad[:3]}")
+       or (r[1] == "CA" and r[3][0] not in FSA.get(r[2], ""))
+       or not re.search(r"\d", r[4] or "") or (r[4] or "").strip() != r[4]]
+check("postcodes in their country's format, regions of their country, US ZIP codes of their state, Canadian postal codes "
+      "of their province, a street with a house number (partners and employees' homes)",
+      rows and not bad, f"{len(rows)} addresses, {len(bad)} wrong {bad[:3]}")
 # US sales tax (issue 29: every US sale charged one 7.25% rate): a US company charges a US
 # customer its state's sales tax (the state's rate, local rates left out) where it has
 # nexus, none in a state without a sales tax (Oregon) or without nexus, and none on a

@@ -8,8 +8,11 @@ information.
         [--skip TYPE,TYPE:GROUP]
 
 "Of their kind": the same source, document type and business process; within those,
-the clean entries are weighted so that their strata (goods or not: a line on inventory
-or goods received not invoiced; and the amount's order of magnitude) are spread as the
+the clean entries are weighted so that their strata (the kind itself, so that a type
+with entries of two kinds meets each kind's clean entries; goods or not: a line on
+inventory or goods received not invoiced; whether it touches the profit and loss, which
+tells a payroll run from the payroll's payments and an invoice from a payment; and the
+amount's order of magnitude) are spread as the
 type's entries are. So a group is scored on what it tells beyond the honest features
 (the amount, the accounts, the document type): a large entry needs a senior approver,
 and is more often rounded, whether or not it is an anomaly. Prints the table; exits 1
@@ -102,7 +105,8 @@ def main() -> int:
             select entry_id,
                    string_agg(distinct line_text, '|' order by line_text) as line_texts,
                    sum(cast(debit as decimal(18,2))) as debit,
-                   bool_or(account in ('130000', '205000')) as goods
+                   bool_or(account in ('130000', '205000')) as goods,
+                   bool_or(cast(account as integer) between 400000 and 899999) as pnl
             from {lines} group by entry_id
         )
         select e.entry_id, e.source, e.document_type, e.business_process, e.header_text, e.user_id, e.approved_by,
@@ -110,7 +114,9 @@ def main() -> int:
                lag(e.user_id) over (order by e.rn) as prev_user, lead(e.user_id) over (order by e.rn) as next_user,
                coalesce(e.anomaly_type, '') as anomaly_type,
                l.line_texts, cast(round(l.debit * 100) as bigint) as amount,
-               (case when l.goods then 'g' else 's' end) || cast(floor(log10(greatest(l.debit, 0.01))) as int) as stratum,
+               e.source || '/' || e.document_type || '/' || e.business_process || '/'
+                   || (case when l.goods then 'g' else 's' end) || (case when l.pnl then 'p' else 'b' end)
+                   || cast(floor(log10(greatest(l.debit, 0.01))) as int) as stratum,
                hash(e.entry_id) % 2 as fold
         from e join l using (entry_id)
         """

@@ -662,12 +662,21 @@ fn common_settings_are_flags_and_each_override_is_logged() {
     }
     let o = dir.path().join("o");
     let vendors = std::fs::read_to_string(o.join("vendors.csv")).expect("vendors");
-    // The 7 configured vendors, then the fictitious vendors and the occasional ones
-    // whose account is diverted: one per label, but at most a tenth and a quarter of the
-    // configured vendors (at least one each).
+    // The 7 configured vendors, then the vendors of each vendor scene (fictitious,
+    // shell, duplicate, an employee's interest) and the occasional ones whose account is
+    // diverted: one per label, but at most a tenth and a quarter of the configured
+    // vendors (at least one each).
     let anomalies = std::fs::read_to_string(o.join("anomalies.csv")).expect("anomalies");
-    let appended = anomalies.matches(",fictitious_vendor,").count().min(1)
-        + anomalies.matches(",vendor_bank_change,").count().min(1);
+    let appended: usize = [
+        "fictitious_vendor",
+        "shell_vendor",
+        "duplicate_vendor",
+        "conflict_of_interest",
+        "vendor_bank_change",
+    ]
+    .iter()
+    .map(|t| anomalies.matches(&format!(",{t},")).count().min(1))
+    .sum();
     assert_eq!(vendors.lines().count(), 8 + appended, "header + 7 vendors");
     let mut r = csv::Reader::from_path(o.join("journal_entries.csv")).expect("entries");
     let col = r

@@ -112,9 +112,19 @@ impl JournalGenerator {
         &self.world.config
     }
 
-    /// The master data (built on first use).
+    /// The master data (built on first use), each table in the order the generator
+    /// indexes it.
     pub fn master_data(&self) -> &Arc<MasterData> {
         self.world.registry.get()
+    }
+
+    /// The master data as the files hold it: the vendor master (and the vendors among
+    /// the graph's nodes) by creation date, then id, as a vendor master lists them, so
+    /// that no vendor's row tells how it came into the data (the vendors the anomalies
+    /// create sit among the configured ones created on nearby days); every other table
+    /// as [`JournalGenerator::master_data`] has it.
+    pub fn master_tables(&self) -> MasterData {
+        crate::world::master::as_written(self.master_data())
     }
 
     /// How many of the first entries are scheduled postings (opening balances, payroll,

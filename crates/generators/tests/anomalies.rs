@@ -64,7 +64,14 @@ fn labels_resolve_to_marked_entries_and_their_documents() {
             let e = entries.get(id).unwrap_or_else(|| panic!("{id} of {a:?}"));
             assert!(e.is_anomaly);
             assert_eq!(e.anomaly_type, Some(a.anomaly_type));
-            assert!(labelled.insert(id.to_string()), "one label per entry");
+            // A month's cycle count writes off every theft of its month (up to three),
+            // a payroll run pays every ghost of its company (up to two): their labels
+            // share its entry.
+            assert!(
+                labelled.insert(id.to_string())
+                    || matches!(a.anomaly_type, "inventory_theft" | "ghost_employee"),
+                "one label per entry: {a:?}"
+            );
         }
         if let Some(docs) = &a.document_ids {
             for id in docs.as_str().split(' ') {
@@ -1363,4 +1370,246 @@ fn a_count_writes_off_at_most_three_thefts() {
     // And the generator's summary agrees.
     let summary: u64 = g.anomaly_counts(0..n).iter().map(|(_, k)| *k).sum();
     assert_eq!(summary, 72);
+}
+
+#[test]
+fn a_collusion_is_two_accountants_approving_each_other_and_no_clean_pair_does_so_at_easy() {
+    use synth_model::JournalEntry;
+    let n = 150_000;
+    for level in [Difficulty::Easy, Difficulty::Hard] {
+        let (g, b) = every_type_at(n, level);
+        let limits = approval_limits(&g);
+        let total = totals(&b);
+        let entry: HashMap<u128, &JournalEntry> =
+            b.entries.iter().map(|e| (e.entry_id, e)).collect();
+        let (share, days) = level.pick((0.55, 0), (0.35, 7), (0.15, 21));
+        let labels: Vec<Vec<u128>> = b
+            .anomalies
+            .iter()
+            .filter(|a| a.anomaly_type == "collusion")
+            .map(|a| ids_of(entries_of(a)))
+            .collect();
+        assert!(labels.len() >= 15, "{level:?}: {}", labels.len());
+        for ids in &labels {
+            assert_eq!(ids.len(), 4, "{ids:?}");
+            let es: Vec<&JournalEntry> = ids.iter().map(|id| entry[id]).collect();
+            let (x, y) = (es[0].user_id, es[1].user_id);
+            assert_ne!(x, y);
+            for (k, e) in es.iter().enumerate() {
+                let (by, approver) = if k % 2 == 0 { (x, y) } else { (y, x) };
+                assert_eq!((e.user_id, e.approved_by), (by, Some(approver)), "{e:?}");
+                assert_eq!(e.anomaly_type, Some("collusion"));
+                assert_eq!(
+                    (e.source, e.document_type, e.business_process),
+                    ("manual", "SA", "general_ledger")
+                );
+                let lim = limits[approver];
+                assert_eq!(lim, 2_500_000, "approved by an accountant");
+                let t = total[&e.entry_id] as f64;
+                assert!(t >= share * lim as f64 && t < 0.8 * lim as f64, "{t}");
+                assert!((e.posting_date.0 - es[0].posting_date.0).abs() <= days);
+                assert_eq!(e.company_code, es[0].company_code);
+            }
+        }
+        if level != Difficulty::Easy {
+            continue;
+        }
+        // The easy rule: a pair of users who each enter, the same day, two entries or
+        // more that the other approves, each 55% of the limit or more, below it.
+        let big: Vec<&JournalEntry> = b
+            .entries
+            .iter()
+            .filter(|e| {
+                e.source == "manual"
+                    && e.document_type == "SA"
+                    && e.business_process == "general_ledger"
+                    && e.approved_by.is_some_and(|u| {
+                        let (t, l) = (total[&e.entry_id], limits[u]);
+                        u != e.user_id && t < l && t as f64 >= 0.55 * l as f64
+                    })
+            })
+            .collect();
+        for a in &big {
+            let count = |user: &str, approver: Option<&str>| {
+                big.iter()
+                    .filter(|b| {
+                        b.company_code == a.company_code
+                            && b.user_id == user
+                            && b.approved_by == approver
+                            && b.posting_date == a.posting_date
+                    })
+                    .count()
+            };
+            let same = count(a.user_id, a.approved_by);
+            let back = count(a.approved_by.unwrap_or("-"), Some(a.user_id));
+            assert_eq!(
+                same >= 2 && back >= 2,
+                a.anomaly_type == Some("collusion"),
+                "{a:?}: {same} {back}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_conflict_of_interest_vendor_sits_at_an_employees_home_as_its_level_says() {
+    let n = 150_000;
+    for level in [Difficulty::Easy, Difficulty::Realistic, Difficulty::Hard] {
+        let (g, b) = at_level(n, &[AnomalyType::ConflictOfInterest], level, false);
+        let md = g.master_data();
+        let docs: HashMap<u128, &synth_model::Document> =
+            b.documents.iter().map(|d| (d.document_id, d)).collect();
+        let entry: HashMap<u128, &synth_model::JournalEntry> =
+            b.entries.iter().map(|e| (e.entry_id, e)).collect();
+        fn number(s: &str) -> Option<&str> {
+            s.split(' ')
+                .find(|w| w.chars().all(|c| c.is_ascii_digit() || c == '-'))
+        }
+        let street_name = |s: &str| {
+            s.split(' ')
+                .filter(|w| !w.chars().all(|c| c.is_ascii_digit() || c == '-'))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let labels: Vec<_> = b
+            .anomalies
+            .iter()
+            .filter(|a| a.anomaly_type == "conflict_of_interest")
+            .collect();
+        assert!(labels.len() >= 15, "{level:?}: {}", labels.len());
+        let invoice_of = |a: &synth_model::Anomaly| {
+            ids_of(a.document_ids.as_ref().expect("documents").as_str())
+                .iter()
+                .filter_map(|id| docs.get(id))
+                .find(|d| d.document_type == "vendor_invoice")
+                .map(|d| (d.partner_id, d.document_date))
+                .expect("invoice")
+        };
+        let mut first_day: HashMap<u128, synth_model::Date> = HashMap::new();
+        for a in &labels {
+            let (v, day) = invoice_of(a);
+            let f = first_day.entry(v).or_insert(day);
+            *f = (*f).min(day);
+        }
+        let mut conflict_vendors = HashSet::new();
+        for a in &labels {
+            let v = md
+                .vendors
+                .iter()
+                .find(|v| Some(v.vendor_id) == a.partner_id)
+                .expect("the vendor");
+            conflict_vendors.insert(v.vendor_id);
+            let company = md
+                .companies
+                .iter()
+                .find(|c| c.company_code == a.company_code)
+                .expect("company");
+            assert_eq!(v.country, company.country);
+            let ids = ids_of(a.document_ids.as_ref().expect("documents").as_str());
+            let invoice = ids
+                .iter()
+                .filter_map(|id| docs.get(id))
+                .find(|d| d.document_type == "vendor_invoice")
+                .expect("invoice");
+            let payment = ids
+                .iter()
+                .filter_map(|id| docs.get(id))
+                .find(|d| d.document_type == "payment")
+                .expect("payment");
+            let day = invoice.document_date;
+            assert!(v.created_date.0 <= day.0 - 60, "an established vendor");
+            // Paid by the payment run, by its terms.
+            let pay = entry[&payment.entry_id.expect("entry")];
+            assert_eq!((pay.user_id, pay.source), ("SYS_PAYRUN", "automated"));
+            assert!(payment.document_date.0 >= day.0);
+            // An employee of the company on the vendor's first invoice's day lives
+            // there.
+            let first = first_day[&v.vendor_id];
+            let home = md.employees.iter().find(|e| {
+                e.company_code == a.company_code
+                    && e.hire_date <= first
+                    && e.leave_date.is_none_or(|l| l >= first)
+                    && e.postcode == v.postcode
+                    && e.city == v.city
+                    && match level {
+                        Difficulty::Easy => e.street == v.street,
+                        Difficulty::Realistic => {
+                            street_name(e.street.as_str()) == street_name(v.street.as_str())
+                                && number(e.street.as_str()) != number(v.street.as_str())
+                        }
+                        Difficulty::Hard => {
+                            street_name(e.street.as_str()) != street_name(v.street.as_str())
+                        }
+                    }
+            });
+            assert!(home.is_some(), "{level:?}: {v:?}");
+        }
+        if level == Difficulty::Easy {
+            // No other vendor is at an employee's address.
+            let homes: HashSet<_> = md
+                .employees
+                .iter()
+                .map(|e| (e.street, e.postcode, e.city))
+                .collect();
+            for v in &md.vendors {
+                assert_eq!(
+                    homes.contains(&(v.street, v.postcode, v.city)),
+                    conflict_vendors.contains(&v.vendor_id),
+                    "{v:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_vendor_master_is_written_by_creation_date_so_no_row_tells_an_anomalys_vendor() {
+    let n = 150_000;
+    let g = generator(n, |c| c.anomalies.rate = 0.02);
+    let md = g.master_data();
+    let written = g.master_tables();
+    let key = |v: &synth_model::Vendor| (v.created_date, v.vendor_id);
+    assert!(written.vendors.windows(2).all(|w| key(&w[0]) < key(&w[1])));
+    let mut a: Vec<u128> = md.vendors.iter().map(|v| v.vendor_id).collect();
+    let mut b: Vec<u128> = written.vendors.iter().map(|v| v.vendor_id).collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    assert_eq!(a, b, "the same vendors");
+    // The graph's vendor nodes in the same order, every other node as it was.
+    let nodes: Vec<u128> = written
+        .nodes
+        .iter()
+        .filter(|x| x.node_type == "vendor")
+        .map(|x| x.node_id)
+        .collect();
+    let order: Vec<u128> = written.vendors.iter().map(|v| v.vendor_id).collect();
+    assert_eq!(nodes, order);
+    assert_eq!(written.nodes.len(), md.nodes.len());
+    for (x, y) in written.nodes.iter().zip(&md.nodes) {
+        assert_eq!(x.node_type, y.node_type);
+        if x.node_type != "vendor" {
+            assert_eq!(x, y);
+        }
+    }
+    // The vendors the anomalies made before the period (a conflict of interest's, the
+    // occasional ones of a bank-account change) sit among the configured vendors.
+    let b = all(&g, n);
+    let configured = g.config().master_data.vendors as usize;
+    let row: HashMap<u128, usize> = order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let rows: Vec<usize> = b
+        .anomalies
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.anomaly_type,
+                "conflict_of_interest" | "vendor_bank_change"
+            )
+        })
+        .filter_map(|a| a.partner_id.and_then(|p| row.get(&p).copied()))
+        .collect();
+    assert!(rows.len() >= 20, "{}", rows.len());
+    assert!(
+        rows.iter().filter(|r| **r < configured).count() * 2 > rows.len(),
+        "{rows:?}"
+    );
 }

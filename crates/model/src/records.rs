@@ -20,6 +20,9 @@ pub type BankAccount = InlineText<34>;
 pub type TaxId = InlineText<24>;
 /// A postcode, such as `10115` or `SE1 2AB`.
 pub type Postcode = InlineText<12>;
+/// A street address, house number and street in its country's order, such as `214 Oak
+/// Street` or `Lindenstraße 12`.
+pub type Street = InlineText<40>;
 
 record! {
     /// The header of a journal entry (`journal_entries`).
@@ -186,6 +189,8 @@ record! {
         name: PartnerName,
         /// ISO country code.
         country: &'static str,
+        /// House number and street, in its country's order.
+        street: Street,
         /// City.
         city: &'static str,
         /// ISO 3166-2 code of its state, province or region (`US-NY`, `DE-BY`, `GB-ENG`);
@@ -264,6 +269,8 @@ record! {
         name: PartnerName,
         /// ISO country code.
         country: &'static str,
+        /// House number and street, in its country's order.
+        street: Street,
         /// City.
         city: &'static str,
         /// ISO 3166-2 code of its state, province or region (`US-NY`, `DE-BY`, `GB-ENG`);
@@ -320,6 +327,15 @@ record! {
         company_code: CompanyCode,
         /// Name.
         name: PartnerName,
+        /// Home address: house number and street, in its country's order (the
+        /// employing company's country).
+        street: Street,
+        /// Home city.
+        city: &'static str,
+        /// ISO 3166-2 code of the home's state, province or region.
+        region: &'static str,
+        /// Home postcode, in its country's format.
+        postcode: Postcode,
         /// Job title.
         job_title: &'static str,
         /// The cost center the salary is charged to.

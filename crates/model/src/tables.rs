@@ -219,7 +219,7 @@ tables! {
         CostCenters cost_centers: CostCenter, Core;
         /// Users and batch jobs, with approval limits.
         Users users: User, Core;
-        /// Vendors, in index order.
+        /// Vendors (in the generator's index order; the files list them by creation date).
         Vendors vendors: Vendor, Core;
         /// Changes of vendors' bank accounts, by date.
         VendorBankChanges vendor_bank_changes: VendorBankChange, Core;

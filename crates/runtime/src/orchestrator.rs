@@ -294,7 +294,7 @@ impl GenerationOrchestrator {
         part_sinks.truncate(output.todo.len());
         self.log_start(&plan, part_sinks.len());
         let shared = self.shared(&plan, &output, part_sinks.len(), stopping)?;
-        let master = Arc::clone(generator.master_data());
+        let master = Arc::new(generator.master_tables());
         let generator = Arc::new(generator);
         let (events_tx, events) = crossbeam_channel::unbounded::<Event>();
         let mut threads = Threads::default();

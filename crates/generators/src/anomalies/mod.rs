@@ -220,6 +220,12 @@ anomaly_types! {
     /// An employee kept on the payroll after leaving, their pay sent elsewhere.
     GhostEmployee ghost_employee AssetMisappropriation "high" 1.0 Effect::Scene(Staged::GhostEmployee),
         "An employee who left, kept on the payroll (a ghost employee): the employee master has the leave date, yet the payroll pays every run of the next two months to a colleague's account, without time off or overtime (easy); of the next month to an account nobody in the data has, without time off or overtime (realistic); of the next month to such an account, with time off and overtime drawn as for anyone employed (hard). At most two a company.";
+    /// Two G/L accountants who approve each other's entries.
+    Collusion collusion Corruption "high" 1.0 Effect::Scene(Staged::Collusion),
+        "Two G/L accountants who approve each other's manual reclassifications, so that no third person sees them (collusion between two users): each enters two that the other approves, every one at 55-79% of their approval limit, all on one day (easy); 35-79%, within a week (realistic); 15-79%, within three weeks (hard).";
+    /// A vendor at the home of one of the company's employees.
+    ConflictOfInterest conflict_of_interest Corruption "high" 1.0 Effect::Scene(Staged::FictitiousVendor),
+        "A vendor in which one of the company's employees has an undisclosed interest, registered where the employee lives (a conflict of interest): an established vendor of the company's country billing services, paid by its terms; at the employee's very address (easy), a few doors along the employee's street (realistic), in the employee's postcode (hard).";
     /// A manual expense line without a cost center (data quality, off by default).
     MissingCostCenter missing_cost_center DataQuality "low" 0.0 Effect::Twist(Twisted::NoCostCenter),
         "A manual entry whose expense line has no cost center (a missing value; data quality, off by default).";
@@ -248,7 +254,8 @@ pub enum Family {
     JournalEntryOutlier,
     /// A process gone wrong (three-way match failures).
     ProcessError,
-    /// An employee who uses the job to benefit a third party (kickbacks).
+    /// An employee who uses the job to benefit a third party or themselves, or two who
+    /// cover for each other (kickbacks, conflicts of interest, collusion).
     Corruption,
     /// Rows damaged on their way: missing values, typing errors, broken encodings (off by
     /// default).
@@ -318,10 +325,11 @@ pub(crate) enum Effect {
 
 /// The types whose scenes bill through vendors of their own, created for them: in the
 /// order their vendors follow the configured ones.
-pub(crate) const VENDOR_SCENES: [AnomalyType; 3] = [
+pub(crate) const VENDOR_SCENES: [AnomalyType; 4] = [
     AnomalyType::FictitiousVendor,
     AnomalyType::ShellVendor,
     AnomalyType::DuplicateVendor,
+    AnomalyType::ConflictOfInterest,
 ];
 
 /// How a business case is changed.
@@ -420,7 +428,8 @@ pub(crate) enum Staged {
     ReversalReposted,
     /// One user's entries against Benford's law.
     Benford,
-    /// A vendor created for one invoice, paid at once.
+    /// A vendor of the scene's own billing a service: created for one invoice and paid
+    /// at once, a shell, a duplicate, or an employee's interest.
     FictitiousVendor,
     /// A payment diverted through a bank-detail change.
     DivertedPayment,
@@ -436,6 +445,8 @@ pub(crate) enum Staged {
     InventoryTheft,
     /// A leaver kept on the payroll.
     GhostEmployee,
+    /// Two accountants approving each other's entries.
+    Collusion,
 }
 
 impl AnomalyType {
@@ -703,6 +714,7 @@ mod tests {
 }
 
 mod choose;
+mod collusion;
 mod payroll;
 mod scenes;
 mod split;

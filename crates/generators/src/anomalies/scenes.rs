@@ -232,14 +232,29 @@ impl World {
         md: &MasterData,
     ) {
         let mut sc = self.scene(p.block());
-        let d = &mut sc.d;
-        let c = &self.economy.companies[sc.company];
-        let row = crate::anomalies::VENDOR_SCENES
+        let scene_vendors = crate::anomalies::VENDOR_SCENES
             .iter()
             .position(|x| *x == t)
-            .and_then(|k| self.scene_vendors.get(k))
+            .and_then(|k| self.scene_vendors.get(k));
+        let row = scene_vendors
             .and_then(|v| v.vendor_of(p.block()))
             .unwrap_or(0);
+        if t == A::ConflictOfInterest
+            && let Some(first) = scene_vendors.and_then(|v| v.first_of(p.block()))
+        {
+            // The employee's vendor bills the employee's company, whichever company the
+            // block drew: a vendor billing several times bills it each time.
+            let company = self.scene(first).company;
+            if company != sc.company {
+                let cal = &self.economy.companies[company].calendar;
+                sc.company = company;
+                sc.date = cal
+                    .next_working(sc.date)
+                    .min(cal.previous_working(self.economy.end));
+            }
+        }
+        let d = &mut sc.d;
+        let c = &self.economy.companies[sc.company];
         let (vendor, terms, bank, abroad) =
             md.vendors
                 .get(row as usize)
@@ -273,7 +288,7 @@ impl World {
             // same day.
             pay = sc.date;
         }
-        if t == A::DuplicateVendor {
+        if matches!(t, A::DuplicateVendor | A::ConflictOfInterest) {
             // An invoice like any other: paid by the terms, or the day it is entered
             // where they run past the period.
             let due = c
@@ -312,11 +327,15 @@ impl World {
                 },
             );
         } else {
+            // A conflict of interest's vendor is paid as any is, by the payment run; the
+            // scenes' other vendors by hand.
+            let by_run = t == A::ConflictOfInterest;
             let paid = VendorPosting {
                 date: pay,
+                user: if by_run { users::PAYRUN } else { posting.user },
                 ..posting
             };
-            self.post_vendor_payment(batch, &paid, payment, true, bank);
+            self.post_vendor_payment(batch, &paid, payment, !by_run, bank);
         }
     }
 

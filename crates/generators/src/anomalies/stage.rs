@@ -42,6 +42,7 @@ impl World {
             Effect::Scene(Staged::Duplicate) if s < 2 => self.duplicate(p, t, s, batch),
             Effect::Scene(Staged::CookieJar) if s < 2 => self.cookie_jar(p, s, batch),
             Effect::Scene(Staged::SplitEntry) => self.split_entry(p, s, batch),
+            Effect::Scene(Staged::Collusion) => self.collusion(p, s, batch),
             Effect::Scene(Staged::PayrollDiversion) if s == 0 => {
                 self.filler(slot, batch);
                 self.payroll_diversion(p, batch);

@@ -241,6 +241,8 @@ impl World {
             anomaly: tw.anomaly,
             approver: if tw.self_approve {
                 Some(user)
+            } else if tw.approver.is_some() {
+                tw.approver
             } else {
                 tw.approver_tier.map(|t| {
                     let r = users::APPROVERS[t].0.clone();
@@ -551,6 +553,8 @@ pub(crate) struct Twist {
     pub self_approve: bool,
     /// Approved by a user of this approval tier, whatever the amount.
     pub approver_tier: Option<usize>,
+    /// Approved by this user, whatever the amount.
+    pub approver: Option<&'static str>,
     /// Cash or bank debited against an expense credited.
     pub cash_against_expense: bool,
     /// Its first line with a cost center loses it.
@@ -594,6 +598,7 @@ impl Twist {
         created: None,
         self_approve: false,
         approver_tier: None,
+        approver: None,
         cash_against_expense: false,
         no_cost_center: false,
         header: None,

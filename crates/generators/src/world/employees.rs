@@ -19,6 +19,13 @@ use synth_model::{Date, Employee, PartnerName, days_in_month};
 /// position was hired before it, so starts at 0; the last holder stays past its end).
 type Tenure = (u64, u64, u64, Option<u64>);
 
+/// The home of employee `index` (its key in the employees stream) of a company in
+/// `country`: a place in the company's country, drawn from the employee's own stream so
+/// that it is known without the rest of the employee.
+pub(crate) fn home(seed: u64, index: u64, country: &'static str) -> pools::places::Place {
+    pools::places::place_in(country, &mut Draws::new(seed, stream::EMPLOYEE_HOME, index))
+}
+
 /// The tenures of company `ci`'s positions, by position then holder.
 fn tenures(config: &GeneratorConfig, ci: usize, positions: u32) -> Vec<Tenure> {
     let months = u64::from(config.months);
@@ -88,6 +95,27 @@ fn year_month(config: &GeneratorConfig, m: u64) -> (i32, u32) {
     ((t / 12) as i32, (t % 12) as u32 + 1)
 }
 
+/// The keys (in the employees stream) of the people company `ci` employs on `day`, by
+/// position.
+pub(crate) fn employed_on(
+    config: &GeneratorConfig,
+    ci: usize,
+    c: &CompanyBooks,
+    day: Date,
+) -> Vec<u64> {
+    let (y, m, _) = day.ymd();
+    let month = (i64::from(y) * 12 + i64::from(m))
+        - (i64::from(config.start_year) * 12 + i64::from(config.start_month));
+    let Ok(month) = u64::try_from(month) else {
+        return Vec::new();
+    };
+    tenures(config, ci, headcount(c).0)
+        .into_iter()
+        .filter(|(_, _, from, to)| *from <= month && to.is_none_or(|t| month <= t))
+        .map(|(k, holder, _, _)| (ci as u64) << 32 | holder << 20 | k)
+        .collect()
+}
+
 /// The employees of company `ci`: every holder of each of its positions over the
 /// period. A position keeps its cost center; each holder has a title of its department,
 /// a salary around the company's median and a yearly raise of 1.5% to 5%.
@@ -143,10 +171,15 @@ pub(crate) fn company_employees(
             let (y, m) = year_month(config, t);
             Date::from_ymd(y, m, days_in_month(y, m)).unwrap_or(start)
         });
+        let home = home(seed, index, c.country);
         employees.push(Employee {
             employee_id: record_id(seed, stream::EMPLOYEE, index),
             company_code: c.code,
             name: PartnerName::from(name.as_str()),
+            street: home.street.text(home.country),
+            city: home.city,
+            region: home.region,
+            postcode: home.postcode,
             job_title,
             cost_center: COST_CENTERS[cc].0,
             hire_date,

@@ -218,6 +218,22 @@ fn months_between(a: Date, b: Date) -> u32 {
     ((yb - ya) * 12 + mb as i32 - ma as i32).max(0) as u32
 }
 
+/// `md` as its files hold it (see `JournalGenerator::master_tables`): its vendors, and
+/// the vendor nodes of the graph, by creation date, then id.
+pub(crate) fn as_written(md: &MasterData) -> MasterData {
+    let mut out = md.clone();
+    out.vendors.sort_by_key(|v| (v.created_date, v.vendor_id));
+    // The graph has one node per vendor, in the vendors' order: the same order now.
+    let mut sorted = out.vendors.iter();
+    for node in out.nodes.iter_mut().filter(|n| n.node_type == "vendor") {
+        if let Some(v) = sorted.next() {
+            node.node_id = v.vendor_id;
+            node.label = v.name;
+        }
+    }
+    out
+}
+
 /// The vendors as created: the configured ones, then the fictitious ones, each with
 /// the bank account it was created with.
 fn vendors(config: &GeneratorConfig, economy: &Economy) -> Vec<Vendor> {
@@ -269,12 +285,14 @@ fn ordinary_vendor(config: &GeneratorConfig, economy: &Economy, i: u64) -> Vendo
         city,
         region,
         postcode,
+        street,
     } = places::place(&mut d);
     let discount = d.below(100) < 30;
     Vendor {
         vendor_id: record_id(seed, stream::VENDOR, i),
         name: partner_name(i, 0, country),
         country,
+        street: street.text(country),
         city,
         region,
         postcode,
@@ -369,6 +387,7 @@ fn customers(config: &GeneratorConfig, economy: &Economy) -> Vec<Customer> {
                 city,
                 region,
                 postcode,
+                street,
             } = customer_location(home, config.master_data.customers_abroad, &mut d);
             let terms = d.pick(pools::PAYMENT_TERMS);
             let discount = d.below(100) < 20;
@@ -388,6 +407,7 @@ fn customers(config: &GeneratorConfig, economy: &Economy) -> Vec<Customer> {
                 .code,
                 name: partner_name(i, 3571, country),
                 country,
+                street: street.text(country),
                 city,
                 region,
                 postcode,

@@ -83,6 +83,8 @@ pub(crate) mod stream {
     pub const IC_INVOICE: u64 = 78;
     /// Its payment's id.
     pub const IC_PAYMENT: u64 = 79;
+    /// An employee's home address.
+    pub const EMPLOYEE_HOME: u64 = 80;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -76,6 +76,8 @@ pub(crate) struct SceneVendors {
     pub(crate) first: u64,
     /// How many vendors the type has.
     pub(crate) count: u64,
+    /// Each vendor's first block (its earliest invoice, which made it).
+    pub(crate) firsts: Vec<u64>,
 }
 
 impl SceneVendors {
@@ -96,11 +98,17 @@ impl SceneVendors {
                 let blocks = selector.standalone_blocks(*t, layout.total, end);
                 let count = fictitious_count(config, blocks.len()) as u64;
                 let of = fictitious_assignment(config, economy, &blocks);
+                let firsts = by_date(config, economy, &blocks)
+                    .into_iter()
+                    .take(count as usize)
+                    .map(|(_, k)| blocks[k])
+                    .collect();
                 let v = SceneVendors {
                     blocks,
                     of,
                     first,
                     count,
+                    firsts,
                 };
                 first += count;
                 v
@@ -112,6 +120,16 @@ impl SceneVendors {
     pub(crate) fn vendor_of(&self, block: u64) -> Option<u64> {
         let k = self.blocks.binary_search(&block).ok()?;
         self.of.get(k).map(|j| self.first + u64::from(*j))
+    }
+
+    /// The first block of the vendor that bills block `block` (the block itself for a
+    /// vendor's first invoice), if this type has it.
+    pub(crate) fn first_of(&self, block: u64) -> Option<u64> {
+        let k = self.blocks.binary_search(&block).ok()?;
+        self.of
+            .get(k)
+            .and_then(|j| self.firsts.get(*j as usize))
+            .copied()
     }
 }
 
@@ -130,11 +148,7 @@ pub(crate) fn fictitious_vendors(
     let mut vendors = Vec::new();
     for (t, sv) in crate::anomalies::VENDOR_SCENES.iter().zip(&scenes) {
         // Vendor j's first block is the j-th by date (see `fictitious_assignment`).
-        let firsts = by_date(config, economy, &sv.blocks)
-            .into_iter()
-            .take(sv.count as usize)
-            .map(|(_, k)| sv.blocks[k]);
-        for (j, block) in firsts.enumerate() {
+        for (j, block) in sv.firsts.iter().copied().enumerate() {
             let i = sv.first + j as u64;
             let sc = scene_of(seed, economy, block);
             let mut d = Draws::new(seed, stream::VENDOR, i);
@@ -147,16 +161,31 @@ pub(crate) fn fictitious_vendors(
                 city,
                 region,
                 postcode,
+                street,
             } = match t {
                 crate::anomalies::AnomalyType::ShellVendor => {
                     crate::world::pools::places::place_in(home, &mut d)
                 }
+                crate::anomalies::AnomalyType::ConflictOfInterest => {
+                    conflict_address(config, economy, block, &mut d)
+                        .unwrap_or_else(|| crate::world::pools::places::place_in(home, &mut d))
+                }
                 _ => crate::world::pools::places::place(&mut d),
+            };
+            // An established vendor for a conflict of interest, created before the
+            // period as the configured ones are; the others days before their first
+            // invoice.
+            let created = match t {
+                crate::anomalies::AnomalyType::ConflictOfInterest => {
+                    economy.start.add_days(-(60 + d.below(3000) as i32))
+                }
+                _ => sc.date.add_days(-(2 + d.below(12) as i32)),
             };
             let mut v = synth_model::Vendor {
                 vendor_id: record_id(seed, stream::VENDOR, i),
                 name: crate::world::identity::partner_name(i, 0, country),
                 country,
+                street: street.text(country),
                 city,
                 region,
                 postcode,
@@ -169,7 +198,7 @@ pub(crate) fn fictitious_vendors(
                 payment_terms_days: d.pick(crate::world::pools::PAYMENT_TERMS),
                 cash_discount_percent: 0,
                 cash_discount_days: 0,
-                created_date: sc.date.add_days(-(2 + d.below(12) as i32)),
+                created_date: created,
                 bank_account: crate::world::identity::account(seed, i, 0, country),
                 currency: None,
             };
@@ -185,6 +214,39 @@ pub(crate) fn fictitious_vendors(
         }
     }
     vendors
+}
+
+/// Where the vendor of conflict-of-interest block `block` is registered: at the home
+/// of one of its company's employees on the block's day (easy), a few doors along their
+/// street (realistic), elsewhere in their postcode (hard). `None` where the company has
+/// nobody on that day.
+fn conflict_address(
+    config: &crate::config::GeneratorConfig,
+    economy: &crate::world::economy::Economy,
+    block: u64,
+    d: &mut Draws,
+) -> Option<crate::world::pools::places::Place> {
+    use crate::anomalies::Difficulty;
+    let sc = scene_of(config.seed, economy, block);
+    let c = &economy.companies[sc.company];
+    let staff = crate::world::employees::employed_on(config, sc.company, c, sc.date);
+    let k = Draws::new(config.seed, stream::ANOMALY_PARTY, block).below(staff.len().max(1));
+    let home = crate::world::employees::home(config.seed, *staff.get(k)?, c.country);
+    let level = config
+        .anomalies
+        .level(crate::anomalies::AnomalyType::ConflictOfInterest);
+    let street = match level {
+        Difficulty::Easy => home.street,
+        Difficulty::Realistic => home.street.next_door(d),
+        Difficulty::Hard => {
+            let mut other = crate::world::pools::places::StreetAddress::draw(c.country, d);
+            if other.name == home.street.name && other.kind == home.street.kind {
+                other.name = other.name.wrapping_add(1);
+            }
+            other
+        }
+    };
+    Some(crate::world::pools::places::Place { street, ..home })
 }
 
 /// The row of a vendor entered again as `copy` (its id and creation date) from the
