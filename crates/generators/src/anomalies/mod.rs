@@ -672,7 +672,7 @@ pub(crate) const PLANNING_BYTES_THEFT: f64 = 160.0;
 pub(crate) const PLANNING_BYTES_GHOST: f64 = 336.0;
 
 /// How many candidates of a window are tried for a type that needs a particular case.
-pub(crate) const MAX_TRIES: u64 = 48;
+pub(crate) const MAX_TRIES: u64 = 160;
 
 #[cfg(test)]
 mod tests {

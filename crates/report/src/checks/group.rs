@@ -217,129 +217,34 @@ pub(crate) fn consolidate(
         .collect();
     let mut out = Vec::new();
     for &year in &years {
-        let mut translated: BTreeMap<i64, i64> = BTreeMap::new();
-        let mut group_rates = Vec::new();
-        let mut unbalanced = 0;
-        let mut missing = false;
-        for st in statements.iter().filter(|s| s.year == year) {
-            let Some((opening, average, closing)) = rates.year(&st.currency, &group, year) else {
-                missing = true;
-                continue;
-            };
-            group_rates.push(GroupRate {
-                company: st.company.clone(),
-                currency: st.currency.clone(),
-                opening,
-                average,
-                closing,
-            });
-            let ci = index
-                .get(st.company.as_str())
-                .copied()
-                .unwrap_or(usize::MAX);
-            let mut sum = 0;
-            for row in &st.trial_balance {
-                let closed = ledger
-                    .get(&(ci, year, row.account))
-                    .map_or(0, |c| c.closing);
-                // The balance before the year-end closing carried results to equity.
-                let pre = (row.closing * 100.0).round() as i64 - closed;
-                sum += pre;
-                let rate = match row.account_type.as_str() {
-                    "revenue" | "expense" => average,
-                    "equity" => opening,
-                    _ => closing,
-                };
-                *translated.entry(row.account).or_default() += (pre as f64 * rate).round() as i64;
-            }
-            unbalanced += sum.abs();
-        }
-        if missing {
+        let companies = statements.iter().filter(|s| s.year == year);
+        let Some(t) = translate(companies, (&rates, &group, year), &index, ledger) else {
             problems.push(format!(
                 "{year}: no exchange rates to translate every company into {group}"
             ));
             continue;
-        }
-        let translation = -translated.values().sum::<i64>();
-        let mut eliminated: BTreeMap<i64, i64> = BTreeMap::new();
-        let mut differences = [0i64; 2];
-        for (k, (a, b)) in ELIMINATED.iter().enumerate() {
-            for account in a.iter().chain(b.iter()) {
-                let x = translated.get(account).copied().unwrap_or(0);
-                eliminated.insert(*account, -x);
-                differences[k] += x;
-            }
-        }
+        };
+        let translation = -t.balances.values().sum::<i64>();
+        let (eliminated, differences) = eliminate(&t.balances);
+        let after = |a: &i64| {
+            t.balances.get(a).copied().unwrap_or(0) + eliminated.get(a).copied().unwrap_or(0)
+        };
         // The group's income statement: its profit and loss accounts, intercompany
         // revenue and charges eliminated.
         let (income, _) = super::statements::income_statement(m, &|keep| {
-            translated
-                .iter()
-                .filter(|(a, _)| keep(**a))
-                .map(|(a, v)| v + eliminated.get(a).copied().unwrap_or(0))
-                .sum()
+            t.balances.keys().filter(|a| keep(**a)).map(after).sum()
         });
-        let rows: Vec<ConsolidatedRow> = translated
-            .iter()
-            .map(|(&account, &v)| {
-                let e = eliminated.get(&account).copied().unwrap_or(0);
-                let (name, _) = m.names.get(&account).cloned().unwrap_or_default();
-                ConsolidatedRow {
-                    account,
-                    name,
-                    account_type: m.accounts.get(&account).cloned().unwrap_or_default(),
-                    companies: money(v),
-                    eliminated: money(e),
-                    consolidated: money(v + e),
-                }
-            })
-            .collect();
         let left_over: i64 = ELIMINATED
             .iter()
             .flat_map(|(a, b)| a.iter().chain(b.iter()))
-            .map(|a| {
-                translated.get(a).copied().unwrap_or(0) + eliminated.get(a).copied().unwrap_or(0)
-            })
+            .map(after)
             .sum();
-        let YearTransit {
-            items,
-            sum: transit,
-            documents,
-        } = transit.remove(&year).unwrap_or_default();
-        // Each open item is translated and revalued at rates of eight places, each
-        // rounded to the minor unit: at most a unit apart per document.
-        let off = differences[0] - transit;
-        let tolerance = documents + 1;
-        let total: i64 = translated.values().sum::<i64>()
+        let in_transit = transit.remove(&year).unwrap_or_default();
+        let total: i64 = t.balances.values().sum::<i64>()
             + eliminated.values().sum::<i64>()
             + translation
             + differences.iter().sum::<i64>();
-        let ties = vec![
-            Tie {
-                check: "each company's trial balance before translation sums to zero",
-                left: money(unbalanced),
-                right: 0.0,
-                holds: unbalanced == 0,
-            },
-            Tie {
-                check: "the intercompany accounts are eliminated to zero",
-                left: money(left_over),
-                right: 0.0,
-                holds: left_over == 0,
-            },
-            Tie {
-                check: "the intercompany balances left by eliminating are what is in transit (to a minor unit per document)",
-                left: money(differences[0]),
-                right: money(transit),
-                holds: off.abs() <= tolerance,
-            },
-            Tie {
-                check: "the consolidated trial balance and its differences sum to zero",
-                left: money(total),
-                right: 0.0,
-                holds: total == 0,
-            },
-        ];
+        let ties = group_ties(t.unbalanced, left_over, differences[0], &in_transit, total);
         for t in &ties {
             if !t.holds {
                 problems.push(format!(
@@ -351,16 +256,157 @@ pub(crate) fn consolidate(
         out.push(GroupStatements {
             year,
             currency: group.clone(),
-            rates: group_rates,
-            rows,
+            rates: t.rates,
+            rows: consolidated_rows(m, &t.balances, &eliminated),
             translation_difference: money(translation),
             elimination_difference_balances: money(differences[0]),
             elimination_difference_results: money(differences[1]),
-            in_transit: money(transit),
+            in_transit: money(in_transit.sum),
             income,
-            transit_items: items,
+            transit_items: in_transit.items,
             ties,
         });
     }
     Ok(out)
+}
+
+/// The companies' trial balances of one year translated into the group's currency.
+struct Translated {
+    /// Each account's balance before the year-end closing, translated and summed over
+    /// the companies, in minor units.
+    balances: BTreeMap<i64, i64>,
+    /// The rates each company was translated at.
+    rates: Vec<GroupRate>,
+    /// How far the companies' trial balances before translation are from zero, summed.
+    unbalanced: i64,
+}
+
+/// Translates `companies`' trial balances of `year` before its closing (the closing's
+/// entries in `ledger` taken out) into `group`: the balance sheet at the closing rate,
+/// the profit and loss at the average, equity at the opening. `None` where a company's
+/// currency has no rates.
+fn translate<'a>(
+    companies: impl Iterator<Item = &'a Statements>,
+    (rates, group, year): (&Rates, &str, i32),
+    index: &HashMap<&str, usize>,
+    ledger: &Ledger,
+) -> Option<Translated> {
+    let mut out = Translated {
+        balances: BTreeMap::new(),
+        rates: Vec::new(),
+        unbalanced: 0,
+    };
+    for st in companies {
+        let (opening, average, closing) = rates.year(&st.currency, group, year)?;
+        out.rates.push(GroupRate {
+            company: st.company.clone(),
+            currency: st.currency.clone(),
+            opening,
+            average,
+            closing,
+        });
+        let ci = index
+            .get(st.company.as_str())
+            .copied()
+            .unwrap_or(usize::MAX);
+        let mut sum = 0;
+        for row in &st.trial_balance {
+            let closed = ledger
+                .get(&(ci, year, row.account))
+                .map_or(0, |c| c.closing);
+            // The balance before the year-end closing carried results to equity.
+            let pre = (row.closing * 100.0).round() as i64 - closed;
+            sum += pre;
+            let rate = match row.account_type.as_str() {
+                "revenue" | "expense" => average,
+                "equity" => opening,
+                _ => closing,
+            };
+            *out.balances.entry(row.account).or_default() += (pre as f64 * rate).round() as i64;
+        }
+        out.unbalanced += sum.abs();
+    }
+    Some(out)
+}
+
+/// The eliminations of `translated`: each intercompany account taken to zero, and what
+/// that leaves of the balances (receivables against payables) and of the results
+/// (revenue against charges).
+fn eliminate(translated: &BTreeMap<i64, i64>) -> (BTreeMap<i64, i64>, [i64; 2]) {
+    let mut eliminated = BTreeMap::new();
+    let mut differences = [0i64; 2];
+    for (k, (a, b)) in ELIMINATED.iter().enumerate() {
+        for account in a.iter().chain(b.iter()) {
+            let x = translated.get(account).copied().unwrap_or(0);
+            eliminated.insert(*account, -x);
+            differences[k] += x;
+        }
+    }
+    (eliminated, differences)
+}
+
+/// The consolidated trial balance: each account's translated balance, its elimination
+/// and what is left.
+fn consolidated_rows(
+    m: &Masters,
+    translated: &BTreeMap<i64, i64>,
+    eliminated: &BTreeMap<i64, i64>,
+) -> Vec<ConsolidatedRow> {
+    translated
+        .iter()
+        .map(|(&account, &v)| {
+            let e = eliminated.get(&account).copied().unwrap_or(0);
+            let (name, _) = m.names.get(&account).cloned().unwrap_or_default();
+            ConsolidatedRow {
+                account,
+                name,
+                account_type: m.accounts.get(&account).cloned().unwrap_or_default(),
+                companies: money(v),
+                eliminated: money(e),
+                consolidated: money(v + e),
+            }
+        })
+        .collect()
+}
+
+/// The four ties of a year's consolidation: the companies' trial balances, the
+/// intercompany accounts after elimination, what eliminating the balances left against
+/// what is `in_transit`, and the whole.
+fn group_ties(
+    unbalanced: i64,
+    left_over: i64,
+    balances_left: i64,
+    in_transit: &YearTransit,
+    total: i64,
+) -> Vec<Tie> {
+    // Each open item is translated and revalued at rates of eight places, each rounded
+    // to the minor unit: at most a unit apart per document.
+    let off = balances_left - in_transit.sum;
+    let tolerance = in_transit.documents + 1;
+    vec![
+        Tie {
+            check: "each company's trial balance before translation sums to zero",
+            left: money(unbalanced),
+            right: 0.0,
+            holds: unbalanced == 0,
+        },
+        Tie {
+            check: "the intercompany accounts are eliminated to zero",
+            left: money(left_over),
+            right: 0.0,
+            holds: left_over == 0,
+        },
+        Tie {
+            check: "the intercompany balances left by eliminating are what is in transit (to a minor unit per document)",
+            left: money(balances_left),
+            right: money(in_transit.sum),
+            holds: off.abs() <= tolerance,
+        },
+        Tie {
+            check: "the consolidated trial balance and its differences sum to zero",
+            left: money(total),
+            right: 0.0,
+            holds: total == 0,
+        },
+    ]
 }
