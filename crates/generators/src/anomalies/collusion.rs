@@ -6,7 +6,7 @@ use crate::anomalies::Touched;
 use crate::cases::{Plan, Twist};
 use crate::world::World;
 use crate::world::economy::FillerKind;
-use crate::world::people::off_round;
+use crate::world::people::share_of_limit;
 use crate::world::pools::{USERS, users};
 use crate::world::rng::Draws;
 use synth_model::{Batch, Date, DateTime};
@@ -76,16 +76,7 @@ impl World {
         let (low, width) = level.pick((0.55, 0.24), (0.35, 0.44), (0.15, 0.64));
         let mut amounts = [0i64; 4];
         for x in &mut amounts {
-            let mut amount = libm::round(limit as f64 * (low + width * d.unit())) as i64;
-            // Rounded to hundreds as often as clean reclassifications are, never to a
-            // round thousand.
-            if d.below(100) < 60 {
-                let rounded = off_round(amount / 10_000 * 10_000);
-                if rounded as f64 >= limit as f64 * low {
-                    amount = rounded;
-                }
-            }
-            *x = amount;
+            *x = share_of_limit(limit, (low, width), d);
         }
         let span = level.pick(0, 5, 15);
         let end = self.economy.end;

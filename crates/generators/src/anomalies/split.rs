@@ -7,7 +7,7 @@ use crate::anomalies::{Difficulty, Touched};
 use crate::cases::{Plan, Twist};
 use crate::world::World;
 use crate::world::economy::FillerKind;
-use crate::world::people::off_round;
+use crate::world::people::{off_round, share_of_limit};
 use crate::world::pools::users;
 use crate::world::rng::{Draws, stream};
 use synth_model::{Batch, Date, DateTime};
@@ -80,15 +80,7 @@ impl World {
         let (low, width) = level.pick((0.90, 0.095), (0.85, 0.145), (0.80, 0.19));
         let mut parts = [0i64; 2];
         for part in &mut parts {
-            let mut amount = libm::round(limit as f64 * (low + width * d.unit())) as i64;
-            // Rounded to hundreds as often as clean reclassifications of this size are.
-            if d.below(100) < 60 {
-                let rounded = off_round(amount / 10_000 * 10_000);
-                if rounded < limit && rounded as f64 >= limit as f64 * low {
-                    amount = rounded;
-                }
-            }
-            *part = amount.min(limit - 1);
+            *part = share_of_limit(limit, (low, width), d).min(limit - 1);
         }
         // Two equal parts would repeat the first entry line for line (a duplicate
         // entry): the second a hundred or two off it, within the range and not a round

@@ -26,6 +26,20 @@ pub(crate) fn off_round(x: i64) -> i64 {
     }
 }
 
+/// A manual posting's amount between `low` and `low + width` of `limit`, rounded to
+/// hundreds as often as clean reclassifications of its size are (six in ten) where that
+/// keeps it in `[low × limit, limit)`, and never a round thousand.
+pub(crate) fn share_of_limit(limit: i64, (low, width): (f64, f64), d: &mut Draws) -> i64 {
+    let mut amount = libm::round(limit as f64 * (low + width * d.unit())) as i64;
+    if d.below(100) < 60 {
+        let rounded = off_round(amount / 10_000 * 10_000);
+        if rounded < limit && rounded as f64 >= limit as f64 * low {
+            amount = rounded;
+        }
+    }
+    amount
+}
+
 /// The largest petty cash purchase (net), in minor units: 500 at the default price scale.
 pub(crate) fn petty_cap(price_scale: f64, fx: f64) -> i64 {
     ((500.0 * price_scale * fx * 100.0) as i64).max(100)
