@@ -293,10 +293,11 @@ impl PartReader {
             if self.next >= self.end {
                 return None;
             }
-            // Read once: the whole table, then slices of it.
+            // Read once: the whole table, then slices of it; as the files hold it (the
+            // vendors by creation date).
             self.next = self.end;
-            let md = Arc::clone(self.generator.master_data());
-            match table_batch(&*md, self.table, self.ids) {
+            let md = self.generator.master_tables();
+            match table_batch(&md, self.table, self.ids) {
                 Ok(b) => self.master = Some((b, 0)),
                 Err(e) => return Some(Err(e)),
             }
