@@ -840,6 +840,89 @@ fn bank_statements_hold_every_bank_line_and_reconcile_to_the_ledger() {
 }
 
 #[test]
+fn a_sales_order_delivered_in_two_parts_ships_every_unit_before_its_one_invoice() {
+    let (_, b) = run(60_000);
+    let docs: HashMap<u128, &Document> = b.documents.iter().map(|d| (d.document_id, d)).collect();
+    let mut deliveries: HashMap<u128, Vec<&Document>> = HashMap::new();
+    for d in b.documents.iter().filter(|d| d.document_type == "delivery") {
+        let order = d
+            .reference_document_id
+            .expect("a delivery follows its order");
+        assert_eq!(docs[&order].document_type, "sales_order", "{d:?}");
+        deliveries.entry(order).or_default().push(d);
+    }
+    let mut units: HashMap<(u128, u32), i64> = HashMap::new();
+    for it in &b.items {
+        units.insert((it.document_id, it.item_number), it.quantity);
+    }
+    let cogs: HashMap<u128, i64> = b
+        .lines
+        .iter()
+        .filter(|l| l.account == 500000)
+        .map(|l| (l.entry_id, l.debit - l.credit))
+        .collect();
+    let invoices: HashMap<u128, &Document> = b
+        .documents
+        .iter()
+        .filter(|d| d.document_type == "customer_invoice")
+        .filter_map(|d| Some((d.reference_document_id?, d)))
+        .collect();
+    let mut split = 0;
+    for (order, parts) in &deliveries {
+        assert!(parts.len() <= 2, "{order}: {} deliveries", parts.len());
+        let [first, second] = parts.as_slice() else {
+            continue;
+        };
+        let (first, second) = if first.document_date < second.document_date {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        assert!(
+            second.document_date.0 - first.document_date.0 >= 3,
+            "{first:?} {second:?}"
+        );
+        // The invoice follows the second delivery, once every unit has left.
+        let Some(invoice) = invoices.get(&second.document_id) else {
+            continue;
+        };
+        assert!(invoice.document_date >= second.document_date, "{invoice:?}");
+        assert!(
+            !invoices.contains_key(&first.document_id),
+            "{first:?} invoiced on its own"
+        );
+        split += 1;
+        let ordered: Vec<(u32, i64)> = b
+            .items
+            .iter()
+            .filter(|it| it.document_id == *order)
+            .map(|it| (it.item_number, it.quantity))
+            .collect();
+        for (n, quantity) in ordered {
+            let shipped: i64 = [first, second]
+                .iter()
+                .map(|d| units.get(&(d.document_id, n)).copied().unwrap_or(0))
+                .sum();
+            assert_eq!(shipped, quantity, "order {order} item {n}");
+        }
+        // Each delivery is its entry's cost of goods sold, and the stock it issues.
+        for d in [first, second] {
+            let entry = d.entry_id.expect("a delivery has its entry");
+            assert_eq!(cogs.get(&entry).copied(), Some(d.amount), "{d:?}");
+            let issued: i64 = b
+                .stock
+                .iter()
+                .filter(|m| m.entry_id == entry)
+                .map(|m| -m.value)
+                .sum();
+            assert_eq!(issued, d.amount, "{d:?}");
+        }
+    }
+    // About a tenth of the sales orders of goods paid at once.
+    assert!(split > 100, "{split} orders delivered in two parts");
+}
+
+#[test]
 fn the_stock_ledger_is_the_inventory_account_and_never_runs_short() {
     // Anomalies off: every inventory line is a movement's (an invoice posted straight to
     // stock is labelled and has none).

@@ -706,7 +706,8 @@ record! {
     pub struct DocumentItem in "document_items" {
         /// The document.
         document_id: u128,
-        /// 1-based position.
+        /// 1-based position (a delivery of part of an order numbers its items as the
+        /// order does).
         item_number: u32,
         /// The material (see `materials`); null for purchased services.
         material_id: Option<u128>,

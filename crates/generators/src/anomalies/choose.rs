@@ -123,6 +123,11 @@ impl World {
             // Standalone types replace a case instead of changing one.
             return false;
         };
+        // An order delivered in two parts stays clean: its entries are not where the
+        // changes expect them.
+        if p.split() {
+            return false;
+        }
         // A kickback prices the order off the standard cost, which is the company's
         // currency's: a vendor invoicing in its own currency prices by its own rate.
         if p.foreign() && matches!(c, Change::Kickback) {

@@ -47,11 +47,20 @@ impl World {
         if p.with_order && slot == 0 {
             self.order_document(p, &s, &base, batch);
         }
-        if p.goods() && p.is_posted(Role::Movement) && slot == p.slot(Role::Movement) {
-            self.movement_document(p, &s, &base, previous, batch);
-        }
-        if p.goods() && p.is_posted(Role::Movement) {
-            previous = Some(self.doc_id(p, s.movement));
+        // Of two deliveries, each follows the order, and the invoice the second.
+        for (role, id_stream) in [
+            (Role::Movement, s.movement),
+            (Role::Rest, stream::DELIVERY2),
+        ] {
+            if !p.goods() || !p.is_posted(role) {
+                continue;
+            }
+            if slot == p.slot(role) {
+                self.movement_document(p, role, id_stream, &base, previous, batch);
+            }
+            if role == p.last_movement() {
+                previous = Some(self.doc_id(p, id_stream));
+            }
         }
         if !p.is_posted(Role::Invoice) {
             return;
@@ -225,19 +234,22 @@ impl World {
         });
     }
 
-    /// The goods receipt or delivery of case `p` and its items, after `previous`.
+    /// The goods receipt or delivery `role` of case `p` (id from stream `id_stream`)
+    /// and its items, after `previous`. A delivery of part of an order lists the items
+    /// it carries, numbered as the order's.
     fn movement_document(
         &self,
         p: &Plan,
-        s: &Streams,
+        role: Role,
+        id_stream: u64,
         base: &Document,
         previous: Option<u128>,
         batch: &mut Batch,
     ) {
         let sale = p.sale();
-        let id = self.doc_id(p, s.movement);
+        let id = self.doc_id(p, id_stream);
         let item_count = if sale {
-            self.items(p, batch, id, |it| (it.received, it.cost))
+            self.items(p, batch, id, |it| (p.moved(role, it), it.cost))
         } else {
             self.items(p, batch, id, |it| (it.received, it.po_price))
         };
@@ -253,18 +265,24 @@ impl World {
         batch.documents.push(Document {
             document_id: id,
             document_type: if sale { "delivery" } else { "goods_receipt" },
-            document_date: p.movement,
-            amount: if sale { p.cost } else { p.received_value },
+            document_date: p.moved_on(role),
+            amount: if sale {
+                p.moved_cost(role)
+            } else {
+                p.received_value
+            },
             currency,
             exchange_rate,
             reference_document_id: previous,
-            entry_id: Some(self.entry_id(p.first + p.slot(Role::Movement))),
+            entry_id: Some(self.entry_id(p.first + p.slot(role))),
             item_count,
             ..*base
         });
     }
 
     /// Writes a document's items, quantity and unit price from `f`; returns their count.
+    /// A delivery of part of an order leaves out the items it does not carry (quantity
+    /// 0); every other document lists each item.
     pub(crate) fn items(
         &self,
         p: &Plan,
@@ -273,9 +291,14 @@ impl World {
         f: impl Fn(&crate::world::economy::Item) -> (i64, i64),
     ) -> u32 {
         let seed = self.config.seed;
+        let mut written = 0;
         for k in 0..p.items {
             let it = self.item_of(p, k);
             let (quantity, unit_price) = f(&it);
+            if quantity == 0 && p.split() && p.sale() {
+                continue;
+            }
+            written += 1;
             let description = match it.material {
                 Some(m) => self.economy.materials[m].description,
                 None => SERVICES_BOUGHT[it.service].0,
@@ -292,6 +315,6 @@ impl World {
                 amount: quantity * unit_price,
             });
         }
-        p.items
+        written
     }
 }

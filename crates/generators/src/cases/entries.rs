@@ -40,7 +40,9 @@ impl World {
         let sale = p.sale();
         let (posting, document_date, document_type, header_text, document, approval, flow) =
             match role {
-                Role::Movement => self.movement_entry(p, batch, entry_id, &mut d),
+                Role::Movement | Role::Rest => {
+                    self.movement_entry(p, role, batch, entry_id, &mut d)
+                }
                 Role::Invoice => self.invoice_entry(p, batch, entry_id, &mut d),
                 Role::Payment(k) => self.payment_entry(p, k, duplicate, batch, entry_id, &mut d),
             };
@@ -78,24 +80,24 @@ impl World {
             ..Head::CLEAN
         };
         self.close(batch, &head, first_line, &mut d);
-        if role == Role::Movement {
-            self.case_stock(p, batch);
+        if matches!(role, Role::Movement | Role::Rest) {
+            self.case_stock(p, role, batch);
         }
         // The label is written with the entry that carries it (a kickback's receipt is
         // marked too, and labelled with its invoice).
-        if head.anomaly.is_some() && role != Role::Movement {
+        if head.anomaly.is_some() && !matches!(role, Role::Movement | Role::Rest) {
             self.label_case(p, index, first_line, batch);
         }
     }
 
     /// When the goods movement and the invoice of a case posted the same day are
     /// entered: each at a time of day of its kind (by hand in office hours, else mostly
-    /// in the night batch), the invoice after the movement it bills; `None` (a time of
-    /// the entry's own) for other entries.
+    /// in the night batch), the invoice after the movement it bills (of two deliveries,
+    /// the second); `None` (a time of the entry's own) for other entries.
     fn same_day_clock(&self, p: &Plan, role: Role, posting: Date) -> Option<DateTime> {
         const DAY_END: u32 = 86_399;
         let same_day = p.goods() && !p.skip_movement && p.invoice_post == p.movement;
-        if !same_day || !matches!(role, Role::Movement | Role::Invoice) {
+        if !same_day || (role != p.last_movement() && role != Role::Invoice) {
             return None;
         }
         let mut d = Draws::new(self.config.seed, stream::CASE_CLOCK, p.block);
@@ -118,18 +120,20 @@ impl World {
                 movement = 6 * 3600 + d.below((invoice - 60 - 6 * 3600) as usize) as u32;
             }
         }
-        let at = if role == Role::Movement {
-            movement
-        } else {
+        let at = if role == Role::Invoice {
             invoice
+        } else {
+            movement
         };
         Some(DateTime::new(posting, at))
     }
 
-    /// A case's goods receipt or delivery (role 0).
+    /// A case's goods receipt or delivery (`role`: of a sales order delivered in two
+    /// parts, either).
     fn movement_entry(
         &self,
         p: &Plan,
+        role: Role,
         batch: &mut Batch,
         entry_id: u128,
         d: &mut Draws,
@@ -137,12 +141,13 @@ impl World {
         let sale = p.sale();
         let docs = self.config.documents.enabled;
         if sale {
+            let cost = p.moved_cost(role);
             Self::line(
                 batch,
                 entry_id,
                 Line {
                     account: acc::COGS,
-                    amount: p.cost,
+                    amount: cost,
                     cost_center: Some(d.pick(centers::LOGISTICS)),
                     text: "Cost of goods sold",
                     ..Line::BARE
@@ -153,7 +158,7 @@ impl World {
                 entry_id,
                 Line {
                     account: acc::INVENTORY,
-                    amount: -p.cost,
+                    amount: -cost,
                     text: "Goods issue",
                     ..Line::BARE
                 },
@@ -197,14 +202,15 @@ impl World {
                 },
             );
         }
-        let (doc_type, text, stream_id) = if sale {
-            ("WL", d.pick(texts::GOODS_ISSUE), stream::DELIVERY)
-        } else {
-            ("WE", d.pick(texts::GOODS_RECEIPT), stream::GOODS_RECEIPT)
+        let (doc_type, text, stream_id) = match (sale, role) {
+            (true, Role::Rest) => ("WL", d.pick(texts::GOODS_ISSUE), stream::DELIVERY2),
+            (true, _) => ("WL", d.pick(texts::GOODS_ISSUE), stream::DELIVERY),
+            _ => ("WE", d.pick(texts::GOODS_RECEIPT), stream::GOODS_RECEIPT),
         };
+        let on = p.moved_on(role);
         (
-            p.movement,
-            p.movement,
+            on,
+            on,
             doc_type,
             text,
             docs.then(|| self.doc_id(p, stream_id)),

@@ -2,11 +2,13 @@
 //! documents, entries, dates and amounts follow from the block's index; and the
 //! single-entry cases that fill the free slots.
 //!
-//! `plan.rs` decides a case from its block index; `documents.rs` writes its documents,
+//! `plan.rs` decides a case from its block index, `backorder.rs` which sales orders leave
+//! in two deliveries; `documents.rs` writes its documents,
 //! `entries.rs` its entries; `filler.rs` the single-entry cases, `allocation.rs` the cost allocations among them; `bank.rs` the bank statement lines of
 //! every entry; `stock.rs` the stock movements of its goods receipt or delivery.
 
 mod allocation;
+mod backorder;
 mod bank;
 mod claims;
 mod documents;

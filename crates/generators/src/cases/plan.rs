@@ -18,8 +18,12 @@ const CACHED_ITEMS: usize = 6;
 /// or its payment `k` (0 or 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
-    /// The goods receipt or delivery.
+    /// The goods receipt or delivery (of a sales order delivered in two parts, the
+    /// first).
     Movement,
+    /// The second delivery of a sales order delivered in two parts: what was on back
+    /// order.
+    Rest,
     /// The invoice.
     Invoice,
     /// Payment or receipt `k`.
@@ -28,13 +32,15 @@ pub(crate) enum Role {
 
 impl Role {
     /// The role's index, as the plan's per-role arrays (users, manual flags) hold it: 0
-    /// movement, 1 invoice, 2 and 3 the payments.
+    /// movement, 1 invoice, 2 and 3 the payments; a second delivery takes 3 (a case
+    /// delivered in two parts is paid at once).
     #[inline]
     pub(crate) const fn index(self) -> u8 {
         match self {
             Role::Movement => 0,
             Role::Invoice => 1,
             Role::Payment(k) => 2 + k,
+            Role::Rest => 3,
         }
     }
 
@@ -102,6 +108,13 @@ pub(crate) struct Plan {
     pub(crate) discount_pct: i64,
     /// Days the partner's cash discount may be taken in.
     pub(crate) discount_days: u16,
+    /// Of a sales order delivered in two parts, the share of each item's quantity that
+    /// waits for the second delivery, in thousandths (0: delivered whole).
+    pub(crate) backorder: u16,
+    /// The first delivery's date (the second is `movement`).
+    pub(crate) first_delivery: Date,
+    /// The second delivery's cost of goods sold (part of `cost`).
+    pub(crate) backorder_cost: i64,
     /// The currency of its documents ([`crate::world::fx::CURRENCIES`] index): the
     /// partner's own, or the company's. Every amount of the plan is in it, but `cost`.
     pub(crate) currency: u8,
@@ -133,15 +146,32 @@ impl Plan {
     }
 
     /// The role of slot `s` (a case without goods has no movement: its slot 0 is the
-    /// invoice).
+    /// invoice; a sales order delivered in two parts has both deliveries, the invoice
+    /// and its one receipt).
     #[inline]
     pub(crate) fn role(&self, s: u8) -> Role {
+        if self.split() {
+            return match s {
+                0 => Role::Movement,
+                1 => Role::Rest,
+                2 => Role::Invoice,
+                _ => Role::Payment(0),
+            };
+        }
         Role::of(if self.goods() { s } else { s + 1 })
     }
 
     /// The slot of role `r`.
     #[inline]
     pub(crate) fn slot(&self, r: Role) -> u64 {
+        if self.split() {
+            return match r {
+                Role::Movement => 0,
+                Role::Rest => 1,
+                Role::Invoice => 2,
+                Role::Payment(k) => 3 + u64::from(k),
+            };
+        }
         let i = r.index();
         u64::from(if self.goods() { i } else { i - 1 })
     }
@@ -149,9 +179,11 @@ impl Plan {
     /// Whether role `r` is posted.
     #[inline]
     pub(crate) fn is_posted(&self, r: Role) -> bool {
-        !(r == Role::Movement && self.skip_movement)
-            && r.index() >= u8::from(!self.goods())
-            && (self.slot(r) as u8) < self.posted
+        match r {
+            Role::Rest if !self.split() => false,
+            Role::Movement if self.skip_movement => false,
+            _ => r.index() >= u8::from(!self.goods()) && (self.slot(r) as u8) < self.posted,
+        }
     }
 }
 
@@ -228,34 +260,8 @@ impl World {
         };
         let (ordered, received_value, net, cost, cached) =
             priced(e, kind, items_key, items, &scales);
-        // Tax from the partner's country: a customer abroad buys zero-rated (an export or
-        // an intra-community supply); a vendor abroad invoices without tax, which the
-        // company self-assesses (the reverse charge) where its country has a VAT.
-        let codes = match md.customers.get(partner) {
-            Some(customer) if sale => self.schedules[company].sale_codes(c, customer),
-            _ if sale => c.tax.output,
-            _ => c.tax.input,
-        };
-        let drawn = TaxSet::draw(codes, &mut d);
-        let abroad = if sale {
-            md.customers
-                .get(partner)
-                .is_some_and(|p| p.country != c.country)
-        } else {
-            md.vendors
-                .get(partner)
-                .is_some_and(|p| p.country != c.country)
-        };
-        let tax = match (abroad, sale, c.tax.reverse) {
-            (true, true, _) => c.tax.export,
-            (true, false, Some(reverse)) => reverse,
-            _ => drawn,
-        };
-        let (tax_amount, self_assessed) = if Some(tax) == c.tax.reverse {
-            (0, tax_of(tax, net))
-        } else {
-            (tax_of(tax, net), 0)
-        };
+        let (tax, tax_amount, self_assessed) =
+            self.case_tax(md, (sale, partner, company), net, &mut d);
         let gross = net + tax_amount;
         let cost_center = match kind {
             CaseKind::O2cGoods => d.pick(centers::SALES),
@@ -313,7 +319,7 @@ impl World {
             )
         };
         let users = case_users(sale, [manual_movement, manual_invoice, manual_pay], &mut d);
-        Plan {
+        let mut p = Plan {
             block,
             first: first_index,
             kind,
@@ -351,9 +357,54 @@ impl World {
             skip_movement: false,
             discount_pct,
             discount_days,
+            backorder: 0,
+            first_delivery: movement,
+            backorder_cost: 0,
             currency: currency as u8,
             home: c.currency_index as u8,
-        }
+        };
+        self.back_order(&mut p);
+        p
+    }
+
+    /// A case's tax code, invoiced tax and self-assessed tax on `net`, from the partner's
+    /// country: a customer abroad buys zero-rated (an export or an intra-community
+    /// supply); a vendor abroad invoices without tax, which the company self-assesses
+    /// (the reverse charge) where its country has a VAT.
+    fn case_tax(
+        &self,
+        md: &MasterData,
+        (sale, partner, company): (bool, usize, usize),
+        net: i64,
+        d: &mut Draws,
+    ) -> (usize, i64, i64) {
+        let c = &self.economy.companies[company];
+        let codes = match md.customers.get(partner) {
+            Some(customer) if sale => self.schedules[company].sale_codes(c, customer),
+            _ if sale => c.tax.output,
+            _ => c.tax.input,
+        };
+        let drawn = TaxSet::draw(codes, d);
+        let abroad = if sale {
+            md.customers
+                .get(partner)
+                .is_some_and(|p| p.country != c.country)
+        } else {
+            md.vendors
+                .get(partner)
+                .is_some_and(|p| p.country != c.country)
+        };
+        let tax = match (abroad, sale, c.tax.reverse) {
+            (true, true, _) => c.tax.export,
+            (true, false, Some(reverse)) => reverse,
+            _ => drawn,
+        };
+        let (tax_amount, self_assessed) = if Some(tax) == c.tax.reverse {
+            (0, tax_of(tax, net))
+        } else {
+            (tax_of(tax, net), 0)
+        };
+        (tax, tax_amount, self_assessed)
     }
 
     /// Item `k` of a planned case.

@@ -85,6 +85,10 @@ pub(crate) mod stream {
     pub const IC_PAYMENT: u64 = 79;
     /// An employee's home address.
     pub const EMPLOYEE_HOME: u64 = 80;
+    /// Whether a sales order is delivered in two parts, and when its first part leaves.
+    pub const BACKORDER: u64 = 81;
+    /// The id of a sales order's second delivery.
+    pub const DELIVERY2: u64 = 82;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.
