@@ -709,4 +709,29 @@ fn the_group_is_consolidated_in_its_currency_with_intercompany_eliminated() {
         );
     }
     assert!(transit > 0.0, "something in transit at a year's end");
+    // Equity at historical rates: the share capital the books opened with is the same
+    // in the group's currency every year (at the period's first rate), and the retained
+    // earnings of a year after the first differ from the last year's by that year's
+    // result at its average rate, the group's net income before eliminating.
+    let account = |g: &serde_json::Value, a: i64| {
+        g["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["account"] == a)
+            .map_or(f64::NAN, |r| f(&r["companies"]))
+    };
+    let capital: Vec<f64> = group.iter().map(|g| account(g, 300000)).collect();
+    assert!(capital[0] != 0.0, "{capital:?}");
+    assert!(
+        capital.iter().all(|c| (c - capital[0]).abs() < 0.5),
+        "{capital:?}"
+    );
+    for pair in group.windows(2) {
+        let carried = account(&pair[1], 310000) - account(&pair[0], 310000);
+        let result =
+            f(&pair[0]["income"]["net_income"]) - f(&pair[0]["elimination_difference_results"]);
+        // Retained earnings are a credit: the carried profit lowers the debit balance.
+        assert!((carried + result).abs() < 2.0, "{carried} vs {result}");
+    }
 }

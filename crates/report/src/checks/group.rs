@@ -1,7 +1,8 @@
 //! The group's consolidated trial balance per year: each company's trial balance before
 //! its year-end closing, translated into the group's currency (assets and liabilities
-//! at the closing rate, revenue and expenses at the year's average rate, equity at the
-//! year's opening rate, the difference a currency translation difference in equity),
+//! at the closing rate, revenue and expenses at the year's average rate, equity at
+//! historical rates: the opening equity at the period's first rate, each year's result
+//! at that year's average; the difference a currency translation difference in equity),
 //! summed, with the intercompany receivables and payables, and the intercompany revenue
 //! and charges, eliminated (what eliminating leaves, from items in transit and exchange
 //! rates, is shown as the elimination differences).
@@ -218,7 +219,7 @@ pub(crate) fn consolidate(
     let mut out = Vec::new();
     for &year in &years {
         let companies = statements.iter().filter(|s| s.year == year);
-        let Some(t) = translate(companies, (&rates, &group, year), &index, ledger) else {
+        let Some(t) = translate(companies, (&rates, &group, year, &years), &index, ledger) else {
             problems.push(format!(
                 "{year}: no exchange rates to translate every company into {group}"
             ));
@@ -283,11 +284,11 @@ struct Translated {
 
 /// Translates `companies`' trial balances of `year` before its closing (the closing's
 /// entries in `ledger` taken out) into `group`: the balance sheet at the closing rate,
-/// the profit and loss at the average, equity at the opening. `None` where a company's
-/// currency has no rates.
+/// the profit and loss at the average, equity at historical rates ([`historical`]).
+/// `None` where a company's currency has no rates.
 fn translate<'a>(
     companies: impl Iterator<Item = &'a Statements>,
-    (rates, group, year): (&Rates, &str, i32),
+    (rates, group, year, years): (&Rates, &str, i32, &BTreeSet<i32>),
     index: &HashMap<&str, usize>,
     ledger: &Ledger,
 ) -> Option<Translated> {
@@ -317,16 +318,46 @@ fn translate<'a>(
             // The balance before the year-end closing carried results to equity.
             let pre = (row.closing * 100.0).round() as i64 - closed;
             sum += pre;
-            let rate = match row.account_type.as_str() {
-                "revenue" | "expense" => average,
-                "equity" => opening,
-                _ => closing,
+            let translated = match row.account_type.as_str() {
+                "revenue" | "expense" => pre as f64 * average,
+                "equity" => historical(
+                    st,
+                    (rates, group, years),
+                    (ci, year, row.account),
+                    pre,
+                    ledger,
+                )?,
+                _ => pre as f64 * closing,
             };
-            *out.balances.entry(row.account).or_default() += (pre as f64 * rate).round() as i64;
+            *out.balances.entry(row.account).or_default() += translated.round() as i64;
         }
         out.unbalanced += sum.abs();
     }
     Some(out)
+}
+
+/// Equity account `account` of company `ci` (balance `pre` in year `year`, before its
+/// closing) at historical rates: each earlier year's result its closing carried to the
+/// account at that year's average rate (the rate its profit and loss was translated
+/// at), and the rest, the equity the books opened with, at the period's first rate.
+fn historical(
+    st: &Statements,
+    (rates, group, years): (&Rates, &str, &BTreeSet<i32>),
+    (ci, year, account): (usize, i32, i64),
+    pre: i64,
+    ledger: &Ledger,
+) -> Option<f64> {
+    let mut opened = pre;
+    let mut translated = 0.0;
+    for &y in years.range(..year) {
+        let carried = ledger.get(&(ci, y, account)).map_or(0, |c| c.closing);
+        if carried != 0 {
+            translated += carried as f64 * rates.year(&st.currency, group, y)?.1;
+            opened -= carried;
+        }
+    }
+    let first = rates.year(&st.currency, group, *years.first()?)?.0;
+    Some(translated + opened as f64 * first)
 }
 
 /// The eliminations of `translated`: each intercompany account taken to zero, and what
