@@ -923,6 +923,45 @@ fn a_sales_order_delivered_in_two_parts_ships_every_unit_before_its_one_invoice(
 }
 
 #[test]
+fn some_vendors_bill_services_only_and_are_never_sent_an_order() {
+    let (g, b) = run(60_000);
+    let mut invoices: HashMap<u128, usize> = HashMap::new();
+    let mut ordered: HashMap<u128, usize> = HashMap::new();
+    for d in &b.documents {
+        match d.document_type {
+            "vendor_invoice" => *invoices.entry(d.partner_id).or_default() += 1,
+            "purchase_order" | "goods_receipt" => *ordered.entry(d.partner_id).or_default() += 1,
+            _ => {}
+        }
+    }
+    // Vendors billing often without a single order or receipt: services only.
+    let only: Vec<u128> = invoices
+        .iter()
+        .filter(|(v, n)| **n >= 5 && !ordered.contains_key(*v))
+        .map(|(v, _)| *v)
+        .collect();
+    let configured = g.master_data().vendors.len();
+    assert!(
+        only.len() * 20 > configured,
+        "{} of {configured} vendors bill services only",
+        only.len()
+    );
+    // Their invoices are for services: no line on GR/IR or inventory.
+    let entries: std::collections::HashSet<u128> = b
+        .documents
+        .iter()
+        .filter(|d| d.document_type == "vendor_invoice" && only.contains(&d.partner_id))
+        .filter_map(|d| d.entry_id)
+        .collect();
+    assert!(
+        b.lines
+            .iter()
+            .filter(|l| entries.contains(&l.entry_id))
+            .all(|l| l.account != 205000 && l.account != 130000)
+    );
+}
+
+#[test]
 fn the_stock_ledger_is_the_inventory_account_and_never_runs_short() {
     // Anomalies off: every inventory line is a movement's (an invoice posted straight to
     // stock is labelled and has none).

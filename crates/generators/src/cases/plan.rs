@@ -5,7 +5,7 @@ use crate::world::World;
 use crate::world::calendar::PostingCalendar;
 use crate::world::economy::Economy;
 use crate::world::economy::{CaseKind, Item, Scales, TaxSet, case_kind, tax_of};
-use crate::world::master::MasterData;
+use crate::world::master::{MasterData, bills_services_only};
 use crate::world::people::{near_limit, pick_user};
 use crate::world::pools::{centers, users};
 use crate::world::rng::{Draws, record_id, record_key, stream};
@@ -233,6 +233,17 @@ impl World {
             Some(v) => v,
             None => self.bank.occasional_vendor(seed, block).unwrap_or(partner),
         };
+        // Goods are bought from the next vendor that sells them, never from one that
+        // bills services only.
+        let services_only = |v: usize| v < n_partners && bills_services_only(seed, v);
+        let partner = if !sale && goods && services_only(partner) {
+            (1..n_partners)
+                .map(|k| (partner + k) % n_partners)
+                .find(|v| !services_only(*v))
+                .unwrap_or(partner)
+        } else {
+            partner
+        };
         // A customer buys from its own company (its credit limit is in that company's
         // currency); vendors supply every company.
         let company = if sale {
@@ -282,7 +293,7 @@ impl World {
         let manual_invoice = d.below(100) < if sale { 10 } else { 40 }
             && (sale || !near_limit(at_home(gross + self_assessed)));
         let manual_pay = d.below(100) < if sale { 15 } else { 5 };
-        let with_order = sale || goods || d.below(100) < 70;
+        let with_order = sale || goods || (d.below(100) < 70 && !services_only(partner));
         let (order_date, movement, invoice_post) = case_dates(
             kind,
             sale,

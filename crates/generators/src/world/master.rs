@@ -31,6 +31,21 @@ pub(crate) fn customer_company(j: usize, companies: usize) -> usize {
     j % companies.max(1)
 }
 
+/// Configured vendors (past the steady few whose bank accounts never change) that bill
+/// services only and are never sent a purchase order (utilities, advisers, landlords'
+/// agents), in hundredths of a percent.
+const SERVICES_ONLY_SHARE: u64 = 1_500;
+
+/// Whether configured vendor `v` bills services only, without orders: a fixed share of
+/// them, drawn from the seed and the vendor's index alone.
+#[inline]
+pub(crate) fn bills_services_only(seed: u64, v: usize) -> bool {
+    v >= crate::world::bank::STEADY_VENDORS
+        && crate::world::rng::record_key(seed, crate::world::rng::stream::SERVICES_ONLY, v as u64)
+            % 10_000
+            < SERVICES_ONLY_SHARE
+}
+
 /// Where a customer of a company in `home` is: a city of another country with
 /// probability `abroad` (`master_data.customers_abroad`), else one of `home`.
 fn customer_location(home: &str, abroad: f64, d: &mut Draws) -> Place {

@@ -89,6 +89,8 @@ pub(crate) mod stream {
     pub const BACKORDER: u64 = 81;
     /// The id of a sales order's second delivery.
     pub const DELIVERY2: u64 = 82;
+    /// Whether a configured vendor bills services only, without orders.
+    pub const SERVICES_ONLY: u64 = 83;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.
