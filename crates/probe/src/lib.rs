@@ -20,6 +20,7 @@
 #![allow(unsafe_code)]
 
 mod alloc;
+mod arenas;
 mod clock;
 mod error;
 mod limit;
@@ -28,6 +29,7 @@ mod rss;
 mod sys;
 
 pub use alloc::{CountingAllocator, allocation_count, heap_bytes};
+pub use arenas::limit_heap_arenas;
 pub use clock::monotonic_coarse;
 pub use error::ProbeError;
 pub use limit::{

@@ -266,6 +266,9 @@ impl GenerationOrchestrator {
     ) -> Result<RunReport, Error> {
         let started = Instant::now();
         let plan = self.plan.clone();
+        // One heap per part at once (two at least), before any lane's thread allocates:
+        // the C allocator's default of eight per core keeps what each thread freed.
+        let _ = synth_probe::limit_heap_arenas(plan.lanes_wanted.max(2) as usize);
         let limits = Limits {
             config: &self.config,
             guard: &self.guard_config,
