@@ -268,7 +268,12 @@ impl GenerationOrchestrator {
         let plan = self.plan.clone();
         // One heap per part at once (two at least), before any lane's thread allocates:
         // the C allocator's default of eight per core keeps what each thread freed.
-        let _ = synth_probe::limit_heap_arenas(plan.lanes_wanted.max(2) as usize);
+        // Under an address-space limit, one: each arena reserves 64 MiB of it.
+        let arenas = match synth_probe::address_space_limit() {
+            Ok(Some(_)) => 1,
+            _ => plan.lanes_wanted.clamp(2, u64::from(u32::MAX)) as u32,
+        };
+        let _ = synth_probe::limit_allocator_arenas(arenas);
         let limits = Limits {
             config: &self.config,
             guard: &self.guard_config,
