@@ -50,6 +50,17 @@ impl Plan {
         }
     }
 
+    /// The id stream of movement `r`'s document: a goods receipt's, a delivery's, or
+    /// a second delivery's.
+    #[inline]
+    pub(crate) fn movement_stream(&self, r: Role) -> u64 {
+        match (self.sale(), r) {
+            (true, Role::Rest) => stream::DELIVERY2,
+            (true, _) => stream::DELIVERY,
+            _ => stream::GOODS_RECEIPT,
+        }
+    }
+
     /// The date of movement `r`.
     #[inline]
     pub(crate) fn moved_on(&self, r: Role) -> Date {
@@ -99,8 +110,7 @@ impl World {
         split.order_date = order;
         split.users[3] = p.users[0];
         split.manual[3] = p.manual[0];
-        let first_index = p.first;
-        split.posted = self.posted_of(first_index, &[first, p.movement, p.invoice_post, p.pay[0]]);
+        split.posted = self.posted_of(p.first, &[first, p.movement, p.invoice_post, p.pay[0]]);
         *p = split;
     }
 }

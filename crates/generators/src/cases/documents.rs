@@ -12,10 +12,10 @@ const DUNNING_LEVELS: u64 = 3;
 /// Days past the due date between dunning notices.
 const DUNNING_EVERY: i32 = 14;
 
-/// The id streams of a case's documents: its order, goods movement, invoice and payments.
+/// The id streams of a case's documents: its order, invoice and payments (its goods
+/// movements': [`Plan::movement_stream`]).
 struct Streams {
     order: u64,
-    movement: u64,
     invoice: u64,
     pay: [u64; 2],
 }
@@ -30,14 +30,12 @@ impl World {
         let s = if sale {
             Streams {
                 order: stream::SALES_ORDER,
-                movement: stream::DELIVERY,
                 invoice: stream::CUSTOMER_INVOICE,
                 pay: [stream::RECEIPT, stream::RECEIPT2],
             }
         } else {
             Streams {
                 order: stream::PURCHASE_ORDER,
-                movement: stream::GOODS_RECEIPT,
                 invoice: stream::VENDOR_INVOICE,
                 pay: [stream::PAYMENT, stream::PAYMENT2],
             }
@@ -48,10 +46,8 @@ impl World {
             self.order_document(p, &s, &base, batch);
         }
         // Of two deliveries, each follows the order, and the invoice the second.
-        for (role, id_stream) in [
-            (Role::Movement, s.movement),
-            (Role::Rest, stream::DELIVERY2),
-        ] {
+        for role in [Role::Movement, Role::Rest] {
+            let id_stream = p.movement_stream(role);
             if !p.goods() || !p.is_posted(role) {
                 continue;
             }

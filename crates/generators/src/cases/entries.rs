@@ -202,11 +202,12 @@ impl World {
                 },
             );
         }
-        let (doc_type, text, stream_id) = match (sale, role) {
-            (true, Role::Rest) => ("WL", d.pick(texts::GOODS_ISSUE), stream::DELIVERY2),
-            (true, _) => ("WL", d.pick(texts::GOODS_ISSUE), stream::DELIVERY),
-            _ => ("WE", d.pick(texts::GOODS_RECEIPT), stream::GOODS_RECEIPT),
+        let (doc_type, text) = if sale {
+            ("WL", d.pick(texts::GOODS_ISSUE))
+        } else {
+            ("WE", d.pick(texts::GOODS_RECEIPT))
         };
+        let stream_id = p.movement_stream(role);
         let on = p.moved_on(role);
         (
             on,
