@@ -923,6 +923,121 @@ fn a_sales_order_delivered_in_two_parts_ships_every_unit_before_its_one_invoice(
 }
 
 #[test]
+fn a_purchase_order_received_in_two_parts_clears_both_receipts_with_its_one_invoice() {
+    let (_, b) = run(60_000);
+    let docs: HashMap<u128, &Document> = b.documents.iter().map(|d| (d.document_id, d)).collect();
+    let mut receipts: HashMap<u128, Vec<&Document>> = HashMap::new();
+    for d in b
+        .documents
+        .iter()
+        .filter(|d| d.document_type == "goods_receipt")
+    {
+        let order = d
+            .reference_document_id
+            .expect("a goods receipt follows its order");
+        assert_eq!(docs[&order].document_type, "purchase_order", "{d:?}");
+        receipts.entry(order).or_default().push(d);
+    }
+    let units: HashMap<(u128, u32), i64> = b
+        .items
+        .iter()
+        .map(|it| ((it.document_id, it.item_number), it.quantity))
+        .collect();
+    // Each entry's net debit on an account.
+    let on = |entry: u128, account: u32| -> i64 {
+        b.lines
+            .iter()
+            .filter(|l| l.entry_id == entry && l.account == account)
+            .map(|l| l.debit - l.credit)
+            .sum()
+    };
+    let invoices: HashMap<u128, &Document> = b
+        .documents
+        .iter()
+        .filter(|d| d.document_type == "vendor_invoice")
+        .filter_map(|d| Some((d.reference_document_id?, d)))
+        .collect();
+    let (mut split, mut foreign) = (0, 0);
+    for (order, parts) in &receipts {
+        assert!(parts.len() <= 2, "{order}: {} receipts", parts.len());
+        let [first, second] = parts.as_slice() else {
+            continue;
+        };
+        let (first, second) = if first.document_date < second.document_date {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        assert!(
+            second.document_date.0 - first.document_date.0 >= 3,
+            "{first:?} {second:?}"
+        );
+        assert!(
+            docs[order].document_date < first.document_date,
+            "{order} ordered after its first receipt"
+        );
+        let Some(invoice) = invoices.get(&second.document_id) else {
+            continue;
+        };
+        assert!(invoice.document_date >= second.document_date, "{invoice:?}");
+        assert!(
+            !invoices.contains_key(&first.document_id),
+            "{first:?} invoiced on its own"
+        );
+        split += 1;
+        foreign +=
+            usize::from(first.currency != second.currency || first.exchange_rate != 100_000_000);
+        // Together the receipts carry every unit the invoice bills.
+        for it in b
+            .items
+            .iter()
+            .filter(|it| it.document_id == invoice.document_id)
+        {
+            let received: i64 = [first, second]
+                .iter()
+                .map(|d| {
+                    units
+                        .get(&(d.document_id, it.item_number))
+                        .copied()
+                        .unwrap_or(0)
+                })
+                .sum();
+            assert_eq!(
+                received, it.quantity,
+                "order {order} item {}",
+                it.item_number
+            );
+        }
+        // Each receipt puts its goods in stock, and the invoice clears on GR/IR exactly
+        // what the two receipts credited there.
+        let mut credited = 0;
+        for d in [first, second] {
+            let entry = d.entry_id.expect("a receipt has its entry");
+            let stocked: i64 = b
+                .stock
+                .iter()
+                .filter(|m| m.entry_id == entry)
+                .map(|m| m.value)
+                .sum();
+            assert_eq!(on(entry, 130000), stocked, "{d:?}");
+            assert!(stocked > 0, "{d:?}");
+            credited -= on(entry, 205000);
+        }
+        let cleared = on(invoice.entry_id.expect("an invoice has its entry"), 205000);
+        assert_eq!(
+            cleared, credited,
+            "order {order}: GR/IR cleared against received"
+        );
+    }
+    // 8% of the purchase orders of goods paid at once, some of them in a foreign currency.
+    assert!(split > 100, "{split} orders received in two parts");
+    assert!(
+        foreign > 0,
+        "no order received in two parts in a foreign currency"
+    );
+}
+
+#[test]
 fn some_vendors_bill_services_only_and_are_never_sent_an_order() {
     let (g, b) = run(60_000);
     let mut invoices: HashMap<u128, usize> = HashMap::new();

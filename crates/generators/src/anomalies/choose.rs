@@ -123,7 +123,7 @@ impl World {
             // Standalone types replace a case instead of changing one.
             return false;
         };
-        // An order delivered in two parts stays clean: its entries are not where the
+        // An order that moves in two parts stays clean: its entries are not where the
         // changes expect them.
         if p.split() {
             return false;

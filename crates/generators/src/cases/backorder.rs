@@ -1,5 +1,6 @@
-//! Partial deliveries: a sales order of goods whose items leave in two deliveries, what
-//! was on back order after the rest, before the one invoice that bills the order.
+//! Partial deliveries and receipts: an order of goods whose items move in two parts
+//! (a sales order's two deliveries, a purchase order's two goods receipts), what was on
+//! back order after the rest, before the one invoice that bills the order.
 
 use super::{Plan, Role};
 use crate::world::World;
@@ -10,6 +11,9 @@ use synth_model::Date;
 /// Sales orders of goods (paid at once, not blocked) delivered in two parts, in
 /// hundredths of a percent.
 const BACKORDER_SHARE: usize = 1_000;
+/// Purchase orders of goods (paid at once) received in two parts, in hundredths of a
+/// percent.
+const PARTIAL_RECEIPT_SHARE: usize = 800;
 
 impl Plan {
     /// Whether its goods leave in two deliveries.
@@ -18,8 +22,8 @@ impl Plan {
         self.backorder > 0
     }
 
-    /// The goods movement that the invoice follows: the second delivery of a sales
-    /// order delivered in two parts, else the one movement.
+    /// The goods movement that the invoice follows: the second delivery or receipt of an
+    /// order that moves in two parts, else the one movement.
     #[inline]
     pub(crate) fn last_movement(&self) -> Role {
         if self.split() {
@@ -29,9 +33,9 @@ impl Plan {
         }
     }
 
-    /// The units of item `it` that movement `r` moves: all it received, or of a sales
-    /// order delivered in two parts, what the first delivery leaves for the second
-    /// (`Rest`) and the remainder (`Movement`).
+    /// The units of item `it` that movement `r` moves: all it received, or of an order
+    /// that moves in two parts, what the first leaves for the second (`Rest`) and the
+    /// remainder (`Movement`).
     #[inline]
     pub(crate) fn moved(&self, r: Role, it: &Item) -> i64 {
         let back = it.received * i64::from(self.backorder) / 1_000;
@@ -41,7 +45,8 @@ impl Plan {
         }
     }
 
-    /// The cost of goods sold of movement `r` (see [`Plan::moved`]).
+    /// The standard cost of the goods movement `r` moves (see [`Plan::moved`]): a
+    /// delivery's cost of goods sold, a receipt's value in stock.
     #[inline]
     pub(crate) fn moved_cost(&self, r: Role) -> i64 {
         match r {
@@ -50,14 +55,15 @@ impl Plan {
         }
     }
 
-    /// The id stream of movement `r`'s document: a goods receipt's, a delivery's, or
-    /// a second delivery's.
+    /// The id stream of movement `r`'s document: a delivery's or goods receipt's, or
+    /// the second's.
     #[inline]
     pub(crate) fn movement_stream(&self, r: Role) -> u64 {
         match (self.sale(), r) {
             (true, Role::Rest) => stream::DELIVERY2,
             (true, _) => stream::DELIVERY,
-            _ => stream::GOODS_RECEIPT,
+            (false, Role::Rest) => stream::GOODS_RECEIPT2,
+            (false, _) => stream::GOODS_RECEIPT,
         }
     }
 
@@ -72,17 +78,24 @@ impl Plan {
 }
 
 impl World {
-    /// Delivers a tenth of the sales orders of goods that are paid at once and not
-    /// blocked in two parts: the first leaves 3 to 14 days before the second (which
-    /// keeps the case's delivery date), carrying each item less a share of 20-60% of
-    /// its units (rounded down) that waits on back order; the invoice bills the order
-    /// once the second has left. Its draws are its own, so no other case changes.
+    /// Moves a tenth of the sales orders of goods that are paid at once and not blocked,
+    /// and 8% of the purchase orders of goods paid at once, in two parts: the first
+    /// leaves (or arrives) 3 to 14 days before the second (which keeps the case's
+    /// delivery or receipt date), carrying each item less a share of 20-60% of its
+    /// units (rounded down) that waits on back order; the order comes before the first
+    /// as it would before the one, and the invoice bills the order once the second has
+    /// moved. Its draws are its own, so no other case changes.
     pub(crate) fn back_order(&self, p: &mut Plan) {
-        if p.kind != CaseKind::O2cGoods || p.n_pay != 1 || p.blocked {
+        let share = match p.kind {
+            CaseKind::O2cGoods if !p.blocked => BACKORDER_SHARE,
+            CaseKind::P2pGoods => PARTIAL_RECEIPT_SHARE,
+            _ => return,
+        };
+        if p.n_pay != 1 {
             return;
         }
         let mut d = Draws::new(self.config.seed, stream::BACKORDER, p.block);
-        if d.below(10_000) >= BACKORDER_SHARE {
+        if d.below(10_000) >= share {
             return;
         }
         let backorder = 200 + d.below(401) as u16;
@@ -91,7 +104,11 @@ impl World {
         if p.manual[0] {
             first = cal.previous_working(first);
         }
-        let order = first.add_days(-(1 + d.below(10) as i32));
+        let order = if p.sale() {
+            first.add_days(-(1 + d.below(10) as i32))
+        } else {
+            first.add_days(-(3 + d.below(25) as i32))
+        };
         if first < self.economy.start {
             return;
         }

@@ -231,8 +231,8 @@ impl World {
     }
 
     /// The goods receipt or delivery `role` of case `p` (id from stream `id_stream`)
-    /// and its items, after `previous`. A delivery of part of an order lists the items
-    /// it carries, numbered as the order's.
+    /// and its items, after `previous`. A delivery or receipt of part of an order lists
+    /// the items it carries, numbered as the order's.
     fn movement_document(
         &self,
         p: &Plan,
@@ -247,7 +247,7 @@ impl World {
         let item_count = if sale {
             self.items(p, batch, id, |it| (p.moved(role, it), it.cost))
         } else {
-            self.items(p, batch, id, |it| (it.received, it.po_price))
+            self.items(p, batch, id, |it| (p.moved(role, it), it.po_price))
         };
         // A delivery is valued at the company's cost, a receipt at the order's prices.
         let (currency, exchange_rate) = if sale {
@@ -256,7 +256,7 @@ impl World {
                 crate::world::fx::RATE_ONE,
             )
         } else {
-            (base.currency, self.case_rate(p, p.movement))
+            (base.currency, self.case_rate(p, p.moved_on(role)))
         };
         batch.documents.push(Document {
             document_id: id,
@@ -265,7 +265,7 @@ impl World {
             amount: if sale {
                 p.moved_cost(role)
             } else {
-                p.received_value
+                self.receipt_value(p, role)
             },
             currency,
             exchange_rate,
@@ -277,8 +277,8 @@ impl World {
     }
 
     /// Writes a document's items, quantity and unit price from `f`; returns their count.
-    /// A delivery of part of an order leaves out the items it does not carry (quantity
-    /// 0); every other document lists each item.
+    /// A delivery or receipt of part of an order leaves out the items it does not carry
+    /// (quantity 0); every other document lists each item.
     pub(crate) fn items(
         &self,
         p: &Plan,
@@ -291,7 +291,7 @@ impl World {
         for k in 0..p.items {
             let it = self.item_of(p, k);
             let (quantity, unit_price) = f(&it);
-            if quantity == 0 && p.split() && p.sale() {
+            if quantity == 0 && p.split() {
                 continue;
             }
             written += 1;

@@ -92,7 +92,7 @@ impl World {
 
     /// When the goods movement and the invoice of a case posted the same day are
     /// entered: each at a time of day of its kind (by hand in office hours, else mostly
-    /// in the night batch), the invoice after the movement it bills (of two deliveries,
+    /// in the night batch), the invoice after the movement it bills (of two movements,
     /// the second); `None` (a time of the entry's own) for other entries.
     fn same_day_clock(&self, p: &Plan, role: Role, posting: Date) -> Option<DateTime> {
         const DAY_END: u32 = 86_399;
@@ -128,8 +128,8 @@ impl World {
         Some(DateTime::new(posting, at))
     }
 
-    /// A case's goods receipt or delivery (`role`: of a sales order delivered in two
-    /// parts, either).
+    /// A case's goods receipt or delivery (`role`: of an order that moves in two parts,
+    /// either).
     fn movement_entry(
         &self,
         p: &Plan,
@@ -167,24 +167,25 @@ impl World {
             // Inventory at standard cost; an order priced otherwise (or in another
             // currency, at the day's rate) leaves the difference on the price-difference
             // account.
-            let received = self.receipt_at_home(p);
+            let received = self.receipt_at_home(p, role);
+            let cost = p.moved_cost(role);
             Self::line(
                 batch,
                 entry_id,
                 Line {
                     account: acc::INVENTORY,
-                    amount: p.cost,
+                    amount: cost,
                     text: "Goods receipt",
                     ..Line::BARE
                 },
             );
-            if received != p.cost {
+            if received != cost {
                 Self::line(
                     batch,
                     entry_id,
                     Line {
                         account: acc::PRICE_VARIANCE,
-                        amount: received - p.cost,
+                        amount: received - cost,
                         cost_center: Some(centers::PURCHASING),
                         text: "Price difference on receipt",
                         ..Line::BARE

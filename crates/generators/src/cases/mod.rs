@@ -2,8 +2,9 @@
 //! documents, entries, dates and amounts follow from the block's index; and the
 //! single-entry cases that fill the free slots.
 //!
-//! `plan.rs` decides a case from its block index, `backorder.rs` which sales orders leave
-//! in two deliveries; `documents.rs` writes its documents,
+//! `plan.rs` decides a case from its block index, `backorder.rs` which orders of goods
+//! move in two parts (two deliveries, two goods receipts); `documents.rs` writes its
+//! documents,
 //! `entries.rs` its entries; `filler.rs` the single-entry cases, `allocation.rs` the cost allocations among them; `bank.rs` the bank statement lines of
 //! every entry; `stock.rs` the stock movements of its goods receipt or delivery.
 

@@ -18,11 +18,10 @@ const CACHED_ITEMS: usize = 6;
 /// or its payment `k` (0 or 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
-    /// The goods receipt or delivery (of a sales order delivered in two parts, the
-    /// first).
+    /// The goods receipt or delivery (of an order that moves in two parts, the first).
     Movement,
-    /// The second delivery of a sales order delivered in two parts: what was on back
-    /// order.
+    /// The second delivery or receipt of an order that moves in two parts: what was on
+    /// back order.
     Rest,
     /// The invoice.
     Invoice,
@@ -32,8 +31,8 @@ pub(crate) enum Role {
 
 impl Role {
     /// The role's index, as the plan's per-role arrays (users, manual flags) hold it: 0
-    /// movement, 1 invoice, 2 and 3 the payments; a second delivery takes 3 (a case
-    /// delivered in two parts is paid at once).
+    /// movement, 1 invoice, 2 and 3 the payments; a second delivery or receipt takes 3
+    /// (a case that moves in two parts is paid at once).
     #[inline]
     pub(crate) const fn index(self) -> u8 {
         match self {
@@ -108,12 +107,12 @@ pub(crate) struct Plan {
     pub(crate) discount_pct: i64,
     /// Days the partner's cash discount may be taken in.
     pub(crate) discount_days: u16,
-    /// Of a sales order delivered in two parts, the share of each item's quantity that
-    /// waits for the second delivery, in thousandths (0: delivered whole).
+    /// Of an order of goods that moves in two parts, the share of each item's quantity
+    /// that waits for the second delivery or receipt, in thousandths (0: moved whole).
     pub(crate) backorder: u16,
-    /// The first delivery's date (the second is `movement`).
+    /// The first delivery's or receipt's date (the second is `movement`).
     pub(crate) first_delivery: Date,
-    /// The second delivery's cost of goods sold (part of `cost`).
+    /// The second movement's goods at standard cost (part of `cost`).
     pub(crate) backorder_cost: i64,
     /// The currency of its documents ([`crate::world::fx::CURRENCIES`] index): the
     /// partner's own, or the company's. Every amount of the plan is in it, but `cost`.
@@ -146,8 +145,8 @@ impl Plan {
     }
 
     /// The role of slot `s` (a case without goods has no movement: its slot 0 is the
-    /// invoice; a sales order delivered in two parts has both deliveries, the invoice
-    /// and its one receipt).
+    /// invoice; an order that moves in two parts has both movements, the invoice and
+    /// its one payment).
     #[inline]
     pub(crate) fn role(&self, s: u8) -> Role {
         if self.split() {
@@ -446,20 +445,45 @@ impl World {
         }
     }
 
-    /// The goods of item `it` received, at the receipt's rate: what the receipt credits
-    /// to goods received not invoiced, and the invoice clears.
+    /// The goods of item `it` that receipt `r` moves (see [`Plan::moved`]), at the
+    /// receipt's rate.
     #[inline]
-    pub(crate) fn received_at_home(&self, p: &Plan, it: &Item) -> i64 {
-        self.at_home(p, it.received * it.po_price, p.movement)
+    fn moved_at_home(&self, p: &Plan, r: Role, it: &Item) -> i64 {
+        self.at_home(p, p.moved(r, it) * it.po_price, p.moved_on(r))
     }
 
-    /// What the case's receipt credits to goods received not invoiced, item by item.
-    pub(crate) fn receipt_at_home(&self, p: &Plan) -> i64 {
-        if !p.foreign() {
+    /// The goods of item `it` received, each receipt's at its rate: what the receipts
+    /// credit to goods received not invoiced, and the invoice clears.
+    #[inline]
+    pub(crate) fn received_at_home(&self, p: &Plan, it: &Item) -> i64 {
+        let first = self.moved_at_home(p, Role::Movement, it);
+        if p.split() {
+            first + self.moved_at_home(p, Role::Rest, it)
+        } else {
+            first
+        }
+    }
+
+    /// What the case's receipt `r` credits to goods received not invoiced, item by item.
+    pub(crate) fn receipt_at_home(&self, p: &Plan, r: Role) -> i64 {
+        if !p.foreign() && !p.split() {
             return p.received_value;
         }
         (0..p.items)
-            .map(|k| self.received_at_home(p, &self.item_of(p, k)))
+            .map(|k| self.moved_at_home(p, r, &self.item_of(p, k)))
+            .sum()
+    }
+
+    /// Receipt `r`'s value at the order's prices, in the order's currency.
+    pub(crate) fn receipt_value(&self, p: &Plan, r: Role) -> i64 {
+        if !p.split() {
+            return p.received_value;
+        }
+        (0..p.items)
+            .map(|k| {
+                let it = self.item_of(p, k);
+                p.moved(r, &it) * it.po_price
+            })
             .sum()
     }
 

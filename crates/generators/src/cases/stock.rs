@@ -8,8 +8,8 @@ use crate::world::stock::Move;
 use synth_model::Batch;
 
 impl World {
-    /// Adds the movements of case `p`'s goods movement `role` (of a sales order
-    /// delivered in two parts, either), just closed as the batch's last entry.
+    /// Adds the movements of case `p`'s goods movement `role` (of an order
+    /// that moves in two parts, either), just closed as the batch's last entry.
     pub(crate) fn case_stock(&self, p: &Plan, role: Role, batch: &mut Batch) {
         let sale = p.sale();
         for k in 0..p.items {

@@ -85,12 +85,15 @@ pub(crate) mod stream {
     pub const IC_PAYMENT: u64 = 79;
     /// An employee's home address.
     pub const EMPLOYEE_HOME: u64 = 80;
-    /// Whether a sales order is delivered in two parts, and when its first part leaves.
+    /// Whether an order of goods is delivered or received in two parts, and when its
+    /// first part moves.
     pub const BACKORDER: u64 = 81;
     /// The id of a sales order's second delivery.
     pub const DELIVERY2: u64 = 82;
     /// Whether a configured vendor bills services only, without orders.
     pub const SERVICES_ONLY: u64 = 83;
+    /// The id of a purchase order's second goods receipt.
+    pub const GOODS_RECEIPT2: u64 = 84;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.
