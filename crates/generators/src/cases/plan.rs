@@ -195,8 +195,8 @@ impl World {
         } else {
             // It would pay a vendor close to a change of its bank account: it buys from
             // one of the vendors whose account never changes instead.
-            let steady = (md.vendors.len())
-                .min(self.config.master_data.vendors as usize)
+            let steady = self
+                .configured_vendors(md)
                 .clamp(1, crate::world::bank::STEADY_VENDORS);
             self.plan_with(block, md, Some(block as usize % steady))
         };
@@ -216,40 +216,8 @@ impl World {
         let drawn_company = d.below(e.companies.len());
         let sale = matches!(kind, CaseKind::O2cGoods | CaseKind::O2cServices);
         let goods = matches!(kind, CaseKind::P2pGoods | CaseKind::O2cGoods);
-        // Cases buy from the configured vendors (those after them are fictitious).
-        let n_partners = if sale {
-            md.customers.len()
-        } else {
-            md.vendors
-                .len()
-                .min(self.config.master_data.vendors as usize)
-        }
-        .max(1);
-        let u = d.unit();
-        let partner = ((n_partners as f64 * u * u) as usize).min(n_partners - 1);
-        let partner = match vendor {
-            _ if sale => partner,
-            Some(v) => v,
-            None => self.bank.occasional_vendor(seed, block).unwrap_or(partner),
-        };
-        // Goods are bought from the next vendor that sells them, never from one that
-        // bills services only.
-        let services_only = |v: usize| v < n_partners && bills_services_only(seed, v);
-        let partner = if !sale && goods && services_only(partner) {
-            (1..n_partners)
-                .map(|k| (partner + k) % n_partners)
-                .find(|v| !services_only(*v))
-                .unwrap_or(partner)
-        } else {
-            partner
-        };
-        // A customer buys from its own company (its credit limit is in that company's
-        // currency); vendors supply every company.
-        let company = if sale {
-            crate::world::master::customer_company(partner, e.companies.len())
-        } else {
-            drawn_company
-        };
+        let (partner, company) =
+            self.case_partner(md, (sale, goods), (block, vendor, drawn_company), &mut d);
         let c = &e.companies[company];
         let (partner_id, terms, discount_pct, discount_days, limit) =
             partner_terms(md, sale, partner);
@@ -292,7 +260,7 @@ impl World {
         let manual_invoice = d.below(100) < if sale { 10 } else { 40 }
             && (sale || !near_limit(at_home(gross + self_assessed)));
         let manual_pay = d.below(100) < if sale { 15 } else { 5 };
-        let with_order = sale || goods || (d.below(100) < 70 && !services_only(partner));
+        let with_order = sale || goods || (d.below(100) < 70 && !self.services_only(md, partner));
         let (order_date, movement, invoice_post) = case_dates(
             kind,
             sale,
@@ -375,6 +343,65 @@ impl World {
         };
         self.back_order(&mut p);
         p
+    }
+
+    /// A case's partner and company: a customer drawn (the large ones more often) and the
+    /// company it buys from; or a configured vendor (`vendor` where given, an occasional
+    /// one where the block has one), never one that bills services only for goods, and
+    /// the company drawn (`drawn_company`).
+    fn case_partner(
+        &self,
+        md: &MasterData,
+        (sale, goods): (bool, bool),
+        (block, vendor, drawn_company): (u64, Option<usize>, usize),
+        d: &mut Draws,
+    ) -> (usize, usize) {
+        let n_partners = if sale {
+            md.customers.len()
+        } else {
+            self.configured_vendors(md)
+        }
+        .max(1);
+        let u = d.unit();
+        let partner = ((n_partners as f64 * u * u) as usize).min(n_partners - 1);
+        let partner = match vendor {
+            _ if sale => partner,
+            Some(v) => v,
+            None => self
+                .bank
+                .occasional_vendor(self.config.seed, block)
+                .unwrap_or(partner),
+        };
+        // Goods are bought from the next vendor that sells them.
+        let partner = if !sale && goods && self.services_only(md, partner) {
+            (1..n_partners)
+                .map(|k| (partner + k) % n_partners)
+                .find(|v| !self.services_only(md, *v))
+                .unwrap_or(partner)
+        } else {
+            partner
+        };
+        // A customer buys from its own company (its credit limit is in that company's
+        // currency); vendors supply every company.
+        let company = if sale {
+            crate::world::master::customer_company(partner, self.economy.companies.len())
+        } else {
+            drawn_company
+        };
+        (partner, company)
+    }
+
+    /// The vendors cases buy from: the configured ones (those after them are
+    /// fictitious or occasional).
+    fn configured_vendors(&self, md: &MasterData) -> usize {
+        md.vendors
+            .len()
+            .min(self.config.master_data.vendors as usize)
+    }
+
+    /// Whether vendor `v` is a configured vendor that bills services only.
+    fn services_only(&self, md: &MasterData, v: usize) -> bool {
+        v < self.configured_vendors(md) && bills_services_only(self.config.seed, v)
     }
 
     /// A case's tax code, invoiced tax and self-assessed tax on `net`, from the partner's

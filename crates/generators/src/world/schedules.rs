@@ -30,10 +30,13 @@ pub(crate) struct OpenItem {
     pub(crate) tax: i64,
 }
 
+/// A line of the opening balances: account, amount (debit positive), partner, text.
+pub(crate) type OpeningLine = (u32, i64, Option<u128>, &'static str);
+
 /// The amounts of one company's scheduled postings, in minor units.
 #[derive(Debug, Clone)]
 pub(crate) struct CompanySchedule {
-    pub(crate) opening: Vec<(u32, i64, Option<u128>, &'static str)>,
+    pub(crate) opening: Vec<OpeningLine>,
     pub(crate) items: Vec<OpenItem>,
     /// The cost centers with employees (index into `COST_CENTERS`), in order.
     pub(crate) centers: Vec<usize>,
@@ -267,9 +270,20 @@ impl CompanySchedule {
             company: ci,
             seed: config.seed,
         };
-        // Opening balances: cash for three months of spending (and a few of the largest
-        // sales, for small runs), two months of stock, the fixed assets at cost less
-        // depreciation, the year before's open items and liabilities; equity balances.
+        s.opening = Self::opening_balances((config, economy, md), &totals[ci], (ci, c), &mut s);
+        s
+    }
+
+    /// The lines of company `ci`'s opening balances: cash for three months of spending
+    /// (and a few of the largest sales, for small runs), two months of stock, the fixed
+    /// assets at cost less depreciation, the year before's open items (kept in `s`)
+    /// and liabilities; equity balances them.
+    fn opening_balances(
+        (config, economy, md): (&GeneratorConfig, &Economy, &MasterData),
+        totals: &CompanyTotals,
+        (ci, c): (usize, &CompanyBooks),
+        s: &mut CompanySchedule,
+    ) -> Vec<OpeningLine> {
         let large = economy.sale_p95 * 100.0 * c.fx;
         let bank = nice_ceil(3.3 * c.revenue_month + 5.0 * large).max(100_000);
         // Petty cash: 2.5 months of spending and three of the largest purchases.
@@ -282,7 +296,7 @@ impl CompanySchedule {
             (acc::INVENTORY, inventory, None, "Opening balance"),
         ];
         for (k, (_, account, dep_account, _, _)) in ASSET_CLASSES.iter().enumerate() {
-            let (cost, accumulated) = totals[ci].assets[k];
+            let (cost, accumulated) = totals.assets[k];
             lines.push((*account, cost.max(1), None, "Opening balance, at cost"));
             lines.push((
                 *dep_account,
@@ -293,6 +307,66 @@ impl CompanySchedule {
         }
         let accrued: i64 = (0..ACCRUALS).map(|a| s.accrual(-1, a)).sum();
         lines.push((acc::ACCRUED, -accrued, None, "Opening balance"));
+        lines.extend(Self::opening_tax((config, economy, md), (ci, c), s));
+        lines.push((
+            acc::PAYROLL_LIABILITIES,
+            -s.remittance(0).max(1),
+            None,
+            "Opening balance",
+        ));
+        s.income_tax_opening = Self::income_tax_opening(config, c, s.income_tax_bp);
+        lines.push((
+            acc::INCOME_TAX_PAYABLE,
+            -s.income_tax_opening,
+            None,
+            "Opening balance, income tax of the year before",
+        ));
+        // How long an invoice stays open: customers pay about ten days after their
+        // terms, vendors are paid about five days early for the discount.
+        let own = md.customers.iter().filter(|p| p.company_code == c.code);
+        let open_days = (
+            mean_terms(own.map(|p| p.payment_terms_days)) + 10.0,
+            mean_terms(md.vendors.iter().map(|p| p.payment_terms_days)) - 5.0,
+        );
+        for k in 0..2 * open_items(config) {
+            let item = s.open_item(config, economy, md, (ci, c, open_days), k);
+            s.items.push(item);
+            lines.push(match item.customer {
+                true => (
+                    acc::RECEIVABLES,
+                    item.gross,
+                    Some(item.partner_id),
+                    "Open item, prior year",
+                ),
+                false => (
+                    acc::PAYABLES,
+                    -item.gross,
+                    Some(item.partner_id),
+                    "Open item, prior year",
+                ),
+            });
+        }
+        let net_assets: i64 = lines.iter().map(|l| l.1).sum();
+        let capital = nice_floor(0.4 * net_assets as f64).max(1);
+        lines.push((acc::SHARE_CAPITAL, -capital, None, "Opening balance"));
+        lines.push((
+            acc::RETAINED_EARNINGS,
+            -(net_assets - capital),
+            None,
+            "Opening balance",
+        ));
+        lines
+    }
+
+    /// The tax lines of company `ci`'s opening balances (kept in `s`): the output and
+    /// input tax of the month before, and of a quarterly filer the quarter's months
+    /// before that on the settlement account.
+    fn opening_tax(
+        (config, economy, md): (&GeneratorConfig, &Economy, &MasterData),
+        (ci, c): (usize, &CompanyBooks),
+        s: &mut CompanySchedule,
+    ) -> Vec<OpeningLine> {
+        let mut lines = Vec::with_capacity(3);
         // Tax paid on account each month: the expected output and input tax of
         // the month before (standard rate 85%, reduced 10%, zero 5%).
         let average = |codes: [usize; 3]| {
@@ -342,55 +416,7 @@ impl CompanySchedule {
                 "Opening balance, tax of the quarter's months before",
             ));
         }
-        lines.push((
-            acc::PAYROLL_LIABILITIES,
-            -s.remittance(0).max(1),
-            None,
-            "Opening balance",
-        ));
-        s.income_tax_opening = Self::income_tax_opening(config, c, s.income_tax_bp);
-        lines.push((
-            acc::INCOME_TAX_PAYABLE,
-            -s.income_tax_opening,
-            None,
-            "Opening balance, income tax of the year before",
-        ));
-        // How long an invoice stays open: customers pay about ten days after their
-        // terms, vendors are paid about five days early for the discount.
-        let own = md.customers.iter().filter(|p| p.company_code == c.code);
-        let open_days = (
-            mean_terms(own.map(|p| p.payment_terms_days)) + 10.0,
-            mean_terms(md.vendors.iter().map(|p| p.payment_terms_days)) - 5.0,
-        );
-        for k in 0..2 * open_items(config) {
-            let item = s.open_item(config, economy, md, (ci, c, open_days), k);
-            s.items.push(item);
-            lines.push(match item.customer {
-                true => (
-                    acc::RECEIVABLES,
-                    item.gross,
-                    Some(item.partner_id),
-                    "Open item, prior year",
-                ),
-                false => (
-                    acc::PAYABLES,
-                    -item.gross,
-                    Some(item.partner_id),
-                    "Open item, prior year",
-                ),
-            });
-        }
-        let net_assets: i64 = lines.iter().map(|l| l.1).sum();
-        let capital = nice_floor(0.4 * net_assets as f64).max(1);
-        lines.push((acc::SHARE_CAPITAL, -capital, None, "Opening balance"));
-        lines.push((
-            acc::RETAINED_EARNINGS,
-            -(net_assets - capital),
-            None,
-            "Opening balance",
-        ));
-        s.opening = lines;
-        s
+        lines
     }
 
     /// The year before's income tax less its prepayments, paid in May: a fifth of the
