@@ -19,12 +19,14 @@
 
 mod date;
 mod field;
+mod master;
 mod records;
 mod tables;
 mod text;
 
 pub use date::{Date, DateTime, days_in_month};
 pub use field::Field;
+pub use master::*;
 pub use records::*;
 pub use tables::{
     Batch, ForeignAmount, MasterTables, PerTable, Table, TableGroup, TablePhase, TableVisitor,

@@ -203,6 +203,7 @@ macro_rules! tables {
     };
 }
 
+use crate::master::*;
 use crate::records::*;
 
 tables! {

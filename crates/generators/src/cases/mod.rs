@@ -4,11 +4,13 @@
 //!
 //! `plan.rs` decides a case from its block index, `backorder.rs` which orders of goods
 //! move in two parts (two deliveries, two goods receipts); `documents.rs` writes its
-//! documents,
-//! `entries.rs` its entries; `filler.rs` the single-entry cases, `allocation.rs` the cost allocations among them; `bank.rs` the bank statement lines of
-//! every entry; `stock.rs` the stock movements of its goods receipt or delivery.
+//! documents, `entries.rs` its entries, `amounts.rs` their amounts in the company's
+//! currency; `filler.rs` the single-entry cases, `allocation.rs` the cost allocations
+//! among them; `bank.rs` the bank statement lines of every entry; `stock.rs` the stock
+//! movements of its goods receipt or delivery.
 
 mod allocation;
+mod amounts;
 mod backorder;
 mod bank;
 mod claims;
