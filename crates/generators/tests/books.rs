@@ -839,6 +839,36 @@ fn bank_statements_hold_every_bank_line_and_reconcile_to_the_ledger() {
     assert!(returns > 0, "no transfer came back");
 }
 
+/// The two goods movements of order `order` (`parts`: at most two), first and second,
+/// and the invoice that bills it, where it moved in two parts and is invoiced: the
+/// parts three or more days apart, the invoice after the second and referencing it.
+fn in_two_parts<'a>(
+    order: u128,
+    parts: &[&'a Document],
+    invoices: &HashMap<u128, &'a Document>,
+) -> Option<(&'a Document, &'a Document, &'a Document)> {
+    assert!(parts.len() <= 2, "{order}: {} movements", parts.len());
+    let [a, b] = parts else {
+        return None;
+    };
+    let (first, second) = if a.document_date < b.document_date {
+        (*a, *b)
+    } else {
+        (*b, *a)
+    };
+    assert!(
+        second.document_date.0 - first.document_date.0 >= 3,
+        "{first:?} {second:?}"
+    );
+    let invoice = *invoices.get(&second.document_id)?;
+    assert!(invoice.document_date >= second.document_date, "{invoice:?}");
+    assert!(
+        !invoices.contains_key(&first.document_id),
+        "{first:?} invoiced on its own"
+    );
+    Some((first, second, invoice))
+}
+
 #[test]
 fn a_sales_order_delivered_in_two_parts_ships_every_unit_before_its_one_invoice() {
     let (_, b) = run(60_000);
@@ -869,28 +899,10 @@ fn a_sales_order_delivered_in_two_parts_ships_every_unit_before_its_one_invoice(
         .collect();
     let mut split = 0;
     for (order, parts) in &deliveries {
-        assert!(parts.len() <= 2, "{order}: {} deliveries", parts.len());
-        let [first, second] = parts.as_slice() else {
-            continue;
-        };
-        let (first, second) = if first.document_date < second.document_date {
-            (first, second)
-        } else {
-            (second, first)
-        };
-        assert!(
-            second.document_date.0 - first.document_date.0 >= 3,
-            "{first:?} {second:?}"
-        );
         // The invoice follows the second delivery, once every unit has left.
-        let Some(invoice) = invoices.get(&second.document_id) else {
+        let Some((first, second, _)) = in_two_parts(*order, parts, &invoices) else {
             continue;
         };
-        assert!(invoice.document_date >= second.document_date, "{invoice:?}");
-        assert!(
-            !invoices.contains_key(&first.document_id),
-            "{first:?} invoiced on its own"
-        );
         split += 1;
         let ordered: Vec<(u32, i64)> = b
             .items
@@ -959,30 +971,12 @@ fn a_purchase_order_received_in_two_parts_clears_both_receipts_with_its_one_invo
         .collect();
     let (mut split, mut foreign) = (0, 0);
     for (order, parts) in &receipts {
-        assert!(parts.len() <= 2, "{order}: {} receipts", parts.len());
-        let [first, second] = parts.as_slice() else {
+        let Some((first, second, invoice)) = in_two_parts(*order, parts, &invoices) else {
             continue;
         };
-        let (first, second) = if first.document_date < second.document_date {
-            (first, second)
-        } else {
-            (second, first)
-        };
-        assert!(
-            second.document_date.0 - first.document_date.0 >= 3,
-            "{first:?} {second:?}"
-        );
         assert!(
             docs[order].document_date < first.document_date,
             "{order} ordered after its first receipt"
-        );
-        let Some(invoice) = invoices.get(&second.document_id) else {
-            continue;
-        };
-        assert!(invoice.document_date >= second.document_date, "{invoice:?}");
-        assert!(
-            !invoices.contains_key(&first.document_id),
-            "{first:?} invoiced on its own"
         );
         split += 1;
         foreign +=
