@@ -393,8 +393,9 @@ record! {
         /// At the end of the data: invoices `open`, `partially_paid` or `paid`; sales
         /// orders `blocked` (over the credit limit) or `released`; others `completed`.
         status: &'static str,
-        /// The document before this one in its chain (a payment: the invoice it settles;
-        /// a dunning notice: the invoice it reminds of).
+        /// The document before this one in its chain (a goods receipt or delivery: its
+        /// order, each of two; an invoice: the receipt or delivery, of two the second; a
+        /// payment: the invoice it settles; a dunning notice: the invoice it reminds of).
         reference_document_id: Option<u128>,
         /// The journal entry this document caused, if it caused one.
         entry_id: Option<u128>,
