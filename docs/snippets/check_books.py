@@ -281,14 +281,14 @@ check("each year with a December closes: P&L at zero, the result in retained ear
       f"{sum(1 for r in rows if r[5])} company-years closed, {len(bad)} wrong {bad[:2]}")
 
 # The balance sheet balances, and contra accounts carry their normal balance (a revaluation
-# of open items, 120900 and 200900, goes either way; income tax payable, 240000, ends on
+# of open items or loans, 120900, 125900, 127900, 200900, 206900 and 207900, goes either way; income tax payable, 240000, ends on
 # the debit side when a year's prepayments exceed its tax, a refund due, which the income
 # tax check above ties to the year's profit): the books as they are, labelled entries
 # included (a payroll run that pays a ghost employee still owes its taxes).
 wrong = con.execute("""SELECT company_code, account, b FROM (
     SELECT e.company_code, a.account, a.normal_balance, sum(l.debit - l.credit) b
     FROM all_journal_lines l JOIN all_journal_entries e USING (entry_id) JOIN accounts a USING (account)
-    WHERE a.account_type IN ('asset', 'liability', 'equity') AND a.account NOT IN (399000, 120900, 200900, 240000)
+    WHERE a.account_type IN ('asset', 'liability', 'equity') AND a.account NOT IN (399000, 120900, 125900, 127900, 200900, 206900, 207900, 240000)
     GROUP BY ALL)
     WHERE (normal_balance = 'debit' AND b < 0) OR (normal_balance = 'credit' AND b > 0)""").fetchall()
 check("balance-sheet accounts end on their normal side", not wrong, f"{len(wrong)} on the wrong side {wrong[:3]}")
@@ -630,7 +630,7 @@ check("bank statement lines: one per bank line of the G/L (but those booked afte
       f"{n[3]:.0%} of vendor and claim payments booked after their posting date")
 # Returned transfers (before: none): the vendor's bank sends a few vendor payments back
 # (ISO 20022 reasons BE04, RR04, MS03), two to four working days after the transfer was
-# booked (within ten days), and the company's bank books the transfer sent again one or
+# booked (within fourteen days: over Japan's year-end closing, Dec 26 to Jan 7), and the company's bank books the transfer sent again one or
 # two working days later (within ten: Japan's year-end closing), with no posting in between: each return has its
 # transfer before it and its second sending after it (but at the data's end), of the
 # same entry and amount. While the money is back the payment is outstanding again, which
@@ -643,7 +643,7 @@ n = one("""WITH r AS (SELECT r.*, e.business_process,
       FROM bank_statement_lines r JOIN all_journal_entries e USING (entry_id) WHERE r.transaction_code = 'return')
     SELECT count(*), count(*) FILTER (WHERE business_process <> 'procure_to_pay' OR amount <= 0
         OR return_reason IS NULL OR return_reason NOT IN ('BE04', 'RR04', 'MS03') OR first_out IS NULL
-        OR booking_date - first_out NOT BETWEEN 2 AND 10
+        OR booking_date - first_out NOT BETWEEN 2 AND 14
         OR (again IS NOT NULL AND again - booking_date NOT BETWEEN 1 AND 10)
         OR (again IS NULL AND booking_date < (SELECT max(statement_date) FROM bank_statements) - INTERVAL 7 DAY)),
       (SELECT count(*) FROM bank_statement_lines WHERE (transaction_code = 'return') <> (return_reason IS NOT NULL)),
@@ -1169,17 +1169,18 @@ con.execute("""CREATE TABLE fx_open AS SELECT f.company_code, f.currency, e.post
     JOIN all_journal_lines l ON l.entry_id = f.entry_id AND l.account IN (120000, 200000)
     WHERE f.currency <> k.currency
       AND f.document_type IN ('vendor_invoice', 'customer_invoice', 'payment', 'receipt')
-    UNION ALL SELECT buyer_company, currency, buyer_posting_date, 3,
-        CASE document_type WHEN 'invoice' THEN -amount ELSE amount END,
-        CASE document_type WHEN 'invoice' THEN -buyer_amount ELSE buyer_amount END
+    UNION ALL SELECT buyer_company, currency, buyer_posting_date, CASE document_type WHEN 'loan' THEN 5 ELSE 3 END,
+        CASE WHEN document_type IN ('invoice', 'loan') THEN -amount ELSE amount END,
+        CASE WHEN document_type IN ('invoice', 'loan') THEN -buyer_amount ELSE buyer_amount END
     FROM read_csv('""" + str(d) + """/intercompany.csv', header=true,
         types={'amount': 'DECIMAL(18,2)', 'buyer_amount': 'DECIMAL(18,2)'})
-    WHERE currency <> buyer_currency AND buyer_entry_id IS NOT NULL""")
+    WHERE currency <> buyer_currency AND buyer_entry_id IS NOT NULL AND document_type <> 'loan_interest'""")
 con.execute("""CREATE TABLE fx_revalued AS SELECT e.company_code, e.posting_date AS month_end,
-        CASE l.account WHEN 120900 THEN 0 WHEN 200900 THEN 1 WHEN 125900 THEN 2 ELSE 3 END AS side,
+        CASE l.account WHEN 120900 THEN 0 WHEN 200900 THEN 1 WHEN 125900 THEN 2 WHEN 206900 THEN 3
+                       WHEN 127900 THEN 4 ELSE 5 END AS side,
         right(l.line_text, 3) AS currency, sum(l.debit - l.credit) AS change
     FROM journal_lines l JOIN journal_entries e USING (entry_id)
-    WHERE l.account IN (120900, 200900, 125900, 206900) GROUP BY ALL""")
+    WHERE l.account IN (120900, 200900, 125900, 206900, 127900, 207900) GROUP BY ALL""")
 n, cells, months, worst = one("""WITH ends AS (SELECT DISTINCT e.company_code, e.posting_date AS month_end
         FROM journal_entries e WHERE e.header_text = 'Revaluation of open items in foreign currency'),
     pairs AS (SELECT DISTINCT company_code, side, currency FROM fx_open),
@@ -1197,7 +1198,7 @@ n, cells, months, worst = one("""WITH ends AS (SELECT DISTINCT e.company_code, e
         FROM ends x JOIN pairs p USING (company_code))
     SELECT count(*) FILTER (WHERE abs(due - held) > 0.005), count(*), count(DISTINCT (company_code, month_end)),
         max(abs(due - held)) FROM expected JOIN held USING (company_code, month_end, side, currency)""")
-check("month-end revaluation: 120900, 200900 and 206900 hold the open items (of trade partners, and of group "
+check("month-end revaluation: 120900, 200900, 206900 and 207900 hold the open items (of trade partners, and of group "
       "companies) at the month end's rate less as booked, per currency", months > 0 and n == 0, f"{n} of {cells} off in {months} month ends (largest {worst})")
 n = one("""SELECT count(*) FROM journal_lines l JOIN journal_entries e USING (entry_id)
            WHERE l.account IN (120900, 200900, 125900, 206900, 477000, 697000)
@@ -1329,7 +1330,7 @@ n, cells, transit_cells, worst = one("""WITH per_pair AS (
                               AND i.buyer_posting_date > x.month_end) AS invoices_in_transit,
         sum(i.amount) FILTER (WHERE i.document_type = 'payment' AND i.buyer_posting_date <= x.month_end
                               AND i.seller_posting_date > x.month_end) AS cash_in_transit
-    FROM ic_ends x, intercompany i GROUP BY ALL)
+    FROM ic_ends x, intercompany i WHERE i.document_type IN ('invoice', 'payment') GROUP BY ALL)
     SELECT count(*) FILTER (WHERE coalesce(seller_open, 0) - coalesce(buyer_open, 0)
                             <> coalesce(invoices_in_transit, 0) + coalesce(cash_in_transit, 0)),
         count(*), count(*) FILTER (WHERE coalesce(invoices_in_transit, 0) + coalesce(cash_in_transit, 0) > 0),
@@ -1342,14 +1343,73 @@ n, cells = one("""WITH gl AS (SELECT x.month_end, e.company_code, l.account, sum
         JOIN all_journal_lines l USING (entry_id) WHERE l.account IN (125000, 206000) GROUP BY ALL),
     sub AS (SELECT x.month_end, i.seller_company AS company_code, 125000 AS account,
             sum(CASE WHEN i.document_type = 'invoice' THEN 1 ELSE -1 END * i.seller_amount) AS balance
-        FROM ic_ends x JOIN intercompany i ON i.seller_posting_date <= x.month_end GROUP BY ALL
+        FROM ic_ends x JOIN intercompany i ON i.seller_posting_date <= x.month_end
+        WHERE i.document_type IN ('invoice', 'payment') GROUP BY ALL
         UNION ALL SELECT x.month_end, i.buyer_company, 206000,
             -sum(CASE WHEN i.document_type = 'invoice' THEN 1 ELSE -1 END * i.buyer_amount)
-        FROM ic_ends x JOIN intercompany i ON i.buyer_posting_date <= x.month_end GROUP BY ALL)
+        FROM ic_ends x JOIN intercompany i ON i.buyer_posting_date <= x.month_end
+        WHERE i.document_type IN ('invoice', 'payment') GROUP BY ALL)
     SELECT count(*) FILTER (WHERE coalesce(gl.balance, 0) <> coalesce(sub.balance, 0)), count(*)
     FROM gl FULL JOIN sub USING (month_end, company_code, account)""")
 check("intercompany accounts: 125000 and 206000 are the open items of the intercompany table at every month end",
       cells > 0 and n == 0, f"{n} of {cells} company-month ends off")
+
+# The group's loans: the lender pays out the loan from its bank onto 127000 and the
+# borrower books it onto 207000 at the day's rate, both the same day; each later month the
+# borrower pays the interest for the days since the last transfer (actual/360, one rate
+# per loan) from its bank to 698000, the lender receives it onto 481000. At every month end
+# the lender's 127000 is what it lent, and the borrower's 207000 with its revaluation
+# 207900 what it borrowed at that day's rate.
+n, total, loans, rates = one("""WITH l AS (SELECT i.*, lag(i.document_date) OVER (PARTITION BY coalesce(i.reference_document_id, i.document_id)
+                                     ORDER BY i.document_date) AS since,
+            (SELECT amount FROM intercompany p WHERE p.document_id = coalesce(i.reference_document_id, i.document_id)) AS principal
+        FROM intercompany i WHERE i.document_type IN ('loan', 'loan_interest')),
+    r AS (SELECT l.*, l.amount::DOUBLE / (l.principal::DOUBLE * (l.document_date - l.since) / 360) AS yearly FROM l),
+    side AS (SELECT document_id, side, account, amount FROM ic_side)
+    SELECT count(*) FILTER (WHERE NOT (
+        seller_posting_date = document_date AND buyer_posting_date = document_date AND seller_amount = amount
+        AND buyer_amount = round(amount::DECIMAL(38, 2) * CASE WHEN currency = buyer_currency THEN 1
+                                                               ELSE x.rate::DECIMAL(38, 10) END, 2)
+        AND coalesce((SELECT amount FROM side s WHERE s.document_id = r.document_id AND s.side = 'seller'
+                      AND s.account = CASE document_type WHEN 'loan' THEN 127000 ELSE 110000 END), 0) = amount
+        AND coalesce((SELECT -amount FROM side s WHERE s.document_id = r.document_id AND s.side = 'seller'
+                      AND s.account = CASE document_type WHEN 'loan' THEN 110000 ELSE 481000 END), 0) = amount
+        AND coalesce((SELECT amount FROM side s WHERE s.document_id = r.document_id AND s.side = 'buyer'
+                      AND s.account = CASE document_type WHEN 'loan' THEN 110000 ELSE 698000 END), 0) = buyer_amount
+        AND coalesce((SELECT -amount FROM side s WHERE s.document_id = r.document_id AND s.side = 'buyer'
+                      AND s.account = CASE document_type WHEN 'loan' THEN 207000 ELSE 110000 END), 0) = buyer_amount
+        AND (document_type = 'loan' OR amount = round(principal::DOUBLE * (SELECT median(q.yearly) FROM r q
+             WHERE q.principal = r.principal AND q.seller_company = r.seller_company AND q.buyer_company = r.buyer_company)
+             * (document_date - since) / 360, 2)))),
+        count(*), count(*) FILTER (WHERE document_type = 'loan'),
+        list(DISTINCT round(yearly, 4)) FILTER (WHERE document_type = 'loan_interest')
+    FROM r ASOF LEFT JOIN fx_rates x ON x.from_currency = r.currency AND x.to_currency = r.buyer_currency
+        AND x.rate_date <= r.document_date
+    WHERE seller_entry_id IS NOT NULL AND buyer_entry_id IS NOT NULL""")
+check("intercompany loans: paid out from the lender's bank to 127000 and into the borrower's to 207000 at the "
+      "day's rate, the interest for the days since (actual/360) from 698000 to 481000, both sides the same day",
+      loans > 0 and n == 0, f"{n} of {total} transfers off; {loans} loans at yearly rates {rates}")
+n, cells, worst = one("""WITH loans AS (SELECT * FROM intercompany WHERE document_type = 'loan'),
+    gl AS (SELECT x.month_end, e.company_code, coalesce(sum(l.debit - l.credit) FILTER (WHERE l.account = 127000), 0) AS lent,
+            coalesce(-sum(l.debit - l.credit) FILTER (WHERE l.account IN (207000, 207900)), 0) AS owed
+        FROM ic_ends x JOIN all_journal_entries e ON e.posting_date <= x.month_end
+        JOIN all_journal_lines l USING (entry_id) GROUP BY ALL),
+    lender AS (SELECT x.month_end, k.seller_company AS company_code, sum(k.amount) AS due
+        FROM ic_ends x JOIN loans k ON k.seller_posting_date <= x.month_end GROUP BY ALL),
+    per_currency AS (SELECT x.month_end, k.buyer_company AS company_code,
+            round(sum(k.amount)::DECIMAL(38, 2) * CASE WHEN k.currency = k.buyer_currency THEN 1
+                                                     ELSE any_value(r.rate)::DECIMAL(38, 10) END, 2) AS due
+        FROM ic_ends x JOIN loans k ON k.buyer_posting_date <= x.month_end
+        ASOF LEFT JOIN fx_rates r ON r.from_currency = k.currency AND r.to_currency = k.buyer_currency
+            AND r.rate_date <= x.month_end
+        GROUP BY x.month_end, k.buyer_company, k.currency, k.buyer_currency),
+    borrower AS (SELECT month_end, company_code, sum(due) AS due FROM per_currency GROUP BY ALL),
+    held AS (SELECT l.month_end, l.company_code, g.lent AS held, l.due FROM lender l JOIN gl g USING (month_end, company_code)
+        UNION ALL SELECT b.month_end, b.company_code, g.owed, b.due FROM borrower b JOIN gl g USING (month_end, company_code))
+    SELECT count(*) FILTER (WHERE held <> due), count(*), max(abs(held - due)) FROM held""")
+check("intercompany loans: each lender holds on 127000 what it lent, each borrower owes on 207000 and 207900 what "
+      "it borrowed at each month end's rate", cells > 0 and n == 0,
+      f"{n} of {cells} company-month ends off (largest {worst})")
 
 # Benford's law over all line amounts: first-digit MAD below 0.006 (Nigrini: close conformity).
 rows = con.execute("""SELECT left(CAST(CAST(greatest(debit, credit) * 100 AS BIGINT) AS VARCHAR), 1) AS d, count(*)

@@ -308,6 +308,11 @@ pub struct GroupConfig {
     /// Each month's service charge between two group companies, as a share of the
     /// buyer's monthly revenue, 0 to 0.2; 0 charges nothing.
     pub service_charge: f64,
+    /// What each seller lends its buyer on the period's first working day, in months of
+    /// the smaller one's revenue, 0 to 2; 0 lends nothing.
+    pub loan_months: f64,
+    /// The loans' yearly interest rate, 0 to 0.25, paid each month (actual days / 360).
+    pub loan_rate: f64,
     /// Which company charges which; `None`: the first company charges each other one.
     pub intercompany: Option<Vec<IntercompanyPair>>,
 }
@@ -317,6 +322,8 @@ impl Default for GroupConfig {
         Self {
             currency: None,
             service_charge: 0.02,
+            loan_months: 1.0,
+            loan_rate: 0.045,
             intercompany: None,
         }
     }
@@ -324,10 +331,10 @@ impl Default for GroupConfig {
 
 impl GroupConfig {
     /// The (seller, buyer) pairs by index into `companies`, in the config's order: none
-    /// without a charge, and the pairs that name no company (which validation refuses)
-    /// left out.
+    /// without a charge or a loan, and the pairs that name no company (which validation
+    /// refuses) left out.
     pub fn pairs(&self, companies: &[CompanyConfig]) -> Vec<(usize, usize)> {
-        if self.service_charge <= 0.0 || companies.len() < 2 {
+        if (self.service_charge <= 0.0 && self.loan_months <= 0.0) || companies.len() < 2 {
             return Vec::new();
         }
         let at = |code: &str| companies.iter().position(|c| c.code == code);
@@ -368,6 +375,20 @@ impl GroupConfig {
                 "group.service_charge",
                 "a share of the buyer's revenue from 0.0 to 0.2",
                 self.service_charge,
+            ));
+        }
+        if !(0.0..=2.0).contains(&self.loan_months) {
+            p.push(invalid(
+                "group.loan_months",
+                "months of revenue from 0.0 to 2.0",
+                self.loan_months,
+            ));
+        }
+        if !(0.0..=0.25).contains(&self.loan_rate) {
+            p.push(invalid(
+                "group.loan_rate",
+                "a yearly rate from 0.0 to 0.25",
+                self.loan_rate,
             ));
         }
         let codes: Vec<&str> = companies.iter().map(|c| c.code.as_str()).collect();

@@ -168,11 +168,13 @@ impl JournalGenerator {
                     as f64
                     / entries
             }
-            // An invoice and a payment per pair of group companies and month.
+            // An invoice and a payment per service charge and month, a transfer per
+            // loan and month.
             Table::Intercompany => {
-                (2 * self.world.layout.pairs.len() as u64 * u64::from(self.world.config.months))
-                    as f64
-                    / entries
+                let per_month: u64 = (self.world.layout.flows.iter())
+                    .map(|(_, f)| f.postings())
+                    .sum();
+                (per_month * u64::from(self.world.config.months)) as f64 / entries
             }
             _ => rows[t] as f64 / n.max(1) as f64,
         })
@@ -186,18 +188,24 @@ impl JournalGenerator {
         batch.payslips
     }
 
-    /// The first year's intercompany invoices and payments of the first pair of group
-    /// companies (none without a pair): a sample to measure what a row takes (enough
-    /// rows that a text file's header weighs little on each).
+    /// The first year's intercompany rows of the first flow between two group companies
+    /// (none without one): a sample to measure what a row takes (enough rows that a
+    /// text file's header weighs little on each).
     pub fn sample_intercompany(&self) -> Vec<synth_model::IntercompanyDocument> {
         let layout = &self.world.layout;
-        if layout.pairs.is_empty() {
+        let Some((_, flow)) = layout.flows.first() else {
             return Vec::new();
-        }
+        };
+        // The postings that write a row: a charge's invoice (the seller's first) and
+        // payment (the buyer's second), a loan's transfer (the lender's).
+        let writers: &[(bool, u64)] = match flow {
+            crate::world::layout::Flow::Services => &[(true, 0), (false, 1)],
+            crate::world::layout::Flow::Loan => &[(true, 0)],
+        };
         let mut batch = Batch::default();
         let mut rows = Vec::new();
         for month in 0..u64::from(self.world.config.months.min(12)) {
-            for (seller, r) in [(true, 0), (false, 1)] {
+            for &(seller, r) in writers {
                 let i = layout.intercompany_index(0, seller, r, month);
                 // Each fill starts the batch afresh.
                 self.world.fill(&mut batch, i..i + 1);

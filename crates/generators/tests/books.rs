@@ -65,8 +65,9 @@ fn a_year_of_books_makes_business_sense() {
     // month's fixed asset (invoice, payment) + 12 x 2 for the asset retired (retirement,
     // sale) + 12 cycle counts + 12 revaluations of the open items in foreign currency
     // + 12 x 2 for the month's intercompany charge (the US company's invoice and
-    // receipt, the German one's posting of it and payment).
-    assert_eq!(g.scheduled_entries(), 434 + 410);
+    // receipt, the German one's posting of it and payment) + 12 for the group loan (its
+    // payment in January, its interest after: the US company's side, the German one's).
+    assert_eq!(g.scheduled_entries(), 446 + 422);
     let accounts: HashMap<u32, &synth_model::Account> =
         md.accounts.iter().map(|a| (a.account, a)).collect();
     let entry_of: HashMap<u128, &synth_model::JournalEntry> =
@@ -1309,16 +1310,21 @@ fn open_items_in_foreign_currency_are_revalued_at_each_month_end() {
             ));
         }
     }
-    // A buyer's payable to a group company in that one's currency (side 3: 206900).
+    // A buyer's payable to a group company in that one's currency (side 3: 206900),
+    // and its loan from it (side 5: 207900); the interest is paid the day it is due.
     for d in b
         .intercompany
         .iter()
-        .filter(|d| d.currency != d.buyer_currency)
+        .filter(|d| d.currency != d.buyer_currency && d.document_type != "loan_interest")
     {
-        let sign = if d.document_type == "invoice" { -1 } else { 1 };
+        let sign = if matches!(d.document_type, "invoice" | "loan") {
+            -1
+        } else {
+            1
+        };
         open.push((
             d.buyer_company.as_str(),
-            3,
+            if d.document_type == "loan" { 5 } else { 3 },
             d.currency.as_str(),
             d.buyer_posting_date,
             sign * d.amount,
@@ -1344,12 +1350,13 @@ fn open_items_in_foreign_currency_are_revalued_at_each_month_end() {
         assert_eq!(debit, credit, "a revaluation balances");
         for l in lines.iter() {
             match l.account {
-                120900 | 200900 | 206900 => {
+                120900 | 200900 | 206900 | 207900 => {
                     let currency = &l.line_text[l.line_text.len() - 3..];
                     let side = match l.account {
                         120900 => 0,
                         200900 => 1,
-                        _ => 3,
+                        206900 => 3,
+                        _ => 5,
                     };
                     *held.entry((company, side, currency)).or_default() += l.debit - l.credit;
                 }
@@ -1379,8 +1386,8 @@ fn open_items_in_foreign_currency_are_revalued_at_each_month_end() {
         }
     }
     assert!(checked > 100, "{checked} month ends, sides and currencies");
-    // No partner abroad: only the payable to the group company is revalued; and
-    // without intercompany charges, nothing is.
+    // No partner abroad: only the payable to the group company and the loan from it
+    // are revalued; and without intercompany charges and loans, nothing is.
     let mut c = GeneratorConfig::default();
     c.transactions.target_count = 20_000;
     c.fx.foreign_currency_share = 0.0;
@@ -1392,7 +1399,9 @@ fn open_items_in_foreign_currency_are_revalued_at_each_month_end() {
             .all(|l| !matches!(l.account, 120900 | 200900))
     );
     assert!(b.lines.iter().any(|l| l.account == 206900));
+    assert!(b.lines.iter().any(|l| l.account == 207900));
     c.group.service_charge = 0.0;
+    c.group.loan_months = 0.0;
     let g = JournalGenerator::new(c).expect("valid");
     let b = g.generate_range(0..20_000).expect("valid range");
     assert!(b.intercompany.is_empty());
@@ -1478,6 +1487,78 @@ fn a_leaver_is_paid_the_vacation_earned_that_year_and_not_taken() {
         paid += 1;
     }
     assert!(checked >= 20 && paid >= 5, "{checked} leavers, {paid} paid");
+}
+
+#[test]
+fn a_group_loan_is_paid_out_once_and_its_interest_each_month_on_both_sides_the_same_day() {
+    let (g, b) = run(60_000);
+    let md = g.master_data();
+    let mut next = 0;
+    let mut by_entry: HashMap<u128, (Date, HashMap<u32, i64>)> = HashMap::new();
+    for e in &b.entries {
+        let mut sums = HashMap::new();
+        for l in &b.lines[next..next + e.line_count as usize] {
+            *sums.entry(l.account).or_insert(0) += l.debit - l.credit;
+        }
+        next += e.line_count as usize;
+        by_entry.insert(e.entry_id, (e.posting_date, sums));
+    }
+    let side = |id: Option<u128>, day: Date| {
+        let (posted, sums) = &by_entry[&id.expect("in the run")];
+        assert_eq!(*posted, day);
+        sums.clone()
+    };
+    let loans: Vec<_> = (b.intercompany.iter())
+        .filter(|d| d.document_type.starts_with("loan"))
+        .collect();
+    assert_eq!(
+        loans.len(),
+        12,
+        "paid out in January, interest from February"
+    );
+    let loan = loans[0];
+    assert_eq!(loan.document_type, "loan");
+    assert_eq!(loan.amount % 1_000_000, 0, "in round ten thousands");
+    let at_day = |d: &synth_model::IntercompanyDocument| {
+        let rate = rate_on(
+            md,
+            d.currency.as_str(),
+            d.buyer_currency.as_str(),
+            d.document_date,
+        );
+        (i128::from(d.amount) * i128::from(rate) + 50_000_000).div_euclid(100_000_000) as i64
+    };
+    assert_eq!(loan.buyer_amount, at_day(loan));
+    let s = side(loan.seller_entry_id, loan.document_date);
+    assert_eq!((s[&127000], s[&110000]), (loan.amount, -loan.amount));
+    let z = side(loan.buyer_entry_id, loan.document_date);
+    assert_eq!(
+        (z[&110000], z[&207000]),
+        (loan.buyer_amount, -loan.buyer_amount)
+    );
+    let mut since = loan.document_date;
+    for i in &loans[1..] {
+        assert_eq!(i.document_type, "loan_interest");
+        assert_eq!(i.reference_document_id, Some(loan.document_id));
+        let days = i.document_date.0 - since.0;
+        assert!(
+            (28..=35).contains(&days) || since == loan.document_date,
+            "{days} days"
+        );
+        let due = (loan.amount as f64 * 0.045 * f64::from(days) / 360.0).round() as i64;
+        assert_eq!(i.amount, due, "interest for {days} days at 4.5%");
+        assert_eq!(i.buyer_amount, at_day(i));
+        let s = side(i.seller_entry_id, i.document_date);
+        assert_eq!((s[&110000], s[&481000]), (i.amount, -i.amount));
+        let z = side(i.buyer_entry_id, i.document_date);
+        assert_eq!((z[&698000], z[&110000]), (i.buyer_amount, -i.buyer_amount));
+        since = i.document_date;
+    }
+    // Lent up to two months of revenue, no more.
+    let mut c = GeneratorConfig::default();
+    c.group.loan_months = 2.5;
+    let e = JournalGenerator::new(c).expect_err("over two months");
+    assert!(e.to_string().contains("group.loan_months"), "{e}");
 }
 
 #[test]

@@ -273,44 +273,51 @@ record! {
 
 record! {
     /// One intercompany document (`intercompany`): a month's service charge that one
-    /// group company invoices another, or the buyer's payment of it, with the entry each
-    /// side posted it in: the matching of the group's two ledgers.
+    /// group company invoices another, or the buyer's payment of it; or a loan between
+    /// them, or a month's interest on it; with the entry each side posted it in: the
+    /// matching of the group's two ledgers.
     pub struct IntercompanyDocument in "intercompany" {
         /// Unique id, the reference both sides' entries are matched by.
         document_id: u128,
-        /// `invoice` or `payment`.
+        /// `invoice` or `payment` (a service charge), `loan` (the seller lends the buyer
+        /// on the period's first working day) or `loan_interest` (the buyer pays the
+        /// interest for the days since on a month's last working day).
         document_type: &'static str,
-        /// The invoice a payment settles; null on an invoice.
+        /// The invoice a payment settles, the loan interest is paid on; null on an invoice
+        /// or a loan.
         reference_document_id: Option<u128>,
         /// The company that charges and is paid (see `companies`).
         seller_company: CompanyCode,
         /// The company that is charged and pays.
         buyer_company: CompanyCode,
-        /// Date of the invoice, or of the payment (the buyer's transfer).
+        /// Date of the invoice, or of the payment (the buyer's transfer), or of a loan's
+        /// transfer.
         document_date: Date,
-        /// When a payment is due: the invoice date + 30 days; null on a payment.
+        /// When an invoice is due: its date + 30 days; null on the others.
         due_date: Option<Date>,
         /// The amount, in `currency`.
         amount: i64 as Money,
-        /// The seller's currency, which the invoice is in.
+        /// The seller's currency, which the invoice or loan is in.
         currency: Currency,
         /// The seller's entry (its receivable from the buyer, or the money received);
         /// null where the run ends before it.
         seller_entry_id: Option<u128>,
         /// When the seller posted it: the invoice date, or the day its bank booked the
-        /// money (one or two working days after the buyer's transfer).
+        /// money (one or two working days after the buyer's transfer; a loan's transfers
+        /// the same day).
         seller_posting_date: Date,
-        /// The amount in the seller's currency (its line on 125000).
+        /// The amount in the seller's currency (its line on 125000; a loan's on 127000,
+        /// its interest on 481000).
         seller_amount: i64 as Money,
         /// The buyer's entry (its payable to the seller, or the transfer); null where
         /// the run ends before it.
         buyer_entry_id: Option<u128>,
         /// When the buyer posted it: an invoice one to six working days after its date,
-        /// a payment on its date.
+        /// a payment or a loan's transfer on its date.
         buyer_posting_date: Date,
         /// The amount in the buyer's currency (its line on 206000): at the rate of the
         /// invoice's date for both, so that what a payment clears is what the invoice
-        /// booked.
+        /// booked; a loan's (on 207000) and its interest's (on 698000) at their day's.
         buyer_amount: i64 as Money,
         /// The buyer's currency.
         buyer_currency: Currency,

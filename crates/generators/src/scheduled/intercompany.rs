@@ -17,6 +17,7 @@ use crate::post::{Head, Line};
 use crate::world::World;
 use crate::world::economy::tax_of;
 use crate::world::fx::convert;
+use crate::world::layout::Flow;
 use crate::world::pools::{accounts as acc, centers, users};
 use crate::world::rng::{Draws, record_id, stream};
 
@@ -116,7 +117,7 @@ impl World {
     }
 
     /// The id of entry `index`, where the run has it.
-    fn entry_in_run(&self, index: u64) -> Option<u128> {
+    pub(super) fn entry_in_run(&self, index: u64) -> Option<u128> {
         (index < self.config.transactions.target_count).then(|| self.entry_id(index))
     }
 
@@ -136,24 +137,25 @@ impl World {
             entry_id,
             ..
         } = *mo;
-        let (pair, sells) = l.intercompany[(q / 2) as usize];
+        // Not reached: every slot of the layout has its flow, every pair its charge.
+        let unplanned = unplanned("Intercompany service charge", first);
+        let Some(&(flow, sells, r)) = l.intercompany.get(q as usize) else {
+            return unplanned;
+        };
+        let Some(&(pair, kind)) = self.layout.flows.get(flow) else {
+            return unplanned;
+        };
+        if kind == Flow::Loan {
+            return self.loan_posting(mo, (flow, pair), sells, batch);
+        }
         let Some(c) = self.charge(pair, month) else {
-            // Not reached: every pair of the layout has its charge.
-            return (
-                "Intercompany service charge",
-                first,
-                "SA",
-                "intercompany",
-                users::GL_AUTO,
-                false,
-                false,
-            );
+            return unplanned;
         };
         let seed = self.config.seed;
         let key = (pair as u64) << 32 | month;
         let invoice_id = record_id(seed, stream::IC_INVOICE, key);
         let index =
-            |seller, r| self.entry_in_run(self.layout.intercompany_index(pair, seller, r, month));
+            |seller, r| self.entry_in_run(self.layout.intercompany_index(flow, seller, r, month));
         let (s, b) = (
             &self.economy.companies[c.seller],
             &self.economy.companies[c.buyer],
@@ -176,7 +178,7 @@ impl World {
             buyer_amount: c.at_buyer,
             buyer_currency: b.currency,
         };
-        match (sells, q % 2) {
+        match (sells, r) {
             (true, 0) => {
                 batch.intercompany.push(invoice);
                 Self::ic_invoice(&c, batch, entry_id)
@@ -387,4 +389,19 @@ impl World {
             false,
         )
     }
+}
+
+/// The header of an intercompany slot whose flow the layout does not have (not reached:
+/// every slot has its flow, every pair its companies): a general posting of the group's
+/// on `day`.
+pub(super) fn unplanned(text: &'static str, day: Date) -> Posted {
+    (
+        text,
+        day,
+        "SA",
+        "intercompany",
+        users::GL_AUTO,
+        false,
+        false,
+    )
 }

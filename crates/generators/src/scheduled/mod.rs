@@ -11,6 +11,7 @@
 mod capex;
 mod disposal;
 mod intercompany;
+mod loan;
 mod month_end;
 mod opening;
 mod payroll;

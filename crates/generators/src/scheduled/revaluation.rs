@@ -1,8 +1,9 @@
 //! The month-end revaluation of the open items in foreign currency: each company's
 //! receivables and payables still open at a month's end (to trade partners and to group
-//! companies), per currency, at that day's rate against what they were booked at. The
-//! revaluation accounts beside the receivables (120900, 125900) and payables (200900,
-//! 206900) hold that difference at every month end,
+//! companies, and the loans between group companies), per currency, at that day's rate
+//! against what they were booked at. The revaluation accounts beside the receivables
+//! (120900, 125900, 127900) and payables (200900, 206900, 207900) hold that difference
+//! at every month end,
 //! against unrealised exchange gains (477000) or losses (697000): each month's entry
 //! posts the change since the month before's (the month before's reversed on the
 //! first and the new one posted, netted into one entry, as SAP's delta logic does), so
@@ -45,6 +46,8 @@ const ACCOUNTS: [u32; SIDES] = [
     acc::PAYABLES_REVALUED,
     acc::IC_RECEIVABLES_REVALUED,
     acc::IC_PAYABLES_REVALUED,
+    acc::IC_LOANS_REVALUED,
+    acc::IC_BORROWINGS_REVALUED,
 ];
 
 impl World {

@@ -162,10 +162,12 @@ pub(crate) struct CompanyLayout {
     /// Slots of the month's revaluation ([`REVALUATION_SLOTS`], none where no partner
     /// invoices in another currency).
     pub revaluation: u64,
-    /// The intercompany charges it takes part in each month, in the order of its slots
-    /// (two each: as seller the invoice and the receipt, as buyer the invoice's posting
-    /// and the payment): the pair's index in [`Layout::pairs`], and whether it sells.
-    pub intercompany: Vec<(usize, bool)>,
+    /// Its intercompany slots each month, in order: the flow's index in
+    /// [`Layout::flows`], whether it is the seller's (or lender's) side, and which of
+    /// the side's postings (a service charge has two a side: as seller the invoice and
+    /// the receipt, as buyer the invoice's posting and the payment; a loan one: its
+    /// disbursement in the first month, its interest after).
+    pub intercompany: Vec<(usize, bool, u64)>,
 }
 
 impl CompanyLayout {
@@ -198,12 +200,32 @@ impl CompanyLayout {
 
     /// Intercompany slots per month.
     pub(crate) fn intercompany_slots(&self) -> u64 {
-        2 * self.intercompany.len() as u64
+        self.intercompany.len() as u64
     }
 
     /// The slot of a month (from the month's first) that holds its revaluation.
     pub(crate) fn revaluation_slot(&self) -> u64 {
         self.per_month - self.revaluation
+    }
+}
+
+/// What flows between two group companies each month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// The seller's service charge: invoiced, booked, paid and received.
+    Services,
+    /// The seller's loan to the buyer: paid out in the first month, its interest paid
+    /// in each later one.
+    Loan,
+}
+
+impl Flow {
+    /// The postings of each side a month.
+    pub(crate) const fn postings(self) -> u64 {
+        match self {
+            Flow::Services => 2,
+            Flow::Loan => 1,
+        }
     }
 }
 
@@ -214,8 +236,11 @@ pub(crate) struct Layout {
     pub companies: Vec<CompanyLayout>,
     /// The year-end postings (income tax, closing) of every company, in order.
     pub year_end: Vec<YearEvent>,
-    /// The intercompany charges: (seller, buyer) by company index.
+    /// The pairs of group companies: (seller, buyer) by company index.
     pub pairs: Vec<(usize, usize)>,
+    /// What flows between them each month: a pair's service charge or its loan (the
+    /// pair's index in `pairs`).
+    pub flows: Vec<(usize, Flow)>,
     /// All scheduled entries.
     pub total: u64,
 }
@@ -235,6 +260,15 @@ impl Layout {
         let opening_lines = OPENING_FIXED_LINES + 2 * items;
         let opening_chunks = opening_lines.div_ceil(lines_per_opening) as u64;
         let pairs = config.group.pairs(&config.companies);
+        let flows: Vec<(usize, Flow)> = (0..pairs.len())
+            .flat_map(|k| {
+                [
+                    (config.group.service_charge > 0.0).then_some((k, Flow::Services)),
+                    (config.group.loan_months > 0.0).then_some((k, Flow::Loan)),
+                ]
+            })
+            .flatten()
+            .collect();
         // Only partners, or group companies, in another currency leave open items to
         // revalue.
         let currency = |c: usize| config.companies.get(c).map(|c| c.currency.as_str());
@@ -253,11 +287,14 @@ impl Layout {
             .iter()
             .enumerate()
             .map(|(ci, c)| {
-                let intercompany: Vec<(usize, bool)> = pairs
+                let intercompany: Vec<(usize, bool, u64)> = flows
                     .iter()
                     .enumerate()
-                    .filter(|(_, (s, b))| *s == ci || *b == ci)
-                    .map(|(k, (s, _))| (k, *s == ci))
+                    .filter_map(|(k, &(pair, flow))| {
+                        let (s, b) = *pairs.get(pair)?;
+                        (s == ci || b == ci).then_some((k, s == ci, flow))
+                    })
+                    .flat_map(|(k, sells, flow)| (0..flow.postings()).map(move |r| (k, sells, r)))
                     .collect();
                 let country = c.country().unwrap_or("US");
                 let runs = COUNTRIES.iter().find(|x| x.0 == country).map_or(1, |x| x.2) as u64;
@@ -269,7 +306,7 @@ impl Layout {
                     + CAPEX_SLOTS
                     + DISPOSAL_SLOTS
                     + STOCK_COUNT_SLOTS
-                    + 2 * intercompany.len() as u64
+                    + intercompany.len() as u64
                     + 5
                     + revaluation;
                 let l = CompanyLayout {
@@ -295,15 +332,16 @@ impl Layout {
             companies,
             year_end,
             pairs,
+            flows,
             total: offset,
         }
     }
 
-    /// The entry index of intercompany charge `pair`'s posting `r` (0 or 1: see
+    /// The entry index of intercompany flow `flow`'s posting `r` (see
     /// [`CompanyLayout::intercompany`]) on the seller's side (`seller`) or the buyer's,
     /// in month `month`.
-    pub(crate) fn intercompany_index(&self, pair: usize, seller: bool, r: u64, month: u64) -> u64 {
-        let Some(&(s, b)) = self.pairs.get(pair) else {
+    pub(crate) fn intercompany_index(&self, flow: usize, seller: bool, r: u64, month: u64) -> u64 {
+        let Some(&(s, b)) = self.flows.get(flow).and_then(|f| self.pairs.get(f.0)) else {
             return u64::MAX;
         };
         let Some(l) = self.companies.get(if seller { s } else { b }) else {
@@ -312,9 +350,9 @@ impl Layout {
         let k = l
             .intercompany
             .iter()
-            .position(|&x| x == (pair, seller))
+            .position(|&x| x == (flow, seller, r))
             .unwrap_or(0) as u64;
-        l.offset + l.opening + month * l.per_month + l.intercompany_slot() + 2 * k + r
+        l.offset + l.opening + month * l.per_month + l.intercompany_slot() + k
     }
 
     /// The entry index written at position `pos` of the run. The scheduled postings

@@ -63,17 +63,19 @@ pub(crate) struct Books {
 }
 
 /// The accounts of the open items that are revalued at month ends, one per side of
-/// [`Books::foreign`]: trade receivables and payables, and what group companies owe
-/// each other.
+/// [`Books::foreign`]: trade receivables and payables, what group companies owe each
+/// other, and what they lent each other.
 pub(crate) const OPEN_ITEM_ACCOUNTS: [u32; SIDES] = [
     crate::world::pools::accounts::RECEIVABLES,
     crate::world::pools::accounts::PAYABLES,
     crate::world::pools::accounts::IC_RECEIVABLES,
     crate::world::pools::accounts::IC_PAYABLES,
+    crate::world::pools::accounts::IC_LOANS,
+    crate::world::pools::accounts::IC_BORROWINGS,
 ];
 
 /// Sides of the open items in foreign currency (see [`OPEN_ITEM_ACCOUNTS`]).
-pub(crate) const SIDES: usize = 4;
+pub(crate) const SIDES: usize = 6;
 
 /// A month's bank statement, and the book balance it reconciles to.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -94,6 +94,8 @@ pub(crate) mod stream {
     pub const SERVICES_ONLY: u64 = 83;
     /// The id of a purchase order's second goods receipt.
     pub const GOODS_RECEIPT2: u64 = 84;
+    /// The id of a group loan's disbursement or interest payment.
+    pub const IC_LOAN: u64 = 85;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -3,8 +3,8 @@
 //! at the closing rate, revenue and expenses at the year's average rate, equity at
 //! historical rates: the opening equity at the period's first rate, each year's result
 //! at that year's average; the difference a currency translation difference in equity),
-//! summed, with the intercompany receivables and payables, and the intercompany revenue
-//! and charges, eliminated (what eliminating leaves, from items in transit and exchange
+//! summed, with the intercompany receivables, payables and loans, and the intercompany
+//! revenue, charges and interest, eliminated (what eliminating leaves, from items in transit and exchange
 //! rates, is shown as the elimination differences).
 
 use super::Reader;
@@ -17,25 +17,57 @@ use crate::{
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use synth_model::Date;
 
-/// The intercompany accounts eliminated against each other: receivables (with their
-/// revaluation) against payables (with theirs), revenue against charges.
+/// The intercompany accounts eliminated against each other: receivables and loans
+/// (with their revaluation) against payables and borrowings (with theirs), revenue and
+/// interest income against charges and interest expense.
 const ELIMINATED: [(&[i64], &[i64]); 2] = [
-    (&[125_000, 125_900], &[206_000, 206_900]),
-    (&[430_000], &[675_000]),
+    (
+        &[125_000, 125_900, 127_000, 127_900],
+        &[206_000, 206_900, 207_000, 207_900],
+    ),
+    (&[430_000, 481_000], &[675_000, 698_000]),
 ];
 
 /// Rates to one currency of the companies per day of the run's period: each day's rate
-/// of each currency (by its index in `currencies`; NaN where the table has none).
+/// of each currency (by its index in `currencies`; NaN where the table has none), and
+/// every pair's own rates of those days.
 struct Rates {
     to: String,
     currencies: Vec<String>,
     by_day: BTreeMap<Date, Vec<f64>>,
+    /// Each pair's rates by day, keyed by the two codes (`from` then `to`).
+    quoted: HashMap<[u8; 6], BTreeMap<Date, f64>>,
+}
+
+/// The key of pair `from`, `to` in [`Rates::quoted`] (none for a code not of three
+/// letters).
+fn pair_key(from: &str, to: &str) -> Option<[u8; 6]> {
+    let (a, b) = (from.as_bytes(), to.as_bytes());
+    let mut key = [0u8; 6];
+    key[..3].copy_from_slice(a.get(..3).filter(|_| a.len() == 3)?);
+    key[3..].copy_from_slice(b.get(..3).filter(|_| b.len() == 3)?);
+    Some(key)
 }
 
 impl Rates {
-    /// Units of `to_currency` per unit of `from` on day `day` (a cross rate through
-    /// the table's currency).
+    /// Units of `to_currency` per unit of `from` on day `day`: the pair's own rate, or
+    /// the inverse of the opposite one where that is the larger (eight places of a rate
+    /// above one hold more digits: JPY in GBP is 0.00511495, GBP in JPY 195.50478559),
+    /// else a cross rate through the table's currency.
     fn rate(&self, from: &str, to_currency: &str, day: Date) -> Option<f64> {
+        if from == to_currency {
+            return Some(1.0);
+        }
+        let quoted = |a: &str, b: &str| {
+            let r = *self.quoted.get(&pair_key(a, b)?)?.get(&day)?;
+            (r.is_finite() && r > 0.0).then_some(r)
+        };
+        match (quoted(from, to_currency), quoted(to_currency, from)) {
+            (Some(direct), _) if direct >= 1.0 => return Some(direct),
+            (_, Some(inverse)) if inverse >= 1.0 => return Some(1.0 / inverse),
+            (Some(direct), _) => return Some(direct),
+            _ => {}
+        }
         let day_rates = self.by_day.get(&day)?;
         let of = |c: &str| {
             if c == self.to {
@@ -93,6 +125,7 @@ fn rates(r: &mut Reader<'_>) -> Result<(Rates, String), ReportError> {
         to: String::new(),
         currencies: Vec::new(),
         by_day: BTreeMap::new(),
+        quoted: HashMap::new(),
     };
     while let Some(row) = t.next_row()? {
         let (Some(day), Some(from), Some(to), Some(rate)) =
@@ -102,6 +135,9 @@ fn rates(r: &mut Reader<'_>) -> Result<(Rates, String), ReportError> {
         };
         if rates.to.is_empty() {
             rates.to = to.to_string();
+        }
+        if let Some(key) = pair_key(from, to).filter(|_| (first..=end).contains(&day)) {
+            rates.quoted.entry(key).or_default().insert(day, rate);
         }
         if to == rates.to && (first..=end).contains(&day) {
             let k = match rates.currencies.iter().position(|x| x == from) {

@@ -151,6 +151,8 @@ pub const KEYS: &[Key] = &[
     key("fx.volatility", "Yearly volatility of each exchange rate of fx_rates, 0 to 1 (0.08: near the major currencies' against the dollar); 0 keeps every rate at its anchor.").range(real(0.0, 1.0)),
     key("group.currency", "The currency the group reports in (ISO 4217, one the exchange rates know): report's consolidated trial balance translates each company into it; null = the first company's."),
     key("group.service_charge", "Each month's intercompany service charge, as a share of the buyer's monthly revenue (0.02); the seller invoices it in its own currency, the buyer books it a few working days later and pays it 30 days after the invoice, each side posting its half (table intercompany). 0 = none.").range(real(0.0, 0.2)),
+    key("group.loan_months", "What each seller of group.intercompany lends its buyer on the period's first working day, in months of the smaller company's revenue (1.0; at most 2, what the seller's cash spares), in the seller's currency; the buyer pays interest each month and holds the loan at each month end's rate (table intercompany, accounts 127000 and 207000). 0 = none.").range(real(0.0, 2.0)),
+    key("group.loan_rate", "The yearly interest rate of the group's loans (0.045), paid on each month's last working day for the days since the last payment (actual/360).").range(real(0.0, 0.25)),
     key("group.intercompany", "Which company charges which, a list of {seller: CODE, buyer: CODE} of the run's companies; null = the first company charges each of the others."),
     key("documents.enabled", "Purchase orders, goods receipts, invoices, payments, sales orders, receipts."),
     key("graph.enabled", "Graph nodes (accounts, vendors, customers) and money-flow edges."),

@@ -42,6 +42,13 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
         "asset",
         "debit",
     ),
+    acct(127000, "Loans to group companies", "asset", "debit"),
+    acct(
+        127900,
+        "Loans to group companies - exchange revaluation",
+        "asset",
+        "debit",
+    ),
     acct(130000, "Inventory - trading goods", "asset", "debit"),
     acct(145000, "Input tax receivable", "asset", "debit"),
     acct(150000, "Machinery and equipment", "asset", "debit"),
@@ -86,6 +93,13 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
         "liability",
         "credit",
     ),
+    acct(207000, "Loans from group companies", "liability", "credit"),
+    acct(
+        207900,
+        "Loans from group companies - exchange revaluation",
+        "liability",
+        "credit",
+    ),
     acct(210000, "Accrued liabilities", "liability", "credit"),
     acct(220000, "Output tax payable", "liability", "credit"),
     acct(225000, "VAT settlement", "liability", "credit"),
@@ -108,6 +122,12 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(476000, "Realised exchange gains", "revenue", "credit"),
     acct(477000, "Unrealised exchange gains", "revenue", "credit"),
     acct(480000, "Interest income", "revenue", "credit"),
+    acct(
+        481000,
+        "Interest income from group companies",
+        "revenue",
+        "credit",
+    ),
     acct(
         485000,
         "Proceeds from disposals of fixed assets",
@@ -142,6 +162,12 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
     acct(695000, "Bank charges", "expense", "debit"),
     acct(696000, "Realised exchange losses", "expense", "debit"),
     acct(697000, "Unrealised exchange losses", "expense", "debit"),
+    acct(
+        698000,
+        "Interest expense to group companies",
+        "expense",
+        "debit",
+    ),
     acct(890000, "Income tax expense", "expense", "debit"),
 ];
 
@@ -163,6 +189,18 @@ pub mod accounts {
     pub const IC_REVENUE: u32 = 430000;
     /// The services group companies charged.
     pub const IC_CHARGES: u32 = 675000;
+    /// What the company lent group companies.
+    pub const IC_LOANS: u32 = 127000;
+    /// The revaluation of what it lent group companies in another currency.
+    pub const IC_LOANS_REVALUED: u32 = 127900;
+    /// What group companies lent the company.
+    pub const IC_BORROWINGS: u32 = 207000;
+    /// The revaluation of what group companies lent it in another currency.
+    pub const IC_BORROWINGS_REVALUED: u32 = 207900;
+    /// Interest on what the company lent group companies.
+    pub const IC_INTEREST_INCOME: u32 = 481000;
+    /// Interest on what group companies lent it.
+    pub const IC_INTEREST_EXPENSE: u32 = 698000;
     /// The payroll bank account.
     pub const PAYROLL_BANK: u32 = 111000;
     /// Trade receivables.
