@@ -560,6 +560,33 @@ fn statements_per_company_and_year_tie_and_open_with_the_last_close() {
                 < 0.005
         );
     }
+    // The group's loan, paid out in July 2023: the lender's investing, the borrower's
+    // financing (at the rate it booked), which equity moved by nothing else.
+    let ic =
+        std::fs::read_to_string(dir.path().join("out/intercompany.csv")).expect("intercompany");
+    let loan: Vec<&str> = ic
+        .lines()
+        .find(|l| l.split(',').nth(1) == Some("loan"))
+        .expect("a loan row")
+        .split(',')
+        .collect();
+    let (lent, borrowed): (f64, f64) = (
+        loan[7].parse().expect("amount"),
+        loan[14].parse().expect("buyer amount"),
+    );
+    let first = |company: &str| {
+        st.iter()
+            .find(|s| s["company"] == company && s["year"] == 2023)
+            .expect("the first year")
+    };
+    let borrower = &first(loan[4])["cash_flow"];
+    assert!(
+        (f(&borrower["financing"]) - borrowed).abs() < 0.005,
+        "{borrower}"
+    );
+    let lender = &first(loan[3])["cash_flow"];
+    assert!(f(&lender["investing"]) <= -lent, "{lender} lent {lent}");
+    assert_eq!(f(&lender["financing"]), 0.0, "{lender}");
     // Each year opens with the year before's close.
     for pair in st.windows(2).filter(|w| w[0]["company"] == w[1]["company"]) {
         for key in ["total_assets", "retained_earnings", "cash", "receivables"] {

@@ -149,23 +149,28 @@ struct SheetGroups {
 impl SheetGroups {
     /// The cash flow statement of the year (indirect), the sum of its three flows and
     /// the change in cash: `sold` is the book value of the assets sold and their
-    /// proceeds.
+    /// proceeds, `loans` the movements of what the company lent group companies and
+    /// what they lent it (at the rates they were booked at: their revaluation stays
+    /// with working capital, against the unrealised result).
     fn cash_flow(
         &self,
         net_income: i64,
         depreciation: i64,
         (book_value_sold, proceeds): (i64, i64),
-        financing: i64,
+        (financing, (lent, borrowed)): (i64, (i64, i64)),
     ) -> (CashFlow, i64, i64) {
         let moved = |g: Sums| g.2 - g.0;
         let loss_on_sales = book_value_sold - proceeds;
         let d_working = -moved(self.receivables)
             - moved(self.inventory)
             - moved(self.other_current)
-            - moved(self.liabilities);
+            - moved(self.liabilities)
+            + lent
+            + borrowed;
         let operating = net_income + depreciation + loss_on_sales + d_working;
         let d_net_fixed = moved(self.fixed_cost) + moved(self.depreciation);
-        let investing = -(d_net_fixed + depreciation + book_value_sold) + proceeds;
+        let investing = -(d_net_fixed + depreciation + book_value_sold) + proceeds - lent;
+        let financing = financing - borrowed;
         let flows = operating + investing + financing;
         let flow = CashFlow {
             net_income: money(net_income),
@@ -303,18 +308,20 @@ fn year_statements(
     // sold added back (their net book value less their proceeds), the change in
     // working capital; fixed assets bought less the proceeds of those sold (the change
     // in their net book value with the depreciation and the book value retired added
-    // back); the change in equity other than the result.
+    // back) and the loans to group companies; the change in equity other than the
+    // result, and the loans from group companies.
     let depreciation_expense = sum(&|a| a == 680_000).1;
     let book_value_sold = sum(&|a| a == 685_000).1;
     let proceeds = -sum(&|a| a == 485_000).1;
     // Equity moved by anything but the result (closing entries, which carry the result,
     // are left out of the movements).
     let financing = -sum(&equity_kind).1;
+    let loans = (sum(&|a| a == 127_000).1, sum(&|a| a == 207_000).1);
     let (cash_flow, flows, change) = groups.cash_flow(
         net_income,
         depreciation_expense,
         (book_value_sold, proceeds),
-        financing,
+        (financing, loans),
     );
     let tie = |check: &'static str, left: i64, right: i64| Tie {
         check,
