@@ -1286,19 +1286,46 @@ check("intercompany: each document posted by both sides, in their companies and 
 n, total = one("""SELECT count(*) FILTER (WHERE NOT (
         coalesce((SELECT amount FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'seller' AND s.account = 125000), 0)
             = i.seller_amount
-        AND coalesce((SELECT -amount FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'seller' AND s.account = 430000), 0)
-            = i.seller_amount
+        AND coalesce((SELECT -sum(amount) FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'seller'
+                AND s.account IN (430000, 431000)), 0) = i.seller_amount
         AND coalesce((SELECT -amount FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'buyer' AND s.account = 206000), 0)
             = i.buyer_amount
-        AND coalesce((SELECT amount FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'buyer' AND s.account = 675000), 0)
-            = i.buyer_amount
+        AND coalesce((SELECT sum(amount) FROM ic_side s WHERE s.document_id = i.document_id AND s.side = 'buyer'
+                AND s.account IN (675000, 130000, 505100)), 0) = i.buyer_amount
         AND i.buyer_amount = round(i.amount * CASE WHEN i.currency = i.buyer_currency THEN 1 ELSE r.rate END, 2)
         AND i.buyer_posting_date >= i.document_date AND i.due_date = i.document_date + 30)), count(*)
     FROM intercompany i ASOF LEFT JOIN fx_rates r ON r.from_currency = i.currency AND r.to_currency = i.buyer_currency
         AND r.rate_date <= i.document_date
     WHERE i.document_type = 'invoice' AND i.seller_entry_id IS NOT NULL AND i.buyer_entry_id IS NOT NULL""")
-check("intercompany invoices: receivable and revenue of the seller, payable and expense of the buyer at the invoice "
-      "day's rate", total > 0 and n == 0, f"{n} of {total} off")
+check("intercompany invoices: receivable and revenue of the seller, payable and expense (or goods received) of the "
+      "buyer at the invoice day's rate", total > 0 and n == 0, f"{n} of {total} off")
+# The group's trade in goods: the seller ships trading goods from its stock and invoices
+# them at its standard cost plus 8% (431000, the goods' standard cost on 501000 against
+# 130000); the buyer receives the same units into its stock at its own standard cost
+# and books what the invoice costs above that on 505100.
+n, total, units = one("""WITH goods AS (SELECT DISTINCT document_id FROM ic_side WHERE side = 'seller' AND account = 431000),
+    mv AS (SELECT entry_id, material_id, sum(quantity) AS q, sum(value) AS v,
+            sum(quantity * round(unit_cost * 1.08, 2)) AS priced
+        FROM stock_movements WHERE movement_type IN ('intercompany_issue', 'intercompany_receipt') GROUP BY ALL),
+    side AS (SELECT document_id, side, account, amount FROM ic_side WHERE document_id IN (SELECT document_id FROM goods)),
+    per AS (SELECT i.document_id, i.amount, i.buyer_amount,
+            (SELECT -sum(priced) FROM mv WHERE mv.entry_id = i.seller_entry_id) AS priced,
+            (SELECT sum(v) FROM mv WHERE mv.entry_id = i.seller_entry_id) AS issued,
+            (SELECT sum(v) FROM mv WHERE mv.entry_id = i.buyer_entry_id) AS received,
+            (SELECT -sum(q) FROM mv WHERE mv.entry_id = i.seller_entry_id) AS units,
+            (SELECT count(*) FROM (SELECT material_id, sum(q) AS q FROM mv
+                WHERE mv.entry_id IN (i.seller_entry_id, i.buyer_entry_id) GROUP BY 1) WHERE q <> 0) AS units_off,
+            coalesce((SELECT amount FROM side s WHERE s.document_id = i.document_id AND s.side = 'seller' AND s.account = 501000), 0) AS cost,
+            coalesce((SELECT amount FROM side s WHERE s.document_id = i.document_id AND s.side = 'seller' AND s.account = 130000), 0) AS out,
+            coalesce((SELECT amount FROM side s WHERE s.document_id = i.document_id AND s.side = 'buyer' AND s.account = 130000), 0) AS came,
+            coalesce((SELECT amount FROM side s WHERE s.document_id = i.document_id AND s.side = 'buyer' AND s.account = 505100), 0) AS variance
+        FROM intercompany i JOIN goods USING (document_id)
+        WHERE i.document_type = 'invoice' AND i.seller_entry_id IS NOT NULL AND i.buyer_entry_id IS NOT NULL)
+    SELECT count(*) FILTER (WHERE NOT (priced = amount AND issued = out AND cost = -out AND received = came
+            AND variance = buyer_amount - came AND units_off = 0 AND units > 0)), count(*), sum(units) FROM per""")
+check("intercompany goods: the seller's units out of its stock at standard cost are the buyer's into its own, invoiced "
+      "at the seller's standard cost plus 8%, the buyer's price above its standard on 505100",
+      total > 0 and n == 0, f"{n} of {total} shipments off, {units} units")
 n, total, differences = one("""SELECT count(*) FILTER (WHERE NOT (
         coalesce((SELECT -amount FROM ic_side s WHERE s.document_id = p.document_id AND s.side = 'seller' AND s.account = 125000), 0)
             = p.amount

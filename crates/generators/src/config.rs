@@ -308,6 +308,9 @@ pub struct GroupConfig {
     /// Each month's service charge between two group companies, as a share of the
     /// buyer's monthly revenue, 0 to 0.2; 0 charges nothing.
     pub service_charge: f64,
+    /// Each month's trading goods a seller ships its buyer, at cost plus a markup, as a
+    /// share of the buyer's monthly revenue, 0 to 0.2; 0 ships nothing.
+    pub goods_trade: f64,
     /// What each seller lends its buyer on the period's first working day, in months of
     /// the smaller one's revenue, 0 to 2; 0 lends nothing.
     pub loan_months: f64,
@@ -322,6 +325,7 @@ impl Default for GroupConfig {
         Self {
             currency: None,
             service_charge: 0.02,
+            goods_trade: 0.03,
             loan_months: 1.0,
             loan_rate: 0.045,
             intercompany: None,
@@ -331,10 +335,12 @@ impl Default for GroupConfig {
 
 impl GroupConfig {
     /// The (seller, buyer) pairs by index into `companies`, in the config's order: none
-    /// without a charge or a loan, and the pairs that name no company (which validation
-    /// refuses) left out.
+    /// without a charge, a shipment or a loan, and the pairs that name no company (which
+    /// validation refuses) left out.
     pub fn pairs(&self, companies: &[CompanyConfig]) -> Vec<(usize, usize)> {
-        if (self.service_charge <= 0.0 && self.loan_months <= 0.0) || companies.len() < 2 {
+        if (self.service_charge <= 0.0 && self.goods_trade <= 0.0 && self.loan_months <= 0.0)
+            || companies.len() < 2
+        {
             return Vec::new();
         }
         let at = |code: &str| companies.iter().position(|c| c.code == code);
@@ -375,6 +381,13 @@ impl GroupConfig {
                 "group.service_charge",
                 "a share of the buyer's revenue from 0.0 to 0.2",
                 self.service_charge,
+            ));
+        }
+        if !(0.0..=0.2).contains(&self.goods_trade) {
+            p.push(invalid(
+                "group.goods_trade",
+                "a share of the buyer's revenue from 0.0 to 0.2",
+                self.goods_trade,
             ));
         }
         if !(0.0..=2.0).contains(&self.loan_months) {

@@ -196,10 +196,12 @@ impl JournalGenerator {
         let Some((_, flow)) = layout.flows.first() else {
             return Vec::new();
         };
-        // The postings that write a row: a charge's invoice (the seller's first) and
-        // payment (the buyer's second), a loan's transfer (the lender's).
+        // The postings that write a row: a charge's or shipment's invoice (the seller's
+        // first) and payment (the buyer's second), a loan's transfer (the lender's).
         let writers: &[(bool, u64)] = match flow {
-            crate::world::layout::Flow::Services => &[(true, 0), (false, 1)],
+            crate::world::layout::Flow::Services | crate::world::layout::Flow::Goods => {
+                &[(true, 0), (false, 1)]
+            }
             crate::world::layout::Flow::Loan => &[(true, 0)],
         };
         let mut batch = Batch::default();

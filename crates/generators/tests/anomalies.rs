@@ -1442,11 +1442,14 @@ fn a_collusion_is_two_accountants_approving_each_other_and_no_clean_pair_does_so
             };
             let same = count(a.user_id, a.approved_by);
             let back = count(a.approved_by.unwrap_or("-"), Some(a.user_id));
-            assert_eq!(
-                same >= 2 && back >= 2,
-                a.anomaly_type == Some("collusion"),
-                "{a:?}: {same} {back}"
-            );
+            // Every collusion is found, and nothing clean: a labelled entry of another
+            // scheme that its users happen to enter the same day counts with theirs.
+            let found = same >= 2 && back >= 2;
+            if a.anomaly_type == Some("collusion") {
+                assert!(found, "{a:?}: {same} {back}");
+            } else {
+                assert!(!found || a.is_anomaly, "{a:?}: {same} {back}");
+            }
         }
     }
 }

@@ -65,9 +65,10 @@ fn a_year_of_books_makes_business_sense() {
     // month's fixed asset (invoice, payment) + 12 x 2 for the asset retired (retirement,
     // sale) + 12 cycle counts + 12 revaluations of the open items in foreign currency
     // + 12 x 2 for the month's intercompany charge (the US company's invoice and
-    // receipt, the German one's posting of it and payment) + 12 for the group loan (its
-    // payment in January, its interest after: the US company's side, the German one's).
-    assert_eq!(g.scheduled_entries(), 446 + 422);
+    // receipt, the German one's posting of it and payment) + 12 x 2 for its shipment of
+    // goods (the same four) + 12 for the group loan (its payment in January, its
+    // interest after: the US company's side, the German one's).
+    assert_eq!(g.scheduled_entries(), 470 + 446);
     let accounts: HashMap<u32, &synth_model::Account> =
         md.accounts.iter().map(|a| (a.account, a)).collect();
     let entry_of: HashMap<u128, &synth_model::JournalEntry> =
@@ -1401,6 +1402,7 @@ fn open_items_in_foreign_currency_are_revalued_at_each_month_end() {
     assert!(b.lines.iter().any(|l| l.account == 206900));
     assert!(b.lines.iter().any(|l| l.account == 207900));
     c.group.service_charge = 0.0;
+    c.group.goods_trade = 0.0;
     c.group.loan_months = 0.0;
     let g = JournalGenerator::new(c).expect("valid");
     let b = g.generate_range(0..20_000).expect("valid range");
@@ -1561,6 +1563,49 @@ fn a_group_loan_is_paid_out_once_and_its_interest_each_month_on_both_sides_the_s
     assert!(e.to_string().contains("group.loan_months"), "{e}");
 }
 
+/// A shipment of goods between group companies (invoice `i`, its seller's and buyer's
+/// entries summed by account `s` and `z`): invoiced at the seller's standard cost plus
+/// 8%, the units out of the seller's stock at its standard cost and into the buyer's at
+/// its own, the buyer's price above that on 505100.
+fn a_shipment_moves_its_units_from_one_stock_to_the_other(
+    b: &Batch,
+    i: &synth_model::IntercompanyDocument,
+    s: &HashMap<u32, i64>,
+    z: &HashMap<u32, i64>,
+) {
+    assert_eq!((s[&125000], s[&431000]), (i.amount, -i.amount));
+    assert!(s[&501000] > 0 && s[&501000] == -s[&130000], "{s:?}");
+    assert_eq!(z[&206000], -i.buyer_amount);
+    let variance = z.get(&505100).copied().unwrap_or(0);
+    assert_eq!(z[&130000] + variance, i.buyer_amount, "{z:?}");
+    let moves = |entry: Option<u128>, kind: &str| -> HashMap<u128, (i64, i64, i64)> {
+        let mut by = HashMap::new();
+        for m in b.stock.iter().filter(|m| Some(m.entry_id) == entry) {
+            assert_eq!(m.movement_type, kind);
+            assert_eq!(m.value, m.quantity * m.unit_cost);
+            let e = by.entry(m.material_id).or_insert((0, 0, 0));
+            *e = (e.0 + m.quantity, e.1 + m.value, m.unit_cost);
+        }
+        by
+    };
+    let out = moves(i.seller_entry_id, "intercompany_issue");
+    let came = moves(i.buyer_entry_id, "intercompany_receipt");
+    assert!(!out.is_empty() && out.len() <= 3, "one to three materials");
+    let mut priced = 0;
+    for (material, (q, _, cost)) in &out {
+        assert!(*q < 0);
+        assert_eq!(
+            came[material].0, -q,
+            "the units shipped are the units received"
+        );
+        priced += -q * (*cost as f64 * 1.08).round() as i64;
+    }
+    assert_eq!(out.len(), came.len());
+    assert_eq!(priced, i.amount, "standard cost plus 8%");
+    assert_eq!(out.values().map(|m| m.1).sum::<i64>(), s[&130000]);
+    assert_eq!(came.values().map(|m| m.1).sum::<i64>(), z[&130000]);
+}
+
 #[test]
 fn group_companies_post_both_halves_of_each_charge_and_their_balances_agree_but_for_transit() {
     let (g, b) = run(60_000);
@@ -1576,8 +1621,12 @@ fn group_companies_post_both_halves_of_each_charge_and_their_balances_agree_but_
         .iter()
         .filter(|d| d.document_type == "payment")
         .collect();
-    assert_eq!(invoices.len(), 12, "one charge a month of the default pair");
-    assert_eq!(payments.len(), 12, "each paid within the period");
+    assert_eq!(
+        invoices.len(),
+        24,
+        "one charge and one shipment a month of the default pair"
+    );
+    assert_eq!(payments.len(), 24, "each paid within the period");
     // Each entry's lines by account, debit positive.
     let mut by_entry: HashMap<u128, (&synth_model::JournalEntry, HashMap<u32, i64>)> =
         HashMap::new();
@@ -1600,6 +1649,7 @@ fn group_companies_post_both_halves_of_each_charge_and_their_balances_agree_but_
         assert_eq!(e.business_process, "intercompany");
         sums
     };
+    let mut shipments = 0;
     for i in &invoices {
         assert_eq!(i.currency.as_str(), homes[i.seller_company.as_str()]);
         let rate = rate_on(
@@ -1618,20 +1668,32 @@ fn group_companies_post_both_halves_of_each_charge_and_their_balances_agree_but_
             i.seller_company.as_str(),
             i.document_date,
         );
-        assert_eq!((s[&125000], s[&430000]), (i.amount, -i.amount));
         let bside = side(
             i.buyer_entry_id,
             i.buyer_company.as_str(),
             i.buyer_posting_date,
         );
-        assert_eq!(
-            (bside[&675000], bside[&206000]),
-            (i.buyer_amount, -i.buyer_amount)
-        );
+        if s.contains_key(&431000) {
+            shipments += 1;
+            a_shipment_moves_its_units_from_one_stock_to_the_other(&b, i, s, bside);
+        } else {
+            assert_eq!((s[&125000], s[&430000]), (i.amount, -i.amount));
+            assert_eq!(
+                (bside[&675000], bside[&206000]),
+                (i.buyer_amount, -i.buyer_amount)
+            );
+        }
         // The German buyer self-assesses VAT on a service from abroad.
         assert_eq!(bside.get(&145000).copied(), bside.get(&220000).map(|x| -x));
         assert!(bside.get(&145000).is_some_and(|x| *x > 0));
         assert!(i.buyer_posting_date > i.document_date);
+    }
+    assert_eq!(shipments, 12, "goods shipped every month");
+    for bad in [0.3, f64::NAN, -0.01] {
+        let mut c = GeneratorConfig::default();
+        c.group.goods_trade = bad;
+        let e = JournalGenerator::new(c).expect_err("outside 0..0.2");
+        assert!(e.to_string().contains("group.goods_trade"), "{e}");
     }
     for p in &payments {
         let i = invoices

@@ -337,11 +337,13 @@ fn accounts_pair_sensibly_and_partners_exist() {
             .collect();
         let within = |set: &HashSet<u32>, allowed: &[u32]| set.iter().all(|a| allowed.contains(a));
         if e.business_process == "intercompany" {
-            // A group company's charge or loan: on the accounts of group companies, with
-            // the buyer's reverse charge and its realised exchange difference.
+            // A group company's charge, shipment of goods or loan: on the accounts of
+            // group companies (a shipment's goods on inventory, their cost and the
+            // buyer's price difference), with the buyer's reverse charge and its
+            // realised exchange difference.
             let (d, c): (&[u32], &[u32]) = match e.document_type {
-                "DR" => (&[125000], &[430000]),
-                "KR" => (&[675000, 145000], &[206000, 220000]),
+                "DR" => (&[125000, 501000], &[430000, 431000, 130000]),
+                "KR" => (&[675000, 130000, 505100, 145000], &[206000, 505100, 220000]),
                 "KZ" => (&[206000, 696000], &[110000, 476000]),
                 // A loan paid out or received, or its interest paid or received.
                 "SA" => (&[127000, 110000, 698000], &[110000, 207000, 481000]),

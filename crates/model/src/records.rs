@@ -272,14 +272,16 @@ record! {
 }
 
 record! {
-    /// One intercompany document (`intercompany`): a month's service charge that one
-    /// group company invoices another, or the buyer's payment of it; or a loan between
+    /// One intercompany document (`intercompany`): a month's service charge or shipment
+    /// of goods that one group company invoices another, or the buyer's payment of it;
+    /// or a loan between
     /// them, or a month's interest on it; with the entry each side posted it in: the
     /// matching of the group's two ledgers.
     pub struct IntercompanyDocument in "intercompany" {
         /// Unique id, the reference both sides' entries are matched by.
         document_id: u128,
-        /// `invoice` or `payment` (a service charge), `loan` (the seller lends the buyer
+        /// `invoice` or `payment` (a service charge or a shipment of goods: the seller's
+        /// entry tells which), `loan` (the seller lends the buyer
         /// on the period's first working day) or `loan_interest` (the buyer pays the
         /// interest for the days since on a month's last working day).
         document_type: &'static str,
@@ -336,7 +338,9 @@ record! {
         /// The material (see `materials`).
         material_id: u128,
         /// `opening_balance`, `goods_receipt`, `goods_issue` (to a sales delivery),
-        /// `count_difference` (a cycle count's gain or loss) or `scrap`.
+        /// `count_difference` (a cycle count's gain or loss), `scrap`, or
+        /// `intercompany_issue` and `intercompany_receipt` (goods shipped to a group
+        /// company, and received from one).
         movement_type: &'static str,
         /// The day it moves: the posting date of its entry.
         posting_date: Date,
@@ -348,7 +352,8 @@ record! {
         value: i64 as Money,
         /// Currency of the amounts (the company's).
         currency: Currency,
-        /// The vendor delivering or the customer receiving, for receipts and issues.
+        /// The vendor delivering or the customer receiving, for receipts and issues (null
+        /// between group companies).
         partner_id: Option<u128>,
         /// The goods receipt or delivery document (see `documents`), if any.
         document_id: Option<u128>,

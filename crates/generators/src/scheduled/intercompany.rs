@@ -1,6 +1,7 @@
-//! The group's intercompany service charges: every month each configured seller
-//! invoices its buyer for services (a share of the buyer's revenue, in the seller's
-//! currency), and each side posts its half in its own books. The seller books the
+//! The group's intercompany service charges and shipments of goods: every month each
+//! configured seller invoices its buyer for services (a share of the buyer's revenue, in
+//! the seller's currency) and ships it trading goods (at its standard cost plus a
+//! markup), and each side posts its half in its own books. The seller books the
 //! receivable on the invoice's date; the buyer books the payable one to six working days
 //! later (so at a month end an invoice may be booked by one side only), pays it 30 days
 //! after the invoice, and the seller's bank books the money one or two working days after
@@ -20,12 +21,30 @@ use crate::world::fx::convert;
 use crate::world::layout::Flow;
 use crate::world::pools::{accounts as acc, centers, users};
 use crate::world::rng::{Draws, record_id, stream};
+use crate::world::stock::Move;
 
 use super::{Month, Posted};
 use synth_model::{Batch, Date, IntercompanyDocument};
 
 /// Days from an intercompany invoice to its due date.
 const TERMS_DAYS: i32 = 30;
+/// The markup on the seller's standard cost at which group companies sell goods to each
+/// other (cost plus, the usual transfer price of a group's distributors).
+const GOODS_MARKUP: f64 = 0.08;
+/// The most materials one shipment carries.
+const SHIPMENT_LINES: usize = 3;
+
+/// A month's shipment of trading goods: its materials and units (unused lines 0
+/// units), and what they cost at standard on each side, in each one's currency.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Shipment {
+    /// (material index, units) per line.
+    pub lines: [(usize, i64); SHIPMENT_LINES],
+    /// The units' standard cost at the seller.
+    pub cost_seller: i64,
+    /// The units' standard cost at the buyer.
+    pub cost_buyer: i64,
+}
 
 /// One month's charge of one pair of group companies.
 #[derive(Debug, Clone, Copy)]
@@ -49,20 +68,28 @@ pub(crate) struct Charge {
     pub at_buyer: i64,
     /// The amount in the buyer's currency at the payment day's rate.
     pub paid_at_buyer: i64,
+    /// The goods shipped, for a shipment.
+    pub goods: Option<Shipment>,
 }
 
 impl World {
-    /// Charge `pair` (of [`crate::world::layout::Layout::pairs`]) of month `month`.
-    pub(crate) fn charge(&self, pair: usize, month: u64) -> Option<Charge> {
+    /// The service charge (`kind` [`Flow::Services`]) or shipment of goods of `pair`
+    /// (of [`crate::world::layout::Layout::pairs`]) in month `month`.
+    pub(crate) fn charge(&self, pair: usize, month: u64, kind: Flow) -> Option<Charge> {
         let &(seller, buyer) = self.layout.pairs.get(pair)?;
         let (s, b) = (
             self.economy.companies.get(seller)?,
             self.economy.companies.get(buyer)?,
         );
         let (_, _, first, last) = self.month_dates(month);
+        let goods = kind == Flow::Goods;
         let mut d = Draws::new(
             self.config.seed,
-            stream::INTERCOMPANY,
+            if goods {
+                stream::IC_GOODS
+            } else {
+                stream::INTERCOMPANY
+            },
             (pair as u64) << 32 | month,
         );
         // Invoiced on a working day from the 5th to the 26th.
@@ -94,13 +121,26 @@ impl World {
         let received = cap(received, &s.calendar, paid);
         let rates = &self.economy.fx_rates;
         // A share of the buyer's revenue, 85% to 115% of it, in the seller's currency.
-        let share = self.config.group.service_charge * (0.85 + 0.3 * d.unit());
+        let group = &self.config.group;
+        let configured = if goods {
+            group.goods_trade
+        } else {
+            group.service_charge
+        };
+        let share = configured * (0.85 + 0.3 * d.unit());
         let base = libm::round(b.revenue_month * share) as i64;
-        let amount = convert(
+        let mut amount = convert(
             base,
             rates.rate(b.currency_index, s.currency_index, invoice),
         )
         .max(100);
+        let shipment = if goods {
+            let (invoiced, shipment) = self.shipment((seller, buyer), amount, &mut d)?;
+            amount = invoiced;
+            Some(shipment)
+        } else {
+            None
+        };
         let at = |date| convert(amount, rates.rate(s.currency_index, b.currency_index, date));
         Some(Charge {
             seller,
@@ -113,7 +153,45 @@ impl World {
             received,
             at_buyer: at(invoice),
             paid_at_buyer: at(paid),
+            goods: shipment,
         })
+    }
+
+    /// A shipment worth about `target` (the seller's currency) at the transfer price:
+    /// one to three trading goods, the units of each a like part of it (at least one),
+    /// and what it is invoiced at. None without trading goods.
+    fn shipment(
+        &self,
+        (seller, buyer): (usize, usize),
+        target: i64,
+        d: &mut Draws,
+    ) -> Option<(i64, Shipment)> {
+        let goods = &self.economy.goods;
+        if goods.is_empty() {
+            return None;
+        }
+        let (s_fx, b_fx) = (
+            self.economy.companies.get(seller)?.fx,
+            self.economy.companies.get(buyer)?.fx,
+        );
+        let n = 1 + d.below(SHIPMENT_LINES);
+        let mut shipment = Shipment::default();
+        let mut invoiced = 0;
+        for k in 0..n {
+            let m = goods[d.below(goods.len())];
+            let cost = self.economy.unit_cost(m, s_fx);
+            let price = (libm::round(cost as f64 * (1.0 + GOODS_MARKUP)) as i64).max(1);
+            let units = (target / n as i64 / price).max(1);
+            // A material drawn twice is one line.
+            let at = (0..k)
+                .find(|&j| shipment.lines[j].0 == m && shipment.lines[j].1 > 0)
+                .unwrap_or(k);
+            shipment.lines[at] = (m, shipment.lines[at].1 + units);
+            invoiced += units * price;
+            shipment.cost_seller += units * cost;
+            shipment.cost_buyer += units * self.economy.unit_cost(m, b_fx);
+        }
+        Some((invoiced, shipment))
     }
 
     /// The id of entry `index`, where the run has it.
@@ -137,7 +215,8 @@ impl World {
             entry_id,
             ..
         } = *mo;
-        // Not reached: every slot of the layout has its flow, every pair its charge.
+        // Not reached: every slot of the layout has its flow, every pair its charge (a
+        // run has trading goods: the first material is one).
         let unplanned = unplanned("Intercompany service charge", first);
         let Some(&(flow, sells, r)) = l.intercompany.get(q as usize) else {
             return unplanned;
@@ -148,12 +227,16 @@ impl World {
         if kind == Flow::Loan {
             return self.loan_posting(mo, (flow, pair), sells, batch);
         }
-        let Some(c) = self.charge(pair, month) else {
+        let Some(c) = self.charge(pair, month, kind) else {
             return unplanned;
         };
         let seed = self.config.seed;
         let key = (pair as u64) << 32 | month;
-        let invoice_id = record_id(seed, stream::IC_INVOICE, key);
+        let (invoice_stream, payment_stream) = match kind {
+            Flow::Goods => (stream::IC_GOODS_INVOICE, stream::IC_GOODS_PAYMENT),
+            _ => (stream::IC_INVOICE, stream::IC_PAYMENT),
+        };
+        let invoice_id = record_id(seed, invoice_stream, key);
         let index =
             |seller, r| self.entry_in_run(self.layout.intercompany_index(flow, seller, r, month));
         let (s, b) = (
@@ -189,7 +272,7 @@ impl World {
             }
             (false, _) => {
                 batch.intercompany.push(IntercompanyDocument {
-                    document_id: record_id(seed, stream::IC_PAYMENT, key),
+                    document_id: record_id(seed, payment_stream, key),
                     document_type: "payment",
                     reference_document_id: Some(invoice_id),
                     document_date: c.paid,
@@ -206,7 +289,8 @@ impl World {
         }
     }
 
-    /// The seller's invoice: its receivable from the buyer and its revenue.
+    /// The seller's invoice: its receivable from the buyer and its revenue, and for a
+    /// shipment the goods issued at standard cost.
     fn ic_invoice(c: &Charge, batch: &mut Batch, entry_id: u128) -> Posted {
         Self::line(
             batch,
@@ -218,17 +302,53 @@ impl World {
                 ..Line::BARE
             },
         );
+        let (revenue, text) = match c.goods {
+            Some(_) => (acc::IC_GOODS_REVENUE, "Goods sold to group company"),
+            None => (acc::IC_REVENUE, "Group services charged"),
+        };
         Self::line(
             batch,
             entry_id,
             Line {
-                account: acc::IC_REVENUE,
+                account: revenue,
                 amount: -c.amount,
                 cost_center: Some(0),
-                text: "Group services charged",
+                text,
                 ..Line::BARE
             },
         );
+        if let Some(g) = c.goods {
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::IC_GOODS_COST,
+                    amount: g.cost_seller,
+                    cost_center: centers::LOGISTICS.first().copied(),
+                    text: "Cost of goods sold to group company",
+                    ..Line::BARE
+                },
+            );
+            Self::line(
+                batch,
+                entry_id,
+                Line {
+                    account: acc::INVENTORY,
+                    amount: -g.cost_seller,
+                    text: "Goods issue",
+                    ..Line::BARE
+                },
+            );
+            return (
+                "Intercompany goods delivery",
+                c.invoice,
+                "DR",
+                "intercompany",
+                users::BATCH_AR,
+                false,
+                false,
+            );
+        }
         (
             "Intercompany service charge",
             c.invoice,
@@ -238,6 +358,49 @@ impl World {
             false,
             false,
         )
+    }
+
+    /// The stock movements of slot `q` (from the month's first) of company `ci`'s month
+    /// `month` where it is a shipment's delivery (the seller's first posting) or its
+    /// receipt (the buyer's), written with its entry (the batch's last).
+    pub(super) fn ic_stock_rows(&self, ci: usize, q: u64, month: u64, batch: &mut Batch) {
+        let Some(l) = self.layout.companies.get(ci) else {
+            return;
+        };
+        let Some(&(flow, sells, 0)) = q
+            .checked_sub(l.intercompany_slot())
+            .and_then(|k| l.intercompany.get(k as usize))
+        else {
+            return;
+        };
+        let Some(&(pair, Flow::Goods)) = self.layout.flows.get(flow) else {
+            return;
+        };
+        let Some(g) = self.charge(pair, month, Flow::Goods).and_then(|c| c.goods) else {
+            return;
+        };
+        let fx = self.economy.companies[ci].fx;
+        for (k, &(material, units)) in g.lines.iter().enumerate() {
+            if units == 0 {
+                continue;
+            }
+            self.push_stock(
+                batch,
+                Move {
+                    kind: if sells {
+                        "intercompany_issue"
+                    } else {
+                        "intercompany_receipt"
+                    },
+                    material,
+                    quantity: if sells { -units } else { units },
+                    unit_cost: self.economy.unit_cost(material, fx),
+                    partner: None,
+                    key: k as u64,
+                    anomaly: None,
+                },
+            );
+        }
     }
 
     /// The amount `amount` in the seller's currency of the buyer's line on its payable,
@@ -256,8 +419,9 @@ impl World {
         }
     }
 
-    /// The buyer's posting of the invoice: its expense (with the VAT it self-assesses
-    /// on a service from abroad) and its payable to the seller.
+    /// The buyer's posting of the invoice: its expense, or the goods received into
+    /// stock at its standard cost and what they cost above it (with the VAT it
+    /// self-assesses on a service or goods from abroad), and its payable to the seller.
     fn ic_booking(&self, c: &Charge, batch: &mut Batch, entry_id: u128) -> Posted {
         let (s, b) = (
             &self.economy.companies[c.seller],
@@ -268,18 +432,52 @@ impl World {
         } else {
             None
         };
-        Self::line(
-            batch,
-            entry_id,
-            Line {
-                account: acc::IC_CHARGES,
-                amount: c.at_buyer,
-                tax: reverse,
-                cost_center: Some(0),
-                text: "Group services received",
-                ..Line::BARE
-            },
-        );
+        let text = match c.goods {
+            Some(g) => {
+                for (account, amount, text) in [
+                    (acc::INVENTORY, g.cost_buyer, "Goods receipt"),
+                    (
+                        acc::IC_PRICE_VARIANCE,
+                        c.at_buyer - g.cost_buyer,
+                        "Price difference to group company",
+                    ),
+                ] {
+                    if amount == 0 {
+                        continue;
+                    }
+                    Self::line(
+                        batch,
+                        entry_id,
+                        Line {
+                            account,
+                            amount,
+                            tax: reverse,
+                            cost_center: (account == acc::IC_PRICE_VARIANCE)
+                                .then(|| centers::LOGISTICS.first().copied())
+                                .flatten(),
+                            text,
+                            ..Line::BARE
+                        },
+                    );
+                }
+                "Intercompany goods receipt"
+            }
+            None => {
+                Self::line(
+                    batch,
+                    entry_id,
+                    Line {
+                        account: acc::IC_CHARGES,
+                        amount: c.at_buyer,
+                        tax: reverse,
+                        cost_center: Some(0),
+                        text: "Group services received",
+                        ..Line::BARE
+                    },
+                );
+                "Intercompany service charge"
+            }
+        };
         if let Some(tax) = reverse {
             Self::reverse_charge_lines(batch, entry_id, tax, tax_of(tax, c.at_buyer));
         }
@@ -295,7 +493,7 @@ impl World {
         );
         self.ic_foreign(c, batch, entry_id, -c.amount);
         (
-            "Intercompany service charge",
+            text,
             c.booked,
             "KR",
             "intercompany",

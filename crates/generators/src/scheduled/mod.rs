@@ -201,5 +201,6 @@ impl World {
         if q == l.stock_count_slot() {
             self.stock_count_rows(ci, month, batch);
         }
+        self.ic_stock_rows(ci, q, month, batch);
     }
 }

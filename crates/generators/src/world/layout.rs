@@ -214,6 +214,9 @@ impl CompanyLayout {
 pub(crate) enum Flow {
     /// The seller's service charge: invoiced, booked, paid and received.
     Services,
+    /// The seller's shipment of trading goods: delivered and invoiced, received and
+    /// booked, paid and received.
+    Goods,
     /// The seller's loan to the buyer: paid out in the first month, its interest paid
     /// in each later one.
     Loan,
@@ -223,7 +226,7 @@ impl Flow {
     /// The postings of each side a month.
     pub(crate) const fn postings(self) -> u64 {
         match self {
-            Flow::Services => 2,
+            Flow::Services | Flow::Goods => 2,
             Flow::Loan => 1,
         }
     }
@@ -238,8 +241,8 @@ pub(crate) struct Layout {
     pub year_end: Vec<YearEvent>,
     /// The pairs of group companies: (seller, buyer) by company index.
     pub pairs: Vec<(usize, usize)>,
-    /// What flows between them each month: a pair's service charge or its loan (the
-    /// pair's index in `pairs`).
+    /// What flows between them each month: a pair's service charge, its shipment of
+    /// goods or its loan (the pair's index in `pairs`).
     pub flows: Vec<(usize, Flow)>,
     /// All scheduled entries.
     pub total: u64,
@@ -264,6 +267,7 @@ impl Layout {
             .flat_map(|k| {
                 [
                     (config.group.service_charge > 0.0).then_some((k, Flow::Services)),
+                    (config.group.goods_trade > 0.0).then_some((k, Flow::Goods)),
                     (config.group.loan_months > 0.0).then_some((k, Flow::Loan)),
                 ]
             })

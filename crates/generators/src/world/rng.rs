@@ -96,6 +96,12 @@ pub(crate) mod stream {
     pub const GOODS_RECEIPT2: u64 = 84;
     /// The id of a group loan's disbursement or interest payment.
     pub const IC_LOAN: u64 = 85;
+    /// The group's monthly shipments of goods: days, materials and quantities.
+    pub const IC_GOODS: u64 = 86;
+    /// Ids of intercompany goods invoices.
+    pub const IC_GOODS_INVOICE: u64 = 87;
+    /// Ids of the payments of intercompany goods invoices.
+    pub const IC_GOODS_PAYMENT: u64 = 88;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.

@@ -4,7 +4,7 @@
 //! historical rates: the opening equity at the period's first rate, each year's result
 //! at that year's average; the difference a currency translation difference in equity),
 //! summed, with the intercompany receivables, payables and loans, and the intercompany
-//! revenue, charges and interest, eliminated (what eliminating leaves, from items in transit and exchange
+//! revenue, charges, goods' cost and interest, eliminated (what eliminating leaves, from items in transit and exchange
 //! rates, is shown as the elimination differences).
 
 use super::Reader;
@@ -18,14 +18,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use synth_model::Date;
 
 /// The intercompany accounts eliminated against each other: receivables and loans
-/// (with their revaluation) against payables and borrowings (with theirs), revenue and
-/// interest income against charges and interest expense.
+/// (with their revaluation) against payables and borrowings (with theirs); revenue from
+/// services and goods and interest income against the charges, the goods' cost at the
+/// seller and the price the buyer paid above its standard, and the interest expense.
 const ELIMINATED: [(&[i64], &[i64]); 2] = [
     (
         &[125_000, 125_900, 127_000, 127_900],
         &[206_000, 206_900, 207_000, 207_900],
     ),
-    (&[430_000, 481_000], &[675_000, 698_000]),
+    (
+        &[430_000, 431_000, 481_000],
+        &[675_000, 698_000, 501_000, 505_100],
+    ),
 ];
 
 /// Rates to one currency of the companies per day of the run's period: each day's rate

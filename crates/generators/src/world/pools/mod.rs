@@ -117,6 +117,7 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
         "revenue",
         "credit",
     ),
+    acct(431000, "Revenue - intercompany goods", "revenue", "credit"),
     acct(440000, "Sales discounts", "revenue", "debit"),
     acct(450000, "Cash discounts received", "revenue", "credit"),
     acct(476000, "Realised exchange gains", "revenue", "credit"),
@@ -135,7 +136,19 @@ pub static CHART_OF_ACCOUNTS: &[Account] = &[
         "credit",
     ),
     acct(500000, "Cost of goods sold", "expense", "debit"),
+    acct(
+        501000,
+        "Cost of goods sold - intercompany",
+        "expense",
+        "debit",
+    ),
     acct(505000, "Purchase price variances", "expense", "debit"),
+    acct(
+        505100,
+        "Purchase price variances - intercompany",
+        "expense",
+        "debit",
+    ),
     acct(506000, "Inventory differences", "expense", "debit"),
     acct(507000, "Scrap", "expense", "debit"),
     acct(510000, "Freight and purchased services", "expense", "debit"),
@@ -187,6 +200,12 @@ pub mod accounts {
     pub const IC_PAYABLES_REVALUED: u32 = 206900;
     /// The services charged to group companies.
     pub const IC_REVENUE: u32 = 430000;
+    /// The trading goods sold to group companies.
+    pub const IC_GOODS_REVENUE: u32 = 431000;
+    /// The standard cost of the trading goods sold to group companies.
+    pub const IC_GOODS_COST: u32 = 501000;
+    /// What goods bought from group companies cost above (or below) their standard.
+    pub const IC_PRICE_VARIANCE: u32 = 505100;
     /// The services group companies charged.
     pub const IC_CHARGES: u32 = 675000;
     /// What the company lent group companies.
