@@ -587,6 +587,13 @@ fn statements_per_company_and_year_tie_and_open_with_the_last_close() {
     let lender = &first(loan[3])["cash_flow"];
     assert!(f(&lender["investing"]) <= -lent, "{lender} lent {lent}");
     assert_eq!(f(&lender["financing"]), 0.0, "{lender}");
+    // The balance sheet shows the loan on its own lines: the lender's at what it lent
+    // (in its own currency), the borrower's at least what it booked less its revaluation.
+    let sheet = |company: &str, key: &str| f(&first(company)["closing"][key]);
+    assert!((sheet(loan[3], "loans_to_group") - lent).abs() < 0.005);
+    assert_eq!(sheet(loan[3], "loans_from_group"), 0.0);
+    assert!(sheet(loan[4], "loans_from_group") > 0.0);
+    assert_eq!(sheet(loan[4], "loans_to_group"), 0.0);
     // Each year opens with the year before's close.
     for pair in st.windows(2).filter(|w| w[0]["company"] == w[1]["company"]) {
         for key in ["total_assets", "retained_earnings", "cash", "receivables"] {

@@ -315,8 +315,10 @@ pub struct IncomeStatement {
 pub struct BalanceSheet {
     /// Cash on hand and bank accounts.
     pub cash: f64,
-    /// Trade receivables.
+    /// Trade receivables and what group companies owe for charges and goods.
     pub receivables: f64,
+    /// Loans to group companies (with their revaluation).
+    pub loans_to_group: f64,
     /// Inventory.
     pub inventory: f64,
     /// Tax receivables, prepayments and other current assets.
@@ -327,7 +329,10 @@ pub struct BalanceSheet {
     pub total_assets: f64,
     /// Trade payables.
     pub payables: f64,
-    /// Every other liability (goods received not invoiced, accruals, taxes, payroll).
+    /// Loans from group companies (with their revaluation).
+    pub loans_from_group: f64,
+    /// Every other liability (goods received not invoiced, payables to group companies,
+    /// accruals, taxes, payroll).
     pub other_liabilities: f64,
     /// All liabilities.
     pub total_liabilities: f64,
@@ -387,11 +392,16 @@ impl IncomeStatement {
 
 impl BalanceSheet {
     /// The lines of the opening and closing sheets side by side, in order.
-    pub fn rows(opening: &BalanceSheet, closing: &BalanceSheet) -> [(&'static str, f64, f64); 14] {
+    pub fn rows(opening: &BalanceSheet, closing: &BalanceSheet) -> [(&'static str, f64, f64); 16] {
         let (o, c) = (opening, closing);
         [
             ("Cash and bank", o.cash, c.cash),
             ("Receivables", o.receivables, c.receivables),
+            (
+                "Loans to group companies",
+                o.loans_to_group,
+                c.loans_to_group,
+            ),
             ("Inventory", o.inventory, c.inventory),
             (
                 "Other current assets",
@@ -401,6 +411,11 @@ impl BalanceSheet {
             ("Fixed assets, net", o.fixed_assets, c.fixed_assets),
             ("Total assets", o.total_assets, c.total_assets),
             ("Payables", o.payables, c.payables),
+            (
+                "Loans from group companies",
+                o.loans_from_group,
+                c.loans_from_group,
+            ),
             (
                 "Other liabilities",
                 o.other_liabilities,

@@ -3,9 +3,10 @@
 //! statement by the indirect method, and the checks that they tie.
 //!
 //! Accounts are grouped by their type in the chart and by the ranges of its numbering:
-//! 10xxxx–11xxxx cash and bank, 12xxxx receivables, 13xxxx inventory, 14xxxx other
-//! current assets, 15xxxx–19xxxx fixed assets (cost on debit accounts, accumulated
-//! depreciation on credit ones), 20xxxx payables, 31xxxx retained earnings, 48xxxx and
+//! 10xxxx–11xxxx cash and bank, 12xxxx receivables (127xxx loans to group companies),
+//! 13xxxx inventory, 14xxxx other current assets, 15xxxx–19xxxx fixed assets (cost on
+//! debit accounts, accumulated depreciation on credit ones), 200000–204999 payables,
+//! 207xxx loans from group companies, 31xxxx retained earnings, 48xxxx and
 //! up other income, 5xxxxx cost of sales, 89xxxx income tax.
 //!
 //! A year opens with the previous year's closing balances; what the profit and loss
@@ -133,12 +134,14 @@ type Sums = (i64, i64, i64);
 struct SheetGroups {
     cash: Sums,
     receivables: Sums,
+    lent: Sums,
     inventory: Sums,
     other_current: Sums,
     fixed_cost: Sums,
     depreciation: Sums,
     assets: Sums,
     payables: Sums,
+    borrowed: Sums,
     liabilities: Sums,
     share_capital: Sums,
     retained: Sums,
@@ -162,6 +165,7 @@ impl SheetGroups {
         let moved = |g: Sums| g.2 - g.0;
         let loss_on_sales = book_value_sold - proceeds;
         let d_working = -moved(self.receivables)
+            - moved(self.lent)
             - moved(self.inventory)
             - moved(self.other_current)
             - moved(self.liabilities)
@@ -192,12 +196,16 @@ impl SheetGroups {
         BalanceSheet {
             cash: money(pick(self.cash)),
             receivables: money(pick(self.receivables)),
+            loans_to_group: money(pick(self.lent)),
             inventory: money(pick(self.inventory)),
             other_current_assets: money(pick(self.other_current)),
             fixed_assets: money(pick(self.fixed_cost) + pick(self.depreciation)),
             total_assets: money(pick(self.assets)),
             payables: money(-pick(self.payables)),
-            other_liabilities: money(-pick(self.liabilities) + pick(self.payables)),
+            loans_from_group: money(-pick(self.borrowed)),
+            other_liabilities: money(
+                -pick(self.liabilities) + pick(self.payables) + pick(self.borrowed),
+            ),
             total_liabilities: money(-pick(self.liabilities)),
             share_capital: money(-pick(self.share_capital)),
             retained_earnings: money(-pick(self.retained)),
@@ -272,7 +280,9 @@ fn year_statements(
     // Balance sheet at the year's end, and at its opening.
     let asset = kind("asset");
     let cash = sum(&|a| asset(a) && within(100_000, 120_000)(a));
-    let receivables = sum(&|a| asset(a) && within(120_000, 130_000)(a));
+    let loans = within(127_000, 128_000);
+    let receivables = sum(&|a| asset(a) && within(120_000, 130_000)(a) && !loans(a));
+    let lent = sum(&|a| asset(a) && loans(a));
     let inventory = sum(&|a| asset(a) && within(130_000, 140_000)(a));
     let other_current = sum(&|a| asset(a) && within(140_000, 150_000)(a));
     let fixed_cost = sum(&|a| asset(a) && a >= 150_000 && !credit_normal(a));
@@ -280,6 +290,7 @@ fn year_statements(
     let assets = sum(&asset);
     let liability = kind("liability");
     let payables = sum(&|a| liability(a) && within(200_000, 205_000)(a));
+    let borrowed = sum(&|a| liability(a) && within(207_000, 208_000)(a));
     let liabilities = sum(&liability);
     let equity_kind = kind("equity");
     let retained = sum(&|a| equity_kind(a) && within(310_000, 320_000)(a));
@@ -289,12 +300,14 @@ fn year_statements(
     let groups = SheetGroups {
         cash,
         receivables,
+        lent,
         inventory,
         other_current,
         fixed_cost,
         depreciation,
         assets,
         payables,
+        borrowed,
         liabilities,
         share_capital,
         retained,
