@@ -1303,7 +1303,10 @@ check("intercompany invoices: receivable and revenue of the seller, payable and 
 # them at its standard cost plus 8% (431000, the goods' standard cost on 501000 against
 # 130000); the buyer receives the same units into its stock at its own standard cost
 # and books what the invoice costs above that on 505100.
-n, total, units = one("""WITH goods AS (SELECT DISTINCT document_id FROM ic_side WHERE side = 'seller' AND account = 431000),
+n = one("""SELECT count(*) FROM intercompany i WHERE i.seller_entry_id IS NOT NULL AND i.document_type = 'invoice'
+    AND (i.flow = 'goods') <> EXISTS (SELECT 1 FROM ic_side s WHERE s.document_id = i.document_id AND s.account = 431000)""")[0]
+check("intercompany flow: an invoice's flow is goods exactly when the seller posts it to 431000", n == 0, f"{n} otherwise")
+n, total, units = one("""WITH goods AS (SELECT document_id FROM intercompany WHERE flow = 'goods' AND document_type = 'invoice'),
     mv AS (SELECT entry_id, material_id, sum(quantity) AS q, sum(value) AS v,
             sum(quantity * round(unit_cost * 1.08, 2)) AS priced
         FROM stock_movements WHERE movement_type IN ('intercompany_issue', 'intercompany_receipt') GROUP BY ALL),

@@ -1520,6 +1520,7 @@ fn a_group_loan_is_paid_out_once_and_its_interest_each_month_on_both_sides_the_s
     );
     let loan = loans[0];
     assert_eq!(loan.document_type, "loan");
+    assert!(loans.iter().all(|l| l.flow == "loan"));
     assert_eq!(loan.amount % 1_000_000, 0, "in round ten thousands");
     let at_day = |d: &synth_model::IntercompanyDocument| {
         let rate = rate_on(
@@ -1673,6 +1674,8 @@ fn group_companies_post_both_halves_of_each_charge_and_their_balances_agree_but_
             i.buyer_company.as_str(),
             i.buyer_posting_date,
         );
+        assert_eq!(i.flow == "goods", s.contains_key(&431000), "{i:?}");
+        assert!(["goods", "services"].contains(&i.flow));
         if s.contains_key(&431000) {
             shipments += 1;
             a_shipment_moves_its_units_from_one_stock_to_the_other(&b, i, s, bside);

@@ -280,8 +280,8 @@ record! {
     pub struct IntercompanyDocument in "intercompany" {
         /// Unique id, the reference both sides' entries are matched by.
         document_id: u128,
-        /// `invoice` or `payment` (a service charge or a shipment of goods: the seller's
-        /// entry tells which), `loan` (the seller lends the buyer
+        /// `invoice` or `payment` (a service charge or a shipment of goods, as `flow`
+        /// says), `loan` (the seller lends the buyer
         /// on the period's first working day) or `loan_interest` (the buyer pays the
         /// interest for the days since on a month's last working day).
         document_type: &'static str,
@@ -323,6 +323,9 @@ record! {
         buyer_amount: i64 as Money,
         /// The buyer's currency.
         buyer_currency: Currency,
+        /// What flows: `services` (a service charge), `goods` (a shipment of trading
+        /// goods) or `loan` (a loan and its interest).
+        flow: &'static str,
     }
 }
 

@@ -260,6 +260,11 @@ impl World {
             buyer_posting_date: c.booked,
             buyer_amount: c.at_buyer,
             buyer_currency: b.currency,
+            flow: if kind == Flow::Goods {
+                "goods"
+            } else {
+                "services"
+            },
         };
         match (sells, r) {
             (true, 0) => {

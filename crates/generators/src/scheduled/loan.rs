@@ -136,6 +136,7 @@ impl World {
                 buyer_posting_date: p.day,
                 buyer_amount: p.at_borrower,
                 buyer_currency: b.currency,
+                flow: "loan",
             });
         }
         let (amount, account, text_line, user) = match (lends, p.interest) {
