@@ -322,7 +322,9 @@ impl World {
                 ..Line::BARE
             },
         );
+        let mut header = "Intercompany service charge";
         if let Some(g) = c.goods {
+            header = "Intercompany goods delivery";
             Self::line(
                 batch,
                 entry_id,
@@ -344,18 +346,9 @@ impl World {
                     ..Line::BARE
                 },
             );
-            return (
-                "Intercompany goods delivery",
-                c.invoice,
-                "DR",
-                "intercompany",
-                users::BATCH_AR,
-                false,
-                false,
-            );
         }
         (
-            "Intercompany service charge",
+            header,
             c.invoice,
             "DR",
             "intercompany",
