@@ -736,6 +736,21 @@ fn the_group_is_consolidated_in_its_currency_with_intercompany_eliminated() {
             })
             .sum();
         let group_income = f(&g["income"]["net_income"]);
+        // The group's balance sheet: no loan between its companies left, the year's
+        // result its income statement's, assets equal to liabilities and equity.
+        let sheet = &g["balance_sheet"];
+        assert_eq!(f(&sheet["loans_to_group"]), 0.0, "{sheet}");
+        assert_eq!(f(&sheet["loans_from_group"]), 0.0, "{sheet}");
+        assert!((f(&sheet["unclosed_result"]) - group_income).abs() < 0.005);
+        let (assets, liabilities, equity) = (
+            f(&sheet["total_assets"]),
+            f(&sheet["total_liabilities"]),
+            f(&sheet["total_equity"]),
+        );
+        assert!(
+            assets > 0.0 && (assets - liabilities - equity).abs() < 0.01,
+            "{sheet}"
+        );
         let expected = companies + f(&g["elimination_difference_results"]);
         assert!(
             (group_income - expected).abs() < 2.0,

@@ -544,6 +544,10 @@ fn group_html(r: &Report) -> String {
         for (label, v) in g.income.rows() {
             h += &format!("<tr><td class=\"l\">{label}</td><td>{v:.2}</td></tr>\n");
         }
+        h += "</table>\n<table>\n<tr><th class=\"l\">balance sheet of the group at the year's end</th><th>amount</th></tr>\n";
+        for (label, _, v) in crate::BalanceSheet::rows(&g.balance_sheet, &g.balance_sheet) {
+            h += &format!("<tr><td class=\"l\">{label}</td><td>{v:.2}</td></tr>\n");
+        }
         h += "</table>\n<table>\n<tr><th class=\"l\">difference</th><th>amount</th></tr>\n";
         for (label, v) in [
             ("currency translation difference", g.translation_difference),

@@ -575,6 +575,11 @@ pub struct GroupStatements {
     /// The group's income statement: the consolidated profit and loss, intercompany
     /// revenue and charges eliminated.
     pub income: IncomeStatement,
+    /// The group's balance sheet at the year's end (before its closing, the year's
+    /// result not yet closed): what is in transit between its companies among the other
+    /// current assets, the currency translation difference and what eliminating the
+    /// results left in other equity.
+    pub balance_sheet: BalanceSheet,
     /// The ties checked.
     pub ties: Vec<Tie>,
 }

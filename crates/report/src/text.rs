@@ -228,6 +228,10 @@ fn group_text(r: &Report) -> String {
         for (label, v) in g.income.rows() {
             s += &format!("    {label:<40} {v:>20.2}\n");
         }
+        s += "  Balance sheet of the group at the year's end\n";
+        for (label, _, v) in crate::BalanceSheet::rows(&g.balance_sheet, &g.balance_sheet) {
+            s += &format!("    {label:<40} {v:>20.2}\n");
+        }
         s += &format!(
             "  {:<8} {:<40} {:>18} {:>18} {:>18}\n",
             "account", "name", "companies", "eliminated", "group"

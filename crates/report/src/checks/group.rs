@@ -285,7 +285,32 @@ pub(crate) fn consolidate(
             + eliminated.values().sum::<i64>()
             + translation
             + differences.iter().sum::<i64>();
-        let ties = group_ties(t.unbalanced, left_over, differences[0], &in_transit, total);
+        // The group's balance sheet at the year's end: what is in transit between its
+        // companies (what eliminating the balances left) among the other current
+        // assets, the translation difference and what eliminating the results left in
+        // other equity, the year's result not yet closed.
+        let groups = super::statements::sheet_groups(m, &|keep| {
+            (
+                0,
+                0,
+                t.balances.keys().filter(|a| keep(**a)).map(after).sum(),
+            )
+        });
+        let mut sheet = groups.sheet(|s| s.2);
+        let [transit_left, results_left] = differences.map(money);
+        let to_equity = -money(translation) - results_left;
+        sheet.other_current_assets += transit_left;
+        sheet.total_assets += transit_left;
+        sheet.other_equity += to_equity;
+        sheet.total_equity += to_equity;
+        let mut ties = group_ties(t.unbalanced, left_over, differences[0], &in_transit, total);
+        let equity_side = sheet.total_liabilities + sheet.total_equity;
+        ties.push(Tie {
+            check: "the group's balance sheet: assets = liabilities + equity (to a minor unit)",
+            left: sheet.total_assets,
+            right: equity_side,
+            holds: (sheet.total_assets - equity_side).abs() < 0.005,
+        });
         for t in &ties {
             if !t.holds {
                 problems.push(format!(
@@ -304,6 +329,7 @@ pub(crate) fn consolidate(
             elimination_difference_results: money(differences[1]),
             in_transit: money(in_transit.sum),
             income,
+            balance_sheet: sheet,
             transit_items: in_transit.items,
             ties,
         });

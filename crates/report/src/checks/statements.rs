@@ -128,10 +128,10 @@ fn trial_balance(
 }
 
 /// (opening, movement, closing) of a group of accounts, in minor units.
-type Sums = (i64, i64, i64);
+pub(crate) type Sums = (i64, i64, i64);
 
 /// The account groups a balance sheet shows, each summed.
-struct SheetGroups {
+pub(crate) struct SheetGroups {
     cash: Sums,
     receivables: Sums,
     lent: Sums,
@@ -192,7 +192,7 @@ impl SheetGroups {
     }
 
     /// The balance sheet of the balances `pick` takes (the opening or the closing).
-    fn sheet(&self, pick: fn(Sums) -> i64) -> BalanceSheet {
+    pub(crate) fn sheet(&self, pick: fn(Sums) -> i64) -> BalanceSheet {
         BalanceSheet {
             cash: money(pick(self.cash)),
             receivables: money(pick(self.receivables)),
@@ -252,6 +252,36 @@ pub(crate) fn income_statement(
     (income, net_income)
 }
 
+/// The account groups of a balance sheet, each summed by `sum` over the accounts it
+/// selects (opening, movement, closing).
+pub(crate) fn sheet_groups(m: &Masters, sum: &dyn Fn(Keep<'_>) -> Sums) -> SheetGroups {
+    let ty = |a: i64| m.accounts.get(&a).map_or("", String::as_str);
+    let credit_normal = |a: i64| m.names.get(&a).is_some_and(|n| n.1);
+    let kind = |t: &'static str| move |a: i64| ty(a) == t;
+    let within = |lo: i64, hi: i64| move |a: i64| (lo..hi).contains(&a);
+    let asset = kind("asset");
+    let loans = within(127_000, 128_000);
+    let liability = kind("liability");
+    let equity_kind = kind("equity");
+    SheetGroups {
+        cash: sum(&|a| asset(a) && within(100_000, 120_000)(a)),
+        receivables: sum(&|a| asset(a) && within(120_000, 130_000)(a) && !loans(a)),
+        lent: sum(&|a| asset(a) && loans(a)),
+        inventory: sum(&|a| asset(a) && within(130_000, 140_000)(a)),
+        other_current: sum(&|a| asset(a) && within(140_000, 150_000)(a)),
+        fixed_cost: sum(&|a| asset(a) && a >= 150_000 && !credit_normal(a)),
+        depreciation: sum(&|a| asset(a) && a >= 150_000 && credit_normal(a)),
+        assets: sum(&asset),
+        payables: sum(&|a| liability(a) && within(200_000, 205_000)(a)),
+        borrowed: sum(&|a| liability(a) && within(207_000, 208_000)(a)),
+        liabilities: sum(&liability),
+        share_capital: sum(&|a| equity_kind(a) && within(300_000, 310_000)(a)),
+        retained: sum(&|a| equity_kind(a) && within(310_000, 320_000)(a)),
+        equity: sum(&equity_kind),
+        pl: sum(&|a| is_pl(ty(a))),
+    }
+}
+
 /// One company's statements for `year`; `carried` holds the closing balances of the
 /// year before and is left holding this year's.
 fn year_statements(
@@ -262,58 +292,19 @@ fn year_statements(
     accounts: &BTreeSet<i64>,
     carried: &mut BTreeMap<i64, i64>,
 ) -> Statements {
-    let ty = |a: i64| m.accounts.get(&a).map_or("", String::as_str);
     let (rows, bal, debits, credits) = trial_balance(m, ledger, (ci, year), accounts, carried);
-    let credit_normal = |a: i64| m.names.get(&a).is_some_and(|n| n.1);
     // Sums over the accounts that `keep` selects: (opening, movement, closing).
-    let sum = |keep: &dyn Fn(i64) -> bool| -> Sums {
+    let sum = |keep: Keep<'_>| -> Sums {
         bal.iter()
             .filter(|b| keep(b.0))
             .fold((0, 0, 0), |s, b| (s.0 + b.1, s.1 + b.2, s.2 + b.3))
     };
-    let kind = |t: &'static str| move |a: i64| ty(a) == t;
-    let within = |lo: i64, hi: i64| move |a: i64| (lo..hi).contains(&a);
 
     // Income statement: the year's movements, closing entries left out.
     let (income, net_income) = income_statement(m, &|keep| sum(keep).1);
 
     // Balance sheet at the year's end, and at its opening.
-    let asset = kind("asset");
-    let cash = sum(&|a| asset(a) && within(100_000, 120_000)(a));
-    let loans = within(127_000, 128_000);
-    let receivables = sum(&|a| asset(a) && within(120_000, 130_000)(a) && !loans(a));
-    let lent = sum(&|a| asset(a) && loans(a));
-    let inventory = sum(&|a| asset(a) && within(130_000, 140_000)(a));
-    let other_current = sum(&|a| asset(a) && within(140_000, 150_000)(a));
-    let fixed_cost = sum(&|a| asset(a) && a >= 150_000 && !credit_normal(a));
-    let depreciation = sum(&|a| asset(a) && a >= 150_000 && credit_normal(a));
-    let assets = sum(&asset);
-    let liability = kind("liability");
-    let payables = sum(&|a| liability(a) && within(200_000, 205_000)(a));
-    let borrowed = sum(&|a| liability(a) && within(207_000, 208_000)(a));
-    let liabilities = sum(&liability);
-    let equity_kind = kind("equity");
-    let retained = sum(&|a| equity_kind(a) && within(310_000, 320_000)(a));
-    let share_capital = sum(&|a| equity_kind(a) && within(300_000, 310_000)(a));
-    let equity = sum(&equity_kind);
-    let pl = sum(&|a| is_pl(ty(a)));
-    let groups = SheetGroups {
-        cash,
-        receivables,
-        lent,
-        inventory,
-        other_current,
-        fixed_cost,
-        depreciation,
-        assets,
-        payables,
-        borrowed,
-        liabilities,
-        share_capital,
-        retained,
-        equity,
-        pl,
-    };
+    let groups = sheet_groups(m, &sum);
     let opening_sheet = groups.sheet(|t| t.0);
     let closing_sheet = groups.sheet(|t| t.2);
 
@@ -328,7 +319,7 @@ fn year_statements(
     let proceeds = -sum(&|a| a == 485_000).1;
     // Equity moved by anything but the result (closing entries, which carry the result,
     // are left out of the movements).
-    let financing = -sum(&equity_kind).1;
+    let financing = -groups.equity.1;
     let loans = (sum(&|a| a == 127_000).1, sum(&|a| a == 207_000).1);
     let (cash_flow, flows, change) = groups.cash_flow(
         net_income,
@@ -349,8 +340,8 @@ fn year_statements(
         tie("trial balance: debits = credits", debits, credits),
         tie(
             "balance sheet: assets = liabilities + equity",
-            assets.2,
-            -liabilities.2 - equity.2 - pl.2,
+            groups.assets.2,
+            -groups.liabilities.2 - groups.equity.2 - groups.pl.2,
         ),
         tie(
             "cash flow: operating + investing + financing = change in cash",
@@ -363,12 +354,12 @@ fn year_statements(
         // and the profit and loss accounts end the year at zero.
         ties.push(tie(
             "closing: the result carried to retained earnings = net income",
-            -(retained.2 - retained.0 - retained.1),
+            -(groups.retained.2 - groups.retained.0 - groups.retained.1),
             net_income,
         ));
         ties.push(tie(
             "closing: profit and loss accounts at zero after it",
-            pl.2,
+            groups.pl.2,
             0,
         ));
     }
