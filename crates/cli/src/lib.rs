@@ -30,6 +30,7 @@ macro_rules! err {
 mod commands;
 mod hints;
 mod logging;
+mod reading;
 mod schema;
 mod signals;
 mod summary;
@@ -573,15 +574,15 @@ fn run(args: Vec<std::ffi::OsString>) -> u8 {
             force,
             markdown,
         } => commands::init(&path, force, markdown),
-        Command::Verify { dirs, json } => commands::verify(&dirs, json),
-        Command::Report { dir, json, html } => commands::report(&dir, json, html.as_deref()),
-        Command::ExportOcel { dir, out, json } => commands::export_ocel(&dir, &out, json),
+        Command::Verify { dirs, json } => reading::verify(&dirs, json),
+        Command::Report { dir, json, html } => reading::report(&dir, json, html.as_deref()),
+        Command::ExportOcel { dir, out, json } => reading::export_ocel(&dir, &out, json),
         Command::Score {
             dir,
             predictions,
             json,
             scored_only,
-        } => commands::score(&dir, &predictions, json, scored_only),
+        } => reading::score(&dir, &predictions, json, scored_only),
         Command::Probe { json } => commands::probe(json),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -49,9 +49,8 @@ pub use estimate::{
     estimate_memory, estimate_with, estimate_with_disk,
 };
 pub use lane::{BatchObserver, CancelHandle};
-pub use orchestrator::{
-    GenerationOrchestrator, PROGRESS_INTERVAL, Progress, RunReport, guard_config,
-};
+pub use orchestrator::{GenerationOrchestrator, guard_config};
+pub use outcome::{PROGRESS_INTERVAL, Progress, RunReport};
 pub use output::RUNNING_MESSAGE;
 pub use plan::{AUTO_DROP_PAGE_CACHE_EVERY, Parts};
 pub use synth_generators::{

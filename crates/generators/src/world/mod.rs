@@ -14,6 +14,7 @@ pub(crate) mod diversions;
 pub(crate) mod economy;
 pub(crate) mod employees;
 pub(crate) mod fx;
+pub(crate) mod fx_table;
 pub(crate) mod identity;
 pub(crate) mod layout;
 pub(crate) mod ledger;

@@ -8,6 +8,7 @@ mod staff;
 mod tax_codes;
 pub use staff::{BATCH_USERS, USERS, users};
 pub use tax_codes::{TAX_CODES, first_state_tax, no_nexus_tax, state_tax};
+pub(crate) use tax_codes::{TaxSet, tax_of};
 
 const fn acct(
     account: u32,

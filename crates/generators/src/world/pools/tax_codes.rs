@@ -1,5 +1,8 @@
 //! The tax codes of every country a company may be in: each country's own, then the
-//! regional codes of US states and Canadian provinces.
+//! regional codes of US states and Canadian provinces; a country's codes by use
+//! ([`TaxSet`]) and the tax on an amount ([`tax_of`]).
+
+use crate::world::rng::Draws;
 
 /// Tax codes: (code, country, direction, rate in hundredths of a percent, account, description).
 pub static TAX_CODES: &[(&str, &str, &str, i64, u32, &str)] = &[
@@ -451,4 +454,79 @@ pub fn state_tax(region: &str) -> Option<usize> {
 /// Index into [`TAX_CODES`] of a US sale into a state where the seller has no nexus.
 pub fn no_nexus_tax() -> usize {
     TAX_CODES.len() - 1
+}
+
+/// Indices into [`TAX_CODES`] of a country's codes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TaxSet {
+    /// Output: standard, reduced, zero.
+    pub output: [usize; 3],
+    /// Input: standard, reduced, zero.
+    pub input: [usize; 3],
+    /// Sales to customers abroad: exports and intra-community supplies, zero-rated.
+    pub export: usize,
+    /// Purchases from vendors abroad: the reverse charge (input and output tax
+    /// self-assessed on the same invoice), where the country has a value-added tax.
+    pub reverse: Option<usize>,
+}
+
+impl TaxSet {
+    /// The codes of `country`.
+    pub(crate) fn of(country: &str) -> TaxSet {
+        let mut output = Vec::new();
+        let mut input = Vec::new();
+        let (mut export, mut reverse) = (None, None);
+        for (i, t) in TAX_CODES[..first_state_tax()].iter().enumerate() {
+            if t.1 != country {
+                continue;
+            }
+            if t.0.ends_with("-OX") {
+                export = Some(i);
+            } else if t.0.ends_with("-IRC") {
+                reverse = Some(i);
+            } else if t.2 == "output" {
+                output.push(i);
+            } else {
+                input.push(i);
+            }
+        }
+        // Standard first, then reduced, then zero (a country with one rate repeats it).
+        let pick = |v: &[usize]| {
+            let mut rated: Vec<usize> = v.iter().copied().filter(|i| TAX_CODES[*i].3 > 0).collect();
+            rated.sort_by_key(|i| std::cmp::Reverse(TAX_CODES[*i].3));
+            let zero = v
+                .iter()
+                .copied()
+                .find(|i| TAX_CODES[*i].3 == 0)
+                .unwrap_or(0);
+            let standard = rated.first().copied().unwrap_or(zero);
+            let reduced = rated.get(1).copied().unwrap_or(standard);
+            [standard, reduced, zero]
+        };
+        let output = pick(&output);
+        TaxSet {
+            export: export.unwrap_or(output[2]),
+            reverse,
+            output,
+            input: pick(&input),
+        }
+    }
+
+    /// A tax code for a sale or purchase: 85% standard, 10% reduced, 5% zero.
+    #[inline]
+    pub fn draw(codes: [usize; 3], d: &mut Draws) -> usize {
+        match d.below(100) {
+            0..85 => codes[0],
+            85..95 => codes[1],
+            _ => codes[2],
+        }
+    }
+}
+
+/// The tax on `net` at the rate of code `code`, rounded half away from zero.
+#[inline]
+pub(crate) fn tax_of(code: usize, net: i64) -> i64 {
+    let rate = TAX_CODES[code].3; // hundredths of a percent
+    let x = i128::from(net) * i128::from(rate);
+    ((x + 5_000 * x.signum()) / 10_000) as i64
 }
