@@ -13,6 +13,7 @@ a document, a reversal, the day of the month, and the accounts' pattern (petty c
 bank debited while an expense is credited; payables debited; inventory or GR/IR), and
 the document chain the entry's document sits in: payments of the same invoice and the
 days since the first, an invoice's days before its delivery, its price over its order's,
+how far above the winner the runner-up of its order's tender bid (1 without a tender),
 whether it references an order or receipt, its vendor's age in days and orders, days from
 invoice to payment, days since the vendor's bank account last changed; and the
 document's date before the posting, the user's role, revenue debited or credited, a
@@ -72,6 +73,7 @@ def main() -> int:
     d, i, v, b = (relation(args.out, t) for t in ("documents", "document_items", "vendors", "vendor_bank_changes"))
     c = relation(args.out, "expense_claims")
     emp, cu, m = (relation(args.out, t) for t in ("employees", "customers", "materials"))
+    q = relation(args.out, "quotations")
     frame = con.sql(f"""
         with docs as (select * from {d}),
         pays as (
@@ -83,7 +85,8 @@ def main() -> int:
             select inv.document_id, gr.document_id as gr_id, inv.company_code,
                    cast(ii.unit_price as double) as inv_price, cast(pi.unit_price as double) as po_price,
                    cast(mt.standard_cost as double) as standard_cost,
-                   date_diff('day', inv.document_date, po.document_date) as order_after_invoice_days
+                   date_diff('day', inv.document_date, po.document_date) as order_after_invoice_days,
+                   po.document_id as po_id
             from docs inv join docs gr on gr.document_id = inv.reference_document_id and gr.document_type = 'goods_receipt'
             join docs po on po.document_id = gr.reference_document_id and po.document_type = 'purchase_order'
             join {i} ii on ii.document_id = inv.document_id
@@ -91,14 +94,20 @@ def main() -> int:
             left join {m} mt on mt.material_id = pi.material_id
             where inv.document_type = 'vendor_invoice'),
         rate as (select company_code, median(po_price / nullif(standard_cost, 0)) as fx from items group by 1),
+        tenders as (
+            select purchase_order_id as po_id,
+                   min(cast(amount as double)) filter (where not awarded)
+                       / max(cast(amount as double)) filter (where awarded) - 1 as runner_up_above
+            from {q} group by 1),
         prices as (
             select document_id, max(inv_price / nullif(po_price, 0)) as price_over_order,
                    max(po_price / nullif(standard_cost * fx, 0)) as order_over_standard,
-                   max(order_after_invoice_days) as order_after_invoice_days
-            from items join rate using (company_code) group by 1
+                   max(order_after_invoice_days) as order_after_invoice_days,
+                   max(coalesce(t.runner_up_above, 1)) as runner_up_above
+            from items join rate using (company_code) left join tenders t using (po_id) group by 1
             union all
-            select gr_id, 1, max(po_price / nullif(standard_cost * fx, 0)), 0
-            from items join rate using (company_code) group by 1),
+            select gr_id, 1, max(po_price / nullif(standard_cost * fx, 0)), 0, max(coalesce(t.runner_up_above, 1))
+            from items join rate using (company_code) left join tenders t using (po_id) group by 1),
         orders as (select partner_id, count(*) as vendor_orders from docs where document_type = 'purchase_order' group by 1),
         homes as (
             select vd.vendor_id, em.company_code,
@@ -114,6 +123,7 @@ def main() -> int:
                    coalesce(pr.price_over_order, 1) as price_over_order,
                    coalesce(pr.order_over_standard, 1) as order_over_standard,
                    coalesce(pr.order_after_invoice_days, 0) as order_after_invoice_days,
+                   coalesce(pr.runner_up_above, 1) as runner_up_above,
                    (x.bank_account in (select bank_account from {emp}))::int as paid_to_employee_account,
                    coalesce((vd.bank_account in (select bank_account from {emp}))::int, 0) as vendor_account_of_employee,
                    coalesce((select count(*) from {v} w where w.vat_id = vd.vat_id
@@ -218,6 +228,7 @@ def main() -> int:
                coalesce(ch.price_over_order, 1) as price_over_order,
                coalesce(ch.order_over_standard, 1) as order_over_standard,
                coalesce(ch.order_after_invoice_days, 0) as order_after_invoice_days,
+               coalesce(ch.runner_up_above, 1) as runner_up_above,
                coalesce(ch.paid_to_employee_account, 0) as paid_to_employee_account,
                coalesce(ch.vendor_account_of_employee, 0) as vendor_account_of_employee,
                coalesce(ch.older_vendors_same_tax_id, 0) as older_vendors_same_tax_id,

@@ -139,6 +139,7 @@ fn primary_key(t: Table) -> &'static [&'static str] {
         Table::JournalLines => &["entry_id", "line_number"],
         Table::Documents => &["document_id"],
         Table::DocumentItems => &["document_id", "item_number"],
+        Table::Quotations => &["quotation_id"],
         Table::GraphEdges => &[],
         Table::Payslips => &["payslip_id"],
         Table::ExpenseClaims => &["claim_id"],
@@ -194,6 +195,11 @@ fn foreign_keys(t: Table) -> &'static [(&'static str, Table, &'static str)] {
         T::DocumentItems => &[
             ("document_id", T::Documents, "document_id"),
             ("material_id", T::Materials, "material_id"),
+        ],
+        T::Quotations => &[
+            ("company_code", T::Companies, "company_code"),
+            ("vendor_id", T::Vendors, "vendor_id"),
+            ("purchase_order_id", T::Documents, "document_id"),
         ],
         T::GraphEdges => &[
             ("source_node_id", T::GraphNodes, "node_id"),

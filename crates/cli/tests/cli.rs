@@ -76,7 +76,7 @@ fn the_default_run_writes_a_complete_dataset() {
     assert_eq!(m["complete"], true);
     assert_eq!(m["entries_written"], 1_000_000);
     assert_eq!(m["format"], "csv");
-    assert_eq!(m["tables"].as_array().map(Vec::len), Some(26));
+    assert_eq!(m["tables"].as_array().map(Vec::len), Some(27));
     let mut r = csv::Reader::from_path(dir.path().join("output/journal_lines.csv")).expect("opens");
     let header: Vec<String> = r
         .headers()

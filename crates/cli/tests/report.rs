@@ -216,7 +216,7 @@ fn clean_books_have_no_labels_and_the_summary_counts_each_type() {
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     let counts = summary["anomalies"].as_object().expect("counts per type");
     // Every type, the data-quality family (off by default) at 0.
-    assert_eq!(counts.len(), 46);
+    assert_eq!(counts.len(), 47);
     for t in [
         "missing_cost_center",
         "missing_text",

@@ -1616,3 +1616,97 @@ fn the_vendor_master_is_written_by_creation_date_so_no_row_tells_an_anomalys_ven
         "{rows:?}"
     );
 }
+
+#[test]
+fn a_rigged_tender_is_won_by_its_ring_in_turn_and_only_its_covers_bid_so_close() {
+    use AnomalyType as A;
+    use std::collections::BTreeMap;
+    use synth_model::{Document, Quotation};
+    for level in [Difficulty::Easy, Difficulty::Hard] {
+        let (_, b) = at_level(150_000, &[A::BidRigging, A::Kickback], level, false);
+        let docs: HashMap<u128, &Document> =
+            b.documents.iter().map(|d| (d.document_id, d)).collect();
+        let mut tenders: BTreeMap<u128, Vec<&Quotation>> = BTreeMap::new();
+        for q in &b.quotations {
+            tenders.entry(q.request_id).or_default().push(q);
+        }
+        // The orders and vendors of the labels.
+        let label_of = |t: &str| -> HashMap<u128, u128> {
+            b.anomalies
+                .iter()
+                .filter(|a| a.anomaly_type == t)
+                .flat_map(|a| {
+                    let docs = &docs;
+                    let partner = a.partner_id.expect("a vendor");
+                    a.document_ids
+                        .as_ref()
+                        .map(|l| ids_of(l.as_str()))
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(move |id| docs[id].document_type == "purchase_order")
+                        .map(move |id| (id, partner))
+                })
+                .collect()
+        };
+        let rigged = label_of("bid_rigging");
+        let kickbacks = label_of("kickback");
+        assert!(rigged.len() >= 20, "{level:?}: {} rigged", rigged.len());
+        assert!(
+            tenders.len() > 4 * rigged.len(),
+            "{} tenders",
+            tenders.len()
+        );
+        let (low, high) = level.pick((1.005, 1.025), (1.01, 1.04), (1.015, 1.06));
+        let mut ring: HashMap<_, HashSet<u128>> = HashMap::new();
+        let mut winners: HashMap<_, HashSet<u128>> = HashMap::new();
+        for bids in tenders.values() {
+            let won: Vec<&&Quotation> = bids.iter().filter(|q| q.awarded).collect();
+            assert_eq!(won.len(), 1, "{bids:?}");
+            let w = won[0];
+            let po = docs[&w.purchase_order_id];
+            // The lowest bid wins, and the order is its vendor's at its amount.
+            assert_eq!(po.document_type, "purchase_order");
+            assert_eq!((po.partner_id, po.amount), (w.vendor_id, w.amount));
+            assert!(bids.len() >= 3, "{bids:?}");
+            let mut vendors = HashSet::new();
+            for q in bids {
+                assert!(vendors.insert(q.vendor_id), "a vendor bids once: {bids:?}");
+                assert_eq!(
+                    (q.request_id, q.company_code),
+                    (w.request_id, po.company_code)
+                );
+                assert_eq!(q.purchase_order_id, po.document_id);
+                assert!(q.request_date < q.quotation_date && q.quotation_date < po.document_date);
+                assert_eq!(q.is_anomaly, rigged.contains_key(&po.document_id), "{q:?}");
+                if q.awarded {
+                    continue;
+                }
+                let above = q.amount as f64 / w.amount as f64;
+                assert!(above > 1.0, "{bids:?}");
+                if q.is_anomaly {
+                    assert!(above >= low - 1e-4 && above <= high + 1e-4, "{above}");
+                    assert_eq!(q.anomaly_type, Some("bid_rigging"));
+                } else if level == Difficulty::Easy {
+                    // At easy no clean tender comes as close.
+                    assert!(above >= 1.01 - 1e-4, "{above}: {bids:?}");
+                }
+            }
+            if let Some(partner) = rigged.get(&po.document_id) {
+                assert_eq!(w.vendor_id, *partner);
+                ring.entry(po.company_code).or_default().extend(vendors);
+                winners
+                    .entry(po.company_code)
+                    .or_default()
+                    .insert(w.vendor_id);
+            }
+            // A kickback's order is never a tender's.
+            assert!(!kickbacks.contains_key(&po.document_id));
+        }
+        assert!(!kickbacks.is_empty());
+        // Each company's rigged tenders are among three vendors, that take turns.
+        for (company, vendors) in &ring {
+            assert!((2..=3).contains(&vendors.len()), "{company:?}: {vendors:?}");
+            assert!(winners[company].len() >= 2, "{company:?}: {winners:?}");
+        }
+    }
+}

@@ -20,6 +20,7 @@ fn a_range_equals_the_same_slice_of_a_full_run_whatever_the_batch_size() {
             joined.lines.extend(b.lines);
             joined.documents.extend(b.documents);
             joined.items.extend(b.items);
+            joined.quotations.extend(b.quotations);
             joined.edges.extend(b.edges);
             joined.payslips.extend(b.payslips);
             joined.claims.extend(b.claims);

@@ -444,6 +444,39 @@ record! {
 }
 
 record! {
+    /// One vendor's bid in a tender (`quotations`): a purchase order of goods worth
+    /// more than a company asks a single vendor for is put out to tender, and the
+    /// lowest bid is awarded the order.
+    pub struct Quotation in "quotations" {
+        /// Unique id.
+        quotation_id: u128,
+        /// The tender: every bid for one order shares it.
+        request_id: u128,
+        /// The company that asked for bids.
+        company_code: CompanyCode,
+        /// The bidder (see `vendors`).
+        vendor_id: u128,
+        /// When the company asked for bids.
+        request_date: Date,
+        /// When the bid came in: after the request, before the order.
+        quotation_date: Date,
+        /// What the bidder asks for the whole order, net of tax.
+        amount: i64 as Money,
+        /// Currency of the amount (the company's).
+        currency: Currency,
+        /// Whether this bid won: the lowest of its tender, whose vendor and amount the
+        /// order is.
+        awarded: bool,
+        /// The purchase order the tender ended in (see `documents`), for every bid.
+        purchase_order_id: u128,
+        /// Whether an injected irregularity touched this bid (a rigged tender).
+        is_anomaly: bool,
+        /// The type of that irregularity; null when clean.
+        anomaly_type: Option<&'static str>,
+    }
+}
+
+record! {
     /// A node of the transaction graph: an account or a business partner (`graph_nodes`).
     pub struct GraphNode in "graph_nodes" {
         /// Unique id (a partner's node id is its partner id).

@@ -254,6 +254,9 @@ tables! {
         Documents documents: Document, Documents;
         /// Items of those documents.
         DocumentItems items: DocumentItem, Documents;
+        /// Bids of the tenders that purchase orders of goods above a company's limit
+        /// are awarded by.
+        Quotations quotations: Quotation, Documents;
         /// Graph edges derived from the entries.
         GraphEdges edges: GraphEdge, Graph;
         /// Payslips of the payroll runs among the entries.

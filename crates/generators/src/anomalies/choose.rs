@@ -108,7 +108,7 @@ impl World {
             if first_index + SLOTS > end {
                 continue;
             }
-            if self.eligible(&self.plan(b, md), t) {
+            if self.eligible(&self.base_plan(b, Some(t), md), t, md) {
                 return Some((b, t));
             }
         }
@@ -116,7 +116,7 @@ impl World {
     }
 
     /// Whether a case can carry an anomaly of type `t` that changes it.
-    pub(crate) fn eligible(&self, p: &Plan, t: A) -> bool {
+    pub(crate) fn eligible(&self, p: &Plan, t: A, md: &MasterData) -> bool {
         let end = self.economy.end;
         let planned = u8::from(p.goods()) + 1 + p.n_pay;
         let Effect::Change(c) = t.effect() else {
@@ -181,14 +181,24 @@ impl World {
                     && p.is_posted(crate::cases::Role::Payment(0))
                     && self.late_discount_date(p) <= end
             }
-            Change::Kickback => {
+            // A kickback's order is one no tender awards; a rigged tender's is one the
+            // ring's member whose turn it is wins.
+            Change::Kickback | Change::BidRigging => {
                 let it = &p.cached[0];
+                let tender = match c {
+                    Change::BidRigging => {
+                        self.tendered(p)
+                            && self.ring_winner(md, p.company, p.block) == Some(p.partner)
+                    }
+                    _ => !self.tendered(p),
+                };
                 p.kind == CaseKind::P2pGoods
                     && p.with_order
                     && p.posted >= 2
                     && p.n_pay == 1
                     && p.items >= 1
                     && it.price == it.po_price
+                    && tender
             }
             Change::Diverted => {
                 !p.sale()
@@ -297,10 +307,17 @@ impl World {
     /// above `easy`, for a share of the cases: what its rule flags too (a service invoice
     /// that arrived late, an order priced above the standard cost after the vendor's
     /// price rose, a cash discount allowed on a payment the bank booked days late).
+    /// A tender's bids that come in close together, its order priced above the
+    /// standard cost after the market's prices rose, is a look-alike of a rigged one.
     /// About two per anomaly of the type (realistic), five (hard); none at `easy`.
     pub(crate) fn look_alike(&self, p: &mut Plan) {
         use crate::anomalies::Difficulty;
-        const TYPES: [A; 3] = [A::UnrecordedLiability, A::Kickback, A::UnearnedDiscount];
+        const TYPES: [A; 4] = [
+            A::UnrecordedLiability,
+            A::Kickback,
+            A::UnearnedDiscount,
+            A::BidRigging,
+        ];
         let a = &self.config.anomalies;
         if !a.enabled || TYPES.iter().all(|t| a.level(*t) == Difficulty::Easy) {
             return;
@@ -309,9 +326,10 @@ impl World {
         let mut d = Draws::new(self.config.seed, stream::LOOK_ALIKE, p.block);
         let u = d.unit();
         let mut below = 0.0;
-        // A case of the kind each needs is about one in four.
+        // A case of the kind each needs is about one in four (a tender one in forty).
         let Some(t) = TYPES.into_iter().find(|t| {
-            let per_anomaly = a.level(*t).pick(0.0, 2.0, 5.0) * 4.0;
+            let kind = if *t == A::BidRigging { 40.0 } else { 4.0 };
+            let per_anomaly = a.level(*t).pick(0.0, 2.0, 5.0) * kind;
             below +=
                 a.rate * a.weights.get(*t).max(0.0) / total.max(f64::MIN_POSITIVE) * per_anomaly;
             u < below
@@ -335,14 +353,17 @@ impl World {
                     p.posted = self.posted_of(p.first, &[p.invoice_post, p.pay[0]]);
                 }
             }
-            A::Kickback => {
+            A::Kickback | A::BidRigging => {
                 let it = p.cached[0];
+                let tender = self.tendered(p);
                 if p.kind == CaseKind::P2pGoods
                     && !p.foreign()
                     && p.n_pay == 1
                     && p.items >= 1
                     && it.price == it.po_price
+                    && (t == A::Kickback || tender)
                 {
+                    p.tight_tender = t == A::BidRigging;
                     let price = libm::round(it.cost as f64 * (1.035 + 0.045 * d.unit())) as i64;
                     p.ordered += it.quantity * (price - it.po_price);
                     p.received_value += it.received * (price - it.po_price);
@@ -370,9 +391,22 @@ impl World {
         }
     }
 
+    /// The plan of block `block` before `anomaly` changes it: a rigged tender's buys
+    /// from the member of the company's ring whose turn it is to win.
+    fn base_plan(&self, block: u64, anomaly: Option<A>, md: &MasterData) -> Plan {
+        if anomaly != Some(A::BidRigging) {
+            return self.plan(block, md);
+        }
+        let p = self.plan_with(block, md, None);
+        match self.ring_winner(md, p.company, block) {
+            Some(v) => self.plan_with(block, md, Some(v)),
+            None => p,
+        }
+    }
+
     /// The plan of block `block`, changed to carry `anomaly`.
     pub(crate) fn plan_for(&self, block: u64, anomaly: Option<A>, md: &MasterData) -> Plan {
-        let mut p = self.plan(block, md);
+        let mut p = self.base_plan(block, anomaly, md);
         p.anomaly = anomaly;
         // A duplicate payment adds an entry to the plan as it is; the standalone types
         // replace the case instead of changing it.
@@ -417,11 +451,18 @@ impl World {
                 p.pay_discount[0] = (p.gross as i128 * i128::from(p.discount_pct) / 10_000) as i64;
                 p.pay_cash[0] = p.gross - p.pay_discount[0];
             }
-            Change::Kickback => {
-                // 25-60% above the standard cost (easy), 10-25% (realistic), 4-10% (hard).
-                let (low, width) =
-                    self.level(A::Kickback)
-                        .pick((1.25, 0.35), (1.1, 0.15), (1.04, 0.06));
+            Change::Kickback | Change::BidRigging => {
+                // A kickback: 25-60% above the standard cost (easy), 10-25% (realistic),
+                // 4-10% (hard); a rigged tender 20-45%, 6-15%, 3-8%.
+                let (low, width) = match c {
+                    Change::BidRigging => {
+                        self.level(A::BidRigging)
+                            .pick((1.2, 0.25), (1.06, 0.09), (1.03, 0.05))
+                    }
+                    _ => self
+                        .level(A::Kickback)
+                        .pick((1.25, 0.35), (1.1, 0.15), (1.04, 0.06)),
+                };
                 let it = p.cached[0];
                 let price = (libm::round(it.cost as f64 * (low + width * d.unit())) as i64)
                     .max(it.cost + 1);
@@ -514,7 +555,7 @@ impl World {
                 push(self.doc_id(p, invoice_stream));
                 push(self.doc_id(p, stream::PURCHASE_ORDER));
             }
-            Effect::Change(Change::Kickback) => {
+            Effect::Change(Change::Kickback | Change::BidRigging) => {
                 push(self.doc_id(p, invoice_stream));
                 push(self.doc_id(p, stream::PURCHASE_ORDER));
                 push(self.doc_id(p, stream::GOODS_RECEIPT));

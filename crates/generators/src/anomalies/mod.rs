@@ -87,7 +87,7 @@ macro_rules! anomaly_types {
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields, default)]
         pub struct AnomalyDifficulties {
-            $( $(#[$doc])* pub $field: Option<Difficulty>, )*
+            $( $(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")] pub $field: Option<Difficulty>, )*
         }
 
         impl AnomalyDifficulties {
@@ -226,6 +226,9 @@ anomaly_types! {
     /// A vendor at the home of one of the company's employees.
     ConflictOfInterest conflict_of_interest Corruption "high" 1.0 Effect::Scene(Staged::FictitiousVendor),
         "A vendor in which one of the company's employees has an undisclosed interest, registered where the employee lives (a conflict of interest): an established vendor of the company's country billing services, paid by its terms; at the employee's very address (easy), a few doors along the employee's street (realistic), in the employee's postcode (hard).";
+    /// A tender won by a ring of vendors taking turns, the others bidding as a cover.
+    BidRigging bid_rigging Corruption "high" 1.0 Effect::Change(Change::BidRigging),
+        "A tender rigged by a ring of three established vendors of the company's country that take turns winning (bid rigging): the winner's order prices an item above its standard cost, the ring's other members bid just above the winner so that it is the lowest; 20-45% above the cost, covers 0.5-2.5% above the winner (easy); 6-15%, covers 1-4% (realistic); 3-8%, covers 1.5-6% (hard).";
     /// A manual expense line without a cost center (data quality, off by default).
     MissingCostCenter missing_cost_center DataQuality "low" 0.0 Effect::Twist(Twisted::NoCostCenter),
         "A manual entry whose expense line has no cost center (a missing value; data quality, off by default).";
@@ -353,6 +356,9 @@ pub(crate) enum Change {
     UnearnedDiscount,
     /// The order and invoice of one item are priced above its standard cost.
     Kickback,
+    /// The order is a rigged tender's, won by the ring's member whose turn it is at a
+    /// price above the standard cost.
+    BidRigging,
     /// The invoice is posted weeks after its date, in a later month.
     Unrecorded,
     /// The payment goes to an employee's bank account.
@@ -367,7 +373,7 @@ impl Change {
 
     /// Whether the goods movement carries the label too (with the invoice).
     pub(crate) const fn on_movement_too(self) -> bool {
-        matches!(self, Change::Kickback)
+        matches!(self, Change::Kickback | Change::BidRigging)
     }
 
     /// Whether the label goes on the (first) payment (else on the invoice).

@@ -44,6 +44,9 @@ impl World {
         let mut previous = p.with_order.then(|| self.doc_id(p, s.order));
         if p.with_order && slot == 0 {
             self.order_document(p, &s, &base, batch);
+            if !sale {
+                self.quotations(p, md, self.doc_id(p, s.order), batch);
+            }
         }
         // Of two deliveries, each follows the order, and the invoice the second.
         for role in [Role::Movement, Role::Rest] {

@@ -7,7 +7,8 @@
 //! documents, `entries.rs` its entries, `amounts.rs` their amounts in the company's
 //! currency; `filler.rs` the single-entry cases, `allocation.rs` the cost allocations
 //! among them; `bank.rs` the bank statement lines of every entry; `stock.rs` the stock
-//! movements of its goods receipt or delivery.
+//! movements of its goods receipt or delivery; `tender.rs` the bids of an order put out
+//! to tender.
 
 mod allocation;
 mod amounts;
@@ -19,6 +20,7 @@ mod entries;
 mod filler;
 mod plan;
 mod stock;
+mod tender;
 
 pub(crate) use filler::{Damage, Twist};
 pub(crate) use plan::{Plan, Role};

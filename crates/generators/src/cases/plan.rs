@@ -119,6 +119,9 @@ pub(crate) struct Plan {
     pub(crate) currency: u8,
     /// The company's currency.
     pub(crate) home: u8,
+    /// A clean tender whose bids come in close together, its order priced above the
+    /// standard cost (a look-alike of a rigged one: a market whose prices rose).
+    pub(crate) tight_tender: bool,
 }
 
 impl Plan {
@@ -338,6 +341,7 @@ impl World {
             backorder: 0,
             first_delivery: movement,
             backorder_cost: 0,
+            tight_tender: false,
             currency: currency as u8,
             home: c.currency_index as u8,
         };

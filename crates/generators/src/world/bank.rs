@@ -250,6 +250,11 @@ impl BankHistory {
         (d.unit() < self.share).then(|| self.occasional.start + d.below(self.occasional.len()))
     }
 
+    /// Whether vendor `vendor`'s bank account never changes in the period.
+    pub(crate) fn never_changes(&self, vendor: usize) -> bool {
+        self.of(vendor).is_empty()
+    }
+
     fn of(&self, vendor: usize) -> &[Change] {
         match (self.starts.get(vendor), self.starts.get(vendor + 1)) {
             (Some(a), Some(b)) => &self.changes[*a as usize..*b as usize],

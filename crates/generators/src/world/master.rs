@@ -146,6 +146,7 @@ pub fn row_counts(config: &GeneratorConfig) -> PerTable<u64> {
         | Table::JournalLines
         | Table::Documents
         | Table::DocumentItems
+        | Table::Quotations
         | Table::GraphEdges
         | Table::Payslips
         | Table::ExpenseClaims

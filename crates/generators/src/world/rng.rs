@@ -102,6 +102,12 @@ pub(crate) mod stream {
     pub const IC_GOODS_INVOICE: u64 = 87;
     /// Ids of the payments of intercompany goods invoices.
     pub const IC_GOODS_PAYMENT: u64 = 88;
+    /// A tender: its request id, dates, bidders and their prices.
+    pub const TENDER: u64 = 89;
+    /// Which vendors form a company's ring of bid riggers.
+    pub const TENDER_RING: u64 = 90;
+    /// Ids of the bids of tenders.
+    pub const QUOTATION: u64 = 91;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.
