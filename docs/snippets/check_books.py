@@ -1441,6 +1441,30 @@ check("intercompany loans: each lender holds on 127000 what it lent, each borrow
       "it borrowed at each month end's rate", cells > 0 and n == 0,
       f"{n} of {cells} company-month ends off (largest {worst})")
 
+# Tenders: the lowest bid wins, and the order is its vendor's at its amount (a rigged
+# tender's too: the ring's covers bid above its winner); every bid comes in after the
+# request and before the order.
+con.execute(f"""CREATE VIEW quotations AS SELECT * FROM read_csv('{d}/quotations.csv', header=true,
+                types={{'amount': 'DECIMAL(18,2)'}})""")
+tenders, off, late, lowest = one("""
+    WITH t AS (SELECT request_id, any_value(purchase_order_id) po, count(*) bids,
+                      count(*) FILTER (WHERE awarded) won, min(amount) low,
+                      any_value(amount) FILTER (WHERE awarded) amount, any_value(vendor_id) FILTER (WHERE awarded) vendor,
+                      count(DISTINCT purchase_order_id) orders, count(DISTINCT vendor_id) vendors,
+                      max(quotation_date) last_bid, min(quotation_date - request_date) first_gap
+               FROM quotations GROUP BY 1)
+    SELECT count(*),
+           count(*) FILTER (WHERE po.document_type IS DISTINCT FROM 'purchase_order' OR po.partner_id <> t.vendor
+                            OR po.amount <> t.amount OR t.won <> 1 OR t.orders <> 1 OR t.vendors <> t.bids
+                            OR t.bids < 3),
+           count(*) FILTER (WHERE t.last_bid >= po.document_date OR t.first_gap < 1),
+           count(*) FILTER (WHERE t.amount <> t.low)
+    FROM t LEFT JOIN all_documents po ON po.document_id = t.po""")
+check("tenders: one award each, to the lowest bid, whose vendor and amount the order is; "
+      "three or four vendors bid once each, between the request and the order",
+      tenders > 0 and off == 0 and late == 0 and lowest == 0,
+      f"{tenders} tenders: {off} off, {late} bids out of order, {lowest} not won by the lowest")
+
 # Benford's law over all line amounts: first-digit MAD below 0.006 (Nigrini: close conformity).
 rows = con.execute("""SELECT left(CAST(CAST(greatest(debit, credit) * 100 AS BIGINT) AS VARCHAR), 1) AS d, count(*)
                       FROM journal_lines GROUP BY 1 ORDER BY 1""").fetchall()
