@@ -263,7 +263,7 @@ mod tests {
             assert_eq!(p.owned, vec![0, 1, 2]);
             assert_eq!(p.lanes_wanted, threads.min(3));
             assert!(p.masters && p.streams());
-            assert_eq!(p.stream_tables, 12);
+            assert_eq!(p.stream_tables, 13);
         }
     }
 
