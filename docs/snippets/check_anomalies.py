@@ -509,6 +509,40 @@ else:
                       count(*) FILTER (WHERE q.is_anomaly)
                FROM quotations q LEFT JOIN rigged r ON r.po = q.purchase_order_id""")
     check("a rigged tender's bids are labelled, and no other bid", n == 0, f"{n} wrong of {marked} marked")
+    # The master grain, as anomalies.md derives it: every row resolves to its master table,
+    # and each anomaly with a partner has one.
+    con.execute("""CREATE TABLE parties AS
+        WITH labelled AS (SELECT a.anomaly_id, e.* FROM anomalies a, unnest(string_split(a.entry_ids, ' ')) u(id)
+                          JOIN journal_entries e ON CAST(e.entry_id AS VARCHAR) = u.id)
+        SELECT a.anomaly_id, CASE WHEN v.vendor_id IS NOT NULL THEN 'vendor'
+                                  WHEN c.customer_id IS NOT NULL THEN 'customer' ELSE 'employee' END AS master,
+               CAST(a.partner_id AS VARCHAR) AS id, 'partner' AS role
+        FROM anomalies a LEFT JOIN vendors v ON v.vendor_id = a.partner_id
+        LEFT JOIN customers c ON c.customer_id = a.partner_id
+        WHERE a.partner_id IS NOT NULL
+        UNION
+        SELECT a.anomaly_id, 'vendor', CAST(q.vendor_id AS VARCHAR), 'bidder'
+        FROM anomalies a, unnest(string_split(a.document_ids, ' ')) u(id)
+        JOIN quotations q ON CAST(q.purchase_order_id AS VARCHAR) = u.id
+        WHERE a.anomaly_type = 'bid_rigging'
+        UNION
+        SELECT anomaly_id, 'user', user_id, 'entered' FROM labelled WHERE source = 'manual'
+        UNION
+        SELECT anomaly_id, 'user', approved_by, 'approved' FROM labelled WHERE approved_by IS NOT NULL""")
+    unresolved, parties, without = one("""
+        SELECT count(*) FILTER (WHERE (p.master = 'vendor' AND v.vendor_id IS NULL)
+                                   OR (p.master = 'customer' AND c.customer_id IS NULL)
+                                   OR (p.master = 'employee' AND m.employee_id IS NULL)
+                                   OR (p.master = 'user' AND s.user_id IS NULL)),
+               count(*),
+               (SELECT count(*) FROM anomalies a WHERE a.partner_id IS NOT NULL
+                  AND a.anomaly_id NOT IN (SELECT anomaly_id FROM parties WHERE role = 'partner'))
+        FROM parties p LEFT JOIN vendors v ON p.master = 'vendor' AND CAST(v.vendor_id AS VARCHAR) = p.id
+        LEFT JOIN customers c ON p.master = 'customer' AND CAST(c.customer_id AS VARCHAR) = p.id
+        LEFT JOIN employees m ON p.master = 'employee' AND CAST(m.employee_id AS VARCHAR) = p.id
+        LEFT JOIN users s ON p.master = 'user' AND s.user_id = p.id""")
+    check("the master rows each anomaly involves resolve to their tables", unresolved == 0 and without == 0,
+          f"{parties} rows, {unresolved} unresolved, {without} partners missing")
     n = one("""SELECT count(*) FROM (
                  SELECT e.entry_id, e.anomaly_type, a.anomaly_type AS t FROM journal_entries e
                  FULL JOIN (SELECT a.anomaly_type, CAST(u.id AS UUID) id FROM anomalies a,
