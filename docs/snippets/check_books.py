@@ -1442,8 +1442,9 @@ check("intercompany loans: each lender holds on 127000 what it lent, each borrow
       f"{n} of {cells} company-month ends off (largest {worst})")
 
 # Tenders: the lowest bid wins, and the order is its vendor's at its amount (a rigged
-# tender's too: the ring's covers bid above its winner); every bid comes in after the
-# request and before the order.
+# tender's too: the ring's covers bid above its winner); three or four vendors bid (a
+# rigged tender: its ring, of two where the company's country has only two vendors to
+# form one); every bid comes in after the request and before the order.
 con.execute(f"""CREATE VIEW quotations AS SELECT * FROM read_csv('{d}/quotations.csv', header=true,
                 types={{'amount': 'DECIMAL(18,2)'}})""")
 tenders, off, late, lowest = one("""
@@ -1451,17 +1452,18 @@ tenders, off, late, lowest = one("""
                       count(*) FILTER (WHERE awarded) won, min(amount) low,
                       any_value(amount) FILTER (WHERE awarded) amount, any_value(vendor_id) FILTER (WHERE awarded) vendor,
                       count(DISTINCT purchase_order_id) orders, count(DISTINCT vendor_id) vendors,
+                      bool_or(is_anomaly) rigged,
                       max(quotation_date) last_bid, min(quotation_date - request_date) first_gap
                FROM quotations GROUP BY 1)
     SELECT count(*),
            count(*) FILTER (WHERE po.document_type IS DISTINCT FROM 'purchase_order' OR po.partner_id <> t.vendor
                             OR po.amount <> t.amount OR t.won <> 1 OR t.orders <> 1 OR t.vendors <> t.bids
-                            OR t.bids < 3),
+                            OR t.bids < CASE WHEN t.rigged THEN 2 ELSE 3 END),
            count(*) FILTER (WHERE t.last_bid >= po.document_date OR t.first_gap < 1),
            count(*) FILTER (WHERE t.amount <> t.low)
     FROM t LEFT JOIN all_documents po ON po.document_id = t.po""")
 check("tenders: one award each, to the lowest bid, whose vendor and amount the order is; "
-      "three or four vendors bid once each, between the request and the order",
+      "three or four vendors (a ring of two or three) bid once each, between the request and the order",
       tenders > 0 and off == 0 and late == 0 and lowest == 0,
       f"{tenders} tenders: {off} off, {late} bids out of order, {lowest} not won by the lowest")
 
