@@ -68,6 +68,10 @@ con.execute("""CREATE VIEW chain AS
     JOIN document_items ii ON ii.document_id = inv.document_id
     JOIN document_items pi ON pi.document_id = po.document_id AND pi.item_number = ii.item_number
     WHERE inv.document_type = 'vendor_invoice'""")
+# Each company's rate of order prices to the materials' standard costs (in the base
+# currency): the median ratio of its orders in its own currency.
+con.execute("""CREATE VIEW fx AS SELECT company_code, median(po_price / standard_cost) fx FROM chain
+               JOIN materials USING (material_id) WHERE at_home GROUP BY 1""")
 # Customer invoices posted before the delivery they bill, and whether it came by the
 # 10th of the next month.
 con.execute("""CREATE VIEW billed_early AS
@@ -194,9 +198,7 @@ DETECTORS = {
     # orders are at most 2.5% off it), of an order no tender awarded: the receipt and
     # the invoice.
     "kickback": """
-        WITH fx AS (SELECT company_code, median(po_price / standard_cost) fx FROM chain
-                    JOIN materials USING (material_id) WHERE at_home GROUP BY 1),
-        over AS (SELECT c.entry_id, c.gr_entry FROM chain c JOIN materials m USING (material_id)
+        WITH over AS (SELECT c.entry_id, c.gr_entry FROM chain c JOIN materials m USING (material_id)
                  JOIN fx USING (company_code) WHERE c.at_home AND c.po_price > 1.032 * fx.fx * m.standard_cost
                    AND c.po_id NOT IN (SELECT purchase_order_id FROM quotations))
         SELECT entry_id FROM over UNION SELECT gr_entry FROM over""",
@@ -204,9 +206,7 @@ DETECTORS = {
     # the hard level), whose every losing bid is within 2.5% of the winner's (4%
     # realistic, 6% hard): the cover bids of a ring. The receipt and the invoice.
     "bid_rigging": f"""
-        WITH fx AS (SELECT company_code, median(po_price / standard_cost) fx FROM chain
-                    JOIN materials USING (material_id) WHERE at_home GROUP BY 1),
-        covered AS (SELECT w.purchase_order_id FROM quotations w JOIN quotations l USING (request_id)
+        WITH covered AS (SELECT w.purchase_order_id FROM quotations w JOIN quotations l USING (request_id)
                     WHERE w.awarded GROUP BY 1
                     HAVING count(*) > 1 AND max(l.amount) <= {COVER_WITHIN} * any_value(w.amount)),
         over AS (SELECT c.entry_id, c.gr_entry FROM chain c JOIN materials m USING (material_id)
