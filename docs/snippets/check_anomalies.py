@@ -30,7 +30,7 @@ rate = float(args[args.index("--rate") + 1]) if "--rate" in args else None
 
 con = duckdb.connect()
 money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amount", "discount_amount"],
-         "document_items": ["unit_price", "amount"], "users": ["approval_limit"],
+         "document_items": ["unit_price", "amount"], "users": ["approval_limit", "previous_approval_limit"],
          "expense_claims": ["amount", "tax_amount"], "materials": ["standard_cost", "sales_price"],
          "customers": ["credit_limit"], "employees": ["monthly_salary", "annual_raise_percent", "bonus_percent"],
          "stock_movements": ["unit_cost", "value"], "quotations": ["amount"]}
@@ -153,9 +153,12 @@ DETECTORS = {
            AND abs(date_diff('day', a.posting_date, b.posting_date)) <= {SPLIT_ENTRY_DAYS}
            AND a.total + b.total > a.lim""",
     "self_approval": "SELECT entry_id FROM journal_entries WHERE approved_by = user_id",
+    # Above the limit in force the day the entry was entered: the previous one before a
+    # raise.
     "approval_above_limit": """
         SELECT t.entry_id FROM totals t JOIN users u ON u.user_id = t.approved_by
-        WHERE t.total > u.approval_limit""",
+        WHERE t.total > CASE WHEN CAST(t.created_at AS DATE) < u.approval_limit_since
+                             THEN u.previous_approval_limit ELSE u.approval_limit END""",
     # Manual entries entered outside 07:00-19:00, or on a weekend or public holiday.
     "off_hours_entry": """
         SELECT t.entry_id FROM totals t

@@ -19,7 +19,7 @@ d = Path(sys.argv[1])
 con = duckdb.connect()
 # Money columns as DECIMAL(18,2), so that sums are exact.
 money = {"journal_lines": ["debit", "credit"], "documents": ["amount", "tax_amount", "discount_amount"],
-         "customers": ["credit_limit"], "users": ["approval_limit"], "tax_codes": ["rate_percent"],
+         "customers": ["credit_limit"], "users": ["approval_limit", "previous_approval_limit"], "tax_codes": ["rate_percent"],
          "employees": ["monthly_salary"], "fixed_assets": ["acquisition_cost", "monthly_depreciation", "disposal_proceeds"]}
 rates = {"documents": ["exchange_rate"], "fx_rates": ["rate"]}
 for t in ("journal_entries", "journal_lines", "documents", "accounts", "customers", "vendors",
@@ -895,8 +895,15 @@ n, worst = one("""WITH ar AS (SELECT l.partner_id, sum(l.debit - l.credit) open 
 check("open receivables within credit limits at the end", n == 0, f"{n} customers over, highest {worst:.0%} of limit")
 n = one("""SELECT count(*) FROM journal_entries e JOIN users u ON u.user_id = e.approved_by
            JOIN (SELECT entry_id, sum(debit) total FROM journal_lines GROUP BY 1) t USING (entry_id)
-           WHERE t.total > u.approval_limit""")[0]
-check("approvals within the approver's limit", n == 0, f"{n} entries")
+           WHERE t.total > CASE WHEN CAST(e.created_at AS DATE) < u.approval_limit_since
+                                THEN u.previous_approval_limit ELSE u.approval_limit END""")[0]
+check("approvals within the approver's limit in force when entered", n == 0, f"{n} entries")
+n, early = one("""SELECT count(*), count(*) FILTER (WHERE e.created_at < u.approval_limit_since)
+                  FROM journal_entries e JOIN users u ON u.user_id = e.approved_by
+                  JOIN (SELECT entry_id, sum(debit) total FROM journal_lines GROUP BY 1) t USING (entry_id)
+                  WHERE u.approval_limit_since IS NOT NULL AND t.total > u.previous_approval_limit""")
+check("a raised limit is used, and only from the day it took effect", n > 0 and early == 0,
+      f"{n} entries above the previous limit, {early} before the raise")
 n = one("SELECT count(*) FROM journal_entries WHERE approved_by = user_id")[0]
 check("nobody approves their own entry", n == 0, f"{n} entries")
 n = one("SELECT count(*) FROM journal_entries WHERE source = 'manual' AND document_type = 'SA' AND approved_by IS NULL")[0]

@@ -306,22 +306,48 @@ impl World {
         }
     }
 
-    /// An approver for an entry of `total` entered by `creator`: a user of the lowest
-    /// role whose approval limit covers it, never the creator.
+    /// An approver for an entry of `total` entered by `creator` on `day`: a user of the
+    /// lowest role whose approval limit covers it, or a senior accountant whose limit
+    /// was raised to it by then; never the creator.
     #[inline]
-    pub(crate) fn approver(total: i64, creator: &str, d: &mut Draws) -> &'static str {
-        for (range, limit) in users::APPROVERS {
+    pub(crate) fn approver(
+        &self,
+        total: i64,
+        creator: &str,
+        day: Date,
+        d: &mut Draws,
+    ) -> &'static str {
+        let period = (self.economy.start, self.economy.end);
+        for (tier, (range, limit)) in users::APPROVERS.iter().enumerate() {
             if total <= *limit {
-                let n = range.end - range.start;
-                let mut k = range.start + d.below(n);
-                if USERS[k].0 == creator {
+                // The senior accountants whose limit was raised to the controllers'
+                // approve with them from the day it was.
+                let mut extra = [0usize; users::RAISED.len()];
+                let mut m = 0;
+                for (k, _) in users::RAISED {
+                    if tier == 2 && crate::world::people::limit_on(*k, day, period) >= *limit {
+                        extra[m] = *k;
+                        m += 1;
+                    }
+                }
+                let own = range.end - range.start;
+                let n = own + m;
+                let pick = |j: usize| {
+                    if j < own {
+                        range.start + j
+                    } else {
+                        extra[j - own]
+                    }
+                };
+                let mut j = d.below(n);
+                if USERS[pick(j)].0 == creator {
                     if n == 1 {
                         // The only one of the role: the next role up approves.
                         continue;
                     }
-                    k = range.start + (k - range.start + 1) % n;
+                    j = (j + 1) % n;
                 }
-                return USERS[k].0;
+                return USERS[pick(j)].0;
             }
         }
         // Above every limit: the highest role (the CFO).
@@ -359,14 +385,14 @@ impl World {
             total += line.debit;
         }
         let n = lines.len();
-        let approved_by = head.approval.then(|| {
-            head.approver
-                .unwrap_or_else(|| Self::approver(total, head.user, d))
-        });
         let created_at = match head.created {
             Some(t) => t,
             None => DateTime::new(head.posting, Self::time_of_day(head.manual, d)),
         };
+        let approved_by = head.approval.then(|| {
+            head.approver
+                .unwrap_or_else(|| self.approver(total, head.user, created_at.date(), d))
+        });
         let (y, m, _) = head.posting.ymd();
         let company = &self.economy.companies[head.company];
         batch.entries.push(JournalEntry {

@@ -358,13 +358,23 @@ fn anomaly_vendors_are_bounded_by_the_vendor_master_whatever_the_labels() {
 
 /// A run of `n` entries with only `types` weighted, at `level` (or easy with `types[0]`
 /// at `level` when `only_first`).
-/// Each user's approval limit.
-fn approval_limits(g: &JournalGenerator) -> HashMap<&'static str, i64> {
+/// Each user, by login.
+fn approval_limits(g: &JournalGenerator) -> HashMap<&'static str, synth_model::User> {
     g.master_data()
         .users
         .iter()
-        .map(|u| (u.user_id, u.approval_limit))
+        .map(|u| (u.user_id, *u))
         .collect()
+}
+
+/// The limit `e`'s approver approved it under: the one in force the day it was entered
+/// (0 when nobody approved it).
+fn limit_of(
+    users: &HashMap<&'static str, synth_model::User>,
+    e: &synth_model::JournalEntry,
+) -> i64 {
+    e.approved_by
+        .map_or(0, |u| users[u].limit_on(e.created_at.date()))
 }
 
 /// A run of `n` entries with every type on by default at `level`, at a rate of 2%.
@@ -441,12 +451,27 @@ fn levels_move_each_type_toward_the_clean_rows_and_add_look_alikes() {
             );
         }
         let (mut over, mut late, mut look_alikes) = (Vec::new(), Vec::new(), 0);
+        // Above-limit approvals within the approver's limit as the users table shows it
+        // today (approved before the limit was raised), and clean approvals above the
+        // previous limit of a user whose limit was raised (approved after).
+        let (mut hidden, mut raised_clean) = (0, 0);
         for e in &b.entries {
             let hour = e.created_at.seconds_of_day() / 3600;
             let lag = e.created_at.date().0 - e.posting_date.0;
+            if let Some(u) = e.approved_by.map(|u| &limits[u]) {
+                let t = total[&e.entry_id];
+                if e.anomaly_type.is_none() && t > u.previous_approval_limit {
+                    assert!(u.approval_limit_since <= Some(e.created_at.date()), "{e:?}");
+                    raised_clean += 1;
+                }
+                if e.anomaly_type == Some("approval_above_limit") && t <= u.approval_limit {
+                    assert!(u.approval_limit_since > Some(e.created_at.date()), "{e:?}");
+                    hidden += 1;
+                }
+            }
             match e.anomaly_type {
                 Some("approval_above_limit") => {
-                    let limit = limits[e.approved_by.expect("approved")];
+                    let limit = limit_of(&limits, e);
                     over.push(total[&e.entry_id] as f64 / limit as f64);
                 }
                 Some("backdated_entry") => {
@@ -469,6 +494,16 @@ fn levels_move_each_type_toward_the_clean_rows_and_add_look_alikes() {
             "{level:?}: {min}..{max}"
         );
         lateness.push(late.iter().sum::<i32>() as f64 / late.len().max(1) as f64);
+        assert!(raised_clean > 0, "{level:?}: no raised limit used");
+        // About a third of the above-limit approvals (realistic) and half (hard) were
+        // signed off before a raise that now covers them; none at easy.
+        let share = f64::from(hidden) / over.len() as f64;
+        let (low, high) = level.pick((0.0, 0.0), (0.15, 0.5), (0.35, 0.8));
+        assert!(
+            (low..=high).contains(&share),
+            "{level:?}: {hidden} of {}",
+            over.len()
+        );
         // Clean look-alikes (late at a close, entered in the next month's first days)
         // only above easy.
         match level {
@@ -995,7 +1030,7 @@ fn a_split_entry_is_two_parts_below_a_limit_that_their_sum_exceeds_and_no_clean_
             sb.sort();
             let lim = |e: &JournalEntry| match naive {
                 true => 2_500_000,
-                false => e.approved_by.map_or(0, |u| limits[u]),
+                false => limit_of(&limits, e),
             };
             let near = |t: i64, l: i64| t <= l && t as f64 >= share * l as f64;
             a.company_code == b.company_code
@@ -1030,7 +1065,7 @@ fn a_split_entry_is_two_parts_below_a_limit_that_their_sum_exceeds_and_no_clean_
                 shape[&y]
             );
             // One accountant approves what a senior accountant should have.
-            assert_eq!(limits[entry[&x].approved_by.unwrap_or("-")], 2_500_000);
+            assert_eq!(limit_of(&limits, entry[&x]), 2_500_000);
         }
         // No two clean reclassifications meet the rule; above easy, some meet the naive
         // one: the look-alikes, approved by a senior accountant.
@@ -1040,7 +1075,8 @@ fn a_split_entry_is_two_parts_below_a_limit_that_their_sum_exceeds_and_no_clean_
                 if a.anomaly_type.is_none() || b.anomaly_type.is_none() {
                     assert!(!split(a, b), "{level:?}: {a:?} {b:?}");
                     if rule(a, b, true) {
-                        assert_eq!(limits[a.approved_by.unwrap_or("-")], 10_000_000);
+                        // A senior accountant's, or the controllers' after a raise.
+                        assert!(limit_of(&limits, a) >= 10_000_000, "{a:?}");
                         look_alikes += 1;
                     }
                 }
@@ -1403,7 +1439,7 @@ fn a_collusion_is_two_accountants_approving_each_other_and_no_clean_pair_does_so
                     (e.source, e.document_type, e.business_process),
                     ("manual", "SA", "general_ledger")
                 );
-                let lim = limits[approver];
+                let lim = limit_of(&limits, e);
                 assert_eq!(lim, 2_500_000, "approved by an accountant");
                 let t = total[&e.entry_id] as f64;
                 assert!(t >= share * lim as f64 && t < 0.8 * lim as f64, "{t}");
@@ -1424,7 +1460,7 @@ fn a_collusion_is_two_accountants_approving_each_other_and_no_clean_pair_does_so
                     && e.document_type == "SA"
                     && e.business_process == "general_ledger"
                     && e.approved_by.is_some_and(|u| {
-                        let (t, l) = (total[&e.entry_id], limits[u]);
+                        let (t, l) = (total[&e.entry_id], limit_of(&limits, e));
                         u != e.user_id && t < l && t as f64 >= 0.55 * l as f64
                     })
             })

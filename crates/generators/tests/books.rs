@@ -182,11 +182,8 @@ fn tax_is_the_rate_times_the_net_and_approvals_respect_limits() {
         .iter()
         .map(|t| (t.tax_code, t.rate_percent))
         .collect();
-    let limits: HashMap<&str, i64> = md
-        .users
-        .iter()
-        .map(|u| (u.user_id, u.approval_limit))
-        .collect();
+    let limits: HashMap<&str, &synth_model::User> =
+        md.users.iter().map(|u| (u.user_id, u)).collect();
     let mut k = 0;
     let mut taxed = 0;
     for e in &b.entries {
@@ -195,7 +192,12 @@ fn tax_is_the_rate_times_the_net_and_approvals_respect_limits() {
         let total: i64 = lines.iter().map(|l| l.debit).sum();
         if let Some(approver) = e.approved_by {
             assert_ne!(approver, e.user_id, "no self-approval");
-            assert!(total <= limits[approver], "{approver} approved {total}");
+            let limit = limits[approver].limit_on(e.created_at.date());
+            assert!(
+                total <= limit,
+                "{approver} approved {total} on {:?}",
+                e.created_at
+            );
         }
         assert!(limits.contains_key(e.user_id), "unknown user {}", e.user_id);
         let Some(code) = lines.iter().find_map(|l| l.tax_code) else {

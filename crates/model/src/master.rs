@@ -80,9 +80,27 @@ record! {
         role: &'static str,
         /// Department.
         department: &'static str,
-        /// The largest entry total (in the company's currency) the user may approve; 0
-        /// for users who approve nothing.
+        /// The largest entry total (in the company's currency) the user may approve
+        /// today; 0 for users who approve nothing.
         approval_limit: i64 as Money,
+        /// The limit before `approval_limit_since`: equal to `approval_limit` for users
+        /// whose limit has not changed in the period.
+        previous_approval_limit: i64 as Money,
+        /// The day `approval_limit` took effect when that was in the period (a
+        /// promotion); null when it has held since before. An entry created before it
+        /// was approved under `previous_approval_limit`.
+        approval_limit_since: Option<Date>,
+    }
+}
+
+impl User {
+    /// The limit in force for an entry created on `day`: the previous one before the
+    /// day the current limit took effect, the current one from it.
+    pub fn limit_on(&self, day: Date) -> i64 {
+        match self.approval_limit_since {
+            Some(since) if day < since => self.previous_approval_limit,
+            _ => self.approval_limit,
+        }
     }
 }
 

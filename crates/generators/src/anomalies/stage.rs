@@ -9,7 +9,7 @@ use crate::world::economy::FillerKind;
 use crate::world::master::MasterData;
 use crate::world::people::{off_round, pick_user};
 use crate::world::pools::accounts as acc;
-use crate::world::pools::users;
+use crate::world::pools::{USERS, users};
 use crate::world::rng::Draws;
 use synth_model::{Batch, Date, DateTime};
 
@@ -226,7 +226,28 @@ impl World {
                 ..base
             },
             Twisted::AboveLimit => {
-                let limit = users::APPROVERS[0].1;
+                // Approved by a G/L accountant; above `easy`, in nearly half the cases
+                // (realistic) or most (hard), by a senior accountant a week or more before
+                // the day the limit was raised, under a limit the users table no longer
+                // shows.
+                let early = self.level(t) != crate::anomalies::Difficulty::Easy
+                    && d.unit() < self.level(t).pick(0.0, 0.45, 0.85);
+                let period = (self.economy.start, self.economy.end);
+                let mut before = [0usize; users::RAISED.len()];
+                let mut m = 0;
+                for (k, _) in users::RAISED {
+                    let week = sc.date.add_days(7);
+                    if early && crate::world::people::limit_on(*k, week, period) == USERS[*k].4 {
+                        before[m] = *k;
+                        m += 1;
+                    }
+                }
+                let (limit, approver) = if m > 0 {
+                    let k = before[d.below(m)];
+                    (USERS[k].4, Some(USERS[k].0))
+                } else {
+                    (users::APPROVERS[0].1, None)
+                };
                 // 1.1 to 3.6 times the limit (easy), 1.02 to 1.5 (realistic), 1.002 to
                 // 1.1 (hard): cents, rounded to hundreds as often as clean
                 // reclassifications are, and above the limit still.
@@ -240,6 +261,7 @@ impl World {
                     kind: Some(FillerKind::Reclass),
                     amount: Some(amount),
                     approver_tier: Some(0),
+                    approver,
                     ..base
                 }
             }

@@ -458,14 +458,23 @@ pub(crate) fn build_parts(
             department: c.2,
         })
         .collect();
+    let period = (economy.start, economy.end);
     let mut users: Vec<User> = pools::USERS
         .iter()
-        .map(|u| User {
-            user_id: u.0,
-            name: u.1,
-            role: u.2,
-            department: u.3,
-            approval_limit: u.4,
+        .enumerate()
+        .map(|(k, u)| {
+            let raise = pools::users::RAISED.iter().find(|(r, _)| *r == k);
+            User {
+                user_id: u.0,
+                name: u.1,
+                role: u.2,
+                department: u.3,
+                approval_limit: crate::world::people::limit_on(k, economy.end, period),
+                previous_approval_limit: u.4,
+                approval_limit_since: raise.map(|(_, share)| {
+                    crate::world::people::raise_day(economy.start, economy.end, *share)
+                }),
+            }
         })
         .collect();
     users.extend(pools::BATCH_USERS.iter().map(|u| User {
@@ -474,6 +483,8 @@ pub(crate) fn build_parts(
         role: "batch_job",
         department: "IT",
         approval_limit: 0,
+        previous_approval_limit: 0,
+        approval_limit_since: None,
     }));
     let mut vendors = vendors(config, economy);
     let (history, vendor_bank_changes) =

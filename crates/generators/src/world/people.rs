@@ -3,9 +3,28 @@
 
 use crate::world::pools::{USERS, users};
 use crate::world::rng::Draws;
+use synth_model::Date;
 
 pub(crate) fn pick_user(range: std::ops::Range<usize>, d: &mut Draws) -> &'static str {
     USERS[range.start + d.below(range.end - range.start)].0
+}
+
+/// The day the raised limit of a user of `users::RAISED` with `share` takes effect in
+/// the period from `start` to `end`: a Monday (or the period's first day).
+pub(crate) fn raise_day(start: Date, end: Date, share: f64) -> Date {
+    let day = start.add_days((f64::from(end.0 - start.0) * share) as i32);
+    day.add_days(-(day.weekday() as i32)).max(start)
+}
+
+/// The limit user `k` approves under on `day`: the tier's, or for a user of
+/// `users::RAISED` from its raise day on the controllers'.
+pub(crate) fn limit_on(k: usize, day: Date, (start, end): (Date, Date)) -> i64 {
+    let own = USERS[k].4;
+    users::RAISED
+        .iter()
+        .find(|(u, _)| *u == k)
+        .filter(|(_, share)| day >= raise_day(start, end, *share))
+        .map_or(own, |_| users::APPROVERS[2].1)
 }
 
 /// Whether a gross amount is within 10% below an approval limit.

@@ -371,6 +371,9 @@ pub mod users {
         (49..51, 1_000_000_000),
         (51..52, 100_000_000_000),
     ];
+    /// Senior accountants whose limit is raised to the controllers' in the period:
+    /// (user, the share of the period before the day it takes effect).
+    pub const RAISED: &[(usize, f64)] = &[(41, 0.4), (43, 0.65)];
     /// Invoice capture.
     pub const BATCH_AP: &str = "BATCH_AP";
     /// Payment run.
@@ -416,5 +419,9 @@ mod tests {
         }
         let top = users::APPROVERS.last().map(|(r, _)| r.start);
         assert_eq!(top.map(|k| USERS[k].2), Some("cfo"));
+        for (k, share) in users::RAISED {
+            assert!(users::APPROVERS[1].0.contains(k), "{}", USERS[*k].0);
+            assert!((0.1..0.9).contains(share));
+        }
     }
 }
