@@ -11,8 +11,9 @@ information.
 the clean entries are weighted so that their strata (the kind itself, so that a type
 with entries of two kinds meets each kind's clean entries; goods or not: a line on
 inventory or goods received not invoiced; whether it touches the profit and loss, which
-tells a payroll run from the payroll's payments and an invoice from a payment; and the
-amount's order of magnitude) are spread as the
+tells a payroll run from the payroll's payments and an invoice from a payment; the
+amount's order of magnitude; and the lowest approval limit that covers the amount:
+25 000, 100 000, 1 000 000, 10 000 000 or above) are spread as the
 type's entries are. So a group is scored on what it tells beyond the honest features
 (the amount, the accounts, the document type): a large entry needs a senior approver,
 and is more often rounded, whether or not it is an anomaly. Prints the table; exits 1
@@ -116,7 +117,10 @@ def main() -> int:
                l.line_texts, cast(round(l.debit * 100) as bigint) as amount,
                e.source || '/' || e.document_type || '/' || e.business_process || '/'
                    || (case when l.goods then 'g' else 's' end) || (case when l.pnl then 'p' else 'b' end)
-                   || cast(floor(log10(greatest(l.debit, 0.01))) as int) as stratum,
+                   || cast(floor(log10(greatest(l.debit, 0.01))) as int)
+                   || '/' || (case when l.debit <= 25000 then 0 when l.debit <= 100000 then 1
+                                   when l.debit <= 1000000 then 2 when l.debit <= 10000000 then 3
+                                   else 4 end) as stratum,
                hash(e.entry_id) % 2 as fold
         from e join l using (entry_id)
         """

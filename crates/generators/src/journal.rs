@@ -304,6 +304,8 @@ impl World {
                 self.case_entry(p, s as u8, batch);
             } else if p.anomaly == Some(AnomalyType::DuplicatePayment) && s == u64::from(p.posted) {
                 self.case_entry_as(p, s as u8, crate::cases::Role::Payment(0), batch);
+            } else if self.holds_accrual(p, s as u8) {
+                self.clean_accrual(p, s as u8, batch);
             } else {
                 self.filler(slot, batch);
             }

@@ -1751,3 +1751,79 @@ fn group_companies_post_both_halves_of_each_charge_and_their_balances_agree_but_
         assert!(end > start);
     }
 }
+
+#[test]
+fn manual_month_end_accruals_sit_among_the_cases_and_the_system_reverses_each_next_month() {
+    let n = 300_000;
+    let (g, b) = run(n);
+    let md = g.master_data();
+    let users: HashMap<&str, &str> = md.users.iter().map(|u| (u.user_id, u.role)).collect();
+    let entries: HashMap<u128, (usize, &synth_model::JournalEntry)> = b
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(k, e)| (e.entry_id, (k, e)))
+        .collect();
+    let mut lines: HashMap<u128, Vec<&synth_model::JournalLine>> = HashMap::new();
+    for l in &b.lines {
+        lines.entry(l.entry_id).or_default().push(l);
+    }
+    let accruals: Vec<(usize, &synth_model::JournalEntry)> = b
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.header_text == "Month-end accrual" && e.source == "manual")
+        .collect();
+    let mut reversed = 0;
+    for (_, a) in &accruals {
+        assert_eq!(users[a.user_id], "gl_accountant", "{a:?}");
+        assert_eq!(a.business_process, "period_close");
+        assert!(a.approved_by.is_some());
+        let Some((_, r)) = b
+            .entries
+            .iter()
+            .filter(|r| r.reversal_of == Some(a.entry_id))
+            .map(|r| ((), r))
+            .next()
+        else {
+            continue;
+        };
+        reversed += 1;
+        assert_eq!((r.user_id, r.source), ("SYS_GL", "automated"), "{r:?}");
+        // The next month's first working day: after the accrual, within days of its
+        // month's end, in the next month.
+        let (ay, am, _) = a.posting_date.ymd();
+        let (ry, rm, rd) = r.posting_date.ymd();
+        assert_eq!(
+            (ry * 12 + rm as i32) - (ay * 12 + am as i32),
+            1,
+            "{a:?} {r:?}"
+        );
+        assert!(rd <= 4, "{r:?}");
+        // The same two accounts and amount, sides swapped.
+        let side = |id: u128| {
+            let mut v: Vec<(u32, i64)> = lines[&id]
+                .iter()
+                .map(|l| (l.account, l.debit - l.credit))
+                .collect();
+            v.sort();
+            v
+        };
+        let mut flipped: Vec<(u32, i64)> =
+            side(r.entry_id).into_iter().map(|(a, x)| (a, -x)).collect();
+        flipped.sort();
+        assert_eq!(side(a.entry_id), flipped);
+        assert!(entries.contains_key(&r.entry_id));
+    }
+    // Every accrual is reversed in the period but the scheduled ones of its last month,
+    // and a third or more sit among the business cases, past the scheduled postings'
+    // first rows (half or more from about 500 000 entries on).
+    assert!(accruals.len() >= 60, "{}", accruals.len());
+    let companies = md.companies.len() * 2;
+    assert_eq!(reversed + companies, accruals.len());
+    let late = accruals
+        .iter()
+        .filter(|(k, _)| *k > b.entries.len() / 10)
+        .count();
+    assert!(late * 3 > accruals.len(), "{late} of {}", accruals.len());
+}

@@ -4,13 +4,13 @@
 use super::vendors::VendorPosting;
 use crate::anomalies::AnomalyType as A;
 use crate::anomalies::Touched;
-use crate::cases::Plan;
+use crate::cases::{Plan, month_end};
 use crate::post::Head;
 use crate::world::World;
 use crate::world::economy::tax_of;
 use crate::world::master::MasterData;
 use crate::world::people::off_round;
-use crate::world::pools::{SERVICES_BOUGHT, USERS, accounts as acc, centers, texts, users};
+use crate::world::pools::{SERVICES_BOUGHT, USERS, accounts as acc, texts, users};
 use crate::world::rng::{Draws, record_id, stream};
 use synth_model::{BankAccount, Batch, Date};
 
@@ -20,28 +20,7 @@ fn days_in(x: Date) -> i32 {
     synth_model::days_in_month(y, m) as i32
 }
 
-/// The last day of the month of `x`.
-fn month_end(x: Date) -> Date {
-    let (y, m, _) = x.ymd();
-    Date::from_ymd(y, m, synth_model::days_in_month(y, m)).unwrap_or(x)
-}
-
 impl World {
-    /// A manual month-end accrual of company `ci` as the scheduled ones are: its expense
-    /// account, cost center, user (a G/L accountant) and amount.
-    fn manual_accrual(&self, ci: usize, d: &mut Draws) -> (u32, usize, &'static str, i64) {
-        let account = d.pick(acc::ACCRUED_EXPENSES);
-        let cost_center = d.pick(centers::OVERHEAD);
-        let user = crate::world::people::pick_user(users::GL, d);
-        let base = self
-            .schedules
-            .get(ci)
-            .map_or(1_000_000.0, |s| s.accrual_base)
-            * libm::exp(0.35 * d.normal());
-        let amount = off_round(crate::world::schedules::round_to(base, 10_000));
-        (account, cost_center, user, amount)
-    }
-
     /// A month-end accrual as the scheduled ones are (slot 0), never reversed, released
     /// into profit two to five months later by a manual entry dressed as a
     /// reclassification (slot 1), on a month's last working day.

@@ -225,46 +225,7 @@ impl World {
                 self_approve: true,
                 ..base
             },
-            Twisted::AboveLimit => {
-                // Approved by a G/L accountant; above `easy`, in nearly half the cases
-                // (realistic) or most (hard), by a senior accountant a week or more before
-                // the day the limit was raised, under a limit the users table no longer
-                // shows.
-                let early = self.level(t) != crate::anomalies::Difficulty::Easy
-                    && d.unit() < self.level(t).pick(0.0, 0.45, 0.85);
-                let period = (self.economy.start, self.economy.end);
-                let mut before = [0usize; users::RAISED.len()];
-                let mut m = 0;
-                for (k, _) in users::RAISED {
-                    let week = sc.date.add_days(7);
-                    if early && crate::world::people::limit_on(*k, week, period) == USERS[*k].4 {
-                        before[m] = *k;
-                        m += 1;
-                    }
-                }
-                let (limit, approver) = if m > 0 {
-                    let k = before[d.below(m)];
-                    (USERS[k].4, Some(USERS[k].0))
-                } else {
-                    (users::APPROVERS[0].1, None)
-                };
-                // 1.1 to 3.6 times the limit (easy), 1.02 to 1.5 (realistic), 1.002 to
-                // 1.1 (hard): cents, rounded to hundreds as often as clean
-                // reclassifications are, and above the limit still.
-                let (low, width) = self.level(t).pick((1.1, 2.5), (1.02, 0.48), (1.002, 0.098));
-                let mut amount = libm::round(limit as f64 * (low + width * d.unit())) as i64;
-                if d.below(100) < 60 {
-                    let rounded = off_round(amount / 10_000 * 10_000);
-                    amount = if rounded > limit { rounded } else { amount };
-                }
-                Twist {
-                    kind: Some(FillerKind::Reclass),
-                    amount: Some(amount),
-                    approver_tier: Some(0),
-                    approver,
-                    ..base
-                }
-            }
+            Twisted::AboveLimit => self.above_limit(&mut sc, t, base),
             Twisted::OffHours => self.off_hours(&mut sc, t, base),
             Twisted::Round => {
                 const K: &[i64] = &[10, 12, 15, 20, 25, 30, 40, 50, 60, 75, 100, 120, 150, 250];
@@ -420,6 +381,50 @@ impl World {
             kind: Some(FillerKind::PettyCash),
             date: Some(posting),
             document_date: Some(receipt),
+            ..base
+        }
+    }
+
+    /// A reclassification above its approver's limit: a G/L accountant's, or above
+    /// `easy` a senior accountant's before the raise that now covers it.
+    fn above_limit(&self, sc: &mut crate::world::scenes::Scene, t: A, base: Twist) -> Twist {
+        let d = &mut sc.d;
+        // Approved by a G/L accountant; above `easy`, in nearly half the cases
+        // (realistic) or most (hard), by a senior accountant a week or more before
+        // the day the limit was raised, under a limit the users table no longer
+        // shows.
+        let early = self.level(t) != crate::anomalies::Difficulty::Easy
+            && d.unit() < self.level(t).pick(0.0, 0.45, 0.85);
+        let period = (self.economy.start, self.economy.end);
+        let mut before = [0usize; users::RAISED.len()];
+        let mut m = 0;
+        for (k, _) in users::RAISED {
+            let week = sc.date.add_days(7);
+            if early && crate::world::people::limit_on(*k, week, period) == USERS[*k].4 {
+                before[m] = *k;
+                m += 1;
+            }
+        }
+        let (limit, approver) = if m > 0 {
+            let k = before[d.below(m)];
+            (USERS[k].4, Some(USERS[k].0))
+        } else {
+            (users::APPROVERS[0].1, None)
+        };
+        // 1.1 to 3.6 times the limit (easy), 1.02 to 1.5 (realistic), 1.002 to
+        // 1.1 (hard): cents, rounded to hundreds as often as clean
+        // reclassifications are, and above the limit still.
+        let (low, width) = self.level(t).pick((1.1, 2.5), (1.02, 0.48), (1.002, 0.098));
+        let mut amount = libm::round(limit as f64 * (low + width * d.unit())) as i64;
+        if d.below(100) < 60 {
+            let rounded = off_round(amount / 10_000 * 10_000);
+            amount = if rounded > limit { rounded } else { amount };
+        }
+        Twist {
+            kind: Some(FillerKind::Reclass),
+            amount: Some(amount),
+            approver_tier: Some(0),
+            approver,
             ..base
         }
     }

@@ -148,6 +148,9 @@ impl World {
                 * libm::exp(sigma * z),
         )
         .max(100.0) as i64;
+        if kind == FillerKind::Reclass {
+            amount = large_reclass(amount, &mut d);
+        }
         let drawn_date = c.calendar.sample_working(&mut d);
         let date = tw.date.unwrap_or(drawn_date);
         let first_line = batch.lines.len();
@@ -673,5 +676,23 @@ fn damaged(text: &str, how: Damage) -> &'static str {
     match how {
         Damage::Encoding => encoding,
         Damage::Typo => typo,
+    }
+}
+
+/// A reclassification's amount: `amount`, or for one in forty a large one, log-uniform
+/// from the lowest approval limit to forty times it (approved by whoever's limit covers
+/// it), never in the last fifth below a limit (where the parts of a split sit).
+fn large_reclass(amount: i64, d: &mut Draws) -> i64 {
+    if d.below(40) != 0 {
+        return amount;
+    }
+    let lowest = users::APPROVERS[0].1 as f64;
+    let x = libm::round(lowest * libm::exp(d.unit() * libm::log(40.0))) as i64;
+    match users::APPROVERS
+        .iter()
+        .find(|(_, limit)| x >= limit / 5 * 4 && x <= *limit)
+    {
+        Some(_) => x / 4 * 3,
+        None => x,
     }
 }

@@ -8,8 +8,9 @@
 //! currency; `filler.rs` the single-entry cases, `allocation.rs` the cost allocations
 //! among them; `bank.rs` the bank statement lines of every entry; `stock.rs` the stock
 //! movements of its goods receipt or delivery; `tender.rs` the bids of an order put out
-//! to tender.
+//! to tender; `accruals.rs` the month-end accruals posted by hand in free slots.
 
+mod accruals;
 mod allocation;
 mod amounts;
 mod backorder;
@@ -22,5 +23,6 @@ mod plan;
 mod stock;
 mod tender;
 
+pub(crate) use accruals::month_end;
 pub(crate) use filler::{Damage, Twist};
 pub(crate) use plan::{Plan, Role};

@@ -108,6 +108,8 @@ pub(crate) mod stream {
     pub const TENDER_RING: u64 = 90;
     /// Ids of the bids of tenders.
     pub const QUOTATION: u64 = 91;
+    /// Which blocks hold a manual month-end accrual, and its company, day and amount.
+    pub const CLEAN_ACCRUAL: u64 = 92;
 }
 
 /// The SplitMix64 finalizer: a fast, well-mixed bijection on `u64`.
