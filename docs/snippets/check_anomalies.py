@@ -106,6 +106,7 @@ THEFT_SHARE = by_level("inventory_theft", 0.01, 0.0004, 0.00015)
 # ring's cover bids come to the winner's.
 RIGGED_OVER, COVER_WITHIN = by_level("bid_rigging", (1.032, 1.025), (1.032, 1.04), (1.025, 1.06))
 COLLUSION_SHARE, COLLUSION_DAYS = by_level("collusion", (0.55, 0), (0.35, 7), (0.15, 21))
+DUPLICATE_DAYS = by_level("duplicate_entry", 30, 70, 160)
 # How much of an employee's home address a vendor's must share: the whole address, the
 # street without its house number, the postcode.
 HOME_MATCH = by_level("conflict_of_interest", "v.street = e.street",
@@ -337,20 +338,22 @@ DETECTORS = {
         SELECT entry_id FROM journal_entries
         WHERE source = 'manual' AND regexp_matches(lower(header_text),
             'plug|cfo|do not reverse|override|forecast|instructed|confidential|top-side')""",
-    # Manual G/L reclassifications of one company, user and text the same in every line
-    # (account, cost center, amount) as an earlier one: the later ones.
-    "duplicate_entry": """
+    # Manual G/L reclassifications of one company, user, approver and text the same in
+    # every line (account, cost center, amount) as one posted up to 30 days before (70
+    # realistic, 160 hard): the later ones.
+    "duplicate_entry": f"""
         WITH m AS (
-            SELECT e.entry_id, e.company_code, e.user_id, e.header_text, e.posting_date, e.created_at,
+            SELECT e.entry_id, e.company_code, e.user_id, e.approved_by, e.header_text, e.posting_date, e.created_at,
                    string_agg(l.account || ':' || coalesce(l.cost_center, '') || ':' || l.debit || ':' || l.credit,
                               ' ' ORDER BY l.line_number) lines
             FROM journal_entries e JOIN journal_lines l USING (entry_id)
             WHERE e.source = 'manual' AND e.document_type = 'SA' AND e.business_process = 'general_ledger'
             GROUP BY ALL)
-        SELECT entry_id FROM (
-            SELECT entry_id, row_number() OVER (PARTITION BY company_code, user_id, header_text, lines
-                                               ORDER BY posting_date, created_at, entry_id) k FROM m)
-        WHERE k > 1""",
+        SELECT DISTINCT b.entry_id FROM m a JOIN m b
+            ON a.company_code = b.company_code AND a.user_id = b.user_id AND a.header_text = b.header_text
+           AND a.lines = b.lines AND a.approved_by IS NOT DISTINCT FROM b.approved_by
+           AND (a.posting_date, a.created_at, a.entry_id) < (b.posting_date, b.created_at, b.entry_id)
+           AND date_diff('day', a.posting_date, b.posting_date) <= {DUPLICATE_DAYS}""",
     # Expense claims of one employee for the same receipt (day, amount, category,
     # description) as one submitted at least eight days before. (Clean claims can match
     # in all of that, two taxi rides at one fare, but a day's claims are all submitted

@@ -43,6 +43,9 @@ pub(crate) struct Head {
     pub approver: Option<&'static str>,
     /// When it was entered, when not on its posting date (anomalies).
     pub created: Option<DateTime>,
+    /// The day whose approval limits choose its approver, when not the day it was
+    /// entered: a duplicate's is its original's, so that the same user approves both.
+    pub approval_day: Option<Date>,
     /// A year-end closing entry: posted in fiscal period 13 of its year.
     pub closing: bool,
     /// Moves value between accounts, as the graph's edges show (a cost allocation moves
@@ -69,6 +72,7 @@ impl Head {
         anomaly: None,
         approver: None,
         created: None,
+        approval_day: None,
         closing: false,
         flows: true,
     };
@@ -390,8 +394,10 @@ impl World {
             None => DateTime::new(head.posting, Self::time_of_day(head.manual, d)),
         };
         let approved_by = head.approval.then(|| {
-            head.approver
-                .unwrap_or_else(|| self.approver(total, head.user, created_at.date(), d))
+            head.approver.unwrap_or_else(|| {
+                let day = head.approval_day.unwrap_or(created_at.date());
+                self.approver(total, head.user, day, d)
+            })
         });
         let (y, m, _) = head.posting.ymd();
         let company = &self.economy.companies[head.company];

@@ -757,7 +757,8 @@ fn a_duplicate_repeats_an_earlier_case_and_no_clean_case_repeats_one() {
             }
         }
         assert!(again >= 15, "{again} at {level:?}");
-        // Reclassifications: every line the same, by the same user with the same text.
+        // Reclassifications: every line the same, by the same user with the same text,
+        // approved by the same user, within the level's days of the first.
         type Lines<'a> = Vec<(u32, Option<&'a str>, i64, i64)>;
         let mut lines: HashMap<u128, Lines> = HashMap::new();
         for l in &b.lines {
@@ -774,6 +775,7 @@ fn a_duplicate_repeats_an_earlier_case_and_no_clean_case_repeats_one() {
                 let key = (
                     e.company_code,
                     e.user_id,
+                    e.approved_by,
                     e.header_text,
                     &lines[&e.entry_id],
                 );
@@ -781,13 +783,13 @@ fn a_duplicate_repeats_an_earlier_case_and_no_clean_case_repeats_one() {
             }
         }
         let mut twice = 0;
+        let days = level.pick(30, 70, 160);
         for same in seen.values() {
-            let first = same
-                .iter()
-                .min_by_key(|e| (e.posting_date, e.created_at))
-                .map(|e| e.entry_id);
             for e in same {
-                let repeat = same.len() > 1 && Some(e.entry_id) != first;
+                let at = |x: &synth_model::JournalEntry| (x.posting_date, x.created_at, x.entry_id);
+                let repeat = same
+                    .iter()
+                    .any(|o| at(o) < at(e) && e.posting_date.0 - o.posting_date.0 <= days);
                 assert_eq!(repeat, e.anomaly_type == Some("duplicate_entry"), "{e:?}");
                 twice += usize::from(repeat);
             }

@@ -257,6 +257,7 @@ impl World {
                 })
             },
             created: tw.created,
+            approval_day: tw.replay.map(|r| r.1),
             closing: false,
             flows: true,
         };
