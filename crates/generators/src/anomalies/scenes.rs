@@ -4,7 +4,7 @@
 use super::vendors::VendorPosting;
 use crate::anomalies::AnomalyType as A;
 use crate::anomalies::Touched;
-use crate::cases::{Plan, month_end};
+use crate::cases::{Accrual, Plan, month_end};
 use crate::post::Head;
 use crate::world::World;
 use crate::world::economy::tax_of;
@@ -29,7 +29,7 @@ impl World {
         let mut sc = self.scene(p.block());
         let d = &mut sc.d;
         let c = &self.economy.companies[sc.company];
-        let (account, cost_center, user, amount) = self.manual_accrual(sc.company, d);
+        let a = self.manual_accrual(sc.company, d);
         let later =
             |x: Date, months: u32| (0..months).fold(month_end(x), |m, _| month_end(m.add_days(1)));
         let (start, end) = (self.economy.start, self.economy.end);
@@ -49,43 +49,8 @@ impl World {
             .min(end)
             .max(accrual_day);
         let index = p.first + u64::from(s);
-        let entry_id = self.entry_id(index);
-        let mut ed = Draws::new(seed, stream::ENTRY, index);
-        let first_line = batch.lines.len();
-        let (day, process, header) = if s == 0 {
-            Self::accrual_lines(
-                batch,
-                entry_id,
-                (account, cost_center),
-                amount,
-                "Month-end accrual",
-            );
-            (accrual_day, "period_close", "Month-end accrual")
-        } else {
-            Self::disguised_reclass(
-                batch,
-                entry_id,
-                amount,
-                (acc::ACCRUED, account, cost_center),
-            );
-            (release_day, "general_ledger", d.pick(texts::RECLASS))
-        };
-        let head = Head {
-            index,
-            company: sc.company,
-            posting: day,
-            document_date: day,
-            document_type: "SA",
-            process,
-            manual: true,
-            user,
-            approval: true,
-            header_text: header,
-            anomaly: Some(A::CookieJarReserve),
-            ..Head::CLEAN
-        };
-        self.close(batch, &head, first_line, &mut ed);
         if s == 0 {
+            self.post_accrual(batch, (index, accrual_day), &a, Some(A::CookieJarReserve));
             self.label(
                 batch,
                 A::CookieJarReserve,
@@ -97,18 +62,42 @@ impl World {
                     ..Touched::NONE
                 },
             );
+            return;
         }
+        let entry_id = self.entry_id(index);
+        let mut ed = Draws::new(seed, stream::ENTRY, index);
+        let first_line = batch.lines.len();
+        Self::disguised_reclass(
+            batch,
+            entry_id,
+            a.amount,
+            (acc::ACCRUED, a.account, a.cost_center),
+        );
+        let head = Head {
+            index,
+            company: sc.company,
+            posting: release_day,
+            document_date: release_day,
+            document_type: "SA",
+            process: "general_ledger",
+            manual: true,
+            user: a.user,
+            approval: true,
+            header_text: d.pick(texts::RECLASS),
+            anomaly: Some(A::CookieJarReserve),
+            ..Head::CLEAN
+        };
+        self.close(batch, &head, first_line, &mut ed);
     }
 
     /// A manual month-end accrual (slot 0), reversed by hand days later (slot 1) and
     /// posted again for a different amount (slot 2): texts, amounts, dates and users
     /// as the scheduled month-end accruals and their reversals have them.
     pub(crate) fn reversal_reposted(&self, p: &Plan, s: u8, batch: &mut Batch) {
-        let seed = self.config.seed;
         let mut sc = self.scene(p.block());
         let d = &mut sc.d;
         let c = &self.economy.companies[sc.company];
-        let (account, cost_center, user, amount) = self.manual_accrual(sc.company, d);
+        let a = self.manual_accrual(sc.company, d);
         // Posted again 15-60% higher or 15-45% lower (easy), 8-30% or 8-25% (realistic),
         // 2-10% either way (hard).
         let ((up, up_width), (down, down_width)) = self.level(A::ReversalReposted).pick(
@@ -122,7 +111,7 @@ impl World {
             down + down_width * d.unit()
         };
         let changed = off_round(crate::world::schedules::round_to(
-            amount as f64 * factor,
+            a.amount as f64 * factor,
             10_000,
         ));
         // Accrued on a month's last working day, as the scheduled accruals are; the
@@ -145,47 +134,19 @@ impl World {
             c.calendar.next_working(reversal_day.add_days(1))
         };
         let index = p.first + u64::from(s);
-        let entry_id = self.entry_id(index);
-        let mut ed = Draws::new(seed, stream::ENTRY, index);
-        let first_line = batch.lines.len();
-        let (amount, day, header, reversal_of) = match s {
-            0 => (amount, accrual_day, "Month-end accrual", None),
-            1 => (
-                -amount,
-                reversal_day,
-                "Reversal of month-end accrual",
-                Some(self.entry_id(p.first)),
-            ),
-            _ => (changed, repost_day, "Month-end accrual", None),
-        };
-        if s == 1 {
-            // The lines of a scheduled reversal.
-            Self::accrual_reversal_lines(batch, entry_id, (account, cost_center), -amount);
-        } else {
-            Self::accrual_lines(
-                batch,
-                entry_id,
-                (account, cost_center),
-                amount,
-                "Month-end accrual",
-            );
+        let rr = Some(A::ReversalReposted);
+        match s {
+            0 => self.post_accrual(batch, (index, accrual_day), &a, rr),
+            // The lines of a scheduled reversal, entered by hand.
+            1 => self.post_accrual_reversal(batch, (index, reversal_day, p.first), &a, (true, rr)),
+            _ => {
+                let again = Accrual {
+                    amount: changed,
+                    ..a
+                };
+                self.post_accrual(batch, (index, repost_day), &again, rr);
+            }
         }
-        let head = Head {
-            index,
-            company: sc.company,
-            posting: day,
-            document_date: day,
-            document_type: "SA",
-            process: "period_close",
-            manual: true,
-            user,
-            approval: true,
-            header_text: header,
-            reversal_of,
-            anomaly: Some(A::ReversalReposted),
-            ..Head::CLEAN
-        };
-        self.close(batch, &head, first_line, &mut ed);
         if s == 0 {
             self.label(
                 batch,

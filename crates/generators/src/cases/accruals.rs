@@ -3,6 +3,7 @@
 //! month's first working day, as the scheduled accruals are: in a share of the blocks
 //! whose last two slots no case entry takes.
 
+use crate::anomalies::AnomalyType;
 use crate::cases::Plan;
 use crate::post::Head;
 use crate::world::World;
@@ -23,14 +24,26 @@ pub(crate) fn month_end(x: Date) -> Date {
     Date::from_ymd(y, m, synth_model::days_in_month(y, m)).unwrap_or(x)
 }
 
+/// A month-end accrual: the company, the expense account and cost center it charges,
+/// who enters it, and its amount.
+#[derive(Clone, Copy)]
+pub(crate) struct Accrual {
+    /// Index of the company.
+    pub(crate) company: usize,
+    /// The expense account debited.
+    pub(crate) account: u32,
+    /// Its cost center.
+    pub(crate) cost_center: usize,
+    /// The G/L accountant who enters it.
+    pub(crate) user: &'static str,
+    /// The amount, in minor units.
+    pub(crate) amount: i64,
+}
+
 impl World {
     /// A manual month-end accrual of company `ci` as the scheduled ones are: its expense
     /// account, cost center, user (a G/L accountant) and amount.
-    pub(crate) fn manual_accrual(
-        &self,
-        ci: usize,
-        d: &mut Draws,
-    ) -> (u32, usize, &'static str, i64) {
+    pub(crate) fn manual_accrual(&self, ci: usize, d: &mut Draws) -> Accrual {
         let account = d.pick(acc::ACCRUED_EXPENSES);
         let cost_center = d.pick(centers::OVERHEAD);
         let user = crate::world::people::pick_user(users::GL, d);
@@ -40,7 +53,76 @@ impl World {
             .map_or(1_000_000.0, |s| s.accrual_base)
             * libm::exp(0.35 * d.normal());
         let amount = off_round(crate::world::schedules::round_to(base, 10_000));
-        (account, cost_center, user, amount)
+        Accrual {
+            company: ci,
+            account,
+            cost_center,
+            user,
+            amount,
+        }
+    }
+
+    /// Posts entry `index` on `day`: accrual `a`, entered by its user and approved,
+    /// carrying `anomaly`.
+    pub(crate) fn post_accrual(
+        &self,
+        batch: &mut Batch,
+        (index, day): (u64, Date),
+        a: &Accrual,
+        anomaly: Option<AnomalyType>,
+    ) {
+        let entry_id = self.entry_id(index);
+        let first_line = batch.lines.len();
+        let text = "Month-end accrual";
+        Self::accrual_lines(batch, entry_id, (a.account, a.cost_center), a.amount, text);
+        let head = Head {
+            manual: true,
+            user: a.user,
+            approval: true,
+            anomaly,
+            ..Self::accrual_head(index, day, a.company, text)
+        };
+        let mut ed = Draws::new(self.config.seed, stream::ENTRY, index);
+        self.close(batch, &head, first_line, &mut ed);
+    }
+
+    /// Posts entry `index` on `day`: the reversal of accrual `a`, posted as entry
+    /// `of`: by the system, or (`by_hand`) by the accrual's user and approved, carrying
+    /// `anomaly`.
+    pub(crate) fn post_accrual_reversal(
+        &self,
+        batch: &mut Batch,
+        (index, day, of): (u64, Date, u64),
+        a: &Accrual,
+        (by_hand, anomaly): (bool, Option<AnomalyType>),
+    ) {
+        let entry_id = self.entry_id(index);
+        let first_line = batch.lines.len();
+        Self::accrual_reversal_lines(batch, entry_id, (a.account, a.cost_center), a.amount);
+        let head = Head {
+            manual: by_hand,
+            user: if by_hand { a.user } else { users::GL_AUTO },
+            approval: by_hand,
+            reversal_of: Some(self.entry_id(of)),
+            anomaly,
+            ..Self::accrual_head(index, day, a.company, "Reversal of month-end accrual")
+        };
+        let mut ed = Draws::new(self.config.seed, stream::ENTRY, index);
+        self.close(batch, &head, first_line, &mut ed);
+    }
+
+    /// The head of an accrual or its reversal: entry `index` of company `ci` on `day`.
+    fn accrual_head(index: u64, day: Date, ci: usize, header_text: &'static str) -> Head {
+        Head {
+            index,
+            company: ci,
+            posting: day,
+            document_date: day,
+            document_type: "SA",
+            process: "period_close",
+            header_text,
+            ..Head::CLEAN
+        }
     }
 
     /// Whether slot `s` of case `p`, which no case entry takes, holds a manual accrual
@@ -89,49 +171,12 @@ impl World {
             self.filler(p.first - self.layout.total + u64::from(s), batch);
             return;
         };
-        let (account, cost_center, user, amount) = self.manual_accrual(ci, &mut d);
+        let a = self.manual_accrual(ci, &mut d);
         let index = p.first + u64::from(s);
-        let entry_id = self.entry_id(index);
-        let mut ed = Draws::new(self.config.seed, stream::ENTRY, index);
-        let first_line = batch.lines.len();
-        let head = if s == ACCRUAL_SLOT {
-            Self::accrual_lines(
-                batch,
-                entry_id,
-                (account, cost_center),
-                amount,
-                "Month-end accrual",
-            );
-            Head {
-                index,
-                company: ci,
-                posting: accrual_day,
-                document_date: accrual_day,
-                document_type: "SA",
-                process: "period_close",
-                manual: true,
-                user,
-                approval: true,
-                header_text: "Month-end accrual",
-                ..Head::CLEAN
-            }
+        if s == ACCRUAL_SLOT {
+            self.post_accrual(batch, (index, accrual_day), &a, None);
         } else {
-            Self::accrual_reversal_lines(batch, entry_id, (account, cost_center), amount);
-            Head {
-                index,
-                company: ci,
-                posting: reversal_day,
-                document_date: reversal_day,
-                document_type: "SA",
-                process: "period_close",
-                manual: false,
-                user: users::GL_AUTO,
-                approval: false,
-                header_text: "Reversal of month-end accrual",
-                reversal_of: Some(self.entry_id(index - 1)),
-                ..Head::CLEAN
-            }
-        };
-        self.close(batch, &head, first_line, &mut ed);
+            self.post_accrual_reversal(batch, (index, reversal_day, index - 1), &a, (false, None));
+        }
     }
 }

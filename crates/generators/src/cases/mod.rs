@@ -23,6 +23,6 @@ mod plan;
 mod stock;
 mod tender;
 
-pub(crate) use accruals::month_end;
+pub(crate) use accruals::{Accrual, month_end};
 pub(crate) use filler::{Damage, Twist};
 pub(crate) use plan::{Plan, Role};
